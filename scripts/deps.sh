@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install the Debian packages agentcost needs to build, test and demo.
+# As root: apt-get installs what is missing. Otherwise: prints the command and fails.
+set -eu
+pkgs=(gcc make cmake pkg-config libsqlite3-dev libzstd-dev zstd libcsv-dev libcmocka-dev
+      libjsmn-dev gnuplot-nox sqlite3 jq "$@")
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+  echo "agentcost: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "agentcost: missing packages; run:" >&2
+  echo "  sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi

@@ -1,0 +1,70 @@
+/*
+ * The command-line front end: argv parsing, output formats, exit codes.
+ * Only src/cli prints to the terminal or calls exit().
+ */
+#ifndef AC_CLI_H
+#define AC_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/store.h"
+#include "util/err.h"
+
+/* Exit codes (README "Exit codes"). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,    /* I/O or database failure, refused input */
+	EXIT_USAGE = 2,   /* bad command line */
+	EXIT_SKIPPED = 3, /* done, but some records were skipped */
+};
+
+typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON } out_format;
+
+/* Options every command understands. */
+typedef struct common_opts {
+	const char *db;         /* --db, $AGENTCOST_DB, ./agentcost.db */
+	out_format format;      /* --format table|csv|json */
+	int64_t since_ns;       /* --since (inclusive), INT64_MIN when absent */
+	int64_t until_ns;       /* --until (inclusive day), INT64_MAX when absent */
+	const char *system;     /* --system NAME */
+} common_opts;
+
+/*
+ * Parse the common options out of argv, leaving the rest (in order) in
+ * argv[0..*argc). Returns 0, or prints an error and returns EXIT_USAGE.
+ */
+int cli_common(int *argc, char **argv, common_opts *o);
+
+/* Print "agentcost: error: ..." on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Open the store named by the options (create for writers). Prints errors. */
+ac_store *cli_open_store(const common_opts *o, int create);
+
+/* Tabular output in the three formats. ----------------------------------- */
+typedef enum { COL_STR, COL_INT, COL_NUM, COL_USD } col_type;
+typedef struct out_table out_table;
+out_table *out_table_new(const char *const *names, const col_type *types, int ncol);
+void out_str(out_table *t, const char *s);   /* NULL -> null */
+void out_int(out_table *t, long long v);
+void out_num(out_table *t, double v);        /* NAN -> null */
+void out_null(out_table *t);
+/* Print and free. json_key names the array in {"json_key":[...]}. */
+void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_key);
+
+/* JSON helpers for commands that print objects. */
+void json_str(FILE *fp, const char *s);
+void json_num(FILE *fp, double v); /* NAN -> null */
+
+/* CSV cell with formula-injection guard (= + - @ prefixed with '). */
+void csv_cell(FILE *fp, const char *s, int is_text);
+
+/* Commands. */
+int cmd_ingest(int argc, char **argv);
+int cmd_prices(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+
+#endif

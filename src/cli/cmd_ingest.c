@@ -1,0 +1,146 @@
+/*
+ * agentcost ingest FILE... | -
+ * Reads traces into the store (see src/ingest/ingest.h), prices them, and
+ * reports malformed input as file:line: reason (the first 20, then a count).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ingest/ingest.h"
+#include "pricing/pricing.h"
+
+#define SHOW_ERRORS 20
+
+typedef struct diag_state {
+	long long shown, total;
+} diag_state;
+
+static void on_diag(const char *file, long long line, long long col, const char *msg, void *p)
+{
+	diag_state *d = p;
+	if (line < 0) { /* a note, not a problem */
+		fprintf(stderr, "agentcost: %s: %s\n", file, msg);
+		return;
+	}
+	d->total++;
+	if (d->shown >= SHOW_ERRORS)
+		return;
+	d->shown++;
+	if (line > 0 && col > 0)
+		fprintf(stderr, "agentcost: error: %s:%lld:%lld: %s\n", file, line, col, msg);
+	else if (line > 0)
+		fprintf(stderr, "agentcost: error: %s:%lld: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "agentcost: error: %s: %s\n", file, msg);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: agentcost ingest [--db PATH] [--strict] [--no-raw] [--force] "
+	                "[--progress|--no-progress] FILE... | -\n");
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+	common_opts co;
+	if (cli_common(&argc, argv, &co))
+		return EXIT_USAGE;
+	ac_ingest_opts o = AC_INGEST_OPTS_INIT;
+	diag_state d = { 0, 0 };
+	o.diag = on_diag;
+	o.payload = &d;
+	o.progress = isatty(2) && !getenv("CI");
+	int nfiles = 0;
+	char **files = calloc((size_t)argc + 1, sizeof(char *));
+	if (!files)
+		return EXIT_FAIL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--strict"))
+			o.strict = 1;
+		else if (!strcmp(a, "--no-raw"))
+			o.no_raw = 1;
+		else if (!strcmp(a, "--force"))
+			o.force = 1;
+		else if (!strcmp(a, "--progress"))
+			o.progress = 1;
+		else if (!strcmp(a, "--no-progress"))
+			o.progress = 0;
+		else if (!strncmp(a, "--max-record=", 13))
+			o.max_record = (size_t)strtoull(a + 13, NULL, 10);
+		else if (!strncmp(a, "--batch=", 8))
+			o.batch_spans = atol(a + 8) > 0 ? atol(a + 8) : 1;
+		else if (a[0] == '-' && a[1] != '\0') {
+			cli_error("ingest: unknown option '%s'", a);
+			usage();
+			free(files);
+			return EXIT_USAGE;
+		} else
+			files[nfiles++] = argv[i];
+	}
+	if (nfiles == 0) {
+		cli_error("ingest: no input (name files, or - for standard input)");
+		usage();
+		free(files);
+		return EXIT_USAGE;
+	}
+	ac_store *s = cli_open_store(&co, 1);
+	if (!s) {
+		free(files);
+		return EXIT_FAIL;
+	}
+	ac_pricebook *pb = NULL;
+	ac_err err = AC_ERR_INIT;
+	int status = EXIT_OK;
+	if (ac_pricebook_load(&pb, ac_store_db(s), &err)) {
+		cli_error("%s", err.msg);
+		ac_store_close(s);
+		free(files);
+		return EXIT_FAIL;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ac_ingest_stats st;
+	memset(&st, 0, sizeof(st));
+	for (int i = 0; i < nfiles; i++) {
+		ac_err_clear(&err);
+		int rc = ac_ingest_file(s, pb, files[i], &o, &st, &err);
+		if (rc == AC_ESQL || rc == AC_ENOMEM) {
+			/* the store itself failed: stop, it is unchanged past its last commit */
+			cli_error("%s", err.msg);
+			status = EXIT_FAIL;
+			break;
+		}
+		if (rc == AC_EIO && err.msg[0] && d.total == 0)
+			cli_error("%s: %s", files[i], err.msg);
+		if (rc != 0 && rc != AC_EZSTD)
+			status = EXIT_FAIL;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (d.total > d.shown)
+		fprintf(stderr, "agentcost: ... and %lld more errors\n", d.total - d.shown);
+	printf("ingested %lld file%s: %lld spans (%lld new), %lld record%s or span%s skipped",
+	       st.files, st.files == 1 ? "" : "s", st.spans, st.spans_new, st.errors,
+	       st.errors == 1 ? "" : "s", st.errors == 1 ? "" : "s");
+	if (st.files_seen)
+		printf(", %lld already ingested", st.files_seen);
+	if (st.files_failed)
+		printf(", %lld failed", st.files_failed);
+	if (st.files_partial)
+		printf(", %lld incomplete (damaged compression)", st.files_partial);
+	printf(" in %.2f s", secs);
+	if (secs > 0 && st.bytes > 0)
+		printf(" (%.1f MB/s)", (double)st.bytes / 1e6 / secs);
+	printf("\n");
+	if (status == EXIT_OK && (st.errors > 0 || st.files_partial))
+		status = EXIT_SKIPPED;
+	ac_pricebook_free(pb);
+	ac_store_close(s);
+	free(files);
+	return status;
+}

@@ -1,0 +1,169 @@
+/*
+ * agentcost prices import FILE | prices list [--tools]
+ * Import replaces the price rows of every model (tool) the file names, then
+ * re-prices what is already stored; list shows the rows in force.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pricing/pricing.h"
+#include "util/timeutil.h"
+
+static void on_warn(const ac_err *e, void *payload)
+{
+	const char *path = payload;
+	if (e->line > 0)
+		fprintf(stderr, "agentcost: warning: %s:%lld: %s\n", path, e->line, e->msg);
+	else
+		fprintf(stderr, "agentcost: warning: %s: %s\n", path, e->msg);
+}
+
+static int do_import(common_opts *co, const char *path)
+{
+	ac_store *s = cli_open_store(co, 1);
+	if (!s)
+		return EXIT_FAIL;
+	ac_err err = AC_ERR_INIT;
+	ac_import_stats st;
+	memset(&st, 0, sizeof(st));
+	int status = EXIT_OK;
+	ac_pricebook *pb = NULL;
+	long long changed = 0;
+	if (ac_prices_import(ac_store_db(s), path, &st, on_warn, (void *)path, &err)) {
+		cli_error("%s", err.msg); /* the importer's message names file and line */
+		status = EXIT_FAIL;
+		goto done;
+	}
+	if (ac_pricebook_load(&pb, ac_store_db(s), &err) ||
+	    ac_pricing_reprice(ac_store_db(s), pb, &changed, &err)) {
+		cli_error("%s", err.msg);
+		status = EXIT_FAIL;
+		goto done;
+	}
+	printf("imported %d price row%s for %d %s from %s (%s); %d row%s skipped; re-priced %lld span%s\n",
+	       st.rows, st.rows == 1 ? "" : "s", st.names,
+	       strcmp(st.kind, "tool-csv") ? "models" : "tools", path, st.kind, st.skipped,
+	       st.skipped == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
+	if (st.skipped)
+		status = EXIT_SKIPPED;
+done:
+	ac_pricebook_free(pb);
+	ac_store_close(s);
+	return status;
+}
+
+static void num_or_null(out_table *t, double v)
+{
+	if (isnan(v))
+		out_null(t);
+	else
+		out_num(t, v);
+}
+
+static int do_list(common_opts *co, int tools)
+{
+	static const char *const names[] = { "model", "input_per_mtok", "output_per_mtok",
+		"cache_read_per_mtok", "cache_write_per_mtok", "reasoning_per_mtok",
+		"input_above_200k_per_mtok", "output_above_200k_per_mtok", "effective_from", "source" };
+	static const col_type types[] = { COL_STR, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM,
+		                          COL_NUM, COL_NUM, COL_STR, COL_STR };
+	static const char *const tnames[] = { "tool", "per_call", "effective_from", "source" };
+	static const col_type ttypes[] = { COL_STR, COL_NUM, COL_STR, COL_STR };
+	ac_store *s = NULL;
+	/* the store is optional here: without one, the built-in table is in force */
+	if (strcmp(co->db, ":memory:") != 0) {
+		FILE *f = fopen(co->db, "rb");
+		if (f) {
+			fclose(f);
+			s = cli_open_store(co, 0);
+			if (!s)
+				return EXIT_FAIL;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	if (tools) {
+		out_table *t = out_table_new(tnames, ttypes, 4);
+		if (s && sqlite3_prepare_v2(ac_store_db(s),
+		                            "SELECT tool, per_call, effective_from, source FROM tool_price"
+		                            " ORDER BY tool, effective_from",
+		                            -1, &st, NULL) == SQLITE_OK) {
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				out_str(t, (const char *)sqlite3_column_text(st, 0));
+				out_num(t, sqlite3_column_double(st, 1));
+				out_str(t, (const char *)sqlite3_column_text(st, 2));
+				out_str(t, (const char *)sqlite3_column_text(st, 3));
+			}
+			sqlite3_finalize(st);
+		}
+		out_table_print(t, stdout, co->format, "tool_prices");
+		ac_store_close(s);
+		return EXIT_OK;
+	}
+	out_table *t = out_table_new(names, types, 10);
+	if (s && sqlite3_prepare_v2(ac_store_db(s),
+	                            "SELECT model, input_per_mtok, output_per_mtok, cache_read_per_mtok,"
+	                            " cache_write_per_mtok, reasoning_per_mtok,"
+	                            " input_above_200k_per_mtok, output_above_200k_per_mtok,"
+	                            " effective_from, source FROM price"
+	                            " ORDER BY model, coalesce(effective_from, '')",
+	                            -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			out_str(t, (const char *)sqlite3_column_text(st, 0));
+			for (int c = 1; c <= 7; c++) {
+				if (sqlite3_column_type(st, c) == SQLITE_NULL)
+					out_null(t);
+				else
+					out_num(t, sqlite3_column_double(st, c));
+			}
+			out_str(t, (const char *)sqlite3_column_text(st, 8));
+			out_str(t, (const char *)sqlite3_column_text(st, 9));
+		}
+		sqlite3_finalize(st);
+	}
+	int n;
+	const ac_builtin_price *b = ac_pricing_builtins(&n);
+	for (int i = 0; i < n; i++) {
+		const ac_price *p = &b[i].price;
+		out_str(t, b[i].model);
+		out_num(t, p->input);
+		out_num(t, p->output);
+		num_or_null(t, p->cache_read);
+		num_or_null(t, p->cache_write);
+		num_or_null(t, p->reasoning);
+		num_or_null(t, p->input_above_200k);
+		num_or_null(t, p->output_above_200k);
+		if (p->from_day == AC_DAY_ALWAYS) {
+			out_null(t);
+		} else {
+			char day[11];
+			ac_format_day(p->from_day, day);
+			out_str(t, day);
+		}
+		out_str(t, "built-in");
+	}
+	out_table_print(t, stdout, co->format, "prices");
+	ac_store_close(s);
+	return EXIT_OK;
+}
+
+int cmd_prices(int argc, char **argv)
+{
+	common_opts co;
+	if (cli_common(&argc, argv, &co))
+		return EXIT_USAGE;
+	if (argc >= 3 && !strcmp(argv[1], "import") && argc == 3)
+		return do_import(&co, argv[2]);
+	if (argc >= 2 && !strcmp(argv[1], "list")) {
+		int tools = argc == 3 && !strcmp(argv[2], "--tools");
+		if (argc > 3 || (argc == 3 && !tools)) {
+			cli_error("prices list: unexpected '%s'", argv[2]);
+			return EXIT_USAGE;
+		}
+		return do_list(&co, tools);
+	}
+	fprintf(stderr, "usage: agentcost prices import FILE\n"
+	                "       agentcost prices list [--tools] [--format table|csv|json]\n");
+	return EXIT_USAGE;
+}

@@ -1,0 +1,123 @@
+/*
+ * agentcost show SPAN_ID | TRACE_ID:SPAN_ID
+ * Prints the span exactly as ingested (its original JSON text, kept
+ * zstd-compressed in raw_block), for forensics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zstd.h>
+
+#include "cli.h"
+
+static int unhex(const char *s, unsigned char *out, size_t n)
+{
+	if (strlen(s) != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(s + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", s[2 * i]) ||
+		    !strchr("0123456789abcdefABCDEF", s[2 * i + 1]))
+			return -1;
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+/* Print bytes [off, off+len) of a compressed block. */
+static int print_raw(const void *z, size_t zn, long long off, long long len)
+{
+	unsigned long long size = ZSTD_getFrameContentSize(z, zn);
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    (unsigned long long)(off + len) > size)
+		return -1;
+	char *buf = malloc(size ? size : 1);
+	if (!buf)
+		return -1;
+	size_t n = ZSTD_decompress(buf, size, z, zn);
+	if (ZSTD_isError(n) || n != size) {
+		free(buf);
+		return -1;
+	}
+	fwrite(buf + off, 1, (size_t)len, stdout);
+	putchar('\n');
+	free(buf);
+	return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	common_opts co;
+	if (cli_common(&argc, argv, &co))
+		return EXIT_USAGE;
+	unsigned char trace[16], span[8];
+	int with_trace = 0;
+	if (argc != 2) {
+		fprintf(stderr, "usage: agentcost show SPAN_ID|TRACE_ID:SPAN_ID\n");
+		return EXIT_USAGE;
+	}
+	const char *arg = argv[1];
+	const char *colon = strchr(arg, ':');
+	if (colon) {
+		char t[40];
+		size_t tn = (size_t)(colon - arg);
+		if (tn >= sizeof(t)) {
+			cli_error("show: trace id is not 32 hex digits");
+			return EXIT_USAGE;
+		}
+		memcpy(t, arg, tn);
+		t[tn] = '\0';
+		if (unhex(t, trace, 16)) {
+			cli_error("show: trace id is not 32 hex digits");
+			return EXIT_USAGE;
+		}
+		with_trace = 1;
+		arg = colon + 1;
+	}
+	if (unhex(arg, span, 8)) {
+		cli_error("show: span id is not 16 hex digits: '%s'", arg);
+		return EXIT_USAGE;
+	}
+	ac_store *s = cli_open_store(&co, 0);
+	if (!s)
+		return EXIT_FAIL;
+	sqlite3 *db = ac_store_db(s);
+	sqlite3_stmt *st = NULL;
+	int status = EXIT_OK, found = 0;
+	const char *sql =
+		"SELECT s.raw_off, s.raw_len, r.z, lower(hex(t.trace_id)) FROM span s"
+		" JOIN trace t ON t.id = s.trace LEFT JOIN raw_block r ON r.id = s.raw_block"
+		" WHERE s.span_id = ?1 AND (?2 IS NULL OR t.trace_id = ?2) ORDER BY t.trace_id";
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		cli_error("show: %s", sqlite3_errmsg(db));
+		ac_store_close(s);
+		return EXIT_FAIL;
+	}
+	sqlite3_bind_blob(st, 1, span, 8, SQLITE_STATIC);
+	if (with_trace)
+		sqlite3_bind_blob(st, 2, trace, 16, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		found++;
+		if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+			cli_error("show: span %s of trace %s: original not kept (ingested with --no-raw)",
+			          arg, (const char *)sqlite3_column_text(st, 3));
+			status = EXIT_FAIL;
+			continue;
+		}
+		if (print_raw(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+		              sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) {
+			cli_error("show: the stored original of span %s is damaged", arg);
+			status = EXIT_FAIL;
+		}
+	}
+	sqlite3_finalize(st);
+	if (!found) {
+		cli_error("show: no span %s in %s", argv[1], co.db);
+		status = EXIT_FAIL;
+	}
+	ac_store_close(s);
+	return status;
+}

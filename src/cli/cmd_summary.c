@@ -1,0 +1,119 @@
+/*
+ * agentcost summary: what the store holds (queries/summary_spans.sql and
+ * queries/unpriced_models.sql).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util/timeutil.h"
+
+static int bind_window(sqlite3_stmt *st, const common_opts *co)
+{
+	sqlite3_bind_int64(st, 1, co->since_ns);
+	sqlite3_bind_int64(st, 2, co->until_ns);
+	if (co->system)
+		sqlite3_bind_text(st, 3, co->system, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	return 0;
+}
+
+int cmd_summary(int argc, char **argv)
+{
+	common_opts co;
+	if (cli_common(&argc, argv, &co))
+		return EXIT_USAGE;
+	if (argc > 1) {
+		cli_error("summary: unexpected '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	ac_store *s = cli_open_store(&co, 0);
+	if (!s)
+		return EXIT_FAIL;
+	sqlite3 *db = ac_store_db(s);
+	sqlite3_stmt *st = NULL, *um = NULL;
+	int status = EXIT_OK;
+	if (sqlite3_prepare_v2(db, ac_store_query("summary_spans.sql"), -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, ac_store_query("unpriced_models.sql"), -1, &um, NULL) != SQLITE_OK) {
+		cli_error("summary: %s", sqlite3_errmsg(db));
+		status = EXIT_FAIL;
+		goto done;
+	}
+	bind_window(st, &co);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		cli_error("summary: %s", sqlite3_errmsg(db));
+		status = EXIT_FAIL;
+		goto done;
+	}
+	long long spans = sqlite3_column_int64(st, 0), llm = sqlite3_column_int64(st, 1),
+	          tools = sqlite3_column_int64(st, 2), unpriced = sqlite3_column_int64(st, 4),
+	          producer = sqlite3_column_int64(st, 5), traces = sqlite3_column_int64(st, 8);
+	double cost = sqlite3_column_double(st, 3);
+	char first[11] = "", last[11] = "";
+	int have_days = sqlite3_column_type(st, 6) != SQLITE_NULL;
+	if (have_days) {
+		ac_format_day(ac_day_of_ns(sqlite3_column_int64(st, 6)), first);
+		ac_format_day(ac_day_of_ns(sqlite3_column_int64(st, 7)), last);
+	}
+	bind_window(um, &co);
+	if (co.format == FMT_JSON) {
+		printf("{\"spans\":%lld,\"traces\":%lld,\"llm_calls\":%lld,\"tool_calls\":%lld,"
+		       "\"cost_total\":",
+		       spans, traces, llm, tools);
+		json_num(stdout, cost);
+		printf(",\"unpriced_spans\":%lld,\"producer_costed_spans\":%lld,\"unpriced_models\":[",
+		       unpriced, producer);
+		int k = 0;
+		while (sqlite3_step(um) == SQLITE_ROW) {
+			if (k++)
+				putchar(',');
+			json_str(stdout, (const char *)sqlite3_column_text(um, 0));
+		}
+		printf("],\"first_day\":");
+		json_str(stdout, have_days ? first : NULL);
+		printf(",\"last_day\":");
+		json_str(stdout, have_days ? last : NULL);
+		printf("}\n");
+	} else if (co.format == FMT_CSV) {
+		static const char *const names[] = { "spans", "traces", "llm_calls", "tool_calls",
+			                             "cost_total", "unpriced_spans", "first_day", "last_day" };
+		static const col_type types[] = { COL_INT, COL_INT, COL_INT, COL_INT,
+			                          COL_USD, COL_INT, COL_STR, COL_STR };
+		out_table *t = out_table_new(names, types, 8);
+		out_int(t, spans);
+		out_int(t, traces);
+		out_int(t, llm);
+		out_int(t, tools);
+		out_num(t, cost);
+		out_int(t, unpriced);
+		out_str(t, have_days ? first : NULL);
+		out_str(t, have_days ? last : NULL);
+		out_table_print(t, stdout, FMT_CSV, "summary");
+	} else {
+		printf("spans        %lld\n", spans);
+		printf("traces       %lld\n", traces);
+		printf("LLM calls    %lld\n", llm);
+		printf("tool calls   %lld\n", tools);
+		printf("total cost   $%.4f\n", cost);
+		printf("days         %s .. %s\n", have_days ? first : "-", have_days ? last : "-");
+		if (unpriced) {
+			printf("UNPRICED     %lld LLM call%s not in the price table (%lld costed by the "
+			       "producer's own figure; the rest have no cost and are in no total):\n",
+			       unpriced, unpriced == 1 ? "" : "s", producer);
+			while (sqlite3_step(um) == SQLITE_ROW) {
+				const char *m = (const char *)sqlite3_column_text(um, 0);
+				printf("  %-40s %lld span%s\n", m ? m : "(no model name)",
+				       (long long)sqlite3_column_int64(um, 1),
+				       sqlite3_column_int64(um, 1) == 1 ? "" : "s");
+			}
+			printf("  add prices with: agentcost prices import FILE\n");
+		}
+	}
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(um);
+	ac_store_close(s);
+	return status;
+}

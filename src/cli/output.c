@@ -1,0 +1,404 @@
+/*
+ * CLI plumbing shared by the commands: the common options, messages, opening
+ * the store, and table output as an aligned text table, CSV (libcsv quoting,
+ * spreadsheet formula guard) or JSON.
+ */
+#include <csv.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("agentcost: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("agentcost: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Value of option `name` at argv[*i] ("--name V" or "--name=V"), else NULL. */
+static const char *optval(int argc, char **argv, int *i, const char *name, int *bad)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		cli_error("option %s needs a value", name);
+		*bad = 1;
+		return NULL;
+	}
+	(*i)++;
+	return argv[*i];
+}
+
+int cli_common(int *argc, char **argv, common_opts *o)
+{
+	int out = 0, bad = 0;
+	const char *env = getenv("AGENTCOST_DB");
+	o->db = env && *env ? env : "agentcost.db";
+	o->format = FMT_TABLE;
+	o->since_ns = INT64_MIN;
+	o->until_ns = INT64_MAX;
+	o->system = NULL;
+	for (int i = 0; i < *argc; i++) {
+		const char *v;
+		if (i == 0 || argv[i][0] != '-' || !strcmp(argv[i], "-")) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if ((v = optval(*argc, argv, &i, "--db", &bad))) {
+			o->db = v;
+		} else if ((v = optval(*argc, argv, &i, "--format", &bad))) {
+			if (!strcmp(v, "table"))
+				o->format = FMT_TABLE;
+			else if (!strcmp(v, "csv"))
+				o->format = FMT_CSV;
+			else if (!strcmp(v, "json"))
+				o->format = FMT_JSON;
+			else {
+				cli_error("--format takes table, csv or json, not '%s'", v);
+				return EXIT_USAGE;
+			}
+		} else if ((v = optval(*argc, argv, &i, "--since", &bad))) {
+			int64_t ns;
+			if (ac_time_parse_iso(v, strlen(v), &ns)) {
+				cli_error("--since takes a UTC date YYYY-MM-DD (or an ISO time), not '%s'", v);
+				return EXIT_USAGE;
+			}
+			o->since_ns = ns;
+		} else if ((v = optval(*argc, argv, &i, "--until", &bad))) {
+			int64_t ns;
+			if (ac_time_parse_iso(v, strlen(v), &ns)) {
+				cli_error("--until takes a UTC date YYYY-MM-DD (or an ISO time), not '%s'", v);
+				return EXIT_USAGE;
+			}
+			/* a date is inclusive: up to the end of that day */
+			o->until_ns = strlen(v) == 10 ? ns + AC_NS_PER_DAY : ns;
+		} else if ((v = optval(*argc, argv, &i, "--system", &bad))) {
+			o->system = v;
+		} else if (bad) {
+			return EXIT_USAGE;
+		} else {
+			argv[out++] = argv[i];
+		}
+		if (bad)
+			return EXIT_USAGE;
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
+ac_store *cli_open_store(const common_opts *o, int create)
+{
+	ac_store *s;
+	ac_err err = AC_ERR_INIT;
+	if (ac_store_open(&s, o->db, create ? AC_STORE_CREATE : 0, &err)) {
+		cli_error("%s", err.msg);
+		return NULL;
+	}
+	return s;
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+typedef struct cell {
+	int null;
+	char *text; /* formatted for table/csv */
+	double num;
+	long long i;
+} cell;
+
+struct out_table {
+	const char *const *names;
+	const col_type *types;
+	int ncol;
+	cell *cells;
+	size_t n, cap;
+	int oom;
+};
+
+out_table *out_table_new(const char *const *names, const col_type *types, int ncol)
+{
+	out_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->names = names;
+	t->types = types;
+	t->ncol = ncol;
+	return t;
+}
+
+static cell *next_cell(out_table *t)
+{
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		cell *c = realloc(t->cells, nc * sizeof(cell));
+		if (!c) {
+			t->oom = 1;
+			return NULL;
+		}
+		t->cells = c;
+		t->cap = nc;
+	}
+	cell *c = &t->cells[t->n++];
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+void out_str(out_table *t, const char *s)
+{
+	cell *c = next_cell(t);
+	if (!c)
+		return;
+	if (!s)
+		c->null = 1;
+	else
+		c->text = strdup(s);
+}
+
+void out_int(out_table *t, long long v)
+{
+	cell *c = next_cell(t);
+	if (!c)
+		return;
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%lld", v);
+	c->text = strdup(buf);
+	c->i = v;
+	c->num = (double)v;
+}
+
+void out_num(out_table *t, double v)
+{
+	cell *c = next_cell(t);
+	if (!c)
+		return;
+	if (isnan(v)) {
+		c->null = 1;
+		return;
+	}
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.12g", v);
+	c->text = strdup(buf);
+	c->num = v;
+}
+
+void out_null(out_table *t)
+{
+	cell *c = next_cell(t);
+	if (c)
+		c->null = 1;
+}
+
+void json_str(FILE *fp, const char *s)
+{
+	if (!s) {
+		fputs("null", fp);
+		return;
+	}
+	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(fp, "\\u%04x", *p);
+			else if (*p == '<' || *p == '>' || *p == '&')
+				fprintf(fp, "\\u%04x", *p); /* safe to embed in HTML */
+			else
+				fputc(*p, fp);
+		}
+	}
+	fputc('"', fp);
+}
+
+void json_num(FILE *fp, double v)
+{
+	if (isnan(v) || isinf(v))
+		fputs("null", fp);
+	else
+		fprintf(fp, "%.12g", v);
+}
+
+/* Quoting is needed for separators, quotes, line breaks and edge spaces. */
+static int csv_needs_quotes(const char *s)
+{
+	size_t n = strlen(s);
+	if (n && (s[0] == ' ' || s[n - 1] == ' '))
+		return 1;
+	return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+void csv_cell(FILE *fp, const char *s, int is_text)
+{
+	if (!s)
+		return;
+	/* a spreadsheet runs cells starting with these as formulas (OWASP's
+	 * "CSV injection"): prefix a quote so the cell stays text */
+	int guard = is_text && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	                        s[0] == '\t' || s[0] == '\r');
+	size_t n = strlen(s);
+	char *g = NULL;
+	if (guard) {
+		g = malloc(n + 2);
+		if (!g)
+			return;
+		g[0] = '\'';
+		memcpy(g + 1, s, n + 1);
+		s = g;
+		n++;
+	}
+	if (csv_needs_quotes(s))
+		csv_fwrite(fp, s, n); /* libcsv quotes and doubles embedded quotes */
+	else
+		fwrite(s, 1, n, fp);
+	free(g);
+}
+
+static int display_width(const char *s)
+{
+	int w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Terminal-safe copy: control characters become '?'. */
+static void put_plain(FILE *fp, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
+}
+
+void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_key)
+{
+	size_t rows = t->ncol ? t->n / (size_t)t->ncol : 0;
+	if (fmt == FMT_JSON) {
+		fprintf(fp, "{");
+		json_str(fp, json_key);
+		fprintf(fp, ":[");
+		for (size_t r = 0; r < rows; r++) {
+			fprintf(fp, r ? ",\n{" : "\n{");
+			for (int c = 0; c < t->ncol; c++) {
+				cell *x = &t->cells[r * (size_t)t->ncol + (size_t)c];
+				if (c)
+					fputc(',', fp);
+				json_str(fp, t->names[c]);
+				fputc(':', fp);
+				if (x->null)
+					fputs("null", fp);
+				else if (t->types[c] == COL_STR)
+					json_str(fp, x->text);
+				else
+					fputs(x->text, fp);
+			}
+			fputc('}', fp);
+		}
+		fprintf(fp, "\n]}\n");
+	} else if (fmt == FMT_CSV) {
+		for (int c = 0; c < t->ncol; c++) {
+			if (c)
+				fputc(',', fp);
+			csv_cell(fp, t->names[c], 0);
+		}
+		fputc('\n', fp);
+		for (size_t r = 0; r < rows; r++) {
+			for (int c = 0; c < t->ncol; c++) {
+				cell *x = &t->cells[r * (size_t)t->ncol + (size_t)c];
+				if (c)
+					fputc(',', fp);
+				if (!x->null)
+					csv_cell(fp, x->text, t->types[c] == COL_STR);
+			}
+			fputc('\n', fp);
+		}
+	} else {
+		int *w = calloc((size_t)t->ncol, sizeof(int));
+		char **shown = calloc(t->n ? t->n : 1, sizeof(char *));
+		if (w && shown) {
+			for (int c = 0; c < t->ncol; c++)
+				w[c] = display_width(t->names[c]);
+			for (size_t k = 0; k < t->n; k++) {
+				cell *x = &t->cells[k];
+				int c = (int)(k % (size_t)t->ncol);
+				char buf[64];
+				const char *s = x->null ? "-" : x->text;
+				if (!x->null && t->types[c] == COL_USD) {
+					snprintf(buf, sizeof(buf), "%.4f", x->num);
+					s = buf;
+				} else if (!x->null && t->types[c] == COL_NUM) {
+					snprintf(buf, sizeof(buf), "%.4g", x->num);
+					s = buf;
+				}
+				shown[k] = strdup(s);
+				int dw = display_width(shown[k]);
+				if (dw > 60)
+					dw = 60;
+				if (dw > w[c])
+					w[c] = dw;
+			}
+			for (int c = 0; c < t->ncol; c++)
+				fprintf(fp, "%s%-*s", c ? "  " : "", w[c], t->names[c]);
+			fputc('\n', fp);
+			for (size_t r = 0; r < rows; r++) {
+				for (int c = 0; c < t->ncol; c++) {
+					const char *s = shown[r * (size_t)t->ncol + (size_t)c];
+					char cut[256];
+					if (display_width(s) > 60) {
+						snprintf(cut, sizeof(cut), "%.56s...", s);
+						s = cut;
+					}
+					int pad = w[c] - display_width(s);
+					if (c)
+						fputs("  ", fp);
+					if (t->types[c] != COL_STR)
+						fprintf(fp, "%*s", pad > 0 ? pad : 0, "");
+					put_plain(fp, s);
+					if (t->types[c] == COL_STR && c + 1 < t->ncol)
+						fprintf(fp, "%*s", pad > 0 ? pad : 0, "");
+				}
+				fputc('\n', fp);
+			}
+			for (size_t k = 0; k < t->n; k++)
+				free(shown[k]);
+		}
+		free(w);
+		free(shown);
+	}
+	for (size_t k = 0; k < t->n; k++)
+		free(t->cells[k].text);
+	free(t->cells);
+	free(t);
+}

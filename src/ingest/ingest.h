@@ -1,0 +1,63 @@
+/*
+ * Ingest: reader -> parser -> pricing -> store, for one input at a time.
+ *
+ * Each input is read in transactions of opts.batch_spans spans, so a killed
+ * ingest leaves the store at its last commit; the file ledger marks a file
+ * complete only in its last transaction, and re-running the same ingest
+ * reaches exactly the totals of a clean run (span identity de-duplicates what
+ * was already committed). With opts.strict the whole file is one
+ * transaction and its first error rolls all of it back.
+ */
+#ifndef AC_INGEST_H
+#define AC_INGEST_H
+
+#include <stddef.h>
+
+#include "../pricing/pricing.h"
+#include "../store/store.h"
+#include "../util/err.h"
+
+/* A problem in the input: file, line (0 = none), column (0 = none), message. */
+typedef void (*ac_diag_fn)(const char *file, long long line, long long col, const char *msg,
+                           void *payload);
+
+typedef struct ac_ingest_opts {
+	int strict;          /* first error aborts the file, nothing of it written */
+	int no_raw;          /* do not keep the compressed original spans */
+	int force;           /* re-read content already ingested completely */
+	int progress;        /* progress line on stderr */
+	size_t max_record;   /* longest record (line / message / document) */
+	long batch_spans;    /* spans per transaction */
+	ac_diag_fn diag;
+	void *payload;
+} ac_ingest_opts;
+
+#define AC_INGEST_OPTS_INIT { 0, 0, 0, 0, (size_t)256 << 20, 50000, NULL, NULL }
+
+typedef struct ac_ingest_stats {
+	long long files;         /* inputs read */
+	long long files_seen;    /* inputs skipped: same content already ingested */
+	long long files_failed;  /* refused, aborted (--strict) or unreadable */
+	long long files_partial; /* corrupt or truncated compression: kept up to the damage */
+	long long records;
+	long long spans;         /* valid spans read */
+	long long spans_new;     /* of those, new to the store */
+	long long errors;        /* records and spans skipped */
+	long long bytes;         /* input bytes read */
+	long long raw_bytes;     /* original span text kept, before compression */
+	long long raw_zbytes;    /* the same, compressed */
+} ac_ingest_stats;
+
+/*
+ * Ingest one input ("-" = standard input) into s, pricing with pb.
+ * Returns 0 when the input was read (possibly with skipped records, counted
+ * in stats->errors and reported through opts->diag); AC_EFORMAT when the input
+ * was refused (not traces); AC_EZSTD when compressed data was damaged (what
+ * came before is kept, the file is marked incomplete); AC_EPARSE when --strict
+ * aborted it; AC_EIO / AC_ESQL / AC_ENOMEM on failure. Diagnostics for all of
+ * these have already gone to opts->diag; err holds the last one.
+ */
+int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ingest_opts *opts,
+                   ac_ingest_stats *stats, ac_err *err);
+
+#endif

@@ -1,0 +1,565 @@
+/*
+ * Record parsers (see parse.h): OTLP JSON and flat JSONL spans.
+ *
+ * OTLP JSON rules applied (opentelemetry-proto docs/specification.md, "JSON
+ * Protobuf Encoding", and the Collector's pdata reader): trace and span ids
+ * are hex in either case; int64/fixed64 values may be decimal strings or
+ * numbers (and {low,high} objects from some JS encoders); enums are integers
+ * (names accepted too); lowerCamelCase and snake_case keys are both read;
+ * unknown fields are ignored. Structure problems below the root never abort
+ * the record: they reject the span concerned, so valid spans around it are kept.
+ */
+#include "parse.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/timeutil.h"
+#include "attrmap.h"
+
+/* Plausible span times: 2000-01-01 .. 2100-01-01 UTC. */
+#define MIN_NS (946684800LL * AC_NS_PER_SEC)
+#define MAX_NS (4102444800LL * AC_NS_PER_SEC)
+
+typedef struct ctx {
+	ac_json *j;
+	long long line;
+	ac_span_fn emit;
+	void *payload;
+} ctx;
+
+void ac_hex(const uint8_t *id, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[id[i] >> 4];
+		out[2 * i + 1] = digits[id[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static void span_fail(ac_span *sp, const char *fmt, const char *what)
+{
+	if (!sp->err[0])
+		snprintf(sp->err, sizeof(sp->err), fmt, what);
+}
+
+/* Value token of key `a` or `b` in object `obj`, or -1. */
+static int find_key(const ac_json *j, int obj, const char *a, const char *b)
+{
+	if (ac_json_type(j, obj) != JSMN_OBJECT)
+		return -1;
+	int k = obj + 1;
+	for (int n = 0; n < j->tok[obj].size; n++) {
+		if (ac_json_eq(j, k, a) || (b && ac_json_eq(j, k, b)))
+			return k + 1;
+		k = ac_json_skip(j, k + 1);
+	}
+	return -1;
+}
+
+static int hexnib(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode a hex id of exactly n bytes. 0 ok, 1 empty, -1 bad. */
+static int parse_id(ac_json *j, int t, uint8_t *out, size_t n)
+{
+	size_t len;
+	if (ac_json_type(j, t) != JSMN_STRING)
+		return -1;
+	const char *s = ac_json_raw(j, t, &len);
+	if (len == 0)
+		return 1;
+	if (len != 2 * n)
+		return -1;
+	unsigned any = 0;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexnib(s[2 * i]), lo = hexnib(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+		any |= out[i];
+	}
+	return any ? 0 : -1; /* all-zero ids are invalid (W3C trace context) */
+}
+
+/* fixed64 nanoseconds: number, decimal string, or {"low":..,"high":..}. */
+static int parse_ns(ac_json *j, int t, int64_t *out)
+{
+	uint64_t v;
+	if (ac_json_type(j, t) == JSMN_OBJECT) {
+		int lo = find_key(j, t, "low", NULL), hi = find_key(j, t, "high", NULL);
+		int64_t l, h;
+		if (lo < 0 || hi < 0 || ac_json_i64(j, lo, &l) || ac_json_i64(j, hi, &h))
+			return -1;
+		v = ((uint64_t)(uint32_t)h << 32) | (uint32_t)l;
+	} else if (ac_json_u64(j, t, &v)) {
+		return -1;
+	}
+	if (v > (uint64_t)INT64_MAX)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+static int parse_status_code(ac_json *j, int t)
+{
+	int64_t c;
+	if (ac_json_type(j, t) == JSMN_STRING) {
+		const char *s;
+		size_t n;
+		if (ac_json_str(j, t, &s, &n))
+			return -1;
+		ac_str v = { s, n };
+		if (ac_str_ieq(v, "STATUS_CODE_UNSET") || ac_str_ieq(v, "UNSET") || n == 0)
+			return 0;
+		if (ac_str_ieq(v, "STATUS_CODE_OK") || ac_str_ieq(v, "OK"))
+			return 1;
+		if (ac_str_ieq(v, "STATUS_CODE_ERROR") || ac_str_ieq(v, "ERROR"))
+			return 2;
+	}
+	if (ac_json_i64(j, t, &c) == 0 && c >= 0 && c <= 2)
+		return (int)c;
+	return -1;
+}
+
+/* A plain JSON scalar as an attribute value (flat JSONL). */
+static void plain_value(ac_json *j, int t, ac_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->kind = AC_V_OTHER;
+	int type = ac_json_type(j, t);
+	if (type == JSMN_STRING) {
+		if (ac_json_str(j, t, &v->s.p, &v->s.n) == 0)
+			v->kind = AC_V_STR;
+		return;
+	}
+	if (type != JSMN_PRIMITIVE)
+		return;
+	v->s.p = ac_json_raw(j, t, &v->s.n);
+	char c = v->s.p[0];
+	if (c == 't' || c == 'f') {
+		v->kind = AC_V_BOOL;
+		v->i = c == 't';
+		return;
+	}
+	if (c == 'n')
+		return;
+	if (ac_json_i64(j, t, &v->i) == 0 && !memchr(v->s.p, '.', v->s.n) &&
+	    !memchr(v->s.p, 'e', v->s.n) && !memchr(v->s.p, 'E', v->s.n)) {
+		v->kind = AC_V_INT;
+		v->int_ok = 1;
+		v->d = (double)v->i;
+		return;
+	}
+	if (ac_json_f64(j, t, &v->d) == 0) {
+		v->kind = AC_V_DBL;
+		return;
+	}
+	/* an integer literal outside int64 (2^63): keep it as a bad int */
+	v->kind = AC_V_INT;
+	v->int_ok = 0;
+}
+
+/* OTLP AnyValue object as an attribute value. */
+static void any_value(ac_json *j, int t, ac_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->kind = AC_V_OTHER;
+	if (ac_json_type(j, t) != JSMN_OBJECT || j->tok[t].size == 0)
+		return;
+	int k = t + 1;
+	for (int n = 0; n < j->tok[t].size; n++, k = ac_json_skip(j, k + 1)) {
+		int val = k + 1;
+		if (ac_json_eq2(j, k, "stringValue", "string_value")) {
+			if (ac_json_str(j, val, &v->s.p, &v->s.n) == 0)
+				v->kind = AC_V_STR;
+			return;
+		}
+		if (ac_json_eq2(j, k, "intValue", "int_value")) {
+			v->kind = AC_V_INT;
+			if (ac_json_type(j, val) == JSMN_STRING)
+				ac_json_str(j, val, &v->s.p, &v->s.n);
+			else
+				v->s.p = ac_json_raw(j, val, &v->s.n);
+			v->int_ok = ac_json_i64(j, val, &v->i) == 0;
+			v->d = (double)v->i;
+			return;
+		}
+		if (ac_json_eq2(j, k, "doubleValue", "double_value")) {
+			if (ac_json_type(j, val) == JSMN_STRING)
+				ac_json_str(j, val, &v->s.p, &v->s.n);
+			else
+				v->s.p = ac_json_raw(j, val, &v->s.n);
+			if (ac_json_f64(j, val, &v->d) == 0)
+				v->kind = AC_V_DBL;
+			else
+				v->kind = AC_V_STR; /* reported as "not a number" where it matters */
+			return;
+		}
+		if (ac_json_eq2(j, k, "boolValue", "bool_value")) {
+			v->kind = AC_V_BOOL;
+			v->s.p = ac_json_raw(j, val, &v->s.n);
+			v->i = v->s.n && v->s.p[0] == 't';
+			return;
+		}
+		/* arrayValue, kvlistValue, bytesValue: not used by any mapped field */
+	}
+}
+
+/* Apply one key to sp when the table maps it (value decoded only then). */
+static void apply_attr(ac_json *j, ac_span *sp, int keytok, int valtok, int otlp, int resource)
+{
+	const char *key;
+	size_t kn;
+	int prio;
+	if (ac_json_str(j, keytok, &key, &kn))
+		return;
+	if (ac_attr_lookup(key, kn, &prio) == AC_F_NONE)
+		return;
+	ac_value v;
+	if (otlp)
+		any_value(j, valtok, &v);
+	else
+		plain_value(j, valtok, &v);
+	ac_attr_apply(sp, key, kn, &v, resource);
+}
+
+/* OTLP attributes: [{"key":..,"value":{..}}, ...] */
+static void otlp_attrs(ac_json *j, int arr, ac_span *sp, int resource)
+{
+	if (ac_json_type(j, arr) != JSMN_ARRAY)
+		return;
+	int e = arr + 1;
+	for (int n = 0; n < j->tok[arr].size; n++, e = ac_json_skip(j, e)) {
+		int kt = find_key(j, e, "key", NULL);
+		int vt = find_key(j, e, "value", NULL);
+		if (kt < 0 || vt < 0 || ac_json_type(j, kt) != JSMN_STRING)
+			continue;
+		apply_attr(j, sp, kt, vt, 1, resource);
+	}
+}
+
+/* Flat attributes: {"key": scalar, ...} */
+static void flat_attrs(ac_json *j, int obj, ac_span *sp, int resource)
+{
+	if (ac_json_type(j, obj) != JSMN_OBJECT)
+		return;
+	int k = obj + 1;
+	for (int n = 0; n < j->tok[obj].size; n++, k = ac_json_skip(j, k + 1))
+		apply_attr(j, sp, k, k + 1, 0, resource);
+}
+
+/* Checks common to both shapes, then finish and emit. */
+static int finish_and_emit(ctx *c, ac_span *sp, int have_trace, int have_span)
+{
+	if (!have_trace)
+		span_fail(sp, "%s", "missing trace id");
+	if (!have_span)
+		span_fail(sp, "%s", "missing span id");
+	if (sp->has_parent && memcmp(sp->parent_id, sp->span_id, 8) == 0)
+		span_fail(sp, "%s", "span is its own parent");
+	if (!sp->err[0]) {
+		char when[40];
+		if (sp->start_ns == 0) {
+			span_fail(sp, "%s", "missing start time");
+		} else if (sp->start_ns < MIN_NS || sp->start_ns >= MAX_NS) {
+			ac_format_iso_ms(sp->start_ns, when);
+			span_fail(sp, "start time out of range (2000..2100): %s", when);
+		} else if (sp->end_ns == 0) {
+			sp->end_ns = sp->start_ns; /* no end recorded: zero duration */
+		} else if (sp->end_ns < sp->start_ns) {
+			span_fail(sp, "%s", "end time before start time");
+		} else if (sp->end_ns >= MAX_NS) {
+			ac_format_iso_ms(sp->end_ns, when);
+			span_fail(sp, "end time out of range (2000..2100): %s", when);
+		}
+	}
+	ac_span_finish(sp);
+	sp->line = c->line;
+	return c->emit(sp, c->payload);
+}
+
+static int otlp_span(ctx *c, int t, const ac_span *base)
+{
+	ac_json *j = c->j;
+	ac_span sp = *base;
+	int have_trace = 0, have_span = 0;
+	sp.raw.p = j->js + j->tok[t].start;
+	sp.raw.n = (size_t)(j->tok[t].end - j->tok[t].start);
+	if (ac_json_type(j, t) != JSMN_OBJECT) {
+		span_fail(&sp, "%s", "span is not a JSON object");
+		sp.line = c->line;
+		return c->emit(&sp, c->payload);
+	}
+	int attrs = -1;
+	int k = t + 1;
+	for (int n = 0; n < j->tok[t].size; n++, k = ac_json_skip(j, k + 1)) {
+		int v = k + 1;
+		int r;
+		if (ac_json_eq2(j, k, "traceId", "trace_id")) {
+			r = parse_id(j, v, sp.trace_id, 16);
+			if (r < 0)
+				span_fail(&sp, "%s", "traceId is not 32 hex digits (or is all zeros)");
+			have_trace = r == 0;
+		} else if (ac_json_eq2(j, k, "spanId", "span_id")) {
+			r = parse_id(j, v, sp.span_id, 8);
+			if (r < 0)
+				span_fail(&sp, "%s", "spanId is not 16 hex digits (or is all zeros)");
+			have_span = r == 0;
+		} else if (ac_json_eq2(j, k, "parentSpanId", "parent_span_id")) {
+			r = parse_id(j, v, sp.parent_id, 8);
+			if (r < 0)
+				span_fail(&sp, "%s", "parentSpanId is not 16 hex digits");
+			sp.has_parent = r == 0;
+		} else if (ac_json_eq(j, k, "name")) {
+			if (ac_json_str(j, v, &sp.name.p, &sp.name.n))
+				span_fail(&sp, "%s", "name is not a string");
+		} else if (ac_json_eq2(j, k, "startTimeUnixNano", "start_time_unix_nano")) {
+			if (parse_ns(j, v, &sp.start_ns))
+				span_fail(&sp, "%s", "startTimeUnixNano is not an unsigned integer");
+		} else if (ac_json_eq2(j, k, "endTimeUnixNano", "end_time_unix_nano")) {
+			if (parse_ns(j, v, &sp.end_ns))
+				span_fail(&sp, "%s", "endTimeUnixNano is not an unsigned integer");
+		} else if (ac_json_eq(j, k, "attributes")) {
+			attrs = v;
+		} else if (ac_json_eq(j, k, "status")) {
+			int code = find_key(j, v, "code", NULL);
+			if (code >= 0) {
+				sp.status = parse_status_code(j, code);
+				if (sp.status < 0) {
+					sp.status = 0;
+					span_fail(&sp, "%s", "status.code is not 0, 1 or 2");
+				}
+			}
+		}
+	}
+	if (attrs >= 0)
+		otlp_attrs(j, attrs, &sp, 0);
+	return finish_and_emit(c, &sp, have_trace, have_span);
+}
+
+static int otlp_scope_list(ctx *c, int arr, const ac_span *base)
+{
+	ac_json *j = c->j;
+	if (ac_json_type(j, arr) != JSMN_ARRAY)
+		return 0;
+	int e = arr + 1;
+	for (int n = 0; n < j->tok[arr].size; n++, e = ac_json_skip(j, e)) {
+		int spans = find_key(j, e, "spans", NULL);
+		if (spans < 0 || ac_json_type(j, spans) != JSMN_ARRAY)
+			continue;
+		int s = spans + 1;
+		for (int m = 0; m < j->tok[spans].size; m++, s = ac_json_skip(j, s)) {
+			int rc = otlp_span(c, s, base);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int walk_otlp(ctx *c, int list)
+{
+	ac_json *j = c->j;
+	if (ac_json_type(j, list) != JSMN_ARRAY)
+		return 0;
+	int e = list + 1;
+	for (int n = 0; n < j->tok[list].size; n++, e = ac_json_skip(j, e)) {
+		ac_span base;
+		ac_span_reset(&base);
+		int res = find_key(j, e, "resource", NULL);
+		if (res >= 0)
+			otlp_attrs(j, find_key(j, res, "attributes", NULL), &base, 1);
+		/* resource-level problems (a bad token count on the resource) reject
+		 * every span under it: they are carried in base.err */
+		int rc;
+		int ss = find_key(j, e, "scopeSpans", "scope_spans");
+		if (ss < 0)
+			ss = find_key(j, e, "instrumentationLibrarySpans", "instrumentation_library_spans");
+		if (ss < 0)
+			ss = find_key(j, e, "deprecatedScopeSpans", NULL);
+		if (ss >= 0 && (rc = otlp_scope_list(c, ss, &base)))
+			return rc;
+	}
+	return 0;
+}
+
+static int walk_flat(ctx *c, int root)
+{
+	ac_json *j = c->j;
+	ac_span sp;
+	ac_span_reset(&sp);
+	int have_trace = 0, have_span = 0, attrs = -1, res = -1;
+	sp.raw.p = j->js + j->tok[root].start;
+	sp.raw.n = (size_t)(j->tok[root].end - j->tok[root].start);
+	int k = root + 1;
+	for (int n = 0; n < j->tok[root].size; n++, k = ac_json_skip(j, k + 1)) {
+		int v = k + 1, r;
+		if (ac_json_eq2(j, k, "trace_id", "traceId")) {
+			r = parse_id(j, v, sp.trace_id, 16);
+			if (r < 0)
+				span_fail(&sp, "%s", "trace_id is not 32 hex digits (or is all zeros)");
+			have_trace = r == 0;
+		} else if (ac_json_eq2(j, k, "span_id", "spanId")) {
+			r = parse_id(j, v, sp.span_id, 8);
+			if (r < 0)
+				span_fail(&sp, "%s", "span_id is not 16 hex digits (or is all zeros)");
+			have_span = r == 0;
+		} else if (ac_json_eq2(j, k, "parent_span_id", "parentSpanId")) {
+			if (ac_json_type(j, v) == JSMN_PRIMITIVE && ac_json_raw(j, v, &(size_t){ 0 })[0] == 'n')
+				continue; /* null: a root */
+			r = parse_id(j, v, sp.parent_id, 8);
+			if (r < 0)
+				span_fail(&sp, "%s", "parent_span_id is not 16 hex digits");
+			sp.has_parent = r == 0;
+		} else if (ac_json_eq(j, k, "name")) {
+			if (ac_json_str(j, v, &sp.name.p, &sp.name.n))
+				span_fail(&sp, "%s", "name is not a string");
+		} else if (ac_json_eq2(j, k, "start_time_unix_nano", "startTimeUnixNano")) {
+			if (parse_ns(j, v, &sp.start_ns))
+				span_fail(&sp, "%s", "start_time_unix_nano is not an unsigned integer");
+		} else if (ac_json_eq2(j, k, "end_time_unix_nano", "endTimeUnixNano")) {
+			if (parse_ns(j, v, &sp.end_ns))
+				span_fail(&sp, "%s", "end_time_unix_nano is not an unsigned integer");
+		} else if (ac_json_eq2(j, k, "start_time", "startTime") ||
+		           ac_json_eq2(j, k, "end_time", "endTime")) {
+			int is_start = ac_json_eq2(j, k, "start_time", "startTime");
+			const char *s;
+			size_t sn;
+			int64_t ns;
+			if (ac_json_str(j, v, &s, &sn) || ac_time_parse_iso(s, sn, &ns)) {
+				span_fail(&sp, "%s", is_start ? "start_time is not an ISO-8601 time"
+				                                : "end_time is not an ISO-8601 time");
+				continue;
+			}
+			if (is_start && !sp.start_ns)
+				sp.start_ns = ns;
+			else if (!is_start && !sp.end_ns)
+				sp.end_ns = ns;
+		} else if (ac_json_eq(j, k, "status")) {
+			int code = ac_json_type(j, v) == JSMN_OBJECT ? find_key(j, v, "code", NULL) : v;
+			if (code >= 0) {
+				sp.status = parse_status_code(j, code);
+				if (sp.status < 0) {
+					sp.status = 0;
+					span_fail(&sp, "%s", "status is not OK, ERROR, UNSET or 0..2");
+				}
+			}
+		} else if (ac_json_eq(j, k, "attributes")) {
+			attrs = v;
+		} else if (ac_json_eq(j, k, "resource")) {
+			res = v;
+		}
+	}
+	if (res >= 0)
+		flat_attrs(j, res, &sp, 1);
+	if (attrs >= 0)
+		flat_attrs(j, attrs, &sp, 0);
+	return finish_and_emit(c, &sp, have_trace, have_span);
+}
+
+/* Name the shape of a record that is not traces, for the refusal message. */
+static int refuse(ac_json *j, ac_err *err)
+{
+	int root = 0;
+	err->col = 1;
+	if (ac_json_type(j, root) == JSMN_ARRAY) {
+		int first = root + 1;
+		if (j->tok[root].size > 0 && find_key(j, first, "spanContext", NULL) >= 0)
+			return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+			                     "a JSON array of OpenTelemetry JS SDK spans (spanContext, "
+			                     "[sec, nanos] times), not OTLP JSON: export with an OTLP "
+			                     "JSON exporter or convert to flat JSONL");
+		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+		                     "a JSON array, not an OTLP traces object or a flat span");
+	}
+	if (ac_json_type(j, root) != JSMN_OBJECT)
+		return ac_err_setpos(err, AC_EPARSE, err->line, 1,
+		                     "not a JSON object: expected OTLP JSON or a flat span");
+	if (find_key(j, root, "resourceLogs", "resource_logs") >= 0)
+		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+		                     "OTLP logs (resourceLogs), not traces: agentcost reads traces only");
+	if (find_key(j, root, "resourceMetrics", "resource_metrics") >= 0)
+		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+		                     "OTLP metrics (resourceMetrics), not traces: agentcost reads traces only");
+	if (find_key(j, root, "resourceProfiles", "resource_profiles") >= 0)
+		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+		                     "OTLP profiles (resourceProfiles), not traces: agentcost reads traces only");
+	if (find_key(j, root, "trace", NULL) >= 0 && find_key(j, root, "observations", NULL) >= 0)
+		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+		                     "a Langfuse trace export {trace, observations}, not OTLP JSON: "
+		                     "export the traces over OTLP instead");
+	int spans = find_key(j, root, "spans", NULL);
+	if (spans >= 0 && ac_json_type(j, spans) == JSMN_ARRAY)
+		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+		                     "a span dump {\"spans\":[...]} (OpenTelemetry SDK / any-agent "
+		                     "format), not OTLP JSON: export with an OTLP JSON exporter or "
+		                     "convert to flat JSONL");
+	/* a bare attribute map: top-level keys that are attribute names */
+	int k = root + 1;
+	for (int n = 0; n < j->tok[root].size; n++, k = ac_json_skip(j, k + 1)) {
+		size_t kn;
+		const char *key = ac_json_raw(j, k, &kn);
+		int prio;
+		if (ac_attr_lookup(key, kn, &prio) != AC_F_NONE)
+			return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+			                     "a bare attribute map (no trace_id, span_id or resourceSpans), "
+			                     "not a span");
+	}
+	/* price tables, a common mix-up */
+	k = root + 1;
+	for (int n = 0; n < j->tok[root].size && n < 4; n++, k = ac_json_skip(j, k + 1)) {
+		if (find_key(j, k + 1, "input_cost_per_token", NULL) >= 0)
+			return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+			                     "a LiteLLM price table, not traces: load it with "
+			                     "`agentcost prices import`");
+	}
+	if (find_key(j, root, "chat", NULL) >= 0 && find_key(j, root, "embeddings", NULL) >= 0)
+		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+		                     "an OpenLIT price table (USD per 1K tokens), not traces");
+	return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
+	                     "not an OTLP traces object or a flat span: no resourceSpans or trace_id");
+}
+
+int ac_parse_record(ac_json *j, const char *rec, size_t len, long long line, int *kind,
+                    ac_span_fn emit, void *payload, ac_err *err)
+{
+	int rc = ac_json_parse(j, rec, len, err);
+	if (rc) {
+		/* turn the byte column into line:col for multi-line documents */
+		long long l, col;
+		size_t pos = err->col > 0 ? (size_t)(err->col - 1) : 0;
+		if (pos > len)
+			pos = len;
+		ac_json_position(rec, pos, line, &l, &col);
+		err->line = l;
+		err->col = col;
+		return rc;
+	}
+	ctx c = { j, line, emit, payload };
+	err->line = line;
+	int root = 0;
+	if (ac_json_type(j, root) == JSMN_OBJECT) {
+		int rs = find_key(j, root, "resourceSpans", "resource_spans");
+		if (rs >= 0) {
+			*kind = AC_REC_OTLP;
+			return walk_otlp(&c, rs);
+		}
+		if (find_key(j, root, "trace_id", "traceId") >= 0 ||
+		    find_key(j, root, "span_id", "spanId") >= 0) {
+			*kind = AC_REC_FLAT;
+			return walk_flat(&c, root);
+		}
+	}
+	return refuse(j, err);
+}

@@ -1,0 +1,1015 @@
+/*
+ * Record reader: the first stage of ingest (contract in reader.h).
+ *
+ * Turns a file of OpenTelemetry Collector file-exporter output into JSON
+ * records for the parsers. The container is sniffed from the first bytes
+ * (FORMATS.md b.4): zstd frame magic 28 B5 2F FD (or a skippable frame's) at
+ * offset 0 is a native zstd stream, 28 B5 2F FD at offset 4 the legacy
+ * json+zstd framing (u32 big-endian length + one zstd frame per message),
+ * anything else plain text. Plain text and the
+ * decompressed stream go into one content buffer; records are handed out as
+ * pointers into it, without copying. In line mode (JSONL, the exporter's
+ * json format) a record is a non-blank line found with memchr; in document
+ * mode (a pretty-printed document, chosen when the first JSON value does not
+ * close on its first line) a record is a complete top-level value found by
+ * counting brace/bracket depth outside strings.
+ *
+ * Memory: the content buffer holds the unconsumed tail of the current record
+ * plus room for one read chunk, so it stays below max_record + CHUNK; a record
+ * longer than max_record is discarded while it streams past. The zstd input
+ * buffer is ZSTD_DStreamInSize() bytes; decompressed output goes straight into
+ * the content buffer. A framed message is decompressed whole into the content
+ * buffer, bounded by max_record.
+ *
+ * Errors: a fatal error met while filling the buffer (corrupt or truncated
+ * zstd data, a read error) is held back as "pending" until every complete
+ * record before it has been handed out; a partial record at that point is
+ * dropped. After a fatal error the reader is stopped and returns 0.
+ */
+#include "reader.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zstd.h>
+
+/* Size of one read() on plain input, and the free room kept for it. */
+#define CHUNK ((size_t)1 << 20)
+
+/* First buffer for a framed message; it grows up to max_record + 1. */
+#define MSG_BUF0 ((size_t)64 << 10)
+
+/*
+ * Bytes handed to the zstd decoder before it tells us how many it wants: the
+ * smallest frame header (magic + frame header descriptor). Feeding the decoder
+ * exactly its hint afterwards keeps each call to one block, so a decoding error
+ * can be placed at the start of the block that failed.
+ */
+#define ZSTD_FIRST_FEED 5
+
+enum { MODE_UNDECIDED, MODE_LINES, MODE_DOC };
+
+struct ac_reader {
+	int fd;
+	int own_fd;
+	ac_container cont;
+	size_t max_record;
+	int64_t size;
+	uint64_t bytes_in;
+	int stopped;
+
+	/* Content buffer: buf[start, len) is not yet handed out. */
+	char *buf;
+	size_t cap, start, len;
+	size_t scan;      /* line mode: no '\n' in [start, scan); doc mode: scanned up to here */
+	long long line;   /* line number at buf[start] (line mode) or buf[scan] (doc mode) */
+	long long off;    /* content offset of buf[start] */
+	int eof;          /* no more content will arrive */
+	int mode;
+	int skipping;     /* discarding an over-limit record */
+
+	/* Document mode: state of the record being scanned. */
+	int in_rec, scalar, depth, in_str, esc;
+	long long rec_line;
+
+	/* A fatal error held back until the records before it are out. */
+	int pend;
+	ac_err pend_err;
+
+	/* Raw input (zstd, zstd-framed): in[in_pos, in_len) not yet consumed. */
+	unsigned char *in;
+	size_t in_cap, in_pos, in_len;
+	size_t feed_end;  /* zstd stream: the decoder may read in[in_pos, feed_end) */
+	long long in_off; /* file offset of in[0] */
+	int in_eof;
+	ZSTD_DStream *zd;
+	size_t hint;      /* input bytes the decoder asked for last */
+	int frame_end;    /* the last decoder call finished a frame */
+	long long frame_off;
+
+	/* zstd-framed: the message whose content is in buf. */
+	int msg_loaded;
+	long long msg_no, msg_off;
+};
+
+/* Record an error with its position; returns code. */
+static int fail(ac_err *err, int code, long long line, long long offset, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int fail(ac_err *err, int code, long long line, long long offset, const char *fmt, ...)
+{
+	char msg[sizeof(err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ac_err_setpos(err, code, line, 0, "%s", msg);
+	err->offset = offset;
+	return code;
+}
+
+static ssize_t xread(int fd, void *p, size_t n)
+{
+	ssize_t got;
+
+	do
+		got = read(fd, p, n);
+	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+static int is_zstd_magic(const unsigned char *p)
+{
+	return p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD;
+}
+
+/* Skippable frames: magic 0x184D2A50..5F, little-endian. */
+static int is_skippable_magic(const unsigned char *p)
+{
+	return (p[0] & 0xF0) == 0x50 && p[1] == 0x2A && p[2] == 0x4D && p[3] == 0x18;
+}
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int is_blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/*
+ * Say what non-JSON content looks like, into dst: OTLP protobuf (what the file
+ * exporter writes with format: proto), gzip, text, or other binary data. head
+ * holds the first bytes of the content, first its first non-whitespace byte
+ * (protobuf often opens with 0x0a, which is '\n' to a JSON reader).
+ */
+static void describe_nonjson(char *dst, size_t cap, const unsigned char *head, size_t nhead,
+                             unsigned char first)
+{
+	int text = first >= 0x20 && first < 0x7f;
+
+	if (nhead >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+		snprintf(dst, cap, "gzip data, not JSON (decompress it first)");
+	else if (nhead >= 5 && head[0] == 0 && head[4] == 0x0a)
+		snprintf(dst, cap, "binary data, not JSON: looks like length-prefixed OTLP protobuf "
+		         "(set the file exporter's format to json)");
+	else if (nhead >= 1 && head[0] == 0x0a && !text)
+		snprintf(dst, cap, "binary data, not JSON: looks like OTLP protobuf "
+		         "(set the file exporter's format to json)");
+	else if (text)
+		snprintf(dst, cap, "not JSON: first byte '%c'", first);
+	else
+		snprintf(dst, cap, "binary data, not JSON: first byte 0x%02x", first);
+}
+
+/*
+ * Scan JSON text p[0, n) for the end of the value being scanned, whose state is
+ * in r (depth, in_str, esc). Counts newlines into *nl. Returns the number of
+ * bytes consumed; *closed is set when the value closed at the last of them.
+ */
+static size_t scan_value(ac_reader *r, const char *p, size_t n, long long *nl, int *closed)
+{
+	int depth = r->depth, in_str = r->in_str, esc = r->esc;
+	size_t i;
+
+	*closed = 0;
+	for (i = 0; i < n; i++) {
+		char c = p[i];
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"')
+				in_str = 0;
+			else if (c == '\n')
+				++*nl;
+			continue;
+		}
+		switch (c) {
+		case '\n':
+			++*nl;
+			break;
+		case '"':
+			in_str = 1;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			if (--depth <= 0) {
+				*closed = 1;
+				i++;
+				goto out;
+			}
+			break;
+		}
+	}
+out:
+	r->depth = depth;
+	r->in_str = in_str;
+	r->esc = esc;
+	return i;
+}
+
+/* Keep a fatal error for after the records already in the buffer. */
+static void set_pending(ac_reader *r, int code, const ac_err *err)
+{
+	r->pend = code;
+	r->pend_err = *err;
+	r->eof = 1;
+}
+
+/* Read more raw input after in[in_pos, in_len) (moved to the front). */
+static int read_in(ac_reader *r, ac_err *err)
+{
+	ssize_t n;
+
+	if (r->in_pos > 0) {
+		memmove(r->in, r->in + r->in_pos, r->in_len - r->in_pos);
+		r->in_off += (long long)r->in_pos;
+		r->in_len -= r->in_pos;
+		r->feed_end -= r->feed_end >= r->in_pos ? r->in_pos : r->feed_end;
+		r->in_pos = 0;
+	}
+	n = xread(r->fd, r->in + r->in_len, r->in_cap - r->in_len);
+	if (n < 0)
+		return fail(err, AC_EIO, 0, r->in_off + (long long)r->in_len,
+		            "read error at byte %lld: %s", r->in_off + (long long)r->in_len,
+		            strerror(errno));
+	if (n == 0)
+		r->in_eof = 1;
+	r->in_len += (size_t)n;
+	r->bytes_in += (uint64_t)n;
+	return 0;
+}
+
+/*
+ * Decompress the zstd stream into dst[0, cap) until it is full or the stream
+ * ends. *got = bytes produced, also when an error is returned (the bytes
+ * before the failure are good). Returns 0 or AC_EZSTD / AC_EIO.
+ */
+static int zstd_fill(ac_reader *r, char *dst, size_t cap, size_t *got, ac_err *err)
+{
+	ZSTD_outBuffer out = { dst, cap, 0 };
+	int stalls = 0;
+	int rc = 0;
+
+	while (out.pos < out.size) {
+		ZSTD_inBuffer zin = { r->in, r->feed_end, r->in_pos };
+		long long at = r->in_off + (long long)r->in_pos;
+		size_t out0 = out.pos, ret;
+
+		if (r->frame_end && r->in_pos < r->feed_end)
+			r->frame_off = at;
+		ret = ZSTD_decompressStream(r->zd, &out, &zin);
+		if (ZSTD_isError(ret)) {
+			rc = fail(err, AC_EZSTD, 0, at, "corrupt zstd data at byte %lld: %s", at,
+			          ZSTD_getErrorName(ret));
+			goto done;
+		}
+		int progress = zin.pos != r->in_pos || out.pos != out0;
+		r->in_pos = zin.pos;
+		if (progress) {
+			/* an empty call after the end of a frame asks for the next one's
+			   header: that is not the middle of a frame */
+			r->frame_end = ret == 0;
+			r->hint = ret ? ret : ZSTD_FIRST_FEED;
+		}
+		if (out.pos == out.size)
+			break;
+		if (r->in_pos < r->feed_end) {
+			/* a frame ended inside the slice, or a hostage byte is due */
+			if (!progress && ++stalls > 4) {
+				rc = fail(err, AC_EZSTD, 0, at, "zstd decoder stalled at byte %lld", at);
+				goto done;
+			}
+			continue;
+		}
+		stalls = 0;
+		if (r->feed_end == r->in_len) {
+			if (r->in_eof) {
+				if (r->frame_end)
+					break;
+				at = r->in_off + (long long)r->in_len;
+				rc = fail(err, AC_EZSTD, 0, at,
+				          "truncated zstd frame at byte %lld (the frame starts at byte %lld)",
+				          at, r->frame_off);
+				goto done;
+			}
+			if (r->in_pos == r->in_len) {
+				r->in_off += (long long)r->in_len;
+				r->in_pos = r->in_len = r->feed_end = 0;
+			}
+			rc = read_in(r, err);
+			if (rc < 0)
+				goto done;
+		}
+		r->feed_end = r->in_pos + (r->hint < r->in_len - r->in_pos ? r->hint : r->in_len - r->in_pos);
+	}
+done:
+	*got = out.pos;
+	return rc;
+}
+
+/*
+ * Bring more content into the buffer: move the unconsumed tail to the front
+ * and grow the buffer if less than a chunk is free, then read or decompress.
+ * Sets r->eof at the end of input; a read or zstd error becomes pending.
+ * Returns 0 or AC_ENOMEM.
+ */
+static int more(ac_reader *r, ac_err *err)
+{
+	size_t live = r->len - r->start, got = 0;
+	int rc = 0;
+
+	if (r->cap - r->len < CHUNK && r->start > 0) {
+		memmove(r->buf, r->buf + r->start, live);
+		r->scan -= r->start;
+		r->len = live;
+		r->start = 0;
+	}
+	if (r->cap - r->len < CHUNK) {
+		/* live <= max_record + 1 here: longer records are being skipped */
+		size_t limit = r->max_record + CHUNK + 2;
+		size_t ncap = r->cap > SIZE_MAX / 2 ? SIZE_MAX : r->cap * 2;
+		char *p;
+		if (ncap < r->len + CHUNK)
+			ncap = r->len + CHUNK;
+		if (ncap > limit)
+			ncap = limit;
+		p = realloc(r->buf, ncap);
+		if (!p)
+			return fail(err, AC_ENOMEM, r->line, r->off,
+			            "out of memory growing the read buffer to %zu bytes", ncap);
+		r->buf = p;
+		r->cap = ncap;
+	}
+
+	if (r->cont == AC_CONT_ZSTD) {
+		rc = zstd_fill(r, r->buf + r->len, r->cap - r->len, &got, err);
+	} else {
+		ssize_t n = xread(r->fd, r->buf + r->len, r->cap - r->len);
+		if (n < 0)
+			rc = fail(err, AC_EIO, 0, (long long)r->bytes_in, "read error at byte %llu: %s",
+			          (unsigned long long)r->bytes_in, strerror(errno));
+		else
+			got = (size_t)n;
+		r->bytes_in += got;
+	}
+	r->len += got;
+	if (rc < 0)
+		set_pending(r, rc, err);
+	else if (got == 0)
+		r->eof = 1;
+	return 0;
+}
+
+static int over_limit(ac_reader *r, ac_err *err, long long line, long long off, const char *what)
+{
+	return fail(err, AC_ELIMIT, line, off, "%s longer than %zu bytes (limit), skipped", what,
+	            r->max_record);
+}
+
+/*
+ * Decide between line and document mode from the first value, which starts at
+ * buf[start]: line mode if it closes on its first line (or that line is over
+ * the limit, so it will be skipped as a line anyway).
+ */
+static int decide_mode(ac_reader *r, ac_err *err)
+{
+	if (r->start == r->len && r->eof) {
+		r->mode = MODE_LINES; /* no content */
+		return 0;
+	}
+	for (;;) {
+		const char *nl = memchr(r->buf + r->scan, '\n', r->len - r->scan);
+		if (nl || r->eof) {
+			size_t end = nl ? (size_t)(nl - r->buf) : r->len;
+			long long nls = 0;
+			int closed;
+			r->depth = r->in_str = r->esc = 0;
+			scan_value(r, r->buf + r->start, end - r->start, &nls, &closed);
+			r->depth = r->in_str = r->esc = 0;
+			r->mode = closed ? MODE_LINES : MODE_DOC;
+			r->scan = r->start;
+			return 0;
+		}
+		r->scan = r->len;
+		if (r->len - r->start > r->max_record + 1) {
+			r->mode = MODE_LINES;
+			return 0;
+		}
+		int rc = more(r, err);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* Line mode: one record per non-blank line. Returns 1, 0 at end of content, or an error. */
+static int next_line(ac_reader *r, ac_record *rec, ac_err *err)
+{
+	for (;;) {
+		const char *nl = r->scan < r->len ? memchr(r->buf + r->scan, '\n', r->len - r->scan) : NULL;
+		if (nl) {
+			size_t end = (size_t)(nl - r->buf);
+			const char *s = r->buf + r->start;
+			size_t n = end - r->start;
+			long long line = r->line, off = r->off;
+			int skipped = r->skipping;
+
+			r->line++;
+			r->off += (long long)n + 1;
+			r->start = r->scan = end + 1;
+			r->skipping = 0;
+			if (skipped)
+				continue;
+			if (n && s[n - 1] == '\r')
+				n--;
+			if (is_blank(s, n))
+				continue;
+			if (n > r->max_record)
+				return over_limit(r, err, line, off, "line");
+			rec->data = s;
+			rec->len = n;
+			rec->line = line;
+			rec->offset = off;
+			return 1;
+		}
+		r->scan = r->len;
+		if (r->skipping) {
+			r->off += (long long)(r->len - r->start);
+			r->start = r->scan = r->len;
+		} else if (r->len - r->start > r->max_record + 1) {
+			long long off = r->off;
+			r->skipping = 1;
+			r->off += (long long)(r->len - r->start);
+			r->start = r->scan = r->len;
+			return over_limit(r, err, r->line, off, "line");
+		}
+		if (r->eof) {
+			/* the last line has no '\n'; after a fatal error it is incomplete: drop it */
+			const char *s = r->buf + r->start;
+			size_t n = r->len - r->start;
+			long long line = r->line, off = r->off;
+			if (n == 0 || r->skipping || r->pend) {
+				r->off += (long long)n;
+				r->start = r->scan = r->len;
+				return 0;
+			}
+			r->line++;
+			r->off += (long long)n;
+			r->start = r->scan = r->len;
+			if (s[n - 1] == '\r')
+				n--;
+			if (is_blank(s, n))
+				return 0;
+			if (n > r->max_record)
+				return over_limit(r, err, line, off, "line");
+			rec->data = s;
+			rec->len = n;
+			rec->line = line;
+			rec->offset = off;
+			return 1;
+		}
+		int rc = more(r, err);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/*
+ * Document mode: one record per top-level value. An object or array ends where
+ * its depth returns to 0; anything else at top level (not JSON) runs to the end
+ * of its line, for the parser to report. Returns 1, 0 at end, or an error.
+ */
+static int next_doc(ac_reader *r, ac_record *rec, ac_err *err)
+{
+	for (;;) {
+		if (!r->in_rec) {
+			while (r->start < r->len && is_ws(r->buf[r->start])) {
+				if (r->buf[r->start] == '\n')
+					r->line++;
+				r->start++;
+				r->off++;
+			}
+			r->scan = r->start;
+			if (r->start < r->len) {
+				char c = r->buf[r->start];
+				r->in_rec = 1;
+				r->scalar = c != '{' && c != '[';
+				r->depth = r->in_str = r->esc = 0;
+				r->rec_line = r->line;
+			}
+		}
+		if (r->in_rec) {
+			size_t end = 0;
+			int closed = 0;
+			if (r->scalar) {
+				const char *nl = memchr(r->buf + r->scan, '\n', r->len - r->scan);
+				if (nl) {
+					end = (size_t)(nl - r->buf);
+					closed = 1;
+				} else {
+					r->scan = r->len;
+				}
+			} else {
+				long long nls = 0;
+				r->scan += scan_value(r, r->buf + r->scan, r->len - r->scan, &nls, &closed);
+				r->line += nls;
+				end = r->scan;
+			}
+			if (closed) {
+				const char *s = r->buf + r->start;
+				size_t n = end - r->start;
+				long long off = r->off;
+				int skipped = r->skipping;
+
+				r->off += (long long)n;
+				r->start = r->scan = end;
+				r->in_rec = 0;
+				r->skipping = 0;
+				if (skipped)
+					continue;
+				if (r->scalar && s[n - 1] == '\r')
+					n--;
+				if (n > r->max_record)
+					return over_limit(r, err, r->rec_line, off, "record");
+				rec->data = s;
+				rec->len = n;
+				rec->line = r->rec_line;
+				rec->offset = off;
+				return 1;
+			}
+			if (r->skipping) {
+				r->off += (long long)(r->len - r->start);
+				r->start = r->scan = r->len;
+			} else if (r->len - r->start > r->max_record) {
+				long long off = r->off;
+				r->skipping = 1;
+				r->off += (long long)(r->len - r->start);
+				r->start = r->scan = r->len;
+				return over_limit(r, err, r->rec_line, off, "record");
+			}
+		}
+		if (r->eof) {
+			/* an unclosed last value: hand it out for the parser to report, unless
+			   input stopped on an error, where it is merely cut off */
+			if (r->in_rec && !r->skipping && !r->pend && r->start < r->len) {
+				rec->data = r->buf + r->start;
+				rec->len = r->len - r->start;
+				rec->line = r->rec_line;
+				rec->offset = r->off;
+				r->off += (long long)rec->len;
+				r->start = r->scan = r->len;
+				r->in_rec = 0;
+				return 1;
+			}
+			r->in_rec = 0;
+			return 0;
+		}
+		int rc = more(r, err);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* Next record from the content buffer: 1, 0 at end of content, or an error. */
+static int split_next(ac_reader *r, ac_record *rec, ac_err *err)
+{
+	if (r->mode == MODE_UNDECIDED) {
+		int rc = decide_mode(r, err);
+		if (rc < 0)
+			return rc;
+	}
+	return r->mode == MODE_DOC ? next_doc(r, rec, err) : next_line(r, rec, err);
+}
+
+/*
+ * Plain and zstd: skip leading whitespace (and a UTF-8 byte order mark), then
+ * check that the content starts like JSON. Returns 0 (also for empty content,
+ * and when an error is pending), AC_EFORMAT or AC_ENOMEM.
+ */
+static int check_content(ac_reader *r, ac_err *err)
+{
+	unsigned char head[8];
+	size_t nhead;
+	char what[200];
+	int rc;
+
+	while (r->len < sizeof(head) && !r->eof) {
+		rc = more(r, err);
+		if (rc < 0)
+			return rc;
+	}
+	nhead = r->len < sizeof(head) ? r->len : sizeof(head);
+	memcpy(head, r->buf, nhead);
+	if (nhead >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
+		r->start = 3;
+		r->off = 3;
+	}
+	for (;;) {
+		while (r->start < r->len && is_ws(r->buf[r->start])) {
+			if (r->buf[r->start] == '\n')
+				r->line++;
+			r->start++;
+			r->off++;
+		}
+		r->scan = r->start;
+		if (r->start < r->len)
+			break;
+		if (r->eof)
+			return 0;
+		rc = more(r, err);
+		if (rc < 0)
+			return rc;
+	}
+	char c = r->buf[r->start];
+	if (c == '{' || c == '[')
+		return 0;
+
+	describe_nonjson(what, sizeof(what), head, nhead, (unsigned char)c);
+	if (r->cont == AC_CONT_ZSTD)
+		return fail(err, AC_EFORMAT, r->line, r->off, "zstd content is %s", what);
+	return fail(err, AC_EFORMAT, r->line, r->off, "%s", what);
+}
+
+/* Make at least k (<= in_cap) raw bytes available unless the file ends first. */
+static int want_in(ac_reader *r, size_t k, ac_err *err)
+{
+	while (r->in_len - r->in_pos < k && !r->in_eof) {
+		int rc = read_in(r, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Consume n raw bytes without looking at them. Returns how many were there. */
+static int skip_in(ac_reader *r, size_t n, size_t *skipped, ac_err *err)
+{
+	*skipped = 0;
+	while (*skipped < n) {
+		if (r->in_pos == r->in_len) {
+			if (r->in_eof)
+				break;
+			int rc = read_in(r, err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		size_t k = r->in_len - r->in_pos;
+		if (k > n - *skipped)
+			k = n - *skipped;
+		r->in_pos += k;
+		*skipped += k;
+	}
+	return 0;
+}
+
+/*
+ * zstd-framed: read the next message, { u32 big-endian length L; L bytes = one
+ * zstd frame }, and decompress it whole into buf[0, len). Returns 1 (loaded),
+ * 0 (end of file), AC_ELIMIT (content over max_record, message skipped), or a
+ * fatal AC_EZSTD / AC_EIO / AC_ENOMEM.
+ */
+static int load_message(ac_reader *r, ac_err *err)
+{
+	long long at, no;
+	uint32_t L;
+	size_t left, hint = ZSTD_FIRST_FEED, k;
+	const unsigned char *p;
+	int rc;
+
+	rc = want_in(r, 4, err);
+	if (rc < 0)
+		return rc;
+	at = r->in_off + (long long)r->in_pos;
+	k = r->in_len - r->in_pos;
+	if (k == 0)
+		return 0;
+	no = ++r->msg_no;
+	r->msg_off = at;
+	if (k < 4)
+		return fail(err, AC_EZSTD, no, at,
+		            "truncated message at byte %lld: %zu bytes left, too few for a length prefix",
+		            at, k);
+	p = r->in + r->in_pos;
+	L = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	r->in_pos += 4;
+	if (L == 0)
+		return fail(err, AC_EZSTD, no, at,
+		            "bad length prefix at byte %lld: message %lld has length 0", at, no);
+	if (r->size >= 0 && (int64_t)L > r->size - (at + 4))
+		return fail(err, AC_EZSTD, no, at,
+		            "truncated message at byte %lld: length prefix says %lu bytes, only %lld remain",
+		            at, (unsigned long)L, (long long)(r->size - (at + 4)));
+
+	k = L < 4 ? L : 4;
+	rc = want_in(r, k, err);
+	if (rc < 0)
+		return rc;
+	if (r->in_len - r->in_pos < k)
+		return fail(err, AC_EZSTD, no, at,
+		            "truncated message at byte %lld: length prefix says %lu bytes, only %zu remain",
+		            at, (unsigned long)L, r->in_len - r->in_pos);
+	p = r->in + r->in_pos;
+	if (L < 4 || !(is_zstd_magic(p) || is_skippable_magic(p)))
+		return fail(err, AC_EZSTD, no, at + 4,
+		            "not a zstd frame at byte %lld: bad length prefix at byte %lld (message %lld)",
+		            at + 4, at, no);
+
+	ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
+	r->start = r->len = r->scan = 0;
+	left = L;
+	for (;;) {
+		if (left > 0 && r->in_pos == r->in_len) {
+			if (r->in_eof)
+				return fail(err, AC_EZSTD, no, at,
+				            "truncated message at byte %lld: length prefix says %lu bytes, only %zu remain",
+				            at, (unsigned long)L, (size_t)L - left);
+			rc = read_in(r, err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		if (r->len == r->cap) {
+			size_t ncap = r->cap * 2;
+			char *q;
+			if (ncap > r->max_record + 1 || ncap < r->cap)
+				ncap = r->max_record + 1;
+			q = realloc(r->buf, ncap);
+			if (!q)
+				return fail(err, AC_ENOMEM, no, at,
+				            "out of memory growing the message buffer to %zu bytes", ncap);
+			r->buf = q;
+			r->cap = ncap;
+		}
+
+		size_t feed = r->in_len - r->in_pos;
+		if (feed > left)
+			feed = left;
+		if (feed > hint)
+			feed = hint;
+		ZSTD_inBuffer zin = { r->in + r->in_pos, feed, 0 };
+		ZSTD_outBuffer zout = { r->buf + r->len, r->cap - r->len, 0 };
+		long long pos = r->in_off + (long long)r->in_pos;
+		size_t ret = ZSTD_decompressStream(r->zd, &zout, &zin);
+		if (ZSTD_isError(ret))
+			return fail(err, AC_EZSTD, no, pos, "corrupt zstd data at byte %lld (message %lld): %s",
+			            pos, no, ZSTD_getErrorName(ret));
+		r->in_pos += zin.pos;
+		left -= zin.pos;
+		r->len += zout.pos;
+		if (r->len > r->max_record) {
+			size_t skipped;
+			rc = skip_in(r, left, &skipped, err);
+			if (rc < 0)
+				return rc;
+			if (skipped < left)
+				return fail(err, AC_EZSTD, no, at,
+				            "truncated message at byte %lld: length prefix says %lu bytes, only %zu remain",
+				            at, (unsigned long)L, (size_t)L - left + skipped);
+			r->len = 0;
+			return fail(err, AC_ELIMIT, no, at,
+			            "message longer than %zu bytes (limit) after decompression, skipped",
+			            r->max_record);
+		}
+		if (ret == 0) {
+			if (left > 0) {
+				pos = r->in_off + (long long)r->in_pos;
+				return fail(err, AC_EZSTD, no, pos,
+				            "bad length prefix at byte %lld: it says %lu bytes, but the zstd frame "
+				            "ends after %lu (at byte %lld)",
+				            at, (unsigned long)L, (unsigned long)(L - left), pos);
+			}
+			return 1;
+		}
+		hint = ret;
+		if (left == 0 && zout.pos < zout.size) {
+			pos = r->in_off + (long long)r->in_pos;
+			return fail(err, AC_EZSTD, no, pos,
+			            "bad length prefix at byte %lld or truncated frame: the zstd frame does "
+			            "not end within the %lu bytes the prefix says (at byte %lld)",
+			            at, (unsigned long)L, pos);
+		}
+	}
+}
+
+/* zstd-framed: next record, splitting each message's content like plain text. */
+static int next_framed(ac_reader *r, ac_record *rec, ac_err *err)
+{
+	for (;;) {
+		if (r->msg_loaded) {
+			int rc = split_next(r, rec, err);
+			if (rc == 1) {
+				rec->line = r->msg_no;
+				rec->offset = r->msg_off;
+				return 1;
+			}
+			if (rc == AC_ELIMIT)
+				return rc; /* not reached: the whole message fits the limit */
+			if (rc < 0) {
+				r->stopped = 1;
+				return rc;
+			}
+			r->msg_loaded = 0;
+		}
+		int rc = load_message(r, err);
+		if (rc == AC_ELIMIT)
+			return rc;
+		if (rc <= 0) {
+			r->stopped = 1;
+			return rc;
+		}
+
+		r->start = 0;
+		while (r->start < r->len && is_ws(r->buf[r->start]))
+			r->start++;
+		if (r->start == r->len)
+			continue; /* an empty message holds no records */
+		char c = r->buf[r->start];
+		if (c != '{' && c != '[') {
+			char what[200];
+			describe_nonjson(what, sizeof(what), (const unsigned char *)r->buf,
+			                 r->len < 8 ? r->len : 8, (unsigned char)c);
+			r->stopped = 1;
+			return fail(err, AC_EFORMAT, r->msg_no, r->msg_off,
+			            "message %lld (length prefix at byte %lld) is %s", r->msg_no, r->msg_off,
+			            what);
+		}
+		r->scan = r->start;
+		r->off = (long long)r->start;
+		r->line = 1;
+		r->eof = 1;
+		r->mode = MODE_UNDECIDED;
+		r->skipping = 0;
+		r->in_rec = 0;
+		r->msg_loaded = 1;
+	}
+}
+
+int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err)
+{
+	int rc;
+
+	assert(r && rec && err);
+	if (r->stopped)
+		return 0;
+	if (r->cont == AC_CONT_ZSTD_FRAMED)
+		return next_framed(r, rec, err);
+	rc = split_next(r, rec, err);
+	if (rc == 1 || rc == AC_ELIMIT)
+		return rc;
+	r->stopped = 1;
+	if (rc == 0 && r->pend) {
+		*err = r->pend_err;
+		rc = r->pend;
+		r->pend = 0;
+	}
+	return rc;
+}
+
+int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts, ac_err *err)
+{
+	ac_reader *r = NULL;
+	unsigned char peek[8];
+	size_t npeek = 0;
+	struct stat st;
+	int rc = 0;
+
+	assert(out && path && err);
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	r->fd = -1;
+	r->size = -1;
+	r->line = 1;
+	r->frame_end = 1;
+	r->hint = ZSTD_FIRST_FEED;
+	r->max_record = opts && opts->max_record ? opts->max_record : ((ac_reader_opts)AC_READER_OPTS_INIT).max_record;
+	if (r->max_record > SIZE_MAX / 2)
+		r->max_record = SIZE_MAX / 2; /* keeps max_record + CHUNK + 2 from wrapping */
+
+	if (strcmp(path, "-") == 0) {
+		r->fd = STDIN_FILENO;
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0) {
+			rc = ac_err_set(err, AC_EIO, "cannot open %s: %s", path, strerror(errno));
+			goto done;
+		}
+		r->own_fd = 1;
+		if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			r->size = (int64_t)st.st_size;
+			posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		}
+	}
+
+	/* Sniff the container from the first 8 bytes. */
+	while (npeek < sizeof(peek)) {
+		ssize_t n = xread(r->fd, peek + npeek, sizeof(peek) - npeek);
+		if (n < 0) {
+			rc = ac_err_set(err, AC_EIO, "cannot read %s: %s", path, strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		npeek += (size_t)n;
+	}
+	r->bytes_in = npeek;
+	if (npeek >= 4 && (is_zstd_magic(peek) || is_skippable_magic(peek)))
+		r->cont = AC_CONT_ZSTD; /* a stream may open with a skippable frame */
+	else if (npeek >= 8 && is_zstd_magic(peek + 4))
+		r->cont = AC_CONT_ZSTD_FRAMED;
+	else
+		r->cont = AC_CONT_PLAIN;
+
+	r->cap = r->cont == AC_CONT_ZSTD_FRAMED ? MSG_BUF0 : 2 * CHUNK;
+	if (r->cont == AC_CONT_ZSTD_FRAMED && r->cap > r->max_record + 1)
+		r->cap = r->max_record + 1;
+	r->buf = malloc(r->cap);
+	if (!r->buf) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (r->cont == AC_CONT_PLAIN) {
+		memcpy(r->buf, peek, npeek);
+		r->len = npeek;
+		r->eof = npeek < sizeof(peek);
+	} else {
+		r->in_cap = ZSTD_DStreamInSize();
+		r->in = malloc(r->in_cap);
+		r->zd = ZSTD_createDStream();
+		if (!r->in || !r->zd) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+			goto done;
+		}
+		memcpy(r->in, peek, npeek);
+		r->in_len = npeek;
+		r->in_eof = npeek < sizeof(peek);
+	}
+	if (r->cont != AC_CONT_ZSTD_FRAMED) {
+		rc = check_content(r, err);
+		if (rc < 0)
+			goto done;
+	}
+	*out = r;
+	r = NULL;
+done:
+	ac_reader_free(r);
+	return rc;
+}
+
+ac_container ac_reader_container(const ac_reader *r)
+{
+	return r->cont;
+}
+
+const char *ac_container_name(ac_container c)
+{
+	switch (c) {
+	case AC_CONT_PLAIN: return "plain";
+	case AC_CONT_ZSTD: return "zstd";
+	case AC_CONT_ZSTD_FRAMED: return "zstd-framed";
+	}
+	return "unknown";
+}
+
+uint64_t ac_reader_bytes_in(const ac_reader *r)
+{
+	return r->bytes_in;
+}
+
+int64_t ac_reader_size(const ac_reader *r)
+{
+	return r->size;
+}
+
+void ac_reader_free(ac_reader *r)
+{
+	if (!r)
+		return;
+	if (r->own_fd && r->fd >= 0)
+		close(r->fd);
+	ZSTD_freeDStream(r->zd);
+	free(r->in);
+	free(r->buf);
+	free(r);
+}

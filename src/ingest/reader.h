@@ -1,0 +1,84 @@
+/*
+ * Record reader: the first stage of ingest.
+ *
+ * Opens a file (or standard input for "-"), detects its container from its
+ * bytes, not its name, and hands out JSON records one at a time:
+ *
+ *   plain        first non-space byte '{' or '[': JSON lines; one record per
+ *                non-blank line. If the first value does not close on its first
+ *                line the input is a whole (pretty-printed) document and records
+ *                are top-level JSON values that may span lines.
+ *   zstd         zstd magic 28 B5 2F FD at offset 0: one continuous stream of
+ *                concatenated frames (a frame may end in the middle of a line);
+ *                the decompressed content is split exactly like a plain file.
+ *   zstd-framed  zstd magic at offset 4: the Collector file exporter's default
+ *                json+zstd framing, repeat { u32 big-endian length; one zstd
+ *                frame }; each frame decompresses to one record (its content is
+ *                split into lines too, should it hold several).
+ *
+ * Decompression is streaming with fixed-size buffers: memory is bounded by the
+ * largest record (opts.max_record), never by the file size.
+ */
+#ifndef AC_READER_H
+#define AC_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/err.h"
+
+typedef enum ac_container {
+	AC_CONT_PLAIN = 0,
+	AC_CONT_ZSTD = 1,
+	AC_CONT_ZSTD_FRAMED = 2,
+} ac_container;
+
+typedef struct ac_reader_opts {
+	size_t max_record; /* longest record in bytes; longer ones are skipped (AC_ELIMIT) */
+} ac_reader_opts;
+
+#define AC_READER_OPTS_INIT { (size_t)256 << 20 }
+
+typedef struct ac_record {
+	const char *data; /* record bytes, not NUL-terminated; valid until the next call */
+	size_t len;
+	long long line;   /* 1-based line where the record starts (plain, zstd); the
+	                     1-based message number (zstd-framed) */
+	long long offset; /* byte offset of the record in the decompressed content
+	                     (plain, zstd) or of its length prefix in the file (framed) */
+} ac_record;
+
+typedef struct ac_reader ac_reader;
+
+/*
+ * Open path ("-" = standard input). Reads enough to detect the container.
+ * Returns 0, or AC_EIO (cannot open/read), AC_EFORMAT (not JSON: e.g. binary
+ * OTLP protobuf, or text that is not JSON), AC_ENOMEM. An empty or
+ * whitespace-only input opens fine and yields no records.
+ * *out is freed with ac_reader_free().
+ */
+int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts, ac_err *err);
+
+/*
+ * Next record.
+ *   1           a record is in *rec
+ *   0           end of input
+ *   AC_ELIMIT   a record longer than max_record was skipped; err->line says
+ *               which; call again to go on
+ *   AC_EZSTD    corrupt or truncated zstd data, or a bad length prefix;
+ *               err->offset is the byte offset in the file; the reader stops
+ *               (further calls return 0); records handed out before stay valid data
+ *   AC_EFORMAT  framed content that is not JSON (OTLP protobuf); reader stops
+ *   AC_EIO      read error; reader stops
+ * Whitespace-only lines are skipped; a trailing '\r' is dropped.
+ */
+int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err);
+
+ac_container ac_reader_container(const ac_reader *r);
+const char *ac_container_name(ac_container c);   /* "plain", "zstd", "zstd-framed" */
+uint64_t ac_reader_bytes_in(const ac_reader *r); /* raw bytes consumed from the file so far */
+int64_t ac_reader_size(const ac_reader *r);      /* file size, -1 for pipes */
+
+void ac_reader_free(ac_reader *r);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * Built-in price table: the list prices of the common OpenAI, Anthropic and
+ * Google models, compiled into the binary so that a fresh store prices the
+ * usual spans without an import. Imported rows (tables `price`, `tool_price`)
+ * beat these at every step of name resolution (see pricing.h).
+ *
+ * Units are USD per million tokens; NAN marks an absent optional price (a
+ * cache price then falls back to the input price, a reasoning price to the
+ * output price). Names carry no provider prefix and no date suffix: resolution
+ * strips "openai/", "-2024-07-18", "-20241022", "@20241022". A dated name is
+ * listed only when that snapshot is priced differently from the base name
+ * (gpt-4o-2024-05-13).
+ *
+ * Every entry was cross-checked against LiteLLM's
+ * model_prices_and_context_window.json (commit be9f2e0, 2025-11-22; copy in
+ * /work/shared/fixtures/third_party/litellm_model_prices.json) and against the
+ * providers' own price pages; tests/unit/test_pricing.c checks the agreement
+ * with LiteLLM for every built-in model it lists. Deliberate differences:
+ *   - claude-3-5-haiku-latest: LiteLLM has 1.00/5.00 (the price announced in
+ *     November 2024, cut to 0.80/4.00 before general use; its dated entry
+ *     claude-3-5-haiku-20241022 has 0.80/4.00). The alias is priced as the base.
+ *   - gemini-1.5-flash, gemini-1.5-pro are left out: Google doubles the price
+ *     of prompts over 128k tokens and a price row has no 128k tier, so long
+ *     prompts would be priced wrong (import them with a CSV if needed).
+ *   - Tiered cache prices (Anthropic and Gemini above 200k) are not
+ *     representable: cache tokens stay at the base cache price.
+ * Only current list prices are listed, without history (from_day is always
+ * AC_DAY_ALWAYS); a price you need for an earlier period goes in an import
+ * with effective_from. Models whose price is not certain are left out on
+ * purpose: a wrong price is worse than none.
+ */
+#include <math.h>
+
+#include "pricing.h"
+
+/* input, output, cache read, cache write; no reasoning or above-200k price */
+#define P4(in, out, cr, cw) { AC_DAY_ALWAYS, in, out, cr, cw, NAN, NAN, NAN }
+/* the same plus the prices of prompts over 200,000 input tokens */
+#define P6(in, out, cr, cw, in200, out200) { AC_DAY_ALWAYS, in, out, cr, cw, NAN, in200, out200 }
+
+static const ac_builtin_price builtins[] = {
+	/* OpenAI (platform.openai.com/docs/pricing). Cached input is billed at
+	 * the cache read price; there is no separate cache write price, so it
+	 * is absent and cache writes fall back to the input price. Reasoning
+	 * tokens are billed as output. */
+	{ "gpt-4o", P4(2.50, 10.00, 1.25, NAN) },
+	{ "gpt-4o-2024-05-13", P4(5.00, 15.00, NAN, NAN) }, /* first snapshot, dearer */
+	{ "gpt-4o-mini", P4(0.15, 0.60, 0.075, NAN) },
+	{ "gpt-4.1", P4(2.00, 8.00, 0.50, NAN) },
+	{ "gpt-4.1-mini", P4(0.40, 1.60, 0.10, NAN) },
+	{ "gpt-4.1-nano", P4(0.10, 0.40, 0.025, NAN) },
+	{ "gpt-5", P4(1.25, 10.00, 0.125, NAN) },
+	{ "gpt-5-mini", P4(0.25, 2.00, 0.025, NAN) },
+	{ "gpt-5-nano", P4(0.05, 0.40, 0.005, NAN) },
+	{ "o1", P4(15.00, 60.00, 7.50, NAN) },
+	{ "o3", P4(2.00, 8.00, 0.50, NAN) }, /* after the June 2025 price cut */
+	{ "o3-mini", P4(1.10, 4.40, 0.55, NAN) },
+	{ "o4-mini", P4(1.10, 4.40, 0.275, NAN) },
+	{ "gpt-4-turbo", P4(10.00, 30.00, NAN, NAN) },
+	{ "gpt-4", P4(30.00, 60.00, NAN, NAN) },
+	{ "gpt-3.5-turbo", P4(0.50, 1.50, NAN, NAN) },
+	{ "text-embedding-3-small", P4(0.02, 0.00, NAN, NAN) },
+	{ "text-embedding-3-large", P4(0.13, 0.00, NAN, NAN) },
+	{ "text-embedding-ada-002", P4(0.10, 0.00, NAN, NAN) },
+
+	/* Anthropic (docs.anthropic.com, "Pricing"). Cache write is the
+	 * 5-minute write (1.25 x input), cache read 0.1 x input. The "-latest"
+	 * aliases are the ones Anthropic publishes. */
+	{ "claude-3-haiku", P4(0.25, 1.25, 0.03, 0.30) },
+	{ "claude-3-opus", P4(15.00, 75.00, 1.50, 18.75) },
+	{ "claude-3-opus-latest", P4(15.00, 75.00, 1.50, 18.75) },
+	{ "claude-3-5-haiku", P4(0.80, 4.00, 0.08, 1.00) },
+	{ "claude-3-5-haiku-latest", P4(0.80, 4.00, 0.08, 1.00) },
+	{ "claude-3-5-sonnet", P4(3.00, 15.00, 0.30, 3.75) },
+	{ "claude-3-5-sonnet-latest", P4(3.00, 15.00, 0.30, 3.75) },
+	{ "claude-3-7-sonnet", P4(3.00, 15.00, 0.30, 3.75) },
+	{ "claude-3-7-sonnet-latest", P4(3.00, 15.00, 0.30, 3.75) },
+	{ "claude-sonnet-4", P6(3.00, 15.00, 0.30, 3.75, 6.00, 22.50) },
+	{ "claude-sonnet-4-5", P6(3.00, 15.00, 0.30, 3.75, 6.00, 22.50) },
+	{ "claude-opus-4", P4(15.00, 75.00, 1.50, 18.75) },
+	{ "claude-opus-4-1", P4(15.00, 75.00, 1.50, 18.75) },
+	{ "claude-haiku-4-5", P4(1.00, 5.00, 0.10, 1.25) },
+
+	/* Google Gemini (ai.google.dev/pricing, text input; Vertex AI lists the
+	 * same). Gemini has no cache write price (storage is billed per hour,
+	 * which a span cannot carry). Thinking tokens are billed as output. */
+	{ "gemini-2.0-flash", P4(0.10, 0.40, 0.025, NAN) },
+	{ "gemini-2.0-flash-lite", P4(0.075, 0.30, 0.01875, NAN) },
+	{ "gemini-2.5-flash", P4(0.30, 2.50, 0.03, NAN) },
+	{ "gemini-2.5-pro", P6(1.25, 10.00, 0.125, NAN, 2.50, 15.00) },
+};
+
+const ac_builtin_price *ac_pricing_builtins(int *n)
+{
+	*n = (int)(sizeof(builtins) / sizeof(builtins[0]));
+	return builtins;
+}

@@ -1,0 +1,758 @@
+/*
+ * Pricing: the pricebook (imported rows plus the built-in table), model name
+ * resolution, the cost formula and the one cost decision, and re-pricing of
+ * the stored spans. Sits between ingest (which prices each span as it is
+ * stored) and the analyses (which read span.cost_usd); `prices import` calls
+ * ac_pricing_reprice() after changing the price tables. The contract is in
+ * pricing.h; import lives in import.c, the built-in table in builtin_prices.c.
+ *
+ * Names are compared in ASCII lower case. Each table (imported models,
+ * built-in models, imported tools) is a list of groups, one per name, each
+ * holding its price rows sorted by from_day; a small open-addressing hash map
+ * goes from the lower-case name to the group. A second map caches the result
+ * of resolving each name seen, so a store of millions of spans resolves each
+ * model name once. A pricebook is not safe to share between threads.
+ */
+#include "pricing.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/hash.h"
+#include "../util/timeutil.h"
+
+/* String map ------------------------------------------------------------ */
+
+typedef struct map_slot {
+	char *key; /* owned, lower case; NULL = empty slot */
+	uint64_t hash;
+	int val;
+} map_slot;
+
+typedef struct strmap {
+	map_slot *slot;
+	size_t cap; /* power of two, or 0 */
+	size_t len;
+} strmap;
+
+static void map_release(strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slot[i].key);
+	free(m->slot);
+	m->slot = NULL;
+	m->cap = m->len = 0;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static map_slot *map_probe(const strmap *m, const char *key, uint64_t h)
+{
+	size_t i = (size_t)h & (m->cap - 1);
+	for (;;) {
+		map_slot *s = &m->slot[i];
+		if (!s->key || (s->hash == h && strcmp(s->key, key) == 0))
+			return s;
+		i = (i + 1) & (m->cap - 1);
+	}
+}
+
+/* 1 and *val set when key is present, else 0. */
+static int map_get(const strmap *m, const char *key, int *val)
+{
+	if (m->cap == 0)
+		return 0;
+	map_slot *s = map_probe(m, key, ac_hash64(key, strlen(key), 0));
+	if (!s->key)
+		return 0;
+	*val = s->val;
+	return 1;
+}
+
+static int map_grow(strmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 16;
+	map_slot *old = m->slot;
+	size_t ocap = m->cap;
+	m->slot = calloc(ncap, sizeof(*m->slot));
+	if (!m->slot) {
+		m->slot = old;
+		return AC_ENOMEM;
+	}
+	m->cap = ncap;
+	for (size_t i = 0; i < ocap; i++) {
+		if (old[i].key)
+			*map_probe(m, old[i].key, old[i].hash) = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+/* Insert or overwrite; copies key. Returns 0 or AC_ENOMEM. */
+static int map_put(strmap *m, const char *key, int val)
+{
+	if ((m->len + 1) * 10 > m->cap * 7 && map_grow(m) < 0)
+		return AC_ENOMEM;
+	uint64_t h = ac_hash64(key, strlen(key), 0);
+	map_slot *s = map_probe(m, key, h);
+	if (!s->key) {
+		s->key = strdup(key);
+		if (!s->key)
+			return AC_ENOMEM;
+		s->hash = h;
+		m->len++;
+	}
+	s->val = val;
+	return 0;
+}
+
+/* Pricebook -------------------------------------------------------------- */
+
+typedef struct tool_row {
+	int64_t from_day;
+	double usd;
+} tool_row;
+
+typedef struct group {
+	char *name; /* as written in the table (first row's spelling) */
+	int imported;
+	int n;
+	ac_price *rows;  /* models */
+	tool_row *trows; /* tools */
+} group;
+
+typedef struct group_list {
+	group *g;
+	int len, cap;
+} group_list;
+
+struct ac_pricebook {
+	group_list models; /* imported groups first, then built-in */
+	group_list tools;
+	strmap imported; /* lower name -> models index */
+	strmap builtin;  /* lower name -> models index */
+	strmap tool;     /* lower name -> tools index */
+	strmap cache;    /* lower query name -> models index, -1 = unpriced */
+};
+
+/* One row read from a table before grouping. */
+typedef struct raw_row {
+	char *name;
+	char *lname;
+	long seq; /* read order, to keep the sort stable */
+	ac_price p;
+	double usd;
+} raw_row;
+
+typedef struct raw_list {
+	raw_row *r;
+	size_t len, cap;
+} raw_list;
+
+static void raw_release(raw_list *l)
+{
+	for (size_t i = 0; i < l->len; i++) {
+		free(l->r[i].name);
+		free(l->r[i].lname);
+	}
+	free(l->r);
+	l->r = NULL;
+	l->len = l->cap = 0;
+}
+
+static char *lower_dup(const char *s)
+{
+	size_t n = strlen(s);
+	char *d = malloc(n + 1);
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		d[i] = (char)tolower((unsigned char)s[i]);
+	return d;
+}
+
+/* Append a row; copies name. Returns 0 or AC_ENOMEM. */
+static int raw_push(raw_list *l, const char *name, const ac_price *p, double usd)
+{
+	if (l->len == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 64;
+		raw_row *nr = realloc(l->r, ncap * sizeof(*nr));
+		if (!nr)
+			return AC_ENOMEM;
+		l->r = nr;
+		l->cap = ncap;
+	}
+	raw_row *r = &l->r[l->len];
+	memset(r, 0, sizeof(*r));
+	r->name = strdup(name);
+	r->lname = lower_dup(name);
+	if (!r->name || !r->lname) {
+		free(r->name);
+		free(r->lname);
+		return AC_ENOMEM;
+	}
+	r->seq = (long)l->len;
+	if (p)
+		r->p = *p;
+	r->usd = usd;
+	l->len++;
+	return 0;
+}
+
+static int raw_cmp(const void *a, const void *b)
+{
+	const raw_row *x = a, *y = b;
+	int c = strcmp(x->lname, y->lname);
+	if (c)
+		return c;
+	if (x->p.from_day != y->p.from_day)
+		return x->p.from_day < y->p.from_day ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int groups_push(group_list *gl, group **out)
+{
+	if (gl->len == gl->cap) {
+		int ncap = gl->cap ? gl->cap * 2 : 64;
+		group *ng = realloc(gl->g, (size_t)ncap * sizeof(*ng));
+		if (!ng)
+			return AC_ENOMEM;
+		gl->g = ng;
+		gl->cap = ncap;
+	}
+	*out = &gl->g[gl->len++];
+	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+/*
+ * Sort the rows by (name, from_day) and append one group per name to gl,
+ * indexed in map. tools selects tool rows (usd) over model rows (p).
+ */
+static int build_groups(group_list *gl, strmap *map, raw_list *l, int imported, int tools)
+{
+	if (l->len > 1)
+		qsort(l->r, l->len, sizeof(*l->r), raw_cmp);
+	for (size_t i = 0; i < l->len;) {
+		size_t j = i;
+		while (j < l->len && strcmp(l->r[j].lname, l->r[i].lname) == 0)
+			j++;
+		group *g;
+		if (groups_push(gl, &g) < 0)
+			return AC_ENOMEM;
+		g->imported = imported;
+		g->n = (int)(j - i);
+		g->name = l->r[i].name;
+		l->r[i].name = NULL; /* now owned by the group */
+		if (tools)
+			g->trows = malloc((size_t)g->n * sizeof(*g->trows));
+		else
+			g->rows = malloc((size_t)g->n * sizeof(*g->rows));
+		if (!g->trows && !g->rows)
+			return AC_ENOMEM;
+		for (size_t k = i; k < j; k++) {
+			if (tools) {
+				g->trows[k - i].from_day = l->r[k].p.from_day;
+				g->trows[k - i].usd = l->r[k].usd;
+			} else {
+				g->rows[k - i] = l->r[k].p;
+			}
+		}
+		if (map_put(map, l->r[i].lname, gl->len - 1) < 0)
+			return AC_ENOMEM;
+		i = j;
+	}
+	return 0;
+}
+
+static int sql_fail(ac_err *err, sqlite3 *db, const char *what)
+{
+	return ac_err_set(err, AC_ESQL, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+/* NULL -> NAN; a stored optional price must be a finite number >= 0. */
+static double col_opt(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NAN;
+	return sqlite3_column_double(st, i);
+}
+
+static int price_ok(double v)
+{
+	return isnan(v) || (isfinite(v) && v >= 0);
+}
+
+/* effective_from column -> day; 0 when valid (NULL = always), -1 when not. */
+static int col_day(sqlite3_stmt *st, int i, int64_t *day)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	*day = AC_DAY_ALWAYS;
+	if (!s || !*s)
+		return 0;
+	return ac_date_parse(s, day);
+}
+
+/*
+ * Read the imported rows. Rows that the importer would never write (a
+ * non-finite or negative price, a bad date: the table was edited by hand) are
+ * ignored rather than trusted.
+ */
+static int load_imported(raw_list *models, raw_list *tools, sqlite3 *db, ac_err *err)
+{
+	static const char *msql =
+		"SELECT model, input_per_mtok, output_per_mtok, cache_read_per_mtok,"
+		" cache_write_per_mtok, reasoning_per_mtok, input_above_200k_per_mtok,"
+		" output_above_200k_per_mtok, effective_from FROM price ORDER BY rowid";
+	static const char *tsql =
+		"SELECT tool, per_call, effective_from FROM tool_price ORDER BY rowid";
+	sqlite3_stmt *st = NULL;
+	int rc = 0, s;
+
+	if (sqlite3_prepare_v2(db, msql, -1, &st, NULL) != SQLITE_OK) {
+		rc = sql_fail(err, db, "reading prices");
+		goto done;
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		ac_price p;
+		if (!name || !*name || col_day(st, 8, &p.from_day) < 0)
+			continue;
+		p.input = sqlite3_column_double(st, 1);
+		p.output = sqlite3_column_double(st, 2);
+		p.cache_read = col_opt(st, 3);
+		p.cache_write = col_opt(st, 4);
+		p.reasoning = col_opt(st, 5);
+		p.input_above_200k = col_opt(st, 6);
+		p.output_above_200k = col_opt(st, 7);
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL || sqlite3_column_type(st, 2) == SQLITE_NULL ||
+		    !price_ok(p.input) || !price_ok(p.output) || !price_ok(p.cache_read) ||
+		    !price_ok(p.cache_write) || !price_ok(p.reasoning) ||
+		    !price_ok(p.input_above_200k) || !price_ok(p.output_above_200k))
+			continue;
+		if ((rc = raw_push(models, name, &p, 0)) < 0) {
+			ac_err_set(err, rc, "out of memory loading prices");
+			goto done;
+		}
+	}
+	if (s != SQLITE_DONE) {
+		rc = sql_fail(err, db, "reading prices");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (sqlite3_prepare_v2(db, tsql, -1, &st, NULL) != SQLITE_OK) {
+		rc = sql_fail(err, db, "reading tool prices");
+		goto done;
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		ac_price p;
+		double usd = sqlite3_column_double(st, 1);
+		if (!name || !*name || col_day(st, 2, &p.from_day) < 0 ||
+		    sqlite3_column_type(st, 1) == SQLITE_NULL || !isfinite(usd) || usd < 0)
+			continue;
+		if ((rc = raw_push(tools, name, &p, usd)) < 0) {
+			ac_err_set(err, rc, "out of memory loading prices");
+			goto done;
+		}
+	}
+	if (s != SQLITE_DONE) {
+		rc = sql_fail(err, db, "reading tool prices");
+		goto done;
+	}
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
+{
+	raw_list models = { 0 }, tools = { 0 }, builtin = { 0 };
+	ac_pricebook *pb = calloc(1, sizeof(*pb));
+	int rc = 0, nb;
+	const ac_builtin_price *b = ac_pricing_builtins(&nb);
+
+	*out = NULL;
+	if (!pb) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory loading prices");
+		goto done;
+	}
+	if (db && (rc = load_imported(&models, &tools, db, err)) < 0)
+		goto done;
+	for (int i = 0; i < nb; i++) {
+		if ((rc = raw_push(&builtin, b[i].model, &b[i].price, 0)) < 0)
+			break;
+	}
+	if (rc == 0)
+		rc = build_groups(&pb->models, &pb->imported, &models, 1, 0);
+	if (rc == 0)
+		rc = build_groups(&pb->models, &pb->builtin, &builtin, 0, 0);
+	if (rc == 0)
+		rc = build_groups(&pb->tools, &pb->tool, &tools, 1, 1);
+	if (rc < 0) {
+		ac_err_set(err, rc, "out of memory loading prices");
+		goto done;
+	}
+	*out = pb;
+	pb = NULL;
+done:
+	raw_release(&models);
+	raw_release(&tools);
+	raw_release(&builtin);
+	ac_pricebook_free(pb);
+	return rc;
+}
+
+static void groups_release(group_list *gl)
+{
+	for (int i = 0; i < gl->len; i++) {
+		free(gl->g[i].name);
+		free(gl->g[i].rows);
+		free(gl->g[i].trows);
+	}
+	free(gl->g);
+}
+
+void ac_pricebook_free(ac_pricebook *pb)
+{
+	if (!pb)
+		return;
+	groups_release(&pb->models);
+	groups_release(&pb->tools);
+	map_release(&pb->imported);
+	map_release(&pb->builtin);
+	map_release(&pb->tool);
+	map_release(&pb->cache);
+	free(pb);
+}
+
+/* Resolution ------------------------------------------------------------- */
+
+static int is_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	}
+	return 1;
+}
+
+static int num2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+static int plausible(int month, int day)
+{
+	static const int dm[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return month >= 1 && month <= 12 && day >= 1 && day <= dm[month - 1];
+}
+
+/*
+ * Length of s without a trailing date suffix: "-YYYY-MM-DD", "-YYYYMMDD" or
+ * "@YYYYMMDD" with a plausible month and day; strlen(s) when there is none.
+ * The suffix must leave a non-empty name.
+ */
+static size_t strip_date(const char *s)
+{
+	size_t n = strlen(s);
+	if (n > 11) {
+		const char *t = s + n - 11;
+		if (t[0] == '-' && is_digits(t + 1, 4) && t[5] == '-' && is_digits(t + 6, 2) &&
+		    t[8] == '-' && is_digits(t + 9, 2) && plausible(num2(t + 6), num2(t + 9)))
+			return n - 11;
+	}
+	if (n > 9) {
+		const char *t = s + n - 9;
+		if ((t[0] == '-' || t[0] == '@') && is_digits(t + 1, 8) &&
+		    plausible(num2(t + 5), num2(t + 7)))
+			return n - 9;
+	}
+	return n;
+}
+
+/* The models index name resolves to (lower-case name), or -1. */
+static int resolve(const ac_pricebook *pb, const char *lname)
+{
+	const char *slash = strrchr(lname, '/');
+	const char *bare = slash ? slash + 1 : lname;
+	char nodate[256];
+	const char *cand[3] = { lname, bare, NULL };
+	size_t n = strip_date(bare);
+	int idx;
+
+	if (n < strlen(bare) && n < sizeof(nodate)) {
+		memcpy(nodate, bare, n);
+		nodate[n] = '\0';
+		cand[2] = nodate;
+	}
+	const strmap *tables[2] = { &pb->imported, &pb->builtin };
+	for (int t = 0; t < 2; t++) {
+		for (int c = 0; c < 3; c++) {
+			if (cand[c] && *cand[c] && map_get(tables[t], cand[c], &idx))
+				return idx;
+		}
+	}
+	return -1;
+}
+
+int ac_pricebook_model(ac_pricebook *pb, const char *model, const ac_price **rows,
+                       const char **matched, int *imported)
+{
+	int idx = -1;
+	char *lname;
+
+	*rows = NULL;
+	if (matched)
+		*matched = NULL;
+	if (imported)
+		*imported = 0;
+	if (!model || !*model)
+		return 0;
+	lname = lower_dup(model);
+	if (!lname)
+		idx = -1; /* out of memory: report unpriced rather than guess */
+	else if (!map_get(&pb->cache, lname, &idx)) {
+		idx = resolve(pb, lname);
+		(void)map_put(&pb->cache, lname, idx); /* a failed cache insert only costs time */
+	}
+	free(lname);
+	if (idx < 0)
+		return 0;
+	const group *g = &pb->models.g[idx];
+	*rows = g->rows;
+	if (matched)
+		*matched = g->name;
+	if (imported)
+		*imported = g->imported;
+	return g->n;
+}
+
+const ac_price *ac_price_in_force(const ac_price *rows, int n, int64_t day)
+{
+	/* rows ascend by from_day: the last one not after `day` is in force */
+	const ac_price *found = NULL;
+	for (int i = 0; i < n && rows[i].from_day <= day; i++)
+		found = &rows[i];
+	return found;
+}
+
+static double nonneg(double v)
+{
+	return v > 0 ? v : 0;
+}
+
+double ac_cost_llm(const ac_price *p, const ac_tokens *t)
+{
+	/* Negative counts are nonsense from a producer: treat them as 0. */
+	double in = nonneg((double)t->in), out = nonneg((double)t->out);
+	double cr = nonneg((double)t->cache_read), cw = nonneg((double)t->cache_write);
+	double rs = nonneg((double)t->reasoning);
+	double pin = p->input, pout = p->output;
+
+	/* Long-context tier: applies to the whole request once the prompt
+	 * exceeds 200,000 tokens. Each tier price replaces its base price when
+	 * present; the cache and reasoning fallbacks then use the tier prices. */
+	if (t->in > 200000) {
+		if (!isnan(p->input_above_200k))
+			pin = p->input_above_200k;
+		if (!isnan(p->output_above_200k))
+			pout = p->output_above_200k;
+	}
+	double pcr = isnan(p->cache_read) ? pin : p->cache_read;
+	double pcw = isnan(p->cache_write) ? pin : p->cache_write;
+	double prs = isnan(p->reasoning) ? pout : p->reasoning;
+
+	double usd_per_m = nonneg(in - cr - cw) * pin + cr * pcr + cw * pcw +
+	                   nonneg(out - rs) * pout + rs * prs;
+	return usd_per_m / 1e6;
+}
+
+int ac_pricebook_tool(ac_pricebook *pb, const char *tool, int64_t day, double *usd)
+{
+	char *lname;
+	int idx, found;
+
+	if (!tool || !*tool)
+		return 0;
+	lname = lower_dup(tool);
+	if (!lname)
+		return 0;
+	found = map_get(&pb->tool, lname, &idx);
+	free(lname);
+	if (!found)
+		return 0;
+	const group *g = &pb->tools.g[idx];
+	const tool_row *inforce = NULL;
+	for (int i = 0; i < g->n && g->trows[i].from_day <= day; i++)
+		inforce = &g->trows[i];
+	if (!inforce)
+		return 0;
+	*usd = inforce->usd;
+	return 1;
+}
+
+void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src)
+{
+	int64_t day = ac_day_of_ns(in->start_ns);
+
+	*cost = 0;
+	*src = AC_COST_NONE;
+	if (in->step == AC_STEP_LLM) {
+		const ac_price *rows, *p = NULL;
+		int n = ac_pricebook_model(pb, in->model, &rows, NULL, NULL);
+		if (n > 0)
+			p = ac_price_in_force(rows, n, day);
+		if (p) {
+			*cost = ac_cost_llm(p, &in->tok);
+			*src = AC_COST_TABLE;
+		} else if (in->has_producer_cost) {
+			*cost = in->producer_cost;
+			*src = AC_COST_PRODUCER;
+		} else {
+			*cost = NAN;
+			*src = AC_COST_UNPRICED;
+		}
+	} else if (in->step == AC_STEP_TOOL) {
+		double usd;
+		if (ac_pricebook_tool(pb, in->tool, day, &usd)) {
+			*cost = usd;
+			*src = AC_COST_TABLE;
+		}
+	}
+}
+
+/* Re-pricing ------------------------------------------------------------- */
+
+#define REPRICE_BATCH 4096
+
+typedef struct change {
+	sqlite3_int64 id;
+	double cost;
+	int src;
+} change;
+
+static int64_t col_i64(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_int64(st, i);
+}
+
+/* Same stored value: NULL (NAN) equals NULL, numbers compare exactly. */
+static int same_cost(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return isnan(a) && isnan(b);
+	return a == b;
+}
+
+int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err *err)
+{
+	/* Read in batches by id and write after each batch, so no UPDATE runs
+	 * while the SELECT is still stepping over the same table. */
+	static const char *sel =
+		"SELECT s.id, s.step, m.name, t.name, s.start_ns, s.tokens_in, s.tokens_out,"
+		" s.tokens_cache_read, s.tokens_cache_write, s.tokens_reasoning,"
+		" s.producer_cost_usd, s.cost_usd, s.cost_src"
+		" FROM span s LEFT JOIN model m ON m.id = s.model LEFT JOIN tool t ON t.id = s.tool"
+		" WHERE s.step IN (1, 2) AND s.id > ?1 ORDER BY s.id LIMIT ?2";
+	static const char *upd = "UPDATE span SET cost_usd = ?1, cost_src = ?2 WHERE id = ?3";
+	sqlite3_stmt *qs = NULL, *us = NULL;
+	change *ch = NULL;
+	int own_tx = sqlite3_get_autocommit(db) != 0, in_tx = 0, rc = 0, s;
+	long long nchanged = 0;
+	sqlite3_int64 last = INT64_MIN;
+
+	if (changed)
+		*changed = 0;
+	ch = malloc(REPRICE_BATCH * sizeof(*ch));
+	if (!ch) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory re-pricing spans");
+		goto done;
+	}
+	if (sqlite3_prepare_v2(db, sel, -1, &qs, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, upd, -1, &us, NULL) != SQLITE_OK) {
+		rc = sql_fail(err, db, "re-pricing spans");
+		goto done;
+	}
+	if (own_tx) {
+		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+			rc = sql_fail(err, db, "re-pricing spans");
+			goto done;
+		}
+		in_tx = 1;
+	}
+	for (;;) {
+		int nrows = 0, nch = 0;
+		sqlite3_bind_int64(qs, 1, last);
+		sqlite3_bind_int(qs, 2, REPRICE_BATCH);
+		while ((s = sqlite3_step(qs)) == SQLITE_ROW) {
+			ac_cost_input in;
+			double cost, old;
+			int src;
+
+			nrows++;
+			last = sqlite3_column_int64(qs, 0);
+			memset(&in, 0, sizeof(in));
+			in.step = sqlite3_column_int(qs, 1);
+			in.model = (const char *)sqlite3_column_text(qs, 2);
+			in.tool = (const char *)sqlite3_column_text(qs, 3);
+			in.start_ns = col_i64(qs, 4);
+			in.tok.in = col_i64(qs, 5);
+			in.tok.out = col_i64(qs, 6);
+			in.tok.cache_read = col_i64(qs, 7);
+			in.tok.cache_write = col_i64(qs, 8);
+			in.tok.reasoning = col_i64(qs, 9);
+			in.has_producer_cost = sqlite3_column_type(qs, 10) != SQLITE_NULL;
+			in.producer_cost = sqlite3_column_double(qs, 10);
+			old = col_opt(qs, 11);
+			ac_pricebook_cost(pb, &in, &cost, &src);
+			if (src != sqlite3_column_int(qs, 12) || !same_cost(cost, old)) {
+				ch[nch].id = last;
+				ch[nch].cost = cost;
+				ch[nch].src = src;
+				nch++;
+			}
+		}
+		sqlite3_reset(qs);
+		if (s != SQLITE_DONE) {
+			rc = sql_fail(err, db, "re-pricing spans");
+			goto done;
+		}
+		for (int i = 0; i < nch; i++) {
+			if (isnan(ch[i].cost))
+				sqlite3_bind_null(us, 1);
+			else
+				sqlite3_bind_double(us, 1, ch[i].cost);
+			sqlite3_bind_int(us, 2, ch[i].src);
+			sqlite3_bind_int64(us, 3, ch[i].id);
+			s = sqlite3_step(us);
+			sqlite3_reset(us);
+			if (s != SQLITE_DONE) {
+				rc = sql_fail(err, db, "updating span cost");
+				goto done;
+			}
+		}
+		nchanged += nch;
+		if (nrows < REPRICE_BATCH)
+			break;
+	}
+	if (in_tx) {
+		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			rc = sql_fail(err, db, "re-pricing spans");
+			goto done;
+		}
+		in_tx = 0;
+	}
+	if (changed)
+		*changed = nchanged;
+done:
+	if (in_tx)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(qs);
+	sqlite3_finalize(us);
+	free(ch);
+	return rc;
+}

@@ -1,0 +1,164 @@
+/*
+ * Pricing: what a span cost.
+ *
+ * A pricebook holds the imported price rows (tables `price`, `tool_price` of
+ * the store, see schema/001_init.sql) and the built-in table compiled into the
+ * binary. Model names resolve against the imported rows first -- exactly, then
+ * without a provider prefix ("openai/", "anthropic/", ...), then without a date
+ * suffix ("-2024-07-18", "-20241022", "@20241022") -- and only then against the
+ * built-in rows, in the same three steps. No fuzzy matching: a wrong price is
+ * worse than none. Comparison ignores ASCII case.
+ *
+ * The row in force for a span is the one of its model with the latest
+ * effective_from <= the span's start day (UTC); a row without effective_from is
+ * always in force (it sorts before every dated row).
+ *
+ * Cost of an LLM span, prices in USD per million tokens:
+ *   (input - cache_read - cache_write) * input_price
+ *   + cache_read * cache_read_price + cache_write * cache_write_price
+ *   + (output - reasoning) * output_price + reasoning * reasoning_price
+ * A missing cache price falls back to the input price, a missing reasoning
+ * price to the output price. When input > 200,000 and the row has the
+ * above-200k prices, they replace the input and output prices. Negative
+ * differences (a producer that did not include cache tokens in input) are
+ * clamped to 0.
+ */
+#ifndef AC_PRICING_H
+#define AC_PRICING_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "../util/err.h"
+
+#define AC_DAY_ALWAYS INT64_MIN
+
+typedef struct ac_price {
+	int64_t from_day;   /* effective_from as days since 1970-01-01; AC_DAY_ALWAYS = always */
+	double input;       /* USD per million tokens */
+	double output;
+	double cache_read;  /* NAN when absent (falls back to input) */
+	double cache_write; /* NAN when absent (falls back to input) */
+	double reasoning;   /* NAN when absent (falls back to output) */
+	double input_above_200k;  /* NAN when absent */
+	double output_above_200k; /* NAN when absent */
+} ac_price;
+
+typedef struct ac_tokens {
+	int64_t in, out, cache_read, cache_write, reasoning;
+} ac_tokens;
+
+/* How a span's cost_usd was obtained (span.cost_src). */
+enum {
+	AC_COST_NONE = 0,     /* not billable: not an LLM call, or a tool without a price (cost 0) */
+	AC_COST_TABLE = 1,    /* priced from the price table (imported or built-in) */
+	AC_COST_PRODUCER = 2, /* model unpriced; the producer's own cost is used */
+	AC_COST_UNPRICED = 3, /* model unpriced, no producer cost: cost is NULL */
+};
+
+/* Step kinds (span.step). */
+enum {
+	AC_STEP_OTHER = 0,
+	AC_STEP_LLM = 1,
+	AC_STEP_TOOL = 2,
+	AC_STEP_AGENT = 3,
+	AC_STEP_CHAIN = 4,
+	AC_STEP_EVALUATOR = 5,
+};
+
+typedef struct ac_pricebook ac_pricebook;
+
+/*
+ * Load imported rows from db (may be NULL: built-ins only) plus the built-in
+ * table. Returns 0, AC_ESQL or AC_ENOMEM. Free with ac_pricebook_free().
+ */
+int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err);
+void ac_pricebook_free(ac_pricebook *pb);
+
+/*
+ * Resolve a model name. Returns the number of price rows (0 = unpriced);
+ * *rows points at them sorted by from_day ascending, owned by pb. When
+ * matched is not NULL it receives the table key that matched; when imported
+ * is not NULL it receives 1 if the rows came from the imported table.
+ * Results are cached per name inside pb.
+ */
+int ac_pricebook_model(ac_pricebook *pb, const char *model, const ac_price **rows,
+                       const char **matched, int *imported);
+
+/* The row in force on `day` (days since epoch), or NULL when none is. */
+const ac_price *ac_price_in_force(const ac_price *rows, int n, int64_t day);
+
+/* Cost in USD of the tokens at price p (formula above). */
+double ac_cost_llm(const ac_price *p, const ac_tokens *t);
+
+/* Per-call price of a tool in force on `day`: 1 and *usd set, or 0 (no price). */
+int ac_pricebook_tool(ac_pricebook *pb, const char *tool, int64_t day, double *usd);
+
+/* Everything the cost decision needs about one span. */
+typedef struct ac_cost_input {
+	int step;            /* AC_STEP_* */
+	const char *model;   /* NULL when none */
+	const char *tool;    /* NULL when none */
+	int64_t start_ns;
+	ac_tokens tok;
+	int has_producer_cost;
+	double producer_cost;
+} ac_cost_input;
+
+/*
+ * The one cost decision, used at ingest and when re-pricing:
+ *   LLM step: priced from the row in force -> (cost, AC_COST_TABLE); no model
+ *     row in force -> producer cost if any (AC_COST_PRODUCER) else
+ *     (NAN, AC_COST_UNPRICED).
+ *   tool step: per-call price in force -> (price, AC_COST_TABLE), else (0, AC_COST_NONE).
+ *   anything else: (0, AC_COST_NONE).
+ */
+void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src);
+
+/* Import --------------------------------------------------------------- */
+
+typedef struct ac_import_stats {
+	const char *kind; /* "model-csv", "tool-csv", "litellm" */
+	int rows;         /* price rows written */
+	int names;        /* distinct models or tools replaced */
+	int skipped;      /* rows skipped with a warning */
+} ac_import_stats;
+
+/* Called once per skipped row with err->line and err->msg set. */
+typedef void (*ac_warn_fn)(const ac_err *err, void *payload);
+
+/*
+ * Import a price file into db, detecting its kind from content:
+ *   CSV whose header starts "model,input_per_mtok,output_per_mtok" (optional
+ *     columns cache_read_per_mtok, cache_write_per_mtok, reasoning_per_mtok,
+ *     input_above_200k_per_mtok, output_above_200k_per_mtok, effective_from,
+ *     in any order after the first three), parsed with libcsv;
+ *   CSV "tool,per_call[,effective_from]";
+ *   LiteLLM's model_prices_and_context_window.json (USD per token -> per MTok).
+ * Every price row of each model (tool) the file names is replaced; others keep
+ * theirs. One transaction: on a fatal error (unreadable file, missing required
+ * column, no valid row) nothing changes. Bad rows (non-numeric or negative
+ * price, bad date, a cell starting with = + - @ that is not a number) are
+ * skipped and reported through warn.
+ * Returns 0, AC_EIO, AC_EFORMAT, AC_EPARSE, AC_ESQL.
+ */
+int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn_fn warn,
+                     void *payload, ac_err *err);
+
+/*
+ * Recompute cost_usd and cost_src of every stored LLM and tool span with pb
+ * (after an import). Only rows whose values change are written. Sets
+ * *changed to the number of rows updated. Runs in the caller's transaction
+ * if one is open, else in its own.
+ */
+int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err *err);
+
+/* Built-in table, for `prices list`. */
+typedef struct ac_builtin_price {
+	const char *model;
+	ac_price price;
+} ac_builtin_price;
+const ac_builtin_price *ac_pricing_builtins(int *n);
+
+#endif

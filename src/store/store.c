@@ -1,0 +1,574 @@
+/*
+ * The store: open, migrate, transactions, dictionary and trace caches, span
+ * insertion with identity de-duplication. See store.h.
+ *
+ * Identity. A span is (trace_id, span_id). Checking that with a composite
+ * key over random 24-byte ids makes every insert a random probe into a wide
+ * index. Instead the span's rowid is its key: (trace.id << 24) | (a 24-bit
+ * hash of span_id). INSERT OR IGNORE does the check; when it ignores, the row
+ * holding that key is compared with ours: the same span (a re-ingest) or a
+ * different span of the same trace whose hash collided, in which case the key
+ * is probed forward (+1) inside the trace's range. Trace ids are numbered as
+ * they first appear, so new spans append at the end of the table B-tree, and
+ * a trace's spans are one contiguous rowid range (no index needed to read one).
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <unistd.h>
+#include <time.h>
+
+#include "../util/hash.h"
+#include "../util/map.h"
+#include "../util/timeutil.h"
+
+typedef struct {
+	const char *name;
+	const char *text;
+	size_t len;
+} ac_embedded;
+
+extern const ac_embedded ac_schema_files[];
+extern const ac_embedded ac_query_files[];
+
+static const char *const DICT_TABLE[AC_DICT_COUNT] = {
+	"model", "service", "tool", "span_name", "label", "task_ref",
+};
+
+/* Cache caps: dictionaries are small; traces are one per task. */
+#define DICT_CACHE_LIMIT 200000
+#define TRACE_CACHE_LIMIT 400000
+
+struct ac_store {
+	sqlite3 *db;
+	char *path;
+	ac_map dict[AC_DICT_COUNT];
+	ac_map traces;
+	sqlite3_stmt *dict_get[AC_DICT_COUNT];
+	sqlite3_stmt *dict_put[AC_DICT_COUNT];
+	sqlite3_stmt *trace_get, *trace_put;
+	sqlite3_stmt *span_put, *span_same;
+	sqlite3_stmt *raw_put;
+};
+
+int ac_store_fail(ac_store *s, ac_err *err, const char *what)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+	const char *msg = sqlite3_errmsg(s->db);
+	switch (ext & 0xff) {
+	case SQLITE_FULL:
+		return ac_err_set(err, AC_ESQL, "%s: %s: disk full (%s)", s->path, what, msg);
+	case SQLITE_READONLY:
+		return ac_err_set(err, AC_ESQL, "%s: %s: the store is read-only (%s)", s->path, what, msg);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return ac_err_set(err, AC_ESQL, "%s: %s: the store is locked by another process (%s)",
+		                  s->path, what, msg);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		return ac_err_set(err, AC_ESQL, "%s: %s: not an agentcost store or corrupt (%s)", s->path,
+		                  what, msg);
+	}
+	return ac_err_set(err, AC_ESQL, "%s: %s: %s", s->path, what, msg);
+}
+
+int ac_store_exec(ac_store *s, const char *sql, ac_err *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "exec");
+	return 0;
+}
+
+int ac_store_begin(ac_store *s, ac_err *err)
+{
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "begin transaction");
+	return 0;
+}
+
+int ac_store_commit(ac_store *s, ac_err *err)
+{
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int rc = ac_store_fail(s, err, "commit");
+		ac_store_rollback(s);
+		return rc;
+	}
+	return 0;
+}
+
+void ac_store_rollback(ac_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* ids handed out inside the transaction no longer exist */
+	for (int d = 0; d < AC_DICT_COUNT; d++)
+		ac_map_clear(&s->dict[d]);
+	ac_map_clear(&s->traces);
+}
+
+int ac_store_schema_version(void)
+{
+	int v = 0;
+	for (const ac_embedded *e = ac_schema_files; e->name; e++)
+		v = atoi(e->name) > v ? atoi(e->name) : v;
+	return v;
+}
+
+static int user_version(ac_store *s, int *v, ac_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "read schema version");
+	int rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ac_store_fail(s, err, "read schema version");
+	return 0;
+}
+
+static int migrate(ac_store *s, ac_err *err)
+{
+	int have, rc;
+	if ((rc = user_version(s, &have, err)))
+		return rc;
+	int want = ac_store_schema_version();
+	if (have > want)
+		return ac_err_set(err, AC_ESQL,
+		                  "%s: store schema version %d is newer than this agentcost (%d)",
+		                  s->path, have, want);
+	if (have == want)
+		return 0;
+	if ((rc = ac_store_begin(s, err)))
+		return rc;
+	/* re-read under the write lock: another process may have migrated */
+	if ((rc = user_version(s, &have, err)))
+		goto fail;
+	for (const ac_embedded *e = ac_schema_files; e->name; e++) {
+		int v = atoi(e->name);
+		if (v <= have)
+			continue;
+		if (sqlite3_exec(s->db, e->text, NULL, NULL, NULL) != SQLITE_OK) {
+			rc = ac_store_fail(s, err, e->name);
+			goto fail;
+		}
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+		if ((rc = ac_store_exec(s, sql, err)))
+			goto fail;
+	}
+	return ac_store_commit(s, err);
+fail:
+	ac_store_rollback(s);
+	return rc;
+}
+
+static int prep(ac_store *s, sqlite3_stmt **st, const char *sql, ac_err *err)
+{
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "prepare");
+	return 0;
+}
+
+int ac_store_open(ac_store **out, const char *path, int flags, ac_err *err)
+{
+	int rc = 0;
+	*out = NULL;
+	ac_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	s->path = strdup(path);
+	for (int d = 0; d < AC_DICT_COUNT; d++)
+		ac_map_init(&s->dict[d], DICT_CACHE_LIMIT);
+	ac_map_init(&s->traces, TRACE_CACHE_LIMIT);
+
+	if (!(flags & AC_STORE_CREATE) && strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0) {
+		rc = ac_err_set(err, AC_EIO, "no store at %s (run `agentcost ingest` first, or pass --db)",
+		                path);
+		goto fail;
+	}
+	int oflags = (flags & AC_STORE_READONLY) ? SQLITE_OPEN_READONLY
+	                                         : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = s->db ? ac_store_fail(s, err, "open")
+		           : ac_err_set(err, AC_ENOMEM, "out of memory opening %s", path);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 30000);
+	if (!(flags & AC_STORE_READONLY)) {
+		/* WAL: readers run beside a writer; a killed writer leaves the store
+		 * at its last commit. synchronous=NORMAL is durable across process
+		 * crashes (only an OS crash may lose the last commits). */
+		if ((rc = ac_store_exec(s, "PRAGMA journal_mode=WAL", err)))
+			goto fail;
+		if ((rc = ac_store_exec(s, "PRAGMA synchronous=NORMAL", err)))
+			goto fail;
+	}
+	if ((rc = ac_store_exec(s, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err)))
+		goto fail;
+	if (!(flags & AC_STORE_READONLY)) {
+		if ((rc = migrate(s, err)))
+			goto fail;
+	} else {
+		int v;
+		if ((rc = user_version(s, &v, err)))
+			goto fail;
+		if (v != ac_store_schema_version()) {
+			rc = ac_err_set(err, AC_ESQL, "%s: store schema version %d, expected %d", path, v,
+			                ac_store_schema_version());
+			goto fail;
+		}
+	}
+	*out = s;
+	return 0;
+fail:
+	ac_store_close(s);
+	return rc;
+}
+
+void ac_store_close(ac_store *s)
+{
+	if (!s)
+		return;
+	for (int d = 0; d < AC_DICT_COUNT; d++) {
+		sqlite3_finalize(s->dict_get[d]);
+		sqlite3_finalize(s->dict_put[d]);
+		ac_map_release(&s->dict[d]);
+	}
+	sqlite3_finalize(s->trace_get);
+	sqlite3_finalize(s->trace_put);
+	sqlite3_finalize(s->span_put);
+	sqlite3_finalize(s->span_same);
+	sqlite3_finalize(s->raw_put);
+	ac_map_release(&s->traces);
+	if (s->db)
+		sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+sqlite3 *ac_store_db(ac_store *s)
+{
+	return s->db;
+}
+
+const char *ac_store_path(const ac_store *s)
+{
+	return s->path;
+}
+
+int ac_store_dict(ac_store *s, int dict, const char *str, size_t n, int64_t *id, ac_err *err)
+{
+	int rc;
+	if (n == 0) {
+		*id = 0;
+		return 0;
+	}
+	if (ac_map_get(&s->dict[dict], str, n, id))
+		return 0;
+	if (!s->dict_get[dict]) {
+		char sql[128];
+		snprintf(sql, sizeof(sql), "SELECT id FROM %s WHERE name = ?1", DICT_TABLE[dict]);
+		if ((rc = prep(s, &s->dict_get[dict], sql, err)))
+			return rc;
+		snprintf(sql, sizeof(sql), "INSERT INTO %s(name) VALUES (?1)", DICT_TABLE[dict]);
+		if ((rc = prep(s, &s->dict_put[dict], sql, err)))
+			return rc;
+	}
+	sqlite3_stmt *g = s->dict_get[dict];
+	sqlite3_bind_text(g, 1, str, (int)n, SQLITE_STATIC);
+	rc = sqlite3_step(g);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(g, 0);
+		sqlite3_reset(g);
+	} else {
+		sqlite3_reset(g);
+		if (rc != SQLITE_DONE)
+			return ac_store_fail(s, err, "dictionary lookup");
+		sqlite3_stmt *p = s->dict_put[dict];
+		sqlite3_bind_text(p, 1, str, (int)n, SQLITE_STATIC);
+		rc = sqlite3_step(p);
+		sqlite3_reset(p);
+		if (rc != SQLITE_DONE)
+			return ac_store_fail(s, err, "dictionary insert");
+		*id = sqlite3_last_insert_rowid(s->db);
+	}
+	if (ac_map_put(&s->dict[dict], str, n, *id))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	return 0;
+}
+
+int ac_store_trace(ac_store *s, const uint8_t trace_id[16], int64_t *id, ac_err *err)
+{
+	int rc;
+	if (ac_map_get(&s->traces, trace_id, 16, id))
+		return 0;
+	if (!s->trace_get) {
+		if ((rc = prep(s, &s->trace_get, "SELECT id FROM trace WHERE trace_id = ?1", err)) ||
+		    (rc = prep(s, &s->trace_put, "INSERT INTO trace(trace_id) VALUES (?1)", err)))
+			return rc;
+	}
+	sqlite3_bind_blob(s->trace_get, 1, trace_id, 16, SQLITE_STATIC);
+	rc = sqlite3_step(s->trace_get);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s->trace_get, 0);
+		sqlite3_reset(s->trace_get);
+	} else {
+		sqlite3_reset(s->trace_get);
+		if (rc != SQLITE_DONE)
+			return ac_store_fail(s, err, "trace lookup");
+		sqlite3_bind_blob(s->trace_put, 1, trace_id, 16, SQLITE_STATIC);
+		rc = sqlite3_step(s->trace_put);
+		sqlite3_reset(s->trace_put);
+		if (rc != SQLITE_DONE)
+			return ac_store_fail(s, err, "trace insert");
+		*id = sqlite3_last_insert_rowid(s->db);
+	}
+	if (ac_map_put(&s->traces, trace_id, 16, *id))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	return 0;
+}
+
+int64_t ac_span_key(int64_t trace, const uint8_t span_id[8])
+{
+	uint64_t h = ac_hash64(span_id, 8, 0x6167656e74636f73ULL);
+	return (int64_t)(((uint64_t)trace << AC_SPAN_KEY_BITS) | (h & AC_SPAN_KEY_MASK));
+}
+
+static void bind_id(sqlite3_stmt *st, int col, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, col, v);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_err *err)
+{
+	int rc;
+	if (!s->span_put) {
+		if ((rc = prep(s, &s->span_put,
+		               "INSERT OR IGNORE INTO span(id, trace, span_id, parent_span_id, file,"
+		               " start_ns, end_ns, step, status, name, service, env, model, provider, tool,"
+		               " error_type, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write,"
+		               " tokens_reasoning, cost_usd, cost_src, producer_cost_usd, complexity,"
+		               " purpose, task_ref, task_type, agent_name, eval_score, raw_block, raw_off,"
+		               " raw_len) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+		               "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33)",
+		               err)) ||
+		    (rc = prep(s, &s->span_same, "SELECT trace, span_id FROM span WHERE id = ?1",
+		               err)))
+			return rc;
+	}
+	sqlite3_stmt *st = s->span_put;
+	sqlite3_bind_int64(st, 2, r->trace);
+	sqlite3_bind_blob(st, 3, r->span_id, 8, SQLITE_STATIC);
+	if (r->parent_id)
+		sqlite3_bind_blob(st, 4, r->parent_id, 8, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, r->file);
+	sqlite3_bind_int64(st, 6, r->start_ns);
+	sqlite3_bind_int64(st, 7, r->end_ns);
+	sqlite3_bind_int(st, 8, r->step);
+	sqlite3_bind_int(st, 9, r->status);
+	bind_id(st, 10, r->name);
+	bind_id(st, 11, r->service);
+	bind_id(st, 12, r->env);
+	bind_id(st, 13, r->model);
+	bind_id(st, 14, r->provider);
+	bind_id(st, 15, r->tool);
+	bind_id(st, 16, r->error_type);
+	for (int k = 0; k < 5; k++) {
+		if (r->tok_mask & (1u << k))
+			sqlite3_bind_int64(st, 17 + k, r->tok[k]);
+		else
+			sqlite3_bind_null(st, 17 + k);
+	}
+	if (isnan(r->cost))
+		sqlite3_bind_null(st, 22);
+	else
+		sqlite3_bind_double(st, 22, r->cost);
+	sqlite3_bind_int(st, 23, r->cost_src);
+	if (r->has_producer_cost)
+		sqlite3_bind_double(st, 24, r->producer_cost);
+	else
+		sqlite3_bind_null(st, 24);
+	bind_id(st, 25, r->complexity);
+	bind_id(st, 26, r->purpose);
+	bind_id(st, 27, r->task_ref);
+	bind_id(st, 28, r->task_type);
+	bind_id(st, 29, r->agent_name);
+	if (r->has_eval_score)
+		sqlite3_bind_double(st, 30, r->eval_score);
+	else
+		sqlite3_bind_null(st, 30);
+	if (r->raw_block) {
+		sqlite3_bind_int64(st, 31, r->raw_block);
+		sqlite3_bind_int64(st, 32, r->raw_off);
+		sqlite3_bind_int64(st, 33, r->raw_len);
+	} else {
+		sqlite3_bind_null(st, 31);
+		sqlite3_bind_null(st, 32);
+		sqlite3_bind_null(st, 33);
+	}
+
+	int64_t last = (r->trace << AC_SPAN_KEY_BITS) | (int64_t)AC_SPAN_KEY_MASK;
+	for (int64_t key = ac_span_key(r->trace, r->span_id);; key++) {
+		if (key > last)
+			return ac_err_set(err, AC_ELIMIT, "trace holds more than %d spans (limit)",
+			                  1 << AC_SPAN_KEY_BITS);
+		sqlite3_bind_int64(st, 1, key);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return ac_store_fail(s, err, "insert span");
+		if (sqlite3_changes(s->db) == 1) {
+			*inserted = 1;
+			return 0;
+		}
+		/* ignored: the key is taken. The same span, or a hash collision? */
+		sqlite3_stmt *q = s->span_same;
+		sqlite3_bind_int64(q, 1, key);
+		rc = sqlite3_step(q);
+		int same = rc == SQLITE_ROW && sqlite3_column_int64(q, 0) == r->trace &&
+		           sqlite3_column_bytes(q, 1) == 8 &&
+		           memcmp(sqlite3_column_blob(q, 1), r->span_id, 8) == 0;
+		sqlite3_reset(q);
+		if (rc != SQLITE_ROW)
+			return ac_store_fail(s, err, "span identity check");
+		if (same) {
+			*inserted = 0;
+			return 0;
+		}
+	}
+}
+
+int ac_store_next_raw_id(ac_store *s, int64_t *id, ac_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) + 1 FROM raw_block", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "reserve original block");
+	int rc = sqlite3_step(st);
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ac_store_fail(s, err, "reserve original block");
+	return 0;
+}
+
+int ac_store_insert_raw(ac_store *s, int64_t id, int64_t file, const void *z, size_t n,
+                        ac_err *err)
+{
+	int rc;
+	if (!s->raw_put &&
+	    (rc = prep(s, &s->raw_put, "INSERT INTO raw_block(id, file, z) VALUES (?1, ?2, ?3)", err)))
+		return rc;
+	sqlite3_bind_int64(s->raw_put, 1, id);
+	sqlite3_bind_int64(s->raw_put, 2, file);
+	sqlite3_bind_blob(s->raw_put, 3, z, (int)n, SQLITE_STATIC);
+	rc = sqlite3_step(s->raw_put);
+	sqlite3_reset(s->raw_put);
+	if (rc != SQLITE_DONE)
+		return ac_store_fail(s, err, "insert original spans");
+	return 0;
+}
+
+static void now_iso(char out[40])
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ac_format_iso_ms((int64_t)ts.tv_sec * AC_NS_PER_SEC + ts.tv_nsec, out);
+}
+
+int ac_store_file_begin(ac_store *s, const char *path, int64_t size, const char *hash,
+                        const char *container, int64_t *id, ac_err *err)
+{
+	sqlite3_stmt *st;
+	char now[40];
+	now_iso(now);
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO file(path, size, content_hash, container, started_at)"
+	                       " VALUES (?1, ?2, ?3, ?4, ?5)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "record file");
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+	if (size >= 0)
+		sqlite3_bind_int64(st, 2, size);
+	else
+		sqlite3_bind_null(st, 2);
+	if (hash)
+		sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, container, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ac_store_fail(s, err, "record file");
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int ac_store_file_finish(ac_store *s, int64_t id, const ac_file_counts *c, ac_err *err)
+{
+	sqlite3_stmt *st;
+	char now[40];
+	now_iso(now);
+	if (sqlite3_prepare_v2(s->db,
+	                       "UPDATE file SET finished_at = ?2, records = ?3, spans = ?4,"
+	                       " spans_new = ?5, errors = ?6, complete = ?7, format = ?8, note = ?9"
+	                       " WHERE id = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "update file");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, c->records);
+	sqlite3_bind_int64(st, 4, c->spans);
+	sqlite3_bind_int64(st, 5, c->spans_new);
+	sqlite3_bind_int64(st, 6, c->errors);
+	sqlite3_bind_int(st, 7, c->complete);
+	sqlite3_bind_text(st, 8, c->format ? c->format : "unknown", -1, SQLITE_TRANSIENT);
+	if (c->note)
+		sqlite3_bind_text(st, 9, c->note, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 9);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ac_store_fail(s, err, "update file");
+	return 0;
+}
+
+int ac_store_file_seen(ac_store *s, const char *hash, int64_t size, ac_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT 1 FROM file WHERE content_hash = ?1 AND size = ?2"
+	                       " AND complete = 1 AND errors = 0 LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "look up file");
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, size);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return ac_store_fail(s, err, "look up file");
+	return 0;
+}
+
+const char *ac_store_query(const char *name)
+{
+	for (const ac_embedded *e = ac_query_files; e->name; e++)
+		if (strcmp(e->name, name) == 0)
+			return e->text;
+	return NULL;
+}

@@ -1,0 +1,122 @@
+/*
+ * The store: one SQLite database holding the typed span fact table, its
+ * dimension tables, the ingested-file ledger, compressed originals and
+ * imported prices. Schema in schema/NNN_*.sql, embedded in the binary and
+ * applied as forward migrations tracked by PRAGMA user_version.
+ *
+ * All SQL takes bound parameters. SQLite errors are converted to AC_ESQL with
+ * the database's message in one place (sql_fail in store.c).
+ */
+#ifndef AC_STORE_H
+#define AC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "../util/err.h"
+
+typedef struct ac_store ac_store;
+
+enum {
+	AC_STORE_CREATE = 1, /* create the file if missing */
+	AC_STORE_READONLY = 2,
+};
+
+/* Dictionaries (dimension tables). */
+enum {
+	AC_DICT_MODEL,
+	AC_DICT_SERVICE,
+	AC_DICT_TOOL,
+	AC_DICT_SPAN_NAME,
+	AC_DICT_LABEL,
+	AC_DICT_TASK_REF,
+	AC_DICT_COUNT
+};
+
+/* Schema version this binary writes (the highest embedded migration). */
+int ac_store_schema_version(void);
+
+/*
+ * Open (and migrate) the store at path. Returns 0, AC_EIO when the file is
+ * missing without AC_STORE_CREATE, or AC_ESQL. Free with ac_store_close().
+ */
+int ac_store_open(ac_store **out, const char *path, int flags, ac_err *err);
+void ac_store_close(ac_store *s);
+sqlite3 *ac_store_db(ac_store *s);
+const char *ac_store_path(const ac_store *s);
+
+/* Convert the database's current error into err (AC_ESQL), naming `what`. */
+int ac_store_fail(ac_store *s, ac_err *err, const char *what);
+
+int ac_store_exec(ac_store *s, const char *sql, ac_err *err);
+int ac_store_begin(ac_store *s, ac_err *err); /* BEGIN IMMEDIATE */
+int ac_store_commit(ac_store *s, ac_err *err);
+void ac_store_rollback(ac_store *s);          /* also drops the id caches */
+
+/* Id of a dictionary string, inserting it when new. n == 0 gives *id = 0 (NULL). */
+int ac_store_dict(ac_store *s, int dict, const char *str, size_t n, int64_t *id, ac_err *err);
+
+/* Row id of a 16-byte trace id, inserting it when new. */
+int ac_store_trace(ac_store *s, const uint8_t trace_id[16], int64_t *id, ac_err *err);
+
+/* One span row; ids 0 are stored as NULL. */
+typedef struct ac_span_row {
+	int64_t trace;
+	const uint8_t *span_id;   /* 8 bytes */
+	const uint8_t *parent_id; /* 8 bytes or NULL */
+	int64_t file;
+	int64_t start_ns, end_ns;
+	int step, status;
+	int64_t name, service, env, model, provider, tool, error_type;
+	int64_t tok[5];
+	unsigned tok_mask;
+	double cost;              /* NAN -> NULL */
+	int cost_src;
+	double producer_cost;
+	int has_producer_cost;
+	int64_t complexity, purpose, task_ref, task_type, agent_name;
+	double eval_score;
+	int has_eval_score;
+	int64_t raw_block, raw_off, raw_len; /* raw_block 0 -> no original kept */
+} ac_span_row;
+
+/* Identity key (rowid) of a span: (trace << 24) | 24-bit hash of span_id.
+ * A trace's spans live in rowids trace << 24 .. (trace << 24) + 2^24 - 1. */
+#define AC_SPAN_KEY_BITS 24
+#define AC_SPAN_KEY_MASK ((1ULL << AC_SPAN_KEY_BITS) - 1)
+int64_t ac_span_key(int64_t trace, const uint8_t span_id[8]);
+
+/*
+ * Insert a span unless one with the same (trace, span_id) is stored.
+ * *inserted = 1 when written, 0 when it was already there. AC_ELIMIT when
+ * the trace's key range is full (more than 2^24 spans).
+ */
+int ac_store_insert_span(ac_store *s, const ac_span_row *row, int *inserted, ac_err *err);
+
+/* Next free raw_block id. Call inside the write transaction (which holds the
+ * lock), then insert blocks with ids counting up from it. */
+int ac_store_next_raw_id(ac_store *s, int64_t *id, ac_err *err);
+
+/* A compressed block of original span texts, with the id reserved above. */
+int ac_store_insert_raw(ac_store *s, int64_t id, int64_t file, const void *z, size_t n,
+                        ac_err *err);
+
+/* The files ledger. */
+int ac_store_file_begin(ac_store *s, const char *path, int64_t size, const char *hash,
+                        const char *container, int64_t *id, ac_err *err);
+typedef struct ac_file_counts {
+	long long records, spans, spans_new, errors;
+	int complete;
+	const char *format;
+	const char *note;
+} ac_file_counts;
+int ac_store_file_finish(ac_store *s, int64_t id, const ac_file_counts *c, ac_err *err);
+/* 1 when a complete ingest of content with this hash and size is recorded. */
+int ac_store_file_seen(ac_store *s, const char *hash, int64_t size, ac_err *err);
+
+/* Embedded query text by file name ("summary.sql"), or NULL. */
+const char *ac_store_query(const char *name);
+
+#endif

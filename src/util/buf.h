@@ -1,0 +1,31 @@
+/*
+ * Growable byte buffer (git's strbuf, SQLite's sqlite3_str).
+ *
+ * Appends never return a new pointer to the caller: on allocation failure
+ * the buffer keeps its first error in `oom` and later appends do nothing,
+ * so a caller checks once at the end. ac_buf_cstr() never returns NULL.
+ */
+#ifndef AC_BUF_H
+#define AC_BUF_H
+
+#include <stddef.h>
+
+typedef struct ac_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	int oom;
+} ac_buf;
+
+#define AC_BUF_INIT { NULL, 0, 0, 0 }
+
+void ac_buf_release(ac_buf *b);
+void ac_buf_reset(ac_buf *b);                     /* len = 0, keeps memory */
+int ac_buf_grow(ac_buf *b, size_t extra);         /* ensure room for extra + NUL */
+void ac_buf_add(ac_buf *b, const void *p, size_t n);
+void ac_buf_addc(ac_buf *b, char c);
+void ac_buf_adds(ac_buf *b, const char *s);
+void ac_buf_printf(ac_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *ac_buf_cstr(const ac_buf *b);        /* NUL-terminated, "" when empty */
+
+#endif

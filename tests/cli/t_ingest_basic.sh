@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Ingest of testdata/ingest/basic.jsonl: every cost computed by hand in
+# testdata/ingest/basic.costs.md; idempotency; spans of one trace split over
+# files in any order; show prints the original span exactly.
+. "$(dirname "$0")/lib.sh"
+D=$SRC/testdata/ingest
+
+expect_rc "ingest basic" 0 ac ingest "$D/basic.jsonl"
+expect_grep "ingest says 8 new" "8 spans \(8 new\)" "$T/out"
+ac summary --format json >"$T/s.json"
+expect_eq "spans" 8 "$(jget .spans <"$T/s.json")"
+expect_eq "traces" 2 "$(jget .traces <"$T/s.json")"
+expect_eq "llm calls" 6 "$(jget .llm_calls <"$T/s.json")"
+expect_eq "tool calls" 1 "$(jget .tool_calls <"$T/s.json")"
+expect_close "cost total (hand: 0.048645)" 0.048645 "$(jget .cost_total <"$T/s.json")" 1e-12
+expect_eq "unpriced spans" 2 "$(jget .unpriced_spans <"$T/s.json")"
+expect_eq "unpriced models" '["my-finetune-v3","mystery-model"]' "$(jq -c .unpriced_models <"$T/s.json")"
+expect_eq "first day" 2025-06-01 "$(jget .first_day <"$T/s.json")"
+expect_eq "last day" 2025-06-02 "$(jget .last_day <"$T/s.json")"
+
+# per span, as computed by hand
+cost_of() { sql "SELECT coalesce(cost_usd, 'NULL') || '|' || cost_src FROM span WHERE span_id = x'$1'"; }
+expect_eq "gpt-4o-mini span (0.00027)" "0.00027|1" "$(cost_of 00f067aa0ba902b7)"
+expect_eq "sonnet with cache (0.008175)" "0.008175|1" "$(cost_of 00f067aa0ba902b8)"
+expect_eq "tool without a price" "0.0|0" "$(cost_of 00f067aa0ba902b9)"
+expect_eq "openai/gpt-4o-2024-08-06 (0.02)" "0.02|1" "$(cost_of 53995c3f42cd8ad8)"
+expect_eq "OpenInference haiku (0.016)" "0.016|1" "$(cost_of 53995c3f42cd8ad9)"
+expect_eq "unpriced, producer cost" "0.0042|2" "$(cost_of 53995c3f42cd8ada)"
+expect_eq "unpriced, no cost" "NULL|3" "$(cost_of 53995c3f42cd8adb)"
+expect_eq "producer cost kept beside ours" "0.0159" \
+  "$(sql "SELECT producer_cost_usd FROM span WHERE span_id = x'53995c3f42cd8ad9'")"
+expect_eq "tool error status" "2|web_search" \
+  "$(sql "SELECT s.status || '|' || t.name FROM span s JOIN tool t ON t.id = s.tool WHERE span_id = x'00f067aa0ba902b9'")"
+expect_eq "service and env" "support-bot|prod" \
+  "$(sql "SELECT sv.name || '|' || l.name FROM span s JOIN service sv ON sv.id = s.service JOIN label l ON l.id = s.env WHERE span_id = x'53995c3f42cd8ad8'")"
+expect_eq "response model beats request model" "gpt-4o-mini-2024-07-18" \
+  "$(sql "SELECT m.name FROM span s JOIN model m ON m.id = s.model WHERE span_id = x'00f067aa0ba902b7'")"
+expect_eq "complexity label" "complex" \
+  "$(sql "SELECT l.name FROM span s JOIN label l ON l.id = s.complexity WHERE span_id = x'00f067aa0ba902b8'")"
+
+# the same file again: recognised, nothing changes
+expect_rc "re-ingest same file" 0 ac ingest "$D/basic.jsonl"
+expect_grep "re-ingest skipped" "already ingested" "$T/err"
+expect_rc "forced re-ingest" 0 ac ingest --force "$D/basic.jsonl"
+expect_grep "forced: 0 new" "8 spans \(0 new\)" "$T/out"
+expect_close "cost unchanged after re-ingest" 0.048645 "$(ac summary --format json | jget .cost_total)" 1e-12
+expect_eq "span count unchanged" 8 "$(sql 'SELECT count(*) FROM span')"
+
+# a copy under another name, spans split across two files in reverse order
+sed -n 2p "$D/basic.jsonl" >"$T/part2.jsonl"
+sed -n 1p "$D/basic.jsonl" >"$T/part1.jsonl"
+export AGENTCOST_DB="$T/split.db"
+expect_rc "split ingest" 0 ac ingest "$T/part2.jsonl" "$T/part1.jsonl"
+expect_close "split: same cost" 0.048645 "$(ac summary --format json | jget .cost_total)" 1e-12
+expect_eq "split: same spans" 8 "$(sql 'SELECT count(*) FROM span')"
+# an overlapping file (line 1 again plus line 2) changes nothing
+cat "$T/part1.jsonl" "$T/part2.jsonl" >"$T/both.jsonl"
+expect_rc "overlap ingest" 0 ac ingest "$T/both.jsonl"
+expect_eq "overlap: same spans" 8 "$(sql 'SELECT count(*) FROM span')"
+expect_close "overlap: same cost" 0.048645 "$(ac summary --format json | jget .cost_total)" 1e-12
+
+# standard input
+export AGENTCOST_DB="$T/stdin.db"
+expect_rc "stdin ingest" 0 ac ingest - <"$D/basic.jsonl"
+expect_eq "stdin: spans" 8 "$(sql 'SELECT count(*) FROM span')"
+
+# show: the original span text, byte for byte
+expect_rc "show" 0 ac show 00f067aa0ba902b8
+expect_eq "show prints the original" "$(cat "$D/basic.span-00f067aa0ba902b8.json")" "$(cat "$T/out")"
+expect_rc "show with trace id" 0 ac show 0af7651916cd43dd8448eb211c80319c:00f067aa0ba902b8
+expect_rc "show unknown span" 1 ac show 1111111111111111
+expect_grep "show unknown: message" "no span" "$T/err"
+expect_rc "show bad id" 2 ac show xyz
+
+# --no-raw keeps no originals and says so on show
+export AGENTCOST_DB="$T/noraw.db"
+expect_rc "no-raw ingest" 0 ac ingest --no-raw "$D/basic.jsonl"
+expect_eq "no-raw: no blocks" 0 "$(sql 'SELECT count(*) FROM raw_block')"
+expect_rc "no-raw: show fails clearly" 1 ac show 00f067aa0ba902b8
+expect_grep "no-raw: show message" "not kept" "$T/err"
+
+# usage errors
+expect_rc "ingest without files" 2 ac ingest
+expect_rc "unknown option" 2 ac ingest --bogus x
+expect_rc "unknown command" 2 ac frobnicate
+expect_rc "summary on a missing store" 1 env AGENTCOST_DB="$T/none.db" "$AGENTCOST" summary
+expect_grep "missing store message" "no store at" "$T/err"
+finish
