@@ -66,5 +66,6 @@ int cmd_ingest(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_tasks(int argc, char **argv);
 
 #endif

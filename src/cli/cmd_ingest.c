@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "ingest/ingest.h"
 #include "pricing/pricing.h"
+#include "tasks/tasks.h"
 
 #define SHOW_ERRORS 20
 
@@ -120,6 +121,16 @@ int cmd_ingest(int argc, char **argv)
 		if (rc != 0 && rc != AC_EZSTD)
 			status = EXIT_FAIL;
 	}
+	/* derive the tasks of every trace this ingest touched */
+	ac_derive_stats ds;
+	memset(&ds, 0, sizeof(ds));
+	if (status != EXIT_FAIL || st.spans_new > 0) {
+		ac_err_clear(&err);
+		if (ac_tasks_derive(s, &ds, &err)) {
+			cli_error("deriving tasks: %s", err.msg);
+			status = EXIT_FAIL;
+		}
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (d.total > d.shown)
@@ -133,6 +144,8 @@ int cmd_ingest(int argc, char **argv)
 		printf(", %lld failed", st.files_failed);
 	if (st.files_partial)
 		printf(", %lld incomplete (damaged compression)", st.files_partial);
+	if (ds.tasks)
+		printf(", %lld task%s derived", ds.tasks, ds.tasks == 1 ? "" : "s");
 	printf(" in %.2f s", secs);
 	if (secs > 0 && st.bytes > 0)
 		printf(" (%.1f MB/s)", (double)st.bytes / 1e6 / secs);

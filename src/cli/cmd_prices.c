@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "pricing/pricing.h"
+#include "tasks/tasks.h"
 #include "util/timeutil.h"
 
 static void on_warn(const ac_err *e, void *payload)
@@ -37,7 +38,8 @@ static int do_import(common_opts *co, const char *path)
 		goto done;
 	}
 	if (ac_pricebook_load(&pb, ac_store_db(s), &err) ||
-	    ac_pricing_reprice(ac_store_db(s), pb, &changed, &err)) {
+	    ac_pricing_reprice(ac_store_db(s), pb, &changed, &err) ||
+	    (changed > 0 && (ac_tasks_mark_all(s, &err) || ac_tasks_derive(s, NULL, &err)))) {
 		cli_error("%s", err.msg);
 		status = EXIT_FAIL;
 		goto done;

@@ -33,10 +33,11 @@ int cmd_summary(int argc, char **argv)
 	if (!s)
 		return EXIT_FAIL;
 	sqlite3 *db = ac_store_db(s);
-	sqlite3_stmt *st = NULL, *um = NULL;
+	sqlite3_stmt *st = NULL, *um = NULL, *tq = NULL;
 	int status = EXIT_OK;
 	if (sqlite3_prepare_v2(db, ac_store_query("summary_spans.sql"), -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, ac_store_query("unpriced_models.sql"), -1, &um, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(db, ac_store_query("unpriced_models.sql"), -1, &um, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, ac_store_query("summary_tasks.sql"), -1, &tq, NULL) != SQLITE_OK) {
 		cli_error("summary: %s", sqlite3_errmsg(db));
 		status = EXIT_FAIL;
 		goto done;
@@ -58,10 +59,16 @@ int cmd_summary(int argc, char **argv)
 		ac_format_day(ac_day_of_ns(sqlite3_column_int64(st, 7)), last);
 	}
 	bind_window(um, &co);
+	bind_window(tq, &co);
+	long long tasks = 0, eval_tasks = 0;
+	if (sqlite3_step(tq) == SQLITE_ROW) {
+		tasks = sqlite3_column_int64(tq, 0);
+		eval_tasks = sqlite3_column_int64(tq, 1);
+	}
 	if (co.format == FMT_JSON) {
-		printf("{\"spans\":%lld,\"traces\":%lld,\"llm_calls\":%lld,\"tool_calls\":%lld,"
-		       "\"cost_total\":",
-		       spans, traces, llm, tools);
+		printf("{\"spans\":%lld,\"traces\":%lld,\"tasks\":%lld,\"eval_tasks\":%lld,"
+		       "\"llm_calls\":%lld,\"tool_calls\":%lld,\"cost_total\":",
+		       spans, traces, tasks, eval_tasks, llm, tools);
 		json_num(stdout, cost);
 		printf(",\"unpriced_spans\":%lld,\"producer_costed_spans\":%lld,\"unpriced_models\":[",
 		       unpriced, producer);
@@ -77,13 +84,16 @@ int cmd_summary(int argc, char **argv)
 		json_str(stdout, have_days ? last : NULL);
 		printf("}\n");
 	} else if (co.format == FMT_CSV) {
-		static const char *const names[] = { "spans", "traces", "llm_calls", "tool_calls",
-			                             "cost_total", "unpriced_spans", "first_day", "last_day" };
-		static const col_type types[] = { COL_INT, COL_INT, COL_INT, COL_INT,
-			                          COL_USD, COL_INT, COL_STR, COL_STR };
-		out_table *t = out_table_new(names, types, 8);
+		static const char *const names[] = { "spans", "traces", "tasks", "eval_tasks",
+			                             "llm_calls", "tool_calls", "cost_total",
+			                             "unpriced_spans", "first_day", "last_day" };
+		static const col_type types[] = { COL_INT, COL_INT, COL_INT, COL_INT, COL_INT,
+			                          COL_INT, COL_USD, COL_INT, COL_STR, COL_STR };
+		out_table *t = out_table_new(names, types, 10);
 		out_int(t, spans);
 		out_int(t, traces);
+		out_int(t, tasks);
+		out_int(t, eval_tasks);
 		out_int(t, llm);
 		out_int(t, tools);
 		out_num(t, cost);
@@ -94,6 +104,7 @@ int cmd_summary(int argc, char **argv)
 	} else {
 		printf("spans        %lld\n", spans);
 		printf("traces       %lld\n", traces);
+		printf("tasks        %lld (%lld evaluation runs)\n", tasks, eval_tasks);
 		printf("LLM calls    %lld\n", llm);
 		printf("tool calls   %lld\n", tools);
 		printf("total cost   $%.4f\n", cost);
@@ -114,6 +125,7 @@ int cmd_summary(int argc, char **argv)
 done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(um);
+	sqlite3_finalize(tq);
 	ac_store_close(s);
 	return status;
 }

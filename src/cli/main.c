@@ -21,6 +21,7 @@ static const struct cmd {
 	{ "ingest", cmd_ingest, "ingest FILE...|-    read OTLP JSON / flat JSONL traces (.zst too) into the store" },
 	{ "prices", cmd_prices, "prices import FILE | prices list    manage model and tool prices" },
 	{ "summary", cmd_summary, "summary             what the store holds: spans, calls, cost, unpriced models" },
+	{ "tasks", cmd_tasks, "tasks [--each]       per-task cost distribution per type (p50..p99.9, tail ratio), or each task" },
 	{ "show", cmd_show, "show SPAN_ID        print a span exactly as ingested" },
 };
 

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "util/buf.h"
+#include "tasks/tasks.h"
 #include "util/timeutil.h"
 
 void cli_error(const char *fmt, ...)
@@ -121,6 +122,14 @@ ac_store *cli_open_store(const common_opts *o, int create)
 	ac_err err = AC_ERR_INIT;
 	if (ac_store_open(&s, o->db, create ? AC_STORE_CREATE : 0, &err)) {
 		cli_error("%s", err.msg);
+		return NULL;
+	}
+	/* tasks left underived by an interrupted ingest are derived first, so
+	 * no report reads stale tasks */
+	long long pending = ac_tasks_pending(s, &err);
+	if (pending > 0 && ac_tasks_derive(s, NULL, &err)) {
+		cli_error("%s", err.msg);
+		ac_store_close(s);
 		return NULL;
 	}
 	return s;

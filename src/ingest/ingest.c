@@ -19,6 +19,7 @@
 
 #include "../util/buf.h"
 #include "../util/hash.h"
+#include "../util/map.h"
 #include "../util/timeutil.h"
 #include "attrmap.h"
 #include "json.h"
@@ -45,6 +46,8 @@ typedef struct run {
 	long long records, spans, spans_new, errors;
 	int saw_otlp, saw_flat;
 	int aborted; /* --strict: a rejected span stopped the file */
+	ac_map dirty; /* traces given new spans in this transaction */
+	sqlite3_stmt *mark;
 	/* progress */
 	ac_reader *reader;
 	double t0, last_progress;
@@ -100,9 +103,31 @@ static int begin_batch(run *r)
 	return ac_store_next_raw_id(r->s, &r->raw_id, r->err);
 }
 
+/* Record the traces this transaction touched, for task derivation. */
+static int flush_dirty(run *r)
+{
+	if (!r->mark && sqlite3_prepare_v2(ac_store_db(r->s),
+	                                   "INSERT OR IGNORE INTO dirty_trace(trace) VALUES (?1)", -1,
+	                                   &r->mark, NULL) != SQLITE_OK)
+		return ac_store_fail(r->s, r->err, "mark traces");
+	for (size_t i = 0; i < r->dirty.cap; i++) {
+		if (!r->dirty.slots[i].hash)
+			continue;
+		sqlite3_bind_int64(r->mark, 1, r->dirty.slots[i].val);
+		int rc = sqlite3_step(r->mark);
+		sqlite3_reset(r->mark);
+		if (rc != SQLITE_DONE)
+			return ac_store_fail(r->s, r->err, "mark traces");
+	}
+	ac_map_clear(&r->dirty);
+	return 0;
+}
+
 static int commit_batch(run *r)
 {
 	int rc = flush_raw(r);
+	if (!rc)
+		rc = flush_dirty(r);
 	if (rc)
 		return rc;
 	return ac_store_commit(r->s, r->err);
@@ -227,7 +252,7 @@ static int on_span(ac_span *sp, void *payload)
 	if ((rc = ac_store_insert_span(r->s, &row, &inserted, r->err))) {
 		if (rc != AC_ELIMIT)
 			return rc;
-		char msg[400];
+		char msg[600];
 		snprintf(msg, sizeof(msg), "span %s: %s", idhex, r->err->msg);
 		diag(r, sp->line, 0, msg);
 		r->errors++;
@@ -240,6 +265,8 @@ static int on_span(ac_span *sp, void *payload)
 	}
 	if (inserted) {
 		r->spans_new++;
+		if (ac_map_put(&r->dirty, &row.trace, sizeof(row.trace), row.trace))
+			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
 		if (!r->o->no_raw) {
 			ac_buf_add(&r->raw, sp->raw.p, sp->raw.n);
 			if (r->raw.len >= RAW_BLOCK_BYTES && (rc = flush_raw(r)))
@@ -416,7 +443,8 @@ int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ing
 			r.saw_otlp && r.saw_flat ? "mixed" : r.saw_otlp ? "otlp" : r.saw_flat ? "flat" : "unknown",
 			damaged ? err->msg : NULL,
 		};
-		if ((rc = flush_raw(&r)) || (rc = ac_store_file_finish(s, r.file_id, &fc, err)))
+		if ((rc = flush_raw(&r)) || (rc = flush_dirty(&r)) ||
+		    (rc = ac_store_file_finish(s, r.file_id, &fc, err)))
 			goto done;
 		if ((rc = ac_store_commit(s, err)))
 			goto done;
@@ -452,6 +480,8 @@ done:
 	ac_reader_free(rd);
 	ac_json_release(&j);
 	ac_buf_release(&r.raw);
+	ac_map_release(&r.dirty);
+	sqlite3_finalize(r.mark);
 	ZSTD_freeCCtx(r.cctx);
 	free(r.zbuf);
 	return rc;

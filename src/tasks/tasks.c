@@ -1,0 +1,877 @@
+/*
+ * Task derivation and step purposes: see tasks.h for the rules.
+ *
+ * Work unit: one dirty trace. Its spans are one contiguous rowid range
+ * (store.h: span keys), read in one range scan. Spans without an
+ * agentcost.task.id (on themselves or an ancestor) form the trace's own task;
+ * spans with one join the task of that id, which may collect spans from
+ * several traces (table task_trace lists them). Every task touched is
+ * recomputed whole from its spans, so the result does not depend on the
+ * order spans arrived in.
+ */
+#include "tasks.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ingest/parse.h"
+#include "../pricing/pricing.h"
+
+#define BATCH_TRACES 2000
+
+typedef struct tspan {
+	int64_t id, trace;
+	uint64_t sid, pid;
+	int has_parent;
+	int64_t start, end;
+	int step, status, cost_src;
+	int64_t service, env, model, tool, name, complexity, purpose, task_ref, task_type,
+		agent_name;
+	int64_t tok_in, tok_out;
+	double cost;
+	int has_cost;
+	/* stored derived values, to write only what changes */
+	int64_t old_task, old_purpose, old_complexity;
+	/* derived */
+	int parent;  /* index of the parent within the trace, -1 none */
+	int64_t ref; /* effective agentcost.task.id (task_ref.id), 0 none */
+	int64_t complexity_eff, purpose_eff;
+} tspan;
+
+typedef struct vec {
+	tspan *v;
+	size_t n, cap;
+} vec;
+
+typedef struct idset {
+	int64_t *v;
+	size_t n, cap;
+} idset;
+
+typedef struct ctx {
+	ac_store *s;
+	sqlite3 *db;
+	ac_err *err;
+	ac_derive_stats *st;
+	/* label ids of the purposes we assign */
+	int64_t p_eval, p_summarize, p_retry, p_execute, p_tool, p_other;
+	idset env_eval;      /* label ids: eval, evaluation (any case) */
+	idset purpose_eval;  /* label ids whose name is eval / summarize / retry (any case) */
+	idset purpose_summ;
+	idset purpose_retry;
+	idset name_summar;   /* span_name ids containing "summar" */
+	sqlite3_stmt *q_spans, *q_upd, *q_task_by_trace, *q_task_by_ref, *q_ins_task, *q_upd_task,
+		*q_del_task, *q_tt_list, *q_tt_add, *q_tt_del, *q_name, *q_ref_name, *q_trace_hex;
+} ctx;
+
+static int fail(ctx *c, const char *what)
+{
+	return ac_store_fail(c->s, c->err, what);
+}
+
+static int idset_add(idset *s, int64_t v)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == v)
+			return 0;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 16;
+		int64_t *nv = realloc(s->v, nc * sizeof(*nv));
+		if (!nv)
+			return -1;
+		s->v = nv;
+		s->cap = nc;
+	}
+	s->v[s->n++] = v;
+	return 0;
+}
+
+static int idset_has(const idset *s, int64_t v)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == v)
+			return 1;
+	return 0;
+}
+
+static tspan *vec_push(vec *a)
+{
+	if (a->n == a->cap) {
+		size_t nc = a->cap ? a->cap * 2 : 64;
+		tspan *nv = realloc(a->v, nc * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		a->v = nv;
+		a->cap = nc;
+	}
+	tspan *t = &a->v[a->n++];
+	memset(t, 0, sizeof(*t));
+	return t;
+}
+
+static int prep(ctx *c, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return fail(c, "prepare");
+	return 0;
+}
+
+static int fill_set(ctx *c, idset *set, const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(c, "read labels");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (idset_add(set, sqlite3_column_int64(st, 0))) {
+			sqlite3_finalize(st);
+			return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(c, "read labels");
+	return 0;
+}
+
+static int setup(ctx *c)
+{
+	int rc;
+	static const struct {
+		const char *name;
+		size_t off;
+	} P[] = {
+		{ "eval", offsetof(ctx, p_eval) },       { "summarize", offsetof(ctx, p_summarize) },
+		{ "retry", offsetof(ctx, p_retry) },     { "execute", offsetof(ctx, p_execute) },
+		{ "tool", offsetof(ctx, p_tool) },       { "other", offsetof(ctx, p_other) },
+	};
+	for (size_t i = 0; i < sizeof(P) / sizeof(P[0]); i++)
+		if ((rc = ac_store_dict(c->s, AC_DICT_LABEL, P[i].name, strlen(P[i].name),
+		                        (int64_t *)((char *)c + P[i].off), c->err)))
+			return rc;
+	if ((rc = fill_set(c, &c->env_eval,
+	                   "SELECT id FROM label WHERE lower(name) IN ('eval', 'evaluation')")) ||
+	    (rc = fill_set(c, &c->purpose_eval, "SELECT id FROM label WHERE lower(name) = 'eval'")) ||
+	    (rc = fill_set(c, &c->purpose_summ,
+	                   "SELECT id FROM label WHERE lower(name) = 'summarize'")) ||
+	    (rc = fill_set(c, &c->purpose_retry, "SELECT id FROM label WHERE lower(name) = 'retry'")) ||
+	    (rc = fill_set(c, &c->name_summar,
+	                   "SELECT id FROM span_name WHERE name LIKE '%summar%'")))
+		return rc;
+	if ((rc = prep(c, &c->q_spans,
+	               "SELECT id, trace, span_id, parent_span_id, start_ns, end_ns, step, status,"
+	               " cost_src, service, env, model, tool, name, complexity, purpose, task_ref,"
+	               " task_type, agent_name, tokens_in, tokens_out, cost_usd, task, purpose_eff,"
+	               " complexity_eff FROM span WHERE id BETWEEN ?1 AND ?2")) ||
+	    (rc = prep(c, &c->q_upd,
+	               "UPDATE span SET task = ?2, purpose_eff = ?3, complexity_eff = ?4 WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_task_by_trace, "SELECT id FROM task WHERE trace = ?1")) ||
+	    (rc = prep(c, &c->q_task_by_ref, "SELECT id FROM task WHERE task_ref = ?1")) ||
+	    (rc = prep(c, &c->q_ins_task,
+	               "INSERT INTO task(trace, task_ref, task_id, start_ns, end_ns, spans, llm_calls,"
+	               " tool_calls, tokens_in, tokens_out, cost_usd, unpriced_calls, eval,"
+	               " tool_failures, retry_episodes, retry_attempts, max_repeat)"
+	               " VALUES (?1, ?2, ?3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)")) ||
+	    (rc = prep(c, &c->q_upd_task,
+	               "UPDATE task SET system = ?2, task_type = ?3, start_ns = ?4, end_ns = ?5,"
+	               " spans = ?6, llm_calls = ?7, tool_calls = ?8, tokens_in = ?9, tokens_out = ?10,"
+	               " cost_usd = ?11, unpriced_calls = ?12, eval = ?13, tool_failures = ?14,"
+	               " retry_episodes = ?15, retry_attempts = ?16, max_repeat = ?17, root_span = ?18"
+	               " WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_del_task, "DELETE FROM task WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_tt_list, "SELECT trace FROM task_trace WHERE task = ?1 ORDER BY trace")) ||
+	    (rc = prep(c, &c->q_tt_add, "INSERT OR IGNORE INTO task_trace(task, trace) VALUES (?1, ?2)")) ||
+	    (rc = prep(c, &c->q_tt_del, "DELETE FROM task_trace WHERE task = ?1 AND trace = ?2")) ||
+	    (rc = prep(c, &c->q_name, "SELECT name FROM span_name WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_ref_name, "SELECT name FROM task_ref WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_trace_hex, "SELECT trace_id FROM trace WHERE id = ?1")))
+		return rc;
+	return 0;
+}
+
+static void teardown(ctx *c)
+{
+	sqlite3_stmt **all[] = { &c->q_spans, &c->q_upd, &c->q_task_by_trace, &c->q_task_by_ref,
+		                 &c->q_ins_task, &c->q_upd_task, &c->q_del_task, &c->q_tt_list,
+		                 &c->q_tt_add, &c->q_tt_del, &c->q_name, &c->q_ref_name,
+		                 &c->q_trace_hex };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		sqlite3_finalize(*all[i]);
+		*all[i] = NULL;
+	}
+	idset *sets[] = { &c->env_eval, &c->purpose_eval, &c->purpose_summ, &c->purpose_retry,
+		          &c->name_summar };
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		free(sets[i]->v);
+		memset(sets[i], 0, sizeof(idset));
+	}
+}
+
+static uint64_t blob64(sqlite3_stmt *st, int col, int *present)
+{
+	uint64_t v = 0;
+	*present = 0;
+	if (sqlite3_column_type(st, col) == SQLITE_BLOB && sqlite3_column_bytes(st, col) == 8) {
+		const unsigned char *b = sqlite3_column_blob(st, col);
+		for (int i = 0; i < 8; i++)
+			v = v << 8 | b[i];
+		*present = 1;
+	}
+	return v;
+}
+
+/* Parent links and effective task ids within one trace's spans [from, to). */
+static void link_trace(tspan *v, size_t from, size_t to)
+{
+	size_t n = to - from;
+	/* open-addressing index span_id -> position */
+	size_t cap = 16;
+	while (cap < n * 2)
+		cap <<= 1;
+	int *slot = malloc(cap * sizeof(int));
+	if (slot) {
+		for (size_t i = 0; i < cap; i++)
+			slot[i] = -1;
+		for (size_t i = from; i < to; i++) {
+			size_t h = (size_t)(v[i].sid * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+			while (slot[h] >= 0)
+				h = (h + 1) & (cap - 1);
+			slot[h] = (int)i;
+		}
+	}
+	for (size_t i = from; i < to; i++) {
+		v[i].parent = -1;
+		if (!v[i].has_parent || !slot)
+			continue;
+		size_t h = (size_t)(v[i].pid * 0x9e3779b97f4a7c15ULL) & (cap - 1);
+		while (slot[h] >= 0) {
+			if (v[slot[h]].sid == v[i].pid) {
+				v[i].parent = slot[h];
+				break;
+			}
+			h = (h + 1) & (cap - 1);
+		}
+	}
+	free(slot);
+	/* nearest-ancestor inheritance of task ref and complexity; the walk is
+	 * bounded by n steps so a cycle in parent links cannot loop forever */
+	for (size_t i = from; i < to; i++) {
+		int64_t ref = v[i].task_ref, cx = v[i].complexity;
+		int p = v[i].parent;
+		for (size_t steps = 0; p >= 0 && steps < n && (!ref || !cx); steps++) {
+			if (!ref)
+				ref = v[p].task_ref;
+			if (!cx)
+				cx = v[p].complexity;
+			p = v[p].parent;
+		}
+		v[i].ref = ref;
+		v[i].complexity_eff = cx;
+	}
+}
+
+/* Append the spans of trace t to a, linked. */
+static int load_trace(ctx *c, int64_t t, vec *a)
+{
+	sqlite3_stmt *q = c->q_spans;
+	size_t from = a->n;
+	sqlite3_bind_int64(q, 1, t << AC_SPAN_KEY_BITS);
+	sqlite3_bind_int64(q, 2, (t << AC_SPAN_KEY_BITS) | (int64_t)AC_SPAN_KEY_MASK);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		tspan *x = vec_push(a);
+		if (!x) {
+			sqlite3_reset(q);
+			return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		}
+		int pres;
+		x->id = sqlite3_column_int64(q, 0);
+		x->trace = sqlite3_column_int64(q, 1);
+		x->sid = blob64(q, 2, &pres);
+		x->pid = blob64(q, 3, &x->has_parent);
+		x->start = sqlite3_column_int64(q, 4);
+		x->end = sqlite3_column_int64(q, 5);
+		x->step = sqlite3_column_int(q, 6);
+		x->status = sqlite3_column_int(q, 7);
+		x->cost_src = sqlite3_column_int(q, 8);
+		x->service = sqlite3_column_int64(q, 9);
+		x->env = sqlite3_column_int64(q, 10);
+		x->model = sqlite3_column_int64(q, 11);
+		x->tool = sqlite3_column_int64(q, 12);
+		x->name = sqlite3_column_int64(q, 13);
+		x->complexity = sqlite3_column_int64(q, 14);
+		x->purpose = sqlite3_column_int64(q, 15);
+		x->task_ref = sqlite3_column_int64(q, 16);
+		x->task_type = sqlite3_column_int64(q, 17);
+		x->agent_name = sqlite3_column_int64(q, 18);
+		x->tok_in = sqlite3_column_int64(q, 19);
+		x->tok_out = sqlite3_column_int64(q, 20);
+		x->has_cost = sqlite3_column_type(q, 21) != SQLITE_NULL;
+		x->cost = sqlite3_column_double(q, 21);
+		x->old_task = sqlite3_column_int64(q, 22);
+		x->old_purpose = sqlite3_column_int64(q, 23);
+		x->old_complexity = sqlite3_column_int64(q, 24);
+		c->st->spans++;
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return fail(c, "read spans");
+	link_trace(a->v, from, a->n);
+	return 0;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const tspan *x = *(tspan *const *)a, *y = *(tspan *const *)b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+typedef struct interval {
+	int64_t from, to; /* [from, to) */
+} interval;
+
+static int by_tool_start(const void *a, const void *b)
+{
+	const tspan *x = *(tspan *const *)a, *y = *(tspan *const *)b;
+	if (x->tool != y->tool)
+		return x->tool < y->tool ? -1 : 1;
+	return by_start(a, b);
+}
+
+static int by_from(const void *a, const void *b)
+{
+	const interval *x = a, *y = b;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Text of a span_name id as a label id (task type fallback). */
+static int name_label(ctx *c, int64_t name, int64_t *out)
+{
+	*out = 0;
+	if (!name)
+		return 0;
+	sqlite3_bind_int64(c->q_name, 1, name);
+	int rc = sqlite3_step(c->q_name);
+	if (rc == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(c->q_name, 0);
+		int n = sqlite3_column_bytes(c->q_name, 0);
+		char buf[512];
+		if (n > (int)sizeof(buf) - 1)
+			n = (int)sizeof(buf) - 1;
+		memcpy(buf, s, (size_t)n);
+		sqlite3_reset(c->q_name);
+		return ac_store_dict(c->s, AC_DICT_LABEL, buf, (size_t)n, out, c->err);
+	}
+	sqlite3_reset(c->q_name);
+	return rc == SQLITE_DONE ? 0 : fail(c, "read span name");
+}
+
+/*
+ * Compute task `task` from its spans m[0..n) (pointers, any order) and write
+ * the task row and the spans' derived columns.
+ */
+static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
+{
+	int rc;
+	qsort(m, n, sizeof(*m), by_start);
+
+	/* root: a span whose parent is not in the task; prefer one with no parent
+	 * at all; earliest first (m is sorted) */
+	tspan *root = NULL;
+	for (size_t i = 0; i < n && !root; i++)
+		if (!m[i]->has_parent)
+			root = m[i];
+	for (size_t i = 0; i < n && !root; i++)
+		if (m[i]->parent < 0)
+			root = m[i];
+	if (!root)
+		root = m[0]; /* every span has a parent in the task: a cycle */
+
+	/* system: the root's service, else the most common (ties: the one seen first) */
+	int64_t system = root->service;
+	if (!system) {
+		int64_t *sv = malloc(n * sizeof(*sv));
+		if (!sv)
+			return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		size_t ns = 0;
+		for (size_t i = 0; i < n; i++)
+			if (m[i]->service)
+				sv[ns++] = m[i]->service;
+		qsort(sv, ns, sizeof(*sv), cmp_i64);
+		size_t best = 0, best_first = (size_t)-1;
+		for (size_t i = 0; i < ns;) {
+			size_t k = i;
+			while (k < ns && sv[k] == sv[i])
+				k++;
+			size_t first = 0;
+			while (m[first]->service != sv[i])
+				first++;
+			if (k - i > best || (k - i == best && first < best_first)) {
+				best = k - i;
+				best_first = first;
+				system = sv[i];
+			}
+			i = k;
+		}
+		free(sv);
+	}
+	/* task type: agentcost.task.type, root first, then any span (earliest) */
+	int64_t ttype = root->task_type;
+	for (size_t i = 0; i < n && !ttype; i++)
+		ttype = m[i]->task_type;
+	if (!ttype)
+		ttype = root->agent_name;
+	if (!ttype && (rc = name_label(c, root->name, &ttype)))
+		return rc;
+
+	int eval = 0;
+	for (size_t i = 0; i < n && !eval; i++)
+		eval = idset_has(&c->env_eval, m[i]->env) || idset_has(&c->purpose_eval, m[i]->purpose) ||
+		       m[i]->step == AC_STEP_EVALUATOR;
+
+	/* failure episodes, per tool, in start order */
+	interval *ep = NULL;
+	size_t nep = 0;
+	long long failures = 0, attempts = 0;
+	tspan **tc = malloc(n * sizeof(*tc));
+	ep = malloc((n ? n : 1) * sizeof(*ep)); /* at most one episode per tool call */
+	if (!tc || !ep) {
+		free(tc);
+		free(ep);
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	}
+	size_t ntc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m[i]->step == AC_STEP_TOOL)
+			tc[ntc++] = m[i];
+	qsort(tc, ntc, sizeof(*tc), by_tool_start);
+	for (size_t i = 0; i < ntc;) {
+		size_t k = i;
+		int in_ep = 0;
+		int64_t from = 0;
+		for (; k < ntc && tc[k]->tool == tc[i]->tool; k++) {
+			tspan *x = tc[k];
+			if (x->status == 2)
+				failures++;
+			if (!in_ep) {
+				if (x->status == 2) {
+					in_ep = 1;
+					from = x->start;
+				}
+				continue;
+			}
+			attempts++;
+			if (x->status != 2) {
+				ep[nep].from = from;
+				ep[nep++].to = x->start;
+				in_ep = 0;
+			}
+		}
+		if (in_ep) {
+			ep[nep].from = from;
+			ep[nep++].to = INT64_MAX;
+		}
+		i = k;
+	}
+	free(tc);
+	size_t episodes = nep;
+	/* merge overlapping episodes of different tools into disjoint intervals,
+	 * so spans (in start order) are classified in one sweep */
+	qsort(ep, nep, sizeof(*ep), by_from);
+	size_t nmerged = 0;
+	for (size_t i = 0; i < nep; i++) {
+		if (nmerged && ep[i].from <= ep[nmerged - 1].to) {
+			if (ep[i].to > ep[nmerged - 1].to)
+				ep[nmerged - 1].to = ep[i].to;
+		} else {
+			ep[nmerged++] = ep[i];
+		}
+	}
+	size_t sweep = 0;
+
+	/* aggregates, purposes, longest run of the same step */
+	long long llm = 0, tools = 0, unpriced = 0, tin = 0, tout = 0, run = 0, max_run = 0;
+	int64_t start = m[0]->start, end = m[0]->end;
+	double cost = 0;
+	int64_t last_key = 0;
+	for (size_t i = 0; i < n; i++) {
+		tspan *x = m[i];
+		if (x->start < start)
+			start = x->start;
+		if (x->end > end)
+			end = x->end;
+		if (x->step == AC_STEP_LLM) {
+			llm++;
+			if (x->cost_src == AC_COST_PRODUCER || x->cost_src == AC_COST_UNPRICED)
+				unpriced++;
+		}
+		if (x->step == AC_STEP_TOOL)
+			tools++;
+		tin += x->tok_in;
+		tout += x->tok_out;
+		if (x->has_cost)
+			cost += x->cost;
+		if (x->step == AC_STEP_LLM || x->step == AC_STEP_TOOL) {
+			int64_t key = x->step == AC_STEP_TOOL ? -x->tool - 1 : x->name + 1;
+			run = key == last_key ? run + 1 : 1;
+			last_key = key;
+			if (run > max_run)
+				max_run = run;
+		}
+		while (sweep < nmerged && ep[sweep].to <= x->start)
+			sweep++;
+		int in_episode = sweep < nmerged && ep[sweep].from <= x->start;
+		int64_t p;
+		if (eval)
+			p = c->p_eval;
+		else if (x->step == AC_STEP_LLM &&
+		         (idset_has(&c->purpose_summ, x->purpose) || idset_has(&c->name_summar, x->name)))
+			p = c->p_summarize;
+		else if (idset_has(&c->purpose_retry, x->purpose) || in_episode)
+			p = c->p_retry;
+		else if (x->purpose)
+			p = x->purpose;
+		else if (x->step == AC_STEP_LLM)
+			p = c->p_execute;
+		else if (x->step == AC_STEP_TOOL)
+			p = c->p_tool;
+		else
+			p = c->p_other;
+		x->purpose_eff = p;
+		if (x->old_task != task || x->old_purpose != p || x->old_complexity != x->complexity_eff) {
+			sqlite3_stmt *u = c->q_upd;
+			sqlite3_bind_int64(u, 1, x->id);
+			sqlite3_bind_int64(u, 2, task);
+			sqlite3_bind_int64(u, 3, p);
+			if (x->complexity_eff)
+				sqlite3_bind_int64(u, 4, x->complexity_eff);
+			else
+				sqlite3_bind_null(u, 4);
+			rc = sqlite3_step(u);
+			sqlite3_reset(u);
+			if (rc != SQLITE_DONE) {
+				free(ep);
+				return fail(c, "update span purpose");
+			}
+			x->old_task = task;
+		}
+	}
+	free(ep);
+
+	sqlite3_stmt *u = c->q_upd_task;
+	sqlite3_bind_int64(u, 1, task);
+	if (system)
+		sqlite3_bind_int64(u, 2, system);
+	else
+		sqlite3_bind_null(u, 2);
+	if (ttype)
+		sqlite3_bind_int64(u, 3, ttype);
+	else
+		sqlite3_bind_null(u, 3);
+	sqlite3_bind_int64(u, 4, start);
+	sqlite3_bind_int64(u, 5, end);
+	sqlite3_bind_int64(u, 6, (sqlite3_int64)n);
+	sqlite3_bind_int64(u, 7, llm);
+	sqlite3_bind_int64(u, 8, tools);
+	sqlite3_bind_int64(u, 9, tin);
+	sqlite3_bind_int64(u, 10, tout);
+	sqlite3_bind_double(u, 11, cost);
+	sqlite3_bind_int64(u, 12, unpriced);
+	sqlite3_bind_int(u, 13, eval);
+	sqlite3_bind_int64(u, 14, failures);
+	sqlite3_bind_int64(u, 15, (sqlite3_int64)episodes);
+	sqlite3_bind_int64(u, 16, attempts);
+	sqlite3_bind_int64(u, 17, max_run);
+	sqlite3_bind_int64(u, 18, root->id);
+	rc = sqlite3_step(u);
+	sqlite3_reset(u);
+	if (rc != SQLITE_DONE)
+		return fail(c, "update task");
+	c->st->tasks++;
+	return 0;
+}
+
+/* Id of the task keyed by trace t or by task_ref r (one of them 0), created
+ * when missing. */
+static int task_id(ctx *c, int64_t t, int64_t r, int64_t *out)
+{
+	sqlite3_stmt *q = t ? c->q_task_by_trace : c->q_task_by_ref;
+	sqlite3_bind_int64(q, 1, t ? t : r);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+		return 0;
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return fail(c, "find task");
+	/* the visible id: the trace id in lowercase hex, or the agentcost.task.id */
+	char text[600];
+	sqlite3_stmt *nq = t ? c->q_trace_hex : c->q_ref_name;
+	sqlite3_bind_int64(nq, 1, t ? t : r);
+	rc = sqlite3_step(nq);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(nq);
+		return fail(c, "task name");
+	}
+	if (t) {
+		if (sqlite3_column_bytes(nq, 0) == 16)
+			ac_hex(sqlite3_column_blob(nq, 0), 16, text);
+		else
+			text[0] = '\0';
+	} else {
+		snprintf(text, sizeof(text), "%s", (const char *)sqlite3_column_text(nq, 0));
+	}
+	sqlite3_reset(nq);
+	sqlite3_stmt *ins = c->q_ins_task;
+	if (t)
+		sqlite3_bind_int64(ins, 1, t);
+	else
+		sqlite3_bind_null(ins, 1);
+	if (r)
+		sqlite3_bind_int64(ins, 2, r);
+	else
+		sqlite3_bind_null(ins, 2);
+	sqlite3_bind_text(ins, 3, text, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	if (rc != SQLITE_DONE)
+		return fail(c, "insert task");
+	*out = sqlite3_last_insert_rowid(c->db);
+	return 0;
+}
+
+static int delete_task(ctx *c, int64_t task)
+{
+	sqlite3_bind_int64(c->q_del_task, 1, task);
+	int rc = sqlite3_step(c->q_del_task);
+	sqlite3_reset(c->q_del_task);
+	return rc == SQLITE_DONE ? 0 : fail(c, "delete task");
+}
+
+/* Recompute the agentcost.task.id task of ref r (task row id task) from all
+ * traces listed for it, plus `also` (0 = none). */
+static int recompute_ref_task(ctx *c, int64_t task, int64_t r, int64_t also)
+{
+	int rc = 0;
+	idset traces = { 0 };
+	vec a = { 0 };
+	tspan **m = NULL;
+	if (also && idset_add(&traces, also))
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	sqlite3_bind_int64(c->q_tt_list, 1, task);
+	while ((rc = sqlite3_step(c->q_tt_list)) == SQLITE_ROW)
+		if (idset_add(&traces, sqlite3_column_int64(c->q_tt_list, 0))) {
+			rc = ac_err_set(c->err, AC_ENOMEM, "out of memory");
+			sqlite3_reset(c->q_tt_list);
+			goto done;
+		}
+	sqlite3_reset(c->q_tt_list);
+	if (rc != SQLITE_DONE) {
+		rc = fail(c, "task traces");
+		goto done;
+	}
+	rc = 0;
+	size_t nm = 0;
+	for (size_t i = 0; i < traces.n; i++) {
+		size_t before = a.n;
+		if ((rc = load_trace(c, traces.v[i], &a)))
+			goto done;
+		int member = 0;
+		for (size_t k = before; k < a.n; k++)
+			member |= a.v[k].ref == r;
+		sqlite3_stmt *q = member ? c->q_tt_add : c->q_tt_del;
+		sqlite3_bind_int64(q, 1, task);
+		sqlite3_bind_int64(q, 2, traces.v[i]);
+		rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE) {
+			rc = fail(c, "task traces");
+			goto done;
+		}
+		rc = 0;
+	}
+	m = malloc((a.n ? a.n : 1) * sizeof(*m));
+	if (!m) {
+		rc = ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < a.n; k++)
+		if (a.v[k].ref == r)
+			m[nm++] = &a.v[k];
+	rc = nm ? compute_task(c, task, m, nm) : delete_task(c, task);
+done:
+	free(m);
+	free(a.v);
+	free(traces.v);
+	return rc;
+}
+
+/* Re-derive everything trace t's spans belong (or belonged) to. */
+static int derive_trace(ctx *c, int64_t t)
+{
+	int rc = 0;
+	vec a = { 0 };
+	tspan **m = NULL;
+	idset refs = { 0 }, old = { 0 };
+	if ((rc = load_trace(c, t, &a)))
+		goto done;
+	c->st->traces++;
+	m = malloc((a.n ? a.n : 1) * sizeof(*m));
+	if (!m) {
+		rc = ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	size_t nm = 0;
+	for (size_t i = 0; i < a.n; i++) {
+		if (a.v[i].old_task && idset_add(&old, a.v[i].old_task)) {
+			rc = ac_err_set(c->err, AC_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (!a.v[i].ref)
+			m[nm++] = &a.v[i];
+		else if (idset_add(&refs, a.v[i].ref)) {
+			rc = ac_err_set(c->err, AC_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	/* the trace's own task */
+	int64_t own = 0;
+	if (nm) {
+		if ((rc = task_id(c, t, 0, &own)) || (rc = compute_task(c, own, m, nm)))
+			goto done;
+	} else {
+		sqlite3_bind_int64(c->q_task_by_trace, 1, t);
+		if (sqlite3_step(c->q_task_by_trace) == SQLITE_ROW)
+			own = sqlite3_column_int64(c->q_task_by_trace, 0);
+		sqlite3_reset(c->q_task_by_trace);
+		if (own && (rc = delete_task(c, own)))
+			goto done;
+		own = 0;
+	}
+	/* tasks grouped by agentcost.task.id */
+	idset done_tasks = { 0 };
+	for (size_t i = 0; i < refs.n && !rc; i++) {
+		int64_t task;
+		if ((rc = task_id(c, 0, refs.v[i], &task)))
+			break;
+		rc = recompute_ref_task(c, task, refs.v[i], t);
+		if (!rc && idset_add(&done_tasks, task))
+			rc = ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	}
+	/* tasks the trace's spans belonged to before and no longer do */
+	for (size_t i = 0; i < old.n && !rc; i++) {
+		int64_t task = old.v[i];
+		if (task == own || idset_has(&done_tasks, task))
+			continue;
+		sqlite3_stmt *q;
+		if (prep(c, &q, "SELECT task_ref FROM task WHERE id = ?1")) {
+			rc = c->err->code;
+			break;
+		}
+		sqlite3_bind_int64(q, 1, task);
+		int64_t r = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+		sqlite3_finalize(q);
+		if (r)
+			rc = recompute_ref_task(c, task, r, 0);
+	}
+	free(done_tasks.v);
+done:
+	free(m);
+	free(a.v);
+	free(refs.v);
+	free(old.v);
+	return rc;
+}
+
+long long ac_tasks_pending(ac_store *s, ac_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ac_store_db(s), "SELECT count(*) FROM dirty_trace", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return ac_store_fail(s, err, "count dirty traces");
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return n;
+}
+
+int ac_tasks_mark_all(ac_store *s, ac_err *err)
+{
+	return ac_store_exec(s,
+	                     "INSERT OR IGNORE INTO dirty_trace(trace)"
+	                     " SELECT DISTINCT trace FROM span WHERE step IN (1, 2)",
+	                     err);
+}
+
+int ac_tasks_derive(ac_store *s, ac_derive_stats *st, ac_err *err)
+{
+	ctx c;
+	ac_derive_stats local;
+	int rc;
+	memset(&c, 0, sizeof(c));
+	memset(&local, 0, sizeof(local));
+	c.s = s;
+	c.db = ac_store_db(s);
+	c.err = err;
+	c.st = st ? st : &local;
+	sqlite3_stmt *pick = NULL, *clear = NULL;
+
+	for (;;) {
+		if ((rc = ac_store_begin(s, err)))
+			break;
+		if (!c.q_spans && (rc = setup(&c)))
+			goto fail;
+		if (!pick &&
+		    (sqlite3_prepare_v2(c.db, "SELECT trace FROM dirty_trace ORDER BY trace LIMIT ?1", -1,
+		                        &pick, NULL) != SQLITE_OK ||
+		     sqlite3_prepare_v2(c.db, "DELETE FROM dirty_trace WHERE trace = ?1", -1, &clear,
+		                        NULL) != SQLITE_OK)) {
+			rc = fail(&c, "prepare");
+			goto fail;
+		}
+		int64_t batch[BATCH_TRACES];
+		int nb = 0;
+		sqlite3_bind_int(pick, 1, BATCH_TRACES);
+		while ((rc = sqlite3_step(pick)) == SQLITE_ROW)
+			batch[nb++] = sqlite3_column_int64(pick, 0);
+		sqlite3_reset(pick);
+		if (rc != SQLITE_DONE) {
+			rc = fail(&c, "read dirty traces");
+			goto fail;
+		}
+		rc = 0;
+		for (int i = 0; i < nb; i++) {
+			if ((rc = derive_trace(&c, batch[i])))
+				goto fail;
+			sqlite3_bind_int64(clear, 1, batch[i]);
+			int r2 = sqlite3_step(clear);
+			sqlite3_reset(clear);
+			if (r2 != SQLITE_DONE) {
+				rc = fail(&c, "clear dirty trace");
+				goto fail;
+			}
+		}
+		if ((rc = ac_store_commit(s, err)))
+			break;
+		if (nb < BATCH_TRACES)
+			break;
+	}
+	goto out;
+fail:
+	ac_store_rollback(s);
+out:
+	sqlite3_finalize(pick);
+	sqlite3_finalize(clear);
+	teardown(&c);
+	return rc;
+}

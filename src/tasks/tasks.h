@@ -1,0 +1,48 @@
+/*
+ * Tasks and step purposes: the derivation that turns stored spans into what
+ * FinOps reasons about. Runs after every ingest over the traces the ingest
+ * touched (table dirty_trace), so its cost is proportional to what changed.
+ *
+ * Rules (the contract):
+ *   task        a trace, unless spans carry agentcost.task.id (on the span or
+ *               its nearest ancestor), which groups them, across traces too
+ *   system      service.name of the root span, else the most common one
+ *   task type   agentcost.task.type on any span, root first; else
+ *               gen_ai.agent.name, else agent.name, on the root; else the
+ *               root span's name
+ *   eval task   resource deployment.environment[.name] = eval | evaluation,
+ *               or any span with agentcost.purpose=eval, or an OpenInference
+ *               EVALUATOR span
+ *   complexity  agentcost.complexity on the span or its nearest ancestor
+ *   purpose     first match wins: eval (any span of an eval task);
+ *               summarize (LLM call with agentcost.purpose=summarize or a
+ *               name containing "summar", any case); retry (agentcost.purpose
+ *               = retry, or a span starting inside a tool failure episode);
+ *               the explicit agentcost.purpose; else execute (LLM calls),
+ *               tool (tool calls), other
+ *   episode     from a failed tool call's start to the start of the next
+ *               successful call of the same tool in the task (or the task's
+ *               end); attempts = calls of that tool after its first failure
+ */
+#ifndef AC_TASKS_H
+#define AC_TASKS_H
+
+#include "../store/store.h"
+#include "../util/err.h"
+
+typedef struct ac_derive_stats {
+	long long traces; /* dirty traces processed */
+	long long tasks;  /* tasks written */
+	long long spans;  /* spans read */
+} ac_derive_stats;
+
+/* Derive every dirty trace. Commits in batches; safe to interrupt. */
+int ac_tasks_derive(ac_store *s, ac_derive_stats *st, ac_err *err);
+
+/* Number of traces waiting for derivation (or a negative error). */
+long long ac_tasks_pending(ac_store *s, ac_err *err);
+
+/* Mark every trace with a billable span dirty (after re-pricing). */
+int ac_tasks_mark_all(ac_store *s, ac_err *err);
+
+#endif
