@@ -144,8 +144,8 @@ int cmd_ingest(int argc, char **argv)
 		printf(", %lld failed", st.files_failed);
 	if (st.files_partial)
 		printf(", %lld incomplete (damaged compression)", st.files_partial);
-	if (ds.tasks)
-		printf(", %lld task%s derived", ds.tasks, ds.tasks == 1 ? "" : "s");
+	if (ds.tasks + st.tasks)
+		printf(", %lld task%s derived", ds.tasks + st.tasks, ds.tasks + st.tasks == 1 ? "" : "s");
 	printf(" in %.2f s", secs);
 	if (secs > 0 && st.bytes > 0)
 		printf(" (%.1f MB/s)", (double)st.bytes / 1e6 / secs);

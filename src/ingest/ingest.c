@@ -1,13 +1,28 @@
 /*
- * Ingest orchestration: see ingest.h. One input at a time:
- *   fingerprint (skip content already ingested) -> reader -> parser ->
- *   per span: dictionaries, cost, identity-checked insert, original kept in a
- *   zstd block -> commit every batch_spans spans -> file ledger.
+ * Ingest orchestration: see ingest.h.
+ *
+ * Two threads per input, so parsing and writing overlap on two cores:
+ *
+ *   parser thread   reader -> JSON -> spans, copied into a batch (strings in
+ *                   the batch's arena) together with every diagnostic, in
+ *                   input order; the batch's original span texts are
+ *                   compressed into one zstd block here too.
+ *   writer (caller) per batch, in order: dictionaries, trace ids, cost,
+ *                   identity-checked inserts, the original block, the dirty
+ *                   traces; a commit every batch_spans spans (one transaction
+ *                   for the whole file with --strict).
+ *
+ * Three batches circulate between a free list and a full queue, so memory is
+ * bounded by three batches (~4 MB of text each) plus the reader's buffer,
+ * whatever the input size. The writer alone touches the database, the
+ * pricebook and the statistics; the parser alone touches the reader.
  */
 #include "ingest.h"
 
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +40,305 @@
 #include "json.h"
 #include "parse.h"
 #include "reader.h"
+#include "../tasks/tasks.h"
 
-#define RAW_BLOCK_BYTES (1u << 20) /* original text per compressed block */
+#define BATCH_ITEMS 4096          /* spans (and diagnostics) per batch */
+#define BATCH_TEXT (4u << 20)     /* original text per batch before it is handed over */
 #define RAW_ZSTD_LEVEL 1
+#define NBATCH 3
+
+/* ---- what the parser hands to the writer -------------------------------- */
+
+enum { IT_SPAN, IT_ERROR, IT_REFUSE, IT_FATAL };
+
+/* String fields kept per span, with the span field each comes from. */
+enum { S_NAME, S_SERVICE, S_ENV, S_MODEL, S_PROVIDER, S_TOOL, S_ERROR_TYPE, S_COMPLEXITY,
+       S_PURPOSE, S_TASK_ID, S_TASK_TYPE, S_AGENT, S_COUNT };
+static const int S_FIELD[S_COUNT] = { -1, AC_F_SERVICE, AC_F_ENV, AC_F_MODEL, AC_F_PROVIDER,
+	                              AC_F_TOOL, AC_F_ERROR_TYPE, AC_F_COMPLEXITY, AC_F_PURPOSE,
+	                              AC_F_TASK_ID, AC_F_TASK_TYPE, AC_F_AGENT_NAME };
+static const int S_DICT[S_COUNT] = { AC_DICT_SPAN_NAME, AC_DICT_SERVICE, AC_DICT_LABEL,
+	                             AC_DICT_MODEL, AC_DICT_LABEL, AC_DICT_TOOL, AC_DICT_LABEL,
+	                             AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_TASK_REF,
+	                             AC_DICT_LABEL, AC_DICT_LABEL };
+
+typedef struct sref {
+	uint32_t off, len; /* into batch.text */
+} sref;
+
+typedef struct item {
+	int kind;
+	int code;
+	long long line, col;
+	sref msg; /* diagnostics */
+	uint8_t trace_id[16], span_id[8], parent_id[8];
+	int has_parent, step, status;
+	int64_t start_ns, end_ns;
+	int64_t tok[AC_TOK_COUNT];
+	unsigned tok_mask, num_mask;
+	double eval_score, pcost;
+	sref s[S_COUNT];
+	uint32_t raw_off, raw_len; /* into batch.raw */
+} item;
+
+typedef struct batch {
+	item *items;
+	size_t n, cap;
+	ac_buf text;
+	ac_buf raw;
+	void *z; /* raw, compressed */
+	size_t zn, zcap;
+	long long records;
+	uint64_t bytes_in;
+	int saw_otlp, saw_flat;
+	int end;
+	int oom;
+	struct batch *next;
+} batch;
+
+typedef struct handoff {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	batch *free_list;
+	batch *full_head, *full_tail;
+	atomic_int stop; /* the writer wants the parser to finish early */
+	/* parser-side state */
+	ac_reader *reader;
+	ac_json json;
+	ZSTD_CCtx *cctx;
+	int no_raw;
+	long long records;  /* records read so far */
+	long long spans_ok; /* valid spans emitted so far */
+	batch *cur;
+	batch pool[NBATCH];
+} handoff;
+
+static void push_full(handoff *p, batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	b->next = NULL;
+	if (p->full_tail)
+		p->full_tail->next = b;
+	else
+		p->full_head = b;
+	p->full_tail = b;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static batch *take_full(handoff *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->full_head)
+		pthread_cond_wait(&p->cv, &p->mu);
+	batch *b = p->full_head;
+	p->full_head = b->next;
+	if (!p->full_head)
+		p->full_tail = NULL;
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+static void give_free(handoff *p, batch *b)
+{
+	b->n = 0;
+	ac_buf_reset(&b->text);
+	ac_buf_reset(&b->raw);
+	b->zn = 0;
+	b->records = 0;
+	b->saw_otlp = b->saw_flat = 0;
+	b->end = 0;
+	b->oom = 0;
+	pthread_mutex_lock(&p->mu);
+	b->next = p->free_list;
+	p->free_list = b;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static batch *take_free(handoff *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->free_list)
+		pthread_cond_wait(&p->cv, &p->mu);
+	batch *b = p->free_list;
+	p->free_list = b->next;
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+/* ---- parser thread ------------------------------------------------------- */
+
+static item *new_item(batch *b, int kind)
+{
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : BATCH_ITEMS;
+		item *ni = realloc(b->items, nc * sizeof(*ni));
+		if (!ni) {
+			b->oom = 1;
+			return NULL;
+		}
+		b->items = ni;
+		b->cap = nc;
+	}
+	item *it = &b->items[b->n++];
+	memset(it, 0, sizeof(*it));
+	it->kind = kind;
+	return it;
+}
+
+static sref keep(batch *b, const char *p, size_t n)
+{
+	sref r = { (uint32_t)b->text.len, (uint32_t)n };
+	ac_buf_add(&b->text, p, n);
+	if (b->text.oom)
+		b->oom = 1;
+	return r;
+}
+
+static void add_diag(batch *b, int kind, int code, long long line, long long col, const char *msg)
+{
+	item *it = new_item(b, kind);
+	if (!it)
+		return;
+	it->code = code;
+	it->line = line;
+	it->col = col;
+	it->msg = keep(b, msg, strlen(msg));
+}
+
+static int parsed_span(ac_span *sp, void *payload)
+{
+	handoff *p = payload;
+	batch *b = p->cur;
+	if (sp->err[0]) {
+		char idhex[17], msg[400];
+		ac_hex(sp->span_id, 8, idhex);
+		snprintf(msg, sizeof(msg), "span %s: %s", idhex, sp->err);
+		add_diag(b, IT_ERROR, AC_EPARSE, sp->line, 0, msg);
+		return 0;
+	}
+	item *it = new_item(b, IT_SPAN);
+	if (!it)
+		return 0;
+	p->spans_ok++;
+	it->line = sp->line;
+	memcpy(it->trace_id, sp->trace_id, 16);
+	memcpy(it->span_id, sp->span_id, 8);
+	memcpy(it->parent_id, sp->parent_id, 8);
+	it->has_parent = sp->has_parent;
+	it->step = sp->step;
+	it->status = sp->status;
+	it->start_ns = sp->start_ns;
+	it->end_ns = sp->end_ns;
+	memcpy(it->tok, sp->tok, sizeof(it->tok));
+	it->tok_mask = sp->tok_mask;
+	it->num_mask = sp->num_mask;
+	it->eval_score = sp->eval_score;
+	it->pcost = sp->pcost_total;
+	it->s[S_NAME] = keep(b, sp->name.p, sp->name.n);
+	for (int k = 1; k < S_COUNT; k++) {
+		ac_str v = sp->str[S_FIELD[k]];
+		it->s[k] = keep(b, v.p, v.n);
+	}
+	if (!p->no_raw) {
+		it->raw_off = (uint32_t)b->raw.len;
+		it->raw_len = (uint32_t)sp->raw.n;
+		ac_buf_add(&b->raw, sp->raw.p, sp->raw.n);
+		if (b->raw.oom)
+			b->oom = 1;
+	}
+	return 0;
+}
+
+static void compress_raw(handoff *p, batch *b)
+{
+	if (p->no_raw || b->raw.len == 0)
+		return;
+	size_t bound = ZSTD_compressBound(b->raw.len);
+	if (bound > b->zcap) {
+		void *nz = realloc(b->z, bound);
+		if (!nz) {
+			b->oom = 1;
+			return;
+		}
+		b->z = nz;
+		b->zcap = bound;
+	}
+	size_t zn = ZSTD_compressCCtx(p->cctx, b->z, b->zcap, b->raw.data, b->raw.len,
+	                              RAW_ZSTD_LEVEL);
+	if (ZSTD_isError(zn))
+		b->oom = 1;
+	else
+		b->zn = zn;
+}
+
+static void hand_over(handoff *p, int end)
+{
+	batch *b = p->cur;
+	compress_raw(p, b);
+	b->bytes_in = ac_reader_bytes_in(p->reader);
+	b->end = end;
+	push_full(p, b);
+	p->cur = end ? NULL : take_free(p);
+}
+
+static void *parser_main(void *arg)
+{
+	handoff *p = arg;
+	p->cur = take_free(p);
+	for (;;) {
+		if (atomic_load(&p->stop))
+			break;
+		ac_record rec;
+		ac_err rerr = AC_ERR_INIT;
+		batch *b = p->cur;
+		int rc = ac_reader_next(p->reader, &rec, &rerr);
+		if (rc == 0)
+			break;
+		if (rc == AC_ELIMIT) {
+			add_diag(b, IT_ERROR, AC_ELIMIT, rerr.line, 0, rerr.msg);
+			b->records++;
+			p->records++;
+			continue;
+		}
+		if (rc < 0) {
+			/* damaged compression, protobuf payloads, read errors: what came
+			 * before stays; refused when nothing came before */
+			char msg[600];
+			if (rerr.offset >= 0 && !strstr(rerr.msg, "byte"))
+				snprintf(msg, sizeof(msg), "byte %lld: %s", rerr.offset, rerr.msg);
+			else
+				snprintf(msg, sizeof(msg), "%s", rerr.msg);
+			add_diag(b, rc == AC_EFORMAT && p->records == 0 ? IT_REFUSE : IT_FATAL, rc, 0, 0, msg);
+			break;
+		}
+		b->records++;
+		p->records++;
+		int kind = 0;
+		ac_err perr = AC_ERR_INIT;
+		long long before = p->spans_ok;
+		rc = ac_parse_record(&p->json, rec.data, rec.len, rec.line, &kind, parsed_span, p, &perr);
+		if (rc == 0) {
+			if (kind == AC_REC_OTLP)
+				b->saw_otlp = 1;
+			else
+				b->saw_flat = 1;
+		} else if (rc == AC_EFORMAT && p->records == 1 && before == 0) {
+			/* the first record says this is not a trace file: refuse it whole */
+			add_diag(b, IT_REFUSE, rc, perr.line, perr.col, perr.msg);
+			break;
+		} else {
+			add_diag(b, IT_ERROR, rc, perr.line, perr.col, perr.msg);
+		}
+		if (b->n >= BATCH_ITEMS || b->raw.len >= BATCH_TEXT || b->text.len >= BATCH_TEXT)
+			hand_over(p, 0);
+	}
+	hand_over(p, 1);
+	return NULL;
+}
+
+/* ---- writer -------------------------------------------------------------- */
 
 typedef struct run {
 	ac_store *s;
@@ -37,20 +348,19 @@ typedef struct run {
 	ac_err *err;
 	const char *path;
 	int64_t file_id;
-	long in_batch;
-	ac_buf raw;
-	int64_t raw_id; /* id the current block will get */
-	ZSTD_CCtx *cctx;
-	void *zbuf;
-	size_t zcap;
+	long in_tx;         /* spans in the open transaction */
+	int64_t raw_id;     /* id the next original block gets */
 	long long records, spans, spans_new, errors;
 	int saw_otlp, saw_flat;
-	int aborted; /* --strict: a rejected span stopped the file */
+	int aborted, refused, damaged;
 	ac_map dirty; /* traces given new spans in this transaction */
-	sqlite3_stmt *mark;
-	/* progress */
-	ac_reader *reader;
+	ac_deriver *deriver;
+	/* last value per dictionary column: consecutive spans mostly repeat them */
+	int64_t last_id[S_COUNT];
+	ac_buf last_text[S_COUNT];
+	int64_t size;
 	double t0, last_progress;
+	uint64_t bytes_in;
 } run;
 
 static double now_s(void)
@@ -66,68 +376,50 @@ static void diag(run *r, long long line, long long col, const char *msg)
 		r->o->diag(r->path, line, col, msg, r->o->payload);
 }
 
-static int flush_raw(run *r)
-{
-	if (r->raw.len == 0)
-		return 0;
-	if (r->raw.oom)
-		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
-	size_t bound = ZSTD_compressBound(r->raw.len);
-	if (bound > r->zcap) {
-		void *nz = realloc(r->zbuf, bound);
-		if (!nz)
-			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
-		r->zbuf = nz;
-		r->zcap = bound;
-	}
-	size_t zn = ZSTD_compressCCtx(r->cctx, r->zbuf, r->zcap, r->raw.data, r->raw.len,
-	                              RAW_ZSTD_LEVEL);
-	if (ZSTD_isError(zn))
-		return ac_err_set(r->err, AC_EZSTD, "compressing originals: %s", ZSTD_getErrorName(zn));
-	int rc = ac_store_insert_raw(r->s, r->raw_id, r->file_id, r->zbuf, zn, r->err);
-	if (rc)
-		return rc;
-	r->st->raw_bytes += (long long)r->raw.len;
-	r->st->raw_zbytes += (long long)zn;
-	r->raw_id++;
-	ac_buf_reset(&r->raw);
-	return 0;
-}
-
-static int begin_batch(run *r)
+static int begin_tx(run *r)
 {
 	int rc = ac_store_begin(r->s, r->err);
 	if (rc)
 		return rc;
-	r->in_batch = 0;
+	r->in_tx = 0;
 	return ac_store_next_raw_id(r->s, &r->raw_id, r->err);
 }
 
-/* Record the traces this transaction touched, for task derivation. */
-static int flush_dirty(run *r)
+static int cmp_i64(const void *a, const void *b)
 {
-	if (!r->mark && sqlite3_prepare_v2(ac_store_db(r->s),
-	                                   "INSERT OR IGNORE INTO dirty_trace(trace) VALUES (?1)", -1,
-	                                   &r->mark, NULL) != SQLITE_OK)
-		return ac_store_fail(r->s, r->err, "mark traces");
-	for (size_t i = 0; i < r->dirty.cap; i++) {
-		if (!r->dirty.slots[i].hash)
-			continue;
-		sqlite3_bind_int64(r->mark, 1, r->dirty.slots[i].val);
-		int rc = sqlite3_step(r->mark);
-		sqlite3_reset(r->mark);
-		if (rc != SQLITE_DONE)
-			return ac_store_fail(r->s, r->err, "mark traces");
-	}
-	ac_map_clear(&r->dirty);
-	return 0;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
-static int commit_batch(run *r)
+/*
+ * Derive the tasks of the traces this transaction touched, inside it: spans
+ * and their tasks commit together, and the span pages the derivation updates
+ * are still in the page cache, so they reach the disk once.
+ */
+static int derive_dirty(run *r)
 {
-	int rc = flush_raw(r);
-	if (!rc)
-		rc = flush_dirty(r);
+	if (r->dirty.used == 0)
+		return 0;
+	int rc;
+	if (!r->deriver && (rc = ac_deriver_new(&r->deriver, r->s, r->err)))
+		return rc;
+	int64_t *t = malloc(r->dirty.used * sizeof(*t));
+	if (!t)
+		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+	size_t n = 0;
+	for (size_t i = 0; i < r->dirty.cap; i++)
+		if (r->dirty.slots[i].hash)
+			t[n++] = r->dirty.slots[i].val;
+	qsort(t, n, sizeof(*t), cmp_i64);
+	rc = ac_deriver_run(r->deriver, t, n, r->err);
+	free(t);
+	ac_map_clear(&r->dirty);
+	return rc;
+}
+
+static int commit_tx(run *r)
+{
+	int rc = derive_dirty(r);
 	if (rc)
 		return rc;
 	return ac_store_commit(r->s, r->err);
@@ -142,139 +434,179 @@ static void progress(run *r, int final)
 		return;
 	r->last_progress = t;
 	double el = t - r->t0;
-	double mb = (double)ac_reader_bytes_in(r->reader) / 1e6;
-	int64_t size = ac_reader_size(r->reader);
+	double mb = (double)r->bytes_in / 1e6;
 	char eta[32] = "";
-	if (size > 0 && mb > 0 && el > 0) {
-		double left = ((double)size / 1e6 - mb) / (mb / el);
+	if (r->size > 0 && mb > 0 && el > 0) {
+		double left = ((double)r->size / 1e6 - mb) / (mb / el);
 		snprintf(eta, sizeof(eta), ", ETA %.0fs", left > 0 ? left : 0);
 	}
-	fprintf(stderr, "\r%s: %.1f MB, %lld spans, %.0f spans/s%s   ", r->path, mb, r->spans,
-	        el > 0 ? (double)r->spans / el : 0.0, eta);
+	fprintf(stderr, "\r%s: %.1f MB (%.0f MB/s), %lld spans, %.0f spans/s%s   ", r->path, mb,
+	        el > 0 ? mb / el : 0.0, r->spans, el > 0 ? (double)r->spans / el : 0.0, eta);
 	if (final)
 		fputc('\n', stderr);
 }
 
-/* Copy a slice into a NUL-terminated buffer (model and tool names). */
-static const char *cstr(ac_str s, char *buf, size_t cap)
+/* Dictionary id of string field k of an item, with a one-entry memo. */
+static int dict_id(run *r, const batch *b, const item *it, int k, int64_t *out)
 {
-	if (!s.n)
+	sref sr = it->s[k];
+	if (sr.len == 0) {
+		*out = 0;
+		return 0;
+	}
+	const char *p = b->text.data + sr.off;
+	ac_buf *last = &r->last_text[k];
+	if (r->last_id[k] && last->len == sr.len && memcmp(last->data, p, sr.len) == 0) {
+		*out = r->last_id[k];
+		return 0;
+	}
+	int rc = ac_store_dict(r->s, S_DICT[k], p, sr.len, out, r->err);
+	if (rc)
+		return rc;
+	ac_buf_reset(last);
+	ac_buf_add(last, p, sr.len);
+	r->last_id[k] = last->oom ? 0 : *out;
+	return 0;
+}
+
+static const char *cstr(const batch *b, sref sr, char *buf, size_t cap)
+{
+	if (!sr.len)
 		return NULL;
-	size_t n = s.n < cap - 1 ? s.n : cap - 1;
-	memcpy(buf, s.p, n);
+	size_t n = sr.len < cap - 1 ? sr.len : cap - 1;
+	memcpy(buf, b->text.data + sr.off, n);
 	buf[n] = '\0';
 	return buf;
 }
 
-static int on_span(ac_span *sp, void *payload)
+static int write_span(run *r, const batch *b, const item *it, int *used_raw)
 {
-	run *r = payload;
 	int rc;
-	char idhex[17];
-	ac_hex(sp->span_id, 8, idhex);
-
-	if (sp->err[0]) {
-		char msg[400];
-		snprintf(msg, sizeof(msg), "span %s: %s", idhex, sp->err);
-		diag(r, sp->line, 0, msg);
-		r->errors++;
-		if (r->o->strict) {
-			r->aborted = 1;
-			return ac_err_setpos(r->err, AC_EPARSE, sp->line, 0, "%s", msg);
-		}
-		return 0;
-	}
-	r->spans++;
-
 	ac_span_row row;
 	memset(&row, 0, sizeof(row));
-	if ((rc = ac_store_trace(r->s, sp->trace_id, &row.trace, r->err)))
+	if ((rc = ac_store_trace(r->s, it->trace_id, &row.trace, r->err)))
 		return rc;
-	row.span_id = sp->span_id;
-	row.parent_id = sp->has_parent ? sp->parent_id : NULL;
+	row.span_id = it->span_id;
+	row.parent_id = it->has_parent ? it->parent_id : NULL;
 	row.file = r->file_id;
-	row.start_ns = sp->start_ns;
-	row.end_ns = sp->end_ns;
-	row.step = sp->step;
-	row.status = sp->status;
-
-	static const struct {
-		int dict;
-		int field;
-		size_t off;
-	} dims[] = {
-		{ AC_DICT_SERVICE, AC_F_SERVICE, offsetof(ac_span_row, service) },
-		{ AC_DICT_LABEL, AC_F_ENV, offsetof(ac_span_row, env) },
-		{ AC_DICT_MODEL, AC_F_MODEL, offsetof(ac_span_row, model) },
-		{ AC_DICT_LABEL, AC_F_PROVIDER, offsetof(ac_span_row, provider) },
-		{ AC_DICT_TOOL, AC_F_TOOL, offsetof(ac_span_row, tool) },
-		{ AC_DICT_LABEL, AC_F_ERROR_TYPE, offsetof(ac_span_row, error_type) },
-		{ AC_DICT_LABEL, AC_F_COMPLEXITY, offsetof(ac_span_row, complexity) },
-		{ AC_DICT_LABEL, AC_F_PURPOSE, offsetof(ac_span_row, purpose) },
-		{ AC_DICT_TASK_REF, AC_F_TASK_ID, offsetof(ac_span_row, task_ref) },
-		{ AC_DICT_LABEL, AC_F_TASK_TYPE, offsetof(ac_span_row, task_type) },
-		{ AC_DICT_LABEL, AC_F_AGENT_NAME, offsetof(ac_span_row, agent_name) },
-	};
-	if ((rc = ac_store_dict(r->s, AC_DICT_SPAN_NAME, sp->name.p, sp->name.n, &row.name, r->err)))
-		return rc;
-	for (size_t k = 0; k < sizeof(dims) / sizeof(dims[0]); k++) {
-		ac_str v = sp->str[dims[k].field];
-		int64_t *dst = (int64_t *)((char *)&row + dims[k].off);
-		if ((rc = ac_store_dict(r->s, dims[k].dict, v.p, v.n, dst, r->err)))
+	row.start_ns = it->start_ns;
+	row.end_ns = it->end_ns;
+	row.step = it->step;
+	row.status = it->status;
+	int64_t ids[S_COUNT];
+	for (int k = 0; k < S_COUNT; k++)
+		if ((rc = dict_id(r, b, it, k, &ids[k])))
 			return rc;
-	}
-	memcpy(row.tok, sp->tok, sizeof(row.tok));
-	row.tok_mask = sp->tok_mask;
-	row.has_producer_cost = (sp->num_mask & 2) != 0;
-	row.producer_cost = sp->pcost_total;
-	row.has_eval_score = (sp->num_mask & 1) != 0;
-	row.eval_score = sp->eval_score;
+	row.name = ids[S_NAME];
+	row.service = ids[S_SERVICE];
+	row.env = ids[S_ENV];
+	row.model = ids[S_MODEL];
+	row.provider = ids[S_PROVIDER];
+	row.tool = ids[S_TOOL];
+	row.error_type = ids[S_ERROR_TYPE];
+	row.complexity = ids[S_COMPLEXITY];
+	row.purpose = ids[S_PURPOSE];
+	row.task_ref = ids[S_TASK_ID];
+	row.task_type = ids[S_TASK_TYPE];
+	row.agent_name = ids[S_AGENT];
+	memcpy(row.tok, it->tok, sizeof(row.tok));
+	row.tok_mask = it->tok_mask;
+	row.has_producer_cost = (it->num_mask & 2) != 0;
+	row.producer_cost = it->pcost;
+	row.has_eval_score = (it->num_mask & 1) != 0;
+	row.eval_score = it->eval_score;
 
 	char model[256], tool[256];
 	ac_cost_input ci = {
-		.step = sp->step,
-		.model = cstr(sp->str[AC_F_MODEL], model, sizeof(model)),
-		.tool = cstr(sp->str[AC_F_TOOL], tool, sizeof(tool)),
-		.start_ns = sp->start_ns,
-		.tok = { sp->tok[AC_TOK_IN], sp->tok[AC_TOK_OUT], sp->tok[AC_TOK_CACHE_READ],
-		         sp->tok[AC_TOK_CACHE_WRITE], sp->tok[AC_TOK_REASONING] },
+		.step = it->step,
+		.model = cstr(b, it->s[S_MODEL], model, sizeof(model)),
+		.tool = cstr(b, it->s[S_TOOL], tool, sizeof(tool)),
+		.start_ns = it->start_ns,
+		.tok = { it->tok[AC_TOK_IN], it->tok[AC_TOK_OUT], it->tok[AC_TOK_CACHE_READ],
+		         it->tok[AC_TOK_CACHE_WRITE], it->tok[AC_TOK_REASONING] },
 		.has_producer_cost = row.has_producer_cost,
-		.producer_cost = sp->pcost_total,
+		.producer_cost = it->pcost,
 	};
 	ac_pricebook_cost(r->pb, &ci, &row.cost, &row.cost_src);
-
-	if (!r->o->no_raw) {
+	if (b->zn) {
 		row.raw_block = r->raw_id;
-		row.raw_off = (int64_t)r->raw.len;
-		row.raw_len = (int64_t)sp->raw.n;
+		row.raw_off = it->raw_off;
+		row.raw_len = it->raw_len;
 	}
 	int inserted;
 	if ((rc = ac_store_insert_span(r->s, &row, &inserted, r->err))) {
 		if (rc != AC_ELIMIT)
 			return rc;
-		char msg[600];
+		char idhex[17], msg[700];
+		ac_hex(it->span_id, 8, idhex);
 		snprintf(msg, sizeof(msg), "span %s: %s", idhex, r->err->msg);
-		diag(r, sp->line, 0, msg);
+		diag(r, it->line, 0, msg);
 		r->errors++;
-		r->spans--;
-		if (r->o->strict) {
+		if (r->o->strict)
 			r->aborted = 1;
-			return AC_EPARSE;
-		}
 		return 0;
 	}
+	r->spans++;
 	if (inserted) {
 		r->spans_new++;
+		*used_raw |= b->zn > 0;
 		if (ac_map_put(&r->dirty, &row.trace, sizeof(row.trace), row.trace))
 			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
-		if (!r->o->no_raw) {
-			ac_buf_add(&r->raw, sp->raw.p, sp->raw.n);
-			if (r->raw.len >= RAW_BLOCK_BYTES && (rc = flush_raw(r)))
+	}
+	return 0;
+}
+
+/* Apply one batch, in input order. Returns <0 on a database failure; sets
+ * r->aborted / r->refused / r->damaged for the input's own problems. */
+static int write_batch(run *r, batch *b)
+{
+	int rc, used_raw = 0;
+	if (b->oom)
+		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+	r->records += b->records;
+	r->saw_otlp |= b->saw_otlp;
+	r->saw_flat |= b->saw_flat;
+	r->bytes_in = b->bytes_in;
+	for (size_t i = 0; i < b->n && !r->aborted && !r->refused; i++) {
+		const item *it = &b->items[i];
+		const char *msg = b->text.data ? b->text.data + it->msg.off : "";
+		char text[700];
+		if (it->kind != IT_SPAN) {
+			snprintf(text, sizeof(text), "%.*s", (int)it->msg.len, msg);
+			diag(r, it->line, it->col, text);
+			r->errors++;
+			ac_err_setpos(r->err, it->code, it->line, it->col, "%s", text);
+		}
+		switch (it->kind) {
+		case IT_SPAN:
+			if ((rc = write_span(r, b, it, &used_raw)))
 				return rc;
+			break;
+		case IT_ERROR:
+			if (r->o->strict)
+				r->aborted = 1;
+			break;
+		case IT_REFUSE:
+			r->refused = 1;
+			break;
+		case IT_FATAL:
+			if (r->o->strict)
+				r->aborted = 1;
+			else
+				r->damaged = it->code;
+			break;
 		}
 	}
-	if (++r->in_batch >= r->o->batch_spans && !r->o->strict) {
-		if ((rc = commit_batch(r)) || (rc = begin_batch(r)))
+	if (used_raw && !r->aborted && !r->refused) {
+		if ((rc = ac_store_insert_raw(r->s, r->raw_id, r->file_id, b->z, b->zn, r->err)))
+			return rc;
+		r->st->raw_bytes += (long long)b->raw.len;
+		r->st->raw_zbytes += (long long)b->zn;
+		r->raw_id++;
+	}
+	r->in_tx += (long)b->n;
+	if (!r->o->strict && !r->aborted && !r->refused && r->in_tx >= r->o->batch_spans) {
+		if ((rc = commit_tx(r)) || (rc = begin_tx(r)))
 			return rc;
 	}
 	progress(r, 0);
@@ -319,9 +651,9 @@ int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ing
                    ac_ingest_stats *st, ac_err *err)
 {
 	run r;
-	ac_json j = AC_JSON_INIT;
-	ac_reader *rd = NULL;
-	int rc = 0, in_tx = 0, refused = 0, damaged = 0;
+	handoff *p = NULL;
+	int rc = 0, in_tx = 0, started = 0;
+	pthread_t th;
 	char hash[17];
 	int64_t size = -1;
 	const char *hashp = NULL;
@@ -335,154 +667,137 @@ int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ing
 	r.path = path;
 	r.t0 = now_s();
 
-	if (strcmp(path, "-") != 0) {
-		if (fingerprint(path, hash, &size) == 0) {
-			hashp = hash;
-			if (!o->force && size > 0) {
-				rc = ac_store_file_seen(s, hash, size, err);
-				if (rc < 0)
-					return rc;
-				if (rc == 1) {
-					diag(&r, -1, 0, "already ingested (same content); skipped (--force re-reads it)");
-					st->files_seen++;
-					return 0;
-				}
+	if (strcmp(path, "-") != 0 && fingerprint(path, hash, &size) == 0) {
+		hashp = hash;
+		if (!o->force && size > 0) {
+			rc = ac_store_file_seen(s, hash, size, err);
+			if (rc < 0)
+				return rc;
+			if (rc == 1) {
+				diag(&r, -1, 0, "already ingested (same content); skipped (--force re-reads it)");
+				st->files_seen++;
+				return 0;
 			}
 		}
 	}
+	r.size = size;
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	for (int i = 0; i < NBATCH; i++) {
+		p->pool[i].next = p->free_list;
+		p->free_list = &p->pool[i];
+	}
+	p->no_raw = o->no_raw;
 
 	ac_reader_opts ro = AC_READER_OPTS_INIT;
 	ro.max_record = o->max_record;
-	if ((rc = ac_reader_open(&rd, path, &ro, err))) {
+	if ((rc = ac_reader_open(&p->reader, path, &ro, err))) {
 		diag(&r, 0, 0, err->msg);
 		st->files_failed++;
-		return rc;
+		goto done;
 	}
-	r.reader = rd;
-	r.cctx = ZSTD_createCCtx();
-	if (!r.cctx) {
+	p->cctx = ZSTD_createCCtx();
+	if (!p->cctx) {
 		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = begin_batch(&r)))
+	if ((rc = begin_tx(&r)))
 		goto done;
 	in_tx = 1;
 	if ((rc = ac_store_file_begin(s, path, size, hashp,
-	                              ac_container_name(ac_reader_container(rd)), &r.file_id, err)))
+	                              ac_container_name(ac_reader_container(p->reader)), &r.file_id,
+	                              err)))
 		goto done;
+	if (pthread_create(&th, NULL, parser_main, p) != 0) {
+		rc = ac_err_set(err, AC_ENOMEM, "cannot start the parser thread");
+		goto done;
+	}
+	started = 1;
 
 	for (;;) {
-		ac_record rec;
-		ac_err rerr = AC_ERR_INIT;
-		rc = ac_reader_next(rd, &rec, &rerr);
-		if (rc == 0)
+		batch *b = take_full(p);
+		int end = b->end;
+		if (rc == 0 && !r.aborted && !r.refused)
+			rc = write_batch(&r, b);
+		if (rc || r.aborted || r.refused)
+			atomic_store(&p->stop, 1); /* drain: the parser ends soon */
+		give_free(p, b);
+		if (end)
 			break;
-		if (rc == AC_ELIMIT) {
-			diag(&r, rerr.line, 0, rerr.msg);
-			r.errors++;
-			r.records++;
-			if (o->strict) {
-				*err = rerr;
-				goto done;
-			}
-			rc = 0;
-			continue;
-		}
-		if (rc < 0) {
-			/* damaged compression, protobuf payloads, read errors: keep what came before */
-			char msg[600];
-			if (rerr.offset >= 0 && !strstr(rerr.msg, "byte"))
-				snprintf(msg, sizeof(msg), "byte %lld: %s", rerr.offset, rerr.msg);
-			else
-				snprintf(msg, sizeof(msg), "%s", rerr.msg);
-			diag(&r, 0, 0, msg);
-			*err = rerr;
-			r.errors++;
-			if (rc == AC_EFORMAT && r.records == 0) {
-				refused = 1;
-				goto done;
-			}
-			if (o->strict)
-				goto done;
-			damaged = rc;
-			rc = 0;
-			break;
-		}
-		r.records++;
-		int kind = 0;
-		ac_err perr = AC_ERR_INIT;
-		rc = ac_parse_record(&j, rec.data, rec.len, rec.line, &kind, on_span, &r, &perr);
-		if (rc == 0) {
-			if (kind == AC_REC_OTLP)
-				r.saw_otlp = 1;
-			else
-				r.saw_flat = 1;
-			continue;
-		}
-		if (r.aborted)
-			goto done; /* --strict: a rejected span, already reported */
-		if (rc != AC_EPARSE && rc != AC_ELIMIT && rc != AC_EFORMAT)
-			goto done; /* database or memory failure from the span callback */
-		diag(&r, perr.line, perr.col, perr.msg);
-		r.errors++;
-		if (rc == AC_EFORMAT && r.records == 1 && r.spans == 0 && r.errors == 1) {
-			*err = perr;
-			refused = 1;
-			goto done;
-		}
-		if (o->strict) {
-			*err = perr;
-			goto done;
-		}
-		rc = 0;
 	}
+	pthread_join(th, NULL);
+	started = 0;
+	if (rc || r.aborted || r.refused)
+		goto done;
 
-	{
-		ac_file_counts fc = {
-			r.records, r.spans, r.spans_new, r.errors, damaged ? 0 : 1,
-			r.saw_otlp && r.saw_flat ? "mixed" : r.saw_otlp ? "otlp" : r.saw_flat ? "flat" : "unknown",
-			damaged ? err->msg : NULL,
-		};
-		if ((rc = flush_raw(&r)) || (rc = flush_dirty(&r)) ||
-		    (rc = ac_store_file_finish(s, r.file_id, &fc, err)))
-			goto done;
-		if ((rc = ac_store_commit(s, err)))
-			goto done;
-		in_tx = 0;
-	}
-	if (r.records == 0 && !damaged)
+	ac_file_counts fc = {
+		r.records, r.spans, r.spans_new, r.errors, r.damaged ? 0 : 1,
+		r.saw_otlp && r.saw_flat ? "mixed" : r.saw_otlp ? "otlp" : r.saw_flat ? "flat" : "unknown",
+		r.damaged ? err->msg : NULL,
+	};
+	if ((rc = derive_dirty(&r)) || (rc = ac_store_file_finish(s, r.file_id, &fc, err)) ||
+	    (rc = ac_store_commit(s, err)))
+		goto done;
+	in_tx = 0;
+	if (r.records == 0 && !r.damaged)
 		diag(&r, -1, 0, "no records (empty file)");
-	rc = damaged;
+	rc = r.damaged;
 
 done:
-	if (in_tx && rc == 0 && !refused)
-		rc = AC_EPARSE;
+	if (started) {
+		atomic_store(&p->stop, 1);
+		for (;;) { /* keep returning batches until the parser has ended */
+			batch *b = take_full(p);
+			int end = b->end;
+			give_free(p, b);
+			if (end)
+				break;
+		}
+		pthread_join(th, NULL);
+	}
 	if (in_tx) {
 		/* refused, --strict abort, or a database failure: nothing of this
 		 * transaction stays */
 		ac_store_rollback(s);
+		if (rc == 0)
+			rc = r.refused ? AC_EFORMAT : AC_EPARSE;
+		st->files_failed++;
+	} else if (rc == 0 || rc == AC_EZSTD || rc == AC_EFORMAT || rc == AC_EIO) {
+		if (r.file_id) {
+			st->files++;
+			st->spans += r.spans;
+			st->spans_new += r.spans_new;
+			if (r.damaged)
+				st->files_partial++;
+		}
 	}
 	progress(&r, 1);
 	st->records += r.records;
 	st->errors += r.errors;
-	st->bytes += (long long)ac_reader_bytes_in(rd);
-	if (in_tx) {
-		st->files_failed++;
-		if (refused)
-			rc = AC_EFORMAT;
-	} else {
-		st->files++;
-		st->spans += r.spans;
-		st->spans_new += r.spans_new;
-		if (damaged)
-			st->files_partial++;
-	}
-	ac_reader_free(rd);
-	ac_json_release(&j);
-	ac_buf_release(&r.raw);
+	st->bytes += (long long)r.bytes_in;
 	ac_map_release(&r.dirty);
-	sqlite3_finalize(r.mark);
-	ZSTD_freeCCtx(r.cctx);
-	free(r.zbuf);
+	if (r.deriver)
+		st->tasks += ac_deriver_stats(r.deriver)->tasks;
+	ac_deriver_free(r.deriver);
+	for (int k = 0; k < S_COUNT; k++)
+		ac_buf_release(&r.last_text[k]);
+	if (p) {
+		ac_reader_free(p->reader);
+		ac_json_release(&p->json);
+		ZSTD_freeCCtx(p->cctx);
+		for (int i = 0; i < NBATCH; i++) {
+			free(p->pool[i].items);
+			ac_buf_release(&p->pool[i].text);
+			ac_buf_release(&p->pool[i].raw);
+			free(p->pool[i].z);
+		}
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->cv);
+		free(p);
+	}
 	return rc;
 }

@@ -46,6 +46,7 @@ typedef struct ac_ingest_stats {
 	long long bytes;         /* input bytes read */
 	long long raw_bytes;     /* original span text kept, before compression */
 	long long raw_zbytes;    /* the same, compressed */
+	long long tasks;         /* tasks (re)derived */
 } ac_ingest_stats;
 
 /*

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,172 @@ void ac_json_position(const char *js, size_t pos, long long first_line, long lon
 	*col = (long long)(pos - line_start) + 1;
 }
 
+static int perr(ac_err *err, int code, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int perr(ac_err *err, int code, size_t pos, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	err->code = code;
+	err->col = (long long)pos + 1;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* A JSON number or literal, exactly (jsmn only checks the first byte). */
+static int valid_primitive(const char *p, size_t n)
+{
+	if ((n == 4 && !memcmp(p, "true", 4)) || (n == 5 && !memcmp(p, "false", 5)) ||
+	    (n == 4 && !memcmp(p, "null", 4)))
+		return 1;
+	size_t i = 0;
+	if (i < n && p[i] == '-')
+		i++;
+	if (i >= n)
+		return 0;
+	if (p[i] == '0') {
+		i++;
+	} else if (p[i] >= '1' && p[i] <= '9') {
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	} else {
+		return 0;
+	}
+	if (i < n && p[i] == '.') {
+		i++;
+		size_t d = i;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-'))
+			i++;
+		size_t d = i;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
+/* Byte range of token t in the text: strings with their quotes. */
+static void tok_span(const jsmntok_t *t, size_t *s, size_t *e)
+{
+	if (t->type == JSMN_STRING) {
+		*s = (size_t)t->start - 1;
+		*e = (size_t)t->end + 1;
+	} else {
+		*s = (size_t)t->start;
+		*e = (size_t)t->end;
+	}
+}
+
+/* Check that [from, to) holds only whitespace, or whitespace around exactly
+ * one `sep` (sep 0: whitespace only). Returns the offending position or -1. */
+static long gap_bad(const char *js, size_t from, size_t to, char sep)
+{
+	size_t i = from;
+	while (i < to && is_ws(js[i]))
+		i++;
+	if (sep) {
+		if (i >= to || js[i] != sep)
+			return (long)i;
+		i++;
+		while (i < to && is_ws(js[i]))
+			i++;
+	}
+	return i < to ? (long)i : -1;
+}
+
+typedef struct frame {
+	int idx;   /* container token */
+	int total; /* children: keys + values for objects */
+	int seen;
+} frame;
+
+/*
+ * jsmn accepts some text that is not JSON ("[1 2]", "[1,]", "{"a":tru}",
+ * "01") and does not check what stands between tokens. One pass over the
+ * tokens checks the separators, that object keys are strings, and every
+ * primitive's grammar. Depth is bounded by AC_JSON_MAX_DEPTH already.
+ */
+static int validate(ac_json *j, ac_err *err)
+{
+	frame st[AC_JSON_MAX_DEPTH + 2];
+	int top = -1;
+	size_t pos = 0;
+	const char *js = j->js;
+	for (unsigned i = 0; i < j->ntok; i++) {
+		const jsmntok_t *t = &j->tok[i];
+		size_t s, e;
+		tok_span(t, &s, &e);
+		char sep = 0;
+		if (top < 0) {
+			if (i > 0)
+				return perr(err, AC_EPARSE, s, "extra data after the JSON value");
+		} else {
+			frame *f = &st[top];
+			int in_obj = j->tok[f->idx].type == JSMN_OBJECT;
+			if (f->seen > 0)
+				sep = in_obj && (f->seen % 2) ? ':' : ',';
+			if (in_obj && f->seen % 2 == 0 && t->type != JSMN_STRING)
+				return perr(err, AC_EPARSE, s, "object key is not a string");
+			f->seen++;
+		}
+		long bad = gap_bad(js, pos, s, sep);
+		if (bad >= 0)
+			return perr(err, AC_EPARSE, (size_t)bad, sep ? "expected '%c'" : "unexpected '%c'",
+			            sep ? sep : js[bad]);
+		if (t->type == JSMN_PRIMITIVE && !valid_primitive(js + s, e - s))
+			return perr(err, AC_EPARSE, s, "invalid JSON value '%.*s'",
+			            (int)(e - s > 20 ? 20 : e - s), js + s);
+		if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) {
+			if (top + 1 > AC_JSON_MAX_DEPTH)
+				return perr(err, AC_ELIMIT, s, "nesting deeper than %d levels (limit)",
+				            AC_JSON_MAX_DEPTH);
+			st[++top] = (frame){ (int)i, t->type == JSMN_OBJECT ? 2 * t->size : t->size, 0 };
+			pos = s + 1;
+		} else {
+			pos = e;
+		}
+		while (top >= 0 && st[top].seen == st[top].total) {
+			const jsmntok_t *c = &j->tok[st[top].idx];
+			size_t close = (size_t)c->end - 1;
+			bad = gap_bad(js, pos, close, 0);
+			if (bad >= 0)
+				return perr(err, AC_EPARSE, (size_t)bad, "unexpected '%c'", js[bad]);
+			pos = (size_t)c->end;
+			top--;
+		}
+	}
+	long bad = gap_bad(js, pos, j->len, 0);
+	if (bad >= 0)
+		return perr(err, AC_EPARSE, (size_t)bad, "extra data after the JSON value");
+	return 0;
+}
+
+/* Depth of the innermost open container, walking jsmn's parent links (at
+ * most limit + 1 steps). */
+static int open_depth(const jsmn_parser *p, const jsmntok_t *tok, int limit)
+{
+	int d = 0;
+	for (int k = p->toksuper; k >= 0 && d <= limit; k = tok[k].parent)
+		d++;
+	return d;
+}
+
+#define CHUNK 4096
+
 int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 {
 	jsmn_parser p;
@@ -154,13 +321,17 @@ int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 	j->ntok = 0;
 
 	size_t bad = utf8_check((const unsigned char *)js, len);
-	if (bad < len) {
-		err->col = (long long)bad + 1;
-		err->code = AC_EPARSE;
-		snprintf(err->msg, sizeof(err->msg), "invalid UTF-8 (byte 0x%02x)",
-		         (unsigned char)js[bad]);
-		return AC_EPARSE;
-	}
+	if (bad < len)
+		return perr(err, AC_EPARSE, bad, "invalid UTF-8 (byte 0x%02x)", (unsigned char)js[bad]);
+	const char *nul = memchr(js, '\0', len);
+	if (nul)
+		return perr(err, AC_EPARSE, (size_t)(nul - js), "NUL byte in the record");
+
+	size_t first = 0;
+	while (first < len && is_ws(js[first]))
+		first++;
+	if (first == len)
+		return perr(err, AC_EPARSE, 0, "no JSON value");
 
 	if (!j->tok) {
 		j->cap = 1024;
@@ -168,71 +339,67 @@ int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 		if (!j->tok)
 			return ac_err_set(err, AC_ENOMEM, "out of memory");
 	}
+	if (js[first] != '{' && js[first] != '[' && js[first] != '"') {
+		/* a bare number or literal: jsmn wants a delimiter after it */
+		size_t e = len;
+		while (e > first && is_ws(js[e - 1]))
+			e--;
+		if (!valid_primitive(js + first, e - first))
+			return perr(err, AC_EPARSE, first, "invalid JSON value");
+		j->tok[0] = (jsmntok_t){ .type = JSMN_PRIMITIVE, .start = (int)first, .end = (int)e,
+			                 .size = 0, .parent = -1 };
+		j->ntok = 1;
+		return 0;
+	}
+	if (len > (size_t)INT32_MAX)
+		return perr(err, AC_ELIMIT, 0, "record longer than 2 GiB (limit)");
+
+	/* Feed jsmn in chunks, checking the nesting depth between them: jsmn
+	 * climbs the parent chain at every closing bracket, so unbounded depth
+	 * costs quadratic time. A chunk adds at most CHUNK levels. */
 	jsmn_init(&p);
+	size_t upto = len < CHUNK ? len : CHUNK;
 	for (;;) {
-		r = jsmn_parse(&p, js, len, j->tok, j->cap);
-		if (r != JSMN_ERROR_NOMEM)
-			break;
-		if (j->cap >= AC_JSON_MAX_TOKENS) {
-			err->col = (long long)p.pos + 1;
-			err->code = AC_ELIMIT;
-			snprintf(err->msg, sizeof(err->msg),
-			         "record has more than %u JSON values (limit)", AC_JSON_MAX_TOKENS);
-			return AC_ELIMIT;
+		r = jsmn_parse(&p, js, upto, j->tok, j->cap);
+		if (r == JSMN_ERROR_NOMEM) {
+			if (j->cap >= AC_JSON_MAX_TOKENS)
+				return perr(err, AC_ELIMIT, p.pos,
+				            "record has more than %u JSON values (limit)", AC_JSON_MAX_TOKENS);
+			unsigned ncap = j->cap * 2;
+			jsmntok_t *nt = realloc(j->tok, ncap * sizeof(jsmntok_t));
+			if (!nt)
+				return ac_err_set(err, AC_ENOMEM, "out of memory");
+			j->tok = nt;
+			j->cap = ncap;
+			continue;
 		}
-		unsigned ncap = j->cap * 2;
-		jsmntok_t *nt = realloc(j->tok, ncap * sizeof(jsmntok_t));
-		if (!nt)
-			return ac_err_set(err, AC_ENOMEM, "out of memory");
-		j->tok = nt;
-		j->cap = ncap;
+		if (open_depth(&p, j->tok, AC_JSON_MAX_DEPTH) > AC_JSON_MAX_DEPTH)
+			return perr(err, AC_ELIMIT, p.pos, "nesting deeper than %d levels (limit)",
+			            AC_JSON_MAX_DEPTH);
+		if (upto == len || (r < 0 && r != JSMN_ERROR_PART))
+			break;
+		upto = len - upto < CHUNK ? len : upto + CHUNK;
+	}
+	if (r == JSMN_ERROR_PART) {
+		/* a complete first value followed by more text is "extra data" */
+		if (p.toknext > 0 && j->tok[0].end != -1) {
+			size_t e = (size_t)j->tok[0].end + (j->tok[0].type == JSMN_STRING);
+			while (e < len && is_ws(js[e]))
+				e++;
+			return perr(err, AC_EPARSE, e, "extra data after the JSON value");
+		}
+		return perr(err, AC_EPARSE, len, "truncated JSON: unexpected end of record");
 	}
 	if (r < 0) {
-		err->code = AC_EPARSE;
-		err->col = (long long)p.pos + 1;
-		if (r == JSMN_ERROR_PART) {
-			err->col = (long long)len + 1;
-			snprintf(err->msg, sizeof(err->msg), "truncated JSON: unexpected end of record");
-		} else {
-			unsigned char c = p.pos < len ? (unsigned char)js[p.pos] : 0;
-			if (c >= 0x20 && c < 0x7f)
-				snprintf(err->msg, sizeof(err->msg), "invalid JSON at '%c'", c);
-			else
-				snprintf(err->msg, sizeof(err->msg), "invalid JSON (byte 0x%02x)", c);
-		}
-		return AC_EPARSE;
+		unsigned char c = p.pos < len ? (unsigned char)js[p.pos] : 0;
+		if (c >= 0x20 && c < 0x7f)
+			return perr(err, AC_EPARSE, p.pos, "invalid JSON at '%c'", c);
+		return perr(err, AC_EPARSE, p.pos, "invalid JSON (byte 0x%02x)", c);
 	}
-	if (r == 0) {
-		err->col = 1;
-		err->code = AC_EPARSE;
-		snprintf(err->msg, sizeof(err->msg), "no JSON value");
-		return AC_EPARSE;
-	}
+	if (r == 0)
+		return perr(err, AC_EPARSE, 0, "no JSON value");
 	j->ntok = (unsigned)r;
-	int end = ac_json_skip(j, 0);
-	if ((unsigned)end != j->ntok) {
-		err->col = j->tok[end].start + 1;
-		err->code = AC_EPARSE;
-		snprintf(err->msg, sizeof(err->msg), "extra data after the JSON value");
-		return AC_EPARSE;
-	}
-	/* jsmn (even strict) lets an object key be a non-string; reject that here
-	 * once so walkers can trust key tokens. */
-	for (unsigned i = 0; i < j->ntok; i++) {
-		if (j->tok[i].type != JSMN_OBJECT)
-			continue;
-		int k = (int)i + 1;
-		for (int n = 0; n < j->tok[i].size; n++) {
-			if (j->tok[k].type != JSMN_STRING || j->tok[k].size != 1) {
-				err->col = j->tok[k].start + 1;
-				err->code = AC_EPARSE;
-				snprintf(err->msg, sizeof(err->msg), "object key is not a string");
-				return AC_EPARSE;
-			}
-			k = ac_json_skip(j, k + 1);
-		}
-	}
-	return 0;
+	return validate(j, err);
 }
 
 int ac_json_eq(const ac_json *j, int i, const char *s)

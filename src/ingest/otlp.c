@@ -48,7 +48,7 @@ static void span_fail(ac_span *sp, const char *fmt, const char *what)
 /* Value token of key `a` or `b` in object `obj`, or -1. */
 static int find_key(const ac_json *j, int obj, const char *a, const char *b)
 {
-	if (ac_json_type(j, obj) != JSMN_OBJECT)
+	if (obj < 0 || ac_json_type(j, obj) != JSMN_OBJECT)
 		return -1;
 	int k = obj + 1;
 	for (int n = 0; n < j->tok[obj].size; n++) {
@@ -237,7 +237,7 @@ static void apply_attr(ac_json *j, ac_span *sp, int keytok, int valtok, int otlp
 /* OTLP attributes: [{"key":..,"value":{..}}, ...] */
 static void otlp_attrs(ac_json *j, int arr, ac_span *sp, int resource)
 {
-	if (ac_json_type(j, arr) != JSMN_ARRAY)
+	if (arr < 0 || ac_json_type(j, arr) != JSMN_ARRAY)
 		return;
 	int e = arr + 1;
 	for (int n = 0; n < j->tok[arr].size; n++, e = ac_json_skip(j, e)) {
@@ -252,7 +252,7 @@ static void otlp_attrs(ac_json *j, int arr, ac_span *sp, int resource)
 /* Flat attributes: {"key": scalar, ...} */
 static void flat_attrs(ac_json *j, int obj, ac_span *sp, int resource)
 {
-	if (ac_json_type(j, obj) != JSMN_OBJECT)
+	if (obj < 0 || ac_json_type(j, obj) != JSMN_OBJECT)
 		return;
 	int k = obj + 1;
 	for (int n = 0; n < j->tok[obj].size; n++, k = ac_json_skip(j, k + 1))

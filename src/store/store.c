@@ -41,6 +41,7 @@ static const char *const DICT_TABLE[AC_DICT_COUNT] = {
 /* Cache caps: dictionaries are small; traces are one per task. */
 #define DICT_CACHE_LIMIT 200000
 #define TRACE_CACHE_LIMIT 400000
+#define AC_PAGE_SIZE 16384
 
 struct ac_store {
 	sqlite3 *db;
@@ -200,6 +201,14 @@ int ac_store_open(ac_store **out, const char *path, int flags, ac_err *err)
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 30000);
 	if (!(flags & AC_STORE_READONLY)) {
+		/* Page size: only takes effect on a new, empty database. Large pages
+		 * mean fewer, larger writes for this append-mostly store (the
+		 * system call per page dominates on some virtual machines). */
+		const char *ps = getenv("AGENTCOST_PAGE_SIZE");
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA page_size=%d", ps ? atoi(ps) : AC_PAGE_SIZE);
+		if ((rc = ac_store_exec(s, pragma, err)))
+			goto fail;
 		/* WAL: readers run beside a writer; a killed writer leaves the store
 		 * at its last commit. synchronous=NORMAL is durable across process
 		 * crashes (only an OS crash may lose the last commits). */
@@ -417,9 +426,13 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 		sqlite3_bind_null(st, 33);
 	}
 
-	int64_t last = (r->trace << AC_SPAN_KEY_BITS) | (int64_t)AC_SPAN_KEY_MASK;
-	for (int64_t key = ac_span_key(r->trace, r->span_id);; key++) {
-		if (key > last)
+	/* probe forward inside the trace's range, wrapping at its end; a full
+	 * circle means every one of its 2^24 slots is taken */
+	int64_t first = r->trace << AC_SPAN_KEY_BITS;
+	int64_t last = first | (int64_t)AC_SPAN_KEY_MASK;
+	int64_t home = ac_span_key(r->trace, r->span_id);
+	for (int64_t key = home, n = 0;; key = key == last ? first : key + 1, n++) {
+		if (n > (int64_t)AC_SPAN_KEY_MASK)
 			return ac_err_set(err, AC_ELIMIT, "trace holds more than %d spans (limit)",
 			                  1 << AC_SPAN_KEY_BITS);
 		sqlite3_bind_int64(st, 1, key);

@@ -62,6 +62,7 @@ typedef struct ctx {
 	idset purpose_summ;
 	idset purpose_retry;
 	idset name_summar;   /* span_name ids containing "summar" */
+	int64_t label_seen, name_seen; /* highest ids already looked at for the sets */
 	sqlite3_stmt *q_spans, *q_upd, *q_task_by_trace, *q_task_by_ref, *q_ins_task, *q_upd_task,
 		*q_del_task, *q_tt_list, *q_tt_add, *q_tt_del, *q_name, *q_ref_name, *q_trace_hex;
 } ctx;
@@ -118,11 +119,12 @@ static int prep(ctx *c, sqlite3_stmt **st, const char *sql)
 	return 0;
 }
 
-static int fill_set(ctx *c, idset *set, const char *sql)
+static int fill_set(ctx *c, idset *set, const char *sql, int64_t after)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(c, "read labels");
+	sqlite3_bind_int64(st, 1, after);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (idset_add(set, sqlite3_column_int64(st, 0))) {
@@ -135,7 +137,22 @@ static int fill_set(ctx *c, idset *set, const char *sql)
 	return 0;
 }
 
-static int setup(ctx *c)
+static int max_id(ctx *c, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(c, "read labels");
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : fail(c, "read labels");
+}
+
+/*
+ * Label ids the rules test against. Labels and span names only ever get new
+ * rows, so each call looks only at the rows added since the last one.
+ */
+static int refresh(ctx *c)
 {
 	int rc;
 	static const struct {
@@ -150,15 +167,38 @@ static int setup(ctx *c)
 		if ((rc = ac_store_dict(c->s, AC_DICT_LABEL, P[i].name, strlen(P[i].name),
 		                        (int64_t *)((char *)c + P[i].off), c->err)))
 			return rc;
-	if ((rc = fill_set(c, &c->env_eval,
-	                   "SELECT id FROM label WHERE lower(name) IN ('eval', 'evaluation')")) ||
-	    (rc = fill_set(c, &c->purpose_eval, "SELECT id FROM label WHERE lower(name) = 'eval'")) ||
-	    (rc = fill_set(c, &c->purpose_summ,
-	                   "SELECT id FROM label WHERE lower(name) = 'summarize'")) ||
-	    (rc = fill_set(c, &c->purpose_retry, "SELECT id FROM label WHERE lower(name) = 'retry'")) ||
-	    (rc = fill_set(c, &c->name_summar,
-	                   "SELECT id FROM span_name WHERE name LIKE '%summar%'")))
+	int64_t lmax, nmax;
+	if ((rc = max_id(c, "SELECT coalesce(max(id), 0) FROM label", &lmax)) ||
+	    (rc = max_id(c, "SELECT coalesce(max(id), 0) FROM span_name", &nmax)))
 		return rc;
+	if (lmax > c->label_seen) {
+		if ((rc = fill_set(c, &c->env_eval,
+		                   "SELECT id FROM label WHERE id > ?1 AND lower(name) IN ('eval', 'evaluation')",
+		                   c->label_seen)) ||
+		    (rc = fill_set(c, &c->purpose_eval,
+		                   "SELECT id FROM label WHERE id > ?1 AND lower(name) = 'eval'", c->label_seen)) ||
+		    (rc = fill_set(c, &c->purpose_summ,
+		                   "SELECT id FROM label WHERE id > ?1 AND lower(name) = 'summarize'",
+		                   c->label_seen)) ||
+		    (rc = fill_set(c, &c->purpose_retry,
+		                   "SELECT id FROM label WHERE id > ?1 AND lower(name) = 'retry'",
+		                   c->label_seen)))
+			return rc;
+		c->label_seen = lmax;
+	}
+	if (nmax > c->name_seen) {
+		if ((rc = fill_set(c, &c->name_summar,
+		                   "SELECT id FROM span_name WHERE id > ?1 AND name LIKE '%summar%'",
+		                   c->name_seen)))
+			return rc;
+		c->name_seen = nmax;
+	}
+	return 0;
+}
+
+static int setup(ctx *c)
+{
+	int rc;
 	if ((rc = prep(c, &c->q_spans,
 	               "SELECT id, trace, span_id, parent_span_id, start_ns, end_ns, step, status,"
 	               " cost_src, service, env, model, tool, name, complexity, purpose, task_ref,"
@@ -794,6 +834,51 @@ done:
 	return rc;
 }
 
+struct ac_deriver {
+	ctx c;
+	ac_derive_stats st;
+};
+
+int ac_deriver_new(ac_deriver **out, ac_store *s, ac_err *err)
+{
+	ac_deriver *d = calloc(1, sizeof(*d));
+	if (!d)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	d->c.s = s;
+	d->c.db = ac_store_db(s);
+	d->c.err = err;
+	d->c.st = &d->st;
+	int rc = setup(&d->c);
+	if (rc) {
+		ac_deriver_free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+int ac_deriver_run(ac_deriver *d, const int64_t *traces, size_t n, ac_err *err)
+{
+	d->c.err = err;
+	int rc = refresh(&d->c);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = derive_trace(&d->c, traces[i]);
+	return rc;
+}
+
+const ac_derive_stats *ac_deriver_stats(const ac_deriver *d)
+{
+	return &d->st;
+}
+
+void ac_deriver_free(ac_deriver *d)
+{
+	if (!d)
+		return;
+	teardown(&d->c);
+	free(d);
+}
+
 long long ac_tasks_pending(ac_store *s, ac_err *err)
 {
 	sqlite3_stmt *st;
@@ -829,7 +914,7 @@ int ac_tasks_derive(ac_store *s, ac_derive_stats *st, ac_err *err)
 	for (;;) {
 		if ((rc = ac_store_begin(s, err)))
 			break;
-		if (!c.q_spans && (rc = setup(&c)))
+		if ((!c.q_spans && (rc = setup(&c))) || (rc = refresh(&c)))
 			goto fail;
 		if (!pick &&
 		    (sqlite3_prepare_v2(c.db, "SELECT trace FROM dirty_trace ORDER BY trace LIMIT ?1", -1,

@@ -39,6 +39,19 @@ typedef struct ac_derive_stats {
 /* Derive every dirty trace. Commits in batches; safe to interrupt. */
 int ac_tasks_derive(ac_store *s, ac_derive_stats *st, ac_err *err);
 
+/*
+ * Derivation inside the caller's open write transaction, for a given list of
+ * traces (ingest derives each transaction's traces before committing it, so
+ * spans and their tasks land together and span pages are written once).
+ * Labels are re-read incrementally at each run; rolling back the caller's
+ * transaction requires a new deriver.
+ */
+typedef struct ac_deriver ac_deriver;
+int ac_deriver_new(ac_deriver **out, ac_store *s, ac_err *err);
+int ac_deriver_run(ac_deriver *d, const int64_t *traces, size_t n, ac_err *err);
+const ac_derive_stats *ac_deriver_stats(const ac_deriver *d);
+void ac_deriver_free(ac_deriver *d);
+
 /* Number of traces waiting for derivation (or a negative error). */
 long long ac_tasks_pending(ac_store *s, ac_err *err);
 

@@ -98,9 +98,12 @@ int ac_time_parse_iso(const char *s, size_t n, int64_t *out_ns)
 			if (digits(s, n, i + 1, 2, &oh))
 				return -1;
 			i += 3;
-			if (i < n && s[i] == ':')
-				i++;
-			if (i < n) {
+			if (i < n && s[i] == ':') {
+				/* "+02:" must go on with the minutes */
+				if (digits(s, n, i + 1, 2, &om))
+					return -1;
+				i += 3;
+			} else if (i < n) {
 				if (digits(s, n, i, 2, &om))
 					return -1;
 				i += 2;
