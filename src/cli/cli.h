@@ -67,5 +67,8 @@ int cmd_prices(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
+int cmd_task(int argc, char **argv);
+int cmd_outliers(int argc, char **argv);
+int cmd_models(int argc, char **argv);
 
 #endif

@@ -22,6 +22,9 @@ static const struct cmd {
 	{ "prices", cmd_prices, "prices import FILE | prices list    manage model and tool prices" },
 	{ "summary", cmd_summary, "summary             what the store holds: spans, calls, cost, unpriced models" },
 	{ "tasks", cmd_tasks, "tasks [--each]       per-task cost distribution per type (p50..p99.9, tail ratio), or each task" },
+	{ "outliers", cmd_outliers, "outliers            tasks over F x their type's median cost (--factor F), runaway loops (--runaways)" },
+	{ "models", cmd_models, "models [--week W]   per task type x complexity x model: calls, cost, accuracy, cost per success" },
+	{ "task", cmd_task, "task ID             one task as a tree: purpose, model, tokens, cost of each step" },
 	{ "show", cmd_show, "show SPAN_ID        print a span exactly as ingested" },
 };
 
