@@ -780,7 +780,7 @@ done:
 	st->errors += r.errors;
 	st->bytes += (long long)r.bytes_in;
 	ac_map_release(&r.dirty);
-	if (r.deriver)
+	if (r.deriver && !in_tx)
 		st->tasks += ac_deriver_stats(r.deriver)->tasks;
 	ac_deriver_free(r.deriver);
 	for (int k = 0; k < S_COUNT; k++)

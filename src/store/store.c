@@ -199,7 +199,9 @@ int ac_store_open(ac_store **out, const char *path, int flags, ac_err *err)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 30000);
+	/* wait for another writer rather than fail at once (tests shorten it) */
+	const char *bt = getenv("AGENTCOST_BUSY_TIMEOUT_MS");
+	sqlite3_busy_timeout(s->db, bt ? atoi(bt) : 30000);
 	if (!(flags & AC_STORE_READONLY)) {
 		/* Page size: only takes effect on a new, empty database. Large pages
 		 * mean fewer, larger writes for this append-mostly store (the
