@@ -31,5 +31,9 @@ demo: build
 bench: build
 	@./bench/run.sh $(BUILD)/agentcost
 
+# libFuzzer harnesses under ASan + UBSan, FUZZ_SECONDS each (default 60).
+fuzz:
+	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) ./scripts/fuzz.sh
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

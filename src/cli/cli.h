@@ -70,5 +70,7 @@ int cmd_tasks(int argc, char **argv);
 int cmd_task(int argc, char **argv);
 int cmd_outliers(int argc, char **argv);
 int cmd_models(int argc, char **argv);
+int cmd_hidden(int argc, char **argv);
+int cmd_spc(int argc, char **argv);
 
 #endif

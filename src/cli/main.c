@@ -24,6 +24,8 @@ static const struct cmd {
 	{ "tasks", cmd_tasks, "tasks [--each]       per-task cost distribution per type (p50..p99.9, tail ratio), or each task" },
 	{ "outliers", cmd_outliers, "outliers            tasks over F x their type's median cost (--factor F), runaway loops (--runaways)" },
 	{ "models", cmd_models, "models [--week W]   per task type x complexity x model: calls, cost, accuracy, cost per success" },
+	{ "hidden", cmd_hidden, "hidden              cost and share of retry, summarize, eval (every purpose); tool failure rate, retries per failure" },
+	{ "spc", cmd_spc, "spc [--hourly]      daily spend against its control band (mean + K sd), alerts, Western Electric rules" },
 	{ "task", cmd_task, "task ID             one task as a tree: purpose, model, tokens, cost of each step" },
 	{ "show", cmd_show, "show SPAN_ID        print a span exactly as ingested" },
 };

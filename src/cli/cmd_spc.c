@@ -1,0 +1,352 @@
+/*
+ * agentcost spc [--window N] [--sigma K] [--min-history N] [--hourly] [--by system]
+ *
+ * Statistical process control of spend: the cost of each UTC day (or hour,
+ * --hourly), a band from the preceding --window periods (mean, sample
+ * standard deviation, ucl = mean + K sd), an alert when a period's cost is
+ * above its ucl, and the Western Electric run rules as labelled signals
+ * (src/analysis/spc.h). A span's cost counts in the period its span starts,
+ * eval spend included; periods without spend between a series' first and
+ * last period count 0. --since/--until bound the series and so its history
+ * too. --by system gives one series per system (a span belongs to the system
+ * of its task). Daily costs come from queries/spc_daily.sql.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/spc.h"
+#include "cli.h"
+#include "util/timeutil.h"
+
+#define NS_PER_HOUR (3600LL * AC_NS_PER_SEC)
+/* a series longer than this is a bogus timestamp, not history (hourly: 5700 years) */
+#define MAX_PERIODS 50000000LL
+
+typedef struct spc_run {
+	ac_spc_opts opts;
+	int hourly, by_system;
+	out_format format;
+	out_table *table; /* table / CSV rows of every series */
+	int printed;      /* JSON: something printed inside the top-level array */
+} spc_run;
+
+static void format_period(const spc_run *r, long long period, char out[32])
+{
+	if (r->hourly) {
+		char day[11];
+		ac_format_day(period / 24, day);
+		snprintf(out, 32, "%sT%02lld:00Z", day, period % 24);
+	} else {
+		ac_format_day(period, out);
+	}
+}
+
+/* Rules as "we2of3;we8above" (sep ';') into out. */
+static void join_rules(unsigned rules, char *out, size_t n, const char *sep, int quoted)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (unsigned b = 0; b < AC_SPC_RULE_COUNT; b++) {
+		if (!(rules & (1u << b)))
+			continue;
+		int k = snprintf(out + len, n - len, "%s%s%s%s", len ? sep : "", quoted ? "\"" : "",
+		                 ac_spc_rule_name(1u << b), quoted ? "\"" : "");
+		if (k < 0 || (size_t)k >= n - len)
+			break;
+		len += (size_t)k;
+	}
+}
+
+/* Print or tabulate one series: costs of periods first .. first + n - 1. */
+static int emit_series(spc_run *r, const char *system, long long first, const double *x,
+                       size_t n)
+{
+	ac_spc_point *pt = malloc((n ? n : 1) * sizeof(*pt));
+	if (!pt)
+		return -1;
+	ac_spc_run(pt, x, n, &r->opts); /* options checked when parsed */
+	const char *key = r->hourly ? "hour" : "day";
+	if (r->format == FMT_JSON) {
+		if (r->by_system) {
+			printf(r->printed ? ",\n{\"system\":" : "\n{\"system\":");
+			r->printed = 1;
+			json_str(stdout, system);
+			printf(",\"%ss\":[", key);
+		}
+		for (size_t i = 0; i < n; i++) {
+			char when[32], rules[64];
+			format_period(r, first + (long long)i, when);
+			join_rules(pt[i].rules, rules, sizeof(rules), ",", 1);
+			printf("%s{\"%s\":\"%s\",\"cost\":", i ? ",\n" : "\n", key, when);
+			if (!r->by_system)
+				r->printed = 1;
+			json_num(stdout, x[i]);
+			printf(",\"mean\":");
+			json_num(stdout, pt[i].mean);
+			printf(",\"sd\":");
+			json_num(stdout, pt[i].sd);
+			printf(",\"ucl\":");
+			json_num(stdout, pt[i].ucl);
+			printf(",\"alert\":%s,\"rules\":[%s]}", pt[i].alert ? "true" : "false", rules);
+		}
+		if (r->by_system)
+			printf("%s]}", n ? "\n" : "");
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			char when[32], rules[64];
+			format_period(r, first + (long long)i, when);
+			join_rules(pt[i].rules, rules, sizeof(rules), ";", 0);
+			if (r->by_system)
+				out_str(r->table, system);
+			out_str(r->table, when);
+			out_num(r->table, x[i]);
+			out_num(r->table, pt[i].mean);
+			out_num(r->table, pt[i].sd);
+			out_num(r->table, pt[i].ucl);
+			out_str(r->table, pt[i].alert ? "true" : "false");
+			out_str(r->table, rules);
+		}
+	}
+	free(pt);
+	return 0;
+}
+
+/* One series' rows, gathered before it is filled with zeros and emitted. */
+typedef struct series {
+	char *system;
+	long long *period;
+	double *cost;
+	size_t n, cap;
+} series;
+
+static int series_push(series *s, long long period, double cost)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 256;
+		long long *p = realloc(s->period, nc * sizeof(*p));
+		if (!p)
+			return -1;
+		s->period = p;
+		double *c = realloc(s->cost, nc * sizeof(*c));
+		if (!c)
+			return -1;
+		s->cost = c;
+		s->cap = nc;
+	}
+	s->period[s->n] = period;
+	s->cost[s->n++] = cost;
+	return 0;
+}
+
+/* Fill the gaps with 0 and emit; leaves s empty for the next system. */
+static int series_flush(spc_run *r, series *s)
+{
+	if (!s->n && r->by_system)
+		return 0;
+	long long first = s->n ? s->period[0] : 0;
+	long long span = s->n ? s->period[s->n - 1] - first + 1 : 0;
+	if (span > MAX_PERIODS) {
+		cli_error("spc: %lld %s between the first and the last span; check the timestamps",
+		          span, r->hourly ? "hours" : "days");
+		return -2;
+	}
+	double *x = calloc(span ? (size_t)span : 1, sizeof(double));
+	if (!x)
+		return -1;
+	for (size_t i = 0; i < s->n; i++)
+		x[s->period[i] - first] = s->cost[i];
+	int rc = emit_series(r, s->system, first, x, (size_t)span);
+	free(x);
+	free(s->system);
+	s->system = NULL;
+	s->n = 0;
+	return rc;
+}
+
+/* Parse a whole number >= 1 or a finite number >= 0 (is_int 0). */
+static int parse_num(const char *opt, const char *v, int is_int, double *out)
+{
+	char *end;
+	errno = 0;
+	double d = strtod(v, &end);
+	if (errno || end == v || *end || !isfinite(d) || d < 0 ||
+	    (is_int && (d != floor(d) || d < 1 || d > 1e9))) {
+		cli_error("spc: %s takes %s, not '%s'", opt,
+		          is_int ? "a whole number of periods" : "a number >= 0", v);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+/* "--name V" or "--name=V" at argv[*i]: the value, else NULL; *missing = 1
+ * when the option is there without its value. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n])
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: agentcost spc [--window N] [--sigma K] [--min-history N] [--hourly] "
+	                "[--by system] [--since DAY] [--until DAY] [--system NAME] "
+	                "[--format table|csv|json]\n");
+}
+
+int cmd_spc(int argc, char **argv)
+{
+	common_opts co;
+	if (cli_common(&argc, argv, &co))
+		return EXIT_USAGE;
+	spc_run r;
+	memset(&r, 0, sizeof(r));
+	r.opts = (ac_spc_opts)AC_SPC_OPTS_INIT;
+	r.format = co.format;
+	int min_given = 0, missing = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		double d;
+		if (!strcmp(argv[i], "--hourly")) {
+			r.hourly = 1;
+		} else if ((v = opt_value(argc, argv, &i, "--window", &missing))) {
+			if (parse_num("--window", v, 1, &d))
+				return EXIT_USAGE;
+			r.opts.window = (size_t)d;
+		} else if ((v = opt_value(argc, argv, &i, "--min-history", &missing))) {
+			if (parse_num("--min-history", v, 1, &d))
+				return EXIT_USAGE;
+			r.opts.min_history = (size_t)d;
+			min_given = 1;
+		} else if ((v = opt_value(argc, argv, &i, "--sigma", &missing))) {
+			if (parse_num("--sigma", v, 0, &d))
+				return EXIT_USAGE;
+			r.opts.sigma = d;
+		} else if ((v = opt_value(argc, argv, &i, "--by", &missing))) {
+			if (strcmp(v, "system")) {
+				cli_error("spc: --by takes system, not '%s'", v);
+				return EXIT_USAGE;
+			}
+			r.by_system = 1;
+		} else if (missing) {
+			cli_error("spc: option %s needs a value", argv[i]);
+			return EXIT_USAGE;
+		} else {
+			cli_error("spc: unknown option '%s'", argv[i]);
+			usage();
+			return EXIT_USAGE;
+		}
+	}
+	/* a short --window alone brings the default history requirement down with it */
+	if (!min_given && r.opts.min_history > r.opts.window)
+		r.opts.min_history = r.opts.window;
+	if (r.opts.window < 2) {
+		cli_error("spc: --window must be at least 2 (a standard deviation needs two periods)");
+		return EXIT_USAGE;
+	}
+	if (r.opts.min_history < 2 || r.opts.min_history > r.opts.window) {
+		cli_error("spc: --min-history must be between 2 and --window (%zu), not %zu",
+		          r.opts.window, r.opts.min_history);
+		return EXIT_USAGE;
+	}
+
+	ac_store *s = cli_open_store(&co, 0);
+	if (!s)
+		return EXIT_FAIL;
+	sqlite3 *db = ac_store_db(s);
+	sqlite3_stmt *st = NULL;
+	series cur;
+	memset(&cur, 0, sizeof(cur));
+	int status = EXIT_OK, rc = SQLITE_DONE, frc = 0;
+	if (sqlite3_prepare_v2(db, ac_store_query("spc_daily.sql"), -1, &st, NULL) != SQLITE_OK) {
+		cli_error("spc: %s", sqlite3_errmsg(db));
+		status = EXIT_FAIL;
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, co.since_ns);
+	sqlite3_bind_int64(st, 2, co.until_ns);
+	if (co.system)
+		sqlite3_bind_text(st, 3, co.system, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, r.hourly ? NS_PER_HOUR : AC_NS_PER_DAY);
+	sqlite3_bind_int(st, 5, r.by_system);
+
+	if (r.format == FMT_JSON) {
+		printf("{\"window\":%zu,\"sigma\":", r.opts.window);
+		json_num(stdout, r.opts.sigma);
+		printf(",\"%s\":[", r.by_system ? "systems" : r.hourly ? "hours" : "days");
+	} else {
+		static const char *const names[] = { "system", "day", "cost", "mean", "sd",
+			                             "ucl", "alert", "rules" };
+		static const char *const hnames[] = { "system", "hour", "cost", "mean", "sd",
+			                              "ucl", "alert", "rules" };
+		static const col_type types[] = { COL_STR, COL_STR, COL_USD, COL_USD,
+			                          COL_USD, COL_USD, COL_STR, COL_STR };
+		int off = r.by_system ? 0 : 1;
+		r.table = out_table_new((r.hourly ? hnames : names) + off, types + off, 8 - off);
+		if (!r.table) {
+			cli_error("spc: out of memory");
+			status = EXIT_FAIL;
+			goto done;
+		}
+	}
+	int started = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sys = (const char *)sqlite3_column_text(st, 0);
+		int same = started && (sys && cur.system ? !strcmp(sys, cur.system)
+		                                         : !sys && !cur.system);
+		if (!same && started && (frc = series_flush(&r, &cur)))
+			break;
+		if (!same && sys && !(cur.system = strdup(sys))) {
+			frc = -1;
+			break;
+		}
+		started = 1;
+		if ((frc = series_push(&cur, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 2))))
+			break;
+	}
+	if (!frc && rc == SQLITE_DONE)
+		frc = series_flush(&r, &cur);
+	if (frc == -1)
+		cli_error("spc: out of memory");
+	else if (!frc && rc != SQLITE_DONE)
+		cli_error("spc: %s", sqlite3_errmsg(db));
+	if (frc || rc != SQLITE_DONE) {
+		status = EXIT_FAIL; /* JSON printed so far stays unfinished, as the exit code says */
+		goto done;
+	}
+	if (r.format == FMT_JSON) {
+		printf("%s]}\n", r.printed ? "\n" : "");
+	} else {
+		out_table_print(r.table, stdout, r.format, "days");
+		r.table = NULL;
+	}
+done:
+	if (r.table) { /* an error left rows behind: printing is the only way to free them */
+		FILE *null = fopen("/dev/null", "w");
+		if (null) {
+			out_table_print(r.table, null, FMT_CSV, "days");
+			fclose(null);
+		}
+	}
+	free(cur.system);
+	free(cur.period);
+	free(cur.cost);
+	sqlite3_finalize(st);
+	ac_store_close(s);
+	return status;
+}
