@@ -18,6 +18,7 @@ static const struct cmd {
 	int (*fn)(int, char **);
 	const char *help;
 } COMMANDS[] = {
+	{ "gen", cmd_gen, "gen [OPTIONS]       write a seeded synthetic OTLP workload and its ground truth (--truth)" },
 	{ "ingest", cmd_ingest, "ingest FILE...|-    read OTLP JSON / flat JSONL traces (.zst too) into the store" },
 	{ "prices", cmd_prices, "prices import FILE | prices list    manage model and tool prices" },
 	{ "summary", cmd_summary, "summary             what the store holds: spans, calls, cost, unpriced models" },

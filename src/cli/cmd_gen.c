@@ -1,0 +1,317 @@
+/*
+ * agentcost gen: write a seeded synthetic OTLP workload and its ground truth
+ * (src/gen/gen.h says what is modelled). The workload goes to -o FILE or
+ * standard output; a summary of the truth goes to standard error when the
+ * workload is on standard output, else to standard output; --truth FILE
+ * writes the whole truth as JSON.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "gen/gen.h"
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+static const char USAGE[] =
+	"usage: agentcost gen [--days N] [--start YYYY-MM-DD] [--tasks-per-day N] [--seed N]\n"
+	"                     [--format otlp|jsonl] [--zstd[=framed]] [-o FILE] [--truth FILE]\n"
+	"                     [--incident-usd USD] [-q]\n"
+	"\n"
+	"  --days N             days to generate (default 7)\n"
+	"  --start DATE         first day, UTC (default 2025-06-02, a Monday)\n"
+	"  --tasks-per-day N    production tasks a day, mean over a week (default 500;\n"
+	"                       the published scale is 12000)\n"
+	"  --seed N             same options and seed, same bytes (default 1)\n"
+	"  --format otlp        OTLP JSON lines as the Collector file exporter writes them (default)\n"
+	"  --format jsonl       flat JSONL, one span a line\n"
+	"  --zstd               a zstd stream (.zst), frames of about 1 MB\n"
+	"  --zstd=framed        the Collector's json+zstd framing: [u32 length][zstd frame] a record\n"
+	"  -o FILE              output (default standard output)\n"
+	"  --truth FILE         write the ground truth as JSON\n"
+	"  --incident-usd USD   size of the prompt-injection incident (default $340 at 12000\n"
+	"                       tasks a day, in proportion below; 0 = none)\n"
+	"  -q                   no summary\n";
+
+static int write_fp(const void *data, size_t len, void *payload)
+{
+	return fwrite(data, 1, len, (FILE *)payload) == len ? 0 : -1;
+}
+
+/* Value of option `name` at argv[*i] ("--name V" or "--name=V"); NULL if
+ * argv[*i] is another option; *bad set when the value is missing. */
+static const char *optval(int argc, char **argv, int *i, const char *name, int *bad)
+{
+	size_t n = strlen(name);
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		cli_error("gen: option %s needs a value", name);
+		*bad = 1;
+		return NULL;
+	}
+	(*i)++;
+	return argv[*i];
+}
+
+/* A whole decimal number in [lo, hi]. */
+static int parse_num(const char *opt, const char *v, unsigned long long lo, unsigned long long hi,
+                     unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (!*v || *v == '-' || *v == '+') {
+		cli_error("gen: %s takes a whole number, not '%s'", opt, v);
+		return -1;
+	}
+	unsigned long long x = strtoull(v, &end, 10);
+	if (errno || *end || x < lo || x > hi) {
+		cli_error("gen: %s takes a whole number %llu..%llu, not '%s'", opt, lo, hi, v);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double share(double a, double b)
+{
+	return b != 0 ? 100.0 * a / b : 0.0;
+}
+
+static void print_summary(FILE *fp, const ac_gen_truth *t, double secs)
+{
+	const ac_gen_opts *o = &t->opts;
+	char day[11], when[40];
+	ac_format_day(o->start_day, day);
+	double mb = (double)t->bytes_json / 1e6;
+	fprintf(fp, "agentcost gen: %lld tasks (%lld production, %lld eval) over %d day%s from %s, seed %llu\n",
+	        t->tasks + t->eval_tasks, t->tasks, t->eval_tasks, o->days, o->days == 1 ? "" : "s", day,
+	        (unsigned long long)o->seed);
+	fprintf(fp, "  output     %lld spans (%lld LLM calls, %lld tool calls), %lld %s records, %.1f MB of JSON",
+	        t->spans, t->llm_calls, t->tool_calls, t->records, o->format == AC_GEN_OTLP ? "OTLP" : "flat",
+	        mb);
+	if (o->container != AC_GEN_PLAIN)
+		fprintf(fp, " (%.1f MB %s)", (double)t->bytes_out / 1e6,
+		        o->container == AC_GEN_ZSTD ? "zstd" : "zstd-framed");
+	fprintf(fp, "\n             %.2f s: %.0f MB/s, %.0f spans/s\n", secs, secs > 0 ? mb / secs : 0,
+	        secs > 0 ? (double)t->spans / secs : 0);
+	fprintf(fp, "  cost       $%.4f: doc-agent $%.4f, research-agent $%.4f, support-agent $%.4f, "
+	            "eval $%.4f (%.1f%% of spend)\n",
+	        t->cost, t->sys[AC_GEN_DOC].cost, t->sys[AC_GEN_RESEARCH].cost, t->sys[AC_GEN_SUPPORT].cost,
+	        t->eval_cost, share(t->eval_cost, t->cost));
+	fprintf(fp, "  doc tasks  %lld, mean $%.4f; cheapest tenth $%.4f, dearest tenth $%.4f (%.0fx); "
+	            "all claude-3-5-sonnet: %.1fx the cost\n",
+	        t->doc_tasks, t->doc_mean, t->doc_bottom10_mean, t->doc_top10_mean, t->doc_tail_ratio,
+	        t->sys[AC_GEN_DOC].cost > 0 ? t->doc_all_sonnet_cost / t->sys[AC_GEN_DOC].cost : 0);
+	fprintf(fp, "  tools      %.2f%% failed (%lld of %lld); %.2f attempts per failure episode (%lld episode%s); "
+	            "retries %.1f%% of tokens, %.1f%% of cost\n",
+	        share((double)t->tool_failed, (double)t->tool_calls), t->tool_failed, t->tool_calls,
+	        t->episodes ? (double)t->attempts / (double)t->episodes : 0.0, t->episodes, t->episodes == 1 ? "" : "s",
+	        share((double)t->retry_tokens, (double)(t->tokens_in + t->tokens_out)),
+	        share(t->retry_cost, t->cost));
+	fprintf(fp, "  research   summarization %.1f%% of research-agent cost\n",
+	        share(t->summarize_cost, t->sys[AC_GEN_RESEARCH].cost));
+	long long nsub = t->subtasks[0] + t->subtasks[1] + t->subtasks[2];
+	fprintf(fp, "  routing   ");
+	for (int c = 0; c < AC_GEN_NCPLX; c++) {
+		int best = 0;
+		for (int m = 1; m < AC_GEN_NEVALMODEL; m++)
+			if (t->route_calls[c][m] > t->route_calls[c][best])
+				best = m;
+		fprintf(fp, "%s %s %.1f%% -> %s", c ? "," : "", ac_gen_complexity_name(c),
+		        share((double)t->subtasks[c], (double)nsub), ac_gen_eval_model_name(best));
+	}
+	if (!t->incident_tasks) {
+		fprintf(fp, "\n  incident   none\n");
+		return;
+	}
+	ac_format_iso_ms(t->incident_start_ns, when);
+	fprintf(fp, "\n  incident   %.10s %.5s-", when, when + 11);
+	ac_format_iso_ms(t->incident_end_ns, when);
+	fprintf(fp, "%.5s UTC, doc-agent %s: %lld runaway task%s, %lld LLM calls, $%.4f\n", when + 11,
+	        ac_gen_doc_type_name(t->incident_type), t->incident_tasks, t->incident_tasks == 1 ? "" : "s",
+	        t->incident_llm_calls, t->incident_cost);
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	ac_gen_opts o = AC_GEN_OPTS_INIT;
+	const char *out_path = "-", *truth_path = NULL;
+	int quiet = 0, bad = 0, rest = 1;
+	unsigned long long x;
+
+	/* gen's own options first: --format here means otlp|jsonl, not the
+	 * common table|csv|json */
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[rest++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(USAGE, stdout);
+			return EXIT_OK;
+		} else if ((v = optval(argc, argv, &i, "--days", &bad))) {
+			if (parse_num("--days", v, 1, AC_GEN_MAX_DAYS, &x))
+				return EXIT_USAGE;
+			o.days = (int)x;
+		} else if ((v = optval(argc, argv, &i, "--tasks-per-day", &bad))) {
+			if (parse_num("--tasks-per-day", v, 1, AC_GEN_MAX_TASKS_PER_DAY, &x))
+				return EXIT_USAGE;
+			o.tasks_per_day = (int)x;
+		} else if ((v = optval(argc, argv, &i, "--seed", &bad))) {
+			if (parse_num("--seed", v, 0, UINT64_MAX, &x))
+				return EXIT_USAGE;
+			o.seed = x;
+		} else if ((v = optval(argc, argv, &i, "--start", &bad))) {
+			int64_t day;
+			if (ac_date_parse(v, &day)) {
+				cli_error("gen: --start takes a date YYYY-MM-DD, not '%s'", v);
+				return EXIT_USAGE;
+			}
+			o.start_day = day;
+		} else if ((v = optval(argc, argv, &i, "--format", &bad))) {
+			if (!strcmp(v, "otlp")) {
+				o.format = AC_GEN_OTLP;
+			} else if (!strcmp(v, "jsonl")) {
+				o.format = AC_GEN_JSONL;
+			} else {
+				cli_error("gen: --format takes otlp or jsonl, not '%s'", v);
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--zstd")) {
+			o.container = AC_GEN_ZSTD;
+		} else if (!strncmp(argv[i], "--zstd=", 7)) {
+			if (!strcmp(argv[i] + 7, "framed")) {
+				o.container = AC_GEN_ZSTD_FRAMED;
+			} else if (!strcmp(argv[i] + 7, "native") || !strcmp(argv[i] + 7, "stream")) {
+				o.container = AC_GEN_ZSTD;
+			} else {
+				cli_error("gen: --zstd takes no value or =framed, not '%s'", argv[i] + 7);
+				return EXIT_USAGE;
+			}
+		} else if ((v = optval(argc, argv, &i, "--output", &bad)) || (v = optval(argc, argv, &i, "-o", &bad))) {
+			out_path = v;
+		} else if ((v = optval(argc, argv, &i, "--incident-usd", &bad))) {
+			/* the incident's size: default $340 x tasks-per-day / 12000, 0 = none */
+			char *end;
+			errno = 0;
+			double usd = strtod(v, &end);
+			if (errno || !*v || *end || !(usd >= 0 && usd < 1e7)) {
+				cli_error("gen: --incident-usd takes dollars 0..9999999, not '%s'", v);
+				return EXIT_USAGE;
+			}
+			o.incident_usd = usd;
+		} else if ((v = optval(argc, argv, &i, "--truth", &bad))) {
+			truth_path = v;
+		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			quiet = 1;
+		} else if (bad) {
+			return EXIT_USAGE;
+		} else {
+			argv[rest++] = argv[i];
+		}
+		if (bad)
+			return EXIT_USAGE;
+	}
+	argc = rest;
+	argv[argc] = NULL;
+
+	/* the usual options: accepted for uniformity, but a filter makes no sense here */
+	common_opts co;
+	if (cli_common(&argc, argv, &co))
+		return EXIT_USAGE;
+	if (co.since_ns != INT64_MIN || co.until_ns != INT64_MAX || co.system) {
+		cli_error("gen: --since, --until and --system do not apply (use --start and --days)");
+		return EXIT_USAGE;
+	}
+	if (argc > 1) {
+		cli_error("gen: unexpected '%s'", argv[1]);
+		fputs(USAGE, stderr);
+		return EXIT_USAGE;
+	}
+	ac_err err = AC_ERR_INIT;
+	if (ac_gen_opts_check(&o, &err)) {
+		cli_error("gen: %s", err.msg);
+		return EXIT_USAGE;
+	}
+	int to_stdout = !strcmp(out_path, "-");
+	if (truth_path && to_stdout && !strcmp(truth_path, "-")) {
+		cli_error("gen: the workload already goes to standard output: give --truth a file");
+		return EXIT_USAGE;
+	}
+	if (to_stdout && o.container != AC_GEN_PLAIN && isatty(STDOUT_FILENO)) {
+		cli_error("gen: refusing to write compressed data to a terminal (use -o FILE)");
+		return EXIT_USAGE;
+	}
+
+	FILE *fp = to_stdout ? stdout : fopen(out_path, "wb");
+	if (!fp) {
+		cli_error("gen: cannot create %s: %s", out_path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	ac_gen_truth *truth = NULL;
+	double t0 = now_s();
+	int rc = ac_gen_run(&o, write_fp, fp, &truth, &err);
+	double secs = now_s() - t0;
+	int status = EXIT_OK;
+	if (fflush(fp) || ferror(fp)) {
+		if (!rc)
+			cli_error("gen: cannot write %s: %s", to_stdout ? "standard output" : out_path, strerror(errno));
+		status = EXIT_FAIL;
+	}
+	if (!to_stdout && fclose(fp) && status == EXIT_OK) {
+		cli_error("gen: cannot write %s: %s", out_path, strerror(errno));
+		status = EXIT_FAIL;
+	}
+	if (rc) {
+		cli_error("gen: %s", err.msg);
+		return EXIT_FAIL;
+	}
+	if (status != EXIT_OK) {
+		ac_gen_truth_free(truth);
+		return status;
+	}
+
+	if (truth_path) {
+		ac_buf b = AC_BUF_INIT;
+		ac_gen_truth_json(truth, &b);
+		FILE *tf = !strcmp(truth_path, "-") ? stdout : fopen(truth_path, "w");
+		if (b.oom) {
+			cli_error("gen: out of memory");
+			status = EXIT_FAIL;
+		} else if (!tf) {
+			cli_error("gen: cannot create %s: %s", truth_path, strerror(errno));
+			status = EXIT_FAIL;
+		} else {
+			if (fwrite(b.data, 1, b.len, tf) != b.len || fflush(tf))
+				status = EXIT_FAIL;
+			if (tf != stdout && fclose(tf))
+				status = EXIT_FAIL;
+			if (status != EXIT_OK)
+				cli_error("gen: cannot write %s", truth_path);
+		}
+		ac_buf_release(&b);
+	}
+	if (!quiet)
+		print_summary(to_stdout || (truth_path && !strcmp(truth_path, "-")) ? stderr : stdout, truth,
+		              secs);
+	ac_gen_truth_free(truth);
+	return status;
+}

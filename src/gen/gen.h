@@ -1,0 +1,162 @@
+/*
+ * Synthetic workload: a seeded generator of agent traces whose cost figures
+ * are known in advance (`agentcost gen`). It sits before the pipeline: its
+ * output is what `agentcost ingest` reads, and the ground truth it keeps is
+ * what the analyses are tested against.
+ *
+ * Three production systems are modelled on a 2025 study of agent costs, each
+ * in one of the conventions the ingester reads (FORMATS.md c-e):
+ *   doc-agent       document analysis, plan-and-execute, a complexity router;
+ *                   current OpenTelemetry GenAI attributes
+ *   research-agent  a context that grows call by call and is summarized past a
+ *                   threshold; OpenInference attributes
+ *   support-agent   short conversations with tool lookups; the deprecated GenAI
+ *                   names (gen_ai.system, gen_ai.usage.prompt_tokens) with
+ *                   OpenLLMetry span kinds
+ * plus eval tasks (deployment.environment.name=eval) that replay doc-agent
+ * subtasks on three models and score them, tool failures with retry episodes,
+ * a weekday/weekend rhythm and one prompt-injection incident.
+ *
+ * Output is OTLP JSON lines as the Collector file exporter writes them
+ * (FORMATS.md a, b.4) or flat JSONL, optionally as a native zstd stream or in
+ * the exporter's [u32 big-endian length][zstd frame] framing. It is streamed
+ * through a callback with bounded memory; the same options always give the
+ * same bytes (own PRNG, no clock).
+ *
+ * The ground truth counts every span as it is written and prices every LLM
+ * call with the generator's own copy of the list prices (the same numbers as
+ * src/pricing/builtin_prices.c, computed independently of it).
+ */
+#ifndef AC_GEN_H
+#define AC_GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/buf.h"
+#include "../util/err.h"
+
+typedef enum { AC_GEN_OTLP = 0, AC_GEN_JSONL = 1 } ac_gen_format;
+
+typedef enum {
+	AC_GEN_PLAIN = 0,       /* JSON lines */
+	AC_GEN_ZSTD = 1,        /* one zstd stream, frames of about 1 MB ending at line ends */
+	AC_GEN_ZSTD_FRAMED = 2, /* per record: u32 big-endian length, one zstd frame, no newline */
+} ac_gen_container;
+
+typedef struct ac_gen_opts {
+	int days;              /* 1 .. AC_GEN_MAX_DAYS */
+	int64_t start_day;     /* first day, days since 1970-01-01 (UTC) */
+	int tasks_per_day;     /* mean production tasks per day over a week */
+	uint64_t seed;
+	ac_gen_format format;
+	ac_gen_container container;
+	int zstd_level;        /* 1 .. 19 */
+	double incident_usd;   /* the incident's cost; < 0: $340 x tasks_per_day / 12000; 0: none */
+} ac_gen_opts;
+
+#define AC_GEN_START_DEFAULT 20241 /* 2025-06-02, a Monday */
+#define AC_GEN_MAX_DAYS 3660
+#define AC_GEN_MAX_TASKS_PER_DAY 10000000
+#define AC_GEN_OPTS_INIT { 7, AC_GEN_START_DEFAULT, 500, 1, AC_GEN_OTLP, AC_GEN_PLAIN, 3, -1.0 }
+
+/* The systems, task types, complexity classes and models of the truth. */
+enum { AC_GEN_DOC, AC_GEN_RESEARCH, AC_GEN_SUPPORT, AC_GEN_NSYS };
+enum { AC_GEN_NDOCTYPE = 5, AC_GEN_NCPLX = 3, AC_GEN_NEVALMODEL = 3 };
+
+const char *ac_gen_system_name(int sys);        /* "doc-agent", ... */
+const char *ac_gen_doc_type_name(int type);     /* "extraction", ... */
+const char *ac_gen_complexity_name(int cplx);   /* "simple", "moderate", "complex" */
+const char *ac_gen_eval_model_name(int model);  /* "gpt-4o-mini", "claude-3-5-haiku", "claude-3-5-sonnet" */
+
+/* Per system. Production and eval are kept apart; eval exists for doc-agent only. */
+typedef struct ac_gen_sys_truth {
+	long long tasks, eval_tasks;
+	long long spans, llm_calls, tool_calls;
+	double cost, eval_cost; /* cost is production only */
+} ac_gen_sys_truth;
+
+/*
+ * Ground truth of one run. Every count is of what was written. Costs are USD.
+ * "Tokens" are input + output tokens of LLM calls (input includes cache reads).
+ */
+typedef struct ac_gen_truth {
+	ac_gen_opts opts;
+
+	/* output */
+	long long records;          /* lines, or framed messages */
+	unsigned long long bytes_json; /* JSON text produced, before compression */
+	unsigned long long bytes_out;  /* bytes handed to the write callback */
+
+	/* totals over production and eval */
+	long long tasks, eval_tasks, spans, llm_calls, tool_calls, error_spans;
+	long long tokens_in, tokens_out, tokens_cache_read;
+	int max_llm_calls_per_task, min_llm_calls_per_task;
+	double cost, eval_cost;
+	ac_gen_sys_truth sys[AC_GEN_NSYS];
+
+	/* per-task cost of the production doc-agent tasks (incident included) */
+	long long doc_tasks;
+	double doc_mean, doc_bottom10_mean, doc_top10_mean, doc_tail_ratio;
+	long long doc_decile_k;            /* max(1, floor(n / 10)) */
+	double doc_all_sonnet_cost;        /* the same calls priced as claude-3-5-sonnet */
+
+	/* tool failures and retry episodes (structure: failed call, LLM calls,
+	 * re-invocations of the same tool until one succeeds) */
+	long long tool_failed;       /* tool calls with status ERROR */
+	long long episodes;          /* failure episodes */
+	long long attempts;          /* calls of the tool after its first failure */
+	long long retry_llm_calls;   /* LLM calls inside episodes */
+	long long retry_tokens;
+	double retry_cost;           /* LLM calls inside episodes (tools are unpriced) */
+
+	double summarize_cost;       /* research-agent calls with agentcost.purpose=summarize */
+
+	/* doc-agent routing, production: subtasks and execute LLM calls per
+	 * complexity (simple, moderate, complex) and model (eval model order) */
+	long long subtasks[AC_GEN_NCPLX];
+	long long route_calls[AC_GEN_NCPLX][AC_GEN_NEVALMODEL];
+
+	/* the prompt-injection incident (all zero with incident_usd = 0) */
+	int64_t incident_start_ns, incident_end_ns;
+	int incident_type; /* doc type index */
+	long long incident_tasks, incident_llm_calls;
+	double incident_cost;
+
+	/* eval: true accuracy used to draw agentcost.eval.score, and the draws */
+	double accuracy[AC_GEN_NDOCTYPE][AC_GEN_NCPLX][AC_GEN_NEVALMODEL];
+	long long scored[AC_GEN_NDOCTYPE][AC_GEN_NCPLX][AC_GEN_NEVALMODEL];
+	long long correct[AC_GEN_NDOCTYPE][AC_GEN_NCPLX][AC_GEN_NEVALMODEL];
+
+	/* per day (index 0 = opts.start_day), by the start of each task's root span */
+	long long *day_tasks;   /* production + eval */
+	double *day_cost;
+
+	/* internal: production doc-agent task costs, for the deciles */
+	double *doc_costs;
+	size_t ndoc, capdoc;
+} ac_gen_truth;
+
+/* Output callback: write len bytes; return 0, or nonzero to stop (AC_EIO). */
+typedef int (*ac_gen_write_fn)(const void *data, size_t len, void *payload);
+
+/* Check options: 0, or AC_EINVAL with a message naming the option. */
+int ac_gen_opts_check(const ac_gen_opts *o, ac_err *err);
+
+/*
+ * Generate the workload of o, handing the output to write. On success *out
+ * receives the ground truth (free with ac_gen_truth_free); out may be NULL.
+ * Returns 0, AC_EINVAL (bad options), AC_ENOMEM, AC_EZSTD (compressor
+ * failure) or AC_EIO (the callback refused). Memory is bounded by one day's
+ * task list and one output batch, plus 8 bytes per production doc-agent task
+ * for the deciles.
+ */
+int ac_gen_run(const ac_gen_opts *o, ac_gen_write_fn write, void *payload, ac_gen_truth **out,
+               ac_err *err);
+
+/* The truth as one JSON object (keys documented in the function). Appends to out. */
+void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *out);
+
+void ac_gen_truth_free(ac_gen_truth *t);
+
+#endif
