@@ -73,5 +73,6 @@ int cmd_models(int argc, char **argv);
 int cmd_hidden(int argc, char **argv);
 int cmd_spc(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 #endif

@@ -28,6 +28,7 @@
 typedef struct spc_run {
 	ac_spc_opts opts;
 	int hourly, by_system;
+	int alerts_only; /* --alerts-only: periods with an alert or a rule */
 	out_format format;
 	out_table *table; /* table / CSV rows of every series */
 	int printed;      /* JSON: something printed inside the top-level array */
@@ -76,11 +77,14 @@ static int emit_series(spc_run *r, const char *system, long long first, const do
 			json_str(stdout, system);
 			printf(",\"%ss\":[", key);
 		}
+		size_t shown = 0;
 		for (size_t i = 0; i < n; i++) {
 			char when[32], rules[64];
+			if (r->alerts_only && !pt[i].alert && !pt[i].rules)
+				continue;
 			format_period(r, first + (long long)i, when);
 			join_rules(pt[i].rules, rules, sizeof(rules), ",", 1);
-			printf("%s{\"%s\":\"%s\",\"cost\":", i ? ",\n" : "\n", key, when);
+			printf("%s{\"%s\":\"%s\",\"cost\":", shown++ ? ",\n" : "\n", key, when);
 			if (!r->by_system)
 				r->printed = 1;
 			json_num(stdout, x[i]);
@@ -93,10 +97,12 @@ static int emit_series(spc_run *r, const char *system, long long first, const do
 			printf(",\"alert\":%s,\"rules\":[%s]}", pt[i].alert ? "true" : "false", rules);
 		}
 		if (r->by_system)
-			printf("%s]}", n ? "\n" : "");
+			printf("%s]}", shown ? "\n" : "");
 	} else {
 		for (size_t i = 0; i < n; i++) {
 			char when[32], rules[64];
+			if (r->alerts_only && !pt[i].alert && !pt[i].rules)
+				continue;
 			format_period(r, first + (long long)i, when);
 			join_rules(pt[i].rules, rules, sizeof(rules), ";", 0);
 			if (r->by_system)
@@ -202,7 +208,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: agentcost spc [--window N] [--sigma K] [--min-history N] [--hourly] "
+	fprintf(stderr, "usage: agentcost spc [--window N] [--sigma K] [--min-history N] [--hourly] [--alerts-only] "
 	                "[--by system] [--since DAY] [--until DAY] [--system NAME] "
 	                "[--format table|csv|json]\n");
 }
@@ -222,6 +228,8 @@ int cmd_spc(int argc, char **argv)
 		double d;
 		if (!strcmp(argv[i], "--hourly")) {
 			r.hourly = 1;
+		} else if (!strcmp(argv[i], "--alerts-only")) {
+			r.alerts_only = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--window", &missing))) {
 			if (parse_num("--window", v, 1, &d))
 				return EXIT_USAGE;

@@ -18,6 +18,7 @@ static const struct cmd {
 	int (*fn)(int, char **);
 	const char *help;
 } COMMANDS[] = {
+	{ "demo", cmd_demo, "demo [-o DIR]       generate a workload, ingest it, print the findings (make demo)" },
 	{ "gen", cmd_gen, "gen [OPTIONS]       write a seeded synthetic OTLP workload and its ground truth (--truth)" },
 	{ "ingest", cmd_ingest, "ingest FILE...|-    read OTLP JSON / flat JSONL traces (.zst too) into the store" },
 	{ "prices", cmd_prices, "prices import FILE | prices list    manage model and tool prices" },

@@ -45,7 +45,7 @@
 #define BATCH_ITEMS 4096          /* spans (and diagnostics) per batch */
 #define BATCH_TEXT (4u << 20)     /* original text per batch before it is handed over */
 #define RAW_ZSTD_LEVEL 1
-#define NBATCH 3
+#define NBATCH 4
 
 /* ---- what the parser hands to the writer -------------------------------- */
 
