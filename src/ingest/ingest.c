@@ -613,17 +613,13 @@ static int write_batch(run *r, batch *b)
 	return 0;
 }
 
-/* Content fingerprint of a regular file: hash and size. -1 when unreadable. */
-static int fingerprint(const char *path, char hash[17], int64_t *size)
+/* Content hash of a whole regular file (the same value the reader computes
+ * as it reads). -1 when unreadable. */
+static int full_hash(const char *path, char hash[17])
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	struct stat stt;
-	if (fstat(fd, &stt) || !S_ISREG(stt.st_mode)) {
-		close(fd);
-		return -1;
-	}
 	ac_hash_state hs;
 	ac_hash_init(&hs, 0);
 	size_t cap = 1 << 20;
@@ -633,17 +629,46 @@ static int fingerprint(const char *path, char hash[17], int64_t *size)
 		return -1;
 	}
 	ssize_t n;
-	int64_t total = 0;
-	while ((n = read(fd, buf, cap)) > 0) {
+	while ((n = read(fd, buf, cap)) > 0)
 		ac_hash_update(&hs, buf, (size_t)n);
-		total += n;
-	}
 	free(buf);
 	close(fd);
 	if (n < 0)
 		return -1;
 	snprintf(hash, 17, "%016llx", (unsigned long long)ac_hash_final(&hs));
-	*size = total;
+	return 0;
+}
+
+/* Cheap fingerprint of a regular file: size, first and last 64 KiB. */
+#define QUICK_SPAN 65536
+static int quick_hash(const char *path, char hash[17], int64_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat stt;
+	char *buf = malloc(2 * QUICK_SPAN);
+	if (!buf || fstat(fd, &stt) || !S_ISREG(stt.st_mode)) {
+		free(buf);
+		close(fd);
+		return -1;
+	}
+	int64_t sz = (int64_t)stt.st_size;
+	ssize_t a = pread(fd, buf, QUICK_SPAN, 0);
+	ssize_t b = sz > QUICK_SPAN ? pread(fd, buf + QUICK_SPAN, QUICK_SPAN, sz - QUICK_SPAN) : 0;
+	close(fd);
+	if (a < 0 || b < 0) {
+		free(buf);
+		return -1;
+	}
+	ac_hash_state hs;
+	ac_hash_init(&hs, 0x71756963ULL);
+	ac_hash_update(&hs, &sz, sizeof(sz));
+	ac_hash_update(&hs, buf, (size_t)a);
+	ac_hash_update(&hs, buf + QUICK_SPAN, (size_t)b);
+	free(buf);
+	snprintf(hash, 17, "%016llx", (unsigned long long)ac_hash_final(&hs));
+	*size = sz;
 	return 0;
 }
 
@@ -654,9 +679,9 @@ int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ing
 	handoff *p = NULL;
 	int rc = 0, in_tx = 0, started = 0;
 	pthread_t th;
-	char hash[17];
+	char hash[17], quick[17], content[17];
 	int64_t size = -1;
-	const char *hashp = NULL;
+	const char *quickp = NULL;
 
 	memset(&r, 0, sizeof(r));
 	r.s = s;
@@ -667,13 +692,15 @@ int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ing
 	r.path = path;
 	r.t0 = now_s();
 
-	if (strcmp(path, "-") != 0 && fingerprint(path, hash, &size) == 0) {
-		hashp = hash;
+	if (strcmp(path, "-") != 0 && quick_hash(path, quick, &size) == 0) {
+		quickp = quick;
+		char seen[17];
 		if (!o->force && size > 0) {
-			rc = ac_store_file_seen(s, hash, size, err);
+			rc = ac_store_file_seen(s, quick, size, seen, err);
 			if (rc < 0)
 				return rc;
-			if (rc == 1) {
+			/* the same fingerprint: read it all to be sure it is the same content */
+			if (rc == 1 && full_hash(path, hash) == 0 && strcmp(hash, seen) == 0) {
 				diag(&r, -1, 0, "already ingested (same content); skipped (--force re-reads it)");
 				st->files_seen++;
 				return 0;
@@ -708,7 +735,7 @@ int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ing
 	if ((rc = begin_tx(&r)))
 		goto done;
 	in_tx = 1;
-	if ((rc = ac_store_file_begin(s, path, size, hashp,
+	if ((rc = ac_store_file_begin(s, path, size, quickp,
 	                              ac_container_name(ac_reader_container(p->reader)), &r.file_id,
 	                              err)))
 		goto done;
@@ -738,7 +765,13 @@ int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ing
 		r.records, r.spans, r.spans_new, r.errors, r.damaged ? 0 : 1,
 		r.saw_otlp && r.saw_flat ? "mixed" : r.saw_otlp ? "otlp" : r.saw_flat ? "flat" : "unknown",
 		r.damaged ? err->msg : NULL,
+		NULL,
 	};
+	if (!r.damaged) {
+		snprintf(content, sizeof(content), "%016llx",
+		         (unsigned long long)ac_reader_hash(p->reader));
+		fc.content_hash = content;
+	}
 	if ((rc = derive_dirty(&r)) || (rc = ac_store_file_finish(s, r.file_id, &fc, err)) ||
 	    (rc = ac_store_commit(s, err)))
 		goto done;

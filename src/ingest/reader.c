@@ -28,6 +28,8 @@
  */
 #include "reader.h"
 
+#include "../util/hash.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +65,7 @@ struct ac_reader {
 	size_t max_record;
 	int64_t size;
 	uint64_t bytes_in;
+	ac_hash_state hash; /* of every byte read from the file */
 	int stopped;
 
 	/* Content buffer: buf[start, len) is not yet handed out. */
@@ -123,6 +126,15 @@ static ssize_t xread(int fd, void *p, size_t n)
 	do
 		got = read(fd, p, n);
 	while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* read() that also feeds the content hash (ac_reader_hash). */
+static ssize_t rread(ac_reader *r, void *p, size_t n)
+{
+	ssize_t got = xread(r->fd, p, n);
+	if (got > 0)
+		ac_hash_update(&r->hash, p, (size_t)got);
 	return got;
 }
 
@@ -247,7 +259,7 @@ static int read_in(ac_reader *r, ac_err *err)
 		r->feed_end -= r->feed_end >= r->in_pos ? r->in_pos : r->feed_end;
 		r->in_pos = 0;
 	}
-	n = xread(r->fd, r->in + r->in_len, r->in_cap - r->in_len);
+	n = rread(r, r->in + r->in_len, r->in_cap - r->in_len);
 	if (n < 0)
 		return fail(err, AC_EIO, 0, r->in_off + (long long)r->in_len,
 		            "read error at byte %lld: %s", r->in_off + (long long)r->in_len,
@@ -364,7 +376,7 @@ static int more(ac_reader *r, ac_err *err)
 	if (r->cont == AC_CONT_ZSTD) {
 		rc = zstd_fill(r, r->buf + r->len, r->cap - r->len, &got, err);
 	} else {
-		ssize_t n = xread(r->fd, r->buf + r->len, r->cap - r->len);
+		ssize_t n = rread(r, r->buf + r->len, r->cap - r->len);
 		if (n < 0)
 			rc = fail(err, AC_EIO, 0, (long long)r->bytes_in, "read error at byte %llu: %s",
 			          (unsigned long long)r->bytes_in, strerror(errno));
@@ -901,6 +913,7 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 	r->fd = -1;
 	r->size = -1;
 	r->line = 1;
+	ac_hash_init(&r->hash, 0);
 	r->frame_end = 1;
 	r->hint = ZSTD_FIRST_FEED;
 	r->max_record = opts && opts->max_record ? opts->max_record : ((ac_reader_opts)AC_READER_OPTS_INIT).max_record;
@@ -924,7 +937,7 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 
 	/* Sniff the container from the first 8 bytes. */
 	while (npeek < sizeof(peek)) {
-		ssize_t n = xread(r->fd, peek + npeek, sizeof(peek) - npeek);
+		ssize_t n = rread(r, peek + npeek, sizeof(peek) - npeek);
 		if (n < 0) {
 			rc = ac_err_set(err, AC_EIO, "cannot read %s: %s", path, strerror(errno));
 			goto done;
@@ -990,6 +1003,11 @@ const char *ac_container_name(ac_container c)
 	case AC_CONT_ZSTD_FRAMED: return "zstd-framed";
 	}
 	return "unknown";
+}
+
+uint64_t ac_reader_hash(const ac_reader *r)
+{
+	return ac_hash_final(&r->hash);
 }
 
 uint64_t ac_reader_bytes_in(const ac_reader *r)

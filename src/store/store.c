@@ -501,14 +501,14 @@ static void now_iso(char out[40])
 	ac_format_iso_ms((int64_t)ts.tv_sec * AC_NS_PER_SEC + ts.tv_nsec, out);
 }
 
-int ac_store_file_begin(ac_store *s, const char *path, int64_t size, const char *hash,
+int ac_store_file_begin(ac_store *s, const char *path, int64_t size, const char *quick,
                         const char *container, int64_t *id, ac_err *err)
 {
 	sqlite3_stmt *st;
 	char now[40];
 	now_iso(now);
 	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT INTO file(path, size, content_hash, container, started_at)"
+	                       "INSERT INTO file(path, size, quick_hash, container, started_at)"
 	                       " VALUES (?1, ?2, ?3, ?4, ?5)",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return ac_store_fail(s, err, "record file");
@@ -517,8 +517,8 @@ int ac_store_file_begin(ac_store *s, const char *path, int64_t size, const char 
 		sqlite3_bind_int64(st, 2, size);
 	else
 		sqlite3_bind_null(st, 2);
-	if (hash)
-		sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
+	if (quick)
+		sqlite3_bind_text(st, 3, quick, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 3);
 	sqlite3_bind_text(st, 4, container, -1, SQLITE_TRANSIENT);
@@ -538,7 +538,8 @@ int ac_store_file_finish(ac_store *s, int64_t id, const ac_file_counts *c, ac_er
 	now_iso(now);
 	if (sqlite3_prepare_v2(s->db,
 	                       "UPDATE file SET finished_at = ?2, records = ?3, spans = ?4,"
-	                       " spans_new = ?5, errors = ?6, complete = ?7, format = ?8, note = ?9"
+	                       " spans_new = ?5, errors = ?6, complete = ?7, format = ?8, note = ?9,"
+	                       " content_hash = ?10"
 	                       " WHERE id = ?1",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return ac_store_fail(s, err, "update file");
@@ -554,6 +555,10 @@ int ac_store_file_finish(ac_store *s, int64_t id, const ac_file_counts *c, ac_er
 		sqlite3_bind_text(st, 9, c->note, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 9);
+	if (c->content_hash)
+		sqlite3_bind_text(st, 10, c->content_hash, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 10);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -561,17 +566,21 @@ int ac_store_file_finish(ac_store *s, int64_t id, const ac_file_counts *c, ac_er
 	return 0;
 }
 
-int ac_store_file_seen(ac_store *s, const char *hash, int64_t size, ac_err *err)
+int ac_store_file_seen(ac_store *s, const char *quick, int64_t size, char content_out[17],
+                       ac_err *err)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT 1 FROM file WHERE content_hash = ?1 AND size = ?2"
-	                       " AND complete = 1 AND errors = 0 LIMIT 1",
+	                       "SELECT content_hash FROM file WHERE quick_hash = ?1 AND size = ?2"
+	                       " AND complete = 1 AND errors = 0 AND content_hash IS NOT NULL"
+	                       " ORDER BY id DESC LIMIT 1",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return ac_store_fail(s, err, "look up file");
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, quick, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, size);
 	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(content_out, 17, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return 1;

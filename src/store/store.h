@@ -103,18 +103,22 @@ int ac_store_next_raw_id(ac_store *s, int64_t *id, ac_err *err);
 int ac_store_insert_raw(ac_store *s, int64_t id, int64_t file, const void *z, size_t n,
                         ac_err *err);
 
-/* The files ledger. */
-int ac_store_file_begin(ac_store *s, const char *path, int64_t size, const char *hash,
+/* The files ledger. quick is the cheap fingerprint (size, first and last
+ * 64 KiB); the content hash is recorded when the file was read to its end. */
+int ac_store_file_begin(ac_store *s, const char *path, int64_t size, const char *quick,
                         const char *container, int64_t *id, ac_err *err);
 typedef struct ac_file_counts {
 	long long records, spans, spans_new, errors;
 	int complete;
 	const char *format;
 	const char *note;
+	const char *content_hash; /* NULL when not read to the end */
 } ac_file_counts;
 int ac_store_file_finish(ac_store *s, int64_t id, const ac_file_counts *c, ac_err *err);
-/* 1 when a complete ingest of content with this hash and size is recorded. */
-int ac_store_file_seen(ac_store *s, const char *hash, int64_t size, ac_err *err);
+/* 1 when a complete, clean ingest of a file with this quick fingerprint and
+ * size is recorded; content_out (17 bytes) receives its content hash. */
+int ac_store_file_seen(ac_store *s, const char *quick, int64_t size, char content_out[17],
+                       ac_err *err);
 
 /* Embedded query text by file name ("summary.sql"), or NULL. */
 const char *ac_store_query(const char *name);

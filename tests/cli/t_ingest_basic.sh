@@ -46,6 +46,27 @@ expect_grep "forced: 0 new" "8 spans \(0 new\)" "$T/out"
 expect_close "cost unchanged after re-ingest" 0.048645 "$(ac summary --format json | jget .cost_total)" 1e-12
 expect_eq "span count unchanged" 8 "$(sql 'SELECT count(*) FROM span')"
 
+# the same content under another name is recognised too
+cp "$D/basic.jsonl" "$T/renamed.jsonl"
+expect_rc "renamed copy" 0 ac ingest "$T/renamed.jsonl"
+expect_grep "renamed copy skipped" "already ingested" "$T/err"
+
+# a big file changed in the middle (same size, same first and last 64 KiB): not
+# mistaken for the original, which was read whole when its fingerprint matched
+export AGENTCOST_DB="$T/big.db"
+awk -v n=1500 -v fmt=otlp -f "$SRC/tests/cli/gen_traces.awk" >"$T/big.jsonl"
+expect_rc "big file" 0 ac ingest "$T/big.jsonl"
+size=$(stat -c %s "$T/big.jsonl")
+off=$(grep -bo '"1000"' "$T/big.jsonl" | awk -F: -v h=$((size / 2)) '$1 > h { print $1; exit }')
+printf '"1001"' | dd of="$T/big.jsonl" bs=1 seek="$off" conv=notrunc status=none
+expect_eq "same size after the change" "$size" "$(stat -c %s "$T/big.jsonl")"
+expect_rc "changed file" 0 ac ingest "$T/big.jsonl"
+expect_no_grep "changed file is not skipped" "already ingested" "$T/err"
+expect_grep "changed file read: its spans are known" "6000 spans \(0 new\)" "$T/out"
+expect_rc "unchanged again" 0 ac ingest "$T/big.jsonl"
+expect_grep "second time: skipped" "already ingested" "$T/err"
+export AGENTCOST_DB="$T/store.db"
+
 # a copy under another name, spans split across two files in reverse order
 sed -n 2p "$D/basic.jsonl" >"$T/part2.jsonl"
 sed -n 1p "$D/basic.jsonl" >"$T/part1.jsonl"

@@ -683,62 +683,67 @@ static void test_file_ledger(void **state)
 	(void)state;
 	ac_store *s = open_mem();
 	ac_err err = AC_ERR_INIT;
-	const char *h = "00112233aabbccdd";
+	const char *q = "00112233aabbccdd";      /* quick fingerprint */
+	const char *content = "0123456789abcdef"; /* content hash, known at the end */
+	char seen[17];
 	int64_t f1 = -1;
-	assert_int_equal(ac_store_file_begin(s, "traces.jsonl", 1000, h, "plain", &f1, &err), 0);
+	assert_int_equal(ac_store_file_begin(s, "traces.jsonl", 1000, q, "plain", &f1, &err), 0);
 	assert_true(f1 > 0);
 	/* begun, not finished: not seen */
-	assert_int_equal(ac_store_file_seen(s, h, 1000, &err), 0);
+	assert_int_equal(ac_store_file_seen(s, q, 1000, seen, &err), 0);
 	char text[128];
 	q_text(s, text, sizeof(text), "SELECT started_at FROM file");
 	assert_iso(text);
 	q_text(s, text, sizeof(text), "SELECT coalesce(finished_at, 'running') FROM file");
 	assert_string_equal(text, "running");
 
-	ac_file_counts c = { 10, 25, 20, 0, 1, "otlp", NULL };
+	ac_file_counts c = { 10, 25, 20, 0, 1, "otlp", NULL, content };
 	assert_int_equal(ac_store_file_finish(s, f1, &c, &err), 0);
-	/* complete, no errors, same size: seen */
-	assert_int_equal(ac_store_file_seen(s, h, 1000, &err), 1);
-	/* the same hash with another size, or another hash: not seen */
-	assert_int_equal(ac_store_file_seen(s, h, 1001, &err), 0);
-	assert_int_equal(ac_store_file_seen(s, "00112233aabbccde", 1000, &err), 0);
+	/* complete, no errors, same size: seen, with its content hash */
+	assert_int_equal(ac_store_file_seen(s, q, 1000, seen, &err), 1);
+	assert_string_equal(seen, content);
+	/* the same fingerprint with another size, or another fingerprint: not seen */
+	assert_int_equal(ac_store_file_seen(s, q, 1001, seen, &err), 0);
+	assert_int_equal(ac_store_file_seen(s, "00112233aabbccde", 1000, seen, &err), 0);
 	q_text(s, text, sizeof(text),
-	       "SELECT printf('%s|%d|%s|%d|%d|%d|%d|%d|%s|%s', path, size, content_hash, records,"
-	       " spans, spans_new, errors, complete, format, coalesce(note, 'null')) FROM file");
-	assert_string_equal(text, "traces.jsonl|1000|00112233aabbccdd|10|25|20|0|1|otlp|null");
+	       "SELECT printf('%s|%d|%s|%s|%d|%d|%d|%d|%d|%s|%s', path, size, quick_hash, content_hash,"
+	       " records, spans, spans_new, errors, complete, format, coalesce(note, 'null')) FROM file");
+	assert_string_equal(text,
+	                    "traces.jsonl|1000|00112233aabbccdd|0123456789abcdef|10|25|20|0|1|otlp|null");
 	q_text(s, text, sizeof(text), "SELECT finished_at FROM file");
 	assert_iso(text);
 
 	/* complete but with errors: not seen (a re-ingest may do better) */
-	const char *h2 = "1111111111111111";
+	const char *q2 = "1111111111111111";
 	int64_t f2;
-	assert_int_equal(ac_store_file_begin(s, "b.jsonl", 50, h2, "zstd", &f2, &err), 0);
-	ac_file_counts c2 = { 3, 2, 2, 1, 1, "flat", NULL };
+	assert_int_equal(ac_store_file_begin(s, "b.jsonl", 50, q2, "zstd", &f2, &err), 0);
+	ac_file_counts c2 = { 3, 2, 2, 1, 1, "flat", NULL, content };
 	assert_int_equal(ac_store_file_finish(s, f2, &c2, &err), 0);
-	assert_int_equal(ac_store_file_seen(s, h2, 50, &err), 0);
+	assert_int_equal(ac_store_file_seen(s, q2, 50, seen, &err), 0);
 
 	/* incomplete (interrupted), no errors: not seen; the note is kept */
-	const char *h3 = "2222222222222222";
+	const char *q3 = "2222222222222222";
 	int64_t f3;
-	assert_int_equal(ac_store_file_begin(s, "c.jsonl", 70, h3, "plain", &f3, &err), 0);
-	ac_file_counts c3 = { 3, 3, 3, 0, 0, NULL, "read error" };
+	assert_int_equal(ac_store_file_begin(s, "c.jsonl", 70, q3, "plain", &f3, &err), 0);
+	ac_file_counts c3 = { 3, 3, 3, 0, 0, NULL, "read error", NULL };
 	assert_int_equal(ac_store_file_finish(s, f3, &c3, &err), 0);
-	assert_int_equal(ac_store_file_seen(s, h3, 70, &err), 0);
+	assert_int_equal(ac_store_file_seen(s, q3, 70, seen, &err), 0);
 	q_text(s, text, sizeof(text), "SELECT format || '|' || note FROM file WHERE path = 'c.jsonl'");
 	assert_string_equal(text, "unknown|read error");
 
 	/* the same content again, this time complete: seen */
 	int64_t f4;
-	assert_int_equal(ac_store_file_begin(s, "c-again.jsonl", 70, h3, "plain", &f4, &err), 0);
+	assert_int_equal(ac_store_file_begin(s, "c-again.jsonl", 70, q3, "plain", &f4, &err), 0);
 	assert_true(f4 != f3);
-	ac_file_counts c4 = { 3, 3, 0, 0, 1, "flat", NULL };
+	ac_file_counts c4 = { 3, 3, 0, 0, 1, "flat", NULL, "fedcba9876543210" };
 	assert_int_equal(ac_store_file_finish(s, f4, &c4, &err), 0);
-	assert_int_equal(ac_store_file_seen(s, h3, 70, &err), 1);
+	assert_int_equal(ac_store_file_seen(s, q3, 70, seen, &err), 1);
+	assert_string_equal(seen, "fedcba9876543210");
 
-	/* standard input: no size, no hash */
+	/* standard input: no size, no fingerprint */
 	int64_t f5;
 	assert_int_equal(ac_store_file_begin(s, "-", -1, NULL, "plain", &f5, &err), 0);
-	assert_true(q_int(s, "SELECT size IS NULL AND content_hash IS NULL FROM file WHERE id = %lld",
+	assert_true(q_int(s, "SELECT size IS NULL AND quick_hash IS NULL FROM file WHERE id = %lld",
 	                  (long long)f5) == 1);
 	assert_true(q_int(s, "SELECT count(*) FROM file") == 5);
 	ac_store_close(s);
