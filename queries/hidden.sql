@@ -10,18 +10,22 @@
 -- Output: system, purpose, cost_usd (unpriced spans count 0), tokens
 --         (tokens_in + tokens_out), spans, tool_calls (step 2), tool_failures
 --         (step 2 with status 2 = error); ordered by system, purpose.
-SELECT sv.name                                   AS system,
-       coalesce(p.name, 'other')                 AS purpose,
-       total(s.cost_usd)                         AS cost_usd,
-       coalesce(sum(coalesce(s.tokens_in, 0) + coalesce(s.tokens_out, 0)), 0) AS tokens,
-       count(*)                                  AS spans,
-       coalesce(sum(s.step = 2), 0)              AS tool_calls,
-       coalesce(sum(s.step = 2 AND s.status = 2), 0) AS tool_failures
-FROM span s
-LEFT JOIN task t ON t.id = s.task
-LEFT JOIN service sv ON sv.id = t.system
-LEFT JOIN label p ON p.id = s.purpose_eff
-WHERE s.start_ns >= ?1 AND s.start_ns < ?2
-  AND (?3 IS NULL OR sv.name = ?3)
-GROUP BY 1, 2
+-- Aggregated over ids first, names joined to the few result rows after.
+SELECT sv.name                    AS system,
+       coalesce(p.name, 'other')  AS purpose,
+       agg.cost_usd, agg.tokens, agg.spans, agg.tool_calls, agg.tool_failures
+FROM (SELECT t.system                                   AS sys,
+             s.purpose_eff                              AS pur,
+             total(s.cost_usd)                          AS cost_usd,
+             coalesce(sum(coalesce(s.tokens_in, 0) + coalesce(s.tokens_out, 0)), 0) AS tokens,
+             count(*)                                   AS spans,
+             coalesce(sum(s.step = 2), 0)               AS tool_calls,
+             coalesce(sum(s.step = 2 AND s.status = 2), 0) AS tool_failures
+      FROM span s
+      LEFT JOIN task t ON t.id = s.task
+      WHERE s.start_ns >= ?1 AND s.start_ns < ?2
+      GROUP BY t.system, s.purpose_eff) AS agg
+LEFT JOIN service sv ON sv.id = agg.sys
+LEFT JOIN label p ON p.id = agg.pur
+WHERE (?3 IS NULL OR sv.name = ?3)
 ORDER BY 1, 2;
