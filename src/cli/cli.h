@@ -74,5 +74,7 @@ int cmd_hidden(int argc, char **argv);
 int cmd_spc(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
+int cmd_recommend(int argc, char **argv);
 
 #endif

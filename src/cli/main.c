@@ -28,6 +28,8 @@ static const struct cmd {
 	{ "models", cmd_models, "models [--week W]   per task type x complexity x model: calls, cost, accuracy, cost per success" },
 	{ "hidden", cmd_hidden, "hidden              cost and share of retry, summarize, eval (every purpose); tool failure rate, retries per failure" },
 	{ "spc", cmd_spc, "spc [--hourly]      daily spend against its control band (mean + K sd), alerts, Western Electric rules" },
+	{ "simulate", cmd_simulate, "simulate --map FILE replay production calls under routing maps: cost, savings, expected accuracy (--cascade)" },
+	{ "recommend", cmd_recommend, "recommend           cheapest model per class with no measurable accuracy loss (--accuracy-floor A, --write-map F)" },
 	{ "task", cmd_task, "task ID             one task as a tree: purpose, model, tokens, cost of each step" },
 	{ "show", cmd_show, "show SPAN_ID        print a span exactly as ingested" },
 };
