@@ -131,6 +131,20 @@ int cmd_demo(int argc, char **argv)
 	    "outliers", NULL);
 	run("8. model selection: cost and measured accuracy per task type x complexity x model",
 	    cmd_models, 16, "models", "--system", "doc-agent", NULL);
-	printf("\nStore: %s   traces: %s   ground truth: %s\n", db, traces, truth);
+	char map[4200];
+	snprintf(map, sizeof(map), "%s/recommended-map.csv", dir);
+	run("9. what the router should change, with the simulated savings", cmd_recommend, 0,
+	    "recommend", "--write-map", map, NULL);
+	char sonnet[4200];
+	snprintf(sonnet, sizeof(sonnet), "%s/all-sonnet-map.csv", dir);
+	FILE *f = fopen(sonnet, "w");
+	if (f) {
+		fputs("complexity,model\nsimple,claude-3-5-sonnet\nmoderate,claude-3-5-sonnet\n"
+		      "complex,claude-3-5-sonnet\n", f);
+		fclose(f);
+	}
+	run("10. the recommended map replayed beside an all-claude-3-5-sonnet map",
+	    cmd_simulate, 0, "simulate", "--map", map, "--map", sonnet, NULL);
+	printf("\nStore: %s   traces: %s   ground truth: %s   map: %s\n", db, traces, truth, map);
 	return EXIT_OK;
 }
