@@ -79,23 +79,55 @@ void ac_json_release(ac_json *j)
 	j->cap = j->ntok = 0;
 }
 
-/* Index of the first byte of an invalid UTF-8 sequence, or len if valid. */
-static size_t utf8_check(const unsigned char *s, size_t len)
+/*
+ * One pass over the record before jsmn sees it: UTF-8 validity, NUL bytes,
+ * and the nesting depth outside strings (jsmn climbs the parent chain at
+ * every closing bracket, so depth must be bounded before it runs). Returns
+ * 0, or the problem (1 bad UTF-8, 2 NUL, 3 too deep) with *at its offset.
+ */
+static int prescan(const unsigned char *s, size_t len, size_t *at)
 {
 	size_t i = 0;
+	int in_str = 0, depth = 0;
 	while (i < len) {
-		/* ASCII fast path, 8 bytes at a time */
-		while (i + 8 <= len) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (w & 0x8080808080808080ULL)
+		if (in_str) {
+			/* inside a string: skip 8 plain bytes at a time (no quote,
+			 * backslash, NUL or high bit) */
+			while (i + 8 <= len) {
+				uint64_t w;
+				memcpy(&w, s + i, 8);
+				uint64_t q = w ^ 0x2222222222222222ULL, b = w ^ 0x5c5c5c5c5c5c5c5cULL;
+				uint64_t zq = (q - 0x0101010101010101ULL) & ~q;
+				uint64_t zb = (b - 0x0101010101010101ULL) & ~b;
+				uint64_t zn = (w - 0x0101010101010101ULL) & ~w;
+				if ((zq | zb | zn | w) & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			if (i >= len)
 				break;
-			i += 8;
 		}
-		if (i >= len)
-			break;
 		unsigned c = s[i];
 		if (c < 0x80) {
+			if (c == 0) {
+				*at = i;
+				return 2;
+			}
+			if (in_str) {
+				if (c == '\\')
+					i++; /* the escaped byte is never a quote that ends the string */
+				else if (c == '"')
+					in_str = 0;
+			} else if (c == '"') {
+				in_str = 1;
+			} else if (c == '{' || c == '[') {
+				if (++depth > AC_JSON_MAX_DEPTH) {
+					*at = i;
+					return 3;
+				}
+			} else if (c == '}' || c == ']') {
+				depth--;
+			}
 			i++;
 			continue;
 		}
@@ -111,22 +143,29 @@ static size_t utf8_check(const unsigned char *s, size_t len)
 			need = 3;
 			min = 0x10000;
 		} else {
-			return i;
+			*at = i;
+			return 1;
 		}
-		if (i + need >= len)
-			return i;
+		if (i + need >= len) {
+			*at = i;
+			return 1;
+		}
 		unsigned cp = c & (0x3F >> need);
 		for (size_t k = 1; k <= need; k++) {
 			unsigned cc = s[i + k];
-			if ((cc & 0xC0) != 0x80)
-				return i;
+			if ((cc & 0xC0) != 0x80) {
+				*at = i;
+				return 1;
+			}
 			cp = (cp << 6) | (cc & 0x3F);
 		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return i;
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+			*at = i;
+			return 1;
+		}
 		i += need + 1;
 	}
-	return len;
+	return 0;
 }
 
 void ac_json_position(const char *js, size_t pos, long long first_line, long long *line,
@@ -298,18 +337,6 @@ static int validate(ac_json *j, ac_err *err)
 	return 0;
 }
 
-/* Depth of the innermost open container, walking jsmn's parent links (at
- * most limit + 1 steps). */
-static int open_depth(const jsmn_parser *p, const jsmntok_t *tok, int limit)
-{
-	int d = 0;
-	for (int k = p->toksuper; k >= 0 && d <= limit; k = tok[k].parent)
-		d++;
-	return d;
-}
-
-#define CHUNK 4096
-
 int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 {
 	jsmn_parser p;
@@ -320,12 +347,16 @@ int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 	j->len = len;
 	j->ntok = 0;
 
-	size_t bad = utf8_check((const unsigned char *)js, len);
-	if (bad < len)
-		return perr(err, AC_EPARSE, bad, "invalid UTF-8 (byte 0x%02x)", (unsigned char)js[bad]);
-	const char *nul = memchr(js, '\0', len);
-	if (nul)
-		return perr(err, AC_EPARSE, (size_t)(nul - js), "NUL byte in the record");
+	size_t at = 0;
+	switch (prescan((const unsigned char *)js, len, &at)) {
+	case 1:
+		return perr(err, AC_EPARSE, at, "invalid UTF-8 (byte 0x%02x)", (unsigned char)js[at]);
+	case 2:
+		return perr(err, AC_EPARSE, at, "NUL byte in the record");
+	case 3:
+		return perr(err, AC_ELIMIT, at, "nesting deeper than %d levels (limit)",
+		            AC_JSON_MAX_DEPTH);
+	}
 
 	size_t first = 0;
 	while (first < len && is_ws(js[first]))
@@ -354,31 +385,20 @@ int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 	if (len > (size_t)INT32_MAX)
 		return perr(err, AC_ELIMIT, 0, "record longer than 2 GiB (limit)");
 
-	/* Feed jsmn in chunks, checking the nesting depth between them: jsmn
-	 * climbs the parent chain at every closing bracket, so unbounded depth
-	 * costs quadratic time. A chunk adds at most CHUNK levels. */
 	jsmn_init(&p);
-	size_t upto = len < CHUNK ? len : CHUNK;
 	for (;;) {
-		r = jsmn_parse(&p, js, upto, j->tok, j->cap);
-		if (r == JSMN_ERROR_NOMEM) {
-			if (j->cap >= AC_JSON_MAX_TOKENS)
-				return perr(err, AC_ELIMIT, p.pos,
-				            "record has more than %u JSON values (limit)", AC_JSON_MAX_TOKENS);
-			unsigned ncap = j->cap * 2;
-			jsmntok_t *nt = realloc(j->tok, ncap * sizeof(jsmntok_t));
-			if (!nt)
-				return ac_err_set(err, AC_ENOMEM, "out of memory");
-			j->tok = nt;
-			j->cap = ncap;
-			continue;
-		}
-		if (open_depth(&p, j->tok, AC_JSON_MAX_DEPTH) > AC_JSON_MAX_DEPTH)
-			return perr(err, AC_ELIMIT, p.pos, "nesting deeper than %d levels (limit)",
-			            AC_JSON_MAX_DEPTH);
-		if (upto == len || (r < 0 && r != JSMN_ERROR_PART))
+		r = jsmn_parse(&p, js, len, j->tok, j->cap);
+		if (r != JSMN_ERROR_NOMEM)
 			break;
-		upto = len - upto < CHUNK ? len : upto + CHUNK;
+		if (j->cap >= AC_JSON_MAX_TOKENS)
+			return perr(err, AC_ELIMIT, p.pos, "record has more than %u JSON values (limit)",
+			            AC_JSON_MAX_TOKENS);
+		unsigned ncap = j->cap * 2;
+		jsmntok_t *nt = realloc(j->tok, ncap * sizeof(jsmntok_t));
+		if (!nt)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		j->tok = nt;
+		j->cap = ncap;
 	}
 	if (r == JSMN_ERROR_PART) {
 		/* a complete first value followed by more text is "extra data" */

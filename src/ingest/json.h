@@ -22,8 +22,8 @@
 
 #include "../util/err.h"
 
-/* Deepest nesting accepted (OTLP needs about 10). */
-#define AC_JSON_MAX_DEPTH 512
+/* Deepest nesting accepted (OTLP needs about 10; nested AnyValues a few more). */
+#define AC_JSON_MAX_DEPTH 128
 
 /* Most tokens one record may have (each is 20 bytes): bounds memory. */
 #define AC_JSON_MAX_TOKENS (4u << 20)
