@@ -3,6 +3,7 @@
  * Reads traces into the store (see src/ingest/ingest.h), prices them, and
  * reports malformed input as file:line: reason (the first 20, then a count).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,10 +72,23 @@ int cmd_ingest(int argc, char **argv)
 			o.progress = 1;
 		else if (!strcmp(a, "--no-progress"))
 			o.progress = 0;
-		else if (!strncmp(a, "--max-record=", 13))
-			o.max_record = (size_t)strtoull(a + 13, NULL, 10);
-		else if (!strncmp(a, "--batch=", 8))
-			o.batch_spans = atol(a + 8) > 0 ? atol(a + 8) : 1;
+		else if (!strncmp(a, "--max-record=", 13) || !strncmp(a, "--batch=", 8)) {
+			const char *v = strchr(a, '=') + 1;
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(v, &end, 10);
+			if (!*v || *end || errno || n == 0 || v[0] == '-' ||
+			    n > (a[2] == 'm' ? (1ULL << 40) : 100000000ULL)) {
+				cli_error("ingest: %.*s takes a positive whole number, not '%s'",
+				          (int)(v - a - 1), a, v);
+				free(files);
+				return EXIT_USAGE;
+			}
+			if (a[2] == 'm')
+				o.max_record = (size_t)n;
+			else
+				o.batch_spans = (long)n;
+		}
 		else if (a[0] == '-' && a[1] != '\0') {
 			cli_error("ingest: unknown option '%s'", a);
 			usage();

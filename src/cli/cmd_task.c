@@ -32,6 +32,13 @@ static char *dup_col(sqlite3_stmt *st, int c)
 	return t ? strdup((const char *)t) : NULL;
 }
 
+static const node *sort_base;
+
+static int cmp_sid(const void *a, const void *b)
+{
+	return memcmp(sort_base[*(const int *)a].sid, sort_base[*(const int *)b].sid, 8);
+}
+
 static int cmp_start(const void *a, const void *b)
 {
 	const node *x = a, *y = b;
@@ -118,22 +125,58 @@ int cmd_task(int argc, char **argv)
 		v[i].parent = -1;
 		v[i].first_child = v[i].next_sibling = -1;
 	}
+	/* parent lookup through an index sorted by span id */
+	int *byid = malloc((n ? n : 1) * sizeof(int));
+	if (!byid) {
+		status = EXIT_FAIL;
+		goto done;
+	}
 	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < n && v[i].has_parent; k++)
-			if (k != i && !memcmp(v[k].sid, v[i].pid, 8)) {
-				v[i].parent = (int)k;
-				break;
-			}
-	/* break parent cycles: a span may not descend from itself */
+		byid[i] = (int)i;
+	sort_base = v;
+	qsort(byid, n, sizeof(int), cmp_sid);
 	for (size_t i = 0; i < n; i++) {
-		int p = v[i].parent;
-		for (size_t steps = 0; p >= 0 && steps <= n; steps++) {
-			if (p == (int)i) {
-				v[i].parent = -1;
-				break;
-			}
-			p = v[p].parent;
+		if (!v[i].has_parent)
+			continue;
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (memcmp(v[byid[mid]].sid, v[i].pid, 8) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
+		if (lo < n && !memcmp(v[byid[lo]].sid, v[i].pid, 8) && byid[lo] != (int)i)
+			v[i].parent = byid[lo];
+	}
+	free(byid);
+	/* break parent cycles (a span may not descend from itself): walk up from
+	 * each span once, colouring the walk; meeting the walk's own colour is a
+	 * cycle, cut at the span where it closes. Linear in the spans. */
+	{
+		int *mark = calloc(n ? n : 1, sizeof(int));
+		if (!mark) {
+			status = EXIT_FAIL;
+			goto done;
+		}
+		for (size_t i = 0; i < n; i++) {
+			int x = (int)i, colour = (int)i + 1;
+			while (x >= 0 && !mark[x]) {
+				mark[x] = colour;
+				if (v[x].parent >= 0 && mark[v[x].parent] == colour) {
+					/* a cycle: cut it above its earliest span, which
+					 * becomes a root (as task derivation chooses) */
+					int best = x;
+					for (int z = v[x].parent; z != x; z = v[z].parent)
+						if (z < best)
+							best = z;
+					v[best].parent = -1;
+					break;
+				}
+				x = v[x].parent;
+			}
+		}
+		free(mark);
 	}
 	for (size_t i = n; i-- > 0;) {
 		if (v[i].parent >= 0) {

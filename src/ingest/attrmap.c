@@ -140,40 +140,42 @@ static void reject(ac_span *sp, const char *key, size_t n, const char *fmt, cons
 	snprintf(sp->err + used, sizeof(sp->err) - used, fmt, vn, v->s.p ? v->s.p : "");
 }
 
+/* A number written as text: decimal, optional sign, fraction and exponent
+ * (no hex, inf or nan). 0 and *d, or -1. */
+static int text_number(const char *p, size_t n, double *d)
+{
+	char buf[64];
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	if (strpbrk(buf, "xXiInN"))
+		return -1;
+	char *end;
+	double x = strtod(buf, &end);
+	if (*end != '\0')
+		return -1;
+	*d = x;
+	return 0;
+}
+
 /* Numeric value as a double, or -1 when the value is not a number. Strings
- * holding a number are accepted (OTLP int64 travels as a string). */
-static int as_number(const ac_value *v, double *d, int *integral, int64_t *i)
+ * holding a number are accepted (OTLP int64 travels as a string), and so is
+ * an intValue out of int64 range (judged by the caller as absurd). */
+static int as_number(const ac_value *v, double *d)
 {
 	switch (v->kind) {
 	case AC_V_INT:
-		if (!v->int_ok)
-			return -1;
-		*i = v->i;
-		*d = (double)v->i;
-		*integral = 1;
-		return 0;
+		if (v->int_ok) {
+			*d = (double)v->i;
+			return 0;
+		}
+		return text_number(v->s.p, v->s.n, d);
 	case AC_V_DBL:
 		*d = v->d;
-		*integral = isfinite(v->d) && v->d == floor(v->d) && fabs(v->d) < 9.2e18;
-		*i = *integral ? (int64_t)v->d : 0;
 		return 0;
-	case AC_V_STR: {
-		char buf[64];
-		if (v->s.n == 0 || v->s.n >= sizeof(buf))
-			return -1;
-		memcpy(buf, v->s.p, v->s.n);
-		buf[v->s.n] = '\0';
-		char *end;
-		if (strpbrk(buf, "xXiInN"))
-			return -1;
-		double x = strtod(buf, &end);
-		if (*end != '\0')
-			return -1;
-		*d = x;
-		*integral = isfinite(x) && x == floor(x) && fabs(x) < 9.2e18;
-		*i = *integral ? (int64_t)x : 0;
-		return 0;
-	}
+	case AC_V_STR:
+		return text_number(v->s.p, v->s.n, d);
 	default:
 		return -1;
 	}
@@ -190,24 +192,23 @@ void ac_attr_apply(ac_span *sp, const char *key, size_t n, const ac_value *v, in
 
 	if (f >= AC_F_TOK_IN && f <= AC_F_TOK_REASONING) {
 		double d;
-		int integral;
-		int64_t i;
-		if (as_number(v, &d, &integral, &i)) {
+		if (as_number(v, &d) || !isfinite(d)) {
 			reject(sp, key, n, "token count is not a number: \"%.*s\"", v);
 			return;
 		}
-		if (!integral) {
-			reject(sp, key, n, "token count is not a whole number: %.*s", v);
-			return;
-		}
-		if (i < 0) {
+		if (d < 0) {
 			reject(sp, key, n, "token count is negative: %.*s", v);
 			return;
 		}
-		if (i > AC_MAX_TOKENS) {
+		if (d > (double)AC_MAX_TOKENS) {
 			reject(sp, key, n, "token count is absurd (over 100000000): %.*s", v);
 			return;
 		}
+		if (d != floor(d)) {
+			reject(sp, key, n, "token count is not a whole number: %.*s", v);
+			return;
+		}
+		int64_t i = (int64_t)d;
 		if (prio >= sp->prio[f])
 			return;
 		sp->prio[f] = (unsigned char)prio;
@@ -218,9 +219,7 @@ void ac_attr_apply(ac_span *sp, const char *key, size_t n, const ac_value *v, in
 	}
 	if (f == AC_F_EVAL_SCORE || f == AC_F_PCOST_TOTAL || f == AC_F_PCOST_PART) {
 		double d;
-		int integral;
-		int64_t i;
-		if (as_number(v, &d, &integral, &i) || !isfinite(d)) {
+		if (as_number(v, &d) || !isfinite(d)) {
 			reject(sp, key, n, "not a number: \"%.*s\"", v);
 			return;
 		}

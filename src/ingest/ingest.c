@@ -69,6 +69,7 @@ typedef struct sref {
 typedef struct item {
 	int kind;
 	int code;
+	int quiet; /* counted, not printed again (repeats of a refusal) */
 	long long line, col;
 	sref msg; /* diagnostics */
 	uint8_t trace_id[16], span_id[8], parent_id[8];
@@ -109,6 +110,8 @@ typedef struct handoff {
 	int no_raw;
 	long long records;  /* records read so far */
 	long long spans_ok; /* valid spans emitted so far */
+	int refusing;       /* the first record was of another kind (logs, ...) */
+	char refusal[512];  /* ... and its message */
 	batch *cur;
 	batch pool[NBATCH];
 } handoff;
@@ -214,7 +217,10 @@ static int parsed_span(ac_span *sp, void *payload)
 	if (sp->err[0]) {
 		char idhex[17], msg[400];
 		ac_hex(sp->span_id, 8, idhex);
-		snprintf(msg, sizeof(msg), "span %s: %s", idhex, sp->err);
+		if (sp->structural)
+			snprintf(msg, sizeof(msg), "%s", sp->err);
+		else
+			snprintf(msg, sizeof(msg), "span %s: %s", idhex, sp->err);
 		add_diag(b, IT_ERROR, AC_EPARSE, sp->line, 0, msg);
 		return 0;
 	}
@@ -283,6 +289,14 @@ static void hand_over(handoff *p, int end)
 	p->cur = end ? NULL : take_free(p);
 }
 
+static char first_byte(const ac_record *rec)
+{
+	for (size_t i = 0; i < rec->len; i++)
+		if (rec->data[i] != ' ' && rec->data[i] != '\t' && rec->data[i] != '\r')
+			return rec->data[i];
+	return ' ';
+}
+
 static void *parser_main(void *arg)
 {
 	handoff *p = arg;
@@ -325,14 +339,36 @@ static void *parser_main(void *arg)
 			else
 				b->saw_flat = 1;
 		} else if (rc == AC_EFORMAT && p->records == 1 && before == 0) {
-			/* the first record says this is not a trace file: refuse it whole */
-			add_diag(b, IT_REFUSE, rc, perr.line, perr.col, perr.msg);
-			break;
+			/* the first record says this is not a trace file (logs, metrics, a
+			 * span dump...): report it once; the file is refused at the end
+			 * unless trace records follow */
+			p->refusing = 1;
+			snprintf(p->refusal, sizeof(p->refusal), "%s", perr.msg);
+			add_diag(b, IT_ERROR, rc, perr.line, perr.col, perr.msg);
+		} else if (p->records == 1 && before == 0 && rec.len > 0 && first_byte(&rec) != '{' &&
+		           first_byte(&rec) != '[') {
+			/* text that is not JSON at all: named once; refused at the end
+			 * unless trace records follow (a header line before JSON lines) */
+			char c = first_byte(&rec);
+			p->refusing = 1;
+			if (c > 0x20 && c < 0x7f)
+				snprintf(p->refusal, sizeof(p->refusal), "not JSON: first byte '%c'", c);
+			else
+				snprintf(p->refusal, sizeof(p->refusal), "not JSON: first byte 0x%02x",
+				         (unsigned char)c);
+			add_diag(b, IT_ERROR, AC_EFORMAT, perr.line, perr.col, p->refusal);
+		} else if (rc == AC_EFORMAT && p->refusing && !strcmp(perr.msg, p->refusal)) {
+			add_diag(b, IT_ERROR, rc, perr.line, perr.col, perr.msg);
+			b->items[b->n - 1].quiet = 1;
 		} else {
 			add_diag(b, IT_ERROR, rc, perr.line, perr.col, perr.msg);
 		}
 		if (b->n >= BATCH_ITEMS || b->raw.len >= BATCH_TEXT || b->text.len >= BATCH_TEXT)
 			hand_over(p, 0);
+	}
+	if (p->refusing && p->spans_ok == 0 && !atomic_load(&p->stop)) {
+		add_diag(p->cur, IT_REFUSE, AC_EFORMAT, 0, 0, p->refusal);
+		p->cur->items[p->cur->n - 1].quiet = 1;
 	}
 	hand_over(p, 1);
 	return NULL;
@@ -573,8 +609,10 @@ static int write_batch(run *r, batch *b)
 		char text[700];
 		if (it->kind != IT_SPAN) {
 			snprintf(text, sizeof(text), "%.*s", (int)it->msg.len, msg);
-			diag(r, it->line, it->col, text);
-			r->errors++;
+			if (!it->quiet)
+				diag(r, it->line, it->col, text);
+			if (!(it->kind == IT_REFUSE && it->quiet))
+				r->errors++;
 			ac_err_setpos(r->err, it->code, it->line, it->col, "%s", text);
 		}
 		switch (it->kind) {

@@ -45,6 +45,30 @@ static void span_fail(ac_span *sp, const char *fmt, const char *what)
 		snprintf(sp->err, sizeof(sp->err), fmt, what);
 }
 
+/* Report a part of the record of the wrong type: an error item of its own,
+ * so the spans around it are kept. */
+static int structure_error(ctx *c, const char *what)
+{
+	ac_span sp;
+	ac_span_reset(&sp);
+	sp.structural = 1;
+	sp.line = c->line;
+	snprintf(sp.err, sizeof(sp.err), "%s", what);
+	return c->emit(&sp, c->payload);
+}
+
+/* Number of keys `a` or `b` in object obj. */
+static int count_key(const ac_json *j, int obj, const char *a, const char *b)
+{
+	int n = 0;
+	if (obj < 0 || ac_json_type(j, obj) != JSMN_OBJECT)
+		return 0;
+	int k = obj + 1;
+	for (int i = 0; i < j->tok[obj].size; i++, k = ac_json_skip(j, k + 1))
+		n += ac_json_eq(j, k, a) || (b && ac_json_eq(j, k, b));
+	return n;
+}
+
 /* Value token of key `a` or `b` in object `obj`, or -1. */
 static int find_key(const ac_json *j, int obj, const char *a, const char *b)
 {
@@ -90,6 +114,21 @@ static int parse_id(ac_json *j, int t, uint8_t *out, size_t n)
 		any |= out[i];
 	}
 	return any ? 0 : -1; /* all-zero ids are invalid (W3C trace context) */
+}
+
+/* 1 when token t is exactly 2n zeros (an unset id written out). */
+static int is_zero_id(const ac_json *j, int t, size_t n)
+{
+	size_t len;
+	if (ac_json_type(j, t) != JSMN_STRING)
+		return 0;
+	const char *s = ac_json_raw(j, t, &len);
+	if (len != 2 * n)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != '0')
+			return 0;
+	return 1;
 }
 
 /* fixed64 nanoseconds: number, decimal string, or {"low":..,"high":..}. */
@@ -303,9 +342,22 @@ static int otlp_span(ctx *c, int t, const ac_span *base)
 	}
 	int attrs = -1;
 	int k = t + 1;
+	unsigned seen = 0;
+	static const char *const FIELDS[][2] = {
+		{ "traceId", "trace_id" }, { "spanId", "span_id" }, { "parentSpanId", "parent_span_id" },
+		{ "name", NULL }, { "startTimeUnixNano", "start_time_unix_nano" },
+		{ "endTimeUnixNano", "end_time_unix_nano" }, { "attributes", NULL }, { "status", NULL },
+	};
 	for (int n = 0; n < j->tok[t].size; n++, k = ac_json_skip(j, k + 1)) {
 		int v = k + 1;
 		int r;
+		for (unsigned f = 0; f < sizeof(FIELDS) / sizeof(FIELDS[0]); f++) {
+			if (ac_json_eq(j, k, FIELDS[f][0]) || (FIELDS[f][1] && ac_json_eq(j, k, FIELDS[f][1]))) {
+				if (seen & (1u << f))
+					span_fail(&sp, "duplicate key \"%s\"", FIELDS[f][0]);
+				seen |= 1u << f;
+			}
+		}
 		if (ac_json_eq2(j, k, "traceId", "trace_id")) {
 			r = parse_id(j, v, sp.trace_id, 16);
 			if (r < 0)
@@ -318,9 +370,9 @@ static int otlp_span(ctx *c, int t, const ac_span *base)
 			have_span = r == 0;
 		} else if (ac_json_eq2(j, k, "parentSpanId", "parent_span_id")) {
 			r = parse_id(j, v, sp.parent_id, 8);
-			if (r < 0)
+			if (r < 0 && !is_zero_id(j, v, 8))
 				span_fail(&sp, "%s", "parentSpanId is not 16 hex digits");
-			sp.has_parent = r == 0;
+			sp.has_parent = r == 0; /* empty or all zeros: a root */
 		} else if (ac_json_eq(j, k, "name")) {
 			if (ac_json_str(j, v, &sp.name.p, &sp.name.n))
 				span_fail(&sp, "%s", "name is not a string");
@@ -352,12 +404,18 @@ static int otlp_scope_list(ctx *c, int arr, const ac_span *base)
 {
 	ac_json *j = c->j;
 	if (ac_json_type(j, arr) != JSMN_ARRAY)
-		return 0;
+		return structure_error(c, "\"scopeSpans\" is not an array; its content is skipped");
 	int e = arr + 1;
 	for (int n = 0; n < j->tok[arr].size; n++, e = ac_json_skip(j, e)) {
 		int spans = find_key(j, e, "spans", NULL);
-		if (spans < 0 || ac_json_type(j, spans) != JSMN_ARRAY)
+		if (spans < 0)
 			continue;
+		if (ac_json_type(j, spans) != JSMN_ARRAY) {
+			int rc = structure_error(c, "\"spans\" is not an array; its content is skipped");
+			if (rc)
+				return rc;
+			continue;
+		}
 		int s = spans + 1;
 		for (int m = 0; m < j->tok[spans].size; m++, s = ac_json_skip(j, s)) {
 			int rc = otlp_span(c, s, base);
@@ -372,7 +430,7 @@ static int walk_otlp(ctx *c, int list)
 {
 	ac_json *j = c->j;
 	if (ac_json_type(j, list) != JSMN_ARRAY)
-		return 0;
+		return structure_error(c, "\"resourceSpans\" is not an array; its content is skipped");
 	int e = list + 1;
 	for (int n = 0; n < j->tok[list].size; n++, e = ac_json_skip(j, e)) {
 		ac_span base;
@@ -403,8 +461,22 @@ static int walk_flat(ctx *c, int root)
 	sp.raw.p = j->js + j->tok[root].start;
 	sp.raw.n = (size_t)(j->tok[root].end - j->tok[root].start);
 	int k = root + 1;
+	unsigned seen = 0;
+	static const char *const FIELDS[][2] = {
+		{ "trace_id", "traceId" }, { "span_id", "spanId" }, { "parent_span_id", "parentSpanId" },
+		{ "name", NULL }, { "start_time_unix_nano", "startTimeUnixNano" },
+		{ "end_time_unix_nano", "endTimeUnixNano" }, { "attributes", NULL }, { "status", NULL },
+		{ "resource", NULL }, { "start_time", "startTime" }, { "end_time", "endTime" },
+	};
 	for (int n = 0; n < j->tok[root].size; n++, k = ac_json_skip(j, k + 1)) {
 		int v = k + 1, r;
+		for (unsigned f = 0; f < sizeof(FIELDS) / sizeof(FIELDS[0]); f++) {
+			if (ac_json_eq(j, k, FIELDS[f][0]) || (FIELDS[f][1] && ac_json_eq(j, k, FIELDS[f][1]))) {
+				if (seen & (1u << f))
+					span_fail(&sp, "duplicate key \"%s\"", FIELDS[f][0]);
+				seen |= 1u << f;
+			}
+		}
 		if (ac_json_eq2(j, k, "trace_id", "traceId")) {
 			r = parse_id(j, v, sp.trace_id, 16);
 			if (r < 0)
@@ -419,7 +491,7 @@ static int walk_flat(ctx *c, int root)
 			if (ac_json_type(j, v) == JSMN_PRIMITIVE && ac_json_raw(j, v, &(size_t){ 0 })[0] == 'n')
 				continue; /* null: a root */
 			r = parse_id(j, v, sp.parent_id, 8);
-			if (r < 0)
+			if (r < 0 && !is_zero_id(j, v, 8))
 				span_fail(&sp, "%s", "parent_span_id is not 16 hex digits");
 			sp.has_parent = r == 0;
 		} else if (ac_json_eq(j, k, "name")) {
@@ -553,6 +625,9 @@ int ac_parse_record(ac_json *j, const char *rec, size_t len, long long line, int
 		int rs = find_key(j, root, "resourceSpans", "resource_spans");
 		if (rs >= 0) {
 			*kind = AC_REC_OTLP;
+			if (count_key(j, root, "resourceSpans", "resource_spans") > 1)
+				return ac_err_setpos(err, AC_EPARSE, line, 1,
+				                     "duplicate key \"resourceSpans\": the record is ambiguous");
 			return walk_otlp(&c, rs);
 		}
 		if (find_key(j, root, "trace_id", "traceId") >= 0 ||

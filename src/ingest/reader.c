@@ -418,9 +418,32 @@ static int decide_mode(ac_reader *r, ac_err *err)
 			r->depth = r->in_str = r->esc = 0;
 			scan_value(r, r->buf + r->start, end - r->start, &nls, &closed);
 			r->depth = r->in_str = r->esc = 0;
-			r->mode = closed ? MODE_LINES : MODE_DOC;
 			r->scan = r->start;
-			return 0;
+			if (closed || !nl || r->buf[r->start] != '{') {
+				/* an array that does not close on its line is a document */
+				r->mode = closed ? MODE_LINES : MODE_DOC;
+				return 0;
+			}
+			/* The first value does not close on its line: a pretty-printed
+			 * document, or JSON lines whose first line is cut short. The
+			 * next non-blank line tells: a record of JSON lines starts in
+			 * column 1 with '{'; a document goes on indented (or with a key). */
+			size_t pos = end + 1;
+			for (;;) {
+				while (pos < r->len && (r->buf[pos] == '\n' || r->buf[pos] == '\r'))
+					pos++;
+				if (pos < r->len) {
+					r->mode = r->buf[pos] == '{' ? MODE_LINES : MODE_DOC;
+					return 0;
+				}
+				if (r->eof || r->len - r->start > r->max_record + 1) {
+					r->mode = MODE_DOC;
+					return 0;
+				}
+				int rc2 = more(r, err);
+				if (rc2 < 0)
+					return rc2;
+			}
 		}
 		r->scan = r->len;
 		if (r->len - r->start > r->max_record + 1) {
@@ -654,6 +677,19 @@ static int check_content(ac_reader *r, ac_err *err)
 	char c = r->buf[r->start];
 	if (c == '{' || c == '[')
 		return 0;
+	/* Text that does not open with JSON (a header line, a comment) is read
+	 * as lines, each reported on its own, so the valid lines after it are
+	 * kept; binary data (protobuf, compressed streams) is refused whole. */
+	if (r->cont == AC_CONT_PLAIN && (unsigned char)c >= 0x20 && (unsigned char)c < 0x7f) {
+		int text = 1;
+		size_t n = r->len - r->start < 256 ? r->len - r->start : 256;
+		for (size_t i = 0; i < n && text; i++) {
+			unsigned char b = (unsigned char)r->buf[r->start + i];
+			text = b >= 0x20 || b == '\n' || b == '\r' || b == '\t';
+		}
+		if (text)
+			return 0;
+	}
 
 	describe_nonjson(what, sizeof(what), head, nhead, (unsigned char)c);
 	if (r->cont == AC_CONT_ZSTD)

@@ -71,6 +71,7 @@ typedef struct ac_span {
 	ac_str raw;     /* the span's original JSON text */
 	long long line; /* line (or message) of the record it came from */
 	char err[256];  /* first problem found; non-empty = span is rejected */
+	int structural; /* err is about the record's structure, not one span */
 } ac_span;
 
 #endif

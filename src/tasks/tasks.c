@@ -294,21 +294,51 @@ static void link_trace(tspan *v, size_t from, size_t to)
 		}
 	}
 	free(slot);
-	/* nearest-ancestor inheritance of task ref and complexity; the walk is
-	 * bounded by n steps so a cycle in parent links cannot loop forever */
-	for (size_t i = from; i < to; i++) {
-		int64_t ref = v[i].task_ref, cx = v[i].complexity;
-		int p = v[i].parent;
-		for (size_t steps = 0; p >= 0 && steps < n && (!ref || !cx); steps++) {
-			if (!ref)
-				ref = v[p].task_ref;
-			if (!cx)
-				cx = v[p].complexity;
-			p = v[p].parent;
+	/* Nearest-ancestor inheritance of task ref and complexity, in linear
+	 * time: each span's values are resolved once, by walking up to the first
+	 * resolved ancestor and filling the path on the way back. A cycle in the
+	 * parent links ends the walk (its spans inherit nothing across it). */
+	int *path = malloc((n ? n : 1) * sizeof(int));
+	unsigned char *state = calloc(n ? n : 1, 1); /* 0 new, 1 on the path, 2 resolved */
+	if (!path || !state) {
+		/* out of memory: own values only (the caller's next allocation fails) */
+		for (size_t i = from; i < to; i++) {
+			v[i].ref = v[i].task_ref;
+			v[i].complexity_eff = v[i].complexity;
 		}
-		v[i].ref = ref;
-		v[i].complexity_eff = cx;
+		free(path);
+		free(state);
+		return;
 	}
+	for (size_t i = from; i < to; i++) {
+		if (state[i - from] == 2)
+			continue;
+		size_t np = 0;
+		int x = (int)i;
+		while (x >= 0 && state[(size_t)x - from] == 0) {
+			state[(size_t)x - from] = 1;
+			path[np++] = x;
+			x = v[x].parent;
+		}
+		/* x: a resolved ancestor, a span on this path (a cycle), or none */
+		int64_t ref = 0, cx = 0;
+		if (x >= 0 && state[(size_t)x - from] == 2) {
+			ref = v[x].ref;
+			cx = v[x].complexity_eff;
+		}
+		while (np > 0) {
+			int y = path[--np];
+			if (v[y].task_ref)
+				ref = v[y].task_ref;
+			if (v[y].complexity)
+				cx = v[y].complexity;
+			v[y].ref = ref;
+			v[y].complexity_eff = cx;
+			state[(size_t)y - from] = 2;
+		}
+	}
+	free(path);
+	free(state);
 }
 
 /* Append the spans of trace t to a, linked. */
