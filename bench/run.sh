@@ -120,7 +120,7 @@ timed hidden hidden
 timed spc spc
 timed outliers outliers
 timed models models
-if "$AC" simulate --help >/dev/null 2>&1; then timed "simulate (one map)" simulate --map "$DIR/map.csv"; fi
+if "$AC" help | grep -q "simulate"; then timed "simulate (one map)" simulate --map "$DIR/map.csv"; fi
 
 # ---- incremental: one more day -------------------------------------------
 "$AC" gen -q --days 1 --tasks-per-day 12000 --start "$(date -u -d "2025-01-01 + $((YDAYS - 1)) days" +%Y-%m-%d)" -o "$DIR/day.jsonl"
