@@ -76,5 +76,6 @@ int cmd_gen(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -145,6 +145,10 @@ int cmd_demo(int argc, char **argv)
 	}
 	run("10. the recommended map replayed beside an all-claude-3-5-sonnet map",
 	    cmd_simulate, 0, "simulate", "--map", map, "--map", sonnet, NULL);
+	rc = run("11. the weekly model-selection report (HTML, Markdown, CSV, charts)", cmd_report, 0,
+	         "report", "weekly", "-o", report, NULL);
 	printf("\nStore: %s   traces: %s   ground truth: %s   map: %s\n", db, traces, truth, map);
+	if (rc == 0)
+		printf("Weekly report: %s/index.html (and report.md beside it)\n", report);
 	return EXIT_OK;
 }

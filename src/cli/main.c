@@ -30,6 +30,7 @@ static const struct cmd {
 	{ "spc", cmd_spc, "spc [--hourly]      daily spend against its control band (mean + K sd), alerts, Western Electric rules" },
 	{ "simulate", cmd_simulate, "simulate --map FILE replay production calls under routing maps: cost, savings, expected accuracy (--cascade)" },
 	{ "recommend", cmd_recommend, "recommend           cheapest model per class with no measurable accuracy loss (--accuracy-floor A, --write-map F)" },
+	{ "report", cmd_report, "report weekly|incident -o DIR    a week's or a time window's cost report: HTML, Markdown, CSV, charts" },
 	{ "task", cmd_task, "task ID             one task as a tree: purpose, model, tokens, cost of each step" },
 	{ "show", cmd_show, "show SPAN_ID        print a span exactly as ingested" },
 };

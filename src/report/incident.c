@@ -1,0 +1,890 @@
+/*
+ * The incident report (`agentcost report incident --from T --to T`): cost
+ * forensics of a time window, after the fact. Sections:
+ *
+ *   1 summary         the window's spend against the same minutes (hours) of
+ *                     the previous 7 days, and what the sections below found
+ *   2 spend over time per minute when the window is at most 6 hours, else per
+ *                     hour (spc_daily.sql with that period), each minute
+ *                     (hour) beside the same one on each of the 7 days before:
+ *                     their mean, least and most
+ *   3 tasks           the tasks whose spans in the window cost the most
+ *                     (report_window_tasks.sql), and the trees of the first
+ *                     three as `agentcost task` shows them (task_spans.sql)
+ *   4 runaways and    the production tasks starting in the window judged as
+ *     guardrail       `agentcost outliers` judges them, but against their task
+ *                     type's median cost and p99.9 of LLM calls over the 7 days
+ *                     before the window (what a guardrail could have known);
+ *                     types without tasks then are judged against themselves
+ *   5 system / model  report_breakdown.sql over the window and over the same
+ *     / tool          window on each of the 7 days before (their mean)
+ *   6 control band    hourly spend against the band of `agentcost spc --hourly`
+ *                     (the 30 hours before each hour, mean + 2 sd once 7 exist),
+ *                     and the first moment it would have alerted: the start of
+ *                     the span that took the running spend of the first
+ *                     alerting hour past that hour's UCL (report_span_costs.sql)
+ *
+ * Minutes and hours are whole UTC minutes and hours: those overlapping the
+ * window, so an unaligned window's first bucket holds spend from before it.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../analysis/spc.h"
+#include "../util/map.h"
+#include "../util/timeutil.h"
+#include "report.h"
+
+#define NS_PER_MIN (60LL * AC_NS_PER_SEC)
+#define NS_PER_HOUR (3600LL * AC_NS_PER_SEC)
+#define MINUTE_WINDOW_MAX (6 * NS_PER_HOUR) /* longer windows go by the hour */
+#define WINDOW_MAX (31 * AC_NS_PER_DAY)
+#define BASELINE_DAYS 7
+#define TOP_TASKS 10
+#define TREES 3
+#define TREE_ROWS_SHOWN 60
+#define BAND_CONTEXT_HOURS 24 /* hours shown before the window in the band chart */
+
+typedef struct inc {
+	ac_store *s;
+	ac_doc *doc;
+	ac_plotter *plot;
+	ac_err *err;
+	int64_t from, to;        /* the window */
+	int64_t bucket;          /* NS_PER_MIN or NS_PER_HOUR */
+	int64_t first_ns, last_ns;
+	const char *unit;        /* "minute" | "hour" */
+	/* found before writing, for the summary */
+	double spend, base_mean; /* the window, and the mean of the same window on the 7 days before */
+	int have_alert;
+	int64_t alert_ns, alert_hour;
+	double alert_ucl, alert_hour_cost;
+} inc;
+
+static char *dup_col(sqlite3_stmt *st, int c)
+{
+	const unsigned char *s = sqlite3_column_text(st, c);
+	return s ? strdup((const char *)s) : NULL;
+}
+
+static const char *shown(const char *s, const char *none)
+{
+	return s ? s : none;
+}
+
+static int above(double x, double lim)
+{
+	/* src/analysis/spc.c's "greater than", so the moment agrees with the band */
+	return x - lim > 1e-12 * fmax(fabs(x), fabs(lim));
+}
+
+/* Spend per period [first, first + n) of length `len` over the store into x. */
+static int read_series(inc *c, int64_t len, int64_t first, size_t n, double *x)
+{
+	sqlite3_stmt *st = ac_report_prepare(c->s, "spc_daily.sql", c->err);
+	if (!st)
+		return AC_ESQL;
+	ac_report_bind_window(st, first * len, (first + (int64_t)n) * len);
+	sqlite3_bind_int64(st, 4, len);
+	sqlite3_bind_int(st, 5, 0);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t p = sqlite3_column_int64(st, 1);
+		if (p >= first && p < first + (int64_t)n)
+			x[p - first] = sqlite3_column_double(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ac_store_fail(c->s, c->err, "spc_daily.sql");
+}
+
+/* ---- 2. spend over time -------------------------------------------------- */
+
+static int section_timeline(inc *c)
+{
+	int64_t b = c->bucket, per_day = AC_NS_PER_DAY / b;
+	int64_t p0 = c->from / b, p1 = (c->to - 1) / b + 1; /* buckets overlapping the window */
+	int64_t base0 = p0 - BASELINE_DAYS * per_day;
+	size_t n = (size_t)(p1 - base0), w = (size_t)(p1 - p0);
+	double *x = calloc(n, sizeof(double));
+	if (!x)
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	int rc = read_series(c, b, base0, n, x);
+	if (rc) {
+		free(x);
+		return rc;
+	}
+	ac_doc *d = c->doc;
+	ac_doc_section(d, "timeline", "Spend over time");
+	ac_doc_para(d, "Spend per %s (every call, evaluation runs included; a call counts in the %s "
+	               "it starts), beside the same %s on each of the %d days before: their mean, "
+	               "least and most.",
+	            c->unit, c->unit, c->unit, BASELINE_DAYS);
+	static const char *const cols[] = { "time", "spend", "baseline_mean", "baseline_min",
+		                            "baseline_max", "excess" };
+	char cap[96];
+	snprintf(cap, sizeof(cap), "Spend per %s against the previous %d days", c->unit,
+	         BASELINE_DAYS);
+	ac_doc *aside = ac_doc_new("", "");
+	if (!aside) {
+		free(x);
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	}
+	ac_tbl *t = ac_doc_table(aside, "timeline", cap, cols, 6, 12);
+	size_t *peak = calloc(w ? w : 1, sizeof(size_t));
+	double *excess = calloc(w ? w : 1, sizeof(double));
+	size_t npeak = 0;
+	if (!peak || !excess) {
+		free(peak);
+		free(excess);
+		ac_doc_free(aside);
+		free(x);
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	}
+	ac_buf data = AC_BUF_INIT;
+	c->spend = c->base_mean = 0;
+	for (size_t i = 0; i < w; i++) {
+		size_t at = n - w + i;
+		double sum = 0, lo = INFINITY, hi = -INFINITY;
+		for (int k = 1; k <= BASELINE_DAYS; k++) {
+			double v = x[at - (size_t)(k * per_day)];
+			sum += v;
+			lo = fmin(lo, v);
+			hi = fmax(hi, v);
+		}
+		double mean = sum / BASELINE_DAYS;
+		char when[20];
+		ac_report_iso_minute((p0 + (int64_t)i) * b, when);
+		ac_tbl_text(t, when);
+		ac_tbl_num(t, AC_CELL_USD, x[at]);
+		ac_tbl_num(t, AC_CELL_USD, mean);
+		ac_tbl_num(t, AC_CELL_USD, lo);
+		ac_tbl_num(t, AC_CELL_USD, hi);
+		ac_tbl_num(t, AC_CELL_USD, x[at] - mean);
+		ac_buf_printf(&data, "%s %.10g %.10g %.10g %.10g\n", when, x[at], mean, lo, hi);
+		if (x[at] > hi) { /* above everything the 7 days before saw at that time */
+			excess[i] = x[at] - mean;
+			peak[npeak++] = i;
+		}
+		c->spend += x[at];
+		c->base_mean += mean;
+	}
+	const char *args[] = { c->unit, NULL };
+	snprintf(cap, sizeof(cap), "Spend per %s in the window (red) and the same %s of the "
+	                           "previous %d days",
+	         c->unit, c->unit, BASELINE_DAYS);
+	ac_report_chart(d, c->plot, "incident_timeline", cap, &data, args, "an empty window");
+	/* the peaks: above the range of the days before, largest excess first */
+	for (size_t i = 1; i < npeak; i++) /* insertion sort: stable, ties stay in time order */
+		for (size_t k = i; k > 0 && excess[peak[k]] > excess[peak[k - 1]]; k--) {
+			size_t tmp = peak[k];
+			peak[k] = peak[k - 1];
+			peak[k - 1] = tmp;
+		}
+	snprintf(cap, sizeof(cap), "The %ss above the range of the previous %d days, largest "
+	                           "excess first",
+	         c->unit, BASELINE_DAYS);
+	static const char *const pc[] = { "time", "spend", "baseline_mean", "baseline_max", "excess" };
+	ac_tbl *pt = ac_doc_table(d, "timeline_peaks", cap, pc, 5, 15);
+	for (size_t k = 0; k < npeak; k++) {
+		size_t i = peak[k], at = n - w + i;
+		char when[20];
+		double hi = -INFINITY;
+		for (int j = 1; j <= BASELINE_DAYS; j++)
+			hi = fmax(hi, x[at - (size_t)(j * per_day)]);
+		ac_report_iso_minute((p0 + (int64_t)i) * b, when);
+		ac_tbl_text(pt, when);
+		ac_tbl_num(pt, AC_CELL_USD, x[at]);
+		ac_tbl_num(pt, AC_CELL_USD, x[at] - excess[i]);
+		ac_tbl_num(pt, AC_CELL_USD, hi);
+		ac_tbl_num(pt, AC_CELL_USD, excess[i]);
+	}
+	free(peak);
+	free(excess);
+	rc = ac_doc_append(d, aside) ? ac_err_set(c->err, AC_ENOMEM, "out of memory") : 0;
+	ac_doc_free(aside);
+	ac_buf_release(&data);
+	free(x);
+	return rc;
+}
+
+/* ---- 3. the tasks that drove it ------------------------------------------ */
+
+typedef struct node {
+	int64_t id;
+	unsigned char sid[8], pid[8];
+	int has_parent, parent, first_child, next_sibling, depth;
+	int64_t start_ns, end_ns;
+	int step, status, has_cost;
+	char *name, *purpose, *model, *tool;
+	long long tin, tout;
+	double cost;
+} node;
+
+static int node_cmp(const void *pa, const void *pb)
+{
+	const node *a = pa, *b = pb;
+	if (a->start_ns != b->start_ns)
+		return a->start_ns < b->start_ns ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* One task's spans as a tree table named tree_<k> (the layout of `agentcost
+ * task`: children under their parent in start order). */
+static int task_tree(inc *c, int64_t task, int k)
+{
+	static const char *const STEP[] = { "other", "llm", "tool", "agent", "chain", "evaluator" };
+	sqlite3_stmt *st = ac_report_prepare(c->s, "task_spans.sql", c->err);
+	if (!st)
+		return AC_ESQL;
+	sqlite3_bind_int64(st, 1, task);
+	node *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc, out = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			node *nv = realloc(v, cap * sizeof(*nv));
+			if (!nv) {
+				out = ac_err_set(c->err, AC_ENOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+		}
+		node *x = &v[n++];
+		memset(x, 0, sizeof(*x));
+		x->id = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == 8)
+			memcpy(x->sid, sqlite3_column_blob(st, 1), 8);
+		if (sqlite3_column_bytes(st, 2) == 8) {
+			memcpy(x->pid, sqlite3_column_blob(st, 2), 8);
+			x->has_parent = 1;
+		}
+		x->start_ns = sqlite3_column_int64(st, 3);
+		x->end_ns = sqlite3_column_int64(st, 4);
+		x->step = sqlite3_column_int(st, 5);
+		x->status = sqlite3_column_int(st, 6);
+		x->name = dup_col(st, 7);
+		x->purpose = dup_col(st, 8);
+		x->model = dup_col(st, 9);
+		x->tool = dup_col(st, 11);
+		x->tin = sqlite3_column_int64(st, 12);
+		x->tout = sqlite3_column_int64(st, 13);
+		x->has_cost = sqlite3_column_type(st, 14) != SQLITE_NULL;
+		x->cost = sqlite3_column_double(st, 14);
+	}
+	if (!out && rc != SQLITE_DONE)
+		out = ac_store_fail(c->s, c->err, "task_spans.sql");
+	sqlite3_finalize(st);
+	int *order = NULL, *stack = NULL, *kids = NULL;
+	ac_map ids;
+	ac_map_init(&ids, 0);
+	if (out)
+		goto done;
+	if (n)
+		qsort(v, n, sizeof(*v), node_cmp);
+	order = malloc((n ? n : 1) * sizeof(int));
+	stack = malloc((n ? n : 1) * sizeof(int));
+	kids = malloc((n ? n : 1) * sizeof(int));
+	if (!order || !stack || !kids) {
+		out = ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[i].parent = v[i].first_child = v[i].next_sibling = -1;
+		if (ac_map_put(&ids, v[i].sid, 8, (int64_t)i)) {
+			out = ac_err_set(c->err, AC_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t p;
+		if (v[i].has_parent && ac_map_get(&ids, v[i].pid, 8, &p) && p != (int64_t)i)
+			v[i].parent = (int)p;
+	}
+	/* a span may not descend from itself: cut cycles */
+	for (size_t i = 0; i < n; i++) {
+		int p = v[i].parent;
+		for (size_t steps = 0; p >= 0 && steps <= n; steps++) {
+			if (p == (int)i) {
+				v[i].parent = -1;
+				break;
+			}
+			p = v[p].parent;
+		}
+	}
+	for (size_t i = n; i-- > 0;)
+		if (v[i].parent >= 0) {
+			v[i].next_sibling = v[v[i].parent].first_child;
+			v[v[i].parent].first_child = (int)i;
+		}
+	size_t no = 0, sp = 0;
+	for (size_t r = n; r-- > 0;)
+		if (v[r].parent < 0)
+			stack[sp++] = (int)r;
+	while (sp) {
+		int i = stack[--sp];
+		order[no++] = i;
+		size_t nk = 0;
+		for (int ch = v[i].first_child; ch >= 0; ch = v[ch].next_sibling)
+			kids[nk++] = ch;
+		while (nk) {
+			int ch = kids[--nk];
+			v[ch].depth = v[i].depth + 1;
+			stack[sp++] = ch;
+		}
+	}
+	char name[32];
+	snprintf(name, sizeof(name), "tree_%d", k);
+	static const char *const cols[] = { "span", "parent", "depth", "name", "step", "purpose",
+		                            "model", "tool", "start", "duration_ms", "tokens_in",
+		                            "tokens_out", "cost", "status" };
+	ac_tbl *t = ac_doc_table(c->doc, name, "Spans of the task, children under their parent",
+	                         cols, 14, TREE_ROWS_SHOWN);
+	static const char hexd[] = "0123456789abcdef";
+	ac_buf label = AC_BUF_INIT;
+	for (size_t q = 0; q < no; q++) {
+		const node *x = &v[order[q]];
+		char sid[17], pid[17], when[40];
+		for (int i = 0; i < 8; i++) {
+			sid[2 * i] = hexd[x->sid[i] >> 4];
+			sid[2 * i + 1] = hexd[x->sid[i] & 15];
+			pid[2 * i] = hexd[x->pid[i] >> 4];
+			pid[2 * i + 1] = hexd[x->pid[i] & 15];
+		}
+		sid[16] = pid[16] = '\0';
+		ac_format_iso_ms(x->start_ns, when);
+		ac_buf_reset(&label);
+		for (int dd = 0; dd < x->depth && dd < 40; dd++)
+			ac_buf_adds(&label, "\xC2\xB7 "); /* "· " per level */
+		ac_buf_adds(&label, x->name ? x->name : "");
+		ac_tbl_text(t, sid);
+		ac_tbl_text(t, x->has_parent ? pid : NULL);
+		ac_tbl_int(t, x->depth);
+		ac_tbl_text(t, ac_buf_cstr(&label));
+		ac_tbl_text(t, x->step >= 0 && x->step <= 5 ? STEP[x->step] : "other");
+		ac_tbl_text(t, x->purpose);
+		ac_tbl_text(t, x->model);
+		ac_tbl_text(t, x->tool);
+		ac_tbl_text(t, when);
+		ac_tbl_num(t, AC_CELL_NUM, (double)(x->end_ns - x->start_ns) / 1e6);
+		ac_tbl_int(t, x->tin);
+		ac_tbl_int(t, x->tout);
+		ac_tbl_num(t, AC_CELL_USD, x->has_cost ? x->cost : NAN);
+		ac_tbl_text(t, x->status == 2 ? "error" : x->status == 1 ? "ok" : "unset");
+	}
+	ac_buf_release(&label);
+done:
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].purpose);
+		free(v[i].model);
+		free(v[i].tool);
+	}
+	free(v);
+	free(order);
+	free(stack);
+	free(kids);
+	ac_map_release(&ids);
+	return out;
+}
+
+static int section_tasks(inc *c, char *top_note, size_t nnote)
+{
+	ac_doc *d = c->doc;
+	ac_doc_section(d, "tasks", "The tasks that drove it");
+	sqlite3_stmt *st = ac_report_prepare(c->s, "report_window_tasks.sql", c->err);
+	if (!st)
+		return AC_ESQL;
+	ac_report_bind_window(st, c->from, c->to);
+	sqlite3_bind_int(st, 4, TOP_TASKS);
+	static const char *const cols[] = { "task_id", "system", "task_type", "eval", "start",
+		                            "window_cost", "window_share", "task_cost", "llm_calls",
+		                            "tool_calls", "max_repeat" };
+	ac_doc_para(d, "The %d tasks whose spans in the window cost the most (evaluation tasks "
+	               "included and flagged), and below, the first %d as trees: each step's "
+	               "purpose, model, tool, tokens and cost, as \"agentcost task\" shows them.",
+	            TOP_TASKS, TREES);
+	ac_tbl *t = ac_doc_table(d, "top_tasks", "Top tasks by their spend in the window", cols, 11, 0);
+	int64_t ids[TREES];
+	char *tid[TREES] = { NULL }, *ttype[TREES] = { NULL };
+	double tcost[TREES];
+	int ntree = 0, rc;
+	top_note[0] = '\0';
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char when[40];
+		double wc = sqlite3_column_double(st, 7);
+		ac_format_iso_ms(sqlite3_column_int64(st, 5), when);
+		ac_tbl_text(t, (const char *)sqlite3_column_text(st, 1));
+		ac_tbl_text(t, (const char *)sqlite3_column_text(st, 2));
+		ac_tbl_text(t, (const char *)sqlite3_column_text(st, 3));
+		ac_tbl_text(t, sqlite3_column_int(st, 4) ? "yes" : "");
+		ac_tbl_text(t, when);
+		ac_tbl_num(t, AC_CELL_USD, wc);
+		ac_tbl_num(t, AC_CELL_SHARE, c->spend > 0 ? wc / c->spend : NAN);
+		ac_tbl_num(t, AC_CELL_USD, sqlite3_column_double(st, 6));
+		ac_tbl_int(t, sqlite3_column_int64(st, 9));
+		ac_tbl_int(t, sqlite3_column_int64(st, 10));
+		ac_tbl_int(t, sqlite3_column_int64(st, 11));
+		if (ntree < TREES) {
+			ids[ntree] = sqlite3_column_int64(st, 0);
+			tid[ntree] = dup_col(st, 1);
+			ttype[ntree] = dup_col(st, 3);
+			tcost[ntree] = wc;
+			if (ntree == 0) {
+				char usd[32];
+				ac_cell_format(usd, sizeof(usd), AC_CELL_USD, wc);
+				snprintf(top_note, nnote, "The dearest task in the window, %.120s (%.120s), "
+				                          "spent %s there",
+				         shown(tid[0], "?"), shown(ttype[0], "no type"), usd);
+			}
+			ntree++;
+		}
+	}
+	sqlite3_finalize(st);
+	int out = rc == SQLITE_DONE ? 0 : ac_store_fail(c->s, c->err, "report_window_tasks.sql");
+	for (int i = 0; !out && i < ntree; i++) {
+		char h[400], usd[32];
+		ac_cell_format(usd, sizeof(usd), AC_CELL_USD, tcost[i]);
+		snprintf(h, sizeof(h), "Task %d: %.150s (%.150s), %s in the window", i + 1,
+		         shown(tid[i], "?"), shown(ttype[i], "no type"), usd);
+		ac_doc_heading(d, h);
+		out = task_tree(c, ids[i], i + 1);
+	}
+	for (int i = 0; i < ntree; i++) {
+		free(tid[i]);
+		free(ttype[i]);
+	}
+	return out;
+}
+
+/* ---- 4. runaways and the guardrail ---------------------------------------- */
+
+static int section_guard(inc *c, ac_guard *g)
+{
+	ac_doc *d = c->doc;
+	ac_doc_section(d, "runaways", "Runaway loops, repeated steps and the guardrail");
+	char usd[32];
+	ac_cell_format(usd, sizeof(usd), AC_CELL_USD, g->savings);
+	ac_doc_para(d, "Production tasks that started in the window, judged against their task "
+	               "type over the %d days before it: a runaway makes more LLM calls than the "
+	               "type's p99.9 there, or repeats the same step (tool, or LLM span name) more "
+	               "than %d times in a row; a guardrail halting tasks at %g x the type's "
+	               "median cost would have stopped %zu of them and saved %s.",
+	            BASELINE_DAYS, AC_GUARD_REPEAT, AC_GUARD_FACTOR, g->nout, usd);
+	if (g->own_reference)
+		ac_doc_para(d, "%d task type%s had no task in the %d days before the window and %s "
+		               "judged against %s own tasks in it.",
+		            g->own_reference, g->own_reference == 1 ? "" : "s", BASELINE_DAYS,
+		            g->own_reference == 1 ? "is" : "are", g->own_reference == 1 ? "its" : "their");
+	ac_guard_tables(d, g, "");
+	return 0;
+}
+
+/* ---- 5. system, model, tool ------------------------------------------------ */
+
+typedef struct brow {
+	char *kind, *name;
+	double cost, base_cost;
+	double calls, base_calls, failures;
+} brow;
+
+typedef struct brows {
+	brow *v;
+	size_t n, cap;
+	ac_map idx;
+	int oom;
+} brows;
+
+static brow *brow_of(brows *r, const char *kind, const char *name)
+{
+	size_t a = strlen(kind), b = name ? strlen(name) : 0, kn = a + b + 2;
+	char *key = malloc(kn);
+	if (!key) {
+		r->oom = 1;
+		return NULL;
+	}
+	memcpy(key, kind, a);
+	key[a] = name ? 'T' : 'N';
+	memcpy(key + a + 1, name ? name : "", b);
+	key[kn - 1] = 0;
+	int64_t i;
+	brow *x = NULL;
+	if (ac_map_get(&r->idx, key, kn, &i)) {
+		x = &r->v[i];
+	} else {
+		if (r->n == r->cap) {
+			size_t nc = r->cap ? r->cap * 2 : 32;
+			brow *nv = realloc(r->v, nc * sizeof(*nv));
+			if (!nv) {
+				r->oom = 1;
+				free(key);
+				return NULL;
+			}
+			r->v = nv;
+			r->cap = nc;
+		}
+		x = &r->v[r->n];
+		memset(x, 0, sizeof(*x));
+		x->kind = strdup(kind);
+		x->name = name ? strdup(name) : NULL;
+		if (!x->kind || (name && !x->name) || ac_map_put(&r->idx, key, kn, (int64_t)r->n)) {
+			free(x->kind);
+			free(x->name);
+			r->oom = 1;
+			free(key);
+			return NULL;
+		}
+		r->n++;
+	}
+	free(key);
+	return x;
+}
+
+static int brow_cmp(const void *pa, const void *pb)
+{
+	const brow *a = pa, *b = pb;
+	int c = strcmp(a->kind, b->kind);
+	if (c)
+		return c;
+	double ea = a->cost - a->base_cost, eb = b->cost - b->base_cost;
+	if (ea != eb)
+		return ea > eb ? -1 : 1;
+	if (!a->name || !b->name)
+		return (a->name != NULL) - (b->name != NULL);
+	return strcmp(a->name, b->name);
+}
+
+static int read_breakdown(inc *c, brows *r, int64_t since, int64_t until, int base)
+{
+	sqlite3_stmt *st = ac_report_prepare(c->s, "report_breakdown.sql", c->err);
+	if (!st)
+		return AC_ESQL;
+	ac_report_bind_window(st, since, until);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+		brow *x = brow_of(r, kind ? kind : "?", (const char *)sqlite3_column_text(st, 1));
+		if (!x)
+			break;
+		double cost = sqlite3_column_double(st, 2), calls = (double)sqlite3_column_int64(st, 3);
+		if (base) {
+			x->base_cost += cost / BASELINE_DAYS;
+			x->base_calls += calls / BASELINE_DAYS;
+		} else {
+			x->cost += cost;
+			x->calls += calls;
+			x->failures += (double)sqlite3_column_int64(st, 4);
+		}
+	}
+	sqlite3_finalize(st);
+	if (r->oom)
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	return rc == SQLITE_DONE ? 0 : ac_store_fail(c->s, c->err, "report_breakdown.sql");
+}
+
+static int section_breakdown(inc *c, char *note, size_t nnote)
+{
+	brows r;
+	memset(&r, 0, sizeof(r));
+	ac_map_init(&r.idx, 0);
+	int rc = read_breakdown(c, &r, c->from, c->to, 0);
+	for (int k = 1; !rc && k <= BASELINE_DAYS; k++)
+		rc = read_breakdown(c, &r, c->from - k * AC_NS_PER_DAY, c->to - k * AC_NS_PER_DAY, 1);
+	if (rc)
+		goto done;
+	if (r.n)
+		qsort(r.v, r.n, sizeof(*r.v), brow_cmp);
+	ac_doc *d = c->doc;
+	ac_doc_section(d, "breakdown", "Which system, model and tool");
+	ac_doc_para(d, "Spend and calls in the window per system (the task's service.name), model "
+	               "(LLM calls) and tool (tool calls), against the mean of the same window on "
+	               "each of the %d days before; the largest excess first.",
+	            BASELINE_DAYS);
+	static const char *const cols[] = { "kind", "name", "cost", "baseline_cost", "excess",
+		                            "calls", "baseline_calls", "tool_failures" };
+	ac_tbl *t = ac_doc_table(d, "breakdown", "Spend by system, model and tool", cols, 8, 0);
+	ac_buf b = AC_BUF_INIT;
+	const char *last_kind = "";
+	for (size_t i = 0; i < r.n; i++) {
+		const brow *x = &r.v[i];
+		ac_tbl_text(t, x->kind);
+		ac_tbl_text(t, x->name);
+		ac_tbl_num(t, AC_CELL_USD, x->cost);
+		ac_tbl_num(t, AC_CELL_USD, x->base_cost);
+		ac_tbl_num(t, AC_CELL_USD, x->cost - x->base_cost);
+		ac_tbl_num(t, AC_CELL_INT, x->calls);
+		ac_tbl_num(t, AC_CELL_NUM, x->base_calls);
+		ac_tbl_num(t, AC_CELL_INT, x->failures);
+		/* the first row of each kind is its largest excess */
+		if (strcmp(last_kind, x->kind) && x->cost - x->base_cost > 0) {
+			char usd[32];
+			ac_cell_format(usd, sizeof(usd), AC_CELL_USD, x->cost - x->base_cost);
+			ac_buf_printf(&b, "%s%s %s (+%s)", b.len ? ", " : "", x->kind,
+			              shown(x->name, "(none)"), usd);
+		}
+		last_kind = x->kind;
+	}
+	snprintf(note, nnote, "%s", ac_buf_cstr(&b));
+	ac_buf_release(&b);
+done:
+	for (size_t i = 0; i < r.n; i++) {
+		free(r.v[i].kind);
+		free(r.v[i].name);
+	}
+	free(r.v);
+	ac_map_release(&r.idx);
+	return rc;
+}
+
+/* ---- 6. the hourly control band -------------------------------------------- */
+
+static int section_band(inc *c)
+{
+	ac_spc_opts opts = AC_SPC_OPTS_INIT;
+	int64_t h0 = c->from / NS_PER_HOUR, h1 = (c->to - 1) / NS_PER_HOUR + 1;
+	int64_t shown0 = h0 - BAND_CONTEXT_HOURS;
+	int64_t fetch = shown0 - (int64_t)opts.window, first = c->first_ns / NS_PER_HOUR;
+	int64_t start = fetch > first ? fetch : first;
+	if (start > shown0)
+		shown0 = start;
+	ac_doc *d = c->doc;
+	ac_doc_section(d, "band", "When the control band would have alerted");
+	ac_doc_para(d, "Spend per UTC hour against the band of \"agentcost spc --hourly\": the mean "
+	               "+ %g standard deviations of the %zu hours before each hour (once %zu exist) "
+	               "is its upper control limit (UCL). The first moment of the alert is when the "
+	               "running spend of the first hour above its UCL passed it.",
+	            opts.sigma, opts.window, opts.min_history);
+	if (h1 <= start) {
+		ac_doc_para(d, "No spend to show.");
+		return 0;
+	}
+	size_t n = (size_t)(h1 - start);
+	double *x = calloc(n, sizeof(double));
+	ac_spc_point *pt = calloc(n, sizeof(*pt));
+	if (!x || !pt) {
+		free(x);
+		free(pt);
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	}
+	int rc = read_series(c, NS_PER_HOUR, start, n, x);
+	if (rc) {
+		free(x);
+		free(pt);
+		return rc;
+	}
+	ac_spc_run(pt, x, n, &opts);
+	c->have_alert = 0;
+	for (size_t i = 0; i < n; i++) {
+		int64_t h = start + (int64_t)i;
+		if (h < h0 || !pt[i].alert)
+			continue;
+		c->have_alert = 1;
+		c->alert_hour = h;
+		c->alert_ucl = pt[i].ucl;
+		c->alert_hour_cost = x[i];
+		c->alert_ns = h * NS_PER_HOUR;
+		/* the span that took the hour's running spend past its UCL */
+		sqlite3_stmt *st = ac_report_prepare(c->s, "report_span_costs.sql", c->err);
+		if (!st) {
+			rc = AC_ESQL;
+			break;
+		}
+		ac_report_bind_window(st, h * NS_PER_HOUR, (h + 1) * NS_PER_HOUR);
+		double run = 0;
+		int src;
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			run += sqlite3_column_double(st, 1);
+			if (above(run, pt[i].ucl)) {
+				c->alert_ns = sqlite3_column_int64(st, 0);
+				break;
+			}
+		}
+		if (src != SQLITE_ROW && src != SQLITE_DONE)
+			rc = ac_store_fail(c->s, c->err, "report_span_costs.sql");
+		sqlite3_finalize(st);
+		break;
+	}
+	if (rc) {
+		free(x);
+		free(pt);
+		return rc;
+	}
+	if (c->have_alert) {
+		char when[40], hour[20], a[32], b[32];
+		ac_format_iso_ms(c->alert_ns, when);
+		ac_report_iso_minute(c->alert_hour * NS_PER_HOUR, hour);
+		ac_cell_format(a, sizeof(a), AC_CELL_USD, c->alert_ucl);
+		ac_cell_format(b, sizeof(b), AC_CELL_USD, c->alert_hour_cost);
+		ac_doc_para(d, "First alert: %s, when the running spend of the hour from %s passed its "
+		               "UCL of %s (the hour spent %s in all).",
+		            when, hour, a, b);
+	} else {
+		ac_doc_para(d, "The hourly band would not have alerted during the window.");
+	}
+	static const char *const cols[] = { "hour", "cost", "mean", "sd", "ucl", "alert", "rules",
+		                            "in_window" };
+	/* the table goes below the chart: built aside, appended last */
+	ac_doc *aside = ac_doc_new("", "");
+	if (!aside) {
+		free(x);
+		free(pt);
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	}
+	ac_tbl *t = ac_doc_table(aside, "hourly_band", "Spend per hour against its control band",
+	                         cols, 8, 0);
+	ac_buf data = AC_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		int64_t h = start + (int64_t)i;
+		if (h < shown0)
+			continue;
+		char when[20], rules[64] = "";
+		ac_report_iso_minute(h * NS_PER_HOUR, when);
+		for (unsigned bit = 0; bit < AC_SPC_RULE_COUNT; bit++)
+			if (pt[i].rules & (1u << bit))
+				snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s%s",
+				         rules[0] ? ";" : "", ac_spc_rule_name(1u << bit));
+		ac_tbl_text(t, when);
+		ac_tbl_num(t, AC_CELL_USD, x[i]);
+		ac_tbl_num(t, AC_CELL_USD, pt[i].mean);
+		ac_tbl_num(t, AC_CELL_USD, pt[i].sd);
+		ac_tbl_num(t, AC_CELL_USD, pt[i].ucl);
+		ac_tbl_text(t, pt[i].alert ? "yes" : "");
+		ac_tbl_text(t, rules);
+		ac_tbl_text(t, h >= h0 ? "yes" : "");
+		ac_buf_printf(&data, "%s %.10g", when, x[i]);
+		if (pt[i].has_band)
+			ac_buf_printf(&data, " %.10g %.10g", pt[i].mean, pt[i].ucl);
+		else
+			ac_buf_adds(&data, " ? ?");
+		if (pt[i].alert)
+			ac_buf_printf(&data, " %.10g\n", x[i]);
+		else
+			ac_buf_adds(&data, " ?\n");
+	}
+	char from[20], to[20];
+	ac_report_iso_minute(c->from, from);
+	ac_report_iso_minute(c->to, to);
+	const char *args[] = { from, to, "hour", NULL };
+	ac_report_chart(d, c->plot, "spc_band", "Hourly spend (dots), its band from the mean to the "
+	                                        "UCL, alerts in red; the window shaded",
+	                &data, args, "no spend");
+	rc = ac_doc_append(d, aside) ? ac_err_set(c->err, AC_ENOMEM, "out of memory") : 0;
+	ac_doc_free(aside);
+	ac_buf_release(&data);
+	free(x);
+	free(pt);
+	return rc;
+}
+
+/* ---- the whole report ------------------------------------------------------ */
+
+int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *info, ac_err *err)
+{
+	inc c;
+	memset(&c, 0, sizeof(c));
+	memset(info, 0, sizeof(*info));
+	c.s = s;
+	c.err = err;
+	c.from = o->from_ns;
+	c.to = o->to_ns;
+	if (c.to <= c.from)
+		return ac_err_set(err, AC_EINVAL, "--to must be after --from");
+	if (c.to - c.from > WINDOW_MAX)
+		return ac_err_set(err, AC_EINVAL, "the window is longer than 31 days: use the weekly "
+		                                  "report for long periods");
+	int rc = ac_report_store_range(s, &c.first_ns, &c.last_ns, err);
+	if (rc)
+		return rc;
+	c.bucket = c.to - c.from <= MINUTE_WINDOW_MAX ? NS_PER_MIN : NS_PER_HOUR;
+	c.unit = c.bucket == NS_PER_MIN ? "minute" : "hour";
+	char f[40], t[40], last[32], now[32];
+	ac_report_when(c.from, f);
+	ac_report_when(c.to, t);
+	ac_report_when(c.last_ns, last);
+	snprintf(info->label, sizeof(info->label), "%.16s to %.16s", f, t);
+	info->since_ns = c.from;
+	info->until_ns = c.to;
+	int has_now = o->now_ns != INT64_MIN;
+	if (has_now)
+		ac_report_when(o->now_ns, now);
+	int64_t known = has_now ? o->now_ns : c.last_ns + 1;
+	char sub[512];
+	snprintf(sub, sizeof(sub), "From %s to %s, per %s, against the same %ss of the %d days "
+	                           "before. Newest span in the store: %s.%s%s%s",
+	         f, t, c.unit, c.unit, BASELINE_DAYS, last, has_now ? " Report date: " : "",
+	         has_now ? now : "",
+	         known < c.to ? " The window reaches past what the store knows: figures are partial."
+	                      : "");
+	c.doc = ac_doc_new("Agent cost incident report", sub);
+	if (!c.doc)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	ac_guard g;
+	memset(&g, 0, sizeof(g));
+	char top_note[400] = "", who[600] = "";
+	if ((rc = ac_plotter_new(&c.plot, o->gnuplot, err)))
+		goto done;
+	snprintf(info->chart_note, sizeof(info->chart_note), "%s", ac_plotter_note(c.plot));
+	if ((rc = ac_guard_run(&g, s, c.from, c.to, c.from - BASELINE_DAYS * AC_NS_PER_DAY, c.from,
+	                       err)))
+		goto done;
+
+	/* the summary is written first but reads what the sections find: the
+	 * sections go into a second document whose blocks are appended after */
+	ac_doc *body = ac_doc_new("", "");
+	if (!body) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	ac_doc *top = c.doc;
+	c.doc = body;
+	if (!(rc = section_timeline(&c)) && !(rc = section_tasks(&c, top_note, sizeof(top_note))) &&
+	    !(rc = section_guard(&c, &g)) && !(rc = section_breakdown(&c, who, sizeof(who))))
+		rc = section_band(&c);
+	c.doc = top;
+	if (!rc) {
+		char a[32], b[32], e[32];
+		ac_cell_format(a, sizeof(a), AC_CELL_USD, c.spend);
+		ac_cell_format(b, sizeof(b), AC_CELL_USD, c.base_mean);
+		ac_cell_format(e, sizeof(e), AC_CELL_USD, c.spend - c.base_mean);
+		ac_doc_section(top, "summary", "Summary");
+		if (c.base_mean > 0)
+			ac_doc_para(top, "In the window the agents spent %s; the same %ss of the %d days "
+			                 "before averaged %s: %s %s usual (%.1fx).",
+			            a, c.unit, BASELINE_DAYS, b, e,
+			            c.spend >= c.base_mean ? "over" : "against", c.spend / c.base_mean);
+		else
+			ac_doc_para(top, "In the window the agents spent %s; the same %ss of the %d days "
+			                 "before had no spend.",
+			            a, c.unit, BASELINE_DAYS);
+		if (top_note[0])
+			ac_doc_para(top, "%s.", top_note);
+		if (who[0])
+			ac_doc_para(top, "The largest excess over the days before, per kind: %s.", who);
+		char sv[32];
+		ac_cell_format(sv, sizeof(sv), AC_CELL_USD, g.savings);
+		ac_doc_para(top, "%zu runaway task%s started in the window; a guardrail at %g x the "
+		                 "median cost of each task type would have stopped %zu task%s and saved "
+		                 "%s.",
+		            g.nrun, g.nrun == 1 ? "" : "s", AC_GUARD_FACTOR, g.nout,
+		            g.nout == 1 ? "" : "s", sv);
+		if (c.have_alert) {
+			char when[40];
+			ac_format_iso_ms(c.alert_ns, when);
+			ac_doc_para(top, "The hourly control band would first have alerted at %s.", when);
+		} else {
+			ac_doc_para(top, "The hourly control band would not have alerted during the window.");
+		}
+		if (ac_doc_append(top, body))
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+	}
+	ac_doc_free(body);
+	if (!rc)
+		rc = ac_doc_write(c.doc, o->out_dir, o->csv_cell, info, err);
+done:
+	ac_guard_release(&g);
+	ac_plotter_free(c.plot);
+	ac_doc_free(c.doc);
+	return rc;
+}

@@ -1,0 +1,260 @@
+/*
+ * Reports people read: the last stage of the pipeline. A report reads the
+ * store (and, for recommendations, the router), lays out sections of text,
+ * tables and charts in a small document model, and writes one directory:
+ *
+ *   DIR/index.html   one self-contained page: inline CSS and inline SVG charts,
+ *                    no script, nothing fetched (a Content-Security-Policy of
+ *                    default-src 'none' says so to the browser too)
+ *   DIR/report.md    the same content as Markdown, charts as DIR/<chart>.svg
+ *   DIR/<table>.csv  every table, full precision, with the spreadsheet
+ *                    formula guard of the caller's CSV cell writer
+ *
+ * Charts are drawn by gnuplot, an external program run from an argv vector
+ * (never a shell string) on scripts embedded from reports/NAME.gp; data, and the
+ * labels in it, go through a temporary file that gnuplot reads as data only.
+ * Its SVG is re-emitted through a whitelist (no script, no foreign content, no
+ * reference outside the chart itself). Without gnuplot the report is written
+ * all the same, with a note where each chart would be.
+ *
+ * Output is a function of the store and the options: no clock is read, every
+ * list is ordered, so two runs give byte-identical files.
+ *
+ * Two reports:
+ *   weekly    an ISO week: headline against the previous week, per task type
+ *             cost distributions, hidden costs, daily spend against its
+ *             control band, model selection, routing recommendations,
+ *             outliers and runaway loops (src/report/weekly.c)
+ *   incident  a time window: spend per minute or hour against the same hours
+ *             of the previous 7 days, the tasks that drove it with their trees,
+ *             runaways, system / model / tool, guardrail savings and the first
+ *             moment the hourly control band would have alerted
+ *             (src/report/incident.c)
+ *
+ * Ownership: nothing returned by the public functions needs freeing; the
+ * internal document model (below) owns the text it is given copies of.
+ */
+#ifndef AC_REPORT_H
+#define AC_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../store/store.h"
+#include "../util/buf.h"
+#include "../util/err.h"
+
+/* Writes one CSV cell: text cells (is_text 1) starting with = + - @ are
+ * prefixed with ' (the CLI passes its csv_cell). */
+typedef void (*ac_csv_cell_fn)(FILE *fp, const char *s, int is_text);
+
+typedef struct ac_report_opts {
+	const char *out_dir;     /* created (with parents) when missing */
+	const char *week;        /* weekly: "YYYY-Www"; NULL: see ac_report_weekly */
+	int64_t now_ns;          /* report date; INT64_MIN: none given */
+	int64_t from_ns, to_ns;  /* incident: the window [from, to) */
+	const char *gnuplot;     /* program; NULL: $AGENTCOST_GNUPLOT, else gnuplot on PATH */
+	ac_csv_cell_fn csv_cell; /* required */
+} ac_report_opts;
+
+#define AC_REPORT_OPTS_INIT { NULL, NULL, INT64_MIN, 0, 0, NULL, NULL }
+
+/* What was written, for the caller to tell the user. */
+typedef struct ac_report_info {
+	char label[64];        /* "2025-W23", or the incident window */
+	int64_t since_ns, until_ns;
+	int tables;            /* CSV files written */
+	int charts;            /* charts drawn (SVG files written) */
+	int charts_missing;    /* charts left out (gnuplot absent or failed) */
+	char chart_note[256];  /* why charts are missing, "" when none is */
+	int unpriced_calls;    /* LLM calls without a price in the window */
+} ac_report_info;
+
+/*
+ * The weekly report. The week is o->week; without it, the last complete ISO
+ * week before o->now_ns, and without that either the ISO week holding the
+ * newest span. Returns 0; AC_EINVAL for a bad week or an empty store; AC_EIO
+ * when the directory or a file cannot be written; AC_ESQL; AC_ENOMEM.
+ */
+int ac_report_weekly(ac_store *s, const ac_report_opts *o, ac_report_info *out, ac_err *err);
+
+/*
+ * The incident report over [o->from_ns, o->to_ns): minutes when the window is
+ * at most 6 hours, else hours; the window may not exceed 31 days. Returns as
+ * ac_report_weekly.
+ */
+int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *out, ac_err *err);
+
+/* ===================================================================== */
+/* Internal to src/report: the document model (html.c), the chart runner */
+/* (chart.c) and helpers weekly.c shares with incident.c.                */
+/* ===================================================================== */
+
+/* How a cell is shown; CSV always gets the full value (%.12g, or text). */
+typedef enum {
+	AC_CELL_NULL,  /* shown "-", empty in CSV */
+	AC_CELL_TEXT,  /* trace text or ours; escaped everywhere */
+	AC_CELL_INT,
+	AC_CELL_USD,   /* "$12.34", "$0.004512" */
+	AC_CELL_NUM,   /* 4 significant digits */
+	AC_CELL_SHARE, /* a fraction shown as "12.3%" */
+	AC_CELL_PP,    /* a difference of fractions shown as "+1.2 pp" */
+	AC_CELL_RATIO, /* "3.2x" */
+} ac_cell_type;
+
+typedef struct ac_doc ac_doc;
+typedef struct ac_tbl ac_tbl;
+
+/* A document titled `title`, with a subtitle line; NULL on OOM. */
+ac_doc *ac_doc_new(const char *title, const char *subtitle);
+void ac_doc_free(ac_doc *d);
+
+/* A numbered section; id is ours ([a-z0-9-]), the anchor of the page. */
+void ac_doc_section(ac_doc *d, const char *id, const char *title);
+/* A sub-heading inside the section. */
+void ac_doc_heading(ac_doc *d, const char *title);
+/* A paragraph / a warning box; the text is escaped when rendered. */
+void ac_doc_para(ac_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ac_doc_warn(ac_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * A table written to DIR/<name>.csv (name is ours: [a-z0-9_]); HTML and
+ * Markdown show its first `show` rows (0: all) and point at the CSV for the
+ * rest. Column names are the CSV header. Cells are added row by row; the
+ * table is owned by the document. NULL on OOM (the cell functions accept it).
+ */
+ac_tbl *ac_doc_table(ac_doc *d, const char *name, const char *caption,
+                     const char *const *cols, int ncol, size_t show);
+void ac_tbl_text(ac_tbl *t, const char *s); /* NULL: null */
+void ac_tbl_int(ac_tbl *t, long long v);
+void ac_tbl_num(ac_tbl *t, ac_cell_type type, double v); /* NAN: null */
+void ac_tbl_null(ac_tbl *t);
+size_t ac_tbl_rows(const ac_tbl *t);
+
+/* Move every block of src to the end of dst (sections renumbered); src is
+ * left empty. Returns 0 or AC_ENOMEM. */
+int ac_doc_append(ac_doc *dst, ac_doc *src);
+
+/* A chart: svg (sanitised by ac_svg_sanitize, taken over; NULL when not
+ * drawn, then `note` says why) written to DIR/<name>.svg and inlined. */
+void ac_doc_chart(ac_doc *d, const char *name, const char *caption, char *svg, const char *note);
+
+/* Write index.html, report.md, the CSV and SVG files into dir (created when
+ * missing). Counts into info. Returns 0, AC_EIO or AC_ENOMEM. */
+int ac_doc_write(ac_doc *d, const char *dir, ac_csv_cell_fn csv, ac_report_info *info,
+                 ac_err *err);
+
+/* Escaping, exposed for the tests' sake and for the chart runner. -------- */
+
+/* HTML text and attribute values: & < > " ' escaped; control characters
+ * other than tab and newline dropped; invalid UTF-8 bytes replaced by U+FFFD. */
+void ac_html_escape(ac_buf *b, const char *s);
+/* A Markdown table cell or paragraph: HTML escaped as above, then | ` \ * _
+ * [ ] escaped with a backslash, line breaks as spaces. */
+void ac_md_escape(ac_buf *b, const char *s);
+/* Display text of a number cell (not NULL/TEXT) into out. */
+void ac_cell_format(char *out, size_t n, ac_cell_type type, double v);
+
+/* Charts (chart.c). ------------------------------------------------------ */
+
+typedef struct ac_plotter ac_plotter;
+
+/*
+ * A chart runner: finds gnuplot (program, else $AGENTCOST_GNUPLOT, else
+ * "gnuplot" on PATH) and makes a private temporary directory. Without
+ * gnuplot the runner still exists and every chart comes back as a note.
+ * Returns 0, AC_EIO (no temporary directory) or AC_ENOMEM.
+ */
+int ac_plotter_new(ac_plotter **out, const char *program, ac_err *err);
+void ac_plotter_free(ac_plotter *p);
+/* "" when gnuplot can run, else why not. */
+const char *ac_plotter_note(const ac_plotter *p);
+
+/*
+ * Draw the embedded script reports/<script> over data[0..n): gnuplot is run
+ * as `gnuplot -c SCRIPT DATAFILE SVGFILE [args...]`; args are ours (numbers,
+ * dates), never trace text. Returns the sanitised SVG (malloc'ed, caller
+ * frees; element ids prefixed with id_prefix), or NULL with note filled.
+ */
+char *ac_plot(ac_plotter *p, const char *script, const char *data, size_t n,
+              const char *const *args, const char *id_prefix, char *note, size_t nnote);
+
+/*
+ * Re-emit SVG markup through a whitelist of elements and attributes: no
+ * script, style or foreign content, no event handlers, references only to
+ * ids inside the chart (prefixed with id_prefix), xlink:href written as href,
+ * no xmlns (an inline SVG needs none; ac_doc_write adds the SVG namespace to
+ * the standalone files). NULL when there is no <svg> element or on OOM.
+ */
+char *ac_svg_sanitize(const char *svg, size_t n, const char *id_prefix);
+
+/* A label for a gnuplot data file: ASCII letters, digits, space and
+ * ._-/:()+= kept, anything else '_' (one per character), at most 40
+ * characters, "(none)" for NULL or empty; always double-quoted by the caller. */
+void ac_plot_label(char *out, size_t n, const char *s);
+
+/* Shared by weekly.c and incident.c (defined in weekly.c). --------------- */
+
+/* Prepare an embedded query; NULL with err set. */
+sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err);
+/* Bind ?1 since, ?2 until, ?3 NULL (every system). */
+void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns);
+
+/* "YYYY-MM-DD HH:MM UTC" (minutes) into out[32]. */
+void ac_report_when(int64_t ns, char out[32]);
+/* "YYYY-MM-DDTHH:MM", the time format of the charts' data files. */
+void ac_report_iso_minute(int64_t ns, char out[20]);
+
+/* Start of the store's first and newest span; AC_EINVAL when it has none. */
+int ac_report_store_range(ac_store *s, int64_t *first_ns, int64_t *last_ns, ac_err *err);
+
+/* Draw reports/<name>.gp over data (empty data: the chart is replaced by
+ * empty_note) and add it to the document as chart <name>. */
+void ac_report_chart(ac_doc *d, ac_plotter *p, const char *name, const char *caption,
+                     const ac_buf *data, const char *const *args, const char *empty_note);
+
+/* A task judged by the guardrail and the runaway rules. */
+typedef struct ac_gtask {
+	int64_t id;
+	char *task_id, *system, *task_type; /* owned; system and task_type may be NULL */
+	double cost;
+	long long calls, max_repeat;
+	double median, threshold, calls_p999; /* of its type, from the reference tasks */
+	int outlier, by_calls, by_repeat;
+	char *top_model, *top_purpose, *tool; /* what dominated an outlier; owned, may be NULL */
+	long long tool_calls;
+} ac_gtask;
+
+typedef struct ac_guard {
+	ac_gtask *tasks;  /* ordered by task type, then task_id */
+	size_t n;
+	ac_gtask **out;   /* outliers, by cost descending, ties by task_id */
+	size_t nout;
+	ac_gtask **run;   /* runaways, by task type then task_id */
+	size_t nrun;
+	double savings;   /* sum of cost - threshold over the outliers */
+	int own_reference; /* task types judged against their own tasks (no reference) */
+} ac_guard;
+
+#define AC_GUARD_FACTOR 3.0 /* the guardrail halts a task at 3 x its type's median */
+#define AC_GUARD_REPEAT 5   /* the same step more than 5 times in a row: a loop */
+
+/*
+ * Judge the production tasks starting in [since, until) (queries/outliers.sql)
+ * as `agentcost outliers` does: outlier when cost > 3 x the median cost of its
+ * task type, runaway when LLM calls > the type's p99.9 or max_repeat > 5. The
+ * type's median and p99.9 come from the tasks starting in [ref_since,
+ * ref_until) when that window has tasks of the type, else from the judged
+ * tasks themselves (ref_since == since and ref_until == until: always).
+ * Returns 0, AC_ESQL or AC_ENOMEM; release with ac_guard_release.
+ */
+int ac_guard_run(ac_guard *g, ac_store *s, int64_t since, int64_t until, int64_t ref_since,
+                 int64_t ref_until, ac_err *err);
+void ac_guard_release(ac_guard *g);
+
+/* Outlier and runaway tables into the document (names <prefix>outliers,
+ * <prefix>runaways). */
+void ac_guard_tables(ac_doc *d, const ac_guard *g, const char *prefix);
+
+#endif

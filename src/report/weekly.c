@@ -1,0 +1,1615 @@
+/*
+ * The weekly report (`agentcost report weekly`): what an ISO week cost and
+ * why, for the people who pay for it. It reads the store with the same
+ * queries and the same analysis code as the single-purpose commands, so every
+ * figure here can be reproduced with one of them:
+ *
+ *   1 headline          summary_spans.sql, summary_tasks.sql, tasks.sql,
+ *                       unpriced_models.sql; this week and the one before
+ *   2 per task type     tasks.sql + src/analysis/stats.h   (`agentcost tasks`)
+ *   3 hidden costs      hidden.sql, hidden_retries.sql     (`agentcost hidden`)
+ *   4 daily spend       spc_daily.sql + src/analysis/spc.h (`agentcost spc`):
+ *                       the band of each day from the 30 days before it, as
+ *                       `agentcost spc` computes it over the whole store
+ *   5 model selection   models.sql, models_scores.sql + accuracy.h
+ *                       (`agentcost models --week`), and the cost-accuracy
+ *                       frontier of src/router (`agentcost recommend --frontier`)
+ *   6 recommendations   src/router ac_router_recommend over the four weeks
+ *                       ending with this one (`agentcost recommend`)
+ *   7 outliers          outliers.sql, outlier_detail.sql  (`agentcost outliers`)
+ *
+ * Also here: helpers incident.c shares (queries, the guardrail judge).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "../analysis/accuracy.h"
+#include "../analysis/spc.h"
+#include "../analysis/stats.h"
+#include "../pricing/pricing.h"
+#include "../router/router.h"
+#include "../util/map.h"
+#include "../util/timeutil.h"
+#include "report.h"
+
+#define CONFIDENCE 0.95
+#define CONTEXT_WEEKS 3      /* weeks shown before the report week in the daily chart */
+#define RECOMMEND_WEEKS 4    /* the router's window: this week and the three before */
+#define CCDF_MAX_POINTS 600  /* per task type in the chart data */
+
+/* ---- shared helpers ----------------------------------------------------- */
+
+sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	const char *sql = ac_store_query(query);
+	if (!sql) {
+		ac_err_set(err, AC_ESQL, "no embedded query %s", query);
+		return NULL;
+	}
+	if (sqlite3_prepare_v2(ac_store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
+		ac_store_fail(s, err, query);
+		return NULL;
+	}
+	return st;
+}
+
+void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns)
+{
+	sqlite3_bind_int64(st, 1, since_ns);
+	sqlite3_bind_int64(st, 2, until_ns);
+	sqlite3_bind_null(st, 3);
+}
+
+void ac_report_when(int64_t ns, char out[32])
+{
+	char day[11];
+	int64_t d = ac_day_of_ns(ns);
+	int64_t sec = (ns - d * AC_NS_PER_DAY) / AC_NS_PER_SEC;
+	ac_format_day(d, day);
+	snprintf(out, 32, "%s %02d:%02d UTC", day, (int)(sec / 3600), (int)(sec / 60 % 60));
+}
+
+static char *dup_col(sqlite3_stmt *st, int c)
+{
+	const unsigned char *s = sqlite3_column_text(st, c);
+	return s ? strdup((const char *)s) : NULL;
+}
+
+/* NULL first, then bytewise: SQLite's ORDER BY. */
+static int cmp_opt(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static double ratio(double a, double b)
+{
+	return b != 0 ? a / b : NAN;
+}
+
+/* Shown name of something that may be absent. */
+static const char *shown(const char *s, const char *none)
+{
+	return s ? s : none;
+}
+
+/* Groups of values by an optional name (task type), NULL distinct from "". */
+typedef struct grp {
+	char *name;
+	double *a, *b;
+	size_t n, cap;
+} grp;
+
+typedef struct grps {
+	grp *v;
+	size_t n, cap;
+	ac_map idx;
+	int oom;
+} grps;
+
+static void grps_init(grps *g)
+{
+	memset(g, 0, sizeof(*g));
+	ac_map_init(&g->idx, 0);
+}
+
+static void grps_release(grps *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->v[i].name);
+		free(g->v[i].a);
+		free(g->v[i].b);
+	}
+	free(g->v);
+	ac_map_release(&g->idx);
+	memset(g, 0, sizeof(*g));
+}
+
+/* The group of name; NULL on OOM (or lookup of a missing one when !create). */
+static grp *grps_get(grps *g, const char *name, int create)
+{
+	size_t n = name ? strlen(name) : 0;
+	char *key = malloc(n + 2);
+	if (!key) {
+		g->oom = 1;
+		return NULL;
+	}
+	key[0] = name ? 'T' : 'N';
+	memcpy(key + 1, name ? name : "", n);
+	int64_t i;
+	grp *out = NULL;
+	if (ac_map_get(&g->idx, key, n + 1, &i)) {
+		out = &g->v[i];
+	} else if (create) {
+		if (g->n == g->cap) {
+			size_t nc = g->cap ? g->cap * 2 : 16;
+			grp *nv = realloc(g->v, nc * sizeof(*nv));
+			if (!nv)
+				goto oom;
+			g->v = nv;
+			g->cap = nc;
+		}
+		grp *x = &g->v[g->n];
+		memset(x, 0, sizeof(*x));
+		if ((name && !(x->name = strdup(name))) || ac_map_put(&g->idx, key, n + 1, (int64_t)g->n)) {
+			free(x->name);
+			goto oom;
+		}
+		out = &g->v[g->n++];
+	}
+	free(key);
+	return out;
+oom:
+	g->oom = 1;
+	free(key);
+	return NULL;
+}
+
+static void grp_push(grps *g, grp *x, double a, double b)
+{
+	if (!x)
+		return;
+	if (x->n == x->cap) {
+		size_t nc = x->cap ? x->cap * 2 : 64;
+		double *na = realloc(x->a, nc * sizeof(double));
+		if (!na) {
+			g->oom = 1;
+			return;
+		}
+		x->a = na;
+		double *nb = realloc(x->b, nc * sizeof(double));
+		if (!nb) {
+			g->oom = 1;
+			return;
+		}
+		x->b = nb;
+		x->cap = nc;
+	}
+	x->a[x->n] = a;
+	x->b[x->n++] = b;
+}
+
+static int grp_cmp(const void *pa, const void *pb)
+{
+	return cmp_opt(((const grp *)pa)->name, ((const grp *)pb)->name);
+}
+
+/* Sort the groups by name and each group's values ascending; the index is
+ * dropped (no lookups after this). */
+static void grps_finish(grps *g)
+{
+	if (g->n)
+		qsort(g->v, g->n, sizeof(*g->v), grp_cmp);
+	for (size_t i = 0; i < g->n; i++) {
+		ac_sort_doubles(g->v[i].a, g->v[i].n);
+		ac_sort_doubles(g->v[i].b, g->v[i].n);
+	}
+	ac_map_release(&g->idx);
+	ac_map_init(&g->idx, 0);
+}
+
+/* Production tasks of the window from outliers.sql (cost, LLM calls) by type. */
+static int read_type_groups(ac_store *s, int64_t since, int64_t until, grps *g, ac_err *err)
+{
+	sqlite3_stmt *st = ac_report_prepare(s, "outliers.sql", err);
+	if (!st)
+		return AC_ESQL;
+	ac_report_bind_window(st, since, until);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !g->oom) {
+		grp *x = grps_get(g, (const char *)sqlite3_column_text(st, 3), 1);
+		grp_push(g, x, sqlite3_column_double(st, 4), (double)sqlite3_column_int64(st, 5));
+	}
+	int out = 0;
+	if (g->oom)
+		out = ac_err_set(err, AC_ENOMEM, "out of memory");
+	else if (rc != SQLITE_DONE)
+		out = ac_store_fail(s, err, "outliers.sql");
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* ---- the guardrail judge (as `agentcost outliers`) ----------------------- */
+
+void ac_guard_release(ac_guard *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		ac_gtask *t = &g->tasks[i];
+		free(t->task_id);
+		free(t->system);
+		free(t->task_type);
+		free(t->top_model);
+		free(t->top_purpose);
+		free(t->tool);
+	}
+	free(g->tasks);
+	free(g->out);
+	free(g->run);
+	memset(g, 0, sizeof(*g));
+}
+
+static int by_cost_desc(const void *pa, const void *pb)
+{
+	const ac_gtask *a = *(const ac_gtask *const *)pa, *b = *(const ac_gtask *const *)pb;
+	if (a->cost != b->cost)
+		return a->cost > b->cost ? -1 : 1;
+	return strcmp(a->task_id, b->task_id);
+}
+
+/* What dominated a task (outlier_detail.sql: largest first per kind). */
+static int guard_detail(ac_store *s, sqlite3_stmt *q, ac_gtask *t, ac_err *err)
+{
+	sqlite3_reset(q);
+	sqlite3_bind_int64(q, 1, t->id);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(q, 0);
+		if (!kind)
+			continue;
+		if (!strcmp(kind, "model") && !t->top_model)
+			t->top_model = dup_col(q, 1);
+		else if (!strcmp(kind, "purpose") && !t->top_purpose)
+			t->top_purpose = dup_col(q, 1);
+		else if (!strcmp(kind, "tool") && !t->tool) {
+			t->tool = dup_col(q, 1);
+			t->tool_calls = sqlite3_column_int64(q, 2);
+		}
+	}
+	return rc == SQLITE_DONE ? 0 : ac_store_fail(s, err, "outlier_detail.sql");
+}
+
+int ac_guard_run(ac_guard *g, ac_store *s, int64_t since, int64_t until, int64_t ref_since,
+                 int64_t ref_until, ac_err *err)
+{
+	memset(g, 0, sizeof(*g));
+	grps ref;
+	grps_init(&ref);
+	sqlite3_stmt *st = NULL, *q = NULL;
+	size_t cap = 0;
+	int rc = 0, src;
+	int same = ref_since == since && ref_until == until;
+	if (!same && (rc = read_type_groups(s, ref_since, ref_until, &ref, err)))
+		goto done;
+	if (!(st = ac_report_prepare(s, "outliers.sql", err)) ||
+	    !(q = ac_report_prepare(s, "outlier_detail.sql", err))) {
+		rc = AC_ESQL;
+		goto done;
+	}
+	ac_report_bind_window(st, since, until);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		if (g->n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			ac_gtask *nt = realloc(g->tasks, nc * sizeof(*nt));
+			if (!nt)
+				goto oom;
+			g->tasks = nt;
+			cap = nc;
+		}
+		ac_gtask *t = &g->tasks[g->n++];
+		memset(t, 0, sizeof(*t));
+		t->id = sqlite3_column_int64(st, 0);
+		t->task_id = dup_col(st, 1);
+		t->system = dup_col(st, 2);
+		t->task_type = dup_col(st, 3);
+		t->cost = sqlite3_column_double(st, 4);
+		t->calls = sqlite3_column_int64(st, 5);
+		t->max_repeat = sqlite3_column_int64(st, 6);
+		if (!t->task_id)
+			goto oom;
+	}
+	if (src != SQLITE_DONE) {
+		rc = ac_store_fail(s, err, "outliers.sql");
+		goto done;
+	}
+	/* the query orders by task type: each type is one run of rows */
+	for (size_t from = 0; from < g->n;) {
+		size_t to = from + 1;
+		while (to < g->n && !cmp_opt(g->tasks[to].task_type, g->tasks[from].task_type))
+			to++;
+		grp *r = same ? NULL : grps_get(&ref, g->tasks[from].task_type, 0);
+		if (ref.oom)
+			goto oom;
+		double *cost, *calls;
+		size_t n;
+		double *tmp = NULL;
+		if (r && r->n) {
+			ac_sort_doubles(r->a, r->n);
+			ac_sort_doubles(r->b, r->n);
+			cost = r->a;
+			calls = r->b;
+			n = r->n;
+		} else {
+			n = to - from;
+			if (!(tmp = malloc(2 * n * sizeof(double))))
+				goto oom;
+			cost = tmp;
+			calls = tmp + n;
+			for (size_t i = 0; i < n; i++) {
+				cost[i] = g->tasks[from + i].cost;
+				calls[i] = (double)g->tasks[from + i].calls;
+			}
+			ac_sort_doubles(cost, n);
+			ac_sort_doubles(calls, n);
+			if (!same)
+				g->own_reference++;
+		}
+		double median = ac_quantile(cost, n, 0.5), p999 = ac_quantile(calls, n, 0.999);
+		double threshold = AC_GUARD_FACTOR * median;
+		free(tmp);
+		for (size_t i = from; i < to; i++) {
+			ac_gtask *t = &g->tasks[i];
+			t->median = median;
+			t->threshold = threshold;
+			t->calls_p999 = p999;
+			/* "greater than" with the relative tolerance of `agentcost outliers` */
+			t->outlier = t->cost > threshold + 1e-12 * fabs(threshold);
+			t->by_calls = (double)t->calls > p999;
+			t->by_repeat = t->max_repeat > AC_GUARD_REPEAT;
+		}
+		from = to;
+	}
+	g->out = malloc((g->n ? g->n : 1) * sizeof(*g->out));
+	g->run = malloc((g->n ? g->n : 1) * sizeof(*g->run));
+	if (!g->out || !g->run)
+		goto oom;
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->tasks[i].outlier)
+			g->out[g->nout++] = &g->tasks[i];
+		if (g->tasks[i].by_calls || g->tasks[i].by_repeat)
+			g->run[g->nrun++] = &g->tasks[i];
+	}
+	if (g->nout)
+		qsort(g->out, g->nout, sizeof(*g->out), by_cost_desc);
+	for (size_t i = 0; i < g->nout; i++) {
+		g->savings += g->out[i]->cost - g->out[i]->threshold;
+		if ((rc = guard_detail(s, q, g->out[i], err)))
+			goto done;
+	}
+	goto done;
+oom:
+	rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+done:
+	sqlite3_finalize(st);
+	sqlite3_finalize(q);
+	grps_release(&ref);
+	return rc;
+}
+
+static const char *reasons_text(const ac_gtask *t)
+{
+	if (t->by_calls && t->by_repeat)
+		return "call_count;repeated_step";
+	return t->by_calls ? "call_count" : "repeated_step";
+}
+
+void ac_guard_tables(ac_doc *d, const ac_guard *g, const char *prefix)
+{
+	static const char *const oc[] = { "task_id", "system", "task_type", "cost", "llm_calls",
+		                          "type_median", "threshold", "guardrail_savings",
+		                          "top_model", "top_purpose", "repeated_tool",
+		                          "repeated_tool_calls" };
+	static const char *const rc[] = { "task_id", "system", "task_type", "llm_calls",
+		                          "calls_p999", "max_repeat", "cost", "reasons" };
+	char name[64], cap[160];
+	snprintf(name, sizeof(name), "%soutliers", prefix);
+	snprintf(cap, sizeof(cap), "Tasks over %g x the median cost of their type, dearest first",
+	         AC_GUARD_FACTOR);
+	ac_tbl *t = ac_doc_table(d, name, cap, oc, 12, 15);
+	for (size_t i = 0; i < g->nout; i++) {
+		const ac_gtask *x = g->out[i];
+		ac_tbl_text(t, x->task_id);
+		ac_tbl_text(t, x->system);
+		ac_tbl_text(t, x->task_type);
+		ac_tbl_num(t, AC_CELL_USD, x->cost);
+		ac_tbl_int(t, x->calls);
+		ac_tbl_num(t, AC_CELL_USD, x->median);
+		ac_tbl_num(t, AC_CELL_USD, x->threshold);
+		ac_tbl_num(t, AC_CELL_USD, x->cost - x->threshold);
+		ac_tbl_text(t, x->top_model);
+		ac_tbl_text(t, x->top_purpose);
+		ac_tbl_text(t, x->tool);
+		ac_tbl_int(t, x->tool_calls);
+	}
+	snprintf(name, sizeof(name), "%srunaways", prefix);
+	snprintf(cap, sizeof(cap),
+	         "Runaway loops: more LLM calls than the p99.9 of their type, or the same step "
+	         "more than %d times in a row",
+	         AC_GUARD_REPEAT);
+	t = ac_doc_table(d, name, cap, rc, 8, 15);
+	for (size_t i = 0; i < g->nrun; i++) {
+		const ac_gtask *x = g->run[i];
+		ac_tbl_text(t, x->task_id);
+		ac_tbl_text(t, x->system);
+		ac_tbl_text(t, x->task_type);
+		ac_tbl_int(t, x->calls);
+		ac_tbl_num(t, AC_CELL_NUM, x->calls_p999);
+		ac_tbl_int(t, x->max_repeat);
+		ac_tbl_num(t, AC_CELL_USD, x->cost);
+		ac_tbl_text(t, reasons_text(x));
+	}
+}
+
+/* ---- the weekly report --------------------------------------------------- */
+
+typedef struct wk {
+	ac_store *s;
+	ac_doc *doc;
+	ac_plotter *plot;
+	const ac_report_opts *o;
+	ac_report_info *info;
+	ac_err *err;
+	int64_t since, until, prev_since; /* the week, and the one before from prev_since */
+	int64_t first_ns, last_ns;        /* the store's first and newest span start */
+	int64_t data_end;                 /* exclusive: the end of what can be known */
+	char week[16], prev_week[16];
+} wk;
+
+/* Monday (days since epoch) and "YYYY-Www" of the ISO week holding day. */
+static int64_t iso_week_of(int64_t day, char label[16])
+{
+	int64_t wd = ((day + 3) % 7 + 7) % 7; /* 1970-01-01 was a Thursday; Monday = 0 */
+	int64_t mon = day - wd, thu = mon + 3;
+	int y;
+	unsigned m, dd;
+	ac_civil_from_days(thu, &y, &m, &dd);
+	int wno = (int)((thu - ac_days_from_civil(y, 1, 1)) / 7) + 1;
+	snprintf(label, 16, "%04d-W%02d", y % 10000, wno % 100);
+	return mon;
+}
+
+void ac_report_iso_minute(int64_t ns, char out[20])
+{
+	char day[16];
+	int64_t d = ac_day_of_ns(ns);
+	int64_t sec = (ns - d * AC_NS_PER_DAY) / AC_NS_PER_SEC;
+	ac_format_day(d, day);
+	snprintf(out, 20, "%.10sT%02d:%02d", day, (int)(sec / 3600) % 24, (int)(sec / 60 % 60));
+}
+
+void ac_report_chart(ac_doc *d, ac_plotter *p, const char *name, const char *caption,
+                     const ac_buf *data, const char *const *args, const char *empty_note)
+{
+	char note[300];
+	char *svg = NULL;
+	if (data->oom) {
+		snprintf(note, sizeof(note), "out of memory");
+	} else if (!data->len) {
+		snprintf(note, sizeof(note), "%s", empty_note);
+	} else {
+		char script[64];
+		snprintf(script, sizeof(script), "%s.gp", name);
+		svg = ac_plot(p, script, data->data, data->len, args, name, note, sizeof(note));
+	}
+	ac_doc_chart(d, name, caption, svg, note);
+}
+
+static void chart(wk *w, const char *name, const char *caption, const ac_buf *data,
+                  const char *const *args, const char *empty_note)
+{
+	ac_report_chart(w->doc, w->plot, name, caption, data, args, empty_note);
+}
+
+/* Per-window totals for the headline. */
+typedef struct totals {
+	long long llm_calls, tool_calls, unpriced, producer_costed, tasks, eval_tasks;
+	double spend, task_cost;
+} totals;
+
+static int read_totals(wk *w, int64_t since, int64_t until, totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	sqlite3_stmt *a = ac_report_prepare(w->s, "summary_spans.sql", w->err);
+	if (!a)
+		return AC_ESQL;
+	ac_report_bind_window(a, since, until);
+	int rc = sqlite3_step(a);
+	if (rc == SQLITE_ROW) {
+		t->llm_calls = sqlite3_column_int64(a, 1);
+		t->tool_calls = sqlite3_column_int64(a, 2);
+		t->spend = sqlite3_column_double(a, 3);
+		t->unpriced = sqlite3_column_int64(a, 4);
+		t->producer_costed = sqlite3_column_int64(a, 5);
+	}
+	sqlite3_finalize(a);
+	if (rc != SQLITE_ROW)
+		return ac_store_fail(w->s, w->err, "summary_spans.sql");
+	sqlite3_stmt *b = ac_report_prepare(w->s, "summary_tasks.sql", w->err);
+	if (!b)
+		return AC_ESQL;
+	ac_report_bind_window(b, since, until);
+	rc = sqlite3_step(b);
+	if (rc == SQLITE_ROW) {
+		t->eval_tasks = sqlite3_column_int64(b, 1);
+		t->tasks = sqlite3_column_int64(b, 0) - t->eval_tasks;
+	}
+	sqlite3_finalize(b);
+	if (rc != SQLITE_ROW)
+		return ac_store_fail(w->s, w->err, "summary_tasks.sql");
+	sqlite3_stmt *c = ac_report_prepare(w->s, "tasks.sql", w->err);
+	if (!c)
+		return AC_ESQL;
+	ac_report_bind_window(c, since, until);
+	sqlite3_bind_int(c, 4, 0);
+	while ((rc = sqlite3_step(c)) == SQLITE_ROW)
+		t->task_cost += sqlite3_column_double(c, 10);
+	sqlite3_finalize(c);
+	return rc == SQLITE_DONE ? 0 : ac_store_fail(w->s, w->err, "tasks.sql");
+}
+
+static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, double now, double prev)
+{
+	ac_tbl_text(t, metric);
+	ac_tbl_num(t, type, now);
+	ac_tbl_num(t, type, prev);
+	ac_tbl_num(t, type, now - prev);
+	ac_tbl_num(t, AC_CELL_SHARE, prev != 0 ? (now - prev) / prev : NAN);
+}
+
+typedef struct unpriced {
+	char *model;
+	long long calls;
+	double producer;
+} unpriced;
+
+static int section_headline(wk *w)
+{
+	totals cur, prev;
+	int rc;
+	if ((rc = read_totals(w, w->since, w->until, &cur)) ||
+	    (rc = read_totals(w, w->prev_since, w->since, &prev)))
+		return rc;
+	w->info->unpriced_calls = (int)cur.unpriced;
+	ac_doc *d = w->doc;
+	ac_doc_section(d, "headline", "Headline");
+	unpriced *v = NULL;
+	size_t n = 0, cap = 0;
+	if (cur.unpriced) {
+		/* loudly, first: spend without a price is spend nobody sees */
+		sqlite3_stmt *st = ac_report_prepare(w->s, "unpriced_models.sql", w->err);
+		if (!st)
+			return AC_ESQL;
+		ac_report_bind_window(st, w->since, w->until);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 8;
+				unpriced *nv = realloc(v, cap * sizeof(*nv));
+				if (!nv) {
+					rc = SQLITE_NOMEM;
+					break;
+				}
+				v = nv;
+			}
+			v[n].model = dup_col(st, 0);
+			v[n].calls = sqlite3_column_int64(st, 1);
+			v[n].producer = sqlite3_column_double(st, 2);
+			n++;
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			for (size_t i = 0; i < n; i++)
+				free(v[i].model);
+			free(v);
+			return rc == SQLITE_NOMEM ? ac_err_set(w->err, AC_ENOMEM, "out of memory")
+			                          : ac_store_fail(w->s, w->err, "unpriced_models.sql");
+		}
+		ac_buf names = AC_BUF_INIT;
+		for (size_t i = 0; i < n && i < 8; i++)
+			ac_buf_printf(&names, "%s%s (%lld call%s)", i ? ", " : "",
+			              shown(v[i].model, "(no model name)"), v[i].calls,
+			              v[i].calls == 1 ? "" : "s");
+		if (n > 8)
+			ac_buf_printf(&names, " and %zu more", n - 8);
+		ac_doc_warn(d, "%lld LLM call%s in %s had no price: %s. Their cost is not in these "
+		               "figures%s. Import prices with: agentcost prices import FILE.",
+		            cur.unpriced, cur.unpriced == 1 ? "" : "s", w->week, ac_buf_cstr(&names),
+		            cur.producer_costed ? ", except what their producers reported themselves"
+		                                : "");
+		ac_buf_release(&names);
+	}
+	double cpt = ratio(cur.task_cost, (double)cur.tasks);
+	double pcpt = ratio(prev.task_cost, (double)prev.tasks);
+	char a[64], b[64], c[64];
+	ac_cell_format(a, sizeof(a), AC_CELL_USD, cur.spend);
+	ac_cell_format(b, sizeof(b), AC_CELL_USD, prev.spend);
+	if (prev.spend > 0)
+		snprintf(c, sizeof(c), "%s %.1f%% from", cur.spend >= prev.spend ? "up" : "down",
+		         fabs(cur.spend - prev.spend) / prev.spend * 100);
+	else
+		snprintf(c, sizeof(c), "against");
+	ac_doc_para(d, "In %s the agents spent %s, %s %s in %s (every LLM and paid tool call "
+	               "that started in the week, evaluation runs included).",
+	            w->week, a, c, b, w->prev_week);
+	if (cur.tasks) {
+		ac_cell_format(a, sizeof(a), AC_CELL_USD, cpt);
+		ac_doc_para(d, "%lld production tasks cost %s each on average; the week saw %lld LLM "
+		               "calls and %lld tool calls in all, and %lld evaluation tasks.",
+		            cur.tasks, a, cur.llm_calls, cur.tool_calls, cur.eval_tasks);
+	} else {
+		ac_doc_para(d, "No production task started in %s.", w->week);
+	}
+	static const char *const hc[] = { "metric", "this_week", "previous_week", "change",
+		                          "change_share" };
+	ac_tbl *t = ac_doc_table(d, "headline", "This week against the previous week", hc, 5, 0);
+	headline_row(t, "spend", AC_CELL_USD, cur.spend, prev.spend);
+	headline_row(t, "production tasks", AC_CELL_INT, (double)cur.tasks, (double)prev.tasks);
+	headline_row(t, "cost per task", AC_CELL_USD, cpt, pcpt);
+	headline_row(t, "LLM calls", AC_CELL_INT, (double)cur.llm_calls, (double)prev.llm_calls);
+	headline_row(t, "tool calls", AC_CELL_INT, (double)cur.tool_calls, (double)prev.tool_calls);
+	headline_row(t, "evaluation tasks", AC_CELL_INT, (double)cur.eval_tasks,
+	             (double)prev.eval_tasks);
+	headline_row(t, "unpriced LLM calls", AC_CELL_INT, (double)cur.unpriced,
+	             (double)prev.unpriced);
+	if (n) {
+		static const char *const uc[] = { "model", "calls", "producer_cost" };
+		ac_tbl *u = ac_doc_table(d, "unpriced_models", "Models without a price this week", uc,
+		                         3, 0);
+		for (size_t i = 0; i < n; i++) {
+			ac_tbl_text(u, v[i].model);
+			ac_tbl_int(u, v[i].calls);
+			ac_tbl_num(u, AC_CELL_USD, v[i].producer);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i].model);
+	free(v);
+	return 0;
+}
+
+/* ---- 2. per task type ---------------------------------------------------- */
+
+static int section_types(wk *w)
+{
+	ac_doc *d = w->doc;
+	grps g;
+	grps_init(&g);
+	int rc = read_type_groups(w->s, w->since, w->until, &g, w->err);
+	if (rc) {
+		grps_release(&g);
+		return rc;
+	}
+	grps_finish(&g);
+	ac_doc_section(d, "task-types", "Cost per task, by task type");
+	ac_doc_para(d, "Production tasks that started in %s, per task type: the cost distribution "
+	               "(type-7 percentiles), the mean of the dearest tenth over the cheapest tenth "
+	               "(tail ratio), the dearest tenth's share of the type's spend, and the Hill "
+	               "tail index (a small index is a heavy tail; 2 or less: infinite variance).",
+	            w->week);
+	static const char *const cols[] = { "task_type", "tasks", "cost_total", "mean", "p50",
+		                            "p90", "p99", "max", "bottom10_mean", "top10_mean",
+		                            "tail_ratio", "top10_share", "tail_index" };
+	ac_tbl *t = ac_doc_table(d, "task_types", "Cost per task by task type", cols, 13, 0);
+	double worst = 0;
+	const grp *worst_g = NULL;
+	for (size_t i = 0; i < g.n; i++) {
+		const grp *x = &g.v[i];
+		double bottom = ac_bottom_mean(x->a, x->n, 0.1), top = ac_top_mean(x->a, x->n, 0.1);
+		double tr = bottom > 0 ? top / bottom : NAN, alpha, se;
+		ac_hill(x->a, x->n, 0.1, &alpha, &se);
+		ac_tbl_text(t, x->name);
+		ac_tbl_int(t, (long long)x->n);
+		ac_tbl_num(t, AC_CELL_USD, ac_sum(x->a, x->n));
+		ac_tbl_num(t, AC_CELL_USD, ac_mean(x->a, x->n));
+		ac_tbl_num(t, AC_CELL_USD, ac_quantile(x->a, x->n, 0.5));
+		ac_tbl_num(t, AC_CELL_USD, ac_quantile(x->a, x->n, 0.9));
+		ac_tbl_num(t, AC_CELL_USD, ac_quantile(x->a, x->n, 0.99));
+		ac_tbl_num(t, AC_CELL_USD, x->a[x->n - 1]);
+		ac_tbl_num(t, AC_CELL_USD, bottom);
+		ac_tbl_num(t, AC_CELL_USD, top);
+		ac_tbl_num(t, AC_CELL_RATIO, tr);
+		ac_tbl_num(t, AC_CELL_SHARE, ac_top_share(x->a, x->n, 0.1));
+		ac_tbl_num(t, AC_CELL_NUM, alpha);
+		if (x->n >= 10 && !isnan(tr) && tr > worst) {
+			worst = tr;
+			worst_g = x;
+		}
+	}
+	if (worst_g) {
+		char r[32];
+		ac_cell_format(r, sizeof(r), AC_CELL_RATIO, worst);
+		ac_doc_para(d, "The fattest tail is in %s: its dearest tenth of tasks cost %s its "
+		               "cheapest tenth on average, and hold %.1f%% of its spend.",
+		            shown(worst_g->name, "tasks without a type"), r,
+		            100 * ac_top_share(worst_g->a, worst_g->n, 0.1));
+	}
+
+	/* CCDF: P(cost >= x) at each distinct positive cost, per type */
+	ac_buf data = AC_BUF_INIT;
+	int blocks = 0;
+	long long zero = 0;
+	for (size_t i = 0; i < g.n; i++) {
+		const grp *x = &g.v[i];
+		size_t first = 0;
+		while (first < x->n && !(x->a[first] > 0))
+			first++;
+		zero += (long long)first;
+		if (first == x->n)
+			continue;
+		char label[64];
+		ac_plot_label(label, sizeof(label), shown(x->name, "(no type)"));
+		ac_buf_printf(&data, "%s\"%s\" \"ccdf\"\n", blocks ? "\n\n" : "", label);
+		blocks++;
+		size_t m = x->n - first, step = m > CCDF_MAX_POINTS ? m / (CCDF_MAX_POINTS / 2) : 1;
+		for (size_t k = first; k < x->n; k++) {
+			if (k > first && x->a[k] == x->a[k - 1])
+				continue; /* the first of equal costs has the largest share */
+			/* thin the body, keep the tail whole */
+			if (step > 1 && x->n - k > CCDF_MAX_POINTS / 2 && (k - first) % step)
+				continue;
+			ac_buf_printf(&data, "%.10g %.10g\n", x->a[k], (double)(x->n - k) / (double)x->n);
+		}
+	}
+	char nb[16];
+	snprintf(nb, sizeof(nb), "%d", blocks);
+	const char *args[] = { nb, NULL };
+	char cap[256];
+	snprintf(cap, sizeof(cap),
+	         "Share of tasks costing at least x, per task type, log-log axes%s",
+	         zero ? " (tasks that cost nothing are not on log axes)" : "");
+	chart(w, "ccdf", cap, &data, args, "no production task with a cost this week");
+
+	/* histogram: 5 log bins per decade over all types, stacked by type */
+	ac_buf_reset(&data);
+	double lo_all = INFINITY, hi_all = 0;
+	for (size_t i = 0; i < g.n; i++)
+		for (size_t k = 0; k < g.v[i].n; k++)
+			if (g.v[i].a[k] > 0) {
+				lo_all = fmin(lo_all, g.v[i].a[k]);
+				hi_all = fmax(hi_all, g.v[i].a[k]);
+			}
+	static const char *const hcols[] = { "task_type", "bin_lo", "bin_hi", "tasks" };
+	ac_tbl *ht = ac_doc_table(d, "histogram", "Tasks per cost bin (5 bins per decade)", hcols, 4,
+	                          12);
+	blocks = 0;
+	if (hi_all > 0) {
+		int lo = (int)floor(log10(lo_all) * 5 + 1e-9), hi = (int)floor(log10(hi_all) * 5 + 1e-9);
+		int nbins = hi - lo + 1;
+		double *stack = calloc((size_t)nbins, sizeof(double));
+		if (!stack)
+			data.oom = 1;
+		for (size_t i = 0; stack && i < g.n; i++) {
+			const grp *x = &g.v[i];
+			if (!x->n || !(x->a[x->n - 1] > 0))
+				continue;
+			char label[64];
+			ac_plot_label(label, sizeof(label), shown(x->name, "(no type)"));
+			ac_buf_printf(&data, "%s\"%s\" \"lo\" \"hi\" \"y0\" \"y1\"\n", blocks ? "\n\n" : "",
+			              label);
+			blocks++;
+			size_t k = 0;
+			while (k < x->n && !(x->a[k] > 0))
+				k++;
+			if (k) {
+				ac_tbl_text(ht, x->name);
+				ac_tbl_num(ht, AC_CELL_USD, 0);
+				ac_tbl_num(ht, AC_CELL_USD, 0);
+				ac_tbl_int(ht, (long long)k);
+			}
+			for (int b = lo; b <= hi; b++) {
+				double a = pow(10, b / 5.0), z = pow(10, (b + 1) / 5.0);
+				size_t cnt = 0;
+				while (k < x->n && (x->a[k] < z || b == hi)) {
+					cnt++;
+					k++;
+				}
+				if (!cnt)
+					continue;
+				double *y = &stack[b - lo];
+				ac_buf_printf(&data, "%.10g %.10g %.10g %.10g\n", a, z, *y, *y + (double)cnt);
+				*y += (double)cnt;
+				ac_tbl_text(ht, x->name);
+				ac_tbl_num(ht, AC_CELL_USD, a);
+				ac_tbl_num(ht, AC_CELL_USD, z);
+				ac_tbl_int(ht, (long long)cnt);
+			}
+		}
+		free(stack);
+	}
+	snprintf(nb, sizeof(nb), "%d", blocks);
+	snprintf(cap, sizeof(cap), "Tasks per cost bin on a log cost axis, stacked by task type%s",
+	         zero ? "; tasks that cost nothing are counted in the table only" : "");
+	chart(w, "histogram", cap, &data, args, "no production task with a cost this week");
+	ac_buf_release(&data);
+	rc = g.oom ? ac_err_set(w->err, AC_ENOMEM, "out of memory") : 0;
+	grps_release(&g);
+	return rc;
+}
+
+/* ---- 3. hidden costs ----------------------------------------------------- */
+
+typedef struct hidden {
+	double total, retry, summarize, eval;
+	long long tool_calls, tool_failures, episodes, attempts;
+} hidden;
+
+static int read_hidden(wk *w, int64_t since, int64_t until, hidden *h)
+{
+	memset(h, 0, sizeof(*h));
+	sqlite3_stmt *st = ac_report_prepare(w->s, "hidden.sql", w->err);
+	if (!st)
+		return AC_ESQL;
+	ac_report_bind_window(st, since, until);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 1);
+		double cost = sqlite3_column_double(st, 2);
+		h->total += cost;
+		if (p && !strcmp(p, "retry"))
+			h->retry += cost;
+		else if (p && !strcmp(p, "summarize"))
+			h->summarize += cost;
+		else if (p && !strcmp(p, "eval"))
+			h->eval += cost;
+		h->tool_calls += sqlite3_column_int64(st, 5);
+		h->tool_failures += sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ac_store_fail(w->s, w->err, "hidden.sql");
+	if (!(st = ac_report_prepare(w->s, "hidden_retries.sql", w->err)))
+		return AC_ESQL;
+	ac_report_bind_window(st, since, until);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		h->episodes += sqlite3_column_int64(st, 1);
+		h->attempts += sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ac_store_fail(w->s, w->err, "hidden_retries.sql");
+}
+
+static int section_hidden(wk *w)
+{
+	hidden cur, prev;
+	int rc;
+	if ((rc = read_hidden(w, w->since, w->until, &cur)) ||
+	    (rc = read_hidden(w, w->prev_since, w->since, &prev)))
+		return rc;
+	ac_doc *d = w->doc;
+	ac_doc_section(d, "hidden", "Hidden costs: retries, summarization, evaluation");
+	double share = ratio(cur.retry + cur.summarize + cur.eval, cur.total);
+	double pshare = ratio(prev.retry + prev.summarize + prev.eval, prev.total);
+	char a[64], b[64];
+	ac_cell_format(a, sizeof(a), AC_CELL_USD, cur.retry + cur.summarize + cur.eval);
+	if (isnan(share))
+		ac_doc_para(d, "Nothing was spent in %s.", w->week);
+	else if (isnan(pshare))
+		ac_doc_para(d, "Retries, context summarization and evaluation runs took %.1f%% of the "
+		               "week's spend (%s); the week before had no spend to compare with.",
+		            share * 100, a);
+	else
+		ac_doc_para(d, "Retries, context summarization and evaluation runs took %.1f%% of the "
+		               "week's spend (%s), against %.1f%% the week before (%+.1f percentage "
+		               "points).",
+		            share * 100, a, pshare * 100, (share - pshare) * 100);
+	if (cur.tool_calls) {
+		ac_cell_format(b, sizeof(b), AC_CELL_NUM, ratio((double)cur.attempts, (double)cur.episodes));
+		ac_doc_para(d, "Tool calls failed %.1f%% of the time (%lld of %lld); %lld failure "
+		               "episode%s took %s retries each on average.",
+		            100.0 * (double)cur.tool_failures / (double)cur.tool_calls, cur.tool_failures,
+		            cur.tool_calls, cur.episodes, cur.episodes == 1 ? "" : "s",
+		            cur.episodes ? b : "no");
+	}
+	static const char *const cols[] = { "purpose", "cost", "share", "previous_cost",
+		                            "previous_share", "share_change", "cost_change" };
+	ac_tbl *t = ac_doc_table(d, "hidden", "Hidden costs, this week against the previous week",
+	                         cols, 7, 0);
+	const char *names[] = { "retry", "summarize", "eval" };
+	double now[] = { cur.retry, cur.summarize, cur.eval };
+	double before[] = { prev.retry, prev.summarize, prev.eval };
+	ac_buf data = AC_BUF_INIT;
+	ac_buf_adds(&data, "\"purpose\" \"previous week\" \"this week\"\n");
+	for (int i = 0; i < 3; i++) {
+		double s1 = ratio(now[i], cur.total), s0 = ratio(before[i], prev.total);
+		ac_tbl_text(t, names[i]);
+		ac_tbl_num(t, AC_CELL_USD, now[i]);
+		ac_tbl_num(t, AC_CELL_SHARE, s1);
+		ac_tbl_num(t, AC_CELL_USD, before[i]);
+		ac_tbl_num(t, AC_CELL_SHARE, s0);
+		ac_tbl_num(t, AC_CELL_PP, s1 - s0);
+		ac_tbl_num(t, AC_CELL_USD, now[i] - before[i]);
+		ac_buf_printf(&data, "\"%s\" %.6f %.6f\n", names[i], isnan(s0) ? 0 : s0 * 100,
+		              isnan(s1) ? 0 : s1 * 100);
+	}
+	chart(w, "hidden_bars", "Share of all spend: retries, summarization, evaluation runs; "
+	                        "previous week beside this week",
+	      &data, NULL, "no spend");
+	ac_buf_release(&data);
+	return 0;
+}
+
+/* ---- 4. daily spend and its control band --------------------------------- */
+
+static int section_daily(wk *w)
+{
+	ac_doc *d = w->doc;
+	ac_doc_section(d, "daily", "Daily spend and its control band");
+	int64_t shown_day = ac_day_of_ns(w->since) - 7 * CONTEXT_WEEKS;
+	int64_t fetch_day = shown_day - 30; /* the band of the first shown day needs 30 days */
+	int64_t first_day = ac_day_of_ns(w->first_ns);
+	int64_t start_day = fetch_day > first_day ? fetch_day : first_day;
+	int64_t end_day = ac_day_of_ns(w->until - 1) + 1;
+	int64_t known = ac_day_of_ns(w->data_end - 1) + 1;
+	if (known < end_day)
+		end_day = known;
+	ac_spc_opts opts = AC_SPC_OPTS_INIT;
+	ac_doc_para(d, "Spend per UTC day (every call, evaluation runs included) from %d weeks "
+	               "before %s to its end. The band of each day is computed from the %zu days "
+	               "before it: mean + %g standard deviations is its upper control limit (UCL), "
+	               "once %zu days of history exist; a day above its UCL is an alert, and the "
+	               "Western Electric run rules are named where they fire. The same figures as "
+	               "\"agentcost spc\".",
+	            CONTEXT_WEEKS, w->week, opts.window, opts.sigma, opts.min_history);
+	if (end_day <= start_day) {
+		ac_doc_para(d, "No spend to show.");
+		return 0;
+	}
+	size_t n = (size_t)(end_day - start_day);
+	double *x = calloc(n, sizeof(double));
+	ac_spc_point *pt = calloc(n, sizeof(*pt));
+	if (!x || !pt) {
+		free(x);
+		free(pt);
+		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
+	}
+	sqlite3_stmt *st = ac_report_prepare(w->s, "spc_daily.sql", w->err);
+	if (!st) {
+		free(x);
+		free(pt);
+		return AC_ESQL;
+	}
+	ac_report_bind_window(st, start_day * AC_NS_PER_DAY, end_day * AC_NS_PER_DAY);
+	sqlite3_bind_int64(st, 4, AC_NS_PER_DAY);
+	sqlite3_bind_int(st, 5, 0);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t day = sqlite3_column_int64(st, 1);
+		if (day >= start_day && day < end_day)
+			x[day - start_day] = sqlite3_column_double(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(x);
+		free(pt);
+		return ac_store_fail(w->s, w->err, "spc_daily.sql");
+	}
+	ac_spc_run(pt, x, n, &opts);
+	static const char *const cols[] = { "day", "cost", "mean", "sd", "ucl", "alert", "rules",
+		                            "report_week" };
+	/* the table goes below the chart: built aside, appended last */
+	ac_doc *aside = ac_doc_new("", "");
+	if (!aside) {
+		free(x);
+		free(pt);
+		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
+	}
+	ac_tbl *t = ac_doc_table(aside, "daily", "Spend per day against its control band", cols, 8, 0);
+	ac_buf data = AC_BUF_INIT, alerts = AC_BUF_INIT;
+	int64_t week_day = ac_day_of_ns(w->since);
+	int nalerts = 0;
+	for (size_t i = 0; i < n; i++) {
+		int64_t day = start_day + (int64_t)i;
+		if (day < shown_day)
+			continue;
+		char ds[11], rules[64] = "";
+		ac_format_day(day, ds);
+		for (unsigned bit = 0; bit < AC_SPC_RULE_COUNT; bit++)
+			if (pt[i].rules & (1u << bit))
+				snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s%s",
+				         rules[0] ? ";" : "", ac_spc_rule_name(1u << bit));
+		int in_week = day >= week_day;
+		ac_tbl_text(t, ds);
+		ac_tbl_num(t, AC_CELL_USD, x[i]);
+		ac_tbl_num(t, AC_CELL_USD, pt[i].mean);
+		ac_tbl_num(t, AC_CELL_USD, pt[i].sd);
+		ac_tbl_num(t, AC_CELL_USD, pt[i].ucl);
+		ac_tbl_text(t, pt[i].alert ? "yes" : "");
+		ac_tbl_text(t, rules);
+		ac_tbl_text(t, in_week ? "yes" : "");
+		ac_buf_printf(&data, "%sT00:00 %.10g", ds, x[i]);
+		if (pt[i].has_band)
+			ac_buf_printf(&data, " %.10g %.10g", pt[i].mean, pt[i].ucl);
+		else
+			ac_buf_adds(&data, " ? ?");
+		if (pt[i].alert)
+			ac_buf_printf(&data, " %.10g\n", x[i]);
+		else
+			ac_buf_adds(&data, " ?\n");
+		if (in_week && (pt[i].alert || pt[i].rules)) {
+			char c1[32], c2[32], c3[32];
+			ac_cell_format(c1, sizeof(c1), AC_CELL_USD, x[i]);
+			ac_cell_format(c2, sizeof(c2), AC_CELL_USD, pt[i].ucl);
+			ac_cell_format(c3, sizeof(c3), AC_CELL_USD, pt[i].mean);
+			ac_buf_printf(&alerts, "%s%s: %s %s its UCL of %s (mean %s)%s%s", nalerts ? "; " : "",
+			              ds, c1, pt[i].alert ? "above" : "within", c2, c3,
+			              rules[0] ? ", rules " : "", rules);
+			nalerts++;
+		}
+	}
+	if (nalerts)
+		ac_doc_para(d, "Alerts in %s: %s.", w->week, ac_buf_cstr(&alerts));
+	else
+		ac_doc_para(d, "No day of %s broke its control band.", w->week);
+	char from[20], to[20];
+	ac_report_iso_minute(w->since, from);
+	ac_report_iso_minute(end_day * AC_NS_PER_DAY > w->since ? end_day * AC_NS_PER_DAY : w->until, to);
+	const char *args[] = { from, to, "day", NULL };
+	chart(w, "spc_band", "Daily spend (dots), its band from the mean to the UCL, alerts in red; "
+	                     "the report week shaded",
+	      &data, args, "no spend");
+	rc = ac_doc_append(d, aside) ? ac_err_set(w->err, AC_ENOMEM, "out of memory") : 0;
+	ac_doc_free(aside);
+	ac_buf_release(&data);
+	ac_buf_release(&alerts);
+	free(x);
+	free(pt);
+	return rc;
+}
+
+/* ---- 5. model selection --------------------------------------------------- */
+
+typedef struct mrow {
+	char *task_type, *complexity, *model;
+	long long calls;
+	double cost;
+	double *sc;
+	size_t nsc, capsc;
+} mrow;
+
+typedef struct mrows {
+	mrow *v;
+	size_t n, cap;
+	ac_map idx;
+	int oom;
+} mrows;
+
+static mrow *mrow_of(mrows *r, const char *tt, const char *cx, const char *model)
+{
+	size_t a = tt ? strlen(tt) : 0, b = strlen(cx), c = model ? strlen(model) : 0;
+	size_t kn = a + b + c + 5;
+	char *key = malloc(kn), *p = key;
+	if (!key) {
+		r->oom = 1;
+		return NULL;
+	}
+	*p++ = tt ? 'T' : 'N';
+	memcpy(p, tt ? tt : "", a);
+	p += a;
+	*p++ = 0;
+	memcpy(p, cx, b);
+	p += b;
+	*p++ = 0;
+	*p++ = model ? 'M' : 'N';
+	memcpy(p, model ? model : "", c);
+	p += c;
+	*p = 0;
+	int64_t i;
+	mrow *x = NULL;
+	if (ac_map_get(&r->idx, key, kn, &i)) {
+		x = &r->v[i];
+	} else {
+		if (r->n == r->cap) {
+			size_t nc = r->cap ? r->cap * 2 : 64;
+			mrow *nv = realloc(r->v, nc * sizeof(*nv));
+			if (!nv)
+				goto oom;
+			r->v = nv;
+			r->cap = nc;
+		}
+		x = &r->v[r->n];
+		memset(x, 0, sizeof(*x));
+		x->task_type = tt ? strdup(tt) : NULL;
+		x->complexity = strdup(cx);
+		x->model = model ? strdup(model) : NULL;
+		if ((tt && !x->task_type) || !x->complexity || (model && !x->model) ||
+		    ac_map_put(&r->idx, key, kn, (int64_t)r->n)) {
+			free(x->task_type);
+			free(x->complexity);
+			free(x->model);
+			x = NULL;
+			goto oom;
+		}
+		r->n++;
+	}
+	free(key);
+	return x;
+oom:
+	r->oom = 1;
+	free(key);
+	return NULL;
+}
+
+static int mrow_cmp(const void *pa, const void *pb)
+{
+	const mrow *a = pa, *b = pb;
+	int c = cmp_opt(a->task_type, b->task_type);
+	if (!c)
+		c = strcmp(a->complexity, b->complexity);
+	if (!c)
+		c = cmp_opt(a->model, b->model);
+	return c;
+}
+
+static void mrows_release(mrows *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].task_type);
+		free(r->v[i].complexity);
+		free(r->v[i].model);
+		free(r->v[i].sc);
+	}
+	free(r->v);
+	ac_map_release(&r->idx);
+}
+
+static int read_models(wk *w, mrows *r, int scored)
+{
+	const char *q = scored ? "models_scores.sql" : "models.sql";
+	sqlite3_stmt *st = ac_report_prepare(w->s, q, w->err);
+	if (!st)
+		return AC_ESQL;
+	ac_report_bind_window(st, w->since, w->until);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !r->oom) {
+		const char *cx = (const char *)sqlite3_column_text(st, 1);
+		mrow *x = mrow_of(r, (const char *)sqlite3_column_text(st, 0), cx ? cx : "",
+		                  (const char *)sqlite3_column_text(st, 2));
+		if (!x)
+			break;
+		if (scored) {
+			if (x->nsc == x->capsc) {
+				size_t nc = x->capsc ? x->capsc * 2 : 16;
+				double *nv = realloc(x->sc, nc * sizeof(double));
+				if (!nv) {
+					r->oom = 1;
+					break;
+				}
+				x->sc = nv;
+				x->capsc = nc;
+			}
+			x->sc[x->nsc++] = sqlite3_column_double(st, 3);
+		} else {
+			x->calls += sqlite3_column_int64(st, 3);
+			x->cost += sqlite3_column_double(st, 6);
+		}
+	}
+	sqlite3_finalize(st);
+	if (r->oom)
+		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
+	return rc == SQLITE_DONE ? 0 : ac_store_fail(w->s, w->err, q);
+}
+
+static int section_models(wk *w, const ac_recommendation *rec, const char *rec_note)
+{
+	ac_doc *d = w->doc;
+	mrows r;
+	memset(&r, 0, sizeof(r));
+	ac_map_init(&r.idx, 0);
+	int rc;
+	if ((rc = read_models(w, &r, 0)) || (rc = read_models(w, &r, 1))) {
+		mrows_release(&r);
+		return rc;
+	}
+	if (r.n)
+		qsort(r.v, r.n, sizeof(*r.v), mrow_cmp);
+	double total = 0;
+	for (size_t i = 0; i < r.n; i++)
+		total += r.v[i].cost;
+	ac_doc_section(d, "models", "Model selection");
+	ac_doc_para(d, "Production LLM calls of %s per task type, complexity class "
+	               "(agentcost.complexity) and model, beside the model's accuracy on that class "
+	               "from the evaluation runs of the same week: the mean agentcost.eval.score "
+	               "with a 95%% interval (Wilson for 0/1 scores, t otherwise). Cost per success "
+	               "is the cost per call over the accuracy. As \"agentcost models --week %s\".",
+	            w->week, w->week);
+	static const char *const cols[] = { "task_type", "complexity", "model", "calls", "cost",
+		                            "cost_share", "cost_per_call", "accuracy", "accuracy_n",
+		                            "accuracy_lo", "accuracy_hi", "cost_per_success" };
+	ac_tbl *t = ac_doc_table(d, "models", "Calls, cost and accuracy per task type x complexity x "
+	                                      "model",
+	                         cols, 12, 40);
+	for (size_t i = 0; i < r.n; i++) {
+		const mrow *x = &r.v[i];
+		ac_accuracy acc;
+		ac_accuracy_of(&acc, x->sc, x->nsc, CONFIDENCE);
+		double per_call = x->calls ? x->cost / (double)x->calls : NAN;
+		ac_tbl_text(t, x->task_type);
+		ac_tbl_text(t, x->complexity);
+		ac_tbl_text(t, x->model);
+		ac_tbl_int(t, x->calls);
+		ac_tbl_num(t, AC_CELL_USD, x->cost);
+		ac_tbl_num(t, AC_CELL_SHARE, total > 0 ? x->cost / total : NAN);
+		ac_tbl_num(t, AC_CELL_USD, per_call);
+		ac_tbl_num(t, AC_CELL_SHARE, acc.mean);
+		ac_tbl_int(t, (long long)acc.n);
+		ac_tbl_num(t, AC_CELL_SHARE, acc.lo);
+		ac_tbl_num(t, AC_CELL_SHARE, acc.hi);
+		ac_tbl_num(t, AC_CELL_USD, acc.mean > 0 ? per_call / acc.mean : NAN);
+	}
+	mrows_release(&r);
+
+	ac_doc_heading(d, "Cost-accuracy frontier per class");
+	if (!rec) {
+		ac_doc_para(d, "No frontier: %s.", rec_note);
+		return 0;
+	}
+	ac_doc_para(d, "For each class of work, the models no other model beats on both cost and "
+	               "accuracy, from the router over the %g days ending with %s (models with at "
+	               "least %d scored calls on the class): the cost is what the class's production "
+	               "calls would have cost on that model (simulated, per month), relative to the "
+	               "model serving most of them now.",
+	            rec->window_days, w->week, rec->min_samples);
+	static const char *const fc[] = { "task_type", "complexity", "model", "current", "calls",
+		                          "monthly_cost", "relative_cost", "accuracy", "accuracy_n",
+		                          "accuracy_lo", "accuracy_hi" };
+	ac_tbl *ft = ac_doc_table(d, "frontier", "Non-dominated models per class", fc, 11, 40);
+	ac_buf data = AC_BUF_INIT;
+	int blocks = 0;
+	const char *pt = NULL, *pc = NULL;
+	int started = 0;
+	for (size_t i = 0; i < rec->nfrontier; i++) {
+		const ac_frontier_point *p = &rec->frontier[i];
+		/* the class's current cost, for the relative axis */
+		double base = NAN;
+		for (size_t k = 0; k < rec->nclasses; k++)
+			if (!cmp_opt(rec->classes[k].task_type, p->task_type) &&
+			    !cmp_opt(rec->classes[k].complexity, p->complexity))
+				base = rec->classes[k].current_cost;
+		double rel = base > 0 ? p->cost / base : NAN;
+		double monthly = rec->window_days > 0 ? p->cost * 30 / rec->window_days : NAN;
+		ac_tbl_text(ft, p->task_type);
+		ac_tbl_text(ft, p->complexity);
+		ac_tbl_text(ft, p->model);
+		ac_tbl_text(ft, p->current ? "yes" : "");
+		ac_tbl_int(ft, p->calls);
+		ac_tbl_num(ft, AC_CELL_USD, monthly);
+		ac_tbl_num(ft, AC_CELL_RATIO, rel);
+		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.mean);
+		ac_tbl_int(ft, (long long)p->acc.n);
+		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.lo);
+		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.hi);
+		if (isnan(rel) || !(rel > 0) || isnan(p->acc.mean))
+			continue;
+		if (!started || cmp_opt(pt, p->task_type) || cmp_opt(pc, p->complexity)) {
+			char l1[64], l2[64];
+			ac_plot_label(l1, sizeof(l1), shown(p->task_type, "(no type)"));
+			ac_plot_label(l2, sizeof(l2), p->complexity);
+			ac_buf_printf(&data, "%s\"%s / %s\" \"acc\" \"lo\" \"hi\" \"model\" \"cur\"\n",
+			              blocks ? "\n\n" : "", l1, l2);
+			blocks++;
+			pt = p->task_type;
+			pc = p->complexity;
+			started = 1;
+		}
+		char ml[64];
+		ac_plot_label(ml, sizeof(ml), p->model);
+		double lo = isnan(p->acc.lo) ? p->acc.mean : p->acc.lo;
+		double hi = isnan(p->acc.hi) ? p->acc.mean : p->acc.hi;
+		ac_buf_printf(&data, "%.10g %.6f %.6f %.6f \"%s\" %d\n", rel, p->acc.mean * 100, lo * 100,
+		              hi * 100, ml, p->current);
+	}
+	char nb[16];
+	snprintf(nb, sizeof(nb), "%d", blocks);
+	const char *args[] = { nb, NULL };
+	chart(w, "frontier", "Cost-accuracy frontier per class: cost relative to the current model "
+	                     "(log scale), accuracy with its 95% interval; circled: the current model",
+	      &data, args, "no class has enough scored calls for a frontier");
+	ac_buf_release(&data);
+	return 0;
+}
+
+/* ---- 6. recommendations ------------------------------------------------- */
+
+typedef struct csvrd {
+	ac_tbl *t;
+	int line, ncol;
+	int ncells;
+} csvrd;
+
+static void csv_field(void *s, size_t n, void *payload)
+{
+	csvrd *r = payload;
+	if (r->line == 0 || r->ncells >= r->ncol)
+		return;
+	char *v = malloc(n + 1);
+	if (!v) {
+		ac_tbl_null(r->t);
+		r->ncells++;
+		return;
+	}
+	memcpy(v, s, n);
+	v[n] = '\0';
+	ac_tbl_text(r->t, v);
+	r->ncells++;
+	free(v);
+}
+
+static void csv_row(int c, void *payload)
+{
+	(void)c;
+	csvrd *r = payload;
+	if (r->line > 0)
+		while (r->ncells < r->ncol) {
+			ac_tbl_null(r->t);
+			r->ncells++;
+		}
+	r->line++;
+	r->ncells = 0;
+}
+
+/* The map the router wrote, read back into a table (so the table's CSV is
+ * the map file itself, with the formula guard). */
+static int map_table(wk *w, const ac_router_map *map)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char *path = NULL;
+	if (asprintf(&path, "%s/agentcost-map.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp") < 0)
+		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		int rc = ac_err_set(w->err, AC_EIO, "%s: cannot create", path);
+		free(path);
+		return rc;
+	}
+	close(fd);
+	int rc = ac_router_map_write(map, path, w->err);
+	FILE *fp = rc ? NULL : fopen(path, "r");
+	static const char *const cols[] = { "task_type", "complexity", "model" };
+	ac_tbl *t = ac_doc_table(w->doc, "recommended_map",
+	                         "The routing map to apply (agentcost simulate --map "
+	                         "recommended_map.csv)",
+	                         cols, 3, 0);
+	if (fp) {
+		struct csv_parser p;
+		csvrd r = { t, 0, 3, 0 };
+		if (csv_init(&p, CSV_APPEND_NULL) == 0) {
+			char buf[4096];
+			size_t n;
+			while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+				csv_parse(&p, buf, n, csv_field, csv_row, &r);
+			csv_fini(&p, csv_field, csv_row, &r);
+			csv_free(&p);
+		}
+		fclose(fp);
+	}
+	unlink(path);
+	free(path);
+	return rc;
+}
+
+static int section_recommend(wk *w, const ac_recommendation *rec, const char *rec_note)
+{
+	ac_doc *d = w->doc;
+	ac_doc_section(d, "recommendations", "Recommendations: routing");
+	if (!rec) {
+		ac_doc_para(d, "No recommendation: %s.", rec_note);
+		return 0;
+	}
+	char a[64];
+	ac_cell_format(a, sizeof(a), AC_CELL_USD, rec->monthly_savings);
+	ac_doc_para(d, "From the router (\"agentcost recommend\") over the %g days ending with %s: "
+	               "for each class of work served now by model M, the cheapest model whose "
+	               "accuracy's lower 95%% bound is within %g of M's, on at least %d scored "
+	               "calls. The savings are those of replaying the production traffic of "
+	               "those days under the recommended map (\"agentcost simulate\"), per month: "
+	               "%s.",
+	            rec->window_days, w->week, rec->tolerance, rec->min_samples, a);
+	for (size_t i = 0; i < rec->nsummary; i++) {
+		const char *x = rec->summary[i];
+		char first = x[0] >= 'a' && x[0] <= 'z' ? (char)(x[0] - 32) : x[0];
+		ac_doc_para(d, "%c%s.", first, x[0] ? x + 1 : "");
+	}
+	static const char *const cols[] = {
+		"task_type", "complexity", "current_model", "recommended_model", "moved",
+		"class_calls", "calls_moved", "current_accuracy", "current_n", "recommended_accuracy",
+		"recommended_lo", "recommended_hi", "recommended_n", "current_cost",
+		"recommended_cost", "monthly_savings", "reason"
+	};
+	ac_tbl *t = ac_doc_table(d, "recommendations", "What to move, and the evidence", cols, 17, 40);
+	for (size_t i = 0; i < rec->nclasses; i++) {
+		const ac_recommend_class *c = &rec->classes[i];
+		ac_tbl_text(t, c->task_type);
+		ac_tbl_text(t, c->complexity);
+		ac_tbl_text(t, c->current_model);
+		ac_tbl_text(t, c->recommended_model);
+		ac_tbl_text(t, c->moved ? "yes" : "no");
+		ac_tbl_int(t, c->class_calls);
+		ac_tbl_int(t, c->calls);
+		ac_tbl_num(t, AC_CELL_SHARE, c->current.n ? c->current.mean : NAN);
+		ac_tbl_int(t, (long long)c->current.n);
+		ac_tbl_num(t, AC_CELL_SHARE, c->recommended.n ? c->recommended.mean : NAN);
+		ac_tbl_num(t, AC_CELL_SHARE, c->recommended.lo);
+		ac_tbl_num(t, AC_CELL_SHARE, c->recommended.hi);
+		ac_tbl_int(t, (long long)c->recommended.n);
+		ac_tbl_num(t, AC_CELL_USD, c->current_cost);
+		ac_tbl_num(t, AC_CELL_USD, c->recommended_cost);
+		ac_tbl_num(t, AC_CELL_USD, c->monthly_savings);
+		ac_tbl_text(t, c->reason);
+	}
+	ac_doc_heading(d, "The map to apply");
+	ac_doc_para(d, "The recommended routing map (task_type, complexity, model), as "
+	               "recommended_map.csv beside this report: replay it with \"agentcost simulate "
+	               "--map recommended_map.csv\", or load it into the router of the agents.");
+	return map_table(w, rec->map);
+}
+
+/* ---- 7. outliers -------------------------------------------------------- */
+
+static int section_outliers(wk *w)
+{
+	ac_guard g;
+	int rc = ac_guard_run(&g, w->s, w->since, w->until, w->since, w->until, w->err);
+	if (rc) {
+		ac_guard_release(&g);
+		return rc;
+	}
+	ac_doc *d = w->doc;
+	ac_doc_section(d, "outliers", "Outliers, guardrail savings and runaway loops");
+	double spend = 0;
+	for (size_t i = 0; i < g.n; i++)
+		spend += g.tasks[i].cost;
+	char a[64];
+	ac_cell_format(a, sizeof(a), AC_CELL_USD, g.savings);
+	ac_doc_para(d, "%zu production task%s of %s cost more than %g x the median of their type. "
+	               "A guardrail halting each task at that threshold would have saved %s "
+	               "(%.1f%% of the week's production task spend). As \"agentcost outliers\".",
+	            g.nout, g.nout == 1 ? "" : "s", w->week, AC_GUARD_FACTOR, a,
+	            spend > 0 ? 100 * g.savings / spend : 0.0);
+	ac_doc_para(d, "%zu runaway loop%s: tasks with more LLM calls than the p99.9 of their type, "
+	               "or the same step (tool, or LLM span name) more than %d times in a row.",
+	            g.nrun, g.nrun == 1 ? "" : "s", AC_GUARD_REPEAT);
+	ac_guard_tables(d, &g, "");
+	ac_guard_release(&g);
+	return 0;
+}
+
+/* ---- the whole report ---------------------------------------------------- */
+
+int ac_report_store_range(ac_store *s, int64_t *first, int64_t *last, ac_err *err)
+{
+	sqlite3_stmt *st = ac_report_prepare(s, "summary_spans.sql", err);
+	if (!st)
+		return AC_ESQL;
+	ac_report_bind_window(st, INT64_MIN, INT64_MAX);
+	int rc = sqlite3_step(st), empty = 1;
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 6) != SQLITE_NULL) {
+		*first = sqlite3_column_int64(st, 6);
+		*last = sqlite3_column_int64(st, 7);
+		empty = 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ac_store_fail(s, err, "summary_spans.sql");
+	return empty ? ac_err_set(err, AC_EINVAL, "the store holds no spans: nothing to report") : 0;
+}
+
+/* The router's recommendation over the four weeks ending with the report
+ * week; NULL with note when there is none (not an error of the report). */
+static int recommend(wk *w, ac_pricebook **pb, ac_router_data **rd, ac_recommendation **rec,
+                     char *note, size_t nnote)
+{
+	ac_err e = AC_ERR_INIT;
+	*rec = NULL;
+	int rc = ac_pricebook_load(pb, ac_store_db(w->s), &e);
+	ac_router_window rw = { w->since - (RECOMMEND_WEEKS - 1) * 7 * AC_NS_PER_DAY, w->until, NULL };
+	if (!rc)
+		rc = ac_router_data_load(rd, ac_store_db(w->s), *pb, &rw, &e);
+	if (!rc) {
+		ac_recommend_opts ro = AC_RECOMMEND_OPTS_INIT;
+		rc = ac_router_recommend(rec, *rd, NULL, &ro, &e);
+	}
+	if (rc == AC_ENOMEM)
+		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
+	if (rc) {
+		*rec = NULL;
+		snprintf(note, nnote, "%s", e.msg[0] ? e.msg : "the router found nothing to recommend");
+	}
+	return 0;
+}
+
+int ac_report_weekly(ac_store *s, const ac_report_opts *o, ac_report_info *info, ac_err *err)
+{
+	wk w;
+	memset(&w, 0, sizeof(w));
+	memset(info, 0, sizeof(*info));
+	w.s = s;
+	w.o = o;
+	w.info = info;
+	w.err = err;
+	int rc = ac_report_store_range(s, &w.first_ns, &w.last_ns, err);
+	if (rc)
+		return rc;
+	int has_now = o->now_ns != INT64_MIN;
+	if (o->week) {
+		int64_t a, b;
+		if (ac_iso_week_parse(o->week, &a, &b))
+			return ac_err_set(err, AC_EINVAL,
+			                  "--week takes an ISO week YYYY-Www (e.g. 2025-W23), not '%s'",
+			                  o->week);
+		w.since = a;
+		w.until = b;
+	} else if (has_now) {
+		char tmp[16];
+		int64_t mon = iso_week_of(ac_day_of_ns(o->now_ns), tmp);
+		w.since = (mon - 7) * AC_NS_PER_DAY; /* the last week that ended by now */
+		w.until = mon * AC_NS_PER_DAY;
+	} else {
+		char tmp[16];
+		int64_t mon = iso_week_of(ac_day_of_ns(w.last_ns), tmp);
+		w.since = mon * AC_NS_PER_DAY;
+		w.until = (mon + 7) * AC_NS_PER_DAY;
+	}
+	w.prev_since = w.since - 7 * AC_NS_PER_DAY;
+	iso_week_of(ac_day_of_ns(w.since), w.week);
+	iso_week_of(ac_day_of_ns(w.prev_since), w.prev_week);
+	w.data_end = has_now ? o->now_ns : w.last_ns + 1;
+	snprintf(info->label, sizeof(info->label), "%s", w.week);
+	info->since_ns = w.since;
+	info->until_ns = w.until;
+
+	char title[96], sub[512], d0[11], d1[11], last[32], now[32];
+	snprintf(title, sizeof(title), "Agent cost report, week %s", w.week);
+	ac_format_day(ac_day_of_ns(w.since), d0);
+	ac_format_day(ac_day_of_ns(w.until) - 1, d1);
+	ac_report_when(w.last_ns, last);
+	if (has_now)
+		ac_report_when(o->now_ns, now);
+	snprintf(sub, sizeof(sub), "ISO week %s: Monday %s to Sunday %s (UTC), against %s. Newest span "
+	                          "in the store: %s.%s%s%s",
+	         w.week, d0, d1, w.prev_week, last, has_now ? " Report date: " : "",
+	         has_now ? now : "",
+	         w.data_end >= w.until ? ""
+	         : has_now ? " The week is not over at the report date: its figures are partial."
+	                   : " Spans of the week after that, if any, are not in these figures.");
+
+	ac_pricebook *pb = NULL;
+	ac_router_data *rd = NULL;
+	ac_recommendation *rec = NULL;
+	char rec_note[600] = "";
+	w.doc = ac_doc_new(title, sub);
+	if (!w.doc)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	if ((rc = ac_plotter_new(&w.plot, o->gnuplot, err)))
+		goto done;
+	snprintf(info->chart_note, sizeof(info->chart_note), "%s", ac_plotter_note(w.plot));
+	if ((rc = recommend(&w, &pb, &rd, &rec, rec_note, sizeof(rec_note))))
+		goto done;
+	if ((rc = section_headline(&w)) || (rc = section_types(&w)) || (rc = section_hidden(&w)) ||
+	    (rc = section_daily(&w)) || (rc = section_models(&w, rec, rec_note)) ||
+	    (rc = section_recommend(&w, rec, rec_note)) || (rc = section_outliers(&w)))
+		goto done;
+	rc = ac_doc_write(w.doc, o->out_dir, o->csv_cell, info, err);
+done:
+	ac_recommendation_free(rec);
+	ac_router_data_free(rd);
+	ac_pricebook_free(pb);
+	ac_plotter_free(w.plot);
+	ac_doc_free(w.doc);
+	return rc;
+}
