@@ -42,10 +42,10 @@
 #include "reader.h"
 #include "../tasks/tasks.h"
 
-#define BATCH_ITEMS 4096          /* spans (and diagnostics) per batch */
-#define BATCH_TEXT (4u << 20)     /* original text per batch before it is handed over */
+#define BATCH_ITEMS 2048          /* spans (and diagnostics) per batch */
+#define BATCH_TEXT (2u << 20)     /* original text per batch before it is handed over */
 #define RAW_ZSTD_LEVEL 1
-#define NBATCH 4
+#define NBATCH 12
 
 /* ---- what the parser hands to the writer -------------------------------- */
 
@@ -87,8 +87,6 @@ typedef struct batch {
 	size_t n, cap;
 	ac_buf text;
 	ac_buf raw;
-	void *z; /* raw, compressed */
-	size_t zn, zcap;
 	long long records;
 	uint64_t bytes_in;
 	int saw_otlp, saw_flat;
@@ -106,7 +104,6 @@ typedef struct handoff {
 	/* parser-side state */
 	ac_reader *reader;
 	ac_json json;
-	ZSTD_CCtx *cctx;
 	int no_raw;
 	long long records;  /* records read so far */
 	long long spans_ok; /* valid spans emitted so far */
@@ -147,7 +144,6 @@ static void give_free(handoff *p, batch *b)
 	b->n = 0;
 	ac_buf_reset(&b->text);
 	ac_buf_reset(&b->raw);
-	b->zn = 0;
 	b->records = 0;
 	b->saw_otlp = b->saw_flat = 0;
 	b->end = 0;
@@ -257,32 +253,9 @@ static int parsed_span(ac_span *sp, void *payload)
 	return 0;
 }
 
-static void compress_raw(handoff *p, batch *b)
-{
-	if (p->no_raw || b->raw.len == 0)
-		return;
-	size_t bound = ZSTD_compressBound(b->raw.len);
-	if (bound > b->zcap) {
-		void *nz = realloc(b->z, bound);
-		if (!nz) {
-			b->oom = 1;
-			return;
-		}
-		b->z = nz;
-		b->zcap = bound;
-	}
-	size_t zn = ZSTD_compressCCtx(p->cctx, b->z, b->zcap, b->raw.data, b->raw.len,
-	                              RAW_ZSTD_LEVEL);
-	if (ZSTD_isError(zn))
-		b->oom = 1;
-	else
-		b->zn = zn;
-}
-
 static void hand_over(handoff *p, int end)
 {
 	batch *b = p->cur;
-	compress_raw(p, b);
 	b->bytes_in = ac_reader_bytes_in(p->reader);
 	b->end = end;
 	push_full(p, b);
@@ -391,6 +364,10 @@ typedef struct run {
 	int aborted, refused, damaged;
 	ac_map dirty; /* traces given new spans in this transaction */
 	ac_deriver *deriver;
+	ac_buf raw;      /* originals of this batch's new spans */
+	ZSTD_CCtx *cctx; /* compresses them into one raw_block (the writer has the spare time) */
+	void *z;
+	size_t zcap;
 	/* last value per dictionary column: consecutive spans mostly repeat them */
 	int64_t last_id[S_COUNT];
 	ac_buf last_text[S_COUNT];
@@ -482,6 +459,36 @@ static void progress(run *r, int final)
 		fputc('\n', stderr);
 }
 
+/* Compress the originals gathered for this batch into one raw_block. */
+static int flush_raw(run *r)
+{
+	if (r->raw.len == 0)
+		return 0;
+	if (r->raw.oom)
+		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+	if (!r->cctx && !(r->cctx = ZSTD_createCCtx()))
+		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+	size_t bound = ZSTD_compressBound(r->raw.len);
+	if (bound > r->zcap) {
+		void *nz = realloc(r->z, bound);
+		if (!nz)
+			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+		r->z = nz;
+		r->zcap = bound;
+	}
+	size_t zn = ZSTD_compressCCtx(r->cctx, r->z, r->zcap, r->raw.data, r->raw.len, RAW_ZSTD_LEVEL);
+	if (ZSTD_isError(zn))
+		return ac_err_set(r->err, AC_EZSTD, "compressing originals: %s", ZSTD_getErrorName(zn));
+	int rc = ac_store_insert_raw(r->s, r->raw_id, r->file_id, r->z, zn, r->err);
+	if (rc)
+		return rc;
+	r->st->raw_bytes += (long long)r->raw.len;
+	r->st->raw_zbytes += (long long)zn;
+	r->raw_id++;
+	ac_buf_reset(&r->raw);
+	return 0;
+}
+
 /* Dictionary id of string field k of an item, with a one-entry memo. */
 static int dict_id(run *r, const batch *b, const item *it, int k, int64_t *out)
 {
@@ -564,9 +571,9 @@ static int write_span(run *r, const batch *b, const item *it, int *used_raw)
 		.producer_cost = it->pcost,
 	};
 	ac_pricebook_cost(r->pb, &ci, &row.cost, &row.cost_src);
-	if (b->zn) {
+	if (!r->o->no_raw) {
 		row.raw_block = r->raw_id;
-		row.raw_off = it->raw_off;
+		row.raw_off = (int64_t)r->raw.len;
 		row.raw_len = it->raw_len;
 	}
 	int inserted;
@@ -585,7 +592,11 @@ static int write_span(run *r, const batch *b, const item *it, int *used_raw)
 	r->spans++;
 	if (inserted) {
 		r->spans_new++;
-		*used_raw |= b->zn > 0;
+		if (!r->o->no_raw) {
+			/* only new spans' originals are kept: a re-ingest adds nothing */
+			ac_buf_add(&r->raw, b->raw.data + it->raw_off, it->raw_len);
+			*used_raw = 1;
+		}
 		if (ac_map_put(&r->dirty, &row.trace, sizeof(row.trace), row.trace))
 			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
 	}
@@ -635,13 +646,8 @@ static int write_batch(run *r, batch *b)
 			break;
 		}
 	}
-	if (used_raw && !r->aborted && !r->refused) {
-		if ((rc = ac_store_insert_raw(r->s, r->raw_id, r->file_id, b->z, b->zn, r->err)))
-			return rc;
-		r->st->raw_bytes += (long long)b->raw.len;
-		r->st->raw_zbytes += (long long)b->zn;
-		r->raw_id++;
-	}
+	if (used_raw && !r->aborted && !r->refused && (rc = flush_raw(r)))
+		return rc;
 	r->in_tx += (long)b->n;
 	if (!r->o->strict && !r->aborted && !r->refused && r->in_tx >= r->o->batch_spans) {
 		if ((rc = commit_tx(r)) || (rc = begin_tx(r)))
@@ -765,11 +771,6 @@ int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ing
 		st->files_failed++;
 		goto done;
 	}
-	p->cctx = ZSTD_createCCtx();
-	if (!p->cctx) {
-		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-		goto done;
-	}
 	if ((rc = begin_tx(&r)))
 		goto done;
 	in_tx = 1;
@@ -851,6 +852,9 @@ done:
 	st->errors += r.errors;
 	st->bytes += (long long)r.bytes_in;
 	ac_map_release(&r.dirty);
+	ac_buf_release(&r.raw);
+	ZSTD_freeCCtx(r.cctx);
+	free(r.z);
 	if (r.deriver && !in_tx)
 		st->tasks += ac_deriver_stats(r.deriver)->tasks;
 	ac_deriver_free(r.deriver);
@@ -859,12 +863,10 @@ done:
 	if (p) {
 		ac_reader_free(p->reader);
 		ac_json_release(&p->json);
-		ZSTD_freeCCtx(p->cctx);
 		for (int i = 0; i < NBATCH; i++) {
 			free(p->pool[i].items);
 			ac_buf_release(&p->pool[i].text);
 			ac_buf_release(&p->pool[i].raw);
-			free(p->pool[i].z);
 		}
 		pthread_mutex_destroy(&p->mu);
 		pthread_cond_destroy(&p->cv);

@@ -422,20 +422,6 @@ int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 	return validate(j, err);
 }
 
-int ac_json_eq(const ac_json *j, int i, const char *s)
-{
-	const jsmntok_t *t = &j->tok[i];
-	if (t->type != JSMN_STRING)
-		return 0;
-	size_t n = (size_t)(t->end - t->start);
-	return strlen(s) == n && memcmp(j->js + t->start, s, n) == 0;
-}
-
-int ac_json_eq2(const ac_json *j, int i, const char *a, const char *b)
-{
-	return ac_json_eq(j, i, a) || ac_json_eq(j, i, b);
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')

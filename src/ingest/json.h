@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../util/err.h"
 
@@ -73,11 +74,20 @@ static inline const char *ac_json_raw(const ac_json *j, int i, size_t *n)
 }
 
 /* 1 when token i is a string equal to s, byte for byte (no unescaping: keys
- * we look for never need it). */
-int ac_json_eq(const ac_json *j, int i, const char *s);
+ * we look for never need it). Inline, so strlen of a literal folds away: the
+ * walkers compare every key against a handful of names. */
+static inline int ac_json_eq(const ac_json *j, int i, const char *s)
+{
+	const jsmntok_t *t = &j->tok[i];
+	size_t n = (size_t)(t->end - t->start);
+	return t->type == JSMN_STRING && strlen(s) == n && memcmp(j->js + t->start, s, n) == 0;
+}
 
 /* 1 when token i is a string equal to a or b. */
-int ac_json_eq2(const ac_json *j, int i, const char *a, const char *b);
+static inline int ac_json_eq2(const ac_json *j, int i, const char *a, const char *b)
+{
+	return ac_json_eq(j, i, a) || ac_json_eq(j, i, b);
+}
 
 /*
  * Decoded string value of token i (escapes resolved, \u surrogate pairs to
