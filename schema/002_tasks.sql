@@ -36,7 +36,7 @@ CREATE TABLE task (
   tool_failures    INTEGER NOT NULL,  -- tool calls with status error
   retry_episodes   INTEGER NOT NULL,  -- failure episodes (see src/tasks/tasks.c)
   retry_attempts   INTEGER NOT NULL,  -- calls of the failing tool after its first failure
-  max_repeat       INTEGER NOT NULL,  -- longest run of the same step (tool or span name) in a row
+  max_repeat       INTEGER NOT NULL,  -- longest run of one tool among the tool calls, or one span name among the LLM calls
   root_span        INTEGER            -- span.id of the root
 );
 CREATE INDEX task_start_idx ON task(start_ns);

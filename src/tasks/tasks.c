@@ -572,7 +572,8 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 	long long llm = 0, tools = 0, unpriced = 0, tin = 0, tout = 0, run = 0, max_run = 0;
 	int64_t start = m[0]->start, end = m[0]->end;
 	double cost = 0;
-	int64_t last_key = 0;
+	int64_t last_tool = -1, last_name = -1;
+	long long run_llm = 0;
 	for (size_t i = 0; i < n; i++) {
 		tspan *x = m[i];
 		if (x->start < start)
@@ -590,12 +591,19 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 		tout += x->tok_out;
 		if (x->has_cost)
 			cost += x->cost;
-		if (x->step == AC_STEP_LLM || x->step == AC_STEP_TOOL) {
-			int64_t key = x->step == AC_STEP_TOOL ? -x->tool - 1 : x->name + 1;
-			run = key == last_key ? run + 1 : 1;
-			last_key = key;
+		/* the same step again and again: runs of the same tool among the
+		 * tool calls, and of the same span name among the LLM calls (a loop
+		 * alternating "call the tool, ask the model" repeats both) */
+		if (x->step == AC_STEP_TOOL) {
+			run = x->tool == last_tool ? run + 1 : 1;
+			last_tool = x->tool;
 			if (run > max_run)
 				max_run = run;
+		} else if (x->step == AC_STEP_LLM) {
+			run_llm = x->name == last_name ? run_llm + 1 : 1;
+			last_name = x->name;
+			if (run_llm > max_run)
+				max_run = run_llm;
 		}
 		while (sweep < nmerged && ep[sweep].to <= x->start)
 			sweep++;
