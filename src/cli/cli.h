@@ -36,6 +36,14 @@ typedef struct common_opts {
  */
 int cli_common(int *argc, char **argv, common_opts *o);
 
+/*
+ * Value of option `name` at argv[*i] ("--name V", advancing *i, or
+ * "--name=V"); NULL when argv[*i] is another option. When the value is
+ * missing: NULL, *missing = 1, and (cmd not NULL) an error naming cmd.
+ */
+const char *cli_optval(int argc, char **argv, int *i, const char *name, int *missing,
+                       const char *cmd);
+
 /* Print "agentcost: error: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -46,20 +46,7 @@ static int write_fp(const void *data, size_t len, void *payload)
  * argv[*i] is another option; *bad set when the value is missing. */
 static const char *optval(int argc, char **argv, int *i, const char *name, int *bad)
 {
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		cli_error("gen: option %s needs a value", name);
-		*bad = 1;
-		return NULL;
-	}
-	(*i)++;
-	return argv[*i];
+	return cli_optval(argc, argv, i, name, bad, "gen");
 }
 
 /* A whole decimal number in [lo, hi]. */

@@ -250,16 +250,9 @@ static void usage(void)
 /* Value of "--name V" / "--name=V" at argv[*i], else NULL. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
 {
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc)
-		return ""; /* refused by the caller's check */
-	return argv[++*i];
+	int missing = 0;
+	const char *v = cli_optval(argc, argv, i, name, &missing, NULL);
+	return missing ? "" : v; /* "" is refused by the caller's check */
 }
 
 int cmd_outliers(int argc, char **argv)

@@ -37,19 +37,7 @@ static void usage(void)
 
 static const char *opt_value(int argc, char **argv, int *i, const char *name, int *bad)
 {
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		cli_error("recommend: option %s needs a value", name);
-		*bad = 1;
-		return NULL;
-	}
-	return argv[++*i];
+	return cli_optval(argc, argv, i, name, bad, "recommend");
 }
 
 /* A number in [lo, hi]: 0, or -1 after printing the error. */

@@ -36,19 +36,7 @@ static void usage(void)
 /* "--name V" or "--name=V" at argv[*i]; NULL when argv[*i] is not --name. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name, int *bad)
 {
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		cli_error("simulate: option %s needs a value", name);
-		*bad = 1;
-		return NULL;
-	}
-	return argv[++*i];
+	return cli_optval(argc, argv, i, name, bad, "simulate");
 }
 
 static void json_dist(FILE *fp, const ac_router_dist *d)

@@ -192,18 +192,7 @@ static int parse_num(const char *opt, const char *v, int is_int, double *out)
  * when the option is there without its value. */
 static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing)
 {
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n])
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
+	return cli_optval(argc, argv, i, name, missing, NULL);
 }
 
 static void usage(void)

@@ -34,8 +34,8 @@ void cli_note(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Value of option `name` at argv[*i] ("--name V" or "--name=V"), else NULL. */
-static const char *optval(int argc, char **argv, int *i, const char *name, int *bad)
+const char *cli_optval(int argc, char **argv, int *i, const char *name, int *missing,
+                       const char *cmd)
 {
 	size_t n = strlen(name);
 	if (strncmp(argv[*i], name, n) != 0)
@@ -45,8 +45,9 @@ static const char *optval(int argc, char **argv, int *i, const char *name, int *
 	if (argv[*i][n] != '\0')
 		return NULL;
 	if (*i + 1 >= argc) {
-		cli_error("option %s needs a value", name);
-		*bad = 1;
+		if (cmd)
+			cli_error("%s%soption %s needs a value", cmd, *cmd ? ": " : "", name);
+		*missing = 1;
 		return NULL;
 	}
 	(*i)++;
@@ -73,9 +74,9 @@ int cli_common(int *argc, char **argv, common_opts *o)
 				argv[out++] = argv[i++];
 			break;
 		}
-		if ((v = optval(*argc, argv, &i, "--db", &bad))) {
+		if ((v = cli_optval(*argc, argv, &i, "--db", &bad, ""))) {
 			o->db = v;
-		} else if ((v = optval(*argc, argv, &i, "--format", &bad))) {
+		} else if ((v = cli_optval(*argc, argv, &i, "--format", &bad, ""))) {
 			if (!strcmp(v, "table"))
 				o->format = FMT_TABLE;
 			else if (!strcmp(v, "csv"))
@@ -86,14 +87,14 @@ int cli_common(int *argc, char **argv, common_opts *o)
 				cli_error("--format takes table, csv or json, not '%s'", v);
 				return EXIT_USAGE;
 			}
-		} else if ((v = optval(*argc, argv, &i, "--since", &bad))) {
+		} else if ((v = cli_optval(*argc, argv, &i, "--since", &bad, ""))) {
 			int64_t ns;
 			if (ac_time_parse_iso(v, strlen(v), &ns)) {
 				cli_error("--since takes a UTC date YYYY-MM-DD (or an ISO time), not '%s'", v);
 				return EXIT_USAGE;
 			}
 			o->since_ns = ns;
-		} else if ((v = optval(*argc, argv, &i, "--until", &bad))) {
+		} else if ((v = cli_optval(*argc, argv, &i, "--until", &bad, ""))) {
 			int64_t ns;
 			if (ac_time_parse_iso(v, strlen(v), &ns)) {
 				cli_error("--until takes a UTC date YYYY-MM-DD (or an ISO time), not '%s'", v);
@@ -101,7 +102,7 @@ int cli_common(int *argc, char **argv, common_opts *o)
 			}
 			/* a date is inclusive: up to the end of that day */
 			o->until_ns = strlen(v) == 10 ? ns + AC_NS_PER_DAY : ns;
-		} else if ((v = optval(*argc, argv, &i, "--system", &bad))) {
+		} else if ((v = cli_optval(*argc, argv, &i, "--system", &bad, ""))) {
 			o->system = v;
 		} else if (bad) {
 			return EXIT_USAGE;
