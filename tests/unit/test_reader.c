@@ -725,6 +725,7 @@ static void test_plain_not_json(void **state)
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.line[0], 2);
 	assert_int_equal(g.line[1], 3);
+	got_free(&g);
 
 	/* zstd stream whose content is protobuf (format: proto with native compression) */
 	add_frame(&b, pb, sizeof(pb) - 1, 0);
