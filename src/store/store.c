@@ -219,7 +219,7 @@ int ac_store_open(ac_store **out, const char *path, int flags, ac_err *err)
 		if ((rc = ac_store_exec(s, "PRAGMA synchronous=NORMAL", err)))
 			goto fail;
 	}
-	if ((rc = ac_store_exec(s, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err)))
+	if ((rc = ac_store_exec(s, "PRAGMA cache_size=-65536", err)))
 		goto fail;
 	if (!(flags & AC_STORE_READONLY)) {
 		if ((rc = migrate(s, err)))
