@@ -14,6 +14,7 @@
  * (ac_pricing_reprice).
  */
 #include "pricing.h"
+#include "../util/csvrec.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -105,28 +106,6 @@ static void warn_row(importer *im, long long line, const char *fmt, ...)
 	im->warn(&w, im->payload);
 }
 
-static char *dup_range(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	if (!d)
-		return NULL;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
-/* Trim ASCII white space in place; returns s. */
-static char *trim(char *s)
-{
-	size_t n = strlen(s), i = 0;
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
-	while (i < n && isspace((unsigned char)s[i]))
-		i++;
-	memmove(s, s + i, n - i);
-	s[n - i] = '\0';
-	return s;
-}
 
 static int rows_equal(const rowlist *rl, int a, int b, int with_date)
 {
@@ -349,146 +328,7 @@ done:
 
 /* CSV -------------------------------------------------------------------- */
 
-typedef struct csv_rec {
-	char **cell;
-	int n;
-	long long line; /* where the record starts */
-} csv_rec;
-
-typedef struct csv_state {
-	csv_rec *rec;
-	size_t nrec, caprec;
-	csv_rec cur;
-	int capcur;
-	long long line;      /* physical line being fed */
-	int in_record;       /* a record has started and not ended */
-	int oom;
-} csv_state;
-
-static void rec_release(csv_rec *r)
-{
-	for (int i = 0; i < r->n; i++)
-		free(r->cell[i]);
-	free(r->cell);
-	r->cell = NULL;
-	r->n = 0;
-}
-
-static void csv_state_release(csv_state *cs)
-{
-	for (size_t i = 0; i < cs->nrec; i++)
-		rec_release(&cs->rec[i]);
-	free(cs->rec);
-	rec_release(&cs->cur);
-}
-
-static void on_field(void *s, size_t len, void *data)
-{
-	csv_state *cs = data;
-	if (cs->oom)
-		return;
-	if (!cs->in_record) {
-		cs->in_record = 1;
-		cs->cur.line = cs->line;
-	}
-	if (cs->cur.n == cs->capcur) {
-		int ncap = cs->capcur ? cs->capcur * 2 : 16;
-		char **nc = realloc(cs->cur.cell, (size_t)ncap * sizeof(*nc));
-		if (!nc) {
-			cs->oom = 1;
-			return;
-		}
-		cs->cur.cell = nc;
-		cs->capcur = ncap;
-	}
-	char *c = dup_range(s ? s : "", s ? len : 0);
-	if (!c) {
-		cs->oom = 1;
-		return;
-	}
-	cs->cur.cell[cs->cur.n++] = trim(c);
-}
-
-static void on_record(int c, void *data)
-{
-	csv_state *cs = data;
-	(void)c;
-	cs->in_record = 0;
-	if (cs->oom)
-		return;
-	if (cs->nrec == cs->caprec) {
-		size_t ncap = cs->caprec ? cs->caprec * 2 : 64;
-		csv_rec *nr = realloc(cs->rec, ncap * sizeof(*nr));
-		if (!nr) {
-			cs->oom = 1;
-			return;
-		}
-		cs->rec = nr;
-		cs->caprec = ncap;
-	}
-	cs->rec[cs->nrec++] = cs->cur;
-	memset(&cs->cur, 0, sizeof(cs->cur));
-	cs->capcur = 0;
-}
-
-/*
- * Split text into records of trimmed cells, each with the line it starts on.
- * The text is fed one physical line at a time so that the line is known;
- * libcsv itself skips blank lines.
- */
-static int csv_split(csv_state *cs, const char *text, size_t len, const char *path, ac_err *err)
-{
-	struct csv_parser p;
-	size_t at = 0;
-	int rc = 0;
-
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		return ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
-	while (at < len) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
-		cs->line++;
-		if (!cs->in_record) {
-			/* A quoted cell may span lines: the record starts here
-			 * if this line has anything libcsv does not skip. */
-			for (size_t i = 0; i < n; i++) {
-				char c = text[at + i];
-				if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-					cs->in_record = 1;
-					cs->cur.line = cs->line;
-					break;
-				}
-			}
-		}
-		if (csv_parse(&p, text + at, n, on_field, on_record, cs) != n) {
-			rc = ac_err_setpos(err, AC_EPARSE, cs->line, 0, "%s:%lld: malformed csv: %s",
-			                   path, cs->line, csv_strerror(csv_error(&p)));
-			goto done;
-		}
-		if (cs->oom)
-			break;
-		at += n;
-	}
-	if (!cs->oom && csv_fini(&p, on_field, on_record, cs) != 0) {
-		rc = ac_err_setpos(err, AC_EPARSE, cs->line, 0,
-		                   "%s:%lld: malformed csv: unterminated quoted cell", path, cs->line);
-		goto done;
-	}
-	if (cs->oom)
-		rc = ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
-done:
-	csv_free(&p);
-	return rc;
-}
-
-static int blank_rec(const csv_rec *r)
-{
-	for (int i = 0; i < r->n; i++) {
-		if (r->cell[i][0])
-			return 0;
-	}
-	return 1;
-}
+typedef ac_csv_rec csv_rec;
 
 /*
  * Map the header cells to the kind's columns: colmap[i] = column index of
@@ -534,7 +374,7 @@ static int map_header(const csv_rec *h, const char *const *cols, int ncols, int 
 }
 
 /* Turn the data records of a model or tool CSV into rows. */
-static int csv_rows(importer *im, const csv_state *cs, size_t first, const char *path)
+static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char *path)
 {
 	const char *const *cols = im->tools ? tool_cols : model_cols;
 	int ncols = im->tools ? 3 : 9;
@@ -548,13 +388,13 @@ static int csv_rows(importer *im, const csv_state *cs, size_t first, const char 
 		return ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
 	if ((rc = map_header(h, cols, ncols, nrequired, colmap, path, im->err)) < 0)
 		goto done;
-	for (size_t i = first + 1; i < cs->nrec; i++) {
+	for (size_t i = first + 1; i < cs->n; i++) {
 		const csv_rec *r = &cs->rec[i];
 		const char *cell[16] = { 0 };
 		double v[NPRICE];
 		int bad = 0;
 
-		if (blank_rec(r))
+		if (ac_csv_blank(r))
 			continue;
 		for (int k = 0; k < NPRICE; k++)
 			v[k] = NAN;
@@ -853,14 +693,13 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
                      void *payload, ac_err *err)
 {
 	importer im;
-	csv_state cs;
+	ac_csv_doc cs = AC_CSV_DOC_INIT;
 	char *data = NULL;
 	const char *text, *base = strrchr(path, '/');
 	size_t len = 0, first;
 	int rc, names = 0;
 
 	memset(&im, 0, sizeof(im));
-	memset(&cs, 0, sizeof(cs));
 	im.warn = warn;
 	im.payload = payload;
 	im.err = err;
@@ -889,11 +728,11 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 		if ((rc = litellm_rows(&im, text, len, path)) < 0)
 			goto done;
 	} else {
-		if ((rc = csv_split(&cs, text, len, path, err)) < 0)
+		if ((rc = ac_csv_split(&cs, text, len, path, err)) < 0)
 			goto done;
-		for (first = 0; first < cs.nrec && blank_rec(&cs.rec[first]); first++)
+		for (first = 0; first < cs.n && ac_csv_blank(&cs.rec[first]); first++)
 			;
-		const char *h0 = first < cs.nrec ? cs.rec[first].cell[0] : "";
+		const char *h0 = first < cs.n ? cs.rec[first].cell[0] : "";
 		if (strcasecmp(h0, "model") == 0) {
 			if (st)
 				st->kind = "model-csv";
@@ -925,7 +764,7 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 done:
 	if (st)
 		st->skipped = im.skipped;
-	csv_state_release(&cs);
+	ac_csv_doc_release(&cs);
 	rows_release(&im.rows);
 	free(im.seen.slot);
 	free(data);

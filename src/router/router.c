@@ -10,6 +10,7 @@
  *   recommend the tolerance rule, the floor map, the summary sentences
  */
 #include "router.h"
+#include "../util/csvrec.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -662,98 +663,8 @@ size_t ac_router_map_rows(const ac_router_map *m)
 	return m ? m->n : 0;
 }
 
-/* CSV records: cells of one record, trimmed, with the line it starts on. */
-typedef struct crec {
-	char **cell;
-	int n, cap;
-	long long line;
-} crec;
+typedef ac_csv_rec crec;
 
-typedef struct csplit {
-	crec *rec;
-	size_t n, cap;
-	crec cur;
-	long long line;
-	int in_record, oom;
-} csplit;
-
-static void crec_release(crec *r)
-{
-	for (int i = 0; i < r->n; i++)
-		free(r->cell[i]);
-	free(r->cell);
-	memset(r, 0, sizeof(*r));
-}
-
-static char *trim_dup(const char *s, size_t n)
-{
-	while (n && isspace((unsigned char)*s))
-		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-	char *d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
-static void on_field(void *s, size_t len, void *data)
-{
-	csplit *cs = data;
-	if (cs->oom)
-		return;
-	if (!cs->in_record) {
-		cs->in_record = 1;
-		cs->cur.line = cs->line;
-	}
-	if (cs->cur.n == cs->cur.cap) {
-		int nc = cs->cur.cap ? cs->cur.cap * 2 : 8;
-		char **ncell = realloc(cs->cur.cell, (size_t)nc * sizeof(*ncell));
-		if (!ncell) {
-			cs->oom = 1;
-			return;
-		}
-		cs->cur.cell = ncell;
-		cs->cur.cap = nc;
-	}
-	char *c = trim_dup(s ? s : "", s ? len : 0);
-	if (!c) {
-		cs->oom = 1;
-		return;
-	}
-	cs->cur.cell[cs->cur.n++] = c;
-}
-
-static void on_record(int c, void *data)
-{
-	csplit *cs = data;
-	(void)c;
-	cs->in_record = 0;
-	if (cs->oom)
-		return;
-	if (cs->n == cs->cap) {
-		size_t nc = cs->cap ? cs->cap * 2 : 32;
-		crec *nr = realloc(cs->rec, nc * sizeof(*nr));
-		if (!nr) {
-			cs->oom = 1;
-			return;
-		}
-		cs->rec = nr;
-		cs->cap = nc;
-	}
-	cs->rec[cs->n++] = cs->cur;
-	memset(&cs->cur, 0, sizeof(cs->cur));
-}
-
-static void csplit_release(csplit *cs)
-{
-	for (size_t i = 0; i < cs->n; i++)
-		crec_release(&cs->rec[i]);
-	free(cs->rec);
-	crec_release(&cs->cur);
-}
 
 static int read_all(const char *path, char **out, size_t *len, ac_err *err)
 {
@@ -797,57 +708,6 @@ static int read_all(const char *path, char **out, size_t *len, ac_err *err)
 	return 0;
 }
 
-/* Split text into records, feeding libcsv one physical line at a time so
- * that each record knows its line. */
-static int split_csv(csplit *cs, const char *text, size_t len, const char *path, ac_err *err)
-{
-	struct csv_parser p;
-	size_t at = 0;
-	int rc = 0;
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-		return ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		at = 3; /* a spreadsheet's byte order mark */
-	while (at < len) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl ? (size_t)(nl - (text + at)) + 1 : len - at;
-		cs->line++;
-		if (!cs->in_record) {
-			for (size_t i = 0; i < n; i++) {
-				char c = text[at + i];
-				if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-					cs->in_record = 1;
-					cs->cur.line = cs->line;
-					break;
-				}
-			}
-		}
-		if (csv_parse(&p, text + at, n, on_field, on_record, cs) != n) {
-			rc = ac_err_setpos(err, AC_EPARSE, cs->line, 0, "%s:%lld: malformed csv: %s", path,
-			                   cs->line, csv_strerror(csv_error(&p)));
-			goto done;
-		}
-		if (cs->oom)
-			break;
-		at += n;
-	}
-	if (!cs->oom && csv_fini(&p, on_field, on_record, cs) != 0)
-		rc = ac_err_setpos(err, AC_EPARSE, cs->line, 0,
-		                   "%s:%lld: malformed csv: unterminated quoted cell", path, cs->line);
-	else if (cs->oom)
-		rc = ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
-done:
-	csv_free(&p);
-	return rc;
-}
-
-static int blank_record(const crec *r)
-{
-	for (int i = 0; i < r->n; i++)
-		if (r->cell[i][0])
-			return 0;
-	return 1;
-}
 
 enum { COL_TYPE, COL_CPLX, COL_MODEL, NCOL };
 static const char *const MAP_COLS[NCOL] = { "task_type", "complexity", "model" };
@@ -856,18 +716,18 @@ int ac_router_map_load(ac_router_map **out, const char *path, ac_pricebook *pb, 
 {
 	char *text = NULL;
 	size_t len = 0;
-	csplit cs;
+	ac_csv_doc cs = AC_CSV_DOC_INIT;
 	ac_router_map *m = NULL;
 	int rc, col[NCOL] = { -1, -1, -1 };
 	size_t h;
 
 	*out = NULL;
-	memset(&cs, 0, sizeof(cs));
+
 	if ((rc = read_all(path, &text, &len, err)))
 		return rc;
-	if ((rc = split_csv(&cs, text, len, path, err)))
+	if ((rc = ac_csv_split(&cs, text, len, path, err)))
 		goto done;
-	for (h = 0; h < cs.n && blank_record(&cs.rec[h]); h++)
+	for (h = 0; h < cs.n && ac_csv_blank(&cs.rec[h]); h++)
 		;
 	if (h == cs.n) {
 		rc = ac_err_set(err, AC_EFORMAT, "%s: empty: a map needs the header complexity,model", path);
@@ -905,7 +765,7 @@ int ac_router_map_load(ac_router_map **out, const char *path, ac_pricebook *pb, 
 	}
 	for (size_t i = h + 1; i < cs.n; i++) {
 		const crec *r = &cs.rec[i];
-		if (blank_record(r))
+		if (ac_csv_blank(r))
 			continue;
 		if (r->n != hr->n) {
 			rc = ac_err_setpos(err, AC_EPARSE, r->line, 0,
@@ -960,7 +820,7 @@ int ac_router_map_load(ac_router_map **out, const char *path, ac_pricebook *pb, 
 	m = NULL;
 done:
 	ac_router_map_free(m);
-	csplit_release(&cs);
+	ac_csv_doc_release(&cs);
 	free(text);
 	return rc;
 }
@@ -1041,8 +901,8 @@ int ac_router_opts_ratio(ac_router_opts *o, const char *spec, ac_pricebook *pb, 
 			continue;
 		if (!split)
 			split = p;
-		char *a = trim_dup(spec, (size_t)(p - spec));
-		char *b = trim_dup(p + 1, (size_t)(eq - p - 1));
+		char *a = ac_strdup_trim(spec, (size_t)(p - spec));
+		char *b = ac_strdup_trim(p + 1, (size_t)(eq - p - 1));
 		int both = a && b && priced(pb, a) && priced(pb, b);
 		free(a);
 		free(b);
@@ -1059,8 +919,8 @@ int ac_router_opts_ratio(ac_router_opts *o, const char *spec, ac_pricebook *pb, 
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	o->ratios = nr;
 	ac_router_ratio *x = &o->ratios[o->nratios];
-	x->from = trim_dup(spec, (size_t)(split - spec));
-	x->to = trim_dup(split + 1, left - (size_t)(split - spec) - 1);
+	x->from = ac_strdup_trim(spec, (size_t)(split - spec));
+	x->to = ac_strdup_trim(split + 1, left - (size_t)(split - spec) - 1);
 	x->ratio = r;
 	if (!x->from || !x->to) {
 		free(x->from);
@@ -1093,10 +953,10 @@ int ac_router_opts_cascade(ac_router_opts *o, const char *spec, ac_err *err)
 		if (*p == '/')
 			slash = p;
 	if (slash) {
-		c.task_type = trim_dup(spec, (size_t)(slash - spec));
-		c.complexity = trim_dup(slash + 1, (size_t)(eq - slash - 1));
+		c.task_type = ac_strdup_trim(spec, (size_t)(slash - spec));
+		c.complexity = ac_strdup_trim(slash + 1, (size_t)(eq - slash - 1));
 	} else {
-		c.complexity = trim_dup(spec, (size_t)(eq - spec));
+		c.complexity = ac_strdup_trim(spec, (size_t)(eq - spec));
 	}
 	if ((slash && !c.task_type) || !c.complexity)
 		goto oom;
@@ -1107,7 +967,7 @@ int ac_router_opts_cascade(ac_router_opts *o, const char *spec, ac_err *err)
 	for (const char *p = eq + 1;;) {
 		const char *gt = strchr(p, '>');
 		size_t n = gt ? (size_t)(gt - p) : strlen(p);
-		char *name = trim_dup(p, n);
+		char *name = ac_strdup_trim(p, n);
 		if (!name)
 			goto oom;
 		if (!*name || c.n == MAX_STEPS) {
