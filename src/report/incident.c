@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "../analysis/spc.h"
+#include "../analysis/tasktree.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
 #include "report.h"
@@ -211,130 +212,15 @@ static int section_timeline(inc *c)
 
 /* ---- 3. the tasks that drove it ------------------------------------------ */
 
-typedef struct node {
-	int64_t id;
-	unsigned char sid[8], pid[8];
-	int has_parent, parent, first_child, next_sibling, depth;
-	int64_t start_ns, end_ns;
-	int step, status, has_cost;
-	char *name, *purpose, *model, *tool;
-	long long tin, tout;
-	double cost;
-} node;
-
-static int node_cmp(const void *pa, const void *pb)
-{
-	const node *a = pa, *b = pb;
-	if (a->start_ns != b->start_ns)
-		return a->start_ns < b->start_ns ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
 /* One task's spans as a tree table named tree_<k> (the layout of `agentcost
- * task`: children under their parent in start order). */
+ * task`: children under their parent in start order; src/analysis/tasktree.c). */
 static int task_tree(inc *c, int64_t task, int k)
 {
-	static const char *const STEP[] = { "other", "llm", "tool", "agent", "chain", "evaluator" };
-	sqlite3_stmt *st = ac_report_prepare(c->s, "task_spans.sql", c->err);
-	if (!st)
-		return AC_ESQL;
-	sqlite3_bind_int64(st, 1, task);
-	node *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc, out = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			node *nv = realloc(v, cap * sizeof(*nv));
-			if (!nv) {
-				out = ac_err_set(c->err, AC_ENOMEM, "out of memory");
-				break;
-			}
-			v = nv;
-		}
-		node *x = &v[n++];
-		memset(x, 0, sizeof(*x));
-		x->id = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_bytes(st, 1) == 8)
-			memcpy(x->sid, sqlite3_column_blob(st, 1), 8);
-		if (sqlite3_column_bytes(st, 2) == 8) {
-			memcpy(x->pid, sqlite3_column_blob(st, 2), 8);
-			x->has_parent = 1;
-		}
-		x->start_ns = sqlite3_column_int64(st, 3);
-		x->end_ns = sqlite3_column_int64(st, 4);
-		x->step = sqlite3_column_int(st, 5);
-		x->status = sqlite3_column_int(st, 6);
-		x->name = dup_col(st, 7);
-		x->purpose = dup_col(st, 8);
-		x->model = dup_col(st, 9);
-		x->tool = dup_col(st, 11);
-		x->tin = sqlite3_column_int64(st, 12);
-		x->tout = sqlite3_column_int64(st, 13);
-		x->has_cost = sqlite3_column_type(st, 14) != SQLITE_NULL;
-		x->cost = sqlite3_column_double(st, 14);
-	}
-	if (!out && rc != SQLITE_DONE)
-		out = ac_store_fail(c->s, c->err, "task_spans.sql");
-	sqlite3_finalize(st);
-	int *order = NULL, *stack = NULL, *kids = NULL;
-	ac_map ids;
-	ac_map_init(&ids, 0);
+	ac_task_tree tree;
+	int out = ac_task_tree_load(&tree, ac_store_db(c->s), ac_store_query("task_spans.sql"), task,
+	                            c->err);
 	if (out)
-		goto done;
-	if (n)
-		qsort(v, n, sizeof(*v), node_cmp);
-	order = malloc((n ? n : 1) * sizeof(int));
-	stack = malloc((n ? n : 1) * sizeof(int));
-	kids = malloc((n ? n : 1) * sizeof(int));
-	if (!order || !stack || !kids) {
-		out = ac_err_set(c->err, AC_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < n; i++) {
-		v[i].parent = v[i].first_child = v[i].next_sibling = -1;
-		if (ac_map_put(&ids, v[i].sid, 8, (int64_t)i)) {
-			out = ac_err_set(c->err, AC_ENOMEM, "out of memory");
-			goto done;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		int64_t p;
-		if (v[i].has_parent && ac_map_get(&ids, v[i].pid, 8, &p) && p != (int64_t)i)
-			v[i].parent = (int)p;
-	}
-	/* a span may not descend from itself: cut cycles */
-	for (size_t i = 0; i < n; i++) {
-		int p = v[i].parent;
-		for (size_t steps = 0; p >= 0 && steps <= n; steps++) {
-			if (p == (int)i) {
-				v[i].parent = -1;
-				break;
-			}
-			p = v[p].parent;
-		}
-	}
-	for (size_t i = n; i-- > 0;)
-		if (v[i].parent >= 0) {
-			v[i].next_sibling = v[v[i].parent].first_child;
-			v[v[i].parent].first_child = (int)i;
-		}
-	size_t no = 0, sp = 0;
-	for (size_t r = n; r-- > 0;)
-		if (v[r].parent < 0)
-			stack[sp++] = (int)r;
-	while (sp) {
-		int i = stack[--sp];
-		order[no++] = i;
-		size_t nk = 0;
-		for (int ch = v[i].first_child; ch >= 0; ch = v[ch].next_sibling)
-			kids[nk++] = ch;
-		while (nk) {
-			int ch = kids[--nk];
-			v[ch].depth = v[i].depth + 1;
-			stack[sp++] = ch;
-		}
-	}
+		return out;
 	char name[32];
 	snprintf(name, sizeof(name), "tree_%d", k);
 	static const char *const cols[] = { "span", "parent", "depth", "name", "step", "purpose",
@@ -342,18 +228,12 @@ static int task_tree(inc *c, int64_t task, int k)
 		                            "tokens_out", "cost", "status" };
 	ac_tbl *t = ac_doc_table(c->doc, name, "Spans of the task, children under their parent",
 	                         cols, 14, TREE_ROWS_SHOWN);
-	static const char hexd[] = "0123456789abcdef";
 	ac_buf label = AC_BUF_INIT;
-	for (size_t q = 0; q < no; q++) {
-		const node *x = &v[order[q]];
+	for (size_t q = 0; q < tree.n; q++) {
+		const ac_tree_node *x = &tree.v[tree.order[q]];
 		char sid[17], pid[17], when[40];
-		for (int i = 0; i < 8; i++) {
-			sid[2 * i] = hexd[x->sid[i] >> 4];
-			sid[2 * i + 1] = hexd[x->sid[i] & 15];
-			pid[2 * i] = hexd[x->pid[i] >> 4];
-			pid[2 * i + 1] = hexd[x->pid[i] & 15];
-		}
-		sid[16] = pid[16] = '\0';
+		ac_tree_hex8(x->sid, sid);
+		ac_tree_hex8(x->pid, pid);
 		ac_format_iso_ms(x->start_ns, when);
 		ac_buf_reset(&label);
 		for (int dd = 0; dd < x->depth && dd < 40; dd++)
@@ -363,7 +243,7 @@ static int task_tree(inc *c, int64_t task, int k)
 		ac_tbl_text(t, x->has_parent ? pid : NULL);
 		ac_tbl_int(t, x->depth);
 		ac_tbl_text(t, ac_buf_cstr(&label));
-		ac_tbl_text(t, x->step >= 0 && x->step <= 5 ? STEP[x->step] : "other");
+		ac_tbl_text(t, x->step >= 0 && x->step <= 5 ? AC_STEP_NAME[x->step] : "other");
 		ac_tbl_text(t, x->purpose);
 		ac_tbl_text(t, x->model);
 		ac_tbl_text(t, x->tool);
@@ -375,19 +255,8 @@ static int task_tree(inc *c, int64_t task, int k)
 		ac_tbl_text(t, x->status == 2 ? "error" : x->status == 1 ? "ok" : "unset");
 	}
 	ac_buf_release(&label);
-done:
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].name);
-		free(v[i].purpose);
-		free(v[i].model);
-		free(v[i].tool);
-	}
-	free(v);
-	free(order);
-	free(stack);
-	free(kids);
-	ac_map_release(&ids);
-	return out;
+	ac_task_tree_release(&tree);
+	return 0;
 }
 
 static int section_tasks(inc *c, char *top_note, size_t nnote)

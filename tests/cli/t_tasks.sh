@@ -43,6 +43,21 @@ expect_eq "no complexity outside the subtask" "" "$(cx 1000000000000005)"
 expect_eq "T1 episode counts (failures|episodes|attempts)" "2|1|2" \
   "$(sql "SELECT tool_failures || '|' || retry_episodes || '|' || retry_attempts FROM task WHERE task_id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1'")"
 
+# the task as a tree (agentcost task): every span once, parents before
+# children, children in start order, depths from the parent links
+ac task aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1 --format csv >"$T/tree.csv"
+expect_eq "tree: one row per span" 12 "$(wc -l <"$T/tree.csv")"
+expect_eq "tree: depth-first order and depths" \
+  "1000000000000001:0 1000000000000002:1 1000000000000003:2 1000000000000004:1 1000000000000005:1 1000000000000006:1 1000000000000007:1 1000000000000008:1 1000000000000009:1 100000000000000a:1 100000000000000b:1" \
+  "$(tail -n +2 "$T/tree.csv" | awk -F, '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $1, $3 }')"
+expect_eq "tree: purposes shown" "retry" "$(awk -F, '$1 == "1000000000000005" { print $6 }' "$T/tree.csv")"
+ac task fffffffffffffffffffffffffffffff6 --format csv >"$T/cycle.csv"
+expect_eq "tree of a parent cycle: cut above the earliest span" "6000000000000001:0 6000000000000002:1" \
+  "$(tail -n +2 "$T/cycle.csv" | awk -F, '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $1, $3 }')"
+expect_eq "task by agentcost.task.id spans both traces" 5 "$(ac task job-42 --format csv | wc -l)"
+expect_rc "unknown task" 1 ac task 0123
+expect_grep "unknown task message" "no task 0123" "$T/err"
+
 ac summary --format json >"$T/s.json"
 expect_eq "summary tasks (eval included)" 5 "$(jget .tasks <"$T/s.json")"
 expect_eq "summary eval tasks" 2 "$(jget .eval_tasks <"$T/s.json")"

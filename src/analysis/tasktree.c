@@ -1,0 +1,193 @@
+/* One task as a tree: see tasktree.h. */
+#include "tasktree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const AC_STEP_NAME[6] = { "other", "llm", "tool", "agent", "chain", "evaluator" };
+
+void ac_tree_hex8(const unsigned char id[8], char out[17])
+{
+	static const char hexd[] = "0123456789abcdef";
+	for (int i = 0; i < 8; i++) {
+		out[2 * i] = hexd[id[i] >> 4];
+		out[2 * i + 1] = hexd[id[i] & 15];
+	}
+	out[16] = '\0';
+}
+
+static char *dup_col(sqlite3_stmt *st, int c)
+{
+	const unsigned char *t = sqlite3_column_text(st, c);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const ac_tree_node *x = a, *y = b;
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const ac_tree_node *sort_base;
+
+static int by_sid(const void *a, const void *b)
+{
+	return memcmp(sort_base[*(const int *)a].sid, sort_base[*(const int *)b].sid, 8);
+}
+
+void ac_task_tree_release(ac_task_tree *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].name);
+		free(t->v[i].purpose);
+		free(t->v[i].model);
+		free(t->v[i].complexity);
+		free(t->v[i].tool);
+	}
+	free(t->v);
+	free(t->order);
+	memset(t, 0, sizeof(*t));
+}
+
+int ac_task_tree_load(ac_task_tree *t, sqlite3 *db, const char *sql, int64_t task, ac_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	int *byid = NULL, *first_child = NULL, *next_sibling = NULL, *stack = NULL;
+	memset(t, 0, sizeof(*t));
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ac_err_set(err, AC_ESQL, "task spans: %s", sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, task);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (t->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			ac_tree_node *nv = realloc(t->v, cap * sizeof(*nv));
+			if (!nv) {
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+				goto done;
+			}
+			t->v = nv;
+		}
+		ac_tree_node *x = &t->v[t->n++];
+		memset(x, 0, sizeof(*x));
+		x->id = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == 8)
+			memcpy(x->sid, sqlite3_column_blob(st, 1), 8);
+		if (sqlite3_column_bytes(st, 2) == 8) {
+			memcpy(x->pid, sqlite3_column_blob(st, 2), 8);
+			x->has_parent = 1;
+		}
+		x->start_ns = sqlite3_column_int64(st, 3);
+		x->end_ns = sqlite3_column_int64(st, 4);
+		x->step = sqlite3_column_int(st, 5);
+		x->status = sqlite3_column_int(st, 6);
+		x->name = dup_col(st, 7);
+		x->purpose = dup_col(st, 8);
+		x->model = dup_col(st, 9);
+		x->complexity = dup_col(st, 10);
+		x->tool = dup_col(st, 11);
+		x->tin = sqlite3_column_int64(st, 12);
+		x->tout = sqlite3_column_int64(st, 13);
+		x->has_cost = sqlite3_column_type(st, 14) != SQLITE_NULL;
+		x->cost = sqlite3_column_double(st, 14);
+		x->cost_src = sqlite3_column_int(st, 15);
+	}
+	if (step != SQLITE_DONE) {
+		rc = ac_err_set(err, AC_ESQL, "task spans: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	size_t n = t->n;
+	if (n)
+		qsort(t->v, n, sizeof(*t->v), by_start);
+	ac_tree_node *v = t->v;
+	size_t m = n ? n : 1;
+	byid = malloc(m * sizeof(int));
+	first_child = malloc(m * sizeof(int));
+	next_sibling = malloc(m * sizeof(int));
+	stack = malloc(m * sizeof(int));
+	t->order = malloc(m * sizeof(int));
+	if (!byid || !first_child || !next_sibling || !stack || !t->order) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* parents through an index sorted by span id */
+	for (size_t i = 0; i < n; i++) {
+		byid[i] = (int)i;
+		v[i].parent = first_child[i] = next_sibling[i] = -1;
+	}
+	sort_base = v;
+	if (n)
+		qsort(byid, n, sizeof(int), by_sid);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].has_parent)
+			continue;
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (memcmp(v[byid[mid]].sid, v[i].pid, 8) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && !memcmp(v[byid[lo]].sid, v[i].pid, 8) && byid[lo] != (int)i)
+			v[i].parent = byid[lo];
+	}
+	/* cut cycles: walk up from each span once, colouring the walk; meeting
+	 * the walk's own colour closes a cycle, cut above its earliest span */
+	int *mark = byid; /* reused: the id index is no longer needed */
+	memset(mark, 0, m * sizeof(int));
+	for (size_t i = 0; i < n; i++) {
+		int x = (int)i, colour = (int)i + 1;
+		while (x >= 0 && !mark[x]) {
+			mark[x] = colour;
+			if (v[x].parent >= 0 && mark[v[x].parent] == colour) {
+				int best = x;
+				for (int z = v[x].parent; z != x; z = v[z].parent)
+					if (z < best)
+						best = z;
+				v[best].parent = -1;
+				break;
+			}
+			x = v[x].parent;
+		}
+	}
+	/* children in start order, then depth-first without recursion */
+	for (size_t i = n; i-- > 0;)
+		if (v[i].parent >= 0) {
+			next_sibling[i] = first_child[v[i].parent];
+			first_child[v[i].parent] = (int)i;
+		}
+	size_t no = 0, sp = 0;
+	for (size_t r = n; r-- > 0;)
+		if (v[r].parent < 0)
+			stack[sp++] = (int)r;
+	while (sp) {
+		int i = stack[--sp];
+		t->order[no++] = i;
+		/* push the children last-first so the earliest comes out first:
+		 * they are a linked list in start order, so reverse onto the stack */
+		size_t mark_sp = sp;
+		for (int ch = first_child[i]; ch >= 0; ch = next_sibling[ch]) {
+			v[ch].depth = v[i].depth + 1;
+			stack[sp++] = ch;
+		}
+		for (size_t a = mark_sp, b = sp; b > a + 1; a++, b--) {
+			int tmp = stack[a];
+			stack[a] = stack[b - 1];
+			stack[b - 1] = tmp;
+		}
+	}
+done:
+	sqlite3_finalize(st);
+	free(byid);
+	free(first_child);
+	free(next_sibling);
+	free(stack);
+	if (rc)
+		ac_task_tree_release(t);
+	return rc;
+}
