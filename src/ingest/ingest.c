@@ -3,17 +3,18 @@
  *
  * Two threads per input, so parsing and writing overlap on two cores:
  *
- *   parser thread   reader -> JSON -> spans, copied into a batch (strings in
- *                   the batch's arena) together with every diagnostic, in
- *                   input order; the batch's original span texts are
- *                   compressed into one zstd block here too.
+ *   parser thread   reader -> JSON -> spans, copied into a batch (strings and
+ *                   original span texts in the batch's arenas) together with
+ *                   every diagnostic, in input order.
  *   writer (caller) per batch, in order: dictionaries, trace ids, cost,
- *                   identity-checked inserts, the original block, the dirty
- *                   traces; a commit every batch_spans spans (one transaction
- *                   for the whole file with --strict).
+ *                   identity-checked inserts, the originals of the new spans
+ *                   compressed into one zstd block, the dirty traces; tasks
+ *                   derived and a commit every batch_spans spans (one
+ *                   transaction for the whole file with --strict).
  *
- * Three batches circulate between a free list and a full queue, so memory is
- * bounded by three batches (~4 MB of text each) plus the reader's buffer,
+ * NBATCH batches circulate between a free list and a full queue (enough to
+ * ride through the writer's commit and derivation pauses), so memory is
+ * bounded by NBATCH batches (~2 MB of text each) plus the reader's buffer,
  * whatever the input size. The writer alone touches the database, the
  * pricebook and the statistics; the parser alone touches the reader.
  */
