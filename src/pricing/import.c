@@ -460,6 +460,8 @@ static long long line_of(json_doc *d, int offset)
 /* Index of the token after the subtree rooted at i. */
 static int skip(const json_doc *d, int i)
 {
+	if (i >= d->n || d->t[i].end < 0)
+		return d->n; /* past the tokens, or an unclosed one: nothing follows */
 	int end = d->t[i].end;
 	for (i++; i < d->n && d->t[i].start < end; i++)
 		;
@@ -536,6 +538,15 @@ static int litellm_rows(importer *im, const char *js, size_t len, const char *pa
 	jsmn_parser p;
 	int n, rc = 0, priced = 0;
 
+	/* jsmn stops at a NUL byte as if the text ended there */
+	const char *nul = memchr(js, '\0', len);
+	if (nul) {
+		long long line = 1;
+		for (const char *q = js; q < nul; q++)
+			line += *q == '\n';
+		return ac_err_setpos(im->err, AC_EPARSE, line, 0, "%s:%lld: NUL byte in the json", path,
+		                     line);
+	}
 	jsmn_init(&p);
 	n = jsmn_parse(&p, js, len, NULL, 0);
 	if (n < 0) {
