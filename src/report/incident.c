@@ -695,7 +695,7 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	if ((rc = ac_plotter_new(&c.plot, o->gnuplot, err)))
 		goto done;
 	snprintf(info->chart_note, sizeof(info->chart_note), "%s", ac_plotter_note(c.plot));
-	if ((rc = ac_guard_run(&g, s, c.from, c.to, c.from - BASELINE_DAYS * AC_NS_PER_DAY, c.from,
+	if ((rc = ac_guard_run(&g, s, NULL, c.from, c.to, c.from - BASELINE_DAYS * AC_NS_PER_DAY, c.from,
 	                       err)))
 		goto done;
 

@@ -41,6 +41,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../analysis/guard.h"
 #include "../store/store.h"
 #include "../util/buf.h"
 #include "../util/err.h"
@@ -213,45 +214,6 @@ int ac_report_store_range(ac_store *s, int64_t *first_ns, int64_t *last_ns, ac_e
  * empty_note) and add it to the document as chart <name>. */
 void ac_report_chart(ac_doc *d, ac_plotter *p, const char *name, const char *caption,
                      const ac_buf *data, const char *const *args, const char *empty_note);
-
-/* A task judged by the guardrail and the runaway rules. */
-typedef struct ac_gtask {
-	int64_t id;
-	char *task_id, *system, *task_type; /* owned; system and task_type may be NULL */
-	double cost;
-	long long calls, max_repeat;
-	double median, threshold, calls_p999; /* of its type, from the reference tasks */
-	int outlier, by_calls, by_repeat;
-	char *top_model, *top_purpose, *tool; /* what dominated an outlier; owned, may be NULL */
-	long long tool_calls;
-} ac_gtask;
-
-typedef struct ac_guard {
-	ac_gtask *tasks;  /* ordered by task type, then task_id */
-	size_t n;
-	ac_gtask **out;   /* outliers, by cost descending, ties by task_id */
-	size_t nout;
-	ac_gtask **run;   /* runaways, by task type then task_id */
-	size_t nrun;
-	double savings;   /* sum of cost - threshold over the outliers */
-	int own_reference; /* task types judged against their own tasks (no reference) */
-} ac_guard;
-
-#define AC_GUARD_FACTOR 3.0 /* the guardrail halts a task at 3 x its type's median */
-#define AC_GUARD_REPEAT 5   /* the same step more than 5 times in a row: a loop */
-
-/*
- * Judge the production tasks starting in [since, until) (queries/outliers.sql)
- * as `agentcost outliers` does: outlier when cost > 3 x the median cost of its
- * task type, runaway when LLM calls > the type's p99.9 or max_repeat > 5. The
- * type's median and p99.9 come from the tasks starting in [ref_since,
- * ref_until) when that window has tasks of the type, else from the judged
- * tasks themselves (ref_since == since and ref_until == until: always).
- * Returns 0, AC_ESQL or AC_ENOMEM; release with ac_guard_release.
- */
-int ac_guard_run(ac_guard *g, ac_store *s, int64_t since, int64_t until, int64_t ref_since,
-                 int64_t ref_until, ac_err *err);
-void ac_guard_release(ac_guard *g);
 
 /* Outlier and runaway tables into the document (names <prefix>outliers,
  * <prefix>runaways). */

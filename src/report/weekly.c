@@ -18,7 +18,7 @@
  *                       ending with this one (`agentcost recommend`)
  *   7 outliers          outliers.sql, outlier_detail.sql  (`agentcost outliers`)
  *
- * Also here: helpers incident.c shares (queries, the guardrail judge).
+ * Also here: helpers incident.c shares (queries; the guardrail judge is src/analysis/guard.c).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -237,171 +237,7 @@ static int read_type_groups(ac_store *s, int64_t since, int64_t until, grps *g, 
 	return out;
 }
 
-/* ---- the guardrail judge (as `agentcost outliers`) ----------------------- */
-
-void ac_guard_release(ac_guard *g)
-{
-	for (size_t i = 0; i < g->n; i++) {
-		ac_gtask *t = &g->tasks[i];
-		free(t->task_id);
-		free(t->system);
-		free(t->task_type);
-		free(t->top_model);
-		free(t->top_purpose);
-		free(t->tool);
-	}
-	free(g->tasks);
-	free(g->out);
-	free(g->run);
-	memset(g, 0, sizeof(*g));
-}
-
-static int by_cost_desc(const void *pa, const void *pb)
-{
-	const ac_gtask *a = *(const ac_gtask *const *)pa, *b = *(const ac_gtask *const *)pb;
-	if (a->cost != b->cost)
-		return a->cost > b->cost ? -1 : 1;
-	return strcmp(a->task_id, b->task_id);
-}
-
-/* What dominated a task (outlier_detail.sql: largest first per kind). */
-static int guard_detail(ac_store *s, sqlite3_stmt *q, ac_gtask *t, ac_err *err)
-{
-	sqlite3_reset(q);
-	sqlite3_bind_int64(q, 1, t->id);
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(q, 0);
-		if (!kind)
-			continue;
-		if (!strcmp(kind, "model") && !t->top_model)
-			t->top_model = dup_col(q, 1);
-		else if (!strcmp(kind, "purpose") && !t->top_purpose)
-			t->top_purpose = dup_col(q, 1);
-		else if (!strcmp(kind, "tool") && !t->tool) {
-			t->tool = dup_col(q, 1);
-			t->tool_calls = sqlite3_column_int64(q, 2);
-		}
-	}
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(s, err, "outlier_detail.sql");
-}
-
-int ac_guard_run(ac_guard *g, ac_store *s, int64_t since, int64_t until, int64_t ref_since,
-                 int64_t ref_until, ac_err *err)
-{
-	memset(g, 0, sizeof(*g));
-	grps ref;
-	grps_init(&ref);
-	sqlite3_stmt *st = NULL, *q = NULL;
-	size_t cap = 0;
-	int rc = 0, src;
-	int same = ref_since == since && ref_until == until;
-	if (!same && (rc = read_type_groups(s, ref_since, ref_until, &ref, err)))
-		goto done;
-	if (!(st = ac_report_prepare(s, "outliers.sql", err)) ||
-	    !(q = ac_report_prepare(s, "outlier_detail.sql", err))) {
-		rc = AC_ESQL;
-		goto done;
-	}
-	ac_report_bind_window(st, since, until);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		if (g->n == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			ac_gtask *nt = realloc(g->tasks, nc * sizeof(*nt));
-			if (!nt)
-				goto oom;
-			g->tasks = nt;
-			cap = nc;
-		}
-		ac_gtask *t = &g->tasks[g->n++];
-		memset(t, 0, sizeof(*t));
-		t->id = sqlite3_column_int64(st, 0);
-		t->task_id = dup_col(st, 1);
-		t->system = dup_col(st, 2);
-		t->task_type = dup_col(st, 3);
-		t->cost = sqlite3_column_double(st, 4);
-		t->calls = sqlite3_column_int64(st, 5);
-		t->max_repeat = sqlite3_column_int64(st, 6);
-		if (!t->task_id)
-			goto oom;
-	}
-	if (src != SQLITE_DONE) {
-		rc = ac_store_fail(s, err, "outliers.sql");
-		goto done;
-	}
-	/* the query orders by task type: each type is one run of rows */
-	for (size_t from = 0; from < g->n;) {
-		size_t to = from + 1;
-		while (to < g->n && !cmp_opt(g->tasks[to].task_type, g->tasks[from].task_type))
-			to++;
-		grp *r = same ? NULL : grps_get(&ref, g->tasks[from].task_type, 0);
-		if (ref.oom)
-			goto oom;
-		double *cost, *calls;
-		size_t n;
-		double *tmp = NULL;
-		if (r && r->n) {
-			ac_sort_doubles(r->a, r->n);
-			ac_sort_doubles(r->b, r->n);
-			cost = r->a;
-			calls = r->b;
-			n = r->n;
-		} else {
-			n = to - from;
-			if (!(tmp = malloc(2 * n * sizeof(double))))
-				goto oom;
-			cost = tmp;
-			calls = tmp + n;
-			for (size_t i = 0; i < n; i++) {
-				cost[i] = g->tasks[from + i].cost;
-				calls[i] = (double)g->tasks[from + i].calls;
-			}
-			ac_sort_doubles(cost, n);
-			ac_sort_doubles(calls, n);
-			if (!same)
-				g->own_reference++;
-		}
-		double median = ac_quantile(cost, n, 0.5), p999 = ac_quantile(calls, n, 0.999);
-		double threshold = AC_GUARD_FACTOR * median;
-		free(tmp);
-		for (size_t i = from; i < to; i++) {
-			ac_gtask *t = &g->tasks[i];
-			t->median = median;
-			t->threshold = threshold;
-			t->calls_p999 = p999;
-			/* "greater than" with the relative tolerance of `agentcost outliers` */
-			t->outlier = t->cost > threshold + 1e-12 * fabs(threshold);
-			t->by_calls = (double)t->calls > p999;
-			t->by_repeat = t->max_repeat > AC_GUARD_REPEAT;
-		}
-		from = to;
-	}
-	g->out = malloc((g->n ? g->n : 1) * sizeof(*g->out));
-	g->run = malloc((g->n ? g->n : 1) * sizeof(*g->run));
-	if (!g->out || !g->run)
-		goto oom;
-	for (size_t i = 0; i < g->n; i++) {
-		if (g->tasks[i].outlier)
-			g->out[g->nout++] = &g->tasks[i];
-		if (g->tasks[i].by_calls || g->tasks[i].by_repeat)
-			g->run[g->nrun++] = &g->tasks[i];
-	}
-	if (g->nout)
-		qsort(g->out, g->nout, sizeof(*g->out), by_cost_desc);
-	for (size_t i = 0; i < g->nout; i++) {
-		g->savings += g->out[i]->cost - g->out[i]->threshold;
-		if ((rc = guard_detail(s, q, g->out[i], err)))
-			goto done;
-	}
-	goto done;
-oom:
-	rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-done:
-	sqlite3_finalize(st);
-	sqlite3_finalize(q);
-	grps_release(&ref);
-	return rc;
-}
+/* ---- the guardrail judge's tables (the judge: src/analysis/guard.c) ------ */
 
 static const char *reasons_text(const ac_gtask *t)
 {
@@ -1464,7 +1300,7 @@ static int section_recommend(wk *w, const ac_recommendation *rec, const char *re
 static int section_outliers(wk *w)
 {
 	ac_guard g;
-	int rc = ac_guard_run(&g, w->s, w->since, w->until, w->since, w->until, w->err);
+	int rc = ac_guard_run(&g, w->s, NULL, w->since, w->until, w->since, w->until, w->err);
 	if (rc) {
 		ac_guard_release(&g);
 		return rc;

@@ -1,0 +1,66 @@
+/*
+ * Task-level guardrails, after the fact: the judge behind `agentcost
+ * outliers` and the reports' outlier and runaway sections (one code path).
+ *
+ * Over the production tasks starting in [since, until) (queries/outliers.sql):
+ *   outlier   cost > factor x the median cost (type 7) of its task type; with
+ *             what dominated it (queries/outlier_detail.sql) and what halting it
+ *             at the threshold would have saved (cost - threshold)
+ *   runaway   LLM calls > the type's p99.9 (type 7), or the same step more than
+ *             `repeat` times in a row (task.max_repeat)
+ * The type's median and p99.9 come from the tasks of [ref_since, ref_until)
+ * when that window has tasks of the type, else from the judged tasks
+ * themselves (always, when the two windows are the same). "Greater than" the
+ * cost threshold has a relative tolerance of 1e-12, so a sum of costs landing
+ * on it up to rounding does not count.
+ */
+#ifndef AC_GUARD_H
+#define AC_GUARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../store/store.h"
+#include "../util/err.h"
+
+#define AC_GUARD_FACTOR 3.0 /* the guardrail halts a task at 3 x its type's median */
+#define AC_GUARD_REPEAT 5   /* the same step more than 5 times in a row: a loop */
+
+typedef struct ac_guard_opts {
+	double factor;
+	long long repeat;
+	const char *system; /* only tasks of this system; NULL = all */
+} ac_guard_opts;
+
+#define AC_GUARD_OPTS_INIT { AC_GUARD_FACTOR, AC_GUARD_REPEAT, NULL }
+
+/* A task judged by the guardrail and the runaway rules. */
+typedef struct ac_gtask {
+	int64_t id;
+	char *task_id, *system, *task_type; /* owned; system and task_type may be NULL */
+	double cost;
+	long long calls, max_repeat;
+	double median, threshold, calls_p999; /* of its type */
+	int outlier, by_calls, by_repeat;
+	char *top_model, *top_purpose, *tool; /* what dominated an outlier; owned, may be NULL */
+	long long tool_calls;
+} ac_gtask;
+
+typedef struct ac_guard {
+	ac_gtask *tasks;   /* ordered by task type, then task_id */
+	size_t n;
+	ac_gtask **out;    /* outliers, by cost descending, ties by task_id */
+	size_t nout;
+	ac_gtask **run;    /* runaways, by task type then task_id */
+	size_t nrun;
+	double savings;    /* sum of cost - threshold over the outliers */
+	int own_reference; /* task types judged against their own tasks (no reference) */
+} ac_guard;
+
+/* opts NULL = AC_GUARD_OPTS_INIT. Returns 0, AC_ESQL or AC_ENOMEM; release
+ * with ac_guard_release (also after a failure). */
+int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t since,
+                 int64_t until, int64_t ref_since, int64_t ref_until, ac_err *err);
+void ac_guard_release(ac_guard *g);
+
+#endif
