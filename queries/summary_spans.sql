@@ -4,7 +4,8 @@
 -- Parameters: ?1 since_ns (inclusive), ?2 until_ns (exclusive),
 --             ?3 system (service.name) or NULL for all.
 -- Output: spans, llm_calls, tool_calls, cost_total, unpriced_spans,
---         producer_costed_spans, first_ns, last_ns, traces
+--         producer_costed_spans, first_ns, last_ns, traces (traces whose
+--         earliest span starts in the window, and with ?3 is of that service)
 SELECT count(*)                                  AS spans,
        coalesce(sum(s.step = 1), 0)              AS llm_calls,
        coalesce(sum(s.step = 2), 0)              AS tool_calls,
@@ -13,8 +14,9 @@ SELECT count(*)                                  AS spans,
        coalesce(sum(s.cost_src = 2), 0)          AS producer_costed_spans,
        min(s.start_ns)                           AS first_ns,
        max(s.start_ns)                           AS last_ns,
-       count(DISTINCT s.trace)                   AS traces
+       coalesce(sum(k.trace_first), 0)           AS traces
 FROM span s
+LEFT JOIN rollup_key k ON k.id = s.rollup_key
 LEFT JOIN service sv ON sv.id = s.service
 WHERE s.start_ns >= ?1 AND s.start_ns < ?2
   AND (?3 IS NULL OR sv.name = ?3);

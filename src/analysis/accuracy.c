@@ -208,6 +208,34 @@ void ac_accuracy_of(ac_accuracy *out, const double *scores, size_t n, double con
 		out->hi = 1;
 }
 
+void ac_accuracy_of_sums(ac_accuracy *out, const ac_score_sums *s, double conf)
+{
+	out->n = s->n > 0 ? (size_t)s->n : 0;
+	out->mean = out->lo = out->hi = NAN;
+	out->binary = 0;
+	if (s->n <= 0)
+		return;
+	double n = (double)s->n;
+	if (!s->partial) {
+		double k = round(s->sum); /* a sum of ones: a count */
+		out->binary = 1;
+		out->mean = k / n;
+		ac_wilson(&out->lo, &out->hi, k, n, conf);
+		return;
+	}
+	double mean = s->sum / n;
+	out->mean = mean;
+	if (s->n < 2 || !(conf > 0 && conf < 1))
+		return;
+	double ss = s->sq - n * mean * mean;
+	if (ss < 0)
+		ss = 0;
+	double sd = sqrt(ss / (n - 1));
+	double half = ac_t_quantile(1 - (1 - conf) / 2, n - 1) * sd / sqrt(n);
+	out->lo = mean - half < 0 ? 0 : mean - half;
+	out->hi = mean + half > 1 ? 1 : mean + half;
+}
+
 /* ---- ISO weeks ---------------------------------------------------------- */
 
 /* Day index of the Monday of ISO week 1 of year y. */

@@ -65,6 +65,17 @@ typedef struct ac_accuracy {
  */
 void ac_accuracy_of(ac_accuracy *out, const double *scores, size_t n, double conf);
 
+/* The same from sums (what the queries and the rollup keep): n scores, their
+ * sum and sum of squares, and how many are neither exactly 0 nor 1. The
+ * variance comes from the sums, which differs from the two-pass variance of
+ * ac_accuracy_of by rounding only (scores lie in [0, 1]). */
+typedef struct ac_score_sums {
+	long long n, partial;
+	double sum, sq;
+} ac_score_sums;
+
+void ac_accuracy_of_sums(ac_accuracy *out, const ac_score_sums *s, double conf);
+
 /*
  * Parse an ISO week "YYYY-Www" (e.g. "2025-W23") into the UTC range
  * [*out_start_ns, *out_end_ns) from its Monday 00:00 to the next Monday 00:00.

@@ -287,7 +287,7 @@ int cmd_hidden(int argc, char **argv)
 	scopes ss;
 	memset(&ss, 0, sizeof(ss));
 	int status = EXIT_OK, rc;
-	if (sqlite3_prepare_v2(db, ac_store_query("hidden.sql"), -1, &pq, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(db, ac_store_query_window("hidden.sql", co.since_ns, co.until_ns), -1, &pq, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, ac_store_query("hidden_retries.sql"), -1, &rq, NULL) != SQLITE_OK)
 		goto sql_fail;
 	bind_window(pq, &co);

@@ -28,17 +28,12 @@
 
 #define CONFIDENCE 0.95
 
-typedef struct scores {
-	double *v;
-	size_t n, cap;
-} scores;
-
 typedef struct mrow {
 	char *task_type, *complexity, *model; /* owned; task_type/model may be NULL */
 	/* [0] the window, [1] the previous window */
 	long long calls[2], tokens_in[2], tokens_out[2];
 	double cost[2];
-	scores sc[2];
+	ac_score_sums sc[2];
 } mrow;
 
 typedef struct rows {
@@ -46,20 +41,6 @@ typedef struct rows {
 	size_t n, cap;
 	ac_map index;
 } rows;
-
-static int scores_push(scores *s, double x)
-{
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 16;
-		double *v = realloc(s->v, nc * sizeof(double));
-		if (!v)
-			return -1;
-		s->v = v;
-		s->cap = nc;
-	}
-	s->v[s->n++] = x;
-	return 0;
-}
 
 static char *dup_opt(const char *s)
 {
@@ -126,8 +107,6 @@ static void rows_release(rows *r)
 		free(r->v[i].task_type);
 		free(r->v[i].complexity);
 		free(r->v[i].model);
-		free(r->v[i].sc[0].v);
-		free(r->v[i].sc[1].v);
 	}
 	free(r->v);
 	ac_map_release(&r->index);
@@ -164,7 +143,8 @@ static int read_window(sqlite3 *db, rows *r, int scored, int w, int64_t since, i
 {
 	sqlite3_stmt *st = NULL;
 	const char *name = scored ? "models_scores.sql" : "models.sql";
-	if (sqlite3_prepare_v2(db, ac_store_query(name), -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, ac_store_query_window(name, since, until), -1, &st, NULL) !=
+	    SQLITE_OK) {
 		cli_error("models: %s", sqlite3_errmsg(db));
 		return -1;
 	}
@@ -184,11 +164,10 @@ static int read_window(sqlite3 *db, rows *r, int scored, int w, int64_t since, i
 			return -1;
 		}
 		if (scored) {
-			if (scores_push(&x->sc[w], sqlite3_column_double(st, 3))) {
-				cli_error("models: out of memory");
-				sqlite3_finalize(st);
-				return -1;
-			}
+			x->sc[w].n += sqlite3_column_int64(st, 3);
+			x->sc[w].sum += sqlite3_column_double(st, 4);
+			x->sc[w].sq += sqlite3_column_double(st, 5);
+			x->sc[w].partial += sqlite3_column_int64(st, 6);
 		} else {
 			x->calls[w] += sqlite3_column_int64(st, 3);
 			x->tokens_in[w] += sqlite3_column_int64(st, 4);
@@ -288,7 +267,7 @@ int cmd_models(int argc, char **argv)
 	for (size_t i = 0; i < r.n; i++) {
 		const mrow *x = &r.v[i];
 		ac_accuracy acc, prev;
-		ac_accuracy_of(&acc, x->sc[0].v, x->sc[0].n, CONFIDENCE);
+		ac_accuracy_of_sums(&acc, &x->sc[0], CONFIDENCE);
 		double per_call = x->calls[0] ? x->cost[0] / (double)x->calls[0] : NAN;
 		out_str(t, x->task_type);
 		out_str(t, x->complexity);
@@ -306,7 +285,7 @@ int cmd_models(int argc, char **argv)
 		out_num(t, acc.mean > 0 ? per_call / acc.mean : NAN);
 		if (!compare)
 			continue;
-		ac_accuracy_of(&prev, x->sc[1].v, x->sc[1].n, CONFIDENCE);
+		ac_accuracy_of_sums(&prev, &x->sc[1], CONFIDENCE);
 		out_int(t, x->calls[1]);
 		out_num(t, x->cost[1]);
 		out_num(t, prev.mean);

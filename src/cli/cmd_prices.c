@@ -37,9 +37,11 @@ static int do_import(common_opts *co, const char *path)
 		status = EXIT_FAIL;
 		goto done;
 	}
-	if (ac_pricebook_load(&pb, ac_store_db(s), &err) ||
+	/* the rollup does not follow cost changes: stale until rebuilt */
+	if (ac_pricebook_load(&pb, ac_store_db(s), &err) || ac_tasks_rollup_stale(s, 1, &err) ||
 	    ac_pricing_reprice(ac_store_db(s), pb, &changed, &err) ||
-	    (changed > 0 && (ac_tasks_mark_all(s, &err) || ac_tasks_derive(s, NULL, &err)))) {
+	    (changed > 0 && (ac_tasks_mark_all(s, &err) || ac_tasks_derive(s, NULL, &err))) ||
+	    (changed > 0 ? ac_tasks_rollup_rebuild(s, &err) : ac_tasks_rollup_stale(s, 0, &err))) {
 		cli_error("%s", err.msg);
 		status = EXIT_FAIL;
 		goto done;

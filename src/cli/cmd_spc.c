@@ -268,7 +268,7 @@ int cmd_spc(int argc, char **argv)
 	series cur;
 	memset(&cur, 0, sizeof(cur));
 	int status = EXIT_OK, rc = SQLITE_DONE, frc = 0;
-	if (sqlite3_prepare_v2(db, ac_store_query("spc_daily.sql"), -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, ac_store_query_window("spc_daily.sql", co.since_ns, co.until_ns), -1, &st, NULL) != SQLITE_OK) {
 		cli_error("spc: %s", sqlite3_errmsg(db));
 		status = EXIT_FAIL;
 		goto done;

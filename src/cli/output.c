@@ -128,7 +128,9 @@ ac_store *cli_open_store(const common_opts *o, int create)
 	/* tasks left underived by an interrupted ingest are derived first, so
 	 * no report reads stale tasks */
 	long long pending = ac_tasks_pending(s, &err);
-	if (pending > 0 && ac_tasks_derive(s, NULL, &err)) {
+	int stale = pending < 0 ? 0 : ac_tasks_rollup_is_stale(s, &err);
+	if (pending < 0 || stale < 0 || (pending > 0 && ac_tasks_derive(s, NULL, &err)) ||
+	    (stale > 0 && ac_tasks_rollup_rebuild(s, &err))) {
 		cli_error("%s", err.msg);
 		ac_store_close(s);
 		return NULL;

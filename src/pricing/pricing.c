@@ -547,6 +547,11 @@ static double nonneg(double v)
 
 double ac_cost_llm(const ac_price *p, const ac_tokens *t)
 {
+	return ac_cost_llm_tier(p, t, t->in > 200000);
+}
+
+double ac_cost_llm_tier(const ac_price *p, const ac_tokens *t, int above_200k)
+{
 	/* Negative counts are nonsense from a producer: treat them as 0. */
 	double in = nonneg((double)t->in), out = nonneg((double)t->out);
 	double cr = nonneg((double)t->cache_read), cw = nonneg((double)t->cache_write);
@@ -556,7 +561,7 @@ double ac_cost_llm(const ac_price *p, const ac_tokens *t)
 	/* Long-context tier: applies to the whole request once the prompt
 	 * exceeds 200,000 tokens. Each tier price replaces its base price when
 	 * present; the cache and reasoning fallbacks then use the tier prices. */
-	if (t->in > 200000) {
+	if (above_200k) {
 		if (!isnan(p->input_above_200k))
 			pin = p->input_above_200k;
 		if (!isnan(p->output_above_200k))

@@ -91,6 +91,9 @@ const ac_price *ac_price_in_force(const ac_price *rows, int n, int64_t day);
 
 /* Cost in USD of the tokens at price p (formula above). */
 double ac_cost_llm(const ac_price *p, const ac_tokens *t);
+/* The same with the long-context tier given: for the summed tokens of calls
+ * that were all above 200,000 input tokens (1) or all at most that (0). */
+double ac_cost_llm_tier(const ac_price *p, const ac_tokens *t, int above_200k);
 
 /* Per-call price of a tool in force on `day`: 1 and *usd set, or 0 (no price). */
 int ac_pricebook_tool(ac_pricebook *pb, const char *tool, int64_t day, double *usd);

@@ -84,10 +84,16 @@ static int above(double x, double lim)
 /* Spend per period [first, first + n) of length `len` over the store into x. */
 static int read_series(inc *c, int64_t len, int64_t first, size_t n, double *x)
 {
-	sqlite3_stmt *st = ac_report_prepare(c->s, "spc_daily.sql", c->err);
+	/* the rollup has hours: minutes come from the spans */
+	sqlite3_stmt *st;
+	if (len % NS_PER_HOUR == 0) {
+		st = ac_report_prepare_window(c->s, "spc_daily.sql", first * len,
+		                              (first + (int64_t)n) * len, c->err);
+	} else if ((st = ac_report_prepare(c->s, "spc_daily.sql", c->err))) {
+		ac_report_bind_window(st, first * len, (first + (int64_t)n) * len);
+	}
 	if (!st)
 		return AC_ESQL;
-	ac_report_bind_window(st, first * len, (first + (int64_t)n) * len);
 	sqlite3_bind_int64(st, 4, len);
 	sqlite3_bind_int(st, 5, 0);
 	int rc;

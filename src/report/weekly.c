@@ -60,6 +60,23 @@ sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err)
 	return st;
 }
 
+sqlite3_stmt *ac_report_prepare_window(ac_store *s, const char *query, int64_t since_ns,
+                                       int64_t until_ns, ac_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	const char *sql = ac_store_query_window(query, since_ns, until_ns);
+	if (!sql) {
+		ac_err_set(err, AC_ESQL, "no embedded query %s", query);
+		return NULL;
+	}
+	if (sqlite3_prepare_v2(ac_store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
+		ac_store_fail(s, err, query);
+		return NULL;
+	}
+	ac_report_bind_window(st, since_ns, until_ns);
+	return st;
+}
+
 void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns)
 {
 	sqlite3_bind_int64(st, 1, since_ns);
@@ -362,10 +379,9 @@ typedef struct totals {
 static int read_totals(wk *w, int64_t since, int64_t until, totals *t)
 {
 	memset(t, 0, sizeof(*t));
-	sqlite3_stmt *a = ac_report_prepare(w->s, "summary_spans.sql", w->err);
+	sqlite3_stmt *a = ac_report_prepare_window(w->s, "summary_spans.sql", since, until, w->err);
 	if (!a)
 		return AC_ESQL;
-	ac_report_bind_window(a, since, until);
 	int rc = sqlite3_step(a);
 	if (rc == SQLITE_ROW) {
 		t->llm_calls = sqlite3_column_int64(a, 1);
@@ -429,10 +445,9 @@ static int section_headline(wk *w)
 	size_t n = 0, cap = 0;
 	if (cur.unpriced) {
 		/* loudly, first: spend without a price is spend nobody sees */
-		sqlite3_stmt *st = ac_report_prepare(w->s, "unpriced_models.sql", w->err);
+		sqlite3_stmt *st = ac_report_prepare_window(w->s, "unpriced_models.sql", w->since, w->until, w->err);
 		if (!st)
 			return AC_ESQL;
-		ac_report_bind_window(st, w->since, w->until);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 8;
@@ -688,10 +703,9 @@ typedef struct hidden {
 static int read_hidden(wk *w, int64_t since, int64_t until, hidden *h)
 {
 	memset(h, 0, sizeof(*h));
-	sqlite3_stmt *st = ac_report_prepare(w->s, "hidden.sql", w->err);
+	sqlite3_stmt *st = ac_report_prepare_window(w->s, "hidden.sql", since, until, w->err);
 	if (!st)
 		return AC_ESQL;
-	ac_report_bind_window(st, since, until);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *p = (const char *)sqlite3_column_text(st, 1);
@@ -814,13 +828,12 @@ static int section_daily(wk *w)
 		free(pt);
 		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
 	}
-	sqlite3_stmt *st = ac_report_prepare(w->s, "spc_daily.sql", w->err);
+	sqlite3_stmt *st = ac_report_prepare_window(w->s, "spc_daily.sql", start_day * AC_NS_PER_DAY, end_day * AC_NS_PER_DAY, w->err);
 	if (!st) {
 		free(x);
 		free(pt);
 		return AC_ESQL;
 	}
-	ac_report_bind_window(st, start_day * AC_NS_PER_DAY, end_day * AC_NS_PER_DAY);
 	sqlite3_bind_int64(st, 4, AC_NS_PER_DAY);
 	sqlite3_bind_int(st, 5, 0);
 	int rc;
@@ -914,8 +927,7 @@ typedef struct mrow {
 	char *task_type, *complexity, *model;
 	long long calls;
 	double cost;
-	double *sc;
-	size_t nsc, capsc;
+	ac_score_sums sc;
 } mrow;
 
 typedef struct mrows {
@@ -998,7 +1010,6 @@ static void mrows_release(mrows *r)
 		free(r->v[i].task_type);
 		free(r->v[i].complexity);
 		free(r->v[i].model);
-		free(r->v[i].sc);
 	}
 	free(r->v);
 	ac_map_release(&r->idx);
@@ -1007,10 +1018,9 @@ static void mrows_release(mrows *r)
 static int read_models(wk *w, mrows *r, int scored)
 {
 	const char *q = scored ? "models_scores.sql" : "models.sql";
-	sqlite3_stmt *st = ac_report_prepare(w->s, q, w->err);
+	sqlite3_stmt *st = ac_report_prepare_window(w->s, q, w->since, w->until, w->err);
 	if (!st)
 		return AC_ESQL;
-	ac_report_bind_window(st, w->since, w->until);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !r->oom) {
 		const char *cx = (const char *)sqlite3_column_text(st, 1);
@@ -1019,17 +1029,10 @@ static int read_models(wk *w, mrows *r, int scored)
 		if (!x)
 			break;
 		if (scored) {
-			if (x->nsc == x->capsc) {
-				size_t nc = x->capsc ? x->capsc * 2 : 16;
-				double *nv = realloc(x->sc, nc * sizeof(double));
-				if (!nv) {
-					r->oom = 1;
-					break;
-				}
-				x->sc = nv;
-				x->capsc = nc;
-			}
-			x->sc[x->nsc++] = sqlite3_column_double(st, 3);
+			x->sc.n += sqlite3_column_int64(st, 3);
+			x->sc.sum += sqlite3_column_double(st, 4);
+			x->sc.sq += sqlite3_column_double(st, 5);
+			x->sc.partial += sqlite3_column_int64(st, 6);
 		} else {
 			x->calls += sqlite3_column_int64(st, 3);
 			x->cost += sqlite3_column_double(st, 6);
@@ -1073,7 +1076,7 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 	for (size_t i = 0; i < r.n; i++) {
 		const mrow *x = &r.v[i];
 		ac_accuracy acc;
-		ac_accuracy_of(&acc, x->sc, x->nsc, CONFIDENCE);
+		ac_accuracy_of_sums(&acc, &x->sc, CONFIDENCE);
 		double per_call = x->calls ? x->cost / (double)x->calls : NAN;
 		ac_tbl_text(t, x->task_type);
 		ac_tbl_text(t, x->complexity);
@@ -1329,10 +1332,9 @@ static int section_outliers(wk *w)
 
 int ac_report_store_range(ac_store *s, int64_t *first, int64_t *last, ac_err *err)
 {
-	sqlite3_stmt *st = ac_report_prepare(s, "summary_spans.sql", err);
+	sqlite3_stmt *st = ac_report_prepare_window(s, "summary_spans.sql", INT64_MIN, INT64_MAX, err);
 	if (!st)
 		return AC_ESQL;
-	ac_report_bind_window(st, INT64_MIN, INT64_MAX);
 	int rc = sqlite3_step(st), empty = 1;
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 6) != SQLITE_NULL) {
 		*first = sqlite3_column_int64(st, 6);

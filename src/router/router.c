@@ -108,8 +108,13 @@ typedef struct rtask {
 	double cost;
 } rtask;
 
+/* A group of one task's LLM calls with the same class, model, day and price
+ * tier (table task_call): prices are linear in tokens within a tier, so the
+ * group prices as the sum of its calls. */
 typedef struct rcall {
 	int32_t task;  /* index into tasks */
+	int tier;      /* 1: above 200,000 input tokens a call */
+	long long n;   /* calls in the group */
 	int32_t cls;   /* class index, -1: no complexity class */
 	int32_t model; /* string id of the stored name, -1 none */
 	int32_t key;   /* string id of the model's identity (see model_key), -1 none */
@@ -120,16 +125,17 @@ typedef struct rcall {
 
 typedef struct rclass {
 	int32_t tt, cx;
-	long long ncalls;
-	size_t first;  /* its calls: d->class_calls[first .. first + ncalls) */
+	long long ncalls; /* LLM calls */
+	size_t ngroups;   /* call groups: d->class_calls[first .. first + ngroups) */
+	size_t first;
 	int32_t top;   /* name id of the model with most calls, -1 none */
 	int32_t top_key;
 } rclass;
 
 typedef struct ecell {
 	int32_t tt, cx, key;
-	double *scores;
-	size_t n, cap;
+	ac_score_sums sc;
+	size_t n;       /* scored calls */
 	double out_sum; /* output tokens of the scored calls */
 	ac_accuracy acc;
 } ecell;
@@ -214,8 +220,8 @@ static ecell *cell_find(const ac_router_data *d, int32_t tt, int32_t cx, int32_t
 	return ac_map_get(&d->cell_idx, k, sizeof(k), &v) ? &d->cells[v] : NULL;
 }
 
-static int cell_add(ac_router_data *d, int32_t tt, int32_t cx, int32_t key, double score,
-                    double out_tokens)
+static int cell_add(ac_router_data *d, int32_t tt, int32_t cx, int32_t key,
+                    const ac_score_sums *sc, double out_tokens)
 {
 	int32_t k[3] = { tt, cx, key };
 	int64_t v;
@@ -239,15 +245,11 @@ static int cell_add(ac_router_data *d, int32_t tt, int32_t cx, int32_t key, doub
 		c->cx = cx;
 		c->key = key;
 	}
-	if (c->n == c->cap) {
-		size_t nc = c->cap ? c->cap * 2 : 16;
-		double *ns = realloc(c->scores, nc * sizeof(*ns));
-		if (!ns)
-			return AC_ENOMEM;
-		c->scores = ns;
-		c->cap = nc;
-	}
-	c->scores[c->n++] = score;
+	c->sc.n += sc->n;
+	c->sc.sum += sc->sum;
+	c->sc.sq += sc->sq;
+	c->sc.partial += sc->partial;
+	c->n = (size_t)c->sc.n;
 	c->out_sum += out_tokens;
 	return 0;
 }
@@ -287,7 +289,7 @@ static int sql_fail(sqlite3 *db, ac_err *err, const char *what)
 static int prepare(sqlite3 *db, const char *name, const ac_router_window *w, sqlite3_stmt **st,
                    ac_err *err)
 {
-	const char *sql = ac_store_query(name);
+	const char *sql = ac_store_query_window(name, w->since_ns, w->until_ns);
 	if (!sql)
 		return ac_err_set(err, AC_ESQL, "query %s is not embedded", name);
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
@@ -382,13 +384,16 @@ static int read_calls(ac_router_data *d, sqlite3 *db, ac_err *err)
 			goto oom;
 		if (cx >= 0 && class_of(d, d->tasks[task].tt, cx, &c->cls))
 			goto oom;
-		c->day = ac_day_of_ns(sqlite3_column_int64(st, 3));
-		c->tok.in = sqlite3_column_int64(st, 4);
-		c->tok.out = sqlite3_column_int64(st, 5);
-		c->tok.cache_read = sqlite3_column_int64(st, 6);
-		c->tok.cache_write = sqlite3_column_int64(st, 7);
-		c->tok.reasoning = sqlite3_column_int64(st, 8);
-		c->cost = sqlite3_column_type(st, 9) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 9);
+		c->day = sqlite3_column_int64(st, 3);
+		c->tier = sqlite3_column_int64(st, 4) == 1 ||
+		          (sqlite3_column_int64(st, 4) > 1 && sqlite3_column_int64(st, 6) > 200000);
+		c->n = sqlite3_column_int64(st, 5);
+		c->tok.in = sqlite3_column_int64(st, 6);
+		c->tok.out = sqlite3_column_int64(st, 7);
+		c->tok.cache_read = sqlite3_column_int64(st, 8);
+		c->tok.cache_write = sqlite3_column_int64(st, 9);
+		c->tok.reasoning = sqlite3_column_int64(st, 10);
+		c->cost = sqlite3_column_double(st, 11);
 		d->ncalls++;
 	}
 	if (src != SQLITE_DONE)
@@ -404,22 +409,23 @@ static int read_scores(ac_router_data *d, sqlite3 *db, ac_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, src;
-	if ((rc = prepare(db, "router_scores.sql", &d->w, &st, err)))
+	if ((rc = prepare(db, "models_scores.sql", &d->w, &st, err)))
 		return rc;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		int32_t tt, cx, model, key;
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL || sqlite3_column_type(st, 2) == SQLITE_NULL)
+		if (!col_text(st, 1)[0] || sqlite3_column_type(st, 2) == SQLITE_NULL)
 			continue; /* no class or no model: says nothing about a routing choice */
+		ac_score_sums sc = { sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 6),
+			             sqlite3_column_double(st, 4), sqlite3_column_double(st, 5) };
 		if (st_intern(&d->str, col_text(st, 0), &tt) || st_intern(&d->str, col_text(st, 1), &cx) ||
 		    st_intern(&d->str, col_text(st, 2), &model) || key_of(d, model, &key) ||
-		    cell_add(d, tt, cx, key, sqlite3_column_double(st, 3),
-		             (double)sqlite3_column_int64(st, 4))) {
+		    cell_add(d, tt, cx, key, &sc, (double)sqlite3_column_int64(st, 7))) {
 			sqlite3_finalize(st);
 			return ac_err_set(err, AC_ENOMEM, "out of memory reading eval scores");
 		}
 	}
 	if (src != SQLITE_DONE)
-		rc = sql_fail(db, err, "router_scores.sql");
+		rc = sql_fail(db, err, "models_scores.sql");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -449,12 +455,14 @@ static int index_classes(ac_router_data *d, ac_err *err)
 		return ac_err_set(err, AC_ENOMEM, "out of memory indexing classes");
 	}
 	for (size_t i = 0; i < d->ncalls; i++)
-		if (d->calls[i].cls >= 0)
-			d->classes[d->calls[i].cls].ncalls++;
+		if (d->calls[i].cls >= 0) {
+			d->classes[d->calls[i].cls].ngroups++;
+			d->classes[d->calls[i].cls].ncalls += d->calls[i].n;
+		}
 	size_t at = 0;
 	for (size_t k = 0; k < nc; k++) {
 		d->classes[k].first = at;
-		at += (size_t)d->classes[k].ncalls;
+		at += d->classes[k].ngroups;
 	}
 	for (size_t i = 0; i < d->ncalls; i++) {
 		int32_t k = d->calls[i].cls;
@@ -469,15 +477,15 @@ static int index_classes(ac_router_data *d, ac_err *err)
 		ac_map count;
 		long long best = 0;
 		ac_map_init(&count, 0);
-		for (long long j = 0; j < c->ncalls; j++) {
-			const rcall *x = &d->calls[d->class_calls[c->first + (size_t)j]];
+		for (size_t j = 0; j < c->ngroups; j++) {
+			const rcall *x = &d->calls[d->class_calls[c->first + j]];
 			int64_t v = 0;
 			(void)ac_map_get(&count, &x->model, sizeof(x->model), &v);
-			if (ac_map_put(&count, &x->model, sizeof(x->model), v + 1)) {
+			v += x->n;
+			if (ac_map_put(&count, &x->model, sizeof(x->model), v)) {
 				ac_map_release(&count);
 				return ac_err_set(err, AC_ENOMEM, "out of memory indexing classes");
 			}
-			v++;
 			if (v > best || (v == best && cmp_opt(st_str(&d->str, x->model),
 			                                      st_str(&d->str, c->top)) < 0)) {
 				best = v;
@@ -499,7 +507,7 @@ static int index_classes(ac_router_data *d, ac_err *err)
 	free(keys);
 
 	for (size_t i = 0; i < d->ncells; i++)
-		ac_accuracy_of(&d->cells[i].acc, d->cells[i].scores, d->cells[i].n, AC_ROUTER_CONFIDENCE);
+		ac_accuracy_of_sums(&d->cells[i].acc, &d->cells[i].sc, AC_ROUTER_CONFIDENCE);
 	return 0;
 }
 
@@ -530,8 +538,6 @@ void ac_router_data_free(ac_router_data *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->ncells; i++)
-		free(d->cells[i].scores);
 	free(d->cells);
 	free(d->tasks);
 	free(d->calls);
@@ -1088,7 +1094,7 @@ static int cost_as(double *out, const rcall *c, const step *s, double r, ac_err 
 		return ac_err_set(err, AC_EINVAL, "model %.100s has no price in force on %s", s->name,
 		                  day);
 	}
-	double full = ac_cost_llm(p, &c->tok);
+	double full = ac_cost_llm_tier(p, &c->tok, c->tier);
 	if (r == 1) {
 		*out = full;
 		return 0;
@@ -1097,7 +1103,7 @@ static int cost_as(double *out, const rcall *c, const step *s, double r, ac_err 
 	ac_tokens t = c->tok;
 	t.out = 0;
 	t.reasoning = 0;
-	double base = ac_cost_llm(p, &t);
+	double base = ac_cost_llm_tier(p, &t, c->tier);
 	*out = base + r * (full - base);
 	return 0;
 }
@@ -1268,15 +1274,15 @@ static int class_cost(double *out, long long *moved, const sim_ctx *x, const rcl
 {
 	double sum = 0;
 	long long mv = 0;
-	for (long long j = 0; j < k->ncalls; j++) {
-		const rcall *c = &x->d->calls[x->d->class_calls[k->first + (size_t)j]];
+	for (size_t j = 0; j < k->ngroups; j++) {
+		const rcall *c = &x->d->calls[x->d->class_calls[k->first + j]];
 		double v;
 		int rc = call_cost(&v, x, c, k, steps, n, err);
 		if (rc)
 			return rc;
 		sum += v;
 		if (n > 1 || c->key < 0 || c->key != steps[0].key)
-			mv++;
+			mv += c->n;
 		if (delta)
 			delta[c->task] += v - c->cost;
 	}
@@ -1317,8 +1323,8 @@ int ac_router_simulate(ac_router_result **out, ac_router_data *d, const ac_route
 		cl->acc_from = e ? e->acc : NO_ACCURACY;
 		if ((rc = class_steps(steps, &n, &cl->to_model, &x, k, m, err)))
 			goto done;
-		for (long long j = 0; j < k->ncalls; j++)
-			cl->baseline_cost += d->calls[d->class_calls[k->first + (size_t)j]].cost;
+		for (size_t j = 0; j < k->ngroups; j++)
+			cl->baseline_cost += d->calls[d->class_calls[k->first + j]].cost;
 		if (!n) {
 			cl->simulated_cost = cl->baseline_cost;
 			cl->acc_to = NO_ACCURACY;

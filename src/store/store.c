@@ -596,3 +596,27 @@ const char *ac_store_query(const char *name)
 			return e->text;
 	return NULL;
 }
+
+#define NS_PER_HOUR INT64_C(3600000000000)
+
+int ac_store_rollup_window(int64_t since_ns, int64_t until_ns)
+{
+	const char *off = getenv("AGENTCOST_NO_ROLLUP");
+	if (off && *off && strcmp(off, "0"))
+		return 0;
+	return (since_ns == INT64_MIN || (since_ns >= 0 && since_ns % NS_PER_HOUR == 0)) &&
+	       (until_ns == INT64_MAX || (until_ns >= 0 && until_ns % NS_PER_HOUR == 0));
+}
+
+const char *ac_store_query_window(const char *name, int64_t since_ns, int64_t until_ns)
+{
+	char twin[128];
+	size_t n = strlen(name);
+	if (n > 4 && n < sizeof(twin) - 8 && ac_store_rollup_window(since_ns, until_ns)) {
+		snprintf(twin, sizeof(twin), "%.*s_rollup.sql", (int)(n - 4), name);
+		const char *q = ac_store_query(twin);
+		if (q)
+			return q;
+	}
+	return ac_store_query(name);
+}

@@ -123,4 +123,15 @@ int ac_store_file_seen(ac_store *s, const char *quick, int64_t size, char conten
 /* Embedded query text by file name ("summary.sql"), or NULL. */
 const char *ac_store_query(const char *name);
 
+/*
+ * The query to run over a window [since_ns, until_ns) (INT64_MIN / INT64_MAX:
+ * open): its twin NAME_rollup.sql, which reads the hourly rollup
+ * (schema/004_rollup.sql), when there is one and both ends fall on whole UTC
+ * hours; else NAME itself, which scans the spans. Both give the same rows.
+ * AGENTCOST_NO_ROLLUP=1 in the environment always picks the scan (the tests
+ * compare the two).
+ */
+const char *ac_store_query_window(const char *name, int64_t since_ns, int64_t until_ns);
+int ac_store_rollup_window(int64_t since_ns, int64_t until_ns);
+
 #endif

@@ -18,6 +18,8 @@
 
 #include "../ingest/parse.h"
 #include "../pricing/pricing.h"
+#include "../util/map.h"
+#include "../util/timeutil.h"
 
 #define BATCH_TRACES 2000
 
@@ -29,11 +31,12 @@ typedef struct tspan {
 	int step, status, cost_src;
 	int64_t service, env, model, tool, name, complexity, purpose, task_ref, task_type,
 		agent_name;
-	int64_t tok_in, tok_out;
-	double cost;
-	int has_cost;
+	int64_t tok_in, tok_out, tok_cr, tok_cw, tok_rs;
+	double cost, prod_cost, score;
+	int has_cost, has_score;
+	int trace_first; /* the earliest span of its trace (start, then key) */
 	/* stored derived values, to write only what changes */
-	int64_t old_task, old_purpose, old_complexity;
+	int64_t old_task, old_purpose, old_complexity, old_rk;
 	/* derived */
 	int parent;  /* index of the parent within the trace, -1 none */
 	int64_t ref; /* effective agentcost.task.id (task_ref.id), 0 none */
@@ -50,6 +53,28 @@ typedef struct idset {
 	size_t n, cap;
 } idset;
 
+/* What a span is counted by in the rollup (schema/004_rollup.sql). */
+typedef struct rkey {
+	int64_t system, service, task_type, eval, step, status, cost_src, model, tool, purpose,
+		complexity, trace_first;
+} rkey;
+#define RKEY_N 12
+
+/* Sums of the rollup for one (hour, key): a change not yet written. */
+typedef struct rsum {
+	int64_t hour, key;
+	long long spans, tin, tout, tcr, tcw, trs, scored, partial, scored_out;
+	double cost, prod_cost, score_sum, score_sq;
+	int neg; /* something was taken away: the row may have become empty */
+} rsum;
+
+/* One group of a task's LLM calls (table task_call). */
+typedef struct tcall {
+	int64_t complexity, model, day, grp;
+	long long calls, tin, tout, tcr, tcw, trs;
+	double cost;
+} tcall;
+
 typedef struct ctx {
 	ac_store *s;
 	sqlite3 *db;
@@ -64,7 +89,16 @@ typedef struct ctx {
 	idset name_summar;   /* span_name ids containing "summar" */
 	int64_t label_seen, name_seen; /* highest ids already looked at for the sets */
 	sqlite3_stmt *q_spans, *q_upd, *q_task_by_trace, *q_task_by_ref, *q_ins_task, *q_upd_task,
-		*q_del_task, *q_tt_list, *q_tt_add, *q_tt_del, *q_name, *q_ref_name, *q_trace_hex;
+		*q_del_task, *q_tt_list, *q_tt_add, *q_tt_del, *q_name, *q_ref_name, *q_trace_hex,
+		*q_key_ins, *q_roll_add, *q_roll_gc, *q_tc_del, *q_tc_ins;
+	/* rollup keys by their parts (loaded at setup), and pending sums */
+	ac_map keys;
+	int keys_loaded;
+	ac_map pend_idx;
+	rsum *pend;
+	size_t npend, cappend;
+	tcall *tc;
+	size_t captc;
 } ctx;
 
 static int fail(ctx *c, const char *what)
@@ -203,9 +237,38 @@ static int setup(ctx *c)
 	               "SELECT id, trace, span_id, parent_span_id, start_ns, end_ns, step, status,"
 	               " cost_src, service, env, model, tool, name, complexity, purpose, task_ref,"
 	               " task_type, agent_name, tokens_in, tokens_out, cost_usd, task, purpose_eff,"
-	               " complexity_eff FROM span WHERE id BETWEEN ?1 AND ?2")) ||
+	               " complexity_eff, tokens_cache_read, tokens_cache_write, tokens_reasoning,"
+	               " producer_cost_usd, eval_score, rollup_key FROM span WHERE id BETWEEN ?1 AND ?2")) ||
 	    (rc = prep(c, &c->q_upd,
-	               "UPDATE span SET task = ?2, purpose_eff = ?3, complexity_eff = ?4 WHERE id = ?1")) ||
+	               "UPDATE span SET task = ?2, purpose_eff = ?3, complexity_eff = ?4, rollup_key = ?5"
+	               " WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_key_ins,
+	               "INSERT INTO rollup_key(system, service, task_type, eval, step, status, cost_src,"
+	               " model, tool, purpose, complexity, trace_first)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")) ||
+	    (rc = prep(c, &c->q_roll_add,
+	               "INSERT INTO rollup(hour, key, spans, cost_usd, tokens_in, tokens_out,"
+	               " tokens_cache_read, tokens_cache_write, tokens_reasoning, producer_cost_usd,"
+	               " scored, score_sum, score_sq, score_partial, scored_tokens_out)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+	               " ON CONFLICT(hour, key) DO UPDATE SET spans = spans + excluded.spans,"
+	               " cost_usd = cost_usd + excluded.cost_usd,"
+	               " tokens_in = tokens_in + excluded.tokens_in,"
+	               " tokens_out = tokens_out + excluded.tokens_out,"
+	               " tokens_cache_read = tokens_cache_read + excluded.tokens_cache_read,"
+	               " tokens_cache_write = tokens_cache_write + excluded.tokens_cache_write,"
+	               " tokens_reasoning = tokens_reasoning + excluded.tokens_reasoning,"
+	               " producer_cost_usd = producer_cost_usd + excluded.producer_cost_usd,"
+	               " scored = scored + excluded.scored, score_sum = score_sum + excluded.score_sum,"
+	               " score_sq = score_sq + excluded.score_sq,"
+	               " score_partial = score_partial + excluded.score_partial,"
+	               " scored_tokens_out = scored_tokens_out + excluded.scored_tokens_out")) ||
+	    (rc = prep(c, &c->q_roll_gc, "DELETE FROM rollup WHERE hour = ?1 AND key = ?2 AND spans = 0")) ||
+	    (rc = prep(c, &c->q_tc_del, "DELETE FROM task_call WHERE task = ?1")) ||
+	    (rc = prep(c, &c->q_tc_ins,
+	               "INSERT INTO task_call(task, complexity, model, day, grp, calls, tokens_in,"
+	               " tokens_out, tokens_cache_read, tokens_cache_write, tokens_reasoning, cost_usd)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")) ||
 	    (rc = prep(c, &c->q_task_by_trace, "SELECT id FROM task WHERE trace = ?1")) ||
 	    (rc = prep(c, &c->q_task_by_ref, "SELECT id FROM task WHERE task_ref = ?1")) ||
 	    (rc = prep(c, &c->q_ins_task,
@@ -232,10 +295,20 @@ static int setup(ctx *c)
 
 static void teardown(ctx *c)
 {
-	sqlite3_stmt **all[] = { &c->q_spans, &c->q_upd, &c->q_task_by_trace, &c->q_task_by_ref,
-		                 &c->q_ins_task, &c->q_upd_task, &c->q_del_task, &c->q_tt_list,
-		                 &c->q_tt_add, &c->q_tt_del, &c->q_name, &c->q_ref_name,
-		                 &c->q_trace_hex };
+	sqlite3_stmt **all[] = { &c->q_spans,    &c->q_upd,      &c->q_task_by_trace,
+		                 &c->q_task_by_ref, &c->q_ins_task, &c->q_upd_task,
+		                 &c->q_del_task, &c->q_tt_list,  &c->q_tt_add,
+		                 &c->q_tt_del,   &c->q_name,     &c->q_ref_name,
+		                 &c->q_trace_hex, &c->q_key_ins, &c->q_roll_add,
+		                 &c->q_roll_gc,  &c->q_tc_del,   &c->q_tc_ins };
+	ac_map_release(&c->keys);
+	ac_map_release(&c->pend_idx);
+	free(c->pend);
+	free(c->tc);
+	c->pend = NULL;
+	c->tc = NULL;
+	c->npend = c->cappend = c->captc = 0;
+	c->keys_loaded = 0;
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		sqlite3_finalize(*all[i]);
 		*all[i] = NULL;
@@ -382,11 +455,26 @@ static int load_trace(ctx *c, int64_t t, vec *a)
 		x->old_task = sqlite3_column_int64(q, 22);
 		x->old_purpose = sqlite3_column_int64(q, 23);
 		x->old_complexity = sqlite3_column_int64(q, 24);
+		x->tok_cr = sqlite3_column_int64(q, 25);
+		x->tok_cw = sqlite3_column_int64(q, 26);
+		x->tok_rs = sqlite3_column_int64(q, 27);
+		x->prod_cost = sqlite3_column_double(q, 28);
+		x->has_score = sqlite3_column_type(q, 29) != SQLITE_NULL;
+		x->score = sqlite3_column_double(q, 29);
+		x->old_rk = sqlite3_column_int64(q, 30);
 		c->st->spans++;
 	}
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
 		return fail(c, "read spans");
+	/* the trace's earliest span: spans arrive in key order, so the first
+	 * wins a tie on start */
+	size_t first = from;
+	for (size_t k = from + 1; k < a->n; k++)
+		if (a->v[k].start < a->v[first].start)
+			first = k;
+	if (first < a->n)
+		a->v[first].trace_first = 1;
 	link_trace(a->v, from, a->n);
 	return 0;
 }
@@ -449,6 +537,230 @@ static int name_label(ctx *c, int64_t name, int64_t *out)
  * Compute task `task` from its spans m[0..n) (pointers, any order) and write
  * the task row and the spans' derived columns.
  */
+/* ---- rollups (schema/004_rollup.sql) ------------------------------------ */
+
+#define NS_PER_HOUR INT64_C(3600000000000)
+
+static int load_keys(ctx *c)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db,
+	                       "SELECT id, system, service, task_type, eval, step, status, cost_src,"
+	                       " model, tool, purpose, complexity, trace_first FROM rollup_key",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return fail(c, "read rollup keys");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rkey k;
+		int64_t *f = &k.system;
+		for (int i = 0; i < RKEY_N; i++)
+			f[i] = sqlite3_column_int64(st, i + 1);
+		if (ac_map_put(&c->keys, &k, sizeof(k), sqlite3_column_int64(st, 0))) {
+			sqlite3_finalize(st);
+			return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return fail(c, "read rollup keys");
+	c->keys_loaded = 1;
+	return 0;
+}
+
+/* The id of key k, created when new. */
+static int key_id(ctx *c, const rkey *k, int64_t *out)
+{
+	int rc;
+	if (!c->keys_loaded && (rc = load_keys(c)))
+		return rc;
+	if (ac_map_get(&c->keys, k, sizeof(*k), out))
+		return 0;
+	const int64_t *f = &k->system;
+	for (int i = 0; i < RKEY_N; i++)
+		sqlite3_bind_int64(c->q_key_ins, i + 1, f[i]);
+	rc = sqlite3_step(c->q_key_ins);
+	sqlite3_reset(c->q_key_ins);
+	if (rc != SQLITE_DONE)
+		return fail(c, "insert rollup key");
+	*out = sqlite3_last_insert_rowid(c->db);
+	if (ac_map_put(&c->keys, k, sizeof(*k), *out))
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Add (sign 1) or take away (sign -1) span x's contribution to key `key`. */
+static int pend_add(ctx *c, int64_t key, const tspan *x, int sign)
+{
+	int64_t slot[2] = { x->start / NS_PER_HOUR, key }, at;
+	rsum *r;
+	if (ac_map_get(&c->pend_idx, slot, sizeof(slot), &at)) {
+		r = &c->pend[at];
+	} else {
+		if (c->npend == c->cappend) {
+			size_t nc = c->cappend ? c->cappend * 2 : 256;
+			rsum *np = realloc(c->pend, nc * sizeof(*np));
+			if (!np)
+				return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+			c->pend = np;
+			c->cappend = nc;
+		}
+		if (ac_map_put(&c->pend_idx, slot, sizeof(slot), (int64_t)c->npend))
+			return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		r = &c->pend[c->npend++];
+		memset(r, 0, sizeof(*r));
+		r->hour = slot[0];
+		r->key = key;
+	}
+	r->spans += sign;
+	r->cost += sign * (x->has_cost ? x->cost : 0);
+	r->tin += sign * x->tok_in;
+	r->tout += sign * x->tok_out;
+	r->tcr += sign * x->tok_cr;
+	r->tcw += sign * x->tok_cw;
+	r->trs += sign * x->tok_rs;
+	r->prod_cost += sign * x->prod_cost;
+	if (x->has_score) {
+		r->scored += sign;
+		r->score_sum += sign * x->score;
+		r->score_sq += sign * x->score * x->score;
+		r->partial += sign * (x->score != 0 && x->score != 1);
+		r->scored_out += sign * x->tok_out;
+	}
+	if (sign < 0)
+		r->neg = 1;
+	return 0;
+}
+
+/* Write the pending sums into the rollup; rows left with no span go. */
+static int flush_rollup(ctx *c)
+{
+	for (size_t i = 0; i < c->npend; i++) {
+		const rsum *r = &c->pend[i];
+		sqlite3_stmt *q = c->q_roll_add;
+		if (!r->spans && !r->neg)
+			continue;
+		sqlite3_bind_int64(q, 1, r->hour);
+		sqlite3_bind_int64(q, 2, r->key);
+		sqlite3_bind_int64(q, 3, r->spans);
+		sqlite3_bind_double(q, 4, r->cost);
+		sqlite3_bind_int64(q, 5, r->tin);
+		sqlite3_bind_int64(q, 6, r->tout);
+		sqlite3_bind_int64(q, 7, r->tcr);
+		sqlite3_bind_int64(q, 8, r->tcw);
+		sqlite3_bind_int64(q, 9, r->trs);
+		sqlite3_bind_double(q, 10, r->prod_cost);
+		sqlite3_bind_int64(q, 11, r->scored);
+		sqlite3_bind_double(q, 12, r->score_sum);
+		sqlite3_bind_double(q, 13, r->score_sq);
+		sqlite3_bind_int64(q, 14, r->partial);
+		sqlite3_bind_int64(q, 15, r->scored_out);
+		int rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			return fail(c, "update rollup");
+		if (r->neg) {
+			sqlite3_bind_int64(c->q_roll_gc, 1, r->hour);
+			sqlite3_bind_int64(c->q_roll_gc, 2, r->key);
+			rc = sqlite3_step(c->q_roll_gc);
+			sqlite3_reset(c->q_roll_gc);
+			if (rc != SQLITE_DONE)
+				return fail(c, "update rollup");
+		}
+	}
+	c->npend = 0;
+	ac_map_clear(&c->pend_idx);
+	return 0;
+}
+
+static int by_group(const void *a, const void *b)
+{
+	const tcall *x = a, *y = b;
+	const int64_t *f = &x->complexity, *g = &y->complexity;
+	for (int i = 0; i < 4; i++)
+		if (f[i] != g[i])
+			return f[i] < g[i] ? -1 : 1;
+	return 0;
+}
+
+/* A call the price formula clamps: it cannot be summed with others. */
+static int irregular(const tspan *x)
+{
+	return x->tok_in < 0 || x->tok_out < 0 || x->tok_cr < 0 || x->tok_cw < 0 || x->tok_rs < 0 ||
+	       x->tok_cr + x->tok_cw > x->tok_in || x->tok_rs > x->tok_out;
+}
+
+/* Rewrite the task's rows of task_call from its spans m[0..n). */
+static int write_task_calls(ctx *c, int64_t task, tspan **m, size_t n)
+{
+	int rc;
+	sqlite3_bind_int64(c->q_tc_del, 1, task);
+	rc = sqlite3_step(c->q_tc_del);
+	sqlite3_reset(c->q_tc_del);
+	if (rc != SQLITE_DONE)
+		return fail(c, "delete task calls");
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const tspan *x = m[i];
+		if (x->step != AC_STEP_LLM)
+			continue;
+		if (k == c->captc) {
+			size_t nc = c->captc ? c->captc * 2 : 64;
+			tcall *nt = realloc(c->tc, nc * sizeof(*nt));
+			if (!nt)
+				return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+			c->tc = nt;
+			c->captc = nc;
+		}
+		tcall *t = &c->tc[k++];
+		t->complexity = x->complexity_eff;
+		t->model = x->model;
+		t->day = ac_day_of_ns(x->start);
+		t->grp = irregular(x) ? x->id : x->tok_in > 200000;
+		t->calls = 1;
+		t->tin = x->tok_in;
+		t->tout = x->tok_out;
+		t->tcr = x->tok_cr;
+		t->tcw = x->tok_cw;
+		t->trs = x->tok_rs;
+		t->cost = x->has_cost ? x->cost : 0;
+	}
+	if (k > 1)
+		qsort(c->tc, k, sizeof(*c->tc), by_group);
+	for (size_t i = 0; i < k;) {
+		tcall g = c->tc[i];
+		size_t j = i + 1;
+		for (; j < k && !by_group(&c->tc[j], &g); j++) {
+			const tcall *t = &c->tc[j];
+			g.calls++;
+			g.tin += t->tin;
+			g.tout += t->tout;
+			g.tcr += t->tcr;
+			g.tcw += t->tcw;
+			g.trs += t->trs;
+			g.cost += t->cost;
+		}
+		sqlite3_stmt *q = c->q_tc_ins;
+		sqlite3_bind_int64(q, 1, task);
+		sqlite3_bind_int64(q, 2, g.complexity);
+		sqlite3_bind_int64(q, 3, g.model);
+		sqlite3_bind_int64(q, 4, g.day);
+		sqlite3_bind_int64(q, 5, g.grp);
+		sqlite3_bind_int64(q, 6, g.calls);
+		sqlite3_bind_int64(q, 7, g.tin);
+		sqlite3_bind_int64(q, 8, g.tout);
+		sqlite3_bind_int64(q, 9, g.tcr);
+		sqlite3_bind_int64(q, 10, g.tcw);
+		sqlite3_bind_int64(q, 11, g.trs);
+		sqlite3_bind_double(q, 12, g.cost);
+		rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			return fail(c, "insert task calls");
+		i = j;
+	}
+	return 0;
+}
+
 static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 {
 	int rc;
@@ -625,7 +937,20 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 		else
 			p = c->p_other;
 		x->purpose_eff = p;
-		if (x->old_task != task || x->old_purpose != p || x->old_complexity != x->complexity_eff) {
+		rkey key = { system, x->service, ttype, eval, x->step, x->status, x->cost_src,
+			     x->model, x->tool, p, x->complexity_eff, x->trace_first };
+		int64_t rk;
+		if ((rc = key_id(c, &key, &rk))) {
+			free(ep);
+			return rc;
+		}
+		if (rk != x->old_rk &&
+		    ((x->old_rk && (rc = pend_add(c, x->old_rk, x, -1))) || (rc = pend_add(c, rk, x, 1)))) {
+			free(ep);
+			return rc;
+		}
+		if (x->old_task != task || x->old_purpose != p || x->old_complexity != x->complexity_eff ||
+		    x->old_rk != rk) {
 			sqlite3_stmt *u = c->q_upd;
 			sqlite3_bind_int64(u, 1, x->id);
 			sqlite3_bind_int64(u, 2, task);
@@ -634,6 +959,7 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 				sqlite3_bind_int64(u, 4, x->complexity_eff);
 			else
 				sqlite3_bind_null(u, 4);
+			sqlite3_bind_int64(u, 5, rk);
 			rc = sqlite3_step(u);
 			sqlite3_reset(u);
 			if (rc != SQLITE_DONE) {
@@ -641,9 +967,14 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 				return fail(c, "update span purpose");
 			}
 			x->old_task = task;
+			x->old_purpose = p;
+			x->old_complexity = x->complexity_eff;
+			x->old_rk = rk;
 		}
 	}
 	free(ep);
+	if ((rc = write_task_calls(c, task, m, n)))
+		return rc;
 
 	sqlite3_stmt *u = c->q_upd_task;
 	sqlite3_bind_int64(u, 1, task);
@@ -734,7 +1065,12 @@ static int delete_task(ctx *c, int64_t task)
 	sqlite3_bind_int64(c->q_del_task, 1, task);
 	int rc = sqlite3_step(c->q_del_task);
 	sqlite3_reset(c->q_del_task);
-	return rc == SQLITE_DONE ? 0 : fail(c, "delete task");
+	if (rc != SQLITE_DONE)
+		return fail(c, "delete task");
+	sqlite3_bind_int64(c->q_tc_del, 1, task);
+	rc = sqlite3_step(c->q_tc_del);
+	sqlite3_reset(c->q_tc_del);
+	return rc == SQLITE_DONE ? 0 : fail(c, "delete task calls");
 }
 
 /* Recompute the agentcost.task.id task of ref r (task row id task) from all
@@ -901,6 +1237,8 @@ int ac_deriver_run(ac_deriver *d, const int64_t *traces, size_t n, ac_err *err)
 	int rc = refresh(&d->c);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = derive_trace(&d->c, traces[i]);
+	if (!rc)
+		rc = flush_rollup(&d->c);
 	return rc;
 }
 
@@ -984,6 +1322,8 @@ int ac_tasks_derive(ac_store *s, ac_derive_stats *st, ac_err *err)
 				goto fail;
 			}
 		}
+		if ((rc = flush_rollup(&c)))
+			goto fail;
 		if ((rc = ac_store_commit(s, err)))
 			break;
 		if (nb < BATCH_TRACES)
@@ -996,5 +1336,47 @@ out:
 	sqlite3_finalize(pick);
 	sqlite3_finalize(clear);
 	teardown(&c);
+	return rc;
+}
+
+int ac_tasks_rollup_stale(ac_store *s, int stale, ac_err *err)
+{
+	return ac_store_exec(s, stale ? "UPDATE rollup_state SET stale = 1"
+	                              : "UPDATE rollup_state SET stale = 0", err);
+}
+
+int ac_tasks_rollup_is_stale(ac_store *s, ac_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(ac_store_db(s), "SELECT stale FROM rollup_state", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -ac_store_fail(s, err, "read rollup state");
+	int stale = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return stale;
+}
+
+int ac_tasks_rollup_rebuild(ac_store *s, ac_err *err)
+{
+	int rc;
+	char *sql = NULL;
+	const char *q = ac_store_query("rollup_rebuild.sql");
+	if (!q)
+		return ac_err_set(err, AC_EINVAL, "rollup_rebuild.sql: not embedded");
+	size_t n = strlen(q) + 64;
+	if (!(sql = malloc(n)))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	/* the query ends with ';' and a newline: insert what it selects */
+	snprintf(sql, n, "INSERT INTO rollup %s", q);
+	if ((rc = ac_store_begin(s, err)))
+		goto done;
+	if ((rc = ac_store_exec(s, "DELETE FROM rollup", err)) || (rc = ac_store_exec(s, sql, err)) ||
+	    (rc = ac_store_exec(s, "UPDATE rollup_state SET stale = 0", err))) {
+		ac_store_rollback(s);
+		goto done;
+	}
+	rc = ac_store_commit(s, err);
+done:
+	free(sql);
 	return rc;
 }

@@ -58,4 +58,15 @@ long long ac_tasks_pending(ac_store *s, ac_err *err);
 /* Mark every trace with a billable span dirty (after re-pricing). */
 int ac_tasks_mark_all(ac_store *s, ac_err *err);
 
+/*
+ * The rollup (schema/004_rollup.sql) follows derivation incrementally. A
+ * change of span costs (re-pricing) is not a derivation: mark the rollup
+ * stale before it, rebuild it from the spans after (one scan). A store
+ * opened with a stale rollup is rebuilt first (cli_open_store).
+ * ac_tasks_rollup_is_stale returns 1, 0, or a negative error.
+ */
+int ac_tasks_rollup_stale(ac_store *s, int stale, ac_err *err);
+int ac_tasks_rollup_is_stale(ac_store *s, ac_err *err);
+int ac_tasks_rollup_rebuild(ac_store *s, ac_err *err);
+
 #endif

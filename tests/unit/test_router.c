@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "router/router.h"
+#include "tasks/tasks.h"
 #include "store/store.h"
 #include "util/timeutil.h"
 
@@ -359,6 +360,23 @@ static ac_store *replay_store(void)
 		         0.001, ev[i].score);
 	add_call(s, 20, 4, "claude-3-5-sonnet", "simple", NS(DAY0 + 18, 1), 1000, 100, 0, 0, 0,
 	         0.0045, NAN);
+	/* what derivation keeps beside the spans (schema/004_rollup.sql), built
+	 * here by plain SQL: the rollup keys and sums, and the task_call groups
+	 * (no call here is above 200k input tokens or irregular: grp 0) */
+	exec(s, "INSERT INTO rollup_key (system, service, task_type, eval, step, status, cost_src, "
+	        "model, tool, purpose, complexity, trace_first) SELECT DISTINCT t.system, 0, "
+	        "t.task_type, t.eval, 1, 0, 1, s.model, 0, 0, coalesce(s.complexity_eff, 0), 0 "
+	        "FROM span s JOIN task t ON t.id = s.task");
+	exec(s, "UPDATE span SET rollup_key = (SELECT k.id FROM rollup_key k JOIN task t "
+	        "ON t.id = span.task WHERE k.system = t.system AND k.task_type = t.task_type AND "
+	        "k.eval = t.eval AND k.model = span.model AND "
+	        "k.complexity = coalesce(span.complexity_eff, 0))");
+	assert_int_equal(ac_tasks_rollup_rebuild(s, &err), 0);
+	exec(s, "INSERT INTO task_call SELECT task, coalesce(complexity_eff, 0), model, "
+	        "start_ns / 86400000000000, 0, count(*), coalesce(sum(tokens_in), 0), "
+	        "coalesce(sum(tokens_out), 0), coalesce(sum(tokens_cache_read), 0), "
+	        "coalesce(sum(tokens_cache_write), 0), coalesce(sum(tokens_reasoning), 0), "
+	        "total(cost_usd) FROM span GROUP BY 1, 2, 3, 4");
 	return s;
 }
 
