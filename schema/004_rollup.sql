@@ -78,6 +78,17 @@ CREATE TABLE task_call (
   PRIMARY KEY (task, complexity, model, day, grp)
 ) WITHOUT ROWID;
 
+-- What dominated each task, for the guardrail (src/analysis/guard.c), kept by
+-- derivation so judging a year of tasks reads the task table only:
+--   top_model       the model with the highest cost over the task's LLM calls
+--   top_purpose     the step purpose with the highest cost over its costed spans
+--   top_tool        the tool with the most calls; top_tool_calls their number
+-- Ties go to the name first in byte order; NULL when the task has none.
+ALTER TABLE task ADD COLUMN top_model INTEGER;      -- model.id
+ALTER TABLE task ADD COLUMN top_purpose INTEGER;    -- label.id
+ALTER TABLE task ADD COLUMN top_tool INTEGER;       -- tool.id
+ALTER TABLE task ADD COLUMN top_tool_calls INTEGER;
+
 INSERT OR IGNORE INTO dirty_trace(trace) SELECT id FROM trace;
 
 -- 1 while the rollup may not match the spans: set before re-pricing changes

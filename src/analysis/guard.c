@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "../util/map.h"
 
 static char *dup_col(sqlite3_stmt *st, int c)
 {
@@ -39,55 +40,138 @@ static sqlite3_stmt *prepare(ac_store *s, const char *name, ac_err *err)
 	return st;
 }
 
-static void bind(sqlite3_stmt *st, int64_t since, int64_t until, const char *system)
+static sqlite3_stmt *window_query(ac_store *s, int64_t since, int64_t until, const char *system,
+                                  ac_err *err)
 {
+	sqlite3_stmt *st = prepare(s, "outliers.sql", err);
+	if (!st)
+		return NULL;
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, until);
 	if (system)
 		sqlite3_bind_text(st, 3, system, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 3);
+	return st;
 }
 
-/* Read the tasks of a window (outliers.sql: ordered by type, then task_id). */
-static int read_tasks(ac_store *s, int64_t since, int64_t until, const char *system,
-                      ac_gtask **out, size_t *n, ac_err *err)
+/* Per task type (label.id, 0 none) of a window: the median cost and the
+ * p99.9 of LLM calls of its tasks. */
+typedef struct tstat {
+	int64_t type;
+	double *cost, *calls;
+	size_t n, cap;
+	double median, p999;
+} tstat;
+
+typedef struct stats {
+	tstat *v;
+	size_t n;
+	ac_map idx; /* type -> index into v */
+} stats;
+
+static void stats_release(stats *st)
 {
-	sqlite3_stmt *st = prepare(s, "outliers.sql", err);
-	if (!st)
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->v[i].cost);
+		free(st->v[i].calls);
+	}
+	free(st->v);
+	ac_map_release(&st->idx);
+	memset(st, 0, sizeof(*st));
+}
+
+static const tstat *stats_find(const stats *st, int64_t type)
+{
+	int64_t i;
+	return st->n && ac_map_get(&st->idx, &type, sizeof(type), &i) ? &st->v[i] : NULL;
+}
+
+/* One pass over the window's tasks (outliers.sql): costs and calls per type,
+ * then their order statistics by selection; the arrays are freed after. */
+static int stats_of(ac_store *s, int64_t since, int64_t until, const char *system, stats *st,
+                    ac_err *err)
+{
+	memset(st, 0, sizeof(*st));
+	ac_map_init(&st->idx, 0);
+	sqlite3_stmt *q = window_query(s, since, until, system, err);
+	if (!q)
 		return AC_ESQL;
-	bind(st, since, until, system);
-	size_t cap = 0;
-	int rc, out_rc = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			ac_gtask *nt = realloc(*out, nc * sizeof(*nt));
-			if (!nt) {
-				out_rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+	int rc, out = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t type = sqlite3_column_int64(q, 1), i;
+		if (!ac_map_get(&st->idx, &type, sizeof(type), &i)) {
+			if (st->n % 16 == 0) {
+				tstat *nv = realloc(st->v, (st->n + 16) * sizeof(*nv));
+				if (!nv) {
+					out = ac_err_set(err, AC_ENOMEM, "out of memory");
+					break;
+				}
+				st->v = nv;
+			}
+			i = (int64_t)st->n;
+			memset(&st->v[i], 0, sizeof(st->v[i]));
+			st->v[i].type = type;
+			st->n++;
+			if (ac_map_put(&st->idx, &type, sizeof(type), i)) {
+				out = ac_err_set(err, AC_ENOMEM, "out of memory");
 				break;
 			}
-			*out = nt;
-			cap = nc;
 		}
-		ac_gtask *t = &(*out)[(*n)++];
-		memset(t, 0, sizeof(*t));
-		t->id = sqlite3_column_int64(st, 0);
-		t->task_id = dup_col(st, 1);
-		t->system = dup_col(st, 2);
-		t->task_type = dup_col(st, 3);
-		t->cost = sqlite3_column_double(st, 4);
-		t->calls = sqlite3_column_int64(st, 5);
-		t->max_repeat = sqlite3_column_int64(st, 6);
-		if (!t->task_id) {
-			out_rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-			break;
+		tstat *t = &st->v[i];
+		if (t->n == t->cap) {
+			size_t nc = t->cap ? t->cap * 2 : 256;
+			double *a = realloc(t->cost, nc * sizeof(*a));
+			if (a)
+				t->cost = a;
+			double *b = a ? realloc(t->calls, nc * sizeof(*b)) : NULL;
+			if (!b) {
+				out = ac_err_set(err, AC_ENOMEM, "out of memory");
+				break;
+			}
+			t->calls = b;
+			t->cap = nc;
 		}
+		t->cost[t->n] = sqlite3_column_double(q, 2);
+		t->calls[t->n++] = (double)sqlite3_column_int64(q, 3);
 	}
-	if (!out_rc && rc != SQLITE_DONE)
-		out_rc = ac_store_fail(s, err, "outliers.sql");
-	sqlite3_finalize(st);
-	return out_rc;
+	if (!out && rc != SQLITE_DONE)
+		out = ac_store_fail(s, err, "outliers.sql");
+	sqlite3_finalize(q);
+	for (size_t i = 0; i < st->n; i++) {
+		tstat *t = &st->v[i];
+		if (!out) {
+			t->median = ac_quantile_select(t->cost, t->n, 0.5);
+			t->p999 = ac_quantile_select(t->calls, t->n, 0.999);
+		}
+		free(t->cost);
+		free(t->calls);
+		t->cost = t->calls = NULL;
+	}
+	return out;
+}
+
+/* Names and what dominated the task, for a judged task (outlier_task.sql). */
+static int fill_names(ac_store *s, sqlite3_stmt *q, ac_gtask *t, ac_err *err)
+{
+	sqlite3_reset(q);
+	sqlite3_bind_int64(q, 1, t->id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		t->task_id = dup_col(q, 0);
+		t->system = dup_col(q, 1);
+		t->task_type = dup_col(q, 2);
+		if (t->outlier) {
+			t->top_model = dup_col(q, 3);
+			t->top_purpose = dup_col(q, 4);
+			t->tool = dup_col(q, 5);
+			t->tool_calls = sqlite3_column_int64(q, 6);
+		}
+		if (!t->task_id)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		return 0;
+	}
+	return ac_store_fail(s, err, "outlier_task.sql");
 }
 
 static void free_tasks(ac_gtask *t, size_t n)
@@ -103,35 +187,11 @@ static void free_tasks(ac_gtask *t, size_t n)
 	free(t);
 }
 
-/* End of the run of tasks [from, ...) sharing from's task type. */
-static size_t type_end(const ac_gtask *t, size_t n, size_t from)
+static int by_type_then_id(const void *pa, const void *pb)
 {
-	size_t to = from + 1;
-	while (to < n && !cmp_opt(t[to].task_type, t[from].task_type))
-		to++;
-	return to;
-}
-
-/* What dominated a task (outlier_detail.sql: largest first per kind). */
-static int detail(ac_store *s, sqlite3_stmt *q, ac_gtask *t, ac_err *err)
-{
-	sqlite3_reset(q);
-	sqlite3_bind_int64(q, 1, t->id);
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(q, 0);
-		if (!kind)
-			continue;
-		if (!strcmp(kind, "model") && !t->top_model)
-			t->top_model = dup_col(q, 1);
-		else if (!strcmp(kind, "purpose") && !t->top_purpose)
-			t->top_purpose = dup_col(q, 1);
-		else if (!strcmp(kind, "tool") && !t->tool) {
-			t->tool = dup_col(q, 1);
-			t->tool_calls = sqlite3_column_int64(q, 2);
-		}
-	}
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(s, err, "outlier_detail.sql");
+	const ac_gtask *a = *(const ac_gtask *const *)pa, *b = *(const ac_gtask *const *)pb;
+	int c = cmp_opt(a->task_type, b->task_type);
+	return c ? c : strcmp(a->task_id, b->task_id);
 }
 
 int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t since,
@@ -141,57 +201,72 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 	if (opts)
 		o = *opts;
 	memset(g, 0, sizeof(*g));
-	ac_gtask *ref = NULL;
-	size_t nref = 0;
-	double *buf = NULL;
-	sqlite3_stmt *q = NULL;
-	int rc;
-	int same = ref_since == since && ref_until == until;
-	if ((rc = read_tasks(s, since, until, o.system, &g->tasks, &g->n, err)))
+	stats cur, ref;
+	memset(&ref, 0, sizeof(ref));
+	sqlite3_stmt *q = NULL, *names = NULL;
+	size_t cap = 0;
+	int rc, same = since == ref_since && until == ref_until;
+
+	/* the types' statistics: from the reference window, else the window */
+	if ((rc = stats_of(s, since, until, o.system, &cur, err)))
+		return rc;
+	if (!same && (rc = stats_of(s, ref_since, ref_until, o.system, &ref, err)))
 		goto done;
-	if (!same && (rc = read_tasks(s, ref_since, ref_until, o.system, &ref, &nref, err)))
-		goto done;
-	size_t most = g->n > nref ? g->n : nref;
-	buf = malloc(2 * (most ? most : 1) * sizeof(double));
-	if (!buf) {
-		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+	for (size_t i = 0; !same && i < cur.n; i++)
+		g->own_reference += !stats_find(&ref, cur.v[i].type);
+	/* the judging pass */
+	if (!(q = window_query(s, since, until, o.system, err)) ||
+	    !(names = prepare(s, "outlier_task.sql", err))) {
+		rc = AC_ESQL;
 		goto done;
 	}
-	/* both lists come grouped by task type in the same order: walk them together */
-	size_t rfrom = 0;
-	for (size_t from = 0; from < g->n;) {
-		size_t to = type_end(g->tasks, g->n, from);
-		const char *type = g->tasks[from].task_type;
-		while (rfrom < nref && cmp_opt(ref[rfrom].task_type, type) < 0)
-			rfrom = type_end(ref, nref, rfrom);
-		const ac_gtask *src = g->tasks + from;
-		size_t n = to - from;
-		if (rfrom < nref && !cmp_opt(ref[rfrom].task_type, type)) {
-			src = ref + rfrom;
-			n = type_end(ref, nref, rfrom) - rfrom;
-		} else if (!same) {
-			g->own_reference++;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t type = sqlite3_column_int64(q, 1);
+		const tstat *ts = same ? NULL : stats_find(&ref, type);
+		if (!ts)
+			ts = stats_find(&cur, type);
+		if (!ts) {
+			rc = ac_err_set(err, AC_ESQL, "tasks changed while being judged");
+			goto done;
 		}
-		double *cost = buf, *calls = buf + n;
-		for (size_t i = 0; i < n; i++) {
-			cost[i] = src[i].cost;
-			calls[i] = (double)src[i].calls;
+		double cost = sqlite3_column_double(q, 2), threshold = o.factor * ts->median;
+		long long calls = sqlite3_column_int64(q, 3), max_repeat = sqlite3_column_int64(q, 4);
+		g->judged++;
+		g->spend += cost;
+		int outlier = cost > threshold + 1e-12 * fabs(threshold);
+		int by_calls = (double)calls > ts->p999, by_repeat = max_repeat > o.repeat;
+		if (!outlier && !by_calls && !by_repeat)
+			continue;
+		if (g->n == cap) {
+			size_t nc = cap ? cap * 2 : 256;
+			ac_gtask *nt = realloc(g->tasks, nc * sizeof(*nt));
+			if (!nt) {
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+				goto done;
+			}
+			g->tasks = nt;
+			cap = nc;
 		}
-		ac_sort_doubles(cost, n);
-		ac_sort_doubles(calls, n);
-		double median = ac_quantile(cost, n, 0.5), p999 = ac_quantile(calls, n, 0.999);
-		double threshold = o.factor * median;
-		for (size_t i = from; i < to; i++) {
-			ac_gtask *t = &g->tasks[i];
-			t->median = median;
-			t->threshold = threshold;
-			t->calls_p999 = p999;
-			t->outlier = t->cost > threshold + 1e-12 * fabs(threshold);
-			t->by_calls = (double)t->calls > p999;
-			t->by_repeat = t->max_repeat > o.repeat;
-		}
-		from = to;
+		ac_gtask *x = &g->tasks[g->n++];
+		memset(x, 0, sizeof(*x));
+		x->id = sqlite3_column_int64(q, 0);
+		x->cost = cost;
+		x->calls = calls;
+		x->max_repeat = max_repeat;
+		x->median = ts->median;
+		x->threshold = threshold;
+		x->calls_p999 = ts->p999;
+		x->outlier = outlier;
+		x->by_calls = by_calls;
+		x->by_repeat = by_repeat;
+		if ((rc = fill_names(s, names, x, err)))
+			goto done;
 	}
+	if (rc != SQLITE_DONE) {
+		rc = ac_store_fail(s, err, "outliers.sql");
+		goto done;
+	}
+	rc = 0;
 	g->out = malloc((g->n ? g->n : 1) * sizeof(*g->out));
 	g->run = malloc((g->n ? g->n : 1) * sizeof(*g->run));
 	if (!g->out || !g->run) {
@@ -199,26 +274,22 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		goto done;
 	}
 	for (size_t i = 0; i < g->n; i++) {
-		if (g->tasks[i].outlier)
+		if (g->tasks[i].outlier) {
 			g->out[g->nout++] = &g->tasks[i];
+			g->savings += g->tasks[i].cost - g->tasks[i].threshold;
+		}
 		if (g->tasks[i].by_calls || g->tasks[i].by_repeat)
-			g->run[g->nrun++] = &g->tasks[i]; /* already in type, task_id order */
+			g->run[g->nrun++] = &g->tasks[i];
 	}
 	if (g->nout)
 		qsort(g->out, g->nout, sizeof(*g->out), by_cost_desc);
-	if (!(q = prepare(s, "outlier_detail.sql", err))) {
-		rc = AC_ESQL;
-		goto done;
-	}
-	for (size_t i = 0; i < g->nout; i++) {
-		g->savings += g->out[i]->cost - g->out[i]->threshold;
-		if ((rc = detail(s, q, g->out[i], err)))
-			goto done;
-	}
+	if (g->nrun)
+		qsort(g->run, g->nrun, sizeof(*g->run), by_type_then_id);
 done:
 	sqlite3_finalize(q);
-	free(buf);
-	free_tasks(ref, nref);
+	sqlite3_finalize(names);
+	stats_release(&cur);
+	stats_release(&ref);
 	return rc;
 }
 

@@ -4,7 +4,8 @@
  *
  * Over the production tasks starting in [since, until) (queries/outliers.sql):
  *   outlier   cost > factor x the median cost (type 7) of its task type; with
- *             what dominated it (queries/outlier_detail.sql) and what halting it
+ *             what dominated it (task.top_model, top_purpose, top_tool, kept
+ *             by the derivation; queries/outlier_task.sql) and what halting it
  *             at the threshold would have saved (cost - threshold)
  *   runaway   LLM calls > the type's p99.9 (type 7), or the same step more than
  *             `repeat` times in a row (task.max_repeat)
@@ -47,8 +48,10 @@ typedef struct ac_gtask {
 } ac_gtask;
 
 typedef struct ac_guard {
-	ac_gtask *tasks;   /* ordered by task type, then task_id */
+	ac_gtask *tasks;   /* the tasks judged outliers or runaways (or both) */
 	size_t n;
+	size_t judged;     /* production tasks of the window */
+	double spend;      /* their cost */
 	ac_gtask **out;    /* outliers, by cost descending, ties by task_id */
 	size_t nout;
 	ac_gtask **run;    /* runaways, by task type then task_id */

@@ -15,6 +15,55 @@ void ac_sort_doubles(double *x, size_t n)
 	qsort(x, n, sizeof(*x), cmp_double);
 }
 
+/* Put the k-th smallest of x[0..n) at x[k], smaller before, larger after
+ * (Hoare partition around the median of three; expected linear time). */
+static void select_kth(double *x, size_t n, size_t k)
+{
+	int64_t lo = 0, hi = (int64_t)n - 1, kk = (int64_t)k;
+	while (hi > lo) {
+		int64_t mid = lo + (hi - lo) / 2;
+		double a = x[lo], b = x[mid], c = x[hi];
+		double pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		int64_t i = lo, j = hi;
+		while (i <= j) {
+			while (x[i] < pivot)
+				i++;
+			while (x[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = x[i];
+				x[i] = x[j];
+				x[j] = t;
+				i++;
+				j--;
+			}
+		}
+		/* now x[lo..j] <= pivot <= x[i..hi], and j < i */
+		if (kk <= j)
+			hi = j;
+		else if (kk >= i)
+			lo = i;
+		else
+			return; /* between j and i: equal to the pivot, in place */
+	}
+}
+
+double ac_quantile_select(double *x, size_t n, double p)
+{
+	if (n == 0)
+		return NAN;
+	double h = p <= 0 ? 0 : p >= 1 ? (double)(n - 1) : (double)(n - 1) * p;
+	size_t lo = (size_t)floor(h);
+	select_kth(x, n, lo);
+	if (lo + 1 >= n)
+		return x[lo];
+	double next = x[lo + 1];
+	for (size_t i = lo + 2; i < n; i++)
+		if (x[i] < next)
+			next = x[i];
+	return x[lo] + (h - (double)lo) * (next - x[lo]);
+}
+
 double ac_quantile(const double *x, size_t n, double p)
 {
 	if (n == 0)

@@ -18,6 +18,10 @@ void ac_sort_doubles(double *x, size_t n);
 /* Type-7 quantile of sorted x (n >= 1), p in [0, 1]. NAN when n == 0. */
 double ac_quantile(const double *sorted, size_t n, double p);
 
+/* The same quantile of x[0..n), unsorted, by selection in expected linear
+ * time; reorders x. The same value as sorting and ac_quantile. */
+double ac_quantile_select(double *x, size_t n, double p);
+
 double ac_mean(const double *x, size_t n);
 double ac_sum(const double *x, size_t n);
 

@@ -16,7 +16,7 @@
  *                       frontier of src/router (`agentcost recommend --frontier`)
  *   6 recommendations   src/router ac_router_recommend over the four weeks
  *                       ending with this one (`agentcost recommend`)
- *   7 outliers          outliers.sql, outlier_detail.sql  (`agentcost outliers`)
+ *   7 outliers          outliers.sql, outlier_task.sql  (`agentcost outliers`)
  *
  * Also here: helpers incident.c shares (queries; the guardrail judge is src/analysis/guard.c).
  */
@@ -233,23 +233,24 @@ static void grps_finish(grps *g)
 	ac_map_init(&g->idx, 0);
 }
 
-/* Production tasks of the window from outliers.sql (cost, LLM calls) by type. */
+/* Production tasks of the window from tasks.sql (cost, LLM calls) by type. */
 static int read_type_groups(ac_store *s, int64_t since, int64_t until, grps *g, ac_err *err)
 {
-	sqlite3_stmt *st = ac_report_prepare(s, "outliers.sql", err);
+	sqlite3_stmt *st = ac_report_prepare(s, "tasks.sql", err);
 	if (!st)
 		return AC_ESQL;
 	ac_report_bind_window(st, since, until);
+	sqlite3_bind_int(st, 4, 0); /* no eval tasks */
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !g->oom) {
-		grp *x = grps_get(g, (const char *)sqlite3_column_text(st, 3), 1);
-		grp_push(g, x, sqlite3_column_double(st, 4), (double)sqlite3_column_int64(st, 5));
+		grp *x = grps_get(g, (const char *)sqlite3_column_text(st, 2), 1);
+		grp_push(g, x, sqlite3_column_double(st, 10), (double)sqlite3_column_int64(st, 6));
 	}
 	int out = 0;
 	if (g->oom)
 		out = ac_err_set(err, AC_ENOMEM, "out of memory");
 	else if (rc != SQLITE_DONE)
-		out = ac_store_fail(s, err, "outliers.sql");
+		out = ac_store_fail(s, err, "tasks.sql");
 	sqlite3_finalize(st);
 	return out;
 }
@@ -1310,9 +1311,7 @@ static int section_outliers(wk *w)
 	}
 	ac_doc *d = w->doc;
 	ac_doc_section(d, "outliers", "Outliers, guardrail savings and runaway loops");
-	double spend = 0;
-	for (size_t i = 0; i < g.n; i++)
-		spend += g.tasks[i].cost;
+	double spend = g.spend;
 	char a[64];
 	ac_cell_format(a, sizeof(a), AC_CELL_USD, g.savings);
 	ac_doc_para(d, "%zu production task%s of %s cost more than %g x the median of their type. "

@@ -68,6 +68,12 @@ typedef struct rsum {
 	int neg; /* something was taken away: the row may have become empty */
 } rsum;
 
+/* A candidate for what dominated a task: an id and its value. */
+struct top {
+	int64_t id;
+	double v;
+};
+
 /* One group of a task's LLM calls (table task_call). */
 typedef struct tcall {
 	int64_t complexity, model, day, grp;
@@ -90,7 +96,8 @@ typedef struct ctx {
 	int64_t label_seen, name_seen; /* highest ids already looked at for the sets */
 	sqlite3_stmt *q_spans, *q_upd, *q_task_by_trace, *q_task_by_ref, *q_ins_task, *q_upd_task,
 		*q_del_task, *q_tt_list, *q_tt_add, *q_tt_del, *q_name, *q_ref_name, *q_trace_hex,
-		*q_key_ins, *q_roll_add, *q_roll_gc, *q_tc_del, *q_tc_ins;
+		*q_key_ins, *q_roll_add, *q_roll_gc, *q_tc_del, *q_tc_ins, *q_model_name,
+		*q_label_name, *q_tool_name;
 	/* rollup keys by their parts (loaded at setup), and pending sums */
 	ac_map keys;
 	int keys_loaded;
@@ -99,6 +106,8 @@ typedef struct ctx {
 	size_t npend, cappend;
 	tcall *tc;
 	size_t captc;
+	struct top *top;
+	size_t captop;
 } ctx;
 
 static int fail(ctx *c, const char *what)
@@ -280,8 +289,12 @@ static int setup(ctx *c)
 	               "UPDATE task SET system = ?2, task_type = ?3, start_ns = ?4, end_ns = ?5,"
 	               " spans = ?6, llm_calls = ?7, tool_calls = ?8, tokens_in = ?9, tokens_out = ?10,"
 	               " cost_usd = ?11, unpriced_calls = ?12, eval = ?13, tool_failures = ?14,"
-	               " retry_episodes = ?15, retry_attempts = ?16, max_repeat = ?17, root_span = ?18"
+	               " retry_episodes = ?15, retry_attempts = ?16, max_repeat = ?17, root_span = ?18,"
+	               " top_model = ?19, top_purpose = ?20, top_tool = ?21, top_tool_calls = ?22"
 	               " WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_model_name, "SELECT name FROM model WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_label_name, "SELECT name FROM label WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_tool_name, "SELECT name FROM tool WHERE id = ?1")) ||
 	    (rc = prep(c, &c->q_del_task, "DELETE FROM task WHERE id = ?1")) ||
 	    (rc = prep(c, &c->q_tt_list, "SELECT trace FROM task_trace WHERE task = ?1 ORDER BY trace")) ||
 	    (rc = prep(c, &c->q_tt_add, "INSERT OR IGNORE INTO task_trace(task, trace) VALUES (?1, ?2)")) ||
@@ -300,14 +313,17 @@ static void teardown(ctx *c)
 		                 &c->q_del_task, &c->q_tt_list,  &c->q_tt_add,
 		                 &c->q_tt_del,   &c->q_name,     &c->q_ref_name,
 		                 &c->q_trace_hex, &c->q_key_ins, &c->q_roll_add,
-		                 &c->q_roll_gc,  &c->q_tc_del,   &c->q_tc_ins };
+		                 &c->q_roll_gc,  &c->q_tc_del,   &c->q_tc_ins,
+		                 &c->q_model_name, &c->q_label_name, &c->q_tool_name };
 	ac_map_release(&c->keys);
 	ac_map_release(&c->pend_idx);
 	free(c->pend);
 	free(c->tc);
+	free(c->top);
 	c->pend = NULL;
 	c->tc = NULL;
-	c->npend = c->cappend = c->captc = 0;
+	c->top = NULL;
+	c->npend = c->cappend = c->captc = c->captop = 0;
 	c->keys_loaded = 0;
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		sqlite3_finalize(*all[i]);
@@ -761,6 +777,102 @@ static int write_task_calls(ctx *c, int64_t task, tspan **m, size_t n)
 	return 0;
 }
 
+static int by_top_id(const void *a, const void *b)
+{
+	const struct top *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Name of dictionary row id through q (copied into out, "" when absent). */
+static int dict_name(ctx *c, sqlite3_stmt *q, int64_t id, char *out, size_t n)
+{
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	const unsigned char *t = rc == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
+	snprintf(out, n, "%s", t ? (const char *)t : "");
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(c, "read a name");
+}
+
+/*
+ * The id with the largest summed value among c->top[0..n) (as the GROUP BY /
+ * ORDER BY value DESC, name of SQL would pick it):
+ * ties go to the name first in byte order, looked up through q. *out 0 when
+ * n == 0.
+ */
+static int top_of(ctx *c, size_t n, sqlite3_stmt *q, int64_t *out, double *out_v)
+{
+	*out = 0;
+	*out_v = 0;
+	if (!n)
+		return 0;
+	qsort(c->top, n, sizeof(*c->top), by_top_id);
+	int64_t best = 0;
+	double bv = 0;
+	char bname[512], name[512];
+	int have = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		double v = 0;
+		for (; j < n && c->top[j].id == c->top[i].id; j++)
+			v += c->top[j].v;
+		int rc;
+		if (!have || v > bv) {
+			best = c->top[i].id;
+			bv = v;
+			have = 1;
+			bname[0] = '\0';
+			if ((rc = dict_name(c, q, best, bname, sizeof(bname))))
+				return rc;
+		} else if (v == bv) {
+			if ((rc = dict_name(c, q, c->top[i].id, name, sizeof(name))))
+				return rc;
+			if (strcmp(name, bname) < 0) {
+				best = c->top[i].id;
+				memcpy(bname, name, sizeof(name));
+			}
+		}
+		i = j;
+	}
+	*out = best;
+	*out_v = bv;
+	return 0;
+}
+
+/* What dominated the task: its top model, purpose and tool (schema/004). */
+static int task_tops(ctx *c, tspan **m, size_t n, int64_t out[3], long long *tool_calls)
+{
+	if (n > c->captop) {
+		struct top *nt = realloc(c->top, n * sizeof(*nt));
+		if (!nt)
+			return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		c->top = nt;
+		c->captop = n;
+	}
+	int rc;
+	double v;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m[i]->step == AC_STEP_LLM && m[i]->model)
+			c->top[k++] = (struct top){ m[i]->model, m[i]->has_cost ? m[i]->cost : 0 };
+	if ((rc = top_of(c, k, c->q_model_name, &out[0], &v)))
+		return rc;
+	k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m[i]->has_cost)
+			c->top[k++] = (struct top){ m[i]->purpose_eff, m[i]->cost };
+	if ((rc = top_of(c, k, c->q_label_name, &out[1], &v)))
+		return rc;
+	k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m[i]->step == AC_STEP_TOOL && m[i]->tool)
+			c->top[k++] = (struct top){ m[i]->tool, 1 };
+	if ((rc = top_of(c, k, c->q_tool_name, &out[2], &v)))
+		return rc;
+	*tool_calls = (long long)v;
+	return 0;
+}
+
 static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 {
 	int rc;
@@ -973,7 +1085,9 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 		}
 	}
 	free(ep);
-	if ((rc = write_task_calls(c, task, m, n)))
+	int64_t tops[3];
+	long long top_tool_calls = 0;
+	if ((rc = write_task_calls(c, task, m, n)) || (rc = task_tops(c, m, n, tops, &top_tool_calls)))
 		return rc;
 
 	sqlite3_stmt *u = c->q_upd_task;
@@ -1001,6 +1115,15 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 	sqlite3_bind_int64(u, 16, attempts);
 	sqlite3_bind_int64(u, 17, max_run);
 	sqlite3_bind_int64(u, 18, root->id);
+	for (int i = 0; i < 3; i++)
+		if (tops[i])
+			sqlite3_bind_int64(u, 19 + i, tops[i]);
+		else
+			sqlite3_bind_null(u, 19 + i);
+	if (tops[2])
+		sqlite3_bind_int64(u, 22, top_tool_calls);
+	else
+		sqlite3_bind_null(u, 22);
 	rc = sqlite3_step(u);
 	sqlite3_reset(u);
 	if (rc != SQLITE_DONE)
