@@ -151,27 +151,96 @@ static int stats_of(ac_store *s, int64_t since, int64_t until, const char *syste
 	return out;
 }
 
-/* Names and what dominated the task, for a judged task (outlier_task.sql). */
-static int fill_names(ac_store *s, sqlite3_stmt *q, ac_gtask *t, ac_err *err)
+/* Names of dictionary rows, looked up once each: the judge prints few. */
+typedef struct names {
+	sqlite3_stmt *q[4]; /* service, label, model, tool */
+	ac_map idx;         /* (kind, id) -> index into v */
+	char **v;
+	size_t n, cap;
+} names;
+
+enum { N_SERVICE, N_LABEL, N_MODEL, N_TOOL };
+
+static int names_open(names *nm, ac_store *s, ac_err *err)
 {
-	sqlite3_reset(q);
-	sqlite3_bind_int64(q, 1, t->id);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		t->task_id = dup_col(q, 0);
-		t->system = dup_col(q, 1);
-		t->task_type = dup_col(q, 2);
-		if (t->outlier) {
-			t->top_model = dup_col(q, 3);
-			t->top_purpose = dup_col(q, 4);
-			t->tool = dup_col(q, 5);
-			t->tool_calls = sqlite3_column_int64(q, 6);
+	static const char *const sql[4] = { "SELECT name FROM service WHERE id = ?1",
+		                            "SELECT name FROM label WHERE id = ?1",
+		                            "SELECT name FROM model WHERE id = ?1",
+		                            "SELECT name FROM tool WHERE id = ?1" };
+	memset(nm, 0, sizeof(*nm));
+	ac_map_init(&nm->idx, 0);
+	for (int i = 0; i < 4; i++)
+		if (sqlite3_prepare_v2(ac_store_db(s), sql[i], -1, &nm->q[i], NULL) != SQLITE_OK)
+			return ac_store_fail(s, err, "names");
+	return 0;
+}
+
+static void names_close(names *nm)
+{
+	for (int i = 0; i < 4; i++)
+		sqlite3_finalize(nm->q[i]);
+	for (size_t i = 0; i < nm->n; i++)
+		free(nm->v[i]);
+	free(nm->v);
+	ac_map_release(&nm->idx);
+}
+
+/* A copy of the name of row id of a dictionary (NULL for id 0); *oom on
+ * allocation failure. */
+static char *name_dup(names *nm, int kind, int64_t id, int *oom)
+{
+	if (!id)
+		return NULL;
+	int64_t key[2] = { kind, id }, at;
+	if (!ac_map_get(&nm->idx, key, sizeof(key), &at)) {
+		sqlite3_stmt *q = nm->q[kind];
+		sqlite3_bind_int64(q, 1, id);
+		const unsigned char *t = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
+		char *copy = t ? strdup((const char *)t) : NULL;
+		sqlite3_reset(q);
+		if (!copy)
+			return NULL; /* a dangling id names nothing */
+		if (nm->n == nm->cap) {
+			size_t nc = nm->cap ? nm->cap * 2 : 32;
+			char **nv = realloc(nm->v, nc * sizeof(*nv));
+			if (!nv) {
+				free(copy);
+				*oom = 1;
+				return NULL;
+			}
+			nm->v = nv;
+			nm->cap = nc;
 		}
-		if (!t->task_id)
-			return ac_err_set(err, AC_ENOMEM, "out of memory");
-		return 0;
+		if (ac_map_put(&nm->idx, key, sizeof(key), (int64_t)nm->n)) {
+			free(copy);
+			*oom = 1;
+			return NULL;
+		}
+		nm->v[nm->n++] = copy;
+		at = (int64_t)nm->n - 1;
 	}
-	return ac_store_fail(s, err, "outlier_task.sql");
+	char *r = strdup(nm->v[at]);
+	if (!r)
+		*oom = 1;
+	return r;
+}
+
+/* The judged task's names and what dominated it (outliers.sql columns 5..10). */
+static int fill_names(names *nm, sqlite3_stmt *q, ac_gtask *t, int64_t type, ac_err *err)
+{
+	int oom = 0;
+	t->task_id = dup_col(q, 5);
+	t->system = name_dup(nm, N_SERVICE, sqlite3_column_int64(q, 6), &oom);
+	t->task_type = name_dup(nm, N_LABEL, type, &oom);
+	if (t->outlier) {
+		t->top_model = name_dup(nm, N_MODEL, sqlite3_column_int64(q, 7), &oom);
+		t->top_purpose = name_dup(nm, N_LABEL, sqlite3_column_int64(q, 8), &oom);
+		t->tool = name_dup(nm, N_TOOL, sqlite3_column_int64(q, 9), &oom);
+		t->tool_calls = sqlite3_column_int64(q, 10);
+	}
+	if (oom || !t->task_id)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	return 0;
 }
 
 static void free_tasks(ac_gtask *t, size_t n)
@@ -202,21 +271,25 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		o = *opts;
 	memset(g, 0, sizeof(*g));
 	stats cur, ref;
+	names nm;
+	memset(&cur, 0, sizeof(cur));
 	memset(&ref, 0, sizeof(ref));
-	sqlite3_stmt *q = NULL, *names = NULL;
+	memset(&nm, 0, sizeof(nm));
+	sqlite3_stmt *q = NULL;
 	size_t cap = 0;
 	int rc, same = since == ref_since && until == ref_until;
 
 	/* the types' statistics: from the reference window, else the window */
 	if ((rc = stats_of(s, since, until, o.system, &cur, err)))
-		return rc;
+		goto done;
 	if (!same && (rc = stats_of(s, ref_since, ref_until, o.system, &ref, err)))
 		goto done;
 	for (size_t i = 0; !same && i < cur.n; i++)
 		g->own_reference += !stats_find(&ref, cur.v[i].type);
 	/* the judging pass */
-	if (!(q = window_query(s, since, until, o.system, err)) ||
-	    !(names = prepare(s, "outlier_task.sql", err))) {
+	if ((rc = names_open(&nm, s, err)))
+		goto done;
+	if (!(q = window_query(s, since, until, o.system, err))) {
 		rc = AC_ESQL;
 		goto done;
 	}
@@ -259,7 +332,7 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		x->outlier = outlier;
 		x->by_calls = by_calls;
 		x->by_repeat = by_repeat;
-		if ((rc = fill_names(s, names, x, err)))
+		if ((rc = fill_names(&nm, q, x, type, err)))
 			goto done;
 	}
 	if (rc != SQLITE_DONE) {
@@ -287,7 +360,7 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		qsort(g->run, g->nrun, sizeof(*g->run), by_type_then_id);
 done:
 	sqlite3_finalize(q);
-	sqlite3_finalize(names);
+	names_close(&nm);
 	stats_release(&cur);
 	stats_release(&ref);
 	return rc;

@@ -175,29 +175,85 @@ int cmd_tasks(int argc, char **argv)
 		return EXIT_FAIL;
 	sqlite3_stmt *st = NULL;
 	int status = EXIT_OK;
-	if (sqlite3_prepare_v2(ac_store_db(s), ac_store_query("tasks.sql"), -1, &st, NULL) !=
-	    SQLITE_OK) {
+	/* --each lists every task (tasks.sql), the eval flag in its own column;
+	 * the distributions read ids and numbers only (task_costs.sql) */
+	if (sqlite3_prepare_v2(ac_store_db(s), ac_store_query(each ? "tasks.sql" : "task_costs.sql"),
+	                       -1, &st, NULL) != SQLITE_OK) {
 		cli_error("tasks: %s", sqlite3_errmsg(ac_store_db(s)));
 		ac_store_close(s);
 		return EXIT_FAIL;
 	}
-	/* --each lists every task, the eval flag in its own column */
 	bind_common(st, &co, each ? 1 : include_eval);
 	if (each) {
 		status = list_each(st, &co);
 		goto done;
 	}
 
-	ac_map index;
+	/* groups by (system id, type id) first, then by their names (an absent
+	 * name and an empty one are the same group, as printed) */
+	ac_map index, by_ids;
 	ac_map_init(&index, 0);
-	group *groups = NULL;
-	size_t ng = 0, capg = 0;
+	ac_map_init(&by_ids, 0);
+	group *groups = NULL, *idg = NULL;
+	int64_t (*ids)[2] = NULL;
+	size_t ng = 0, capg = 0, nid = 0, capid = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *sys = by == BY_TYPE ? "" : col_text(st, 1);
-		const char *tt = by == BY_SYSTEM ? "" : col_text(st, 2);
-		sys = sys ? sys : "";
-		tt = tt ? tt : "";
+		int64_t key[2] = { by == BY_TYPE ? 0 : sqlite3_column_int64(st, 0),
+			           by == BY_SYSTEM ? 0 : sqlite3_column_int64(st, 1) };
+		int64_t gi;
+		if (!ac_map_get(&by_ids, key, sizeof(key), &gi)) {
+			if (nid == capid) {
+				capid = capid ? capid * 2 : 16;
+				group *ng2 = realloc(idg, capid * sizeof(*ng2));
+				int64_t(*ni)[2] = ng2 ? realloc(ids, capid * sizeof(*ni)) : NULL;
+				if (ng2)
+					idg = ng2;
+				if (!ni) {
+					rc = SQLITE_NOMEM;
+					break;
+				}
+				ids = ni;
+			}
+			memset(&idg[nid], 0, sizeof(group));
+			ids[nid][0] = key[0];
+			ids[nid][1] = key[1];
+			gi = (int64_t)nid++;
+			if (ac_map_put(&by_ids, key, sizeof(key), gi)) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+		}
+		if (push(&idg[gi], sqlite3_column_double(st, 2), (double)sqlite3_column_int64(st, 3))) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	ac_map_release(&by_ids);
+	if (rc != SQLITE_DONE) {
+		cli_error("tasks: %s", rc == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(ac_store_db(s)));
+		status = EXIT_FAIL;
+	}
+	sqlite3_stmt *nq[2] = { NULL, NULL };
+	if (sqlite3_prepare_v2(ac_store_db(s), "SELECT name FROM service WHERE id = ?1", -1, &nq[0],
+	                       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(ac_store_db(s), "SELECT name FROM label WHERE id = ?1", -1, &nq[1],
+	                       NULL) != SQLITE_OK) {
+		cli_error("tasks: %s", sqlite3_errmsg(ac_store_db(s)));
+		status = EXIT_FAIL;
+	}
+	for (size_t k = 0; k < nid && status == EXIT_OK; k++) {
+		char name[2][512];
+		for (int w = 0; w < 2; w++) {
+			name[w][0] = '\0';
+			if (!ids[k][w])
+				continue;
+			sqlite3_bind_int64(nq[w], 1, ids[k][w]);
+			if (sqlite3_step(nq[w]) == SQLITE_ROW && sqlite3_column_text(nq[w], 0))
+				snprintf(name[w], sizeof(name[w]), "%s", col_text(nq[w], 0));
+			sqlite3_reset(nq[w]);
+		}
+		const char *sys = name[0], *tt = name[1];
 		char key[1024];
 		int kn = snprintf(key, sizeof(key), "%s%c%s", tt, 0, sys);
 		if (kn >= (int)sizeof(key))
@@ -207,8 +263,10 @@ int cmd_tasks(int argc, char **argv)
 			if (ng == capg) {
 				capg = capg ? capg * 2 : 16;
 				group *ngp = realloc(groups, capg * sizeof(*ngp));
-				if (!ngp)
+				if (!ngp) {
+					status = EXIT_FAIL;
 					break;
+				}
 				groups = ngp;
 			}
 			memset(&groups[ng], 0, sizeof(group));
@@ -217,16 +275,29 @@ int cmd_tasks(int argc, char **argv)
 			gi = (int64_t)ng++;
 			ac_map_put(&index, key, (size_t)kn, gi);
 		}
-		if (push(&groups[gi], sqlite3_column_double(st, 10), (double)sqlite3_column_int64(st, 6))) {
-			cli_error("tasks: out of memory");
-			status = EXIT_FAIL;
-			break;
-		}
+		group *g = &groups[gi];
+		for (size_t i = 0; i < idg[k].n; i++)
+			if (push(g, idg[k].cost[i], idg[k].calls[i])) {
+				status = EXIT_FAIL;
+				break;
+			}
 	}
+	if (status != EXIT_OK && rc == SQLITE_DONE)
+		cli_error("tasks: out of memory");
+	for (size_t k = 0; k < nid; k++) {
+		free(idg[k].cost);
+		free(idg[k].calls);
+	}
+	free(idg);
+	free(ids);
+	sqlite3_finalize(nq[0]);
+	sqlite3_finalize(nq[1]);
 	ac_map_release(&index);
 	qsort(groups, ng, sizeof(*groups), group_cmp);
 
-	if (hist) {
+	if (status != EXIT_OK) {
+		/* said above; print nothing half-read */
+	} else if (hist) {
 		static const char *const hn[] = { "task_type", "system", "bin_lo", "bin_hi", "tasks", "ccdf" };
 		static const col_type ht[] = { COL_STR, COL_STR, COL_NUM, COL_NUM, COL_INT, COL_NUM };
 		int off = by == BY_SYSTEM ? 1 : 0, nc = by == BY_BOTH ? 6 : 5;
@@ -302,10 +373,6 @@ int cmd_tasks(int argc, char **argv)
 		free(groups[g].calls);
 	}
 	free(groups);
-	if (rc != SQLITE_DONE && status == EXIT_OK) {
-		cli_error("tasks: %s", sqlite3_errmsg(ac_store_db(s)));
-		status = EXIT_FAIL;
-	}
 done:
 	sqlite3_finalize(st);
 	ac_store_close(s);
