@@ -12,19 +12,17 @@
 --   the call itself starts. The complexity class is span.complexity_eff
 --   (agentcost.complexity on the call or its nearest ancestor); the task type
 --   is the task's, as in models.sql.
--- Output: task (task.id), complexity (NULL when none), model (NULL when none),
+-- Output: task (task.id), complexity (label.id, 0 when none), model (model.id,
+--         0 when none),
 --         day (days since 1970-01-01, UTC), grp (0 regular, 1 above 200,000
 --         input tokens a call, else one irregular call), calls, tokens_in,
 --         tokens_out, tokens_cache_read, tokens_cache_write, tokens_reasoning,
---         cost_usd (recorded; unpriced counts 0); ordered by the group key.
-SELECT tc.task, cx.name, m.name, tc.day, tc.grp, tc.calls, tc.tokens_in, tc.tokens_out,
+--         cost_usd (recorded; unpriced counts 0); a task's groups together, in
+--         the order of their key. The router looks the few names up.
+SELECT tc.task, tc.complexity, tc.model, tc.day, tc.grp, tc.calls, tc.tokens_in, tc.tokens_out,
        tc.tokens_cache_read, tc.tokens_cache_write, tc.tokens_reasoning, tc.cost_usd
-FROM task_call tc
-JOIN task t ON t.id = tc.task
-LEFT JOIN service sv ON sv.id = t.system
-LEFT JOIN label cx ON cx.id = tc.complexity
-LEFT JOIN model m ON m.id = tc.model
+FROM task t
+JOIN task_call tc ON tc.task = t.id
 WHERE t.eval = 0
   AND t.start_ns >= ?1 AND t.start_ns < ?2
-  AND (?3 IS NULL OR sv.name = ?3)
-ORDER BY tc.task, tc.complexity, tc.model, tc.day, tc.grp;
+  AND (?3 IS NULL OR t.system = (SELECT id FROM service WHERE name = ?3));

@@ -6,13 +6,11 @@
 --             ?3 system (the task's service.name) or NULL for all.
 --   A task is in the window when it starts in it. Evaluation tasks
 --   (task.eval = 1) are not user work and are left out.
--- Output: id, start_ns, task_type (NULL when none), cost_usd (the sum of the
---         spans' counted cost: LLM calls and priced tools); ordered by id.
-SELECT t.id, t.start_ns, tt.name, t.cost_usd
+-- Output: id, start_ns, task_type (label.id, 0 when none), cost_usd (the sum
+--         of the spans' counted cost: LLM calls and priced tools); ordered by id.
+SELECT t.id, t.start_ns, coalesce(t.task_type, 0), t.cost_usd
 FROM task t
-LEFT JOIN service sv ON sv.id = t.system
-LEFT JOIN label tt ON tt.id = t.task_type
 WHERE t.eval = 0
   AND t.start_ns >= ?1 AND t.start_ns < ?2
-  AND (?3 IS NULL OR sv.name = ?3)
+  AND (?3 IS NULL OR t.system = (SELECT id FROM service WHERE name = ?3))
 ORDER BY t.id;

@@ -157,6 +157,7 @@ struct ac_router_data {
 	size_t ncells, capcells;
 	ac_map cell_idx;
 	ac_map key_of_name;  /* name id -> key id */
+	ac_map name_ids;     /* (kind, row id) -> name id, for router_calls.sql */
 };
 
 /*
@@ -308,6 +309,33 @@ static const char *col_text(sqlite3_stmt *st, int c)
 	return (const char *)sqlite3_column_text(st, c);
 }
 
+/* The interned name of label (kind 0) or model (kind 1) row id; -1 for id 0
+ * or a dangling id. Looked up once per id. -1 on allocation failure. */
+static int name_of(ac_router_data *d, sqlite3 *db, int kind, int64_t id, int32_t *out)
+{
+	static const char *const sql[2] = { "SELECT name FROM label WHERE id = ?1",
+		                            "SELECT name FROM model WHERE id = ?1" };
+	int64_t key[2] = { kind, id }, v;
+	*out = -1;
+	if (!id)
+		return 0;
+	if (ac_map_get(&d->name_ids, key, sizeof(key), &v)) {
+		*out = (int32_t)v;
+		return 0;
+	}
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, sql[kind], -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		rc = st_intern(&d->str, col_text(q, 0), out);
+	sqlite3_finalize(q);
+	if (rc || ac_map_put(&d->name_ids, key, sizeof(key), *out))
+		return -1;
+	return 0;
+}
+
 static int read_tasks(ac_router_data *d, sqlite3 *db, ac_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -330,7 +358,7 @@ static int read_tasks(ac_router_data *d, sqlite3 *db, ac_err *err)
 		t->id = sqlite3_column_int64(st, 0);
 		t->start_ns = sqlite3_column_int64(st, 1);
 		t->cost = sqlite3_column_double(st, 3);
-		if ((rc = st_intern(&d->str, col_text(st, 2), &t->tt))) {
+		if ((rc = name_of(d, db, 0, sqlite3_column_int64(st, 2), &t->tt))) {
 			rc = ac_err_set(err, AC_ENOMEM, "out of memory reading tasks");
 			goto done;
 		}
@@ -379,8 +407,9 @@ static int read_calls(ac_router_data *d, sqlite3 *db, ac_err *err)
 		int32_t cx;
 		c->task = task;
 		c->cls = -1;
-		if (st_intern(&d->str, col_text(st, 1), &cx) ||
-		    st_intern(&d->str, col_text(st, 2), &c->model) || key_of(d, c->model, &c->key))
+		if (name_of(d, db, 0, sqlite3_column_int64(st, 1), &cx) ||
+		    name_of(d, db, 1, sqlite3_column_int64(st, 2), &c->model) ||
+		    key_of(d, c->model, &c->key))
 			goto oom;
 		if (cx >= 0 && class_of(d, d->tasks[task].tt, cx, &c->cls))
 			goto oom;
@@ -525,6 +554,7 @@ int ac_router_data_load(ac_router_data **out, sqlite3 *db, ac_pricebook *pb,
 	ac_map_init(&d->class_idx, 0);
 	ac_map_init(&d->cell_idx, 0);
 	ac_map_init(&d->key_of_name, 0);
+	ac_map_init(&d->name_ids, 0);
 	if ((rc = read_tasks(d, db, err)) || (rc = read_calls(d, db, err)) ||
 	    (rc = read_scores(d, db, err)) || (rc = index_classes(d, err))) {
 		ac_router_data_free(d);
@@ -547,6 +577,7 @@ void ac_router_data_free(ac_router_data *d)
 	ac_map_release(&d->class_idx);
 	ac_map_release(&d->cell_idx);
 	ac_map_release(&d->key_of_name);
+	ac_map_release(&d->name_ids);
 	st_release(&d->str);
 	free(d);
 }
@@ -1257,9 +1288,8 @@ static void dist_of(ac_router_dist *out, double *v, size_t n)
 		return;
 	}
 	out->mean = ac_mean(v, n);
-	ac_sort_doubles(v, n);
-	out->p50 = ac_quantile(v, n, 0.50);
-	out->p99 = ac_quantile(v, n, 0.99);
+	out->p50 = ac_quantile_select(v, n, 0.50);
+	out->p99 = ac_quantile_select(v, n, 0.99);
 }
 
 static double diff_or_nan(double a, double b)
