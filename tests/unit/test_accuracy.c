@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "analysis/accuracy.h"
+#include "analysis/stats.h"
 #include "util/timeutil.h"
 
 /* Debian 12's cmocka compares floats as float: compare doubles here, passing
@@ -240,13 +241,87 @@ static void test_iso_week(void **state)
 	assert_int_equal(ac_iso_week_parse(NULL, &a, &b), -1);
 }
 
+/* The sums form (what the rollup keeps) against hand values and against the
+ * array form on the same scores. */
+static void test_accuracy_of_sums(void **state)
+{
+	(void)state;
+	ac_accuracy a, b;
+	/* 4 of 5 ones: Wilson as above */
+	ac_score_sums s = { 5, 0, 4, 4 };
+	ac_accuracy_of_sums(&a, &s, 0.95);
+	assert_int_equal(a.binary, 1);
+	assert_close(a.mean, 0.8, 0, 1e-15);
+	assert_close(a.lo, 0.3755346297625255, 0, 1e-12);
+	assert_close(a.hi, 0.9637758913675698, 0, 1e-12);
+	/* 0.5 0.9 0.75: sum 2.15, squares 0.25 + 0.81 + 0.5625 = 1.6225 */
+	s = (ac_score_sums){ 3, 3, 2.15, 1.6225 };
+	ac_accuracy_of_sums(&a, &s, 0.95);
+	assert_int_equal(a.binary, 0);
+	assert_close(a.lo, 0.21469051484368462, 0, 1e-9);
+	assert_close(a.hi, 1, 0, 0);
+	/* a single fraction: mean, no interval; nothing: all NAN */
+	s = (ac_score_sums){ 1, 1, 0.5, 0.25 };
+	ac_accuracy_of_sums(&a, &s, 0.95);
+	assert_close(a.mean, 0.5, 0, 0);
+	assert_true(isnan(a.lo) && isnan(a.hi));
+	s = (ac_score_sums){ 0, 0, 0, 0 };
+	ac_accuracy_of_sums(&a, &s, 0.95);
+	assert_true(isnan(a.mean));
+	/* 1000 pseudo-random fractions: the two forms agree */
+	double x[1000];
+	uint64_t r = 88172645463325252ULL;
+	s = (ac_score_sums){ 0, 0, 0, 0 };
+	for (int i = 0; i < 1000; i++) {
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		x[i] = (double)(r >> 11) / 9007199254740992.0;
+		s.n++;
+		s.partial += x[i] != 0 && x[i] != 1;
+		s.sum += x[i];
+		s.sq += x[i] * x[i];
+	}
+	ac_accuracy_of(&a, x, 1000, 0.95);
+	ac_accuracy_of_sums(&b, &s, 0.95);
+	assert_close(b.mean, a.mean, 0, 1e-12);
+	assert_close(b.lo, a.lo, 0, 1e-10);
+	assert_close(b.hi, a.hi, 0, 1e-10);
+}
+
+/* Quantiles by selection equal quantiles of the sorted array, for every
+ * size up to 200, ties and all, at the probabilities the analyses use. */
+static void test_quantile_select(void **state)
+{
+	(void)state;
+	static const double p[] = { 0, 0.1, 0.5, 0.9, 0.99, 0.999, 1 };
+	double a[200], b[200];
+	uint64_t r = 1;
+	for (size_t n = 1; n <= 200; n++) {
+		for (size_t k = 0; k < sizeof(p) / sizeof(p[0]); k++) {
+			for (size_t i = 0; i < n; i++) {
+				r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+				a[i] = (double)((r >> 33) % (n % 3 ? 1000 : 7)); /* ties often */
+				b[i] = a[i];
+			}
+			ac_sort_doubles(a, n);
+			assert_close(ac_quantile_select(b, n, p[k]), ac_quantile(a, n, p[k]), 0, 0);
+		}
+	}
+	/* by hand: 1..10, median 5.5, p90 = 9.1 (type 7: h = 8.1) */
+	double t[10] = { 10, 3, 7, 1, 9, 2, 8, 6, 4, 5 };
+	assert_close(ac_quantile_select(t, 10, 0.5), 5.5, 0, 0);
+	assert_close(ac_quantile_select(t, 10, 0.9), 9.1, 0, 1e-12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normal_quantile), cmocka_unit_test(test_t_quantile_table),
 		cmocka_unit_test(test_t_cdf),           cmocka_unit_test(test_wilson),
 		cmocka_unit_test(test_t_interval),      cmocka_unit_test(test_accuracy_of),
-		cmocka_unit_test(test_iso_week),
+		cmocka_unit_test(test_iso_week),        cmocka_unit_test(test_accuracy_of_sums),
+		cmocka_unit_test(test_quantile_select),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
