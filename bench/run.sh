@@ -5,7 +5,9 @@
 # writes it to bench/results/bench-<date>.md (not committed; the README quotes it).
 #
 #   BENCH_DAYS=6      days in the ingest file (~170 MB of OTLP JSON a day)
-#   BENCH_SCALE=0.1   fraction of a year for the analysis store (1 = 365 days)
+#   BENCH_SCALES="0.01 0.1"  fractions of a year for the analysis stores
+#                     (1 = 365 days, ~60 GB of JSON streamed, ~13 GB store)
+#   BENCH_KEEP=1      keep the stores in BENCH_DIR
 #   BENCH_DIR=bench/data
 #   BENCH_SKIP_YEAR=1 skip the analysis part
 set -uo pipefail
@@ -14,7 +16,7 @@ AC=${1:-build/agentcost}
 AC=$(realpath "$AC")
 DIR=${BENCH_DIR:-bench/data}
 DAYS=${BENCH_DAYS:-6}
-SCALE=${BENCH_SCALE:-0.1}
+SCALES=${BENCH_SCALES:-0.01 0.1}
 mkdir -p "$DIR" bench/results
 OUT=bench/results/bench-$(date -u +%Y-%m-%d).md
 export CI=1
@@ -88,55 +90,80 @@ echo | tee -a "$OUT"
 
 [ "${BENCH_SKIP_YEAR:-0}" = 1 ] && exit 0
 
-# ---- analysis on a store of SCALE of a year -------------------------------
-YDAYS=$(awk -v s="$SCALE" 'BEGIN { d = int(365 * s + 0.5); print (d < 2 ? 2 : d) }')
-Y=$DIR/year.db
-if [ ! -s "$Y" ] || [ "$(cat "$DIR/year.days" 2>/dev/null)" != "$YDAYS" ]; then
+# ---- analysis on stores of SCALES of a year --------------------------------
+# Each scale is built with `gen | ingest -` (no file on disk), then every
+# analysis runs on it, beside a bare SELECT count(*) in the same run.
+printf 'complexity,model\nsimple,gpt-4o-mini\nmoderate,claude-3-5-haiku\ncomplex,claude-3-5-sonnet\n' >"$DIR/map.csv"
+CMDS=("summary" "tasks" "hidden" "spc" "outliers" "models" "simulate --map $DIR/map.csv"
+      "recommend" "report weekly --week LASTWEEK -o $DIR/report")
+LABELS=("summary" "tasks" "hidden" "spc" "outliers" "models" "simulate (one map)"
+        "recommend" "report weekly (one week)")
+declare -A T_CMD T_COUNT
+SC_ROWS=()
+LAST=""
+for sc in $SCALES; do
+  YDAYS=$(awk -v s="$sc" 'BEGIN { d = int(365 * s + 0.5); print (d < 1 ? 1 : d) }')
+  Y=$DIR/year-$sc.db
   rm -f "$Y"*
   t0=$(now)
-  "$AC" gen -q --days "$((YDAYS - 1))" --tasks-per-day 12000 --start 2025-01-01 -o - | "$AC" --db "$Y" ingest - >/dev/null
+  /usr/bin/time -v -o "$DIR/ytime.txt" bash -c "\"$AC\" gen -q --days $YDAYS --tasks-per-day 12000 --start 2025-01-01 -o - | tee >(wc -c >\"$DIR/ybytes\") | \"$AC\" --db \"$Y\" ingest - >/dev/null"
   t1=$(now)
-  echo "$YDAYS" >"$DIR/year.days"
-  echo "built the $((YDAYS - 1))-day store (gen | ingest -) in $(secs "$t0" "$t1") s" | tee -a "$OUT"
-fi
-YSPANS=$(sqlite3 "$Y" "SELECT count(*) FROM span")
+  ys=$(secs "$t0" "$t1")
+  sleep 1
+  ybytes=$(cat "$DIR/ybytes")
+  yspans=$(sqlite3 "$Y" "SELECT count(*) FROM span")
+  ysize=$(( $(stat -c %s "$Y") + $(stat -c %s "$Y-wal" 2>/dev/null || echo 0) ))
+  yraw=$(sqlite3 "$Y" "SELECT coalesce(sum(length(z)), 0) FROM raw_block")
+  lastweek=$(date -u -d "2025-01-01 + $((YDAYS - 7)) days" +%G-W%V)
+  SC_ROWS+=("| $sc | $YDAYS | $yspans | $(awk -v b="$ybytes" 'BEGIN { printf "%.1f", b / 1e9 }') | $ys | $(awk -v b="$ybytes" -v s="$ys" 'BEGIN { printf "%.0f", b / 1e6 / s }') | $(awk -v b="$ysize" 'BEGIN { printf "%.2f", b / 1e9 }') | $(awk -v b="$ysize" -v r="$yraw" -v n="$yspans" 'BEGIN { printf "%.0f + %.0f", (b - r) / n, r / n }') | $(( $(peak_kb "$DIR/ytime.txt") / 1024 )) |")
+  for i in "${!CMDS[@]}"; do
+    c=${CMDS[$i]//LASTWEEK/$lastweek}
+    rm -rf "$DIR/report"
+    t0=$(now); "$AC" --db "$Y" $c >/dev/null 2>&1; t1=$(now)
+    T_CMD[$sc,$i]=$(secs "$t0" "$t1")
+    t0=$(now); sqlite3 "$Y" "SELECT count(*) FROM span" >/dev/null; t1=$(now)
+    T_COUNT[$sc,$i]=$(secs "$t0" "$t1")
+  done
+  LAST=$sc
+done
 {
 echo
-echo "## Analysis on $((YDAYS - 1)) days at 12,000 tasks/day ($YSPANS spans, $(( $(stat -c %s "$Y") / 1000000 )) MB store)"
+echo "## Stores built with \`agentcost gen | agentcost ingest -\` at 12,000 tasks/day"
 echo
-echo "| command | seconds | SELECT count(*) FROM span, same run |"
-echo "|---|---|---|"
+echo "| fraction of a year | days | spans | GB of OTLP JSON | gen \| ingest seconds | MB/s | store GB | bytes/span (+ compressed originals) | peak RSS MB |"
+echo "|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${SC_ROWS[@]}"
+echo
+echo "## Analysis seconds on those stores (SELECT count(*) FROM span of the same store, same run, in brackets)"
+echo
+printf '| command |'; for sc in $SCALES; do printf ' %s of a year |' "$sc"; done; echo
+printf '|---|'; for sc in $SCALES; do printf -- '---|'; done; echo
+for i in "${!CMDS[@]}"; do
+  printf '| %s |' "${LABELS[$i]}"
+  for sc in $SCALES; do printf ' %s (%s) |' "${T_CMD[$sc,$i]}" "${T_COUNT[$sc,$i]}"; done
+  echo
+done
 } | tee -a "$OUT"
-timed() { # LABEL ARGS...
-  local label=$1; shift
-  t0=$(now); "$AC" --db "$Y" "$@" >/dev/null; t1=$(now); local s; s=$(secs "$t0" "$t1")
-  t0=$(now); sqlite3 "$Y" "SELECT count(*) FROM span" >/dev/null; t1=$(now)
-  printf '| %s | %s | %s |\n' "$label" "$s" "$(secs "$t0" "$t1")" | tee -a "$OUT"
-}
-printf 'complexity,model\nsimple,gpt-4o-mini\nmoderate,claude-3-5-haiku\ncomplex,claude-3-5-sonnet\n' >"$DIR/map.csv"
-timed summary summary
-timed tasks tasks
-timed hidden hidden
-timed spc spc
-timed outliers outliers
-timed models models
-if "$AC" help | grep -q "simulate"; then timed "simulate (one map)" simulate --map "$DIR/map.csv"; fi
 
-# ---- incremental: one more day -------------------------------------------
-"$AC" gen -q --days 1 --tasks-per-day 12000 --start "$(date -u -d "2025-01-01 + $((YDAYS - 1)) days" +%Y-%m-%d)" -o "$DIR/day.jsonl"
-cp "$Y" "$DIR/year-copy.db"
-t0=$(now); "$AC" --db "$DIR/year-copy.db" ingest "$DIR/day.jsonl" >/dev/null; t1=$(now); big=$(secs "$t0" "$t1")
+# ---- incremental: one more day into the largest store ----------------------
+YDAYS=$(awk -v s="$LAST" 'BEGIN { d = int(365 * s + 0.5); print (d < 1 ? 1 : d) }')
+Y=$DIR/year-$LAST.db
+"$AC" gen -q --days 1 --tasks-per-day 12000 --seed 2 --start "$(date -u -d "2025-01-01 + $YDAYS days" +%Y-%m-%d)" -o "$DIR/day.jsonl"
+t0=$(now); "$AC" --db "$Y" ingest "$DIR/day.jsonl" >/dev/null; t1=$(now); big=$(secs "$t0" "$t1")
 rm -f "$DIR"/empty.db*
 t0=$(now); "$AC" --db "$DIR/empty.db" ingest "$DIR/day.jsonl" >/dev/null; t1=$(now); small=$(secs "$t0" "$t1")
+t0=$(now); "$AC" --db "$Y" hidden >/dev/null; t1=$(now); after=$(secs "$t0" "$t1")
 {
 echo
-echo "## Incremental: one more day ($(( $(stat -c %s "$DIR/day.jsonl") / 1000000 )) MB)"
+echo "## Incremental: one more day ($(( $(stat -c %s "$DIR/day.jsonl") / 1000000 )) MB) into the $YDAYS-day store"
 echo
 echo "| into | seconds |"
 echo "|---|---|"
-echo "| the $((YDAYS - 1))-day store | $big |"
+echo "| the $YDAYS-day store | $big |"
 echo "| an empty store | $small |"
+echo "| then \`hidden\` on the grown store | $after |"
 } | tee -a "$OUT"
-rm -f "$DIR/year-copy.db"* "$DIR/empty.db"*
+rm -f "$DIR/empty.db"*
+[ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$DIR"/year-*.db*
 echo
 echo "results: $OUT"

@@ -121,20 +121,23 @@ int cmd_ingest(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ac_ingest_stats st;
 	memset(&st, 0, sizeof(st));
-	for (int i = 0; i < nfiles; i++) {
-		ac_err_clear(&err);
-		int rc = ac_ingest_file(s, pb, files[i], &o, &st, &err);
-		if (rc == AC_ESQL || rc == AC_ENOMEM) {
-			/* the store itself failed: stop, it is unchanged past its last commit */
-			cli_error("%s", err.msg);
-			status = EXIT_FAIL;
-			break;
-		}
-		if (rc == AC_EIO && err.msg[0] && d.total == 0)
+	int *rcs = calloc((size_t)nfiles, sizeof(int));
+	if (!rcs) {
+		cli_error("out of memory");
+		status = EXIT_FAIL;
+	} else if (ac_ingest_files(s, pb, (const char *const *)files, (size_t)nfiles, &o, &st, rcs,
+	                           &err)) {
+		/* the store itself failed: stopped, unchanged past its last commit */
+		cli_error("%s", err.msg);
+		status = EXIT_FAIL;
+	}
+	for (int i = 0; rcs && i < nfiles; i++) {
+		if (rcs[i] == AC_EIO && err.msg[0] && d.total == 0)
 			cli_error("%s: %s", files[i], err.msg);
-		if (rc != 0 && rc != AC_EZSTD)
+		if (rcs[i] != 0 && rcs[i] != AC_EZSTD)
 			status = EXIT_FAIL;
 	}
+	free(rcs);
 	/* derive the tasks of every trace this ingest touched */
 	ac_derive_stats ds;
 	memset(&ds, 0, sizeof(ds));

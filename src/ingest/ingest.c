@@ -87,7 +87,9 @@ typedef struct batch {
 	item *items;
 	size_t n, cap;
 	ac_buf text;
-	ac_buf raw;
+	ac_buf raw;       /* the spans' original texts, one after another */
+	void *z;          /* ... compressed by the parser into one zstd frame */
+	size_t zn, zcap;
 	long long records;
 	uint64_t bytes_in;
 	int saw_otlp, saw_flat;
@@ -96,9 +98,15 @@ typedef struct batch {
 	struct batch *next;
 } batch;
 
-typedef struct handoff {
+/* One lock and one condition for every input in flight: the writer waits
+ * for a full batch of any of them. */
+typedef struct hsync {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+} hsync;
+
+typedef struct handoff {
+	hsync *sy;
 	batch *free_list;
 	batch *full_head, *full_tail;
 	atomic_int stop; /* the writer wants the parser to finish early */
@@ -106,6 +114,7 @@ typedef struct handoff {
 	ac_reader *reader;
 	ac_json json;
 	int no_raw;
+	ZSTD_CCtx *cctx;    /* compresses each batch's originals (parser side) */
 	long long records;  /* records read so far */
 	long long spans_ok; /* valid spans emitted so far */
 	int refusing;       /* the first record was of another kind (logs, ...) */
@@ -116,54 +125,64 @@ typedef struct handoff {
 
 static void push_full(handoff *p, batch *b)
 {
-	pthread_mutex_lock(&p->mu);
+	pthread_mutex_lock(&p->sy->mu);
 	b->next = NULL;
 	if (p->full_tail)
 		p->full_tail->next = b;
 	else
 		p->full_head = b;
 	p->full_tail = b;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
+	pthread_cond_broadcast(&p->sy->cv);
+	pthread_mutex_unlock(&p->sy->mu);
 }
 
-static batch *take_full(handoff *p)
+/* The next full batch of any of the n handoffs (NULL entries skipped), with
+ * its index in *which: the first one with a batch waiting. */
+static batch *take_any(handoff **ps, size_t n, hsync *sy, size_t *which)
 {
-	pthread_mutex_lock(&p->mu);
-	while (!p->full_head)
-		pthread_cond_wait(&p->cv, &p->mu);
-	batch *b = p->full_head;
-	p->full_head = b->next;
-	if (!p->full_head)
-		p->full_tail = NULL;
-	pthread_mutex_unlock(&p->mu);
-	return b;
+	pthread_mutex_lock(&sy->mu);
+	for (;;) {
+		for (size_t i = 0; i < n; i++) {
+			handoff *p = ps[i];
+			if (p && p->full_head) {
+				batch *b = p->full_head;
+				p->full_head = b->next;
+				if (!p->full_head)
+					p->full_tail = NULL;
+				pthread_mutex_unlock(&sy->mu);
+				*which = i;
+				return b;
+			}
+		}
+		pthread_cond_wait(&sy->cv, &sy->mu);
+	}
 }
 
 static void give_free(handoff *p, batch *b)
 {
 	b->n = 0;
+	b->zn = 0;
 	ac_buf_reset(&b->text);
 	ac_buf_reset(&b->raw);
 	b->records = 0;
 	b->saw_otlp = b->saw_flat = 0;
 	b->end = 0;
 	b->oom = 0;
-	pthread_mutex_lock(&p->mu);
+	pthread_mutex_lock(&p->sy->mu);
 	b->next = p->free_list;
 	p->free_list = b;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
+	pthread_cond_broadcast(&p->sy->cv);
+	pthread_mutex_unlock(&p->sy->mu);
 }
 
 static batch *take_free(handoff *p)
 {
-	pthread_mutex_lock(&p->mu);
+	pthread_mutex_lock(&p->sy->mu);
 	while (!p->free_list)
-		pthread_cond_wait(&p->cv, &p->mu);
+		pthread_cond_wait(&p->sy->cv, &p->sy->mu);
 	batch *b = p->free_list;
 	p->free_list = b->next;
-	pthread_mutex_unlock(&p->mu);
+	pthread_mutex_unlock(&p->sy->mu);
 	return b;
 }
 
@@ -254,9 +273,38 @@ static int parsed_span(ac_span *sp, void *payload)
 	return 0;
 }
 
+/* Compress the batch's originals, on the parser's core: the writer keeps
+ * the frame when any of the batch's spans is new. */
+static void compress_raw(handoff *p, batch *b)
+{
+	b->zn = 0;
+	if (p->no_raw || b->raw.len == 0 || b->oom)
+		return;
+	if (!p->cctx && !(p->cctx = ZSTD_createCCtx())) {
+		b->oom = 1;
+		return;
+	}
+	size_t bound = ZSTD_compressBound(b->raw.len);
+	if (bound > b->zcap) {
+		void *nz = realloc(b->z, bound);
+		if (!nz) {
+			b->oom = 1;
+			return;
+		}
+		b->z = nz;
+		b->zcap = bound;
+	}
+	size_t zn = ZSTD_compressCCtx(p->cctx, b->z, b->zcap, b->raw.data, b->raw.len, RAW_ZSTD_LEVEL);
+	if (ZSTD_isError(zn))
+		b->oom = 1; /* only on a wrong bound or no memory */
+	else
+		b->zn = zn;
+}
+
 static void hand_over(handoff *p, int end)
 {
 	batch *b = p->cur;
+	compress_raw(p, b);
 	b->bytes_in = ac_reader_bytes_in(p->reader);
 	b->end = end;
 	push_full(p, b);
@@ -350,31 +398,43 @@ static void *parser_main(void *arg)
 
 /* ---- writer -------------------------------------------------------------- */
 
+/* The writer's transaction and caches, shared by the inputs in flight: their
+ * batches go into the same transactions, derived and committed together. */
+typedef struct wtx {
+	ac_store *s;
+	ac_err *err;
+	int open;           /* a transaction is open */
+	long in_tx;         /* spans in the open transaction */
+	int64_t raw_id;     /* id the next original block gets */
+	ac_map dirty;       /* traces given new spans in this transaction */
+	ac_deriver *deriver;
+	/* last value per dictionary column: consecutive spans mostly repeat them */
+	int64_t last_id[S_COUNT];
+	ac_buf last_text[S_COUNT];
+	long long tasks_done;  /* tasks derived in committed transactions */
+	long long tasks_mark;  /* the deriver's count at the last commit */
+} wtx;
+
+/* One input being read. */
 typedef struct run {
+	wtx *w;
 	ac_store *s;
 	ac_pricebook *pb;
 	const ac_ingest_opts *o;
 	ac_ingest_stats *st;
-	ac_err *err;
+	ac_err *err;        /* the store's failures, for the caller */
+	ac_err last;        /* this input's last problem */
 	const char *path;
 	int64_t file_id;
-	long in_tx;         /* spans in the open transaction */
-	int64_t raw_id;     /* id the next original block gets */
 	long long records, spans, spans_new, errors;
 	int saw_otlp, saw_flat;
 	int aborted, refused, damaged;
-	ac_map dirty; /* traces given new spans in this transaction */
-	ac_deriver *deriver;
-	ac_buf raw;      /* originals of this batch's new spans */
-	ZSTD_CCtx *cctx; /* compresses them into one raw_block (the writer has the spare time) */
-	void *z;
-	size_t zcap;
-	/* last value per dictionary column: consecutive spans mostly repeat them */
-	int64_t last_id[S_COUNT];
-	ac_buf last_text[S_COUNT];
 	int64_t size;
 	double t0, last_progress;
 	uint64_t bytes_in;
+	handoff *p;
+	pthread_t th;
+	int started;        /* the parser thread runs */
 } run;
 
 static double now_s(void)
@@ -390,13 +450,14 @@ static void diag(run *r, long long line, long long col, const char *msg)
 		r->o->diag(r->path, line, col, msg, r->o->payload);
 }
 
-static int begin_tx(run *r)
+static int begin_tx(wtx *w)
 {
-	int rc = ac_store_begin(r->s, r->err);
+	int rc = ac_store_begin(w->s, w->err);
 	if (rc)
 		return rc;
-	r->in_tx = 0;
-	return ac_store_next_raw_id(r->s, &r->raw_id, r->err);
+	w->open = 1;
+	w->in_tx = 0;
+	return ac_store_next_raw_id(w->s, &w->raw_id, w->err);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -410,33 +471,55 @@ static int cmp_i64(const void *a, const void *b)
  * and their tasks commit together, and the span pages the derivation updates
  * are still in the page cache, so they reach the disk once.
  */
-static int derive_dirty(run *r)
+static int derive_dirty(wtx *w)
 {
-	if (r->dirty.used == 0)
+	if (w->dirty.used == 0)
 		return 0;
 	int rc;
-	if (!r->deriver && (rc = ac_deriver_new(&r->deriver, r->s, r->err)))
+	if (!w->deriver && (rc = ac_deriver_new(&w->deriver, w->s, w->err)))
 		return rc;
-	int64_t *t = malloc(r->dirty.used * sizeof(*t));
+	int64_t *t = malloc(w->dirty.used * sizeof(*t));
 	if (!t)
-		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
 	size_t n = 0;
-	for (size_t i = 0; i < r->dirty.cap; i++)
-		if (r->dirty.slots[i].hash)
-			t[n++] = r->dirty.slots[i].val;
+	for (size_t i = 0; i < w->dirty.cap; i++)
+		if (w->dirty.slots[i].hash)
+			t[n++] = w->dirty.slots[i].val;
 	qsort(t, n, sizeof(*t), cmp_i64);
-	rc = ac_deriver_run(r->deriver, t, n, r->err);
+	rc = ac_deriver_run(w->deriver, t, n, w->err);
 	free(t);
-	ac_map_clear(&r->dirty);
+	ac_map_clear(&w->dirty);
 	return rc;
 }
 
-static int commit_tx(run *r)
+static int commit_tx(wtx *w)
 {
-	int rc = derive_dirty(r);
+	int rc = derive_dirty(w);
 	if (rc)
 		return rc;
-	return ac_store_commit(r->s, r->err);
+	w->open = 0;
+	if ((rc = ac_store_commit(w->s, w->err)))
+		return rc;
+	long long t = w->deriver ? ac_deriver_stats(w->deriver)->tasks : 0;
+	w->tasks_done += t - w->tasks_mark;
+	w->tasks_mark = t;
+	return 0;
+}
+
+/* Undo the open transaction: its spans, tasks and ledger rows. The deriver
+ * and the dictionary memo may hold rows that no longer exist: dropped. */
+static void rollback_tx(wtx *w)
+{
+	if (!w->open)
+		return;
+	ac_store_rollback(w->s);
+	w->open = 0;
+	ac_map_clear(&w->dirty);
+	ac_deriver_free(w->deriver);
+	w->deriver = NULL;
+	w->tasks_mark = 0;
+	for (int k = 0; k < S_COUNT; k++)
+		w->last_id[k] = 0;
 }
 
 static void progress(run *r, int final)
@@ -460,33 +543,18 @@ static void progress(run *r, int final)
 		fputc('\n', stderr);
 }
 
-/* Compress the originals gathered for this batch into one raw_block. */
-static int flush_raw(run *r)
+/* Keep the batch's compressed originals as one raw_block: some of its
+ * spans were new (a span already stored keeps its first original). */
+static int flush_raw(run *r, const batch *b)
 {
-	if (r->raw.len == 0)
+	if (b->zn == 0)
 		return 0;
-	if (r->raw.oom)
-		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
-	if (!r->cctx && !(r->cctx = ZSTD_createCCtx()))
-		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
-	size_t bound = ZSTD_compressBound(r->raw.len);
-	if (bound > r->zcap) {
-		void *nz = realloc(r->z, bound);
-		if (!nz)
-			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
-		r->z = nz;
-		r->zcap = bound;
-	}
-	size_t zn = ZSTD_compressCCtx(r->cctx, r->z, r->zcap, r->raw.data, r->raw.len, RAW_ZSTD_LEVEL);
-	if (ZSTD_isError(zn))
-		return ac_err_set(r->err, AC_EZSTD, "compressing originals: %s", ZSTD_getErrorName(zn));
-	int rc = ac_store_insert_raw(r->s, r->raw_id, r->file_id, r->z, zn, r->err);
+	int rc = ac_store_insert_raw(r->s, r->w->raw_id, r->file_id, b->z, b->zn, r->err);
 	if (rc)
 		return rc;
-	r->st->raw_bytes += (long long)r->raw.len;
-	r->st->raw_zbytes += (long long)zn;
-	r->raw_id++;
-	ac_buf_reset(&r->raw);
+	r->st->raw_bytes += (long long)b->raw.len;
+	r->st->raw_zbytes += (long long)b->zn;
+	r->w->raw_id++;
 	return 0;
 }
 
@@ -499,9 +567,9 @@ static int dict_id(run *r, const batch *b, const item *it, int k, int64_t *out)
 		return 0;
 	}
 	const char *p = b->text.data + sr.off;
-	ac_buf *last = &r->last_text[k];
-	if (r->last_id[k] && last->len == sr.len && memcmp(last->data, p, sr.len) == 0) {
-		*out = r->last_id[k];
+	ac_buf *last = &r->w->last_text[k];
+	if (r->w->last_id[k] && last->len == sr.len && memcmp(last->data, p, sr.len) == 0) {
+		*out = r->w->last_id[k];
 		return 0;
 	}
 	int rc = ac_store_dict(r->s, S_DICT[k], p, sr.len, out, r->err);
@@ -509,7 +577,7 @@ static int dict_id(run *r, const batch *b, const item *it, int k, int64_t *out)
 		return rc;
 	ac_buf_reset(last);
 	ac_buf_add(last, p, sr.len);
-	r->last_id[k] = last->oom ? 0 : *out;
+	r->w->last_id[k] = last->oom ? 0 : *out;
 	return 0;
 }
 
@@ -573,8 +641,8 @@ static int write_span(run *r, const batch *b, const item *it, int *used_raw)
 	};
 	ac_pricebook_cost(r->pb, &ci, &row.cost, &row.cost_src);
 	if (!r->o->no_raw) {
-		row.raw_block = r->raw_id;
-		row.raw_off = (int64_t)r->raw.len;
+		row.raw_block = r->w->raw_id;
+		row.raw_off = (int64_t)it->raw_off;
 		row.raw_len = it->raw_len;
 	}
 	int inserted;
@@ -595,10 +663,9 @@ static int write_span(run *r, const batch *b, const item *it, int *used_raw)
 		r->spans_new++;
 		if (!r->o->no_raw) {
 			/* only new spans' originals are kept: a re-ingest adds nothing */
-			ac_buf_add(&r->raw, b->raw.data + it->raw_off, it->raw_len);
 			*used_raw = 1;
 		}
-		if (ac_map_put(&r->dirty, &row.trace, sizeof(row.trace), row.trace))
+		if (ac_map_put(&r->w->dirty, &row.trace, sizeof(row.trace), row.trace))
 			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
 	}
 	return 0;
@@ -611,6 +678,9 @@ static int write_batch(run *r, batch *b)
 	int rc, used_raw = 0;
 	if (b->oom)
 		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+	/* another input's end may have committed the transaction */
+	if (!r->w->open && (rc = begin_tx(r->w)))
+		return rc;
 	r->records += b->records;
 	r->saw_otlp |= b->saw_otlp;
 	r->saw_flat |= b->saw_flat;
@@ -625,7 +695,7 @@ static int write_batch(run *r, batch *b)
 				diag(r, it->line, it->col, text);
 			if (!(it->kind == IT_REFUSE && it->quiet))
 				r->errors++;
-			ac_err_setpos(r->err, it->code, it->line, it->col, "%s", text);
+			ac_err_setpos(&r->last, it->code, it->line, it->col, "%s", text);
 		}
 		switch (it->kind) {
 		case IT_SPAN:
@@ -647,11 +717,11 @@ static int write_batch(run *r, batch *b)
 			break;
 		}
 	}
-	if (used_raw && !r->aborted && !r->refused && (rc = flush_raw(r)))
+	if (used_raw && !r->aborted && !r->refused && (rc = flush_raw(r, b)))
 		return rc;
-	r->in_tx += (long)b->n;
-	if (!r->o->strict && !r->aborted && !r->refused && r->in_tx >= r->o->batch_spans) {
-		if ((rc = commit_tx(r)) || (rc = begin_tx(r)))
+	r->w->in_tx += (long)b->n;
+	if (!r->o->strict && !r->aborted && !r->refused && r->w->in_tx >= r->o->batch_spans) {
+		if ((rc = commit_tx(r->w)) || (rc = begin_tx(r->w)))
 			return rc;
 	}
 	progress(r, 0);
@@ -717,161 +787,274 @@ static int quick_hash(const char *path, char hash[17], int64_t *size)
 	return 0;
 }
 
-int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ingest_opts *o,
-                   ac_ingest_stats *st, ac_err *err)
+/* The next full batch of p (its parser runs or has just ended). */
+static batch *take_from(handoff *p)
 {
-	run r;
-	handoff *p = NULL;
-	int rc = 0, in_tx = 0, started = 0;
-	pthread_t th;
-	char hash[17], quick[17], content[17];
-	int64_t size = -1;
+	size_t which;
+	return take_any(&p, 1, p->sy, &which);
+}
+
+static void handoff_free(handoff *p)
+{
+	if (!p)
+		return;
+	ac_reader_free(p->reader);
+	ac_json_release(&p->json);
+	ZSTD_freeCCtx(p->cctx);
+	for (int i = 0; i < NBATCH; i++) {
+		free(p->pool[i].z);
+		free(p->pool[i].items);
+		ac_buf_release(&p->pool[i].text);
+		ac_buf_release(&p->pool[i].raw);
+	}
+	free(p);
+}
+
+/* Stop r's parser early and wait for it: its batches are returned unread. */
+static void run_stop(run *r)
+{
+	if (!r->started)
+		return;
+	atomic_store(&r->p->stop, 1);
+	for (;;) { /* keep returning batches until the parser has ended */
+		batch *b = take_from(r->p);
+		int end = b->end;
+		give_free(r->p, b);
+		if (end)
+			break;
+	}
+	pthread_join(r->th, NULL);
+	r->started = 0;
+}
+
+/* Statistics of an input that is done, whatever became of it. */
+static void run_account(run *r, int rc)
+{
+	ac_ingest_stats *st = r->st;
+	if (rc == 0 || rc == AC_EZSTD || rc == AC_EFORMAT || rc == AC_EIO) {
+		if (r->file_id && !r->refused && !r->aborted) {
+			st->files++;
+			st->spans += r->spans;
+			st->spans_new += r->spans_new;
+			if (r->damaged)
+				st->files_partial++;
+		}
+	}
+	progress(r, 1);
+	st->records += r->records;
+	st->errors += r->errors;
+	st->bytes += (long long)r->bytes_in;
+	handoff_free(r->p);
+	r->p = NULL;
+}
+
+/*
+ * Start reading input r->path: skipped when already ingested (returns 1,
+ * *file_rc 0), failed to open (returns 1, *file_rc the error), else the
+ * ledger row is written in the open transaction and the parser thread
+ * started (returns 0). A negative return (an AC_E* code) is a database
+ * failure.
+ */
+static int run_start(run *r, hsync *sy, int *file_rc)
+{
+	char hash[17], quick[17];
 	const char *quickp = NULL;
-
-	memset(&r, 0, sizeof(r));
-	r.s = s;
-	r.pb = pb;
-	r.o = o;
-	r.st = st;
-	r.err = err;
-	r.path = path;
-	r.t0 = now_s();
-
-	if (strcmp(path, "-") != 0 && quick_hash(path, quick, &size) == 0) {
+	int64_t size = -1;
+	int rc;
+	ac_store *s = r->s;
+	r->t0 = now_s();
+	*file_rc = 0;
+	if (strcmp(r->path, "-") != 0 && quick_hash(r->path, quick, &size) == 0) {
 		quickp = quick;
 		char seen[17];
-		if (!o->force && size > 0) {
-			rc = ac_store_file_seen(s, quick, size, seen, err);
+		if (!r->o->force && size > 0) {
+			rc = ac_store_file_seen(s, quick, size, seen, r->err);
 			if (rc < 0)
 				return rc;
 			/* the same fingerprint: read it all to be sure it is the same content */
-			if (rc == 1 && full_hash(path, hash) == 0 && strcmp(hash, seen) == 0) {
-				diag(&r, -1, 0, "already ingested (same content); skipped (--force re-reads it)");
-				st->files_seen++;
-				return 0;
+			if (rc == 1 && full_hash(r->path, hash) == 0 && strcmp(hash, seen) == 0) {
+				diag(r, -1, 0, "already ingested (same content); skipped (--force re-reads it)");
+				r->st->files_seen++;
+				return 1;
 			}
 		}
 	}
-	r.size = size;
-
-	p = calloc(1, sizeof(*p));
+	r->size = size;
+	handoff *p = r->p = calloc(1, sizeof(*p));
 	if (!p)
-		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
+		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+	p->sy = sy;
 	for (int i = 0; i < NBATCH; i++) {
 		p->pool[i].next = p->free_list;
 		p->free_list = &p->pool[i];
 	}
-	p->no_raw = o->no_raw;
-
+	p->no_raw = r->o->no_raw;
 	ac_reader_opts ro = AC_READER_OPTS_INIT;
-	ro.max_record = o->max_record;
-	if ((rc = ac_reader_open(&p->reader, path, &ro, err))) {
-		diag(&r, 0, 0, err->msg);
-		st->files_failed++;
-		goto done;
+	ro.max_record = r->o->max_record;
+	if ((rc = ac_reader_open(&p->reader, r->path, &ro, r->err))) {
+		diag(r, 0, 0, r->err->msg);
+		r->st->files_failed++;
+		*file_rc = rc;
+		return 1;
 	}
-	if ((rc = begin_tx(&r)))
-		goto done;
-	in_tx = 1;
-	if ((rc = ac_store_file_begin(s, path, size, quickp,
-	                              ac_container_name(ac_reader_container(p->reader)), &r.file_id,
-	                              err)))
-		goto done;
-	if (pthread_create(&th, NULL, parser_main, p) != 0) {
-		rc = ac_err_set(err, AC_ENOMEM, "cannot start the parser thread");
-		goto done;
-	}
-	started = 1;
+	if ((!r->w->open && (rc = begin_tx(r->w))) ||
+	    (rc = ac_store_file_begin(s, r->path, size, quickp,
+	                              ac_container_name(ac_reader_container(p->reader)), &r->file_id,
+	                              r->err)))
+		return rc;
+	if (pthread_create(&r->th, NULL, parser_main, p) != 0)
+		return ac_err_set(r->err, AC_ENOMEM, "cannot start the parser thread");
+	r->started = 1;
+	return 0;
+}
 
-	for (;;) {
-		batch *b = take_full(p);
-		int end = b->end;
-		if (rc == 0 && !r.aborted && !r.refused)
-			rc = write_batch(&r, b);
-		if (rc || r.aborted || r.refused)
-			atomic_store(&p->stop, 1); /* drain: the parser ends soon */
-		give_free(p, b);
-		if (end)
-			break;
+/*
+ * r's last batch has been written: close the input. A clean or damaged
+ * input gets its ledger row finished and the transaction committed (with
+ * whatever the other inputs in flight wrote into it); a refused one loses
+ * its ledger row (nothing else of it was written); a --strict abort rolls
+ * the transaction back (--strict reads one input at a time). Returns the
+ * input's result in *file_rc; a negative return is a database failure.
+ */
+static int run_finish(run *r, int *file_rc)
+{
+	char content[17];
+	int rc;
+	if (r->aborted) {
+		rollback_tx(r->w);
+		r->st->files_failed++;
+		*file_rc = AC_EPARSE;
+		return 0;
 	}
-	pthread_join(th, NULL);
-	started = 0;
-	if (rc || r.aborted || r.refused)
-		goto done;
-
+	if (r->refused) {
+		if ((!r->w->open && (rc = begin_tx(r->w))) ||
+		    (rc = ac_store_file_forget(r->s, r->file_id, r->err)))
+			return rc;
+		r->st->files_failed++;
+		*file_rc = AC_EFORMAT;
+		return 0;
+	}
 	ac_file_counts fc = {
-		r.records, r.spans, r.spans_new, r.errors, r.damaged ? 0 : 1,
-		r.saw_otlp && r.saw_flat ? "mixed" : r.saw_otlp ? "otlp" : r.saw_flat ? "flat" : "unknown",
-		r.damaged ? err->msg : NULL,
+		r->records, r->spans, r->spans_new, r->errors, r->damaged ? 0 : 1,
+		r->saw_otlp && r->saw_flat ? "mixed" : r->saw_otlp ? "otlp" : r->saw_flat ? "flat" : "unknown",
+		r->damaged ? r->last.msg : NULL,
 		NULL,
 	};
-	if (!r.damaged) {
+	if (!r->damaged) {
 		snprintf(content, sizeof(content), "%016llx",
-		         (unsigned long long)ac_reader_hash(p->reader));
+		         (unsigned long long)ac_reader_hash(r->p->reader));
 		fc.content_hash = content;
 	}
-	if ((rc = derive_dirty(&r)) || (rc = ac_store_file_finish(s, r.file_id, &fc, err)) ||
-	    (rc = ac_store_commit(s, err)))
-		goto done;
-	in_tx = 0;
-	if (r.records == 0 && !r.damaged)
-		diag(&r, -1, 0, "no records (empty file)");
-	rc = r.damaged;
+	if ((rc = derive_dirty(r->w)) || (rc = ac_store_file_finish(r->s, r->file_id, &fc, r->err)) ||
+	    (rc = commit_tx(r->w)))
+		return rc;
+	if (r->records == 0 && !r->damaged)
+		diag(r, -1, 0, "no records (empty file)");
+	*file_rc = r->damaged;
+	return 0;
+}
 
-done:
-	if (started) {
-		atomic_store(&p->stop, 1);
-		for (;;) { /* keep returning batches until the parser has ended */
-			batch *b = take_full(p);
-			int end = b->end;
-			give_free(p, b);
-			if (end)
+int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, size_t n,
+                    const ac_ingest_opts *o, ac_ingest_stats *st, int *rcs, ac_err *err)
+{
+	enum { MAXPAR = 2 };
+	wtx w;
+	hsync sy;
+	run slot[MAXPAR];
+	handoff *ps[MAXPAR] = { NULL, NULL };
+	size_t next = 0, par = o->strict ? 1 : MAXPAR;
+	int rc = 0, active = 0;
+
+	memset(&w, 0, sizeof(w));
+	memset(slot, 0, sizeof(slot));
+	w.s = s;
+	w.err = err;
+	pthread_mutex_init(&sy.mu, NULL);
+	pthread_cond_init(&sy.cv, NULL);
+	for (size_t i = 0; i < n; i++)
+		rcs[i] = 0;
+	size_t idx[MAXPAR];
+
+	while (!rc && (next < n || active)) {
+		/* fill the free slots with the next inputs */
+		for (size_t k = 0; k < par && next < n && !rc; k++) {
+			if (ps[k])
+				continue;
+			run *r = &slot[k];
+			memset(r, 0, sizeof(*r));
+			*r = (run){ .w = &w, .s = s, .pb = pb, .o = o, .st = st, .err = err,
+				    .last = AC_ERR_INIT, .path = paths[next] };
+			idx[k] = next++;
+			int frc, sr = run_start(r, &sy, &frc);
+			if (sr < 0) {
+				rc = sr;
+				run_account(r, rc);
 				break;
+			}
+			if (sr == 1) {
+				rcs[idx[k]] = frc;
+				run_account(r, frc);
+				k--; /* the slot is free again */
+				continue;
+			}
+			ps[k] = r->p;
+			active++;
 		}
-		pthread_join(th, NULL);
-	}
-	if (in_tx) {
-		/* refused, --strict abort, or a database failure: nothing of this
-		 * transaction stays */
-		ac_store_rollback(s);
-		if (rc == 0)
-			rc = r.refused ? AC_EFORMAT : AC_EPARSE;
-		st->files_failed++;
-	} else if (rc == 0 || rc == AC_EZSTD || rc == AC_EFORMAT || rc == AC_EIO) {
-		if (r.file_id) {
-			st->files++;
-			st->spans += r.spans;
-			st->spans_new += r.spans_new;
-			if (r.damaged)
-				st->files_partial++;
+		if (rc || !active)
+			continue;
+		size_t k;
+		batch *b = take_any(ps, par, &sy, &k);
+		run *r = &slot[k];
+		int end = b->end;
+		if (!r->aborted && !r->refused) {
+			int wr = write_batch(r, b);
+			if (wr)
+				rc = wr;
 		}
+		if (!rc && (r->aborted || r->refused))
+			atomic_store(&r->p->stop, 1); /* drain: the parser ends soon */
+		give_free(r->p, b);
+		if (end) { /* the parser has handed over its last batch */
+			pthread_join(r->th, NULL);
+			r->started = 0;
+		}
+		if (rc || !end)
+			continue;
+		int frc = 0, fr = run_finish(r, &frc);
+		if (fr < 0)
+			rc = fr;
+		rcs[idx[k]] = fr < 0 ? rc : frc;
+		run_account(r, rcs[idx[k]]);
+		ps[k] = NULL;
+		active--;
 	}
-	progress(&r, 1);
-	st->records += r.records;
-	st->errors += r.errors;
-	st->bytes += (long long)r.bytes_in;
-	ac_map_release(&r.dirty);
-	ac_buf_release(&r.raw);
-	ZSTD_freeCCtx(r.cctx);
-	free(r.z);
-	if (r.deriver && !in_tx)
-		st->tasks += ac_deriver_stats(r.deriver)->tasks;
-	ac_deriver_free(r.deriver);
+	if (rc) {
+		/* the store failed: stop every input, undo the open transaction */
+		for (size_t k = 0; k < par; k++)
+			if (ps[k]) {
+				run_stop(&slot[k]); /* nothing when its parser has ended */
+				rcs[idx[k]] = rc;
+				slot[k].st->files_failed++;
+				run_account(&slot[k], rc);
+			}
+		rollback_tx(&w);
+	} else if (w.open) {
+		rc = commit_tx(&w); /* only a ledger-less remainder: nothing pending */
+	}
+	st->tasks += w.tasks_done;
+	ac_map_release(&w.dirty);
+	ac_deriver_free(w.deriver);
 	for (int k = 0; k < S_COUNT; k++)
-		ac_buf_release(&r.last_text[k]);
-	if (p) {
-		ac_reader_free(p->reader);
-		ac_json_release(&p->json);
-		for (int i = 0; i < NBATCH; i++) {
-			free(p->pool[i].items);
-			ac_buf_release(&p->pool[i].text);
-			ac_buf_release(&p->pool[i].raw);
-		}
-		pthread_mutex_destroy(&p->mu);
-		pthread_cond_destroy(&p->cv);
-		free(p);
-	}
+		ac_buf_release(&w.last_text[k]);
+	pthread_mutex_destroy(&sy.mu);
+	pthread_cond_destroy(&sy.cv);
 	return rc;
+}
+
+int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ingest_opts *o,
+                   ac_ingest_stats *st, ac_err *err)
+{
+	int frc = 0;
+	int rc = ac_ingest_files(s, pb, &path, 1, o, st, &frc, err);
+	return rc ? rc : frc;
 }

@@ -61,4 +61,17 @@ typedef struct ac_ingest_stats {
 int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ingest_opts *opts,
                    ac_ingest_stats *stats, ac_err *err);
 
+/*
+ * Ingest n inputs, two at a time (one at a time with opts.strict): each has
+ * its own parser thread, and the writer applies whichever batch is ready
+ * next, so two inputs' spans share transactions (each input's ledger row is
+ * finished, and committed, when its last batch is written). rcs[i] receives
+ * what ac_ingest_file would return for paths[i]. Returns 0, or AC_ESQL /
+ * AC_ENOMEM when the store failed: then every input in flight is stopped,
+ * the open transaction rolled back, and the inputs not started are left
+ * alone (their rcs 0, nothing counted).
+ */
+int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, size_t n,
+                    const ac_ingest_opts *opts, ac_ingest_stats *stats, int *rcs, ac_err *err);
+
 #endif

@@ -45,10 +45,10 @@
 
 /* ---- shared helpers ----------------------------------------------------- */
 
-sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err)
+/* Prepare the embedded query text sql (NULL: not embedded) named query. */
+static sqlite3_stmt *prepare_text(ac_store *s, const char *query, const char *sql, ac_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	const char *sql = ac_store_query(query);
 	if (!sql) {
 		ac_err_set(err, AC_ESQL, "no embedded query %s", query);
 		return NULL;
@@ -60,20 +60,18 @@ sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err)
 	return st;
 }
 
+sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err)
+{
+	return prepare_text(s, query, ac_store_query(query), err);
+}
+
 sqlite3_stmt *ac_report_prepare_window(ac_store *s, const char *query, int64_t since_ns,
                                        int64_t until_ns, ac_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	const char *sql = ac_store_query_window(query, since_ns, until_ns);
-	if (!sql) {
-		ac_err_set(err, AC_ESQL, "no embedded query %s", query);
-		return NULL;
-	}
-	if (sqlite3_prepare_v2(ac_store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
-		ac_store_fail(s, err, query);
-		return NULL;
-	}
-	ac_report_bind_window(st, since_ns, until_ns);
+	sqlite3_stmt *st =
+		prepare_text(s, query, ac_store_query_window(query, since_ns, until_ns), err);
+	if (st)
+		ac_report_bind_window(st, since_ns, until_ns);
 	return st;
 }
 

@@ -531,6 +531,17 @@ int ac_store_file_begin(ac_store *s, const char *path, int64_t size, const char 
 	return 0;
 }
 
+int ac_store_file_forget(ac_store *s, int64_t id, ac_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM file WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "forget file");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ac_store_fail(s, err, "forget file");
+}
+
 int ac_store_file_finish(ac_store *s, int64_t id, const ac_file_counts *c, ac_err *err)
 {
 	sqlite3_stmt *st;

@@ -115,6 +115,8 @@ typedef struct ac_file_counts {
 	const char *content_hash; /* NULL when not read to the end */
 } ac_file_counts;
 int ac_store_file_finish(ac_store *s, int64_t id, const ac_file_counts *c, ac_err *err);
+/* Remove the ledger row of an input that turned out not to be traces. */
+int ac_store_file_forget(ac_store *s, int64_t id, ac_err *err);
 /* 1 when a complete, clean ingest of a file with this quick fingerprint and
  * size is recorded; content_out (17 bytes) receives its content hash. */
 int ac_store_file_seen(ac_store *s, const char *quick, int64_t size, char content_out[17],

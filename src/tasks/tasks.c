@@ -101,6 +101,12 @@ typedef struct ctx {
 	/* rollup keys by their parts (loaded at setup), and pending sums */
 	ac_map keys;
 	int keys_loaded;
+	rkey last_key; /* consecutive spans mostly share their key */
+	int64_t last_key_id;
+	int64_t last_slot[2], last_slot_at; /* ... and their (hour, key) */
+	ac_map names; /* (dictionary, id) -> index into name_v: names for ties */
+	char **name_v;
+	size_t nname, capname;
 	ac_map pend_idx;
 	rsum *pend;
 	size_t npend, cappend;
@@ -242,6 +248,7 @@ static int refresh(ctx *c)
 static int setup(ctx *c)
 {
 	int rc;
+	c->last_slot_at = -1;
 	if ((rc = prep(c, &c->q_spans,
 	               "SELECT id, trace, span_id, parent_span_id, start_ns, end_ns, step, status,"
 	               " cost_src, service, env, model, tool, name, complexity, purpose, task_ref,"
@@ -317,6 +324,14 @@ static void teardown(ctx *c)
 		                 &c->q_model_name, &c->q_label_name, &c->q_tool_name };
 	ac_map_release(&c->keys);
 	ac_map_release(&c->pend_idx);
+	ac_map_release(&c->names);
+	for (size_t i = 0; i < c->nname; i++)
+		free(c->name_v[i]);
+	free(c->name_v);
+	c->name_v = NULL;
+	c->nname = c->capname = 0;
+	c->last_key_id = 0;
+	c->last_slot_at = -1;
 	free(c->pend);
 	free(c->tc);
 	free(c->top);
@@ -587,10 +602,17 @@ static int load_keys(ctx *c)
 static int key_id(ctx *c, const rkey *k, int64_t *out)
 {
 	int rc;
+	if (c->last_key_id && !memcmp(k, &c->last_key, sizeof(*k))) {
+		*out = c->last_key_id;
+		return 0;
+	}
 	if (!c->keys_loaded && (rc = load_keys(c)))
 		return rc;
-	if (ac_map_get(&c->keys, k, sizeof(*k), out))
+	if (ac_map_get(&c->keys, k, sizeof(*k), out)) {
+		c->last_key = *k;
+		c->last_key_id = *out;
 		return 0;
+	}
 	const int64_t *f = &k->system;
 	for (int i = 0; i < RKEY_N; i++)
 		sqlite3_bind_int64(c->q_key_ins, i + 1, f[i]);
@@ -609,8 +631,13 @@ static int pend_add(ctx *c, int64_t key, const tspan *x, int sign)
 {
 	int64_t slot[2] = { x->start / NS_PER_HOUR, key }, at;
 	rsum *r;
-	if (ac_map_get(&c->pend_idx, slot, sizeof(slot), &at)) {
+	if (c->last_slot_at >= 0 && slot[0] == c->last_slot[0] && slot[1] == c->last_slot[1]) {
+		r = &c->pend[c->last_slot_at];
+	} else if (ac_map_get(&c->pend_idx, slot, sizeof(slot), &at)) {
 		r = &c->pend[at];
+		c->last_slot[0] = slot[0];
+		c->last_slot[1] = slot[1];
+		c->last_slot_at = at;
 	} else {
 		if (c->npend == c->cappend) {
 			size_t nc = c->cappend ? c->cappend * 2 : 256;
@@ -626,6 +653,9 @@ static int pend_add(ctx *c, int64_t key, const tspan *x, int sign)
 		memset(r, 0, sizeof(*r));
 		r->hour = slot[0];
 		r->key = key;
+		c->last_slot[0] = slot[0];
+		c->last_slot[1] = slot[1];
+		c->last_slot_at = (int64_t)c->npend - 1;
 	}
 	r->spans += sign;
 	r->cost += sign * (x->has_cost ? x->cost : 0);
@@ -684,6 +714,7 @@ static int flush_rollup(ctx *c)
 		}
 	}
 	c->npend = 0;
+	c->last_slot_at = -1;
 	ac_map_clear(&c->pend_idx);
 	return 0;
 }
@@ -783,15 +814,37 @@ static int by_top_id(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Name of dictionary row id through q (copied into out, "" when absent). */
+/* Name of dictionary row id through q (copied into out, "" when absent);
+ * remembered, since dictionaries only grow and ties repeat. */
 static int dict_name(ctx *c, sqlite3_stmt *q, int64_t id, char *out, size_t n)
 {
+	int64_t key[2] = { (int64_t)(uintptr_t)q, id }, at;
+	if (ac_map_get(&c->names, key, sizeof(key), &at)) {
+		snprintf(out, n, "%s", c->name_v[at]);
+		return 0;
+	}
 	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q);
 	const unsigned char *t = rc == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
 	snprintf(out, n, "%s", t ? (const char *)t : "");
 	sqlite3_reset(q);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(c, "read a name");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(c, "read a name");
+	if (c->nname == c->capname) {
+		size_t nc = c->capname ? c->capname * 2 : 64;
+		char **nv = realloc(c->name_v, nc * sizeof(*nv));
+		if (!nv)
+			return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		c->name_v = nv;
+		c->capname = nc;
+	}
+	if (!(c->name_v[c->nname] = strdup(out)) ||
+	    ac_map_put(&c->names, key, sizeof(key), (int64_t)c->nname)) {
+		free(c->name_v[c->nname]);
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	}
+	c->nname++;
+	return 0;
 }
 
 /*

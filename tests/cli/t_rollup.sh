@@ -138,10 +138,16 @@ expect_rc "one file" 0 ac --db "$ONE" ingest "$T/all.jsonl"
 for f in "$T"/part.0*; do
   expect_rc "shuffled part $(basename "$f")" 0 ac --db "$SHUF" ingest "$f"
 done
+# the seven parts in one command: read two at a time, sharing transactions
+PAR=$T/par.db
+expect_rc "seven parts, one command" 0 ac --db "$PAR" ingest "$T"/part.0*
+expect_grep "seven parts: all read" "^ingested 7 files: $(wc -l <"$T/all.jsonl") spans" "$T/out"
+expect_eq "seven parts: seven complete ledger rows" 7 \
+  "$(sqlite3 "$PAR" "SELECT count(*) FROM file WHERE complete = 1 AND finished_at IS NOT NULL")"
 moved=$(sqlite3 "$SHUF" "SELECT count(*) FROM span")
 expect_eq "all spans in both" "$(sqlite3 "$ONE" "SELECT count(*) FROM span")" "$moved"
 
-for db in "$ONE" "$SHUF"; do
+for db in "$ONE" "$SHUF" "$PAR"; do
   n=$(basename "$db")
   expect_eq "$n: span keys match their tasks" 0 "$(keys_diff "$db")"
   expect_eq "$n: rollup = sums over the spans" 0 "$(rollup_diff "$db")"
@@ -176,11 +182,13 @@ printf 'complexity,model\nsimple,gpt-4o-mini\nmoderate,gpt-4o-mini\ncomplex,clau
 run_all "$SHUF" "$T/r"
 AGENTCOST_NO_ROLLUP=1 run_all "$SHUF" "$T/s"
 run_all "$ONE" "$T/o"
+run_all "$PAR" "$T/p"
 for f in "$T"/r/*; do
   b=$(basename "$f")
   [ -s "$f" ] && ok || fail "$b: empty output"
   same_numbers "$b: rollup = span scan" "$f" "$T/s/$b"
   same_numbers "$b: shuffled in 7 files = one file" "$f" "$T/o/$b"
+  same_numbers "$b: 7 files in one command = one file" "$T/p/$b" "$T/o/$b"
 done
 # a window off the whole hours reads the spans, with the same answer where
 # the window holds the same spans (the data starts at 2025-06-02T00:00)
