@@ -10,7 +10,7 @@
 SELECT sv.name                       AS system,
        coalesce(sum(t.retry_episodes), 0) AS retry_episodes,
        coalesce(sum(t.retry_attempts), 0) AS retry_attempts
-FROM task t
+FROM task t /*+SCAN*/
 LEFT JOIN service sv ON sv.id = t.system
 WHERE t.start_ns >= ?1 AND t.start_ns < ?2
   AND (?3 IS NULL OR sv.name = ?3)

@@ -17,7 +17,7 @@
 SELECT t.id, coalesce(t.task_type, 0), t.cost_usd, t.llm_calls, t.max_repeat, t.task_id,
        coalesce(t.system, 0), coalesce(t.top_model, 0), coalesce(t.top_purpose, 0),
        coalesce(t.top_tool, 0), coalesce(t.top_tool_calls, 0)
-FROM task t
+FROM task t /*+SCAN*/
 WHERE t.eval = 0
   AND t.start_ns >= ?1 AND t.start_ns < ?2
   AND (?3 IS NULL OR t.system = (SELECT id FROM service WHERE name = ?3));

@@ -21,7 +21,7 @@
 --         the order of their key. The router looks the few names up.
 SELECT tc.task, tc.complexity, tc.model, tc.day, tc.grp, tc.calls, tc.tokens_in, tc.tokens_out,
        tc.tokens_cache_read, tc.tokens_cache_write, tc.tokens_reasoning, tc.cost_usd
-FROM task t
+FROM task t /*+SCAN*/
 JOIN task_call tc ON tc.task = t.id
 WHERE t.eval = 0
   AND t.start_ns >= ?1 AND t.start_ns < ?2

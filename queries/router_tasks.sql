@@ -9,7 +9,7 @@
 -- Output: id, start_ns, task_type (label.id, 0 when none), cost_usd (the sum
 --         of the spans' counted cost: LLM calls and priced tools); ordered by id.
 SELECT t.id, t.start_ns, coalesce(t.task_type, 0), t.cost_usd
-FROM task t
+FROM task t /*+SCAN*/
 WHERE t.eval = 0
   AND t.start_ns >= ?1 AND t.start_ns < ?2
   AND (?3 IS NULL OR t.system = (SELECT id FROM service WHERE name = ?3))

@@ -5,7 +5,7 @@
 -- Output: tasks, eval_tasks
 SELECT count(*)                   AS tasks,
        coalesce(sum(t.eval), 0)   AS eval_tasks
-FROM task t
+FROM task t /*+SCAN*/
 LEFT JOIN service sv ON sv.id = t.system
 WHERE t.start_ns >= ?1 AND t.start_ns < ?2
   AND (?3 IS NULL OR sv.name = ?3);

@@ -9,7 +9,7 @@
 -- Output: system (service.id, 0 none), task_type (label.id, 0 none), cost_usd,
 --         llm_calls; in no particular order.
 SELECT coalesce(t.system, 0), coalesce(t.task_type, 0), t.cost_usd, t.llm_calls
-FROM task t
+FROM task t /*+SCAN*/
 WHERE t.start_ns >= ?1 AND t.start_ns < ?2
   AND (?3 IS NULL OR t.system = (SELECT id FROM service WHERE name = ?3))
   AND (?4 OR t.eval = 0);

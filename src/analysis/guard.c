@@ -30,24 +30,13 @@ static int by_cost_desc(const void *pa, const void *pb)
 	return strcmp(a->task_id, b->task_id);
 }
 
-static sqlite3_stmt *prepare(ac_store *s, const char *name, ac_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(ac_store_db(s), ac_store_query(name), -1, &st, NULL) != SQLITE_OK) {
-		ac_store_fail(s, err, name);
-		return NULL;
-	}
-	return st;
-}
 
 static sqlite3_stmt *window_query(ac_store *s, int64_t since, int64_t until, const char *system,
                                   ac_err *err)
 {
-	sqlite3_stmt *st = prepare(s, "outliers.sql", err);
-	if (!st)
+	sqlite3_stmt *st = NULL;
+	if (ac_store_prepare_window(ac_store_db(s), "outliers.sql", since, until, &st, err))
 		return NULL;
-	sqlite3_bind_int64(st, 1, since);
-	sqlite3_bind_int64(st, 2, until);
 	if (system)
 		sqlite3_bind_text(st, 3, system, -1, SQLITE_TRANSIENT);
 	else
@@ -308,8 +297,13 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		g->spend += cost;
 		int outlier = cost > threshold + 1e-12 * fabs(threshold);
 		int by_calls = (double)calls > ts->p999, by_repeat = max_repeat > o.repeat;
-		if (!outlier && !by_calls && !by_repeat)
-			continue;
+		g->outliers += outlier;
+		g->runaways += by_calls || by_repeat;
+		if (outlier)
+			g->savings += cost - threshold;
+		if (!(outlier && (o.list & AC_GUARD_LIST_OUTLIERS)) &&
+		    !((by_calls || by_repeat) && (o.list & AC_GUARD_LIST_RUNAWAYS)))
+			continue; /* counted, not listed */
 		if (g->n == cap) {
 			size_t nc = cap ? cap * 2 : 256;
 			ac_gtask *nt = realloc(g->tasks, nc * sizeof(*nt));
@@ -347,11 +341,9 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		goto done;
 	}
 	for (size_t i = 0; i < g->n; i++) {
-		if (g->tasks[i].outlier) {
+		if (g->tasks[i].outlier && (o.list & AC_GUARD_LIST_OUTLIERS))
 			g->out[g->nout++] = &g->tasks[i];
-			g->savings += g->tasks[i].cost - g->tasks[i].threshold;
-		}
-		if (g->tasks[i].by_calls || g->tasks[i].by_repeat)
+		if ((g->tasks[i].by_calls || g->tasks[i].by_repeat) && (o.list & AC_GUARD_LIST_RUNAWAYS))
 			g->run[g->nrun++] = &g->tasks[i];
 	}
 	if (g->nout)

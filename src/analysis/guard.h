@@ -27,13 +27,18 @@
 #define AC_GUARD_FACTOR 3.0 /* the guardrail halts a task at 3 x its type's median */
 #define AC_GUARD_REPEAT 5   /* the same step more than 5 times in a row: a loop */
 
+/* Which judged tasks come back as a list (the others are only counted). */
+enum { AC_GUARD_LIST_OUTLIERS = 1, AC_GUARD_LIST_RUNAWAYS = 2 };
+
 typedef struct ac_guard_opts {
 	double factor;
 	long long repeat;
 	const char *system; /* only tasks of this system; NULL = all */
+	int list;           /* AC_GUARD_LIST_* */
 } ac_guard_opts;
 
-#define AC_GUARD_OPTS_INIT { AC_GUARD_FACTOR, AC_GUARD_REPEAT, NULL }
+#define AC_GUARD_OPTS_INIT                                                                       \
+	{ AC_GUARD_FACTOR, AC_GUARD_REPEAT, NULL, AC_GUARD_LIST_OUTLIERS | AC_GUARD_LIST_RUNAWAYS }
 
 /* A task judged by the guardrail and the runaway rules. */
 typedef struct ac_gtask {
@@ -52,10 +57,12 @@ typedef struct ac_guard {
 	size_t n;
 	size_t judged;     /* production tasks of the window */
 	double spend;      /* their cost */
-	ac_gtask **out;    /* outliers, by cost descending, ties by task_id */
+	ac_gtask **out;    /* outliers, by cost descending, ties by task_id (when listed) */
 	size_t nout;
-	ac_gtask **run;    /* runaways, by task type then task_id */
+	ac_gtask **run;    /* runaways, by task type then task_id (when listed) */
 	size_t nrun;
+	size_t outliers;   /* how many outliers, listed or not */
+	size_t runaways;   /* how many runaways, listed or not */
 	double savings;    /* sum of cost - threshold over the outliers */
 	int own_reference; /* task types judged against their own tasks (no reference) */
 } ac_guard;

@@ -287,9 +287,13 @@ int cmd_hidden(int argc, char **argv)
 	scopes ss;
 	memset(&ss, 0, sizeof(ss));
 	int status = EXIT_OK, rc;
-	if (sqlite3_prepare_v2(db, ac_store_query_window("hidden.sql", co.since_ns, co.until_ns), -1, &pq, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, ac_store_query("hidden_retries.sql"), -1, &rq, NULL) != SQLITE_OK)
-		goto sql_fail;
+	ac_err perr = AC_ERR_INIT;
+	if (ac_store_prepare_window(db, "hidden.sql", co.since_ns, co.until_ns, &pq, &perr) ||
+	    ac_store_prepare_window(db, "hidden_retries.sql", co.since_ns, co.until_ns, &rq, &perr)) {
+		cli_error("hidden: %s", perr.msg);
+		status = EXIT_FAIL;
+		goto done;
+	}
 	bind_window(pq, &co);
 	bind_window(rq, &co);
 	while ((rc = sqlite3_step(pq)) == SQLITE_ROW && !ss.oom) {

@@ -203,7 +203,11 @@ int cmd_outliers(int argc, char **argv)
 		return EXIT_FAIL;
 	ac_guard g;
 	ac_err err = AC_ERR_INIT;
-	ac_guard_opts o = { factor, repeat, co.system };
+	/* JSON lists both; the table and CSV list one kind and count the other */
+	ac_guard_opts o = { factor, repeat, co.system,
+		            co.format == FMT_JSON ? AC_GUARD_LIST_OUTLIERS | AC_GUARD_LIST_RUNAWAYS
+		            : show_runaways       ? AC_GUARD_LIST_RUNAWAYS
+		                                  : AC_GUARD_LIST_OUTLIERS };
 	int status = EXIT_OK;
 	if (ac_guard_run(&g, s, &o, co.since_ns, co.until_ns, co.since_ns, co.until_ns, &err)) {
 		cli_error("outliers: %s", err.msg);
@@ -223,7 +227,8 @@ int cmd_outliers(int argc, char **argv)
 		if (co.format == FMT_TABLE)
 			printf("\n%zu task%s over %g x the median of their type: a guardrail halting "
 			       "them there would have saved %.4f USD; %zu runaway%s (--runaways)\n",
-			       nout, nout == 1 ? "" : "s", factor, savings, nrun, nrun == 1 ? "" : "s");
+			       nout, nout == 1 ? "" : "s", factor, savings, g.runaways,
+			       g.runaways == 1 ? "" : "s");
 	}
 done:
 	ac_guard_release(&g);

@@ -35,10 +35,11 @@ int cmd_summary(int argc, char **argv)
 	sqlite3 *db = ac_store_db(s);
 	sqlite3_stmt *st = NULL, *um = NULL, *tq = NULL;
 	int status = EXIT_OK;
-	if (sqlite3_prepare_v2(db, ac_store_query_window("summary_spans.sql", co.since_ns, co.until_ns), -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, ac_store_query_window("unpriced_models.sql", co.since_ns, co.until_ns), -1, &um, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, ac_store_query("summary_tasks.sql"), -1, &tq, NULL) != SQLITE_OK) {
-		cli_error("summary: %s", sqlite3_errmsg(db));
+	ac_err perr = AC_ERR_INIT;
+	if (ac_store_prepare_window(db, "summary_spans.sql", co.since_ns, co.until_ns, &st, &perr) ||
+	    ac_store_prepare_window(db, "unpriced_models.sql", co.since_ns, co.until_ns, &um, &perr) ||
+	    ac_store_prepare_window(db, "summary_tasks.sql", co.since_ns, co.until_ns, &tq, &perr)) {
+		cli_error("summary: %s", perr.msg);
 		status = EXIT_FAIL;
 		goto done;
 	}

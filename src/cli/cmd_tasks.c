@@ -177,9 +177,10 @@ int cmd_tasks(int argc, char **argv)
 	int status = EXIT_OK;
 	/* --each lists every task (tasks.sql), the eval flag in its own column;
 	 * the distributions read ids and numbers only (task_costs.sql) */
-	if (sqlite3_prepare_v2(ac_store_db(s), ac_store_query(each ? "tasks.sql" : "task_costs.sql"),
-	                       -1, &st, NULL) != SQLITE_OK) {
-		cli_error("tasks: %s", sqlite3_errmsg(ac_store_db(s)));
+	ac_err perr = AC_ERR_INIT;
+	if (ac_store_prepare_window(ac_store_db(s), each ? "tasks.sql" : "task_costs.sql", co.since_ns,
+	                            co.until_ns, &st, &perr)) {
+		cli_error("tasks: %s", perr.msg);
 		ac_store_close(s);
 		return EXIT_FAIL;
 	}

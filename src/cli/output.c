@@ -142,7 +142,7 @@ ac_store *cli_open_store(const common_opts *o, int create)
 
 typedef struct cell {
 	int null;
-	char *text; /* formatted for table/csv */
+	size_t text; /* offset of the text formatted for table/csv in the arena */
 	double num;
 	long long i;
 } cell;
@@ -153,8 +153,24 @@ struct out_table {
 	int ncol;
 	cell *cells;
 	size_t n, cap;
+	ac_buf arena; /* every cell's text, NUL-terminated, one after another */
 	int oom;
 };
+
+static void put_text(out_table *t, cell *c, const char *s)
+{
+	c->text = t->arena.len;
+	ac_buf_add(&t->arena, s, strlen(s) + 1);
+	if (t->arena.oom) {
+		t->oom = 1;
+		c->null = 1;
+	}
+}
+
+static const char *cell_text(const out_table *t, const cell *c)
+{
+	return t->arena.data + c->text;
+}
 
 out_table *out_table_new(const char *const *names, const col_type *types, int ncol)
 {
@@ -192,7 +208,7 @@ void out_str(out_table *t, const char *s)
 	if (!s)
 		c->null = 1;
 	else
-		c->text = strdup(s);
+		put_text(t, c, s);
 }
 
 void out_int(out_table *t, long long v)
@@ -202,7 +218,7 @@ void out_int(out_table *t, long long v)
 		return;
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%lld", v);
-	c->text = strdup(buf);
+	put_text(t, c, buf);
 	c->i = v;
 	c->num = (double)v;
 }
@@ -218,7 +234,7 @@ void out_num(out_table *t, double v)
 	}
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%.12g", v);
-	c->text = strdup(buf);
+	put_text(t, c, buf);
 	c->num = v;
 }
 
@@ -314,6 +330,23 @@ static void put_plain(FILE *fp, const char *s)
 		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
 }
 
+/* What the table format shows for cell x of column c: money to 4 places,
+ * other numbers to 4 significant digits, "-" for none. */
+static const char *shown_text(const out_table *t, const cell *x, int c, char *buf, size_t n)
+{
+	if (x->null)
+		return "-";
+	if (t->types[c] == COL_USD) {
+		snprintf(buf, n, "%.4f", x->num);
+		return buf;
+	}
+	if (t->types[c] == COL_NUM) {
+		snprintf(buf, n, "%.4g", x->num);
+		return buf;
+	}
+	return cell_text(t, x);
+}
+
 void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_key)
 {
 	size_t rows = t->ncol ? t->n / (size_t)t->ncol : 0;
@@ -332,9 +365,9 @@ void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_ke
 				if (x->null)
 					fputs("null", fp);
 				else if (t->types[c] == COL_STR)
-					json_str(fp, x->text);
+					json_str(fp, cell_text(t, x));
 				else
-					fputs(x->text, fp);
+					fputs(cell_text(t, x), fp);
 			}
 			fputc('}', fp);
 		}
@@ -352,30 +385,20 @@ void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_ke
 				if (c)
 					fputc(',', fp);
 				if (!x->null)
-					csv_cell(fp, x->text, t->types[c] == COL_STR);
+					csv_cell(fp, cell_text(t, x), t->types[c] == COL_STR);
 			}
 			fputc('\n', fp);
 		}
 	} else {
+		/* two passes over the cells, widths then lines: nothing stored twice */
 		int *w = calloc((size_t)t->ncol, sizeof(int));
-		char **shown = calloc(t->n ? t->n : 1, sizeof(char *));
-		if (w && shown) {
+		if (w) {
 			for (int c = 0; c < t->ncol; c++)
 				w[c] = display_width(t->names[c]);
 			for (size_t k = 0; k < t->n; k++) {
-				cell *x = &t->cells[k];
-				int c = (int)(k % (size_t)t->ncol);
 				char buf[64];
-				const char *s = x->null ? "-" : x->text;
-				if (!x->null && t->types[c] == COL_USD) {
-					snprintf(buf, sizeof(buf), "%.4f", x->num);
-					s = buf;
-				} else if (!x->null && t->types[c] == COL_NUM) {
-					snprintf(buf, sizeof(buf), "%.4g", x->num);
-					s = buf;
-				}
-				shown[k] = strdup(s);
-				int dw = display_width(shown[k]);
+				int c = (int)(k % (size_t)t->ncol);
+				int dw = display_width(shown_text(t, &t->cells[k], c, buf, sizeof(buf)));
 				if (dw > 60)
 					dw = 60;
 				if (dw > w[c])
@@ -386,7 +409,9 @@ void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_ke
 			fputc('\n', fp);
 			for (size_t r = 0; r < rows; r++) {
 				for (int c = 0; c < t->ncol; c++) {
-					const char *s = shown[r * (size_t)t->ncol + (size_t)c];
+					char buf[64];
+					const char *s = shown_text(t, &t->cells[r * (size_t)t->ncol + (size_t)c],
+					                           c, buf, sizeof(buf));
 					char cut[256];
 					if (display_width(s) > 60) {
 						snprintf(cut, sizeof(cut), "%.56s...", s);
@@ -403,14 +428,10 @@ void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_ke
 				}
 				fputc('\n', fp);
 			}
-			for (size_t k = 0; k < t->n; k++)
-				free(shown[k]);
 		}
 		free(w);
-		free(shown);
 	}
-	for (size_t k = 0; k < t->n; k++)
-		free(t->cells[k].text);
+	ac_buf_release(&t->arena);
 	free(t->cells);
 	free(t);
 }

@@ -290,13 +290,9 @@ static int sql_fail(sqlite3 *db, ac_err *err, const char *what)
 static int prepare(sqlite3 *db, const char *name, const ac_router_window *w, sqlite3_stmt **st,
                    ac_err *err)
 {
-	const char *sql = ac_store_query_window(name, w->since_ns, w->until_ns);
-	if (!sql)
-		return ac_err_set(err, AC_ESQL, "query %s is not embedded", name);
-	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
-		return sql_fail(db, err, name);
-	sqlite3_bind_int64(*st, 1, w->since_ns);
-	sqlite3_bind_int64(*st, 2, w->until_ns);
+	int rc = ac_store_prepare_window(db, name, w->since_ns, w->until_ns, st, err);
+	if (rc)
+		return rc;
 	if (w->system)
 		sqlite3_bind_text(*st, 3, w->system, -1, SQLITE_STATIC);
 	else

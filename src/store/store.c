@@ -619,6 +619,32 @@ int ac_store_rollup_window(int64_t since_ns, int64_t until_ns)
 	       (until_ns == INT64_MAX || (until_ns >= 0 && until_ns % NS_PER_HOUR == 0));
 }
 
+int ac_store_prepare_window(sqlite3 *db, const char *name, int64_t since_ns, int64_t until_ns,
+                            sqlite3_stmt **st, ac_err *err)
+{
+	static const char mark[] = "/*+SCAN*/";
+	const char *q = ac_store_query_window(name, since_ns, until_ns);
+	*st = NULL;
+	if (!q)
+		return ac_err_set(err, AC_ESQL, "query %s is not embedded", name);
+	char *text = NULL;
+	const char *at = strstr(q, mark);
+	if (at && since_ns == INT64_MIN && until_ns == INT64_MAX) {
+		size_t n = strlen(q);
+		if (!(text = malloc(n + 16)))
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		snprintf(text, n + 16, "%.*sNOT INDEXED%s", (int)(at - q), q, at + sizeof(mark) - 1);
+		q = text;
+	}
+	int rc = sqlite3_prepare_v2(db, q, -1, st, NULL);
+	free(text);
+	if (rc != SQLITE_OK)
+		return ac_err_set(err, AC_ESQL, "%s: %s", name, sqlite3_errmsg(db));
+	sqlite3_bind_int64(*st, 1, since_ns);
+	sqlite3_bind_int64(*st, 2, until_ns);
+	return 0;
+}
+
 const char *ac_store_query_window(const char *name, int64_t since_ns, int64_t until_ns)
 {
 	char twin[128];
