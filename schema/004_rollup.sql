@@ -23,6 +23,11 @@
 
 ALTER TABLE span ADD COLUMN rollup_key INTEGER;  -- rollup_key.id, NULL until derived
 
+-- The derived columns (task, purpose_eff, complexity_eff, rollup_key) are
+-- written at insert with negative placeholders of their likely width and
+-- replaced by the derivation in the same transaction, so rows are rewritten
+-- in place; a committed row never holds a placeholder.
+
 CREATE TABLE rollup_key (
   id           INTEGER PRIMARY KEY,
   system       INTEGER NOT NULL,  -- task.system (service.id), 0 none

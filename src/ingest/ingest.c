@@ -411,6 +411,8 @@ typedef struct wtx {
 	/* last value per dictionary column: consecutive spans mostly repeat them */
 	int64_t last_id[S_COUNT];
 	ac_buf last_text[S_COUNT];
+	struct order *ord; /* a batch's spans in key order */
+	size_t capord;
 	long long tasks_done;  /* tasks derived in committed transactions */
 	long long tasks_mark;  /* the deriver's count at the last commit */
 } wtx;
@@ -591,13 +593,12 @@ static const char *cstr(const batch *b, sref sr, char *buf, size_t cap)
 	return buf;
 }
 
-static int write_span(run *r, const batch *b, const item *it, int *used_raw)
+static int write_span(run *r, const batch *b, const item *it, int64_t trace, int *used_raw)
 {
 	int rc;
 	ac_span_row row;
 	memset(&row, 0, sizeof(row));
-	if ((rc = ac_store_trace(r->s, it->trace_id, &row.trace, r->err)))
-		return rc;
+	row.trace = trace;
 	row.span_id = it->span_id;
 	row.parent_id = it->has_parent ? it->parent_id : NULL;
 	row.file = r->file_id;
@@ -673,9 +674,25 @@ static int write_span(run *r, const batch *b, const item *it, int *used_raw)
 
 /* Apply one batch, in input order. Returns <0 on a database failure; sets
  * r->aborted / r->refused / r->damaged for the input's own problems. */
+/* A span of the batch and its row key: inserted in key order, the span
+ * table's pages fill up instead of splitting in the middle. */
+struct order {
+	int64_t key, trace;
+	size_t i;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct order *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 static int write_batch(run *r, batch *b)
 {
 	int rc, used_raw = 0;
+	size_t nord = 0;
 	if (b->oom)
 		return ac_err_set(r->err, AC_ENOMEM, "out of memory");
 	/* another input's end may have committed the transaction */
@@ -685,6 +702,15 @@ static int write_batch(run *r, batch *b)
 	r->saw_otlp |= b->saw_otlp;
 	r->saw_flat |= b->saw_flat;
 	r->bytes_in = b->bytes_in;
+	if (b->n > r->w->capord) {
+		struct order *no = realloc(r->w->ord, b->n * sizeof(*no));
+		if (!no)
+			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+		r->w->ord = no;
+		r->w->capord = b->n;
+	}
+	/* in input order: diagnostics, and trace ids (new traces numbered as
+	 * they first appear); then the spans in key order */
 	for (size_t i = 0; i < b->n && !r->aborted && !r->refused; i++) {
 		const item *it = &b->items[i];
 		const char *msg = b->text.data ? b->text.data + it->msg.off : "";
@@ -698,10 +724,14 @@ static int write_batch(run *r, batch *b)
 			ac_err_setpos(&r->last, it->code, it->line, it->col, "%s", text);
 		}
 		switch (it->kind) {
-		case IT_SPAN:
-			if ((rc = write_span(r, b, it, &used_raw)))
+		case IT_SPAN: {
+			struct order *o = &r->w->ord[nord++];
+			if ((rc = ac_store_trace(r->s, it->trace_id, &o->trace, r->err)))
 				return rc;
+			o->key = ac_span_key(o->trace, it->span_id);
+			o->i = i;
 			break;
+		}
 		case IT_ERROR:
 			if (r->o->strict)
 				r->aborted = 1;
@@ -717,6 +747,11 @@ static int write_batch(run *r, batch *b)
 			break;
 		}
 	}
+	if (nord > 1)
+		qsort(r->w->ord, nord, sizeof(*r->w->ord), by_key);
+	for (size_t k = 0; k < nord && !r->aborted && !r->refused; k++)
+		if ((rc = write_span(r, b, &b->items[r->w->ord[k].i], r->w->ord[k].trace, &used_raw)))
+			return rc;
 	if (used_raw && !r->aborted && !r->refused && (rc = flush_raw(r, b)))
 		return rc;
 	r->w->in_tx += (long)b->n;
@@ -1046,6 +1081,7 @@ int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, siz
 	ac_deriver_free(w.deriver);
 	for (int k = 0; k < S_COUNT; k++)
 		ac_buf_release(&w.last_text[k]);
+	free(w.ord);
 	pthread_mutex_destroy(&sy.mu);
 	pthread_cond_destroy(&sy.cv);
 	return rc;

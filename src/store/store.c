@@ -368,8 +368,10 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 		               " error_type, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write,"
 		               " tokens_reasoning, cost_usd, cost_src, producer_cost_usd, complexity,"
 		               " purpose, task_ref, task_type, agent_name, eval_score, raw_block, raw_off,"
-		               " raw_len) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-		               "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33)",
+		               " raw_len, task, purpose_eff, complexity_eff, rollup_key)"
+		               " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+		               "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
+		               "-?2, -2, ?34, -200)",
 		               err)) ||
 		    (rc = prep(s, &s->span_same, "SELECT trace, span_id FROM span WHERE id = ?1",
 		               err)))
@@ -418,6 +420,15 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 		sqlite3_bind_double(st, 30, r->eval_score);
 	else
 		sqlite3_bind_null(st, 30);
+	/* the derived columns get negative placeholders of the width their
+	 * values will likely have (task ids grow like trace ids): the derivation,
+	 * later in the same transaction, then rewrites each row in place instead
+	 * of growing it (no page splits, no half-empty pages). Negative means
+	 * "not derived yet" to the derivation (src/tasks/tasks.c). */
+	if (r->complexity || r->step == 1 /* an LLM call: it usually inherits one */)
+		sqlite3_bind_int64(st, 34, r->complexity ? -r->complexity : -2);
+	else
+		sqlite3_bind_null(st, 34);
 	if (r->raw_block) {
 		sqlite3_bind_int64(st, 31, r->raw_block);
 		sqlite3_bind_int64(st, 32, r->raw_off);

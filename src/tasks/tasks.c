@@ -493,6 +493,12 @@ static int load_trace(ctx *c, int64_t t, vec *a)
 		x->has_score = sqlite3_column_type(q, 29) != SQLITE_NULL;
 		x->score = sqlite3_column_double(q, 29);
 		x->old_rk = sqlite3_column_int64(q, 30);
+		/* negative: the insert's placeholders, nothing derived yet (store.c);
+		 * the purpose and complexity stay negative, unlike any real value */
+		if (x->old_task < 0)
+			x->old_task = 0;
+		if (x->old_rk < 0)
+			x->old_rk = 0;
 		c->st->spans++;
 	}
 	sqlite3_reset(q);
