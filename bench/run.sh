@@ -86,6 +86,9 @@ ingest() { # NAME FILE [options]
 ingest "(plain)" "$IN"
 ingest "(.zst)" "$IN.zst"
 ingest "(plain, --no-raw)" "$IN" --no-raw
+split -n l/2 -d "$IN" "$DIR/part."
+ingest "(the same lines as 2 files, one command)" "$DIR/part.00" "$DIR/part.01"
+rm -f "$DIR"/part.0*
 echo | tee -a "$OUT"
 
 [ "${BENCH_SKIP_YEAR:-0}" = 1 ] && exit 0

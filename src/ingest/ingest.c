@@ -1,22 +1,28 @@
 /*
  * Ingest orchestration: see ingest.h.
  *
- * Two threads per input, so parsing and writing overlap on two cores:
+ * A parser thread per input, up to two inputs at a time, and one writer, so
+ * parsing and writing overlap on two cores:
  *
  *   parser thread   reader -> JSON -> spans, copied into a batch (strings and
  *                   original span texts in the batch's arenas) together with
- *                   every diagnostic, in input order.
- *   writer (caller) per batch, in order: dictionaries, trace ids, cost,
- *                   identity-checked inserts, the originals of the new spans
- *                   compressed into one zstd block, the dirty traces; tasks
- *                   derived and a commit every batch_spans spans (one
- *                   transaction for the whole file with --strict).
+ *                   every diagnostic, in input order; the batch's originals
+ *                   compressed into one zstd frame.
+ *   writer (caller) whichever input's batch is ready: diagnostics and trace
+ *                   ids in input order, then the spans in row-key order
+ *                   (dictionaries, cost, identity-checked inserts), the
+ *                   frame kept as a raw_block when a span was new, the dirty
+ *                   traces; tasks derived and a commit every batch_spans
+ *                   spans of all inputs, and at each input's end (one
+ *                   transaction for the whole file with --strict, which
+ *                   reads one input at a time).
  *
- * NBATCH batches circulate between a free list and a full queue (enough to
- * ride through the writer's commit and derivation pauses), so memory is
- * bounded by NBATCH batches (~2 MB of text each) plus the reader's buffer,
- * whatever the input size. The writer alone touches the database, the
- * pricebook and the statistics; the parser alone touches the reader.
+ * NBATCH batches per input circulate between a free list and a full queue
+ * (enough to ride through the writer's commit and derivation pauses), under
+ * one lock for all inputs, so memory is bounded by NBATCH batches (~2 MB of
+ * text each) per input plus the readers' buffers, whatever the input size.
+ * The writer alone touches the database, the pricebook and the statistics;
+ * each parser alone touches its reader.
  */
 #include "ingest.h"
 
@@ -663,7 +669,8 @@ static int write_span(run *r, const batch *b, const item *it, int64_t trace, int
 	if (inserted) {
 		r->spans_new++;
 		if (!r->o->no_raw) {
-			/* only new spans' originals are kept: a re-ingest adds nothing */
+			/* the batch's originals are kept when any of its spans is new:
+			 * re-ingesting the same data adds nothing */
 			*used_raw = 1;
 		}
 		if (ac_map_put(&r->w->dirty, &row.trace, sizeof(row.trace), row.trace))
@@ -672,7 +679,8 @@ static int write_span(run *r, const batch *b, const item *it, int64_t trace, int
 	return 0;
 }
 
-/* Apply one batch, in input order. Returns <0 on a database failure; sets
+/* Apply one batch: its diagnostics and trace ids in input order, its spans
+ * in key order. Returns <0 on a database failure; sets
  * r->aborted / r->refused / r->damaged for the input's own problems. */
 /* A span of the batch and its row key: inserted in key order, the span
  * table's pages fill up instead of splitting in the middle. */

@@ -1,5 +1,5 @@
 /*
- * Ingest: reader -> parser -> pricing -> store, for one input at a time.
+ * Ingest: reader -> parser -> pricing -> store, two inputs at a time.
  *
  * Each input is read in transactions of opts.batch_spans spans, so a killed
  * ingest leaves the store at its last commit; the file ledger marks a file
