@@ -142,7 +142,8 @@ ac_store *cli_open_store(const common_opts *o, int create)
 
 typedef struct cell {
 	int null;
-	size_t text; /* offset of the text formatted for table/csv in the arena */
+	int kind;    /* 0 text, 1 integer, 2 number: formatted when printed */
+	size_t text; /* text: its offset in the arena */
 	double num;
 	long long i;
 } cell;
@@ -167,8 +168,17 @@ static void put_text(out_table *t, cell *c, const char *s)
 	}
 }
 
-static const char *cell_text(const out_table *t, const cell *c)
+/* The cell as CSV and JSON print it (numbers in full); buf holds 64. */
+static const char *cell_text(const out_table *t, const cell *c, char *buf)
 {
+	if (c->kind == 1) {
+		snprintf(buf, 64, "%lld", c->i);
+		return buf;
+	}
+	if (c->kind == 2) {
+		snprintf(buf, 64, "%.12g", c->num);
+		return buf;
+	}
 	return t->arena.data + c->text;
 }
 
@@ -216,9 +226,7 @@ void out_int(out_table *t, long long v)
 	cell *c = next_cell(t);
 	if (!c)
 		return;
-	char buf[32];
-	snprintf(buf, sizeof(buf), "%lld", v);
-	put_text(t, c, buf);
+	c->kind = 1;
 	c->i = v;
 	c->num = (double)v;
 }
@@ -232,9 +240,7 @@ void out_num(out_table *t, double v)
 		c->null = 1;
 		return;
 	}
-	char buf[64];
-	snprintf(buf, sizeof(buf), "%.12g", v);
-	put_text(t, c, buf);
+	c->kind = 2;
 	c->num = v;
 }
 
@@ -344,12 +350,13 @@ static const char *shown_text(const out_table *t, const cell *x, int c, char *bu
 		snprintf(buf, n, "%.4g", x->num);
 		return buf;
 	}
-	return cell_text(t, x);
+	return cell_text(t, x, buf);
 }
 
 void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_key)
 {
 	size_t rows = t->ncol ? t->n / (size_t)t->ncol : 0;
+	char buf[64];
 	if (fmt == FMT_JSON) {
 		fprintf(fp, "{");
 		json_str(fp, json_key);
@@ -365,9 +372,9 @@ void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_ke
 				if (x->null)
 					fputs("null", fp);
 				else if (t->types[c] == COL_STR)
-					json_str(fp, cell_text(t, x));
+					json_str(fp, cell_text(t, x, buf));
 				else
-					fputs(cell_text(t, x), fp);
+					fputs(cell_text(t, x, buf), fp);
 			}
 			fputc('}', fp);
 		}
@@ -385,51 +392,59 @@ void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_ke
 				if (c)
 					fputc(',', fp);
 				if (!x->null)
-					csv_cell(fp, cell_text(t, x), t->types[c] == COL_STR);
+					csv_cell(fp, cell_text(t, x, buf), t->types[c] == COL_STR);
 			}
 			fputc('\n', fp);
 		}
 	} else {
-		/* two passes over the cells, widths then lines: nothing stored twice */
+		/* each cell formatted once into one arena; widths, then lines */
 		int *w = calloc((size_t)t->ncol, sizeof(int));
-		if (w) {
+		size_t *at = malloc((t->n ? t->n : 1) * sizeof(size_t));
+		ac_buf shown = AC_BUF_INIT;
+		if (w && at) {
 			for (int c = 0; c < t->ncol; c++)
 				w[c] = display_width(t->names[c]);
 			for (size_t k = 0; k < t->n; k++) {
-				char buf[64];
 				int c = (int)(k % (size_t)t->ncol);
-				int dw = display_width(shown_text(t, &t->cells[k], c, buf, sizeof(buf)));
+				const char *v = shown_text(t, &t->cells[k], c, buf, sizeof(buf));
+				at[k] = shown.len;
+				ac_buf_add(&shown, v, strlen(v) + 1);
+				int dw = display_width(v);
 				if (dw > 60)
 					dw = 60;
 				if (dw > w[c])
 					w[c] = dw;
 			}
+		}
+		if (w && at && !shown.oom) {
 			for (int c = 0; c < t->ncol; c++)
 				fprintf(fp, "%s%-*s", c ? "  " : "", w[c], t->names[c]);
 			fputc('\n', fp);
 			for (size_t r = 0; r < rows; r++) {
 				for (int c = 0; c < t->ncol; c++) {
-					char buf[64];
-					const char *s = shown_text(t, &t->cells[r * (size_t)t->ncol + (size_t)c],
-					                           c, buf, sizeof(buf));
+					const char *v = shown.data + at[r * (size_t)t->ncol + (size_t)c];
 					char cut[256];
-					if (display_width(s) > 60) {
-						snprintf(cut, sizeof(cut), "%.56s...", s);
-						s = cut;
+					int dw = display_width(v);
+					if (dw > 60) {
+						snprintf(cut, sizeof(cut), "%.56s...", v);
+						v = cut;
+						dw = display_width(v);
 					}
-					int pad = w[c] - display_width(s);
+					int pad = w[c] - dw;
 					if (c)
 						fputs("  ", fp);
-					if (t->types[c] != COL_STR)
-						fprintf(fp, "%*s", pad > 0 ? pad : 0, "");
-					put_plain(fp, s);
-					if (t->types[c] == COL_STR && c + 1 < t->ncol)
-						fprintf(fp, "%*s", pad > 0 ? pad : 0, "");
+					if (t->types[c] != COL_STR && pad > 0)
+						fprintf(fp, "%*s", pad, "");
+					put_plain(fp, v);
+					if (t->types[c] == COL_STR && c + 1 < t->ncol && pad > 0)
+						fprintf(fp, "%*s", pad, "");
 				}
 				fputc('\n', fp);
 			}
 		}
 		free(w);
+		free(at);
+		ac_buf_release(&shown);
 	}
 	ac_buf_release(&t->arena);
 	free(t->cells);
