@@ -258,7 +258,16 @@ void json_str(FILE *fp, const char *s)
 		return;
 	}
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const unsigned char *p = (const unsigned char *)s;
+	for (;;) {
+		/* the plain run up to the next byte that needs escaping */
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != 0x7f && *p != '"' && *p != '\\' && *p != '<' && *p != '>' &&
+		       *p != '&')
+			p++;
+		fwrite(run, 1, (size_t)(p - run), fp);
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"': fputs("\\\"", fp); break;
 		case '\\': fputs("\\\\", fp); break;
@@ -273,6 +282,7 @@ void json_str(FILE *fp, const char *s)
 			else
 				fputc(*p, fp);
 		}
+		p++;
 	}
 	fputc('"', fp);
 }
@@ -332,8 +342,21 @@ static int display_width(const char *s)
 /* Terminal-safe copy: control characters become '?'. */
 static void put_plain(FILE *fp, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			fwrite(run, 1, (size_t)(p - run), fp);
+			fputc('?', fp);
+			run = p + 1;
+		}
+	fwrite(run, 1, (size_t)(p - run), fp);
+}
+
+static void put_spaces(FILE *fp, int n)
+{
+	static const char sp[64] = "                                                               ";
+	for (; n > 0; n -= 63)
+		fwrite(sp, 1, (size_t)(n < 63 ? n : 63), fp);
 }
 
 /* What the table format shows for cell x of column c: money to 4 places,
@@ -433,11 +456,11 @@ void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_ke
 					int pad = w[c] - dw;
 					if (c)
 						fputs("  ", fp);
-					if (t->types[c] != COL_STR && pad > 0)
-						fprintf(fp, "%*s", pad, "");
+					if (t->types[c] != COL_STR)
+						put_spaces(fp, pad);
 					put_plain(fp, v);
-					if (t->types[c] == COL_STR && c + 1 < t->ncol && pad > 0)
-						fprintf(fp, "%*s", pad, "");
+					if (t->types[c] == COL_STR && c + 1 < t->ncol)
+						put_spaces(fp, pad);
 				}
 				fputc('\n', fp);
 			}
