@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "util/buf.h"
@@ -129,6 +130,11 @@ ac_store *cli_open_store(const common_opts *o, int create)
 	 * no report reads stale tasks */
 	long long pending = ac_tasks_pending(s, &err);
 	int stale = pending < 0 ? 0 : ac_tasks_rollup_is_stale(s, &err);
+	/* a store from an older agentcost is derived again once (minutes on a
+	 * year of traces): say so on a terminal rather than look stuck */
+	if ((pending > 10000 || stale > 0) && isatty(2) && !getenv("CI"))
+		fprintf(stderr, "agentcost: %s first (%lld traces; once)...\n",
+		        stale > 0 ? "rebuilding the rollup" : "deriving tasks and rollups", pending);
 	if (pending < 0 || stale < 0 || (pending > 0 && ac_tasks_derive(s, NULL, &err)) ||
 	    (stale > 0 && ac_tasks_rollup_rebuild(s, &err))) {
 		cli_error("%s", err.msg);
