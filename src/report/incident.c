@@ -81,31 +81,6 @@ static int above(double x, double lim)
 	return x - lim > 1e-12 * fmax(fabs(x), fabs(lim));
 }
 
-/* Spend per period [first, first + n) of length `len` over the store into x. */
-static int read_series(inc *c, int64_t len, int64_t first, size_t n, double *x)
-{
-	/* the rollup has hours: minutes come from the spans */
-	sqlite3_stmt *st;
-	if (len % NS_PER_HOUR == 0) {
-		st = ac_report_prepare_window(c->s, "spc_daily.sql", first * len,
-		                              (first + (int64_t)n) * len, c->err);
-	} else if ((st = ac_report_prepare(c->s, "spc_daily.sql", c->err))) {
-		ac_report_bind_window(st, first * len, (first + (int64_t)n) * len);
-	}
-	if (!st)
-		return AC_ESQL;
-	sqlite3_bind_int64(st, 4, len);
-	sqlite3_bind_int(st, 5, 0);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t p = sqlite3_column_int64(st, 1);
-		if (p >= first && p < first + (int64_t)n)
-			x[p - first] = sqlite3_column_double(st, 2);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(c->s, c->err, "spc_daily.sql");
-}
-
 /* ---- 2. spend over time -------------------------------------------------- */
 
 static int section_timeline(inc *c)
@@ -117,7 +92,7 @@ static int section_timeline(inc *c)
 	double *x = calloc(n, sizeof(double));
 	if (!x)
 		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	int rc = read_series(c, b, base0, n, x);
+	int rc = ac_report_read_series(c->s, b, base0, n, x, c->err);
 	if (rc) {
 		free(x);
 		return rc;
@@ -543,7 +518,7 @@ static int section_band(inc *c)
 		free(pt);
 		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
 	}
-	int rc = read_series(c, NS_PER_HOUR, start, n, x);
+	int rc = ac_report_read_series(c->s, NS_PER_HOUR, start, n, x, c->err);
 	if (rc) {
 		free(x);
 		free(pt);

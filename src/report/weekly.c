@@ -75,6 +75,29 @@ sqlite3_stmt *ac_report_prepare_window(ac_store *s, const char *query, int64_t s
 	return st;
 }
 
+int ac_report_read_series(ac_store *s, int64_t len, int64_t first, size_t n, double *x,
+                          ac_err *err)
+{
+	/* the rollup has hours: shorter periods come from the spans */
+	int64_t since = first * len, until = (first + (int64_t)n) * len;
+	sqlite3_stmt *st = len % (3600 * AC_NS_PER_SEC) == 0
+	                   ? ac_report_prepare_window(s, "spc_daily.sql", since, until, err)
+	                   : ac_report_prepare(s, "spc_daily.sql", err);
+	if (!st)
+		return AC_ESQL;
+	ac_report_bind_window(st, since, until);
+	sqlite3_bind_int64(st, 4, len);
+	sqlite3_bind_int(st, 5, 0);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t p = sqlite3_column_int64(st, 1);
+		if (p >= first && p < first + (int64_t)n)
+			x[p - first] = sqlite3_column_double(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ac_store_fail(s, err, "spc_daily.sql");
+}
+
 void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns)
 {
 	sqlite3_bind_int64(st, 1, since_ns);
@@ -827,25 +850,11 @@ static int section_daily(wk *w)
 		free(pt);
 		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
 	}
-	sqlite3_stmt *st = ac_report_prepare_window(w->s, "spc_daily.sql", start_day * AC_NS_PER_DAY, end_day * AC_NS_PER_DAY, w->err);
-	if (!st) {
+	int rc = ac_report_read_series(w->s, AC_NS_PER_DAY, start_day, n, x, w->err);
+	if (rc) {
 		free(x);
 		free(pt);
-		return AC_ESQL;
-	}
-	sqlite3_bind_int64(st, 4, AC_NS_PER_DAY);
-	sqlite3_bind_int(st, 5, 0);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t day = sqlite3_column_int64(st, 1);
-		if (day >= start_day && day < end_day)
-			x[day - start_day] = sqlite3_column_double(st, 2);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(x);
-		free(pt);
-		return ac_store_fail(w->s, w->err, "spc_daily.sql");
+		return rc;
 	}
 	ac_spc_run(pt, x, n, &opts);
 	static const char *const cols[] = { "day", "cost", "mean", "sd", "ucl", "alert", "rules",

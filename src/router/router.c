@@ -135,7 +135,6 @@ typedef struct rclass {
 typedef struct ecell {
 	int32_t tt, cx, key;
 	ac_score_sums sc;
-	size_t n;       /* scored calls */
 	double out_sum; /* output tokens of the scored calls */
 	ac_accuracy acc;
 } ecell;
@@ -250,7 +249,6 @@ static int cell_add(ac_router_data *d, int32_t tt, int32_t cx, int32_t key,
 	c->sc.sum += sc->sum;
 	c->sc.sq += sc->sq;
 	c->sc.partial += sc->partial;
-	c->n = (size_t)c->sc.n;
 	c->out_sum += out_tokens;
 	return 0;
 }
@@ -1100,9 +1098,9 @@ static double ratio_for(const sim_ctx *x, const rcall *c, const rclass *k, int32
 	if (x->o && x->o->measured) {
 		const ecell *a = cell_find(x->d, k->tt, k->cx, c->key);
 		const ecell *b = cell_find(x->d, k->tt, k->cx, to);
-		if (a && b && a->n >= AC_ROUTER_MEASURED_MIN && b->n >= AC_ROUTER_MEASURED_MIN &&
+		if (a && b && a->acc.n >= AC_ROUTER_MEASURED_MIN && b->acc.n >= AC_ROUTER_MEASURED_MIN &&
 		    a->out_sum > 0)
-			return (b->out_sum / (double)b->n) / (a->out_sum / (double)a->n);
+			return (b->out_sum / (double)b->acc.n) / (a->out_sum / (double)a->acc.n);
 	}
 	return 1;
 }
@@ -1217,7 +1215,7 @@ static int class_steps(step *steps, int *n, char **label, const sim_ctx *x, cons
 			                  cas->complexity, why);
 		}
 		const ecell *e = cell_find(d, k->tt, k->cx, steps[i].key);
-		if (!e || !e->n)
+		if (!e || !e->acc.n)
 			return ac_err_set(err, AC_EINVAL,
 			                  "cascade %s%s%s: no eval data for %.100s on task type %s, "
 			                  "complexity %s: its failure rate is unknown",
@@ -1592,7 +1590,7 @@ static int collect(cls_work *w, const sim_ctx *x, const rclass *k)
 		return AC_ENOMEM;
 	for (size_t i = 0; i < d->ncells; i++) {
 		const ecell *e = &d->cells[i];
-		if (e->tt != k->tt || e->cx != k->cx || !e->n)
+		if (e->tt != k->tt || e->cx != k->cx || !e->acc.n)
 			continue;
 		cand *c = &w->c[w->n];
 		c->cell = e;
@@ -1616,13 +1614,13 @@ static int decide(const cls_work *w, const ac_recommend_opts *ro, ac_recommend_c
 		snprintf(rec->reason, sizeof(rec->reason), "no price for %s: its cost is unknown", m);
 		return -1;
 	}
-	if (!mc || !mc->n) {
+	if (!mc || !mc->acc.n) {
 		snprintf(rec->reason, sizeof(rec->reason), "no eval data for %s", m);
 		return -1;
 	}
-	if (mc->n < (size_t)ro->min_samples) {
+	if (mc->acc.n < (size_t)ro->min_samples) {
 		snprintf(rec->reason, sizeof(rec->reason), "too few samples for %s: n=%zu < %d", m,
-		         mc->n, ro->min_samples);
+		         mc->acc.n, ro->min_samples);
 		return -1;
 	}
 	double need = mc->acc.mean - ro->tolerance;
@@ -1632,10 +1630,10 @@ static int decide(const cls_work *w, const ac_recommend_opts *ro, ac_recommend_c
 		if (c->cell->key == w->k->top_key || !(c->cost < w->cost_m))
 			continue;
 		cheaper++;
-		if (c->cell->n >= (size_t)ro->min_samples && c->cell->acc.lo >= need) {
+		if (c->cell->acc.n >= (size_t)ro->min_samples && c->cell->acc.lo >= need) {
 			snprintf(rec->reason, sizeof(rec->reason),
 			         "cheaper, lower bound %.4f >= %.4f - %.4g (n=%zu)", c->cell->acc.lo,
-			         mc->acc.mean, ro->tolerance, c->cell->n);
+			         mc->acc.mean, ro->tolerance, c->cell->acc.n);
 			return i;
 		}
 	}
@@ -1651,9 +1649,9 @@ static int decide(const cls_work *w, const ac_recommend_opts *ro, ac_recommend_c
 			continue;
 		if (rec->reason[0])
 			append(rec->reason, sizeof(rec->reason), "; ");
-		if (c->cell->n < (size_t)ro->min_samples)
+		if (c->cell->acc.n < (size_t)ro->min_samples)
 			append(rec->reason, sizeof(rec->reason), "too few samples: %s n=%zu < %d",
-			       c->name, c->cell->n, ro->min_samples);
+			       c->name, c->cell->acc.n, ro->min_samples);
 		else
 			append(rec->reason, sizeof(rec->reason),
 			       "accuracy too low: %s lower bound %.4f < %.4f - %.4g", c->name,
@@ -1759,7 +1757,7 @@ static int frontier_of(ac_recommendation *r, const cls_work *w, const ac_router_
 	*nidx = 0;
 	for (int i = 0; i < w->n; i++) {
 		const cand *c = &w->c[i];
-		if (c->cell->n < (size_t)ro->min_samples || !(c->cell->acc.mean > top))
+		if (c->cell->acc.n < (size_t)ro->min_samples || !(c->cell->acc.mean > top))
 			continue;
 		top = c->cell->acc.mean;
 		idx[(*nidx)++] = i;
@@ -1849,7 +1847,7 @@ int ac_router_recommend(ac_recommendation **out, ac_router_data *d, const ac_rou
 		for (size_t i = 0; i < nc; i++) {
 			const ac_recommend_class *a = &r->classes[i];
 			pick[i] = -1;
-			if (!w[i].m_priced || !w[i].m_cell || w[i].m_cell->n < (size_t)ro.min_samples) {
+			if (!w[i].m_priced || !w[i].m_cell || w[i].m_cell->acc.n < (size_t)ro.min_samples) {
 				continue;
 			}
 			ac_floor_class *f = &fc[nfc];
@@ -1903,7 +1901,7 @@ int ac_router_recommend(ac_recommendation **out, ac_router_data *d, const ac_rou
 					part |= which[j] == i;
 				if (!part) {
 					(void)decide(&w[i], &ro, a); /* why it cannot move */
-					if (w[i].m_cell && w[i].m_cell->n >= (size_t)ro.min_samples)
+					if (w[i].m_cell && w[i].m_cell->acc.n >= (size_t)ro.min_samples)
 						snprintf(a->reason, sizeof(a->reason), "kept: out of the floor search");
 				}
 			}
