@@ -51,7 +51,9 @@ CREATE TABLE raw_block (
 -- new trace appends at the end of the B-tree.
 CREATE TABLE span (
   id                  INTEGER PRIMARY KEY,
-  trace               INTEGER NOT NULL,  -- trace.id
+  trace               INTEGER GENERATED ALWAYS AS (id >> 24) VIRTUAL,
+                                         -- trace.id: the key's top bits (a store
+                                         -- created before schema 5 stores it)
   span_id             BLOB NOT NULL,     -- 8 bytes
   parent_span_id      BLOB,              -- 8 bytes, NULL for a root
   file                INTEGER NOT NULL,  -- file.id of the first file that brought it

@@ -73,6 +73,7 @@ void csv_cell(FILE *fp, const char *s, int is_text);
 int cmd_ingest(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_calls(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
 int cmd_task(int argc, char **argv);

@@ -4,6 +4,7 @@
  * status, children under their parent in start order, with totals. ID is the
  * task id as `tasks --each` prints it (the trace id, or the agentcost.task.id).
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,14 +34,34 @@ int cmd_task(int argc, char **argv)
 	                       "SELECT t.id, t.task_id, sv.name, tt.name, t.start_ns, t.end_ns, t.cost_usd,"
 	                       " t.llm_calls, t.tool_calls, t.tokens_in, t.tokens_out, t.eval,"
 	                       " t.unpriced_calls FROM task t LEFT JOIN service sv ON sv.id = t.system"
-	                       " LEFT JOIN label tt ON tt.id = t.task_type WHERE t.task_id = lower(?1)"
-	                       " OR t.task_id = ?1 ORDER BY t.task_id = ?1 DESC LIMIT 1",
+	                       " LEFT JOIN label tt ON tt.id = t.task_type"
+	                       /* by key, no scan: a trace's id (?2, its 16 bytes), or an
+	                        * agentcost.task.id as given or in lower case */
+	                       " WHERE t.id IN ((SELECT id FROM trace WHERE trace_id = ?2),"
+	                       " (SELECT id + 1099511627776 FROM task_ref WHERE name = ?1),"
+	                       " (SELECT id + 1099511627776 FROM task_ref WHERE name = lower(?1)))"
+	                       " ORDER BY t.task_id = ?1 DESC LIMIT 1",
 	                       -1, &tq, NULL) != SQLITE_OK) {
 		cli_error("task: %s", sqlite3_errmsg(db));
 		status = EXIT_FAIL;
 		goto done;
 	}
 	sqlite3_bind_text(tq, 1, argv[1], -1, SQLITE_STATIC);
+	unsigned char tid[16];
+	if (strlen(argv[1]) == 32) {
+		int ok = 1;
+		for (int i = 0; i < 16 && ok; i++) {
+			unsigned v = 0;
+			for (int k = 0; k < 2; k++) {
+				int ch = tolower((unsigned char)argv[1][2 * i + k]);
+				v = v << 4 | (unsigned)(isdigit(ch) ? ch - '0' : ch - 'a' + 10);
+				ok &= isxdigit(ch) != 0;
+			}
+			tid[i] = (unsigned char)v;
+		}
+		if (ok)
+			sqlite3_bind_blob(tq, 2, tid, 16, SQLITE_STATIC);
+	}
 	if (sqlite3_step(tq) != SQLITE_ROW) {
 		cli_error("task: no task %s in %s", argv[1], co.db);
 		status = EXIT_FAIL;

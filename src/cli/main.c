@@ -35,6 +35,7 @@ static const struct cmd {
 	{ "report", cmd_report, "report weekly|incident -o DIR    a week's or a time window's cost report: HTML, Markdown, CSV, charts" },
 	{ "task", cmd_task, "task ID             one task as a tree: purpose, model, tokens, cost of each step" },
 	{ "show", cmd_show, "show SPAN_ID        print a span exactly as ingested" },
+	{ "calls", cmd_calls, "calls               the router's call groups per task, as CSV rows of ids (what simulate replays)" },
 };
 
 static void usage(FILE *fp)

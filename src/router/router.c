@@ -10,6 +10,7 @@
  *   recommend the tolerance rule, the floor map, the summary sentences
  */
 #include "router.h"
+#include "../tasks/callpack.h"
 #include "../util/csvrec.h"
 
 #include <ctype.h>
@@ -389,35 +390,45 @@ static int read_calls(ac_router_data *d, sqlite3 *db, ac_err *err)
 		int32_t task = task_index(d, sqlite3_column_int64(st, 0));
 		if (task < 0)
 			continue; /* derived since the task list was read: not in this replay */
-		if (d->ncalls == d->capcalls) {
-			size_t nc = d->capcalls ? d->capcalls * 2 : 1024;
-			rcall *ncs = realloc(d->calls, nc * sizeof(*ncs));
-			if (!ncs)
+		const unsigned char *blob = sqlite3_column_blob(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1), at = 0;
+		ac_call_group g;
+		int got;
+		while ((got = ac_callpack_next(blob, len, &at, &g)) == 1) {
+			if (d->ncalls == d->capcalls) {
+				size_t nc = d->capcalls ? d->capcalls * 2 : 1024;
+				rcall *ncs = realloc(d->calls, nc * sizeof(*ncs));
+				if (!ncs)
+					goto oom;
+				d->calls = ncs;
+				d->capcalls = nc;
+			}
+			rcall *c = &d->calls[d->ncalls];
+			int32_t cx;
+			c->task = task;
+			c->cls = -1;
+			if (name_of(d, db, 0, g.complexity, &cx) || name_of(d, db, 1, g.model, &c->model) ||
+			    key_of(d, c->model, &c->key))
 				goto oom;
-			d->calls = ncs;
-			d->capcalls = nc;
+			if (cx >= 0 && class_of(d, d->tasks[task].tt, cx, &c->cls))
+				goto oom;
+			c->day = g.day;
+			c->tier = g.grp == 1 || (g.grp > 1 && g.tin > 200000);
+			c->n = g.calls;
+			c->tok.in = g.tin;
+			c->tok.out = g.tout;
+			c->tok.cache_read = g.tcr;
+			c->tok.cache_write = g.tcw;
+			c->tok.reasoning = g.trs;
+			c->cost = g.cost;
+			d->ncalls++;
 		}
-		rcall *c = &d->calls[d->ncalls];
-		int32_t cx;
-		c->task = task;
-		c->cls = -1;
-		if (name_of(d, db, 0, sqlite3_column_int64(st, 1), &cx) ||
-		    name_of(d, db, 1, sqlite3_column_int64(st, 2), &c->model) ||
-		    key_of(d, c->model, &c->key))
-			goto oom;
-		if (cx >= 0 && class_of(d, d->tasks[task].tt, cx, &c->cls))
-			goto oom;
-		c->day = sqlite3_column_int64(st, 3);
-		c->tier = sqlite3_column_int64(st, 4) == 1 ||
-		          (sqlite3_column_int64(st, 4) > 1 && sqlite3_column_int64(st, 6) > 200000);
-		c->n = sqlite3_column_int64(st, 5);
-		c->tok.in = sqlite3_column_int64(st, 6);
-		c->tok.out = sqlite3_column_int64(st, 7);
-		c->tok.cache_read = sqlite3_column_int64(st, 8);
-		c->tok.cache_write = sqlite3_column_int64(st, 9);
-		c->tok.reasoning = sqlite3_column_int64(st, 10);
-		c->cost = sqlite3_column_double(st, 11);
-		d->ncalls++;
+		if (got < 0) {
+			long long id = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+			return ac_err_set(err, AC_ESQL, "task %lld: damaged call groups in table task_calls",
+			                  id);
+		}
 	}
 	if (src != SQLITE_DONE)
 		rc = sql_fail(db, err, "router_calls.sql");

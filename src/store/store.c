@@ -362,17 +362,29 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 {
 	int rc;
 	if (!s->span_put) {
-		if ((rc = prep(s, &s->span_put,
-		               "INSERT OR IGNORE INTO span(id, trace, span_id, parent_span_id, file,"
-		               " start_ns, end_ns, step, status, name, service, env, model, provider, tool,"
-		               " error_type, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write,"
-		               " tokens_reasoning, cost_usd, cost_src, producer_cost_usd, complexity,"
-		               " purpose, task_ref, task_type, agent_name, eval_score, raw_block, raw_off,"
-		               " raw_len, task, purpose_eff, complexity_eff, rollup_key)"
-		               " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-		               "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
-		               "-?2, -2, ?34, -200)",
-		               err)) ||
+		/* span.trace is computed from the key (schema/001_init.sql); a store
+		 * created before schema 5 stores it */
+		sqlite3_stmt *q;
+		int stored = 0;
+		if ((rc = prep(s, &q, "SELECT hidden FROM pragma_table_xinfo('span') WHERE name = 'trace'",
+		               err)))
+			return rc;
+		if (sqlite3_step(q) == SQLITE_ROW)
+			stored = sqlite3_column_int(q, 0) == 0;
+		sqlite3_finalize(q);
+		char sql[1024];
+		snprintf(sql, sizeof(sql),
+		         "INSERT OR IGNORE INTO span(id, %sspan_id, parent_span_id, file,"
+		         " start_ns, end_ns, step, status, name, service, env, model, provider, tool,"
+		         " error_type, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write,"
+		         " tokens_reasoning, cost_usd, cost_src, producer_cost_usd, complexity,"
+		         " purpose, task_ref, task_type, agent_name, eval_score, raw_block, raw_off,"
+		         " raw_len, task, purpose_eff, complexity_eff, rollup_key)"
+		         " VALUES (?1,%s?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+		         "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
+		         "-?2, -2, ?34, -200)",
+		         stored ? "trace, " : "", stored ? "?2," : "");
+		if ((rc = prep(s, &s->span_put, sql, err)) ||
 		    (rc = prep(s, &s->span_same, "SELECT trace, span_id FROM span WHERE id = ?1",
 		               err)))
 			return rc;

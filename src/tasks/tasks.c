@@ -20,6 +20,7 @@
 #include "../pricing/pricing.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
+#include "callpack.h"
 
 #define BATCH_TRACES 2000
 
@@ -74,12 +75,8 @@ struct top {
 	double v;
 };
 
-/* One group of a task's LLM calls (table task_call). */
-typedef struct tcall {
-	int64_t complexity, model, day, grp;
-	long long calls, tin, tout, tcr, tcw, trs;
-	double cost;
-} tcall;
+/* One group of a task's LLM calls (table task_calls). */
+typedef ac_call_group tcall;
 
 typedef struct ctx {
 	ac_store *s;
@@ -94,7 +91,7 @@ typedef struct ctx {
 	idset purpose_retry;
 	idset name_summar;   /* span_name ids containing "summar" */
 	int64_t label_seen, name_seen; /* highest ids already looked at for the sets */
-	sqlite3_stmt *q_spans, *q_upd, *q_task_by_trace, *q_task_by_ref, *q_ins_task, *q_upd_task,
+	sqlite3_stmt *q_spans, *q_upd, *q_put_task,
 		*q_del_task, *q_tt_list, *q_tt_add, *q_tt_del, *q_name, *q_ref_name, *q_trace_hex,
 		*q_key_ins, *q_roll_add, *q_roll_gc, *q_tc_del, *q_tc_ins, *q_model_name,
 		*q_label_name, *q_tool_name;
@@ -112,6 +109,8 @@ typedef struct ctx {
 	size_t npend, cappend;
 	tcall *tc;
 	size_t captc;
+	unsigned char *pack; /* a task's packed call groups */
+	size_t cappack;
 	struct top *top;
 	size_t captop;
 } ctx;
@@ -280,25 +279,15 @@ static int setup(ctx *c)
 	               " score_partial = score_partial + excluded.score_partial,"
 	               " scored_tokens_out = scored_tokens_out + excluded.scored_tokens_out")) ||
 	    (rc = prep(c, &c->q_roll_gc, "DELETE FROM rollup WHERE hour = ?1 AND key = ?2 AND spans = 0")) ||
-	    (rc = prep(c, &c->q_tc_del, "DELETE FROM task_call WHERE task = ?1")) ||
+	    (rc = prep(c, &c->q_tc_del, "DELETE FROM task_calls WHERE task = ?1")) ||
 	    (rc = prep(c, &c->q_tc_ins,
-	               "INSERT INTO task_call(task, complexity, model, day, grp, calls, tokens_in,"
-	               " tokens_out, tokens_cache_read, tokens_cache_write, tokens_reasoning, cost_usd)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")) ||
-	    (rc = prep(c, &c->q_task_by_trace, "SELECT id FROM task WHERE trace = ?1")) ||
-	    (rc = prep(c, &c->q_task_by_ref, "SELECT id FROM task WHERE task_ref = ?1")) ||
-	    (rc = prep(c, &c->q_ins_task,
-	               "INSERT INTO task(trace, task_ref, task_id, start_ns, end_ns, spans, llm_calls,"
-	               " tool_calls, tokens_in, tokens_out, cost_usd, unpriced_calls, eval,"
-	               " tool_failures, retry_episodes, retry_attempts, max_repeat)"
-	               " VALUES (?1, ?2, ?3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)")) ||
-	    (rc = prep(c, &c->q_upd_task,
-	               "UPDATE task SET system = ?2, task_type = ?3, start_ns = ?4, end_ns = ?5,"
-	               " spans = ?6, llm_calls = ?7, tool_calls = ?8, tokens_in = ?9, tokens_out = ?10,"
-	               " cost_usd = ?11, unpriced_calls = ?12, eval = ?13, tool_failures = ?14,"
-	               " retry_episodes = ?15, retry_attempts = ?16, max_repeat = ?17, root_span = ?18,"
-	               " top_model = ?19, top_purpose = ?20, top_tool = ?21, top_tool_calls = ?22"
-	               " WHERE id = ?1")) ||
+	               "INSERT OR REPLACE INTO task_calls(task, groups) VALUES (?1, ?2)")) ||
+	    (rc = prep(c, &c->q_put_task,
+	               "INSERT OR REPLACE INTO task(id, tkey, system, task_type, start_ns, end_ns,"
+	               " spans, llm_calls, tool_calls, tokens_in, tokens_out, cost_usd, unpriced_calls,"
+	               " eval, tool_failures, retry_episodes, retry_attempts, max_repeat, top_model,"
+	               " top_purpose, top_tool, top_tool_calls) VALUES (?1, ?18, ?2, ?3, ?4, ?5, ?6,"
+	               " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19, ?20, ?21, ?22)")) ||
 	    (rc = prep(c, &c->q_model_name, "SELECT name FROM model WHERE id = ?1")) ||
 	    (rc = prep(c, &c->q_label_name, "SELECT name FROM label WHERE id = ?1")) ||
 	    (rc = prep(c, &c->q_tool_name, "SELECT name FROM tool WHERE id = ?1")) ||
@@ -315,8 +304,7 @@ static int setup(ctx *c)
 
 static void teardown(ctx *c)
 {
-	sqlite3_stmt **all[] = { &c->q_spans,    &c->q_upd,      &c->q_task_by_trace,
-		                 &c->q_task_by_ref, &c->q_ins_task, &c->q_upd_task,
+	sqlite3_stmt **all[] = { &c->q_spans,    &c->q_upd,      &c->q_put_task,
 		                 &c->q_del_task, &c->q_tt_list,  &c->q_tt_add,
 		                 &c->q_tt_del,   &c->q_name,     &c->q_ref_name,
 		                 &c->q_trace_hex, &c->q_key_ins, &c->q_roll_add,
@@ -335,10 +323,12 @@ static void teardown(ctx *c)
 	free(c->pend);
 	free(c->tc);
 	free(c->top);
+	free(c->pack);
 	c->pend = NULL;
 	c->tc = NULL;
+	c->pack = NULL;
 	c->top = NULL;
-	c->npend = c->cappend = c->captc = c->captop = 0;
+	c->npend = c->cappend = c->captc = c->captop = c->cappack = 0;
 	c->keys_loaded = 0;
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		sqlite3_finalize(*all[i]);
@@ -742,15 +732,10 @@ static int irregular(const tspan *x)
 	       x->tok_cr + x->tok_cw > x->tok_in || x->tok_rs > x->tok_out;
 }
 
-/* Rewrite the task's rows of task_call from its spans m[0..n). */
+/* Rewrite the task's call groups (table task_calls) from its spans m[0..n). */
 static int write_task_calls(ctx *c, int64_t task, tspan **m, size_t n)
 {
 	int rc;
-	sqlite3_bind_int64(c->q_tc_del, 1, task);
-	rc = sqlite3_step(c->q_tc_del);
-	sqlite3_reset(c->q_tc_del);
-	if (rc != SQLITE_DONE)
-		return fail(c, "delete task calls");
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		const tspan *x = m[i];
@@ -777,8 +762,16 @@ static int write_task_calls(ctx *c, int64_t task, tspan **m, size_t n)
 		t->trs = x->tok_rs;
 		t->cost = x->has_cost ? x->cost : 0;
 	}
+	if (!k) {
+		sqlite3_bind_int64(c->q_tc_del, 1, task);
+		rc = sqlite3_step(c->q_tc_del);
+		sqlite3_reset(c->q_tc_del);
+		return rc == SQLITE_DONE ? 0 : fail(c, "delete task calls");
+	}
 	if (k > 1)
 		qsort(c->tc, k, sizeof(*c->tc), by_group);
+	/* sum each run of one group into its first call, in place */
+	size_t ng = 0;
 	for (size_t i = 0; i < k;) {
 		tcall g = c->tc[i];
 		size_t j = i + 1;
@@ -792,26 +785,24 @@ static int write_task_calls(ctx *c, int64_t task, tspan **m, size_t n)
 			g.trs += t->trs;
 			g.cost += t->cost;
 		}
-		sqlite3_stmt *q = c->q_tc_ins;
-		sqlite3_bind_int64(q, 1, task);
-		sqlite3_bind_int64(q, 2, g.complexity);
-		sqlite3_bind_int64(q, 3, g.model);
-		sqlite3_bind_int64(q, 4, g.day);
-		sqlite3_bind_int64(q, 5, g.grp);
-		sqlite3_bind_int64(q, 6, g.calls);
-		sqlite3_bind_int64(q, 7, g.tin);
-		sqlite3_bind_int64(q, 8, g.tout);
-		sqlite3_bind_int64(q, 9, g.tcr);
-		sqlite3_bind_int64(q, 10, g.tcw);
-		sqlite3_bind_int64(q, 11, g.trs);
-		sqlite3_bind_double(q, 12, g.cost);
-		rc = sqlite3_step(q);
-		sqlite3_reset(q);
-		if (rc != SQLITE_DONE)
-			return fail(c, "insert task calls");
+		c->tc[ng++] = g;
 		i = j;
 	}
-	return 0;
+	size_t need = 1 + ng * AC_CALLPACK_GROUP_MAX;
+	if (need > c->cappack) {
+		unsigned char *np = realloc(c->pack, need);
+		if (!np)
+			return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+		c->pack = np;
+		c->cappack = need;
+	}
+	size_t len = ac_callpack_encode(c->tc, ng, c->pack);
+	sqlite3_stmt *q = c->q_tc_ins;
+	sqlite3_bind_int64(q, 1, task);
+	sqlite3_bind_blob(q, 2, c->pack, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : fail(c, "write task calls");
 }
 
 static int by_top_id(const void *a, const void *b)
@@ -1149,8 +1140,23 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 	if ((rc = write_task_calls(c, task, m, n)) || (rc = task_tops(c, m, n, tops, &top_tool_calls)))
 		return rc;
 
-	sqlite3_stmt *u = c->q_upd_task;
+	sqlite3_stmt *u = c->q_put_task;
 	sqlite3_bind_int64(u, 1, task);
+	/* the task's key: its trace's 16-byte id, or its agentcost.task.id */
+	int is_ref = task >= AC_TASK_REF_BASE;
+	sqlite3_stmt *kq = is_ref ? c->q_ref_name : c->q_trace_hex;
+	sqlite3_bind_int64(kq, 1, is_ref ? task - AC_TASK_REF_BASE : task);
+	if (sqlite3_step(kq) != SQLITE_ROW) {
+		sqlite3_reset(kq);
+		return fail(c, "task key");
+	}
+	if (is_ref)
+		sqlite3_bind_text(u, 18, (const char *)sqlite3_column_text(kq, 0),
+		                  sqlite3_column_bytes(kq, 0), SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_blob(u, 18, sqlite3_column_blob(kq, 0), sqlite3_column_bytes(kq, 0),
+		                  SQLITE_TRANSIENT);
+	sqlite3_reset(kq);
 	if (system)
 		sqlite3_bind_int64(u, 2, system);
 	else
@@ -1173,7 +1179,6 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 	sqlite3_bind_int64(u, 15, (sqlite3_int64)episodes);
 	sqlite3_bind_int64(u, 16, attempts);
 	sqlite3_bind_int64(u, 17, max_run);
-	sqlite3_bind_int64(u, 18, root->id);
 	for (int i = 0; i < 3; i++)
 		if (tops[i])
 			sqlite3_bind_int64(u, 19 + i, tops[i]);
@@ -1186,60 +1191,16 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 	rc = sqlite3_step(u);
 	sqlite3_reset(u);
 	if (rc != SQLITE_DONE)
-		return fail(c, "update task");
+		return fail(c, "write task");
 	c->st->tasks++;
 	return 0;
 }
 
-/* Id of the task keyed by trace t or by task_ref r (one of them 0), created
- * when missing. */
-static int task_id(ctx *c, int64_t t, int64_t r, int64_t *out)
+/* Id of the task keyed by trace t or by task_ref r (one of them 0): the
+ * trace's id, or AC_TASK_REF_BASE + r (schema/005_task_keys.sql). */
+static int64_t task_id(int64_t t, int64_t r)
 {
-	sqlite3_stmt *q = t ? c->q_task_by_trace : c->q_task_by_ref;
-	sqlite3_bind_int64(q, 1, t ? t : r);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(q, 0);
-		sqlite3_reset(q);
-		return 0;
-	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
-		return fail(c, "find task");
-	/* the visible id: the trace id in lowercase hex, or the agentcost.task.id */
-	char text[600];
-	sqlite3_stmt *nq = t ? c->q_trace_hex : c->q_ref_name;
-	sqlite3_bind_int64(nq, 1, t ? t : r);
-	rc = sqlite3_step(nq);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(nq);
-		return fail(c, "task name");
-	}
-	if (t) {
-		if (sqlite3_column_bytes(nq, 0) == 16)
-			ac_hex(sqlite3_column_blob(nq, 0), 16, text);
-		else
-			text[0] = '\0';
-	} else {
-		snprintf(text, sizeof(text), "%s", (const char *)sqlite3_column_text(nq, 0));
-	}
-	sqlite3_reset(nq);
-	sqlite3_stmt *ins = c->q_ins_task;
-	if (t)
-		sqlite3_bind_int64(ins, 1, t);
-	else
-		sqlite3_bind_null(ins, 1);
-	if (r)
-		sqlite3_bind_int64(ins, 2, r);
-	else
-		sqlite3_bind_null(ins, 2);
-	sqlite3_bind_text(ins, 3, text, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(ins);
-	sqlite3_reset(ins);
-	if (rc != SQLITE_DONE)
-		return fail(c, "insert task");
-	*out = sqlite3_last_insert_rowid(c->db);
-	return 0;
+	return t ? t : AC_TASK_REF_BASE + r;
 }
 
 static int delete_task(ctx *c, int64_t task)
@@ -1344,23 +1305,16 @@ static int derive_trace(ctx *c, int64_t t)
 	/* the trace's own task */
 	int64_t own = 0;
 	if (nm) {
-		if ((rc = task_id(c, t, 0, &own)) || (rc = compute_task(c, own, m, nm)))
+		own = task_id(t, 0);
+		if ((rc = compute_task(c, own, m, nm)))
 			goto done;
-	} else {
-		sqlite3_bind_int64(c->q_task_by_trace, 1, t);
-		if (sqlite3_step(c->q_task_by_trace) == SQLITE_ROW)
-			own = sqlite3_column_int64(c->q_task_by_trace, 0);
-		sqlite3_reset(c->q_task_by_trace);
-		if (own && (rc = delete_task(c, own)))
-			goto done;
-		own = 0;
+	} else if ((rc = delete_task(c, task_id(t, 0)))) {
+		goto done;
 	}
 	/* tasks grouped by agentcost.task.id */
 	idset done_tasks = { 0 };
 	for (size_t i = 0; i < refs.n && !rc; i++) {
-		int64_t task;
-		if ((rc = task_id(c, 0, refs.v[i], &task)))
-			break;
+		int64_t task = task_id(0, refs.v[i]);
 		rc = recompute_ref_task(c, task, refs.v[i], t);
 		if (!rc && idset_add(&done_tasks, task))
 			rc = ac_err_set(c->err, AC_ENOMEM, "out of memory");
@@ -1370,16 +1324,10 @@ static int derive_trace(ctx *c, int64_t t)
 		int64_t task = old.v[i];
 		if (task == own || idset_has(&done_tasks, task))
 			continue;
-		sqlite3_stmt *q;
-		if (prep(c, &q, "SELECT task_ref FROM task WHERE id = ?1")) {
-			rc = c->err->code;
-			break;
-		}
-		sqlite3_bind_int64(q, 1, task);
-		int64_t r = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-		sqlite3_finalize(q);
-		if (r)
-			rc = recompute_ref_task(c, task, r, 0);
+		/* a trace's own task is always `own` (a task id of another trace
+		 * only survives from a store derived before schema 5: nothing to do) */
+		if (task >= AC_TASK_REF_BASE)
+			rc = recompute_ref_task(c, task, task - AC_TASK_REF_BASE, 0);
 	}
 	free(done_tasks.v);
 done:

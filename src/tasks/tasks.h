@@ -30,6 +30,10 @@
 #include "../store/store.h"
 #include "../util/err.h"
 
+/* task.id of a task grouped by agentcost.task.id: this + task_ref.id (a task
+ * that is a trace has the trace's id, always below 2^39). */
+#define AC_TASK_REF_BASE ((int64_t)1 << 40)
+
 typedef struct ac_derive_stats {
 	long long traces; /* dirty traces processed */
 	long long tasks;  /* tasks written */

@@ -64,3 +64,14 @@ finish() {
   echo "$(basename "$0"): $PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ]
 }
+
+# calls_sql DB SQL: run SQL on DB with the router's call groups (table
+# task_calls, packed per task) as a temporary table task_call of one row per
+# group, read back through `agentcost calls`.
+calls_sql() {
+  ac --db "$1" calls >"$T/calls.csv" || return 1
+  sqlite3 "$1" "CREATE TEMP TABLE task_call (task INTEGER, complexity INTEGER, model INTEGER,
+      day INTEGER, grp INTEGER, calls INTEGER, tokens_in INTEGER, tokens_out INTEGER,
+      tokens_cache_read INTEGER, tokens_cache_write INTEGER, tokens_reasoning INTEGER,
+      cost_usd REAL)" ".import --csv --skip 1 --schema temp $T/calls.csv task_call" "$2"
+}

@@ -56,9 +56,10 @@ keys_diff() {
                                     ORDER BY s2.start_ns, s2.id LIMIT 1));"
 }
 
-# calls_diff DB: task_call rows that differ from the LLM calls grouped here
+# calls_diff DB: call groups (task_calls) that differ from the LLM calls
+# grouped here
 calls_diff() {
-  sqlite3 "$1" "
+  calls_sql "$1" "
     WITH c AS (
       SELECT task, coalesce(complexity_eff, 0) AS cx, coalesce(model, 0) AS m,
              CAST(floor(start_ns / 86400000000000.0) AS INTEGER) AS day,
@@ -151,7 +152,7 @@ for db in "$ONE" "$SHUF" "$PAR"; do
   n=$(basename "$db")
   expect_eq "$n: span keys match their tasks" 0 "$(keys_diff "$db")"
   expect_eq "$n: rollup = sums over the spans" 0 "$(rollup_diff "$db")"
-  expect_eq "$n: task_call = LLM calls grouped" 0 "$(calls_diff "$db")"
+  expect_eq "$n: task_calls = LLM calls grouped" 0 "$(calls_diff "$db")"
   expect_eq "$n: task tops = GROUP BY over the spans" 0 "$(tops_diff "$db")"
 done
 # the shuffled ingest really moved spans between keys: some rollup rows were
@@ -200,7 +201,7 @@ same_numbers "summary off the hour = on the hour" "$T/on" "$T/off"
 printf 'model,input_per_mtok,output_per_mtok\ngpt-4o-mini,0.30,1.20\n' >"$T/prices.csv"
 expect_rc "import prices" 0 ac --db "$SHUF" prices import "$T/prices.csv"
 expect_eq "re-priced: rollup = sums over the spans" 0 "$(rollup_diff "$SHUF")"
-expect_eq "re-priced: task_call = LLM calls grouped" 0 "$(calls_diff "$SHUF")"
+expect_eq "re-priced: task_calls = LLM calls grouped" 0 "$(calls_diff "$SHUF")"
 expect_eq "re-priced: not stale" 0 "$(sqlite3 "$SHUF" "SELECT stale FROM rollup_state")"
 ac --db "$SHUF" hidden --format json >"$T/rp_r"
 AGENTCOST_NO_ROLLUP=1 ac --db "$SHUF" hidden --format json >"$T/rp_s"
@@ -210,20 +211,98 @@ sqlite3 "$SHUF" "UPDATE rollup SET cost_usd = cost_usd + 1; UPDATE rollup_state 
 ac --db "$SHUF" summary >/dev/null
 expect_eq "stale rollup rebuilt on open" 0 "$(rollup_diff "$SHUF")"
 
+# make_v4 DB: turn a current store back into a schema-4 one: tasks numbered
+# 1, 2, ... (latest first, so no old id is the new one), the trace and task.id
+# columns stored and UNIQUE, task_id stored as text, root_span, task_call rows.
+make_v4() {
+  sqlite3 "$1" "
+    CREATE TEMP TABLE renum AS
+      SELECT id AS new, row_number() OVER (ORDER BY start_ns DESC, id) AS old FROM task;
+    CREATE TABLE task4 (id INTEGER PRIMARY KEY, trace INTEGER UNIQUE, task_ref INTEGER UNIQUE,
+      task_id TEXT NOT NULL, system INTEGER, task_type INTEGER, start_ns INTEGER NOT NULL,
+      end_ns INTEGER NOT NULL, spans INTEGER NOT NULL, llm_calls INTEGER NOT NULL,
+      tool_calls INTEGER NOT NULL, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL,
+      cost_usd REAL NOT NULL, unpriced_calls INTEGER NOT NULL, eval INTEGER NOT NULL,
+      tool_failures INTEGER NOT NULL, retry_episodes INTEGER NOT NULL,
+      retry_attempts INTEGER NOT NULL, max_repeat INTEGER NOT NULL, root_span INTEGER,
+      top_model INTEGER, top_purpose INTEGER, top_tool INTEGER, top_tool_calls INTEGER);
+    INSERT INTO task4 SELECT r.old, t.trace, t.task_ref, t.task_id, t.system, t.task_type,
+      t.start_ns, t.end_ns, t.spans, t.llm_calls, t.tool_calls, t.tokens_in, t.tokens_out,
+      t.cost_usd, t.unpriced_calls, t.eval, t.tool_failures, t.retry_episodes,
+      t.retry_attempts, t.max_repeat, NULL, t.top_model, t.top_purpose, t.top_tool,
+      t.top_tool_calls FROM task t JOIN temp.renum r ON r.new = t.id;
+    UPDATE span SET task = (SELECT old FROM temp.renum WHERE new = span.task)
+      WHERE task IS NOT NULL;
+    UPDATE task_trace SET task = (SELECT old FROM temp.renum WHERE new = task_trace.task);
+    DROP TABLE task; ALTER TABLE task4 RENAME TO task;
+    CREATE INDEX task_start_idx ON task(start_ns);
+    DROP TABLE task_calls;
+    CREATE TABLE task_call (task INTEGER NOT NULL, complexity INTEGER NOT NULL,
+      model INTEGER NOT NULL, day INTEGER NOT NULL, grp INTEGER NOT NULL,
+      calls INTEGER NOT NULL, tokens_in INTEGER NOT NULL, tokens_out INTEGER NOT NULL,
+      tokens_cache_read INTEGER NOT NULL, tokens_cache_write INTEGER NOT NULL,
+      tokens_reasoning INTEGER NOT NULL, cost_usd REAL NOT NULL,
+      PRIMARY KEY (task, complexity, model, day, grp)) WITHOUT ROWID;
+    INSERT INTO task_call SELECT id, 0, 0, 0, 0, llm_calls, 0, 0, 0, 0, 0, cost_usd
+      FROM task WHERE llm_calls > 0;
+    PRAGMA user_version = 4;"
+  # span.trace stored, as a store created before schema 5 has it
+  local ddl cols
+  ddl=$(sqlite3 "$1" "SELECT sql FROM sqlite_schema WHERE name = 'span'" |
+    sed 's/CREATE TABLE span/CREATE TABLE span4/; s/trace *INTEGER GENERATED ALWAYS AS (id >> 24) VIRTUAL/trace INTEGER NOT NULL/')
+  cols=$(sqlite3 "$1" "SELECT group_concat(name, ', ') FROM pragma_table_xinfo('span')")
+  sqlite3 "$1" "$ddl; INSERT INTO span4 ($cols) SELECT $cols FROM span; DROP TABLE span;
+    ALTER TABLE span4 RENAME TO span;"
+}
+
+migrated_checks() { # NAME DB OUTDIR
+  expect_eq "$1: schema 5" 5 "$(sqlite3 "$2" "PRAGMA user_version")"
+  expect_eq "$1: no task left to derive" 0 "$(sqlite3 "$2" "SELECT count(*) FROM dirty_trace")"
+  expect_eq "$1: task ids are trace ids" 0 \
+    "$(sqlite3 "$2" "SELECT count(*) FROM task t LEFT JOIN trace r ON r.id = t.id
+                     WHERE r.id IS NULL OR t.task_id <> lower(hex(r.trace_id))")"
+  expect_eq "$1: every span's task exists" 0 \
+    "$(sqlite3 "$2" "SELECT count(*) FROM span s LEFT JOIN task t ON t.id = s.task
+                     WHERE s.task IS NOT NULL AND t.id IS NULL")"
+  expect_eq "$1: the same tasks as a fresh store" \
+    "$(sqlite3 "$ONE" "SELECT count(*), total(cost_usd), sum(spans) FROM task")" \
+    "$(sqlite3 "$2" "SELECT count(*), total(cost_usd), sum(spans) FROM task")"
+  expect_eq "$1: rollup = sums over the spans" 0 "$(rollup_diff "$2")"
+  expect_eq "$1: span keys match their tasks" 0 "$(keys_diff "$2")"
+  expect_eq "$1: task_calls = LLM calls grouped" 0 "$(calls_diff "$2")"
+  expect_eq "$1: task tops" 0 "$(tops_diff "$2")"
+  for f in "$3"/*; do
+    same_numbers "$1: $(basename "$f") = fresh" "$f" "$T/o/$(basename "$f")"
+  done
+}
+
+# ---- a schema-4 store is migrated, derived again, and takes more spans -------
+# six of the seven shuffled parts, then the store made schema 4 (span.trace
+# stored), then the seventh part: the same as the one-file store
+for f in "$T"/part.0[0-5]; do ac --db "$T/v4.db" ingest "$f" >/dev/null; done
+make_v4 "$T/v4.db"
+expect_eq "schema-4 store: span.trace stored" "0 0" \
+  "$(sqlite3 "$T/v4.db" "SELECT (SELECT hidden FROM pragma_table_xinfo('span') WHERE name = 'trace')
+                         || ' ' || count(*) FROM span WHERE trace IS NOT id >> 24")"
+expect_eq "schema-4 store built: tasks numbered apart from their traces" "4 1" \
+  "$(sqlite3 "$T/v4.db" "SELECT (SELECT user_version FROM pragma_user_version) || ' ' ||
+                         (sum(id <> trace) > count(*) / 2) FROM task")"
+expect_rc "schema-4 store: the seventh part" 0 ac --db "$T/v4.db" ingest "$T/part.06"
+expect_eq "schema-4 store: still stored, new spans' trace set" "0 0 $moved" \
+  "$(sqlite3 "$T/v4.db" "SELECT (SELECT hidden FROM pragma_table_xinfo('span') WHERE name = 'trace')
+                         || ' ' || sum(trace IS NOT id >> 24) || ' ' || count(*) FROM span")"
+run_all "$T/v4.db" "$T/m4"
+migrated_checks "from schema 4" "$T/v4.db" "$T/m4"
+
 # ---- a schema-3 store is migrated and derived again --------------------------
 cp "$ONE" "$T/old.db"
+make_v4 "$T/old.db"
 sqlite3 "$T/old.db" "DROP TABLE rollup; DROP TABLE rollup_key; DROP TABLE task_call;
   DROP TABLE rollup_state; ALTER TABLE span DROP COLUMN rollup_key;
   ALTER TABLE task DROP COLUMN top_model; ALTER TABLE task DROP COLUMN top_purpose;
   ALTER TABLE task DROP COLUMN top_tool; ALTER TABLE task DROP COLUMN top_tool_calls;
   PRAGMA user_version = 3;"
 run_all "$T/old.db" "$T/m"
-expect_eq "migrated: schema 4" 4 "$(sqlite3 "$T/old.db" "PRAGMA user_version")"
-expect_eq "migrated: rollup = sums over the spans" 0 "$(rollup_diff "$T/old.db")"
-expect_eq "migrated: task_call = LLM calls grouped" 0 "$(calls_diff "$T/old.db")"
-expect_eq "migrated: task tops" 0 "$(tops_diff "$T/old.db")"
-for f in "$T"/m/*; do
-  same_numbers "migrated $(basename "$f") = fresh" "$f" "$T/o/$(basename "$f")"
-done
+migrated_checks "from schema 3" "$T/old.db" "$T/m"
 
 finish

@@ -263,6 +263,6 @@ expect_close "tiers: simulated" 2.1444 "$(jget .simulated_cost <"$T/tiers.json")
 expect_eq "tiers: 4 calls in the class" 4 "$(jget '.by_class[0].calls' <"$T/tiers.json")"
 expect_eq "tiers: call groups (regular, above 200k, the clamped call alone, the unpriced model)" \
   "0:1:100000 1:1:300000 irregular:1:1000 0:1:1000" \
-  "$(sqlite3 "$TDB" "SELECT group_concat(g, ' ') FROM (SELECT CASE WHEN grp > 1 THEN 'irregular' ELSE grp END || ':' || calls || ':' || tokens_in AS g FROM task_call ORDER BY model, grp)")"
+  "$(calls_sql "$TDB" "SELECT group_concat(g, ' ') FROM (SELECT CASE WHEN grp > 1 THEN 'irregular' ELSE grp END || ':' || calls || ':' || tokens_in AS g FROM task_call ORDER BY model, grp)")"
 
 finish

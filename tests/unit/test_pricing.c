@@ -1113,9 +1113,9 @@ static void add_span(sqlite3 *db, int id, int step, const char *model, const cha
 	char sql[1024];
 	/* 2025-06-01T00:00:00Z = day 20240 */
 	snprintf(sql, sizeof(sql),
-	         "INSERT INTO span (id, trace, span_id, file, start_ns, end_ns, step,"
+	         "INSERT INTO span (id, span_id, file, start_ns, end_ns, step,"
 	         " status, model, tool, tokens_in, tokens_out, tokens_cache_read,"
-	         " producer_cost_usd, cost_usd, cost_src) VALUES (%d, 1, x'0102030405060708', 1,"
+	         " producer_cost_usd, cost_usd, cost_src) VALUES (%d, x'0102030405060708', 1,"
 	         " 20240 * 86400000000000, 20240 * 86400000000000 + 1000, %d, 0,"
 	         " (SELECT id FROM model WHERE name = %s%s%s),"
 	         " (SELECT id FROM tool WHERE name = %s%s%s), %lld, %lld, %lld, %s, %s, %d)",
@@ -1224,9 +1224,9 @@ static void test_reprice_many(void **state)
 	long long changed = 0;
 	exec(db, "INSERT INTO model (id, name) VALUES (1, 'gpt-4o-mini');"
 	         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)"
-	         " INSERT INTO span (id, trace, span_id, file, start_ns, end_ns, step,"
+	         " INSERT INTO span (id, span_id, file, start_ns, end_ns, step,"
 	         " status, model, tokens_in, tokens_out, cost_src)"
-	         " SELECT i, 1, x'01', 1, 0, 0, 1, 0, 1, 1000, 0, 3 FROM n");
+	         " SELECT i, x'01', 1, 0, 0, 1, 0, 1, 1000, 0, 3 FROM n");
 	ac_pricebook *pb = load(db);
 	assert_int_equal(ac_pricing_reprice(db, pb, &changed, &err), 0);
 	assert_int_equal(changed, 10000);

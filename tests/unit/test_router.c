@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "router/router.h"
+#include "tasks/callpack.h"
 #include "tasks/tasks.h"
 #include "store/store.h"
 #include "util/timeutil.h"
@@ -281,6 +282,54 @@ static void exec(ac_store *s, const char *sql)
 	assert_int_equal(err.code, 0);
 }
 
+/* task_calls: the spans' calls grouped by plain SQL, packed per task. */
+static void pack_calls(ac_store *s)
+{
+	sqlite3 *db = ac_store_db(s);
+	sqlite3_stmt *q, *ins;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT task, coalesce(complexity_eff, 0), model,"
+	                                    " start_ns / 86400000000000, count(*),"
+	                                    " coalesce(sum(tokens_in), 0), coalesce(sum(tokens_out), 0),"
+	                                    " coalesce(sum(tokens_cache_read), 0),"
+	                                    " coalesce(sum(tokens_cache_write), 0),"
+	                                    " coalesce(sum(tokens_reasoning), 0), total(cost_usd)"
+	                                    " FROM span GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO task_calls(task, groups) VALUES (?1, ?2)",
+	                                    -1, &ins, NULL),
+	                 SQLITE_OK);
+	ac_call_group g[16];
+	unsigned char blob[1 + 16 * AC_CALLPACK_GROUP_MAX];
+	size_t n = 0;
+	int64_t task = -1;
+	for (;;) {
+		int rc = sqlite3_step(q);
+		int64_t t = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+		if (n && t != task) {
+			sqlite3_bind_int64(ins, 1, task);
+			sqlite3_bind_blob(ins, 2, blob, (int)ac_callpack_encode(g, n, blob), SQLITE_STATIC);
+			assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+			sqlite3_reset(ins);
+			n = 0;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		assert_true(n < 16);
+		task = t;
+		g[n] = (ac_call_group){ sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2),
+			                sqlite3_column_int64(q, 3), 0,
+			                sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5),
+			                sqlite3_column_int64(q, 6), sqlite3_column_int64(q, 7),
+			                sqlite3_column_int64(q, 8), sqlite3_column_int64(q, 9),
+			                sqlite3_column_double(q, 10) };
+		n++;
+	}
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+}
+
 /* One span of task `task`; tokens -1 = NULL, cost < 0 = NULL (unpriced). */
 static void add_call(ac_store *s, int64_t id, int task, const char *model, const char *cx,
                      int64_t start, long long in, long long out, long long cr, long long cw,
@@ -296,12 +345,12 @@ static void add_call(ac_store *s, int64_t id, int task, const char *model, const
 	else
 		snprintf(sc, sizeof(sc), "%.17g", score);
 	snprintf(sql, sizeof(sql),
-	         "INSERT INTO span (id, trace, span_id, file, start_ns, end_ns, step, status, model, "
+	         "INSERT INTO span (id, span_id, file, start_ns, end_ns, step, status, model, "
 	         "tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, tokens_reasoning, "
-	         "cost_usd, cost_src, complexity_eff, eval_score, task) VALUES (%lld, %d, x'%016llx', 1, "
+	         "cost_usd, cost_src, complexity_eff, eval_score, task) VALUES (%lld, x'%016llx', 1, "
 	         "%lld, %lld, 1, 0, (SELECT id FROM model WHERE name = '%s'), %lld, %lld, %lld, %lld, "
 	         "%lld, %s, 1, (SELECT id FROM label WHERE name = '%s'), %s, %d)",
-	         (long long)id, task, (long long)id, (long long)start, (long long)start + 1000, model,
+	         (long long)task << 24 | (long long)id, (long long)id, (long long)start, (long long)start + 1000, model,
 	         in, out, cr, cw, rs, c, cx ? cx : "", sc, task);
 	exec(s, sql);
 }
@@ -331,7 +380,7 @@ static ac_store *replay_store(void)
 	exec(s, "INSERT INTO service (id, name) VALUES (1, 'bot'), (2, 'other')");
 	char sql[1024];
 	snprintf(sql, sizeof(sql),
-	         "INSERT INTO task (id, task_id, system, task_type, start_ns, end_ns, spans, llm_calls, "
+	         "INSERT INTO task (id, tkey, system, task_type, start_ns, end_ns, spans, llm_calls, "
 	         "tool_calls, tokens_in, tokens_out, cost_usd, unpriced_calls, eval, tool_failures, "
 	         "retry_episodes, retry_attempts, max_repeat) VALUES "
 	         "(1, 't1', 1, 2, %lld, %lld, 4, 3, 1, 0, 0, 0.05041, 0, 0, 0, 0, 0, 1), "
@@ -372,11 +421,7 @@ static ac_store *replay_store(void)
 	        "k.eval = t.eval AND k.model = span.model AND "
 	        "k.complexity = coalesce(span.complexity_eff, 0))");
 	assert_int_equal(ac_tasks_rollup_rebuild(s, &err), 0);
-	exec(s, "INSERT INTO task_call SELECT task, coalesce(complexity_eff, 0), model, "
-	        "start_ns / 86400000000000, 0, count(*), coalesce(sum(tokens_in), 0), "
-	        "coalesce(sum(tokens_out), 0), coalesce(sum(tokens_cache_read), 0), "
-	        "coalesce(sum(tokens_cache_write), 0), coalesce(sum(tokens_reasoning), 0), "
-	        "total(cost_usd) FROM span GROUP BY 1, 2, 3, 4");
+	pack_calls(s);
 	return s;
 }
 
@@ -390,6 +435,51 @@ static ac_router_data *load(ac_store *s, ac_pricebook *pb, int64_t since, int64_
 		print_error("%s\n", err.msg);
 	assert_non_null(d);
 	return d;
+}
+
+/* The call-group codec, against bytes worked out by hand. */
+static void test_callpack(void **state)
+{
+	(void)state;
+	ac_call_group g[2] = {
+		{ 1, 2, 20000, 0, 3, 1000, -1, 0, 0, 64, 0.5 },
+		{ 0, 0, 0, (int64_t)1 << 40, 1, INT64_MIN, INT64_MAX, 0, 0, 0, -0.0 },
+	};
+	unsigned char b[1 + 2 * AC_CALLPACK_GROUP_MAX];
+	size_t len = ac_callpack_encode(g, 2, b);
+	/* format 1; zigzag varints: 1 -> 02, 2 -> 04, 20000 -> 40000 = C0 B8 02,
+	 * 0 -> 00, 3 -> 06, 1000 -> 2000 = D0 0F, -1 -> 01, 0, 0, 64 -> 128 = 80 01;
+	 * 0.5 = 0x3FE0000000000000, little-endian */
+	static const unsigned char first[] = { 0x01, 0x02, 0x04, 0xC0, 0xB8, 0x02, 0x00, 0x06, 0xD0,
+		                               0x0F, 0x01, 0x00, 0x00, 0x80, 0x01, 0x00, 0x00, 0x00,
+		                               0x00, 0x00, 0x00, 0xE0, 0x3F };
+	assert_memory_equal(b, first, sizeof(first));
+	/* second: 0 0 0, 2^41 (42 bits) in 6 bytes, 02, INT64_MIN -> 2^64 - 1 and INT64_MAX
+	 * -> 2^64 - 2 in 10 bytes each, 0 0 0, then -0.0 (sign bit only) */
+	assert_int_equal(len, sizeof(first) + 3 + 6 + 1 + 10 + 10 + 3 + 8);
+	assert_int_equal(b[len - 1], 0x80);
+	size_t at = 0;
+	ac_call_group r;
+	assert_int_equal(ac_callpack_next(b, len, &at, &r), 1);
+	assert_memory_equal(&r, &g[0], sizeof(r));
+	assert_int_equal(ac_callpack_next(b, len, &at, &r), 1);
+	assert_memory_equal(&r, &g[1], sizeof(r));
+	assert_int_equal(ac_callpack_next(b, len, &at, &r), 0);
+	/* cut anywhere inside a group, or another format: damaged, never a group */
+	for (size_t cut = sizeof(first) + 1; cut < len; cut++) {
+		at = 0;
+		assert_int_equal(ac_callpack_next(b, cut, &at, &r), 1);
+		assert_int_equal(ac_callpack_next(b, cut, &at, &r), -1);
+	}
+	b[0] = 2;
+	at = 0;
+	assert_int_equal(ac_callpack_next(b, len, &at, &r), -1);
+	at = 0;
+	assert_int_equal(ac_callpack_next(b, 0, &at, &r), -1);
+	/* no groups: the format byte alone */
+	assert_int_equal(ac_callpack_encode(g, 0, b), 1);
+	at = 0;
+	assert_int_equal(ac_callpack_next(b, 1, &at, &r), 0);
 }
 
 static void test_replay(void **state)
@@ -586,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_map_load),     cmocka_unit_test(test_map_errors),
 		cmocka_unit_test(test_opts),         cmocka_unit_test(test_floor_search),
 		cmocka_unit_test(test_replay),       cmocka_unit_test(test_recommend),
+		cmocka_unit_test(test_callpack),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

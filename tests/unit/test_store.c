@@ -539,9 +539,9 @@ static void test_span_collision(void **state)
 	exec(s, "BEGIN");
 	char sql[512];
 	snprintf(sql, sizeof(sql),
-	         "INSERT INTO span(id, trace, span_id, file, start_ns, end_ns, step, status, cost_src)"
-	         " VALUES (%lld, %lld, x'0102030405060708', 1, 0, 0, 0, 0, 0)",
-	         (long long)key, (long long)tr);
+	         "INSERT INTO span(id, span_id, file, start_ns, end_ns, step, status, cost_src)"
+	         " VALUES (%lld, x'0102030405060708', 1, 0, 0, 0, 0, 0)",
+	         (long long)key);
 	exec(s, sql);
 	exec(s, "COMMIT");
 
@@ -559,10 +559,10 @@ static void test_span_collision(void **state)
 	/* (SPAN_B's key lies apart from SPAN_A's) */
 	assert_true(kb != key && kb != key + 1 && kb + 1 != key && kb + 1 != key + 1);
 	snprintf(sql, sizeof(sql),
-	         "INSERT INTO span(id, trace, span_id, file, start_ns, end_ns, step, status,"
-	         " cost_src) VALUES (%lld, %lld, x'0a0b0c0d0e0f0001', 1, 0, 0, 0, 0, 0),"
-	         " (%lld, %lld, x'0a0b0c0d0e0f0002', 1, 0, 0, 0, 0, 0)",
-	         (long long)kb, (long long)tr, (long long)kb + 1, (long long)tr);
+	         "INSERT INTO span(id, span_id, file, start_ns, end_ns, step, status,"
+	         " cost_src) VALUES (%lld, x'0a0b0c0d0e0f0001', 1, 0, 0, 0, 0, 0),"
+	         " (%lld, x'0a0b0c0d0e0f0002', 1, 0, 0, 0, 0, 0)",
+	         (long long)kb, (long long)kb + 1);
 	exec(s, sql);
 	ac_span_row b = row_of(tr, SPAN_B);
 	assert_int_equal(insert(s, &b, &err), 1);
@@ -608,9 +608,9 @@ static void test_span_key_range_end(void **state)
 	for (int64_t k = key; k <= last; k++) {
 		char sql[512];
 		snprintf(sql, sizeof(sql),
-		         "INSERT INTO span(id, trace, span_id, file, start_ns, end_ns, step, status,"
-		         " cost_src) VALUES (%lld, %lld, x'ffffffffffff%04x', 1, 0, 0, 0, 0, 0)",
-		         (long long)k, (long long)tr, (unsigned)(k - key));
+		         "INSERT INTO span(id, span_id, file, start_ns, end_ns, step, status,"
+		         " cost_src) VALUES (%lld, x'ffffffffffff%04x', 1, 0, 0, 0, 0, 0)",
+		         (long long)k, (unsigned)(k - key));
 		exec(s, sql);
 	}
 	exec(s, "COMMIT");
