@@ -117,8 +117,15 @@ for sc in $SCALES; do
   yspans=$(sqlite3 "$Y" "SELECT count(*) FROM span")
   ysize=$(( $(stat -c %s "$Y") + $(stat -c %s "$Y-wal" 2>/dev/null || echo 0) ))
   yraw=$(sqlite3 "$Y" "SELECT coalesce(sum(length(z)), 0) FROM raw_block")
+  # the originals' locators in the span rows (raw_block, raw_off, raw_len:
+  # their record bytes, a header byte each), which --no-raw does not store
+  sz() { echo "CASE WHEN $1 IS NULL OR $1 IN (0, 1) THEN 0 WHEN $1 < 128 THEN 1
+    WHEN $1 < 32768 THEN 2 WHEN $1 < 8388608 THEN 3 WHEN $1 < 2147483648 THEN 4
+    WHEN $1 < 140737488355328 THEN 6 ELSE 8 END"; }
+  yloc=$(sqlite3 "$Y" "SELECT coalesce(sum(3 + $(sz raw_block) + $(sz raw_off) + $(sz raw_len)), 0)
+    FROM span")
   lastweek=$(date -u -d "2025-01-01 + $((YDAYS - 7)) days" +%G-W%V)
-  SC_ROWS+=("| $sc | $YDAYS | $yspans | $(awk -v b="$ybytes" 'BEGIN { printf "%.1f", b / 1e9 }') | $ys | $(awk -v b="$ybytes" -v s="$ys" 'BEGIN { printf "%.0f", b / 1e6 / s }') | $(awk -v b="$ysize" 'BEGIN { printf "%.2f", b / 1e9 }') | $(awk -v b="$ysize" -v r="$yraw" -v n="$yspans" 'BEGIN { printf "%.0f + %.0f", (b - r) / n, r / n }') | $(( $(peak_kb "$DIR/ytime.txt") / 1024 )) |")
+  SC_ROWS+=("| $sc | $YDAYS | $yspans | $(awk -v b="$ybytes" 'BEGIN { printf "%.1f", b / 1e9 }') | $ys | $(awk -v b="$ybytes" -v s="$ys" 'BEGIN { printf "%.0f", b / 1e6 / s }') | $(awk -v b="$ysize" 'BEGIN { printf "%.2f", b / 1e9 }') | $(awk -v b="$ysize" -v r="$yraw" -v l="$yloc" -v n="$yspans" 'BEGIN { printf "%.0f + %.0f + %.0f", (b - r - l) / n, l / n, r / n }') | $(( $(peak_kb "$DIR/ytime.txt") / 1024 )) |")
   for i in "${!CMDS[@]}"; do
     c=${CMDS[$i]//LASTWEEK/$lastweek}
     rm -rf "$DIR/report"
@@ -133,7 +140,7 @@ done
 echo
 echo "## Stores built with \`agentcost gen | agentcost ingest -\` at 12,000 tasks/day"
 echo
-echo "| fraction of a year | days | spans | GB of OTLP JSON | gen \| ingest seconds | MB/s | store GB | bytes/span (+ compressed originals) | peak RSS MB |"
+echo "| fraction of a year | days | spans | GB of OTLP JSON | gen \| ingest seconds | MB/s | store GB | bytes/span: store + originals' locators + compressed originals | peak RSS MB |"
 echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${SC_ROWS[@]}"
 echo
