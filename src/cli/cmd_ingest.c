@@ -167,6 +167,11 @@ int cmd_ingest(int argc, char **argv)
 	if (secs > 0 && st.bytes > 0)
 		printf(" (%.1f MB/s)", (double)st.bytes / 1e6 / secs);
 	printf("\n");
+	if (getenv("AGENTCOST_STATS")) {
+		fflush(stdout);
+		fprintf(stderr, "agentcost: %lld of %lld tasks derived before their spans were stored\n",
+		        st.tasks_early, ds.tasks + st.tasks);
+	}
 	if (status == EXIT_OK && (st.errors > 0 || st.files_partial))
 		status = EXIT_SKIPPED;
 	ac_pricebook_free(pb);

@@ -419,8 +419,12 @@ typedef struct wtx {
 	ac_buf last_text[S_COUNT];
 	struct order *ord; /* a batch's spans in key order */
 	size_t capord;
+	ac_span_row *rows;      /* ... their rows */
+	ac_fresh_span *fresh;   /* ... a new trace's spans, derived before the insert */
+	size_t caprows;
 	long long tasks_done;  /* tasks derived in committed transactions */
 	long long tasks_mark;  /* the deriver's count at the last commit */
+	long long early_done, early_mark; /* the same, derived before their insert */
 } wtx;
 
 /* One input being read. */
@@ -481,12 +485,13 @@ static int cmp_i64(const void *a, const void *b)
  */
 static int derive_dirty(wtx *w)
 {
-	if (w->dirty.used == 0)
+	/* (traces derived before their insert left rollup sums to write) */
+	if (w->dirty.used == 0 && !w->deriver)
 		return 0;
 	int rc;
 	if (!w->deriver && (rc = ac_deriver_new(&w->deriver, w->s, w->err)))
 		return rc;
-	int64_t *t = malloc(w->dirty.used * sizeof(*t));
+	int64_t *t = malloc((w->dirty.used ? w->dirty.used : 1) * sizeof(*t));
 	if (!t)
 		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
 	size_t n = 0;
@@ -511,6 +516,9 @@ static int commit_tx(wtx *w)
 	long long t = w->deriver ? ac_deriver_stats(w->deriver)->tasks : 0;
 	w->tasks_done += t - w->tasks_mark;
 	w->tasks_mark = t;
+	t = w->deriver ? ac_deriver_stats(w->deriver)->early : 0;
+	w->early_done += t - w->early_mark;
+	w->early_mark = t;
 	return 0;
 }
 
@@ -526,6 +534,7 @@ static void rollback_tx(wtx *w)
 	ac_deriver_free(w->deriver);
 	w->deriver = NULL;
 	w->tasks_mark = 0;
+	w->early_mark = 0;
 	for (int k = 0; k < S_COUNT; k++)
 		w->last_id[k] = 0;
 }
@@ -599,41 +608,41 @@ static const char *cstr(const batch *b, sref sr, char *buf, size_t cap)
 	return buf;
 }
 
-static int write_span(run *r, const batch *b, const item *it, int64_t trace, int *used_raw)
+/* The row of span item it of trace `trace`: dictionary ids and price. */
+static int build_row(run *r, const batch *b, const item *it, int64_t trace, ac_span_row *row)
 {
 	int rc;
-	ac_span_row row;
-	memset(&row, 0, sizeof(row));
-	row.trace = trace;
-	row.span_id = it->span_id;
-	row.parent_id = it->has_parent ? it->parent_id : NULL;
-	row.file = r->file_id;
-	row.start_ns = it->start_ns;
-	row.end_ns = it->end_ns;
-	row.step = it->step;
-	row.status = it->status;
+	memset(row, 0, sizeof(*row));
+	row->trace = trace;
+	row->span_id = it->span_id;
+	row->parent_id = it->has_parent ? it->parent_id : NULL;
+	row->file = r->file_id;
+	row->start_ns = it->start_ns;
+	row->end_ns = it->end_ns;
+	row->step = it->step;
+	row->status = it->status;
 	int64_t ids[S_COUNT];
 	for (int k = 0; k < S_COUNT; k++)
 		if ((rc = dict_id(r, b, it, k, &ids[k])))
 			return rc;
-	row.name = ids[S_NAME];
-	row.service = ids[S_SERVICE];
-	row.env = ids[S_ENV];
-	row.model = ids[S_MODEL];
-	row.provider = ids[S_PROVIDER];
-	row.tool = ids[S_TOOL];
-	row.error_type = ids[S_ERROR_TYPE];
-	row.complexity = ids[S_COMPLEXITY];
-	row.purpose = ids[S_PURPOSE];
-	row.task_ref = ids[S_TASK_ID];
-	row.task_type = ids[S_TASK_TYPE];
-	row.agent_name = ids[S_AGENT];
-	memcpy(row.tok, it->tok, sizeof(row.tok));
-	row.tok_mask = it->tok_mask;
-	row.has_producer_cost = (it->num_mask & 2) != 0;
-	row.producer_cost = it->pcost;
-	row.has_eval_score = (it->num_mask & 1) != 0;
-	row.eval_score = it->eval_score;
+	row->name = ids[S_NAME];
+	row->service = ids[S_SERVICE];
+	row->env = ids[S_ENV];
+	row->model = ids[S_MODEL];
+	row->provider = ids[S_PROVIDER];
+	row->tool = ids[S_TOOL];
+	row->error_type = ids[S_ERROR_TYPE];
+	row->complexity = ids[S_COMPLEXITY];
+	row->purpose = ids[S_PURPOSE];
+	row->task_ref = ids[S_TASK_ID];
+	row->task_type = ids[S_TASK_TYPE];
+	row->agent_name = ids[S_AGENT];
+	memcpy(row->tok, it->tok, sizeof(row->tok));
+	row->tok_mask = it->tok_mask;
+	row->has_producer_cost = (it->num_mask & 2) != 0;
+	row->producer_cost = it->pcost;
+	row->has_eval_score = (it->num_mask & 1) != 0;
+	row->eval_score = it->eval_score;
 
 	char model[256], tool[256];
 	ac_cost_input ci = {
@@ -643,20 +652,26 @@ static int write_span(run *r, const batch *b, const item *it, int64_t trace, int
 		.start_ns = it->start_ns,
 		.tok = { it->tok[AC_TOK_IN], it->tok[AC_TOK_OUT], it->tok[AC_TOK_CACHE_READ],
 		         it->tok[AC_TOK_CACHE_WRITE], it->tok[AC_TOK_REASONING] },
-		.has_producer_cost = row.has_producer_cost,
+		.has_producer_cost = row->has_producer_cost,
 		.producer_cost = it->pcost,
 	};
-	ac_pricebook_cost(r->pb, &ci, &row.cost, &row.cost_src);
+	ac_pricebook_cost(r->pb, &ci, &row->cost, &row->cost_src);
 	if (!r->o->no_raw) {
-		row.raw_block = r->w->raw_id;
-		row.raw_off = (int64_t)it->raw_off;
-		row.raw_len = it->raw_len;
+		row->raw_block = r->w->raw_id;
+		row->raw_off = (int64_t)it->raw_off;
+		row->raw_len = it->raw_len;
 	}
-	int inserted;
-	if ((rc = ac_store_insert_span(r->s, &row, &inserted, r->err))) {
+	return 0;
+}
+
+/* Store one row; `key` is the key a row derived before the insert must get. */
+static int insert_row(run *r, const item *it, const ac_span_row *row, int64_t key, int *used_raw)
+{
+	int rc, inserted;
+	char idhex[17], msg[700];
+	if ((rc = ac_store_insert_span(r->s, row, &inserted, r->err))) {
 		if (rc != AC_ELIMIT)
 			return rc;
-		char idhex[17], msg[700];
 		ac_hex(it->span_id, 8, idhex);
 		snprintf(msg, sizeof(msg), "span %s: %s", idhex, r->err->msg);
 		diag(r, it->line, 0, msg);
@@ -664,6 +679,13 @@ static int write_span(run *r, const batch *b, const item *it, int64_t trace, int
 		if (r->o->strict)
 			r->aborted = 1;
 		return 0;
+	}
+	if (row->derived && (!inserted || ac_store_last_span_key(r->s) != key)) {
+		/* cannot happen: the trace was new and its keys distinct */
+		ac_hex(it->span_id, 8, idhex);
+		return ac_err_set(r->err, AC_ESQL,
+		                  "internal error: span %s of a new trace was not stored at its key",
+		                  idhex);
 	}
 	r->spans++;
 	if (inserted) {
@@ -673,7 +695,8 @@ static int write_span(run *r, const batch *b, const item *it, int64_t trace, int
 			 * re-ingesting the same data adds nothing */
 			*used_raw = 1;
 		}
-		if (ac_map_put(&r->w->dirty, &row.trace, sizeof(row.trace), row.trace))
+		if (!row->derived &&
+		    ac_map_put(&r->w->dirty, &row->trace, sizeof(row->trace), row->trace))
 			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
 	}
 	return 0;
@@ -697,6 +720,51 @@ static int by_key(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/*
+ * Derive before the insert every trace of the batch that is new in the store
+ * (above fresh_after) and whose spans have distinct keys (so each gets its
+ * own: the trace's key range is empty): its spans are then written once,
+ * with their task, purpose, complexity and rollup key, instead of inserted
+ * with placeholders and updated by the derivation at commit. A trace that is
+ * not new, or has colliding keys, or spans grouped by agentcost.task.id,
+ * takes that usual path. A later batch bringing more spans of a derived trace
+ * lists it for the usual derivation, which reads these values as stored.
+ */
+static int derive_fresh(run *r, size_t nord, int64_t fresh_after)
+{
+	wtx *w = r->w;
+	int rc, refreshed = 0;
+	if (getenv("AGENTCOST_NO_EARLY")) /* for comparisons: every trace the usual way */
+		return 0;
+	for (size_t k0 = 0, k1; k0 < nord; k0 = k1) {
+		int64_t t = w->ord[k0].trace;
+		int distinct = 1;
+		for (k1 = k0 + 1; k1 < nord && w->ord[k1].trace == t; k1++)
+			distinct &= w->ord[k1].key != w->ord[k1 - 1].key;
+		if (t <= fresh_after || !distinct)
+			continue;
+		if (!w->deriver && (rc = ac_deriver_new(&w->deriver, w->s, w->err)))
+			return rc;
+		if (!refreshed && (rc = ac_deriver_refresh(w->deriver, w->err)))
+			return rc;
+		refreshed = 1;
+		for (size_t k = k0; k < k1; k++)
+			w->fresh[k] = (ac_fresh_span){ .row = &w->rows[k], .key = w->ord[k].key };
+		int done;
+		if ((rc = ac_deriver_fresh(w->deriver, t, w->fresh + k0, k1 - k0, &done, w->err)))
+			return rc;
+		for (size_t k = k0; k < k1 && done; k++) {
+			ac_span_row *row = &w->rows[k];
+			row->derived = 1;
+			row->task = w->fresh[k].task;
+			row->purpose_eff = w->fresh[k].purpose_eff;
+			row->complexity_eff = w->fresh[k].complexity_eff;
+			row->rollup_key = w->fresh[k].rollup_key;
+		}
+	}
+	return 0;
+}
+
 static int write_batch(run *r, batch *b)
 {
 	int rc, used_raw = 0;
@@ -717,6 +785,21 @@ static int write_batch(run *r, batch *b)
 		r->w->ord = no;
 		r->w->capord = b->n;
 	}
+	if (b->n > r->w->caprows) {
+		ac_span_row *nr = realloc(r->w->rows, b->n * sizeof(*nr));
+		if (nr)
+			r->w->rows = nr;
+		ac_fresh_span *nf = realloc(r->w->fresh, b->n * sizeof(*nf));
+		if (nf)
+			r->w->fresh = nf;
+		if (!nr || !nf)
+			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+		r->w->caprows = b->n;
+	}
+	/* traces above this one are new: created by this batch */
+	int64_t fresh_after;
+	if ((rc = ac_store_trace_max(r->s, &fresh_after, r->err)))
+		return rc;
 	/* in input order: diagnostics, and trace ids (new traces numbered as
 	 * they first appear); then the spans in key order */
 	for (size_t i = 0; i < b->n && !r->aborted && !r->refused; i++) {
@@ -757,8 +840,17 @@ static int write_batch(run *r, batch *b)
 	}
 	if (nord > 1)
 		qsort(r->w->ord, nord, sizeof(*r->w->ord), by_key);
+	if (!r->aborted && !r->refused) {
+		for (size_t k = 0; k < nord; k++)
+			if ((rc = build_row(r, b, &b->items[r->w->ord[k].i], r->w->ord[k].trace,
+			                    &r->w->rows[k])))
+				return rc;
+		if ((rc = derive_fresh(r, nord, fresh_after)))
+			return rc;
+	}
 	for (size_t k = 0; k < nord && !r->aborted && !r->refused; k++)
-		if ((rc = write_span(r, b, &b->items[r->w->ord[k].i], r->w->ord[k].trace, &used_raw)))
+		if ((rc = insert_row(r, &b->items[r->w->ord[k].i], &r->w->rows[k], r->w->ord[k].key,
+		                     &used_raw)))
 			return rc;
 	if (used_raw && !r->aborted && !r->refused && (rc = flush_raw(r, b)))
 		return rc;
@@ -1085,11 +1177,14 @@ int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, siz
 		rc = commit_tx(&w); /* only a ledger-less remainder: nothing pending */
 	}
 	st->tasks += w.tasks_done;
+	st->tasks_early += w.early_done;
 	ac_map_release(&w.dirty);
 	ac_deriver_free(w.deriver);
 	for (int k = 0; k < S_COUNT; k++)
 		ac_buf_release(&w.last_text[k]);
 	free(w.ord);
+	free(w.rows);
+	free(w.fresh);
 	pthread_mutex_destroy(&sy.mu);
 	pthread_cond_destroy(&sy.cv);
 	return rc;

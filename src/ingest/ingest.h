@@ -47,6 +47,7 @@ typedef struct ac_ingest_stats {
 	long long raw_bytes;     /* original span text kept, before compression */
 	long long raw_zbytes;    /* the same, compressed */
 	long long tasks;         /* tasks (re)derived */
+	long long tasks_early;   /* of those, derived before their spans were stored */
 } ac_ingest_stats;
 
 /*

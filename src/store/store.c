@@ -51,7 +51,8 @@ struct ac_store {
 	sqlite3_stmt *dict_get[AC_DICT_COUNT];
 	sqlite3_stmt *dict_put[AC_DICT_COUNT];
 	sqlite3_stmt *trace_get, *trace_put;
-	sqlite3_stmt *span_put, *span_same;
+	sqlite3_stmt *span_put, *span_same, *trace_max;
+	int64_t last_key;
 	sqlite3_stmt *raw_put;
 };
 
@@ -253,6 +254,7 @@ void ac_store_close(ac_store *s)
 	sqlite3_finalize(s->trace_get);
 	sqlite3_finalize(s->trace_put);
 	sqlite3_finalize(s->span_put);
+	sqlite3_finalize(s->trace_max);
 	sqlite3_finalize(s->span_same);
 	sqlite3_finalize(s->raw_put);
 	ac_map_release(&s->traces);
@@ -344,6 +346,23 @@ int ac_store_trace(ac_store *s, const uint8_t trace_id[16], int64_t *id, ac_err 
 	return 0;
 }
 
+int64_t ac_store_last_span_key(const ac_store *s)
+{
+	return s->last_key;
+}
+
+int ac_store_trace_max(ac_store *s, int64_t *out, ac_err *err)
+{
+	int rc;
+	if (!s->trace_max &&
+	    (rc = prep(s, &s->trace_max, "SELECT coalesce(max(id), 0) FROM trace", err)))
+		return rc;
+	rc = sqlite3_step(s->trace_max);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(s->trace_max, 0) : 0;
+	sqlite3_reset(s->trace_max);
+	return rc == SQLITE_ROW ? 0 : ac_store_fail(s, err, "trace lookup");
+}
+
 int64_t ac_span_key(int64_t trace, const uint8_t span_id[8])
 {
 	uint64_t h = ac_hash64(span_id, 8, 0x6167656e74636f73ULL);
@@ -382,7 +401,7 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 		         " raw_len, task, purpose_eff, complexity_eff, rollup_key)"
 		         " VALUES (?1,%s?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
 		         "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
-		         "-?2, -2, ?34, -200)",
+		         "?34,?35,?36,?37)",
 		         stored ? "trace, " : "", stored ? "?2," : "");
 		if ((rc = prep(s, &s->span_put, sql, err)) ||
 		    (rc = prep(s, &s->span_same, "SELECT trace, span_id FROM span WHERE id = ?1",
@@ -432,15 +451,27 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 		sqlite3_bind_double(st, 30, r->eval_score);
 	else
 		sqlite3_bind_null(st, 30);
-	/* the derived columns get negative placeholders of the width their
-	 * values will likely have (task ids grow like trace ids): the derivation,
-	 * later in the same transaction, then rewrites each row in place instead
-	 * of growing it (no page splits, no half-empty pages). Negative means
-	 * "not derived yet" to the derivation (src/tasks/tasks.c). */
-	if (r->complexity || r->step == 1 /* an LLM call: it usually inherits one */)
-		sqlite3_bind_int64(st, 34, r->complexity ? -r->complexity : -2);
-	else
-		sqlite3_bind_null(st, 34);
+	/* the derived columns: their values when the derivation ran before the
+	 * insert (a new trace whose spans all came in one batch); else negative
+	 * placeholders of the width their values will likely have (task ids are
+	 * trace ids): the derivation, later in the same transaction, then
+	 * rewrites each row in place instead of growing it (no page splits, no
+	 * half-empty pages). Negative means "not derived yet" to the derivation
+	 * (src/tasks/tasks.c). */
+	if (r->derived) {
+		sqlite3_bind_int64(st, 34, r->task);
+		sqlite3_bind_int64(st, 35, r->purpose_eff);
+		bind_id(st, 36, r->complexity_eff);
+		sqlite3_bind_int64(st, 37, r->rollup_key);
+	} else {
+		sqlite3_bind_int64(st, 34, -r->trace);
+		sqlite3_bind_int64(st, 35, -2);
+		if (r->complexity || r->step == 1 /* an LLM call: it usually inherits one */)
+			sqlite3_bind_int64(st, 36, r->complexity ? -r->complexity : -2);
+		else
+			sqlite3_bind_null(st, 36);
+		sqlite3_bind_int64(st, 37, -200);
+	}
 	if (r->raw_block) {
 		sqlite3_bind_int64(st, 31, r->raw_block);
 		sqlite3_bind_int64(st, 32, r->raw_off);
@@ -467,6 +498,7 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 			return ac_store_fail(s, err, "insert span");
 		if (sqlite3_changes(s->db) == 1) {
 			*inserted = 1;
+			s->last_key = key;
 			return 0;
 		}
 		/* ignored: the key is taken. The same span, or a hash collision? */
@@ -481,6 +513,7 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 			return ac_store_fail(s, err, "span identity check");
 		if (same) {
 			*inserted = 0;
+			s->last_key = key;
 			return 0;
 		}
 	}

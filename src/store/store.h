@@ -80,6 +80,10 @@ typedef struct ac_span_row {
 	double eval_score;
 	int has_eval_score;
 	int64_t raw_block, raw_off, raw_len; /* raw_block 0 -> no original kept */
+	/* derived before the insert (src/tasks: ac_deriver_fresh), else 0 and
+	 * the insert writes placeholders the derivation replaces */
+	int derived;
+	int64_t task, purpose_eff, complexity_eff, rollup_key; /* complexity_eff 0 = NULL */
 } ac_span_row;
 
 /* Identity key (rowid) of a span: (trace << 24) | 24-bit hash of span_id.
@@ -94,6 +98,10 @@ int64_t ac_span_key(int64_t trace, const uint8_t span_id[8]);
  * the trace's key range is full (more than 2^24 spans).
  */
 int ac_store_insert_span(ac_store *s, const ac_span_row *row, int *inserted, ac_err *err);
+/* The key the last ac_store_insert_span gave its span (or found it at). */
+int64_t ac_store_last_span_key(const ac_store *s);
+/* The highest trace.id (0 none): traces above it are new from here on. */
+int ac_store_trace_max(ac_store *s, int64_t *out, ac_err *err);
 
 /* Next free raw_block id. Call inside the write transaction (which holds the
  * lock), then insert blocks with ids counting up from it. */

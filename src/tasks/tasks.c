@@ -111,6 +111,7 @@ typedef struct ctx {
 	size_t captc;
 	unsigned char *pack; /* a task's packed call groups */
 	size_t cappack;
+	int mem; /* deriving spans not yet stored: their derived values stay in memory */
 	struct top *top;
 	size_t captop;
 } ctx;
@@ -435,6 +436,8 @@ static void link_trace(tspan *v, size_t from, size_t to)
 	free(state);
 }
 
+static void finish_trace(vec *a, size_t from);
+
 /* Append the spans of trace t to a, linked. */
 static int load_trace(ctx *c, int64_t t, vec *a)
 {
@@ -494,6 +497,14 @@ static int load_trace(ctx *c, int64_t t, vec *a)
 	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
 		return fail(c, "read spans");
+	finish_trace(a, from);
+	return 0;
+}
+
+/* The trace's spans a[from..) are read, in key order: mark its earliest and
+ * link them. */
+static void finish_trace(vec *a, size_t from)
+{
 	/* the trace's earliest span: spans arrive in key order, so the first
 	 * wins a tie on start */
 	size_t first = from;
@@ -503,7 +514,6 @@ static int load_trace(ctx *c, int64_t t, vec *a)
 	if (first < a->n)
 		a->v[first].trace_first = 1;
 	link_trace(a->v, from, a->n);
-	return 0;
 }
 
 static int by_start(const void *a, const void *b)
@@ -1111,8 +1121,8 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 			free(ep);
 			return rc;
 		}
-		if (x->old_task != task || x->old_purpose != p || x->old_complexity != x->complexity_eff ||
-		    x->old_rk != rk) {
+		if (!c->mem && (x->old_task != task || x->old_purpose != p ||
+		                x->old_complexity != x->complexity_eff || x->old_rk != rk)) {
 			sqlite3_stmt *u = c->q_upd;
 			sqlite3_bind_int64(u, 1, x->id);
 			sqlite3_bind_int64(u, 2, task);
@@ -1128,11 +1138,11 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 				free(ep);
 				return fail(c, "update span purpose");
 			}
-			x->old_task = task;
-			x->old_purpose = p;
-			x->old_complexity = x->complexity_eff;
-			x->old_rk = rk;
 		}
+		x->old_task = task;
+		x->old_purpose = p;
+		x->old_complexity = x->complexity_eff;
+		x->old_rk = rk;
 	}
 	free(ep);
 	int64_t tops[3];
@@ -1369,6 +1379,97 @@ int ac_deriver_run(ac_deriver *d, const int64_t *traces, size_t n, ac_err *err)
 		rc = derive_trace(&d->c, traces[i]);
 	if (!rc)
 		rc = flush_rollup(&d->c);
+	return rc;
+}
+
+int ac_deriver_refresh(ac_deriver *d, ac_err *err)
+{
+	d->c.err = err;
+	return refresh(&d->c);
+}
+
+int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_fresh_span *v, size_t n, int *done,
+                     ac_err *err)
+{
+	ctx *c = &d->c;
+	vec a = { 0 };
+	tspan **m = NULL;
+	int rc = 0;
+	*done = 0;
+	c->err = err;
+	if (n == 0 || n > AC_SPAN_KEY_MASK)
+		return 0;
+	a.v = malloc(n * sizeof(*a.v));
+	m = malloc(n * sizeof(*m));
+	if (!a.v || !m) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	a.cap = n;
+	/* the spans as load_trace would read them back */
+	for (size_t i = 0; i < n; i++) {
+		const ac_span_row *r = v[i].row;
+		tspan *x = vec_push(&a);
+		x->id = v[i].key;
+		x->trace = t;
+		for (int k = 0; k < 8; k++)
+			x->sid = x->sid << 8 | r->span_id[k];
+		x->has_parent = r->parent_id != NULL;
+		for (int k = 0; k < 8 && r->parent_id; k++)
+			x->pid = x->pid << 8 | r->parent_id[k];
+		x->start = r->start_ns;
+		x->end = r->end_ns;
+		x->step = r->step;
+		x->status = r->status;
+		x->cost_src = r->cost_src;
+		x->service = r->service;
+		x->env = r->env;
+		x->model = r->model;
+		x->tool = r->tool;
+		x->name = r->name;
+		x->complexity = r->complexity;
+		x->purpose = r->purpose;
+		x->task_ref = r->task_ref;
+		x->task_type = r->task_type;
+		x->agent_name = r->agent_name;
+		int64_t *tok[5] = { &x->tok_in, &x->tok_out, &x->tok_cr, &x->tok_cw, &x->tok_rs };
+		for (int k = 0; k < 5; k++)
+			*tok[k] = r->tok_mask & (1u << k) ? r->tok[k] : 0;
+		x->has_cost = !isnan(r->cost);
+		x->cost = x->has_cost ? r->cost : 0;
+		x->prod_cost = r->has_producer_cost ? r->producer_cost : 0;
+		x->has_score = r->has_eval_score;
+		x->score = r->has_eval_score ? r->eval_score : 0;
+		/* nothing derived yet: as the placeholders read */
+		x->old_purpose = -2;
+		x->old_complexity = r->complexity ? -r->complexity : r->step == AC_STEP_LLM ? -2 : 0;
+	}
+	finish_trace(&a, 0);
+	/* a span grouped by agentcost.task.id (its own or inherited) joins a
+	 * task across traces: that takes the stored path */
+	for (size_t i = 0; i < n; i++)
+		if (a.v[i].ref)
+			goto done;
+	c->st->traces++;
+	c->st->spans += (long long)n;
+	for (size_t i = 0; i < n; i++)
+		m[i] = &a.v[i];
+	c->mem = 1;
+	rc = compute_task(c, task_id(t, 0), m, n);
+	c->mem = 0;
+	if (rc)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		v[i].task = a.v[i].old_task;
+		v[i].purpose_eff = a.v[i].old_purpose;
+		v[i].complexity_eff = a.v[i].old_complexity;
+		v[i].rollup_key = a.v[i].old_rk;
+	}
+	*done = 1;
+	c->st->early++;
+done:
+	free(a.v);
+	free(m);
 	return rc;
 }
 

@@ -38,6 +38,7 @@ typedef struct ac_derive_stats {
 	long long traces; /* dirty traces processed */
 	long long tasks;  /* tasks written */
 	long long spans;  /* spans read */
+	long long early;  /* traces derived before their spans were stored */
 } ac_derive_stats;
 
 /* Derive every dirty trace. Commits in batches; safe to interrupt. */
@@ -53,6 +54,31 @@ int ac_tasks_derive(ac_store *s, ac_derive_stats *st, ac_err *err);
 typedef struct ac_deriver ac_deriver;
 int ac_deriver_new(ac_deriver **out, ac_store *s, ac_err *err);
 int ac_deriver_run(ac_deriver *d, const int64_t *traces, size_t n, ac_err *err);
+/*
+ * Derive a trace whose spans are all here, in memory, before they are
+ * stored: a trace new in the caller's transaction, all of its spans in one
+ * batch (v[0..n), in key order, keys as the store will give them). Its task,
+ * call groups and rollup sums are written as ac_deriver_run would; each
+ * span's derived columns are returned in v, for the caller to insert with the
+ * span (one write per span instead of an insert and an update). *done = 0
+ * when the trace cannot be derived alone (a span grouped by
+ * agentcost.task.id): nothing was written, and the caller stores the spans
+ * with placeholders and lists the trace for ac_deriver_run as usual.
+ * Rolling back the caller's transaction requires a new deriver. Call
+ * ac_deriver_refresh first; the rollup sums are written by the next
+ * ac_deriver_run (which may be given no traces).
+ */
+typedef struct ac_fresh_span {
+	const ac_span_row *row;
+	int64_t key;
+	int64_t task, purpose_eff, complexity_eff, rollup_key; /* out; complexity_eff 0 = NULL */
+} ac_fresh_span;
+int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_fresh_span *v, size_t n, int *done,
+                     ac_err *err);
+/* Read the labels and span names added since the last run: before a round of
+ * ac_deriver_fresh calls, once the spans' dictionary ids exist. */
+int ac_deriver_refresh(ac_deriver *d, ac_err *err);
+
 const ac_derive_stats *ac_deriver_stats(const ac_deriver *d);
 void ac_deriver_free(ac_deriver *d);
 
