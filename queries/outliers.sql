@@ -10,11 +10,13 @@
 --   A task is in the window when it starts in it. Evaluation tasks
 --   (task.eval = 1) are not user work and are left out.
 -- Output: id (task.id), task_type (label.id, 0 when none), cost_usd,
---         llm_calls, max_repeat, task_id, system (service.id, 0 none),
+--         llm_calls, max_repeat, tkey (the task's key: the visible task_id
+--         is made of it only for the tasks listed, ac_store_task_id_dup),
+--         system (service.id, 0 none),
 --         top_model (model.id), top_purpose (label.id), top_tool (tool.id)
 --         (0 none), top_tool_calls (what dominated it: schema/004_rollup.sql);
 --         in no particular order.
-SELECT t.id, coalesce(t.task_type, 0), t.cost_usd, t.llm_calls, t.max_repeat, t.task_id,
+SELECT t.id, coalesce(t.task_type, 0), t.cost_usd, t.llm_calls, t.max_repeat, t.tkey,
        coalesce(t.system, 0), coalesce(t.top_model, 0), coalesce(t.top_purpose, 0),
        coalesce(t.top_tool, 0), coalesce(t.top_tool_calls, 0)
 FROM task t /*+SCAN*/

@@ -8,12 +8,6 @@
 #include "stats.h"
 #include "../util/map.h"
 
-static char *dup_col(sqlite3_stmt *st, int c)
-{
-	const unsigned char *s = sqlite3_column_text(st, c);
-	return s ? strdup((const char *)s) : NULL;
-}
-
 /* NULL first, then bytewise: SQLite's ORDER BY of outliers.sql. */
 static int cmp_opt(const char *a, const char *b)
 {
@@ -218,7 +212,7 @@ static char *name_dup(names *nm, int kind, int64_t id, int *oom)
 static int fill_names(names *nm, sqlite3_stmt *q, ac_gtask *t, int64_t type, ac_err *err)
 {
 	int oom = 0;
-	t->task_id = dup_col(q, 5);
+	t->task_id = ac_store_task_id_dup(q, 5);
 	t->system = name_dup(nm, N_SERVICE, sqlite3_column_int64(q, 6), &oom);
 	t->task_type = name_dup(nm, N_LABEL, type, &oom);
 	if (t->outlier) {

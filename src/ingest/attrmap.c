@@ -91,12 +91,14 @@ static const struct {
 #define SLOTS 256 /* power of two, > 2 * NMAP */
 
 static short slot_of[SLOTS]; /* index into MAP + 1, 0 = empty */
+static unsigned char key_len[NMAP];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void build(void)
 {
 	for (size_t k = 0; k < NMAP; k++) {
-		uint64_t h = ac_hash64(MAP[k].key, strlen(MAP[k].key), 0);
+		key_len[k] = (unsigned char)strlen(MAP[k].key);
+		uint64_t h = ac_hash64(MAP[k].key, key_len[k], 0);
 		size_t s = h & (SLOTS - 1);
 		while (slot_of[s])
 			s = (s + 1) & (SLOTS - 1);
@@ -114,7 +116,7 @@ int ac_attr_lookup(const char *key, size_t n, int *prio)
 	size_t s = h & (SLOTS - 1);
 	while (slot_of[s]) {
 		size_t k = (size_t)slot_of[s] - 1;
-		if (strlen(MAP[k].key) == n && memcmp(MAP[k].key, key, n) == 0) {
+		if (key_len[k] == n && memcmp(MAP[k].key, key, n) == 0) {
 			*prio = MAP[k].prio;
 			return MAP[k].field;
 		}

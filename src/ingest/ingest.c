@@ -94,8 +94,9 @@ typedef struct batch {
 	size_t n, cap;
 	ac_buf text;
 	ac_buf raw;       /* the spans' original texts, one after another */
-	void *z;          /* ... compressed by the parser into one zstd frame */
+	void *z;          /* ... compressed into one zstd frame */
 	size_t zn, zcap;
+	int zdone;        /* ... already (by the parser, when the writer was behind) */
 	long long records;
 	uint64_t bytes_in;
 	int saw_otlp, saw_flat;
@@ -168,6 +169,7 @@ static void give_free(handoff *p, batch *b)
 {
 	b->n = 0;
 	b->zn = 0;
+	b->zdone = 0;
 	ac_buf_reset(&b->text);
 	ac_buf_reset(&b->raw);
 	b->records = 0;
@@ -279,14 +281,15 @@ static int parsed_span(ac_span *sp, void *payload)
 	return 0;
 }
 
-/* Compress the batch's originals, on the parser's core: the writer keeps
- * the frame when any of the batch's spans is new. */
-static void compress_raw(handoff *p, batch *b)
+/* Compress the batch's originals into one frame (the writer keeps it when
+ * any of the batch's spans is new) with *cctx, made on first use. */
+static void compress_raw(ZSTD_CCtx **cctx, batch *b)
 {
 	b->zn = 0;
-	if (p->no_raw || b->raw.len == 0 || b->oom)
+	b->zdone = 1;
+	if (b->raw.len == 0 || b->oom)
 		return;
-	if (!p->cctx && !(p->cctx = ZSTD_createCCtx())) {
+	if (!*cctx && !(*cctx = ZSTD_createCCtx())) {
 		b->oom = 1;
 		return;
 	}
@@ -300,7 +303,7 @@ static void compress_raw(handoff *p, batch *b)
 		b->z = nz;
 		b->zcap = bound;
 	}
-	size_t zn = ZSTD_compressCCtx(p->cctx, b->z, b->zcap, b->raw.data, b->raw.len, RAW_ZSTD_LEVEL);
+	size_t zn = ZSTD_compressCCtx(*cctx, b->z, b->zcap, b->raw.data, b->raw.len, RAW_ZSTD_LEVEL);
 	if (ZSTD_isError(zn))
 		b->oom = 1; /* only on a wrong bound or no memory */
 	else
@@ -310,7 +313,14 @@ static void compress_raw(handoff *p, batch *b)
 static void hand_over(handoff *p, int end)
 {
 	batch *b = p->cur;
-	compress_raw(p, b);
+	/* the originals are compressed by whichever thread has time: here when
+	 * the writer has batches of this input waiting (it is the slower), else
+	 * by the writer (this parser is the slower) */
+	pthread_mutex_lock(&p->sy->mu);
+	int behind = p->full_head != NULL;
+	pthread_mutex_unlock(&p->sy->mu);
+	if (!p->no_raw && behind)
+		compress_raw(&p->cctx, b);
 	b->bytes_in = ac_reader_bytes_in(p->reader);
 	b->end = end;
 	push_full(p, b);
@@ -420,6 +430,7 @@ typedef struct wtx {
 	struct order *ord; /* a batch's spans in key order */
 	size_t capord;
 	ac_span_row *rows;      /* ... their rows */
+	ZSTD_CCtx *cctx;        /* compresses the originals the parsers left */
 	ac_fresh_span *fresh;   /* ... a new trace's spans, derived before the insert */
 	size_t caprows;
 	long long tasks_done;  /* tasks derived in committed transactions */
@@ -562,8 +573,13 @@ static void progress(run *r, int final)
 
 /* Keep the batch's compressed originals as one raw_block: some of its
  * spans were new (a span already stored keeps its first original). */
-static int flush_raw(run *r, const batch *b)
+static int flush_raw(run *r, batch *b)
 {
+	if (!b->zdone) {
+		compress_raw(&r->w->cctx, b);
+		if (b->oom)
+			return ac_err_set(r->err, AC_ENOMEM, "out of memory compressing originals");
+	}
 	if (b->zn == 0)
 		return 0;
 	int rc = ac_store_insert_raw(r->s, r->w->raw_id, r->file_id, b->z, b->zn, r->err);
@@ -1183,6 +1199,7 @@ int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, siz
 	for (int k = 0; k < S_COUNT; k++)
 		ac_buf_release(&w.last_text[k]);
 	free(w.ord);
+	ZSTD_freeCCtx(w.cctx);
 	free(w.rows);
 	free(w.fresh);
 	pthread_mutex_destroy(&sy.mu);

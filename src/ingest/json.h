@@ -79,8 +79,14 @@ static inline const char *ac_json_raw(const ac_json *j, int i, size_t *n)
 static inline int ac_json_eq(const ac_json *j, int i, const char *s)
 {
 	const jsmntok_t *t = &j->tok[i];
+	if (t->type != JSMN_STRING)
+		return 0;
 	size_t n = (size_t)(t->end - t->start);
-	return t->type == JSMN_STRING && strlen(s) == n && memcmp(j->js + t->start, s, n) == 0;
+	const char *p = j->js + t->start;
+	for (size_t k = 0; k < n; k++)
+		if (!s[k] || s[k] != p[k])
+			return 0;
+	return s[n] == '\0';
 }
 
 /* 1 when token i is a string equal to a or b. */

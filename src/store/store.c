@@ -346,6 +346,27 @@ int ac_store_trace(ac_store *s, const uint8_t trace_id[16], int64_t *id, ac_err 
 	return 0;
 }
 
+char *ac_store_task_id_dup(sqlite3_stmt *st, int col)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+	if (sqlite3_column_type(st, col) == SQLITE_BLOB) {
+		p = sqlite3_column_blob(st, col);
+		size_t n = (size_t)sqlite3_column_bytes(st, col);
+		char *out = malloc(2 * n + 1);
+		if (!out)
+			return NULL;
+		for (size_t i = 0; i < n; i++) {
+			out[2 * i] = hex[p[i] >> 4];
+			out[2 * i + 1] = hex[p[i] & 15];
+		}
+		out[2 * n] = '\0';
+		return out;
+	}
+	p = sqlite3_column_text(st, col);
+	return p ? strdup((const char *)p) : strdup("");
+}
+
 int64_t ac_store_last_span_key(const ac_store *s)
 {
 	return s->last_key;

@@ -98,6 +98,12 @@ int64_t ac_span_key(int64_t trace, const uint8_t span_id[8]);
  * the trace's key range is full (more than 2^24 spans).
  */
 int ac_store_insert_span(ac_store *s, const ac_span_row *row, int *inserted, ac_err *err);
+/* The visible task id of column col holding task.tkey (the trace id's 16
+ * bytes: lowercase hex; else the agentcost.task.id text), malloc'd; NULL
+ * when out of memory. Reading tkey instead of the computed task.task_id
+ * spares a scan the hex of every row. */
+char *ac_store_task_id_dup(sqlite3_stmt *st, int col);
+
 /* The key the last ac_store_insert_span gave its span (or found it at). */
 int64_t ac_store_last_span_key(const ac_store *s);
 /* The highest trace.id (0 none): traces above it are new from here on. */
