@@ -879,14 +879,18 @@ static int write_batch(run *r, batch *b)
 	return 0;
 }
 
-/* Content hash of a whole regular file (the same value the reader computes
- * as it reads). -1 when unreadable. */
-static int full_hash(const char *path, char hash[17])
+/* Content hash of a whole regular file: the value the reader computes as it
+ * reads (ac_fhash), and in old[] the one agentcost wrote to its ledger
+ * before schema 5 (ac_hash), so files ingested then are still recognised.
+ * -1 when unreadable. */
+int ac_ingest_content_hash(const char *path, char hash[17], char old[17])
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	ac_fhash_state fs;
 	ac_hash_state hs;
+	ac_fhash_init(&fs);
 	ac_hash_init(&hs, 0);
 	size_t cap = 1 << 20;
 	char *buf = malloc(cap);
@@ -895,13 +899,16 @@ static int full_hash(const char *path, char hash[17])
 		return -1;
 	}
 	ssize_t n;
-	while ((n = read(fd, buf, cap)) > 0)
+	while ((n = read(fd, buf, cap)) > 0) {
+		ac_fhash_update(&fs, buf, (size_t)n);
 		ac_hash_update(&hs, buf, (size_t)n);
+	}
 	free(buf);
 	close(fd);
 	if (n < 0)
 		return -1;
-	snprintf(hash, 17, "%016llx", (unsigned long long)ac_hash_final(&hs));
+	snprintf(hash, 17, "%016llx", (unsigned long long)ac_fhash_final(&fs));
+	snprintf(old, 17, "%016llx", (unsigned long long)ac_hash_final(&hs));
 	return 0;
 }
 
@@ -1023,7 +1030,9 @@ static int run_start(run *r, hsync *sy, int *file_rc)
 			if (rc < 0)
 				return rc;
 			/* the same fingerprint: read it all to be sure it is the same content */
-			if (rc == 1 && full_hash(r->path, hash) == 0 && strcmp(hash, seen) == 0) {
+			char old[17];
+			if (rc == 1 && ac_ingest_content_hash(r->path, hash, old) == 0 &&
+			    (strcmp(hash, seen) == 0 || strcmp(old, seen) == 0)) {
 				diag(r, -1, 0, "already ingested (same content); skipped (--force re-reads it)");
 				r->st->files_seen++;
 				return 1;

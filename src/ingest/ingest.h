@@ -75,4 +75,12 @@ int ac_ingest_file(ac_store *s, ac_pricebook *pb, const char *path, const ac_ing
 int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, size_t n,
                     const ac_ingest_opts *opts, ac_ingest_stats *stats, int *rcs, ac_err *err);
 
+/*
+ * Content hash of a whole regular file as the ledger keeps it (file.content_hash,
+ * 16 hex digits): the value the reader computes as it reads (ac_fhash), and in
+ * old the one agentcost wrote before schema 5 (ac_hash64 streamed), so a file
+ * ingested then is still recognised. -1 when unreadable.
+ */
+int ac_ingest_content_hash(const char *path, char hash[17], char old[17]);
+
 #endif

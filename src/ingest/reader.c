@@ -65,7 +65,7 @@ struct ac_reader {
 	size_t max_record;
 	int64_t size;
 	uint64_t bytes_in;
-	ac_hash_state hash; /* of every byte read from the file */
+	ac_fhash_state hash; /* of every byte read from the file */
 	int stopped;
 
 	/* Content buffer: buf[start, len) is not yet handed out. */
@@ -134,7 +134,7 @@ static ssize_t rread(ac_reader *r, void *p, size_t n)
 {
 	ssize_t got = xread(r->fd, p, n);
 	if (got > 0)
-		ac_hash_update(&r->hash, p, (size_t)got);
+		ac_fhash_update(&r->hash, p, (size_t)got);
 	return got;
 }
 
@@ -949,7 +949,7 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 	r->fd = -1;
 	r->size = -1;
 	r->line = 1;
-	ac_hash_init(&r->hash, 0);
+	ac_fhash_init(&r->hash);
 	r->frame_end = 1;
 	r->hint = ZSTD_FIRST_FEED;
 	r->max_record = opts && opts->max_record ? opts->max_record : ((ac_reader_opts)AC_READER_OPTS_INIT).max_record;
@@ -1043,7 +1043,7 @@ const char *ac_container_name(ac_container c)
 
 uint64_t ac_reader_hash(const ac_reader *r)
 {
-	return ac_hash_final(&r->hash);
+	return ac_fhash_final(&r->hash);
 }
 
 uint64_t ac_reader_bytes_in(const ac_reader *r)

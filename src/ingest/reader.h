@@ -77,7 +77,7 @@ int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err);
 ac_container ac_reader_container(const ac_reader *r);
 const char *ac_container_name(ac_container c);   /* "plain", "zstd", "zstd-framed" */
 uint64_t ac_reader_bytes_in(const ac_reader *r); /* raw bytes consumed from the file so far */
-/* ac_hash64 of every byte read from the file; the content hash once the
+/* ac_fhash of every byte read from the file; the content hash once the
  * reader has returned 0 (end of input). */
 uint64_t ac_reader_hash(const ac_reader *r);
 int64_t ac_reader_size(const ac_reader *r);      /* file size, -1 for pipes */

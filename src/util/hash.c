@@ -81,10 +81,73 @@ uint64_t ac_hash_final(const ac_hash_state *s)
 	return avalanche(h ^ s->total);
 }
 
-uint64_t ac_hash64(const void *p, size_t n, uint64_t seed)
+/* The one-shot form of init + update + final, without the streaming
+ * state: the same value (tests/unit/test_util.c checks every split). */
+uint64_t ac_hash64(const void *data, size_t n, uint64_t seed)
 {
-	ac_hash_state s;
-	ac_hash_init(&s, seed);
-	ac_hash_update(&s, p, n);
-	return ac_hash_final(&s);
+	const unsigned char *p = data;
+	uint64_t h = seed ^ P1;
+	size_t left = n;
+	for (; left >= 8; left -= 8, p += 8)
+		h = fold(h, load64(p));
+	unsigned char last[8] = { 0 };
+	memcpy(last, p, left);
+	h = fold(h, load64(last) ^ ((uint64_t)left << 56));
+	return avalanche(h ^ n);
+}
+
+void ac_fhash_init(ac_fhash_state *s)
+{
+	for (int k = 0; k < 4; k++)
+		s->lane[k] = P1 ^ ((uint64_t)(k + 1) * P0);
+	s->total = 0;
+	s->nbuf = 0;
+}
+
+static inline void stripe(uint64_t lane[4], const unsigned char *p)
+{
+	lane[0] = fold(lane[0], load64(p));
+	lane[1] = fold(lane[1], load64(p + 8));
+	lane[2] = fold(lane[2], load64(p + 16));
+	lane[3] = fold(lane[3], load64(p + 24));
+}
+
+void ac_fhash_update(ac_fhash_state *s, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	s->total += n;
+	if (s->nbuf) {
+		size_t take = 32 - s->nbuf < n ? 32 - s->nbuf : n;
+		memcpy(s->buf + s->nbuf, p, take);
+		s->nbuf += (unsigned)take;
+		p += take;
+		n -= take;
+		if (s->nbuf < 32)
+			return;
+		stripe(s->lane, s->buf);
+		s->nbuf = 0;
+	}
+	uint64_t lane[4] = { s->lane[0], s->lane[1], s->lane[2], s->lane[3] };
+	for (; n >= 32; n -= 32, p += 32)
+		stripe(lane, p);
+	memcpy(s->lane, lane, sizeof(lane));
+	memcpy(s->buf, p, n);
+	s->nbuf = (unsigned)n;
+}
+
+uint64_t ac_fhash_final(const ac_fhash_state *s)
+{
+	uint64_t h = P1;
+	for (int k = 0; k < 4; k++)
+		h = fold(h, s->lane[k]);
+	/* the last partial stripe, 8 bytes at a time, zero-padded, its length
+	 * in the top byte of the last word */
+	unsigned char last[32] = { 0 };
+	memcpy(last, s->buf, s->nbuf);
+	size_t words = (s->nbuf + 7) / 8;
+	for (size_t w = 0; w + 1 < words; w++)
+		h = fold(h, load64(last + 8 * w));
+	uint64_t tail = words ? load64(last + 8 * (words - 1)) : 0;
+	h = fold(h, tail ^ ((uint64_t)s->nbuf << 56));
+	return avalanche(h ^ s->total);
 }

@@ -65,6 +65,11 @@ expect_no_grep "changed file is not skipped" "already ingested" "$T/err"
 expect_grep "changed file read: its spans are known" "6000 spans \(0 new\)" "$T/out"
 expect_rc "unchanged again" 0 ac ingest "$T/big.jsonl"
 expect_grep "second time: skipped" "already ingested" "$T/err"
+# a ledger hash that is neither this agentcost's nor an older one's: read again
+sqlite3 "$T/big.db" "UPDATE file SET content_hash = 'ffffffffffffffff'"
+expect_rc "foreign ledger hash" 0 ac ingest "$T/big.jsonl"
+expect_no_grep "foreign ledger hash: not skipped" "already ingested" "$T/err"
+expect_grep "foreign ledger hash: read, nothing new" "6000 spans \(0 new\)" "$T/out"
 export AGENTCOST_DB="$T/store.db"
 
 # a copy under another name, spans split across two files in reverse order

@@ -16,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "ingest/ingest.h"
 #include "util/buf.h"
 #include "util/hash.h"
 #include "util/map.h"
@@ -79,6 +81,87 @@ static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* The file hash: the same value however the bytes are split, a value of its
+ * own, and sensitive to every byte and to the length. */
+static void test_fhash(void **state)
+{
+	(void)state;
+	unsigned char data[300];
+	fill(data, sizeof(data), 11);
+	static const size_t lens[] = { 0, 1, 7, 8, 31, 32, 33, 63, 64, 65, 100, 255, 300 };
+	for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+		size_t len = lens[li];
+		ac_fhash_state s;
+		ac_fhash_init(&s);
+		ac_fhash_update(&s, data, len);
+		uint64_t one = ac_fhash_final(&s);
+		for (size_t piece = 1; piece <= 40; piece++) {
+			ac_fhash_init(&s);
+			for (size_t at = 0; at < len; at += piece)
+				ac_fhash_update(&s, data + at, len - at < piece ? len - at : piece);
+			if (ac_fhash_final(&s) != one) {
+				print_error("fhash len %zu piece %zu differs\n", len, piece);
+				fail();
+			}
+		}
+		if (len)
+			assert_true(one != ac_hash64(data, len, 0));
+	}
+	/* every single-bit change of a 100-byte input and every length 0..64 of
+	 * zeros give distinct values */
+	uint64_t h[800 + 65];
+	size_t nh = 0;
+	for (size_t bit = 0; bit < 800; bit++) {
+		unsigned char b[100] = { 0 };
+		b[bit / 8] = (unsigned char)(1u << (bit % 8));
+		ac_fhash_state s;
+		ac_fhash_init(&s);
+		ac_fhash_update(&s, b, sizeof(b));
+		h[nh++] = ac_fhash_final(&s);
+	}
+	static const unsigned char zeros[64] = { 0 };
+	for (size_t n = 0; n <= 64; n++) {
+		ac_fhash_state s;
+		ac_fhash_init(&s);
+		ac_fhash_update(&s, zeros, n);
+		h[nh++] = ac_fhash_final(&s);
+	}
+	qsort(h, nh, sizeof(h[0]), cmp_u64);
+	for (size_t i = 1; i < nh; i++)
+		assert_true(h[i] != h[i - 1]);
+}
+
+/* The ledger's content hash of a file: the file hash, and the hash older
+ * agentcost versions wrote (ac_hash64 of the whole content), for 3 MB of
+ * bytes read in 1 MiB pieces. */
+static void test_content_hash(void **state)
+{
+	(void)state;
+	size_t n = 3000001;
+	unsigned char *data = malloc(n);
+	assert_non_null(data);
+	fill(data, n, 5);
+	char path[] = "/tmp/agentcost-hash-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *fp = fdopen(fd, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, n, fp), n);
+	fclose(fp);
+	char hash[17], old[17], want[17];
+	assert_int_equal(ac_ingest_content_hash(path, hash, old), 0);
+	ac_fhash_state s;
+	ac_fhash_init(&s);
+	ac_fhash_update(&s, data, n);
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)ac_fhash_final(&s));
+	assert_string_equal(hash, want);
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)ac_hash64(data, n, 0));
+	assert_string_equal(old, want);
+	unlink(path);
+	assert_int_equal(ac_ingest_content_hash(path, hash, old), -1);
+	free(data);
 }
 
 static void test_hash_differs(void **state)
@@ -570,6 +653,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_streaming),
 		cmocka_unit_test(test_hash_differs),
+		cmocka_unit_test(test_fhash),
+		cmocka_unit_test(test_content_hash),
 		cmocka_unit_test(test_time_parse_iso),
 		cmocka_unit_test(test_time_parse_iso_truncated_offset),
 		cmocka_unit_test(test_date_parse),
