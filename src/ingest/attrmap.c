@@ -94,11 +94,26 @@ static short slot_of[SLOTS]; /* index into MAP + 1, 0 = empty */
 static unsigned char key_len[NMAP];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
+/* A name's slot hash: its first and last 8 bytes and its length, one
+ * multiply (names of 8 bytes or more; a full hash of every attribute name of
+ * every span cost more than the lookup). */
+static uint64_t key_hash(const char *k, size_t n)
+{
+	uint64_t a, b;
+	memcpy(&a, k, 8);
+	memcpy(&b, k + n - 8, 8);
+	uint64_t x = (a * 0x9e3779b97f4a7c15ULL) ^ b ^ n;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	return x ^ (x >> 29);
+}
+
 static void build(void)
 {
 	for (size_t k = 0; k < NMAP; k++) {
 		key_len[k] = (unsigned char)strlen(MAP[k].key);
-		uint64_t h = ac_hash64(MAP[k].key, key_len[k], 0);
+		if (key_len[k] < 9 || key_len[k] > 48)
+			abort(); /* a name ac_attr_lookup's early out would never find */
+		uint64_t h = key_hash(MAP[k].key, key_len[k]);
 		size_t s = h & (SLOTS - 1);
 		while (slot_of[s])
 			s = (s + 1) & (SLOTS - 1);
@@ -110,9 +125,9 @@ int ac_attr_lookup(const char *key, size_t n, int *prio)
 {
 	pthread_once(&once, build);
 	/* mapped names are 9..44 bytes long: a cheap early out for the rest */
-	if (n < 7 || n > 48)
+	if (n < 9 || n > 48)
 		return AC_F_NONE;
-	uint64_t h = ac_hash64(key, n, 0);
+	uint64_t h = key_hash(key, n);
 	size_t s = h & (SLOTS - 1);
 	while (slot_of[s]) {
 		size_t k = (size_t)slot_of[s] - 1;

@@ -85,13 +85,11 @@ static int find_key(const ac_json *j, int obj, const char *a, const char *b)
 
 static int hexnib(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	unsigned u = (unsigned char)c;
+	if (u - '0' < 10)
+		return (int)(u - '0');
+	u = (u | 0x20) - 'a'; /* either case */
+	return u < 6 ? (int)u + 10 : -1;
 }
 
 /* Decode a hex id of exactly n bytes. 0 ok, 1 empty, -1 bad. */
@@ -108,7 +106,7 @@ static int parse_id(ac_json *j, int t, uint8_t *out, size_t n)
 	unsigned any = 0;
 	for (size_t i = 0; i < n; i++) {
 		int hi = hexnib(s[2 * i]), lo = hexnib(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
+		if ((hi | lo) < 0)
 			return -1;
 		out[i] = (uint8_t)(hi << 4 | lo);
 		any |= out[i];
