@@ -7,6 +7,10 @@
  */
 #include "json.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -91,8 +95,24 @@ static int prescan(const unsigned char *s, size_t len, size_t *at)
 	int in_str = 0, depth = 0;
 	while (i < len) {
 		if (in_str) {
-			/* inside a string: skip 8 plain bytes at a time (no quote,
-			 * backslash, NUL or high bit) */
+			/* inside a string: skip plain bytes (no quote, backslash, NUL
+			 * or high bit), 16 at a time to the first other one */
+#ifdef __SSE2__
+			const __m128i vq = _mm_set1_epi8('"'), vb = _mm_set1_epi8('\\');
+			const __m128i vz = _mm_setzero_si128();
+			while (i + 16 <= len) {
+				__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+				__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vb)),
+				                         _mm_or_si128(_mm_cmpeq_epi8(v, vz), v));
+				unsigned mask = (unsigned)_mm_movemask_epi8(m);
+				if (mask) {
+					i += (size_t)__builtin_ctz(mask);
+					break;
+				}
+				i += 16;
+			}
+#endif
+			/* ... and 8 at a time */
 			while (i + 8 <= len) {
 				uint64_t w;
 				memcpy(&w, s + i, 8);

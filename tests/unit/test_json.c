@@ -327,6 +327,45 @@ static void test_utf8(void **state)
 	ac_json_release(&j);
 }
 
+/* The pre-scan skips plain string bytes 16 and 8 at a time: a quote, a
+ * backslash, a NUL or a non-ASCII byte at any offset of a long string is
+ * still seen, at its exact column. */
+static void test_prescan_offsets(void **state)
+{
+	(void)state;
+	ac_json j = AC_JSON_INIT;
+	for (int pos = 0; pos < 48; pos++) {
+		char run[49], text[160], want[60];
+		memset(run, 'a', 48);
+		run[48] = '\0';
+		/* {"key":" is 8 bytes: the byte at pos is column 9 + pos */
+		int n = snprintf(text, sizeof(text), "{\"key\":\"%.*s\xfe%s\"}", pos, run, run + pos);
+		expect_err(text, (size_t)n, AC_EPARSE, 9 + pos, "invalid UTF-8");
+		n = snprintf(text, sizeof(text), "{\"key\":\"%.*s%c%s\"}", pos, run, 0, run + pos);
+		expect_err(text, (size_t)n, AC_EPARSE, 9 + pos, "NUL byte");
+		/* an escaped quote and a 2-byte character: one string, decoded */
+		snprintf(text, sizeof(text), "[\"%.*s\\\"%s\",\"%.*s\xc3\xa9%s\"]", pos, run,
+		         run + pos, pos, run, run + pos);
+		parse_ok(&j, text);
+		snprintf(want, sizeof(want), "%.*s\"%s", pos, run, run + pos);
+		expect_str(&j, 1, want, 49);
+		snprintf(want, sizeof(want), "%.*s\xc3\xa9%s", pos, run, run + pos);
+		expect_str(&j, elem(&j, 0, 1), want, 50);
+		/* brackets after an escaped quote are still inside the string: not
+		 * nesting (the depth limit is 128) */
+		char deep[201];
+		memset(deep, '[', 200);
+		deep[200] = '\0';
+		char big[300];
+		snprintf(big, sizeof(big), "[\"%.*s\\\"%s\"]", pos, run, deep);
+		parse_ok(&j, big);
+		/* an unescaped quote ends the string there: what follows is not JSON */
+		n = snprintf(text, sizeof(text), "[\"%.*s\"%s\"]", pos, run, run + pos);
+		expect_err(text, (size_t)n, AC_EPARSE, 0, NULL);
+	}
+	ac_json_release(&j);
+}
+
 /* Strings ---------------------------------------------------------------- */
 
 static void test_str_escapes(void **state)
@@ -809,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_parse_nul_byte),
 		cmocka_unit_test(test_parse_extra_number),
 		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_prescan_offsets),
 		cmocka_unit_test(test_str_escapes),
 		cmocka_unit_test(test_str_bad_escape),
 		cmocka_unit_test(test_str_many),
