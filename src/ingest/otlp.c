@@ -349,40 +349,51 @@ static int otlp_span(ctx *c, int t, const ac_span *base)
 	for (int n = 0; n < j->tok[t].size; n++, k = ac_json_skip(j, k + 1)) {
 		int v = k + 1;
 		int r;
-		for (unsigned f = 0; f < sizeof(FIELDS) / sizeof(FIELDS[0]); f++) {
-			if (ac_json_eq(j, k, FIELDS[f][0]) || (FIELDS[f][1] && ac_json_eq(j, k, FIELDS[f][1]))) {
-				if (seen & (1u << f))
-					span_fail(&sp, "duplicate key \"%s\"", FIELDS[f][0]);
-				seen |= 1u << f;
-			}
-		}
-		if (ac_json_eq2(j, k, "traceId", "trace_id")) {
+		/* which field the key names (either spelling), compared once */
+		int f = -1;
+		for (unsigned i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]) && f < 0; i++)
+			if (ac_json_eq(j, k, FIELDS[i][0]) || (FIELDS[i][1] && ac_json_eq(j, k, FIELDS[i][1])))
+				f = (int)i;
+		if (f < 0)
+			continue; /* another key: ignored */
+		if (seen & (1u << f))
+			span_fail(&sp, "duplicate key \"%s\"", FIELDS[f][0]);
+		seen |= 1u << f;
+		switch (f) {
+		case 0:
 			r = parse_id(j, v, sp.trace_id, 16);
 			if (r < 0)
 				span_fail(&sp, "%s", "traceId is not 32 hex digits (or is all zeros)");
 			have_trace = r == 0;
-		} else if (ac_json_eq2(j, k, "spanId", "span_id")) {
+			break;
+		case 1:
 			r = parse_id(j, v, sp.span_id, 8);
 			if (r < 0)
 				span_fail(&sp, "%s", "spanId is not 16 hex digits (or is all zeros)");
 			have_span = r == 0;
-		} else if (ac_json_eq2(j, k, "parentSpanId", "parent_span_id")) {
+			break;
+		case 2:
 			r = parse_id(j, v, sp.parent_id, 8);
 			if (r < 0 && !is_zero_id(j, v, 8))
 				span_fail(&sp, "%s", "parentSpanId is not 16 hex digits");
 			sp.has_parent = r == 0; /* empty or all zeros: a root */
-		} else if (ac_json_eq(j, k, "name")) {
+			break;
+		case 3:
 			if (ac_json_str(j, v, &sp.name.p, &sp.name.n))
 				span_fail(&sp, "%s", "name is not a string");
-		} else if (ac_json_eq2(j, k, "startTimeUnixNano", "start_time_unix_nano")) {
+			break;
+		case 4:
 			if (parse_ns(j, v, &sp.start_ns))
 				span_fail(&sp, "%s", "startTimeUnixNano is not an unsigned integer");
-		} else if (ac_json_eq2(j, k, "endTimeUnixNano", "end_time_unix_nano")) {
+			break;
+		case 5:
 			if (parse_ns(j, v, &sp.end_ns))
 				span_fail(&sp, "%s", "endTimeUnixNano is not an unsigned integer");
-		} else if (ac_json_eq(j, k, "attributes")) {
+			break;
+		case 6:
 			attrs = v;
-		} else if (ac_json_eq(j, k, "status")) {
+			break;
+		case 7: {
 			int code = find_key(j, v, "code", NULL);
 			if (code >= 0) {
 				sp.status = parse_status_code(j, code);
@@ -391,6 +402,8 @@ static int otlp_span(ctx *c, int t, const ac_span *base)
 					span_fail(&sp, "%s", "status.code is not 0, 1 or 2");
 				}
 			}
+			break;
+		}
 		}
 	}
 	if (attrs >= 0)
