@@ -128,6 +128,9 @@ for sc in $SCALES; do
   lastweek=$(date -u -d "2025-01-01 + $((YDAYS - 7)) days" +%G-W%V)
   # the store read once, as a store in use sits in the page cache (streaming
   # 60 GB through gen | ingest leaves a part of it out); BENCH_COLD=1 skips this
+  # and the ingest's dirty pages written back first (sync), so the kernel's
+  # write-back of gigabytes does not run beside the timed commands
+  sync
   [ "${BENCH_COLD:-0}" = 1 ] || cat "$Y" >/dev/null
   SC_ROWS+=("| $sc | $YDAYS | $yspans | $(awk -v b="$ybytes" 'BEGIN { printf "%.1f", b / 1e9 }') | $ys | $(awk -v b="$ybytes" -v s="$ys" 'BEGIN { printf "%.0f", b / 1e6 / s }') | $(awk -v b="$ysize" 'BEGIN { printf "%.2f", b / 1e9 }') | $(awk -v b="$ysize" -v r="$yraw" -v l="$yloc" -v n="$yspans" 'BEGIN { printf "%.0f + %.0f + %.0f", (b - r - l) / n, l / n, r / n }') | $(( $(peak_kb "$DIR/ytime.txt") / 1024 )) |")
   for i in "${!CMDS[@]}"; do
