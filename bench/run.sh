@@ -7,6 +7,7 @@
 #   BENCH_DAYS=6      days in the ingest file (~170 MB of OTLP JSON a day)
 #   BENCH_SCALES="0.01 0.1"  fractions of a year for the analysis stores
 #                     (1 = 365 days, ~60 GB of JSON streamed, ~13 GB store)
+#   BENCH_RUNS=3      runs of each agentcost ingest row (the median is shown)
 #   BENCH_KEEP=1      keep the stores in BENCH_DIR
 #   BENCH_DIR=bench/data
 #   BENCH_SKIP_YEAR=1 skip the analysis part
@@ -18,6 +19,7 @@ AC=$(realpath "$AC")
 DIR=${BENCH_DIR:-bench/data}
 DAYS=${BENCH_DAYS:-6}
 SCALES=${BENCH_SCALES:-0.01 0.1}
+RUNS=${BENCH_RUNS:-3}
 mkdir -p "$DIR" bench/results
 OUT=bench/results/bench-$(date -u +%Y-%m-%d).md
 export CI=1
@@ -69,20 +71,26 @@ rm -f "$DIR/py.db"
 t0=$(now); python3 bench/baselines/py_ingest.py "$SAMPLE" "$DIR/py.db"; t1=$(now); s=$(secs "$t0" "$t1")
 PY=$(rate "$SMB" "$s"); row "Python json + sqlite3 (sample)" "$s" "$PY" "$SMB MB sample"
 
-ingest() { # NAME FILE [options]
+ingest() { # NAME FILE [options]: the median of RUNS runs (each into a new store)
   local name=$1 file=$2
   shift 2
-  rm -f "$DIR"/ac.db*
-  t0=$(now)
-  /usr/bin/time -v "$AC" --db "$DIR/ac.db" ingest "$@" "$file" >"$DIR/ingest.out" 2>"$DIR/time.txt"
-  t1=$(now)
-  s=$(secs "$t0" "$t1")
+  local times=() kbs=() i
+  for ((i = 0; i < RUNS; i++)); do
+    rm -f "$DIR"/ac.db*
+    t0=$(now)
+    /usr/bin/time -v "$AC" --db "$DIR/ac.db" ingest "$@" "$file" >"$DIR/ingest.out" 2>"$DIR/time.txt"
+    t1=$(now)
+    times+=("$(secs "$t0" "$t1")")
+    kbs+=("$(peak_kb "$DIR/time.txt")")
+  done
+  s=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  local all; all=$(printf '%s\n' "${times[@]}" | sort -n | paste -sd/ -)
   local r; r=$(rate "$MB" "$s")
-  local kb; kb=$(peak_kb "$DIR/time.txt")
+  local kb; kb=$(printf '%s\n' "${kbs[@]}" | sort -n | tail -1)
   local bytes; bytes=$(( $(stat -c %s "$DIR/ac.db") + $(stat -c %s "$DIR/ac.db-wal" 2>/dev/null || echo 0) ))
   local raw; raw=$(sqlite3 "$DIR/ac.db" "SELECT coalesce(sum(length(z)), 0) FROM raw_block")
   local sps; sps=$(awk -v n="$SPANS" -v s="$s" 'BEGIN { printf "%.0f", n / s }')
-  row "agentcost ingest $name" "$s" "$r" "$sps spans/s, peak RSS $((kb / 1024)) MB, store $(awk -v b="$bytes" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span ($(awk -v b="$raw" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span of it compressed originals); ×$(awk -v a="$r" -v b="$JQ" 'BEGIN { printf "%.0f", a / b }') jq, ×$(awk -v a="$r" -v b="$PY" 'BEGIN { printf "%.0f", a / b }') Python"
+  row "agentcost ingest $name" "$s" "$r" "median of $RUNS runs ($all s), $sps spans/s, peak RSS $((kb / 1024)) MB, store $(awk -v b="$bytes" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span ($(awk -v b="$raw" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span of it compressed originals); ×$(awk -v a="$r" -v b="$JQ" 'BEGIN { printf "%.0f", a / b }') jq, ×$(awk -v a="$r" -v b="$PY" 'BEGIN { printf "%.0f", a / b }') Python"
 }
 ingest "(plain)" "$IN"
 ingest "(.zst)" "$IN.zst"

@@ -158,19 +158,20 @@ static int names_open(names *nm, ac_store *s, ac_err *err)
 	return 0;
 }
 
-static void names_close(names *nm)
+/* Done looking names up: the names found pass to the guard (g->names), which
+ * its tasks point into. */
+static void names_close(names *nm, ac_guard *g)
 {
 	for (int i = 0; i < 4; i++)
 		sqlite3_finalize(nm->q[i]);
-	for (size_t i = 0; i < nm->n; i++)
-		free(nm->v[i]);
-	free(nm->v);
+	g->names = nm->v;
+	g->nnames = nm->n;
 	ac_map_release(&nm->idx);
 }
 
-/* A copy of the name of row id of a dictionary (NULL for id 0); *oom on
- * allocation failure. */
-static char *name_dup(names *nm, int kind, int64_t id, int *oom)
+/* The name of row id of a dictionary (NULL for id 0 or a dangling id), read
+ * once and shared; *oom on allocation failure. */
+static const char *name_of(names *nm, int kind, int64_t id, int *oom)
 {
 	if (!id)
 		return NULL;
@@ -202,10 +203,7 @@ static char *name_dup(names *nm, int kind, int64_t id, int *oom)
 		nm->v[nm->n++] = copy;
 		at = (int64_t)nm->n - 1;
 	}
-	char *r = strdup(nm->v[at]);
-	if (!r)
-		*oom = 1;
-	return r;
+	return nm->v[at];
 }
 
 /* The judged task's names and what dominated it (outliers.sql columns 5..10). */
@@ -213,12 +211,12 @@ static int fill_names(names *nm, sqlite3_stmt *q, ac_gtask *t, int64_t type, ac_
 {
 	int oom = 0;
 	t->task_id = ac_store_task_id_dup(q, 5);
-	t->system = name_dup(nm, N_SERVICE, sqlite3_column_int64(q, 6), &oom);
-	t->task_type = name_dup(nm, N_LABEL, type, &oom);
+	t->system = name_of(nm, N_SERVICE, sqlite3_column_int64(q, 6), &oom);
+	t->task_type = name_of(nm, N_LABEL, type, &oom);
 	if (t->outlier) {
-		t->top_model = name_dup(nm, N_MODEL, sqlite3_column_int64(q, 7), &oom);
-		t->top_purpose = name_dup(nm, N_LABEL, sqlite3_column_int64(q, 8), &oom);
-		t->tool = name_dup(nm, N_TOOL, sqlite3_column_int64(q, 9), &oom);
+		t->top_model = name_of(nm, N_MODEL, sqlite3_column_int64(q, 7), &oom);
+		t->top_purpose = name_of(nm, N_LABEL, sqlite3_column_int64(q, 8), &oom);
+		t->tool = name_of(nm, N_TOOL, sqlite3_column_int64(q, 9), &oom);
 		t->tool_calls = sqlite3_column_int64(q, 10);
 	}
 	if (oom || !t->task_id)
@@ -228,14 +226,8 @@ static int fill_names(names *nm, sqlite3_stmt *q, ac_gtask *t, int64_t type, ac_
 
 static void free_tasks(ac_gtask *t, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		free(t[i].task_id);
-		free(t[i].system);
-		free(t[i].task_type);
-		free(t[i].top_model);
-		free(t[i].top_purpose);
-		free(t[i].tool);
-	}
 	free(t);
 }
 
@@ -346,7 +338,7 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		qsort(g->run, g->nrun, sizeof(*g->run), by_type_then_id);
 done:
 	sqlite3_finalize(q);
-	names_close(&nm);
+	names_close(&nm, g);
 	stats_release(&cur);
 	stats_release(&ref);
 	return rc;
@@ -355,6 +347,9 @@ done:
 void ac_guard_release(ac_guard *g)
 {
 	free_tasks(g->tasks, g->n);
+	for (size_t i = 0; i < g->nnames; i++)
+		free(g->names[i]);
+	free(g->names);
 	free(g->out);
 	free(g->run);
 	memset(g, 0, sizeof(*g));

@@ -43,12 +43,14 @@ typedef struct ac_guard_opts {
 /* A task judged by the guardrail and the runaway rules. */
 typedef struct ac_gtask {
 	int64_t id;
-	char *task_id, *system, *task_type; /* owned; system and task_type may be NULL */
+	char *task_id;                      /* owned */
+	const char *system, *task_type;     /* the guard's names; may be NULL */
 	double cost;
 	long long calls, max_repeat;
 	double median, threshold, calls_p999; /* of its type */
 	int outlier, by_calls, by_repeat;
-	char *top_model, *top_purpose, *tool; /* what dominated an outlier; owned, may be NULL */
+	const char *top_model, *top_purpose, *tool; /* what dominated an outlier (the guard's
+	                                             * names); may be NULL */
 	long long tool_calls;
 } ac_gtask;
 
@@ -65,6 +67,8 @@ typedef struct ac_guard {
 	size_t runaways;   /* how many runaways, listed or not */
 	double savings;    /* sum of cost - threshold over the outliers */
 	int own_reference; /* task types judged against their own tasks (no reference) */
+	char **names;      /* the dictionary names the tasks point to */
+	size_t nnames;
 } ac_guard;
 
 /* opts NULL = AC_GUARD_OPTS_INIT. Returns 0, AC_ESQL or AC_ENOMEM; release

@@ -160,46 +160,30 @@ expect_grep "late: none" "agentcost: 0 of $ntasks tasks derived before" "$T/late
 # the same spans' derived columns, tasks and rollup, by name (label ids are
 # handed out in another order); the rollup's real sums to 1e-9 (added in
 # another order)
+sem_views() { # SCHEMA SUFFIX: the views sem_diff compares, over one store
+  local d=$1 x=$2
+  echo "CREATE TEMP VIEW s$x AS SELECT s.id, s.task, p.name, c.name, k.system, k.service,
+      tt.name, k.eval, k.step, k.status, k.cost_src, k.model, k.tool, kp.name, kc.name,
+      k.trace_first FROM $d.span s LEFT JOIN $d.label p ON p.id = s.purpose_eff
+      LEFT JOIN $d.label c ON c.id = s.complexity_eff JOIN $d.rollup_key k ON k.id = s.rollup_key
+      LEFT JOIN $d.label tt ON tt.id = k.task_type LEFT JOIN $d.label kp ON kp.id = k.purpose
+      LEFT JOIN $d.label kc ON kc.id = k.complexity;
+    CREATE TEMP VIEW t$x AS SELECT t.id, t.tkey, t.system, tt.name, start_ns, end_ns, spans,
+      llm_calls, tool_calls, tokens_in, tokens_out, cost_usd, unpriced_calls, eval,
+      tool_failures, retry_episodes, retry_attempts, max_repeat, top_model, tp.name, top_tool,
+      top_tool_calls, g.groups FROM $d.task t LEFT JOIN $d.label tt ON tt.id = t.task_type
+      LEFT JOIN $d.label tp ON tp.id = t.top_purpose LEFT JOIN $d.task_calls g ON g.task = t.id;
+    CREATE TEMP VIEW r$x AS SELECT r.hour, k.system, k.service, tt.name, k.eval, k.step,
+      k.status, k.cost_src, k.model, k.tool, kp.name, kc.name, k.trace_first, r.spans,
+      round(r.cost_usd, 9), r.tokens_in, r.tokens_out, r.tokens_cache_read,
+      r.tokens_cache_write, r.tokens_reasoning, round(r.producer_cost_usd, 9), r.scored,
+      round(r.score_sum, 9), round(r.score_sq, 9), r.score_partial, r.scored_tokens_out
+      FROM $d.rollup r JOIN $d.rollup_key k ON k.id = r.key
+      LEFT JOIN $d.label tt ON tt.id = k.task_type LEFT JOIN $d.label kp ON kp.id = k.purpose
+      LEFT JOIN $d.label kc ON kc.id = k.complexity;"
+}
 sem_diff() { # DB_A DB_B: rows of the span, task and rollup tables that differ
-  sqlite3 "$1" "ATTACH '$2' AS b;
-    CREATE TEMP VIEW sa AS SELECT s.id, s.task, p.name, c.name, k.system, k.service, tt.name,
-      k.eval, k.step, k.status, k.cost_src, k.model, k.tool, kp.name, kc.name, k.trace_first
-      FROM main.span s LEFT JOIN main.label p ON p.id = s.purpose_eff
-      LEFT JOIN main.label c ON c.id = s.complexity_eff JOIN main.rollup_key k ON k.id = s.rollup_key
-      LEFT JOIN main.label tt ON tt.id = k.task_type LEFT JOIN main.label kp ON kp.id = k.purpose
-      LEFT JOIN main.label kc ON kc.id = k.complexity;
-    CREATE TEMP VIEW sb AS SELECT s.id, s.task, p.name, c.name, k.system, k.service, tt.name,
-      k.eval, k.step, k.status, k.cost_src, k.model, k.tool, kp.name, kc.name, k.trace_first
-      FROM b.span s LEFT JOIN b.label p ON p.id = s.purpose_eff
-      LEFT JOIN b.label c ON c.id = s.complexity_eff JOIN b.rollup_key k ON k.id = s.rollup_key
-      LEFT JOIN b.label tt ON tt.id = k.task_type LEFT JOIN b.label kp ON kp.id = k.purpose
-      LEFT JOIN b.label kc ON kc.id = k.complexity;
-    CREATE TEMP VIEW ta AS SELECT t.id, t.tkey, t.system, tt.name, start_ns, end_ns, spans,
-      llm_calls, tool_calls, tokens_in, tokens_out, cost_usd, unpriced_calls, eval,
-      tool_failures, retry_episodes, retry_attempts, max_repeat, top_model, tp.name, top_tool,
-      top_tool_calls, g.groups FROM main.task t LEFT JOIN main.label tt ON tt.id = t.task_type
-      LEFT JOIN main.label tp ON tp.id = t.top_purpose LEFT JOIN main.task_calls g ON g.task = t.id;
-    CREATE TEMP VIEW tb AS SELECT t.id, t.tkey, t.system, tt.name, start_ns, end_ns, spans,
-      llm_calls, tool_calls, tokens_in, tokens_out, cost_usd, unpriced_calls, eval,
-      tool_failures, retry_episodes, retry_attempts, max_repeat, top_model, tp.name, top_tool,
-      top_tool_calls, g.groups FROM b.task t LEFT JOIN b.label tt ON tt.id = t.task_type
-      LEFT JOIN b.label tp ON tp.id = t.top_purpose LEFT JOIN b.task_calls g ON g.task = t.id;
-    CREATE TEMP VIEW ra AS SELECT r.hour, k.system, k.service, tt.name, k.eval, k.step,
-      k.status, k.cost_src, k.model, k.tool, kp.name, kc.name, k.trace_first, r.spans,
-      round(r.cost_usd, 9), r.tokens_in, r.tokens_out, r.tokens_cache_read,
-      r.tokens_cache_write, r.tokens_reasoning, round(r.producer_cost_usd, 9), r.scored,
-      round(r.score_sum, 9), round(r.score_sq, 9), r.score_partial, r.scored_tokens_out
-      FROM main.rollup r JOIN main.rollup_key k ON k.id = r.key
-      LEFT JOIN main.label tt ON tt.id = k.task_type LEFT JOIN main.label kp ON kp.id = k.purpose
-      LEFT JOIN main.label kc ON kc.id = k.complexity;
-    CREATE TEMP VIEW rb AS SELECT r.hour, k.system, k.service, tt.name, k.eval, k.step,
-      k.status, k.cost_src, k.model, k.tool, kp.name, kc.name, k.trace_first, r.spans,
-      round(r.cost_usd, 9), r.tokens_in, r.tokens_out, r.tokens_cache_read,
-      r.tokens_cache_write, r.tokens_reasoning, round(r.producer_cost_usd, 9), r.scored,
-      round(r.score_sum, 9), round(r.score_sq, 9), r.score_partial, r.scored_tokens_out
-      FROM b.rollup r JOIN b.rollup_key k ON k.id = r.key
-      LEFT JOIN b.label tt ON tt.id = k.task_type LEFT JOIN b.label kp ON kp.id = k.purpose
-      LEFT JOIN b.label kc ON kc.id = k.complexity;
+  sqlite3 "$1" "ATTACH '$2' AS b; $(sem_views main a) $(sem_views b b)
     SELECT (SELECT count(*) FROM (SELECT * FROM sa EXCEPT SELECT * FROM sb))
          + (SELECT count(*) FROM (SELECT * FROM sb EXCEPT SELECT * FROM sa))
          + (SELECT count(*) FROM (SELECT * FROM ta EXCEPT SELECT * FROM tb))
