@@ -686,8 +686,8 @@ static int insert_row(run *r, const item *it, const ac_span_row *row, int64_t ke
 	int rc, inserted;
 	char idhex[17], msg[700];
 	if ((rc = ac_store_insert_span(r->s, row, &inserted, r->err))) {
-		if (rc != AC_ELIMIT)
-			return rc;
+		if (rc != AC_ELIMIT || row->derived)
+			return rc; /* (a row derived before the insert must be stored) */
 		ac_hex(it->span_id, 8, idhex);
 		snprintf(msg, sizeof(msg), "span %s: %s", idhex, r->err->msg);
 		diag(r, it->line, 0, msg);
