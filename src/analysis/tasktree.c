@@ -4,16 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/hex.h"
+
 const char *const AC_STEP_NAME[6] = { "other", "llm", "tool", "agent", "chain", "evaluator" };
 
 void ac_tree_hex8(const unsigned char id[8], char out[17])
 {
-	static const char hexd[] = "0123456789abcdef";
-	for (int i = 0; i < 8; i++) {
-		out[2 * i] = hexd[id[i] >> 4];
-		out[2 * i + 1] = hexd[id[i] & 15];
-	}
-	out[16] = '\0';
+	ac_hex(id, 8, out);
 }
 
 static char *dup_col(sqlite3_stmt *st, int c)

@@ -10,20 +10,7 @@
 #include <zstd.h>
 
 #include "cli.h"
-
-static int unhex(const char *s, unsigned char *out, size_t n)
-{
-	if (strlen(s) != 2 * n)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", s[2 * i]) ||
-		    !strchr("0123456789abcdefABCDEF", s[2 * i + 1]))
-			return -1;
-		out[i] = (unsigned char)v;
-	}
-	return 0;
-}
+#include "util/hex.h"
 
 /* Print bytes [off, off+len) of a compressed block. */
 static int print_raw(const void *z, size_t zn, long long off, long long len)
@@ -68,14 +55,14 @@ int cmd_show(int argc, char **argv)
 		}
 		memcpy(t, arg, tn);
 		t[tn] = '\0';
-		if (unhex(t, trace, 16)) {
+		if (ac_unhex(t, strlen(t), trace, 16)) {
 			cli_error("show: trace id is not 32 hex digits");
 			return EXIT_USAGE;
 		}
 		with_trace = 1;
 		arg = colon + 1;
 	}
-	if (unhex(arg, span, 8)) {
+	if (ac_unhex(arg, strlen(arg), span, 8)) {
 		cli_error("show: span id is not 16 hex digits: '%s'", arg);
 		return EXIT_USAGE;
 	}

@@ -4,7 +4,6 @@
  * status, children under their parent in start order, with totals. ID is the
  * task id as `tasks --each` prints it (the trace id, or the agentcost.task.id).
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "analysis/tasktree.h"
 #include "cli.h"
+#include "util/hex.h"
 #include "util/timeutil.h"
 
 int cmd_task(int argc, char **argv)
@@ -47,21 +47,9 @@ int cmd_task(int argc, char **argv)
 		goto done;
 	}
 	sqlite3_bind_text(tq, 1, argv[1], -1, SQLITE_STATIC);
-	unsigned char tid[16];
-	if (strlen(argv[1]) == 32) {
-		int ok = 1;
-		for (int i = 0; i < 16 && ok; i++) {
-			unsigned v = 0;
-			for (int k = 0; k < 2; k++) {
-				int ch = tolower((unsigned char)argv[1][2 * i + k]);
-				v = v << 4 | (unsigned)(isdigit(ch) ? ch - '0' : ch - 'a' + 10);
-				ok &= isxdigit(ch) != 0;
-			}
-			tid[i] = (unsigned char)v;
-		}
-		if (ok)
-			sqlite3_bind_blob(tq, 2, tid, 16, SQLITE_STATIC);
-	}
+	uint8_t tid[16];
+	if (ac_unhex(argv[1], strlen(argv[1]), tid, 16) == 0)
+		sqlite3_bind_blob(tq, 2, tid, 16, SQLITE_STATIC);
 	if (sqlite3_step(tq) != SQLITE_ROW) {
 		cli_error("task: no task %s in %s", argv[1], co.db);
 		status = EXIT_FAIL;

@@ -430,9 +430,9 @@ typedef struct wtx {
 	struct order *ord; /* a batch's spans in key order */
 	size_t capord;
 	ac_span_row *rows;      /* ... their rows */
-	ZSTD_CCtx *cctx;        /* compresses the originals the parsers left */
-	ac_fresh_span *fresh;   /* ... a new trace's spans, derived before the insert */
 	size_t caprows;
+	ZSTD_CCtx *cctx;        /* compresses the originals the parsers left */
+	int no_early;           /* AGENTCOST_NO_EARLY: no trace derived before its insert */
 	long long tasks_done;  /* tasks derived in committed transactions */
 	long long tasks_mark;  /* the deriver's count at the last commit */
 	long long early_done, early_mark; /* the same, derived before their insert */
@@ -624,12 +624,15 @@ static const char *cstr(const batch *b, sref sr, char *buf, size_t cap)
 	return buf;
 }
 
-/* The row of span item it of trace `trace`: dictionary ids and price. */
-static int build_row(run *r, const batch *b, const item *it, int64_t trace, ac_span_row *row)
+/* The row of span item it of trace `trace` (key: its home key): dictionary
+ * ids and price. */
+static int build_row(run *r, const batch *b, const item *it, int64_t trace, int64_t key,
+                     ac_span_row *row)
 {
 	int rc;
 	memset(row, 0, sizeof(*row));
 	row->trace = trace;
+	row->key = key;
 	row->span_id = it->span_id;
 	row->parent_id = it->has_parent ? it->parent_id : NULL;
 	row->file = r->file_id;
@@ -680,8 +683,8 @@ static int build_row(run *r, const batch *b, const item *it, int64_t trace, ac_s
 	return 0;
 }
 
-/* Store one row; `key` is the key a row derived before the insert must get. */
-static int insert_row(run *r, const item *it, const ac_span_row *row, int64_t key, int *used_raw)
+/* Store one row (a row derived before the insert must get its key). */
+static int insert_row(run *r, const item *it, const ac_span_row *row, int *used_raw)
 {
 	int rc, inserted;
 	char idhex[17], msg[700];
@@ -696,7 +699,7 @@ static int insert_row(run *r, const item *it, const ac_span_row *row, int64_t ke
 			r->aborted = 1;
 		return 0;
 	}
-	if (row->derived && (!inserted || ac_store_last_span_key(r->s) != key)) {
+	if (row->derived && (!inserted || ac_store_last_span_key(r->s) != row->key)) {
 		/* cannot happen: the trace was new and its keys distinct */
 		ac_hex(it->span_id, 8, idhex);
 		return ac_err_set(r->err, AC_ESQL,
@@ -750,7 +753,7 @@ static int derive_fresh(run *r, size_t nord, int64_t fresh_after)
 {
 	wtx *w = r->w;
 	int rc, refreshed = 0;
-	if (getenv("AGENTCOST_NO_EARLY")) /* for comparisons: every trace the usual way */
+	if (w->no_early)
 		return 0;
 	for (size_t k0 = 0, k1; k0 < nord; k0 = k1) {
 		int64_t t = w->ord[k0].trace;
@@ -764,19 +767,9 @@ static int derive_fresh(run *r, size_t nord, int64_t fresh_after)
 		if (!refreshed && (rc = ac_deriver_refresh(w->deriver, w->err)))
 			return rc;
 		refreshed = 1;
-		for (size_t k = k0; k < k1; k++)
-			w->fresh[k] = (ac_fresh_span){ .row = &w->rows[k], .key = w->ord[k].key };
-		int done;
-		if ((rc = ac_deriver_fresh(w->deriver, t, w->fresh + k0, k1 - k0, &done, w->err)))
+		int done; /* 0: the rows keep their placeholders */
+		if ((rc = ac_deriver_fresh(w->deriver, t, w->rows + k0, k1 - k0, &done, w->err)))
 			return rc;
-		for (size_t k = k0; k < k1 && done; k++) {
-			ac_span_row *row = &w->rows[k];
-			row->derived = 1;
-			row->task = w->fresh[k].task;
-			row->purpose_eff = w->fresh[k].purpose_eff;
-			row->complexity_eff = w->fresh[k].complexity_eff;
-			row->rollup_key = w->fresh[k].rollup_key;
-		}
 	}
 	return 0;
 }
@@ -803,13 +796,9 @@ static int write_batch(run *r, batch *b)
 	}
 	if (b->n > r->w->caprows) {
 		ac_span_row *nr = realloc(r->w->rows, b->n * sizeof(*nr));
-		if (nr)
-			r->w->rows = nr;
-		ac_fresh_span *nf = realloc(r->w->fresh, b->n * sizeof(*nf));
-		if (nf)
-			r->w->fresh = nf;
-		if (!nr || !nf)
+		if (!nr)
 			return ac_err_set(r->err, AC_ENOMEM, "out of memory");
+		r->w->rows = nr;
 		r->w->caprows = b->n;
 	}
 	/* traces above this one are new: created by this batch */
@@ -859,14 +848,13 @@ static int write_batch(run *r, batch *b)
 	if (!r->aborted && !r->refused) {
 		for (size_t k = 0; k < nord; k++)
 			if ((rc = build_row(r, b, &b->items[r->w->ord[k].i], r->w->ord[k].trace,
-			                    &r->w->rows[k])))
+			                    r->w->ord[k].key, &r->w->rows[k])))
 				return rc;
 		if ((rc = derive_fresh(r, nord, fresh_after)))
 			return rc;
 	}
 	for (size_t k = 0; k < nord && !r->aborted && !r->refused; k++)
-		if ((rc = insert_row(r, &b->items[r->w->ord[k].i], &r->w->rows[k], r->w->ord[k].key,
-		                     &used_raw)))
+		if ((rc = insert_row(r, &b->items[r->w->ord[k].i], &r->w->rows[k], &used_raw)))
 			return rc;
 	if (used_raw && !r->aborted && !r->refused && (rc = flush_raw(r, b)))
 		return rc;
@@ -1127,6 +1115,7 @@ int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, siz
 
 	memset(&w, 0, sizeof(w));
 	memset(slot, 0, sizeof(slot));
+	w.no_early = getenv("AGENTCOST_NO_EARLY") != NULL; /* comparisons: every trace the usual way */
 	w.s = s;
 	w.err = err;
 	pthread_mutex_init(&sy.mu, NULL);
@@ -1210,7 +1199,6 @@ int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, siz
 	free(w.ord);
 	ZSTD_freeCCtx(w.cctx);
 	free(w.rows);
-	free(w.fresh);
 	pthread_mutex_destroy(&sy.mu);
 	pthread_cond_destroy(&sy.cv);
 	return rc;

@@ -29,15 +29,6 @@ typedef struct ctx {
 	void *payload;
 } ctx;
 
-void ac_hex(const uint8_t *id, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[id[i] >> 4];
-		out[2 * i + 1] = digits[id[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 static void span_fail(ac_span *sp, const char *fmt, const char *what)
 {
@@ -83,15 +74,6 @@ static int find_key(const ac_json *j, int obj, const char *a, const char *b)
 	return -1;
 }
 
-static int hexnib(char c)
-{
-	unsigned u = (unsigned char)c;
-	if (u - '0' < 10)
-		return (int)(u - '0');
-	u = (u | 0x20) - 'a'; /* either case */
-	return u < 6 ? (int)u + 10 : -1;
-}
-
 /* Decode a hex id of exactly n bytes. 0 ok, 1 empty, -1 bad. */
 static int parse_id(ac_json *j, int t, uint8_t *out, size_t n)
 {
@@ -103,14 +85,11 @@ static int parse_id(ac_json *j, int t, uint8_t *out, size_t n)
 		return 1;
 	if (len != 2 * n)
 		return -1;
+	if (ac_unhex(s, len, out, n))
+		return -1;
 	unsigned any = 0;
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexnib(s[2 * i]), lo = hexnib(s[2 * i + 1]);
-		if ((hi | lo) < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
+	for (size_t i = 0; i < n; i++)
 		any |= out[i];
-	}
 	return any ? 0 : -1; /* all-zero ids are invalid (W3C trace context) */
 }
 

@@ -14,6 +14,7 @@
 #ifndef AC_PARSE_H
 #define AC_PARSE_H
 
+#include "../util/hex.h"
 #include "json.h"
 #include "span.h"
 
@@ -34,7 +35,5 @@ typedef int (*ac_span_fn)(ac_span *sp, void *payload);
 int ac_parse_record(ac_json *j, const char *rec, size_t len, long long line, int *kind,
                     ac_span_fn emit, void *payload, ac_err *err);
 
-/* Lowercase hex of n bytes into out (2n+1 bytes). */
-void ac_hex(const uint8_t *id, size_t n, char *out);
 
 #endif

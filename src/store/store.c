@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "../util/hash.h"
+#include "../util/hex.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
 
@@ -348,19 +349,13 @@ int ac_store_trace(ac_store *s, const uint8_t trace_id[16], int64_t *id, ac_err 
 
 char *ac_store_task_id_dup(sqlite3_stmt *st, int col)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p;
 	if (sqlite3_column_type(st, col) == SQLITE_BLOB) {
 		p = sqlite3_column_blob(st, col);
 		size_t n = (size_t)sqlite3_column_bytes(st, col);
 		char *out = malloc(2 * n + 1);
-		if (!out)
-			return NULL;
-		for (size_t i = 0; i < n; i++) {
-			out[2 * i] = hex[p[i] >> 4];
-			out[2 * i + 1] = hex[p[i] & 15];
-		}
-		out[2 * n] = '\0';
+		if (out)
+			ac_hex(p, n, out);
 		return out;
 	}
 	p = sqlite3_column_text(st, col);

@@ -80,8 +80,10 @@ typedef struct ac_span_row {
 	double eval_score;
 	int has_eval_score;
 	int64_t raw_block, raw_off, raw_len; /* raw_block 0 -> no original kept */
-	/* derived before the insert (src/tasks: ac_deriver_fresh), else 0 and
-	 * the insert writes placeholders the derivation replaces */
+	/* derived before the insert (src/tasks: ac_deriver_fresh, which reads
+	 * key, the rowid the span will get), else 0 and the insert writes
+	 * placeholders the derivation replaces */
+	int64_t key;
 	int derived;
 	int64_t task, purpose_eff, complexity_eff, rollup_key; /* complexity_eff 0 = NULL */
 } ac_span_row;

@@ -112,6 +112,9 @@ typedef struct ctx {
 	unsigned char *pack; /* a task's packed call groups */
 	size_t cappack;
 	int mem; /* deriving spans not yet stored: their derived values stay in memory */
+	vec mem_spans;  /* ... those spans (ac_deriver_fresh) */
+	tspan **mem_m;
+	size_t capmem;
 	struct top *top;
 	size_t captop;
 } ctx;
@@ -325,6 +328,11 @@ static void teardown(ctx *c)
 	free(c->tc);
 	free(c->top);
 	free(c->pack);
+	free(c->mem_spans.v);
+	free(c->mem_m);
+	memset(&c->mem_spans, 0, sizeof(c->mem_spans));
+	c->mem_m = NULL;
+	c->capmem = 0;
 	c->pend = NULL;
 	c->tc = NULL;
 	c->pack = NULL;
@@ -1388,29 +1396,30 @@ int ac_deriver_refresh(ac_deriver *d, ac_err *err)
 	return refresh(&d->c);
 }
 
-int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_fresh_span *v, size_t n, int *done,
+int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_span_row *rows, size_t n, int *done,
                      ac_err *err)
 {
 	ctx *c = &d->c;
-	vec a = { 0 };
-	tspan **m = NULL;
-	int rc = 0;
+	vec *a = &c->mem_spans;
 	*done = 0;
 	c->err = err;
 	if (n == 0 || n > AC_SPAN_KEY_MASK)
 		return 0;
-	a.v = malloc(n * sizeof(*a.v));
-	m = malloc(n * sizeof(*m));
-	if (!a.v || !m) {
-		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-		goto done;
+	if (n > c->capmem) {
+		tspan **nm = realloc(c->mem_m, n * sizeof(*nm));
+		if (!nm)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		c->mem_m = nm;
+		c->capmem = n;
 	}
-	a.cap = n;
 	/* the spans as load_trace would read them back */
+	a->n = 0;
 	for (size_t i = 0; i < n; i++) {
-		const ac_span_row *r = v[i].row;
-		tspan *x = vec_push(&a);
-		x->id = v[i].key;
+		const ac_span_row *r = &rows[i];
+		tspan *x = vec_push(a);
+		if (!x)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		x->id = r->key;
 		x->trace = t;
 		for (int k = 0; k < 8; k++)
 			x->sid = x->sid << 8 | r->span_id[k];
@@ -1440,37 +1449,33 @@ int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_fresh_span *v, size_t n, int *
 		x->prod_cost = r->has_producer_cost ? r->producer_cost : 0;
 		x->has_score = r->has_eval_score;
 		x->score = r->has_eval_score ? r->eval_score : 0;
-		/* nothing derived yet: as the placeholders read */
-		x->old_purpose = -2;
-		x->old_complexity = r->complexity ? -r->complexity : r->step == AC_STEP_LLM ? -2 : 0;
 	}
-	finish_trace(&a, 0);
+	finish_trace(a, 0);
 	/* a span grouped by agentcost.task.id (its own or inherited) joins a
 	 * task across traces: that takes the stored path */
 	for (size_t i = 0; i < n; i++)
-		if (a.v[i].ref)
-			goto done;
+		if (a->v[i].ref)
+			return 0;
 	c->st->traces++;
 	c->st->spans += (long long)n;
 	for (size_t i = 0; i < n; i++)
-		m[i] = &a.v[i];
+		c->mem_m[i] = &a->v[i];
 	c->mem = 1;
-	rc = compute_task(c, task_id(t, 0), m, n);
+	int rc = compute_task(c, task_id(t, 0), c->mem_m, n);
 	c->mem = 0;
 	if (rc)
-		goto done;
+		return rc;
+	/* compute_task leaves each span's derived values as its "stored" ones */
 	for (size_t i = 0; i < n; i++) {
-		v[i].task = a.v[i].old_task;
-		v[i].purpose_eff = a.v[i].old_purpose;
-		v[i].complexity_eff = a.v[i].old_complexity;
-		v[i].rollup_key = a.v[i].old_rk;
+		rows[i].derived = 1;
+		rows[i].task = a->v[i].old_task;
+		rows[i].purpose_eff = a->v[i].old_purpose;
+		rows[i].complexity_eff = a->v[i].old_complexity;
+		rows[i].rollup_key = a->v[i].old_rk;
 	}
 	*done = 1;
 	c->st->early++;
-done:
-	free(a.v);
-	free(m);
-	return rc;
+	return 0;
 }
 
 const ac_derive_stats *ac_deriver_stats(const ac_deriver *d)

@@ -57,10 +57,10 @@ int ac_deriver_run(ac_deriver *d, const int64_t *traces, size_t n, ac_err *err);
 /*
  * Derive a trace whose spans are all here, in memory, before they are
  * stored: a trace new in the caller's transaction, all of its spans in one
- * batch (v[0..n), in key order, keys as the store will give them). Its task,
- * call groups and rollup sums are written as ac_deriver_run would; each
- * span's derived columns are returned in v, for the caller to insert with the
- * span (one write per span instead of an insert and an update). *done = 0
+ * batch (rows[0..n), in key order, each row's key as the store will give
+ * it). Its task, call groups and rollup sums are written as ac_deriver_run
+ * would; each row gets its derived columns (row.derived = 1), to be inserted
+ * with them (one write per span instead of an insert and an update). *done = 0
  * when the trace cannot be derived alone (a span grouped by
  * agentcost.task.id): nothing was written, and the caller stores the spans
  * with placeholders and lists the trace for ac_deriver_run as usual.
@@ -68,12 +68,7 @@ int ac_deriver_run(ac_deriver *d, const int64_t *traces, size_t n, ac_err *err);
  * ac_deriver_refresh first; the rollup sums are written by the next
  * ac_deriver_run (which may be given no traces).
  */
-typedef struct ac_fresh_span {
-	const ac_span_row *row;
-	int64_t key;
-	int64_t task, purpose_eff, complexity_eff, rollup_key; /* out; complexity_eff 0 = NULL */
-} ac_fresh_span;
-int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_fresh_span *v, size_t n, int *done,
+int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_span_row *rows, size_t n, int *done,
                      ac_err *err);
 /* Read the labels and span names added since the last run: before a round of
  * ac_deriver_fresh calls, once the spans' dictionary ids exist. */

@@ -97,6 +97,8 @@ expect_rc "show with trace id" 0 ac show 0af7651916cd43dd8448eb211c80319c:00f067
 expect_rc "show unknown span" 1 ac show 1111111111111111
 expect_grep "show unknown: message" "no span" "$T/err"
 expect_rc "show bad id" 2 ac show xyz
+expect_rc "show: a span id with a non-hex digit" 2 ac show 00f067aa0ba902bg
+expect_rc "show: upper case" 0 ac show 0AF7651916CD43DD8448EB211C80319C:00F067AA0BA902B8
 
 # --no-raw keeps no originals and says so on show
 export AGENTCOST_DB="$T/noraw.db"

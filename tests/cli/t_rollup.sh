@@ -193,6 +193,18 @@ sem_diff() { # DB_A DB_B: rows of the span, task and rollup tables that differ
 }
 expect_eq "early = late: spans, tasks, call groups, rollup" 0 "$(sem_diff "$T/early.db" "$T/late.db")"
 expect_eq "early = late: something compared" "$moved" "$(sqlite3 "$T/early.db" "SELECT count(*) FROM span WHERE rollup_key > 0")"
+# the first line (a span) twice in one batch: the span collides with its
+# copy, so its trace takes the usual path; the rest are derived early;
+# the store is the same either way
+{ head -n 1 "$T/all.jsonl"; cat "$T/all.jsonl"; } >"$T/dup.jsonl"
+AGENTCOST_STATS=1 ac --db "$T/dup_early.db" ingest "$T/dup.jsonl" >"$T/dup.out" 2>"$T/dup.err"
+AGENTCOST_NO_EARLY=1 ac --db "$T/dup_late.db" ingest "$T/dup.jsonl" >/dev/null 2>&1
+expect_grep "duplicated line: its spans counted once" "\($moved new\)" "$T/dup.out"
+early_all=$(sed -n 's/^agentcost: \([0-9]*\) of .*/\1/p' "$T/early.err")
+expect_eq "duplicated line: its trace not derived early" "$((early_all - 1))" \
+  "$(sed -n 's/^agentcost: \([0-9]*\) of .*/\1/p' "$T/dup.err")"
+expect_eq "duplicated line: early = late" 0 "$(sem_diff "$T/dup_early.db" "$T/dup_late.db")"
+expect_eq "duplicated line: = the file once" 0 "$(sem_diff "$T/dup_early.db" "$T/early.db")"
 # (the shuffled parts below bring late spans to traces derived early: the
 # usual path re-derives them from what was stored; checked against plain SQL)
 

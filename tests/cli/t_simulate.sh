@@ -265,4 +265,15 @@ expect_eq "tiers: call groups (regular, above 200k, the clamped call alone, the 
   "0:1:100000 1:1:300000 irregular:1:1000 0:1:1000" \
   "$(calls_sql "$TDB" "SELECT group_concat(g, ' ') FROM (SELECT CASE WHEN grp > 1 THEN 'irregular' ELSE grp END || ':' || calls || ':' || tokens_in AS g FROM task_call ORDER BY model, grp)")"
 
+# packed call groups that were damaged (a cut blob, another format byte):
+# the replay and `calls` refuse them by task, they never read past the blob
+cp "$TDB" "$T/damaged.db"
+sqlite3 "$T/damaged.db" "UPDATE task_calls SET groups = substr(groups, 1, length(groups) - 3)"
+expect_rc "damaged call groups: simulate fails" 1 ac --db "$T/damaged.db" simulate --map "$D/map_sonnet4.csv"
+expect_grep "damaged call groups: said" "damaged call groups in table task_calls" "$T/err"
+expect_rc "damaged call groups: calls fails" 1 ac --db "$T/damaged.db" calls
+expect_grep "damaged call groups: calls says so" "damaged call groups" "$T/err"
+sqlite3 "$T/damaged.db" "UPDATE task_calls SET groups = x'02'"
+expect_rc "call groups of another format: simulate fails" 1 ac --db "$T/damaged.db" simulate --map "$D/map_sonnet4.csv"
+
 finish

@@ -55,6 +55,9 @@ ac task fffffffffffffffffffffffffffffff6 --format csv >"$T/cycle.csv"
 expect_eq "tree of a parent cycle: cut above the earliest span" "6000000000000001:0 6000000000000002:1" \
   "$(tail -n +2 "$T/cycle.csv" | awk -F, '{ printf "%s%s:%s", (NR > 1 ? " " : ""), $1, $3 }')"
 expect_eq "task by agentcost.task.id spans both traces" 5 "$(ac task job-42 --format csv | wc -l)"
+# a trace id in upper case finds its task (by key, not by scanning task_id)
+expect_eq "task id in upper case" 12 "$(ac task AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1 --format csv | wc -l)"
+expect_rc "32 characters that are not hex" 1 ac task gaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1
 expect_rc "unknown task" 1 ac task 0123
 expect_grep "unknown task message" "no task 0123" "$T/err"
 
