@@ -99,7 +99,7 @@ typedef struct batch {
 	int zdone;        /* ... already (by the parser, when the writer was behind) */
 	long long records;
 	uint64_t bytes_in;
-	int saw_otlp, saw_flat;
+	unsigned saw; /* bit k: a record of kind k (AC_REC_*) */
 	int end;
 	int oom;
 	struct batch *next;
@@ -173,7 +173,7 @@ static void give_free(handoff *p, batch *b)
 	ac_buf_reset(&b->text);
 	ac_buf_reset(&b->raw);
 	b->records = 0;
-	b->saw_otlp = b->saw_flat = 0;
+	b->saw = 0;
 	b->end = 0;
 	b->oom = 0;
 	pthread_mutex_lock(&p->sy->mu);
@@ -372,10 +372,7 @@ static void *parser_main(void *arg)
 		long long before = p->spans_ok;
 		rc = ac_parse_record(&p->json, rec.data, rec.len, rec.line, &kind, parsed_span, p, &perr);
 		if (rc == 0) {
-			if (kind == AC_REC_OTLP)
-				b->saw_otlp = 1;
-			else
-				b->saw_flat = 1;
+			b->saw |= 1u << kind;
 		} else if (rc == AC_EFORMAT && p->records == 1 && before == 0) {
 			/* the first record says this is not a trace file (logs, metrics, a
 			 * span dump...): report it once; the file is refused at the end
@@ -450,7 +447,7 @@ typedef struct run {
 	const char *path;
 	int64_t file_id;
 	long long records, spans, spans_new, errors;
-	int saw_otlp, saw_flat;
+	unsigned saw; /* bit k: a record of kind k (AC_REC_*) */
 	int aborted, refused, damaged;
 	int64_t size;
 	double t0, last_progress;
@@ -784,8 +781,7 @@ static int write_batch(run *r, batch *b)
 	if (!r->w->open && (rc = begin_tx(r->w)))
 		return rc;
 	r->records += b->records;
-	r->saw_otlp |= b->saw_otlp;
-	r->saw_flat |= b->saw_flat;
+	r->saw |= b->saw;
 	r->bytes_in = b->bytes_in;
 	if (b->n > r->w->capord) {
 		struct order *no = realloc(r->w->ord, b->n * sizeof(*no));
@@ -1056,6 +1052,20 @@ static int run_start(run *r, hsync *sy, int *file_rc)
 	return 0;
 }
 
+/* The ledger's format: the one kind of record the file held, "mixed" when it
+ * held several, "unknown" when none. */
+static const char *format_name(unsigned saw)
+{
+	if (saw == 0)
+		return "unknown";
+	if (saw & (saw - 1))
+		return "mixed";
+	int k = 0;
+	while (!(saw & (1u << k)))
+		k++;
+	return ac_rec_kind_name(k);
+}
+
 /*
  * r's last batch has been written: close the input. A clean or damaged
  * input gets its ledger row finished and the transaction committed (with
@@ -1084,7 +1094,7 @@ static int run_finish(run *r, int *file_rc)
 	}
 	ac_file_counts fc = {
 		r->records, r->spans, r->spans_new, r->errors, r->damaged ? 0 : 1,
-		r->saw_otlp && r->saw_flat ? "mixed" : r->saw_otlp ? "otlp" : r->saw_flat ? "flat" : "unknown",
+		format_name(r->saw),
 		r->damaged ? r->last.msg : NULL,
 		NULL,
 	};

@@ -17,20 +17,14 @@
 
 #include "../util/timeutil.h"
 #include "attrmap.h"
+#include "pjson.h"
 
-/* Plausible span times: 2000-01-01 .. 2100-01-01 UTC. */
-#define MIN_NS (946684800LL * AC_NS_PER_SEC)
-#define MAX_NS (4102444800LL * AC_NS_PER_SEC)
-
-typedef struct ctx {
-	ac_json *j;
-	long long line;
-	ac_span_fn emit;
-	void *payload;
-} ctx;
+#define MIN_NS AC_PJ_MIN_NS
+#define MAX_NS AC_PJ_MAX_NS
 
 
-static void span_fail(ac_span *sp, const char *fmt, const char *what)
+
+void ac_pj_span_fail(ac_span *sp, const char *fmt, const char *what)
 {
 	if (!sp->err[0])
 		snprintf(sp->err, sizeof(sp->err), fmt, what);
@@ -38,7 +32,7 @@ static void span_fail(ac_span *sp, const char *fmt, const char *what)
 
 /* Report a part of the record of the wrong type: an error item of its own,
  * so the spans around it are kept. */
-static int structure_error(ctx *c, const char *what)
+int ac_pj_structure_error(ac_pctx *c, const char *what)
 {
 	ac_span sp;
 	ac_span_reset(&sp);
@@ -49,7 +43,7 @@ static int structure_error(ctx *c, const char *what)
 }
 
 /* Number of keys `a` or `b` in object obj. */
-static int count_key(const ac_json *j, int obj, const char *a, const char *b)
+int ac_pj_count_key(const ac_json *j, int obj, const char *a, const char *b)
 {
 	int n = 0;
 	if (obj < 0 || ac_json_type(j, obj) != JSMN_OBJECT)
@@ -61,7 +55,7 @@ static int count_key(const ac_json *j, int obj, const char *a, const char *b)
 }
 
 /* Value token of key `a` or `b` in object `obj`, or -1. */
-static int find_key(const ac_json *j, int obj, const char *a, const char *b)
+int ac_pj_find_key(const ac_json *j, int obj, const char *a, const char *b)
 {
 	if (obj < 0 || ac_json_type(j, obj) != JSMN_OBJECT)
 		return -1;
@@ -75,7 +69,7 @@ static int find_key(const ac_json *j, int obj, const char *a, const char *b)
 }
 
 /* Decode a hex id of exactly n bytes. 0 ok, 1 empty, -1 bad. */
-static int parse_id(ac_json *j, int t, uint8_t *out, size_t n)
+int ac_pj_parse_id(ac_json *j, int t, uint8_t *out, size_t n)
 {
 	size_t len;
 	if (ac_json_type(j, t) != JSMN_STRING)
@@ -94,7 +88,7 @@ static int parse_id(ac_json *j, int t, uint8_t *out, size_t n)
 }
 
 /* 1 when token t is exactly 2n zeros (an unset id written out). */
-static int is_zero_id(const ac_json *j, int t, size_t n)
+int ac_pj_is_zero_id(const ac_json *j, int t, size_t n)
 {
 	size_t len;
 	if (ac_json_type(j, t) != JSMN_STRING)
@@ -109,11 +103,11 @@ static int is_zero_id(const ac_json *j, int t, size_t n)
 }
 
 /* fixed64 nanoseconds: number, decimal string, or {"low":..,"high":..}. */
-static int parse_ns(ac_json *j, int t, int64_t *out)
+int ac_pj_parse_ns(ac_json *j, int t, int64_t *out)
 {
 	uint64_t v;
 	if (ac_json_type(j, t) == JSMN_OBJECT) {
-		int lo = find_key(j, t, "low", NULL), hi = find_key(j, t, "high", NULL);
+		int lo = ac_pj_find_key(j, t, "low", NULL), hi = ac_pj_find_key(j, t, "high", NULL);
 		int64_t l, h;
 		if (lo < 0 || hi < 0 || ac_json_i64(j, lo, &l) || ac_json_i64(j, hi, &h))
 			return -1;
@@ -127,7 +121,7 @@ static int parse_ns(ac_json *j, int t, int64_t *out)
 	return 0;
 }
 
-static int parse_status_code(ac_json *j, int t)
+int ac_pj_status_code(ac_json *j, int t)
 {
 	int64_t c;
 	if (ac_json_type(j, t) == JSMN_STRING) {
@@ -149,7 +143,7 @@ static int parse_status_code(ac_json *j, int t)
 }
 
 /* A plain JSON scalar as an attribute value (flat JSONL). */
-static void plain_value(ac_json *j, int t, ac_value *v)
+void ac_pj_plain_value(ac_json *j, int t, ac_value *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->kind = AC_V_OTHER;
@@ -187,7 +181,7 @@ static void plain_value(ac_json *j, int t, ac_value *v)
 }
 
 /* OTLP AnyValue object as an attribute value. */
-static void any_value(ac_json *j, int t, ac_value *v)
+void ac_pj_any_value(ac_json *j, int t, ac_value *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->kind = AC_V_OTHER;
@@ -233,7 +227,7 @@ static void any_value(ac_json *j, int t, ac_value *v)
 }
 
 /* Apply one key to sp when the table maps it (value decoded only then). */
-static void apply_attr(ac_json *j, ac_span *sp, int keytok, int valtok, int otlp, int resource)
+void ac_pj_apply_attr(ac_json *j, ac_span *sp, int keytok, int valtok, int otlp, int resource)
 {
 	const char *key;
 	size_t kn;
@@ -244,60 +238,60 @@ static void apply_attr(ac_json *j, ac_span *sp, int keytok, int valtok, int otlp
 		return;
 	ac_value v;
 	if (otlp)
-		any_value(j, valtok, &v);
+		ac_pj_any_value(j, valtok, &v);
 	else
-		plain_value(j, valtok, &v);
+		ac_pj_plain_value(j, valtok, &v);
 	ac_attr_apply(sp, key, kn, &v, resource);
 }
 
 /* OTLP attributes: [{"key":..,"value":{..}}, ...] */
-static void otlp_attrs(ac_json *j, int arr, ac_span *sp, int resource)
+void ac_pj_otlp_attrs(ac_json *j, int arr, ac_span *sp, int resource)
 {
 	if (arr < 0 || ac_json_type(j, arr) != JSMN_ARRAY)
 		return;
 	int e = arr + 1;
 	for (int n = 0; n < j->tok[arr].size; n++, e = ac_json_skip(j, e)) {
-		int kt = find_key(j, e, "key", NULL);
-		int vt = find_key(j, e, "value", NULL);
+		int kt = ac_pj_find_key(j, e, "key", NULL);
+		int vt = ac_pj_find_key(j, e, "value", NULL);
 		if (kt < 0 || vt < 0 || ac_json_type(j, kt) != JSMN_STRING)
 			continue;
-		apply_attr(j, sp, kt, vt, 1, resource);
+		ac_pj_apply_attr(j, sp, kt, vt, 1, resource);
 	}
 }
 
 /* Flat attributes: {"key": scalar, ...} */
-static void flat_attrs(ac_json *j, int obj, ac_span *sp, int resource)
+void ac_pj_flat_attrs(ac_json *j, int obj, ac_span *sp, int resource)
 {
 	if (obj < 0 || ac_json_type(j, obj) != JSMN_OBJECT)
 		return;
 	int k = obj + 1;
 	for (int n = 0; n < j->tok[obj].size; n++, k = ac_json_skip(j, k + 1))
-		apply_attr(j, sp, k, k + 1, 0, resource);
+		ac_pj_apply_attr(j, sp, k, k + 1, 0, resource);
 }
 
 /* Checks common to both shapes, then finish and emit. */
-static int finish_and_emit(ctx *c, ac_span *sp, int have_trace, int have_span)
+int ac_pj_finish_and_emit(ac_pctx *c, ac_span *sp, int have_trace, int have_span)
 {
 	if (!have_trace)
-		span_fail(sp, "%s", "missing trace id");
+		ac_pj_span_fail(sp, "%s", "missing trace id");
 	if (!have_span)
-		span_fail(sp, "%s", "missing span id");
+		ac_pj_span_fail(sp, "%s", "missing span id");
 	if (sp->has_parent && memcmp(sp->parent_id, sp->span_id, 8) == 0)
-		span_fail(sp, "%s", "span is its own parent");
+		ac_pj_span_fail(sp, "%s", "span is its own parent");
 	if (!sp->err[0]) {
 		char when[40];
 		if (sp->start_ns == 0) {
-			span_fail(sp, "%s", "missing start time");
+			ac_pj_span_fail(sp, "%s", "missing start time");
 		} else if (sp->start_ns < MIN_NS || sp->start_ns >= MAX_NS) {
 			ac_format_iso_ms(sp->start_ns, when);
-			span_fail(sp, "start time out of range (2000..2100): %s", when);
+			ac_pj_span_fail(sp, "start time out of range (2000..2100): %s", when);
 		} else if (sp->end_ns == 0) {
 			sp->end_ns = sp->start_ns; /* no end recorded: zero duration */
 		} else if (sp->end_ns < sp->start_ns) {
-			span_fail(sp, "%s", "end time before start time");
+			ac_pj_span_fail(sp, "%s", "end time before start time");
 		} else if (sp->end_ns >= MAX_NS) {
 			ac_format_iso_ms(sp->end_ns, when);
-			span_fail(sp, "end time out of range (2000..2100): %s", when);
+			ac_pj_span_fail(sp, "end time out of range (2000..2100): %s", when);
 		}
 	}
 	ac_span_finish(sp);
@@ -305,7 +299,7 @@ static int finish_and_emit(ctx *c, ac_span *sp, int have_trace, int have_span)
 	return c->emit(sp, c->payload);
 }
 
-static int otlp_span(ctx *c, int t, const ac_span *base)
+static int otlp_span(ac_pctx *c, int t, const ac_span *base)
 {
 	ac_json *j = c->j;
 	ac_span sp = *base;
@@ -313,7 +307,7 @@ static int otlp_span(ctx *c, int t, const ac_span *base)
 	sp.raw.p = j->js + j->tok[t].start;
 	sp.raw.n = (size_t)(j->tok[t].end - j->tok[t].start);
 	if (ac_json_type(j, t) != JSMN_OBJECT) {
-		span_fail(&sp, "%s", "span is not a JSON object");
+		ac_pj_span_fail(&sp, "%s", "span is not a JSON object");
 		sp.line = c->line;
 		return c->emit(&sp, c->payload);
 	}
@@ -336,49 +330,49 @@ static int otlp_span(ctx *c, int t, const ac_span *base)
 		if (f < 0)
 			continue; /* another key: ignored */
 		if (seen & (1u << f))
-			span_fail(&sp, "duplicate key \"%s\"", FIELDS[f][0]);
+			ac_pj_span_fail(&sp, "duplicate key \"%s\"", FIELDS[f][0]);
 		seen |= 1u << f;
 		switch (f) {
 		case 0:
-			r = parse_id(j, v, sp.trace_id, 16);
+			r = ac_pj_parse_id(j, v, sp.trace_id, 16);
 			if (r < 0)
-				span_fail(&sp, "%s", "traceId is not 32 hex digits (or is all zeros)");
+				ac_pj_span_fail(&sp, "%s", "traceId is not 32 hex digits (or is all zeros)");
 			have_trace = r == 0;
 			break;
 		case 1:
-			r = parse_id(j, v, sp.span_id, 8);
+			r = ac_pj_parse_id(j, v, sp.span_id, 8);
 			if (r < 0)
-				span_fail(&sp, "%s", "spanId is not 16 hex digits (or is all zeros)");
+				ac_pj_span_fail(&sp, "%s", "spanId is not 16 hex digits (or is all zeros)");
 			have_span = r == 0;
 			break;
 		case 2:
-			r = parse_id(j, v, sp.parent_id, 8);
-			if (r < 0 && !is_zero_id(j, v, 8))
-				span_fail(&sp, "%s", "parentSpanId is not 16 hex digits");
+			r = ac_pj_parse_id(j, v, sp.parent_id, 8);
+			if (r < 0 && !ac_pj_is_zero_id(j, v, 8))
+				ac_pj_span_fail(&sp, "%s", "parentSpanId is not 16 hex digits");
 			sp.has_parent = r == 0; /* empty or all zeros: a root */
 			break;
 		case 3:
 			if (ac_json_str(j, v, &sp.name.p, &sp.name.n))
-				span_fail(&sp, "%s", "name is not a string");
+				ac_pj_span_fail(&sp, "%s", "name is not a string");
 			break;
 		case 4:
-			if (parse_ns(j, v, &sp.start_ns))
-				span_fail(&sp, "%s", "startTimeUnixNano is not an unsigned integer");
+			if (ac_pj_parse_ns(j, v, &sp.start_ns))
+				ac_pj_span_fail(&sp, "%s", "startTimeUnixNano is not an unsigned integer");
 			break;
 		case 5:
-			if (parse_ns(j, v, &sp.end_ns))
-				span_fail(&sp, "%s", "endTimeUnixNano is not an unsigned integer");
+			if (ac_pj_parse_ns(j, v, &sp.end_ns))
+				ac_pj_span_fail(&sp, "%s", "endTimeUnixNano is not an unsigned integer");
 			break;
 		case 6:
 			attrs = v;
 			break;
 		case 7: {
-			int code = find_key(j, v, "code", NULL);
+			int code = ac_pj_find_key(j, v, "code", NULL);
 			if (code >= 0) {
-				sp.status = parse_status_code(j, code);
+				sp.status = ac_pj_status_code(j, code);
 				if (sp.status < 0) {
 					sp.status = 0;
-					span_fail(&sp, "%s", "status.code is not 0, 1 or 2");
+					ac_pj_span_fail(&sp, "%s", "status.code is not 0, 1 or 2");
 				}
 			}
 			break;
@@ -386,22 +380,22 @@ static int otlp_span(ctx *c, int t, const ac_span *base)
 		}
 	}
 	if (attrs >= 0)
-		otlp_attrs(j, attrs, &sp, 0);
-	return finish_and_emit(c, &sp, have_trace, have_span);
+		ac_pj_otlp_attrs(j, attrs, &sp, 0);
+	return ac_pj_finish_and_emit(c, &sp, have_trace, have_span);
 }
 
-static int otlp_scope_list(ctx *c, int arr, const ac_span *base)
+static int otlp_scope_list(ac_pctx *c, int arr, const ac_span *base)
 {
 	ac_json *j = c->j;
 	if (ac_json_type(j, arr) != JSMN_ARRAY)
-		return structure_error(c, "\"scopeSpans\" is not an array; its content is skipped");
+		return ac_pj_structure_error(c, "\"scopeSpans\" is not an array; its content is skipped");
 	int e = arr + 1;
 	for (int n = 0; n < j->tok[arr].size; n++, e = ac_json_skip(j, e)) {
-		int spans = find_key(j, e, "spans", NULL);
+		int spans = ac_pj_find_key(j, e, "spans", NULL);
 		if (spans < 0)
 			continue;
 		if (ac_json_type(j, spans) != JSMN_ARRAY) {
-			int rc = structure_error(c, "\"spans\" is not an array; its content is skipped");
+			int rc = ac_pj_structure_error(c, "\"spans\" is not an array; its content is skipped");
 			if (rc)
 				return rc;
 			continue;
@@ -416,33 +410,33 @@ static int otlp_scope_list(ctx *c, int arr, const ac_span *base)
 	return 0;
 }
 
-static int walk_otlp(ctx *c, int list)
+static int walk_otlp(ac_pctx *c, int list)
 {
 	ac_json *j = c->j;
 	if (ac_json_type(j, list) != JSMN_ARRAY)
-		return structure_error(c, "\"resourceSpans\" is not an array; its content is skipped");
+		return ac_pj_structure_error(c, "\"resourceSpans\" is not an array; its content is skipped");
 	int e = list + 1;
 	for (int n = 0; n < j->tok[list].size; n++, e = ac_json_skip(j, e)) {
 		ac_span base;
 		ac_span_reset(&base);
-		int res = find_key(j, e, "resource", NULL);
+		int res = ac_pj_find_key(j, e, "resource", NULL);
 		if (res >= 0)
-			otlp_attrs(j, find_key(j, res, "attributes", NULL), &base, 1);
+			ac_pj_otlp_attrs(j, ac_pj_find_key(j, res, "attributes", NULL), &base, 1);
 		/* resource-level problems (a bad token count on the resource) reject
 		 * every span under it: they are carried in base.err */
 		int rc;
-		int ss = find_key(j, e, "scopeSpans", "scope_spans");
+		int ss = ac_pj_find_key(j, e, "scopeSpans", "scope_spans");
 		if (ss < 0)
-			ss = find_key(j, e, "instrumentationLibrarySpans", "instrumentation_library_spans");
+			ss = ac_pj_find_key(j, e, "instrumentationLibrarySpans", "instrumentation_library_spans");
 		if (ss < 0)
-			ss = find_key(j, e, "deprecatedScopeSpans", NULL);
+			ss = ac_pj_find_key(j, e, "deprecatedScopeSpans", NULL);
 		if (ss >= 0 && (rc = otlp_scope_list(c, ss, &base)))
 			return rc;
 	}
 	return 0;
 }
 
-static int walk_flat(ctx *c, int root)
+static int walk_flat(ac_pctx *c, int root)
 {
 	ac_json *j = c->j;
 	ac_span sp;
@@ -463,36 +457,36 @@ static int walk_flat(ctx *c, int root)
 		for (unsigned f = 0; f < sizeof(FIELDS) / sizeof(FIELDS[0]); f++) {
 			if (ac_json_eq(j, k, FIELDS[f][0]) || (FIELDS[f][1] && ac_json_eq(j, k, FIELDS[f][1]))) {
 				if (seen & (1u << f))
-					span_fail(&sp, "duplicate key \"%s\"", FIELDS[f][0]);
+					ac_pj_span_fail(&sp, "duplicate key \"%s\"", FIELDS[f][0]);
 				seen |= 1u << f;
 			}
 		}
 		if (ac_json_eq2(j, k, "trace_id", "traceId")) {
-			r = parse_id(j, v, sp.trace_id, 16);
+			r = ac_pj_parse_id(j, v, sp.trace_id, 16);
 			if (r < 0)
-				span_fail(&sp, "%s", "trace_id is not 32 hex digits (or is all zeros)");
+				ac_pj_span_fail(&sp, "%s", "trace_id is not 32 hex digits (or is all zeros)");
 			have_trace = r == 0;
 		} else if (ac_json_eq2(j, k, "span_id", "spanId")) {
-			r = parse_id(j, v, sp.span_id, 8);
+			r = ac_pj_parse_id(j, v, sp.span_id, 8);
 			if (r < 0)
-				span_fail(&sp, "%s", "span_id is not 16 hex digits (or is all zeros)");
+				ac_pj_span_fail(&sp, "%s", "span_id is not 16 hex digits (or is all zeros)");
 			have_span = r == 0;
 		} else if (ac_json_eq2(j, k, "parent_span_id", "parentSpanId")) {
 			if (ac_json_type(j, v) == JSMN_PRIMITIVE && ac_json_raw(j, v, &(size_t){ 0 })[0] == 'n')
 				continue; /* null: a root */
-			r = parse_id(j, v, sp.parent_id, 8);
-			if (r < 0 && !is_zero_id(j, v, 8))
-				span_fail(&sp, "%s", "parent_span_id is not 16 hex digits");
+			r = ac_pj_parse_id(j, v, sp.parent_id, 8);
+			if (r < 0 && !ac_pj_is_zero_id(j, v, 8))
+				ac_pj_span_fail(&sp, "%s", "parent_span_id is not 16 hex digits");
 			sp.has_parent = r == 0;
 		} else if (ac_json_eq(j, k, "name")) {
 			if (ac_json_str(j, v, &sp.name.p, &sp.name.n))
-				span_fail(&sp, "%s", "name is not a string");
+				ac_pj_span_fail(&sp, "%s", "name is not a string");
 		} else if (ac_json_eq2(j, k, "start_time_unix_nano", "startTimeUnixNano")) {
-			if (parse_ns(j, v, &sp.start_ns))
-				span_fail(&sp, "%s", "start_time_unix_nano is not an unsigned integer");
+			if (ac_pj_parse_ns(j, v, &sp.start_ns))
+				ac_pj_span_fail(&sp, "%s", "start_time_unix_nano is not an unsigned integer");
 		} else if (ac_json_eq2(j, k, "end_time_unix_nano", "endTimeUnixNano")) {
-			if (parse_ns(j, v, &sp.end_ns))
-				span_fail(&sp, "%s", "end_time_unix_nano is not an unsigned integer");
+			if (ac_pj_parse_ns(j, v, &sp.end_ns))
+				ac_pj_span_fail(&sp, "%s", "end_time_unix_nano is not an unsigned integer");
 		} else if (ac_json_eq2(j, k, "start_time", "startTime") ||
 		           ac_json_eq2(j, k, "end_time", "endTime")) {
 			int is_start = ac_json_eq2(j, k, "start_time", "startTime");
@@ -500,7 +494,7 @@ static int walk_flat(ctx *c, int root)
 			size_t sn;
 			int64_t ns;
 			if (ac_json_str(j, v, &s, &sn) || ac_time_parse_iso(s, sn, &ns)) {
-				span_fail(&sp, "%s", is_start ? "start_time is not an ISO-8601 time"
+				ac_pj_span_fail(&sp, "%s", is_start ? "start_time is not an ISO-8601 time"
 				                                : "end_time is not an ISO-8601 time");
 				continue;
 			}
@@ -509,12 +503,12 @@ static int walk_flat(ctx *c, int root)
 			else if (!is_start && !sp.end_ns)
 				sp.end_ns = ns;
 		} else if (ac_json_eq(j, k, "status")) {
-			int code = ac_json_type(j, v) == JSMN_OBJECT ? find_key(j, v, "code", NULL) : v;
+			int code = ac_json_type(j, v) == JSMN_OBJECT ? ac_pj_find_key(j, v, "code", NULL) : v;
 			if (code >= 0) {
-				sp.status = parse_status_code(j, code);
+				sp.status = ac_pj_status_code(j, code);
 				if (sp.status < 0) {
 					sp.status = 0;
-					span_fail(&sp, "%s", "status is not OK, ERROR, UNSET or 0..2");
+					ac_pj_span_fail(&sp, "%s", "status is not OK, ERROR, UNSET or 0..2");
 				}
 			}
 		} else if (ac_json_eq(j, k, "attributes")) {
@@ -524,10 +518,10 @@ static int walk_flat(ctx *c, int root)
 		}
 	}
 	if (res >= 0)
-		flat_attrs(j, res, &sp, 1);
+		ac_pj_flat_attrs(j, res, &sp, 1);
 	if (attrs >= 0)
-		flat_attrs(j, attrs, &sp, 0);
-	return finish_and_emit(c, &sp, have_trace, have_span);
+		ac_pj_flat_attrs(j, attrs, &sp, 0);
+	return ac_pj_finish_and_emit(c, &sp, have_trace, have_span);
 }
 
 /* Name the shape of a record that is not traces, for the refusal message. */
@@ -537,7 +531,7 @@ static int refuse(ac_json *j, ac_err *err)
 	err->col = 1;
 	if (ac_json_type(j, root) == JSMN_ARRAY) {
 		int first = root + 1;
-		if (j->tok[root].size > 0 && find_key(j, first, "spanContext", NULL) >= 0)
+		if (j->tok[root].size > 0 && ac_pj_find_key(j, first, "spanContext", NULL) >= 0)
 			return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 			                     "a JSON array of OpenTelemetry JS SDK spans (spanContext, "
 			                     "[sec, nanos] times), not OTLP JSON: export with an OTLP "
@@ -548,20 +542,20 @@ static int refuse(ac_json *j, ac_err *err)
 	if (ac_json_type(j, root) != JSMN_OBJECT)
 		return ac_err_setpos(err, AC_EPARSE, err->line, 1,
 		                     "not a JSON object: expected OTLP JSON or a flat span");
-	if (find_key(j, root, "resourceLogs", "resource_logs") >= 0)
+	if (ac_pj_find_key(j, root, "resourceLogs", "resource_logs") >= 0)
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 		                     "OTLP logs (resourceLogs), not traces: agentcost reads traces only");
-	if (find_key(j, root, "resourceMetrics", "resource_metrics") >= 0)
+	if (ac_pj_find_key(j, root, "resourceMetrics", "resource_metrics") >= 0)
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 		                     "OTLP metrics (resourceMetrics), not traces: agentcost reads traces only");
-	if (find_key(j, root, "resourceProfiles", "resource_profiles") >= 0)
+	if (ac_pj_find_key(j, root, "resourceProfiles", "resource_profiles") >= 0)
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 		                     "OTLP profiles (resourceProfiles), not traces: agentcost reads traces only");
-	if (find_key(j, root, "trace", NULL) >= 0 && find_key(j, root, "observations", NULL) >= 0)
+	if (ac_pj_find_key(j, root, "trace", NULL) >= 0 && ac_pj_find_key(j, root, "observations", NULL) >= 0)
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 		                     "a Langfuse trace export {trace, observations}, not OTLP JSON: "
 		                     "export the traces over OTLP instead");
-	int spans = find_key(j, root, "spans", NULL);
+	int spans = ac_pj_find_key(j, root, "spans", NULL);
 	if (spans >= 0 && ac_json_type(j, spans) == JSMN_ARRAY)
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 		                     "a span dump {\"spans\":[...]} (OpenTelemetry SDK / any-agent "
@@ -581,12 +575,12 @@ static int refuse(ac_json *j, ac_err *err)
 	/* price tables, a common mix-up */
 	k = root + 1;
 	for (int n = 0; n < j->tok[root].size && n < 4; n++, k = ac_json_skip(j, k + 1)) {
-		if (find_key(j, k + 1, "input_cost_per_token", NULL) >= 0)
+		if (ac_pj_find_key(j, k + 1, "input_cost_per_token", NULL) >= 0)
 			return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 			                     "a LiteLLM price table, not traces: load it with "
 			                     "`agentcost prices import`");
 	}
-	if (find_key(j, root, "chat", NULL) >= 0 && find_key(j, root, "embeddings", NULL) >= 0)
+	if (ac_pj_find_key(j, root, "chat", NULL) >= 0 && ac_pj_find_key(j, root, "embeddings", NULL) >= 0)
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 		                     "an OpenLIT price table (USD per 1K tokens), not traces");
 	return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
@@ -608,23 +602,45 @@ int ac_parse_record(ac_json *j, const char *rec, size_t len, long long line, int
 		err->col = col;
 		return rc;
 	}
-	ctx c = { j, line, emit, payload };
+	ac_pctx c = { j, line, emit, payload };
 	err->line = line;
 	int root = 0;
 	if (ac_json_type(j, root) == JSMN_OBJECT) {
-		int rs = find_key(j, root, "resourceSpans", "resource_spans");
+		int rs = ac_pj_find_key(j, root, "resourceSpans", "resource_spans");
 		if (rs >= 0) {
 			*kind = AC_REC_OTLP;
-			if (count_key(j, root, "resourceSpans", "resource_spans") > 1)
+			if (ac_pj_count_key(j, root, "resourceSpans", "resource_spans") > 1)
 				return ac_err_setpos(err, AC_EPARSE, line, 1,
 				                     "duplicate key \"resourceSpans\": the record is ambiguous");
 			return walk_otlp(&c, rs);
 		}
-		if (find_key(j, root, "trace_id", "traceId") >= 0 ||
-		    find_key(j, root, "span_id", "spanId") >= 0) {
+		for (unsigned f = 0; f < ac_json_nformats; f++) {
+			if (ac_json_formats[f]->detect(j, root)) {
+				*kind = ac_json_formats[f]->kind;
+				return ac_json_formats[f]->walk(&c, root);
+			}
+		}
+		if (ac_pj_find_key(j, root, "trace_id", "traceId") >= 0 ||
+		    ac_pj_find_key(j, root, "span_id", "spanId") >= 0) {
 			*kind = AC_REC_FLAT;
 			return walk_flat(&c, root);
 		}
 	}
+	if (ac_json_type(j, root) == JSMN_ARRAY) {
+		for (unsigned f = 0; f < ac_json_nformats; f++) {
+			if (ac_json_formats[f]->detect(j, root)) {
+				*kind = ac_json_formats[f]->kind;
+				return ac_json_formats[f]->walk(&c, root);
+			}
+		}
+	}
 	return refuse(j, err);
+}
+
+const char *ac_rec_kind_name(int kind)
+{
+	static const char *const names[] = { "unknown", "otlp", "flat", "otel-sdk-python", "otel-sdk-js",
+		                              "langfuse", "langfuse-rows", "jaeger", "tempo", "clickhouse",
+		                              "otlp-proto", "langfuse-csv" };
+	return kind > 0 && kind < AC_REC_NKINDS ? names[kind] : names[0];
 }
