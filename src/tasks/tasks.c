@@ -13,16 +13,26 @@
  * twice: a span that carries the summed usage of the calls made under it
  * (an agent run or an SDK function with gen_ai.usage.* totals, the same
  * call instrumented by two libraries, nested) and the call spans
- * themselves. The rule: an LLM span that has an LLM span among its
- * descendants in its trace is a rollup, not a call. Derivation rewrites it
+ * themselves. The rule: an LLM span is a rollup, not a call, when it has
+ * LLM spans below it in its trace and its input and output token counts
+ * are exactly the sums over the LLM spans nearest below it (those with no
+ * other LLM span between; a missing count is 0). An LLM span whose counts
+ * differ from those sums made a call of its own and stays one (the
+ * canonical testdata/ingest/basic.jsonl has such a parent: 4000 / 1000
+ * above calls of 10000 / 2000 and more). Derivation rewrites a rollup
  * as a chain step (span.step 4) with no counted cost (cost_usd 0, cost_src
  * 0, like any non-billable span); its model, token counts and producer cost
  * stay on the row for `show`, and token sums count LLM calls only, so its
- * tokens are not counted either. Only the deepest LLM spans of each branch
- * stay calls. The rule needs the whole trace, so it is applied here (both on
+ * tokens are not counted either. Rollups may nest (a rollup above rollups):
+ * the calls at the bottom are what counts. Rewriting a rollup never changes the sums its ancestors see:
+ * it equals the sums of the spans nearest below it, which they then see
+ * instead. The rule needs the whole trace, so it is applied here (both on
  * the stored path and on ac_deriver_fresh's in-memory rows, whose rewritten
  * step and cost are then inserted), not at parse time; since spans are never
- * removed from the store, a span once judged a rollup stays one, and a call
+ * removed from the store, a span once judged a rollup stays one (even if
+ * more calls arrive below it later, which would have to break an exact
+ * equality that held: the rewritten row no longer says it was an LLM span,
+ * so the judgement is final), and a call
  * judged before its descendants arrived (a later file) is rewritten when its
  * trace is derived again, its rollup sums moved exactly like any other
  * change of key. Re-pricing (prices import) only touches LLM and tool spans,
@@ -55,7 +65,9 @@ typedef struct tspan {
 	double cost, prod_cost, score;
 	int has_cost, has_score;
 	int trace_first; /* the earliest span of its trace (start, then key) */
-	int llm_below;   /* an LLM span is among its descendants (the rollup rule) */
+	/* the rollup rule: the LLM spans nearest below it (no LLM span between) */
+	int llm_below;          /* how many */
+	int64_t below_in, below_out; /* their input and output tokens, summed */
 	int demoted;     /* derivation rewrote this LLM span as a rollup: write it */
 	/* stored derived values, to write only what changes */
 	int64_t old_task, old_purpose, old_complexity, old_rk;
@@ -469,6 +481,7 @@ static void link_trace(tspan *v, size_t from, size_t to)
 }
 
 static void finish_trace(vec *a, size_t from);
+static void rollup_sums(tspan *v, size_t from, size_t to);
 
 /* Append the spans of trace t to a, linked. */
 static int load_trace(ctx *c, int64_t t, vec *a)
@@ -546,19 +559,70 @@ static void finish_trace(vec *a, size_t from)
 	if (first < a->n)
 		a->v[first].trace_first = 1;
 	link_trace(a->v, from, a->n);
-	/* the rollup rule: mark every ancestor of each LLM span. An ancestor
-	 * already marked has its own ancestors marked: stop there (linear time);
-	 * the step bound ends a walk around a cycle of parent links. */
-	size_t n = a->n - from;
-	for (size_t k = from; k < a->n; k++) {
-		if (a->v[k].step != AC_STEP_LLM)
+	rollup_sums(a->v, from, a->n);
+}
+
+/* The rollup rule (top of this file): for each LLM span, add its tokens to
+ * its nearest LLM ancestor's below_* sums. The nearest LLM ancestor of every
+ * span is resolved once, in linear time, the way link_trace resolves
+ * inherited values (a cycle of parent links ends the walk: no ancestor
+ * across it). Out of memory: no sums, so no span is judged a rollup (the
+ * caller's next allocation fails). */
+static void rollup_sums(tspan *v, size_t from, size_t to)
+{
+	size_t n = to - from;
+	int *up = malloc((n ? n : 1) * sizeof(int));   /* nearest LLM ancestor, -1 none */
+	int *path = malloc((n ? n : 1) * sizeof(int));
+	/* 0 new, 1 on the path, 2 resolved, 3 resolved and on a cycle */
+	unsigned char *state = calloc(n ? n : 1, 1);
+	if (!up || !path || !state)
+		goto done;
+	for (size_t i = from; i < to; i++) {
+		if (state[i - from])
 			continue;
-		int p = a->v[k].parent;
-		for (size_t steps = 0; p >= 0 && !a->v[p].llm_below && steps < n; steps++) {
-			a->v[p].llm_below = 1;
-			p = a->v[p].parent;
+		size_t np = 0;
+		int x = (int)i;
+		while (x >= 0 && state[(size_t)x - from] == 0) {
+			state[(size_t)x - from] = 1;
+			path[np++] = x;
+			x = v[x].parent;
+		}
+		/* x: resolved, on this path (then path[cyc..np) is a cycle), or
+		 * none. Spans on a cycle take no part: no ancestor, and no one's
+		 * ancestor, whichever span the walk started from. */
+		int val = -1;
+		size_t cyc = np;
+		if (x >= 0 && state[(size_t)x - from] == 2) {
+			val = v[x].step == AC_STEP_LLM ? x : up[(size_t)x - from];
+		} else if (x >= 0 && state[(size_t)x - from] == 1) {
+			while (path[cyc - 1] != x)
+				cyc--;
+			cyc--;
+		}
+		while (np > 0) {
+			int y = path[--np];
+			up[(size_t)y - from] = val;
+			if (np >= cyc) {
+				state[(size_t)y - from] = 3;
+				continue;
+			}
+			state[(size_t)y - from] = 2;
+			if (v[y].step == AC_STEP_LLM)
+				val = y;
 		}
 	}
+	for (size_t k = from; k < to; k++) {
+		int p = up[k - from];
+		if (v[k].step != AC_STEP_LLM || p < 0)
+			continue;
+		v[p].llm_below++;
+		v[p].below_in += v[k].tok_in;
+		v[p].below_out += v[k].tok_out;
+	}
+done:
+	free(up);
+	free(path);
+	free(state);
 }
 
 static int by_start(const void *a, const void *b)
@@ -1108,7 +1172,8 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 		/* an LLM span above another: a rollup, not a call (the rule at the
 		 * top of this file). `was` keeps what the rollup holds for it. */
 		tspan was = *x;
-		if (x->step == AC_STEP_LLM && x->llm_below) {
+		if (x->step == AC_STEP_LLM && x->llm_below && x->tok_in == x->below_in &&
+		    x->tok_out == x->below_out) {
 			x->step = AC_STEP_CHAIN;
 			x->cost = 0;
 			x->has_cost = 1;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Count a call once: the Vercel AI SDK's outer functions (ai.generateText, ...)
-# are chains and their do* provider calls are the LLM calls; an LLM span with
-# an LLM descendant in its trace is a rollup, not a call (src/tasks/tasks.c).
+# are chains and their do* provider calls are the LLM calls; an LLM span whose
+# input and output tokens are exactly the sums over the LLM spans nearest below
+# it is a rollup, not a call (src/tasks/tasks.c); one whose counts differ stays
+# a call.
 # Expected figures are computed by hand in testdata/ingest/rollup.costs.md.
 # The rule is checked on every derivation path: derived before the insert
 # (one file), inserted then derived (AGENTCOST_NO_EARLY=1), and the calls
@@ -14,10 +16,10 @@ D=$SRC/testdata/ingest/rollup.flat.jsonl
 check() { # LABEL
   local s
   s=$(ac summary --format json)
-  expect_eq "$1: spans" 11 "$(echo "$s" | jget .spans)"
-  expect_eq "$1: llm calls" 6 "$(echo "$s" | jget .llm_calls)"
+  expect_eq "$1: spans" 15 "$(echo "$s" | jget .spans)"
+  expect_eq "$1: llm calls" 10 "$(echo "$s" | jget .llm_calls)"
   expect_eq "$1: tool calls" 1 "$(echo "$s" | jget .tool_calls)"
-  expect_close "$1: cost" 0.014795 "$(echo "$s" | jget .cost_total)"
+  expect_close "$1: cost" 0.015242 "$(echo "$s" | jget .cost_total)"
   expect_eq "$1: rollup spans rewritten as chains, cost 0" \
     "a100000000000001:4:0.0:0 a200000000000001:4:0.0:0 b300000000000001:4:0.0:0 b300000000000003:4:0.0:0" \
     "$(sql "SELECT group_concat(x, ' ') FROM (SELECT lower(hex(span_id)) || ':' || step || ':' || cost_usd
@@ -25,14 +27,14 @@ check() { # LABEL
             'a200000000000001', 'b300000000000001', 'b300000000000003') ORDER BY 1)")"
   expect_eq "$1: tool span" "a100000000000003:2:weather" \
     "$(sql "SELECT lower(hex(s.span_id)) || ':' || s.step || ':' || t.name FROM span s JOIN tool t ON t.id = s.tool")"
-  expect_eq "$1: tasks (calls, tokens in, out)" "2:3000:700 2:50000:0 2:3000:600" \
+  expect_eq "$1: tasks (calls, tokens in, out)" "2:3000:700 2:50000:0 2:3000:600 2:1500:300 2:200:20" \
     "$(sql "SELECT group_concat(llm_calls || ':' || tokens_in || ':' || tokens_out, ' ') FROM (SELECT * FROM task ORDER BY start_ns)")"
-  expect_eq "$1: task costs" "0.000795 0.001 0.013" \
+  expect_eq "$1: task costs" "0.000795 0.001 0.013 0.000405 4.2e-05" \
     "$(sql "SELECT group_concat(printf('%.6g', cost_usd), ' ') FROM (SELECT * FROM task ORDER BY start_ns)")"
   expect_close "$1: producer cost kept on the rollup span" 0.0135 \
     "$(sql "SELECT producer_cost_usd FROM span WHERE lower(hex(span_id)) = 'b300000000000001'")"
   expect_eq "$1: model tokens count the calls" \
-    "gpt-4o-mini-2024-07-18:1:1000:200 gpt-4o-mini:1:2000:500 gpt-4o:2:3000:600 text-embedding-3-small:2:50000:0" \
+    "gpt-4o-mini-2024-07-18:1:1000:200 gpt-4o-mini:5:3700:820 gpt-4o:2:3000:600 text-embedding-3-small:2:50000:0" \
     "$(ac models --format csv | awk -F, 'NR > 1 { k = $3; c[k] += $4; i[k] += $5; o[k] += $6 }
         END { for (k in c) print k ":" c[k] ":" i[k] ":" o[k] }' | LC_ALL=C sort | paste -sd' ')"
   # the kept rollup against the spans (the same comparison as t_rollup.sh)
@@ -62,17 +64,16 @@ AGENTCOST_NO_EARLY=1 expect_rc "no early derivation" 0 ac ingest "$D"
 check "no early"
 
 # 3. the roots and b300000000000003 first, the other spans in a later file:
-# b300000000000003 is a call until its child arrives, then its stored row is
-# rewritten and its rollup sums moved
+# b300000000000001 and b300000000000003 are calls until the spans below them
+# arrive (the sums differ), then their stored rows are rewritten and their
+# rollup sums moved; c400000000000001 stays a call
 export AGENTCOST_DB="$T/split.db"
 grep -E '"parent_span_id":null|"span_id":"b300000000000003"' "$D" >"$T/parents.jsonl"
 grep -vE '"parent_span_id":null|"span_id":"b300000000000003"' "$D" >"$T/children.jsonl"
 expect_rc "parents ingest" 0 ac ingest "$T/parents.jsonl"
-# alone: the Vercel outer spans are chains; b300000000000001 is a rollup (its
-# child b300000000000003 is an LLM span); b300000000000003 is the one call:
-# 2000×2.50 + 400×10 = 5000 + 4000 = 9000 /1e6 = 0.009
-expect_eq "parents alone: llm calls" 1 "$(ac summary --format json | jget .llm_calls)"
-expect_close "parents alone: cost" 0.009 "$(ac summary --format json | jget .cost_total)"
+# alone (rollup.costs.md): 3 calls, 0.0135 + 0.009 + 0.000135 = 0.022635
+expect_eq "parents alone: llm calls" 3 "$(ac summary --format json | jget .llm_calls)"
+expect_close "parents alone: cost" 0.022635 "$(ac summary --format json | jget .cost_total)"
 expect_rc "children ingest" 0 ac ingest "$T/children.jsonl"
 check "split"
 finish
