@@ -570,11 +570,15 @@ static void finish_trace(vec *a, size_t from)
  * caller's next allocation fails). */
 static void rollup_sums(tspan *v, size_t from, size_t to)
 {
-	size_t n = to - from;
-	int *up = malloc((n ? n : 1) * sizeof(int));   /* nearest LLM ancestor, -1 none */
-	int *path = malloc((n ? n : 1) * sizeof(int));
+	size_t n = to - from, nllm = 0;
+	for (size_t k = from; k < to && nllm < 2; k++)
+		nllm += v[k].step == AC_STEP_LLM;
+	if (nllm < 2)
+		return; /* no LLM span above another: the usual trace, nothing to do */
+	int *up = malloc(n * sizeof(int));   /* nearest LLM ancestor, -1 none */
+	int *path = malloc(n * sizeof(int));
 	/* 0 new, 1 on the path, 2 resolved, 3 resolved and on a cycle */
-	unsigned char *state = calloc(n ? n : 1, 1);
+	unsigned char *state = calloc(n, 1);
 	if (!up || !path || !state)
 		goto done;
 	for (size_t i = from; i < to; i++) {
