@@ -8,7 +8,8 @@
 -- Parameters: ?1 since_ns (inclusive), ?2 until_ns (exclusive),
 --             ?3 system (service.name) or NULL for all.
 -- Output: system, purpose, cost_usd (unpriced spans count 0), tokens
---         (tokens_in + tokens_out), spans, tool_calls (step 2), tool_failures
+--         (tokens_in + tokens_out of the LLM calls, step 1: a span above the
+--         calls that repeats their totals adds none), spans, tool_calls (step 2), tool_failures
 --         (step 2 with status 2 = error); ordered by system, purpose.
 -- Aggregated over ids first, names joined to the few result rows after.
 SELECT sv.name                    AS system,
@@ -17,7 +18,7 @@ SELECT sv.name                    AS system,
 FROM (SELECT t.system                                   AS sys,
              s.purpose_eff                              AS pur,
              total(s.cost_usd)                          AS cost_usd,
-             coalesce(sum(coalesce(s.tokens_in, 0) + coalesce(s.tokens_out, 0)), 0) AS tokens,
+             coalesce(sum(CASE WHEN s.step = 1 THEN coalesce(s.tokens_in, 0) + coalesce(s.tokens_out, 0) END), 0) AS tokens,
              count(*)                                   AS spans,
              coalesce(sum(s.step = 2), 0)               AS tool_calls,
              coalesce(sum(s.step = 2 AND s.status = 2), 0) AS tool_failures

@@ -6,7 +6,7 @@ SELECT sv.name                    AS system,
 FROM (SELECT k.system                                   AS sys,
              k.purpose                                  AS pur,
              total(r.cost_usd)                          AS cost_usd,
-             coalesce(sum(r.tokens_in + r.tokens_out), 0) AS tokens,
+             coalesce(sum(CASE WHEN k.step = 1 THEN r.tokens_in + r.tokens_out END), 0) AS tokens,
              coalesce(sum(r.spans), 0)                  AS spans,
              coalesce(sum(CASE WHEN k.step = 2 THEN r.spans END), 0) AS tool_calls,
              coalesce(sum(CASE WHEN k.step = 2 AND k.status = 2 THEN r.spans END), 0) AS tool_failures

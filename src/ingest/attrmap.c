@@ -3,8 +3,16 @@
  * row below: the field it fills and its precedence among names for the same
  * field (1 wins over 2, ...). Sources, per convention:
  *   OpenTelemetry GenAI semantic conventions (current and deprecated names),
- *   OpenInference (Arize), OpenLLMetry (Traceloop), any-agent's cost
- *   attributes, and agentcost's own agentcost.* attributes.
+ *   OpenInference (Arize), OpenLLMetry (Traceloop), Sentry's AI agent
+ *   conventions, pydantic-ai / Logfire usage details, the Vercel AI SDK's
+ *   ai.* telemetry, any-agent's cost attributes, and agentcost's own
+ *   agentcost.* attributes.
+ * Precedence among conventions for one field: the OpenTelemetry GenAI names
+ * first (the standard, and what most producers write beside their own),
+ * then OpenInference, OpenLLMetry, Sentry, pydantic-ai details, and the
+ * Vercel AI SDK's ai.* names last (its inner call spans carry the gen_ai.*
+ * names too). Every name is 9..48 bytes long (ac_attr_lookup's early out;
+ * build() aborts on a longer or shorter one).
  * See ../shared/reference/FORMATS.md sections c-f.
  */
 #include "attrmap.h"
@@ -30,41 +38,63 @@ static const struct {
 	{ "llm.model_name", AC_F_MODEL, 4 },
 	{ "llm.request.model_name", AC_F_MODEL, 5 },
 	{ "embedding.model_name", AC_F_MODEL, 6 },
+	{ "ai.response.model", AC_F_MODEL, 7 }, /* Vercel AI SDK: the model that answered */
+	{ "ai.model.id", AC_F_MODEL, 8 },       /* Vercel AI SDK: the model asked */
 	/* provider */
 	{ "gen_ai.provider.name", AC_F_PROVIDER, 1 },
 	{ "gen_ai.system", AC_F_PROVIDER, 2 },
 	{ "llm.provider", AC_F_PROVIDER, 3 },
 	{ "llm.system", AC_F_PROVIDER, 4 },
+	{ "ai.model.provider", AC_F_PROVIDER, 5 }, /* Vercel: "openai.responses", ... */
 	/* input tokens: include cache read and cache write */
 	{ "gen_ai.usage.input_tokens", AC_F_TOK_IN, 1 },
 	{ "gen_ai.usage.prompt_tokens", AC_F_TOK_IN, 2 },
 	{ "llm.token_count.prompt", AC_F_TOK_IN, 3 },
+	{ "ai.usage.inputTokens", AC_F_TOK_IN, 4 },  /* Vercel AI SDK >= 5 */
+	{ "ai.usage.promptTokens", AC_F_TOK_IN, 5 }, /* Vercel AI SDK < 5 */
+	{ "ai.usage.tokens", AC_F_TOK_IN, 6 },       /* Vercel embed / embedMany: input only */
 	/* output tokens: include reasoning */
 	{ "gen_ai.usage.output_tokens", AC_F_TOK_OUT, 1 },
 	{ "gen_ai.usage.completion_tokens", AC_F_TOK_OUT, 2 },
 	{ "llm.token_count.completion", AC_F_TOK_OUT, 3 },
+	{ "ai.usage.outputTokens", AC_F_TOK_OUT, 4 },     /* Vercel AI SDK >= 5 */
+	{ "ai.usage.completionTokens", AC_F_TOK_OUT, 5 }, /* Vercel AI SDK < 5 */
 	/* cache read */
 	{ "gen_ai.usage.cache_read.input_tokens", AC_F_TOK_CACHE_READ, 1 },
 	{ "gen_ai.usage.cache_read_input_tokens", AC_F_TOK_CACHE_READ, 2 },
 	{ "llm.token_count.prompt_details.cache_read", AC_F_TOK_CACHE_READ, 3 },
+	{ "gen_ai.usage.input_tokens.cached", AC_F_TOK_CACHE_READ, 4 },        /* Sentry */
+	{ "gen_ai.usage.details.cache_read_tokens", AC_F_TOK_CACHE_READ, 5 },  /* pydantic-ai */
+	{ "gen_ai.usage.details.cache_read_input_tokens", AC_F_TOK_CACHE_READ, 6 }, /* pydantic-ai, Anthropic's key */
+	{ "gen_ai.usage.details.cached_content_tokens", AC_F_TOK_CACHE_READ, 7 },   /* pydantic-ai, Gemini's key */
+	{ "ai.usage.cachedInputTokens", AC_F_TOK_CACHE_READ, 8 }, /* Vercel AI SDK >= 5 */
 	/* cache write (renamed from cache_creation in semantic-conventions-genai) */
 	{ "gen_ai.usage.cache_creation.input_tokens", AC_F_TOK_CACHE_WRITE, 1 },
 	{ "gen_ai.usage.cache_write.input_tokens", AC_F_TOK_CACHE_WRITE, 2 },
 	{ "gen_ai.usage.cache_creation_input_tokens", AC_F_TOK_CACHE_WRITE, 3 },
 	{ "llm.token_count.prompt_details.cache_write", AC_F_TOK_CACHE_WRITE, 4 },
+	{ "gen_ai.usage.input_tokens.cache_write", AC_F_TOK_CACHE_WRITE, 5 },       /* Sentry */
+	{ "gen_ai.usage.details.cache_write_tokens", AC_F_TOK_CACHE_WRITE, 6 },     /* pydantic-ai */
+	{ "gen_ai.usage.details.cache_creation_input_tokens", AC_F_TOK_CACHE_WRITE, 7 }, /* pydantic-ai, Anthropic's key */
 	/* reasoning */
 	{ "gen_ai.usage.reasoning.output_tokens", AC_F_TOK_REASONING, 1 },
 	{ "llm.token_count.completion_details.reasoning", AC_F_TOK_REASONING, 2 },
 	{ "gen_ai.usage.reasoning_tokens", AC_F_TOK_REASONING, 3 }, /* OpenLLMetry >= 0.5 */
 	{ "llm.usage.reasoning_tokens", AC_F_TOK_REASONING, 4 },    /* OpenLLMetry < 0.5 */
+	{ "gen_ai.usage.output_tokens.reasoning", AC_F_TOK_REASONING, 5 },  /* Sentry */
+	{ "gen_ai.usage.details.reasoning_tokens", AC_F_TOK_REASONING, 6 }, /* pydantic-ai, OpenAI's key */
+	{ "gen_ai.usage.details.thoughts_tokens", AC_F_TOK_REASONING, 7 },  /* pydantic-ai, Gemini's key */
+	{ "ai.usage.reasoningTokens", AC_F_TOK_REASONING, 8 }, /* Vercel AI SDK >= 5 */
 	/* step kind signals */
 	{ "gen_ai.operation.name", AC_F_OPERATION, 1 },
 	{ "llm.request.type", AC_F_OPERATION, 2 }, /* OpenLLMetry < 0.5 */
 	{ "openinference.span.kind", AC_F_OI_KIND, 1 },
 	{ "traceloop.span.kind", AC_F_TL_KIND, 1 },
+	{ "ai.operationId", AC_F_VERCEL_OP, 1 }, /* Vercel AI SDK: ai.generateText.doGenerate, ... */
 	/* tools */
 	{ "gen_ai.tool.name", AC_F_TOOL, 1 },
 	{ "tool.name", AC_F_TOOL, 2 },
+	{ "ai.toolCall.name", AC_F_TOOL, 3 }, /* Vercel AI SDK */
 	/* status detail */
 	{ "error.type", AC_F_ERROR_TYPE, 1 },
 	/* resource */
@@ -85,10 +115,15 @@ static const struct {
 	{ "gen_ai.usage.cost", AC_F_PCOST_TOTAL, 2 },
 	{ "gen_ai.usage.input_cost", AC_F_PCOST_PART, 1 },  /* any-agent */
 	{ "gen_ai.usage.output_cost", AC_F_PCOST_PART, 1 }, /* any-agent */
+	/* OpenInference's parts; not llm.cost.prompt_details.*, which split
+	 * llm.cost.prompt itself and would count it twice */
+	{ "llm.cost.prompt", AC_F_PCOST_PART, 1 },
+	{ "llm.cost.completion", AC_F_PCOST_PART, 1 },
 };
 
 #define NMAP (sizeof(MAP) / sizeof(MAP[0]))
 #define SLOTS 256 /* power of two, > 2 * NMAP */
+_Static_assert(SLOTS > 2 * NMAP, "attribute table too large for its hash slots");
 
 static short slot_of[SLOTS]; /* index into MAP + 1, 0 = empty */
 static unsigned char key_len[NMAP];
@@ -124,7 +159,8 @@ static void build(void)
 int ac_attr_lookup(const char *key, size_t n, int *prio)
 {
 	pthread_once(&once, build);
-	/* mapped names are 9..44 bytes long: a cheap early out for the rest */
+	/* mapped names are 9..48 bytes long (build() checks): a cheap early out
+	 * for the rest */
 	if (n < 9 || n > 48)
 		return AC_F_NONE;
 	uint64_t h = key_hash(key, n);
@@ -313,11 +349,29 @@ void ac_span_finish(ac_span *sp)
 	static const char *const chain_ops[] = { "invoke_workflow", NULL };
 	static const char *const oi_llm[] = { "LLM", "EMBEDDING", NULL };
 	static const char *const tl_chain[] = { "workflow", "task", NULL };
+	/* The Vercel AI SDK's ai.operationId: the provider calls (do*) are the
+	 * LLM calls; the functions around them (ai.generateText, ...) carry the
+	 * summed usage of all their calls (a tool loop makes several), so they
+	 * are chains, never priced as one call. Checked before the other
+	 * signals: @arizeai/openinference-vercel marks both levels LLM. */
+	static const char *const vercel_llm[] = { "ai.generateText.doGenerate", "ai.streamText.doStream",
+		                                  "ai.generateObject.doGenerate",
+		                                  "ai.streamObject.doStream", "ai.embed.doEmbed",
+		                                  "ai.embedMany.doEmbed", NULL };
+	static const char *const vercel_chain[] = { "ai.generateText", "ai.streamText", "ai.generateObject",
+		                                    "ai.streamObject", "ai.embed", "ai.embedMany", NULL };
 
 	ac_str op = sp->str[AC_F_OPERATION], oi = sp->str[AC_F_OI_KIND], tl = sp->str[AC_F_TL_KIND];
+	ac_str vop = sp->str[AC_F_VERCEL_OP];
 	/* Step kind: explicit signals first (evaluator, LLM, tool, agent, chain), then
 	 * "any span carrying a model and token counts" is an LLM call. */
-	if (ac_str_ieq(oi, "EVALUATOR"))
+	if (vop.n && any_of(vop, vercel_llm))
+		sp->step = AC_STEP_LLM;
+	else if (vop.n && any_of(vop, vercel_chain))
+		sp->step = AC_STEP_CHAIN;
+	else if (vop.n && ac_str_ieq(vop, "ai.toolCall"))
+		sp->step = AC_STEP_TOOL;
+	else if (ac_str_ieq(oi, "EVALUATOR"))
 		sp->step = AC_STEP_EVALUATOR;
 	else if (any_of(op, llm_ops) || any_of(oi, oi_llm))
 		sp->step = AC_STEP_LLM;

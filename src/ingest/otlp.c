@@ -561,7 +561,11 @@ static int refuse(ac_json *j, ac_err *err)
 		                     "a span dump {\"spans\":[...]} (OpenTelemetry SDK / any-agent "
 		                     "format), not OTLP JSON: export with an OTLP JSON exporter or "
 		                     "convert to flat JSONL");
-	/* a bare attribute map: top-level keys that are attribute names */
+	/* a bare attribute map: top-level keys that are attribute names. Not
+	 * read as a span: it has no time (the price in force depends on the day,
+	 * and a span is placed in hours and days) and no ids (re-ingesting must
+	 * not count it twice); agentcost invents neither. The message says how to
+	 * make it a flat span. */
 	int k = root + 1;
 	for (int n = 0; n < j->tok[root].size; n++, k = ac_json_skip(j, k + 1)) {
 		size_t kn;
@@ -570,7 +574,10 @@ static int refuse(ac_json *j, ac_err *err)
 		if (ac_attr_lookup(key, kn, &prio) != AC_F_NONE)
 			return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 			                     "a bare attribute map (no trace_id, span_id or resourceSpans), "
-			                     "not a span");
+			                     "not a span: it has no ids or times, which agentcost does not "
+			                     "invent; make it one flat JSONL line {\"trace_id\": 32 hex "
+			                     "digits, \"span_id\": 16 hex digits, \"start_time\" and "
+			                     "\"end_time\": ISO-8601, \"attributes\": this object}");
 	}
 	/* price tables, a common mix-up */
 	k = root + 1;

@@ -8,6 +8,35 @@
  * several traces (table task_trace lists them). Every task touched is
  * recomputed whole from its spans, so the result does not depend on the
  * order spans arrived in.
+ *
+ * Count a call once (the rollup rule). Some producers record an LLM call
+ * twice: a span that carries the summed usage of the calls made under it
+ * (an agent run or an SDK function with gen_ai.usage.* totals, the same
+ * call instrumented by two libraries, nested) and the call spans
+ * themselves. The rule: an LLM span is a rollup, not a call, when it has
+ * LLM spans below it in its trace and its input and output token counts
+ * are exactly the sums over the LLM spans nearest below it (those with no
+ * other LLM span between; a missing count is 0). An LLM span whose counts
+ * differ from those sums made a call of its own and stays one (the
+ * canonical testdata/ingest/basic.jsonl has such a parent: 4000 / 1000
+ * above calls of 10000 / 2000 and more). Derivation rewrites a rollup
+ * as a chain step (span.step 4) with no counted cost (cost_usd 0, cost_src
+ * 0, like any non-billable span); its model, token counts and producer cost
+ * stay on the row for `show`, and token sums count LLM calls only, so its
+ * tokens are not counted either. Rollups may nest (a rollup above rollups):
+ * the calls at the bottom are what counts. Rewriting a rollup never changes the sums its ancestors see:
+ * it equals the sums of the spans nearest below it, which they then see
+ * instead. The rule needs the whole trace, so it is applied here (both on
+ * the stored path and on ac_deriver_fresh's in-memory rows, whose rewritten
+ * step and cost are then inserted), not at parse time; since spans are never
+ * removed from the store, a span once judged a rollup stays one (even if
+ * more calls arrive below it later, which would have to break an exact
+ * equality that held: the rewritten row no longer says it was an LLM span,
+ * so the judgement is final), and a call
+ * judged before its descendants arrived (a later file) is rewritten when its
+ * trace is derived again, its rollup sums moved exactly like any other
+ * change of key. Re-pricing (prices import) only touches LLM and tool spans,
+ * so it leaves rollups alone.
  */
 #include "tasks.h"
 
@@ -36,6 +65,10 @@ typedef struct tspan {
 	double cost, prod_cost, score;
 	int has_cost, has_score;
 	int trace_first; /* the earliest span of its trace (start, then key) */
+	/* the rollup rule: the LLM spans nearest below it (no LLM span between) */
+	int llm_below;          /* how many */
+	int64_t below_in, below_out; /* their input and output tokens, summed */
+	int demoted;     /* derivation rewrote this LLM span as a rollup: write it */
 	/* stored derived values, to write only what changes */
 	int64_t old_task, old_purpose, old_complexity, old_rk;
 	/* derived */
@@ -91,7 +124,7 @@ typedef struct ctx {
 	idset purpose_retry;
 	idset name_summar;   /* span_name ids containing "summar" */
 	int64_t label_seen, name_seen; /* highest ids already looked at for the sets */
-	sqlite3_stmt *q_spans, *q_upd, *q_put_task,
+	sqlite3_stmt *q_spans, *q_upd, *q_demote, *q_put_task,
 		*q_del_task, *q_tt_list, *q_tt_add, *q_tt_del, *q_name, *q_ref_name, *q_trace_hex,
 		*q_key_ins, *q_roll_add, *q_roll_gc, *q_tc_del, *q_tc_ins, *q_model_name,
 		*q_label_name, *q_tool_name;
@@ -261,6 +294,8 @@ static int setup(ctx *c)
 	    (rc = prep(c, &c->q_upd,
 	               "UPDATE span SET task = ?2, purpose_eff = ?3, complexity_eff = ?4, rollup_key = ?5"
 	               " WHERE id = ?1")) ||
+	    (rc = prep(c, &c->q_demote,
+	               "UPDATE span SET step = ?2, cost_usd = 0, cost_src = ?3 WHERE id = ?1")) ||
 	    (rc = prep(c, &c->q_key_ins,
 	               "INSERT INTO rollup_key(system, service, task_type, eval, step, status, cost_src,"
 	               " model, tool, purpose, complexity, trace_first)"
@@ -313,7 +348,8 @@ static void teardown(ctx *c)
 		                 &c->q_tt_del,   &c->q_name,     &c->q_ref_name,
 		                 &c->q_trace_hex, &c->q_key_ins, &c->q_roll_add,
 		                 &c->q_roll_gc,  &c->q_tc_del,   &c->q_tc_ins,
-		                 &c->q_model_name, &c->q_label_name, &c->q_tool_name };
+		                 &c->q_model_name, &c->q_label_name, &c->q_tool_name,
+		                 &c->q_demote };
 	ac_map_release(&c->keys);
 	ac_map_release(&c->pend_idx);
 	ac_map_release(&c->names);
@@ -445,6 +481,7 @@ static void link_trace(tspan *v, size_t from, size_t to)
 }
 
 static void finish_trace(vec *a, size_t from);
+static void rollup_sums(tspan *v, size_t from, size_t to);
 
 /* Append the spans of trace t to a, linked. */
 static int load_trace(ctx *c, int64_t t, vec *a)
@@ -522,6 +559,74 @@ static void finish_trace(vec *a, size_t from)
 	if (first < a->n)
 		a->v[first].trace_first = 1;
 	link_trace(a->v, from, a->n);
+	rollup_sums(a->v, from, a->n);
+}
+
+/* The rollup rule (top of this file): for each LLM span, add its tokens to
+ * its nearest LLM ancestor's below_* sums. The nearest LLM ancestor of every
+ * span is resolved once, in linear time, the way link_trace resolves
+ * inherited values (a cycle of parent links ends the walk: no ancestor
+ * across it). Out of memory: no sums, so no span is judged a rollup (the
+ * caller's next allocation fails). */
+static void rollup_sums(tspan *v, size_t from, size_t to)
+{
+	size_t n = to - from, nllm = 0;
+	for (size_t k = from; k < to && nllm < 2; k++)
+		nllm += v[k].step == AC_STEP_LLM;
+	if (nllm < 2)
+		return; /* no LLM span above another: the usual trace, nothing to do */
+	int *up = malloc(n * sizeof(int));   /* nearest LLM ancestor, -1 none */
+	int *path = malloc(n * sizeof(int));
+	/* 0 new, 1 on the path, 2 resolved, 3 resolved and on a cycle */
+	unsigned char *state = calloc(n, 1);
+	if (!up || !path || !state)
+		goto done;
+	for (size_t i = from; i < to; i++) {
+		if (state[i - from])
+			continue;
+		size_t np = 0;
+		int x = (int)i;
+		while (x >= 0 && state[(size_t)x - from] == 0) {
+			state[(size_t)x - from] = 1;
+			path[np++] = x;
+			x = v[x].parent;
+		}
+		/* x: resolved, on this path (then path[cyc..np) is a cycle), or
+		 * none. Spans on a cycle take no part: no ancestor, and no one's
+		 * ancestor, whichever span the walk started from. */
+		int val = -1;
+		size_t cyc = np;
+		if (x >= 0 && state[(size_t)x - from] == 2) {
+			val = v[x].step == AC_STEP_LLM ? x : up[(size_t)x - from];
+		} else if (x >= 0 && state[(size_t)x - from] == 1) {
+			while (path[cyc - 1] != x)
+				cyc--;
+			cyc--;
+		}
+		while (np > 0) {
+			int y = path[--np];
+			up[(size_t)y - from] = val;
+			if (np >= cyc) {
+				state[(size_t)y - from] = 3;
+				continue;
+			}
+			state[(size_t)y - from] = 2;
+			if (v[y].step == AC_STEP_LLM)
+				val = y;
+		}
+	}
+	for (size_t k = from; k < to; k++) {
+		int p = up[k - from];
+		if (v[k].step != AC_STEP_LLM || p < 0)
+			continue;
+		v[p].llm_below++;
+		v[p].below_in += v[k].tok_in;
+		v[p].below_out += v[k].tok_out;
+	}
+done:
+	free(up);
+	free(path);
+	free(state);
 }
 
 static int by_start(const void *a, const void *b)
@@ -1068,6 +1173,17 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 	long long run_llm = 0;
 	for (size_t i = 0; i < n; i++) {
 		tspan *x = m[i];
+		/* an LLM span above another: a rollup, not a call (the rule at the
+		 * top of this file). `was` keeps what the rollup holds for it. */
+		tspan was = *x;
+		if (x->step == AC_STEP_LLM && x->llm_below && x->tok_in == x->below_in &&
+		    x->tok_out == x->below_out) {
+			x->step = AC_STEP_CHAIN;
+			x->cost = 0;
+			x->has_cost = 1;
+			x->cost_src = AC_COST_NONE;
+			x->demoted = 1;
+		}
 		if (x->start < start)
 			start = x->start;
 		if (x->end > end)
@@ -1076,11 +1192,13 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 			llm++;
 			if (x->cost_src == AC_COST_PRODUCER || x->cost_src == AC_COST_UNPRICED)
 				unpriced++;
+			/* tokens are the calls' tokens: a span above them that
+			 * repeats their totals (an agent, a chain) adds none */
+			tin += x->tok_in;
+			tout += x->tok_out;
 		}
 		if (x->step == AC_STEP_TOOL)
 			tools++;
-		tin += x->tok_in;
-		tout += x->tok_out;
 		if (x->has_cost)
 			cost += x->cost;
 		/* the same step again and again: runs of the same tool among the
@@ -1125,9 +1243,22 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 			return rc;
 		}
 		if (rk != x->old_rk &&
-		    ((x->old_rk && (rc = pend_add(c, x->old_rk, x, -1))) || (rc = pend_add(c, rk, x, 1)))) {
+		    ((x->old_rk && (rc = pend_add(c, x->old_rk, &was, -1))) || (rc = pend_add(c, rk, x, 1)))) {
 			free(ep);
 			return rc;
+		}
+		if (!c->mem && x->demoted) {
+			sqlite3_stmt *u = c->q_demote;
+			sqlite3_bind_int64(u, 1, x->id);
+			sqlite3_bind_int(u, 2, x->step);
+			sqlite3_bind_int(u, 3, x->cost_src);
+			rc = sqlite3_step(u);
+			sqlite3_reset(u);
+			if (rc != SQLITE_DONE) {
+				free(ep);
+				return fail(c, "rewrite a rollup span");
+			}
+			x->demoted = 0;
 		}
 		if (!c->mem && (x->old_task != task || x->old_purpose != p ||
 		                x->old_complexity != x->complexity_eff || x->old_rk != rk)) {
@@ -1472,6 +1603,12 @@ int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_span_row *rows, size_t n, int 
 		rows[i].purpose_eff = a->v[i].old_purpose;
 		rows[i].complexity_eff = a->v[i].old_complexity;
 		rows[i].rollup_key = a->v[i].old_rk;
+		if (a->v[i].demoted) {
+			/* a rollup (the rule at the top): stored as derived */
+			rows[i].step = a->v[i].step;
+			rows[i].cost = 0;
+			rows[i].cost_src = a->v[i].cost_src;
+		}
 	}
 	*done = 1;
 	c->st->early++;

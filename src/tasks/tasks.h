@@ -20,6 +20,10 @@
  *               = retry, or a span starting inside a tool failure episode);
  *               the explicit agentcost.purpose; else execute (LLM calls),
  *               tool (tool calls), other
+ *   rollup      an LLM span whose input and output tokens are exactly the
+ *               sums over the LLM spans nearest below it in its trace is
+ *               not a call: rewritten as a chain (step 4, cost 0); task
+ *               tokens count LLM calls only (tasks.c, "Count a call once")
  *   episode     from a failed tool call's start to the start of the next
  *               successful call of the same tool in the task (or the task's
  *               end); attempts = calls of that tool after its first failure
