@@ -75,6 +75,10 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err);
 
 ac_container ac_reader_container(const ac_reader *r);
+/* 1 when the content is CSV rows under a header line (plain or zstd content
+ * opening with comma-separated column names, the next line not JSON): records
+ * are then the header and the rows, a quoted cell's newlines inside its row. */
+int ac_reader_csv(const ac_reader *r);
 const char *ac_container_name(ac_container c);   /* "plain", "zstd", "zstd-framed" */
 uint64_t ac_reader_bytes_in(const ac_reader *r); /* raw bytes consumed from the file so far */
 /* ac_fhash of every byte read from the file; the content hash once the
