@@ -86,7 +86,7 @@
  * for the record, so their memory is reused from observation to observation. */
 typedef struct lf_ctx {
 	ac_pctx *c;
-	ac_json mj;  /* metadata documents */
+	ac_json mj[3]; /* metadata, its resource and its attributes when they are JSON text */
 	ac_buf raw;  /* API export: the observation wrapped with its trace */
 } lf_ctx;
 
@@ -96,6 +96,13 @@ typedef struct lf_trace {
 	int id;  /* its id token, or -1 */
 	int env; /* its environment token, or -1 */
 } lf_trace;
+
+static void lf_release(lf_ctx *x)
+{
+	for (int i = 0; i < 3; i++)
+		ac_json_release(&x->mj[i]);
+	ac_buf_release(&x->raw);
+}
 
 static int is_null(const ac_json *j, int t)
 {
@@ -347,38 +354,54 @@ static void set_str(ac_span *sp, int f, const char *p, size_t n, int prio)
 	sp->prio[f] = (unsigned char)prio;
 }
 
+/*
+ * Token t of *m as a JSON object: itself, or a string holding one, parsed into
+ * scratch (the blob-storage export writes metadata as a map of strings, so
+ * each of its values may be JSON text again). 1 and (*out, *root), or 0.
+ */
+static int as_object(ac_json *m, int t, ac_json *scratch, ac_json **out, int *root)
+{
+	if (t < 0)
+		return 0;
+	if (ac_json_type(m, t) == JSMN_OBJECT) {
+		*out = m;
+		*root = t;
+		return 1;
+	}
+	const char *s;
+	size_t n;
+	ac_err e = AC_ERR_INIT;
+	if (ac_json_type(m, t) != JSMN_STRING || ac_json_str(m, t, &s, &n))
+		return 0;
+	while (n && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
+		s++, n--;
+	if (n == 0 || *s != '{' || ac_json_parse(scratch, s, n, &e))
+		return 0; /* not JSON: plain user metadata */
+	*out = scratch;
+	*root = 0;
+	return ac_json_type(scratch, 0) == JSMN_OBJECT;
+}
+
 /* metadata: a JSON string or object with the original OTel attributes,
- * resource and scope. A string that is not JSON is plain user metadata. */
+ * resource and scope. The strings it yields live in x->mj until the next
+ * observation. */
 static void apply_metadata(lf_ctx *x, int t, ac_span *sp)
 {
-	ac_json *j = x->c->j, *m = j;
-	int root = t;
-	if (ac_json_type(j, t) == JSMN_STRING) {
-		const char *s;
-		size_t n;
-		ac_err e = AC_ERR_INIT;
-		if (ac_json_str(j, t, &s, &n))
-			return;
-		while (n && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
-			s++, n--;
-		if (n == 0 || *s != '{')
-			return; /* not JSON: plain user metadata */
-		if (ac_json_parse(&x->mj, s, n, &e))
-			return;
-		m = &x->mj;
-		root = 0;
-	}
-	if (ac_json_type(m, root) != JSMN_OBJECT)
+	ac_json *m, *a;
+	int root, at;
+	if (!as_object(x->c->j, t, &x->mj[0], &m, &root))
 		return;
 	int res = ac_pj_find_key(m, root, "resourceAttributes", "resource_attributes");
 	if (res < 0) {
 		res = ac_pj_find_key(m, root, "resource", NULL);
-		int a = ac_pj_find_key(m, res, "attributes", NULL);
-		if (a >= 0)
-			res = a;
+		int ra = ac_pj_find_key(m, res, "attributes", NULL);
+		if (ra >= 0)
+			res = ra;
 	}
-	ac_pj_flat_attrs(m, res, sp, 1);
-	ac_pj_flat_attrs(m, ac_pj_find_key(m, root, "attributes", NULL), sp, 0);
+	if (as_object(m, res, &x->mj[1], &a, &at))
+		ac_pj_flat_attrs(a, at, sp, 1);
+	if (as_object(m, ac_pj_find_key(m, root, "attributes", NULL), &x->mj[2], &a, &at))
+		ac_pj_flat_attrs(a, at, sp, 0);
 	ac_pj_flat_attrs(m, root, sp, 0); /* user metadata with attribute names */
 }
 
@@ -681,7 +704,7 @@ static int langfuse_detect(ac_json *j, int root)
 static int langfuse_walk(ac_pctx *c, int root)
 {
 	ac_json *j = c->j;
-	lf_ctx x = { c, AC_JSON_INIT, AC_BUF_INIT };
+	lf_ctx x = { c, { AC_JSON_INIT, AC_JSON_INIT, AC_JSON_INIT }, AC_BUF_INIT };
 	int rc = 0;
 	if (ac_json_type(j, root) == JSMN_ARRAY) {
 		int e = root + 1;
@@ -695,8 +718,7 @@ static int langfuse_walk(ac_pctx *c, int root)
 	} else {
 		rc = walk_export(&x, root);
 	}
-	ac_json_release(&x.mj);
-	ac_buf_release(&x.raw);
+	lf_release(&x);
 	return rc;
 }
 
@@ -717,10 +739,10 @@ static int langfuse_row_detect(ac_json *j, int root)
 
 static int langfuse_row_walk(ac_pctx *c, int root)
 {
-	lf_ctx x = { c, AC_JSON_INIT, AC_BUF_INIT };
+	lf_ctx x = { c, { AC_JSON_INIT, AC_JSON_INIT, AC_JSON_INIT }, AC_BUF_INIT };
 	lf_trace tr = { -1, -1, -1 };
 	int rc = lf_obs(&x, root, &tr);
-	ac_json_release(&x.mj);
+	lf_release(&x);
 	return rc;
 }
 
