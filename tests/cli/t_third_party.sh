@@ -36,8 +36,6 @@ refused() { # FILE REGEX
 refused otelproto_examples_logs.json "OTLP logs \(resourceLogs\), not traces"
 refused anyagent_OPENAI_trace.json "span dump .*any-agent"
 refused anyagent_LANGCHAIN_trace.json "span dump .*any-agent"
-refused langfuse_claude-agent-2025-12-22.trace.json "Langfuse trace export"
-refused langfuse_microsoft-agent-2025-12-17.trace.json "Langfuse trace export"
 refused openinference_vercel_v6_all_spans.json "JSON array of OpenTelemetry JS SDK spans"
 refused openinference_genai_openinference_client_span_tool_calls.json "bare attribute map"
 refused openinference_genai_otel_genai_client_span_tool_calls.json "bare attribute map"
