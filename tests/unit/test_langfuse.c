@@ -52,7 +52,8 @@ static int collect(ac_span *sp, void *payload)
 	if (g->n < MAXSPANS) {
 		g->sp[g->n] = *sp;
 		size_t n = sp->raw.n < 2047 ? sp->raw.n : 2047;
-		memcpy(g->raw[g->n], sp->raw.p, n);
+		if (n)
+			memcpy(g->raw[g->n], sp->raw.p, n);
 		g->raw[g->n][n] = '\0';
 	}
 	g->n++;
