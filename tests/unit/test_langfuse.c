@@ -25,6 +25,7 @@
 #include "ingest/parse.h"
 #include "ingest/reader.h"
 #include "pricing/pricing.h"
+#include "util/buf.h"
 #include "util/hash.h"
 
 #define assert_close(a, b) assert_close_at((a), (b), #a, __FILE__, __LINE__)
@@ -556,6 +557,44 @@ static void test_reader_csv(void **state)
 	assert_int_equal(is_csv, 0);
 }
 
+/* A row over the record limit is skipped (quoted newlines in it too), the
+ * rows after it keep their line numbers. */
+static void test_reader_csv_limit(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_langfuse.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	ac_buf b = AC_BUF_INIT;
+	ac_buf_adds(&b, "id,trace_id,type\na,b,c\nd,\"");
+	for (int i = 0; i < 3000000; i++) /* over the reader's 1 MiB reads: skipped while streaming */
+		ac_buf_addc(&b, i % 100000 == 0 ? '\n' : 'x');
+	ac_buf_adds(&b, "\",f\ng,h,i\n");
+	assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
+	close(fd);
+	ac_buf_release(&b);
+	ac_reader_opts o = AC_READER_OPTS_INIT;
+	o.max_record = 1000;
+	ac_reader *r;
+	ac_err err = AC_ERR_INIT;
+	ac_record rec;
+	assert_int_equal(ac_reader_open(&r, path, &o, &err), 0);
+	assert_int_equal(ac_reader_next(r, &rec, &err), 1);
+	assert_int_equal(ac_reader_csv(r), 1);
+	assert_int_equal(ac_reader_next(r, &rec, &err), 1);
+	assert_int_equal(rec.line, 2);
+	assert_int_equal(ac_reader_next(r, &rec, &err), AC_ELIMIT);
+	assert_int_equal(err.line, 3);
+	/* the long row holds 30 newlines: it ends on line 33, the next is 34 */
+	assert_int_equal(ac_reader_next(r, &rec, &err), 1);
+	assert_int_equal(rec.line, 34);
+	assert_int_equal(rec.len, 5);
+	assert_memory_equal(rec.data, "g,h,i", 5);
+	assert_int_equal(ac_reader_next(r, &rec, &err), 0);
+	ac_reader_free(r);
+	unlink(path);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -579,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_export_bad_among_good),
 		cmocka_unit_test(test_csv_rows),
 		cmocka_unit_test(test_reader_csv),
+		cmocka_unit_test(test_reader_csv_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
