@@ -15,6 +15,10 @@
  *                json+zstd framing, repeat { u32 big-endian length; one zstd
  *                frame }; each frame decompresses to one record (its content is
  *                split into lines too, should it hold several).
+ *   csv          plain or zstd content whose first line is a CSV header (three or
+ *                more comma-separated column names) not followed by JSON: one
+ *                record per row, a quoted cell's newlines inside it (Langfuse's
+ *                blob-storage CSV export; see ac_reader_csv).
  *
  * Decompression is streaming with fixed-size buffers: memory is bounded by the
  * largest record (opts.max_record), never by the file size.
