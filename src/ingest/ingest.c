@@ -120,6 +120,7 @@ typedef struct handoff {
 	/* parser-side state */
 	ac_reader *reader;
 	ac_json json;
+	ac_csv_rows *csv;   /* CSV rows: the header read (ac_parse_csv_record) */
 	int no_raw;
 	ZSTD_CCtx *cctx;    /* compresses each batch's originals (parser side) */
 	long long records;  /* records read so far */
@@ -370,7 +371,12 @@ static void *parser_main(void *arg)
 		int kind = 0;
 		ac_err perr = AC_ERR_INIT;
 		long long before = p->spans_ok;
-		rc = ac_parse_record(&p->json, rec.data, rec.len, rec.line, &kind, parsed_span, p, &perr);
+		if (ac_reader_csv(p->reader))
+			rc = ac_parse_csv_record(&p->csv, &p->json, rec.data, rec.len, rec.line, &kind,
+			                         parsed_span, p, &perr);
+		else
+			rc = ac_parse_record(&p->json, rec.data, rec.len, rec.line, &kind, parsed_span, p,
+			                     &perr);
 		if (rc == 0) {
 			b->saw |= 1u << kind;
 		} else if (rc == AC_EFORMAT && p->records == 1 && before == 0) {
@@ -942,6 +948,7 @@ static void handoff_free(handoff *p)
 		return;
 	ac_reader_free(p->reader);
 	ac_json_release(&p->json);
+	ac_csv_rows_free(p->csv);
 	ZSTD_freeCCtx(p->cctx);
 	for (int i = 0; i < NBATCH; i++) {
 		free(p->pool[i].z);

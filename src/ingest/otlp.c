@@ -551,10 +551,6 @@ static int refuse(ac_json *j, ac_err *err)
 	if (ac_pj_find_key(j, root, "resourceProfiles", "resource_profiles") >= 0)
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 		                     "OTLP profiles (resourceProfiles), not traces: agentcost reads traces only");
-	if (ac_pj_find_key(j, root, "trace", NULL) >= 0 && ac_pj_find_key(j, root, "observations", NULL) >= 0)
-		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
-		                     "a Langfuse trace export {trace, observations}, not OTLP JSON: "
-		                     "export the traces over OTLP instead");
 	int spans = ac_pj_find_key(j, root, "spans", NULL);
 	if (spans >= 0 && ac_json_type(j, spans) == JSMN_ARRAY)
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,

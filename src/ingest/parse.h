@@ -9,7 +9,7 @@
  *                "start_time_unix_nano":..,"attributes":{..},"resource":{..}}
  *
  * Everything else is recognised well enough to be refused with a message
- * naming what it is (OTLP logs or metrics, SDK span dumps, Langfuse exports).
+ * naming what it is (OTLP logs or metrics, price tables, bare attribute maps).
  */
 #ifndef AC_PARSE_H
 #define AC_PARSE_H
@@ -52,5 +52,24 @@ typedef int (*ac_span_fn)(ac_span *sp, void *payload);
 int ac_parse_record(ac_json *j, const char *rec, size_t len, long long line, int *kind,
                     ac_span_fn emit, void *payload, ac_err *err);
 
+/*
+ * Langfuse blob-storage export as CSV (fmt_langfuse.c). The reader hands out
+ * the header line and then each row as one record (ac_reader_csv); the
+ * header's columns are kept in *st (allocated on the first call; free it with
+ * ac_csv_rows_free). Each row is rewritten as the JSONL row object and walked
+ * like one. Returns 0 (the header: no span), AC_EFORMAT when the header names
+ * no id, trace_id and type columns (and for every row after such a header),
+ * AC_EPARSE for a malformed row or one whose cell count differs from the
+ * header's, AC_ENOMEM, or the callback's negative code.
+ */
+typedef struct ac_csv_rows ac_csv_rows;
+int ac_parse_csv_record(ac_csv_rows **st, ac_json *j, const char *rec, size_t len, long long line,
+                        int *kind, ac_span_fn emit, void *payload, ac_err *err);
+void ac_csv_rows_free(ac_csv_rows *st);
+
+/* Langfuse id strings as trace / span ids (the rule at the top of
+ * fmt_langfuse.c): 0 ok, 1 absent (empty, or all zeros). */
+int ac_lf_trace_id(const char *s, size_t n, uint8_t out[16]);
+int ac_lf_obs_id(const char *s, size_t n, uint8_t out[8]);
 
 #endif

@@ -56,7 +56,7 @@
  */
 #define ZSTD_FIRST_FEED 5
 
-enum { MODE_UNDECIDED, MODE_LINES, MODE_DOC };
+enum { MODE_UNDECIDED, MODE_LINES, MODE_DOC, MODE_CSV };
 
 struct ac_reader {
 	int fd;
@@ -624,6 +624,145 @@ static int next_doc(ac_reader *r, ac_record *rec, ac_err *err)
 	}
 }
 
+
+/* ---- CSV rows ------------------------------------------------------------- */
+
+/*
+ * A CSV header line: at least three comma-separated column names, each bare
+ * or in double quotes, made of letters, digits, '_', '.' and '-' (Langfuse's
+ * blob-storage CSV export opens with one: id,trace_id,...). What the columns
+ * must be is the parser's business (ac_parse_csv_record).
+ */
+static int csv_header(const char *s, size_t n)
+{
+	int cols = 0;
+	size_t i = 0;
+	if (n && s[n - 1] == '\r')
+		n--;
+	for (;;) {
+		int q = i < n && s[i] == '"';
+		size_t name = 0;
+		i += (size_t)q;
+		while (i < n) {
+			char c = s[i];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			      c == '_' || c == '.' || c == '-'))
+				break;
+			i++;
+			name++;
+		}
+		if (name == 0 || (q && (i >= n || s[i++] != '"')))
+			return 0;
+		cols++;
+		if (i == n)
+			return cols >= 3;
+		if (s[i++] != ',')
+			return 0;
+	}
+}
+
+/*
+ * Content that opens with a CSV header line (see csv_header) whose next line,
+ * if any, is not JSON: the reader goes to CSV mode. The first line is read in
+ * whole first (up to 64 KiB). Returns 1 for CSV, 0 otherwise, or AC_ENOMEM.
+ */
+static int csv_detect(ac_reader *r, ac_err *err)
+{
+	const size_t most = (size_t)64 << 10;
+	const char *nl;
+	while (!(nl = memchr(r->buf + r->start, '\n', r->len - r->start)) && !r->eof &&
+	       r->len - r->start < most) {
+		int rc = more(r, err);
+		if (rc < 0)
+			return rc;
+	}
+	size_t end = nl ? (size_t)(nl - r->buf) : r->len;
+	if (!csv_header(r->buf + r->start, end - r->start))
+		return 0;
+	for (size_t i = end; i < r->len; i++)
+		if (!is_ws(r->buf[i]))
+			return r->buf[i] != '{' && r->buf[i] != '[';
+	return 1;
+}
+
+static long long count_nl(const char *s, size_t n)
+{
+	long long k = 0;
+	for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++)
+		k++;
+	return k;
+}
+
+/*
+ * CSV mode: one record per row, which ends at a newline outside double quotes
+ * (a quoted cell may hold newlines; RFC 4180 doubles a quote inside one, which
+ * leaves the count even). r->in_str is the quote state at r->scan. Blank lines
+ * are skipped. Returns 1, 0 at end, or an error.
+ */
+static int next_csv(ac_reader *r, ac_record *rec, ac_err *err)
+{
+	for (;;) {
+		size_t i = r->scan;
+		int q = r->in_str;
+		for (; i < r->len; i++) {
+			if (r->buf[i] == '"')
+				q = !q;
+			else if (r->buf[i] == '\n' && !q)
+				break;
+		}
+		r->in_str = q;
+		int at_end = i == r->len;
+		if (at_end && !r->eof) {
+			r->scan = r->len;
+			if (r->len - r->start > r->max_record + 1) {
+				long long off = r->off, line = r->line;
+				int was = r->skipping;
+				r->skipping = 1;
+				r->line += count_nl(r->buf + r->start, r->len - r->start);
+				r->off += (long long)(r->len - r->start);
+				r->start = r->scan = r->len;
+				if (!was)
+					return over_limit(r, err, line, off, "csv row");
+			}
+			int rc = more(r, err);
+			if (rc < 0)
+				return rc;
+			continue;
+		}
+		/* a row ends at buf[i] ('\n', or the end of the content) */
+		const char *s = r->buf + r->start;
+		size_t n = i - r->start;
+		long long line = r->line, off = r->off;
+		int skipped = r->skipping;
+		r->line += count_nl(s, n) + !at_end;
+		r->off += (long long)n + !at_end;
+		r->start = r->scan = at_end ? i : i + 1;
+		r->skipping = 0;
+		r->in_str = 0;
+		if (at_end && (n == 0 || r->pend))
+			return 0; /* after a fatal error the last row is cut off: dropped */
+		if (skipped) {
+			if (at_end)
+				return 0;
+			continue;
+		}
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (is_blank(s, n)) {
+			if (at_end)
+				return 0;
+			continue;
+		}
+		if (n > r->max_record)
+			return over_limit(r, err, line, off, "csv row");
+		rec->data = s;
+		rec->len = n;
+		rec->line = line;
+		rec->offset = off;
+		return 1;
+	}
+}
+
 /* Next record from the content buffer: 1, 0 at end of content, or an error. */
 static int split_next(ac_reader *r, ac_record *rec, ac_err *err)
 {
@@ -632,6 +771,8 @@ static int split_next(ac_reader *r, ac_record *rec, ac_err *err)
 		if (rc < 0)
 			return rc;
 	}
+	if (r->mode == MODE_CSV)
+		return next_csv(r, rec, err);
 	return r->mode == MODE_DOC ? next_doc(r, rec, err) : next_line(r, rec, err);
 }
 
@@ -677,6 +818,13 @@ static int check_content(ac_reader *r, ac_err *err)
 	char c = r->buf[r->start];
 	if (c == '{' || c == '[')
 		return 0;
+	rc = csv_detect(r, err);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		r->mode = MODE_CSV;
+		return 0;
+	}
 	/* Text that does not open with JSON (a header line, a comment) is read
 	 * as lines, each reported on its own, so the valid lines after it are
 	 * kept; binary data (protobuf, compressed streams) is refused whole. */
@@ -1024,6 +1172,11 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 done:
 	ac_reader_free(r);
 	return rc;
+}
+
+int ac_reader_csv(const ac_reader *r)
+{
+	return r->mode == MODE_CSV;
 }
 
 ac_container ac_reader_container(const ac_reader *r)

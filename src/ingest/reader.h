@@ -15,6 +15,10 @@
  *                json+zstd framing, repeat { u32 big-endian length; one zstd
  *                frame }; each frame decompresses to one record (its content is
  *                split into lines too, should it hold several).
+ *   csv          plain or zstd content whose first line is a CSV header (three or
+ *                more comma-separated column names) not followed by JSON: one
+ *                record per row, a quoted cell's newlines inside it (Langfuse's
+ *                blob-storage CSV export; see ac_reader_csv).
  *
  * Decompression is streaming with fixed-size buffers: memory is bounded by the
  * largest record (opts.max_record), never by the file size.
@@ -75,6 +79,10 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err);
 
 ac_container ac_reader_container(const ac_reader *r);
+/* 1 when the content is CSV rows under a header line (plain or zstd content
+ * opening with comma-separated column names, the next line not JSON): records
+ * are then the header and the rows, a quoted cell's newlines inside its row. */
+int ac_reader_csv(const ac_reader *r);
 const char *ac_container_name(ac_container c);   /* "plain", "zstd", "zstd-framed" */
 uint64_t ac_reader_bytes_in(const ac_reader *r); /* raw bytes consumed from the file so far */
 /* ac_fhash of every byte read from the file; the content hash once the

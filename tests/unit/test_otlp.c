@@ -914,7 +914,6 @@ static void test_refusals(void **state)
 		{ "{\"resource_logs\":[]}", "resourceLogs" },
 		{ "{\"resourceMetrics\":[{\"scopeMetrics\":[]}]}", "resourceMetrics" },
 		{ "{\"spans\":[{\"name\":\"x\",\"context\":{\"trace_id\":\"0x5b8e\"}}]}", "{\"spans\":[...]}" },
-		{ "{\"trace\":{\"id\":\"t\"},\"observations\":[]}", "{trace, observations}" },
 		{ "[{\"name\":\"x\",\"spanContext\":{\"traceId\":\"" TID "\"}}]", "spanContext" },
 		{ "{\"gen_ai.request.model\":\"gpt-4o\",\"gen_ai.usage.input_tokens\":5}",
 		  "bare attribute map" },
