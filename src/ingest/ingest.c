@@ -46,6 +46,7 @@
 #include "attrmap.h"
 #include "json.h"
 #include "parse.h"
+#include "otlp_pb.h"
 #include "reader.h"
 #include "../tasks/tasks.h"
 
@@ -370,7 +371,12 @@ static void *parser_main(void *arg)
 		int kind = 0;
 		ac_err perr = AC_ERR_INIT;
 		long long before = p->spans_ok;
-		rc = ac_parse_record(&p->json, rec.data, rec.len, rec.line, &kind, parsed_span, p, &perr);
+		if (rec.proto)
+			rc = ac_pb_parse_record((const uint8_t *)rec.data, rec.len, rec.line, rec.data_off,
+			                        &kind, parsed_span, p, &perr);
+		else
+			rc = ac_parse_record(&p->json, rec.data, rec.len, rec.line, &kind, parsed_span, p,
+			                     &perr);
 		if (rc == 0) {
 			b->saw |= 1u << kind;
 		} else if (rc == AC_EFORMAT && p->records == 1 && before == 0) {
@@ -380,7 +386,8 @@ static void *parser_main(void *arg)
 			p->refusing = 1;
 			snprintf(p->refusal, sizeof(p->refusal), "%s", perr.msg);
 			add_diag(b, IT_ERROR, rc, perr.line, perr.col, perr.msg);
-		} else if (p->records == 1 && before == 0 && rec.len > 0 && first_byte(&rec) != '{' &&
+		} else if (!rec.proto && p->records == 1 && before == 0 && rec.len > 0 &&
+		           first_byte(&rec) != '{' &&
 		           first_byte(&rec) != '[') {
 			/* text that is not JSON at all: named once; refused at the end
 			 * unless trace records follow (a header line before JSON lines) */
