@@ -442,7 +442,7 @@ static int key_value(pbctx *x, const uint8_t *p, size_t n, ac_span *sp, int reso
 	return 0;
 }
 
-/* Copy an id field: 1 present, 0 empty, -1 wrong length or all zeros. */
+/* Copy an id field: 1 present, 0 empty, -1 wrong length, -2 all zeros. */
 static int take_id(const pbf *f, uint8_t *out, size_t n)
 {
 	unsigned any = 0;
@@ -453,7 +453,7 @@ static int take_id(const pbf *f, uint8_t *out, size_t n)
 	for (size_t i = 0; i < n; i++)
 		any |= f->p[i];
 	if (!any)
-		return -1;
+		return -2; /* invalid in W3C trace context */
 	memcpy(out, f->p, n);
 	return 1;
 }
@@ -491,19 +491,23 @@ static int decode_span(pbctx *x, const uint8_t *p, size_t n, const ac_span *base
 		switch (f.num) {
 		case 1:
 			have_trace = take_id(&f, sp.trace_id, 16);
-			if (have_trace < 0)
-				sfail(&sp, "trace_id is %zu bytes, not 16 (or is all zeros)", f.n);
+			if (have_trace == -1)
+				sfail(&sp, "trace_id is %zu bytes, not 16", f.n);
+			else if (have_trace == -2)
+				sfail(&sp, "%s", "trace_id is all zeros");
 			have_trace = have_trace > 0;
 			break;
 		case 2:
 			have_span = take_id(&f, sp.span_id, 8);
-			if (have_span < 0)
-				sfail(&sp, "span_id is %zu bytes, not 8 (or is all zeros)", f.n);
+			if (have_span == -1)
+				sfail(&sp, "span_id is %zu bytes, not 8", f.n);
+			else if (have_span == -2)
+				sfail(&sp, "%s", "span_id is all zeros");
 			have_span = have_span > 0;
 			break;
 		case 4: {
-			int k = f.n == 8 ? take_id(&f, sp.parent_id, 8) : f.n ? -2 : 0;
-			if (k == -2)
+			int k = take_id(&f, sp.parent_id, 8);
+			if (k == -1)
 				sfail(&sp, "parent_span_id is %zu bytes, not 8", f.n);
 			sp.has_parent = k > 0; /* empty or all zeros: a root */
 			break;

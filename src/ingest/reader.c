@@ -849,7 +849,8 @@ static int walk_blob(ac_reader *r, ac_err *err)
  *   MODE_PB       repeat { u32be length; message }: the first byte is below
  *                 0x09 (no text opens so; a first message under 144 MiB) and
  *                 the fifth is 0x0A, the key every ExportTraceServiceRequest
- *                 opens with (resource_spans, field 1, length-delimited);
+ *                 opens with (resource_spans, field 1, length-delimited), or
+ *                 '{' (a custom encoding framing JSON the same way);
  *   MODE_PB_BLOB  one whole message (a raw .pb / .binpb dump): the content
  *                 opens with 0x0A and is a chain of resource_spans fields up
  *                 to its very end. When it opens with 0x0A followed by a byte
@@ -859,7 +860,7 @@ static int walk_blob(ac_reader *r, ac_err *err)
  */
 static int sniff_proto(ac_reader *r, const unsigned char *head, size_t nhead, ac_err *err)
 {
-	if (nhead >= 5 && head[0] < 0x09 && head[4] == 0x0A && be32(head) > 0) {
+	if (nhead >= 5 && head[0] < 0x09 && (head[4] == 0x0A || head[4] == '{') && be32(head) > 0) {
 		r->mode = MODE_PB;
 		return 0;
 	}
@@ -869,7 +870,7 @@ static int sniff_proto(ac_reader *r, const unsigned char *head, size_t nhead, ac
 	if (rc < 0)
 		return rc;
 	int textish = nhead >= 2 && (is_ws((char)head[1]) || (head[1] >= 0x20 && head[1] < 0x7f));
-	if (rc == 1 || ((rc == 0 || rc == 2) && nhead >= 2 && !textish)) {
+	if (rc == 1 || rc == 2 || (rc == 0 && nhead >= 2 && !textish)) {
 		r->mode = MODE_PB_BLOB;
 		r->skipping = rc == 2;
 	}
