@@ -379,6 +379,14 @@ static void *parser_main(void *arg)
 			                     &perr);
 		if (rc == 0) {
 			b->saw |= 1u << kind;
+		} else if (rec.proto && rc == AC_EPARSE && p->records == 1 && before == 0) {
+			/* the first message sniffed as protobuf does not hold together:
+			 * other binary data, or damaged from its start; named once,
+			 * refused at the end unless trace records follow */
+			p->refusing = 1;
+			snprintf(p->refusal, sizeof(p->refusal), "not OTLP protobuf traces, or damaged: %.400s",
+			         perr.msg);
+			add_diag(b, IT_ERROR, AC_EFORMAT, perr.line, 0, p->refusal);
 		} else if (rc == AC_EFORMAT && p->records == 1 && before == 0) {
 			/* the first record says this is not a trace file (logs, metrics, a
 			 * span dump...): report it once; the file is refused at the end
