@@ -2,7 +2,8 @@
  * Record reader: the first stage of ingest (contract in reader.h).
  *
  * Turns a file of OpenTelemetry Collector file-exporter output into JSON
- * records for the parsers. The container is sniffed from the first bytes
+ * records for the parsers, or OTLP protobuf messages for otlp_pb.c (format:
+ * proto; sniffed in sniff_proto before any JSON rule). The container is sniffed from the first bytes
  * (FORMATS.md b.4): zstd frame magic 28 B5 2F FD (or a skippable frame's) at
  * offset 0 is a native zstd stream, 28 B5 2F FD at offset 4 the legacy
  * json+zstd framing (u32 big-endian length + one zstd frame per message),
@@ -231,11 +232,11 @@ static void describe_nonjson(char *dst, size_t cap, const unsigned char *head, s
 	if (nhead >= 2 && head[0] == 0x1f && head[1] == 0x8b)
 		snprintf(dst, cap, "gzip data, not JSON (decompress it first)");
 	else if (nhead >= 5 && head[0] == 0 && head[4] == 0x0a)
-		snprintf(dst, cap, "binary data, not JSON: looks like length-prefixed OTLP protobuf "
-		         "(set the file exporter's format to json)");
+		snprintf(dst, cap, "binary data, not JSON: length-prefixed like OTLP protobuf, but the "
+		         "first length is 0");
 	else if (nhead >= 1 && head[0] == 0x0a && !text)
-		snprintf(dst, cap, "binary data, not JSON: looks like OTLP protobuf "
-		         "(set the file exporter's format to json)");
+		snprintf(dst, cap, "binary data, not JSON: opens like OTLP protobuf, but is not one "
+		         "message");
 	else if (text)
 		snprintf(dst, cap, "not JSON: first byte '%c'", first);
 	else
@@ -735,7 +736,8 @@ static int next_pb(ac_reader *r, ac_record *rec, ac_err *err)
 				rec->len = L;
 				rec->line = no;
 				rec->offset = r->off;
-				rec->data_off = r->off + 4;
+				/* positions in a zstd stream are given within the message */
+				rec->data_off = r->cont == AC_CONT_PLAIN ? r->off + 4 : -1;
 				rec->proto = payload_is_proto(rec->data, L);
 				r->start += (size_t)L + 4;
 				r->off += (long long)L + 4;
@@ -787,7 +789,7 @@ static int next_pb_blob(ac_reader *r, ac_record *rec, ac_err *err)
 	rec->len = r->len - r->start;
 	rec->line = 1;
 	rec->offset = r->off;
-	rec->data_off = r->off;
+	rec->data_off = r->cont == AC_CONT_PLAIN ? r->off : -1;
 	rec->proto = 1;
 	r->off += (long long)rec->len;
 	r->start = r->scan = r->len;

@@ -58,8 +58,8 @@ typedef struct ac_record {
 	long long offset; /* byte offset of the record in the decompressed content
 	                     (plain, zstd) or of its length prefix in the file (framed) */
 	int proto;        /* 1: an OTLP protobuf message (otlp_pb.h), 0: JSON text */
-	long long data_off; /* protobuf: offset of data[0] in the file (plain) or the
-	                       decompressed stream; -1 inside a zstd-framed message */
+	long long data_off; /* protobuf: offset of data[0] in the file (plain); -1 when
+	                       the bytes were decompressed (zstd, zstd-framed) */
 } ac_record;
 
 typedef struct ac_reader ac_reader;
