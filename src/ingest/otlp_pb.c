@@ -290,10 +290,14 @@ static int check_request(cur *c)
 
 /* ---- pass 2: decode ------------------------------------------------------ */
 
+/* Returned up from the first span when the message is not traces. */
+enum { NOT_TRACES_LOGS = 1, NOT_TRACES_METRICS = 2 };
+
 typedef struct pbctx {
 	const uint8_t *base; /* the message */
 	long long data_off;  /* offset of base[0] in the input, -1 when unknown */
 	ac_pctx pc;          /* line, callback (no JSON: pc.j is NULL) */
+	int nspans;          /* span messages met so far */
 	int nnum;            /* number slots in use */
 	int nnum_res;        /* ... of which the resource's */
 	char num[NUM_SLOTS][NUM_LEN];
@@ -477,6 +481,19 @@ static int decode_span(pbctx *x, const uint8_t *p, size_t n, const ac_span *base
 	sp.raw.p = (const char *)p;
 	sp.raw.n = n;
 	x->nnum = x->nnum_res;
+	if (x->nspans++ == 0) {
+		/* OTLP logs and metrics share the outer shape (resource = 1, scope_* = 2,
+		 * records = 2); their records tell: LogRecord.time_unix_nano = 1 is
+		 * fixed64 where Span.trace_id is bytes; Metric.sum = 7 is a message
+		 * where Span.start_time_unix_nano is fixed64 */
+		cur_init(&c, p, n);
+		while ((r = next(&c, &f)) > 0) {
+			if (f.num == 1 && f.wt == WT_I64)
+				return NOT_TRACES_LOGS;
+			if (f.num == 7 && f.wt == WT_LEN)
+				return NOT_TRACES_METRICS;
+		}
+	}
 	cur_init(&c, p, n);
 	while ((r = next(&c, &f)) > 0) {
 		if (f.num < 16 && f.wt != want[f.num]) {
@@ -647,6 +664,14 @@ int ac_pb_parse_record(const uint8_t *p, size_t n, long long line, long long dat
 		if (f.num != 1)
 			continue;
 		r = decode_resource_spans(x, f.p, f.n);
+		if (r == NOT_TRACES_LOGS)
+			return ac_err_setpos(err, AC_EFORMAT, line, 0,
+			                     "OTLP logs (protobuf ExportLogsServiceRequest), not traces: "
+			                     "agentcost reads traces only");
+		if (r == NOT_TRACES_METRICS)
+			return ac_err_setpos(err, AC_EFORMAT, line, 0,
+			                     "OTLP metrics (protobuf ExportMetricsServiceRequest), not traces: "
+			                     "agentcost reads traces only");
 		if (r)
 			return r;
 	}

@@ -43,7 +43,8 @@
  * "byte N: reason". A problem inside one span (or its attributes) rejects
  * that span alone (sp->err); a problem in a resource's attributes rejects the
  * spans under it. String values point into p: valid until p goes away.
- * Returns 0, AC_EPARSE, or the callback's negative code.
+ * Returns 0, AC_EPARSE, AC_EFORMAT (OTLP logs or metrics, told by the first
+ * record's field types; nothing emitted), or the callback's negative code.
  */
 int ac_pb_parse_record(const uint8_t *p, size_t n, long long line, long long data_off, int *kind,
                        ac_span_fn emit, void *payload, ac_err *err);

@@ -115,6 +115,14 @@ expect_rc "bad message: others kept (exit 3)" 3 ac ingest "$T/bad.bin"
 expect_grep "bad message: message 2, placed" "bad.bin:2: byte $((4 + n1 + 4)): length 127 of field 1 runs past the end" "$T/err"
 expect_eq "bad message: spans" 8 "$(ac summary --format json | jget .spans)"
 
+# OTLP logs in protobuf (same outer shape) are refused, by name: request {
+# resource_logs (0a 0d) { scope_logs (12 0b) { log_records (12 09) {
+# time_unix_nano = fixed64 (09 + 8 bytes) } } } }, 15 bytes behind its length
+printf '\x00\x00\x00\x0f\x0a\x0d\x12\x0b\x12\x09\x09\x00\x00\x00\x00\x00\x00\x00\x01' >"$T/logs.bin"
+export AGENTCOST_DB="$T/logs.db"
+expect_rc "logs: refused (exit 1)" 1 ac ingest "$T/logs.bin"
+expect_grep "logs: named" "OTLP logs \(protobuf ExportLogsServiceRequest\), not traces" "$T/err"
+
 # show: a protobuf span printed as OTLP JSON; its attributes are those of the
 # same span in basic.jsonl (where every intValue of this span is a string)
 export AGENTCOST_DB="$T/raw.db"

@@ -520,13 +520,35 @@ static void test_bad_span_among_good(void **state)
 	assert_string_equal(g.sp[4].err, "end time before start time");
 	assert_string_equal(g.sp[5].err, "");
 
-	/* a log record's first field (time_unix_nano, fixed64) named as such */
+	/* OTLP logs: ExportLogsServiceRequest has the same outer shape; its
+	 * LogRecord.time_unix_nano = 1 is fixed64: the message is refused */
 	pb lr = { .n = 0 };
 	f_fixed64(&lr, 1, T0);
+	f_str(&lr, 5, "body"); /* (a string body would be AnyValue; any field will do) */
 	req.n = 0;
 	wrap(&req, &lr, 1, 2);
+	assert_int_equal(parse(&req, &g, &err), AC_EFORMAT);
+	assert_int_equal(g.n, 0);
+	assert_string_equal(err.msg, "OTLP logs (protobuf ExportLogsServiceRequest), not traces: "
+	                             "agentcost reads traces only");
+	/* ... after a span, such a record is a bad span, named */
+	pb two[2] = { { .n = 0 }, { .n = 0 } };
+	span_ok(&two[0], 1);
+	f_fixed64(&two[1], 1, T0);
+	req.n = 0;
+	wrap(&req, two, 2, 2);
 	assert_int_equal(parse(&req, &g, &err), 0);
-	assert_non_null(strstr(g.sp[0].err, "an OTLP log record, not a span?"));
+	assert_int_equal(g.n, 2);
+	assert_non_null(strstr(g.sp[1].err, "an OTLP log record, not a span?"));
+	/* OTLP metrics: Metric { name = 1; sum = 7 (a message) } */
+	pb met = { .n = 0 }, sum = { .n = 0 };
+	f_str(&met, 1, "gen_ai.client.token.usage");
+	f_varint(&sum, 3, 1);
+	f_msg(&met, 7, &sum);
+	req.n = 0;
+	wrap(&req, &met, 1, 2);
+	assert_int_equal(parse(&req, &g, &err), AC_EFORMAT);
+	assert_non_null(strstr(err.msg, "OTLP metrics (protobuf"));
 
 	/* missing ids, all-zero ids */
 	pb z = { .n = 0 };
