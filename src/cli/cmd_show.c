@@ -1,7 +1,9 @@
 /*
  * agentcost show SPAN_ID | TRACE_ID:SPAN_ID
  * Prints the span exactly as ingested (its original JSON text, kept
- * zstd-compressed in raw_block), for forensics.
+ * zstd-compressed in raw_block), for forensics. A span ingested from OTLP
+ * protobuf keeps its Span message's bytes: it is printed as OTLP JSON
+ * rendered from those bytes (ac_pb_span_json), every field included.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,28 @@
 #include <zstd.h>
 
 #include "cli.h"
+#include "ingest/otlp_pb.h"
+#include "util/buf.h"
 #include "util/hex.h"
+
+/* The original as text: JSON as kept, a protobuf Span message as OTLP JSON.
+ * JSON never opens with a protobuf Span's first key (a '{' would be field 15
+ * as a start-group), so a well-formed Span message is told apart by its bytes. */
+static void print_original(const char *p, size_t n)
+{
+	if (n > 0 && p[0] != '{' && p[0] != '[') {
+		ac_buf o = AC_BUF_INIT;
+		if (ac_pb_span_json(&o, (const unsigned char *)p, n) == 0 && !o.oom) {
+			fwrite(o.data, 1, o.len, stdout);
+			putchar('\n');
+			ac_buf_release(&o);
+			return;
+		}
+		ac_buf_release(&o);
+	}
+	fwrite(p, 1, n, stdout);
+	putchar('\n');
+}
 
 /* Print bytes [off, off+len) of a compressed block. */
 static int print_raw(const void *z, size_t zn, long long off, long long len)
@@ -27,8 +50,7 @@ static int print_raw(const void *z, size_t zn, long long off, long long len)
 		free(buf);
 		return -1;
 	}
-	fwrite(buf + off, 1, (size_t)len, stdout);
-	putchar('\n');
+	print_original(buf + off, (size_t)len);
 	free(buf);
 	return 0;
 }

@@ -46,6 +46,7 @@
 #include "attrmap.h"
 #include "json.h"
 #include "parse.h"
+#include "otlp_pb.h"
 #include "reader.h"
 #include "../tasks/tasks.h"
 
@@ -371,7 +372,10 @@ static void *parser_main(void *arg)
 		int kind = 0;
 		ac_err perr = AC_ERR_INIT;
 		long long before = p->spans_ok;
-		if (ac_reader_csv(p->reader))
+		if (rec.proto)
+			rc = ac_pb_parse_record((const uint8_t *)rec.data, rec.len, rec.line, rec.data_off,
+			                        &kind, parsed_span, p, &perr);
+		else if (ac_reader_csv(p->reader))
 			rc = ac_parse_csv_record(&p->csv, &p->json, rec.data, rec.len, rec.line, &kind,
 			                         parsed_span, p, &perr);
 		else
@@ -379,6 +383,14 @@ static void *parser_main(void *arg)
 			                     &perr);
 		if (rc == 0) {
 			b->saw |= 1u << kind;
+		} else if (rec.proto && rc == AC_EPARSE && p->records == 1 && before == 0) {
+			/* the first message sniffed as protobuf does not hold together:
+			 * other binary data, or damaged from its start; named once,
+			 * refused at the end unless trace records follow */
+			p->refusing = 1;
+			snprintf(p->refusal, sizeof(p->refusal), "not OTLP protobuf traces, or damaged: %.400s",
+			         perr.msg);
+			add_diag(b, IT_ERROR, AC_EFORMAT, perr.line, 0, p->refusal);
 		} else if (rc == AC_EFORMAT && p->records == 1 && before == 0) {
 			/* the first record says this is not a trace file (logs, metrics, a
 			 * span dump...): report it once; the file is refused at the end
@@ -386,7 +398,8 @@ static void *parser_main(void *arg)
 			p->refusing = 1;
 			snprintf(p->refusal, sizeof(p->refusal), "%s", perr.msg);
 			add_diag(b, IT_ERROR, rc, perr.line, perr.col, perr.msg);
-		} else if (p->records == 1 && before == 0 && rec.len > 0 && first_byte(&rec) != '{' &&
+		} else if (!rec.proto && p->records == 1 && before == 0 && rec.len > 0 &&
+		           first_byte(&rec) != '{' &&
 		           first_byte(&rec) != '[') {
 			/* text that is not JSON at all: named once; refused at the end
 			 * unless trace records follow (a header line before JSON lines) */

@@ -19,7 +19,9 @@
 #define AC_PJ_MIN_NS (946684800LL * 1000000000LL)
 #define AC_PJ_MAX_NS (4102444800LL * 1000000000LL)
 
-/* One record being parsed. */
+/* One record being parsed. j is NULL for records that are not JSON (OTLP
+ * protobuf, otlp_pb.c): ac_pj_finish_and_emit and ac_pj_structure_error use
+ * only line, emit and payload. */
 typedef struct ac_pctx {
 	ac_json *j;
 	long long line;

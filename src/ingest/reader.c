@@ -2,7 +2,8 @@
  * Record reader: the first stage of ingest (contract in reader.h).
  *
  * Turns a file of OpenTelemetry Collector file-exporter output into JSON
- * records for the parsers. The container is sniffed from the first bytes
+ * records for the parsers, or OTLP protobuf messages for otlp_pb.c (format:
+ * proto; sniffed in sniff_proto before any JSON rule). The container is sniffed from the first bytes
  * (FORMATS.md b.4): zstd frame magic 28 B5 2F FD (or a skippable frame's) at
  * offset 0 is a native zstd stream, 28 B5 2F FD at offset 4 the legacy
  * json+zstd framing (u32 big-endian length + one zstd frame per message),
@@ -56,7 +57,10 @@
  */
 #define ZSTD_FIRST_FEED 5
 
-enum { MODE_UNDECIDED, MODE_LINES, MODE_DOC, MODE_CSV };
+/* How content is cut into records: JSON lines, JSON documents, CSV rows,
+ * OTLP protobuf messages behind u32be length prefixes, one whole protobuf
+ * message. */
+enum { MODE_UNDECIDED, MODE_LINES, MODE_DOC, MODE_CSV, MODE_PB, MODE_PB_BLOB };
 
 struct ac_reader {
 	int fd;
@@ -77,6 +81,9 @@ struct ac_reader {
 	int eof;          /* no more content will arrive */
 	int mode;
 	int skipping;     /* discarding an over-limit record */
+	size_t skip_left; /* MODE_PB: bytes of an over-limit message still to discard */
+	long long skip_no, skip_off; /* ... its number and offset */
+	long long pb_no;  /* MODE_PB: messages cut so far */
 
 	/* Document mode: state of the record being scanned. */
 	int in_rec, scalar, depth, in_str, esc;
@@ -162,6 +169,56 @@ static int is_blank(const char *s, size_t n)
 	return 1;
 }
 
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * 1 when p[0, n) is a chain of fields with key 0x0A (resource_spans: field 1,
+ * length-delimited) ending exactly at n: the top level of an OTLP protobuf
+ * ExportTraceServiceRequest / TracesData, which has no other field. Text
+ * almost never chains so (each length must land on the next 0x0A, the last
+ * on the end).
+ */
+static int pb_chain(const unsigned char *p, size_t n)
+{
+	size_t pos = 0;
+	if (n == 0)
+		return 0;
+	while (pos < n) {
+		uint64_t L = 0;
+		int shift = 0;
+		if (p[pos++] != 0x0A)
+			return 0;
+		for (;;) {
+			if (pos >= n || shift > 63)
+				return 0;
+			unsigned char b = p[pos++];
+			L |= (uint64_t)(b & 0x7f) << shift;
+			shift += 7;
+			if (!(b & 0x80))
+				break;
+		}
+		if (L > n - pos)
+			return 0;
+		pos += (size_t)L;
+	}
+	return 1;
+}
+
+/* A length-prefixed record's payload: JSON when it opens with '{' or '['
+ * (a custom encoding can frame JSON), else an OTLP protobuf message. */
+static int payload_is_proto(const char *p, size_t n)
+{
+	size_t i = 0;
+	if (n && p[0] == 0x0A && pb_chain((const unsigned char *)p, n))
+		return 1;
+	while (i < n && is_ws(p[i]))
+		i++;
+	return !(i < n && (p[i] == '{' || p[i] == '['));
+}
+
 /*
  * Say what non-JSON content looks like, into dst: OTLP protobuf (what the file
  * exporter writes with format: proto), gzip, text, or other binary data. head
@@ -176,11 +233,11 @@ static void describe_nonjson(char *dst, size_t cap, const unsigned char *head, s
 	if (nhead >= 2 && head[0] == 0x1f && head[1] == 0x8b)
 		snprintf(dst, cap, "gzip data, not JSON (decompress it first)");
 	else if (nhead >= 5 && head[0] == 0 && head[4] == 0x0a)
-		snprintf(dst, cap, "binary data, not JSON: looks like length-prefixed OTLP protobuf "
-		         "(set the file exporter's format to json)");
+		snprintf(dst, cap, "binary data, not JSON: length-prefixed like OTLP protobuf, but the "
+		         "first length is 0");
 	else if (nhead >= 1 && head[0] == 0x0a && !text)
-		snprintf(dst, cap, "binary data, not JSON: looks like OTLP protobuf "
-		         "(set the file exporter's format to json)");
+		snprintf(dst, cap, "binary data, not JSON: opens like OTLP protobuf, but is not one "
+		         "message");
 	else if (text)
 		snprintf(dst, cap, "not JSON: first byte '%c'", first);
 	else
@@ -763,9 +820,212 @@ static int next_csv(ac_reader *r, ac_record *rec, ac_err *err)
 	}
 }
 
+/* " of the decompressed stream" for positions in zstd content, "" for a plain file. */
+static const char *content_where(const ac_reader *r)
+{
+	return r->cont == AC_CONT_ZSTD ? " of the decompressed stream" : "";
+}
+
+/*
+ * MODE_PB: repeat { u32 big-endian length L; L bytes } (the file exporter's
+ * format: proto, FORMATS.md b.3). A message longer than max_record streams
+ * past and is reported (AC_ELIMIT); a bad or truncated length prefix stops
+ * the reader (AC_EZSTD, "damaged": the messages before are kept). Returns 1,
+ * 0 at the end, or an error.
+ */
+static int next_pb(ac_reader *r, ac_record *rec, ac_err *err)
+{
+	for (;;) {
+		size_t live = r->len - r->start;
+		if (r->skip_left) {
+			size_t k = live < r->skip_left ? live : r->skip_left;
+			r->start += k;
+			r->off += (long long)k;
+			r->skip_left -= k;
+			if (r->skip_left == 0)
+				return over_limit(r, err, r->skip_no, r->skip_off, "protobuf message");
+			if (r->eof) {
+				if (r->pend)
+					return 0;
+				return fail(err, AC_EZSTD, r->skip_no, r->skip_off,
+				            "truncated message at byte %lld%s: %zu bytes missing", r->skip_off,
+				            content_where(r), r->skip_left);
+			}
+		} else if (live >= 4) {
+			const unsigned char *p = (const unsigned char *)r->buf + r->start;
+			uint32_t L = be32(p);
+			long long no = r->pb_no + 1;
+			if (L == 0)
+				return fail(err, AC_EZSTD, no, r->off,
+				            "bad length prefix at byte %lld%s: message %lld has length 0", r->off,
+				            content_where(r), no);
+			if (r->cont == AC_CONT_PLAIN && r->size >= 0 && (int64_t)L > r->size - (r->off + 4))
+				return fail(err, AC_EZSTD, no, r->off,
+				            "truncated message at byte %lld: length prefix says %lu bytes, only %lld remain",
+				            r->off, (unsigned long)L, (long long)(r->size - (r->off + 4)));
+			if (L > r->max_record) {
+				r->pb_no = no;
+				r->skip_no = no;
+				r->skip_off = r->off;
+				r->skip_left = (size_t)L + 4;
+				continue;
+			}
+			if (live >= (size_t)L + 4) {
+				r->pb_no = no;
+				rec->data = r->buf + r->start + 4;
+				rec->len = L;
+				rec->line = no;
+				rec->offset = r->off;
+				/* positions in a zstd stream are given within the message */
+				rec->data_off = r->cont == AC_CONT_PLAIN ? r->off + 4 : -1;
+				rec->proto = payload_is_proto(rec->data, L);
+				r->start += (size_t)L + 4;
+				r->off += (long long)L + 4;
+				return 1;
+			}
+			if (r->eof) {
+				if (r->pend)
+					return 0; /* cut off by the damage reported next */
+				return fail(err, AC_EZSTD, no, r->off,
+				            "truncated message at byte %lld%s: length prefix says %lu bytes, only %zu remain",
+				            r->off, content_where(r), (unsigned long)L, live - 4);
+			}
+		} else if (r->eof) {
+			if (live == 0 || r->pend)
+				return 0;
+			return fail(err, AC_EZSTD, r->pb_no + 1, r->off,
+			            "truncated message at byte %lld%s: %zu bytes left, too few for a length prefix",
+			            r->off, content_where(r), live);
+		}
+		int rc = more(r, err);
+		if (rc < 0)
+			return rc;
+	}
+}
+
+/* MODE_PB_BLOB: the whole content is one protobuf message (read whole at
+ * open, or being skipped as over the limit). Returns 1, 0 or AC_ELIMIT. */
+static int next_pb_blob(ac_reader *r, ac_record *rec, ac_err *err)
+{
+	while (!r->eof) {
+		if (r->skipping || r->len - r->start > r->max_record) {
+			r->skipping = 1;
+			r->off += (long long)(r->len - r->start);
+			r->start = r->scan = r->len;
+		}
+		int rc = more(r, err);
+		if (rc < 0)
+			return rc;
+	}
+	if (r->skipping || r->len - r->start > r->max_record) {
+		r->skipping = 0;
+		r->off += (long long)(r->len - r->start);
+		r->start = r->scan = r->len;
+		return over_limit(r, err, 1, 0, "protobuf message");
+	}
+	if (r->start == r->len || r->pend)
+		return 0; /* empty, or cut off by damage (reported next) */
+	rec->data = r->buf + r->start;
+	rec->len = r->len - r->start;
+	rec->line = 1;
+	rec->offset = r->off;
+	rec->data_off = r->cont == AC_CONT_PLAIN ? r->off : -1;
+	rec->proto = 1;
+	r->off += (long long)rec->len;
+	r->start = r->scan = r->len;
+	return 1;
+}
+
+/*
+ * Content opening with 0x0A: read on while it is a chain of resource_spans
+ * fields (pb_chain). Returns 1 when the whole content is one (now in the
+ * buffer), 2 when it still was one past max_record, 0 when it is not, or
+ * AC_ENOMEM.
+ */
+static int walk_blob(ac_reader *r, ac_err *err)
+{
+	size_t pos = 0; /* relative to r->start */
+	int rc;
+	for (;;) {
+		while (r->len - r->start - pos < 11 && !r->eof) {
+			if (r->len - r->start > r->max_record)
+				return 2;
+			if ((rc = more(r, err)) < 0)
+				return rc;
+		}
+		const unsigned char *p = (const unsigned char *)r->buf + r->start;
+		size_t n = r->len - r->start;
+		if (pos == n)
+			return r->pend ? 0 : 1;
+		if (p[pos++] != 0x0A)
+			return 0;
+		uint64_t L = 0;
+		int shift = 0;
+		for (;;) {
+			if (pos >= n || shift > 63)
+				return 0;
+			unsigned char b = p[pos++];
+			L |= (uint64_t)(b & 0x7f) << shift;
+			shift += 7;
+			if (!(b & 0x80))
+				break;
+		}
+		if (r->cont == AC_CONT_PLAIN && r->size >= 0 && L > (uint64_t)r->size)
+			return 0;
+		if (L > r->max_record)
+			return 2;
+		pos += (size_t)L;
+		while (r->len - r->start < pos && !r->eof) {
+			if (r->len - r->start > r->max_record)
+				return 2;
+			if ((rc = more(r, err)) < 0)
+				return rc;
+		}
+		if (r->len - r->start < pos)
+			return 0;
+	}
+}
+
+/*
+ * OTLP protobuf content (FORMATS.md b.4, otlp_pb.h), sniffed before JSON:
+ *   MODE_PB       repeat { u32be length; message }: the first byte is below
+ *                 0x09 (no text opens so; a first message under 144 MiB) and
+ *                 the fifth is 0x0A, the key every ExportTraceServiceRequest
+ *                 opens with (resource_spans, field 1, length-delimited), or
+ *                 '{' (a custom encoding framing JSON the same way);
+ *   MODE_PB_BLOB  one whole message (a raw .pb / .binpb dump): the content
+ *                 opens with 0x0A and is a chain of resource_spans fields up
+ *                 to its very end. When it opens with 0x0A followed by a byte
+ *                 that is neither text nor whitespace it is taken as a damaged
+ *                 message (the decoder says where) rather than as JSON.
+ * Leaves r->mode undecided for everything else. Returns 0 or AC_ENOMEM.
+ */
+static int sniff_proto(ac_reader *r, const unsigned char *head, size_t nhead, ac_err *err)
+{
+	if (nhead >= 5 && head[0] < 0x09 && (head[4] == 0x0A || head[4] == '{') && be32(head) > 0) {
+		r->mode = MODE_PB;
+		return 0;
+	}
+	if (nhead < 1 || head[0] != 0x0A)
+		return 0;
+	int rc = walk_blob(r, err);
+	if (rc < 0)
+		return rc;
+	int textish = nhead >= 2 && (is_ws((char)head[1]) || (head[1] >= 0x20 && head[1] < 0x7f));
+	if (rc == 1 || rc == 2 || (rc == 0 && nhead >= 2 && !textish)) {
+		r->mode = MODE_PB_BLOB;
+		r->skipping = rc == 2;
+	}
+	return 0;
+}
+
 /* Next record from the content buffer: 1, 0 at end of content, or an error. */
 static int split_next(ac_reader *r, ac_record *rec, ac_err *err)
 {
+	if (r->mode == MODE_PB)
+		return next_pb(r, rec, err);
+	if (r->mode == MODE_PB_BLOB)
+		return next_pb_blob(r, rec, err);
 	if (r->mode == MODE_UNDECIDED) {
 		int rc = decide_mode(r, err);
 		if (rc < 0)
@@ -795,6 +1055,9 @@ static int check_content(ac_reader *r, ac_err *err)
 	}
 	nhead = r->len < sizeof(head) ? r->len : sizeof(head);
 	memcpy(head, r->buf, nhead);
+	rc = sniff_proto(r, head, nhead, err);
+	if (rc < 0 || r->mode != MODE_UNDECIDED)
+		return rc;
 	if (nhead >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
 		r->start = 3;
 		r->off = 3;
@@ -1040,6 +1303,17 @@ static int next_framed(ac_reader *r, ac_record *rec, ac_err *err)
 		if (r->start == r->len)
 			continue; /* an empty message holds no records */
 		char c = r->buf[r->start];
+		if (r->buf[0] == 0x0A && payload_is_proto(r->buf, r->len)) {
+			/* format: proto with compression: zstd (gate off): the frame
+			 * holds one OTLP protobuf message */
+			rec->data = r->buf;
+			rec->len = r->len;
+			rec->line = r->msg_no;
+			rec->offset = r->msg_off;
+			rec->data_off = -1;
+			rec->proto = 1;
+			return 1;
+		}
 		if (c != '{' && c != '[') {
 			char what[200];
 			describe_nonjson(what, sizeof(what), (const unsigned char *)r->buf,
@@ -1065,6 +1339,8 @@ int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err)
 	int rc;
 
 	assert(r && rec && err);
+	rec->proto = 0;
+	rec->data_off = -1;
 	if (r->stopped)
 		return 0;
 	if (r->cont == AC_CONT_ZSTD_FRAMED)

@@ -2,7 +2,8 @@
  * Record reader: the first stage of ingest.
  *
  * Opens a file (or standard input for "-"), detects its container from its
- * bytes, not its name, and hands out JSON records one at a time:
+ * bytes, not its name, and hands out records (JSON text, or OTLP protobuf
+ * messages flagged ac_record.proto) one at a time:
  *
  *   plain        first non-space byte '{' or '[': JSON lines; one record per
  *                non-blank line. If the first value does not close on its first
@@ -14,11 +15,21 @@
  *   zstd-framed  zstd magic at offset 4: the Collector file exporter's default
  *                json+zstd framing, repeat { u32 big-endian length; one zstd
  *                frame }; each frame decompresses to one record (its content is
- *                split into lines too, should it hold several).
+ *                split into lines too, should it hold several); a frame whose
+ *                content opens with 0x0A is one OTLP protobuf message (format:
+ *                proto).
  *   csv          plain or zstd content whose first line is a CSV header (three or
  *                more comma-separated column names) not followed by JSON: one
  *                record per row, a quoted cell's newlines inside it (Langfuse's
  *                blob-storage CSV export; see ac_reader_csv).
+ *
+ * The content of a plain file or a zstd stream may also be OTLP protobuf
+ * (the Collector file exporter's format: proto, FORMATS.md b.4):
+ *   length-prefixed  repeat { u32 big-endian length; message }: first byte
+ *                below 0x09 and fifth byte 0x0A (resource_spans' key);
+ *   one message  a raw ExportTraceServiceRequest / TracesData (.pb, .binpb):
+ *                opens with 0x0A and is a chain of resource_spans fields to
+ *                its very end (read whole, up to max_record).
  *
  * Decompression is streaming with fixed-size buffers: memory is bounded by the
  * largest record (opts.max_record), never by the file size.
@@ -50,14 +61,17 @@ typedef struct ac_record {
 	                     1-based message number (zstd-framed) */
 	long long offset; /* byte offset of the record in the decompressed content
 	                     (plain, zstd) or of its length prefix in the file (framed) */
+	int proto;        /* 1: an OTLP protobuf message (otlp_pb.h), 0: JSON text */
+	long long data_off; /* protobuf: offset of data[0] in the file (plain); -1 when
+	                       the bytes were decompressed (zstd, zstd-framed) */
 } ac_record;
 
 typedef struct ac_reader ac_reader;
 
 /*
  * Open path ("-" = standard input). Reads enough to detect the container.
- * Returns 0, or AC_EIO (cannot open/read), AC_EFORMAT (not JSON: e.g. binary
- * OTLP protobuf, or text that is not JSON), AC_ENOMEM. An empty or
+ * Returns 0, or AC_EIO (cannot open/read), AC_EFORMAT (neither JSON nor OTLP
+ * protobuf: gzip, other binary data), AC_ENOMEM. An empty or
  * whitespace-only input opens fine and yields no records.
  * *out is freed with ac_reader_free().
  */
@@ -69,10 +83,11 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
  *   0           end of input
  *   AC_ELIMIT   a record longer than max_record was skipped; err->line says
  *               which; call again to go on
- *   AC_EZSTD    corrupt or truncated zstd data, or a bad length prefix;
+ *   AC_EZSTD    corrupt or truncated zstd data, or a bad or truncated length
+ *               prefix (also of uncompressed protobuf);
  *               err->offset is the byte offset in the file; the reader stops
  *               (further calls return 0); records handed out before stay valid data
- *   AC_EFORMAT  framed content that is not JSON (OTLP protobuf); reader stops
+ *   AC_EFORMAT  framed content that is neither JSON nor protobuf; reader stops
  *   AC_EIO      read error; reader stops
  * Whitespace-only lines are skipped; a trailing '\r' is dropped.
  */
