@@ -9,7 +9,7 @@
  *                "start_time_unix_nano":..,"attributes":{..},"resource":{..}}
  *
  * Everything else is recognised well enough to be refused with a message
- * naming what it is (OTLP logs or metrics, SDK span dumps, Langfuse exports).
+ * naming what it is (OTLP logs or metrics, Langfuse exports, price tables).
  */
 #ifndef AC_PARSE_H
 #define AC_PARSE_H
