@@ -15,27 +15,50 @@
  * expected. ServiceName is service.name (the ResourceAttributes entry, when
  * present, says the same). StatusCode: Ok/Error/Unset or STATUS_CODE_*.
  * Events.*, Links.*, TraceState, Scope* are ignored.
+ *
+ * FORMAT JSON (one document {"meta":[..],"data":[row, ...],"rows":N}) is
+ * read too: each element of "data" is a row as above.
  */
 #include <string.h>
 
 #include "../util/timeutil.h"
 #include "pjson.h"
 
-static int clickhouse_detect(ac_json *j, int root)
+static int is_row(ac_json *j, int t)
 {
-	return ac_json_type(j, root) == JSMN_OBJECT && ac_pj_find_key(j, root, "TraceId", NULL) >= 0 &&
-	       ac_pj_find_key(j, root, "SpanId", NULL) >= 0 &&
-	       (ac_pj_find_key(j, root, "Timestamp", NULL) >= 0 ||
-	        ac_pj_find_key(j, root, "SpanName", NULL) >= 0);
+	return ac_json_type(j, t) == JSMN_OBJECT && ac_pj_find_key(j, t, "TraceId", NULL) >= 0 &&
+	       ac_pj_find_key(j, t, "SpanId", NULL) >= 0 &&
+	       (ac_pj_find_key(j, t, "Timestamp", NULL) >= 0 || ac_pj_find_key(j, t, "SpanName", NULL) >= 0);
 }
 
-static int clickhouse_walk(ac_pctx *c, int root)
+/* FORMAT JSON: the rows under "data", next to "meta"; -1 if not that shape. */
+static int json_rows(ac_json *j, int root)
+{
+	if (ac_json_type(j, root) != JSMN_OBJECT || ac_pj_find_key(j, root, "meta", NULL) < 0)
+		return -1;
+	int data = ac_pj_find_key(j, root, "data", NULL);
+	if (data < 0 || ac_json_type(j, data) != JSMN_ARRAY || j->tok[data].size == 0 || !is_row(j, data + 1))
+		return -1;
+	return data;
+}
+
+static int clickhouse_detect(ac_json *j, int root)
+{
+	return is_row(j, root) || json_rows(j, root) >= 0;
+}
+
+static int row(ac_pctx *c, int root)
 {
 	ac_json *j = c->j;
 	ac_span sp;
 	ac_span_reset(&sp);
 	sp.raw.p = j->js + j->tok[root].start;
 	sp.raw.n = (size_t)(j->tok[root].end - j->tok[root].start);
+	if (ac_json_type(j, root) != JSMN_OBJECT) {
+		ac_pj_span_fail(&sp, "%s", "row is not a JSON object");
+		sp.line = c->line;
+		return c->emit(&sp, c->payload);
+	}
 	int have_trace = 0, have_span = 0, attrs = -1, res = -1, svc = -1, r;
 	int64_t dur = -1;
 	int k = root + 1;
@@ -102,6 +125,21 @@ static int clickhouse_walk(ac_pctx *c, int root)
 			sp.end_ns = sp.start_ns + dur;
 	}
 	return ac_pj_finish_and_emit(c, &sp, have_trace, have_span);
+}
+
+static int clickhouse_walk(ac_pctx *c, int root)
+{
+	ac_json *j = c->j;
+	int data = json_rows(j, root);
+	if (data < 0)
+		return row(c, root);
+	int e = data + 1;
+	for (int n = 0; n < j->tok[data].size; n++, e = ac_json_skip(j, e)) {
+		int rc = row(c, e);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 const ac_json_format ac_fmt_clickhouse = { AC_REC_CLICKHOUSE, clickhouse_detect, clickhouse_walk };

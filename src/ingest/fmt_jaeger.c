@@ -16,16 +16,30 @@
  * attributes (a span may carry its own "process" instead of a processID).
  * Status: tag error=true (or "true") or otel.status_code=ERROR is an error,
  * otel.status_code=OK is ok, otherwise unset.
+ *
+ * Jaeger's v3 API (/api/v3/traces) answers OTLP JSON as {"result":{"resourceSpans":
+ * [...]}}: read by the OTLP walker (hex or base64 ids, see ac_pj_parse_id_any).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "pjson.h"
 
+/* {"result":{"resourceSpans":[...]}}: the list, or -1. */
+static int v3_list(ac_json *j, int root)
+{
+	int res = ac_pj_find_key(j, root, "result", NULL);
+	if (res < 0 || ac_json_type(j, res) != JSMN_OBJECT)
+		return -1;
+	return ac_pj_find_key(j, res, "resourceSpans", NULL);
+}
+
 static int jaeger_detect(ac_json *j, int root)
 {
 	if (ac_json_type(j, root) != JSMN_OBJECT)
 		return 0;
+	if (v3_list(j, root) >= 0)
+		return 1;
 	int data = ac_pj_find_key(j, root, "data", NULL);
 	if (data < 0 || ac_json_type(j, data) != JSMN_ARRAY || j->tok[data].size == 0)
 		return 0;
@@ -183,6 +197,9 @@ static int jaeger_span(ac_pctx *c, int t, int processes)
 static int jaeger_walk(ac_pctx *c, int root)
 {
 	ac_json *j = c->j;
+	int v3 = v3_list(j, root);
+	if (v3 >= 0)
+		return ac_pj_walk_resource_spans(c, v3, "result.resourceSpans");
 	int data = ac_pj_find_key(j, root, "data", NULL);
 	int e = data + 1;
 	for (int n = 0; n < j->tok[data].size; n++, e = ac_json_skip(j, e)) {

@@ -26,7 +26,8 @@
  *     "parentSpanId" (1.x) | "parentSpanContext":{"spanId"} (2.x),
  *     "startTime","endTime","duration": [seconds, nanoseconds],
  *     "attributes":{..}, "status":{"code":0..2},
- *     "resource":{"attributes"|"_attributes":{..}}}, ...]
+ *     "resource":{"attributes"|"_attributes"|"_memoizedAttributes":{..}
+ *                 or "_rawAttributes":[[key, value], ...]}}, ...]
  *
  *   Ids are hex. Derived ids: some recorded fixtures drop the ids. A span
  *   without a trace id gets ac_hash64 of the whole array's text (two seeds,
@@ -189,7 +190,7 @@ static int py_span(ac_pctx *c, int t)
 				ac_pj_span_fail(&sp, "%s", "end_time is not an ISO-8601 time or nanoseconds");
 			if (r == 1)
 				return 0; /* not ended yet: its ended record is the one read */
-		} else if (ac_json_eq(j, k, "status")) {
+		} else if (ac_json_eq(j, k, "status") || ac_json_eq(j, k, "status_code")) {
 			int code = ac_json_type(j, v) == JSMN_OBJECT ? ac_pj_find_key(j, v, "status_code", NULL)
 			                                             : v;
 			if (code >= 0 && !ac_pj_is_null(j, code)) {
@@ -273,7 +274,7 @@ static int js_span(ac_pctx *c, int t, uint64_t dochash, int index)
 		sp.line = c->line;
 		return c->emit(&sp, c->payload);
 	}
-	int have_trace = 0, have_span = 0, attrs = -1, res = -1, r;
+	int have_trace = 0, have_span = 0, attrs = -1, res = -1, raw_res = -1, r;
 	int64_t dur = -1;
 	int k = t + 1;
 	for (int n = 0; n < j->tok[t].size; n++, k = ac_json_skip(j, k + 1)) {
@@ -332,6 +333,10 @@ static int js_span(ac_pctx *c, int t, uint64_t dochash, int index)
 			attrs = v;
 		} else if (ac_json_eq(j, k, "resource")) {
 			res = ac_pj_find_key(j, v, "attributes", "_attributes");
+			if (res < 0) /* 2.x ResourceImpl serialised */
+				res = ac_pj_find_key(j, v, "_memoizedAttributes", NULL);
+			if (res < 0)
+				raw_res = ac_pj_find_key(j, v, "_rawAttributes", NULL);
 		}
 	}
 	if (sp.end_ns == 0 && dur >= 0 && sp.start_ns > 0)
@@ -354,6 +359,14 @@ static int js_span(ac_pctx *c, int t, uint64_t dochash, int index)
 	}
 	if (res >= 0)
 		ac_pj_flat_attrs(j, res, &sp, 1);
+	if (raw_res >= 0 && ac_json_type(j, raw_res) == JSMN_ARRAY) {
+		/* [["service.name", "x"], ...] */
+		int e = raw_res + 1;
+		for (int n = 0; n < j->tok[raw_res].size; n++, e = ac_json_skip(j, e))
+			if (ac_json_type(j, e) == JSMN_ARRAY && j->tok[e].size == 2 &&
+			    ac_json_type(j, e + 1) == JSMN_STRING)
+				ac_pj_apply_attr(j, &sp, e + 1, ac_json_skip(j, e + 1), 0, 1);
+	}
 	if (attrs >= 0)
 		ac_pj_flat_attrs(j, attrs, &sp, 0);
 	return ac_pj_finish_and_emit(c, &sp, have_trace, have_span);

@@ -577,6 +577,66 @@ static void test_clickhouse_errors(void **state)
 	}
 }
 
+/* The variants: ClickHouse FORMAT JSON, Jaeger's v3 API, JS 2.x resources,
+ * Phoenix-style status_code beside the Python span's keys. */
+static void test_variants(void **state)
+{
+	(void)state;
+	int rc = parse("{\"meta\":[{\"name\":\"Timestamp\",\"type\":\"DateTime64(9)\"}],\"data\":["
+	               "{\"Timestamp\":\"2025-06-01 12:00:00.000000000\",\"TraceId\":"
+	               "\"0af7651916cd43dd8448eb211c80319c\",\"SpanId\":\"00f067aa0ba902b7\",\"SpanName\":\"a\","
+	               "\"Duration\":\"5\",\"StatusCode\":\"Ok\"},"
+	               "{\"Timestamp\":\"bad\",\"TraceId\":\"0af7651916cd43dd8448eb211c80319c\","
+	               "\"SpanId\":\"00f067aa0ba902b8\"},\"x\","
+	               "{\"Timestamp\":\"2025-06-01 12:00:01\",\"TraceId\":\"0af7651916cd43dd8448eb211c80319c\","
+	               "\"SpanId\":\"00f067aa0ba902b9\",\"ParentSpanId\":\"00f067aa0ba902b7\"}],"
+	               "\"rows\":4,\"statistics\":{\"elapsed\":0.001}}");
+	assert_int_equal(rc, 0);
+	assert_int_equal(KIND, AC_REC_CLICKHOUSE);
+	assert_int_equal(G.n, 4);
+	OK(0);
+	assert_true(G.sp[0].end_ns == T0 + 5);
+	assert_int_equal(G.sp[0].status, 1);
+	BAD(1, "Timestamp");
+	BAD(2, "row is not a JSON object");
+	OK(3);
+	assert_hex(G.sp[3].parent_id, 8, "00f067aa0ba902b7");
+
+	rc = parse("{\"result\":{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+	           "\"value\":{\"stringValue\":\"v3\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":"
+	           "\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"00f067aa0ba902b7\",\"name\":\"s\","
+	           "\"startTimeUnixNano\":\"1748779200000000000\",\"endTimeUnixNano\":\"1748779200000000001\"}]}]}]}}");
+	assert_int_equal(rc, 0);
+	assert_int_equal(KIND, AC_REC_JAEGER);
+	assert_int_equal(G.n, 1);
+	OK(0);
+	assert_str(G.sp[0].str[AC_F_SERVICE], "v3");
+
+	rc = parse("[{\"name\":\"a\",\"spanContext\":{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
+	           "\"spanId\":\"00f067aa0ba902b7\"},\"startTime\":[1748779200,0],\"endTime\":[1748779200,1],"
+	           "\"resource\":{\"_rawAttributes\":[[\"service.name\",\"raw\"],[\"x\"],7],"
+	           "\"_asyncAttributesPending\":false}},"
+	           "{\"name\":\"b\",\"spanContext\":{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
+	           "\"spanId\":\"00f067aa0ba902b8\"},\"startTime\":[1748779200,0],\"endTime\":[1748779200,1],"
+	           "\"resource\":{\"_memoizedAttributes\":{\"service.name\":\"memo\"}}}]");
+	assert_int_equal(rc, 0);
+	assert_int_equal(G.n, 2);
+	OK(0);
+	OK(1);
+	assert_str(G.sp[0].str[AC_F_SERVICE], "raw");
+	assert_str(G.sp[1].str[AC_F_SERVICE], "memo");
+
+	rc = parse("{\"name\":\"p\",\"context\":{\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\","
+	           "\"span_id\":\"00f067aa0ba902b7\"},\"span_kind\":\"LLM\",\"parent_id\":null,"
+	           "\"start_time\":\"2025-06-01T12:00:00+00:00\",\"end_time\":\"2025-06-01T12:00:01+00:00\","
+	           "\"status_code\":\"ERROR\"}");
+	assert_int_equal(rc, 0);
+	assert_int_equal(KIND, AC_REC_SDK_PY);
+	OK(0);
+	assert_int_equal(G.sp[0].status, 2);
+	assert_hex(G.sp[0].span_id, 8, "00f067aa0ba902b7");
+}
+
 /* Detection --------------------------------------------------------------- */
 
 static const ac_json_format *const MINE[] = { &ac_fmt_sdk_py, &ac_fmt_sdk_js, &ac_fmt_jaeger, &ac_fmt_tempo,
@@ -613,7 +673,8 @@ static void test_detect(void **state)
 		"{\"data\":[1,2]}", "{\"data\":[{\"id\":1}]}", "{\"data\":[]}", "{\"batches\":\"x\"}",
 		"{\"spans\":[{\"name\":\"x\"}]}", "{\"spans\":{}}", "[]", "[1,2]", "[{\"name\":\"x\"}]",
 		"{\"context\":{\"trace_id\":\"x\"}}", "{\"TraceId\":\"x\"}", "{\"traceID\":\"x\",\"spanID\":\"y\"}",
-		"{\"trace\":{\"id\":\"t\"}}", "\"spans\"",
+		"{\"trace\":{\"id\":\"t\"}}", "\"spans\"", "{\"meta\":[],\"data\":[]}",
+		"{\"meta\":[],\"data\":[{\"traceID\":\"x\"}]}", "{\"result\":{}}", "{\"result\":[]}",
 	};
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		if (claims(others[i]))
@@ -634,6 +695,8 @@ static void test_detect(void **state)
 		{ "{\"batches\":[]}", 1u << 3 },
 		{ "{\"trace\":{\"batches\":[]}}", 1u << 3 },
 		{ "{\"TraceId\":\"x\",\"SpanId\":\"y\",\"Timestamp\":\"z\"}", 1u << 4 },
+		{ "{\"meta\":[],\"data\":[{\"TraceId\":\"x\",\"SpanId\":\"y\",\"SpanName\":\"z\"}]}", 1u << 4 },
+		{ "{\"result\":{\"resourceSpans\":[]}}", 1u << 2 },
 	};
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
 		unsigned m = claims(own[i].text);
@@ -654,7 +717,8 @@ int main(void)
 		cmocka_unit_test(test_js_errors),     cmocka_unit_test(test_jaeger),
 		cmocka_unit_test(test_jaeger_errors), cmocka_unit_test(test_base64_ids),
 		cmocka_unit_test(test_tempo),         cmocka_unit_test(test_clickhouse),
-		cmocka_unit_test(test_clickhouse_errors), cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_clickhouse_errors), cmocka_unit_test(test_variants),
+		cmocka_unit_test(test_detect),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	ac_json_release(&J);
