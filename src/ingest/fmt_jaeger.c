@@ -138,11 +138,16 @@ static int jaeger_span(ac_pctx *c, int t, int processes)
 			if (ac_json_str(j, v, &sp.name.p, &sp.name.n))
 				ac_pj_span_fail(&sp, "%s", "operationName is not a string");
 		} else if (ac_json_eq(j, k, "startTime")) {
-			if (ac_json_i64(j, v, &start_us) || start_us <= 0 || start_us > INT64_MAX / 1000)
+			/* bounded so that start + duration in ns cannot overflow */
+			if (ac_json_i64(j, v, &start_us) || start_us <= 0 || start_us > INT64_MAX / 2000) {
 				ac_pj_span_fail(&sp, "%s", "startTime is not microseconds since the epoch");
+				start_us = -1;
+			}
 		} else if (ac_json_eq(j, k, "duration")) {
-			if (ac_json_i64(j, v, &dur_us) || dur_us < 0 || dur_us > INT64_MAX / 2000)
+			if (ac_json_i64(j, v, &dur_us) || dur_us < 0 || dur_us > INT64_MAX / 2000) {
 				ac_pj_span_fail(&sp, "%s", "duration is not a count of microseconds");
+				dur_us = 0;
+			}
 		} else if (ac_json_eq(j, k, "references")) {
 			if (ac_json_type(j, v) != JSMN_ARRAY) {
 				ac_pj_span_fail(&sp, "%s", "references is not an array");

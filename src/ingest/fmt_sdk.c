@@ -339,7 +339,7 @@ static int js_span(ac_pctx *c, int t, uint64_t dochash, int index)
 				raw_res = ac_pj_find_key(j, v, "_rawAttributes", NULL);
 		}
 	}
-	if (sp.end_ns == 0 && dur >= 0 && sp.start_ns > 0)
+	if (sp.end_ns == 0 && dur >= 0 && sp.start_ns > 0 && dur <= INT64_MAX - sp.start_ns)
 		sp.end_ns = sp.start_ns + dur;
 	/* derived ids (see the top of the file) */
 	if (!have_trace && !sp.err[0]) {

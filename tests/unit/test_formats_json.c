@@ -267,6 +267,13 @@ static void test_js(void **state)
 	assert_true(G.sp[1].end_ns == T0 + 2000000500LL); /* start + [2 s, 500 ns] */
 	assert_int_equal(G.sp[1].status, 1);
 	assert_str(G.sp[1].str[AC_F_SERVICE], "js2");
+	/* the latest start and the longest duration an HrTime holds here: no overflow */
+	rc = parse("[{\"name\":\"x\",\"spanContext\":{\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
+	           "\"spanId\":\"00f067aa0ba902b7\"},\"startTime\":[9000000000,999999999],"
+	           "\"duration\":[9000000000,0]}]");
+	assert_int_equal(rc, 0);
+	assert_int_equal(G.n, 1);
+	BAD(0, "start time out of range");
 }
 
 static void test_js_derived_ids(void **state)
@@ -406,6 +413,13 @@ static void test_jaeger_errors(void **state)
 	OK(10);
 	BAD(11, "no \"spans\" array");
 	assert_true(G.sp[11].structural);
+	/* a start past what nanoseconds hold (found by fuzz_parse: the product overflowed) */
+	rc = parse("{\"data\":[{\"spans\":[" JGS("a1", ",\"startTime\":9751547608000000") ","
+	           JGS("a2", ",\"duration\":9223372036854775807") "],\"processes\":{}}]}");
+	assert_int_equal(rc, 0);
+	assert_int_equal(G.n, 2);
+	BAD(0, "startTime is not microseconds");
+	BAD(1, "duration is not a count of microseconds");
 #undef JGS
 }
 
