@@ -107,12 +107,12 @@ static int py_time(ac_json *j, int t, int64_t *out)
 	return ac_pj_parse_ns(j, t, out) ? -1 : 0;
 }
 
-/* A Python span object: its context is an object holding trace_id/span_id. */
+/* A Python span object: its context is an object holding trace_id or span_id. */
 static int is_py_span(ac_json *j, int t)
 {
 	int ctx = ac_pj_find_key(j, t, "context", NULL);
 	return ctx >= 0 && ac_json_type(j, ctx) == JSMN_OBJECT &&
-	       ac_pj_find_key(j, ctx, "span_id", NULL) >= 0;
+	       (ac_pj_find_key(j, ctx, "span_id", NULL) >= 0 || ac_pj_find_key(j, ctx, "trace_id", NULL) >= 0);
 }
 
 static int sdk_py_detect(ac_json *j, int root)

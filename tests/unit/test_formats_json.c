@@ -686,7 +686,7 @@ static void test_detect(void **state)
 		/* near misses */
 		"{\"data\":[1,2]}", "{\"data\":[{\"id\":1}]}", "{\"data\":[]}", "{\"batches\":\"x\"}",
 		"{\"spans\":[{\"name\":\"x\"}]}", "{\"spans\":{}}", "[]", "[1,2]", "[{\"name\":\"x\"}]",
-		"{\"context\":{\"trace_id\":\"x\"}}", "{\"TraceId\":\"x\"}", "{\"traceID\":\"x\",\"spanID\":\"y\"}",
+		"{\"context\":{\"id\":\"x\"}}", "{\"context\":\"x\",\"name\":\"y\"}", "{\"TraceId\":\"x\"}", "{\"traceID\":\"x\",\"spanID\":\"y\"}",
 		"{\"trace\":{\"id\":\"t\"}}", "\"spans\"", "{\"meta\":[],\"data\":[]}",
 		"{\"meta\":[],\"data\":[{\"traceID\":\"x\"}]}", "{\"result\":{}}", "{\"result\":[]}",
 	};
