@@ -4,8 +4,9 @@
  * OTLP JSON rules applied (opentelemetry-proto docs/specification.md, "JSON
  * Protobuf Encoding", and the Collector's pdata reader): trace and span ids
  * are hex in either case, or base64 as protobuf's generic JSON mapping and
- * Tempo write them (the length decides, see ac_pj_parse_id_any); int64/fixed64 values may be decimal strings or
- * numbers (and {low,high} objects from some JS encoders); enums are integers
+ * Tempo write them (the length decides, see ac_pj_parse_id_any); int64 and
+ * fixed64 values may be decimal strings or numbers (and {low,high} objects
+ * from some JS encoders); enums are integers
  * (names accepted too); lowerCamelCase and snake_case keys are both read;
  * unknown fields are ignored. Structure problems below the root never abort
  * the record: they reject the span concerned, so valid spans around it are kept.

@@ -519,7 +519,8 @@ static void test_clickhouse(void **state)
 	               "\"ServiceName\":\"ch-svc\",\"ResourceAttributes\":{\"deployment.environment.name\":\"dev\"},"
 	               "\"SpanAttributes\":{\"gen_ai.request.model\":\"gpt-4o\",\"gen_ai.usage.input_tokens\":"
 	               "\"123\",\"gen_ai.usage.output_tokens\":\"45\"},\"Duration\":\"1000000000\","
-	               "\"StatusCode\":\"Error\",\"StatusMessage\":\"x\",\"Events.Timestamp\":[],\"Links.TraceId\":[]}");
+	               "\"StatusCode\":\"Error\",\"StatusMessage\":\"x\",\"Events.Timestamp\":[],"
+	               "\"Links.TraceId\":[]}");
 	assert_int_equal(rc, 0);
 	assert_int_equal(KIND, AC_REC_CLICKHOUSE);
 	assert_string_equal(ac_rec_kind_name(KIND), "clickhouse");
@@ -619,7 +620,8 @@ static void test_variants(void **state)
 	rc = parse("{\"result\":{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
 	           "\"value\":{\"stringValue\":\"v3\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":"
 	           "\"0af7651916cd43dd8448eb211c80319c\",\"spanId\":\"00f067aa0ba902b7\",\"name\":\"s\","
-	           "\"startTimeUnixNano\":\"1748779200000000000\",\"endTimeUnixNano\":\"1748779200000000001\"}]}]}]}}");
+	           "\"startTimeUnixNano\":\"1748779200000000000\","
+	           "\"endTimeUnixNano\":\"1748779200000000001\"}]}]}]}}");
 	assert_int_equal(rc, 0);
 	assert_int_equal(KIND, AC_REC_JAEGER);
 	assert_int_equal(G.n, 1);
@@ -686,7 +688,8 @@ static void test_detect(void **state)
 		/* near misses */
 		"{\"data\":[1,2]}", "{\"data\":[{\"id\":1}]}", "{\"data\":[]}", "{\"batches\":\"x\"}",
 		"{\"spans\":[{\"name\":\"x\"}]}", "{\"spans\":{}}", "[]", "[1,2]", "[{\"name\":\"x\"}]",
-		"{\"context\":{\"id\":\"x\"}}", "{\"context\":\"x\",\"name\":\"y\"}", "{\"TraceId\":\"x\"}", "{\"traceID\":\"x\",\"spanID\":\"y\"}",
+		"{\"context\":{\"id\":\"x\"}}", "{\"context\":\"x\",\"name\":\"y\"}", "{\"TraceId\":\"x\"}",
+		"{\"traceID\":\"x\",\"spanID\":\"y\"}",
 		"{\"trace\":{\"id\":\"t\"}}", "\"spans\"", "{\"meta\":[],\"data\":[]}",
 		"{\"meta\":[],\"data\":[{\"traceID\":\"x\"}]}", "{\"result\":{}}", "{\"result\":[]}",
 	};
