@@ -3,8 +3,10 @@
  *
  * OTLP JSON rules applied (opentelemetry-proto docs/specification.md, "JSON
  * Protobuf Encoding", and the Collector's pdata reader): trace and span ids
- * are hex in either case; int64/fixed64 values may be decimal strings or
- * numbers (and {low,high} objects from some JS encoders); enums are integers
+ * are hex in either case, or base64 as protobuf's generic JSON mapping and
+ * Tempo write them (the length decides, see ac_pj_parse_id_any); int64 and
+ * fixed64 values may be decimal strings or numbers (and {low,high} objects
+ * from some JS encoders); enums are integers
  * (names accepted too); lowerCamelCase and snake_case keys are both read;
  * unknown fields are ignored. Structure problems below the root never abort
  * the record: they reject the span concerned, so valid spans around it are kept.
@@ -85,6 +87,84 @@ int ac_pj_parse_id(ac_json *j, int t, uint8_t *out, size_t n)
 	for (size_t i = 0; i < n; i++)
 		any |= out[i];
 	return any ? 0 : -1; /* all-zero ids are invalid (W3C trace context) */
+}
+
+/*
+ * An id of exactly n bytes (16 or 8) written as hex or as base64, decided per
+ * id by its length and alphabet: 2n hex digits are hex (32 / 16); otherwise
+ * 4*ceil(n/3) characters (24 / 12) of the base64 alphabet (standard or URL
+ * safe) ending in exactly the padding n needs ("==" for 16 bytes, "=" for 8)
+ * are base64 (protobuf JSON's bytes encoding, as Tempo and Grafana write ids).
+ * The length alone decides, so no string is read both ways: a 16-character
+ * string is a 16-hex-digit span id and never the base64 of 12 bytes.
+ * 0 ok, 1 empty, -1 anything else (or all zeros).
+ */
+static int b64_val(char ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+' || ch == '-')
+		return 62;
+	if (ch == '/' || ch == '_')
+		return 63;
+	return -1;
+}
+
+int ac_pj_b64_id(const char *s, size_t len, uint8_t *out, size_t n)
+{
+	size_t chars = 4 * ((n + 2) / 3), pad = (3 - n % 3) % 3;
+	if (len != chars || n > 16)
+		return -1;
+	for (size_t i = 0; i < pad; i++)
+		if (s[len - 1 - i] != '=')
+			return -1;
+	uint8_t buf[18];
+	size_t o = 0;
+	for (size_t i = 0; i < len - pad; i += 4) {
+		uint32_t acc = 0;
+		int have = 0;
+		for (size_t q = 0; q < 4; q++) {
+			acc <<= 6;
+			if (i + q < len - pad) {
+				int v = b64_val(s[i + q]);
+				if (v < 0)
+					return -1;
+				acc |= (uint32_t)v;
+				have++;
+			}
+		}
+		buf[o++] = (uint8_t)(acc >> 16);
+		if (have > 2)
+			buf[o++] = (uint8_t)(acc >> 8);
+		if (have > 3)
+			buf[o++] = (uint8_t)acc;
+	}
+	if (o != n)
+		return -1;
+	memcpy(out, buf, n);
+	return 0;
+}
+
+int ac_pj_parse_id_any(ac_json *j, int t, uint8_t *out, size_t n)
+{
+	size_t len;
+	if (ac_json_type(j, t) != JSMN_STRING)
+		return -1;
+	const char *s = ac_json_raw(j, t, &len);
+	if (len == 2 * n)
+		return ac_pj_parse_id(j, t, out, n);
+	if (len == 0)
+		return 1;
+	if (ac_pj_b64_id(s, len, out, n))
+		return -1;
+	unsigned any = 0;
+	for (size_t i = 0; i < n; i++)
+		any |= out[i];
+	return any ? 0 : -1;
 }
 
 /* 1 when token t is exactly 2n zeros (an unset id written out). */
@@ -269,6 +349,23 @@ void ac_pj_flat_attrs(ac_json *j, int obj, ac_span *sp, int resource)
 		ac_pj_apply_attr(j, sp, k, k + 1, 0, resource);
 }
 
+int ac_pj_is_null(const ac_json *j, int t)
+{
+	return ac_json_type(j, t) == JSMN_PRIMITIVE && j->js[j->tok[t].start] == 'n';
+}
+
+/* Apply the plain JSON value at valtok under a fixed attribute name. */
+void ac_pj_apply_named(ac_json *j, ac_span *sp, const char *key, int valtok, int resource)
+{
+	int prio;
+	size_t kn = strlen(key);
+	if (ac_attr_lookup(key, kn, &prio) == AC_F_NONE)
+		return;
+	ac_value v;
+	ac_pj_plain_value(j, valtok, &v);
+	ac_attr_apply(sp, key, kn, &v, resource);
+}
+
 /* Checks common to both shapes, then finish and emit. */
 int ac_pj_finish_and_emit(ac_pctx *c, ac_span *sp, int have_trace, int have_span)
 {
@@ -297,6 +394,16 @@ int ac_pj_finish_and_emit(ac_pctx *c, ac_span *sp, int have_trace, int have_span
 	ac_span_finish(sp);
 	sp->line = c->line;
 	return c->emit(sp, c->payload);
+}
+
+/* "AAAAAAAAAAA=": an unset 8-byte id in base64 */
+static int is_zero_b64(const ac_json *j, int t)
+{
+	size_t len;
+	if (ac_json_type(j, t) != JSMN_STRING)
+		return 0;
+	const char *s = ac_json_raw(j, t, &len);
+	return len == 12 && memcmp(s, "AAAAAAAAAAA=", 12) == 0;
 }
 
 static int otlp_span(ac_pctx *c, int t, const ac_span *base)
@@ -334,21 +441,24 @@ static int otlp_span(ac_pctx *c, int t, const ac_span *base)
 		seen |= 1u << f;
 		switch (f) {
 		case 0:
-			r = ac_pj_parse_id(j, v, sp.trace_id, 16);
+			r = ac_pj_parse_id_any(j, v, sp.trace_id, 16);
 			if (r < 0)
-				ac_pj_span_fail(&sp, "%s", "traceId is not 32 hex digits (or is all zeros)");
+				ac_pj_span_fail(&sp, "%s", "traceId is not 32 hex digits or 24 base64 characters "
+				                           "(or is all zeros)");
 			have_trace = r == 0;
 			break;
 		case 1:
-			r = ac_pj_parse_id(j, v, sp.span_id, 8);
+			r = ac_pj_parse_id_any(j, v, sp.span_id, 8);
 			if (r < 0)
-				ac_pj_span_fail(&sp, "%s", "spanId is not 16 hex digits (or is all zeros)");
+				ac_pj_span_fail(&sp, "%s", "spanId is not 16 hex digits or 12 base64 characters "
+				                           "(or is all zeros)");
 			have_span = r == 0;
 			break;
 		case 2:
-			r = ac_pj_parse_id(j, v, sp.parent_id, 8);
-			if (r < 0 && !ac_pj_is_zero_id(j, v, 8))
-				ac_pj_span_fail(&sp, "%s", "parentSpanId is not 16 hex digits");
+			r = ac_pj_parse_id_any(j, v, sp.parent_id, 8);
+			if (r < 0 && !ac_pj_is_zero_id(j, v, 8) && !is_zero_b64(j, v))
+				ac_pj_span_fail(&sp, "%s", "parentSpanId is not 16 hex digits or 12 base64 "
+				                           "characters");
 			sp.has_parent = r == 0; /* empty or all zeros: a root */
 			break;
 		case 3:
@@ -410,11 +520,14 @@ static int otlp_scope_list(ac_pctx *c, int arr, const ac_span *base)
 	return 0;
 }
 
-static int walk_otlp(ac_pctx *c, int list)
+int ac_pj_walk_resource_spans(ac_pctx *c, int list, const char *key)
 {
 	ac_json *j = c->j;
-	if (ac_json_type(j, list) != JSMN_ARRAY)
-		return ac_pj_structure_error(c, "\"resourceSpans\" is not an array; its content is skipped");
+	if (ac_json_type(j, list) != JSMN_ARRAY) {
+		char what[96];
+		snprintf(what, sizeof(what), "\"%s\" is not an array; its content is skipped", key);
+		return ac_pj_structure_error(c, what);
+	}
 	int e = list + 1;
 	for (int n = 0; n < j->tok[list].size; n++, e = ac_json_skip(j, e)) {
 		ac_span base;
@@ -530,12 +643,6 @@ static int refuse(ac_json *j, ac_err *err)
 	int root = 0;
 	err->col = 1;
 	if (ac_json_type(j, root) == JSMN_ARRAY) {
-		int first = root + 1;
-		if (j->tok[root].size > 0 && ac_pj_find_key(j, first, "spanContext", NULL) >= 0)
-			return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
-			                     "a JSON array of OpenTelemetry JS SDK spans (spanContext, "
-			                     "[sec, nanos] times), not OTLP JSON: export with an OTLP "
-			                     "JSON exporter or convert to flat JSONL");
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 		                     "a JSON array, not an OTLP traces object or a flat span");
 	}
@@ -551,12 +658,6 @@ static int refuse(ac_json *j, ac_err *err)
 	if (ac_pj_find_key(j, root, "resourceProfiles", "resource_profiles") >= 0)
 		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
 		                     "OTLP profiles (resourceProfiles), not traces: agentcost reads traces only");
-	int spans = ac_pj_find_key(j, root, "spans", NULL);
-	if (spans >= 0 && ac_json_type(j, spans) == JSMN_ARRAY)
-		return ac_err_setpos(err, AC_EFORMAT, err->line, 1,
-		                     "a span dump {\"spans\":[...]} (OpenTelemetry SDK / any-agent "
-		                     "format), not OTLP JSON: export with an OTLP JSON exporter or "
-		                     "convert to flat JSONL");
 	/* a bare attribute map: top-level keys that are attribute names. Not
 	 * read as a span: it has no time (the price in force depends on the day,
 	 * and a span is placed in hours and days) and no ids (re-ingesting must
@@ -615,7 +716,7 @@ int ac_parse_record(ac_json *j, const char *rec, size_t len, long long line, int
 			if (ac_pj_count_key(j, root, "resourceSpans", "resource_spans") > 1)
 				return ac_err_setpos(err, AC_EPARSE, line, 1,
 				                     "duplicate key \"resourceSpans\": the record is ambiguous");
-			return walk_otlp(&c, rs);
+			return ac_pj_walk_resource_spans(&c, rs, "resourceSpans");
 		}
 		for (unsigned f = 0; f < ac_json_nformats; f++) {
 			if (ac_json_formats[f]->detect(j, root)) {

@@ -52,6 +52,12 @@ int ac_pj_count_key(const ac_json *j, int obj, const char *a, const char *b);
 int ac_pj_find_key(const ac_json *j, int obj, const char *a, const char *b);
 /* Hex id string of exactly n bytes: 0 ok, 1 empty, -1 bad (or all zeros). */
 int ac_pj_parse_id(ac_json *j, int t, uint8_t *out, size_t n);
+/* Id of exactly n bytes as 2n hex digits or base64 (24 chars for 16 bytes,
+ * 12 for 8, with their '=' padding): the length decides (see otlp.c).
+ * 0 ok, 1 empty, -1 bad (or all zeros). */
+int ac_pj_parse_id_any(ac_json *j, int t, uint8_t *out, size_t n);
+/* Base64 text of exactly n bytes (n <= 16): 0, or -1. */
+int ac_pj_b64_id(const char *s, size_t len, uint8_t *out, size_t n);
 /* 1 when token t is a string of exactly 2n '0's. */
 int ac_pj_is_zero_id(const ac_json *j, int t, size_t n);
 /* fixed64 nanoseconds: number, decimal string or {low,high}. 0 or -1. */
@@ -66,6 +72,14 @@ void ac_pj_apply_attr(ac_json *j, ac_span *sp, int keytok, int valtok, int otlp,
 /* OTLP attribute list [{key, value:{AnyValue}}] / flat object {key: scalar}. */
 void ac_pj_otlp_attrs(ac_json *j, int arr, ac_span *sp, int resource);
 void ac_pj_flat_attrs(ac_json *j, int obj, ac_span *sp, int resource);
+/* 1 when token t is the literal null. */
+int ac_pj_is_null(const ac_json *j, int t);
+/* Apply the plain JSON value at valtok as attribute `key` (e.g. a column that
+ * holds service.name) when the table maps the name. */
+void ac_pj_apply_named(ac_json *j, ac_span *sp, const char *key, int valtok, int resource);
+/* Walk an OTLP resourceSpans list ([{resource, scopeSpans|instrumentationLibrarySpans}]);
+ * key names the list in messages ("resourceSpans", "batches"). */
+int ac_pj_walk_resource_spans(ac_pctx *c, int list, const char *key);
 /* Shared checks, step kind (ac_span_finish), sp->line, then the callback. */
 int ac_pj_finish_and_emit(ac_pctx *c, ac_span *sp, int have_trace, int have_span);
 

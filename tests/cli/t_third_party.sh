@@ -26,6 +26,10 @@ ingests() { # FILE SPANS: the spans counted by hand in the file
 ingests otelproto_examples_trace.json 1
 ingests jaeger_example_trace.json 5
 ingests jaeger_memory_otel_traces_01.json 4
+# span dumps of the OpenTelemetry SDKs (Python: any-agent's {"spans":[...]}; JS: an array)
+ingests anyagent_OPENAI_trace.json 6
+ingests anyagent_LANGCHAIN_trace.json 7
+ingests openinference_vercel_v6_all_spans.json 10
 ingests jaeger_span_tags_trace.json 1
 # uppercase hex ids read as the same bytes
 export AGENTCOST_DB="$T/otelproto_examples_trace.json.db"

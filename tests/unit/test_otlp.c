@@ -710,7 +710,7 @@ static void test_rejections(void **state)
 		{ "trace id short", span_full("5b8efff798038103d269b633813fc6", "2222222222222222", "",
 		                              "b", T0S, T1S, "{}", "") },
 		{ "trace id long", span_full(TID "00", "2222222222222222", "", "b", T0S, T1S, "{}", "") },
-		{ "trace id base64", span_full("W47/95gDgQPSabYzgT/GDA==", "2222222222222222", "", "b",
+		{ "trace id base64 without its padding", span_full("W47/95gDgQPSabYzgT/GDAA", "2222222222222222", "", "b",
 		                               T0S, T1S, "{}", "") },
 		{ "span id not hex", span_full(TID, "zzzzzzzzzzzzzzzz", "", "b", T0S, T1S, "{}", "") },
 		{ "span id long", span_full(TID, "222222222222222222", "", "b", T0S, T1S, "{}", "") },
@@ -913,8 +913,6 @@ static void test_refusals(void **state)
 		{ "{\"resourceLogs\":[{\"scopeLogs\":[]}]}", "resourceLogs" },
 		{ "{\"resource_logs\":[]}", "resourceLogs" },
 		{ "{\"resourceMetrics\":[{\"scopeMetrics\":[]}]}", "resourceMetrics" },
-		{ "{\"spans\":[{\"name\":\"x\",\"context\":{\"trace_id\":\"0x5b8e\"}}]}", "{\"spans\":[...]}" },
-		{ "[{\"name\":\"x\",\"spanContext\":{\"traceId\":\"" TID "\"}}]", "spanContext" },
 		{ "{\"gen_ai.request.model\":\"gpt-4o\",\"gen_ai.usage.input_tokens\":5}",
 		  "bare attribute map" },
 		{ "{\"sample_spec\":{\"input_cost_per_token\":0,\"output_cost_per_token\":0},"
