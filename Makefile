@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build test test-asan demo bench fuzz clean
+.PHONY: all deps build test test-asan demo bench bench-formats fuzz clean
 
 all: build
 
@@ -30,6 +30,10 @@ demo: build
 
 bench: build
 	@./bench/run.sh $(BUILD)/agentcost
+
+# Every input format beside OTLP JSON lines, on the same spans.
+bench-formats: build
+	@./bench/formats.sh $(BUILD)/agentcost
 
 # libFuzzer harnesses under ASan + UBSan, FUZZ_SECONDS each (default 60).
 fuzz:
