@@ -68,7 +68,6 @@
  * version},"observation":{...}}, so the trace's user and session stay with
  * each observation.
  */
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -756,7 +755,7 @@ struct ac_csv_rows {
 	int ncol;
 	ac_buf cells;          /* this row's cells, one after another */
 	size_t *off, *len;
-	int n, cap, nrec, oom;
+	int n, cap;
 	ac_buf out;            /* the row as a JSON object */
 };
 
@@ -774,42 +773,98 @@ void ac_csv_rows_free(ac_csv_rows *st)
 	free(st);
 }
 
-static void csv_field(void *s, size_t len, void *data)
+/* Add one cell (its text already unquoted in st->cells from `at`). */
+static int add_cell(ac_csv_rows *st, size_t at)
 {
-	ac_csv_rows *st = data;
-	if (st->oom)
-		return;
 	if (st->n == st->cap) {
 		int nc = st->cap ? st->cap * 2 : 32;
 		size_t *no = realloc(st->off, (size_t)nc * sizeof(*no));
 		if (no)
 			st->off = no;
 		size_t *nl = no ? realloc(st->len, (size_t)nc * sizeof(*nl)) : NULL;
-		if (!no || !nl) {
-			st->oom = 1;
-			return;
-		}
+		if (!no || !nl)
+			return -1;
 		st->len = nl;
 		st->cap = nc;
 	}
-	st->off[st->n] = st->cells.len;
-	st->len[st->n] = len;
+	st->off[st->n] = at;
+	st->len[st->n] = st->cells.len - at;
 	st->n++;
-	ac_buf_add(&st->cells, s ? s : "", s ? len : 0);
+	return 0;
 }
 
-static void csv_row(int c, void *data)
+static int csv_space(char c)
 {
-	ac_csv_rows *st = data;
-	(void)c;
-	st->nrec++;
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Split one row (RFC 4180, strict; the reader has already cut the row at a
+ * newline outside quotes) into st->cells: cells separated by ','; a quoted
+ * cell may hold ',', newlines and doubled quotes ("" = "). Spaces and tabs
+ * around a cell are dropped (as libcsv does). A quote inside an unquoted cell,
+ * text after a closing quote, or an unterminated quote is an error: returns
+ * its reason, else NULL ("" on out of memory).
+ */
+static const char *split_row(ac_csv_rows *st, const char *p, size_t n)
+{
+	size_t i = 0;
+	st->n = 0;
+	ac_buf_reset(&st->cells);
+	for (;;) {
+		while (i < n && csv_space(p[i]))
+			i++;
+		size_t at = st->cells.len;
+		if (i < n && p[i] == '"') {
+			i++;
+			for (;;) {
+				const char *q = memchr(p + i, '"', n - i);
+				if (!q)
+					return "unterminated quoted cell";
+				ac_buf_add(&st->cells, p + i, (size_t)(q - (p + i)));
+				i = (size_t)(q - p) + 1;
+				if (i < n && p[i] == '"') {
+					ac_buf_addc(&st->cells, '"');
+					i++;
+					continue;
+				}
+				break;
+			}
+			while (i < n && csv_space(p[i]))
+				i++;
+			if (i < n && p[i] != ',')
+				return "text after a closing quote";
+		} else {
+			size_t j = i;
+			while (j < n && p[j] != ',') {
+				if (p[j] == '"')
+					return "a quote inside an unquoted cell";
+				j++;
+			}
+			size_t e = j;
+			while (e > i && csv_space(p[e - 1]))
+				e--;
+			ac_buf_add(&st->cells, p + i, e - i);
+			i = j;
+		}
+		if (st->cells.oom || add_cell(st, at))
+			return "";
+		if (i >= n)
+			return NULL;
+		i++; /* the ',' */
+	}
 }
 
 static void json_string(ac_buf *b, const char *s, size_t n)
 {
 	ac_buf_addc(b, '"');
+	size_t run = 0; /* s[run, i) is plain text not yet added */
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		ac_buf_add(b, s + run, i - run);
+		run = i + 1;
 		if (c == '"' || c == '\\') {
 			ac_buf_addc(b, '\\');
 			ac_buf_addc(b, (char)c);
@@ -819,12 +874,11 @@ static void json_string(ac_buf *b, const char *s, size_t n)
 			ac_buf_adds(b, "\\r");
 		} else if (c == '\t') {
 			ac_buf_adds(b, "\\t");
-		} else if (c < 0x20) {
-			ac_buf_printf(b, "\\u%04x", c);
 		} else {
-			ac_buf_addc(b, (char)c);
+			ac_buf_printf(b, "\\u%04x", c);
 		}
 	}
+	ac_buf_add(b, s + run, n - run);
 	ac_buf_addc(b, '"');
 }
 
@@ -855,23 +909,11 @@ int ac_parse_csv_record(ac_csv_rows **pst, ac_json *j, const char *rec, size_t l
 		return ac_err_setpos(err, AC_EFORMAT, line, 1, CSV_REFUSAL);
 
 	/* split the record into cells */
-	struct csv_parser p;
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+	const char *why = split_row(st, rec, len);
+	if (why && !*why)
 		return ac_err_setpos(err, AC_ENOMEM, line, 0, "out of memory");
-	st->n = st->nrec = st->oom = 0;
-	ac_buf_reset(&st->cells);
-	int bad = csv_parse(&p, rec, len, csv_field, csv_row, st) != len;
-	if (!bad)
-		bad = csv_fini(&p, csv_field, csv_row, st) != 0;
-	const char *why = bad ? csv_strerror(csv_error(&p)) : NULL;
-	csv_free(&p);
-	if (st->oom || st->cells.oom)
-		return ac_err_setpos(err, AC_ENOMEM, line, 0, "out of memory");
-	if (bad)
+	if (why)
 		return ac_err_setpos(err, AC_EPARSE, line, 1, "malformed csv row: %s", why);
-	if (st->nrec != 1)
-		return ac_err_setpos(err, AC_EPARSE, line, 1, "malformed csv row: %d rows in one record",
-		                     st->nrec);
 
 	if (st->state == 0) {
 		st->col = calloc((size_t)st->n, sizeof(*st->col));
@@ -896,31 +938,41 @@ int ac_parse_csv_record(ac_csv_rows **pst, ac_json *j, const char *rec, size_t l
 		return ac_err_setpos(err, AC_EPARSE, line, 1, "csv row has %d cells, the header names %d columns",
 		                     st->n, st->ncol);
 
-	/* the row as the JSON object of the JSONL export */
-	ac_buf_reset(&st->out);
-	ac_buf_addc(&st->out, '{');
-	int first = 1;
-	for (int i = 0; i < st->n; i++) {
-		const char *s = st->cells.data + st->off[i];
-		size_t n = st->len[i];
-		if (n == 0)
-			continue; /* an empty cell: null */
-		if (!first)
-			ac_buf_addc(&st->out, ',');
-		first = 0;
-		json_string(&st->out, st->col[i], strlen(st->col[i]));
-		ac_buf_addc(&st->out, ':');
-		ac_err e = AC_ERR_INIT;
-		if ((s[0] == '{' || s[0] == '[') && ac_json_parse(j, s, n, &e) == 0)
-			ac_buf_add(&st->out, s, n);
-		else
-			json_string(&st->out, s, n);
-	}
-	ac_buf_addc(&st->out, '}');
-	if (st->out.oom)
-		return ac_err_setpos(err, AC_ENOMEM, line, 0, "out of memory");
+	/* the row as the JSON object of the JSONL export: a cell opening with
+	 * '{' or '[' goes in as JSON. First optimistically, without checking
+	 * each such cell (one tokenization of the row in all); only when the row
+	 * then does not parse is it built again, checking each cell on its own,
+	 * so a cell that only looks like JSON goes in as a string. */
+	int rc = 0;
 	ac_err e = AC_ERR_INIT;
-	int rc = ac_json_parse(j, st->out.data, st->out.len, &e);
+	for (int check = 0; check < 2; check++) {
+		ac_buf_reset(&st->out);
+		ac_buf_addc(&st->out, '{');
+		int first = 1;
+		for (int i = 0; i < st->n; i++) {
+			const char *s = st->cells.data + st->off[i];
+			size_t n = st->len[i];
+			if (n == 0)
+				continue; /* an empty cell: null */
+			if (!first)
+				ac_buf_addc(&st->out, ',');
+			first = 0;
+			json_string(&st->out, st->col[i], strlen(st->col[i]));
+			ac_buf_addc(&st->out, ':');
+			ac_err ce = AC_ERR_INIT;
+			if ((s[0] == '{' || s[0] == '[') && (!check || ac_json_parse(j, s, n, &ce) == 0))
+				ac_buf_add(&st->out, s, n);
+			else
+				json_string(&st->out, s, n);
+		}
+		ac_buf_addc(&st->out, '}');
+		if (st->out.oom)
+			return ac_err_setpos(err, AC_ENOMEM, line, 0, "out of memory");
+		e = (ac_err)AC_ERR_INIT;
+		rc = ac_json_parse(j, st->out.data, st->out.len, &e);
+		if (rc != AC_EPARSE)
+			break;
+	}
 	if (rc)
 		return ac_err_setpos(err, rc, line, 1, "csv row: %s", e.msg);
 	ac_pctx c = { j, line, emit, payload };

@@ -481,6 +481,18 @@ static void test_csv_rows(void **state)
 	assert_int_equal(csv("a,b,SPAN,2025-06-01T12:00:00Z,{},x,m,extra", 5), AC_EPARSE);
 	assert_int_equal(csv("a,b,SPAN,\"unterminated", 6), AC_EPARSE);
 	assert_non_null(strstr(ERR.msg, "malformed csv row"));
+	assert_string_equal(ERR.msg, "malformed csv row: unterminated quoted cell");
+	/* strict RFC 4180: text after a closing quote, a quote inside a bare cell */
+	assert_int_equal(csv("a,b,\"SPAN\"x,2025-06-01T12:00:00Z,,,", 6), AC_EPARSE);
+	assert_string_equal(ERR.msg, "malformed csv row: text after a closing quote");
+	assert_int_equal(csv("a,b,SP\"AN,2025-06-01T12:00:00Z,,,", 6), AC_EPARSE);
+	assert_string_equal(ERR.msg, "malformed csv row: a quote inside an unquoted cell");
+	/* spaces around cells are dropped, inside quotes kept; "" is one quote */
+	assert_int_equal(csv(" a , b ,  \"TOOL\" ,2025-06-01T12:00:00Z,,\" x \"\"y\"\" \",", 6), 0);
+	assert_int_equal(G.n, 1);
+	assert_int_equal(G.sp[0].step, AC_STEP_TOOL);
+	assert_non_null(strstr(G.raw[0], "\"id\":\"a\""));
+	assert_non_null(strstr(G.raw[0], "\" x \\\"y\\\" \""));
 	/* rows after a bad one still read */
 	assert_int_equal(csv("a,b,TOOL,2025-06-01T12:00:00Z,,,", 7), 0);
 	assert_int_equal(G.n, 1);
