@@ -111,14 +111,9 @@ static int jaeger_span(ac_pctx *c, int t, int processes)
 {
 	ac_json *j = c->j;
 	ac_span sp;
-	ac_span_reset(&sp);
-	sp.raw.p = j->js + j->tok[t].start;
-	sp.raw.n = (size_t)(j->tok[t].end - j->tok[t].start);
-	if (ac_json_type(j, t) != JSMN_OBJECT) {
-		ac_pj_span_fail(&sp, "%s", "span is not a JSON object");
-		sp.line = c->line;
-		return c->emit(&sp, c->payload);
-	}
+	int rc;
+	if (ac_pj_span_begin(c, t, NULL, &sp, &rc))
+		return rc;
 	int have_trace = 0, have_span = 0, tagl = -1, proc = -1, r;
 	int64_t start_us = -1, dur_us = 0;
 	int k = t + 1;

@@ -134,14 +134,9 @@ static int py_span(ac_pctx *c, int t)
 {
 	ac_json *j = c->j;
 	ac_span sp;
-	ac_span_reset(&sp);
-	sp.raw.p = j->js + j->tok[t].start;
-	sp.raw.n = (size_t)(j->tok[t].end - j->tok[t].start);
-	if (ac_json_type(j, t) != JSMN_OBJECT) {
-		ac_pj_span_fail(&sp, "%s", "span is not a JSON object");
-		sp.line = c->line;
-		return c->emit(&sp, c->payload);
-	}
+	int rc;
+	if (ac_pj_span_begin(c, t, NULL, &sp, &rc))
+		return rc;
 	int have_trace = 0, have_span = 0, attrs = -1, res = -1, r;
 	int k = t + 1;
 	for (int n = 0; n < j->tok[t].size; n++, k = ac_json_skip(j, k + 1)) {
@@ -266,14 +261,9 @@ static int js_span(ac_pctx *c, int t, uint64_t dochash, int index)
 {
 	ac_json *j = c->j;
 	ac_span sp;
-	ac_span_reset(&sp);
-	sp.raw.p = j->js + j->tok[t].start;
-	sp.raw.n = (size_t)(j->tok[t].end - j->tok[t].start);
-	if (ac_json_type(j, t) != JSMN_OBJECT) {
-		ac_pj_span_fail(&sp, "%s", "span is not a JSON object");
-		sp.line = c->line;
-		return c->emit(&sp, c->payload);
-	}
+	int rc;
+	if (ac_pj_span_begin(c, t, NULL, &sp, &rc))
+		return rc;
 	int have_trace = 0, have_span = 0, attrs = -1, res = -1, raw_res = -1, r;
 	int64_t dur = -1;
 	int k = t + 1;

@@ -44,6 +44,23 @@ int ac_pj_structure_error(ac_pctx *c, const char *what)
 	return c->emit(&sp, c->payload);
 }
 
+int ac_pj_span_begin(ac_pctx *c, int t, const ac_span *base, ac_span *sp, int *rc)
+{
+	ac_json *j = c->j;
+	if (base)
+		*sp = *base;
+	else
+		ac_span_reset(sp);
+	sp->raw.p = j->js + j->tok[t].start;
+	sp->raw.n = (size_t)(j->tok[t].end - j->tok[t].start);
+	if (ac_json_type(j, t) == JSMN_OBJECT)
+		return 0;
+	ac_pj_span_fail(sp, "%s", "span is not a JSON object");
+	sp->line = c->line;
+	*rc = c->emit(sp, c->payload);
+	return 1;
+}
+
 /* Number of keys `a` or `b` in object obj. */
 int ac_pj_count_key(const ac_json *j, int obj, const char *a, const char *b)
 {
@@ -409,15 +426,10 @@ static int is_zero_b64(const ac_json *j, int t)
 static int otlp_span(ac_pctx *c, int t, const ac_span *base)
 {
 	ac_json *j = c->j;
-	ac_span sp = *base;
-	int have_trace = 0, have_span = 0;
-	sp.raw.p = j->js + j->tok[t].start;
-	sp.raw.n = (size_t)(j->tok[t].end - j->tok[t].start);
-	if (ac_json_type(j, t) != JSMN_OBJECT) {
-		ac_pj_span_fail(&sp, "%s", "span is not a JSON object");
-		sp.line = c->line;
-		return c->emit(&sp, c->payload);
-	}
+	ac_span sp;
+	int have_trace = 0, have_span = 0, rc;
+	if (ac_pj_span_begin(c, t, base, &sp, &rc))
+		return rc;
 	int attrs = -1;
 	int k = t + 1;
 	unsigned seen = 0;

@@ -46,6 +46,10 @@ extern const unsigned ac_json_nformats;
 void ac_pj_span_fail(ac_span *sp, const char *fmt, const char *what);
 /* Emit an error item about the record's structure (not one span): spans around it are kept. */
 int ac_pj_structure_error(ac_pctx *c, const char *what);
+/* Start a span from token t: a copy of base (or reset when NULL), its raw
+ * text t's. When t is not a JSON object the span is emitted as rejected and
+ * 1 is returned, *rc the callback's code; else 0. */
+int ac_pj_span_begin(ac_pctx *c, int t, const ac_span *base, ac_span *sp, int *rc);
 /* Number of keys a or b in object obj. */
 int ac_pj_count_key(const ac_json *j, int obj, const char *a, const char *b);
 /* Value token of key a or b (b may be NULL) in object obj, or -1. */
