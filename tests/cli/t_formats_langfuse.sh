@@ -150,6 +150,58 @@ sed '1s/,trace_id,/,trace,/' "$D/basic.langfuse_rows.csv" >"$T/notrace.csv"
 expect_rc "csv without trace_id refused" 1 ac ingest "$T/notrace.csv"
 expect_grep "csv without trace_id: message" "not a Langfuse observations export" "$T/err"
 
+# --- small files of LLM calls, expected values by hand in langfuse.costs.md -----
+calls() { # FILE SPANS TRACES LLM TOOL TOKENS_IN TOKENS_OUT COST ERRORS PRODUCER_COSTS
+  local f=$1
+  export AGENTCOST_DB="$T/calls-$f.db"
+  expect_rc "$f: ingest" 0 ac ingest "$D/$f"
+  ac summary --format json >"$T/calls.json"
+  expect_eq "$f: spans" "$2" "$(jget .spans <"$T/calls.json")"
+  expect_eq "$f: traces" "$3" "$(jget .traces <"$T/calls.json")"
+  expect_eq "$f: llm calls" "$4" "$(jget .llm_calls <"$T/calls.json")"
+  expect_eq "$f: tool calls" "$5" "$(jget .tool_calls <"$T/calls.json")"
+  expect_eq "$f: tokens in|out" "$6|$7" "$(sql 'SELECT sum(tokens_in), sum(tokens_out) FROM span WHERE step = 1')"
+  expect_close "$f: cost" "$8" "$(jget .cost_total <"$T/calls.json")" 1e-9
+  expect_eq "$f: every call priced from the table (dated names resolve)" "$4" \
+    "$(sql 'SELECT count(*) FROM span WHERE step = 1 AND cost_src = 1')"
+  expect_eq "$f: error spans" "$9" "$(sql 'SELECT count(*) FROM span WHERE status = 2')"
+  expect_eq "$f: producer costs kept" "${10}" \
+    "$(sql "SELECT group_concat(c) FROM (SELECT round(producer_cost_usd, 9) c FROM span WHERE producer_cost_usd IS NOT NULL ORDER BY start_ns)")"
+}
+# API export: gpt-4.1 0.0097 + o4-mini 0.01265 + claude-3-7-sonnet 0.0171
+calls calls.langfuse.json 5 1 3 1 18000 3000 0.03945 1 "0.0097,0.0171"
+expect_eq "calls api: UUID trace id" 9f2c4e1a5b3d4c6e8f70a1b2c3d4e5f6 "$(sql 'SELECT lower(hex(trace_id)) FROM trace')"
+expect_eq "calls api: children of the UUID root resolve to it" 4 \
+  "$(sql "SELECT count(*) FROM span c JOIN span p ON p.span_id = c.parent_span_id JOIN span_name n ON n.id = p.name WHERE n.name = 'research loop'")"
+expect_eq "calls api: plan tokens (reasoning inside: total 4400 = 4000 + 400)" "4000|400|1000|100" \
+  "$(sql "SELECT tokens_in, tokens_out, tokens_cache_read, tokens_reasoning FROM span WHERE span_id = x'a1b2c3d4e5f60001'")"
+expect_eq "calls api: think tokens (reasoning outside: total 10000 = 8500 + 1500)" "8000|2000|6000|1500" \
+  "$(sql "SELECT tokens_in, tokens_out, tokens_cache_read, tokens_reasoning FROM span WHERE span_id = x'a1b2c3d4e5f60002'")"
+expect_eq "calls api: write answer tokens" "6000|600|4000|1200" \
+  "$(sql "SELECT tokens_in, tokens_out, tokens_cache_read, tokens_cache_write FROM span WHERE span_id = x'a1b2c3d4e5f60004'")"
+expect_eq "calls api: providedModelName beats model" claude-3-7-sonnet-20250219 \
+  "$(sql "SELECT m.name FROM span s JOIN model m ON m.id = s.model WHERE s.span_id = x'a1b2c3d4e5f60004'")"
+expect_eq "calls api: the error span is the tool" "a1b2c3d4e5f60003|2" \
+  "$(sql 'SELECT lower(hex(span_id)), step FROM span WHERE status = 2')"
+expect_eq "calls api: the SPAN is not a call" 0 "$(sql "SELECT step FROM span s JOIN span_name n ON n.id = s.name WHERE n.name = 'research loop'")"
+expect_close "calls api: think cost" 0.01265 "$(sql "SELECT cost_usd FROM span WHERE span_id = x'a1b2c3d4e5f60002'")" 1e-12
+# blob-storage rows: gpt-4o-mini 0.00435 + o3 0.042 + claude-haiku-4-5 0.0073
+calls calls.langfuse_rows.jsonl 6 1 3 1 37300 5900 0.05365 1 "0.00435,0.0068"
+expect_eq "calls rows: 64-bit trace id padded" 00000000000000007e57da7a00c0ffee "$(sql 'SELECT lower(hex(trace_id)) FROM trace')"
+expect_eq "calls rows: solve tokens (reasoning inside: total 9000 = 5000 + 4000)" "5000|4000|3000" \
+  "$(sql "SELECT tokens_in, tokens_out, tokens_reasoning FROM span WHERE span_id = x'5eed000000000003'")"
+expect_eq "calls rows: reply tokens (no total: reasoning outside)" "2300|900|2000|200" \
+  "$(sql "SELECT tokens_in, tokens_out, tokens_cache_write, tokens_reasoning FROM span WHERE span_id = x'5eed000000000006'")"
+expect_eq "calls rows: the error span is the o3 call, still billed" "5eed000000000003|1" \
+  "$(sql 'SELECT lower(hex(span_id)), step FROM span WHERE status = 2')"
+expect_close "calls rows: solve cost" 0.042 "$(sql "SELECT cost_usd FROM span WHERE span_id = x'5eed000000000003'")" 1e-12
+expect_close "calls rows: reply cost (agentcost's 0.0073, not Langfuse's 0.0068)" 0.0073 \
+  "$(sql "SELECT cost_usd FROM span WHERE span_id = x'5eed000000000006'")" 1e-12
+expect_eq "calls rows: env" "production:6" \
+  "$(sql "SELECT group_concat(n || ':' || c) FROM (SELECT l.name n, count(*) c FROM span s JOIN label l ON l.id = s.env GROUP BY 1)")"
+expect_eq "calls rows: start with microseconds" "1755698401250000000|1755698402000000000" \
+  "$(sql "SELECT start_ns, end_ns FROM span WHERE span_id = x'5eed000000000002'")"
+
 # --- the real exports of ../shared ----------------------------------------------
 F=$SHARED/fixtures/third_party
 if [ ! -d "$F" ]; then

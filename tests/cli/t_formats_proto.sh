@@ -137,4 +137,48 @@ expect_eq "show: attributes as in basic.jsonl" \
   "$(jq -c .attributes <"$T/out")"
 expect_rc "show: error span" 0 ac show 00f067aa0ba902b9
 expect_eq "show: status" '{"message":"timeout","code":2}' "$(jq -c .status <"$T/out")"
+
+# a small file of LLM calls (proto/calls.txtpb, encoded by protoc), expected
+# values by hand in proto.costs.md: gpt-5 0.036 + gpt-4.1-mini 0.0024 +
+# claude-sonnet-4-5 0.06225
+export AGENTCOST_DB="$T/calls.db"
+expect_rc "calls: ingest" 0 ac ingest "$D/calls.pb"
+ac summary --format json >"$T/calls.json"
+expect_eq "calls: spans" 5 "$(jget .spans <"$T/calls.json")"
+expect_eq "calls: traces" 1 "$(jget .traces <"$T/calls.json")"
+expect_eq "calls: llm calls" 3 "$(jget .llm_calls <"$T/calls.json")"
+expect_eq "calls: tool calls" 1 "$(jget .tool_calls <"$T/calls.json")"
+expect_eq "calls: tokens in|out" "47000|4750" "$(sql 'SELECT sum(tokens_in), sum(tokens_out) FROM span WHERE step = 1')"
+expect_eq "calls: cache read|write|reasoning" "28000|5000|2000" \
+  "$(sql 'SELECT sum(tokens_cache_read), sum(tokens_cache_write), sum(tokens_reasoning) FROM span WHERE step = 1')"
+expect_close "calls: cost (hand: 0.10065)" 0.10065 "$(jget .cost_total <"$T/calls.json")" 1e-9
+expect_eq "calls: every call priced from the table (dated names resolve)" 3 \
+  "$(sql 'SELECT count(*) FROM span WHERE step = 1 AND cost_src = 1')"
+expect_eq "calls: error spans" 1 "$(sql 'SELECT count(*) FROM span WHERE status = 2')"
+expect_eq "calls: the error span" 0b00000000000003 "$(sql 'SELECT lower(hex(span_id)) FROM span WHERE status = 2')"
+expect_eq "calls: ok span" 0b00000000000002 "$(sql 'SELECT lower(hex(span_id)) FROM span WHERE status = 1')"
+expect_eq "calls: error type" timeout \
+  "$(sql "SELECT l.name FROM span s JOIN label l ON l.id = s.error_type WHERE s.span_id = x'0b00000000000003'")"
+expect_eq "calls: services of the two resources" "coder-svc|2 planner-svc|3" \
+  "$(sql 'SELECT v.name, count(*) FROM span s JOIN service v ON v.id = s.service GROUP BY 1 ORDER BY 1' |
+     tr '\n' ' ' | sed 's/ $//')"
+expect_eq "calls: response model beats request model" gpt-5-2025-08-07 \
+  "$(sql "SELECT m.name FROM span s JOIN model m ON m.id = s.model WHERE s.span_id = x'0b00000000000002'")"
+expect_close "calls: gpt-5 cost (cache read, reasoning)" 0.036 \
+  "$(sql "SELECT cost_usd FROM span WHERE span_id = x'0b00000000000002'")" 1e-12
+expect_eq "calls: double_value output tokens" "5000|250" \
+  "$(sql "SELECT tokens_in, tokens_out FROM span WHERE span_id = x'0b00000000000003'")"
+expect_close "calls: double_value producer cost" 0.0024 \
+  "$(sql "SELECT producer_cost_usd FROM span WHERE span_id = x'0b00000000000003'")" 1e-12
+expect_eq "calls: only one producer cost" 1 "$(sql 'SELECT count(*) FROM span WHERE producer_cost_usd IS NOT NULL')"
+expect_close "calls: double_value eval score" 0.75 \
+  "$(sql "SELECT eval_score FROM span WHERE span_id = x'0b00000000000004'")" 1e-12
+expect_eq "calls: int_value task id keeps its text" 4711 \
+  "$(sql "SELECT t.name FROM span s JOIN task_ref t ON t.id = s.task_ref WHERE s.span_id = x'0b00000000000001'")"
+expect_eq "calls: end of the errored call (ns)" 1757925012500000000 \
+  "$(sql "SELECT end_ns FROM span WHERE span_id = x'0b00000000000003'")"
+expect_eq "calls: trace id" 1f2e3d4c5b6a798897a6b5c4d3e2f100 "$(sql 'SELECT lower(hex(trace_id)) FROM trace')"
+expect_rc "calls: show the double attribute" 0 ac show 0b00000000000003
+expect_eq "calls: show renders the double values" "250|0.0024" \
+  "$(jq -r '[.attributes[] | select(.value.doubleValue != null) | .value.doubleValue | tostring] | join("|")' <"$T/out")"
 finish

@@ -7,6 +7,8 @@
 #   ../basic.pb             one ExportTraceServiceRequest holding both (the
 #                           concatenation of two messages is their merge, so it
 #                           equals basic.1.pb followed by basic.2.pb)
+#   ../calls.pb             calls.txtpb: a small file of LLM calls (costs by
+#                           hand in ../proto.costs.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 for i in 1 2; do
@@ -14,3 +16,4 @@ for i in 1 2; do
 done
 cat basic.1.txtpb basic.2.txtpb | grep -v '^#' |
   protoc --encode=agentcost.test.ExportTraceServiceRequest otlp_trace.proto >../basic.pb
+grep -v '^#' calls.txtpb | protoc --encode=agentcost.test.ExportTraceServiceRequest otlp_trace.proto >../calls.pb
