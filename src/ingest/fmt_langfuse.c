@@ -48,8 +48,8 @@
  * Cost: Langfuse's own cost is kept as the producer's cost (pcost_total, next
  * to agentcost's pricing): cost_details.total, else the sum of cost_details'
  * other keys, else totalCost / calculatedTotalCost / total_cost /
- * calculated_total_cost when above 0 (Langfuse writes 0 where it had no
- * price: that is not "free").
+ * calculated_total_cost; a cost of 0 from any of them is no cost (Langfuse
+ * writes 0 where it had no price: that is not "free").
  *
  * Step kind from type: GENERATION and EMBEDDING an LLM call, TOOL a tool call,
  * AGENT an agent step, CHAIN a chain, EVALUATOR an evaluator; SPAN, EVENT and
@@ -316,6 +316,8 @@ static void apply_cost(ac_json *j, int details, const int *totals, const char *c
 			}
 		}
 	}
+	if (have && sum == 0)
+		have = 0; /* all zeros: Langfuse had no price (as for totalCost 0) */
 	for (int i = 0; i < ntotals && !have; i++) {
 		int r = cost_value(j, totals[i], names[i], sp, &d);
 		if (r < 0)

@@ -300,6 +300,11 @@ static void test_cost(void **state)
 	/* 0 is "no price", not a cost */
 	assert_int_equal(row("GENERATION", "{}", ",\"total_cost\":0"), 0);
 	assert_false(G.sp[0].num_mask & 2);
+	/* ... also as all-zero cost details, which then do not hide a total */
+	assert_int_equal(row("GENERATION", "{}", ",\"cost_details\":{\"input\":0,\"output\":0,\"total\":0}"), 0);
+	assert_false(G.sp[0].num_mask & 2);
+	assert_int_equal(row("GENERATION", "{}", ",\"cost_details\":{\"input\":0},\"total_cost\":0.3"), 0);
+	assert_close(G.sp[0].pcost_total, 0.3);
 	assert_int_equal(row("GENERATION", "{}", ",\"total_cost\":-1"), 0);
 	assert_string_equal(G.sp[0].err, "totalCost is negative");
 }
