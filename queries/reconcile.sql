@@ -1,5 +1,5 @@
 -- reconcile.sql: traced cost per UTC day x model, for `agentcost reconcile`
--- (the side of the bill that the traces explain).
+-- (the side of the bill that the traces explain). Twin: reconcile_rollup.sql.
 -- Answers: what the stored LLM calls cost on each day, per model as the
 -- traces name it. A call counts on the UTC day its span starts; an unpriced
 -- call (cost_usd NULL) counts 0; eval calls count (the provider bills them

@@ -111,6 +111,14 @@ printf 'day,model,cost_usd\n2025-06-01,gpt-4o-mini,0.07\n' >"$T/clean.csv"
 expect_rc "clean bill" 0 ac reconcile "$T/clean.csv" --format json
 expect_close "clean: share 0.007/0.07" 0.1 "$(row 2025-06-01 gpt-4o-mini share_untraced)"
 
+# the hourly rollup (whole-day windows) and the span scan give the same rows
+for args in "" "--system bot" "--since 2025-06-02 --until 2025-06-03"; do
+  ac reconcile "$D/openai_costs.csv" $args --format csv >"$T/rollup.csv" 2>/dev/null
+  AGENTCOST_NO_ROLLUP=1 ac reconcile "$D/openai_costs.csv" $args --format csv >"$T/scan.csv" 2>/dev/null
+  expect_eq "rollup = scan ($args)" "$(cat "$T/scan.csv")" "$(cat "$T/rollup.csv")"
+done
+expect_grep "rollup run has rows" "^2025-06-03,gpt-4o-mini,0,0.015,-0.015,$" "$T/rollup.csv"
+
 # --- refusals ----------------------------------------------------------------
 printf 'date,amount,description\n2025-06-01,1.00,x\n' >"$T/unknown.csv"
 expect_rc "unknown header refused" 1 ac reconcile "$T/unknown.csv"
