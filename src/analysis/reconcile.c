@@ -360,7 +360,8 @@ done:
 
 int ac_bill_read(ac_bill *out, const char *path, ac_warn_fn warn, void *payload, ac_err *err)
 {
-	FILE *f = fopen(path, "rb");
+	int is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	char *data = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
@@ -393,9 +394,10 @@ int ac_bill_read(ac_bill *out, const char *path, ac_warn_fn warn, void *payload,
 		goto done;
 	}
 	data[n] = '\0';
-	rc = ac_bill_parse(out, data, n, path, warn, payload, err);
+	rc = ac_bill_parse(out, data, n, is_stdin ? "<stdin>" : path, warn, payload, err);
 done:
-	fclose(f);
+	if (!is_stdin)
+		fclose(f);
 	free(data);
 	return rc;
 }

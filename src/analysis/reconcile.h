@@ -83,7 +83,8 @@ const char *ac_bill_kind_name(int kind);
  */
 int ac_bill_parse(ac_bill *out, const char *text, size_t len, const char *path,
                   ac_warn_fn warn, void *payload, ac_err *err);
-/* The same from a file (AC_EIO when it cannot be read). */
+/* The same from a file, "-" for standard input (AC_EIO when it cannot be
+ * read). */
 int ac_bill_read(ac_bill *out, const char *path, ac_warn_fn warn, void *payload, ac_err *err);
 void ac_bill_release(ac_bill *b);
 

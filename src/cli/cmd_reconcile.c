@@ -23,7 +23,7 @@ static void usage(FILE *fp)
 {
 	fprintf(fp, "usage: agentcost reconcile FILE [--since DAY] [--until DAY] [--system NAME] "
 	            "[--format table|csv|json]\n"
-	            "  FILE: OpenAI's costs export, Anthropic's cost export, or a CSV with "
+	            "  FILE (- for standard input): OpenAI's costs export, Anthropic's cost export, or a CSV with "
 	            "day,model,cost_usd\n"
 	            "  per UTC day x model: billed, traced, difference (billed - traced),\n"
 	            "  share_untraced (difference / billed); the window defaults to the bill's days\n");

@@ -106,6 +106,11 @@ expect_rc "generic table" 3 ac reconcile "$D/generic.csv"
 expect_grep "table: header" "^day +model +billed +traced +difference +share_untraced" "$T/out"
 expect_grep "table: total" "^total +- +1.1280 +0.6980 +0.4300" "$T/out"
 
+# standard input: "-", messages name <stdin>
+expect_rc "stdin" 3 sh -c '"$AGENTCOST" reconcile - --format csv <"$1"' sh "$D/generic.csv"
+expect_grep "stdin: rows" "^2025-06-02,gpt-4o,0.35,0.35,0,0$" "$T/out"
+expect_grep "stdin: named in messages" "^agentcost: warning: <stdin>:7: negative cost" "$T/err"
+
 # a clean bill exits 0
 printf 'day,model,cost_usd\n2025-06-01,gpt-4o-mini,0.07\n' >"$T/clean.csv"
 expect_rc "clean bill" 0 ac reconcile "$T/clean.csv" --format json

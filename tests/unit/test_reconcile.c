@@ -84,7 +84,8 @@ static void test_openai(void **state)
 	        ",,,,1748822400,\r\n"
 	        "\"gpt-4o-mini-2024-07-18, cached input\",usd,0.125,p,,2025-06-01T00:00:00+00:00\r\n"
 	        "\"gpt-4.1, input\",,1e-3,p,1748822400,\r\n"
-	        "web search tool calls,usd,0.03,p,1748822400,\r\n";
+	        "web search tool calls,usd,0.03,p,1748822400,\r\n"
+	        "\"o1-2024-12-17, input\",usd,0.003835980000000000000000000000,p,1748822400,\r\n";
 	ac_bill b = AC_BILL_INIT;
 	ac_err err = AC_ERR_INIT;
 	warns w;
@@ -92,13 +93,15 @@ static void test_openai(void **state)
 	assert_int_equal(b.kind, AC_BILL_OPENAI);
 	assert_int_equal(w.n, 0);
 	assert_int_equal(b.skipped, 0);
-	assert_int_equal(b.n, 3);
+	assert_int_equal(b.n, 4);
 	/* 06-01 gpt-4o-mini: 0.25 + 0.5 + 0.125 = 0.875 (1748739600 is 01:00 on 06-01) */
 	assert_row(&b, 0, "2025-06-01", "gpt-4o-mini-2024-07-18", 0.875);
 	/* "gpt-4.1" keeps its dot (not a display name); an empty currency is usd */
 	assert_row(&b, 1, "2025-06-02", "gpt-4.1", 0.001);
 	/* a line item without a comma is its own model */
-	assert_row(&b, 2, "2025-06-02", "web search tool calls", 0.03);
+	/* the export's 30-decimal amounts */
+	assert_row(&b, 2, "2025-06-02", "o1-2024-12-17", 0.00383598);
+	assert_row(&b, 3, "2025-06-02", "web search tool calls", 0.03);
 	ac_bill_release(&b);
 }
 
