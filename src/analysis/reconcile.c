@@ -372,7 +372,7 @@ int ac_bill_read(ac_bill *out, const char *path, ac_warn_fn warn, void *payload,
 	for (;;) {
 		if (cap - n < 65536) {
 			if (cap >= MAX_BILL_BYTES) {
-				rc = ac_err_set(err, AC_EFORMAT, "%s: bill too large (over 512 MiB)", path);
+				rc = ac_err_set(err, AC_EFORMAT, "%s: bill over 512 MiB", path);
 				goto done;
 			}
 			size_t ncap = cap ? cap * 2 : 65536;

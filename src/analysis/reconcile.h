@@ -116,8 +116,8 @@ typedef struct ac_recon {
  * of its last day. Bill rows outside the window are left out. Every key of
  * either side appears: untraced bill spend with traced 0, traced-only models
  * with billed 0. Amounts (rows and totals) are rounded to 1e-9 USD, so
- * equal sums of differently added decimals compare equal. Returns 0, AC_ESQL, AC_ENOMEM. Release with
- * ac_recon_release() in every case.
+ * equal sums of differently added decimals compare equal. Returns 0,
+ * AC_ESQL, AC_ENOMEM. Release with ac_recon_release() in every case.
  */
 int ac_reconcile(ac_recon *out, sqlite3 *db, ac_pricebook *pb, const ac_bill *bill,
                  int64_t since_ns, int64_t until_ns, const char *system, ac_err *err);

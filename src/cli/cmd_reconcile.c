@@ -23,10 +23,11 @@ static void usage(FILE *fp)
 {
 	fprintf(fp, "usage: agentcost reconcile FILE [--since DAY] [--until DAY] [--system NAME] "
 	            "[--format table|csv|json]\n"
-	            "  FILE (- for standard input): OpenAI's costs export, Anthropic's cost export, or a CSV with "
-	            "day,model,cost_usd\n"
+	            "  FILE (- for standard input): OpenAI's costs export, Anthropic's cost\n"
+	            "  export, or a CSV with day,model,cost_usd\n"
 	            "  per UTC day x model: billed, traced, difference (billed - traced),\n"
-	            "  share_untraced (difference / billed); the window defaults to the bill's days\n");
+	            "  share_untraced (difference / billed); the window defaults to the bill's\n"
+	            "  days\n");
 }
 
 static void warn_row(const ac_err *e, void *payload)

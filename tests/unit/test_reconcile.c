@@ -82,7 +82,8 @@ static void test_openai(void **state)
 	        "\"gpt-4o-mini-2024-07-18, input\",usd,0.25,p,1748736000,\r\n"
 	        "\"gpt-4o-mini-2024-07-18, output\",USD,0.5,p,1748739600,\r\n"
 	        ",,,,1748822400,\r\n"
-	        "\"gpt-4o-mini-2024-07-18, cached input\",usd,0.125,p,,2025-06-01T00:00:00+00:00\r\n"
+	        "\"gpt-4o-mini-2024-07-18, cached input\",usd,0.125,p,,"
+	        "2025-06-01T00:00:00+00:00\r\n"
 	        "\"gpt-4.1, input\",,1e-3,p,1748822400,\r\n"
 	        "web search tool calls,usd,0.03,p,1748822400,\r\n"
 	        "\"o1-2024-12-17, input\",usd,0.003835980000000000000000000000,p,1748822400,\r\n";
@@ -110,7 +111,8 @@ static void test_openai(void **state)
 static void test_anthropic(void **state)
 {
 	(void)state;
-	const char *csv = "usage_date_utc,model,workspace,api_key,token_type,cost_usd,list_price_usd\n"
+	const char *csv = "usage_date_utc,model,workspace,api_key,token_type,cost_usd,"
+	                  "list_price_usd\n"
 	                  "2025-06-01,Claude Sonnet 4.5,Default,k,input_no_cache,0.5,0.5\n"
 	                  "2025-06-01,Claude Sonnet 4.5,Default,k,output,1.25,1.25\n"
 	                  "2025-06-01,Claude Sonnet 4.5,Other,k2,input_cache_read,0.0625,0.0625\n"
@@ -179,8 +181,8 @@ static void test_bad_rows(void **state)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char csv[256];
-		snprintf(csv, sizeof(csv), "day,model,cost_usd\n2025-06-01,m,0.5\n2025-06-01,m,%s\n",
-		         bad[i].cost);
+		snprintf(csv, sizeof(csv),
+		         "day,model,cost_usd\n2025-06-01,m,0.5\n2025-06-01,m,%s\n", bad[i].cost);
 		ac_bill b = AC_BILL_INIT;
 		ac_err err = AC_ERR_INIT;
 		warns w;
@@ -206,7 +208,8 @@ static void test_bad_rows(void **state)
 		warns w;
 		assert_int_equal(parse(&b, csv, &w, &err), 0);
 		if (w.n != 1 || !strstr(w.msg[0], "bill.csv:2: bad date")) {
-			print_error("date [%s]: %d warnings [%s]\n", dates[i], w.n, w.n ? w.msg[0] : "");
+			print_error("date [%s]: %d warnings [%s]\n", dates[i], w.n,
+			            w.n ? w.msg[0] : "");
 			fail();
 		}
 		assert_int_equal(b.n, 0);
@@ -288,8 +291,8 @@ static void test_key(void **state)
 		char *k = ac_reconcile_key(pb, cases[i].name);
 		assert_non_null(k);
 		if (strcmp(k, cases[i].key)) {
-			print_error("key(%s) = [%s], expected [%s]\n", cases[i].name ? cases[i].name : "NULL",
-			            k, cases[i].key);
+			print_error("key(%s) = [%s], expected [%s]\n",
+			            cases[i].name ? cases[i].name : "NULL", k, cases[i].key);
 			fail();
 		}
 		free(k);
@@ -307,13 +310,15 @@ static void test_window(void **state)
 	ac_err err = AC_ERR_INIT;
 	assert_int_equal(ac_store_open(&s, ":memory:", AC_STORE_CREATE, &err), 0);
 	assert_int_equal(ac_pricebook_load(&pb, ac_store_db(s), &err), 0);
-	const char *csv = "day,model,cost_usd\n2025-06-01,gpt-4o,1\n2025-06-03,gpt-4o-2024-08-06,2\n"
+	const char *csv = "day,model,cost_usd\n2025-06-01,gpt-4o,1\n"
+	                  "2025-06-03,gpt-4o-2024-08-06,2\n"
 	                  "2025-06-03,gpt-4o,0.5\n2025-06-05,x,4\n";
 	ac_bill b = AC_BILL_INIT;
 	warns w;
 	assert_int_equal(parse(&b, csv, &w, &err), 0);
 	ac_recon r = AC_RECON_INIT;
-	assert_int_equal(ac_reconcile(&r, ac_store_db(s), pb, &b, INT64_MIN, INT64_MAX, NULL, &err), 0);
+	sqlite3 *db = ac_store_db(s);
+	assert_int_equal(ac_reconcile(&r, db, pb, &b, INT64_MIN, INT64_MAX, NULL, &err), 0);
 	/* the bill's rows "gpt-4o-2024-08-06" and "gpt-4o" of 06-03 share a key: 2 + 0.5 */
 	assert_int_equal(r.n, 3);
 	assert_int_equal(r.first_day, day_of("2025-06-01"));
@@ -325,8 +330,9 @@ static void test_window(void **state)
 	assert_close(r.billed, 7.5);
 	ac_recon_release(&r);
 	/* [06-02, 06-04): only 06-03 */
-	int64_t since = day_of("2025-06-02") * AC_NS_PER_DAY, until = day_of("2025-06-04") * AC_NS_PER_DAY;
-	assert_int_equal(ac_reconcile(&r, ac_store_db(s), pb, &b, since, until, NULL, &err), 0);
+	int64_t since = day_of("2025-06-02") * AC_NS_PER_DAY;
+	int64_t until = day_of("2025-06-04") * AC_NS_PER_DAY;
+	assert_int_equal(ac_reconcile(&r, db, pb, &b, since, until, NULL, &err), 0);
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.rows[0].day, day_of("2025-06-03"));
 	assert_close(r.billed, 2.5);
