@@ -30,6 +30,7 @@ static const struct cmd {
 	{ "models", cmd_models, "models [--week W]   per task type x complexity x model: calls, cost, accuracy, cost per success" },
 	{ "hidden", cmd_hidden, "hidden              cost and share of retry, summarize, eval (every purpose); tool failure rate, retries per failure" },
 	{ "spc", cmd_spc, "spc [--hourly]      daily spend against its control band (mean + K sd), alerts, Western Electric rules" },
+	{ "reconcile", cmd_reconcile, "reconcile FILE      the provider's cost export against the traced cost, per day x model: billed, traced, untraced share" },
 	{ "simulate", cmd_simulate, "simulate --map FILE replay production calls under routing maps: cost, savings, expected accuracy (--cascade)" },
 	{ "recommend", cmd_recommend, "recommend           cheapest model per class with no measurable accuracy loss (--accuracy-floor A, --write-map F)" },
 	{ "report", cmd_report, "report weekly|incident -o DIR    a week's or a time window's cost report: HTML, Markdown, CSV, charts" },
