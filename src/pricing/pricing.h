@@ -121,11 +121,26 @@ void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, 
 
 /* Import --------------------------------------------------------------- */
 
+/* A key (price dimension) of an imported file that the price model has no
+ * column for, and how many entries carried a non-zero price under it. */
+#define AC_IMPORT_UNUSED_MAX 128
+typedef struct ac_import_unused {
+	char key[96];
+	int entries;
+} ac_import_unused;
+
 typedef struct ac_import_stats {
-	const char *kind; /* "model-csv", "tool-csv", "litellm" */
+	const char *kind; /* "model-csv", "tool-csv", "litellm", "openlit", "langfuse" */
 	int rows;         /* price rows written */
 	int names;        /* distinct models or tools replaced */
 	int skipped;      /* rows skipped with a warning */
+	/* JSON kinds: prices in the file that no price row holds. lost = entries
+	 * with at least one such price; unused[] per key, sorted by key (bytes);
+	 * unused_more = keys beyond AC_IMPORT_UNUSED_MAX, not listed. */
+	int lost;
+	int nunused;
+	int unused_more;
+	ac_import_unused unused[AC_IMPORT_UNUSED_MAX];
 } ac_import_stats;
 
 /* Called once per skipped row with err->line and err->msg set. */
@@ -138,7 +153,14 @@ typedef void (*ac_warn_fn)(const ac_err *err, void *payload);
  *     input_above_200k_per_mtok, output_above_200k_per_mtok, effective_from,
  *     in any order after the first three), parsed with libcsv;
  *   CSV "tool,per_call[,effective_from]";
- *   LiteLLM's model_prices_and_context_window.json (USD per token -> per MTok).
+ *   LiteLLM's model_prices_and_context_window.json (USD per token -> per MTok);
+ *   OpenLIT's pricing.json (sections chat / embeddings, USD per 1k tokens);
+ *   Langfuse model definitions (a JSON array of objects with modelName, or
+ *     the models API's {"data": [...]}; USD per token), named by modelName,
+ *     effective_from = startDate's day; matchPattern is not used.
+ * For the JSON kinds, every price the file carries that no row holds (a key
+ * without a column, an entry without both token prices, a non-default
+ * pricing tier) is counted per key in st->unused (see ac_import_stats).
  * Every price row of each model (tool) the file names is replaced; others keep
  * theirs. One transaction: on a fatal error (unreadable file, missing required
  * column, no valid row) nothing changes. Bad rows (non-numeric or negative
