@@ -698,6 +698,14 @@ static int json_load(json_doc *d, const char *js, size_t len, const char *path, 
 	}
 	jsmn_init(&p);
 	n = jsmn_parse(&p, js, len, NULL, 0);
+	if (n >= 0) {
+		d->t = malloc((size_t)(n ? n : 1) * sizeof(*d->t));
+		if (!d->t)
+			return ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
+		/* counting alone does not see an unclosed object: parse again */
+		jsmn_init(&p);
+		n = d->n = jsmn_parse(&p, js, len, d->t, (unsigned)n);
+	}
 	if (n < 0) {
 		/* locate the error for the message */
 		long long line = 1, col = 1;
@@ -710,11 +718,6 @@ static int json_load(json_doc *d, const char *js, size_t len, const char *path, 
 		return ac_err_setpos(err, AC_EPARSE, line, col, "%s:%lld:%lld: %s", path, line, col,
 		                     n == JSMN_ERROR_PART ? "truncated json" : "invalid json");
 	}
-	d->t = malloc((size_t)(n ? n : 1) * sizeof(*d->t));
-	if (!d->t)
-		return ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
-	jsmn_init(&p);
-	d->n = jsmn_parse(&p, js, len, d->t, (unsigned)n);
 	if (d->n < 1 || (d->t[0].type != JSMN_OBJECT && d->t[0].type != JSMN_ARRAY))
 		return ac_err_set(err, AC_EFORMAT,
 		                  "%s: not a price file (json top level is not an object or array)", path);
