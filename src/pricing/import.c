@@ -37,6 +37,7 @@
 #define JSMN_STRICT
 #include <jsmn.h>
 
+#include "pattern.h"
 #include "../util/hash.h"
 #include "../util/timeutil.h"
 
@@ -50,6 +51,7 @@ typedef struct irow {
 	double v[NPRICE]; /* model: the `price` columns in order (NAN = NULL); tool: v[0] */
 	char eff[11]; /* "" = always */
 	long long line;
+	char *pattern; /* Langfuse matchPattern usable with regcomp, or NULL */
 } irow;
 
 typedef struct rowlist {
@@ -121,6 +123,25 @@ static void warn_row(importer *im, long long line, const char *fmt, ...)
 	im->warn(&w, im->payload);
 }
 
+/* A note on a row that is still imported: reported, not counted skipped. */
+static void note_row(importer *im, long long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note_row(importer *im, long long line, const char *fmt, ...)
+{
+	ac_err w = AC_ERR_INIT;
+	va_list ap;
+
+	if (!im->warn)
+		return;
+	w.code = AC_EINVAL;
+	w.line = line;
+	va_start(ap, fmt);
+	vsnprintf(w.msg, sizeof(w.msg), fmt, ap);
+	va_end(ap);
+	im->warn(&w, im->payload);
+}
+
 
 static int rows_equal(const rowlist *rl, int a, int b, int with_date)
 {
@@ -177,6 +198,7 @@ static void rows_release(rowlist *rl)
 	for (size_t i = 0; i < rl->len; i++) {
 		free(rl->r[i].name);
 		free(rl->r[i].lname);
+		free(rl->r[i].pattern);
 	}
 	free(rl->r);
 	rl->r = NULL;
@@ -1158,12 +1180,34 @@ static int langfuse_entry(importer *im, json_doc *d, int o)
 				return rc;
 		}
 	}
-	/* names resolve by modelName (prefix and date stripped), not by regex */
-	if (pat >= 0 && d->t[pat].type == JSMN_STRING && tok_len(d, pat) > 0 &&
-	    (rc = note_unused(im, "", "matchPattern", 12, 0)) < 0)
-		return rc;
+	/* the pattern is kept when regcomp can run it (pattern.c); else the
+	 * model matches by name only, said per model and counted */
+	char pattern[1024] = "", why[160];
+	if (imported && pat >= 0 && d->t[pat].type == JSMN_STRING && tok_len(d, pat) > 0) {
+		regex_t re;
+		if (tok_str(d, pat, pattern, sizeof(pattern)) < 0) {
+			snprintf(why, sizeof(why), "too long or with a \\u escape");
+		} else if (ac_price_pattern_compile(&re, pattern, why, sizeof(why)) == 0) {
+			regfree(&re);
+			why[0] = '\0';
+		}
+		if (why[0]) {
+			note_row(im, line_of(d, d->t[pat].start),
+			         "matchPattern of %.80s not used (%s): matched by name only", name, why);
+			pattern[0] = '\0';
+			if ((rc = note_unused(im, "", "matchPattern", 12, 0)) < 0)
+				return rc;
+		}
+	}
 	entry_end(im);
-	return imported ? add_row(im, name, v, eff, line) : 0;
+	if (!imported)
+		return 0;
+	size_t before = im->rows.len;
+	if ((rc = add_row(im, name, v, eff, line)) < 0 || im->rows.len == before || !pattern[0])
+		return rc;
+	if (!(im->rows.r[before].pattern = strdup(pattern)))
+		return ac_err_set(im->err, AC_ENOMEM, "out of memory reading prices");
+	return 0;
 }
 
 static int langfuse_rows(importer *im, json_doc *d, const char *path)
@@ -1247,6 +1291,19 @@ static int sql_error(importer *im, sqlite3 *db)
 	return ac_err_set(im->err, AC_ESQL, "importing prices: %s", sqlite3_errmsg(db));
 }
 
+/* Whether the store has schema/007's price_pattern table. */
+static int has_pattern_table(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+	                           " AND name = 'price_pattern'",
+	                       -1, &st, NULL) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
 /* Replace the named models' (tools') rows with the file's, in one savepoint. */
 static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 {
@@ -1260,7 +1317,10 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 	static const char *tins =
 		"INSERT INTO tool_price (tool, per_call, effective_from, source, imported_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)";
-	sqlite3_stmt *del = NULL, *ins = NULL;
+	/* price_pattern (schema/007): a store without it keeps no patterns */
+	static const char *pdel = "DELETE FROM price_pattern WHERE model = ?1 COLLATE NOCASE";
+	static const char *pins = "INSERT OR IGNORE INTO price_pattern (model, pattern) VALUES (?1, ?2)";
+	sqlite3_stmt *del = NULL, *ins = NULL, *patdel = NULL, *patins = NULL;
 	idxset named = { 0 };
 	struct timespec ts;
 	char now[40];
@@ -1282,6 +1342,12 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 		rc = sql_error(im, db);
 		goto done;
 	}
+	if (!im->tools && has_pattern_table(db) &&
+	    (sqlite3_prepare_v2(db, pdel, -1, &patdel, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(db, pins, -1, &patins, NULL) != SQLITE_OK)) {
+		rc = sql_error(im, db);
+		goto done;
+	}
 	for (size_t i = 0; i < im->rows.len; i++) {
 		int prev = idxset_add(&named, &im->rows, (int)i, 0);
 		if (prev == SET_NOMEM) {
@@ -1297,6 +1363,14 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 			goto done;
 		}
 		sqlite3_reset(del);
+		if (patdel) {
+			sqlite3_bind_text(patdel, 1, im->rows.r[i].name, -1, SQLITE_STATIC);
+			if (sqlite3_step(patdel) != SQLITE_DONE) {
+				rc = sql_error(im, db);
+				goto done;
+			}
+			sqlite3_reset(patdel);
+		}
 	}
 	for (size_t i = 0; i < im->rows.len; i++) {
 		const irow *r = &im->rows.r[i];
@@ -1315,10 +1389,22 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 			goto done;
 		}
 		sqlite3_reset(ins);
+		/* one pattern a model: the first row's */
+		if (patins && r->pattern) {
+			sqlite3_bind_text(patins, 1, r->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(patins, 2, r->pattern, -1, SQLITE_STATIC);
+			if (sqlite3_step(patins) != SQLITE_DONE) {
+				rc = sql_error(im, db);
+				goto done;
+			}
+			sqlite3_reset(patins);
+		}
 	}
 	sqlite3_finalize(del);
 	sqlite3_finalize(ins);
-	del = ins = NULL;
+	sqlite3_finalize(patdel);
+	sqlite3_finalize(patins);
+	del = ins = patdel = patins = NULL;
 	if (sqlite3_exec(db, "RELEASE ac_prices_import", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = sql_error(im, db);
 		goto done;
@@ -1327,6 +1413,8 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 done:
 	sqlite3_finalize(del);
 	sqlite3_finalize(ins);
+	sqlite3_finalize(patdel);
+	sqlite3_finalize(patins);
 	if (in_sp) {
 		sqlite3_exec(db, "ROLLBACK TO ac_prices_import", NULL, NULL, NULL);
 		sqlite3_exec(db, "RELEASE ac_prices_import", NULL, NULL, NULL);

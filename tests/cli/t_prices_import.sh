@@ -20,6 +20,8 @@ span() {
   span 04 chat-a         1748822400 4000 1000 1000 0
   span 05 emb-small      1748822400 50000 0 0 0
   span 06 lf-tts         1748822400 100 10 0 0
+  span 07 lf-mini-latest 1748822400 1000000 100000 0 0        # by lf-mini's matchPattern
+  span 08 lf-davinci-x1  1748822400 1000 100 0 0              # its pattern uses \w: not used
 } >"$T/spans.jsonl"
 expect_rc "ingest" 0 ac ingest "$T/spans.jsonl"
 expect_eq "unpriced before" "NULL|3" "$(cost_of 0000000000000001)"
@@ -64,15 +66,18 @@ expect_eq "span priced from openlit embeddings" "0.001|1" "$(cost_of 00000000000
 
 # Langfuse
 expect_rc "import langfuse small" 0 ac prices import "$P/langfuse_models_small.json"
-expect_grep "langfuse summary" "^imported 4 price rows for 3 models from .*\(langfuse\); 0 rows skipped; re-priced 2 spans$" "$T/out"
+expect_grep "langfuse summary" "^imported 4 price rows for 3 models from .*\(langfuse\); 0 rows skipped; re-priced 3 spans$" "$T/out"
 cat >"$T/want" <<'EOT'
-matchPattern: 5 entries not used
+matchPattern: 1 entry not used
 prices.input: 1 entry not used
 prices.input_audio_tokens: 1 entry not used
 pricingTiers (not default): 1 entry not used
 2 entries lost at least one priced dimension
 EOT
 expect_eq "langfuse unused report" "$(cat "$T/want")" "$(tail -n +2 "$T/out")"
+expect_grep "refused pattern said per model" "langfuse_models_small.json:18: matchPattern of lf-davinci not used \(uses \\\\w, which POSIX ERE lacks\): matched by name only$" "$T/err"
+expect_eq "patterns stored" "lf-mini|(?i)^(openai/)?(lf-mini)(-latest)?\$ lf-sonnet|(?i)^(anthropic/)?(lf-sonnet)\$" \
+  "$(sql "SELECT model || '|' || pattern FROM price_pattern ORDER BY model" | tr '\n' ' ' | sed 's/ $//')"
 expect_rc "list langfuse rows" 0 ac prices list --format csv
 expect_grep "lf-mini undated" "^lf-mini,0.15,0.6,0.075,,,,,,langfuse_models_small.json$" "$T/out"
 expect_grep "lf-mini from startDate" "^lf-mini,0.2,0.8,,,,,,2025-06-02,langfuse_models_small.json$" "$T/out"
@@ -82,10 +87,13 @@ expect_grep "total price is input and output" "^lf-davinci,20,20," "$T/out"
 expect_eq "span before startDate" "0.195|1" "$(cost_of 0000000000000001)"
 # 2025-06-02, dated row: 1e6*0.2 + 1e5*0.8 = 280000 -> 0.28
 expect_eq "span on startDate" "0.28|1" "$(cost_of 0000000000000002)"
+# lf-mini-latest by lf-mini's pattern, the dated row: 1e6*0.2 + 1e5*0.8 -> 0.28
+expect_eq "span priced by matchPattern" "0.28|1" "$(cost_of 0000000000000007)"
+expect_eq "refused pattern: unpriced" "NULL|3" "$(cost_of 0000000000000008)"
 # lf-tts is priced per character: no row, still unpriced
 expect_eq "non-token unit not imported" "NULL|3" "$(cost_of 0000000000000006)"
-# total: 0.195 + 0.28 + 0.03285 + 0.0145 + 0.001 = 0.52335
-expect_close "total" 0.52335 "$(ac summary --format json | jget .cost_total)" 1e-12
+# total: 0.195 + 0.28 + 0.03285 + 0.0145 + 0.001 + 0.28 = 0.80335
+expect_close "total" 0.80335 "$(ac summary --format json | jget .cost_total)" 1e-12
 
 # CSV imports print no report
 expect_rc "csv import" 0 ac prices import "$P/override.csv"

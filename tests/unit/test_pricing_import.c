@@ -2,10 +2,12 @@
  * Unit tests of the JSON price importers (src/pricing/import.c): what
  * LiteLLM's table carries that no `price` column holds (counted per key),
  * OpenLIT's pricing.json (USD per 1k tokens) and Langfuse model definitions
- * (USD per token, startDate, pricingTiers). Every expected price is worked
+ * (USD per token, startDate, pricingTiers, matchPattern translated for
+ * regcomp). Every expected price is worked
  * out by hand in a comment; the counts of the real third-party tables come
  * from the python3 one-liners in the comments, not from the importer. Each
- * test uses a fresh ":memory:" database created from schema/001_init.sql.
+ * test uses a fresh ":memory:" database created from schema/001_init.sql,
+ * or a fresh ":memory:" store (every migration) where patterns matter.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -20,7 +22,9 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "pricing/pattern.h"
 #include "pricing/pricing.h"
+#include "store/store.h"
 #include "util/timeutil.h"
 
 #ifndef AC_SOURCE_DIR
@@ -95,6 +99,15 @@ static sqlite3 *new_db(void)
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	free(sql);
 	return db;
+}
+
+/* A ":memory:" store with every migration (price_pattern included). */
+static ac_store *new_store(void)
+{
+	ac_store *s = NULL;
+	ac_err err = AC_ERR_INIT;
+	assert_int_equal(ac_store_open(&s, ":memory:", AC_STORE_CREATE, &err), 0);
+	return s;
 }
 
 static long long query_int(sqlite3 *db, const char *sql)
@@ -426,10 +439,11 @@ static void test_langfuse_small(void **state)
 	assert_row(db, "lf-sonnet", NULL, "3|15|0.3|3.75|-|-|-");
 	assert_row(db, "lf-davinci", NULL, "20|20|-|-|-|-|-");
 	assert_row(db, "lf-tts", NULL, "none");
-	/* matchPattern on all 5 (a name match, not a price: not "lost");
-	 * lf-tts's input; lf-sonnet's audio price and its Large Context tier */
+	/* lf-davinci's matchPattern uses \w (a name match, not a price: not
+	 * "lost"); lf-tts's input; lf-sonnet's audio price and its Large
+	 * Context tier */
 	unused_str(&st, got, sizeof(got));
-	assert_string_equal(got, "matchPattern=5;prices.input=1;prices.input_audio_tokens=1;"
+	assert_string_equal(got, "matchPattern=1;prices.input=1;prices.input_audio_tokens=1;"
 	                         "pricingTiers (not default)=1;");
 	assert_int_equal(st.lost, 2); /* lf-sonnet, lf-tts */
 	sqlite3_close(db);
@@ -500,6 +514,8 @@ static void test_langfuse_api_shape(void **state)
 	/* api-model from 2024-07-18: 1, 4, reasoning 5; old-style: 2, 3 */
 	assert_int_equal(st.rows, 2);
 	assert_row(db, "api-model", "2024-07-18", "1|4|-|-|5|-|-");
+	/* the pattern translates: not reported (and not stored: no
+	 * price_pattern table in a schema-1 database) */
 	assert_row(db, "old-style", NULL, "2|3|-|-|-|-|-");
 	assert_int_equal(st.skipped, 4);
 	assert_int_equal(w.n, 4);
@@ -512,7 +528,7 @@ static void test_langfuse_api_shape(void **state)
 	assert_int_equal(w.line[3], 14);
 	assert_non_null(strstr(w.msg[3], "price is not a number"));
 	unused_str(&st, got, sizeof(got));
-	assert_string_equal(got, "matchPattern=1;");
+	assert_string_equal(got, "");
 	assert_int_equal(st.lost, 0);
 	sqlite3_close(db);
 }
@@ -542,6 +558,138 @@ static void test_langfuse_refused(void **state)
 	sqlite3_close(db);
 }
 
+/* Patterns ---------------------------------------------------------------- */
+
+/*
+ * Langfuse's matchPattern (JavaScript RegExp, after JSON unescaping) ->
+ * POSIX ERE. Each case: the pattern, whether it is taken, names it must
+ * match and names it must not (by reading the pattern, not by running it).
+ */
+static void test_pattern_translate(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *pattern;
+		int ok;
+		const char *yes[3], *no[3];
+	} cases[] = {
+		{ "(?i)^(openai/)?(gpt-4o-mini)(-2024-07-18)?$", 1,
+		  { "gpt-4o-mini", "OpenAI/GPT-4o-mini-2024-07-18", NULL },
+		  { "gpt-4o-mini-2024-08-06", "azure/gpt-4o-mini", "xgpt-4o-mini" } },
+		{ "(?i)^(openai/)?(gpt-4(-\\d{4})?-vision-preview)$", 1,
+		  { "gpt-4-vision-preview", "openai/gpt-4-1106-vision-preview", NULL },
+		  { "gpt-4-11a6-vision-preview", "gpt-4-110-vision-preview", NULL } },
+		{ "(?i)^(openai\\/)?(gpt-)(35|3.5)(-turbo-1106)$", 1,
+		  { "gpt-35-turbo-1106", "openai/gpt-3.5-turbo-1106", "GPT-3x5-turbo-1106" },
+		  { "gpt-3-turbo-1106", "gpt-35-turbo", NULL } },
+		{ "(?i)^(?:claude-3)[.-]5-haiku$", 1,
+		  { "claude-3.5-haiku", "CLAUDE-3-5-HAIKU", NULL },
+		  { "claude-3_5-haiku", NULL, NULL } },
+		{ "(?i)^a[\\.]b$", 1, { "a.b", NULL, NULL }, { "axb", NULL, NULL } },
+		{ "^(gpt-4o)$", 0, { NULL }, { NULL } },          /* case-sensitive */
+		{ "(?i)^gpt(?=-4)", 0, { NULL }, { NULL } },      /* look-ahead */
+		{ "(?i)^gpt-\\w+$", 0, { NULL }, { NULL } },      /* \w */
+		{ "(?i)^a+?$", 0, { NULL }, { NULL } },           /* lazy */
+		{ "(?i)^(a)\\1$", 0, { NULL }, { NULL } },        /* back-reference */
+		{ "(?i)^[\\w-]$", 0, { NULL }, { NULL } },        /* class in brackets */
+		{ "(?i)[]a]", 0, { NULL }, { NULL } },            /* empty brackets */
+		{ "(?i)^(a$", 0, { NULL }, { NULL } },            /* regcomp refuses */
+		{ "(?i)^a(?i)b$", 0, { NULL }, { NULL } },        /* (?i) not leading */
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		regex_t re;
+		char why[160] = "";
+		int rc = ac_price_pattern_compile(&re, cases[c].pattern, why, sizeof(why));
+		if ((rc == 0) != cases[c].ok) {
+			print_error("%s: rc %d (%s)\n", cases[c].pattern, rc, why);
+			fail();
+		}
+		if (rc < 0) {
+			assert_true(why[0] != '\0');
+			continue;
+		}
+		for (int k = 0; k < 3; k++) {
+			if (cases[c].yes[k] && regexec(&re, cases[c].yes[k], 0, NULL, 0) != 0) {
+				print_error("%s should match %s\n", cases[c].pattern, cases[c].yes[k]);
+				fail();
+			}
+			if (cases[c].no[k] && regexec(&re, cases[c].no[k], 0, NULL, 0) == 0) {
+				print_error("%s should not match %s\n", cases[c].pattern, cases[c].no[k]);
+				fail();
+			}
+		}
+		regfree(&re);
+	}
+}
+
+/* The input price of the row in force for model on day, NAN when none;
+ * *matched gets the name of the model it resolved to. */
+static double input_on(ac_pricebook *pb, const char *model, const char *day, const char **matched)
+{
+	const ac_price *rows;
+	int64_t d;
+	assert_int_equal(ac_date_parse(day, &d), 0);
+	int n = ac_pricebook_model(pb, model, &rows, matched, NULL);
+	const ac_price *p = ac_price_in_force(rows, n, d);
+	return p ? p->input : NAN;
+}
+
+/* Stored patterns price names that the name steps do not reach; an exact
+ * imported name beats them; a later import naming the model drops them. */
+static void test_pattern_resolution(void **state)
+{
+	(void)state;
+	ac_store *s = new_store();
+	sqlite3 *db = ac_store_db(s);
+	ac_import_stats st;
+	ac_pricebook *pb = NULL;
+	ac_err err = AC_ERR_INIT;
+	const char *m;
+
+	assert_int_equal(import_file(db, PRICES "langfuse_models_small.json", &st, NULL), 0);
+	/* lf-mini's and lf-sonnet's patterns kept; lf-davinci's uses \w */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM price_pattern"), 2);
+	assert_int_equal(ac_pricebook_load(&pb, db, &err), 0);
+	/* "lf-mini-latest": no date suffix to strip, the pattern's (-latest)?:
+	 * lf-mini, 0.15 before 2025-06-02, 0.2 from then */
+	assert_close(input_on(pb, "LF-MINI-latest", "2025-06-01", &m), 0.15);
+	assert_string_equal(m, "lf-mini");
+	assert_close(input_on(pb, "openai/lf-mini-latest", "2025-06-02", &m), 0.2);
+	/* "anthropic/lf-sonnet" resolves either way: 3 */
+	assert_close(input_on(pb, "anthropic/lf-sonnet", "2025-06-02", &m), 3);
+	/* lf-davinci's pattern was refused: "lf-davinci-x1" stays unpriced */
+	assert_true(isnan(input_on(pb, "lf-davinci-x1", "2025-06-02", &m)));
+	assert_close(input_on(pb, "lf-davinci", "2025-06-02", &m), 20);
+	ac_pricebook_free(pb);
+
+	/* an exact imported name beats a pattern */
+	assert_int_equal(import_text(db, "latest.csv",
+	                             "model,input_per_mtok,output_per_mtok\nlf-mini-latest,9,9\n",
+	                             &st, NULL, &err),
+	                 0);
+	assert_int_equal(ac_pricebook_load(&pb, db, &err), 0);
+	assert_close(input_on(pb, "lf-mini-latest", "2025-06-02", &m), 9);
+	assert_string_equal(m, "lf-mini-latest");
+	ac_pricebook_free(pb);
+
+	ac_store_close(s);
+
+	/* re-importing lf-mini from a CSV replaces its rows and its pattern */
+	s = new_store();
+	db = ac_store_db(s);
+	assert_int_equal(import_file(db, PRICES "langfuse_models_small.json", &st, NULL), 0);
+	assert_int_equal(import_text(db, "mini.csv",
+	                             "model,input_per_mtok,output_per_mtok\nlf-mini,1,2\n", &st,
+	                             NULL, &err),
+	                 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM price_pattern WHERE model = 'lf-mini'"), 0);
+	assert_int_equal(ac_pricebook_load(&pb, db, &err), 0);
+	assert_true(isnan(input_on(pb, "openai/lf-mini-latest", "2025-06-02", &m)));
+	assert_close(input_on(pb, "openai/lf-mini", "2025-06-02", &m), 1);
+	ac_pricebook_free(pb);
+	ac_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -554,6 +702,8 @@ int main(void)
 		cmocka_unit_test(test_langfuse_priced),
 		cmocka_unit_test(test_langfuse_api_shape),
 		cmocka_unit_test(test_langfuse_refused),
+		cmocka_unit_test(test_pattern_translate),
+		cmocka_unit_test(test_pattern_resolution),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
