@@ -43,6 +43,7 @@
 
 #define MAX_FILE_BYTES (256u << 20) /* jsmn counts offsets in int */
 #define NPRICE 7                    /* price columns of a model row */
+#define MAX_UNUSED_KEYS 1000        /* distinct keys counted apart */
 
 /* One price row, checked, waiting to be written. */
 typedef struct irow {
@@ -648,7 +649,13 @@ static int note_unused(importer *im, const char *prefix, const char *name, int l
 	char key[96];
 	struct ukey *u = NULL;
 
-	snprintf(key, sizeof(key), "%s%.*s", prefix, len, name);
+	/* a file with thousands of price keys is not a price table anyone
+	 * reads line by line: past MAX_UNUSED_KEYS they share one line (and the
+	 * search below stays short) */
+	if (im->nukeys >= MAX_UNUSED_KEYS)
+		snprintf(key, sizeof(key), "(other keys)");
+	else
+		snprintf(key, sizeof(key), "%s%.*s", prefix, len, name);
 	for (size_t i = 0; i < im->nukeys; i++) {
 		if (strcmp(im->ukeys[i].key, key) == 0) {
 			u = &im->ukeys[i];
