@@ -29,7 +29,8 @@ static void on_warn(const ac_err *e, void *payload)
  */
 static void print_unused(const ac_import_stats *st)
 {
-	if (strcmp(st->kind, "litellm") && strcmp(st->kind, "openlit") && strcmp(st->kind, "langfuse"))
+	if (strcmp(st->kind, "litellm") && strcmp(st->kind, "openlit") &&
+	    strcmp(st->kind, "langfuse"))
 		return;
 	for (int i = 0; i < st->nunused; i++) {
 		const ac_import_unused *u = &st->unused[i];
@@ -38,8 +39,10 @@ static void print_unused(const ac_import_stats *st)
 		printf(": %d entr%s not used\n", u->entries, u->entries == 1 ? "y" : "ies");
 	}
 	if (st->unused_more)
-		printf("%d more key%s not used\n", st->unused_more, st->unused_more == 1 ? "" : "s");
-	printf("%d entr%s lost at least one priced dimension\n", st->lost, st->lost == 1 ? "y" : "ies");
+		printf("%d more key%s not used\n", st->unused_more,
+		       st->unused_more == 1 ? "" : "s");
+	printf("%d entr%s lost at least one priced dimension\n", st->lost,
+	       st->lost == 1 ? "y" : "ies");
 }
 
 static int do_import(common_opts *co, const char *path)

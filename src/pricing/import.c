@@ -520,7 +520,8 @@ static int tok_len(const json_doc *d, int i)
 
 /* Member key i of object o exists when i is inside o. */
 #define FOR_MEMBERS(d, o, i) \
-	for (int i = (o) + 1; i + 1 < (d)->n && (d)->t[i].start < (d)->t[o].end; i = skip((d), i + 1))
+	for (int i = (o) + 1; i + 1 < (d)->n && (d)->t[i].start < (d)->t[o].end; \
+	     i = skip((d), i + 1))
 #define FOR_ELEMENTS(d, a, i) \
 	for (int i = (a) + 1; i < (d)->n && (d)->t[i].start < (d)->t[a].end; i = skip((d), i))
 
@@ -749,7 +750,8 @@ static int json_load(json_doc *d, const char *js, size_t len, const char *path, 
 	}
 	if (d->n < 1 || (d->t[0].type != JSMN_OBJECT && d->t[0].type != JSMN_ARRAY))
 		return ac_err_set(err, AC_EFORMAT,
-		                  "%s: not a price file (json top level is not an object or array)", path);
+		                  "%s: not a price file (json top level is not an object or array)",
+		                  path);
 	return 0;
 }
 
@@ -773,7 +775,9 @@ static int litellm_cost_key(const json_doc *d, int k)
 	int len = tok_len(d, k);
 	const char *s = d->js + d->t[k].start;
 	for (int i = 0; i + 4 <= len; i++) {
-		if (memcmp(s + i, "cost", 4) == 0 || (i + 7 <= len && memcmp(s + i, "pricing", 7) == 0))
+		if (memcmp(s + i, "cost", 4) == 0)
+			return 1;
+		if (i + 7 <= len && memcmp(s + i, "pricing", 7) == 0)
 			return 1;
 	}
 	return 0;
@@ -953,8 +957,9 @@ static int openlit_embedding(importer *im, json_doc *d, int key, int val)
 		return 0; /* null: no price */
 	if (got < 0) {
 		int len = tok_len(d, val);
-		warn_row(im, line_of(d, d->t[val].start), "%s: embeddings price of %.80s is \"%.*s\"",
-		         why, name, len > 40 ? 40 : len, d->js + d->t[val].start);
+		warn_row(im, line_of(d, d->t[val].start),
+		         "%s: embeddings price of %.80s is \"%.*s\"", why, name, len > 40 ? 40 : len,
+		         d->js + d->t[val].start);
 		return 0;
 	}
 	/* an embedding reads tokens and writes none: input price, output 0 */
@@ -974,7 +979,8 @@ static int openlit_rows(importer *im, json_doc *d)
 		if ((chat || emb) && d->t[sec].type == JSMN_OBJECT) {
 			FOR_MEMBERS(d, sec, i)
 			{
-				rc = chat ? openlit_chat(im, d, i, i + 1) : openlit_embedding(im, d, i, i + 1);
+				rc = chat ? openlit_chat(im, d, i, i + 1)
+				          : openlit_embedding(im, d, i, i + 1);
 				if (rc < 0)
 					return rc;
 			}
@@ -1116,10 +1122,10 @@ static int langfuse_entry(importer *im, json_doc *d, int o)
 			const char *why;
 			double pt;
 			int got = langfuse_price(d, i + 1, &pt, &why);
+			int klen = tok_len(d, i) > 40 ? 40 : tok_len(d, i);
 			if (got < 0) {
-				warn_row(im, line_of(d, d->t[i + 1].start), "%s: prices.%.*s of %.80s", why,
-				         tok_len(d, i) > 40 ? 40 : tok_len(d, i), d->js + d->t[i].start,
-				         name);
+				warn_row(im, line_of(d, d->t[i + 1].start), "%s: prices.%.*s of %.80s",
+				         why, klen, d->js + d->t[i].start, name);
 				return 0;
 			}
 			if (got == 0 || col < 0)
@@ -1128,8 +1134,8 @@ static int langfuse_entry(importer *im, json_doc *d, int o)
 			double *slot = col == NPRICE ? &total : &v[col];
 			if (!isnan(*slot) && *slot != m) {
 				warn_row(im, line_of(d, d->t[i].start),
-				         "two different prices for one column: prices.%.*s of %.80s",
-				         tok_len(d, i) > 40 ? 40 : tok_len(d, i), d->js + d->t[i].start, name);
+				         "two different prices for one column: prices.%.*s of %.80s", klen,
+				         d->js + d->t[i].start, name);
 				return 0;
 			}
 			*slot = m;
@@ -1142,7 +1148,8 @@ static int langfuse_entry(importer *im, json_doc *d, int o)
 			double pt;
 			int got = p >= 0 ? tok_price(d, p, &pt, &why) : 0;
 			if (got < 0) {
-				warn_row(im, line_of(d, d->t[p].start), "%s: %s of %.80s", why, old[k], name);
+				warn_row(im, line_of(d, d->t[p].start), "%s: %s of %.80s", why, old[k],
+				         name);
 				return 0;
 			}
 			if (got == 1)
@@ -1200,7 +1207,8 @@ static int langfuse_entry(importer *im, json_doc *d, int o)
 		}
 		if (why[0]) {
 			note_row(im, line_of(d, d->t[pat].start),
-			         "matchPattern of %.80s not used (%s): matched by name only", name, why);
+			         "matchPattern of %.80s not used (%s): matched by name only", name,
+			         why);
 			pattern[0] = '\0';
 			if ((rc = note_unused(im, "", "matchPattern", 12, 0)) < 0)
 				return rc;
@@ -1223,8 +1231,8 @@ static int langfuse_rows(importer *im, json_doc *d, const char *path)
 	int named = 0, rc;
 
 	if (list < 0 || d->t[list].type != JSMN_ARRAY)
-		return ac_err_set(im->err, AC_EFORMAT, "%s: not a price file (no model definitions)",
-		                  path);
+		return ac_err_set(im->err, AC_EFORMAT,
+		                  "%s: not a price file (no model definitions)", path);
 	FOR_ELEMENTS(d, list, e)
 	{
 		named += member(d, e, "modelName") >= 0;
@@ -1326,7 +1334,8 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 		" VALUES (?1, ?2, ?3, ?4, ?5)";
 	/* price_pattern (schema/007): a store without it keeps no patterns */
 	static const char *pdel = "DELETE FROM price_pattern WHERE model = ?1 COLLATE NOCASE";
-	static const char *pins = "INSERT OR IGNORE INTO price_pattern (model, pattern) VALUES (?1, ?2)";
+	static const char *pins =
+		"INSERT OR IGNORE INTO price_pattern (model, pattern) VALUES (?1, ?2)";
 	sqlite3_stmt *del = NULL, *ins = NULL, *patdel = NULL, *patins = NULL;
 	idxset named = { 0 };
 	struct timespec ts;
@@ -1490,7 +1499,8 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 		} else {
 			rc = ac_err_set(err, AC_EFORMAT,
 			                "%s: not a price file (expected a csv header model,input_per_mtok,"
-			                "output_per_mtok,... or tool,per_call,..., or litellm, openlit or langfuse json)",
+			                "output_per_mtok,... or tool,per_call,..., or litellm, openlit"
+			                " or langfuse json)",
 			                path);
 			goto done;
 		}

@@ -494,19 +494,24 @@ static void test_langfuse_api_shape(void **state)
 	char got[512];
 	const char *json =
 		"{\"data\": [\n"
-		" {\"id\": \"x\", \"modelName\": \"api-model\", \"matchPattern\": \"(?i)^(api-model)$\",\n"
+		" {\"id\": \"x\", \"modelName\": \"api-model\","
+		" \"matchPattern\": \"(?i)^(api-model)$\",\n"
 		"  \"startDate\": \"2024-07-18T00:00:00.000Z\", \"unit\": \"TOKENS\",\n"
 		"  \"inputPrice\": 1e-06, \"outputPrice\": 4e-06, \"totalPrice\": null,\n"
 		"  \"prices\": {\"input\": {\"price\": 1e-06}, \"output\": {\"price\": 4e-06},\n"
 		"             \"output_reasoning_tokens\": {\"price\": 5e-06}}},\n"
-		" {\"id\": \"y\", \"modelName\": \"old-style\", \"inputPrice\": 2e-06, \"outputPrice\": 3e-06},\n"
+		" {\"id\": \"y\", \"modelName\": \"old-style\", \"inputPrice\": 2e-06,"
+		" \"outputPrice\": 3e-06},\n"
 		" {\"id\": \"z\", \"modelName\": \"bad-date\", \"startDate\": \"yesterday\",\n"
 		"  \"prices\": {\"input\": 1e-06, \"output\": 1e-06}},\n"
 		" {\"id\": \"w\", \"modelName\": \"two-cache\",\n"
-		"  \"prices\": {\"input\": 1e-06, \"output\": 1e-06, \"input_cached_tokens\": 1e-07,\n"
+		"  \"prices\": {\"input\": 1e-06, \"output\": 1e-06,"
+		" \"input_cached_tokens\": 1e-07,\n"
 		"             \"input_cache_read\": 2e-07}},\n"
-		" {\"id\": \"v\", \"matchPattern\": \"(?i)^(nameless)$\", \"prices\": {\"input\": 1e-06}},\n"
-		" {\"id\": \"u\", \"modelName\": \"str-price\", \"prices\": {\"input\": \"1e-06\", \"output\": 1e-06}}\n"
+		" {\"id\": \"v\", \"matchPattern\": \"(?i)^(nameless)$\","
+		" \"prices\": {\"input\": 1e-06}},\n"
+		" {\"id\": \"u\", \"modelName\": \"str-price\","
+		" \"prices\": {\"input\": \"1e-06\", \"output\": 1e-06}}\n"
 		"], \"meta\": {\"page\": 1, \"totalItems\": 6}}\n";
 
 	assert_int_equal(import_text(db, "api.json", json, &st, &w, &err), 0);
@@ -682,7 +687,8 @@ static void test_pattern_resolution(void **state)
 	                             "model,input_per_mtok,output_per_mtok\nlf-mini,1,2\n", &st,
 	                             NULL, &err),
 	                 0);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM price_pattern WHERE model = 'lf-mini'"), 0);
+	assert_int_equal(
+		query_int(db, "SELECT count(*) FROM price_pattern WHERE model = 'lf-mini'"), 0);
 	assert_int_equal(ac_pricebook_load(&pb, db, &err), 0);
 	assert_true(isnan(input_on(pb, "openai/lf-mini-latest", "2025-06-02", &m)));
 	assert_close(input_on(pb, "openai/lf-mini", "2025-06-02", &m), 1);
