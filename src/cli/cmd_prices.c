@@ -21,6 +21,30 @@ static void on_warn(const ac_err *e, void *payload)
 		fprintf(stderr, "agentcost: warning: %s: %s\n", path, e->msg);
 }
 
+/*
+ * After the summary line of a JSON import: per key of the file that no price
+ * column holds, the entries that carried a non-zero price under it (sorted by
+ * key), then the entries that lost at least one priced dimension. Keys come
+ * from the file: control bytes are printed as '?'.
+ */
+static void print_unused(const ac_import_stats *st)
+{
+	if (strcmp(st->kind, "litellm") && strcmp(st->kind, "openlit") &&
+	    strcmp(st->kind, "langfuse"))
+		return;
+	for (int i = 0; i < st->nunused; i++) {
+		const ac_import_unused *u = &st->unused[i];
+		for (const char *p = u->key; *p; p++)
+			putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+		printf(": %d entr%s not used\n", u->entries, u->entries == 1 ? "y" : "ies");
+	}
+	if (st->unused_more)
+		printf("%d more key%s not used\n", st->unused_more,
+		       st->unused_more == 1 ? "" : "s");
+	printf("%d entr%s lost at least one priced dimension\n", st->lost,
+	       st->lost == 1 ? "y" : "ies");
+}
+
 static int do_import(common_opts *co, const char *path)
 {
 	ac_store *s = cli_open_store(co, 1);
@@ -50,6 +74,7 @@ static int do_import(common_opts *co, const char *path)
 	       st.rows, st.rows == 1 ? "" : "s", st.names,
 	       strcmp(st.kind, "tool-csv") ? "models" : "tools", path, st.kind, st.skipped,
 	       st.skipped == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
+	print_unused(&st);
 	if (st.skipped)
 		status = EXIT_SKIPPED;
 done:

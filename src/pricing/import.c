@@ -1,10 +1,15 @@
 /*
  * Price import: reads a price file into the store's `price` or `tool_price`
- * table (schema/001_init.sql), for `prices import`. Three kinds, told apart
+ * table (schema/001_init.sql), for `prices import`. Five kinds, told apart
  * by content, not by file name:
  *   model CSV  "model,input_per_mtok,output_per_mtok[,optional columns]"
  *   tool CSV   "tool,per_call[,effective_from]"
  *   LiteLLM's model_prices_and_context_window.json (USD per token)
+ *   OpenLIT's pricing.json (USD per 1k tokens)
+ *   Langfuse model definitions (USD per token)
+ * The JSON kinds carry prices the `price` table has no column for (per
+ * image, per second, batch, priority, non-default tiers ...): each one is
+ * counted per key, so that the caller can say what was not used.
  * CSV is parsed with libcsv, JSON with jsmn. The file is checked and turned
  * into rows in memory first, then written in one savepoint: every row of each
  * named model (tool) is deleted and the file's rows inserted. A fatal problem
@@ -32,11 +37,13 @@
 #define JSMN_STRICT
 #include <jsmn.h>
 
+#include "pattern.h"
 #include "../util/hash.h"
 #include "../util/timeutil.h"
 
 #define MAX_FILE_BYTES (256u << 20) /* jsmn counts offsets in int */
 #define NPRICE 7                    /* price columns of a model row */
+#define MAX_UNUSED_KEYS 1000        /* distinct keys counted apart */
 
 /* One price row, checked, waiting to be written. */
 typedef struct irow {
@@ -45,6 +52,7 @@ typedef struct irow {
 	double v[NPRICE]; /* model: the `price` columns in order (NAN = NULL); tool: v[0] */
 	char eff[11]; /* "" = always */
 	long long line;
+	char *pattern; /* Langfuse matchPattern usable with regcomp, or NULL */
 } irow;
 
 typedef struct rowlist {
@@ -68,6 +76,16 @@ typedef struct importer {
 	ac_warn_fn warn;
 	void *payload;
 	ac_err *err;
+	/* prices not used, per key; an entry counts once per key (last_entry) */
+	struct ukey {
+		char key[96];
+		int entries;
+		int last_entry;
+	} *ukeys;
+	size_t nukeys, capukeys;
+	int entry;      /* number of the entry being read, from 1 */
+	int entry_lost; /* the entry has a price not used */
+	int lost;       /* entries with a price not used */
 } importer;
 
 /* Columns of the model CSV, in `price` table order after the name. */
@@ -96,6 +114,25 @@ static void warn_row(importer *im, long long line, const char *fmt, ...)
 	va_list ap;
 
 	im->skipped++;
+	if (!im->warn)
+		return;
+	w.code = AC_EINVAL;
+	w.line = line;
+	va_start(ap, fmt);
+	vsnprintf(w.msg, sizeof(w.msg), fmt, ap);
+	va_end(ap);
+	im->warn(&w, im->payload);
+}
+
+/* A note on a row that is still imported: reported, not counted skipped. */
+static void note_row(importer *im, long long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note_row(importer *im, long long line, const char *fmt, ...)
+{
+	ac_err w = AC_ERR_INIT;
+	va_list ap;
+
 	if (!im->warn)
 		return;
 	w.code = AC_EINVAL;
@@ -162,6 +199,7 @@ static void rows_release(rowlist *rl)
 	for (size_t i = 0; i < rl->len; i++) {
 		free(rl->r[i].name);
 		free(rl->r[i].lname);
+		free(rl->r[i].pattern);
 	}
 	free(rl->r);
 	rl->r = NULL;
@@ -437,7 +475,7 @@ done:
 	return rc;
 }
 
-/* LiteLLM JSON ----------------------------------------------------------- */
+/* JSON ------------------------------------------------------------------- */
 
 typedef struct json_doc {
 	const char *js;
@@ -475,80 +513,229 @@ static int tok_is(const json_doc *d, int i, const char *s)
 	       memcmp(d->js + d->t[i].start, s, (size_t)len) == 0;
 }
 
-/* LiteLLM's per-token price -> per MTok, rounded to 1e-9 USD/MTok so that
- * 1.5e-07 becomes exactly the double 0.15 and not 0.15000000000000002. */
-static double per_mtok(double per_token)
+static int tok_len(const json_doc *d, int i)
 {
-	double m = per_token * 1e6;
+	return d->t[i].end - d->t[i].start;
+}
+
+/* Member key i of object o exists when i is inside o. */
+#define FOR_MEMBERS(d, o, i) \
+	for (int i = (o) + 1; i + 1 < (d)->n && (d)->t[i].start < (d)->t[o].end; \
+	     i = skip((d), i + 1))
+#define FOR_ELEMENTS(d, a, i) \
+	for (int i = (a) + 1; i < (d)->n && (d)->t[i].start < (d)->t[a].end; i = skip((d), i))
+
+/* The value of member `key` of object o, or -1. */
+static int member(const json_doc *d, int o, const char *key)
+{
+	if (o < 0 || d->t[o].type != JSMN_OBJECT)
+		return -1;
+	FOR_MEMBERS(d, o, i)
+	{
+		if (tok_is(d, i, key))
+			return i + 1;
+	}
+	return -1;
+}
+
+static int tok_null(const json_doc *d, int i)
+{
+	return d->t[i].type == JSMN_PRIMITIVE && tok_len(d, i) == 4 &&
+	       memcmp(d->js + d->t[i].start, "null", 4) == 0;
+}
+
+/*
+ * A price value at token i: 1 and *out for a number >= 0, 0 for null (no
+ * price), -1 with *why otherwise (strings, booleans, negatives, objects).
+ */
+static int tok_price(const json_doc *d, int i, double *out, const char **why)
+{
+	char num[64];
+	int len = tok_len(d, i);
+
+	*why = "price is not a number";
+	if (tok_null(d, i))
+		return 0;
+	if (d->t[i].type != JSMN_PRIMITIVE || len >= (int)sizeof(num))
+		return -1;
+	memcpy(num, d->js + d->t[i].start, (size_t)len);
+	num[len] = '\0';
+	return parse_price(num, out, why) == 0 ? 1 : -1;
+}
+
+/*
+ * Whether the value at token i carries a price: a number > 0, or an array or
+ * object holding one (an object's "range" member is a token range, not a
+ * price: LiteLLM's tiered_pricing).
+ */
+static int has_price(const json_doc *d, int i)
+{
+	double v;
+	const char *why;
+
+	switch (d->t[i].type) {
+	case JSMN_PRIMITIVE:
+		return tok_price(d, i, &v, &why) == 1 && v > 0;
+	case JSMN_ARRAY:
+		FOR_ELEMENTS(d, i, e)
+		{
+			if (has_price(d, e))
+				return 1;
+		}
+		return 0;
+	case JSMN_OBJECT:
+		FOR_MEMBERS(d, i, k)
+		{
+			if (!tok_is(d, k, "range") && has_price(d, k + 1))
+				return 1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A JSON string token, unescaped into buf. Returns 0, or -1 when it is not a
+ * string, does not fit, or holds a \u escape (model names have none).
+ */
+static int tok_str(const json_doc *d, int i, char *buf, size_t size)
+{
+	const char *p = d->js + d->t[i].start, *end = d->js + d->t[i].end;
+	size_t n = 0;
+
+	if (d->t[i].type != JSMN_STRING)
+		return -1;
+	for (; p < end; p++) {
+		char c = *p;
+		if (c == '\\') {
+			p++;
+			switch (*p) {
+			case '"': case '\\': case '/': c = *p; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			default: return -1;
+			}
+		}
+		if (n + 1 >= size)
+			return -1;
+		buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Start reading entry number im->entry + 1 of a file. */
+static void entry_begin(importer *im)
+{
+	im->entry++;
+	im->entry_lost = 0;
+}
+
+static void entry_end(importer *im)
+{
+	im->lost += im->entry_lost;
+}
+
+/*
+ * Count the current entry under key (prefix + name, name of length len):
+ * it carried a price, or (lost = 0) a field, that no row holds. Once per
+ * entry and key. Returns 0 or AC_ENOMEM.
+ */
+static int note_unused(importer *im, const char *prefix, const char *name, int len, int lost)
+{
+	char key[96];
+	struct ukey *u = NULL;
+
+	/* a file with thousands of price keys is not a price table anyone
+	 * reads line by line: past MAX_UNUSED_KEYS they share one line (and the
+	 * search below stays short) */
+	if (im->nukeys >= MAX_UNUSED_KEYS)
+		snprintf(key, sizeof(key), "(other keys)");
+	else
+		snprintf(key, sizeof(key), "%s%.*s", prefix, len, name);
+	for (size_t i = 0; i < im->nukeys; i++) {
+		if (strcmp(im->ukeys[i].key, key) == 0) {
+			u = &im->ukeys[i];
+			break;
+		}
+	}
+	if (!u) {
+		if (im->nukeys == im->capukeys) {
+			size_t ncap = im->capukeys ? im->capukeys * 2 : 32;
+			struct ukey *nu = realloc(im->ukeys, ncap * sizeof(*nu));
+			if (!nu)
+				return ac_err_set(im->err, AC_ENOMEM, "out of memory reading prices");
+			im->ukeys = nu;
+			im->capukeys = ncap;
+		}
+		u = &im->ukeys[im->nukeys++];
+		memcpy(u->key, key, sizeof(key));
+		u->entries = 0;
+		u->last_entry = 0;
+	}
+	if (u->last_entry != im->entry) {
+		u->last_entry = im->entry;
+		u->entries++;
+	}
+	if (lost)
+		im->entry_lost = 1;
+	return 0;
+}
+
+/* The same for member key token k (its name as written). */
+static int note_unused_tok(importer *im, const char *prefix, const json_doc *d, int k)
+{
+	return note_unused(im, prefix, d->js + d->t[k].start, tok_len(d, k), 1);
+}
+
+/* A price per `unit` tokens -> per MTok, rounded to 1e-9 USD/MTok so that
+ * LiteLLM's 1.5e-07 becomes exactly the double 0.15 and not
+ * 0.15000000000000002. */
+static double to_mtok(double price, double tokens_per_unit)
+{
+	double m = price * (1e6 / tokens_per_unit);
 	if (fabs(m) < 1e6)
 		m = round(m * 1e9) / 1e9;
 	return m + 0.0;
 }
 
-/* Read the mapped keys of one model entry (object at token o) and keep it. */
-static int litellm_entry(importer *im, json_doc *d, int key, int o)
+static double per_mtok(double per_token)
 {
-	double v[NPRICE];
-	long long line = line_of(d, d->t[key].start);
-	char name[512];
-	int klen = d->t[key].end - d->t[key].start;
-
-	for (int k = 0; k < NPRICE; k++)
-		v[k] = NAN;
-	if (klen >= (int)sizeof(name)) {
-		warn_row(im, line, "model name too long");
-		return 0;
-	}
-	/* JSON escapes in a name are kept as written: LiteLLM's names have none */
-	memcpy(name, d->js + d->t[key].start, (size_t)klen);
-	name[klen] = '\0';
-	for (int i = o + 1; i < d->n && d->t[i].start < d->t[o].end; i = skip(d, i + 1)) {
-		int val = i + 1, k;
-		for (k = 0; k < NPRICE && !tok_is(d, i, litellm_keys[k]); k++)
-			;
-		if (k == NPRICE || val >= d->n)
-			continue;
-		const jsmntok_t *t = &d->t[val];
-		char num[64];
-		int len = t->end - t->start;
-		const char *why = "price is not a number";
-		if (t->type == JSMN_PRIMITIVE && len == 4 && memcmp(d->js + t->start, "null", 4) == 0)
-			continue; /* null: absent */
-		if (t->type == JSMN_PRIMITIVE && len < (int)sizeof(num)) {
-			memcpy(num, d->js + t->start, (size_t)len);
-			num[len] = '\0';
-			double pt;
-			if (parse_price(num, &pt, &why) == 0) {
-				v[k] = per_mtok(pt);
-				continue;
-			}
-		}
-		warn_row(im, line_of(d, t->start), "%s: %.40s of %.80s is \"%.*s\"", why,
-		         litellm_keys[k], name, len > 40 ? 40 : len, d->js + t->start);
-		return 0;
-	}
-	if (isnan(v[0]) || isnan(v[1]))
-		return 0; /* image, audio, per-second ... entries: not token-priced */
-	return add_row(im, name, v, "", line);
+	return to_mtok(per_token, 1);
 }
 
-static int litellm_rows(importer *im, const char *js, size_t len, const char *path)
+/* Tokenize js into d->t (allocated; the caller frees it). */
+static int json_load(json_doc *d, const char *js, size_t len, const char *path, ac_err *err)
 {
-	json_doc d = { js, NULL, 0, 0, 1 };
 	jsmn_parser p;
-	int n, rc = 0, priced = 0;
+	int n;
 
+	memset(d, 0, sizeof(*d));
+	d->js = js;
+	d->line = 1;
 	/* jsmn stops at a NUL byte as if the text ended there */
 	const char *nul = memchr(js, '\0', len);
 	if (nul) {
 		long long line = 1;
 		for (const char *q = js; q < nul; q++)
 			line += *q == '\n';
-		return ac_err_setpos(im->err, AC_EPARSE, line, 0, "%s:%lld: NUL byte in the json", path,
+		return ac_err_setpos(err, AC_EPARSE, line, 0, "%s:%lld: NUL byte in the json", path,
 		                     line);
 	}
 	jsmn_init(&p);
 	n = jsmn_parse(&p, js, len, NULL, 0);
+	if (n >= 0) {
+		d->t = malloc((size_t)(n ? n : 1) * sizeof(*d->t));
+		if (!d->t)
+			return ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
+		/* counting alone does not see an unclosed object: parse again */
+		jsmn_init(&p);
+		n = d->n = jsmn_parse(&p, js, len, d->t, (unsigned)n);
+	}
 	if (n < 0) {
 		/* locate the error for the message */
 		long long line = 1, col = 1;
@@ -558,41 +745,550 @@ static int litellm_rows(importer *im, const char *js, size_t len, const char *pa
 			else
 				col++;
 		}
-		return ac_err_setpos(im->err, AC_EPARSE, line, col, "%s:%lld:%lld: %s", path, line,
-		                     col, n == JSMN_ERROR_PART ? "truncated json" : "invalid json");
+		return ac_err_setpos(err, AC_EPARSE, line, col, "%s:%lld:%lld: %s", path, line, col,
+		                     n == JSMN_ERROR_PART ? "truncated json" : "invalid json");
 	}
-	d.t = malloc((size_t)(n ? n : 1) * sizeof(*d.t));
-	if (!d.t)
-		return ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
-	jsmn_init(&p);
-	d.n = jsmn_parse(&p, js, len, d.t, (unsigned)n);
-	if (d.n < 1 || d.t[0].type != JSMN_OBJECT) {
-		rc = ac_err_set(im->err, AC_EFORMAT, "%s: not a price file (json top level is not an object)",
-		                path);
-		goto done;
+	if (d->n < 1 || (d->t[0].type != JSMN_OBJECT && d->t[0].type != JSMN_ARRAY))
+		return ac_err_set(err, AC_EFORMAT,
+		                  "%s: not a price file (json top level is not an object or array)",
+		                  path);
+	return 0;
+}
+
+/* Copy the name of member key k into name; 0, or -1 with a warning. */
+static int key_name(importer *im, json_doc *d, int k, char *name, size_t size)
+{
+	if (tok_str(d, k, name, size) < 0) {
+		warn_row(im, line_of(d, d->t[k].start), "model name too long or with a \\u escape");
+		return -1;
 	}
-	for (int i = 1; i < d.n; i = skip(&d, i + 1)) {
+	return 0;
+}
+
+/* LiteLLM JSON ----------------------------------------------------------- */
+
+/* Whether a LiteLLM key is a price: "input_cost_per_token",
+ * "output_cost_per_image", "search_context_cost_per_query",
+ * "tiered_pricing" ... */
+static int litellm_cost_key(const json_doc *d, int k)
+{
+	int len = tok_len(d, k);
+	const char *s = d->js + d->t[k].start;
+	for (int i = 0; i + 4 <= len; i++) {
+		if (memcmp(s + i, "cost", 4) == 0)
+			return 1;
+		if (i + 7 <= len && memcmp(s + i, "pricing", 7) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Read the mapped keys of one model entry (object at token o) and keep it;
+ * count the prices it carries that no column holds. */
+static int litellm_entry(importer *im, json_doc *d, int key, int o)
+{
+	double v[NPRICE];
+	long long line = line_of(d, d->t[key].start);
+	char name[512];
+	int imported, rc;
+
+	for (int k = 0; k < NPRICE; k++)
+		v[k] = NAN;
+	if (key_name(im, d, key, name, sizeof(name)) < 0)
+		return 0;
+	FOR_MEMBERS(d, o, i)
+	{
+		int k;
+		for (k = 0; k < NPRICE && !tok_is(d, i, litellm_keys[k]); k++)
+			;
+		if (k == NPRICE)
+			continue;
+		const char *why;
+		double pt;
+		int got = tok_price(d, i + 1, &pt, &why);
+		if (got == 1)
+			v[k] = per_mtok(pt);
+		if (got >= 0)
+			continue; /* null: absent */
+		int len = tok_len(d, i + 1);
+		warn_row(im, line_of(d, d->t[i + 1].start), "%s: %.40s of %.80s is \"%.*s\"", why,
+		         litellm_keys[k], name, len > 40 ? 40 : len, d->js + d->t[i + 1].start);
+		return 0;
+	}
+	/* image, audio, per-second ... entries are not token-priced: every price
+	 * they carry is counted as not used */
+	imported = !isnan(v[0]) && !isnan(v[1]);
+	entry_begin(im);
+	FOR_MEMBERS(d, o, i)
+	{
+		int k;
+		for (k = 0; k < NPRICE && !tok_is(d, i, litellm_keys[k]); k++)
+			;
+		if ((imported && k < NPRICE) || !litellm_cost_key(d, i) || !has_price(d, i + 1))
+			continue;
+		if ((rc = note_unused_tok(im, "", d, i)) < 0)
+			return rc;
+	}
+	entry_end(im);
+	if (!imported)
+		return 0;
+	return add_row(im, name, v, "", line);
+}
+
+static int litellm_rows(importer *im, json_doc *d, const char *path)
+{
+	int rc = 0, priced = 0;
+
+	if (d->t[0].type != JSMN_OBJECT)
+		return ac_err_set(im->err, AC_EFORMAT,
+		                  "%s: not a price file (json top level is not an object)", path);
+	FOR_MEMBERS(d, 0, i)
+	{
 		int val = i + 1;
-		if (val >= d.n)
-			break;
-		if (tok_is(&d, i, "sample_spec") || d.t[val].type != JSMN_OBJECT)
+		if (tok_is(d, i, "sample_spec") || d->t[val].type != JSMN_OBJECT)
 			continue;
 		/* LiteLLM's format: at least one entry with input_cost_per_token */
-		for (int k = val + 1; k < d.n && d.t[k].start < d.t[val].end; k = skip(&d, k + 1)) {
-			if (tok_is(&d, k, "input_cost_per_token")) {
-				priced = 1;
-				break;
-			}
-		}
-		if ((rc = litellm_entry(im, &d, i, val)) < 0)
-			goto done;
+		if (member(d, val, "input_cost_per_token") >= 0)
+			priced = 1;
+		if ((rc = litellm_entry(im, d, i, val)) < 0)
+			return rc;
 	}
 	if (!priced)
-		rc = ac_err_set(im->err, AC_EFORMAT,
-		                "%s: not a price file (no entry has input_cost_per_token)", path);
+		return ac_err_set(im->err, AC_EFORMAT,
+		                  "%s: not a price file (no entry has input_cost_per_token)", path);
+	return 0;
+}
+
+/* OpenLIT pricing.json --------------------------------------------------- */
+
+/* OpenLIT's chat keys, in `price` column order (USD per 1k tokens). */
+static const char *const openlit_keys[] = {
+	"promptPrice", "completionPrice", "cacheReadPrice", "cacheCreationPrice",
+};
+#define NOPENLIT 4
+
+/*
+ * OpenLIT's pricing.json: {"chat": {model: {promptPrice, completionPrice,
+ * cacheReadPrice?, cacheCreationPrice?}}, "embeddings": {model: price},
+ * "images": ..., "audio": ...}, USD per 1,000 tokens. Whether d is one:
+ * a "chat" object whose entries have promptPrice, or an "embeddings" object
+ * of numbers.
+ */
+static int is_openlit(const json_doc *d)
+{
+	int chat = member(d, 0, "chat"), emb = member(d, 0, "embeddings");
+	if (chat >= 0 && d->t[chat].type == JSMN_OBJECT) {
+		FOR_MEMBERS(d, chat, i)
+		{
+			if (member(d, i + 1, "promptPrice") >= 0)
+				return 1;
+		}
+	}
+	if (emb >= 0 && d->t[emb].type == JSMN_OBJECT && d->t[emb].size > 0 &&
+	    d->t[emb + 2].type == JSMN_PRIMITIVE)
+		return 1;
+	return 0;
+}
+
+static int openlit_chat(importer *im, json_doc *d, int key, int o)
+{
+	double v[NPRICE];
+	long long line = line_of(d, d->t[key].start);
+	char name[512];
+	int rc;
+
+	for (int k = 0; k < NPRICE; k++)
+		v[k] = NAN;
+	if (key_name(im, d, key, name, sizeof(name)) < 0)
+		return 0;
+	if (d->t[o].type != JSMN_OBJECT) {
+		warn_row(im, line, "chat price of %.80s is not an object", name);
+		return 0;
+	}
+	FOR_MEMBERS(d, o, i)
+	{
+		int k;
+		for (k = 0; k < NOPENLIT && !tok_is(d, i, openlit_keys[k]); k++)
+			;
+		if (k == NOPENLIT)
+			continue;
+		const char *why;
+		double p1k;
+		int got = tok_price(d, i + 1, &p1k, &why);
+		if (got == 1)
+			v[k] = to_mtok(p1k, 1000);
+		if (got >= 0)
+			continue;
+		int len = tok_len(d, i + 1);
+		warn_row(im, line_of(d, d->t[i + 1].start), "%s: %s of %.80s is \"%.*s\"", why,
+		         openlit_keys[k], name, len > 40 ? 40 : len, d->js + d->t[i + 1].start);
+		return 0;
+	}
+	int imported = !isnan(v[0]) && !isnan(v[1]);
+	entry_begin(im);
+	FOR_MEMBERS(d, o, i)
+	{
+		int k;
+		for (k = 0; k < NOPENLIT && !tok_is(d, i, openlit_keys[k]); k++)
+			;
+		if ((imported && k < NOPENLIT) || !has_price(d, i + 1))
+			continue;
+		if ((rc = note_unused_tok(im, "chat.", d, i)) < 0)
+			return rc;
+	}
+	entry_end(im);
+	return imported ? add_row(im, name, v, "", line) : 0;
+}
+
+static int openlit_embedding(importer *im, json_doc *d, int key, int val)
+{
+	double v[NPRICE];
+	long long line = line_of(d, d->t[key].start);
+	char name[512];
+	const char *why;
+	double p1k;
+
+	for (int k = 0; k < NPRICE; k++)
+		v[k] = NAN;
+	if (key_name(im, d, key, name, sizeof(name)) < 0)
+		return 0;
+	int got = tok_price(d, val, &p1k, &why);
+	if (got == 0)
+		return 0; /* null: no price */
+	if (got < 0) {
+		int len = tok_len(d, val);
+		warn_row(im, line_of(d, d->t[val].start),
+		         "%s: embeddings price of %.80s is \"%.*s\"", why, name, len > 40 ? 40 : len,
+		         d->js + d->t[val].start);
+		return 0;
+	}
+	/* an embedding reads tokens and writes none: input price, output 0 */
+	v[0] = to_mtok(p1k, 1000);
+	v[1] = 0;
+	return add_row(im, name, v, "", line);
+}
+
+static int openlit_rows(importer *im, json_doc *d)
+{
+	int rc;
+
+	FOR_MEMBERS(d, 0, s)
+	{
+		int sec = s + 1;
+		int chat = tok_is(d, s, "chat"), emb = tok_is(d, s, "embeddings");
+		if ((chat || emb) && d->t[sec].type == JSMN_OBJECT) {
+			FOR_MEMBERS(d, sec, i)
+			{
+				rc = chat ? openlit_chat(im, d, i, i + 1)
+				          : openlit_embedding(im, d, i, i + 1);
+				if (rc < 0)
+					return rc;
+			}
+			continue;
+		}
+		/* images (per image by quality and size), audio (per character or
+		 * second) and anything else: not token prices */
+		if (d->t[sec].type != JSMN_OBJECT) {
+			entry_begin(im);
+			if (has_price(d, sec) && (rc = note_unused_tok(im, "", d, s)) < 0)
+				return rc;
+			entry_end(im);
+			continue;
+		}
+		FOR_MEMBERS(d, sec, i)
+		{
+			entry_begin(im);
+			if (has_price(d, i + 1) && (rc = note_unused_tok(im, "", d, s)) < 0)
+				return rc;
+			entry_end(im);
+		}
+	}
+	return 0;
+}
+
+/* Langfuse model definitions --------------------------------------------- */
+
+/*
+ * Langfuse's usage types -> `price` columns (0 input, 1 output, 2 cache read,
+ * 3 cache write, 4 reasoning). "total" (a price per input + output token)
+ * is handled apart.
+ */
+static const struct {
+	const char *usage;
+	int col;
+} langfuse_usage[] = {
+	{ "input", 0 },
+	{ "output", 1 },
+	{ "input_cached_tokens", 2 },
+	{ "input_cache_read", 2 },
+	{ "cache_read_input_tokens", 2 },
+	{ "input_cache_creation", 3 },
+	{ "input_cache_write", 3 },
+	{ "cache_creation_input_tokens", 3 },
+	{ "output_reasoning_tokens", 4 },
+	{ "output_reasoning", 4 },
+};
+#define NLANGFUSE_USAGE (int)(sizeof(langfuse_usage) / sizeof(langfuse_usage[0]))
+
+static int langfuse_col(const json_doc *d, int k)
+{
+	for (int u = 0; u < NLANGFUSE_USAGE; u++) {
+		if (tok_is(d, k, langfuse_usage[u].usage))
+			return langfuse_usage[u].col;
+	}
+	return tok_is(d, k, "total") ? NPRICE : -1;
+}
+
+/* A usage price: a number, or the models API's {"price": number}. */
+static int langfuse_price(const json_doc *d, int i, double *out, const char **why)
+{
+	if (d->t[i].type == JSMN_OBJECT) {
+		int p = member(d, i, "price");
+		if (p < 0) {
+			*why = "price object without \"price\"";
+			return -1;
+		}
+		i = p;
+	}
+	return tok_price(d, i, out, why);
+}
+
+/* The default tier of pricingTiers (isDefault true; else a lone tier), -1. */
+static int langfuse_default_tier(const json_doc *d, int tiers)
+{
+	if (tiers < 0 || d->t[tiers].type != JSMN_ARRAY)
+		return -1;
+	FOR_ELEMENTS(d, tiers, e)
+	{
+		int def = member(d, e, "isDefault");
+		if (def >= 0 && d->t[def].type == JSMN_PRIMITIVE && tok_len(d, def) == 4 &&
+		    memcmp(d->js + d->t[def].start, "true", 4) == 0)
+			return e;
+	}
+	return d->t[tiers].size == 1 ? tiers + 1 : -1;
+}
+
+static int is_token_unit(const json_doc *d, int unit)
+{
+	return unit < 0 || tok_null(d, unit) ||
+	       (tok_len(d, unit) == 6 && d->t[unit].type == JSMN_STRING &&
+	        strncasecmp(d->js + d->t[unit].start, "TOKENS", 6) == 0);
+}
+
+static int langfuse_entry(importer *im, json_doc *d, int o)
+{
+	double v[NPRICE], total = NAN;
+	long long line = line_of(d, d->t[o].start);
+	char name[512], eff[11] = "";
+	int rc;
+
+	for (int k = 0; k < NPRICE; k++)
+		v[k] = NAN;
+	if (d->t[o].type != JSMN_OBJECT) {
+		warn_row(im, line, "model definition is not an object");
+		return 0;
+	}
+	int mn = member(d, o, "modelName"), pat = member(d, o, "matchPattern");
+	int start = member(d, o, "startDate"), unit = member(d, o, "unit");
+	int tiers = member(d, o, "pricingTiers"), prices = member(d, o, "prices");
+	if (mn < 0 || tok_str(d, mn, name, sizeof(name)) < 0) {
+		warn_row(im, line, "model definition without a modelName string");
+		return 0;
+	}
+	if (start >= 0 && !tok_null(d, start)) {
+		/* "2024-07-18T00:00:00.000Z" -> its day */
+		char buf[64];
+		int64_t day;
+		if (tok_str(d, start, buf, sizeof(buf)) < 0 || strlen(buf) < 10 ||
+		    (buf[10] && buf[10] != 'T' && buf[10] != ' ') ||
+		    (buf[10] = '\0', ac_date_parse(buf, &day) < 0)) {
+			warn_row(im, line_of(d, d->t[start].start),
+			         "startDate of %.80s is not an ISO date", name);
+			return 0;
+		}
+		memcpy(eff, buf, 11);
+	}
+	/* the prices: "prices", else the default pricing tier's, else the
+	 * deprecated inputPrice / outputPrice / totalPrice */
+	int def = langfuse_default_tier(d, tiers);
+	int from = prices >= 0 && d->t[prices].type == JSMN_OBJECT ? prices
+	           : def >= 0                                      ? member(d, def, "prices")
+	                                                           : -1;
+	int token = is_token_unit(d, unit);
+	if (from >= 0 && d->t[from].type == JSMN_OBJECT) {
+		FOR_MEMBERS(d, from, i)
+		{
+			int col = langfuse_col(d, i);
+			const char *why;
+			double pt;
+			int got = langfuse_price(d, i + 1, &pt, &why);
+			int klen = tok_len(d, i) > 40 ? 40 : tok_len(d, i);
+			if (got < 0) {
+				warn_row(im, line_of(d, d->t[i + 1].start), "%s: prices.%.*s of %.80s",
+				         why, klen, d->js + d->t[i].start, name);
+				return 0;
+			}
+			if (got == 0 || col < 0)
+				continue;
+			double m = per_mtok(pt);
+			double *slot = col == NPRICE ? &total : &v[col];
+			if (!isnan(*slot) && *slot != m) {
+				warn_row(im, line_of(d, d->t[i].start),
+				         "two different prices for one column: prices.%.*s of %.80s", klen,
+				         d->js + d->t[i].start, name);
+				return 0;
+			}
+			*slot = m;
+		}
+	} else {
+		static const char *const old[] = { "inputPrice", "outputPrice", "totalPrice" };
+		for (int k = 0; k < 3; k++) {
+			int p = member(d, o, old[k]);
+			const char *why;
+			double pt;
+			int got = p >= 0 ? tok_price(d, p, &pt, &why) : 0;
+			if (got < 0) {
+				warn_row(im, line_of(d, d->t[p].start), "%s: %s of %.80s", why, old[k],
+				         name);
+				return 0;
+			}
+			if (got == 1)
+				*(k == 2 ? &total : &v[k]) = per_mtok(pt);
+		}
+	}
+	/* a price per total token is the input and the output price */
+	int total_used = isnan(v[0]) && isnan(v[1]) && !isnan(total);
+	if (total_used)
+		v[0] = v[1] = total;
+	int imported = token && !isnan(v[0]) && !isnan(v[1]);
+
+	entry_begin(im);
+	if (from >= 0 && d->t[from].type == JSMN_OBJECT) {
+		FOR_MEMBERS(d, from, i)
+		{
+			int col = langfuse_col(d, i);
+			if (imported && col >= 0 && (col < NPRICE || total_used))
+				continue;
+			double pt;
+			const char *why;
+			if (langfuse_price(d, i + 1, &pt, &why) == 1 && pt > 0 &&
+			    (rc = note_unused_tok(im, "prices.", d, i)) < 0)
+				return rc;
+		}
+	} else if (!imported) {
+		static const char *const old[] = { "inputPrice", "outputPrice", "totalPrice" };
+		for (int k = 0; k < 3; k++) {
+			int p = member(d, o, old[k]);
+			if (p >= 0 && has_price(d, p) &&
+			    (rc = note_unused(im, "", old[k], (int)strlen(old[k]), 1)) < 0)
+				return rc;
+		}
+	}
+	/* other pricing tiers (conditions on usage) come later */
+	if (tiers >= 0 && d->t[tiers].type == JSMN_ARRAY) {
+		FOR_ELEMENTS(d, tiers, e)
+		{
+			int tp = member(d, e, "prices");
+			if (e != def && tp >= 0 && has_price(d, tp) &&
+			    (rc = note_unused(im, "", "pricingTiers (not default)", 26, 1)) < 0)
+				return rc;
+		}
+	}
+	/* the pattern is kept when regcomp can run it (pattern.c); else the
+	 * model matches by name only, said per model and counted */
+	char pattern[1024] = "", why[160];
+	if (imported && pat >= 0 && d->t[pat].type == JSMN_STRING && tok_len(d, pat) > 0) {
+		regex_t re;
+		if (tok_str(d, pat, pattern, sizeof(pattern)) < 0) {
+			snprintf(why, sizeof(why), "too long or with a \\u escape");
+		} else if (ac_price_pattern_compile(&re, pattern, why, sizeof(why)) == 0) {
+			regfree(&re);
+			why[0] = '\0';
+		}
+		if (why[0]) {
+			note_row(im, line_of(d, d->t[pat].start),
+			         "matchPattern of %.80s not used (%s): matched by name only", name,
+			         why);
+			pattern[0] = '\0';
+			if ((rc = note_unused(im, "", "matchPattern", 12, 0)) < 0)
+				return rc;
+		}
+	}
+	entry_end(im);
+	if (!imported)
+		return 0;
+	size_t before = im->rows.len;
+	if ((rc = add_row(im, name, v, eff, line)) < 0 || im->rows.len == before || !pattern[0])
+		return rc;
+	if (!(im->rows.r[before].pattern = strdup(pattern)))
+		return ac_err_set(im->err, AC_ENOMEM, "out of memory reading prices");
+	return 0;
+}
+
+static int langfuse_rows(importer *im, json_doc *d, const char *path)
+{
+	int list = d->t[0].type == JSMN_ARRAY ? 0 : member(d, 0, "data");
+	int named = 0, rc;
+
+	if (list < 0 || d->t[list].type != JSMN_ARRAY)
+		return ac_err_set(im->err, AC_EFORMAT,
+		                  "%s: not a price file (no model definitions)", path);
+	FOR_ELEMENTS(d, list, e)
+	{
+		named += member(d, e, "modelName") >= 0;
+		if ((rc = langfuse_entry(im, d, e)) < 0)
+			return rc;
+	}
+	if (!named)
+		return ac_err_set(im->err, AC_EFORMAT,
+		                  "%s: not a price file (no object with modelName)", path);
+	return 0;
+}
+
+/* One JSON price file: tell its kind, read its rows. */
+static int json_rows(importer *im, const char *js, size_t len, const char *path,
+                     const char **kind)
+{
+	json_doc d;
+	int rc;
+
+	if ((rc = json_load(&d, js, len, path, im->err)) < 0)
+		goto done;
+	if (d.t[0].type == JSMN_ARRAY || member(&d, 0, "data") >= 0) {
+		*kind = "langfuse";
+		rc = langfuse_rows(im, &d, path);
+	} else if (is_openlit(&d)) {
+		*kind = "openlit";
+		rc = openlit_rows(im, &d);
+	} else {
+		*kind = "litellm";
+		rc = litellm_rows(im, &d, path);
+	}
 done:
 	free(d.t);
 	return rc;
+}
+
+static int ukey_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ukey *)a)->key, ((const struct ukey *)b)->key);
+}
+
+/* Hand the per-key counts to st, sorted by key. */
+static void unused_report(importer *im, ac_import_stats *st)
+{
+	if (im->nukeys)
+		qsort(im->ukeys, im->nukeys, sizeof(*im->ukeys), ukey_cmp);
+	st->lost = im->lost;
+	for (size_t i = 0; i < im->nukeys; i++) {
+		if (st->nunused == AC_IMPORT_UNUSED_MAX) {
+			st->unused_more++;
+			continue;
+		}
+		ac_import_unused *u = &st->unused[st->nunused++];
+		memcpy(u->key, im->ukeys[i].key, sizeof(u->key));
+		u->entries = im->ukeys[i].entries;
+	}
 }
 
 /* Writing ---------------------------------------------------------------- */
@@ -610,6 +1306,19 @@ static int sql_error(importer *im, sqlite3 *db)
 	return ac_err_set(im->err, AC_ESQL, "importing prices: %s", sqlite3_errmsg(db));
 }
 
+/* Whether the store has schema/007's price_pattern table. */
+static int has_pattern_table(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+	                           " AND name = 'price_pattern'",
+	                       -1, &st, NULL) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
 /* Replace the named models' (tools') rows with the file's, in one savepoint. */
 static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 {
@@ -623,7 +1332,11 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 	static const char *tins =
 		"INSERT INTO tool_price (tool, per_call, effective_from, source, imported_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)";
-	sqlite3_stmt *del = NULL, *ins = NULL;
+	/* price_pattern (schema/007): a store without it keeps no patterns */
+	static const char *pdel = "DELETE FROM price_pattern WHERE model = ?1 COLLATE NOCASE";
+	static const char *pins =
+		"INSERT OR IGNORE INTO price_pattern (model, pattern) VALUES (?1, ?2)";
+	sqlite3_stmt *del = NULL, *ins = NULL, *patdel = NULL, *patins = NULL;
 	idxset named = { 0 };
 	struct timespec ts;
 	char now[40];
@@ -645,6 +1358,12 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 		rc = sql_error(im, db);
 		goto done;
 	}
+	if (!im->tools && has_pattern_table(db) &&
+	    (sqlite3_prepare_v2(db, pdel, -1, &patdel, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(db, pins, -1, &patins, NULL) != SQLITE_OK)) {
+		rc = sql_error(im, db);
+		goto done;
+	}
 	for (size_t i = 0; i < im->rows.len; i++) {
 		int prev = idxset_add(&named, &im->rows, (int)i, 0);
 		if (prev == SET_NOMEM) {
@@ -660,6 +1379,14 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 			goto done;
 		}
 		sqlite3_reset(del);
+		if (patdel) {
+			sqlite3_bind_text(patdel, 1, im->rows.r[i].name, -1, SQLITE_STATIC);
+			if (sqlite3_step(patdel) != SQLITE_DONE) {
+				rc = sql_error(im, db);
+				goto done;
+			}
+			sqlite3_reset(patdel);
+		}
 	}
 	for (size_t i = 0; i < im->rows.len; i++) {
 		const irow *r = &im->rows.r[i];
@@ -678,10 +1405,22 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 			goto done;
 		}
 		sqlite3_reset(ins);
+		/* one pattern a model: the first row's */
+		if (patins && r->pattern) {
+			sqlite3_bind_text(patins, 1, r->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(patins, 2, r->pattern, -1, SQLITE_STATIC);
+			if (sqlite3_step(patins) != SQLITE_DONE) {
+				rc = sql_error(im, db);
+				goto done;
+			}
+			sqlite3_reset(patins);
+		}
 	}
 	sqlite3_finalize(del);
 	sqlite3_finalize(ins);
-	del = ins = NULL;
+	sqlite3_finalize(patdel);
+	sqlite3_finalize(patins);
+	del = ins = patdel = patins = NULL;
 	if (sqlite3_exec(db, "RELEASE ac_prices_import", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = sql_error(im, db);
 		goto done;
@@ -690,6 +1429,8 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 done:
 	sqlite3_finalize(del);
 	sqlite3_finalize(ins);
+	sqlite3_finalize(patdel);
+	sqlite3_finalize(patins);
 	if (in_sp) {
 		sqlite3_exec(db, "ROLLBACK TO ac_prices_import", NULL, NULL, NULL);
 		sqlite3_exec(db, "RELEASE ac_prices_import", NULL, NULL, NULL);
@@ -719,6 +1460,7 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 	if (st) {
 		st->kind = NULL;
 		st->rows = st->names = st->skipped = 0;
+		st->lost = st->nunused = st->unused_more = 0;
 	}
 	if ((rc = read_file(path, &data, &len, err)) < 0)
 		goto done;
@@ -733,10 +1475,12 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 		rc = ac_err_set(err, AC_EFORMAT, "%s: empty price file", path);
 		goto done;
 	}
-	if (text[lead] == '{') {
+	if (text[lead] == '{' || text[lead] == '[') {
+		const char *kind = NULL;
+		rc = json_rows(&im, text, len, path, &kind);
 		if (st)
-			st->kind = "litellm";
-		if ((rc = litellm_rows(&im, text, len, path)) < 0)
+			st->kind = kind;
+		if (rc < 0)
 			goto done;
 	} else {
 		if ((rc = ac_csv_split(&cs, text, len, path, err)) < 0)
@@ -755,7 +1499,8 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 		} else {
 			rc = ac_err_set(err, AC_EFORMAT,
 			                "%s: not a price file (expected a csv header model,input_per_mtok,"
-			                "output_per_mtok,... or tool,per_call,..., or litellm json)",
+			                "output_per_mtok,... or tool,per_call,..., or litellm, openlit"
+			                " or langfuse json)",
 			                path);
 			goto done;
 		}
@@ -771,6 +1516,7 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 	if (st) {
 		st->rows = (int)im.rows.len;
 		st->names = names;
+		unused_report(&im, st);
 	}
 done:
 	if (st)
@@ -778,6 +1524,7 @@ done:
 	ac_csv_doc_release(&cs);
 	rows_release(&im.rows);
 	free(im.seen.slot);
+	free(im.ukeys);
 	free(data);
 	return rc;
 }

@@ -14,6 +14,7 @@
  * model name once. A pricebook is not safe to share between threads.
  */
 #include "pricing.h"
+#include "pattern.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -134,6 +135,12 @@ struct ac_pricebook {
 	strmap builtin;  /* lower name -> models index */
 	strmap tool;     /* lower name -> tools index */
 	strmap cache;    /* lower query name -> models index, -1 = unpriced */
+	/* imported models' name patterns (schema/007), by model name */
+	struct pb_pattern {
+		regex_t re;
+		int idx; /* models index */
+	} *pats;
+	int npats;
 };
 
 /* One row read from a table before grouping. */
@@ -368,6 +375,64 @@ done:
 	return rc;
 }
 
+/*
+ * Compile the patterns of price_pattern (schema/007; a store without the
+ * table has none) for the imported models that have rows. A pattern that
+ * does not compile is skipped: the import said so.
+ */
+static int load_patterns(ac_pricebook *pb, sqlite3 *db, ac_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0, s, cap = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+	                           " AND name = 'price_pattern'",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(err, db, "reading price patterns");
+	s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (s != SQLITE_ROW)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT model, pattern FROM price_pattern ORDER BY model", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return sql_fail(err, db, "reading price patterns");
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *pat = (const char *)sqlite3_column_text(st, 1);
+		char *lname = name ? lower_dup(name) : NULL;
+		char why[160];
+		int idx;
+		if (name && !lname) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory loading prices");
+			goto done;
+		}
+		if (!lname || !pat || !map_get(&pb->imported, lname, &idx)) {
+			free(lname);
+			continue;
+		}
+		free(lname);
+		if (pb->npats == cap) {
+			int ncap = cap ? cap * 2 : 16;
+			struct pb_pattern *np = realloc(pb->pats, (size_t)ncap * sizeof(*np));
+			if (!np) {
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory loading prices");
+				goto done;
+			}
+			pb->pats = np;
+			cap = ncap;
+		}
+		if (ac_price_pattern_compile(&pb->pats[pb->npats].re, pat, why, sizeof(why)) < 0)
+			continue;
+		pb->pats[pb->npats++].idx = idx;
+	}
+	if (s != SQLITE_DONE)
+		rc = sql_fail(err, db, "reading price patterns");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
 {
 	raw_list models = { 0 }, tools = { 0 }, builtin = { 0 };
@@ -396,6 +461,8 @@ int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
 		ac_err_set(err, rc, "out of memory loading prices");
 		goto done;
 	}
+	if (db && (rc = load_patterns(pb, db, err)) < 0)
+		goto done;
 	*out = pb;
 	pb = NULL;
 done:
@@ -426,6 +493,9 @@ void ac_pricebook_free(ac_pricebook *pb)
 	map_release(&pb->builtin);
 	map_release(&pb->tool);
 	map_release(&pb->cache);
+	for (int i = 0; i < pb->npats; i++)
+		regfree(&pb->pats[i].re);
+	free(pb->pats);
 	free(pb);
 }
 
@@ -499,6 +569,23 @@ static int resolve(const ac_pricebook *pb, const char *lname)
 	return -1;
 }
 
+/*
+ * resolve() with the imported models' patterns tried after their exact
+ * names, before the prefix and date-suffix steps; the first pattern that
+ * matches wins (by model name).
+ */
+static int resolve_pattern(const ac_pricebook *pb, const char *lname)
+{
+	int idx;
+	if (pb->npats && !map_get(&pb->imported, lname, &idx)) {
+		for (int i = 0; i < pb->npats; i++) {
+			if (regexec(&pb->pats[i].re, lname, 0, NULL, 0) == 0)
+				return pb->pats[i].idx;
+		}
+	}
+	return resolve(pb, lname);
+}
+
 int ac_pricebook_model(ac_pricebook *pb, const char *model, const ac_price **rows,
                        const char **matched, int *imported)
 {
@@ -516,7 +603,7 @@ int ac_pricebook_model(ac_pricebook *pb, const char *model, const ac_price **row
 	if (!lname)
 		idx = -1; /* out of memory: report unpriced rather than guess */
 	else if (!map_get(&pb->cache, lname, &idx)) {
-		idx = resolve(pb, lname);
+		idx = resolve_pattern(pb, lname);
 		(void)map_put(&pb->cache, lname, idx); /* a failed cache insert only costs time */
 	}
 	free(lname);

@@ -4,10 +4,12 @@
  * A pricebook holds the imported price rows (tables `price`, `tool_price` of
  * the store, see schema/001_init.sql) and the built-in table compiled into the
  * binary. Model names resolve against the imported rows first -- exactly, then
- * without a provider prefix ("openai/", "anthropic/", ...), then without a date
- * suffix ("-2024-07-18", "-20241022", "@20241022") -- and only then against the
- * built-in rows, in the same three steps. No fuzzy matching: a wrong price is
- * worse than none. Comparison ignores ASCII case.
+ * by an imported model's name pattern (Langfuse's matchPattern, table
+ * price_pattern of schema/007, run with regcomp; the first matching model by
+ * name), then without a provider prefix ("openai/", "anthropic/", ...), then
+ * without a date suffix ("-2024-07-18", "-20241022", "@20241022") -- and only
+ * then against the built-in rows, in the three name steps. No fuzzy matching:
+ * a wrong price is worse than none. Comparison ignores ASCII case.
  *
  * The row in force for a span is the one of its model with the latest
  * effective_from <= the span's start day (UTC); a row without effective_from is
@@ -121,11 +123,26 @@ void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, 
 
 /* Import --------------------------------------------------------------- */
 
+/* A key (price dimension) of an imported file that the price model has no
+ * column for, and how many entries carried a non-zero price under it. */
+#define AC_IMPORT_UNUSED_MAX 128
+typedef struct ac_import_unused {
+	char key[96];
+	int entries;
+} ac_import_unused;
+
 typedef struct ac_import_stats {
-	const char *kind; /* "model-csv", "tool-csv", "litellm" */
+	const char *kind; /* "model-csv", "tool-csv", "litellm", "openlit", "langfuse" */
 	int rows;         /* price rows written */
 	int names;        /* distinct models or tools replaced */
 	int skipped;      /* rows skipped with a warning */
+	/* JSON kinds: prices in the file that no price row holds. lost = entries
+	 * with at least one such price; unused[] per key, sorted by key (bytes);
+	 * unused_more = keys beyond AC_IMPORT_UNUSED_MAX, not listed. */
+	int lost;
+	int nunused;
+	int unused_more;
+	ac_import_unused unused[AC_IMPORT_UNUSED_MAX];
 } ac_import_stats;
 
 /* Called once per skipped row with err->line and err->msg set. */
@@ -138,9 +155,18 @@ typedef void (*ac_warn_fn)(const ac_err *err, void *payload);
  *     input_above_200k_per_mtok, output_above_200k_per_mtok, effective_from,
  *     in any order after the first three), parsed with libcsv;
  *   CSV "tool,per_call[,effective_from]";
- *   LiteLLM's model_prices_and_context_window.json (USD per token -> per MTok).
- * Every price row of each model (tool) the file names is replaced; others keep
- * theirs. One transaction: on a fatal error (unreadable file, missing required
+ *   LiteLLM's model_prices_and_context_window.json (USD per token -> per MTok);
+ *   OpenLIT's pricing.json (sections chat / embeddings, USD per 1k tokens);
+ *   Langfuse model definitions (a JSON array of objects with modelName, or
+ *     the models API's {"data": [...]}; USD per token), named by modelName,
+ *     effective_from = startDate's day; a matchPattern that translates to
+ *     POSIX ERE (pattern.h) is stored in price_pattern when the store has
+ *     that table, others are reported through warn without skipping the row.
+ * For the JSON kinds, every price the file carries that no row holds (a key
+ * without a column, an entry without both token prices, a non-default
+ * pricing tier) is counted per key in st->unused (see ac_import_stats).
+ * Every price row (and pattern) of each model (tool) the file names is
+ * replaced; others keep theirs. One transaction: on a fatal error (unreadable file, missing required
  * column, no valid row) nothing changes. Bad rows (non-numeric or negative
  * price, bad date, a cell starting with = + - @ that is not a number) are
  * skipped and reported through warn.

@@ -316,7 +316,8 @@ make_v4() {
 }
 
 migrated_checks() { # NAME DB OUTDIR
-  expect_eq "$1: schema 5" 5 "$(sqlite3 "$2" "PRAGMA user_version")"
+  expect_eq "$1: schema of a fresh store" "$(sqlite3 "$ONE" "PRAGMA user_version")" \
+    "$(sqlite3 "$2" "PRAGMA user_version")"
   expect_eq "$1: no task left to derive" 0 "$(sqlite3 "$2" "SELECT count(*) FROM dirty_trace")"
   expect_eq "$1: task ids are trace ids" 0 \
     "$(sqlite3 "$2" "SELECT count(*) FROM task t LEFT JOIN trace r ON r.id = t.id

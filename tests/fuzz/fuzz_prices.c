@@ -1,6 +1,7 @@
 /*
  * libFuzzer harness: price import (src/pricing/pricing.h) — model CSV, tool
- * CSV and LiteLLM JSON, detected from content — into an in-memory store, then
+ * CSV, LiteLLM, OpenLIT and Langfuse JSON, detected from content (Langfuse
+ * matchPatterns translated for regcomp) — into an in-memory store, then
  * a pricebook load and a few resolutions over what was imported.
  */
 #include <stddef.h>

@@ -1,0 +1,122 @@
+/*
+ * Model-name patterns: Langfuse's matchPattern, e.g.
+ * "(?i)^(openai\/)?(gpt-4o-mini)(-2024-07-18)?$", written for JavaScript's
+ * RegExp, translated to POSIX ERE so that regcomp(3) can run it. The
+ * translation accepts only what it can carry over exactly and refuses the
+ * rest: a refused pattern leaves its model matched by name.
+ */
+#include "pattern.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_PATTERN 512
+
+/* Punctuation that may be escaped in JavaScript and is literal as itself
+ * (outside brackets) in POSIX ERE once the backslash is dropped. */
+static int plain_punct(char c)
+{
+	return c && strchr("/-_:@#%&=,;'\"~`!<> ", c) != NULL;
+}
+
+/* ERE special characters: kept escaped. */
+static int ere_special(char c)
+{
+	return c && strchr(".()[]{}*+?|^$\\", c) != NULL;
+}
+
+int ac_price_pattern_compile(regex_t *re, const char *pattern, char *why, size_t why_size)
+{
+	char out[MAX_PATTERN * 6 + 1];
+	size_t n = 0;
+	int in_bracket = 0;
+	const char *p = pattern;
+
+#define EMIT(s)                                              \
+	do {                                                 \
+		size_t l_ = strlen(s);                       \
+		if (n + l_ >= sizeof(out))                   \
+			goto too_long;                       \
+		memcpy(out + n, (s), l_);                    \
+		n += l_;                                     \
+	} while (0)
+#define REFUSE(...)                                          \
+	do {                                                 \
+		snprintf(why, why_size, __VA_ARGS__);        \
+		return -1;                                   \
+	} while (0)
+
+	if (strlen(pattern) > MAX_PATTERN)
+		REFUSE("longer than %d characters", MAX_PATTERN);
+	if (strncmp(p, "(?i)", 4) != 0)
+		REFUSE("case-sensitive (no leading (?i)); names here compare ignoring case");
+	p += 4;
+	for (; *p; p++) {
+		char c = *p, one[2] = { c, '\0' };
+		if (c == '\\') {
+			char e = p[1];
+			if (!e)
+				REFUSE("ends in a backslash");
+			p++;
+			if (e == 'd') {
+				EMIT(in_bracket ? "0-9" : "[0-9]");
+			} else if (in_bracket && (plain_punct(e) || e == '.') && e != '-') {
+				one[0] = e;
+				EMIT(one);
+			} else if (!in_bracket && ere_special(e)) {
+				char esc[3] = { '\\', e, '\0' };
+				EMIT(esc);
+			} else if (!in_bracket && plain_punct(e)) {
+				one[0] = e;
+				EMIT(one);
+			} else {
+				REFUSE("uses \\%c, which POSIX ERE lacks", e);
+			}
+			continue;
+		}
+		if (in_bracket) {
+			if (c == ']')
+				in_bracket = 0;
+			else if (c == '[')
+				REFUSE("uses '[' inside a bracket expression");
+			EMIT(one);
+			continue;
+		}
+		if (c == '[') {
+			/* "[]" and "[^]" mean different things in the two dialects */
+			if (p[1] == ']' || (p[1] == '^' && p[2] == ']'))
+				REFUSE("uses an empty bracket expression");
+			in_bracket = 1;
+			EMIT("[");
+			if (p[1] == '^') {
+				EMIT("^");
+				p++;
+			}
+			continue;
+		}
+		if (c == '(' && p[1] == '?') {
+			if (p[2] != ':')
+				REFUSE("uses (?%c, which POSIX ERE lacks", p[2] ? p[2] : ' ');
+			EMIT("(");
+			p += 2;
+			continue;
+		}
+		if ((c == '*' || c == '+' || c == '?' || c == '}') && p[1] == '?')
+			REFUSE("uses a lazy quantifier (%c?)", c);
+		EMIT(one);
+	}
+	if (in_bracket)
+		REFUSE("has an unclosed bracket expression");
+	out[n] = '\0';
+	int rc = regcomp(re, out, REG_EXTENDED | REG_NOSUB | REG_ICASE);
+	if (rc != 0) {
+		char msg[128];
+		regerror(rc, re, msg, sizeof(msg));
+		REFUSE("regcomp: %s", msg);
+	}
+	return 0;
+too_long:
+	REFUSE("too long once translated");
+#undef EMIT
+#undef REFUSE
+}
