@@ -350,17 +350,19 @@ static int levenshtein(const char *a, size_t la, const char *b, size_t lb)
 int ac_name_nearness(const char *q, const char *k)
 {
 	size_t lq = strlen(q), lk = strlen(k);
+	int part = 0;
 	if (lk == 0 || lq == 0 || lq >= AC_NAME_MAX || lk >= AC_NAME_MAX)
 		return -1;
-	for (size_t i = 0; i + lk <= lq; i++) {
-		if ((i == 0 || is_delim(q[i - 1])) && is_delim(q[i + lk]) &&
-		    strncasecmp(q + i, k, lk) == 0)
-			return 1000 + (int)lk;
+	for (size_t i = 0; i + lk <= lq && !part; i++) {
+		part = (i == 0 || is_delim(q[i - 1])) && is_delim(q[i + lk]) &&
+		       strncasecmp(q + i, k, lk) == 0;
 	}
+	if (part)
+		return (int)(lq - lk); /* the distance to a part of q: what surrounds it */
 	size_t longer = lq > lk ? lq : lk;
 	size_t diff = lq > lk ? lq - lk : lk - lq;
 	if (diff * 4 > longer)
 		return -1; /* the distance is at least the difference in length */
 	int d = levenshtein(q, lq, k, lk);
-	return (size_t)d * 4 <= longer ? 500 - d : -1;
+	return (size_t)d * 4 <= longer ? d : -1;
 }

@@ -592,7 +592,7 @@ const char *ac_pricebook_hint(const ac_pricebook *pb, const char *model)
 	ac_name_cands c;
 	char lname[AC_NAME_MAX];
 	const char *best = NULL;
-	int best_score = -1;
+	int best_d = -1;
 	size_t n = model ? strlen(model) : 0;
 
 	if (n == 0 || n >= sizeof(lname))
@@ -602,19 +602,19 @@ const char *ac_pricebook_hint(const ac_pricebook *pb, const char *model)
 	ac_name_candidates(&c, lname, NULL);
 	for (int g = 0; g < pb->models.len; g++) {
 		const char *k = pb->models.g[g].name;
-		int score = -1;
+		int d = -1;
 		for (int i = 0; i < c.n; i++) {
-			int sc = ac_name_nearness(c.c[i], k);
-			if (sc > score)
-				score = sc;
+			int di = ac_name_nearness(c.c[i], k);
+			if (di >= 0 && (d < 0 || di < d))
+				d = di;
 		}
-		/* ties: the shorter name, then the first in byte order */
-		if (score >= 0 &&
-		    (score > best_score ||
-		     (score == best_score && (strlen(k) < strlen(best) ||
-		                              (strlen(k) == strlen(best) && strcmp(k, best) < 0))))) {
+		/* the smallest distance; ties: the shorter name, then byte order */
+		if (d >= 0 &&
+		    (best_d < 0 || d < best_d ||
+		     (d == best_d && (strlen(k) < strlen(best) ||
+		                      (strlen(k) == strlen(best) && strcmp(k, best) < 0))))) {
 			best = k;
-			best_score = score;
+			best_d = d;
 		}
 	}
 	return best;

@@ -140,11 +140,12 @@ int ac_pricebook_resolve(ac_pricebook *pb, const char *model, const char *provid
 /*
  * A hint for a model that resolves to nothing: the known model name (of the
  * imported and built-in rows) nearest to it, or NULL when none is near.
- * Nearest: a known name that occurs in the model name (or in one of its step
- * 2 and 3 candidates) as a whole part, bounded by the ends or by one of
- * - _ . : / @ or a space, the longest such; else the smallest Levenshtein
- * distance, if at most a quarter of the longer name's length; ties go to the
- * shorter name, then byte order. Only a hint: pricing never uses it.
+ * Nearest: the smallest Levenshtein distance from the model name or one of
+ * its step 2 and 3 candidates, among the known names that occur in it as a
+ * whole part (bounded by the ends or by one of - _ . : / @ or a space:
+ * "prod-gpt-4o-eastus" -> gpt-4o) or lie within a quarter of the longer
+ * name's length ("gpt-4o-min" -> gpt-4o-mini); ties go to the shorter name,
+ * then byte order. Only a hint: pricing never uses it.
  * The string is owned by pb.
  */
 const char *ac_pricebook_hint(const ac_pricebook *pb, const char *model);
