@@ -353,12 +353,15 @@ int ac_name_nearness(const char *q, const char *k)
 	int part = 0;
 	if (lk == 0 || lq == 0 || lq >= AC_NAME_MAX || lk >= AC_NAME_MAX)
 		return -1;
-	for (size_t i = 0; i + lk <= lq && !part; i++) {
-		part = (i == 0 || is_delim(q[i - 1])) && is_delim(q[i + lk]) &&
-		       strncasecmp(q + i, k, lk) == 0;
+	/* the shorter as a whole part of the longer, either way round */
+	const char *lo = lq >= lk ? q : k, *sh = lq >= lk ? k : q;
+	size_t ll = lq >= lk ? lq : lk, ls = lq >= lk ? lk : lq;
+	for (size_t i = 0; i + ls <= ll && !part; i++) {
+		part = (i == 0 || is_delim(lo[i - 1])) && is_delim(lo[i + ls]) &&
+		       strncasecmp(lo + i, sh, ls) == 0;
 	}
 	if (part)
-		return (int)(lq - lk); /* the distance to a part of q: what surrounds it */
+		return (int)(ll - ls); /* the distance to a part: what surrounds it */
 	size_t longer = lq > lk ? lq : lk;
 	size_t diff = lq > lk ? lq - lk : lk - lq;
 	if (diff * 4 > longer)

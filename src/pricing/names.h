@@ -54,10 +54,10 @@ size_t ac_name_strip_date(const char *s);
 
 /*
  * How near known name k is to lower-case name q, for hints only (never for
- * pricing): their Levenshtein distance, when k occurs in q as a whole part
- * (bounded by the ends or by one of "-_.:/@ ", where the distance is what
- * surrounds it) or the distance is at most a quarter of the longer name's
- * length; else -1. Compares ASCII case-insensitively.
+ * pricing): their Levenshtein distance, when the shorter occurs in the
+ * longer as a whole part (bounded by the ends or by one of "-_.:/@ ", where
+ * the distance is what surrounds it) or the distance is at most a quarter
+ * of the longer name's length; else -1. Compares ASCII case-insensitively.
  */
 int ac_name_nearness(const char *q, const char *k);
 

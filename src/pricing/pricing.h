@@ -142,10 +142,11 @@ int ac_pricebook_resolve(ac_pricebook *pb, const char *model, const char *provid
  * imported and built-in rows) nearest to it, or NULL when none is near.
  * Nearest: the smallest Levenshtein distance from the model name or one of
  * its step 2 and 3 candidates, among the known names that occur in it as a
- * whole part (bounded by the ends or by one of - _ . : / @ or a space:
- * "prod-gpt-4o-eastus" -> gpt-4o) or lie within a quarter of the longer
- * name's length ("gpt-4o-min" -> gpt-4o-mini); ties go to the shorter name,
- * then byte order. Only a hint: pricing never uses it.
+ * whole part, or it in them (bounded by the ends or by one of - _ . : / @ or
+ * a space: "prod-gpt-4o-eastus" -> gpt-4o, "grok-3-mini" -> xai/grok-3-mini),
+ * or that lie within a quarter of the longer name's length ("gpt-4o-min" ->
+ * gpt-4o-mini); ties go to the shorter name, then byte order. Only a hint:
+ * pricing never uses it.
  * The string is owned by pb.
  */
 const char *ac_pricebook_hint(const ac_pricebook *pb, const char *model);

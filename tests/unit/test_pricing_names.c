@@ -651,6 +651,8 @@ static void test_hint(void **state)
 	/* not a part, and the lengths differ by 4 > 11 / 4: too far */
 	assert_int_equal(ac_name_nearness("gpt-4o-mini", "o3-mini"), -1);
 	assert_int_equal(ac_name_nearness("o3", "o1"), -1); /* 1 * 4 > 2 */
+	/* the unpriced name a part of the known one: 15 - 11 */
+	assert_int_equal(ac_name_nearness("grok-3-mini", "xai/grok-3-mini"), 4);
 	ac_pricebook_free(pb);
 }
 
