@@ -10,6 +10,7 @@
  */
 #include "alias.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "../util/map.h"
 #include "../util/timeutil.h"
 
 typedef struct arow {
@@ -105,7 +107,9 @@ int ac_alias_import_csv(sqlite3 *db, const ac_csv_doc *cs, size_t first, const c
 {
 	const ac_csv_rec *h = &cs->rec[first];
 	arow *rows = NULL;
+	ac_map seen = AC_MAP_INIT; /* lower-case alias -> index in rows */
 	int n = 0, skipped = 0, rc = 0;
+	char lower[1024];
 
 	if (st)
 		st->rows = st->names = st->skipped = 0;
@@ -116,9 +120,11 @@ int ac_alias_import_csv(sqlite3 *db, const ac_csv_doc *cs, size_t first, const c
 	rows = malloc((cs->n - first) * sizeof(*rows));
 	if (!rows)
 		return ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
+	ac_map_init(&seen, 0);
 	for (size_t i = first + 1; i < cs->n; i++) {
 		const ac_csv_rec *r = &cs->rec[i];
-		int dup = -1;
+		int64_t dup;
+		size_t la;
 
 		if (ac_csv_blank(r))
 			continue;
@@ -146,14 +152,22 @@ int ac_alias_import_csv(sqlite3 *db, const ac_csv_doc *cs, size_t first, const c
 			warn_at(warn, payload, &skipped, r->line, "alias %.80s names itself", a);
 			continue;
 		}
-		for (int k = 0; k < n && dup < 0; k++) {
-			if (strcasecmp(rows[k].alias, a) == 0)
-				dup = k;
+		la = strlen(a);
+		if (la >= sizeof(lower)) {
+			warn_at(warn, payload, &skipped, r->line, "alias longer than %zu bytes",
+			        sizeof(lower) - 1);
+			continue;
 		}
-		if (dup >= 0) {
+		for (size_t k = 0; k <= la; k++)
+			lower[k] = (char)tolower((unsigned char)a[k]);
+		if (ac_map_get(&seen, lower, la, &dup)) {
 			warn_at(warn, payload, &skipped, r->line, "duplicate alias %.80s, first at line %lld",
 			        a, rows[dup].line);
 			continue;
+		}
+		if (ac_map_put(&seen, lower, la, n) < 0) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
+			goto done;
 		}
 		rows[n].alias = a;
 		rows[n].model = m;
@@ -166,8 +180,10 @@ int ac_alias_import_csv(sqlite3 *db, const ac_csv_doc *cs, size_t first, const c
 		rc = write_aliases(db, rows, n, source, err);
 	if (rc == 0 && st)
 		st->rows = st->names = n;
+done:
 	if (st)
 		st->skipped = skipped;
+	ac_map_release(&seen);
 	free(rows);
 	return rc;
 }
