@@ -15,8 +15,8 @@
  *     its date alone: claude-3-5-sonnet-20241022), and resource paths
  *     "projects/.../publishers/<publisher>/models/<model>";
  *   - OpenRouter's "<provider>/<model>", with Anthropic's dots
- *     ("claude-3.5-sonnet", "claude-sonnet-4.5"): Anthropic's own ids have
- *     dashes only, so "claude-3.5" is "claude-3-5";
+ *     ("claude-3.5-sonnet", "claude-sonnet-4.5"): Anthropic's own ids since
+ *     Claude 3 have dashes only, so "claude-3.5" is "claude-3-5";
  *   - LiteLLM's provider-prefixed keys "<litellm provider>/<model>", the
  *     prefix found from the span's provider attribute (GenAI semantic
  *     conventions' gen_ai.provider.name values, OpenInference llm.provider,
@@ -230,7 +230,9 @@ static size_t strip_version(const char *s, size_t len, int with_bare)
 	return len;
 }
 
-/* Anthropic ids have no dots: "claude-3.5-sonnet" -> "claude-3-5-sonnet". */
+/* Anthropic's ids since Claude 3 have no dots: "claude-3.5-sonnet" ->
+ * "claude-3-5-sonnet". (The older claude-2.1 keeps its exact candidate
+ * first; no price row is named claude-2-1.) */
 static void claude_dots(char *s)
 {
 	if (!starts(s, "claude-"))
@@ -328,20 +330,26 @@ static int is_delim(char c)
 	return c == '\0' || strchr("-_.:/@ ", c) != NULL;
 }
 
-/* Levenshtein distance of a and b (lengths below AC_NAME_MAX), case-blind. */
-static int levenshtein(const char *a, size_t la, const char *b, size_t lb)
+/* Levenshtein distance of a and b (lengths below AC_NAME_MAX), case-blind;
+ * maxd + 1 as soon as every entry of a row exceeds maxd (it can only grow). */
+static int levenshtein(const char *a, size_t la, const char *b, size_t lb, int maxd)
 {
 	int prev[AC_NAME_MAX + 1], cur[AC_NAME_MAX + 1];
 	for (size_t j = 0; j <= lb; j++)
 		prev[j] = (int)j;
 	for (size_t i = 1; i <= la; i++) {
-		cur[0] = (int)i;
+		int rowmin;
+		cur[0] = rowmin = (int)i;
 		for (size_t j = 1; j <= lb; j++) {
 			int sub = prev[j - 1] + (tolower((unsigned char)a[i - 1]) !=
 			                         tolower((unsigned char)b[j - 1]));
 			int del = prev[j] + 1, ins = cur[j - 1] + 1;
 			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			if (cur[j] < rowmin)
+				rowmin = cur[j];
 		}
+		if (rowmin > maxd)
+			return maxd + 1;
 		memcpy(prev, cur, (lb + 1) * sizeof(int));
 	}
 	return prev[lb];
@@ -366,6 +374,6 @@ int ac_name_nearness(const char *q, const char *k)
 	size_t diff = lq > lk ? lq - lk : lk - lq;
 	if (diff * 4 > longer)
 		return -1; /* the distance is at least the difference in length */
-	int d = levenshtein(q, lq, k, lk);
+	int d = levenshtein(q, lq, k, lk, (int)(longer / 4));
 	return (size_t)d * 4 <= longer ? d : -1;
 }
