@@ -107,6 +107,8 @@ expect_eq "aliased deployment priced" "0.0035|1" "$(cost_of 0000000000000008)"
 expect_eq "aliased deployment priced (2)" "0.007|1" "$(cost_of 0000000000000009)"
 # gpt-4o-mini (0.15 / 0.60), the alias's date stripped: 150 + 600 = 750 -> 0.00075
 expect_eq "aliased to a dated name" "0.00075|1" "$(cost_of 000000000000000a)"
+# re-pricing reads the stored provider: the xai span keeps its price
+expect_eq "re-priced with the stored provider" "0.00055|1" "$(cost_of 0000000000000006)"
 expect_rc "list aliases" 0 ac prices list --aliases --format csv
 expect_eq "aliases header" "alias,model,source,imported_at" "$(head -1 "$T/out")"
 expect_grep "alias listed" "^prod-gpt4o-east,gpt-4o,aliases.csv," "$T/out"
