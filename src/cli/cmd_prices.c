@@ -48,11 +48,13 @@ static int do_import(common_opts *co, const char *path)
 		goto done;
 	}
 	if (strcmp(st.kind, "alias-csv") == 0)
-		printf("imported %d model alias%s from %s (%s); %d row%s skipped; re-priced %lld span%s\n",
+		printf("imported %d model alias%s from %s (%s); %d row%s skipped; "
+		       "re-priced %lld span%s\n",
 		       st.rows, st.rows == 1 ? "" : "es", path, st.kind, st.skipped,
 		       st.skipped == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
 	else
-		printf("imported %d price row%s for %d %s from %s (%s); %d row%s skipped; re-priced %lld span%s\n",
+		printf("imported %d price row%s for %d %s from %s (%s); %d row%s skipped; "
+		       "re-priced %lld span%s\n",
 		       st.rows, st.rows == 1 ? "" : "s", st.names,
 		       strcmp(st.kind, "tool-csv") ? "models" : "tools", path, st.kind, st.skipped,
 		       st.skipped == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
@@ -201,6 +203,7 @@ int cmd_prices(int argc, char **argv)
 		return do_list(&co, tools);
 	}
 	fprintf(stderr, "usage: agentcost prices import FILE\n"
-	                "       agentcost prices list [--tools | --aliases] [--format table|csv|json]\n");
+	                "       agentcost prices list [--tools | --aliases]"
+	                " [--format table|csv|json]\n");
 	return EXIT_USAGE;
 }

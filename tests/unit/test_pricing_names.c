@@ -33,6 +33,12 @@
 #endif
 #define LITELLM_JSON AC_SHARED_DIR "/fixtures/third_party/litellm_model_prices.json"
 
+/* Long names: Bedrock ARNs and a Vertex resource path, without the model. */
+#define ARN_FM "arn:aws:bedrock:us-east-1::foundation-model/"
+#define ARN_IP "arn:aws:bedrock:us-west-2:123456789012:inference-profile/"
+#define ARN_AIP "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/"
+#define VTX "projects/p1/locations/us-east5/publishers/anthropic/models/"
+
 /* Helpers ---------------------------------------------------------------- */
 
 static char tmpdir[256];
@@ -277,21 +283,21 @@ static void test_rule_bedrock(void **state)
 static void test_rule_arn(void **state)
 {
 	(void)state;
-	expect_cands("arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0",
+	expect_cands(ARN_FM "anthropic.claude-3-5-haiku-20241022-v1:0",
 	             NULL, 3,
-	             "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0",
+	             ARN_FM "anthropic.claude-3-5-haiku-20241022-v1:0",
 	             "anthropic.claude-3-5-haiku-20241022-v1:0", "claude-3-5-haiku-20241022",
 	             "claude-3-5-haiku");
-	expect_cands("arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0",
+	expect_cands(ARN_IP "us.anthropic.claude-3-5-sonnet-20241022-v2:0",
 	             NULL, 4,
-	             "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0",
+	             ARN_IP "us.anthropic.claude-3-5-sonnet-20241022-v2:0",
 	             "us.anthropic.claude-3-5-sonnet-20241022-v2:0",
 	             "anthropic.claude-3-5-sonnet-20241022-v2:0", "claude-3-5-sonnet-20241022",
 	             "claude-3-5-sonnet");
 	/* an application inference profile has an opaque id: nothing to guess */
-	expect_cands("arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6",
+	expect_cands(ARN_AIP "a1b2c3d4e5f6",
 	             NULL, 2,
-	             "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6",
+	             ARN_AIP "a1b2c3d4e5f6",
 	             "a1b2c3d4e5f6");
 }
 
@@ -305,11 +311,11 @@ static void test_rule_vertex(void **state)
 	expect_cands("claude-3-5-sonnet-v2@20241022", NULL, 2, "claude-3-5-sonnet-v2@20241022",
 	             "claude-3-5-sonnet-20241022", "claude-3-5-sonnet-v2", "claude-3-5-sonnet");
 	/* a resource path: its last segment */
-	expect_cands("projects/p1/locations/us-east5/publishers/anthropic/models/claude-3-5-haiku@20241022",
+	expect_cands(VTX "claude-3-5-haiku@20241022",
 	             NULL, 3,
-	             "projects/p1/locations/us-east5/publishers/anthropic/models/claude-3-5-haiku@20241022",
+	             VTX "claude-3-5-haiku@20241022",
 	             "claude-3-5-haiku@20241022", "claude-3-5-haiku-20241022",
-	             "projects/p1/locations/us-east5/publishers/anthropic/models/claude-3-5-haiku",
+	             VTX "claude-3-5-haiku",
 	             "claude-3-5-haiku");
 	expect_cands("publishers/google/models/gemini-2.5-pro", NULL, 2,
 	             "publishers/google/models/gemini-2.5-pro", "gemini-2.5-pro");
@@ -363,19 +369,24 @@ static void test_resolve_builtin(void **state)
 	ac_pricebook *pb = load(NULL);
 
 	/* Bedrock (list prices: claude-3-5-sonnet 3.00, claude-3-5-haiku 0.80) */
-	expect_model(pb, "anthropic.claude-3-5-sonnet-20241022-v2:0", NULL, "claude-3-5-sonnet", 0, 3.00);
-	expect_model(pb, "us.anthropic.claude-3-5-haiku-20241022-v1:0", NULL, "claude-3-5-haiku", 0, 0.80);
-	expect_model(pb, "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", NULL, "claude-3-7-sonnet", 0, 3.00);
-	expect_model(pb, "apac.anthropic.claude-sonnet-4-20250514-v1:0", NULL, "claude-sonnet-4", 0, 3.00);
-	expect_model(pb, "global.anthropic.claude-sonnet-4-20250514-v1:0", NULL, "claude-sonnet-4", 0, 3.00);
-	expect_model(pb, "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0",
+	expect_model(pb, "anthropic.claude-3-5-sonnet-20241022-v2:0", NULL,
+	             "claude-3-5-sonnet", 0, 3.00);
+	expect_model(pb, "us.anthropic.claude-3-5-haiku-20241022-v1:0", NULL,
+	             "claude-3-5-haiku", 0, 0.80);
+	expect_model(pb, "eu.anthropic.claude-3-7-sonnet-20250219-v1:0", NULL,
+	             "claude-3-7-sonnet", 0, 3.00);
+	expect_model(pb, "apac.anthropic.claude-sonnet-4-20250514-v1:0", NULL,
+	             "claude-sonnet-4", 0, 3.00);
+	expect_model(pb, "global.anthropic.claude-sonnet-4-20250514-v1:0", NULL,
+	             "claude-sonnet-4", 0, 3.00);
+	expect_model(pb, ARN_FM "anthropic.claude-3-5-haiku-20241022-v1:0",
 	             NULL, "claude-3-5-haiku", 0, 0.80);
-	expect_model(pb, "arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0",
+	expect_model(pb, ARN_IP "us.anthropic.claude-3-5-sonnet-20241022-v2:0",
 	             NULL, "claude-3-5-sonnet", 0, 3.00);
 	/* Vertex */
 	expect_model(pb, "claude-3-5-haiku@20241022", NULL, "claude-3-5-haiku", 0, 0.80);
 	expect_model(pb, "claude-3-5-sonnet-v2@20241022", NULL, "claude-3-5-sonnet", 0, 3.00);
-	expect_model(pb, "projects/p1/locations/us-east5/publishers/anthropic/models/claude-3-5-haiku@20241022",
+	expect_model(pb, VTX "claude-3-5-haiku@20241022",
 	             NULL, "claude-3-5-haiku", 0, 0.80);
 	expect_model(pb, "publishers/google/models/gemini-2.5-pro", NULL, "gemini-2.5-pro", 0, 1.25);
 	/* OpenRouter */
@@ -393,7 +404,7 @@ static void test_resolve_builtin(void **state)
 	expect_model(pb, "x-ai/grok-3-mini", NULL, NULL, 0, 0);         /* no built-in grok */
 	expect_model(pb, "grok-3-mini", "xai", NULL, 0, 0);
 	expect_model(pb, "us.meta.llama3-1-70b-instruct-v1:0", NULL, NULL, 0, 0);
-	expect_model(pb, "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6",
+	expect_model(pb, ARN_AIP "a1b2c3d4e5f6",
 	             NULL, NULL, 0, 0);
 	expect_model(pb, "anthropic/claude-3.5", NULL, NULL, 0, 0);
 
@@ -404,7 +415,8 @@ static void test_resolve_builtin(void **state)
 	expect_model(pb, "claude-sonnet-4-5@20250929", NULL, NULL, 0, 0);
 	/* ...but Anthropic's own names do, and older models' cloud names too */
 	expect_model(pb, "claude-sonnet-4-5-20250929", NULL, "claude-sonnet-4-5", 0, 3.00);
-	expect_model(pb, "us.anthropic.claude-sonnet-4-20250514-v1:0", NULL, "claude-sonnet-4", 0, 3.00);
+	expect_model(pb, "us.anthropic.claude-sonnet-4-20250514-v1:0", NULL,
+	             "claude-sonnet-4", 0, 3.00);
 	ac_pricebook_free(pb);
 }
 
@@ -426,10 +438,12 @@ static void test_resolve_imported_dated_first(void **state)
 	                 0);
 	pb = load(db);
 	/* a dated name reaches the imported dated row before the built-in undated one */
-	expect_model(pb, "anthropic.claude-3-5-sonnet-20241022-v2:0", NULL, "claude-3-5-sonnet-20241022", 1, 9);
+	expect_model(pb, "anthropic.claude-3-5-sonnet-20241022-v2:0", NULL,
+	             "claude-3-5-sonnet-20241022", 1, 9);
 	expect_model(pb, "claude-3-5-sonnet-v2@20241022", NULL, "claude-3-5-sonnet-20241022", 1, 9);
 	expect_model(pb, "claude-3-5-sonnet@20240620", NULL, "claude-3-5-sonnet-20240620", 1, 7);
-	expect_model(pb, "us.anthropic.claude-3-5-sonnet-20240620-v1:0", NULL, "claude-3-5-sonnet-20240620", 1, 7);
+	expect_model(pb, "us.anthropic.claude-3-5-sonnet-20240620-v1:0", NULL,
+	             "claude-3-5-sonnet-20240620", 1, 7);
 	/* negatives: no nearest date; an unknown date falls to the undated row */
 	expect_model(pb, "claude-3-5-sonnet-v2@20250101", NULL, "claude-3-5-sonnet", 0, 3.00);
 	expect_model(pb, "claude-3-5-sonnet", NULL, "claude-3-5-sonnet", 0, 3.00);
@@ -607,7 +621,8 @@ static void test_alias_old_store(void **state)
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
 	apply(db, AC_SOURCE_DIR "/schema/001_init.sql");
 	ac_pricebook *pb = load(db);
-	expect_model(pb, "anthropic.claude-3-5-sonnet-20241022-v2:0", NULL, "claude-3-5-sonnet", 0, 3.00);
+	expect_model(pb, "anthropic.claude-3-5-sonnet-20241022-v2:0", NULL,
+	             "claude-3-5-sonnet", 0, 3.00);
 	ac_pricebook_free(pb);
 	sqlite3_close(db);
 }
