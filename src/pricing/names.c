@@ -55,6 +55,7 @@ static const struct {
 } prefixes[] = {
 	{ "aws.bedrock", "bedrock" },           /* gen_ai.provider.name */
 	{ "amazon-bedrock", "bedrock" },        /* Vercel AI SDK */
+	{ "aws", "bedrock" },                   /* OpenInference llm.provider */
 	{ "gcp.vertex_ai", "vertex_ai" },       /* gen_ai.provider.name */
 	{ "google.vertex", "vertex_ai" },       /* Vercel AI SDK "google.vertex.chat" */
 	{ "vertexai", "vertex_ai" },            /* OpenInference llm.provider */

@@ -47,7 +47,11 @@
  *   4. Steps 2 and 3 look in the imported rows first and only then in the
  *      built-in rows: a dated name reaches an imported dated row before any
  *      undated or built-in row; an imported undated row beats a built-in
- *      dated one.
+ *      dated one. Exception: a Bedrock id or Vertex @-name of a Claude model
+ *      dated 2025-09-29 or later (Sonnet 4.5 on) never reaches the built-in
+ *      rows -- both clouds bill regional endpoints of those models 10%
+ *      above Anthropic's list price, which is what the built-in rows hold;
+ *      they are priced by imported rows (LiteLLM's table has them) or not.
  *
  * The first candidate with rows wins. Nothing else is tried: "gpt-4o" never
  * becomes "gpt-4o-mini", a suffix that is not a date or a Bedrock version

@@ -233,6 +233,7 @@ static void test_rule_provider_prefix(void **state)
 	assert_string_equal(ac_name_provider_prefix("openai.responses", b, sizeof(b)), "openai");
 	assert_string_equal(ac_name_provider_prefix("google.vertex.chat", b, sizeof(b)), "vertex_ai");
 	assert_string_equal(ac_name_provider_prefix("amazon-bedrock", b, sizeof(b)), "bedrock");
+	assert_string_equal(ac_name_provider_prefix("aws", b, sizeof(b)), "bedrock");
 	assert_string_equal(ac_name_provider_prefix("openrouter", b, sizeof(b)), "openrouter");
 	assert_null(ac_name_provider_prefix("", b, sizeof(b)));
 	assert_null(ac_name_provider_prefix(NULL, b, sizeof(b)));
@@ -510,6 +511,16 @@ static void test_resolve_provider(void **state)
 	in.provider = NULL;
 	ac_pricebook_cost(pb, &in, &cost, &src);
 	assert_int_equal(src, AC_COST_UNPRICED);
+	ac_pricebook_free(pb);
+
+	/* the name itself (step 2a) comes before the provider's key (2b) */
+	assert_int_equal(import_text(db, "plain.csv",
+	                             "model,input_per_mtok,output_per_mtok\ngpt-4o,2.6,10\n",
+	                             NULL, NULL, &err),
+	                 0);
+	pb = load(db);
+	expect_model(pb, "gpt-4o", "azure.ai.openai", "gpt-4o", 1, 2.6);
+	expect_model(pb, "gpt-4o-2024-08-06", "azure.ai.openai", "gpt-4o", 1, 2.6);
 	ac_pricebook_free(pb);
 	sqlite3_close(db);
 }
