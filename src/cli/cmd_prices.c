@@ -1,7 +1,8 @@
 /*
- * agentcost prices import FILE | prices list [--tools]
- * Import replaces the price rows of every model (tool) the file names, then
- * re-prices what is already stored; list shows the rows in force.
+ * agentcost prices import FILE | prices list [--tools | --aliases]
+ * Import replaces the price rows of every model (tool) the file names, or
+ * the model aliases it names (CSV alias,model), then re-prices what is
+ * already stored; list shows the rows in force, or the aliases.
  */
 #include <math.h>
 #include <stdio.h>
@@ -70,10 +71,17 @@ static int do_import(common_opts *co, const char *path)
 		status = EXIT_FAIL;
 		goto done;
 	}
-	printf("imported %d price row%s for %d %s from %s (%s); %d row%s skipped; re-priced %lld span%s\n",
-	       st.rows, st.rows == 1 ? "" : "s", st.names,
-	       strcmp(st.kind, "tool-csv") ? "models" : "tools", path, st.kind, st.skipped,
-	       st.skipped == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
+	if (strcmp(st.kind, "alias-csv") == 0)
+		printf("imported %d model alias%s from %s (%s); %d row%s skipped; "
+		       "re-priced %lld span%s\n",
+		       st.rows, st.rows == 1 ? "" : "es", path, st.kind, st.skipped,
+		       st.skipped == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
+	else
+		printf("imported %d price row%s for %d %s from %s (%s); %d row%s skipped; "
+		       "re-priced %lld span%s\n",
+		       st.rows, st.rows == 1 ? "" : "s", st.names,
+		       strcmp(st.kind, "tool-csv") ? "models" : "tools", path, st.kind, st.skipped,
+		       st.skipped == 1 ? "" : "s", changed, changed == 1 ? "" : "s");
 	print_unused(&st);
 	if (st.skipped)
 		status = EXIT_SKIPPED;
@@ -89,6 +97,26 @@ static void num_or_null(out_table *t, double v)
 		out_null(t);
 	else
 		out_num(t, v);
+}
+
+/* The model aliases (table model_alias): alias, model, source, imported_at. */
+static void list_aliases(ac_store *s, const common_opts *co)
+{
+	static const char *const names[] = { "alias", "model", "source", "imported_at" };
+	static const col_type types[] = { COL_STR, COL_STR, COL_STR, COL_STR };
+	out_table *t = out_table_new(names, types, 4);
+	sqlite3_stmt *st = NULL;
+	if (s && sqlite3_prepare_v2(ac_store_db(s),
+	                            "SELECT alias, model, source, imported_at FROM model_alias"
+	                            " ORDER BY alias",
+	                            -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (int c = 0; c < 4; c++)
+				out_str(t, (const char *)sqlite3_column_text(st, c));
+		}
+	}
+	sqlite3_finalize(st);
+	out_table_print(t, stdout, co->format, "model_aliases");
 }
 
 static int do_list(common_opts *co, int tools)
@@ -112,6 +140,11 @@ static int do_list(common_opts *co, int tools)
 		}
 	}
 	sqlite3_stmt *st = NULL;
+	if (tools == 2) {
+		list_aliases(s, co);
+		ac_store_close(s);
+		return EXIT_OK;
+	}
 	if (tools) {
 		out_table *t = out_table_new(tnames, ttypes, 4);
 		if (s && sqlite3_prepare_v2(ac_store_db(s),
@@ -186,6 +219,8 @@ int cmd_prices(int argc, char **argv)
 		return do_import(&co, argv[2]);
 	if (argc >= 2 && !strcmp(argv[1], "list")) {
 		int tools = argc == 3 && !strcmp(argv[2], "--tools");
+		if (argc == 3 && !strcmp(argv[2], "--aliases"))
+			tools = 2;
 		if (argc > 3 || (argc == 3 && !tools)) {
 			cli_error("prices list: unexpected '%s'", argv[2]);
 			return EXIT_USAGE;
@@ -193,6 +228,7 @@ int cmd_prices(int argc, char **argv)
 		return do_list(&co, tools);
 	}
 	fprintf(stderr, "usage: agentcost prices import FILE\n"
-	                "       agentcost prices list [--tools] [--format table|csv|json]\n");
+	                "       agentcost prices list [--tools | --aliases]"
+	                " [--format table|csv|json]\n");
 	return EXIT_USAGE;
 }

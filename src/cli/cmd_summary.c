@@ -1,13 +1,80 @@
 /*
- * agentcost summary: what the store holds (queries/summary_spans.sql and
- * queries/unpriced_models.sql).
+ * agentcost summary [--unpriced]: what the store holds
+ * (queries/summary_spans.sql and queries/unpriced_models.sql), with a hint
+ * for each unpriced model: the nearest known model name
+ * (ac_pricebook_hint, pricing.h). --unpriced prints only the unpriced
+ * models (model, calls, hint), in any format.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "pricing/pricing.h"
 #include "util/timeutil.h"
+
+/* One unpriced model: its name (NULL when the spans named none), its LLM
+ * calls in the window, the nearest known name (NULL when none is near). */
+typedef struct unpriced_row {
+	char *model;
+	long long calls;
+	const char *hint; /* owned by the pricebook */
+} unpriced_row;
+
+static void unpriced_free(unpriced_row *u, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(u[i].model);
+	free(u);
+}
+
+/* Read the rows of queries/unpriced_models.sql and give each its hint.
+ * Returns 0 or -1 (out of memory, or the statement failed). */
+static int read_unpriced(sqlite3_stmt *um, ac_pricebook *pb, unpriced_row **out, int *n)
+{
+	unpriced_row *u = NULL;
+	int len = 0, cap = 0, s;
+
+	while ((s = sqlite3_step(um)) == SQLITE_ROW) {
+		if (len == cap) {
+			int ncap = cap ? cap * 2 : 16;
+			unpriced_row *nu = realloc(u, (size_t)ncap * sizeof(*nu));
+			if (!nu)
+				goto fail;
+			u = nu;
+			cap = ncap;
+		}
+		const char *m = (const char *)sqlite3_column_text(um, 0);
+		u[len].model = m ? strdup(m) : NULL;
+		if (m && !u[len].model)
+			goto fail;
+		u[len].calls = sqlite3_column_int64(um, 1);
+		u[len].hint = m && pb ? ac_pricebook_hint(pb, m) : NULL;
+		len++;
+	}
+	if (s != SQLITE_DONE)
+		goto fail;
+	*out = u;
+	*n = len;
+	return 0;
+fail:
+	unpriced_free(u, len);
+	return -1;
+}
+
+static void json_unpriced_detail(const unpriced_row *u, int n)
+{
+	printf("[");
+	for (int i = 0; i < n; i++) {
+		printf("%s{\"model\":", i ? "," : "");
+		json_str(stdout, u[i].model);
+		printf(",\"calls\":%lld,\"hint\":", u[i].calls);
+		json_str(stdout, u[i].hint);
+		printf("}");
+	}
+	printf("]");
+}
 
 static int bind_window(sqlite3_stmt *st, const common_opts *co)
 {
@@ -25,7 +92,8 @@ int cmd_summary(int argc, char **argv)
 	common_opts co;
 	if (cli_common(&argc, argv, &co))
 		return EXIT_USAGE;
-	if (argc > 1) {
+	int only_unpriced = argc == 2 && strcmp(argv[1], "--unpriced") == 0;
+	if (argc > 1 && !only_unpriced) {
 		cli_error("summary: unexpected '%s'", argv[1]);
 		return EXIT_USAGE;
 	}
@@ -34,8 +102,10 @@ int cmd_summary(int argc, char **argv)
 		return EXIT_FAIL;
 	sqlite3 *db = ac_store_db(s);
 	sqlite3_stmt *st = NULL, *um = NULL, *tq = NULL;
-	int status = EXIT_OK;
+	int status = EXIT_OK, nun = 0;
 	ac_err perr = AC_ERR_INIT;
+	ac_pricebook *pb = NULL;
+	unpriced_row *un = NULL;
 	if (ac_store_prepare_window(db, "summary_spans.sql", co.since_ns, co.until_ns, &st, &perr) ||
 	    ac_store_prepare_window(db, "unpriced_models.sql", co.since_ns, co.until_ns, &um, &perr) ||
 	    ac_store_prepare_window(db, "summary_tasks.sql", co.since_ns, co.until_ns, &tq, &perr)) {
@@ -61,6 +131,28 @@ int cmd_summary(int argc, char **argv)
 	}
 	bind_window(um, &co);
 	bind_window(tq, &co);
+	if (ac_pricebook_load(&pb, db, &perr)) {
+		cli_error("summary: %s", perr.msg);
+		status = EXIT_FAIL;
+		goto done;
+	}
+	if (read_unpriced(um, pb, &un, &nun)) {
+		cli_error("summary: reading unpriced models: %s", sqlite3_errmsg(db));
+		status = EXIT_FAIL;
+		goto done;
+	}
+	if (only_unpriced) {
+		static const char *const names[] = { "model", "calls", "hint" };
+		static const col_type types[] = { COL_STR, COL_INT, COL_STR };
+		out_table *t = out_table_new(names, types, 3);
+		for (int i = 0; i < nun; i++) {
+			out_str(t, un[i].model);
+			out_int(t, un[i].calls);
+			out_str(t, un[i].hint);
+		}
+		out_table_print(t, stdout, co.format, "unpriced_detail");
+		goto done;
+	}
 	long long tasks = 0, eval_tasks = 0;
 	if (sqlite3_step(tq) == SQLITE_ROW) {
 		tasks = sqlite3_column_int64(tq, 0);
@@ -73,13 +165,14 @@ int cmd_summary(int argc, char **argv)
 		json_num(stdout, cost);
 		printf(",\"unpriced_spans\":%lld,\"producer_costed_spans\":%lld,\"unpriced_models\":[",
 		       unpriced, producer);
-		int k = 0;
-		while (sqlite3_step(um) == SQLITE_ROW) {
-			if (k++)
+		for (int i = 0; i < nun; i++) {
+			if (i)
 				putchar(',');
-			json_str(stdout, (const char *)sqlite3_column_text(um, 0));
+			json_str(stdout, un[i].model);
 		}
-		printf("],\"first_day\":");
+		printf("],\"unpriced_detail\":");
+		json_unpriced_detail(un, nun);
+		printf(",\"first_day\":");
 		json_str(stdout, have_days ? first : NULL);
 		printf(",\"last_day\":");
 		json_str(stdout, have_days ? last : NULL);
@@ -114,16 +207,20 @@ int cmd_summary(int argc, char **argv)
 			printf("UNPRICED     %lld LLM call%s not in the price table (%lld costed by the "
 			       "producer's own figure; the rest have no cost and are in no total):\n",
 			       unpriced, unpriced == 1 ? "" : "s", producer);
-			while (sqlite3_step(um) == SQLITE_ROW) {
-				const char *m = (const char *)sqlite3_column_text(um, 0);
-				printf("  %-40s %lld span%s\n", m ? m : "(no model name)",
-				       (long long)sqlite3_column_int64(um, 1),
-				       sqlite3_column_int64(um, 1) == 1 ? "" : "s");
+			for (int i = 0; i < nun; i++) {
+				printf("  %-40s %lld call%s", un[i].model ? un[i].model : "(no model name)",
+				       un[i].calls, un[i].calls == 1 ? "" : "s");
+				if (un[i].hint)
+					printf("  (nearest known: %s)", un[i].hint);
+				putchar('\n');
 			}
-			printf("  add prices with: agentcost prices import FILE\n");
+			printf("  add prices with: agentcost prices import FILE; name what a model is with\n"
+			       "  an alias file (alias,model): agentcost prices import aliases.csv\n");
 		}
 	}
 done:
+	unpriced_free(un, nun);
+	ac_pricebook_free(pb);
 	sqlite3_finalize(st);
 	sqlite3_finalize(um);
 	sqlite3_finalize(tq);

@@ -679,11 +679,12 @@ static int build_row(run *r, const batch *b, const item *it, int64_t trace, int6
 	row->has_eval_score = (it->num_mask & 1) != 0;
 	row->eval_score = it->eval_score;
 
-	char model[256], tool[256];
+	char model[256], tool[256], provider[256];
 	ac_cost_input ci = {
 		.step = it->step,
 		.model = cstr(b, it->s[S_MODEL], model, sizeof(model)),
 		.tool = cstr(b, it->s[S_TOOL], tool, sizeof(tool)),
+		.provider = cstr(b, it->s[S_PROVIDER], provider, sizeof(provider)),
 		.start_ns = it->start_ns,
 		.tok = { it->tok[AC_TOK_IN], it->tok[AC_TOK_OUT], it->tok[AC_TOK_CACHE_READ],
 		         it->tok[AC_TOK_CACHE_WRITE], it->tok[AC_TOK_REASONING] },

@@ -19,6 +19,7 @@
  * (ac_pricing_reprice).
  */
 #include "pricing.h"
+#include "alias.h"
 #include "../util/csvrec.h"
 
 #include <ctype.h>
@@ -1491,6 +1492,12 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 		if (strcasecmp(h0, "model") == 0) {
 			if (st)
 				st->kind = "model-csv";
+		} else if (strcasecmp(h0, "alias") == 0) {
+			/* model aliases (alias.c): a table of their own */
+			if (st)
+				st->kind = "alias-csv";
+			rc = ac_alias_import_csv(db, &cs, first, path, base, st, warn, payload, err);
+			goto done_alias;
 		} else if (strcasecmp(h0, "tool") == 0) {
 			im.tools = 1;
 			im.noun = "tool";
@@ -1499,7 +1506,7 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 		} else {
 			rc = ac_err_set(err, AC_EFORMAT,
 			                "%s: not a price file (expected a csv header model,input_per_mtok,"
-			                "output_per_mtok,... or tool,per_call,..., or litellm, openlit"
+			                "output_per_mtok,... or tool,per_call,... or alias,model, or litellm, openlit"
 			                " or langfuse json)",
 			                path);
 			goto done;
@@ -1521,6 +1528,7 @@ int ac_prices_import(sqlite3 *db, const char *path, ac_import_stats *st, ac_warn
 done:
 	if (st)
 		st->skipped = im.skipped;
+done_alias:
 	ac_csv_doc_release(&cs);
 	rows_release(&im.rows);
 	free(im.seen.slot);

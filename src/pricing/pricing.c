@@ -23,6 +23,7 @@
 
 #include "../util/hash.h"
 #include "../util/timeutil.h"
+#include "names.h"
 
 /* String map ------------------------------------------------------------ */
 
@@ -134,13 +135,16 @@ struct ac_pricebook {
 	strmap imported; /* lower name -> models index */
 	strmap builtin;  /* lower name -> models index */
 	strmap tool;     /* lower name -> tools index */
-	strmap cache;    /* lower query name -> models index, -1 = unpriced */
+	strmap cache;    /* lower "name\x1fprovider" -> models index, -1 = unpriced */
 	/* imported models' name patterns (schema/007), by model name */
 	struct pb_pattern {
 		regex_t re;
 		int idx; /* models index */
 	} *pats;
 	int npats;
+	strmap alias;    /* lower alias -> index into alias_to */
+	char **alias_to; /* lower model names the aliases stand for */
+	int nalias;
 };
 
 /* One row read from a table before grouping. */
@@ -433,6 +437,67 @@ done:
 	return rc;
 }
 
+/*
+ * Read the aliases (table model_alias, schema/006_model_alias.sql) into pb; a
+ * store older than that table has none. Empty names are ignored.
+ */
+static int load_aliases(ac_pricebook *pb, sqlite3 *db, ac_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0, s, cap = 0;
+
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+	                       " AND name = 'model_alias'",
+	                       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		rc = sql_fail(err, db, "reading model aliases");
+		goto done;
+	}
+	int have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!have)
+		goto done;
+	if (sqlite3_prepare_v2(db, "SELECT alias, model FROM model_alias ORDER BY rowid", -1, &st,
+	                       NULL) != SQLITE_OK) {
+		rc = sql_fail(err, db, "reading model aliases");
+		goto done;
+	}
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+		const char *m = (const char *)sqlite3_column_text(st, 1);
+		char *la, *lm;
+		if (!a || !*a || !m || !*m)
+			continue;
+		if (pb->nalias == cap) {
+			int ncap = cap ? cap * 2 : 16;
+			char **nt = realloc(pb->alias_to, (size_t)ncap * sizeof(*nt));
+			if (!nt)
+				goto oom;
+			pb->alias_to = nt;
+			cap = ncap;
+		}
+		la = lower_dup(a);
+		lm = lower_dup(m);
+		if (!la || !lm || map_put(&pb->alias, la, pb->nalias) < 0) {
+			free(la);
+			free(lm);
+			goto oom;
+		}
+		free(la);
+		pb->alias_to[pb->nalias++] = lm;
+	}
+	if (s != SQLITE_DONE)
+		rc = sql_fail(err, db, "reading model aliases");
+	goto done;
+oom:
+	rc = ac_err_set(err, AC_ENOMEM, "out of memory loading model aliases");
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
 {
 	raw_list models = { 0 }, tools = { 0 }, builtin = { 0 };
@@ -446,6 +511,8 @@ int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
 		goto done;
 	}
 	if (db && (rc = load_imported(&models, &tools, db, err)) < 0)
+		goto done;
+	if (db && (rc = load_aliases(pb, db, err)) < 0)
 		goto done;
 	for (int i = 0; i < nb; i++) {
 		if ((rc = raw_push(&builtin, b[i].model, &b[i].price, 0)) < 0)
@@ -496,101 +563,62 @@ void ac_pricebook_free(ac_pricebook *pb)
 	for (int i = 0; i < pb->npats; i++)
 		regfree(&pb->pats[i].re);
 	free(pb->pats);
+	map_release(&pb->alias);
+	for (int i = 0; i < pb->nalias; i++)
+		free(pb->alias_to[i]);
+	free(pb->alias_to);
 	free(pb);
 }
 
 /* Resolution ------------------------------------------------------------- */
 
-static int is_digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	}
-	return 1;
-}
-
-static int num2(const char *s)
-{
-	return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
-static int plausible(int month, int day)
-{
-	static const int dm[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	return month >= 1 && month <= 12 && day >= 1 && day <= dm[month - 1];
-}
-
 /*
- * Length of s without a trailing date suffix: "-YYYY-MM-DD", "-YYYYMMDD" or
- * "@YYYYMMDD" with a plausible month and day; strlen(s) when there is none.
- * The suffix must leave a non-empty name.
+ * The models index that lower-case name lname resolves to for a span of
+ * provider lprov (lower case or NULL), or -1: the candidates of names.c
+ * against the imported rows, then against the built-in rows (pricing.h).
  */
-static size_t strip_date(const char *s)
+static int resolve_rules(const ac_pricebook *pb, const char *lname, const char *lprov)
 {
-	size_t n = strlen(s);
-	if (n > 11) {
-		const char *t = s + n - 11;
-		if (t[0] == '-' && is_digits(t + 1, 4) && t[5] == '-' && is_digits(t + 6, 2) &&
-		    t[8] == '-' && is_digits(t + 9, 2) && plausible(num2(t + 6), num2(t + 9)))
-			return n - 11;
-	}
-	if (n > 9) {
-		const char *t = s + n - 9;
-		if ((t[0] == '-' || t[0] == '@') && is_digits(t + 1, 8) &&
-		    plausible(num2(t + 5), num2(t + 7)))
-			return n - 9;
-	}
-	return n;
-}
-
-/* The models index name resolves to (lower-case name), or -1. */
-static int resolve(const ac_pricebook *pb, const char *lname)
-{
-	const char *slash = strrchr(lname, '/');
-	const char *bare = slash ? slash + 1 : lname;
-	char nodate[256];
-	const char *cand[3] = { lname, bare, NULL };
-	size_t n = strip_date(bare);
+	ac_name_cands c;
+	const strmap *tables[2] = { &pb->imported, &pb->builtin };
 	int idx;
 
-	if (n < strlen(bare) && n < sizeof(nodate)) {
-		memcpy(nodate, bare, n);
-		nodate[n] = '\0';
-		cand[2] = nodate;
-	}
-	const strmap *tables[2] = { &pb->imported, &pb->builtin };
-	for (int t = 0; t < 2; t++) {
-		for (int c = 0; c < 3; c++) {
-			if (cand[c] && *cand[c] && map_get(tables[t], cand[c], &idx))
+	ac_name_candidates(&c, lname, lprov);
+	for (int t = 0; t < (c.builtin_ok ? 2 : 1); t++) {
+		for (int i = 0; i < c.n; i++) {
+			if (map_get(tables[t], c.c[i], &idx))
 				return idx;
 		}
 	}
 	return -1;
 }
 
-/*
- * resolve() with the imported models' patterns tried after their exact
- * names, before the prefix and date-suffix steps; the first pattern that
- * matches wins (by model name).
- */
-static int resolve_pattern(const ac_pricebook *pb, const char *lname)
+/* An alias of the name (or of its last path segment) first, then an imported
+ * model's name pattern, then the rules. */
+static int resolve(const ac_pricebook *pb, const char *lname, const char *lprov)
 {
+	const char *slash = strrchr(lname, '/');
+	int a;
+
 	int idx;
-	if (pb->npats && !map_get(&pb->imported, lname, &idx)) {
-		for (int i = 0; i < pb->npats; i++) {
+
+	if (map_get(&pb->alias, lname, &a) || (slash && map_get(&pb->alias, slash + 1, &a)))
+		lname = pb->alias_to[a];
+	/* an imported model's name pattern (Langfuse's matchPattern) after the
+	 * exact imported names, before every other rule; the first pattern that
+	 * matches wins (by model name) */
+	if (pb->npats && !map_get(&pb->imported, lname, &idx))
+		for (int i = 0; i < pb->npats; i++)
 			if (regexec(&pb->pats[i].re, lname, 0, NULL, 0) == 0)
 				return pb->pats[i].idx;
-		}
-	}
-	return resolve(pb, lname);
+	return resolve_rules(pb, lname, lprov);
 }
 
-int ac_pricebook_model(ac_pricebook *pb, const char *model, const ac_price **rows,
-                       const char **matched, int *imported)
+int ac_pricebook_resolve(ac_pricebook *pb, const char *model, const char *provider,
+                         const ac_price **rows, const char **matched, int *imported)
 {
 	int idx = -1;
-	char *lname;
+	char *key = NULL, *lprov = NULL;
 
 	*rows = NULL;
 	if (matched)
@@ -599,14 +627,29 @@ int ac_pricebook_model(ac_pricebook *pb, const char *model, const ac_price **row
 		*imported = 0;
 	if (!model || !*model)
 		return 0;
-	lname = lower_dup(model);
-	if (!lname)
-		idx = -1; /* out of memory: report unpriced rather than guess */
-	else if (!map_get(&pb->cache, lname, &idx)) {
-		idx = resolve_pattern(pb, lname);
-		(void)map_put(&pb->cache, lname, idx); /* a failed cache insert only costs time */
+	if (provider && !*provider)
+		provider = NULL;
+	/* the cache key: "model\x1fprovider", lower case */
+	size_t lm = strlen(model), lp = provider ? strlen(provider) : 0;
+	key = malloc(lm + lp + 2);
+	if (key) {
+		for (size_t i = 0; i < lm; i++)
+			key[i] = (char)tolower((unsigned char)model[i]);
+		key[lm] = '\x1f';
+		for (size_t i = 0; i < lp; i++)
+			key[lm + 1 + i] = (char)tolower((unsigned char)provider[i]);
+		key[lm + 1 + lp] = '\0';
+		lprov = key + lm + 1;
 	}
-	free(lname);
+	if (!key)
+		idx = -1; /* out of memory: report unpriced rather than guess */
+	else if (!map_get(&pb->cache, key, &idx)) {
+		key[lm] = '\0';
+		idx = resolve(pb, key, lp ? lprov : NULL);
+		key[lm] = '\x1f';
+		(void)map_put(&pb->cache, key, idx); /* a failed cache insert only costs time */
+	}
+	free(key);
 	if (idx < 0)
 		return 0;
 	const group *g = &pb->models.g[idx];
@@ -616,6 +659,45 @@ int ac_pricebook_model(ac_pricebook *pb, const char *model, const ac_price **row
 	if (imported)
 		*imported = g->imported;
 	return g->n;
+}
+
+int ac_pricebook_model(ac_pricebook *pb, const char *model, const ac_price **rows,
+                       const char **matched, int *imported)
+{
+	return ac_pricebook_resolve(pb, model, NULL, rows, matched, imported);
+}
+
+const char *ac_pricebook_hint(const ac_pricebook *pb, const char *model)
+{
+	ac_name_cands c;
+	char lname[AC_NAME_MAX];
+	const char *best = NULL;
+	int best_d = -1;
+	size_t n = model ? strlen(model) : 0;
+
+	if (n == 0 || n >= sizeof(lname))
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		lname[i] = (char)tolower((unsigned char)model[i]);
+	ac_name_candidates(&c, lname, NULL);
+	for (int g = 0; g < pb->models.len; g++) {
+		const char *k = pb->models.g[g].name;
+		int d = -1;
+		for (int i = 0; i < c.n; i++) {
+			int di = ac_name_nearness(c.c[i], k);
+			if (di >= 0 && (d < 0 || di < d))
+				d = di;
+		}
+		/* the smallest distance; ties: the shorter name, then byte order */
+		if (d >= 0 &&
+		    (best_d < 0 || d < best_d ||
+		     (d == best_d && (strlen(k) < strlen(best) ||
+		                      (strlen(k) == strlen(best) && strcmp(k, best) < 0))))) {
+			best = k;
+			best_d = d;
+		}
+	}
+	return best;
 }
 
 const ac_price *ac_price_in_force(const ac_price *rows, int n, int64_t day)
@@ -695,7 +777,7 @@ void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, 
 	*src = AC_COST_NONE;
 	if (in->step == AC_STEP_LLM) {
 		const ac_price *rows, *p = NULL;
-		int n = ac_pricebook_model(pb, in->model, &rows, NULL, NULL);
+		int n = ac_pricebook_resolve(pb, in->model, in->provider, &rows, NULL, NULL);
 		if (n > 0)
 			p = ac_price_in_force(rows, n, day);
 		if (p) {
@@ -747,8 +829,9 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 	static const char *sel =
 		"SELECT s.id, s.step, m.name, t.name, s.start_ns, s.tokens_in, s.tokens_out,"
 		" s.tokens_cache_read, s.tokens_cache_write, s.tokens_reasoning,"
-		" s.producer_cost_usd, s.cost_usd, s.cost_src"
+		" s.producer_cost_usd, s.cost_usd, s.cost_src, p.name"
 		" FROM span s LEFT JOIN model m ON m.id = s.model LEFT JOIN tool t ON t.id = s.tool"
+		" LEFT JOIN label p ON p.id = s.provider"
 		" WHERE s.step IN (1, 2) AND s.id > ?1 ORDER BY s.id LIMIT ?2";
 	static const char *upd = "UPDATE span SET cost_usd = ?1, cost_src = ?2 WHERE id = ?3";
 	sqlite3_stmt *qs = NULL, *us = NULL;
@@ -791,6 +874,7 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 			in.step = sqlite3_column_int(qs, 1);
 			in.model = (const char *)sqlite3_column_text(qs, 2);
 			in.tool = (const char *)sqlite3_column_text(qs, 3);
+			in.provider = (const char *)sqlite3_column_text(qs, 13);
 			in.start_ns = col_i64(qs, 4);
 			in.tok.in = col_i64(qs, 5);
 			in.tok.out = col_i64(qs, 6);

@@ -2,14 +2,64 @@
  * Pricing: what a span cost.
  *
  * A pricebook holds the imported price rows (tables `price`, `tool_price` of
- * the store, see schema/001_init.sql) and the built-in table compiled into the
- * binary. Model names resolve against the imported rows first -- exactly, then
- * by an imported model's name pattern (Langfuse's matchPattern, table
- * price_pattern of schema/007, run with regcomp; the first matching model by
- * name), then without a provider prefix ("openai/", "anthropic/", ...), then
- * without a date suffix ("-2024-07-18", "-20241022", "@20241022") -- and only
- * then against the built-in rows, in the three name steps. No fuzzy matching:
- * a wrong price is worse than none. Comparison ignores ASCII case.
+ * the store, see schema/001_init.sql), the model aliases (table
+ * `model_alias`, schema/006_model_alias.sql) and the built-in table compiled
+ * into the binary. No fuzzy matching: a wrong price is worse than none.
+ * Comparison ignores ASCII case. A span's model name M, with the span's
+ * provider attribute P (gen_ai.provider.name, gen_ai.system, llm.provider,
+ * ai.model.provider; may be absent), resolves in these steps (the string
+ * rules are in names.c):
+ *
+ *   1. Alias: an imported alias for M (or for M's last path segment) replaces
+ *      M by the alias's model, which then goes through steps 1b-4 (an alias
+ *      is never followed through another alias). An alias is the user's word
+ *      about that very name, so it beats every price row, even one for M
+ *      itself; when the model it names has no price the span is unpriced.
+ *   1b. Pattern: unless M is exactly an imported name, the first imported
+ *      model (by name) whose name pattern matches M (Langfuse's
+ *      matchPattern, table price_pattern of schema/007, run with regcomp).
+ *   2. Candidates, in order, each kept with any date suffix it has:
+ *      a. M exactly;
+ *      b. LiteLLM's provider-prefixed key prefix(P)/M, unless M already
+ *         starts with it (P "xai", M "grok-3-mini" -> "xai/grok-3-mini";
+ *         "aws.bedrock" -> bedrock/, "gcp.vertex_ai" -> vertex_ai/,
+ *         "azure.ai.openai" -> azure/, "x_ai" -> xai/, "mistral_ai" ->
+ *         mistral/; other values give their first dotted part: "groq",
+ *         "openai.responses" -> openai/);
+ *      c. M's last path segment: drops an ARN's
+ *         "arn:aws:bedrock:...:foundation-model/" or
+ *         ":inference-profile/", Vertex's "projects/.../publishers/anthropic/
+ *         models/", OpenRouter's or LiteLLM's "provider/";
+ *      d. an OpenRouter provider in LiteLLM's spelling ("x-ai/grok-3" ->
+ *         "xai/grok-3");
+ *      e. a Bedrock inference profile's model id, without the region prefix
+ *         "us." "eu." "apac." "global." "us-gov." "jp." "au." "ca." (only
+ *         before a Bedrock vendor prefix): "us.meta.llama3-1-70b-instruct-v1:0"
+ *         -> "meta.llama3-1-70b-instruct-v1:0";
+ *      f. the model name: without the Bedrock vendor prefix ("anthropic."
+ *         "meta." "amazon." "mistral." "cohere." "ai21." "deepseek."
+ *         "openai." "qwen." "writer." ...) and version suffix ("-v1:0",
+ *         "-v2:0", "-1:0", a ":200k" variant; "-v1" only after a vendor
+ *         prefix); Vertex's "@YYYYMMDD" as "-YYYYMMDD", and "-vN@YYYYMMDD"
+ *         as "-YYYYMMDD" (Vertex's claude-3-5-sonnet-v2@20241022 is
+ *         Anthropic's claude-3-5-sonnet-20241022); Anthropic's dotted
+ *         versions as dashes (OpenRouter's claude-3.5-sonnet ->
+ *         claude-3-5-sonnet).
+ *   3. The same candidates without a date suffix ("-2024-07-18",
+ *      "-20241022", "@20241022"), in the same order.
+ *   4. Steps 2 and 3 look in the imported rows first and only then in the
+ *      built-in rows: a dated name reaches an imported dated row before any
+ *      undated or built-in row; an imported undated row beats a built-in
+ *      dated one. Exception: a Bedrock id or Vertex @-name of a Claude model
+ *      dated 2025-09-29 or later (Sonnet 4.5 on) never reaches the built-in
+ *      rows -- both clouds bill regional endpoints of those models 10%
+ *      above Anthropic's list price, which is what the built-in rows hold;
+ *      they are priced by imported rows (LiteLLM's table has them) or not.
+ *
+ * The first candidate with rows wins. Nothing else is tried: "gpt-4o" never
+ * becomes "gpt-4o-mini", a suffix that is not a date or a Bedrock version
+ * ("gpt-4o-mini-v2") is kept. ac_pricebook_hint() is the only fuzzy thing
+ * here, and it prices nothing.
  *
  * The row in force for a span is the one of its model with the latest
  * effective_from <= the span's start day (UTC); a row without effective_from is
@@ -88,6 +138,26 @@ void ac_pricebook_free(ac_pricebook *pb);
 int ac_pricebook_model(ac_pricebook *pb, const char *model, const ac_price **rows,
                        const char **matched, int *imported);
 
+/* The same for a span whose provider attribute is provider (NULL or "" when
+ * it has none): step 2b above needs it. ac_pricebook_model() is this with
+ * provider NULL. */
+int ac_pricebook_resolve(ac_pricebook *pb, const char *model, const char *provider,
+                         const ac_price **rows, const char **matched, int *imported);
+
+/*
+ * A hint for a model that resolves to nothing: the known model name (of the
+ * imported and built-in rows) nearest to it, or NULL when none is near.
+ * Nearest: the smallest Levenshtein distance from the model name or one of
+ * its step 2 and 3 candidates, among the known names that occur in it as a
+ * whole part, or it in them (bounded by the ends or by one of - _ . : / @ or
+ * a space: "prod-gpt-4o-eastus" -> gpt-4o, "grok-3-mini" -> xai/grok-3-mini),
+ * or that lie within a quarter of the longer name's length ("gpt-4o-min" ->
+ * gpt-4o-mini); ties go to the shorter name, then byte order. Only a hint:
+ * pricing never uses it.
+ * The string is owned by pb.
+ */
+const char *ac_pricebook_hint(const ac_pricebook *pb, const char *model);
+
 /* The row in force on `day` (days since epoch), or NULL when none is. */
 const ac_price *ac_price_in_force(const ac_price *rows, int n, int64_t day);
 
@@ -109,6 +179,8 @@ typedef struct ac_cost_input {
 	ac_tokens tok;
 	int has_producer_cost;
 	double producer_cost;
+	const char *provider; /* the span's provider attribute, NULL when none (last: older
+	                       * positional initialisers leave it NULL) */
 } ac_cost_input;
 
 /*
@@ -132,7 +204,7 @@ typedef struct ac_import_unused {
 } ac_import_unused;
 
 typedef struct ac_import_stats {
-	const char *kind; /* "model-csv", "tool-csv", "litellm", "openlit", "langfuse" */
+	const char *kind; /* "model-csv", "tool-csv", "alias-csv", "litellm", "openlit", "langfuse" */
 	int rows;         /* price rows written */
 	int names;        /* distinct models or tools replaced */
 	int skipped;      /* rows skipped with a warning */
@@ -155,6 +227,9 @@ typedef void (*ac_warn_fn)(const ac_err *err, void *payload);
  *     input_above_200k_per_mtok, output_above_200k_per_mtok, effective_from,
  *     in any order after the first three), parsed with libcsv;
  *   CSV "tool,per_call[,effective_from]";
+ *   CSV "alias,model" (header exactly that): model aliases (table
+ *     model_alias); each alias the file names is replaced, kind "alias-csv",
+ *     rows and names count the aliases written;
  *   LiteLLM's model_prices_and_context_window.json (USD per token -> per MTok);
  *   OpenLIT's pricing.json (sections chat / embeddings, USD per 1k tokens);
  *   Langfuse model definitions (a JSON array of objects with modelName, or

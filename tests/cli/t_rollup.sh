@@ -305,6 +305,8 @@ make_v4() {
       PRIMARY KEY (task, complexity, model, day, grp)) WITHOUT ROWID;
     INSERT INTO task_call SELECT id, 0, 0, 0, 0, llm_calls, 0, 0, 0, 0, 0, cost_usd
       FROM task WHERE llm_calls > 0;
+    DROP TABLE IF EXISTS model_alias;  -- schema 6
+    DROP TABLE IF EXISTS price_pattern;  -- schema 7
     PRAGMA user_version = 4;"
   # span.trace stored, as a store created before schema 5 has it
   local ddl cols
@@ -315,6 +317,8 @@ make_v4() {
     ALTER TABLE span4 RENAME TO span;"
 }
 
+# the newest schema: the highest number of schema/NNN_*.sql
+LATEST=$(ls "$SRC/schema" | sed -n 's/^0*\([0-9][0-9]*\)_.*\.sql$/\1/p' | sort -n | tail -1)
 migrated_checks() { # NAME DB OUTDIR
   expect_eq "$1: schema of a fresh store" "$(sqlite3 "$ONE" "PRAGMA user_version")" \
     "$(sqlite3 "$2" "PRAGMA user_version")"

@@ -268,7 +268,7 @@ static int on_span(ac_span *sp, void *payload)
 		ac_cost_input in = { AC_STEP_LLM, model, NULL, sp->start_ns,
 			             { sp->tok[AC_TOK_IN], sp->tok[AC_TOK_OUT], sp->tok[AC_TOK_CACHE_READ],
 			               sp->tok[AC_TOK_CACHE_WRITE], sp->tok[AC_TOK_REASONING] },
-			             0, 0 };
+			             0, 0, NULL };
 		double c;
 		int src;
 		ac_pricebook_cost(p->pb, &in, &c, &src);
@@ -568,7 +568,7 @@ static int on_doc_span(ac_span *sp, void *payload)
 	ac_cost_input in = { AC_STEP_LLM, model, NULL, sp->start_ns,
 		             { sp->tok[AC_TOK_IN], sp->tok[AC_TOK_OUT], sp->tok[AC_TOK_CACHE_READ],
 		               sp->tok[AC_TOK_CACHE_WRITE], sp->tok[AC_TOK_REASONING] },
-		             0, 0 };
+		             0, 0, NULL };
 	double c;
 	int src;
 	ac_pricebook_cost(d->pb, &in, &c, &src);
