@@ -730,14 +730,16 @@ int ac_parse_record(ac_json *j, const char *rec, size_t len, long long line, int
 				                     "duplicate key \"resourceSpans\": the record is ambiguous");
 			return ac_pj_walk_resource_spans(&c, rs, "resourceSpans");
 		}
-		for (unsigned f = 0; f < ac_json_nformats; f++) {
+		/* a span_id at the root is a flat span (no other format has one
+		 * there): the common case goes straight on, without the detectors */
+		int flat_id = ac_pj_find_key(j, root, "span_id", "spanId") >= 0;
+		for (unsigned f = 0; f < ac_json_nformats && !flat_id; f++) {
 			if (ac_json_formats[f]->detect(j, root)) {
 				*kind = ac_json_formats[f]->kind;
 				return ac_json_formats[f]->walk(&c, root);
 			}
 		}
-		if (ac_pj_find_key(j, root, "trace_id", "traceId") >= 0 ||
-		    ac_pj_find_key(j, root, "span_id", "spanId") >= 0) {
+		if (flat_id || ac_pj_find_key(j, root, "trace_id", "traceId") >= 0) {
 			*kind = AC_REC_FLAT;
 			return walk_flat(&c, root);
 		}
