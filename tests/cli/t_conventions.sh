@@ -123,6 +123,18 @@ expect_rc "empty scope" 2 ac prices convention scope: excludes
 expect_rc "missing word" 2 ac prices convention vercel-app
 expect_eq "nothing stored" "$before" "$(sql "SELECT count(*) FROM token_convention")"
 
+# the scope name from every shape: OTLP protobuf (scope_spans.scope.name),
+# OTLP JSON of the test data, and a flat span's otel.scope.name attribute
+scope_of() { sqlite3 "$1" "SELECT coalesce(l.name, 'NULL') FROM span s LEFT JOIN label l ON l.id = s.scope WHERE span_id = x'$2'"; }
+expect_rc "ingest protobuf" 0 ac --db "$T/pb.db" ingest "$SRC/testdata/ingest/proto/basic.1.pb"
+expect_eq "protobuf scope" "agentcost-test" "$(scope_of "$T/pb.db" 00f067aa0ba902b7)"
+expect_rc "ingest OTLP JSON" 0 ac --db "$T/js.db" ingest "$SRC/testdata/ingest/basic.jsonl"
+expect_eq "OTLP JSON scope" "agentcost-test" "$(scope_of "$T/js.db" 00f067aa0ba902b7)"
+expect_eq "scope_spans without a scope" "NULL" "$(scope_of "$T/js.db" 53995c3f42cd8ad8)"
+printf '%s\n' '{"trace_id":"0af7651916cd43dd8448eb211c803100","span_id":"00000000000000f1","name":"chat","start_time":"2025-06-01T00:00:00Z","end_time":"2025-06-01T00:00:01Z","attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"conv-test","gen_ai.usage.input_tokens":10,"gen_ai.usage.output_tokens":1,"otel.scope.name":"my.instrumentation"},"resource":{"service.name":"flat-app"}}' >"$T/flat.jsonl"
+expect_rc "ingest flat" 0 ac --db "$T/fl.db" ingest "$T/flat.jsonl"
+expect_eq "flat otel.scope.name" "my.instrumentation" "$(scope_of "$T/fl.db" 00000000000000f1)"
+
 # a later price import re-prices with the stated conventions
 printf 'model,input_per_mtok,output_per_mtok,cache_read_per_mtok\nconv-test,1,2,0.1\n' >"$T/p2.csv"
 expect_rc "re-import" 0 ac prices import "$T/p2.csv"
