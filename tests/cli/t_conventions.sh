@@ -9,6 +9,9 @@
 cost_of() { sql "SELECT coalesce(cost_usd, 'NULL') || '|' || cost_src FROM span WHERE span_id = x'$1'"; }
 iec() { ac summary --format json | jget .input_excludes_cache_calls; }
 
+expect_rc "list without a store" 0 ac prices convention --format csv
+expect_eq "empty list" "kind,name,convention,set_at" "$(cat "$T/out")"
+
 # price (USD per MTok): input 3, output 15, cache read 0.3, cache write 3.75;
 # above 200k tokens of prompt: input 6, output 22.5
 cat >"$T/prices.csv" <<'CSV'
