@@ -217,6 +217,8 @@ int cmd_prices(int argc, char **argv)
 		return EXIT_USAGE;
 	if (argc >= 3 && !strcmp(argv[1], "import") && argc == 3)
 		return do_import(&co, argv[2]);
+	if (argc >= 2 && !strcmp(argv[1], "convention"))
+		return cmd_prices_convention(&co, argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "list")) {
 		int tools = argc == 3 && !strcmp(argv[2], "--tools");
 		if (argc == 3 && !strcmp(argv[2], "--aliases"))
@@ -229,6 +231,8 @@ int cmd_prices(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: agentcost prices import FILE\n"
 	                "       agentcost prices list [--tools | --aliases]"
-	                " [--format table|csv|json]\n");
+	                " [--format table|csv|json]\n"
+	                "       agentcost prices convention [SYSTEM|system:NAME|scope:NAME"
+	                " includes|excludes|auto]\n");
 	return EXIT_USAGE;
 }

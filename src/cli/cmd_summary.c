@@ -158,6 +158,12 @@ int cmd_summary(int argc, char **argv)
 		tasks = sqlite3_column_int64(tq, 0);
 		eval_tasks = sqlite3_column_int64(tq, 1);
 	}
+	/* token conventions (issue #18 item 7, cmd_convention.c) */
+	long long iec = cli_input_excludes_cache(db, &co, NULL);
+	if (iec < 0) {
+		status = EXIT_FAIL;
+		goto done;
+	}
 	if (co.format == FMT_JSON) {
 		printf("{\"spans\":%lld,\"traces\":%lld,\"tasks\":%lld,\"eval_tasks\":%lld,"
 		       "\"llm_calls\":%lld,\"tool_calls\":%lld,\"cost_total\":",
@@ -172,6 +178,7 @@ int cmd_summary(int argc, char **argv)
 		}
 		printf("],\"unpriced_detail\":");
 		json_unpriced_detail(un, nun);
+		printf(",\"input_excludes_cache_calls\":%lld", iec);
 		printf(",\"first_day\":");
 		json_str(stdout, have_days ? first : NULL);
 		printf(",\"last_day\":");
@@ -203,6 +210,8 @@ int cmd_summary(int argc, char **argv)
 		printf("tool calls   %lld\n", tools);
 		printf("total cost   $%.4f\n", cost);
 		printf("days         %s .. %s\n", have_days ? first : "-", have_days ? last : "-");
+		if (iec && cli_input_excludes_cache(db, &co, stdout) < 0)
+			status = EXIT_FAIL;
 		if (unpriced) {
 			printf("UNPRICED     %lld LLM call%s not in the price table (%lld costed by the "
 			       "producer's own figure; the rest have no cost and are in no total):\n",

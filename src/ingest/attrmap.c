@@ -99,6 +99,9 @@ static const struct {
 	{ "error.type", AC_F_ERROR_TYPE, 1 },
 	/* resource */
 	{ "service.name", AC_F_SERVICE, 1 },
+	/* instrumentation scope, for exporters without OTLP's scope (OTel spec) */
+	{ "otel.scope.name", AC_F_SCOPE, 2 },
+	{ "otel.library.name", AC_F_SCOPE, 3 }, /* deprecated name */
 	{ "deployment.environment.name", AC_F_ENV, 1 },
 	{ "deployment.environment", AC_F_ENV, 2 },
 	/* agentcost's own */

@@ -522,9 +522,20 @@ static int otlp_scope_list(ac_pctx *c, int arr, const ac_span *base)
 				return rc;
 			continue;
 		}
+		/* the scope's name (instrumentationLibrary before OTLP 0.15) */
+		ac_span scoped = *base;
+		int sc = ac_pj_find_key(j, e, "scope", "instrumentationLibrary");
+		int nm = sc >= 0 && ac_json_type(j, sc) == JSMN_OBJECT ?
+		                 ac_pj_find_key(j, sc, "name", NULL) : -1;
+		if (nm >= 0 && ac_json_type(j, nm) == JSMN_STRING &&
+		    ac_json_str(j, nm, &scoped.str[AC_F_SCOPE].p, &scoped.str[AC_F_SCOPE].n) == 0 &&
+		    scoped.str[AC_F_SCOPE].n > 0)
+			scoped.prio[AC_F_SCOPE] = 1;
+		else
+			scoped.str[AC_F_SCOPE] = base->str[AC_F_SCOPE];
 		int s = spans + 1;
 		for (int m = 0; m < j->tok[spans].size; m++, s = ac_json_skip(j, s)) {
-			int rc = otlp_span(c, s, base);
+			int rc = otlp_span(c, s, &scoped);
 			if (rc)
 				return rc;
 		}

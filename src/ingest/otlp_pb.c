@@ -579,14 +579,28 @@ static int decode_span(pbctx *x, const uint8_t *p, size_t n, const ac_span *base
 
 static int decode_scope_spans(pbctx *x, const uint8_t *p, size_t n, const ac_span *base)
 {
-	cur c;
-	pbf f;
+	cur c, in;
+	pbf f, g;
 	int r;
+	/* the scope's name (InstrumentationScope.name = 1), wherever it is */
+	ac_span scoped = *base;
+	cur_init(&c, p, n);
+	while (next(&c, &f) > 0) {
+		if (f.num != 1 || f.wt != WT_LEN)
+			continue;
+		cur_init(&in, f.p, f.n);
+		while (next(&in, &g) > 0)
+			if (g.num == 1 && g.wt == WT_LEN && g.n > 0) {
+				scoped.str[AC_F_SCOPE].p = (const char *)g.p;
+				scoped.str[AC_F_SCOPE].n = g.n;
+				scoped.prio[AC_F_SCOPE] = 1;
+			}
+	}
 	cur_init(&c, p, n);
 	while ((r = next(&c, &f)) > 0) {
 		if (f.num != 2)
 			continue;
-		r = decode_span(x, f.p, f.n, base);
+		r = decode_span(x, f.p, f.n, &scoped);
 		if (r)
 			return r;
 	}

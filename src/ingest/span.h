@@ -40,6 +40,7 @@ enum ac_field {
 	AC_F_PCOST_TOTAL, /* producer's total cost */
 	AC_F_PCOST_PART,  /* producer's partial costs, summed (input_cost + output_cost) */
 	AC_F_VERCEL_OP,   /* ai.operationId (Vercel AI SDK) */
+	AC_F_SCOPE,       /* instrumentation scope name (OTLP scope.name, otel.scope.name) */
 	AC_F_COUNT
 };
 

@@ -15,9 +15,11 @@
  */
 #include "pricing.h"
 #include "pattern.h"
+#include "convention.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +147,7 @@ struct ac_pricebook {
 	strmap alias;    /* lower alias -> index into alias_to */
 	char **alias_to; /* lower model names the aliases stand for */
 	int nalias;
+	struct ac_conv_set *conv; /* token conventions stated (schema/009) */
 };
 
 /* One row read from a table before grouping. */
@@ -530,6 +533,8 @@ int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
 	}
 	if (db && (rc = load_patterns(pb, db, err)) < 0)
 		goto done;
+	if ((rc = ac_conv_load(&pb->conv, db, err)) < 0)
+		goto done;
 	*out = pb;
 	pb = NULL;
 done:
@@ -567,6 +572,7 @@ void ac_pricebook_free(ac_pricebook *pb)
 	for (int i = 0; i < pb->nalias; i++)
 		free(pb->alias_to[i]);
 	free(pb->alias_to);
+	ac_conv_free(pb->conv);
 	free(pb);
 }
 
@@ -716,7 +722,7 @@ static double nonneg(double v)
 
 double ac_cost_llm(const ac_price *p, const ac_tokens *t)
 {
-	return ac_cost_llm_tier(p, t, t->in > 200000);
+	return ac_cost_llm_tier(p, t, ac_tokens_prompt(t) > 200000);
 }
 
 double ac_cost_llm_tier(const ac_price *p, const ac_tokens *t, int above_200k)
@@ -740,7 +746,8 @@ double ac_cost_llm_tier(const ac_price *p, const ac_tokens *t, int above_200k)
 	double pcw = isnan(p->cache_write) ? pin : p->cache_write;
 	double prs = isnan(p->reasoning) ? pout : p->reasoning;
 
-	double usd_per_m = nonneg(in - cr - cw) * pin + cr * pcr + cw * pcw +
+	(void)in; /* the token convention decides the fresh input (convention.h) */
+	double usd_per_m = ac_tokens_fresh_input(t) * pin + cr * pcr + cw * pcw +
 	                   nonneg(out - rs) * pout + rs * prs;
 	return usd_per_m / 1e6;
 }
@@ -781,7 +788,10 @@ void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, 
 		if (n > 0)
 			p = ac_price_in_force(rows, n, day);
 		if (p) {
-			*cost = ac_cost_llm(p, &in->tok);
+			ac_tokens t = in->tok;
+			if (t.conv == AC_CONV_AUTO)
+				t.conv = ac_conv_of(pb->conv, in->service, in->scope);
+			*cost = ac_cost_llm(p, &t);
 			*src = AC_COST_TABLE;
 		} else if (in->has_producer_cost) {
 			*cost = in->producer_cost;
@@ -826,12 +836,13 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 {
 	/* Read in batches by id and write after each batch, so no UPDATE runs
 	 * while the SELECT is still stepping over the same table. */
-	static const char *sel =
+	static const char *sel_fmt =
 		"SELECT s.id, s.step, m.name, t.name, s.start_ns, s.tokens_in, s.tokens_out,"
 		" s.tokens_cache_read, s.tokens_cache_write, s.tokens_reasoning,"
-		" s.producer_cost_usd, s.cost_usd, s.cost_src, p.name"
+		" s.producer_cost_usd, s.cost_usd, s.cost_src, p.name, sv.name, %s"
 		" FROM span s LEFT JOIN model m ON m.id = s.model LEFT JOIN tool t ON t.id = s.tool"
-		" LEFT JOIN label p ON p.id = s.provider"
+		" LEFT JOIN label p ON p.id = s.provider LEFT JOIN service sv ON sv.id = s.service"
+		" %s"
 		" WHERE s.step IN (1, 2) AND s.id > ?1 ORDER BY s.id LIMIT ?2";
 	static const char *upd = "UPDATE span SET cost_usd = ?1, cost_src = ?2 WHERE id = ?3";
 	sqlite3_stmt *qs = NULL, *us = NULL;
@@ -847,6 +858,16 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 		rc = ac_err_set(err, AC_ENOMEM, "out of memory re-pricing spans");
 		goto done;
 	}
+	/* span.scope exists from schema 9 on (a bare 001 schema has none) */
+	int has_scope = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('span') WHERE name = 'scope'",
+	                       -1, &qs, NULL) == SQLITE_OK)
+		has_scope = sqlite3_step(qs) == SQLITE_ROW;
+	sqlite3_finalize(qs);
+	qs = NULL;
+	char sel[1024];
+	snprintf(sel, sizeof(sel), sel_fmt, has_scope ? "sc.name" : "NULL",
+	         has_scope ? "LEFT JOIN label sc ON sc.id = s.scope" : "");
 	if (sqlite3_prepare_v2(db, sel, -1, &qs, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, upd, -1, &us, NULL) != SQLITE_OK) {
 		rc = sql_fail(err, db, "re-pricing spans");
@@ -875,6 +896,8 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 			in.model = (const char *)sqlite3_column_text(qs, 2);
 			in.tool = (const char *)sqlite3_column_text(qs, 3);
 			in.provider = (const char *)sqlite3_column_text(qs, 13);
+			in.service = (const char *)sqlite3_column_text(qs, 14);
+			in.scope = (const char *)sqlite3_column_text(qs, 15);
 			in.start_ns = col_i64(qs, 4);
 			in.tok.in = col_i64(qs, 5);
 			in.tok.out = col_i64(qs, 6);

@@ -66,14 +66,17 @@
  * always in force (it sorts before every dated row).
  *
  * Cost of an LLM span, prices in USD per million tokens:
- *   (input - cache_read - cache_write) * input_price
+ *   fresh_input * input_price
  *   + cache_read * cache_read_price + cache_write * cache_write_price
  *   + (output - reasoning) * output_price + reasoning * reasoning_price
  * A missing cache price falls back to the input price, a missing reasoning
- * price to the output price. When input > 200,000 and the row has the
- * above-200k prices, they replace the input and output prices. Negative
- * differences (a producer that did not include cache tokens in input) are
- * clamped to 0.
+ * price to the output price. When the prompt exceeds 200,000 tokens and the
+ * row has the above-200k prices, they replace the input and output prices.
+ * fresh_input and the prompt follow the call's token convention
+ * (convention.h): input - cache_read - cache_write and input where input
+ * includes the cache; input and input + cache_read + cache_write where it
+ * excludes it (stated for the call's system or scope, or input < cache_read +
+ * cache_write). Nothing is clamped. A negative output - reasoning counts 0.
  */
 #ifndef AC_PRICING_H
 #define AC_PRICING_H
@@ -97,8 +100,12 @@ typedef struct ac_price {
 	double output_above_200k; /* NAN when absent */
 } ac_price;
 
+/* Token conventions (convention.h): does `in` include the cache tokens? */
+enum { AC_CONV_AUTO = 0, AC_CONV_INCLUDES = 1, AC_CONV_EXCLUDES = 2 };
+
 typedef struct ac_tokens {
 	int64_t in, out, cache_read, cache_write, reasoning;
+	int conv; /* AC_CONV_* stated for the call; 0 (auto) when none */
 } ac_tokens;
 
 /* How a span's cost_usd was obtained (span.cost_src). */
@@ -181,11 +188,14 @@ typedef struct ac_cost_input {
 	double producer_cost;
 	const char *provider; /* the span's provider attribute, NULL when none (last: older
 	                       * positional initialisers leave it NULL) */
+	const char *service;  /* service.name and instrumentation scope name, NULL when none: */
+	const char *scope;    /* they find the token convention stated (convention.h) */
 } ac_cost_input;
 
 /*
  * The one cost decision, used at ingest and when re-pricing:
- *   LLM step: priced from the row in force -> (cost, AC_COST_TABLE); no model
+ *   LLM step: priced from the row in force, with tok.conv (when auto) the
+ *     convention stated for the service or scope -> (cost, AC_COST_TABLE); no model
  *     row in force -> producer cost if any (AC_COST_PRODUCER) else
  *     (NAN, AC_COST_UNPRICED).
  *   tool step: per-call price in force -> (price, AC_COST_TABLE), else (0, AC_COST_NONE).

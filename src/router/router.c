@@ -25,6 +25,7 @@
 #include <csv.h>
 
 #include "../analysis/stats.h"
+#include "../pricing/convention.h"
 #include "../store/store.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
@@ -413,13 +414,16 @@ static int read_calls(ac_router_data *d, sqlite3 *db, ac_err *err)
 			if (cx >= 0 && class_of(d, d->tasks[task].tt, cx, &c->cls))
 				goto oom;
 			c->day = g.day;
-			c->tier = g.grp == 1 || (g.grp > 1 && g.tin > 200000);
 			c->n = g.calls;
 			c->tok.in = g.tin;
 			c->tok.out = g.tout;
 			c->tok.cache_read = g.tcr;
 			c->tok.cache_write = g.tcw;
 			c->tok.reasoning = g.trs;
+			/* an irregular call (grp > 1) alone: its numbers decide the token
+			 * convention and the prompt (src/pricing/convention.h) */
+			c->tok.conv = AC_CONV_AUTO;
+			c->tier = g.grp == 1 || (g.grp > 1 && ac_tokens_prompt(&c->tok) > 200000);
 			c->cost = g.cost;
 			d->ncalls++;
 		}

@@ -414,10 +414,10 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 		         " error_type, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write,"
 		         " tokens_reasoning, cost_usd, cost_src, producer_cost_usd, complexity,"
 		         " purpose, task_ref, task_type, agent_name, eval_score, raw_block, raw_off,"
-		         " raw_len, task, purpose_eff, complexity_eff, rollup_key)"
+		         " raw_len, task, purpose_eff, complexity_eff, rollup_key, scope)"
 		         " VALUES (?1,%s?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
 		         "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
-		         "?34,?35,?36,?37)",
+		         "?34,?35,?36,?37,?38)",
 		         stored ? "trace, " : "", stored ? "?2," : "");
 		if ((rc = prep(s, &s->span_put, sql, err)) ||
 		    (rc = prep(s, &s->span_same, "SELECT trace, span_id FROM span WHERE id = ?1",
@@ -463,6 +463,7 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 	bind_id(st, 27, r->task_ref);
 	bind_id(st, 28, r->task_type);
 	bind_id(st, 29, r->agent_name);
+	bind_id(st, 38, r->scope);
 	if (r->has_eval_score)
 		sqlite3_bind_double(st, 30, r->eval_score);
 	else

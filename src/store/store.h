@@ -77,6 +77,7 @@ typedef struct ac_span_row {
 	double producer_cost;
 	int has_producer_cost;
 	int64_t complexity, purpose, task_ref, task_type, agent_name;
+	int64_t scope;            /* label.id of the instrumentation scope name (schema 9) */
 	double eval_score;
 	int has_eval_score;
 	int64_t raw_block, raw_off, raw_len; /* raw_block 0 -> no original kept */

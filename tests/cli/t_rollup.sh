@@ -307,6 +307,7 @@ make_v4() {
       FROM task WHERE llm_calls > 0;
     DROP TABLE IF EXISTS model_alias;  -- schema 6
     DROP TABLE IF EXISTS price_pattern;  -- schema 7
+    DROP TABLE IF EXISTS token_convention; ALTER TABLE span DROP COLUMN scope;  -- schema 9
     PRAGMA user_version = 4;"
   # span.trace stored, as a store created before schema 5 has it
   local ddl cols

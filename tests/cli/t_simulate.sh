@@ -244,22 +244,23 @@ fi
 # simple (from the root). Recorded (gpt-4o-mini 0.15 / 0.60, cache 0.075):
 #   long    300,000 in / 1,000 out: 45,000 + 600           = 0.0456
 #   medium  100,000 in / 1,000 out: 15,000 + 600           = 0.0156
-#   cached  1,000 in, 3,000 cache read (more than its input: the price
-#           clamps input - cache to 0), 100 out: 3,000 x 0.075 + 60 = 0.000285
-#   private my-private-llm, unpriced: 0                    -> 0.061485
+#   cached  1,000 in, 3,000 cache read (more than its input: input
+#           excludes the cache, fresh input = 1,000, issue #18 item 7),
+#           100 out: 150 + 3,000 x 0.075 + 60 = 150 + 225 + 60  = 0.000435
+#   private my-private-llm, unpriced: 0                    -> 0.061635
 # Replayed on claude-sonnet-4 (3 / 15, cache read 0.30, above 200k 6 / 22.5):
 #   long    above 200k: 300,000 x 6 + 1,000 x 22.5         = 1.8225
 #   medium  100,000 x 3 + 1,000 x 15                       = 0.315
-#   cached  0 x 3 + 3,000 x 0.30 + 100 x 15                = 0.0024
-#   private 1,000 x 3 + 100 x 15                           = 0.0045 -> 2.1444
+#   cached  1,000 x 3 + 3,000 x 0.30 + 100 x 15            = 0.0054
+#   private 1,000 x 3 + 100 x 15                           = 0.0045 -> 2.1474
 # Summed into one group the two regular calls would cross 200k and cost
 # 400,000 x 6 + 2,000 x 22.5 = 2.445; the cached call summed with them would
-# lose its clamp.
+# be read as including its cache.
 TDB=$T/tiers.db
 expect_rc "tiers: ingest" 0 ac --db "$TDB" ingest "$D/tiers.flat.jsonl"
 ac --db "$TDB" simulate --map "$D/map_sonnet4.csv" --format json >"$T/tiers.json"
-expect_close "tiers: baseline" 0.061485 "$(jget .baseline_cost <"$T/tiers.json")" 1e-12
-expect_close "tiers: simulated" 2.1444 "$(jget .simulated_cost <"$T/tiers.json")" 1e-12
+expect_close "tiers: baseline" 0.061635 "$(jget .baseline_cost <"$T/tiers.json")" 1e-12
+expect_close "tiers: simulated" 2.1474 "$(jget .simulated_cost <"$T/tiers.json")" 1e-12
 expect_eq "tiers: 4 calls in the class" 4 "$(jget '.by_class[0].calls' <"$T/tiers.json")"
 expect_eq "tiers: call groups (regular, above 200k, the clamped call alone, the unpriced model)" \
   "0:1:100000 1:1:300000 irregular:1:1000 0:1:1000" \

@@ -68,7 +68,7 @@ static ac_price price(double in, double out, double cr, double cw, double rs, do
 
 static ac_tokens toks(int64_t in, int64_t out, int64_t cr, int64_t cw, int64_t rs)
 {
-	ac_tokens t = { in, out, cr, cw, rs };
+	ac_tokens t = { in, out, cr, cw, rs, AC_CONV_AUTO };
 	return t;
 }
 
@@ -299,13 +299,14 @@ static void test_formula_above_200k(void **state)
 static void test_formula_clamp(void **state)
 {
 	(void)state;
-	/* A producer that did not count cache tokens in input: in 100, cache
-	 * read 300 -> plain input clamps to 0. Output 10, reasoning 50 ->
-	 * plain output clamps to 0. Price 1 / 2, cache read 0.5, reasoning
-	 * falls back to 2: 0 + 300*0.5 = 150; 0 + 50*2 = 100; 250 -> 0.00025 */
+	/* A producer that did not count cache tokens in input (issue #18 item
+	 * 7): in 100 < cache read 300, so input excludes the cache and all 100
+	 * are fresh input (never clamped to 0). Output 10, reasoning 50 ->
+	 * plain output counts 0. Price 1 / 2, cache read 0.5, reasoning falls
+	 * back to 2: 100*1 = 100; 300*0.5 = 150; 0 + 50*2 = 100; 350 -> 0.00035 */
 	ac_price p = price(1, 2, 0.5, NAN, NAN, NAN, NAN);
 	ac_tokens t = toks(100, 10, 300, 0, 50);
-	assert_close(ac_cost_llm(&p, &t), 0.00025, EPS, 0);
+	assert_close(ac_cost_llm(&p, &t), 0.00035, EPS, 0);
 
 	/* negative counts count as 0 */
 	t = toks(-5, -5, -5, -5, -5);
