@@ -327,7 +327,7 @@ static int load_imported(raw_list *models, raw_list *tools, sqlite3 *db, ac_err 
 	}
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
-		ac_price p;
+		ac_price p = { 0 };
 		if (!name || !*name || col_day(st, 8, &p.from_day) < 0)
 			continue;
 		p.input = sqlite3_column_double(st, 1);
@@ -360,7 +360,7 @@ static int load_imported(raw_list *models, raw_list *tools, sqlite3 *db, ac_err 
 	}
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
-		ac_price p;
+		ac_price p = { 0 };
 		double usd = sqlite3_column_double(st, 1);
 		if (!name || !*name || col_day(st, 2, &p.from_day) < 0 ||
 		    sqlite3_column_type(st, 1) == SQLITE_NULL || !isfinite(usd) || usd < 0)
@@ -709,40 +709,15 @@ const ac_price *ac_price_in_force(const ac_price *rows, int n, int64_t day)
 	return found;
 }
 
-static double nonneg(double v)
-{
-	return v > 0 ? v : 0;
-}
-
 double ac_cost_llm(const ac_price *p, const ac_tokens *t)
 {
-	return ac_cost_llm_tier(p, t, t->in > 200000);
+	return ac_cost_llm_at(p, t, AC_TIER_STANDARD, ac_prompt_tokens(t), NULL);
 }
 
 double ac_cost_llm_tier(const ac_price *p, const ac_tokens *t, int above_200k)
 {
-	/* Negative counts are nonsense from a producer: treat them as 0. */
-	double in = nonneg((double)t->in), out = nonneg((double)t->out);
-	double cr = nonneg((double)t->cache_read), cw = nonneg((double)t->cache_write);
-	double rs = nonneg((double)t->reasoning);
-	double pin = p->input, pout = p->output;
-
-	/* Long-context tier: applies to the whole request once the prompt
-	 * exceeds 200,000 tokens. Each tier price replaces its base price when
-	 * present; the cache and reasoning fallbacks then use the tier prices. */
-	if (above_200k) {
-		if (!isnan(p->input_above_200k))
-			pin = p->input_above_200k;
-		if (!isnan(p->output_above_200k))
-			pout = p->output_above_200k;
-	}
-	double pcr = isnan(p->cache_read) ? pin : p->cache_read;
-	double pcw = isnan(p->cache_write) ? pin : p->cache_write;
-	double prs = isnan(p->reasoning) ? pout : p->reasoning;
-
-	double usd_per_m = nonneg(in - cr - cw) * pin + cr * pcr + cw * pcw +
-	                   nonneg(out - rs) * pout + rs * prs;
-	return usd_per_m / 1e6;
+	/* all calls above 200,000 or all at most that: 200,001 or 0 */
+	return ac_cost_llm_at(p, t, AC_TIER_STANDARD, above_200k ? 200001 : 0, NULL);
 }
 
 int ac_pricebook_tool(ac_pricebook *pb, const char *tool, int64_t day, double *usd)
@@ -771,8 +746,16 @@ int ac_pricebook_tool(ac_pricebook *pb, const char *tool, int64_t day, double *u
 
 void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src)
 {
+	int note;
+	ac_pricebook_cost_note(pb, in, cost, src, &note);
+}
+
+void ac_pricebook_cost_note(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src,
+                            int *note)
+{
 	int64_t day = ac_day_of_ns(in->start_ns);
 
+	*note = 0;
 	*cost = 0;
 	*src = AC_COST_NONE;
 	if (in->step == AC_STEP_LLM) {
@@ -781,8 +764,11 @@ void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, 
 		if (n > 0)
 			p = ac_price_in_force(rows, n, day);
 		if (p) {
-			*cost = ac_cost_llm(p, &in->tok);
+			int fb;
+			*cost = ac_cost_llm_at(p, &in->tok, in->tier, ac_prompt_tokens(&in->tok), &fb);
 			*src = AC_COST_TABLE;
+			if (fb)
+				*note |= AC_NOTE_TIER_FALLBACK;
 		} else if (in->has_producer_cost) {
 			*cost = in->producer_cost;
 			*src = AC_COST_PRODUCER;

@@ -415,6 +415,7 @@ static int read_calls(ac_router_data *d, sqlite3 *db, ac_err *err)
 			c->day = g.day;
 			c->tier = g.grp == 1 || (g.grp > 1 && g.tin > 200000);
 			c->n = g.calls;
+			memset(&c->tok, 0, sizeof(c->tok));
 			c->tok.in = g.tin;
 			c->tok.out = g.tout;
 			c->tok.cache_read = g.tcr;
