@@ -18,6 +18,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,10 @@ struct ac_pricebook {
 		int idx; /* models index */
 	} *pats;
 	int npats;
+	/* imported price variants (schema/008), sorted by (model, effective_from);
+	 * the price rows point into it */
+	ac_price_var *vars;
+	int nvars;
 	strmap alias;    /* lower alias -> index into alias_to */
 	char **alias_to; /* lower model names the aliases stand for */
 	int nalias;
@@ -498,6 +503,101 @@ done:
 	return rc;
 }
 
+/*
+ * Read table price_tier (when the store has it) into pb->vars and point each
+ * imported row of models at its variants: those of the same model (ASCII
+ * case ignored) and effective_from. Variants with a bad value (edited by
+ * hand) are ignored.
+ */
+static int load_vars(ac_pricebook *pb, raw_list *models, sqlite3 *db, ac_err *err)
+{
+	static const char *sql =
+		"SELECT lower(model), effective_from, service_tier, above_tokens, input_per_mtok,"
+		" output_per_mtok, cache_read_per_mtok, cache_write_per_mtok,"
+		" cache_write_1h_per_mtok, reasoning_per_mtok, audio_input_per_mtok,"
+		" audio_output_per_mtok FROM price_tier"
+		" ORDER BY lower(model), ifnull(effective_from, ''), rowid";
+	sqlite3_stmt *st = NULL;
+	strmap first = { 0 };
+	char **keys = NULL;
+	int rc = 0, s, cap = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0; /* a store before schema 8: no variants */
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int64_t day;
+		ac_price_var v;
+		int ok = 1;
+		if (!name || col_day(st, 1, &day) < 0)
+			continue;
+		v.tier = ac_service_tier((const char *)sqlite3_column_text(st, 2));
+		v.above = sqlite3_column_int64(st, 3);
+		for (int k = 0; k < AC_PK_N; k++) {
+			v.v[k] = col_opt(st, 4 + k);
+			ok = ok && price_ok(v.v[k]);
+		}
+		if (!ok || v.tier < 0 || v.above < 0)
+			continue;
+		if (pb->nvars == cap) {
+			int ncap = cap ? cap * 2 : 64;
+			ac_price_var *nv = realloc(pb->vars, (size_t)ncap * sizeof(*nv));
+			char **nk = realloc(keys, (size_t)ncap * sizeof(*nk));
+			if (nv)
+				pb->vars = nv;
+			if (nk)
+				keys = nk;
+			if (!nv || !nk)
+				goto oom;
+			cap = ncap;
+		}
+		size_t kl = strlen(name) + 24;
+		keys[pb->nvars] = malloc(kl);
+		if (!keys[pb->nvars])
+			goto oom;
+		snprintf(keys[pb->nvars], kl, "%s\x1f%lld", name, (long long)day);
+		pb->vars[pb->nvars] = v;
+		int seen;
+		if (!map_get(&first, keys[pb->nvars], &seen) &&
+		    map_put(&first, keys[pb->nvars], pb->nvars) < 0) {
+			free(keys[pb->nvars]);
+			goto oom;
+		}
+		pb->nvars++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = sql_fail(err, db, "reading price tiers");
+		goto done;
+	}
+	for (size_t i = 0; i < models->len && pb->nvars > 0; i++) {
+		raw_row *r = &models->r[i];
+		size_t kl = strlen(r->lname) + 24;
+		char *key = malloc(kl);
+		int at;
+		if (!key)
+			goto oom;
+		snprintf(key, kl, "%s\x1f%lld", r->lname, (long long)r->p.from_day);
+		if (map_get(&first, key, &at)) {
+			int n = 0;
+			while (at + n < pb->nvars && strcmp(keys[at + n], key) == 0)
+				n++;
+			r->p.var = &pb->vars[at];
+			r->p.nvar = n;
+		}
+		free(key);
+	}
+	goto done;
+oom:
+	rc = ac_err_set(err, AC_ENOMEM, "out of memory loading price tiers");
+done:
+	sqlite3_finalize(st);
+	for (int i = 0; i < pb->nvars; i++)
+		free(keys[i]);
+	free(keys);
+	map_release(&first);
+	return rc;
+}
+
 int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
 {
 	raw_list models = { 0 }, tools = { 0 }, builtin = { 0 };
@@ -513,6 +613,8 @@ int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
 	if (db && (rc = load_imported(&models, &tools, db, err)) < 0)
 		goto done;
 	if (db && (rc = load_aliases(pb, db, err)) < 0)
+		goto done;
+	if (db && (rc = load_vars(pb, &models, db, err)) < 0)
 		goto done;
 	for (int i = 0; i < nb; i++) {
 		if ((rc = raw_push(&builtin, b[i].model, &b[i].price, 0)) < 0)
@@ -567,6 +669,7 @@ void ac_pricebook_free(ac_pricebook *pb)
 	for (int i = 0; i < pb->nalias; i++)
 		free(pb->alias_to[i]);
 	free(pb->alias_to);
+	free(pb->vars);
 	free(pb);
 }
 

@@ -701,11 +701,12 @@ static void test_import_litellm_fixture(void **state)
 		print_error("%s\n", err.msg);
 	assert_int_equal(rc, 0);
 	assert_string_equal(st.kind, "litellm");
-	/* 1,803 entries + sample_spec; 1,504 have both token prices, of which
+	/* 1,803 entries + sample_spec; 1,514 have both token prices (10 of
+	 * them from the first range of their tiered_pricing), of which
 	 * "together_ai/BAAI/bge-base-en-v1.5" (line 22338) repeats
 	 * "together_ai/baai/bge-base-en-v1.5" but for case */
-	assert_int_equal(st.rows, 1503);
-	assert_int_equal(st.names, 1503);
+	assert_int_equal(st.rows, 1513);
+	assert_int_equal(st.names, 1513);
 	assert_int_equal(st.skipped, 1);
 	assert_int_equal(w.n, 1);
 	assert_int_equal(w.line[0], 22338);
@@ -713,7 +714,7 @@ static void test_import_litellm_fixture(void **state)
 	assert_int_equal(query_int(db, "SELECT count(*) FROM price WHERE model = 'sample_spec'"), 0);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM price WHERE source ="
 	                               " 'litellm_model_prices.json' AND effective_from IS NULL"),
-	                 1503);
+	                 1513);
 
 	/* 1.5e-07 per token -> exactly 0.15 per MTok (no binary noise) */
 	const char *q = "SELECT input_per_mtok, output_per_mtok, cache_read_per_mtok,"
