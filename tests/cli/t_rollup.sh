@@ -307,6 +307,10 @@ make_v4() {
       FROM task WHERE llm_calls > 0;
     DROP TABLE IF EXISTS model_alias;  -- schema 6
     DROP TABLE IF EXISTS price_pattern;  -- schema 7
+    DROP TABLE IF EXISTS price_tier;  -- schema 8, and its span columns
+    ALTER TABLE span DROP COLUMN service_tier; ALTER TABLE span DROP COLUMN tokens_cache_write_1h;
+    ALTER TABLE span DROP COLUMN tokens_audio_in; ALTER TABLE span DROP COLUMN tokens_audio_out;
+    ALTER TABLE span DROP COLUMN price_note;
     PRAGMA user_version = 4;"
   # span.trace stored, as a store created before schema 5 has it
   local ddl cols
