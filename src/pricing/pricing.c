@@ -896,7 +896,22 @@ typedef struct change {
 	sqlite3_int64 id;
 	double cost;
 	int src;
+	int note;
 } change;
+
+/* Whether the span table has schema 8's columns (a store opened by this
+ * binary always has; a bare schema-1 database in the unit tests not). */
+static int has_tier_columns(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('span') WHERE name = 'price_note'",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
 
 static int64_t col_i64(sqlite3_stmt *st, int i)
 {
@@ -922,7 +937,18 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 		" FROM span s LEFT JOIN model m ON m.id = s.model LEFT JOIN tool t ON t.id = s.tool"
 		" LEFT JOIN label p ON p.id = s.provider"
 		" WHERE s.step IN (1, 2) AND s.id > ?1 ORDER BY s.id LIMIT ?2";
+	/* with schema 8: the 1-hour writes, audio, service tier and price note */
+	static const char *sel8 =
+		"SELECT s.id, s.step, m.name, t.name, s.start_ns, s.tokens_in, s.tokens_out,"
+		" s.tokens_cache_read, s.tokens_cache_write, s.tokens_reasoning,"
+		" s.producer_cost_usd, s.cost_usd, s.cost_src, p.name,"
+		" s.tokens_cache_write_1h, s.tokens_audio_in, s.tokens_audio_out, st.name, s.price_note"
+		" FROM span s LEFT JOIN model m ON m.id = s.model LEFT JOIN tool t ON t.id = s.tool"
+		" LEFT JOIN label p ON p.id = s.provider LEFT JOIN label st ON st.id = s.service_tier"
+		" WHERE s.step IN (1, 2) AND s.id > ?1 ORDER BY s.id LIMIT ?2";
 	static const char *upd = "UPDATE span SET cost_usd = ?1, cost_src = ?2 WHERE id = ?3";
+	static const char *upd8 =
+		"UPDATE span SET cost_usd = ?1, cost_src = ?2, price_note = ?4 WHERE id = ?3";
 	sqlite3_stmt *qs = NULL, *us = NULL;
 	change *ch = NULL;
 	int own_tx = sqlite3_get_autocommit(db) != 0, in_tx = 0, rc = 0, s;
@@ -936,8 +962,9 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 		rc = ac_err_set(err, AC_ENOMEM, "out of memory re-pricing spans");
 		goto done;
 	}
-	if (sqlite3_prepare_v2(db, sel, -1, &qs, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, upd, -1, &us, NULL) != SQLITE_OK) {
+	int v8 = has_tier_columns(db);
+	if (sqlite3_prepare_v2(db, v8 ? sel8 : sel, -1, &qs, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, v8 ? upd8 : upd, -1, &us, NULL) != SQLITE_OK) {
 		rc = sql_fail(err, db, "re-pricing spans");
 		goto done;
 	}
@@ -955,7 +982,7 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 		while ((s = sqlite3_step(qs)) == SQLITE_ROW) {
 			ac_cost_input in;
 			double cost, old;
-			int src;
+			int src, note, old_note = 0;
 
 			nrows++;
 			last = sqlite3_column_int64(qs, 0);
@@ -972,12 +999,21 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 			in.tok.reasoning = col_i64(qs, 9);
 			in.has_producer_cost = sqlite3_column_type(qs, 10) != SQLITE_NULL;
 			in.producer_cost = sqlite3_column_double(qs, 10);
+			if (v8) {
+				in.tok.cache_write_1h = col_i64(qs, 14);
+				in.tok.audio_in = col_i64(qs, 15);
+				in.tok.audio_out = col_i64(qs, 16);
+				in.tier = ac_service_tier((const char *)sqlite3_column_text(qs, 17));
+				old_note = sqlite3_column_int(qs, 18);
+			}
 			old = col_opt(qs, 11);
-			ac_pricebook_cost(pb, &in, &cost, &src);
-			if (src != sqlite3_column_int(qs, 12) || !same_cost(cost, old)) {
+			ac_pricebook_cost_note(pb, &in, &cost, &src, &note);
+			if (src != sqlite3_column_int(qs, 12) || !same_cost(cost, old) ||
+			    note != old_note) {
 				ch[nch].id = last;
 				ch[nch].cost = cost;
 				ch[nch].src = src;
+				ch[nch].note = note;
 				nch++;
 			}
 		}
@@ -993,6 +1029,8 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 				sqlite3_bind_double(us, 1, ch[i].cost);
 			sqlite3_bind_int(us, 2, ch[i].src);
 			sqlite3_bind_int64(us, 3, ch[i].id);
+			if (v8)
+				sqlite3_bind_int(us, 4, ch[i].note);
 			s = sqlite3_step(us);
 			sqlite3_reset(us);
 			if (s != SQLITE_DONE) {
