@@ -96,7 +96,15 @@ static const char *const model_cols[] = {
 	"model", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok",
 	"cache_write_per_mtok", "reasoning_per_mtok", "input_above_200k_per_mtok",
 	"output_above_200k_per_mtok", "effective_from",
+	/* schema 8 (table price_tier): the tier a row prices and its extra kinds */
+	"cache_write_1h_per_mtok", "audio_input_per_mtok", "audio_output_per_mtok",
+	"service_tier", "above_tokens",
 };
+#define MODEL_NCOLS 14
+#define COL_EFF 8
+#define COL_CW1H 9
+#define COL_TIER 12
+#define COL_ABOVE 13
 static const char *const tool_cols[] = { "tool", "per_call", "effective_from" };
 
 /* LiteLLM keys, in the same order as model_cols[1..7]. */
@@ -415,15 +423,71 @@ static int map_header(const csv_rec *h, const char *const *cols, int ncols, int 
 	return 0;
 }
 
+/* A tier row of a model CSV, waiting for its base row (csv_rows). */
+typedef struct pending_var {
+	char *lname;
+	char eff[11];
+	long long line;
+	ac_price_var v;
+} pending_var;
+
+/* The service_tier and above_tokens cells of a model CSV row: 0 and the
+ * variant key, or -1 with a warning. */
+static int csv_tier(importer *im, long long line, const char *tier, const char *above,
+                    int *t, int64_t *a)
+{
+	*t = AC_TIER_STANDARD;
+	*a = 0;
+	if (tier && *tier) {
+		*t = ac_service_tier(tier);
+		if (*t < 0 || (strcasecmp(tier, "standard") != 0 && *t == AC_TIER_STANDARD)) {
+			warn_row(im, line,
+			         "service_tier is not standard, flex, priority or batch: \"%.40s\"", tier);
+			return -1;
+		}
+	}
+	if (above && *above) {
+		char *end;
+		errno = 0;
+		long long n = strtoll(above, &end, 10);
+		if (errno || *end || n < 0 || above[0] == '+' || above[0] == '-') {
+			warn_row(im, line, "above_tokens is not a whole number >= 0: \"%.40s\"", above);
+			return -1;
+		}
+		*a = n;
+	}
+	return 0;
+}
+
+/* Append variant v to row r unless r has one of the same key. */
+static int row_add_var(importer *im, irow *r, const ac_price_var *v, long long line)
+{
+	for (int i = 0; i < r->nvar; i++) {
+		if (r->var[i].tier == v->tier && r->var[i].above == v->above) {
+			warn_row(im, line, "duplicate tier row for %.80s (first at or after line %lld)",
+			         r->name, r->line);
+			return 0;
+		}
+	}
+	ac_price_var *nv = realloc(r->var, (size_t)(r->nvar + 1) * sizeof(*nv));
+	if (!nv)
+		return ac_err_set(im->err, AC_ENOMEM, "out of memory reading prices");
+	r->var = nv;
+	r->var[r->nvar++] = *v;
+	return 0;
+}
+
 /* Turn the data records of a model or tool CSV into rows. */
 static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char *path)
 {
 	const char *const *cols = im->tools ? tool_cols : model_cols;
-	int ncols = im->tools ? 3 : 9;
+	int ncols = im->tools ? 3 : MODEL_NCOLS;
 	int nrequired = im->tools ? 1 : 2;
-	int effcol = ncols - 1;
+	int effcol = im->tools ? 2 : COL_EFF;
 	const csv_rec *h = &cs->rec[first];
 	int *colmap = malloc((size_t)h->n * sizeof(*colmap));
+	pending_var *pend = NULL;
+	size_t npend = 0;
 	int rc = 0;
 
 	if (!colmap)
@@ -433,8 +497,9 @@ static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char
 	for (size_t i = first + 1; i < cs->n; i++) {
 		const csv_rec *r = &cs->rec[i];
 		const char *cell[16] = { 0 };
-		double v[NPRICE];
-		int bad = 0;
+		double v[NPRICE], extra[3] = { NAN, NAN, NAN };
+		int bad = 0, tier = AC_TIER_STANDARD;
+		int64_t above = 0;
 
 		if (ac_csv_blank(r))
 			continue;
@@ -450,15 +515,27 @@ static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char
 			warn_row(im, r->line, "row has %d cells, the header has %d", r->n, h->n);
 			continue;
 		}
-		for (int k = 1; k < effcol && !bad; k++) {
+		if (!im->tools &&
+		    csv_tier(im, r->line, cell[COL_TIER], cell[COL_ABOVE], &tier, &above) < 0)
+			continue;
+		/* a tier row states only the prices it changes */
+		int is_var = tier != AC_TIER_STANDARD || above > 0;
+		for (int k = 1; k < ncols && !bad; k++) {
+			if (k == effcol || k == COL_TIER || k == COL_ABOVE)
+				continue;
 			const char *s = cell[k] ? cell[k] : "";
 			const char *why;
+			double *out = k < effcol ? &v[k - 1] : &extra[k - COL_CW1H];
 			if (!*s) {
-				if (k <= nrequired) {
+				if (k <= nrequired && !is_var) {
 					warn_row(im, r->line, "%s is empty", cols[k]);
 					bad = 1;
 				}
-			} else if (parse_price(s, &v[k - 1], &why) < 0) {
+			} else if (is_var && (k == 6 || k == 7)) {
+				warn_row(im, r->line, "%s in a tier row: state above_tokens 200000 instead",
+				         cols[k]);
+				bad = 1;
+			} else if (parse_price(s, out, &why) < 0) {
 				warn_row(im, r->line, "%s: \"%.60s\" in %s", why, s, cols[k]);
 				bad = 1;
 			}
@@ -471,10 +548,64 @@ static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char
 			warn_row(im, r->line, "effective_from is not a date (YYYY-MM-DD): \"%.60s\"", eff);
 			continue;
 		}
+		ac_price_var pv = { tier, above, { v[0], v[1], v[2], v[3], extra[0], v[4], extra[1],
+			                           extra[2] } };
+		if (is_var) {
+			const char *name = cell[0] ? cell[0] : "";
+			pending_var *np = realloc(pend, (npend + 1) * sizeof(*np));
+			if (!np) {
+				rc = ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
+				goto done;
+			}
+			pend = np;
+			pending_var *x = &pend[npend];
+			x->lname = strdup(name);
+			if (!x->lname) {
+				rc = ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
+				goto done;
+			}
+			for (char *q = x->lname; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			snprintf(x->eff, sizeof(x->eff), "%s", eff);
+			x->line = r->line;
+			x->v = pv;
+			npend++;
+			continue;
+		}
+		size_t before = im->rows.len;
 		if ((rc = add_row(im, cell[0] ? cell[0] : "", v, eff, r->line)) < 0)
+			goto done;
+		if (im->rows.len > before && (!isnan(extra[0]) || !isnan(extra[1]) || !isnan(extra[2]))) {
+			for (int k = 0; k < AC_PK_N; k++) {
+				if (k != AC_PK_CACHE_WRITE_1H && k != AC_PK_AUDIO_IN && k != AC_PK_AUDIO_OUT)
+					pv.v[k] = NAN;
+			}
+			if ((rc = row_add_var(im, &im->rows.r[im->rows.len - 1], &pv, r->line)) < 0)
+				goto done;
+		}
+	}
+	/* each tier row joins the base row of its model and effective_from */
+	for (size_t j = 0; j < npend; j++) {
+		irow *base = NULL;
+		for (size_t k = 0; k < im->rows.len && !base; k++) {
+			if (strcmp(im->rows.r[k].lname, pend[j].lname) == 0 &&
+			    strcmp(im->rows.r[k].eff, pend[j].eff) == 0)
+				base = &im->rows.r[k];
+		}
+		if (!base) {
+			warn_row(im, pend[j].line,
+			         "tier row without a standard row (service_tier and above_tokens empty)"
+			         " for %.80s%s%s in this file",
+			         pend[j].lname, pend[j].eff[0] ? " effective_from " : "", pend[j].eff);
+			continue;
+		}
+		if ((rc = row_add_var(im, base, &pend[j].v, pend[j].line)) < 0)
 			goto done;
 	}
 done:
+	for (size_t j = 0; j < npend; j++)
+		free(pend[j].lname);
+	free(pend);
 	free(colmap);
 	return rc;
 }

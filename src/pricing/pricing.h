@@ -331,7 +331,17 @@ typedef void (*ac_warn_fn)(const ac_err *err, void *payload);
  *   CSV whose header starts "model,input_per_mtok,output_per_mtok" (optional
  *     columns cache_read_per_mtok, cache_write_per_mtok, reasoning_per_mtok,
  *     input_above_200k_per_mtok, output_above_200k_per_mtok, effective_from,
- *     in any order after the first three), parsed with libcsv;
+ *     cache_write_1h_per_mtok, audio_input_per_mtok, audio_output_per_mtok,
+ *     service_tier, above_tokens, in any order after the first three),
+ *     parsed with libcsv. A row whose service_tier (standard, flex,
+ *     priority, batch) and above_tokens (a whole number >= 0) are empty,
+ *     "standard" or 0 is the model's standard row (input and output
+ *     required); any other row is a tier row: it joins the standard row of
+ *     the same model and effective_from in the same file (else it is
+ *     skipped with a warning), states only the prices it changes (the
+ *     above-200k columns are refused there: write above_tokens 200000) and
+ *     goes to table price_tier, as do a standard row's 1-hour and audio
+ *     prices;
  *   CSV "tool,per_call[,effective_from]";
  *   CSV "alias,model" (header exactly that): model aliases (table
  *     model_alias); each alias the file names is replaced, kind "alias-csv",
@@ -343,6 +353,15 @@ typedef void (*ac_warn_fn)(const ac_err *err, void *payload);
  *     effective_from = startDate's day; a matchPattern that translates to
  *     POSIX ERE (pattern.h) is stored in price_pattern when the store has
  *     that table, others are reported through warn without skipping the row.
+ * LiteLLM: the keys of the formula's kinds (input_cost_per_token,
+ * output_cost_per_token, cache_read_input_token_cost,
+ * cache_creation_input_token_cost, cache_creation_input_token_cost_above_1hr,
+ * output_cost_per_reasoning_token, input_cost_per_audio_token,
+ * output_cost_per_audio_token), each optionally followed by
+ * _above_<N>k_tokens and then _flex, _priority or _batches, and a
+ * tiered_pricing list whose every range is usable (range [lo, hi]: the
+ * prices above lo; the range from 0 gives the base prices, and makes the
+ * list unusable when it contradicts the entry's own).
  * For the JSON kinds, every price the file carries that no row holds (a key
  * without a column, an entry without both token prices, a non-default
  * pricing tier) is counted per key in st->unused (see ac_import_stats).

@@ -101,4 +101,53 @@ expect_grep "re-priced" "re-priced 1 span$" "$T/out"
 expect_close "batch priced" 0.0578 "$(sql "SELECT cost_usd FROM span WHERE span_id = x'0000000000000003'")" 1e-12
 expect_rc "summary json again" 0 ac summary --format json
 expect_eq "no fallback left" 0 "$(jget .tier_fallback_calls <"$T/out")"
+
+# The model CSV states tiers with the columns service_tier and above_tokens:
+# a row with both empty is the model's standard row; a tier row joins the
+# standard row of its model and effective_from in the same file and states
+# only the prices it changes. cm: 1 / 4, cache read 0.10, write 1.25, 1-hour
+# write 2; priority 1.80 / 7.20; above 128k 2 / 8; priority above 128k 3.60.
+cat >"$T/tiers.csv" <<'EOT'
+model,input_per_mtok,output_per_mtok,cache_read_per_mtok,cache_write_per_mtok,cache_write_1h_per_mtok,audio_input_per_mtok,audio_output_per_mtok,service_tier,above_tokens,effective_from
+cm,1.00,4.00,0.10,1.25,2.00,,,,,
+cm,1.80,7.20,,,,,,priority,,
+cm,2.00,8.00,,,,,,,128000,
+cm,3.60,,,,,,,priority,128000,
+orphan,1,2,,,,,,flex,,
+cm,1,2,,,,,,express,,
+cm,1,2,,,,,,flex,-5,
+EOT
+expect_rc "csv tiers: import (3: rows skipped)" 3 ac prices import "$T/tiers.csv"
+expect_grep "csv tiers: orphan tier row" "tiers.csv:6: tier row without a standard row .* for orphan in this file" "$T/err"
+expect_grep "csv tiers: bad tier" "tiers.csv:7: service_tier is not standard, flex, priority or batch: \"express\"" "$T/err"
+expect_grep "csv tiers: bad above" "tiers.csv:8: above_tokens is not a whole number >= 0: \"-5\"" "$T/err"
+expect_eq "csv tiers: price_tier rows" "standard 0 - - - - 2 - - -
+priority 0 1.8 7.2 - - - - - -
+standard 128000 2 8 - - - - - -
+priority 128000 3.6 - - - - - - -" "$(sql "SELECT service_tier, above_tokens, coalesce(input_per_mtok, '-'),
+  coalesce(output_per_mtok, '-'), coalesce(cache_read_per_mtok, '-'),
+  coalesce(cache_write_per_mtok, '-'), coalesce(cache_write_1h_per_mtok, '-'),
+  coalesce(reasoning_per_mtok, '-'), coalesce(audio_input_per_mtok, '-'),
+  coalesce(audio_output_per_mtok, '-') FROM price_tier WHERE model = 'cm' ORDER BY rowid" |
+  tr '|' ' ' | sed 's/\.0\b//g')"
+cspan() { # ID IN OUT CACHE_WRITE EXTRA
+  span "$1" "$2" "$3" 0 "$4" "$5" | sed 's/"stringValue":"tm"/"stringValue":"cm"/'
+}
+{
+  cspan 11 10000 1000 1000 "$(attr_i agentcost.usage.cache_write_1h_tokens 400)"
+  cspan 12 10000 1000 0 "$(attr_s agentcost.service_tier priority)"
+  cspan 13 200000 1000 0 "$(attr_s agentcost.service_tier priority)"
+  cspan 14 1000 1000 0 "$(attr_s agentcost.service_tier batch)"
+} >"$T/cm.jsonl"
+expect_rc "csv tiers: ingest" 0 ac ingest "$T/cm.jsonl"
+# 9000 x 1 + 600 x 1.25 + 400 x 2 + 1000 x 4 = 9000 + 750 + 800 + 4000
+expect_close "csv: 1-hour writes" 0.01455 "$(sql "SELECT cost_usd FROM span WHERE span_id = x'0000000000000011'")" 1e-12
+# 10000 x 1.80 + 1000 x 7.20 = 18000 + 7200
+expect_close "csv: priority" 0.0252 "$(sql "SELECT cost_usd FROM span WHERE span_id = x'0000000000000012'")" 1e-12
+# above 128k: 200000 x 3.60 (priority above 128k) + 1000 x 8 (above 128k)
+expect_close "csv: priority above 128k" 0.728 "$(sql "SELECT cost_usd FROM span WHERE span_id = x'0000000000000013'")" 1e-12
+# no batch price: standard 1000 x 1 + 1000 x 4, a fallback
+expect_close "csv: batch falls back" 0.005 "$(sql "SELECT cost_usd FROM span WHERE span_id = x'0000000000000014'")" 1e-12
+expect_rc "summary after csv" 0 ac summary --format json
+expect_eq "csv: one fallback" 1 "$(jget .tier_fallback_calls <"$T/out")"
 finish
