@@ -697,6 +697,7 @@ static int build_row(run *r, const batch *b, const item *it, int64_t trace, int6
 		.tier = ac_service_tier(cstr(b, it->s[S_SERVICE_TIER], tier, sizeof(tier))),
 	};
 	ac_pricebook_cost_note(r->pb, &ci, &row->cost, &row->cost_src, &row->price_note);
+	row->tier = ci.tier;
 	if (!r->o->no_raw) {
 		row->raw_block = r->w->raw_id;
 		row->raw_off = (int64_t)it->raw_off;

@@ -89,6 +89,8 @@ typedef struct ac_span_row {
 	int64_t task, purpose_eff, complexity_eff, rollup_key; /* complexity_eff 0 = NULL */
 	int64_t service_tier; /* label.id, 0 = none (schema/008) */
 	int price_note;       /* AC_NOTE_* (pricing.h) */
+	int tier;             /* AC_TIER_* of service_tier, -1 unknown (not stored: for
+	                       * the derivation before the insert) */
 } ac_span_row;
 
 /* Identity key (rowid) of a span: (trace << 24) | 24-bit hash of span_id.

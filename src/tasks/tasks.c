@@ -1591,9 +1591,11 @@ int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_span_row *rows, size_t n, int 
 		x->task_ref = r->task_ref;
 		x->task_type = r->task_type;
 		x->agent_name = r->agent_name;
-		int64_t *tok[5] = { &x->tok_in, &x->tok_out, &x->tok_cr, &x->tok_cw, &x->tok_rs };
-		for (int k = 0; k < 5; k++)
+		int64_t *tok[8] = { &x->tok_in, &x->tok_out,  &x->tok_cr,  &x->tok_cw,
+			            &x->tok_rs, &x->tok_cw1h, &x->tok_ain, &x->tok_aout };
+		for (int k = 0; k < 8; k++)
 			*tok[k] = r->tok_mask & (1u << k) ? r->tok[k] : 0;
+		x->tier = r->tier;
 		x->has_cost = !isnan(r->cost);
 		x->cost = x->has_cost ? r->cost : 0;
 		x->prod_cost = r->has_producer_cost ? r->producer_cost : 0;

@@ -150,4 +150,32 @@ expect_close "csv: priority above 128k" 0.728 "$(sql "SELECT cost_usd FROM span 
 expect_close "csv: batch falls back" 0.005 "$(sql "SELECT cost_usd FROM span WHERE span_id = x'0000000000000014'")" 1e-12
 expect_rc "summary after csv" 0 ac summary --format json
 expect_eq "csv: one fallback" 1 "$(jget .tier_fallback_calls <"$T/out")"
+
+# The router's replay keeps each call's service tier, context tier, 1-hour
+# writes and audio: one qa task (complexity simple), two tm calls replayed
+# on cm (map simple -> cm).
+RDB=$T/replay.db
+flat() { # SPAN_ID NAME ATTRIBUTES (JSON members, leading comma)
+  printf '{"trace_id":"7e900000000000000000000000000bb1","span_id":"b00000000000000%s","parent_span_id":%s,"name":"%s","start_time":"2025-06-10T10:00:0%sZ","end_time":"2025-06-10T10:00:0%sZ","status":"OK","attributes":{"gen_ai.operation.name":"%s"%s},"resource":{"service.name":"tierbot"}}\n' \
+    "$1" "$([ "$1" = 1 ] && echo null || echo '"b000000000000001"')" "$2" "$1" "$(($1 + 1))" "$2" "$3"
+}
+{
+  flat 1 invoke_agent ',"agentcost.task.type":"qa","agentcost.complexity":"simple"'
+  flat 2 chat ',"gen_ai.request.model":"tm","gen_ai.usage.input_tokens":10000,"gen_ai.usage.output_tokens":3000,"gen_ai.usage.cache_read.input_tokens":2000,"gen_ai.usage.cache_creation.input_tokens":1000,"agentcost.usage.cache_write_1h_tokens":400,"llm.token_count.prompt_details.audio":500,"gen_ai.usage.reasoning.output_tokens":1000,"llm.token_count.completion_details.audio":200,"openai.response.service_tier":"priority"'
+  flat 3 chat ',"gen_ai.request.model":"tm","gen_ai.usage.input_tokens":150000,"gen_ai.usage.output_tokens":1000'
+} >"$T/replay.jsonl"
+expect_rc "replay: prices" 0 ac --db "$RDB" prices import "$T/a.json"
+expect_rc "replay: csv prices" 3 ac --db "$RDB" prices import "$T/tiers.csv"
+expect_rc "replay: ingest" 0 ac --db "$RDB" ingest "$T/replay.jsonl"
+printf 'complexity,model\nsimple,cm\n' >"$T/map.csv"
+expect_rc "replay: simulate" 0 ac --db "$RDB" simulate --map "$T/map.csv" --format json
+# recorded: 0.1028 (priority, every kind, as span 02 above) + 150000 x 3
+# (tm above 128k) + 1000 x 8 = 0.1028 + 0.458
+expect_close "replay: baseline" 0.5608 "$(jget .baseline_cost <"$T/out")" 1e-12
+# on cm, priority: fresh 6500 x 1.80 + audio 500 x 1.80 (no audio price:
+# the tier's input) + read 2000 x 0.10 + 600 x 1.25 + 1-hour 400 x 2 + text
+# out 1800 x 7.20 + reasoning 1000 x 7.20 + audio out 200 x 7.20
+# = 11700 + 900 + 200 + 750 + 800 + 12960 + 7200 + 1440 = 35950;
+# standard above 128k: 150000 x 2 + 1000 x 8 = 308000 -> 0.34395
+expect_close "replay: simulated" 0.34395 "$(jget .simulated_cost <"$T/out")" 1e-12
 finish
