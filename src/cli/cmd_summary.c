@@ -101,14 +101,15 @@ int cmd_summary(int argc, char **argv)
 	if (!s)
 		return EXIT_FAIL;
 	sqlite3 *db = ac_store_db(s);
-	sqlite3_stmt *st = NULL, *um = NULL, *tq = NULL;
+	sqlite3_stmt *st = NULL, *um = NULL, *tq = NULL, *tt = NULL;
 	int status = EXIT_OK, nun = 0;
 	ac_err perr = AC_ERR_INIT;
 	ac_pricebook *pb = NULL;
 	unpriced_row *un = NULL;
 	if (ac_store_prepare_window(db, "summary_spans.sql", co.since_ns, co.until_ns, &st, &perr) ||
 	    ac_store_prepare_window(db, "unpriced_models.sql", co.since_ns, co.until_ns, &um, &perr) ||
-	    ac_store_prepare_window(db, "summary_tasks.sql", co.since_ns, co.until_ns, &tq, &perr)) {
+	    ac_store_prepare_window(db, "summary_tasks.sql", co.since_ns, co.until_ns, &tq, &perr) ||
+	    ac_store_prepare_window(db, "summary_tiers.sql", co.since_ns, co.until_ns, &tt, &perr)) {
 		cli_error("summary: %s", perr.msg);
 		status = EXIT_FAIL;
 		goto done;
@@ -131,6 +132,7 @@ int cmd_summary(int argc, char **argv)
 	}
 	bind_window(um, &co);
 	bind_window(tq, &co);
+	bind_window(tt, &co);
 	if (ac_pricebook_load(&pb, db, &perr)) {
 		cli_error("summary: %s", perr.msg);
 		status = EXIT_FAIL;
@@ -164,6 +166,11 @@ int cmd_summary(int argc, char **argv)
 		status = EXIT_FAIL;
 		goto done;
 	}
+	long long tier_fallback = 0, unknown_tier = 0;
+	if (sqlite3_step(tt) == SQLITE_ROW) {
+		tier_fallback = sqlite3_column_int64(tt, 0);
+		unknown_tier = sqlite3_column_int64(tt, 1);
+	}
 	if (co.format == FMT_JSON) {
 		printf("{\"spans\":%lld,\"traces\":%lld,\"tasks\":%lld,\"eval_tasks\":%lld,"
 		       "\"llm_calls\":%lld,\"tool_calls\":%lld,\"cost_total\":",
@@ -178,6 +185,8 @@ int cmd_summary(int argc, char **argv)
 		}
 		printf("],\"unpriced_detail\":");
 		json_unpriced_detail(un, nun);
+		printf(",\"tier_fallback_calls\":%lld,\"unknown_tier_calls\":%lld", tier_fallback,
+		       unknown_tier);
 		printf(",\"input_excludes_cache_calls\":%lld", iec);
 		printf(",\"first_day\":");
 		json_str(stdout, have_days ? first : NULL);
@@ -226,6 +235,14 @@ int cmd_summary(int argc, char **argv)
 			printf("  add prices with: agentcost prices import FILE; name what a model is with\n"
 			       "  an alias file (alias,model): agentcost prices import aliases.csv\n");
 		}
+		if (tier_fallback)
+			printf("TIER FALLBACK %lld LLM call%s of a service tier their model has no price "
+			       "for, priced at standard\n",
+			       tier_fallback, tier_fallback == 1 ? "" : "s");
+		if (unknown_tier)
+			printf("UNKNOWN TIER %lld LLM call%s of a service tier agentcost does not know, "
+			       "priced at standard\n",
+			       unknown_tier, unknown_tier == 1 ? "" : "s");
 	}
 done:
 	unpriced_free(un, nun);
@@ -233,6 +250,7 @@ done:
 	sqlite3_finalize(st);
 	sqlite3_finalize(um);
 	sqlite3_finalize(tq);
+	sqlite3_finalize(tt);
 	ac_store_close(s);
 	return status;
 }

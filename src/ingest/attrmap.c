@@ -85,6 +85,20 @@ static const struct {
 	{ "gen_ai.usage.details.reasoning_tokens", AC_F_TOK_REASONING, 6 }, /* pydantic-ai, OpenAI's key */
 	{ "gen_ai.usage.details.thoughts_tokens", AC_F_TOK_REASONING, 7 },  /* pydantic-ai, Gemini's key */
 	{ "ai.usage.reasoningTokens", AC_F_TOK_REASONING, 8 }, /* Vercel AI SDK >= 5 */
+	/* 1-hour cache writes (part of the cache writes; Anthropic's
+	 * usage.cache_creation.ephemeral_1h_input_tokens) */
+	{ "agentcost.usage.cache_write_1h_tokens", AC_F_TOK_CACHE_WRITE_1H, 1 },
+	/* audio tokens: part of input / output (OpenAI's usage, OpenInference) */
+	{ "llm.token_count.prompt_details.audio", AC_F_TOK_AUDIO_IN, 2 },
+	{ "gen_ai.usage.input_tokens.audio", AC_F_TOK_AUDIO_IN, 1 }, /* Sentry-style GenAI */
+	{ "llm.token_count.completion_details.audio", AC_F_TOK_AUDIO_OUT, 2 },
+	/* service tier: an explicit statement wins, then the tier served, then
+	 * the tier asked for */
+	{ "agentcost.service_tier", AC_F_SERVICE_TIER, 1 },
+	{ "openai.response.service_tier", AC_F_SERVICE_TIER, 2 },
+	{ "gen_ai.openai.response.service_tier", AC_F_SERVICE_TIER, 3 }, /* deprecated name */
+	{ "openai.request.service_tier", AC_F_SERVICE_TIER, 4 },
+	{ "gen_ai.openai.request.service_tier", AC_F_SERVICE_TIER, 5 },  /* deprecated name */
 	/* step kind signals */
 	{ "gen_ai.operation.name", AC_F_OPERATION, 1 },
 	{ "llm.request.type", AC_F_OPERATION, 2 }, /* OpenLLMetry < 0.5 */
@@ -246,7 +260,7 @@ void ac_attr_apply(ac_span *sp, const char *key, size_t n, const ac_value *v, in
 	if (resource)
 		prio += AC_PRIO_RESOURCE;
 
-	if (f >= AC_F_TOK_IN && f <= AC_F_TOK_REASONING) {
+	if (f >= AC_F_TOK_IN && f <= AC_F_TOK_AUDIO_OUT) {
 		double d;
 		if (as_number(v, &d) || !isfinite(d)) {
 			reject(sp, key, n, "token count is not a number: \"%.*s\"", v);

@@ -61,15 +61,15 @@ enum { IT_SPAN, IT_ERROR, IT_REFUSE, IT_FATAL };
 
 /* String fields kept per span, with the span field each comes from. */
 enum { S_NAME, S_SERVICE, S_ENV, S_MODEL, S_PROVIDER, S_TOOL, S_ERROR_TYPE, S_COMPLEXITY,
-       S_PURPOSE, S_TASK_ID, S_TASK_TYPE, S_AGENT, S_SCOPE, S_COUNT };
+       S_PURPOSE, S_TASK_ID, S_TASK_TYPE, S_AGENT, S_SCOPE, S_SERVICE_TIER, S_COUNT };
 static const int S_FIELD[S_COUNT] = { -1, AC_F_SERVICE, AC_F_ENV, AC_F_MODEL, AC_F_PROVIDER,
 	                              AC_F_TOOL, AC_F_ERROR_TYPE, AC_F_COMPLEXITY, AC_F_PURPOSE,
 	                              AC_F_TASK_ID, AC_F_TASK_TYPE, AC_F_AGENT_NAME,
-	                              AC_F_SCOPE };
+	                              AC_F_SCOPE, AC_F_SERVICE_TIER };
 static const int S_DICT[S_COUNT] = { AC_DICT_SPAN_NAME, AC_DICT_SERVICE, AC_DICT_LABEL,
 	                             AC_DICT_MODEL, AC_DICT_LABEL, AC_DICT_TOOL, AC_DICT_LABEL,
 	                             AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_TASK_REF,
-	                             AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_LABEL };
+	                             AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_LABEL };
 
 typedef struct sref {
 	uint32_t off, len; /* into batch.text */
@@ -674,6 +674,7 @@ static int build_row(run *r, const batch *b, const item *it, int64_t trace, int6
 	row->task_type = ids[S_TASK_TYPE];
 	row->agent_name = ids[S_AGENT];
 	row->scope = ids[S_SCOPE];
+	row->service_tier = ids[S_SERVICE_TIER];
 	memcpy(row->tok, it->tok, sizeof(row->tok));
 	row->tok_mask = it->tok_mask;
 	row->has_producer_cost = (it->num_mask & 2) != 0;
@@ -681,7 +682,7 @@ static int build_row(run *r, const batch *b, const item *it, int64_t trace, int6
 	row->has_eval_score = (it->num_mask & 1) != 0;
 	row->eval_score = it->eval_score;
 
-	char model[256], tool[256], provider[256], scope[256], service[256];
+	char model[256], tool[256], provider[256], scope[256], service[256], tier[64];
 	ac_cost_input ci = {
 		.step = it->step,
 		.model = cstr(b, it->s[S_MODEL], model, sizeof(model)),
@@ -689,13 +690,17 @@ static int build_row(run *r, const batch *b, const item *it, int64_t trace, int6
 		.provider = cstr(b, it->s[S_PROVIDER], provider, sizeof(provider)),
 		.start_ns = it->start_ns,
 		.tok = { it->tok[AC_TOK_IN], it->tok[AC_TOK_OUT], it->tok[AC_TOK_CACHE_READ],
-		         it->tok[AC_TOK_CACHE_WRITE], it->tok[AC_TOK_REASONING] },
+		         it->tok[AC_TOK_CACHE_WRITE], it->tok[AC_TOK_REASONING],
+		         it->tok[AC_TOK_CACHE_WRITE_1H], it->tok[AC_TOK_AUDIO_IN],
+		         it->tok[AC_TOK_AUDIO_OUT] },
 		.has_producer_cost = row->has_producer_cost,
 		.producer_cost = it->pcost,
 		.scope = cstr(b, it->s[S_SCOPE], scope, sizeof(scope)),
 		.service = cstr(b, it->s[S_SERVICE], service, sizeof(service)),
+		.tier = ac_service_tier(cstr(b, it->s[S_SERVICE_TIER], tier, sizeof(tier))),
 	};
-	ac_pricebook_cost(r->pb, &ci, &row->cost, &row->cost_src);
+	ac_pricebook_cost_note(r->pb, &ci, &row->cost, &row->cost_src, &row->price_note);
+	row->tier = ci.tier;
 	if (!r->o->no_raw) {
 		row->raw_block = r->w->raw_id;
 		row->raw_off = (int64_t)it->raw_off;

@@ -24,6 +24,9 @@ enum ac_field {
 	AC_F_TOK_CACHE_READ,
 	AC_F_TOK_CACHE_WRITE,
 	AC_F_TOK_REASONING,
+	AC_F_TOK_CACHE_WRITE_1H, /* part of cache write, 1-hour lifetime */
+	AC_F_TOK_AUDIO_IN,       /* part of input */
+	AC_F_TOK_AUDIO_OUT,      /* part of output */
 	AC_F_OPERATION,   /* gen_ai.operation.name, llm.request.type */
 	AC_F_OI_KIND,     /* openinference.span.kind */
 	AC_F_TL_KIND,     /* traceloop.span.kind */
@@ -41,11 +44,22 @@ enum ac_field {
 	AC_F_PCOST_PART,  /* producer's partial costs, summed (input_cost + output_cost) */
 	AC_F_VERCEL_OP,   /* ai.operationId (Vercel AI SDK) */
 	AC_F_SCOPE,       /* instrumentation scope name (OTLP scope.name, otel.scope.name) */
+	AC_F_SERVICE_TIER, /* agentcost.service_tier, openai.response.service_tier, ... */
 	AC_F_COUNT
 };
 
 /* Token slots, in the order of the AC_F_TOK_* fields. */
-enum { AC_TOK_IN, AC_TOK_OUT, AC_TOK_CACHE_READ, AC_TOK_CACHE_WRITE, AC_TOK_REASONING, AC_TOK_COUNT };
+enum {
+	AC_TOK_IN,
+	AC_TOK_OUT,
+	AC_TOK_CACHE_READ,
+	AC_TOK_CACHE_WRITE,
+	AC_TOK_REASONING,
+	AC_TOK_CACHE_WRITE_1H,
+	AC_TOK_AUDIO_IN,
+	AC_TOK_AUDIO_OUT,
+	AC_TOK_COUNT
+};
 
 #define AC_PRIO_UNSET 255
 #define AC_PRIO_RESOURCE 100 /* added to resource-level priorities: span attributes win */

@@ -19,24 +19,39 @@
  *   - claude-3-5-haiku-latest: LiteLLM has 1.00/5.00 (the price announced in
  *     November 2024, cut to 0.80/4.00 before general use; its dated entry
  *     claude-3-5-haiku-20241022 has 0.80/4.00). The alias is priced as the base.
- *   - gemini-1.5-flash, gemini-1.5-pro are left out: Google doubles the price
- *     of prompts over 128k tokens and a price row has no 128k tier, so long
- *     prompts would be priced wrong (import them with a CSV if needed).
- *   - Tiered cache prices (Anthropic and Gemini above 200k) are not
- *     representable: cache tokens stay at the base cache price.
+ *   - gemini-1.5-pro, gemini-1.5-flash have Google's prices (with their
+ *     128k tier and cache reads), not LiteLLM's: its gemini/gemini-1.5-pro
+ *     still has the price before the October 2024 cut (3.50/10.50), its
+ *     Vertex gemini-1.5-flash has 1.00 per MTok input above 128k.
+ *   - The built-in rows carry no above-200k cache prices (Anthropic and
+ *     Gemini): cache tokens stay at the base cache price there; import
+ *     LiteLLM's table for them.
  * Only current list prices are listed, without history (from_day is always
  * AC_DAY_ALWAYS); a price you need for an earlier period goes in an import
  * with effective_from. Models whose price is not certain are left out on
  * purpose: a wrong price is worse than none.
  */
 #include <math.h>
+#include <stddef.h>
 
 #include "pricing.h"
 
 /* input, output, cache read, cache write; no reasoning or above-200k price */
-#define P4(in, out, cr, cw) { AC_DAY_ALWAYS, in, out, cr, cw, NAN, NAN, NAN }
+#define P4(in, out, cr, cw) { AC_DAY_ALWAYS, in, out, cr, cw, NAN, NAN, NAN, 0, NULL }
 /* the same plus the prices of prompts over 200,000 input tokens */
-#define P6(in, out, cr, cw, in200, out200) { AC_DAY_ALWAYS, in, out, cr, cw, NAN, in200, out200 }
+#define P6(in, out, cr, cw, in200, out200) \
+	{ AC_DAY_ALWAYS, in, out, cr, cw, NAN, in200, out200, 0, NULL }
+/* P4 plus variants (service or context tiers, pricing.h) */
+#define PV(in, out, cr, cw, var) \
+	{ AC_DAY_ALWAYS, in, out, cr, cw, NAN, NAN, NAN, (int)(sizeof(var) / sizeof(var[0])), var }
+/* one variant: standard tier above `above` prompt tokens: input, output, cache read */
+#define ABOVE(above, in, out, cr) \
+	{ AC_TIER_STANDARD, above, { in, out, cr, NAN, NAN, NAN, NAN, NAN } }
+
+/* Gemini 1.5 (ai.google.dev/pricing, after the October 2024 cut): prompts
+ * over 128,000 tokens cost twice as much, cached input included. */
+static const ac_price_var gemini_15_pro_128k[] = { ABOVE(128000, 2.50, 10.00, 0.625) };
+static const ac_price_var gemini_15_flash_128k[] = { ABOVE(128000, 0.15, 0.60, 0.0375) };
 
 static const ac_builtin_price builtins[] = {
 	/* OpenAI (platform.openai.com/docs/pricing). Cached input is billed at
@@ -88,6 +103,8 @@ static const ac_builtin_price builtins[] = {
 	{ "gemini-2.0-flash-lite", P4(0.075, 0.30, 0.01875, NAN) },
 	{ "gemini-2.5-flash", P4(0.30, 2.50, 0.03, NAN) },
 	{ "gemini-2.5-pro", P6(1.25, 10.00, 0.125, NAN, 2.50, 15.00) },
+	{ "gemini-1.5-pro", PV(1.25, 5.00, 0.3125, NAN, gemini_15_pro_128k) },
+	{ "gemini-1.5-flash", PV(0.075, 0.30, 0.01875, NAN, gemini_15_flash_128k) },
 };
 
 const ac_builtin_price *ac_pricing_builtins(int *n)

@@ -19,12 +19,25 @@ int ac_tokens_input_excludes_cache(const ac_tokens *t)
 	return nonneg_tok(t->in) < cache;
 }
 
-double ac_tokens_fresh_input(const ac_tokens *t)
+/* The input beside the cache: fresh text and audio (>= 0: under includes
+ * input >= cache, else the call is excludes). */
+static double uncached_input(const ac_tokens *t)
 {
 	double in = nonneg_tok(t->in);
 	if (ac_tokens_input_excludes_cache(t))
 		return in;
 	return in - nonneg_tok(t->cache_read) - nonneg_tok(t->cache_write); /* >= 0 here */
+}
+
+double ac_tokens_audio_in(const ac_tokens *t)
+{
+	double a = nonneg_tok(t->audio_in), whole = uncached_input(t);
+	return a < whole ? a : whole; /* a part is at most its whole (pricing.h) */
+}
+
+double ac_tokens_fresh_input(const ac_tokens *t)
+{
+	return uncached_input(t) - ac_tokens_audio_in(t);
 }
 
 double ac_tokens_prompt(const ac_tokens *t)

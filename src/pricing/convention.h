@@ -33,9 +33,13 @@
 /* 1 when t's input is taken to exclude the cache (rules above, with t->conv
  * the stated convention or AC_CONV_AUTO). */
 int ac_tokens_input_excludes_cache(const ac_tokens *t);
-/* Fresh (uncached) input tokens and the whole prompt, by that decision;
- * negative counts count as 0. */
+/* Fresh (uncached, non-audio) input tokens, the audio input tokens and the
+ * whole prompt, by that decision; negative counts count as 0. Audio is a
+ * part of the input under both conventions (pricing.h): fresh = input -
+ * cache - audio_in (includes) or input - audio_in (excludes), audio_in
+ * counting at most the input beside the cache. */
 double ac_tokens_fresh_input(const ac_tokens *t);
+double ac_tokens_audio_in(const ac_tokens *t);
 double ac_tokens_prompt(const ac_tokens *t);
 
 /* The stated conventions, loaded from a store. */

@@ -54,6 +54,8 @@ typedef struct irow {
 	char eff[11]; /* "" = always */
 	long long line;
 	char *pattern; /* Langfuse matchPattern usable with regcomp, or NULL */
+	ac_price_var *var; /* rows of table price_tier (schema/008), or NULL */
+	int nvar;
 } irow;
 
 typedef struct rowlist {
@@ -94,7 +96,15 @@ static const char *const model_cols[] = {
 	"model", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok",
 	"cache_write_per_mtok", "reasoning_per_mtok", "input_above_200k_per_mtok",
 	"output_above_200k_per_mtok", "effective_from",
+	/* schema 8 (table price_tier): the tier a row prices and its extra kinds */
+	"cache_write_1h_per_mtok", "audio_input_per_mtok", "audio_output_per_mtok",
+	"service_tier", "above_tokens",
 };
+#define MODEL_NCOLS 14
+#define COL_EFF 8
+#define COL_CW1H 9
+#define COL_TIER 12
+#define COL_ABOVE 13
 static const char *const tool_cols[] = { "tool", "per_call", "effective_from" };
 
 /* LiteLLM keys, in the same order as model_cols[1..7]. */
@@ -201,6 +211,7 @@ static void rows_release(rowlist *rl)
 		free(rl->r[i].name);
 		free(rl->r[i].lname);
 		free(rl->r[i].pattern);
+		free(rl->r[i].var);
 	}
 	free(rl->r);
 	rl->r = NULL;
@@ -412,15 +423,71 @@ static int map_header(const csv_rec *h, const char *const *cols, int ncols, int 
 	return 0;
 }
 
+/* A tier row of a model CSV, waiting for its base row (csv_rows). */
+typedef struct pending_var {
+	char *lname;
+	char eff[11];
+	long long line;
+	ac_price_var v;
+} pending_var;
+
+/* The service_tier and above_tokens cells of a model CSV row: 0 and the
+ * variant key, or -1 with a warning. */
+static int csv_tier(importer *im, long long line, const char *tier, const char *above,
+                    int *t, int64_t *a)
+{
+	*t = AC_TIER_STANDARD;
+	*a = 0;
+	if (tier && *tier) {
+		*t = ac_service_tier(tier);
+		if (*t < 0 || (strcasecmp(tier, "standard") != 0 && *t == AC_TIER_STANDARD)) {
+			warn_row(im, line,
+			         "service_tier is not standard, flex, priority or batch: \"%.40s\"", tier);
+			return -1;
+		}
+	}
+	if (above && *above) {
+		char *end;
+		errno = 0;
+		long long n = strtoll(above, &end, 10);
+		if (errno || *end || n < 0 || above[0] == '+' || above[0] == '-') {
+			warn_row(im, line, "above_tokens is not a whole number >= 0: \"%.40s\"", above);
+			return -1;
+		}
+		*a = n;
+	}
+	return 0;
+}
+
+/* Append variant v to row r unless r has one of the same key. */
+static int row_add_var(importer *im, irow *r, const ac_price_var *v, long long line)
+{
+	for (int i = 0; i < r->nvar; i++) {
+		if (r->var[i].tier == v->tier && r->var[i].above == v->above) {
+			warn_row(im, line, "duplicate tier row for %.80s (first at or after line %lld)",
+			         r->name, r->line);
+			return 0;
+		}
+	}
+	ac_price_var *nv = realloc(r->var, (size_t)(r->nvar + 1) * sizeof(*nv));
+	if (!nv)
+		return ac_err_set(im->err, AC_ENOMEM, "out of memory reading prices");
+	r->var = nv;
+	r->var[r->nvar++] = *v;
+	return 0;
+}
+
 /* Turn the data records of a model or tool CSV into rows. */
 static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char *path)
 {
 	const char *const *cols = im->tools ? tool_cols : model_cols;
-	int ncols = im->tools ? 3 : 9;
+	int ncols = im->tools ? 3 : MODEL_NCOLS;
 	int nrequired = im->tools ? 1 : 2;
-	int effcol = ncols - 1;
+	int effcol = im->tools ? 2 : COL_EFF;
 	const csv_rec *h = &cs->rec[first];
 	int *colmap = malloc((size_t)h->n * sizeof(*colmap));
+	pending_var *pend = NULL;
+	size_t npend = 0;
 	int rc = 0;
 
 	if (!colmap)
@@ -430,8 +497,9 @@ static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char
 	for (size_t i = first + 1; i < cs->n; i++) {
 		const csv_rec *r = &cs->rec[i];
 		const char *cell[16] = { 0 };
-		double v[NPRICE];
-		int bad = 0;
+		double v[NPRICE], extra[3] = { NAN, NAN, NAN };
+		int bad = 0, tier = AC_TIER_STANDARD;
+		int64_t above = 0;
 
 		if (ac_csv_blank(r))
 			continue;
@@ -447,15 +515,27 @@ static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char
 			warn_row(im, r->line, "row has %d cells, the header has %d", r->n, h->n);
 			continue;
 		}
-		for (int k = 1; k < effcol && !bad; k++) {
+		if (!im->tools &&
+		    csv_tier(im, r->line, cell[COL_TIER], cell[COL_ABOVE], &tier, &above) < 0)
+			continue;
+		/* a tier row states only the prices it changes */
+		int is_var = tier != AC_TIER_STANDARD || above > 0;
+		for (int k = 1; k < ncols && !bad; k++) {
+			if (k == effcol || k == COL_TIER || k == COL_ABOVE)
+				continue;
 			const char *s = cell[k] ? cell[k] : "";
 			const char *why;
+			double *out = k < effcol ? &v[k - 1] : &extra[k - COL_CW1H];
 			if (!*s) {
-				if (k <= nrequired) {
+				if (k <= nrequired && !is_var) {
 					warn_row(im, r->line, "%s is empty", cols[k]);
 					bad = 1;
 				}
-			} else if (parse_price(s, &v[k - 1], &why) < 0) {
+			} else if (is_var && (k == 6 || k == 7)) {
+				warn_row(im, r->line, "%s in a tier row: state above_tokens 200000 instead",
+				         cols[k]);
+				bad = 1;
+			} else if (parse_price(s, out, &why) < 0) {
 				warn_row(im, r->line, "%s: \"%.60s\" in %s", why, s, cols[k]);
 				bad = 1;
 			}
@@ -468,10 +548,64 @@ static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char
 			warn_row(im, r->line, "effective_from is not a date (YYYY-MM-DD): \"%.60s\"", eff);
 			continue;
 		}
+		ac_price_var pv = { tier, above, { v[0], v[1], v[2], v[3], extra[0], v[4], extra[1],
+			                           extra[2] } };
+		if (is_var) {
+			const char *name = cell[0] ? cell[0] : "";
+			pending_var *np = realloc(pend, (npend + 1) * sizeof(*np));
+			if (!np) {
+				rc = ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
+				goto done;
+			}
+			pend = np;
+			pending_var *x = &pend[npend];
+			x->lname = strdup(name);
+			if (!x->lname) {
+				rc = ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
+				goto done;
+			}
+			for (char *q = x->lname; *q; q++)
+				*q = (char)tolower((unsigned char)*q);
+			snprintf(x->eff, sizeof(x->eff), "%s", eff);
+			x->line = r->line;
+			x->v = pv;
+			npend++;
+			continue;
+		}
+		size_t before = im->rows.len;
 		if ((rc = add_row(im, cell[0] ? cell[0] : "", v, eff, r->line)) < 0)
+			goto done;
+		if (im->rows.len > before && (!isnan(extra[0]) || !isnan(extra[1]) || !isnan(extra[2]))) {
+			for (int k = 0; k < AC_PK_N; k++) {
+				if (k != AC_PK_CACHE_WRITE_1H && k != AC_PK_AUDIO_IN && k != AC_PK_AUDIO_OUT)
+					pv.v[k] = NAN;
+			}
+			if ((rc = row_add_var(im, &im->rows.r[im->rows.len - 1], &pv, r->line)) < 0)
+				goto done;
+		}
+	}
+	/* each tier row joins the base row of its model and effective_from */
+	for (size_t j = 0; j < npend; j++) {
+		irow *base = NULL;
+		for (size_t k = 0; k < im->rows.len && !base; k++) {
+			if (strcmp(im->rows.r[k].lname, pend[j].lname) == 0 &&
+			    strcmp(im->rows.r[k].eff, pend[j].eff) == 0)
+				base = &im->rows.r[k];
+		}
+		if (!base) {
+			warn_row(im, pend[j].line,
+			         "tier row without a standard row (service_tier and above_tokens empty)"
+			         " for %.80s%s%s in this file",
+			         pend[j].lname, pend[j].eff[0] ? " effective_from " : "", pend[j].eff);
+			continue;
+		}
+		if ((rc = row_add_var(im, base, &pend[j].v, pend[j].line)) < 0)
 			goto done;
 	}
 done:
+	for (size_t j = 0; j < npend; j++)
+		free(pend[j].lname);
+	free(pend);
 	free(colmap);
 	return rc;
 }
@@ -766,6 +900,214 @@ static int key_name(importer *im, json_doc *d, int k, char *name, size_t size)
 	return 0;
 }
 
+/* Price variants (service tier, context tier; table price_tier) -------- */
+
+#define MAX_VARS 16 /* variants one entry can state */
+
+typedef struct varset {
+	ac_price_var v[MAX_VARS];
+	int n;
+	int full; /* a variant did not fit */
+} varset;
+
+/* The variant (tier, above) of vs, added empty when new; NULL when full. */
+static ac_price_var *var_get(varset *vs, int tier, int64_t above)
+{
+	for (int i = 0; i < vs->n; i++) {
+		if (vs->v[i].tier == tier && vs->v[i].above == above)
+			return &vs->v[i];
+	}
+	if (vs->n == MAX_VARS) {
+		vs->full = 1;
+		return NULL;
+	}
+	ac_price_var *v = &vs->v[vs->n++];
+	v->tier = tier;
+	v->above = above;
+	for (int k = 0; k < AC_PK_N; k++)
+		v->v[k] = NAN;
+	return v;
+}
+
+/* Give the last row added (when it is named name) the variants of vs. */
+static int attach_vars(importer *im, const char *name, size_t len_before, const varset *vs)
+{
+	if (vs->n == 0 || im->rows.len == len_before)
+		return 0;
+	irow *r = &im->rows.r[im->rows.len - 1];
+	if (strcmp(r->name, name) != 0)
+		return 0;
+	r->var = malloc((size_t)vs->n * sizeof(*r->var));
+	if (!r->var)
+		return ac_err_set(im->err, AC_ENOMEM, "out of memory reading prices");
+	memcpy(r->var, vs->v, (size_t)vs->n * sizeof(*r->var));
+	r->nvar = vs->n;
+	return 0;
+}
+
+/* LiteLLM's per-token price keys and the kind each prices. Longest first
+ * where one is a prefix of another. */
+static const struct {
+	const char *key;
+	int kind;
+} litellm_kinds[] = {
+	{ "cache_creation_input_token_cost_above_1hr", AC_PK_CACHE_WRITE_1H },
+	{ "cache_creation_input_token_cost", AC_PK_CACHE_WRITE },
+	{ "cache_read_input_token_cost", AC_PK_CACHE_READ },
+	{ "input_cost_per_audio_token", AC_PK_AUDIO_IN },
+	{ "output_cost_per_audio_token", AC_PK_AUDIO_OUT },
+	{ "output_cost_per_reasoning_token", AC_PK_REASONING },
+	{ "input_cost_per_token", AC_PK_INPUT },
+	{ "output_cost_per_token", AC_PK_OUTPUT },
+};
+
+/*
+ * Parse a LiteLLM price key: a kind of litellm_kinds, then optionally
+ * "_above_<N>k_tokens" (context tier N * 1000), then optionally "_flex",
+ * "_priority" or "_batches" (service tier), nothing else. Returns 1 with
+ * *kind, *tier, *above set, or 0 when the key is not one of these.
+ */
+static int litellm_parse_key(const char *s, int len, int *kind, int *tier, int64_t *above)
+{
+	static const struct {
+		const char *sfx;
+		int tier;
+	} tiers[] = { { "_flex", AC_TIER_FLEX }, { "_priority", AC_TIER_PRIORITY },
+		      { "_batches", AC_TIER_BATCH } };
+	int at = -1;
+	for (size_t i = 0; i < sizeof(litellm_kinds) / sizeof(litellm_kinds[0]); i++) {
+		int kl = (int)strlen(litellm_kinds[i].key);
+		if (kl <= len && memcmp(s, litellm_kinds[i].key, (size_t)kl) == 0) {
+			*kind = litellm_kinds[i].kind;
+			at = kl;
+			break;
+		}
+	}
+	if (at < 0)
+		return 0;
+	*tier = AC_TIER_STANDARD;
+	*above = 0;
+	if (len - at > 7 && memcmp(s + at, "_above_", 7) == 0) {
+		int j = at + 7;
+		int64_t n = 0;
+		while (j < len && s[j] >= '0' && s[j] <= '9' && n < 100000000)
+			n = n * 10 + (s[j++] - '0');
+		if (j == at + 7 || len - j < 8 || memcmp(s + j, "k_tokens", 8) != 0 || n == 0)
+			return 0;
+		*above = n * 1000;
+		at = j + 8;
+	}
+	if (at < len) {
+		size_t i;
+		for (i = 0; i < sizeof(tiers) / sizeof(tiers[0]); i++) {
+			int tl = (int)strlen(tiers[i].sfx);
+			if (len - at == tl && memcmp(s + at, tiers[i].sfx, (size_t)tl) == 0)
+				break;
+		}
+		if (i == sizeof(tiers) / sizeof(tiers[0]))
+			return 0;
+		*tier = tiers[i].tier;
+	}
+	return 1;
+}
+
+/*
+ * One range of LiteLLM's tiered_pricing list (object at token o):
+ * {"range": [lo, hi], "input_cost_per_token": ..., ...}. The range applies to
+ * prompts of more than lo tokens: its prices become the standard variant
+ * above lo (lo = 0: the base prices of v[] where the entry has none).
+ * Returns 1 when used, 0 when not (no numeric range, a price that is not a
+ * number), AC_ENOMEM never.
+ */
+static int litellm_range(const json_doc *d, int o, double *v, varset *vs)
+{
+	int r = member(d, o, "range");
+	double lo, hi;
+	const char *why;
+	if (r < 0 || d->t[r].type != JSMN_ARRAY || d->t[r].size != 2 ||
+	    tok_price(d, r + 1, &lo, &why) != 1 || tok_price(d, r + 2, &hi, &why) != 1 ||
+	    lo != floor(lo) || lo > 1e12)
+		return 0;
+	ac_price_var tmp;
+	int any = 0;
+	for (int k = 0; k < AC_PK_N; k++)
+		tmp.v[k] = NAN;
+	FOR_MEMBERS(d, o, i)
+	{
+		int kind, tier;
+		int64_t above;
+		double pt;
+		if (tok_is(d, i, "range"))
+			continue;
+		if (!litellm_parse_key(d->js + d->t[i].start, tok_len(d, i), &kind, &tier, &above) ||
+		    tier != AC_TIER_STANDARD || above != 0) {
+			if (has_price(d, i + 1))
+				return 0; /* a price this range list states that we cannot use */
+			continue;
+		}
+		int got = tok_price(d, i + 1, &pt, &why);
+		if (got < 0)
+			return 0;
+		if (got == 1) {
+			tmp.v[kind] = per_mtok(pt);
+			any = 1;
+		}
+	}
+	if (!any)
+		return 0;
+	if (lo == 0) {
+		/* the first range: base prices where the entry has none */
+		static const int base[] = { AC_PK_INPUT, AC_PK_OUTPUT, AC_PK_CACHE_READ,
+			                    AC_PK_CACHE_WRITE, AC_PK_REASONING };
+		for (int k = 0; k < 5; k++) {
+			if (isnan(tmp.v[base[k]]))
+				continue;
+			if (!isnan(v[k]) && v[k] != tmp.v[base[k]])
+				return 0; /* two base prices: which one LiteLLM bills is unclear */
+			v[k] = tmp.v[base[k]];
+		}
+		ac_price_var *x = NULL;
+		for (int k = 0; k < AC_PK_N; k++) {
+			if (k == AC_PK_CACHE_WRITE_1H || k == AC_PK_AUDIO_IN || k == AC_PK_AUDIO_OUT) {
+				if (!isnan(tmp.v[k]) && (x || (x = var_get(vs, AC_TIER_STANDARD, 0))) &&
+				    isnan(x->v[k]))
+					x->v[k] = tmp.v[k];
+			}
+		}
+		return 1;
+	}
+	ac_price_var *x = var_get(vs, AC_TIER_STANDARD, (int64_t)lo);
+	if (!x)
+		return 0;
+	for (int k = 0; k < AC_PK_N; k++) {
+		if (!isnan(tmp.v[k]) && isnan(x->v[k]))
+			x->v[k] = tmp.v[k];
+	}
+	return 1;
+}
+
+/* Whether every range of the tiered_pricing list at token a can be used;
+ * only then are v and vs changed. */
+static int litellm_ranges(const json_doc *d, int a, double *v, varset *vs)
+{
+	double tv[NPRICE];
+	varset tvs = *vs;
+	int ok = d->t[a].type == JSMN_ARRAY && d->t[a].size > 0;
+	if (!ok)
+		return 0;
+	memcpy(tv, v, sizeof(tv));
+	FOR_ELEMENTS(d, a, e)
+	{
+		if (d->t[e].type != JSMN_OBJECT || !litellm_range(d, e, tv, &tvs))
+			ok = 0;
+	}
+	if (!ok || tvs.full)
+		return 0;
+	memcpy(v, tv, sizeof(tv));
+	*vs = tvs;
+	return 1;
+}
+
 /* LiteLLM JSON ----------------------------------------------------------- */
 
 /* Whether a LiteLLM key is a price: "input_cost_per_token",
@@ -784,37 +1126,65 @@ static int litellm_cost_key(const json_doc *d, int k)
 	return 0;
 }
 
-/* Read the mapped keys of one model entry (object at token o) and keep it;
- * count the prices it carries that no column holds. */
+/*
+ * Read the mapped keys of one model entry (object at token o) and keep it;
+ * count the prices it carries that no column holds. The base prices go to
+ * the `price` columns (litellm_keys); the service tiers, context tiers,
+ * 1-hour cache writes and audio prices (litellm_parse_key) and the
+ * tiered_pricing ranges go to price_tier variants.
+ */
 static int litellm_entry(importer *im, json_doc *d, int key, int o)
 {
 	double v[NPRICE];
 	long long line = line_of(d, d->t[key].start);
 	char name[512];
 	int imported, rc;
+	varset vs;
+	/* members used, by token index relative to o (an entry has few) */
+	unsigned char used[512];
 
+	memset(used, 0, sizeof(used));
+	vs.n = vs.full = 0;
 	for (int k = 0; k < NPRICE; k++)
 		v[k] = NAN;
 	if (key_name(im, d, key, name, sizeof(name)) < 0)
 		return 0;
 	FOR_MEMBERS(d, o, i)
 	{
-		int k;
+		int k, kind, tier;
+		int64_t above;
 		for (k = 0; k < NPRICE && !tok_is(d, i, litellm_keys[k]); k++)
 			;
-		if (k == NPRICE)
+		int var = k == NPRICE && litellm_parse_key(d->js + d->t[i].start, tok_len(d, i),
+		                                           &kind, &tier, &above);
+		if (k == NPRICE && !var)
 			continue;
 		const char *why;
 		double pt;
 		int got = tok_price(d, i + 1, &pt, &why);
-		if (got == 1)
+		if (got == 1 && k < NPRICE) {
 			v[k] = per_mtok(pt);
+		} else if (got == 1) {
+			ac_price_var *x = var_get(&vs, tier, above);
+			if (!x)
+				continue;
+			x->v[kind] = per_mtok(pt);
+		}
+		if (got == 1 && i - o < (int)sizeof(used))
+			used[i - o] = 1;
 		if (got >= 0)
 			continue; /* null: absent */
 		int len = tok_len(d, i + 1);
 		warn_row(im, line_of(d, d->t[i + 1].start), "%s: %.40s of %.80s is \"%.*s\"", why,
-		         litellm_keys[k], name, len > 40 ? 40 : len, d->js + d->t[i + 1].start);
+		         k < NPRICE ? litellm_keys[k] : "price", name, len > 40 ? 40 : len,
+		         d->js + d->t[i + 1].start);
 		return 0;
+	}
+	FOR_MEMBERS(d, o, i)
+	{
+		if (tok_is(d, i, "tiered_pricing") && i - o < (int)sizeof(used) &&
+		    litellm_ranges(d, i + 1, v, &vs))
+			used[i - o] = 1;
 	}
 	/* image, audio, per-second ... entries are not token-priced: every price
 	 * they carry is counted as not used */
@@ -822,10 +1192,8 @@ static int litellm_entry(importer *im, json_doc *d, int key, int o)
 	entry_begin(im);
 	FOR_MEMBERS(d, o, i)
 	{
-		int k;
-		for (k = 0; k < NPRICE && !tok_is(d, i, litellm_keys[k]); k++)
-			;
-		if ((imported && k < NPRICE) || !litellm_cost_key(d, i) || !has_price(d, i + 1))
+		int u = i - o < (int)sizeof(used) && used[i - o];
+		if ((imported && u) || !litellm_cost_key(d, i) || !has_price(d, i + 1))
 			continue;
 		if ((rc = note_unused_tok(im, "", d, i)) < 0)
 			return rc;
@@ -833,7 +1201,10 @@ static int litellm_entry(importer *im, json_doc *d, int key, int o)
 	entry_end(im);
 	if (!imported)
 		return 0;
-	return add_row(im, name, v, "", line);
+	size_t before = im->rows.len;
+	if ((rc = add_row(im, name, v, "", line)) < 0)
+		return rc;
+	return attach_vars(im, name, before, &vs);
 }
 
 static int litellm_rows(importer *im, json_doc *d, const char *path)
@@ -1320,6 +1691,42 @@ static int has_pattern_table(sqlite3 *db)
 	return found;
 }
 
+static int has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Insert the price_tier rows of row r with statement ins (write_rows). */
+static int write_vars(importer *im, sqlite3 *db, sqlite3_stmt *ins, const irow *r)
+{
+	static const char *const tier_names[AC_TIER_N] = { "standard", "flex", "priority",
+		                                          "batch" };
+	for (int j = 0; j < r->nvar; j++) {
+		const ac_price_var *x = &r->var[j];
+		sqlite3_bind_text(ins, 1, r->name, -1, SQLITE_STATIC);
+		if (r->eff[0])
+			sqlite3_bind_text(ins, 2, r->eff, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(ins, 2);
+		sqlite3_bind_text(ins, 3, tier_names[x->tier], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 4, x->above);
+		for (int k = 0; k < AC_PK_N; k++)
+			bind_opt(ins, 5 + k, x->v[k]);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			return sql_error(im, db);
+		sqlite3_reset(ins);
+	}
+	return 0;
+}
+
 /* Replace the named models' (tools') rows with the file's, in one savepoint. */
 static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 {
@@ -1337,7 +1744,15 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 	static const char *pdel = "DELETE FROM price_pattern WHERE model = ?1 COLLATE NOCASE";
 	static const char *pins =
 		"INSERT OR IGNORE INTO price_pattern (model, pattern) VALUES (?1, ?2)";
+	/* price_tier (schema/008): a store without it keeps no variants */
+	static const char *vdel = "DELETE FROM price_tier WHERE model = ?1 COLLATE NOCASE";
+	static const char *vins =
+		"INSERT INTO price_tier (model, effective_from, service_tier, above_tokens,"
+		" input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok,"
+		" cache_write_1h_per_mtok, reasoning_per_mtok, audio_input_per_mtok,"
+		" audio_output_per_mtok) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 	sqlite3_stmt *del = NULL, *ins = NULL, *patdel = NULL, *patins = NULL;
+	sqlite3_stmt *vardel = NULL, *varins = NULL;
 	idxset named = { 0 };
 	struct timespec ts;
 	char now[40];
@@ -1365,6 +1780,12 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 		rc = sql_error(im, db);
 		goto done;
 	}
+	if (!im->tools && has_table(db, "price_tier") &&
+	    (sqlite3_prepare_v2(db, vdel, -1, &vardel, NULL) != SQLITE_OK ||
+	     sqlite3_prepare_v2(db, vins, -1, &varins, NULL) != SQLITE_OK)) {
+		rc = sql_error(im, db);
+		goto done;
+	}
 	for (size_t i = 0; i < im->rows.len; i++) {
 		int prev = idxset_add(&named, &im->rows, (int)i, 0);
 		if (prev == SET_NOMEM) {
@@ -1387,6 +1808,14 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 				goto done;
 			}
 			sqlite3_reset(patdel);
+		}
+		if (vardel) {
+			sqlite3_bind_text(vardel, 1, im->rows.r[i].name, -1, SQLITE_STATIC);
+			if (sqlite3_step(vardel) != SQLITE_DONE) {
+				rc = sql_error(im, db);
+				goto done;
+			}
+			sqlite3_reset(vardel);
 		}
 	}
 	for (size_t i = 0; i < im->rows.len; i++) {
@@ -1416,7 +1845,12 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 			}
 			sqlite3_reset(patins);
 		}
+		if (varins && (rc = write_vars(im, db, varins, r)) < 0)
+			goto done;
 	}
+	sqlite3_finalize(vardel);
+	sqlite3_finalize(varins);
+	vardel = varins = NULL;
 	sqlite3_finalize(del);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(patdel);
@@ -1432,6 +1866,8 @@ done:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(patdel);
 	sqlite3_finalize(patins);
+	sqlite3_finalize(vardel);
+	sqlite3_finalize(varins);
 	if (in_sp) {
 		sqlite3_exec(db, "ROLLBACK TO ac_prices_import", NULL, NULL, NULL);
 		sqlite3_exec(db, "RELEASE ac_prices_import", NULL, NULL, NULL);

@@ -144,6 +144,10 @@ struct ac_pricebook {
 		int idx; /* models index */
 	} *pats;
 	int npats;
+	/* imported price variants (schema/008), sorted by (model, effective_from);
+	 * the price rows point into it */
+	ac_price_var *vars;
+	int nvars;
 	strmap alias;    /* lower alias -> index into alias_to */
 	char **alias_to; /* lower model names the aliases stand for */
 	int nalias;
@@ -330,7 +334,7 @@ static int load_imported(raw_list *models, raw_list *tools, sqlite3 *db, ac_err 
 	}
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
-		ac_price p;
+		ac_price p = { 0 };
 		if (!name || !*name || col_day(st, 8, &p.from_day) < 0)
 			continue;
 		p.input = sqlite3_column_double(st, 1);
@@ -363,7 +367,7 @@ static int load_imported(raw_list *models, raw_list *tools, sqlite3 *db, ac_err 
 	}
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
-		ac_price p;
+		ac_price p = { 0 };
 		double usd = sqlite3_column_double(st, 1);
 		if (!name || !*name || col_day(st, 2, &p.from_day) < 0 ||
 		    sqlite3_column_type(st, 1) == SQLITE_NULL || !isfinite(usd) || usd < 0)
@@ -501,6 +505,101 @@ done:
 	return rc;
 }
 
+/*
+ * Read table price_tier (when the store has it) into pb->vars and point each
+ * imported row of models at its variants: those of the same model (ASCII
+ * case ignored) and effective_from. Variants with a bad value (edited by
+ * hand) are ignored.
+ */
+static int load_vars(ac_pricebook *pb, raw_list *models, sqlite3 *db, ac_err *err)
+{
+	static const char *sql =
+		"SELECT lower(model), effective_from, service_tier, above_tokens, input_per_mtok,"
+		" output_per_mtok, cache_read_per_mtok, cache_write_per_mtok,"
+		" cache_write_1h_per_mtok, reasoning_per_mtok, audio_input_per_mtok,"
+		" audio_output_per_mtok FROM price_tier"
+		" ORDER BY lower(model), ifnull(effective_from, ''), rowid";
+	sqlite3_stmt *st = NULL;
+	strmap first = { 0 };
+	char **keys = NULL;
+	int rc = 0, s, cap = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0; /* a store before schema 8: no variants */
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int64_t day;
+		ac_price_var v;
+		int ok = 1;
+		if (!name || col_day(st, 1, &day) < 0)
+			continue;
+		v.tier = ac_service_tier((const char *)sqlite3_column_text(st, 2));
+		v.above = sqlite3_column_int64(st, 3);
+		for (int k = 0; k < AC_PK_N; k++) {
+			v.v[k] = col_opt(st, 4 + k);
+			ok = ok && price_ok(v.v[k]);
+		}
+		if (!ok || v.tier < 0 || v.above < 0)
+			continue;
+		if (pb->nvars == cap) {
+			int ncap = cap ? cap * 2 : 64;
+			ac_price_var *nv = realloc(pb->vars, (size_t)ncap * sizeof(*nv));
+			char **nk = realloc(keys, (size_t)ncap * sizeof(*nk));
+			if (nv)
+				pb->vars = nv;
+			if (nk)
+				keys = nk;
+			if (!nv || !nk)
+				goto oom;
+			cap = ncap;
+		}
+		size_t kl = strlen(name) + 24;
+		keys[pb->nvars] = malloc(kl);
+		if (!keys[pb->nvars])
+			goto oom;
+		snprintf(keys[pb->nvars], kl, "%s\x1f%lld", name, (long long)day);
+		pb->vars[pb->nvars] = v;
+		int seen;
+		if (!map_get(&first, keys[pb->nvars], &seen) &&
+		    map_put(&first, keys[pb->nvars], pb->nvars) < 0) {
+			free(keys[pb->nvars]);
+			goto oom;
+		}
+		pb->nvars++;
+	}
+	if (s != SQLITE_DONE) {
+		rc = sql_fail(err, db, "reading price tiers");
+		goto done;
+	}
+	for (size_t i = 0; i < models->len && pb->nvars > 0; i++) {
+		raw_row *r = &models->r[i];
+		size_t kl = strlen(r->lname) + 24;
+		char *key = malloc(kl);
+		int at;
+		if (!key)
+			goto oom;
+		snprintf(key, kl, "%s\x1f%lld", r->lname, (long long)r->p.from_day);
+		if (map_get(&first, key, &at)) {
+			int n = 0;
+			while (at + n < pb->nvars && strcmp(keys[at + n], key) == 0)
+				n++;
+			r->p.var = &pb->vars[at];
+			r->p.nvar = n;
+		}
+		free(key);
+	}
+	goto done;
+oom:
+	rc = ac_err_set(err, AC_ENOMEM, "out of memory loading price tiers");
+done:
+	sqlite3_finalize(st);
+	for (int i = 0; i < pb->nvars; i++)
+		free(keys[i]);
+	free(keys);
+	map_release(&first);
+	return rc;
+}
+
 int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
 {
 	raw_list models = { 0 }, tools = { 0 }, builtin = { 0 };
@@ -516,6 +615,8 @@ int ac_pricebook_load(ac_pricebook **out, sqlite3 *db, ac_err *err)
 	if (db && (rc = load_imported(&models, &tools, db, err)) < 0)
 		goto done;
 	if (db && (rc = load_aliases(pb, db, err)) < 0)
+		goto done;
+	if (db && (rc = load_vars(pb, &models, db, err)) < 0)
 		goto done;
 	for (int i = 0; i < nb; i++) {
 		if ((rc = raw_push(&builtin, b[i].model, &b[i].price, 0)) < 0)
@@ -573,6 +674,7 @@ void ac_pricebook_free(ac_pricebook *pb)
 		free(pb->alias_to[i]);
 	free(pb->alias_to);
 	ac_conv_free(pb->conv);
+	free(pb->vars);
 	free(pb);
 }
 
@@ -715,41 +817,15 @@ const ac_price *ac_price_in_force(const ac_price *rows, int n, int64_t day)
 	return found;
 }
 
-static double nonneg(double v)
-{
-	return v > 0 ? v : 0;
-}
-
 double ac_cost_llm(const ac_price *p, const ac_tokens *t)
 {
-	return ac_cost_llm_tier(p, t, ac_tokens_prompt(t) > 200000);
+	return ac_cost_llm_at(p, t, AC_TIER_STANDARD, ac_prompt_tokens(t), NULL);
 }
 
 double ac_cost_llm_tier(const ac_price *p, const ac_tokens *t, int above_200k)
 {
-	/* Negative counts are nonsense from a producer: treat them as 0. */
-	double in = nonneg((double)t->in), out = nonneg((double)t->out);
-	double cr = nonneg((double)t->cache_read), cw = nonneg((double)t->cache_write);
-	double rs = nonneg((double)t->reasoning);
-	double pin = p->input, pout = p->output;
-
-	/* Long-context tier: applies to the whole request once the prompt
-	 * exceeds 200,000 tokens. Each tier price replaces its base price when
-	 * present; the cache and reasoning fallbacks then use the tier prices. */
-	if (above_200k) {
-		if (!isnan(p->input_above_200k))
-			pin = p->input_above_200k;
-		if (!isnan(p->output_above_200k))
-			pout = p->output_above_200k;
-	}
-	double pcr = isnan(p->cache_read) ? pin : p->cache_read;
-	double pcw = isnan(p->cache_write) ? pin : p->cache_write;
-	double prs = isnan(p->reasoning) ? pout : p->reasoning;
-
-	(void)in; /* the token convention decides the fresh input (convention.h) */
-	double usd_per_m = ac_tokens_fresh_input(t) * pin + cr * pcr + cw * pcw +
-	                   nonneg(out - rs) * pout + rs * prs;
-	return usd_per_m / 1e6;
+	/* all calls above 200,000 or all at most that: 200,001 or 0 */
+	return ac_cost_llm_at(p, t, AC_TIER_STANDARD, above_200k ? 200001 : 0, NULL);
 }
 
 int ac_pricebook_tool(ac_pricebook *pb, const char *tool, int64_t day, double *usd)
@@ -778,8 +854,16 @@ int ac_pricebook_tool(ac_pricebook *pb, const char *tool, int64_t day, double *u
 
 void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src)
 {
+	int note;
+	ac_pricebook_cost_note(pb, in, cost, src, &note);
+}
+
+void ac_pricebook_cost_note(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src,
+                            int *note)
+{
 	int64_t day = ac_day_of_ns(in->start_ns);
 
+	*note = 0;
 	*cost = 0;
 	*src = AC_COST_NONE;
 	if (in->step == AC_STEP_LLM) {
@@ -791,8 +875,11 @@ void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, 
 			ac_tokens t = in->tok;
 			if (t.conv == AC_CONV_AUTO)
 				t.conv = ac_conv_of(pb->conv, in->service, in->scope);
-			*cost = ac_cost_llm(p, &t);
+			int fb;
+			*cost = ac_cost_llm_at(p, &t, in->tier, ac_prompt_tokens(&t), &fb);
 			*src = AC_COST_TABLE;
+			if (fb)
+				*note |= AC_NOTE_TIER_FALLBACK;
 		} else if (in->has_producer_cost) {
 			*cost = in->producer_cost;
 			*src = AC_COST_PRODUCER;
@@ -817,7 +904,22 @@ typedef struct change {
 	sqlite3_int64 id;
 	double cost;
 	int src;
+	int note;
 } change;
+
+/* Whether the span table has schema 8's columns (a store opened by this
+ * binary always has; a bare schema-1 database in the unit tests not). */
+static int has_tier_columns(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('span') WHERE name = 'price_note'",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
 
 static int64_t col_i64(sqlite3_stmt *st, int i)
 {
@@ -836,15 +938,19 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 {
 	/* Read in batches by id and write after each batch, so no UPDATE runs
 	 * while the SELECT is still stepping over the same table. */
+	/* %s: the scope (schema 9) or NULL; %s: the 1-hour writes, audio, service
+	 * tier and price note (schema 8) or NULLs; then the joins of both */
 	static const char *sel_fmt =
 		"SELECT s.id, s.step, m.name, t.name, s.start_ns, s.tokens_in, s.tokens_out,"
 		" s.tokens_cache_read, s.tokens_cache_write, s.tokens_reasoning,"
-		" s.producer_cost_usd, s.cost_usd, s.cost_src, p.name, sv.name, %s"
+		" s.producer_cost_usd, s.cost_usd, s.cost_src, p.name, sv.name, %s, %s"
 		" FROM span s LEFT JOIN model m ON m.id = s.model LEFT JOIN tool t ON t.id = s.tool"
 		" LEFT JOIN label p ON p.id = s.provider LEFT JOIN service sv ON sv.id = s.service"
-		" %s"
+		" %s %s"
 		" WHERE s.step IN (1, 2) AND s.id > ?1 ORDER BY s.id LIMIT ?2";
 	static const char *upd = "UPDATE span SET cost_usd = ?1, cost_src = ?2 WHERE id = ?3";
+	static const char *upd8 =
+		"UPDATE span SET cost_usd = ?1, cost_src = ?2, price_note = ?4 WHERE id = ?3";
 	sqlite3_stmt *qs = NULL, *us = NULL;
 	change *ch = NULL;
 	int own_tx = sqlite3_get_autocommit(db) != 0, in_tx = 0, rc = 0, s;
@@ -858,18 +964,24 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 		rc = ac_err_set(err, AC_ENOMEM, "out of memory re-pricing spans");
 		goto done;
 	}
-	/* span.scope exists from schema 9 on (a bare 001 schema has none) */
+	/* span.scope exists from schema 9 on, the tier columns from schema 8 on
+	 * (a bare 001 schema has neither) */
 	int has_scope = 0;
 	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('span') WHERE name = 'scope'",
 	                       -1, &qs, NULL) == SQLITE_OK)
 		has_scope = sqlite3_step(qs) == SQLITE_ROW;
 	sqlite3_finalize(qs);
 	qs = NULL;
-	char sel[1024];
+	int v8 = has_tier_columns(db);
+	char sel[1536];
 	snprintf(sel, sizeof(sel), sel_fmt, has_scope ? "sc.name" : "NULL",
-	         has_scope ? "LEFT JOIN label sc ON sc.id = s.scope" : "");
+	         v8 ? "s.tokens_cache_write_1h, s.tokens_audio_in, s.tokens_audio_out, st.name,"
+	              " s.price_note"
+	            : "NULL, NULL, NULL, NULL, NULL",
+	         has_scope ? "LEFT JOIN label sc ON sc.id = s.scope" : "",
+	         v8 ? "LEFT JOIN label st ON st.id = s.service_tier" : "");
 	if (sqlite3_prepare_v2(db, sel, -1, &qs, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, upd, -1, &us, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(db, v8 ? upd8 : upd, -1, &us, NULL) != SQLITE_OK) {
 		rc = sql_fail(err, db, "re-pricing spans");
 		goto done;
 	}
@@ -887,7 +999,7 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 		while ((s = sqlite3_step(qs)) == SQLITE_ROW) {
 			ac_cost_input in;
 			double cost, old;
-			int src;
+			int src, note, old_note = 0;
 
 			nrows++;
 			last = sqlite3_column_int64(qs, 0);
@@ -906,12 +1018,21 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 			in.tok.reasoning = col_i64(qs, 9);
 			in.has_producer_cost = sqlite3_column_type(qs, 10) != SQLITE_NULL;
 			in.producer_cost = sqlite3_column_double(qs, 10);
+			if (v8) {
+				in.tok.cache_write_1h = col_i64(qs, 16);
+				in.tok.audio_in = col_i64(qs, 17);
+				in.tok.audio_out = col_i64(qs, 18);
+				in.tier = ac_service_tier((const char *)sqlite3_column_text(qs, 19));
+				old_note = sqlite3_column_int(qs, 20);
+			}
 			old = col_opt(qs, 11);
-			ac_pricebook_cost(pb, &in, &cost, &src);
-			if (src != sqlite3_column_int(qs, 12) || !same_cost(cost, old)) {
+			ac_pricebook_cost_note(pb, &in, &cost, &src, &note);
+			if (src != sqlite3_column_int(qs, 12) || !same_cost(cost, old) ||
+			    note != old_note) {
 				ch[nch].id = last;
 				ch[nch].cost = cost;
 				ch[nch].src = src;
+				ch[nch].note = note;
 				nch++;
 			}
 		}
@@ -927,6 +1048,8 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 				sqlite3_bind_double(us, 1, ch[i].cost);
 			sqlite3_bind_int(us, 2, ch[i].src);
 			sqlite3_bind_int64(us, 3, ch[i].id);
+			if (v8)
+				sqlite3_bind_int(us, 4, ch[i].note);
 			s = sqlite3_step(us);
 			sqlite3_reset(us);
 			if (s != SQLITE_DONE) {

@@ -65,18 +65,55 @@
  * effective_from <= the span's start day (UTC); a row without effective_from is
  * always in force (it sorts before every dated row).
  *
- * Cost of an LLM span, prices in USD per million tokens:
- *   fresh_input * input_price
- *   + cache_read * cache_read_price + cache_write * cache_write_price
- *   + (output - reasoning) * output_price + reasoning * reasoning_price
- * A missing cache price falls back to the input price, a missing reasoning
- * price to the output price. When the prompt exceeds 200,000 tokens and the
- * row has the above-200k prices, they replace the input and output prices.
- * fresh_input and the prompt follow the call's token convention
- * (convention.h): input - cache_read - cache_write and input where input
- * includes the cache; input and input + cache_read + cache_write where it
- * excludes it (stated for the call's system or scope, or input < cache_read +
- * cache_write). Nothing is clamped. A negative output - reasoning counts 0.
+ * Cost of an LLM span, prices in USD per million tokens (ac_cost_llm_at):
+ *   fresh   = the fresh (uncached, non-audio) input, by the token convention
+ *   cost    = fresh * P(input) + audio_in * P(audio_in)
+ *           + cache_read * P(cache_read)
+ *           + (cache_write - cache_write_1h) * P(cache_write)
+ *           + cache_write_1h * P(cache_write_1h)
+ *           + (output - reasoning - audio_out) * P(output)   (negative counts 0)
+ *           + reasoning * P(reasoning) + audio_out * P(audio_out)
+ * Token convention (convention.h, issue #18 item 7), with
+ * cache = cache_read + cache_write: the call's input either includes the
+ * cache or excludes it (stated for the call's system or scope, or
+ * input < cache: the
+ * numbers admit no other reading). Audio is a part of the input under both:
+ *   includes: fresh = input - cache - audio_in,  prompt = input
+ *   excludes: fresh = input - audio_in,          prompt = input + cache
+ * Nothing is clamped to hide the convention: under includes input >= cache
+ * (else the call is excludes), so fresh >= 0 whenever audio_in fits in the
+ * input left beside the cache. audio_in, like cache_write_1h, is a part:
+ * it counts at most its whole (input - cache under includes, input under
+ * excludes), as cache_write_1h counts at most cache_write.
+ * cache_write_1h is the part of cache_write written with the 1-hour
+ * lifetime; audio_in / audio_out are the parts of input / output that are
+ * audio (OpenAI's and OpenInference's usage counts include them).
+ * P(kind) is the most specific price the row in force has for that kind,
+ * given the call's service tier S and context tier C:
+ *   1. the price of tier S above C (a stacked key such as LiteLLM's
+ *      input_cost_per_token_above_200k_tokens_priority);
+ *   2. the standard price above C;
+ *   3. the price of tier S;
+ *   4. the standard price;
+ * and, when none of the four is present, the fallback kind's P(): cache
+ * read, cache write and audio in fall back to input, the 1-hour cache write
+ * to the cache write, reasoning and audio out to output.
+ * Service tier S (ac_service_tier): standard, flex, priority or batch. A
+ * call of tier flex/priority/batch whose row holds no price at all of that
+ * tier (at any context tier) is priced as standard: a tier fallback
+ * (*fellback set, span.price_note bit 1, summary's tier_fallback_calls).
+ * Context tier C: the row's thresholds are data (LiteLLM's
+ * *_above_128k_tokens, *_above_200k_tokens, *_above_272k_tokens, the lower
+ * bounds of its tiered_pricing ranges, a CSV's input_above_<N>_per_mtok
+ * columns); C is the highest threshold the call's whole prompt exceeds
+ * (strictly: "above 128k" is more than 128,000), the prompt being the input
+ * tokens with the cache included (ac_prompt_tokens, by the convention above:
+ * input, or input + cache where it excludes the cache); no threshold exceeded
+ * = the base tier. The columns input_above_200k / output_above_200k of a
+ * row are its standard input and output prices above 200,000.
+ * Without a service tier, 1-hour writes or audio the formula is the one of
+ * earlier versions: fresh input, cache, output and reasoning at their
+ * prices, the above-200k prices for prompts over 200,000 tokens.
  */
 #ifndef AC_PRICING_H
 #define AC_PRICING_H
@@ -98,15 +135,87 @@ typedef struct ac_price {
 	double reasoning;   /* NAN when absent (falls back to output) */
 	double input_above_200k;  /* NAN when absent */
 	double output_above_200k; /* NAN when absent */
+	/* Prices by service tier, context tier, 1-hour cache write and audio
+	 * (formula above); nvar = 0 when the row has none. Last, so the
+	 * positional initialisers of older rows leave them empty. */
+	int nvar;
+	const struct ac_price_var *var;
 } ac_price;
+
+/* Service tiers (span.service_tier holds the value as given; this is what
+ * it prices as). */
+enum {
+	AC_TIER_STANDARD = 0,
+	AC_TIER_FLEX = 1,
+	AC_TIER_PRIORITY = 2,
+	AC_TIER_BATCH = 3,
+	AC_TIER_N = 4,
+};
+
+/* Token kinds with a price of their own. */
+enum {
+	AC_PK_INPUT = 0,
+	AC_PK_OUTPUT,
+	AC_PK_CACHE_READ,
+	AC_PK_CACHE_WRITE,
+	AC_PK_CACHE_WRITE_1H,
+	AC_PK_REASONING,
+	AC_PK_AUDIO_IN,
+	AC_PK_AUDIO_OUT,
+	AC_PK_N,
+};
+
+/* The prices of one (service tier, context tier) of a row; NAN = absent.
+ * (AC_TIER_STANDARD, 0) carries the standard prices the base columns
+ * have no room for (1-hour cache write, audio). */
+typedef struct ac_price_var {
+	int tier;          /* AC_TIER_* */
+	int64_t above;     /* context tier: prompts of more than `above` tokens; 0 = base */
+	double v[AC_PK_N]; /* USD per million tokens */
+} ac_price_var;
 
 /* Token conventions (convention.h): does `in` include the cache tokens? */
 enum { AC_CONV_AUTO = 0, AC_CONV_INCLUDES = 1, AC_CONV_EXCLUDES = 2 };
 
 typedef struct ac_tokens {
 	int64_t in, out, cache_read, cache_write, reasoning;
-	int conv; /* AC_CONV_* stated for the call; 0 (auto) when none */
+	int64_t cache_write_1h; /* part of cache_write (1-hour lifetime) */
+	int64_t audio_in;       /* part of in */
+	int64_t audio_out;      /* part of out */
+	int conv; /* AC_CONV_* stated for the call; 0 (auto) when none (last: positional
+	           * initialisers leave it auto) */
 } ac_tokens;
+
+/*
+ * A service tier attribute's value -> AC_TIER_*: NULL or "" (none),
+ * "default", "auto", "scale", "standard" -> standard; "flex", "priority",
+ * "batch" -> their tier (ASCII case ignored); any other value -> -1
+ * (priced as standard, counted as unknown_tier_calls).
+ */
+int ac_service_tier(const char *value);
+
+/* The prompt that chooses the context tier: input tokens, cache included,
+ * by the call's token convention (t->conv, else the numbers; above). */
+int64_t ac_prompt_tokens(const ac_tokens *t);
+
+/* The context tier of a prompt of `prompt` tokens under row p: the highest
+ * threshold of p it exceeds, 0 when none. */
+int64_t ac_price_context(const ac_price *p, int64_t prompt);
+
+/* P(kind) of the formula above for tier and context tier `above`. */
+double ac_price_of(const ac_price *p, int kind, int tier, int64_t above);
+
+/* 1 when row p holds some price of service tier `tier` (standard: always). */
+int ac_price_has_tier(const ac_price *p, int tier);
+
+/*
+ * Cost in USD of the tokens at price p for service tier `tier` (AC_TIER_*;
+ * -1 counts as standard) and a context tier chosen by a prompt of `prompt`
+ * tokens. *fellback (may be NULL) is set to 1 when the tier had no price of
+ * its own in p and standard was used, else 0.
+ */
+double ac_cost_llm_at(const ac_price *p, const ac_tokens *t, int tier, int64_t prompt,
+                      int *fellback);
 
 /* How a span's cost_usd was obtained (span.cost_src). */
 enum {
@@ -168,10 +277,12 @@ const char *ac_pricebook_hint(const ac_pricebook *pb, const char *model);
 /* The row in force on `day` (days since epoch), or NULL when none is. */
 const ac_price *ac_price_in_force(const ac_price *rows, int n, int64_t day);
 
-/* Cost in USD of the tokens at price p (formula above). */
+/* Cost in USD of the tokens at price p (formula above), standard tier,
+ * context tier chosen by ac_prompt_tokens(t). */
 double ac_cost_llm(const ac_price *p, const ac_tokens *t);
-/* The same with the long-context tier given: for the summed tokens of calls
- * that were all above 200,000 input tokens (1) or all at most that (0). */
+/* The same, standard tier, with the above-200k tier given: for the summed
+ * tokens of calls that were all above 200,000 input tokens (1) or all at
+ * most that (0). Older form of ac_cost_llm_at(). */
 double ac_cost_llm_tier(const ac_price *p, const ac_tokens *t, int above_200k);
 
 /* Per-call price of a tool in force on `day`: 1 and *usd set, or 0 (no price). */
@@ -190,7 +301,11 @@ typedef struct ac_cost_input {
 	                       * positional initialisers leave it NULL) */
 	const char *service;  /* service.name and instrumentation scope name, NULL when none: */
 	const char *scope;    /* they find the token convention stated (convention.h) */
+	int tier;             /* AC_TIER_* from ac_service_tier(); -1 = unknown (standard) */
 } ac_cost_input;
+
+/* Set in *note by ac_pricebook_cost_note() (span.price_note). */
+#define AC_NOTE_TIER_FALLBACK 1
 
 /*
  * The one cost decision, used at ingest and when re-pricing:
@@ -202,6 +317,9 @@ typedef struct ac_cost_input {
  *   anything else: (0, AC_COST_NONE).
  */
 void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src);
+/* The same, with *note set to AC_NOTE_* bits (0 when nothing to note). */
+void ac_pricebook_cost_note(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src,
+                            int *note);
 
 /* Import --------------------------------------------------------------- */
 
@@ -235,7 +353,17 @@ typedef void (*ac_warn_fn)(const ac_err *err, void *payload);
  *   CSV whose header starts "model,input_per_mtok,output_per_mtok" (optional
  *     columns cache_read_per_mtok, cache_write_per_mtok, reasoning_per_mtok,
  *     input_above_200k_per_mtok, output_above_200k_per_mtok, effective_from,
- *     in any order after the first three), parsed with libcsv;
+ *     cache_write_1h_per_mtok, audio_input_per_mtok, audio_output_per_mtok,
+ *     service_tier, above_tokens, in any order after the first three),
+ *     parsed with libcsv. A row whose service_tier (standard, flex,
+ *     priority, batch) and above_tokens (a whole number >= 0) are empty,
+ *     "standard" or 0 is the model's standard row (input and output
+ *     required); any other row is a tier row: it joins the standard row of
+ *     the same model and effective_from in the same file (else it is
+ *     skipped with a warning), states only the prices it changes (the
+ *     above-200k columns are refused there: write above_tokens 200000) and
+ *     goes to table price_tier, as do a standard row's 1-hour and audio
+ *     prices;
  *   CSV "tool,per_call[,effective_from]";
  *   CSV "alias,model" (header exactly that): model aliases (table
  *     model_alias); each alias the file names is replaced, kind "alias-csv",
@@ -247,6 +375,15 @@ typedef void (*ac_warn_fn)(const ac_err *err, void *payload);
  *     effective_from = startDate's day; a matchPattern that translates to
  *     POSIX ERE (pattern.h) is stored in price_pattern when the store has
  *     that table, others are reported through warn without skipping the row.
+ * LiteLLM: the keys of the formula's kinds (input_cost_per_token,
+ * output_cost_per_token, cache_read_input_token_cost,
+ * cache_creation_input_token_cost, cache_creation_input_token_cost_above_1hr,
+ * output_cost_per_reasoning_token, input_cost_per_audio_token,
+ * output_cost_per_audio_token), each optionally followed by
+ * _above_<N>k_tokens and then _flex, _priority or _batches, and a
+ * tiered_pricing list whose every range is usable (range [lo, hi]: the
+ * prices above lo; the range from 0 gives the base prices, and makes the
+ * list unusable when it contradicts the entry's own).
  * For the JSON kinds, every price the file carries that no row holds (a key
  * without a column, an entry without both token prices, a non-default
  * pricing tier) is counted per key in st->unused (see ac_import_stats).

@@ -115,7 +115,8 @@ typedef struct rtask {
  * group prices as the sum of its calls. */
 typedef struct rcall {
 	int32_t task;  /* index into tasks */
-	int tier;      /* 1: above 200,000 input tokens a call */
+	int tier;      /* service tier, AC_TIER_* */
+	int64_t prompt; /* a prompt size of the group's context tier (callpack.h) */
 	long long n;   /* calls in the group */
 	int32_t cls;   /* class index, -1: no complexity class */
 	int32_t model; /* string id of the stored name, -1 none */
@@ -414,16 +415,23 @@ static int read_calls(ac_router_data *d, sqlite3 *db, ac_err *err)
 			if (cx >= 0 && class_of(d, d->tasks[task].tt, cx, &c->cls))
 				goto oom;
 			c->day = g.day;
+			c->tier = (int)g.tier;
 			c->n = g.calls;
+			memset(&c->tok, 0, sizeof(c->tok));
 			c->tok.in = g.tin;
 			c->tok.out = g.tout;
 			c->tok.cache_read = g.tcr;
 			c->tok.cache_write = g.tcw;
 			c->tok.reasoning = g.trs;
-			/* an irregular call (grp > 1) alone: its numbers decide the token
-			 * convention and the prompt (src/pricing/convention.h) */
+			c->tok.cache_write_1h = g.tcw1h;
+			c->tok.audio_in = g.tain;
+			c->tok.audio_out = g.taout;
+			/* an irregular call (grp >= AC_GRP_SINGLE) alone: its numbers decide the
+			 * token convention and the prompt (src/pricing/convention.h); a group's
+			 * calls have their cache within their input (tasks.c irregular()) */
 			c->tok.conv = AC_CONV_AUTO;
-			c->tier = g.grp == 1 || (g.grp > 1 && ac_tokens_prompt(&c->tok) > 200000);
+			c->prompt = g.grp >= AC_GRP_SINGLE ? ac_prompt_tokens(&c->tok)
+			                                   : ac_bucket_prompt((int)(g.grp & 15));
 			c->cost = g.cost;
 			d->ncalls++;
 		}
@@ -1134,7 +1142,7 @@ static int cost_as(double *out, const rcall *c, const step *s, double r, ac_err 
 		return ac_err_set(err, AC_EINVAL, "model %.100s has no price in force on %s", s->name,
 		                  day);
 	}
-	double full = ac_cost_llm_tier(p, &c->tok, c->tier);
+	double full = ac_cost_llm_at(p, &c->tok, c->tier, c->prompt, NULL);
 	if (r == 1) {
 		*out = full;
 		return 0;
@@ -1143,7 +1151,8 @@ static int cost_as(double *out, const rcall *c, const step *s, double r, ac_err 
 	ac_tokens t = c->tok;
 	t.out = 0;
 	t.reasoning = 0;
-	double base = ac_cost_llm_tier(p, &t, c->tier);
+	t.audio_out = 0;
+	double base = ac_cost_llm_at(p, &t, c->tier, c->prompt, NULL);
 	*out = base + r * (full - base);
 	return 0;
 }

@@ -414,10 +414,12 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 		         " error_type, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write,"
 		         " tokens_reasoning, cost_usd, cost_src, producer_cost_usd, complexity,"
 		         " purpose, task_ref, task_type, agent_name, eval_score, raw_block, raw_off,"
-		         " raw_len, task, purpose_eff, complexity_eff, rollup_key, scope)"
+		         " raw_len, task, purpose_eff, complexity_eff, rollup_key,"
+		         " tokens_cache_write_1h, tokens_audio_in, tokens_audio_out,"
+		         " service_tier, price_note, scope)"
 		         " VALUES (?1,%s?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
 		         "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
-		         "?34,?35,?36,?37,?38)",
+		         "?34,?35,?36,?37,?38,?39,?40,?41,?42,?43)",
 		         stored ? "trace, " : "", stored ? "?2," : "");
 		if ((rc = prep(s, &s->span_put, sql, err)) ||
 		    (rc = prep(s, &s->span_same, "SELECT trace, span_id FROM span WHERE id = ?1",
@@ -449,6 +451,14 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 		else
 			sqlite3_bind_null(st, 17 + k);
 	}
+	for (int k = 5; k < 8; k++) {
+		if (r->tok_mask & (1u << k))
+			sqlite3_bind_int64(st, 33 + k, r->tok[k]);
+		else
+			sqlite3_bind_null(st, 33 + k);
+	}
+	bind_id(st, 41, r->service_tier);
+	sqlite3_bind_int(st, 42, r->price_note);
 	if (isnan(r->cost))
 		sqlite3_bind_null(st, 22);
 	else
@@ -463,7 +473,7 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 	bind_id(st, 27, r->task_ref);
 	bind_id(st, 28, r->task_type);
 	bind_id(st, 29, r->agent_name);
-	bind_id(st, 38, r->scope);
+	bind_id(st, 43, r->scope);
 	if (r->has_eval_score)
 		sqlite3_bind_double(st, 30, r->eval_score);
 	else

@@ -70,7 +70,8 @@ typedef struct ac_span_row {
 	int64_t start_ns, end_ns;
 	int step, status;
 	int64_t name, service, env, model, provider, tool, error_type;
-	int64_t tok[5];
+	int64_t tok[8];           /* in, out, cache read, cache write, reasoning,
+	                           * 1-hour cache write, audio in, audio out */
 	unsigned tok_mask;
 	double cost;              /* NAN -> NULL */
 	int cost_src;
@@ -87,6 +88,10 @@ typedef struct ac_span_row {
 	int64_t key;
 	int derived;
 	int64_t task, purpose_eff, complexity_eff, rollup_key; /* complexity_eff 0 = NULL */
+	int64_t service_tier; /* label.id, 0 = none (schema/008) */
+	int price_note;       /* AC_NOTE_* (pricing.h) */
+	int tier;             /* AC_TIER_* of service_tier, -1 unknown (not stored: for
+	                       * the derivation before the insert) */
 } ac_span_row;
 
 /* Identity key (rowid) of a span: (trace << 24) | 24-bit hash of span_id.

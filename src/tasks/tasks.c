@@ -62,6 +62,8 @@ typedef struct tspan {
 	int64_t service, env, model, tool, name, complexity, purpose, task_ref, task_type,
 		agent_name;
 	int64_t tok_in, tok_out, tok_cr, tok_cw, tok_rs;
+	int64_t tok_cw1h, tok_ain, tok_aout; /* schema 8 */
+	int tier;                            /* AC_TIER_*, -1 unknown */
 	double cost, prod_cost, score;
 	int has_cost, has_score;
 	int trace_first; /* the earliest span of its trace (start, then key) */
@@ -290,7 +292,10 @@ static int setup(ctx *c)
 	               " cost_src, service, env, model, tool, name, complexity, purpose, task_ref,"
 	               " task_type, agent_name, tokens_in, tokens_out, cost_usd, task, purpose_eff,"
 	               " complexity_eff, tokens_cache_read, tokens_cache_write, tokens_reasoning,"
-	               " producer_cost_usd, eval_score, rollup_key FROM span WHERE id BETWEEN ?1 AND ?2")) ||
+	               " producer_cost_usd, eval_score, rollup_key, tokens_cache_write_1h,"
+	               " tokens_audio_in, tokens_audio_out,"
+	               " (SELECT name FROM label WHERE id = service_tier)"
+	               " FROM span WHERE id BETWEEN ?1 AND ?2")) ||
 	    (rc = prep(c, &c->q_upd,
 	               "UPDATE span SET task = ?2, purpose_eff = ?3, complexity_eff = ?4, rollup_key = ?5"
 	               " WHERE id = ?1")) ||
@@ -531,6 +536,10 @@ static int load_trace(ctx *c, int64_t t, vec *a)
 		x->has_score = sqlite3_column_type(q, 29) != SQLITE_NULL;
 		x->score = sqlite3_column_double(q, 29);
 		x->old_rk = sqlite3_column_int64(q, 30);
+		x->tok_cw1h = sqlite3_column_int64(q, 31);
+		x->tok_ain = sqlite3_column_int64(q, 32);
+		x->tok_aout = sqlite3_column_int64(q, 33);
+		x->tier = ac_service_tier((const char *)sqlite3_column_text(q, 34));
 		/* negative: the insert's placeholders, nothing derived yet (store.c);
 		 * the purpose and complexity stay negative, unlike any real value */
 		if (x->old_task < 0)
@@ -848,11 +857,15 @@ static int by_group(const void *a, const void *b)
 	return 0;
 }
 
-/* A call the price formula clamps: it cannot be summed with others. */
+/* A call that cannot be summed with others: negative counts, a part larger
+ * than its whole, or a cache exceeding the input (its token convention and
+ * prompt are its own, src/pricing/convention.h): replayed alone. */
 static int irregular(const tspan *x)
 {
 	return x->tok_in < 0 || x->tok_out < 0 || x->tok_cr < 0 || x->tok_cw < 0 || x->tok_rs < 0 ||
-	       x->tok_cr + x->tok_cw > x->tok_in || x->tok_rs > x->tok_out;
+	       x->tok_cw1h < 0 || x->tok_ain < 0 || x->tok_aout < 0 ||
+	       x->tok_cr + x->tok_cw + x->tok_ain > x->tok_in || x->tok_rs + x->tok_aout > x->tok_out ||
+	       x->tok_cw1h > x->tok_cw;
 }
 
 /* Rewrite the task's call groups (table task_calls) from its spans m[0..n). */
@@ -876,13 +889,18 @@ static int write_task_calls(ctx *c, int64_t task, tspan **m, size_t n)
 		t->complexity = x->complexity_eff;
 		t->model = x->model;
 		t->day = ac_day_of_ns(x->start);
-		t->grp = irregular(x) ? x->id : x->tok_in > 200000;
+		/* unknown tiers price as standard (-1 -> 0) */
+		t->tier = x->tier > 0 ? x->tier : 0;
+		t->grp = irregular(x) ? x->id : t->tier * 16 + ac_prompt_bucket(x->tok_in);
 		t->calls = 1;
 		t->tin = x->tok_in;
 		t->tout = x->tok_out;
 		t->tcr = x->tok_cr;
 		t->tcw = x->tok_cw;
 		t->trs = x->tok_rs;
+		t->tcw1h = x->tok_cw1h;
+		t->tain = x->tok_ain;
+		t->taout = x->tok_aout;
 		t->cost = x->has_cost ? x->cost : 0;
 	}
 	if (!k) {
@@ -906,6 +924,9 @@ static int write_task_calls(ctx *c, int64_t task, tspan **m, size_t n)
 			g.tcr += t->tcr;
 			g.tcw += t->tcw;
 			g.trs += t->trs;
+			g.tcw1h += t->tcw1h;
+			g.tain += t->tain;
+			g.taout += t->taout;
 			g.cost += t->cost;
 		}
 		c->tc[ng++] = g;
@@ -1572,9 +1593,11 @@ int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_span_row *rows, size_t n, int 
 		x->task_ref = r->task_ref;
 		x->task_type = r->task_type;
 		x->agent_name = r->agent_name;
-		int64_t *tok[5] = { &x->tok_in, &x->tok_out, &x->tok_cr, &x->tok_cw, &x->tok_rs };
-		for (int k = 0; k < 5; k++)
+		int64_t *tok[8] = { &x->tok_in, &x->tok_out,  &x->tok_cr,  &x->tok_cw,
+			            &x->tok_rs, &x->tok_cw1h, &x->tok_ain, &x->tok_aout };
+		for (int k = 0; k < 8; k++)
 			*tok[k] = r->tok_mask & (1u << k) ? r->tok[k] : 0;
+		x->tier = r->tier;
 		x->has_cost = !isnan(r->cost);
 		x->cost = x->has_cost ? r->cost : 0;
 		x->prod_cost = r->has_producer_cost ? r->producer_cost : 0;

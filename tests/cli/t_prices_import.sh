@@ -33,11 +33,9 @@ cat >"$T/want" <<'EOT'
 input_cost_per_character: 1 entry not used
 input_cost_per_pixel: 1 entry not used
 input_cost_per_token: 1 entry not used
-input_cost_per_token_batches: 1 entry not used
 output_cost_per_image: 1 entry not used
-output_cost_per_token_batches: 1 entry not used
 tiered_pricing: 1 entry not used
-5 entries lost at least one priced dimension
+4 entries lost at least one priced dimension
 EOT
 expect_eq "litellm unused report" "$(cat "$T/want")" "$(tail -n +2 "$T/out")"
 expect_eq "litellm: nothing on stderr" "" "$(cat "$T/err")"
@@ -123,9 +121,9 @@ else
   echo "t_prices_import.sh: OpenLIT table checks skipped: no $SHARED/fixtures/third_party"
 fi
 
-# LiteLLM's real table. Expected lines, independently:
-#   python3 -c "import json,collections as C,sys;d=json.load(open(sys.argv[1]));M={'input_cost_per_token','output_cost_per_token','cache_read_input_token_cost','cache_creation_input_token_cost','output_cost_per_reasoning_token','input_cost_per_token_above_200k_tokens','output_cost_per_token_above_200k_tokens'};p=lambda v:(type(v) in (int,float) and v>0) or (type(v) is list and any(map(p,v))) or (type(v) is dict and any(p(x) for k,x in v.items() if k!='range'));imp=lambda e:e.get('input_cost_per_token') is not None and e.get('output_cost_per_token') is not None;U=[[k for k,v in e.items() if ('cost' in k or 'pricing' in k) and not (imp(e) and k in M) and p(v)] for n,e in d.items() if n!='sample_spec' and type(e) is dict];c=C.Counter(k for u in U for k in u);[print('%s: %d entr%s not used'%(k,c[k],'y' if c[k]==1 else 'ies')) for k in sorted(c)];print(sum(1 for u in U if u),'entries lost at least one priced dimension')" litellm_model_prices.json
-# -> 58 key lines and "583 entries lost at least one priced dimension"; some of them below.
+# LiteLLM's real table. Expected lines, independently: tests/unit/litellm_unused.py
+# (Python reading of the rules for used keys, pricing.h / import.c).
+# -> 43 key lines and "414 entries lost at least one priced dimension"; some of them below.
 L=$SHARED/fixtures/third_party/litellm_model_prices.json
 if [ ! -f "$L" ]; then
   echo "t_prices_import.sh: LiteLLM table checks skipped: no $SHARED/fixtures/third_party"
@@ -134,13 +132,13 @@ if [ ! -f "$L" ]; then
 fi
 export AGENTCOST_DB="$T/litellm.db"
 expect_rc "import LiteLLM table" 3 ac prices import "$L"
-expect_eq "litellm report lines" 59 "$(tail -n +2 "$T/out" | wc -l | tr -d ' ')"
+expect_eq "litellm report lines" 44 "$(tail -n +2 "$T/out" | wc -l | tr -d ' ')"
 expect_grep "first key" "^annotation_cost_per_page: 2 entries not used$" "$T/out"
 expect_grep "image key" "^output_cost_per_image: 62 entries not used$" "$T/out"
 expect_grep "per second" "^output_cost_per_second: 44 entries not used$" "$T/out"
-expect_grep "batches" "^input_cost_per_token_batches: 63 entries not used$" "$T/out"
+expect_grep "batch requests" "^input_cost_per_token_batch_requests: 1 entry not used$" "$T/out"
 expect_grep "one entry" "^cache_read_input_token_cost: 1 entry not used$" "$T/out"
-expect_grep "tiers" "^tiered_pricing: 12 entries not used$" "$T/out"
-expect_eq "last line" "583 entries lost at least one priced dimension" "$(tail -n 1 "$T/out")"
-expect_eq "sorted" "$(tail -n +2 "$T/out" | head -n 58)" "$(tail -n +2 "$T/out" | head -n 58 | LC_ALL=C sort)"
+expect_grep "tiers" "^tiered_pricing: 2 entries not used$" "$T/out"
+expect_eq "last line" "414 entries lost at least one priced dimension" "$(tail -n 1 "$T/out")"
+expect_eq "sorted" "$(tail -n +2 "$T/out" | head -n 43)" "$(tail -n +2 "$T/out" | head -n 43 | LC_ALL=C sort)"
 finish

@@ -68,8 +68,21 @@ calls_diff() {
                     OR coalesce(tokens_reasoning, 0) < 0
                     OR coalesce(tokens_cache_read, 0) + coalesce(tokens_cache_write, 0)
                        > coalesce(tokens_in, 0)
-                    OR coalesce(tokens_reasoning, 0) > coalesce(tokens_out, 0) THEN id
-                  ELSE coalesce(tokens_in, 0) > 200000 END AS grp,
+                    OR coalesce(tokens_reasoning, 0) > coalesce(tokens_out, 0)
+                    OR coalesce(tokens_cache_write_1h, 0) < 0 OR coalesce(tokens_audio_in, 0) < 0
+                    OR coalesce(tokens_audio_out, 0) < 0
+                    OR coalesce(tokens_cache_read, 0) + coalesce(tokens_cache_write, 0)
+                       + coalesce(tokens_audio_in, 0) > coalesce(tokens_in, 0)
+                    OR coalesce(tokens_reasoning, 0) + coalesce(tokens_audio_out, 0)
+                       > coalesce(tokens_out, 0)
+                    OR coalesce(tokens_cache_write_1h, 0) > coalesce(tokens_cache_write, 0) THEN id
+                  -- service tier x 16 + prompt bucket (src/tasks/callpack.h)
+                  ELSE 16 * CASE lower((SELECT name FROM label WHERE id = service_tier))
+                              WHEN 'flex' THEN 1 WHEN 'priority' THEN 2 WHEN 'batch' THEN 3
+                              ELSE 0 END
+                       + (coalesce(tokens_in, 0) > 32000) + (coalesce(tokens_in, 0) > 128000)
+                       + (coalesce(tokens_in, 0) > 200000) + (coalesce(tokens_in, 0) > 256000)
+                       + (coalesce(tokens_in, 0) > 272000) END AS grp,
              coalesce(tokens_in, 0) AS tin, coalesce(tokens_out, 0) AS tout,
              coalesce(tokens_cache_read, 0) AS tcr, coalesce(tokens_cache_write, 0) AS tcw,
              coalesce(tokens_reasoning, 0) AS trs, coalesce(cost_usd, 0) AS cost
@@ -307,6 +320,10 @@ make_v4() {
       FROM task WHERE llm_calls > 0;
     DROP TABLE IF EXISTS model_alias;  -- schema 6
     DROP TABLE IF EXISTS price_pattern;  -- schema 7
+    DROP TABLE IF EXISTS price_tier;  -- schema 8, and its span columns
+    ALTER TABLE span DROP COLUMN service_tier; ALTER TABLE span DROP COLUMN tokens_cache_write_1h;
+    ALTER TABLE span DROP COLUMN tokens_audio_in; ALTER TABLE span DROP COLUMN tokens_audio_out;
+    ALTER TABLE span DROP COLUMN price_note;
     DROP TABLE IF EXISTS token_convention; ALTER TABLE span DROP COLUMN scope;  -- schema 9
     PRAGMA user_version = 4;"
   # span.trace stored, as a store created before schema 5 has it

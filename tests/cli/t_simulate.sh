@@ -263,8 +263,8 @@ expect_close "tiers: baseline" 0.061635 "$(jget .baseline_cost <"$T/tiers.json")
 expect_close "tiers: simulated" 2.1474 "$(jget .simulated_cost <"$T/tiers.json")" 1e-12
 expect_eq "tiers: 4 calls in the class" 4 "$(jget '.by_class[0].calls' <"$T/tiers.json")"
 expect_eq "tiers: call groups (regular, above 200k, the clamped call alone, the unpriced model)" \
-  "0:1:100000 1:1:300000 irregular:1:1000 0:1:1000" \
-  "$(calls_sql "$TDB" "SELECT group_concat(g, ' ') FROM (SELECT CASE WHEN grp > 1 THEN 'irregular' ELSE grp END || ':' || calls || ':' || tokens_in AS g FROM task_call ORDER BY model, grp)")"
+  "1:1:100000 5:1:300000 irregular:1:1000 0:1:1000" \
+  "$(calls_sql "$TDB" "SELECT group_concat(g, ' ') FROM (SELECT CASE WHEN grp >= 16777216 THEN 'irregular' ELSE grp END || ':' || calls || ':' || tokens_in AS g FROM task_call ORDER BY model, grp)")"
 
 # packed call groups that were damaged (a cut blob, another format byte):
 # the replay and `calls` refuse them by task, they never read past the blob
@@ -274,7 +274,7 @@ expect_rc "damaged call groups: simulate fails" 1 ac --db "$T/damaged.db" simula
 expect_grep "damaged call groups: said" "damaged call groups in table task_calls" "$T/err"
 expect_rc "damaged call groups: calls fails" 1 ac --db "$T/damaged.db" calls
 expect_grep "damaged call groups: calls says so" "damaged call groups" "$T/err"
-sqlite3 "$T/damaged.db" "UPDATE task_calls SET groups = x'02'"
+sqlite3 "$T/damaged.db" "UPDATE task_calls SET groups = x'03'"
 expect_rc "call groups of another format: simulate fails" 1 ac --db "$T/damaged.db" simulate --map "$D/map_sonnet4.csv"
 
 finish

@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ac_pricebook *pb = NULL;
 		if (ac_pricebook_load(&pb, ac_store_db(s), &err) == 0) {
 			const ac_price *rows;
-			ac_tokens t = { 250000, 1000, 100, 50, 10 };
+			ac_tokens t = { 250000, 1000, 100, 50, 10, 0, 0, 0, AC_CONV_AUTO };
 			static const char *names[] = { "gpt-4o-mini", "openai/gpt-4o-2024-08-06",
 				                       "claude-3-5-haiku@20241022", "x" };
 			for (int i = 0; i < 4; i++) {

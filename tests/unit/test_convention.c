@@ -33,7 +33,7 @@ static void assert_rel(double got, double want)
 
 static ac_tokens toks(int64_t in, int64_t out, int64_t cr, int64_t cw, int conv)
 {
-	ac_tokens t = { in, out, cr, cw, 0, conv };
+	ac_tokens t = { in, out, cr, cw, 0, 0, 0, 0, conv };
 	return t;
 }
 
@@ -41,7 +41,7 @@ static ac_tokens toks(int64_t in, int64_t out, int64_t cr, int64_t cw, int conv)
  * 200k: 6 / 22.5 */
 static ac_price sonnet(void)
 {
-	ac_price p = { AC_DAY_ALWAYS, 3, 15, 0.3, 3.75, NAN, 6, 22.5 };
+	ac_price p = { AC_DAY_ALWAYS, 3, 15, 0.3, 3.75, NAN, 6, 22.5, 0, NULL };
 	return p;
 }
 
@@ -92,6 +92,56 @@ static void test_cost_vercel_anthropic(void **state)
 	assert_rel(ac_cost_llm(&p, &t), 0.00405);
 	t.conv = AC_CONV_EXCLUDES;
 	assert_rel(ac_cost_llm(&p, &t), 0.00705);
+}
+
+/* Token conventions with audio (issue #18 items 4 and 7 merged, pricing.h):
+ * audio is a part of the input under both conventions; the cache is outside
+ * the input under excludes. sonnet() plus audio in 40 / audio out 80. */
+static void test_cost_audio_and_convention(void **state)
+{
+	(void)state;
+	ac_price p = sonnet();
+	ac_price_var v = { AC_TIER_STANDARD, 0, { NAN, NAN, NAN, NAN, NAN, NAN, 40, 80 } };
+	p.nvar = 1;
+	p.var = &v;
+	/* auto, input 600 < read 1000: excludes; audio 200 of the 600:
+	 * fresh 600 - 200 = 400: 400*3 = 1200; 200*40 = 8000; 1000*0.3 = 300;
+	 * 50*15 = 750; 10250 -> 0.01025; prompt 600 + 1000 = 1600 */
+	ac_tokens t = toks(600, 50, 1000, 0, AC_CONV_AUTO);
+	t.audio_in = 200;
+	assert_rel(ac_tokens_fresh_input(&t), 400);
+	assert_rel(ac_tokens_audio_in(&t), 200);
+	assert_int_equal(ac_prompt_tokens(&t), 1600);
+	assert_rel(ac_cost_llm(&p, &t), 0.01025);
+	/* auto, input 2000 >= read 1000: includes; fresh 2000 - 1000 - 200 =
+	 * 800: 2400 + 8000 + 300 + 750 = 11450 -> 0.01145; prompt 2000 */
+	t = toks(2000, 50, 1000, 0, AC_CONV_AUTO);
+	t.audio_in = 200;
+	assert_rel(ac_tokens_fresh_input(&t), 800);
+	assert_int_equal(ac_prompt_tokens(&t), 2000);
+	assert_rel(ac_cost_llm(&p, &t), 0.01145);
+	/* the same numbers stated excludes: fresh 2000 - 200 = 1800: 5400 +
+	 * 8000 + 300 + 750 = 14450 -> 0.01445; prompt 2000 + 1000 = 3000 */
+	t.conv = AC_CONV_EXCLUDES;
+	assert_rel(ac_tokens_fresh_input(&t), 1800);
+	assert_int_equal(ac_prompt_tokens(&t), 3000);
+	assert_rel(ac_cost_llm(&p, &t), 0.01445);
+	/* includes, audio 500 more than the 1200 - 1000 = 200 beside the cache:
+	 * audio counts 200 (a part is at most its whole), fresh 0:
+	 * 200*40 = 8000 + 300 + 750 = 9050 -> 0.00905 */
+	t = toks(1200, 50, 1000, 0, AC_CONV_AUTO);
+	t.audio_in = 500;
+	assert_rel(ac_tokens_fresh_input(&t), 0);
+	assert_rel(ac_tokens_audio_in(&t), 200);
+	assert_rel(ac_cost_llm(&p, &t), 0.00905);
+	/* context tier by the excludes prompt: input 150000 (audio 10000) <
+	 * read 200001: prompt 350001 > 200000: input 6, output 22.5 (audio and
+	 * cache read have no above-200k price: 40 and 0.3). fresh 150000 -
+	 * 10000 = 140000*6 = 840000; 10000*40 = 400000; 200001*0.3 = 60000.3;
+	 * 1000*22.5 = 22500; 1322500.3 -> 1.3225003 */
+	t = toks(150000, 1000, 200001, 0, AC_CONV_AUTO);
+	t.audio_in = 10000;
+	assert_rel(ac_cost_llm(&p, &t), 1.3225003);
 }
 
 static void test_cost_context_tier(void **state)
@@ -230,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_fresh_and_prompt),
 		cmocka_unit_test(test_cost_vercel_anthropic),
 		cmocka_unit_test(test_cost_context_tier),
+		cmocka_unit_test(test_cost_audio_and_convention),
 		cmocka_unit_test(test_precedence_and_store),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_pricebook_cost),

@@ -267,8 +267,10 @@ static int on_span(ac_span *sp, void *payload)
 		model[n] = '\0';
 		ac_cost_input in = { AC_STEP_LLM, model, NULL, sp->start_ns,
 			             { sp->tok[AC_TOK_IN], sp->tok[AC_TOK_OUT], sp->tok[AC_TOK_CACHE_READ],
-			               sp->tok[AC_TOK_CACHE_WRITE], sp->tok[AC_TOK_REASONING], AC_CONV_AUTO },
-			             0, 0, NULL, NULL, NULL };
+			               sp->tok[AC_TOK_CACHE_WRITE], sp->tok[AC_TOK_REASONING],
+			               sp->tok[AC_TOK_CACHE_WRITE_1H], sp->tok[AC_TOK_AUDIO_IN],
+			               sp->tok[AC_TOK_AUDIO_OUT], AC_CONV_AUTO },
+			             0, 0, NULL, NULL, NULL, AC_TIER_STANDARD };
 		double c;
 		int src;
 		ac_pricebook_cost(p->pb, &in, &c, &src);
@@ -567,8 +569,10 @@ static int on_doc_span(ac_span *sp, void *payload)
 	model[n] = '\0';
 	ac_cost_input in = { AC_STEP_LLM, model, NULL, sp->start_ns,
 		             { sp->tok[AC_TOK_IN], sp->tok[AC_TOK_OUT], sp->tok[AC_TOK_CACHE_READ],
-		               sp->tok[AC_TOK_CACHE_WRITE], sp->tok[AC_TOK_REASONING], AC_CONV_AUTO },
-		             0, 0, NULL, NULL, NULL };
+		               sp->tok[AC_TOK_CACHE_WRITE], sp->tok[AC_TOK_REASONING],
+		               sp->tok[AC_TOK_CACHE_WRITE_1H], sp->tok[AC_TOK_AUDIO_IN],
+		               sp->tok[AC_TOK_AUDIO_OUT], AC_CONV_AUTO },
+		             0, 0, NULL, NULL, NULL, AC_TIER_STANDARD };
 	double c;
 	int src;
 	ac_pricebook_cost(d->pb, &in, &c, &src);

@@ -323,7 +323,7 @@ static void pack_calls(ac_store *s)
 			                sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5),
 			                sqlite3_column_int64(q, 6), sqlite3_column_int64(q, 7),
 			                sqlite3_column_int64(q, 8), sqlite3_column_int64(q, 9),
-			                sqlite3_column_double(q, 10) };
+			                sqlite3_column_double(q, 10), 0, 0, 0, 0 };
 		n++;
 	}
 	sqlite3_finalize(q);
@@ -442,21 +442,23 @@ static void test_callpack(void **state)
 {
 	(void)state;
 	ac_call_group g[2] = {
-		{ 1, 2, 20000, 0, 3, 1000, -1, 0, 0, 64, 0.5 },
-		{ 0, 0, 0, (int64_t)1 << 40, 1, INT64_MIN, INT64_MAX, 0, 0, 0, -0.0 },
+		{ 1, 2, 20000, 0, 3, 1000, -1, 0, 0, 64, 0.5, 0, 0, 0, 0 },
+		{ 0, 0, 0, (int64_t)1 << 40, 1, INT64_MIN, INT64_MAX, 0, 0, 0, -0.0, 0, 0, 0, 0 },
 	};
 	unsigned char b[1 + 2 * AC_CALLPACK_GROUP_MAX];
 	size_t len = ac_callpack_encode(g, 2, b);
-	/* format 1; zigzag varints: 1 -> 02, 2 -> 04, 20000 -> 40000 = C0 B8 02,
-	 * 0 -> 00, 3 -> 06, 1000 -> 2000 = D0 0F, -1 -> 01, 0, 0, 64 -> 128 = 80 01;
+	/* format 2; zigzag varints: 1 -> 02, 2 -> 04, 20000 -> 40000 = C0 B8 02,
+	 * 0 -> 00, 3 -> 06, 1000 -> 2000 = D0 0F, -1 -> 01, 0, 0, 64 -> 128 = 80 01,
+	 * then 1-hour writes, audio in, audio out, tier 0 0 0 0;
 	 * 0.5 = 0x3FE0000000000000, little-endian */
-	static const unsigned char first[] = { 0x01, 0x02, 0x04, 0xC0, 0xB8, 0x02, 0x00, 0x06, 0xD0,
-		                               0x0F, 0x01, 0x00, 0x00, 0x80, 0x01, 0x00, 0x00, 0x00,
-		                               0x00, 0x00, 0x00, 0xE0, 0x3F };
+	static const unsigned char first[] = { 0x02, 0x02, 0x04, 0xC0, 0xB8, 0x02, 0x00, 0x06,
+		                               0xD0, 0x0F, 0x01, 0x00, 0x00, 0x80, 0x01, 0x00,
+		                               0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		                               0x00, 0xE0, 0x3F };
 	assert_memory_equal(b, first, sizeof(first));
 	/* second: 0 0 0, 2^41 (42 bits) in 6 bytes, 02, INT64_MIN -> 2^64 - 1 and INT64_MAX
 	 * -> 2^64 - 2 in 10 bytes each, 0 0 0, then -0.0 (sign bit only) */
-	assert_int_equal(len, sizeof(first) + 3 + 6 + 1 + 10 + 10 + 3 + 8);
+	assert_int_equal(len, sizeof(first) + 3 + 6 + 1 + 10 + 10 + 3 + 4 + 8);
 	assert_int_equal(b[len - 1], 0x80);
 	size_t at = 0;
 	ac_call_group r;
@@ -471,9 +473,23 @@ static void test_callpack(void **state)
 		assert_int_equal(ac_callpack_next(b, cut, &at, &r), 1);
 		assert_int_equal(ac_callpack_next(b, cut, &at, &r), -1);
 	}
-	b[0] = 2;
+	b[0] = 3;
 	at = 0;
 	assert_int_equal(ac_callpack_next(b, len, &at, &r), -1);
+	/* format 1 (before schema 8): ten integers; its grp 1 (above 200,000)
+	 * reads as the bucket above 32,000, 128,000 and 200,000: 3 */
+	static const unsigned char old[] = { 0x01, 0x02, 0x04, 0xC0, 0xB8, 0x02, 0x02, 0x06, 0xD0,
+		                             0x0F, 0x01, 0x00, 0x00, 0x80, 0x01, 0x00, 0x00, 0x00,
+		                             0x00, 0x00, 0x00, 0xE0, 0x3F };
+	at = 0;
+	assert_int_equal(ac_callpack_next(old, sizeof(old), &at, &r), 1);
+	assert_int_equal(r.grp, 3);
+	assert_int_equal(r.tin, 1000);
+	assert_int_equal(r.trs, 64);
+	assert_int_equal(r.tier, 0);
+	assert_int_equal(r.taout, 0);
+	assert_true(r.cost == 0.5);
+	assert_int_equal(ac_callpack_next(old, sizeof(old), &at, &r), 0);
 	at = 0;
 	assert_int_equal(ac_callpack_next(b, 0, &at, &r), -1);
 	/* no groups: the format byte alone */
