@@ -1,5 +1,5 @@
 /*
- * agentcost prices import FILE | prices list [--tools | --aliases]
+ * agentcost prices import FILE | prices list [--tools | --aliases | --tiers]
  * Import replaces the price rows of every model (tool) the file names, or
  * the model aliases it names (CSV alias,model), then re-prices what is
  * already stored; list shows the rows in force, or the aliases.
@@ -119,6 +119,37 @@ static void list_aliases(ac_store *s, const common_opts *co)
 	out_table_print(t, stdout, co->format, "model_aliases");
 }
 
+/* The imported tier prices (table price_tier, queries/price_tiers.sql). */
+static int list_tiers(ac_store *s, const common_opts *co)
+{
+	static const char *const names[] = { "model", "service_tier", "above_tokens",
+		"input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok",
+		"cache_write_1h_per_mtok", "reasoning_per_mtok", "audio_input_per_mtok",
+		"audio_output_per_mtok", "effective_from" };
+	static const col_type types[] = { COL_STR, COL_STR, COL_INT, COL_NUM, COL_NUM, COL_NUM,
+		                          COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_STR };
+	sqlite3_stmt *st = NULL;
+	ac_err err = AC_ERR_INIT;
+	if (s && ac_store_prepare_window(ac_store_db(s), "price_tiers.sql", INT64_MIN, INT64_MAX, &st,
+	                                 &err) != 0) {
+		cli_error("prices list --tiers: %s", err.msg);
+		return EXIT_FAIL;
+	}
+	out_table *t = out_table_new(names, types, 12);
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		out_str(t, (const char *)sqlite3_column_text(st, 0));
+		out_str(t, (const char *)sqlite3_column_text(st, 1));
+		out_int(t, sqlite3_column_int64(st, 2));
+		for (int c = 3; c < 11; c++)
+			out_num(t, sqlite3_column_type(st, c) == SQLITE_NULL ? NAN
+			                                                      : sqlite3_column_double(st, c));
+		out_str(t, (const char *)sqlite3_column_text(st, 11));
+	}
+	sqlite3_finalize(st);
+	out_table_print(t, stdout, co->format, "price_tiers");
+	return EXIT_OK;
+}
+
 static int do_list(common_opts *co, int tools)
 {
 	static const char *const names[] = { "model", "input_per_mtok", "output_per_mtok",
@@ -144,6 +175,11 @@ static int do_list(common_opts *co, int tools)
 		list_aliases(s, co);
 		ac_store_close(s);
 		return EXIT_OK;
+	}
+	if (tools == 3) {
+		int rc = list_tiers(s, co);
+		ac_store_close(s);
+		return rc;
 	}
 	if (tools) {
 		out_table *t = out_table_new(tnames, ttypes, 4);
@@ -223,6 +259,8 @@ int cmd_prices(int argc, char **argv)
 		int tools = argc == 3 && !strcmp(argv[2], "--tools");
 		if (argc == 3 && !strcmp(argv[2], "--aliases"))
 			tools = 2;
+		if (argc == 3 && !strcmp(argv[2], "--tiers"))
+			tools = 3;
 		if (argc > 3 || (argc == 3 && !tools)) {
 			cli_error("prices list: unexpected '%s'", argv[2]);
 			return EXIT_USAGE;
@@ -230,7 +268,7 @@ int cmd_prices(int argc, char **argv)
 		return do_list(&co, tools);
 	}
 	fprintf(stderr, "usage: agentcost prices import FILE\n"
-	                "       agentcost prices list [--tools | --aliases]"
+	                "       agentcost prices list [--tools | --aliases | --tiers]"
 	                " [--format table|csv|json]\n"
 	                "       agentcost prices convention [SYSTEM|system:NAME|scope:NAME"
 	                " includes|excludes|auto]\n");

@@ -130,6 +130,16 @@ priority 128000 3.6 - - - - - - -" "$(sql "SELECT service_tier, above_tokens, co
   coalesce(reasoning_per_mtok, '-'), coalesce(audio_input_per_mtok, '-'),
   coalesce(audio_output_per_mtok, '-') FROM price_tier WHERE model = 'cm' ORDER BY rowid" |
   tr '|' ' ' | sed 's/\.0\b//g')"
+# prices list --tiers shows those rows as the CSV states them (sorted by model,
+# effective_from, tier, threshold; absent prices empty / null; the tm rows of
+# the LiteLLM file above are listed too)
+expect_rc "csv tiers: list --tiers" 0 ac prices list --tiers --format csv
+expect_eq "csv tiers: list --tiers rows" "model,service_tier,above_tokens,input_per_mtok,output_per_mtok,cache_read_per_mtok,cache_write_per_mtok,cache_write_1h_per_mtok,reasoning_per_mtok,audio_input_per_mtok,audio_output_per_mtok,effective_from
+cm,priority,0,1.8,7.2,,,,,,,
+cm,priority,128000,3.6,,,,,,,,
+cm,standard,0,,,,,2,,,,
+cm,standard,128000,2,8,,,,,,," "$(grep -E '^(model|cm),' "$T/out")"
+expect_eq "csv tiers: list --tiers json null" "null" "$(ac prices list --tiers --format json | jq -c '.price_tiers[0].cache_read_per_mtok')"
 cspan() { # ID IN OUT CACHE_WRITE EXTRA
   span "$1" "$2" "$3" 0 "$4" "$5" | sed 's/"stringValue":"tm"/"stringValue":"cm"/'
 }
