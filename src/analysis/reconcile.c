@@ -33,6 +33,7 @@
 #include <strings.h>
 
 #include "../store/store.h"
+#include "../util/buf.h"
 #include "../util/csvrec.h"
 #include "../util/timeutil.h"
 
@@ -362,42 +363,16 @@ int ac_bill_read(ac_bill *out, const char *path, ac_warn_fn warn, void *payload,
 {
 	int is_stdin = !strcmp(path, "-");
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
-	char *data = NULL;
-	size_t n = 0, cap = 0;
-	int rc;
+	char *data;
+	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	if (!f)
-		return ac_err_set(err, AC_EIO, "cannot open %s: %s", path, strerror(errno));
-	for (;;) {
-		if (cap - n < 65536) {
-			if (cap >= MAX_BILL_BYTES) {
-				rc = ac_err_set(err, AC_EFORMAT, "%s: bill over 512 MiB", path);
-				goto done;
-			}
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *nd = realloc(data, ncap + 1);
-			if (!nd) {
-				rc = ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
-				goto done;
-			}
-			data = nd;
-			cap = ncap;
-		}
-		size_t got = fread(data + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		rc = ac_err_set(err, AC_EIO, "cannot read %s: %s", path, strerror(errno));
-		goto done;
-	}
-	data[n] = '\0';
-	rc = ac_bill_parse(out, data, n, is_stdin ? "<stdin>" : path, warn, payload, err);
-done:
-	if (!is_stdin)
+	int rc = ac_read_all(f, path, MAX_BILL_BYTES, "bill", &data, &n, err);
+	if (f && !is_stdin)
 		fclose(f);
+	if (rc)
+		return rc;
+	rc = ac_bill_parse(out, data, n, is_stdin ? "<stdin>" : path, warn, payload, err);
 	free(data);
 	return rc;
 }

@@ -20,6 +20,7 @@
  */
 #include "pricing.h"
 #include "alias.h"
+#include "../util/buf.h"
 #include "../util/csvrec.h"
 
 #include <ctype.h>
@@ -335,44 +336,9 @@ static int parse_price(const char *s, double *out, const char **why)
 static int read_file(const char *path, char **out, size_t *len, ac_err *err)
 {
 	FILE *f = fopen(path, "rb");
-	char *data = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0;
-
-	*out = NULL;
-	if (!f)
-		return ac_err_set(err, AC_EIO, "cannot open %s: %s", path, strerror(errno));
-	for (;;) {
-		if (cap - n < 65536) {
-			if (cap >= MAX_FILE_BYTES) {
-				rc = ac_err_set(err, AC_EFORMAT, "%s: price file too large", path);
-				goto done;
-			}
-			size_t ncap = cap ? cap * 2 : 65536;
-			char *nd = realloc(data, ncap + 1);
-			if (!nd) {
-				rc = ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
-				goto done;
-			}
-			data = nd;
-			cap = ncap;
-		}
-		size_t got = fread(data + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		rc = ac_err_set(err, AC_EIO, "cannot read %s: %s", path, strerror(errno));
-		goto done;
-	}
-	data[n] = '\0';
-	*out = data;
-	*len = n;
-	data = NULL;
-done:
-	free(data);
-	fclose(f);
+	int rc = ac_read_all(f, path, MAX_FILE_BYTES, "price file", out, len, err);
+	if (f)
+		fclose(f);
 	return rc;
 }
 

@@ -1,6 +1,8 @@
 /* Growable byte buffer: see buf.h. */
 #include "buf.h"
 
+#include <errno.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,4 +91,44 @@ void ac_buf_printf(ac_buf *b, const char *fmt, ...)
 const char *ac_buf_cstr(const ac_buf *b)
 {
 	return b->data ? b->data : "";
+}
+
+int ac_read_all(FILE *f, const char *path, size_t max, const char *what, char **out, size_t *len,
+                ac_err *err)
+{
+	char *data = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (!f)
+		return ac_err_set(err, AC_EIO, "cannot open %s: %s", path, strerror(errno));
+	for (;;) {
+		if (cap - n < 65536) {
+			if (cap >= max) {
+				free(data);
+				return ac_err_set(err, AC_EFORMAT, "%s: %s over %zu bytes", path, what, max);
+			}
+			size_t ncap = cap ? cap * 2 : 65536;
+			char *nd = realloc(data, ncap + 1);
+			if (!nd) {
+				free(data);
+				return ac_err_set(err, AC_ENOMEM, "out of memory reading %s", path);
+			}
+			data = nd;
+			cap = ncap;
+		}
+		size_t got = fread(data + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		free(data);
+		return ac_err_set(err, AC_EIO, "cannot read %s: %s", path, strerror(errno));
+	}
+	data[n] = '\0';
+	*out = data;
+	*len = n;
+	return 0;
 }

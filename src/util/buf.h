@@ -9,6 +9,9 @@
 #define AC_BUF_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
 
 typedef struct ac_buf {
 	char *data;
@@ -27,5 +30,14 @@ void ac_buf_addc(ac_buf *b, char c);
 void ac_buf_adds(ac_buf *b, const char *s);
 void ac_buf_printf(ac_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *ac_buf_cstr(const ac_buf *b);        /* NUL-terminated, "" when empty */
+
+/*
+ * Read all of f (opened by the caller from path, which names it in errors;
+ * NULL = could not be opened) into *out, NUL-terminated, *len bytes. More
+ * than max bytes is AC_EFORMAT ("<path>: <what> over <max> bytes"). Returns 0,
+ * AC_EIO, AC_EFORMAT or AC_ENOMEM; *out is freed by the caller (NULL on error).
+ */
+int ac_read_all(FILE *f, const char *path, size_t max, const char *what, char **out, size_t *len,
+                ac_err *err);
 
 #endif
