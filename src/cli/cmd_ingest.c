@@ -4,6 +4,7 @@
  * reports malformed input as file:line: reason (the first 20, then a count).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,22 +73,27 @@ int cmd_ingest(int argc, char **argv)
 			o.progress = 1;
 		else if (!strcmp(a, "--no-progress"))
 			o.progress = 0;
-		else if (!strncmp(a, "--max-record=", 13) || !strncmp(a, "--batch=", 8)) {
+		else if (!strncmp(a, "--max-record=", 13) || !strncmp(a, "--batch=", 8) ||
+		         !strncmp(a, "--max-json-values=", 18)) {
 			const char *v = strchr(a, '=') + 1;
 			char *end;
 			errno = 0;
 			unsigned long long n = strtoull(v, &end, 10);
-			if (!*v || *end || errno || n == 0 || v[0] == '-' ||
-			    n > (a[2] == 'm' ? (1ULL << 40) : 100000000ULL)) {
+			unsigned long long hi = a[2] == 'b' ? 100000000ULL
+			                        : a[6] == 'j' ? (unsigned long long)(UINT_MAX / 2)
+			                                      : (1ULL << 40);
+			if (!*v || *end || errno || n == 0 || v[0] == '-' || n > hi) {
 				cli_error("ingest: %.*s takes a positive whole number, not '%s'",
 				          (int)(v - a - 1), a, v);
 				free(files);
 				return EXIT_USAGE;
 			}
-			if (a[2] == 'm')
-				o.max_record = (size_t)n;
-			else
+			if (a[2] == 'b')
 				o.batch_spans = (long)n;
+			else if (a[6] == 'j')
+				o.max_json_values = (size_t)n;
+			else
+				o.max_record = (size_t)n;
 		}
 		else if (a[0] == '-' && a[1] != '\0') {
 			cli_error("ingest: unknown option '%s'", a);

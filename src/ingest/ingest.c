@@ -357,6 +357,10 @@ static void *parser_main(void *arg)
 			p->records++;
 			continue;
 		}
+		if (rc == AC_EPARSE) { /* damage between records (a NUL run): no record lost */
+			add_diag(b, IT_ERROR, AC_EPARSE, rerr.line, 0, rerr.msg);
+			continue;
+		}
 		if (rc < 0) {
 			/* damaged compression, protobuf payloads, read errors: what came
 			 * before stays; refused when nothing came before */
@@ -1063,6 +1067,8 @@ static int run_start(run *r, hsync *sy, int *file_rc)
 		p->free_list = &p->pool[i];
 	}
 	p->no_raw = r->o->no_raw;
+	p->json.max_tok = r->o->max_json_values ? r->o->max_json_values
+	                                         : ac_json_values_limit(r->o->max_record);
 	ac_reader_opts ro = AC_READER_OPTS_INIT;
 	ro.max_record = r->o->max_record;
 	if ((rc = ac_reader_open(&p->reader, r->path, &ro, r->err))) {

@@ -30,9 +30,10 @@ typedef struct ac_ingest_opts {
 	long batch_spans;    /* spans per transaction */
 	ac_diag_fn diag;
 	void *payload;
+	size_t max_json_values; /* JSON values in one record; 0: ac_json_values_limit(max_record) */
 } ac_ingest_opts;
 
-#define AC_INGEST_OPTS_INIT { 0, 0, 0, 0, (size_t)256 << 20, 50000, NULL, NULL }
+#define AC_INGEST_OPTS_INIT { 0, 0, 0, 0, (size_t)256 << 20, 50000, NULL, NULL, 0 }
 
 typedef struct ac_ingest_stats {
 	long long files;         /* inputs read */

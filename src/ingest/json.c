@@ -12,6 +12,7 @@
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -334,7 +335,7 @@ static int validate(ac_json *j, ac_err *err)
 			            (int)(e - s > 20 ? 20 : e - s), js + s);
 		if (t->type == JSMN_OBJECT || t->type == JSMN_ARRAY) {
 			if (top + 1 > AC_JSON_MAX_DEPTH)
-				return perr(err, AC_ELIMIT, s, "nesting deeper than %d levels (limit)",
+				return perr(err, AC_ELIMIT, s, "nesting deeper than %d levels (a fixed limit: no trace nests so deep)",
 				            AC_JSON_MAX_DEPTH);
 			st[++top] = (frame){ (int)i, t->type == JSMN_OBJECT ? 2 * t->size : t->size, 0 };
 			pos = s + 1;
@@ -357,6 +358,12 @@ static int validate(ac_json *j, ac_err *err)
 	return 0;
 }
 
+size_t ac_json_values_limit(size_t max_record)
+{
+	size_t n = max_record / AC_JSON_BYTES_PER_VALUE;
+	return n < AC_JSON_MAX_TOKENS ? AC_JSON_MAX_TOKENS : n;
+}
+
 int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 {
 	jsmn_parser p;
@@ -374,7 +381,7 @@ int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 	case 2:
 		return perr(err, AC_EPARSE, at, "NUL byte in the record");
 	case 3:
-		return perr(err, AC_ELIMIT, at, "nesting deeper than %d levels (limit)",
+		return perr(err, AC_ELIMIT, at, "nesting deeper than %d levels (a fixed limit: no trace nests so deep)",
 		            AC_JSON_MAX_DEPTH);
 	}
 
@@ -403,17 +410,20 @@ int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 		return 0;
 	}
 	if (len > (size_t)INT32_MAX)
-		return perr(err, AC_ELIMIT, 0, "record longer than 2 GiB (limit)");
+		return perr(err, AC_ELIMIT, 0, "record longer than 2 GiB (a fixed limit of the JSON tokenizer)");
 
 	jsmn_init(&p);
 	for (;;) {
 		r = jsmn_parse(&p, js, len, j->tok, j->cap);
 		if (r != JSMN_ERROR_NOMEM)
 			break;
-		if (j->cap >= AC_JSON_MAX_TOKENS)
-			return perr(err, AC_ELIMIT, p.pos, "record has more than %u JSON values (limit)",
-			            AC_JSON_MAX_TOKENS);
-		unsigned ncap = j->cap * 2;
+		size_t max = j->max_tok ? j->max_tok : AC_JSON_MAX_TOKENS;
+		if (max > UINT_MAX / 2)
+			max = UINT_MAX / 2;
+		if (j->cap >= max)
+			return perr(err, AC_ELIMIT, p.pos, "record has more than %zu JSON values (limit; "
+			            "raise it with --max-json-values)", max);
+		unsigned ncap = j->cap * 2 > max ? (unsigned)max : j->cap * 2;
 		jsmntok_t *nt = realloc(j->tok, ncap * sizeof(jsmntok_t));
 		if (!nt)
 			return ac_err_set(err, AC_ENOMEM, "out of memory");

@@ -26,8 +26,13 @@
 /* Deepest nesting accepted (OTLP needs about 10; nested AnyValues a few more). */
 #define AC_JSON_MAX_DEPTH 128
 
-/* Most tokens one record may have (each is 20 bytes): bounds memory. */
+/* Most tokens one record may have (each is 20 bytes): bounds memory. The
+ * default scales with the record size limit: one value per 16 bytes of it
+ * (256 MiB records: 16,777,216 values, 320 MiB of tokens at most; a span of
+ * OTLP JSON takes about 8 bytes a value), never fewer than 4,194,304. */
 #define AC_JSON_MAX_TOKENS (4u << 20)
+#define AC_JSON_BYTES_PER_VALUE 16
+size_t ac_json_values_limit(size_t max_record);
 
 typedef struct ac_json {
 	const char *js;
@@ -36,9 +41,10 @@ typedef struct ac_json {
 	unsigned ntok;
 	unsigned cap;
 	void *arena; /* decoded strings live here until the next parse */
+	size_t max_tok; /* most tokens a record may have; 0 = AC_JSON_MAX_TOKENS */
 } ac_json;
 
-#define AC_JSON_INIT { NULL, 0, NULL, 0, 0, NULL }
+#define AC_JSON_INIT { NULL, 0, NULL, 0, 0, NULL, 0 }
 
 void ac_json_release(ac_json *j);
 

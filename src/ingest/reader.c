@@ -93,6 +93,10 @@ struct ac_reader {
 	int pend;
 	ac_err pend_err;
 
+	/* A skippable problem (a NUL run) held back until its record is out. */
+	int soft;
+	ac_err soft_err;
+
 	/* Raw input (zstd, zstd-framed): in[in_pos, in_len) not yet consumed. */
 	unsigned char *in;
 	size_t in_cap, in_pos, in_len;
@@ -124,6 +128,35 @@ static int fail(ac_err *err, int code, long long line, long long offset, const c
 	ac_err_setpos(err, code, line, 0, "%s", msg);
 	err->offset = offset;
 	return code;
+}
+
+/*
+ * A run of NUL bytes opening a line (what a crash leaves in a pre-allocated
+ * log, at its start or where writing resumed) is no part of a record: cut it
+ * off *s. Returns 0 when there is none; 1 when a record follows it (the
+ * report is held back in r->soft for the next call, after that record); or
+ * AC_EPARSE with the report when nothing but blanks follows.
+ */
+static int is_blank(const char *s, size_t n);
+
+static int strip_nul(ac_reader *r, const char **s, size_t *n, long long line, long long *off,
+                     ac_err *err)
+{
+	size_t k = 0;
+	while (k < *n && (*s)[k] == '\0')
+		k++;
+	if (k == 0)
+		return 0;
+	*s += k;
+	*n -= k;
+	int rc = fail(err, AC_EPARSE, line, *off, "%zu NUL byte%s skipped (a damaged or pre-allocated "
+	              "file)", k, k == 1 ? "" : "s");
+	*off += (long long)k;
+	if (is_blank(*s, *n))
+		return rc;
+	r->soft_err = *err;
+	r->soft = 1;
+	return 1;
 }
 
 static ssize_t xread(int fd, void *p, size_t n)
@@ -451,7 +484,7 @@ static int more(ac_reader *r, ac_err *err)
 
 static int over_limit(ac_reader *r, ac_err *err, long long line, long long off, const char *what)
 {
-	return fail(err, AC_ELIMIT, line, off, "%s longer than %zu bytes (limit), skipped", what,
+	return fail(err, AC_ELIMIT, line, off, "%s longer than %zu bytes (limit; raise it with --max-record), skipped", what,
 	            r->max_record);
 }
 
@@ -533,6 +566,8 @@ static int next_line(ac_reader *r, ac_record *rec, ac_err *err)
 				continue;
 			if (n && s[n - 1] == '\r')
 				n--;
+			if (n && s[0] == '\0' && strip_nul(r, &s, &n, line, &off, err) < 0)
+				return AC_EPARSE;
 			if (is_blank(s, n))
 				continue;
 			if (n > r->max_record)
@@ -569,6 +604,8 @@ static int next_line(ac_reader *r, ac_record *rec, ac_err *err)
 			r->start = r->scan = r->len;
 			if (s[n - 1] == '\r')
 				n--;
+			if (n && s[0] == '\0' && strip_nul(r, &s, &n, line, &off, err) < 0)
+				return AC_EPARSE;
 			if (is_blank(s, n))
 				return 0;
 			if (n > r->max_record)
@@ -1036,6 +1073,35 @@ static int split_next(ac_reader *r, ac_record *rec, ac_err *err)
 	return r->mode == MODE_DOC ? next_doc(r, rec, err) : next_line(r, rec, err);
 }
 
+/* Skip the NUL bytes at the start of the content (reading on as needed, so
+ * memory stays bounded however long the run), hold back the report, and
+ * leave at least 8 bytes after it in the buffer unless the content ends. */
+static int skip_nul_run(ac_reader *r, ac_err *err)
+{
+	long long k = 0;
+	int rc;
+	for (;;) {
+		while (r->start < r->len && r->buf[r->start] == '\0') {
+			r->start++;
+			k++;
+		}
+		if (r->start < r->len || r->eof)
+			break;
+		r->scan = r->start;
+		if ((rc = more(r, err)) < 0)
+			return rc;
+	}
+	r->scan = r->start;
+	r->off += k;
+	while (r->len - r->start < 8 && !r->eof)
+		if ((rc = more(r, err)) < 0)
+			return rc;
+	fail(&r->soft_err, AC_EPARSE, 1, 0, "%lld NUL bytes at the start of the file skipped (a "
+	     "damaged or pre-allocated file)", k);
+	r->soft = 1;
+	return 0;
+}
+
 /*
  * Plain and zstd: skip leading whitespace (and a UTF-8 byte order mark), then
  * check that the content starts like JSON. Returns 0 (also for empty content,
@@ -1055,12 +1121,20 @@ static int check_content(ac_reader *r, ac_err *err)
 	}
 	nhead = r->len < sizeof(head) ? r->len : sizeof(head);
 	memcpy(head, r->buf, nhead);
+	if (nhead == sizeof(head) && !memcmp(head, "\0\0\0\0\0\0\0\0", sizeof(head))) {
+		/* A run of NULs (a damaged or pre-allocated file; no protobuf
+		 * stream opens with eight) is skipped and reported. */
+		if ((rc = skip_nul_run(r, err)))
+			return rc;
+		nhead = r->len - r->start < sizeof(head) ? r->len - r->start : sizeof(head);
+		memcpy(head, r->buf + r->start, nhead);
+	}
 	rc = sniff_proto(r, head, nhead, err);
 	if (rc < 0 || r->mode != MODE_UNDECIDED)
 		return rc;
 	if (nhead >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
-		r->start = 3;
-		r->off = 3;
+		r->start += 3;
+		r->off += 3;
 	}
 	for (;;) {
 		while (r->start < r->len && is_ws(r->buf[r->start])) {
@@ -1246,7 +1320,7 @@ static int load_message(ac_reader *r, ac_err *err)
 				            at, (unsigned long)L, (size_t)L - left + skipped);
 			r->len = 0;
 			return fail(err, AC_ELIMIT, no, at,
-			            "message longer than %zu bytes (limit) after decompression, skipped",
+			            "message longer than %zu bytes (limit; raise it with --max-record) after decompression, skipped",
 			            r->max_record);
 		}
 		if (ret == 0) {
@@ -1341,12 +1415,17 @@ int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err)
 	assert(r && rec && err);
 	rec->proto = 0;
 	rec->data_off = -1;
+	if (r->soft) {
+		*err = r->soft_err;
+		r->soft = 0;
+		return AC_EPARSE;
+	}
 	if (r->stopped)
 		return 0;
 	if (r->cont == AC_CONT_ZSTD_FRAMED)
 		return next_framed(r, rec, err);
 	rc = split_next(r, rec, err);
-	if (rc == 1 || rc == AC_ELIMIT)
+	if (rc == 1 || rc == AC_ELIMIT || rc == AC_EPARSE)
 		return rc;
 	r->stopped = 1;
 	if (rc == 0 && r->pend) {

@@ -516,7 +516,7 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 	int64_t home = ac_span_key(r->trace, r->span_id);
 	for (int64_t key = home, n = 0;; key = key == last ? first : key + 1, n++) {
 		if (n > (int64_t)AC_SPAN_KEY_MASK)
-			return ac_err_set(err, AC_ELIMIT, "trace holds more than %d spans (limit)",
+			return ac_err_set(err, AC_ELIMIT, "trace holds more than %d spans (a fixed limit of the store's span keys)",
 			                  1 << AC_SPAN_KEY_BITS);
 		sqlite3_bind_int64(st, 1, key);
 		rc = sqlite3_step(st);

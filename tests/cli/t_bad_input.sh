@@ -16,7 +16,7 @@
 #
 # Environment: AGENTCOST, SRC (as for every CLI test); optional
 #   BAD_ONLY=ERE      run only the cases whose file name matches
-#   BAD_SKIP_BIG=1    skip @line_300mb, @million_spans, @chain_100k, @string_50mb
+#   BAD_SKIP_BIG=1    skip @line_300mb, @million_spans, @chain_100k, @string_50mb, @record_200k
 #   BAD_TIMEOUT=SECS  per-run limit (default 60; @line_300mb and
 #                     @million_spans get 4x, they move 300 MB / 190 MB)
 . "$(dirname "$0")/lib.sh"
@@ -88,7 +88,7 @@ gen_name_10mb() {
   } >"$T/in"
 }
 
-gen_many_tokens() {
+gen_many_tokens_default() {
   {
     printf '%s\n' "$OTLP_BEFORE"
     printf '{"resourceSpans":[],"zz":['
@@ -96,6 +96,14 @@ gen_many_tokens() {
     printf '0]}\n'
     printf '%s\n' "$OTLP_AFTER"
   } >"$T/in"
+}
+gen_many_tokens() { gen_many_tokens_default; EXTRA_ARGS=(--max-json-values=4194304); }
+gen_nul_prefix() {
+  { head -c 100 /dev/zero; printf '%s\n' "$OTLP_BEFORE"; printf '%s\n' "$OTLP_AFTER"; } >"$T/in"
+}
+gen_nul_mid() {
+  { printf '%s\n' "$OTLP_BEFORE"; head -c 4096 /dev/zero; printf '%s\n' "$OTLP_AFTER"
+    head -c 512 /dev/zero; } >"$T/in"
 }
 
 pipe_line_300mb() {
@@ -122,6 +130,24 @@ one_trace() { # N CHAIN: one trace of N flat spans; CHAIN=1: each the child of
 pipe_million_spans() { one_trace 1000000 0; }
 gen_million_spans() { PIPE_CMD=pipe_million_spans; }
 pipe_chain_100k() { one_trace 100000 1; }
+# one OTLP record (one line of 89,200,117 bytes) holding a trace of 200,000 spans: a
+# root and 199,999 LLM calls under it (all of them calls of 10 + 2 tokens), as a batch exporter flushing a whole
+# long trace writes it; 8,000,022 JSON values and keys (python3's count), past
+# the old fixed limit of 4,194,304, within the default 268435456 / 16
+pipe_record_200k() {
+  awk -v tr="$TR" 'BEGIN {
+    printf "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"big\"}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"s\"},\"spans\":["
+    for (i = 1; i <= 200000; i++) {
+      p = i == 1 ? "" : "\"parentSpanId\":\"0000000000000001\","
+      printf "%s{\"traceId\":\"%s\",\"spanId\":\"%016x\",%s\"name\":\"chat gpt-4o-mini\",\"kind\":3,", i == 1 ? "" : ",", tr, i, p
+      printf "\"startTimeUnixNano\":\"17487792%011d\",\"endTimeUnixNano\":\"17487792%011d\",\"status\":{},", i * 1000, i * 1000 + 500
+      printf "\"attributes\":[{\"key\":\"gen_ai.request.model\",\"value\":{\"stringValue\":\"gpt-4o-mini\"}},"
+      printf "{\"key\":\"gen_ai.usage.input_tokens\",\"value\":{\"intValue\":\"10\"}},{\"key\":\"gen_ai.usage.output_tokens\",\"value\":{\"intValue\":\"2\"}}]}"
+    }
+    printf "]}]}]}\n"
+  }'
+}
+gen_record_200k() { PIPE_CMD=pipe_record_200k; }
 gen_chain_100k() { PIPE_CMD=pipe_chain_100k; }
 
 # usage errors: a valid input, a bad option value (EXTRA_ARGS)
@@ -129,6 +155,7 @@ usage_input() { printf '%s\n%s\n' "$OTLP_BEFORE" "$OTLP_AFTER" >"$T/in"; }
 gen_usage_max_record_abc() { usage_input; EXTRA_ARGS=(--max-record=abc); }
 gen_usage_max_record_zero() { usage_input; EXTRA_ARGS=(--max-record=0); }
 gen_usage_batch_abc() { usage_input; EXTRA_ARGS=(--batch=abc); }
+gen_usage_max_json_values_zero() { usage_input; EXTRA_ARGS=(--max-json-values=0); }
 
 # ---------------------------------------------------------------- one case
 case_fail() { # record a failed check of the current case
@@ -226,6 +253,10 @@ run_case() {
   status_enum_names.jsonl)
     n=$(sql "SELECT status FROM span WHERE span_id = x'b000000000000001'" 2>/dev/null)
     [ "$n" = 2 ] && ok || case_fail "status of the STATUS_CODE_ERROR span is [$n], expected 2" ;;
+  @record_200k)
+    n=$(sql "SELECT count(*) || '|' || sum(tokens_in) FROM span" 2>/dev/null)
+    # 200,000 spans of 10 input tokens each (the root is a call too)
+    [ "$n" = "200000|2000000" ] && ok || case_fail "store holds [$n], expected 200000|2000000" ;;
   @million_spans)
     # the store answers for the whole trace in bounded time too
     if [ "$rc" = 0 ] && timeout -k 5 "$TO" "$AGENTCOST" summary --format json >"$T/s.json" 2>"$T/err"; then
@@ -243,7 +274,7 @@ run_case() {
 while IFS=$'\t' read -r file want_rc re want_n what; do
   case $file in '' | '#'*) continue ;; esac
   [ -n "${BAD_ONLY:-}" ] && ! [[ $file =~ $BAD_ONLY ]] && continue
-  [ "${BAD_SKIP_BIG:-0}" = 1 ] && case $file in @line_300mb | @million_spans | @chain_100k | @string_50mb) continue ;; esac
+  [ "${BAD_SKIP_BIG:-0}" = 1 ] && case $file in @line_300mb | @million_spans | @chain_100k | @string_50mb | @record_200k) continue ;; esac
   run_case "$file" "$want_rc" "$re" "$want_n" "$what"
 done <"$BAD/CASES.tsv"
 

@@ -807,7 +807,7 @@ static void test_over_limit(void **state)
 	assert_int_equal(g.nlimit, 2);
 	assert_int_equal(g.limit_line[0], 2);
 	assert_int_equal(g.limit_line[1], 4);
-	assert_has(g.limit_msg, "line longer than 64 bytes (limit), skipped");
+	assert_has(g.limit_msg, "line longer than 64 bytes (limit; raise it with --max-record), skipped");
 	assert_int_equal(g.rc, 0);
 	got_free(&g);
 	ac_buf_release(&b);
