@@ -44,7 +44,9 @@ static void on_diag(const char *file, long long line, long long col, const char 
 static void usage(void)
 {
 	fprintf(stderr, "usage: agentcost ingest [--db PATH] [--strict] [--no-raw] [--force] "
-	                "[--progress|--no-progress] FILE... | -\n");
+	                "[--progress|--no-progress]\n"
+	                "                        [--max-record=BYTES] [--max-json-values=N] [--batch=SPANS] "
+	                "[--hold-mb=MB] FILE... | -\n");
 }
 
 int cmd_ingest(int argc, char **argv)
@@ -73,7 +75,18 @@ int cmd_ingest(int argc, char **argv)
 			o.progress = 1;
 		else if (!strcmp(a, "--no-progress"))
 			o.progress = 0;
-		else if (!strncmp(a, "--max-record=", 13) || !strncmp(a, "--batch=", 8) ||
+		else if (!strncmp(a, "--hold-mb=", 10)) {
+			const char *v = a + 10;
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(v, &end, 10);
+			if (!*v || *end || errno || v[0] == '-' || n > 65536) {
+				cli_error("ingest: --hold-mb takes a whole number 0..65536, not '%s'", v);
+				free(files);
+				return EXIT_USAGE;
+			}
+			o.hold_bytes = n ? (size_t)n << 20 : AC_INGEST_NO_HOLD;
+		} else if (!strncmp(a, "--max-record=", 13) || !strncmp(a, "--batch=", 8) ||
 		         !strncmp(a, "--max-json-values=", 18)) {
 			const char *v = strchr(a, '=') + 1;
 			char *end;

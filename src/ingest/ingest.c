@@ -44,6 +44,7 @@
 #include "../util/map.h"
 #include "../util/timeutil.h"
 #include "attrmap.h"
+#include "hold.h"
 #include "json.h"
 #include "parse.h"
 #include "otlp_pb.h"
@@ -131,6 +132,13 @@ typedef struct handoff {
 	char refusal[512];  /* ... and its message */
 	batch *cur;
 	batch pool[NBATCH];
+	/* trace assembly (hold.h): spans of incomplete traces held back */
+	ac_hold *hold;       /* NULL: every span goes out as read */
+	int64_t stream_ns;   /* latest span end read so far: the input's time */
+	struct tstate *ts;   /* the traces of the batch being routed */
+	size_t tscap;
+	uint32_t tsgen;
+	ac_buf ser;          /* one held span, serialized */
 } handoff;
 
 static void push_full(handoff *p, batch *b)
@@ -313,7 +321,166 @@ static void compress_raw(ZSTD_CCtx **cctx, batch *b)
 		b->zn = zn;
 }
 
-static void hand_over(handoff *p, int end)
+/* ---- trace assembly ------------------------------------------------------ */
+
+/* A trace of the batch being routed: gen says which routing it belongs to. */
+typedef struct tstate {
+	uint8_t tid[16];
+	uint32_t gen;
+	uint8_t root, out; /* a root span of it is in the batch; it goes out */
+} tstate;
+
+static tstate *trace_state(handoff *p, const uint8_t tid[16])
+{
+	size_t i = (size_t)ac_hash64(tid, 16, 0) & (p->tscap - 1);
+	while (p->ts[i].gen == p->tsgen && memcmp(p->ts[i].tid, tid, 16) != 0)
+		i = (i + 1) & (p->tscap - 1);
+	if (p->ts[i].gen != p->tsgen) {
+		memcpy(p->ts[i].tid, tid, 16);
+		p->ts[i].gen = p->tsgen;
+		p->ts[i].root = p->ts[i].out = 0;
+	}
+	return &p->ts[i];
+}
+
+/* A held span is its item, its strings and its original text in one blob;
+ * the item's string offsets and raw_off are offsets into the blob. */
+static int hold_span(handoff *p, const batch *b, const item *it)
+{
+	ac_buf *s = &p->ser;
+	ac_buf_reset(s);
+	item h = *it;
+	size_t off = sizeof(h);
+	for (int k = 0; k < S_COUNT; k++) {
+		h.s[k].off = (uint32_t)off;
+		off += it->s[k].len;
+	}
+	h.raw_off = (uint32_t)off;
+	ac_buf_add(s, &h, sizeof(h));
+	for (int k = 0; k < S_COUNT; k++)
+		ac_buf_add(s, b->text.data + it->s[k].off, it->s[k].len);
+	if (it->raw_len)
+		ac_buf_add(s, b->raw.data + it->raw_off, it->raw_len);
+	if (s->oom)
+		return -1;
+	return ac_hold_add(p->hold, it->trace_id, it->end_ns, s->data, s->len);
+}
+
+/* ac_hold_fn: a held span back into the current batch. */
+static int release_span(const void *blob, size_t n, void *payload)
+{
+	handoff *p = payload;
+	batch *b = p->cur;
+	const char *base = blob;
+	(void)n;
+	item *it = new_item(b, IT_SPAN);
+	if (!it)
+		return 0;
+	memcpy(it, base, sizeof(*it));
+	for (int k = 0; k < S_COUNT; k++)
+		it->s[k] = keep(b, base + it->s[k].off, it->s[k].len);
+	if (it->raw_len) {
+		size_t at = b->raw.len;
+		ac_buf_add(&b->raw, base + it->raw_off, it->raw_len);
+		it->raw_off = (uint32_t)at;
+		if (b->raw.oom)
+			b->oom = 1;
+	}
+	return 0;
+}
+
+static int batch_full(const batch *b)
+{
+	return b->n >= BATCH_ITEMS || b->raw.len >= BATCH_TEXT || b->text.len >= BATCH_TEXT;
+}
+
+static void push_cur(handoff *p, int end);
+
+/*
+ * Before the batch goes to the writer (hold.h): a trace whose root span is
+ * in it, or that went out lately, goes out now, with what was held of it;
+ * the spans of the others are held. Then the traces that are due (over the
+ * budget, quiet, or all of them at the end) go out too. A span that cannot
+ * be held (no memory) simply goes out.
+ */
+static void route_batch(handoff *p, int end)
+{
+	batch *b = p->cur;
+	size_t nspan = 0;
+	for (size_t i = 0; i < b->n; i++)
+		nspan += b->items[i].kind == IT_SPAN;
+	if (nspan * 2 > p->tscap) {
+		size_t nc = p->tscap ? p->tscap : 4096;
+		while (nc < nspan * 2)
+			nc *= 2;
+		tstate *nt = calloc(nc, sizeof(*nt));
+		if (!nt) {
+			b->oom = 1;
+			return;
+		}
+		free(p->ts);
+		p->ts = nt;
+		p->tscap = nc;
+		p->tsgen = 0;
+	}
+	if (++p->tsgen == 0) { /* wrapped: stale stamps could match */
+		memset(p->ts, 0, p->tscap * sizeof(*p->ts));
+		p->tsgen = 1;
+	}
+	/* which traces have their root here */
+	for (size_t i = 0; i < b->n; i++) {
+		const item *it = &b->items[i];
+		if (it->kind != IT_SPAN)
+			continue;
+		if (it->end_ns > p->stream_ns)
+			p->stream_ns = it->end_ns;
+		tstate *t = trace_state(p, it->trace_id);
+		t->root |= !it->has_parent;
+	}
+	/* hold the spans of the others, keeping the rest in order */
+	size_t w = 0, wraw = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		item *it = &b->items[i];
+		if (it->kind == IT_SPAN) {
+			tstate *t = trace_state(p, it->trace_id);
+			if (!t->out)
+				t->out = t->root || ac_hold_is_done(p->hold, it->trace_id) ? 1 : 2;
+			if (t->out == 2 && hold_span(p, b, it) == 0)
+				continue;
+			if (it->raw_len) {
+				memmove(b->raw.data + wraw, b->raw.data + it->raw_off, it->raw_len);
+				it->raw_off = (uint32_t)wraw;
+				wraw += it->raw_len;
+			}
+		}
+		if (w != i)
+			b->items[w] = *it;
+		w++;
+	}
+	size_t nkept = w;
+	b->n = w;
+	b->raw.len = wraw;
+	/* what was held of the traces going out */
+	for (size_t i = 0; i < nkept; i++) {
+		const item *it = &b->items[i];
+		if (it->kind == IT_SPAN && trace_state(p, it->trace_id)->out == 1) {
+			uint8_t tid[16];
+			memcpy(tid, it->trace_id, 16);
+			trace_state(p, tid)->out = 3; /* once */
+			ac_hold_take(p->hold, tid, release_span, p);
+		}
+	}
+	/* the traces that are due */
+	uint8_t tid[16];
+	while (!atomic_load(&p->stop) && ac_hold_due(p->hold, p->stream_ns, end, tid)) {
+		if (batch_full(p->cur))
+			push_cur(p, 0);
+		ac_hold_take(p->hold, tid, release_span, p);
+	}
+}
+
+/* Hand the current batch to the writer; take a fresh one unless at the end. */
+static void push_cur(handoff *p, int end)
 {
 	batch *b = p->cur;
 	/* the originals are compressed by whichever thread has time: here when
@@ -328,6 +495,13 @@ static void hand_over(handoff *p, int end)
 	b->end = end;
 	push_full(p, b);
 	p->cur = end ? NULL : take_free(p);
+}
+
+static void hand_over(handoff *p, int end)
+{
+	if (p->hold)
+		route_batch(p, end);
+	push_cur(p, end);
 }
 
 static char first_byte(const ac_record *rec)
@@ -977,6 +1151,9 @@ static void handoff_free(handoff *p)
 	ac_json_release(&p->json);
 	ac_csv_rows_free(p->csv);
 	ZSTD_freeCCtx(p->cctx);
+	ac_hold_free(p->hold);
+	free(p->ts);
+	ac_buf_release(&p->ser);
 	for (int i = 0; i < NBATCH; i++) {
 		free(p->pool[i].z);
 		free(p->pool[i].items);
@@ -1067,6 +1244,10 @@ static int run_start(run *r, hsync *sy, int *file_rc)
 		p->free_list = &p->pool[i];
 	}
 	p->no_raw = r->o->no_raw;
+	if (r->o->hold_bytes != AC_INGEST_NO_HOLD &&
+	    !(p->hold = ac_hold_new(r->o->hold_bytes ? r->o->hold_bytes : AC_INGEST_HOLD_DEFAULT))) {
+		return ac_err_set(r->err, AC_ENOMEM, "out of memory"); /* r->p freed with r */
+	}
 	p->json.max_tok = r->o->max_json_values ? r->o->max_json_values
 	                                         : ac_json_values_limit(r->o->max_record);
 	ac_reader_opts ro = AC_READER_OPTS_INIT;

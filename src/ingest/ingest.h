@@ -31,9 +31,14 @@ typedef struct ac_ingest_opts {
 	ac_diag_fn diag;
 	void *payload;
 	size_t max_json_values; /* JSON values in one record; 0: ac_json_values_limit(max_record) */
+	size_t hold_bytes;   /* trace assembly budget per input (src/ingest/hold.h);
+	                      * 0: AC_INGEST_HOLD_DEFAULT; AC_INGEST_NO_HOLD: spans go
+	                      * to the writer as read */
 } ac_ingest_opts;
 
-#define AC_INGEST_OPTS_INIT { 0, 0, 0, 0, (size_t)256 << 20, 50000, NULL, NULL, 0 }
+#define AC_INGEST_HOLD_DEFAULT ((size_t)32 << 20)
+#define AC_INGEST_NO_HOLD ((size_t)-1)
+#define AC_INGEST_OPTS_INIT { 0, 0, 0, 0, (size_t)256 << 20, 50000, NULL, NULL, 0, 0 }
 
 typedef struct ac_ingest_stats {
 	long long files;         /* inputs read */
