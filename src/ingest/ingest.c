@@ -593,6 +593,11 @@ static void *parser_main(void *arg)
 		} else if (rc == AC_EFORMAT && p->refusing && !strcmp(perr.msg, p->refusal)) {
 			add_diag(b, IT_ERROR, rc, perr.line, perr.col, perr.msg);
 			b->items[b->n - 1].quiet = 1;
+		} else if (rec.open_end && rc == AC_EPARSE && strstr(perr.msg, "truncated")) {
+			char msg[sizeof(perr.msg) + 120];
+			snprintf(msg, sizeof(msg), "%s (the last line, without a newline: a file still being "
+			         "written? the next ingest reads it again)", perr.msg);
+			add_diag(b, IT_ERROR, rc, perr.line, perr.col, msg);
 		} else {
 			add_diag(b, IT_ERROR, rc, perr.line, perr.col, perr.msg);
 		}
@@ -648,6 +653,10 @@ typedef struct run {
 	unsigned saw; /* bit k: a record of kind k (AC_REC_*) */
 	int aborted, refused, damaged;
 	int64_t size;
+	int64_t dev, ino;   /* of a regular file (have_ino) */
+	int have_ino;
+	int64_t read_from;  /* > 0: reading what was appended since the last read */
+	long long from_line;
 	double t0, last_progress;
 	uint64_t bytes_in;
 	handoff *p;
@@ -1136,6 +1145,73 @@ static int quick_hash(const char *path, char hash[17], int64_t *size)
 	return 0;
 }
 
+/* Hash of bytes [from, to) of path into hex (16 digits): 0, or -1. */
+static int range_hash(const char *path, int64_t from, int64_t to, char hex[17])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char *buf = malloc(QUICK_SPAN);
+	ac_hash_state hs;
+	ac_hash_init(&hs, 0x726573756d65ULL);
+	int rc = buf ? 0 : -1;
+	for (int64_t at = from; rc == 0 && at < to;) {
+		size_t want = to - at < QUICK_SPAN ? (size_t)(to - at) : QUICK_SPAN;
+		ssize_t n = pread(fd, buf, want, (off_t)at);
+		if (n <= 0)
+			rc = -1;
+		else {
+			ac_hash_update(&hs, buf, (size_t)n);
+			at += n;
+		}
+	}
+	free(buf);
+	close(fd);
+	if (rc == 0)
+		snprintf(hex, 17, "%016llx", (unsigned long long)ac_hash_final(&hs));
+	return rc;
+}
+
+#define RESUME_HEAD 65536
+#define RESUME_TAIL 4096
+
+/* The head and tail hashes of a resume point at off (schema 010). */
+static int resume_hashes(const char *path, int64_t off, char head[17], char tail[17])
+{
+	return range_hash(path, 0, off < RESUME_HEAD ? off : RESUME_HEAD, head) ||
+	       range_hash(path, off > RESUME_TAIL ? off - RESUME_TAIL : 0, off, tail) ? -1 : 0;
+}
+
+/*
+ * A regular file read before that only grew since: read from where that
+ * read stopped (r->read_from) when its first 64 KiB and the 4 KiB before the
+ * resume point are unchanged; returns 1 when there is nothing new (skip
+ * it), 0 otherwise, or a database error.
+ */
+static int resume_point(run *r, int64_t size)
+{
+	ac_file_resume fr;
+	char head[17], tail[17];
+	int rc = ac_store_file_resume_of(r->s, r->dev, r->ino, &fr, r->err);
+	if (rc <= 0)
+		return rc;
+	if (fr.resume_off > size || resume_hashes(r->path, fr.resume_off, head, tail) ||
+	    strcmp(head, fr.head_hash) != 0 || strcmp(tail, fr.tail_hash) != 0)
+		return 0; /* replaced, truncated or rewritten: read it whole */
+	char msg[200];
+	if (fr.resume_off == size) {
+		diag(r, -1, 0, "nothing appended since the last read; skipped (--force re-reads it)");
+		r->st->files_seen++;
+		return 1;
+	}
+	r->read_from = fr.resume_off;
+	r->from_line = fr.resume_line;
+	snprintf(msg, sizeof(msg), "read from byte %lld (line %lld): appended since the last read",
+	         (long long)fr.resume_off, fr.resume_line);
+	diag(r, -1, 0, msg);
+	return 0;
+}
+
 /* The next full batch of p (its parser runs or has just ended). */
 static batch *take_from(handoff *p)
 {
@@ -1217,10 +1293,18 @@ static int run_start(run *r, hsync *sy, int *file_rc)
 	ac_store *s = r->s;
 	r->t0 = now_s();
 	*file_rc = 0;
+	struct stat sb;
+	if (strcmp(r->path, "-") != 0 && stat(r->path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		r->dev = (int64_t)sb.st_dev;
+		r->ino = (int64_t)sb.st_ino;
+		r->have_ino = 1;
+		if (!r->o->force && (rc = resume_point(r, (int64_t)sb.st_size)) != 0)
+			return rc;
+	}
 	if (strcmp(r->path, "-") != 0 && quick_hash(r->path, quick, &size) == 0) {
 		quickp = quick;
 		char seen[17];
-		if (!r->o->force && size > 0) {
+		if (!r->o->force && size > 0 && r->read_from == 0) {
 			rc = ac_store_file_seen(s, quick, size, seen, r->err);
 			if (rc < 0)
 				return rc;
@@ -1252,6 +1336,8 @@ static int run_start(run *r, hsync *sy, int *file_rc)
 	                                         : ac_json_values_limit(r->o->max_record);
 	ac_reader_opts ro = AC_READER_OPTS_INIT;
 	ro.max_record = r->o->max_record;
+	ro.start_off = r->read_from;
+	ro.start_line = r->read_from ? r->from_line : 1;
 	if ((rc = ac_reader_open(&p->reader, r->path, &ro, r->err))) {
 		diag(r, 0, 0, r->err->msg);
 		r->st->files_failed++;
@@ -1315,12 +1401,17 @@ static int run_finish(run *r, int *file_rc)
 		r->damaged ? r->last.msg : NULL,
 		NULL,
 	};
-	if (!r->damaged) {
+	if (!r->damaged && r->read_from == 0) { /* (an appended part is not the content) */
 		snprintf(content, sizeof(content), "%016llx",
 		         (unsigned long long)ac_reader_hash(r->p->reader));
 		fc.content_hash = content;
 	}
+	ac_file_resume fr = { r->dev, r->ino, r->read_from, 0, 0, "", "" };
+	int resumable = !r->damaged && r->have_ino &&
+	                ac_reader_resume(r->p->reader, &fr.resume_off, &fr.resume_line) == 0 &&
+	                resume_hashes(r->path, fr.resume_off, fr.head_hash, fr.tail_hash) == 0;
 	if ((rc = derive_dirty(r->w)) || (rc = ac_store_file_finish(r->s, r->file_id, &fc, r->err)) ||
+	    (resumable && (rc = ac_store_file_set_resume(r->s, r->file_id, &fr, r->err))) ||
 	    (rc = commit_tx(r->w)))
 		return rc;
 	if (r->records == 0 && !r->damaged)

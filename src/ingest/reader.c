@@ -97,6 +97,12 @@ struct ac_reader {
 	int soft;
 	ac_err soft_err;
 
+	/* JSON lines of a regular plain file: the byte after the last '\n'
+	 * read, and the line number there (ac_reader_resume) */
+	int64_t resume_off;
+	long long resume_line;
+	int at_end; /* returned 0: the input ended cleanly */
+
 	/* Raw input (zstd, zstd-framed): in[in_pos, in_len) not yet consumed. */
 	unsigned char *in;
 	size_t in_cap, in_pos, in_len;
@@ -562,6 +568,8 @@ static int next_line(ac_reader *r, ac_record *rec, ac_err *err)
 			r->off += (long long)n + 1;
 			r->start = r->scan = end + 1;
 			r->skipping = 0;
+			r->resume_off = r->off;
+			r->resume_line = r->line;
 			if (skipped)
 				continue;
 			if (n && s[n - 1] == '\r')
@@ -614,6 +622,7 @@ static int next_line(ac_reader *r, ac_record *rec, ac_err *err)
 			rec->len = n;
 			rec->line = line;
 			rec->offset = off;
+			rec->open_end = 1;
 			return 1;
 		}
 		int rc = more(r, err);
@@ -1414,6 +1423,7 @@ int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err)
 
 	assert(r && rec && err);
 	rec->proto = 0;
+	rec->open_end = 0;
 	rec->data_off = -1;
 	if (r->soft) {
 		*err = r->soft_err;
@@ -1428,6 +1438,7 @@ int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err)
 	if (rc == 1 || rc == AC_ELIMIT || rc == AC_EPARSE)
 		return rc;
 	r->stopped = 1;
+	r->at_end = rc == 0 && !r->pend;
 	if (rc == 0 && r->pend) {
 		*err = r->pend_err;
 		rc = r->pend;
@@ -1451,7 +1462,7 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	r->fd = -1;
 	r->size = -1;
-	r->line = 1;
+	r->line = opts && opts->start_line > 0 ? opts->start_line : 1;
 	ac_fhash_init(&r->hash);
 	r->frame_end = 1;
 	r->hint = ZSTD_FIRST_FEED;
@@ -1471,8 +1482,19 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 		if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode)) {
 			r->size = (int64_t)st.st_size;
 			posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+			if (opts && opts->start_off > 0) {
+				if (opts->start_off > r->size ||
+				    lseek(r->fd, (off_t)opts->start_off, SEEK_SET) != (off_t)opts->start_off) {
+					rc = ac_err_set(err, AC_EIO, "cannot read %s from byte %lld", path,
+					                (long long)opts->start_off);
+					goto done;
+				}
+				r->off = opts->start_off;
+			}
 		}
 	}
+	r->resume_off = r->off;
+	r->resume_line = r->line;
 
 	/* Sniff the container from the first 8 bytes. */
 	while (npeek < sizeof(peek)) {
@@ -1521,12 +1543,27 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 		rc = check_content(r, err);
 		if (rc < 0)
 			goto done;
+		/* a resumed read goes on reading JSON lines, whatever the new
+		 * bytes look like (a line still being written, say) */
+		if (opts && opts->start_off > 0 && r->cont == AC_CONT_PLAIN &&
+		    (r->mode == MODE_UNDECIDED || r->mode == MODE_CSV))
+			r->mode = MODE_LINES;
 	}
 	*out = r;
 	r = NULL;
 done:
 	ac_reader_free(r);
 	return rc;
+}
+
+int ac_reader_resume(const ac_reader *r, int64_t *off, long long *line)
+{
+	if (!r->at_end || r->cont != AC_CONT_PLAIN || r->mode != MODE_LINES || r->fd == STDIN_FILENO ||
+	    r->size < 0)
+		return -1;
+	*off = r->resume_off;
+	*line = r->resume_line;
+	return 0;
 }
 
 int ac_reader_csv(const ac_reader *r)

@@ -50,9 +50,13 @@ typedef enum ac_container {
 
 typedef struct ac_reader_opts {
 	size_t max_record; /* longest record in bytes; longer ones are skipped (AC_ELIMIT) */
+	/* Read a regular file from byte start_off, whose line number is
+	 * start_line (a resume point of an earlier read, ac_reader_resume). */
+	int64_t start_off;
+	long long start_line;
 } ac_reader_opts;
 
-#define AC_READER_OPTS_INIT { (size_t)256 << 20 }
+#define AC_READER_OPTS_INIT { (size_t)256 << 20, 0, 1 }
 
 typedef struct ac_record {
 	const char *data; /* record bytes, not NUL-terminated; valid until the next call */
@@ -64,6 +68,7 @@ typedef struct ac_record {
 	int proto;        /* 1: an OTLP protobuf message (otlp_pb.h), 0: JSON text */
 	long long data_off; /* protobuf: offset of data[0] in the file (plain); -1 when
 	                       the bytes were decompressed (zstd, zstd-framed) */
+	int open_end;     /* JSON lines: the last line, without a '\n' after it */
 } ac_record;
 
 typedef struct ac_reader ac_reader;
@@ -104,6 +109,16 @@ uint64_t ac_reader_bytes_in(const ac_reader *r); /* raw bytes consumed from the 
  * reader has returned 0 (end of input). */
 uint64_t ac_reader_hash(const ac_reader *r);
 int64_t ac_reader_size(const ac_reader *r);      /* file size, -1 for pipes */
+
+/*
+ * Where a later read of this file, grown by appends, can start: the byte
+ * after the last whole record (for JSON lines: after the last '\n' read; a
+ * last line without one is read again next time) and the line number there.
+ * 0 and the point, once the reader has returned 0 (end of input); -1 when
+ * this content cannot be resumed (compressed, a document, CSV, protobuf,
+ * standard input, or it stopped at an error).
+ */
+int ac_reader_resume(const ac_reader *r, int64_t *off, long long *line);
 
 void ac_reader_free(ac_reader *r);
 

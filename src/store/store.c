@@ -683,6 +683,59 @@ int ac_store_file_seen(ac_store *s, const char *quick, int64_t size, char conten
 	return 0;
 }
 
+int ac_store_file_set_resume(ac_store *s, int64_t id, const ac_file_resume *fr, ac_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	                       "UPDATE file SET dev = ?2, ino = ?3, read_from = ?4, resume_off = ?5,"
+	                       " resume_line = ?6, head_hash = ?7, tail_hash = ?8 WHERE id = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "update file");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, fr->dev);
+	sqlite3_bind_int64(st, 3, fr->ino);
+	sqlite3_bind_int64(st, 4, fr->read_from);
+	sqlite3_bind_int64(st, 5, fr->resume_off);
+	sqlite3_bind_int64(st, 6, fr->resume_line);
+	sqlite3_bind_text(st, 7, fr->head_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, fr->tail_hash, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ac_store_fail(s, err, "update file");
+	return 0;
+}
+
+int ac_store_file_resume_of(ac_store *s, int64_t dev, int64_t ino, ac_file_resume *out,
+                            ac_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT read_from, resume_off, resume_line, head_hash, tail_hash FROM file"
+	                       " WHERE ino = ?2 AND dev = ?1 AND complete = 1 AND resume_off IS NOT NULL"
+	                       " ORDER BY id DESC LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(s, err, "look up file");
+	sqlite3_bind_int64(st, 1, dev);
+	sqlite3_bind_int64(st, 2, ino);
+	int rc = sqlite3_step(st), found = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL &&
+	    sqlite3_column_type(st, 3) == SQLITE_TEXT && sqlite3_column_type(st, 4) == SQLITE_TEXT) {
+		out->dev = dev;
+		out->ino = ino;
+		out->read_from = sqlite3_column_int64(st, 0);
+		out->resume_off = sqlite3_column_int64(st, 1);
+		out->resume_line = sqlite3_column_int64(st, 2);
+		snprintf(out->head_hash, sizeof(out->head_hash), "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(out->tail_hash, sizeof(out->tail_hash), "%s", (const char *)sqlite3_column_text(st, 4));
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ac_store_fail(s, err, "look up file");
+	return found;
+}
+
 const char *ac_store_query(const char *name)
 {
 	for (const ac_embedded *e = ac_query_files; e->name; e++)

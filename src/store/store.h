@@ -144,6 +144,21 @@ int ac_store_file_forget(ac_store *s, int64_t id, ac_err *err);
 int ac_store_file_seen(ac_store *s, const char *quick, int64_t size, char content_out[17],
                        ac_err *err);
 
+/* Reading a grown file from where the last read stopped (schema 010). */
+typedef struct ac_file_resume {
+	int64_t dev, ino;
+	int64_t read_from;    /* byte this read started at */
+	int64_t resume_off;   /* where the next read can start */
+	long long resume_line;
+	char head_hash[17], tail_hash[17];
+} ac_file_resume;
+/* Record where the read of ledger row id can be resumed. */
+int ac_store_file_set_resume(ac_store *s, int64_t id, const ac_file_resume *fr, ac_err *err);
+/* 1 and *out: the resume point of the latest complete read of the file
+ * (dev, ino) that recorded one; 0 when none did. */
+int ac_store_file_resume_of(ac_store *s, int64_t dev, int64_t ino, ac_file_resume *out,
+                            ac_err *err);
+
 /* Embedded query text by file name ("summary.sql"), or NULL. */
 const char *ac_store_query(const char *name);
 
