@@ -122,12 +122,14 @@ static const help_opt O_SUMMARY[] = {
 };
 
 static const help_opt O_TASKS[] = {
-	{ "--each", NULL, "one row per task instead of the distributions", 0 },
+	{ "--each", NULL, "one row per task instead of the distributions (evaluation tasks "
+	  "included, in their own column)", 0 },
 	{ "--by", "system|task_type|both", "what a row groups: the system, the task type "
 	  "(default) or both (only as \"--by KEY\", not \"--by=KEY\")", 0 },
 	{ "--histogram", NULL, "the cost histogram per group (five log-spaced bins per decade) "
 	  "with the complementary CDF, for plotting", 0 },
-	{ "--include-eval", NULL, "count evaluation tasks too (left out by default)", 0 },
+	{ "--include-eval", NULL, "count evaluation tasks in the distributions too (left out by "
+	  "default)", 0 },
 	END
 };
 
@@ -188,10 +190,11 @@ static const help_opt O_RECOMMEND[] = {
 };
 
 static const help_opt O_REPORT[] = {
-	{ "-o, --output", "DIR", "directory to write the report to (needed)", 0 },
+	{ "-o, --output", "DIR", "directory to write the report to, created when missing (needed)", 0 },
 	{ "--week", "YYYY-Www", "weekly: the ISO week (default: the last complete week before "
-	  "--now)", 0 },
-	{ "--now", "TIME", "the report's present, an ISO time or date (default: the newest span)",
+	  "--now; without --now, the week of the newest span)", 0 },
+	{ "--now", "TIME", "the report's date, an ISO time or date: the data is known up "
+	  "to it, and weekly's default week ends before it (default: the newest span)",
 	  0 },
 	{ "--from", "TIME", "incident: start of the window, an ISO time (2025-06-19T13:00:00Z) "
 	  "or date (needed)", 0 },
@@ -615,7 +618,9 @@ static void print_man(FILE *fp)
 	      "spans were skipped (each reported as file:line: reason), or compressed input was "
 	      "damaged\n", fp);
 	fputs(".SH ENVIRONMENT\n.TP\n.B AGENTCOST_DB\nthe store when \\fB\\-\\-db\\fR is not "
-	      "given\n.TP\n.B CI\nwhen set, ingest shows no progress line unless \\fB\\-\\-progress\\fR\n", fp);
+	      "given\n.TP\n.B AGENTCOST_GNUPLOT\nthe gnuplot program the reports draw their "
+	      "charts with (default: gnuplot on PATH; without it, reports have no charts)\n"
+	      ".TP\n.B CI\nwhen set, ingest shows no progress line unless \\fB\\-\\-progress\\fR\n", fp);
 	fputs(".SH FILES\n.TP\n.I ./agentcost.db\nthe default store (SQLite), with its \\-wal and "
 	      "\\-shm files while in use\n", fp);
 	fputs(".SH SEE ALSO\n.BR sqlite3 (1),\n.BR zstd (1),\n.BR gnuplot (1);\n"
