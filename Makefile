@@ -3,8 +3,9 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+PREFIX     ?= /usr/local
 
-.PHONY: all deps build test test-asan demo bench bench-formats fuzz clean
+.PHONY: all deps build test test-asan demo bench bench-formats fuzz man install clean
 
 all: build
 
@@ -38,6 +39,20 @@ bench-formats: build
 # libFuzzer harnesses under ASan + UBSan, FUZZ_SECONDS each (default 60).
 fuzz:
 	@FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) ./scripts/fuzz.sh
+
+# The man page and the bash completion, printed by the binary from its help
+# table (src/cli/help.c); both are checked in (tests/cli/t_help.sh compares).
+man: build
+	@$(BUILD)/agentcost help --man >man/agentcost.1
+	@$(BUILD)/agentcost help --bash-completion >completion/agentcost.bash
+	@echo "wrote man/agentcost.1 and completion/agentcost.bash"
+
+# bin/agentcost, share/man/man1/agentcost.1 and
+# share/bash-completion/completions/agentcost under PREFIX (and DESTDIR).
+install: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+	@DESTDIR=$(DESTDIR) cmake --install $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -13,29 +13,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "help.h"
 #include "gen/gen.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
-
-static const char USAGE[] =
-	"usage: agentcost gen [--days N] [--start YYYY-MM-DD] [--tasks-per-day N] [--seed N]\n"
-	"                     [--format otlp|jsonl] [--zstd[=framed]] [-o FILE] [--truth FILE]\n"
-	"                     [--incident-usd USD] [-q]\n"
-	"\n"
-	"  --days N             days to generate (default 7)\n"
-	"  --start DATE         first day, UTC (default 2025-06-02, a Monday)\n"
-	"  --tasks-per-day N    production tasks a day, mean over a week (default 500;\n"
-	"                       the published scale is 12000)\n"
-	"  --seed N             same options and seed, same bytes (default 1)\n"
-	"  --format otlp        OTLP JSON lines as the Collector file exporter writes them (default)\n"
-	"  --format jsonl       flat JSONL, one span a line\n"
-	"  --zstd               a zstd stream (.zst), frames of about 1 MB\n"
-	"  --zstd=framed        the Collector's json+zstd framing: [u32 length][zstd frame] a record\n"
-	"  -o FILE              output (default standard output)\n"
-	"  --truth FILE         write the ground truth as JSON\n"
-	"  --incident-usd USD   size of the prompt-injection incident (default $340 at 12000\n"
-	"                       tasks a day, in proportion below; 0 = none)\n"
-	"  -q                   no summary\n";
 
 static int write_fp(const void *data, size_t len, void *payload)
 {
@@ -152,8 +133,7 @@ int cmd_gen(int argc, char **argv)
 			break;
 		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(USAGE, stdout);
-			return EXIT_OK;
+			return help_command("gen", stdout);
 		} else if ((v = optval(argc, argv, &i, "--days", &bad))) {
 			if (parse_num("--days", v, 1, AC_GEN_MAX_DAYS, &x))
 				return EXIT_USAGE;
@@ -230,7 +210,7 @@ int cmd_gen(int argc, char **argv)
 	}
 	if (argc > 1) {
 		cli_error("gen: unexpected '%s'", argv[1]);
-		fputs(USAGE, stderr);
+		help_command("gen", stderr);
 		return EXIT_USAGE;
 	}
 	ac_err err = AC_ERR_INIT;

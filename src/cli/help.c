@@ -1,0 +1,785 @@
+/*
+ * The CLI's help table: per command its summary, usage, options and examples.
+ * Everything a user reads about the command line is printed from here:
+ * `agentcost help [CMD]`, `agentcost CMD --help`, the man page
+ * (`agentcost help --man` > man/agentcost.1) and the bash completion
+ * (`agentcost help --bash-completion` > completion/agentcost.bash); `make man`
+ * regenerates the two files and tests/cli/t_help.sh checks they match, and
+ * that the options listed here are the options the cmd_*.c parsers compare.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "help.h"
+
+/* Which of the common options (output.c, cli_common) a command uses. */
+enum { HC_DB = 1, HC_FORMAT = 2, HC_WINDOW = 4, HC_SYSTEM = 8, HC_ALL = 15 };
+
+typedef struct help_opt {
+	const char *names; /* every spelling, ", " between: "-o, --output" */
+	/* NULL: a flag; "N": a value, "--opt N" or "--opt=N"; "=N": only
+	 * "--opt=N"; "[=X]": an optional "=X" */
+	const char *arg;
+	const char *text;
+	unsigned common; /* the HC_* bit, for the common options */
+} help_opt;
+
+typedef struct help_cmd {
+	const char *name;
+	const char *summary;     /* one line, lowercase, no full stop */
+	const char *usage;       /* usage forms after "agentcost ", '\n' between */
+	const char *about;       /* one paragraph */
+	unsigned common;         /* HC_* the command uses */
+	const char *subcommands; /* words after the name, ' ' between, or NULL */
+	const help_opt *opts;    /* ends with { NULL } */
+	const char *examples;    /* command lines, '\n' between */
+} help_cmd;
+
+#define END { NULL, NULL, NULL, 0 }
+
+static const help_opt COMMON[] = {
+	{ "--db", "PATH", "the store (default $AGENTCOST_DB, else ./agentcost.db); may also come "
+	  "before the command", HC_DB },
+	{ "--format", "table|csv|json", "output as an aligned table (default), CSV with a header "
+	  "(cells starting with = + - @ get a leading ') or JSON", HC_FORMAT },
+	{ "--since", "DATE", "first UTC day to include, YYYY-MM-DD (an ISO time is accepted too)",
+	  HC_WINDOW },
+	{ "--until", "DATE", "last UTC day to include, YYYY-MM-DD, inclusive (an ISO time is "
+	  "accepted too)", HC_WINDOW },
+	{ "--system", "NAME", "only the tasks of this system (the task's service.name)", HC_SYSTEM },
+	END
+};
+
+static const help_opt O_NONE[] = { END };
+
+static const help_opt O_DEMO[] = {
+	{ "-o, --out", "DIR", "directory for the store, the traces, the ground truth, the maps and "
+	  "the report (default demo-out; created if missing)", 0 },
+	{ "--days", "N", "days to generate (default 35)", 0 },
+	{ "--tasks-per-day", "N", "production tasks a day (default 400)", 0 },
+	{ "--seed", "N", "the generator's seed (default 1)", 0 },
+	END
+};
+
+/* gen's texts are the ones its usage printed before this table */
+static const help_opt O_GEN[] = {
+	{ "--days", "N", "days to generate (default 7)", 0 },
+	{ "--start", "DATE", "first day, UTC (default 2025-06-02, a Monday)", 0 },
+	{ "--tasks-per-day", "N", "production tasks a day, mean over a week (default 500; the "
+	  "published scale is 12000)", 0 },
+	{ "--seed", "N", "same options and seed, same bytes (default 1)", 0 },
+	{ "--format", "otlp|jsonl", "otlp: OTLP JSON lines as the Collector file exporter writes "
+	  "them (default); jsonl: flat JSONL, one span a line", 0 },
+	{ "--zstd", "[=framed]", "a zstd stream (.zst), frames of about 1 MB; --zstd=framed: the "
+	  "Collector's json+zstd framing, [u32 length][zstd frame] a record", 0 },
+	{ "-o, --output", "FILE", "output (default standard output)", 0 },
+	{ "--truth", "FILE", "write the ground truth as JSON (- for standard output when the "
+	  "workload goes to a file)", 0 },
+	{ "--incident-usd", "USD", "size of the prompt-injection incident (default $340 at 12000 "
+	  "tasks a day, in proportion below; 0 = none)", 0 },
+	{ "--price-dimensions", NULL, "also generate the price dimensions beyond plain tokens "
+	  "(service tiers, long-context tiers, 1-hour cache writes, audio), priced in the ground "
+	  "truth", 0 },
+	{ "--layout", "collector|trace", "how spans are grouped into lines: collector (default), "
+	  "batches as the Collector's exporter flushes them; trace, one trace a line", 0 },
+	{ "--batch-size", "N", "with --layout collector: spans per exported batch at most", 0 },
+	{ "--batch-timeout-ms", "MS", "with --layout collector: a batch is flushed after MS "
+	  "milliseconds even when not full", 0 },
+	{ "-q, --quiet", NULL, "no summary", 0 },
+	END
+};
+
+static const help_opt O_INGEST[] = {
+	{ "--strict", NULL, "the first bad record aborts that input, with nothing of it written "
+	  "(exit 1); other inputs go on", 0 },
+	{ "--no-raw", NULL, "do not keep the compressed original of each span (show then has "
+	  "nothing to print; the store is smaller)", 0 },
+	{ "--force", NULL, "read an input again even when the same content was ingested "
+	  "completely before", 0 },
+	{ "--progress", NULL, "a progress line on standard error (default on a terminal, unless "
+	  "$CI is set)", 0 },
+	{ "--no-progress", NULL, "no progress line", 0 },
+	{ "--max-record", "=BYTES", "longest record (line, message or document) read; a longer "
+	  "one is skipped with an error (default 268435456, 256 MiB)", 0 },
+	{ "--batch", "=SPANS", "spans per transaction (default 50000); a killed ingest keeps "
+	  "everything up to its last commit", 0 },
+	END
+};
+
+static const help_opt O_PRICES[] = {
+	{ "--tools", NULL, "prices list: the tool prices instead of the model prices", 0 },
+	{ "--aliases", NULL, "prices list: the model aliases (alias, model)", 0 },
+	{ "--tiers", NULL, "prices list: the imported tier prices (service tier x context tier, "
+	  "1-hour cache writes, audio)", 0 },
+	END
+};
+
+static const help_opt O_SUMMARY[] = {
+	{ "--unpriced", NULL, "only the unpriced models: model, calls, and the nearest known "
+	  "name as a hint", 0 },
+	END
+};
+
+static const help_opt O_TASKS[] = {
+	{ "--each", NULL, "one row per task instead of the distributions (evaluation tasks "
+	  "included, in their own column)", 0 },
+	{ "--by", "system|task_type|both", "what a row groups: the system, the task type "
+	  "(default) or both (only as \"--by KEY\", not \"--by=KEY\")", 0 },
+	{ "--histogram", NULL, "the cost histogram per group (five log-spaced bins per decade) "
+	  "with the complementary CDF, for plotting", 0 },
+	{ "--include-eval", NULL, "count evaluation tasks in the distributions too (left out by "
+	  "default)", 0 },
+	END
+};
+
+static const help_opt O_OUTLIERS[] = {
+	{ "--factor", "F", "a task is an outlier above F times its type's median cost "
+	  "(default 3)", 0 },
+	{ "--repeat", "N", "a task is also a runaway when the same step (tool, or LLM span name) runs more "
+	  "than N times in a row (default 5)", 0 },
+	{ "--runaways", NULL, "list the runaway tasks instead of the outliers: more LLM calls than "
+	  "the p99.9 of their type, or a step repeated more than --repeat times", 0 },
+	END
+};
+
+static const help_opt O_MODELS[] = {
+	{ "--week", "YYYY-Www", "one ISO week (e.g. 2025-W23) instead of --since/--until", 0 },
+	{ "--compare-previous", NULL, "beside each row, the previous period of the same length and "
+	  "the change (needs --week, or --since and --until)", 0 },
+	END
+};
+
+static const help_opt O_SPC[] = {
+	{ "--window", "N", "the control band is the mean and sd of the preceding N periods "
+	  "(default 30; at least 2)", 0 },
+	{ "--sigma", "K", "the band's upper limit is mean + K x the sample sd (default 2)", 0 },
+	{ "--min-history", "N", "periods needed before a period is judged (default 7, at most "
+	  "--window)", 0 },
+	{ "--hourly", NULL, "hours instead of days", 0 },
+	{ "--alerts-only", NULL, "only the periods that alerted", 0 },
+	{ "--by", "system", "one series per system (system is the only key)", 0 },
+	END
+};
+
+static const help_opt O_RECONCILE[] = { END };
+
+static const help_opt O_SIMULATE[] = {
+	{ "--map", "FILE", "a routing map, CSV complexity,model[,task_type] (a row with an empty "
+	  "task type is its class's default); repeat for several maps side by side", 0 },
+	{ "--cascade", "[TYPE/]CLASS=M1>M2[>M3]", "try M1 first and escalate to the next model "
+	  "with the failure probability measured in eval data (repeatable)", 0 },
+	{ "--output-ratio", "FROM:TO=R|measured", "scale output tokens by R when a call moves "
+	  "from model FROM to TO; measured: the ratios of the eval pairs (repeatable)", 0 },
+	END
+};
+
+static const help_opt O_RECOMMEND[] = {
+	{ "--tolerance", "T", "accuracy a cheaper model may lose: its lower 95% bound must reach "
+	  "the current model's accuracy - T (0..1, default 0.01)", 0 },
+	{ "--min-samples", "N", "eval scores a model needs in a class to be considered (default "
+	  "30, at least 2)", 0 },
+	{ "--accuracy-floor", "A", "instead of the tolerance rule: the cheapest map whose mean "
+	  "accuracy, weighted by production calls per class, is at least A (0..1)", 0 },
+	{ "--frontier", NULL, "also list each class's non-dominated (cost, accuracy) models", 0 },
+	{ "--write-map", "FILE", "write the recommended routing map, for simulate or the router",
+	  0 },
+	{ "--output-ratio", "FROM:TO=R|measured", "as in simulate: scale output tokens between "
+	  "models (repeatable)", 0 },
+	END
+};
+
+static const help_opt O_REPORT[] = {
+	{ "-o, --output", "DIR", "directory to write the report to, created when missing (needed)", 0 },
+	{ "--week", "YYYY-Www", "weekly: the ISO week (default: the last complete week before "
+	  "--now; without --now, the week of the newest span)", 0 },
+	{ "--now", "TIME", "the report's date, an ISO time or date: the data is known up "
+	  "to it, and weekly's default week ends before it (default: the newest span)",
+	  0 },
+	{ "--from", "TIME", "incident: start of the window, an ISO time (2025-06-19T13:00:00Z) "
+	  "or date (needed)", 0 },
+	{ "--to", "TIME", "incident: end of the window, after --from, at most 31 days later "
+	  "(needed)", 0 },
+	END
+};
+
+static const help_cmd CMDS[] = {
+	{ "demo", "generate a workload, ingest it, print the findings (make demo)",
+	  "demo [-o DIR] [--days N] [--tasks-per-day N] [--seed N]",
+	  "What make demo runs: generate a seeded synthetic workload of three agent systems "
+	  "(agentcost gen, with its ground truth), ingest it into a fresh store DIR/agentcost.db, "
+	  "print the headline findings of summary, tasks, hidden, spc, outliers, models, recommend "
+	  "and simulate, and write the weekly report to DIR/report. Each step is the command a "
+	  "user would run.",
+	  0, NULL, O_DEMO, "agentcost demo -o /tmp/demo --days 14 --tasks-per-day 200" },
+	{ "gen", "write a seeded synthetic workload and its ground truth",
+	  "gen [--days N] [--start YYYY-MM-DD] [--tasks-per-day N] [--seed N] "
+	  "[--format otlp|jsonl] [--zstd[=framed]] [-o FILE] [--truth FILE] [--incident-usd USD] "
+	  "[--price-dimensions] [--layout collector|trace] [--batch-size N] "
+	  "[--batch-timeout-ms MS] [-q]",
+	  "Write a seeded synthetic workload (OTLP JSON lines or flat JSONL, plain or zstd) that "
+	  "reproduces the published figures, and its ground truth, computed independently of the "
+	  "pricing code. A summary of the truth goes to standard error when the workload is on "
+	  "standard output, else to standard output.",
+	  0, NULL, O_GEN,
+	  "agentcost gen --days 30 --tasks-per-day 2000 --zstd -o traces.jsonl.zst "
+	  "--truth truth.json\nagentcost gen --days 1 --format jsonl | agentcost ingest -" },
+	{ "ingest", "read traces (OTLP, flat JSONL and more; .zst too) into the store",
+	  "ingest [--strict] [--no-raw] [--force] [--progress|--no-progress] [--max-record=BYTES] "
+	  "[--batch=SPANS] FILE...|-",
+	  "Read traces (the format is detected from the content; see README \"Input formats\"), "
+	  "price every call, derive the tasks. A bad record is reported as file:line: reason and "
+	  "skipped (exit 3); an input ingested completely before is skipped. Two inputs are read "
+	  "at a time. - reads standard input.",
+	  HC_DB, NULL, O_INGEST,
+	  "agentcost ingest /var/log/otel/traces.jsonl traces-2025-06-*.jsonl.zst\n"
+	  "zstdcat traces.zst | agentcost ingest -" },
+	{ "prices", "import, list and configure model and tool prices",
+	  "prices import FILE\nprices list [--tools|--aliases|--tiers]\n"
+	  "prices convention [SYSTEM|system:NAME|scope:NAME includes|excludes|auto]",
+	  "import: model prices (CSV, LiteLLM JSON, OpenLIT JSON, Langfuse model definitions), "
+	  "tool prices (CSV) or model aliases (CSV alias,model), then re-price what is stored. "
+	  "list: the price rows in force (imported, then built-in). convention: without "
+	  "arguments, the token conventions in force; with a system (system:NAME) or "
+	  "instrumentation scope (scope:NAME) and includes, excludes or auto, whether that "
+	  "source's input token count includes the cached tokens, then re-price.",
+	  HC_DB | HC_FORMAT, "import list convention", O_PRICES,
+	  "agentcost prices import my-prices.csv\nagentcost prices list --tiers --format csv\n"
+	  "agentcost prices convention scope:my.instrumentation excludes" },
+	{ "summary", "what the store holds: spans, calls, cost, unpriced models",
+	  "summary [--unpriced]",
+	  "Spans, tasks, eval tasks, LLM and tool calls, total cost, unpriced calls and models "
+	  "(each with its calls and the nearest known name), first and last day.",
+	  HC_ALL, NULL, O_SUMMARY, "agentcost summary --format json" },
+	{ "tasks", "task cost distribution per type (p50..p99.9, tail ratio)",
+	  "tasks [--each] [--by system|task_type|both] [--histogram] [--include-eval]",
+	  "Per task type: the cost distribution p50 to p99.9, max, decile means and the tail "
+	  "ratio, top-1% and top-10% spend share, LLM calls per task, Hill tail index; or one row "
+	  "per task.",
+	  HC_ALL, NULL, O_TASKS,
+	  "agentcost tasks --since 2025-06-01 --until 2025-06-30 --by both\n"
+	  "agentcost tasks --each --format csv > tasks.csv" },
+	{ "outliers", "tasks over F x their type's median cost; runaway loops",
+	  "outliers [--factor F] [--repeat N] [--runaways]",
+	  "Tasks costing more than --factor times their type's median, what dominated each, and "
+	  "what a guardrail at that factor would have saved; or the runaway loops.",
+	  HC_ALL, NULL, O_OUTLIERS, "agentcost outliers --factor 3 --format json" },
+	{ "models", "per type x complexity x model: cost, accuracy, cost per success",
+	  "models [--week YYYY-Www] [--compare-previous]",
+	  "Per task type x complexity x model: calls, tokens, cost, share, accuracy with a 95% "
+	  "interval, cost per success.",
+	  HC_ALL, NULL, O_MODELS, "agentcost models --week 2025-W23 --compare-previous" },
+	{ "hidden", "cost of retries, summaries, evals (every purpose); tool failures",
+	  "hidden",
+	  "Cost, cost share and token share of retry, summarize and eval (and every other step "
+	  "purpose), tool failure rate, retry attempts per failure episode; per system and "
+	  "overall.",
+	  HC_ALL, NULL, O_NONE, "agentcost hidden --format json" },
+	{ "spc", "daily spend against its control band, alerts, run rules",
+	  "spc [--window N] [--sigma K] [--min-history N] [--hourly] [--alerts-only] [--by system]",
+	  "Daily (or hourly) spend against its control band: mean + K x sd of the preceding "
+	  "periods, alerts above it and the Western Electric run rules.",
+	  HC_ALL, NULL, O_SPC, "agentcost spc --window 30 --sigma 2 --alerts-only" },
+	{ "reconcile", "the provider's bill against the traced cost, per day x model",
+	  "reconcile FILE|-",
+	  "The provider's cost export (OpenAI's costs export, Anthropic's cost export, or a CSV "
+	  "day,model,cost_usd; - for standard input) against the traced cost, per UTC day x "
+	  "model: billed, traced, difference (billed - traced) and share untraced (difference / "
+	  "billed), with totals. The window defaults to the bill's days.",
+	  HC_ALL, NULL, O_RECONCILE, "agentcost reconcile cost_2025-06.csv --format csv > "
+	  "reconcile.csv" },
+	{ "simulate", "replay calls under other routing maps: cost, savings, accuracy",
+	  "simulate --map FILE [--map FILE...] [--cascade [TYPE/]CLASS=M1>M2[>M3]] "
+	  "[--output-ratio FROM:TO=R|measured]",
+	  "Replay the production (non-eval) tasks of the window as if each mapped model had served "
+	  "the calls of its class: cost, savings, monthly savings (savings x 30 / window days), "
+	  "per-task mean, p50 and p99 before and after, per class, expected accuracy. At least "
+	  "one --map or --cascade.",
+	  HC_ALL, NULL, O_SIMULATE,
+	  "agentcost simulate --map current.csv --map cheaper.csv --since 2025-06-01 "
+	  "--until 2025-06-30\n"
+	  "agentcost simulate --cascade 'moderate=gpt-4o-mini>claude-3-5-haiku'" },
+	{ "recommend", "cheapest model per class with no measurable accuracy loss",
+	  "recommend [--tolerance T] [--min-samples N] [--accuracy-floor A] [--frontier] "
+	  "[--write-map FILE] [--output-ratio FROM:TO=R|measured]",
+	  "Per task type x complexity class, the cheapest model whose accuracy's lower 95% "
+	  "(Wilson) bound is at least the current model's accuracy - --tolerance, on enough eval "
+	  "scores; the savings come from simulate on the recommended map.",
+	  HC_ALL, NULL, O_RECOMMEND,
+	  "agentcost recommend --tolerance 0.01 --min-samples 30 --write-map recommended.csv" },
+	{ "report", "a week's or an incident's cost report: HTML, Markdown, CSV, charts",
+	  "report weekly [--week YYYY-Www] [--now TIME] -o DIR\n"
+	  "report incident --from TIME --to TIME [--now TIME] -o DIR",
+	  "weekly: the model-selection report of an ISO week; incident: cost forensics of a time "
+	  "window (spend per minute or hour against the same hours of the previous days, the "
+	  "tasks that drove it, runaway loops, guardrail savings, the first alert). Writes "
+	  "DIR/index.html (self-contained), DIR/report.md with its charts, and DIR/*.csv. "
+	  "--format, --since, --until and --system do not apply.",
+	  HC_DB, "weekly incident", O_REPORT,
+	  "agentcost report weekly --week 2025-W23 -o report-w23\n"
+	  "agentcost report incident --from 2025-06-19T13:00:00Z --to 2025-06-19T17:00:00Z -o inc" },
+	{ "task", "one task as a tree: purpose, model, tokens, cost of each step",
+	  "task ID",
+	  "One task as a tree: each step's purpose, model, complexity, tokens, cost and status, "
+	  "children under their parent in start order, with totals. ID is the task id as tasks "
+	  "--each prints it (the trace id, or the agentcost.task.id).",
+	  HC_DB | HC_FORMAT, NULL, O_NONE, "agentcost task 0af7651916cd43dd8448eb211c80319c" },
+	{ "show", "print a span exactly as ingested",
+	  "show SPAN_ID|TRACE_ID:SPAN_ID",
+	  "The span's original text as ingested (not kept with ingest --no-raw). Give "
+	  "TRACE_ID:SPAN_ID when a span id repeats across traces.",
+	  HC_DB, NULL, O_NONE, "agentcost show 00f067aa0ba902b7" },
+	{ "calls", "the router's call groups per task, CSV (what simulate replays)",
+	  "calls",
+	  "The router's call groups per task as CSV rows of ids: what simulate replays, for checks "
+	  "and SQL.",
+	  HC_DB, NULL, O_NONE, "agentcost calls > calls.csv" },
+};
+
+#define NCMDS (sizeof(CMDS) / sizeof(CMDS[0]))
+
+static const help_cmd *find(const char *name)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		if (!strcmp(CMDS[i].name, name))
+			return &CMDS[i];
+	return NULL;
+}
+
+/* Words of `text` from column `col`, lines up to `width`, later lines
+ * indented by `indent`. Wraps at spaces outside [] only (synopses). */
+static void wrap(FILE *fp, const char *text, int col, int indent, int width)
+{
+	const char *p = text;
+	int first = 1;
+	while (*p) {
+		const char *w = p;
+		int depth = 0;
+		while (*p && (*p != ' ' || depth > 0)) {
+			depth += *p == '[' ? 1 : *p == ']' ? -1 : 0;
+			p++;
+		}
+		int len = (int)(p - w);
+		if (!first && col + 1 + len > width) {
+			fprintf(fp, "\n%*s", indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', fp);
+			col++;
+		}
+		first = 0;
+		fwrite(w, 1, (size_t)len, fp);
+		col += len;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', fp);
+}
+
+/* 1 when the option's value, if any, is part of the same argument:
+ * "--max-record=BYTES", "--zstd[=framed]" */
+static int attached(const help_opt *o)
+{
+	return o->arg && (o->arg[0] == '=' || !strncmp(o->arg, "[=", 2));
+}
+
+/* "-o, --output FILE", "--zstd[=framed]", "--max-record=BYTES" */
+static int opt_label(char *out, size_t n, const help_opt *o)
+{
+	const char *sep = !o->arg || attached(o) ? "" : " ";
+	return snprintf(out, n, "%s%s%s", o->names, sep, o->arg ? o->arg : "");
+}
+
+static void print_opts(FILE *fp, const help_opt *opts, unsigned mask)
+{
+	for (const help_opt *o = opts; o->names; o++) {
+		if (o->common && !(o->common & mask))
+			continue;
+		char label[128];
+		int len = opt_label(label, sizeof(label), o);
+		fprintf(fp, "  %s", label);
+		if (len + 2 > 24)
+			fprintf(fp, "\n%*s", 25, "");
+		else
+			fprintf(fp, "%*s", 25 - 2 - len, "");
+		wrap(fp, o->text, 25, 25, 79);
+	}
+}
+
+static void print_usage(FILE *fp, const help_cmd *c)
+{
+	const char *p = c->usage;
+	int first = 1;
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char line[512];
+		snprintf(line, sizeof(line), "%.*s%s", (int)len, p,
+		         c->common == HC_DB ? " [--db PATH]" : c->common ? " [COMMON OPTIONS]" : "");
+		fputs(first ? "usage: agentcost " : "   or: agentcost ", fp);
+		int indent = 17 + (int)strlen(c->name) + 1;
+		wrap(fp, line, 17, indent, 79);
+		first = 0;
+		p += len + (e ? 1 : 0);
+	}
+}
+
+static void print_cmd(FILE *fp, const help_cmd *c)
+{
+	print_usage(fp, c);
+	fputc('\n', fp);
+	wrap(fp, c->about, 0, 0, 79);
+	if (c->opts[0].names) {
+		fputs("\noptions:\n", fp);
+		print_opts(fp, c->opts, 0);
+	}
+	if (c->common) {
+		fputs("\ncommon options:\n", fp);
+		print_opts(fp, COMMON, c->common);
+	}
+	fputs(strchr(c->examples, '\n') ? "\nexamples:\n" : "\nexample:\n", fp);
+	for (const char *p = c->examples; *p;) {
+		size_t len = strcspn(p, "\n");
+		fprintf(fp, "  %.*s\n", (int)len, p);
+		p += len + (p[len] ? 1 : 0);
+	}
+}
+
+int help_command(const char *cmd, FILE *fp)
+{
+	const help_cmd *c = find(cmd);
+	if (!c) {
+		cli_error("unknown command '%s' (agentcost help lists the commands)", cmd);
+		return EXIT_USAGE;
+	}
+	print_cmd(fp, c);
+	return EXIT_OK;
+}
+
+void help_overview_head(FILE *fp)
+{
+	fputs("usage: agentcost [--db PATH] COMMAND [OPTIONS]\n"
+	      "   or: agentcost help [COMMAND]\n"
+	      "   or: agentcost COMMAND --help\n"
+	      "   or: agentcost --version\n"
+	      "\ncommands:\n", fp);
+}
+
+void help_overview_command(FILE *fp, const char *name)
+{
+	const help_cmd *c = find(name);
+	fprintf(fp, "  %-10s ", name);
+	wrap(fp, c ? c->summary : "(undocumented)", 13, 13, 79);
+}
+
+void help_overview_tail(FILE *fp)
+{
+	fputs("\ncommon options (each command's help says which apply):\n", fp);
+	print_opts(fp, COMMON, HC_ALL);
+	fputs("\nexit status: 0 ok, 1 failure, 2 usage, 3 done with skipped records\n"
+	      "\n'agentcost help COMMAND' or 'agentcost COMMAND --help' explains a command's\n"
+	      "options with examples; 'man agentcost' has every command in one page.\n",
+	      fp);
+}
+
+/* The option of c (or a common one) spelled exactly `arg`, else NULL. */
+static const help_opt *match(const help_cmd *c, const char *arg)
+{
+	const help_opt *lists[2] = { c ? c->opts : O_NONE, COMMON };
+	for (int l = 0; l < 2; l++)
+		for (const help_opt *o = lists[l]; o->names; o++) {
+			size_t n = strlen(arg);
+			for (const char *s = o->names; (s = strstr(s, arg)); s += n)
+				if ((s == o->names || s[-1] == ' ') && (s[n] == ',' || s[n] == '\0'))
+					return o;
+		}
+	return NULL;
+}
+
+int help_wanted(const char *cmd, int argc, char **argv)
+{
+	const help_cmd *c = find(cmd);
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+		const help_opt *o = match(c, argv[i]);
+		if (o && o->arg && !attached(o))
+			i++; /* its value, whatever it looks like */
+	}
+	return 0;
+}
+
+/* man(7) text: backslashes doubled, '-' as \-, a leading '.' or '\'' guarded. */
+static void man_text(FILE *fp, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i]; i++) {
+		if (s[i] == '\\')
+			fputs("\\e", fp);
+		else if (s[i] == '-')
+			fputs("\\-", fp);
+		else if (i == 0 && (s[i] == '.' || s[i] == '\''))
+			fprintf(fp, "\\&%c", s[i]);
+		else
+			fputc(s[i], fp);
+	}
+}
+
+static void man_line(FILE *fp, const char *s)
+{
+	man_text(fp, s, strlen(s));
+	fputc('\n', fp);
+}
+
+static void man_opts(FILE *fp, const help_opt *opts, unsigned mask)
+{
+	for (const help_opt *o = opts; o->names; o++) {
+		if (o->common && !(o->common & mask))
+			continue;
+		char label[128];
+		opt_label(label, sizeof(label), o);
+		fputs(".TP\n.B ", fp);
+		man_line(fp, label);
+		man_line(fp, o->text);
+	}
+}
+
+static void man_examples(FILE *fp, const char *ex)
+{
+	fputs(".PP\n.nf\n.RS\n", fp);
+	for (const char *p = ex; *p;) {
+		size_t len = strcspn(p, "\n");
+		man_text(fp, p, len);
+		fputc('\n', fp);
+		p += len + (p[len] ? 1 : 0);
+	}
+	fputs(".RE\n.fi\n", fp);
+}
+
+static void print_man(FILE *fp)
+{
+	fprintf(fp, ".\\\" Generated by 'agentcost help --man' (src/cli/help.c): edit that, then "
+	            "'make man'.\n"
+	            ".TH AGENTCOST 1 \"\" \"agentcost %s\" \"User Commands\"\n"
+	            ".nh\n.ad l\n", AC_VERSION);
+	fputs(".SH NAME\nagentcost \\- offline cost analytics for AI\\-agent traces\n"
+	      ".SH SYNOPSIS\n.B agentcost\n[\\fB\\-\\-db\\fR \\fIPATH\\fR] \\fICOMMAND\\fR "
+	      "[\\fIOPTIONS\\fR]\n.br\n.B agentcost help\n[\\fICOMMAND\\fR]\n.br\n"
+	      ".B agentcost\n\\fICOMMAND\\fR \\fB\\-\\-help\\fR\n.br\n.B agentcost \\-\\-version\n"
+	      ".SH DESCRIPTION\nagentcost reads the traces AI agents emit (OpenTelemetry OTLP JSON "
+	      "or protobuf, flat JSONL, and other formats; plain or zstd\\-compressed) into a SQLite "
+	      "store, prices every LLM call, derives tasks, and answers what a task costs per type "
+	      "down to p99.9, where hidden cost goes, which days broke the control band, which "
+	      "tasks ran away, which model serves which task type at what cost and accuracy, and "
+	      "what another routing map would have cost. It needs no network.\n"
+	      ".SH COMMANDS\n", fp);
+	for (size_t i = 0; i < NCMDS; i++) {
+		const help_cmd *c = &CMDS[i];
+		fprintf(fp, ".SS %s\n", c->name);
+		for (const char *p = c->usage; *p;) {
+			size_t len = strcspn(p, "\n");
+			fputs(".B agentcost\n", fp);
+			man_text(fp, p, len);
+			fputs(c->common == HC_DB ? " [\\fB\\-\\-db\\fR \\fIPATH\\fR]\n.br\n"
+			      : c->common ? " [\\fICOMMON OPTIONS\\fR]\n.br\n" : "\n.br\n", fp);
+			p += len + (p[len] ? 1 : 0);
+		}
+		fputs(".PP\n", fp);
+		man_line(fp, c->about);
+		man_opts(fp, c->opts, 0);
+		if (c->common) {
+			fputs(".PP\nCommon options: ", fp);
+			int n = 0;
+			for (const help_opt *o = COMMON; o->names; o++)
+				if (o->common & c->common) {
+					fprintf(fp, "%s\\fB", n++ ? ", " : "");
+					man_text(fp, o->names, strlen(o->names));
+					fputs("\\fR", fp);
+				}
+			fputs(".\n", fp);
+		}
+		fputs(strchr(c->examples, '\n') ? ".PP\nExamples:\n" : ".PP\nExample:\n", fp);
+		man_examples(fp, c->examples);
+	}
+	fputs(".SH OPTIONS\nThe common options; each command's section says which of them "
+	      "apply.\n", fp);
+	man_opts(fp, COMMON, HC_ALL);
+	fputs(".TP\n.B \\-h, \\-\\-help\nprint the command's help (before any \\fB\\-\\-\\fR, "
+	      "and not as an option's value)\n.TP\n.B \\-\\-version\nprint the version\n", fp);
+	fputs(".SH EXAMPLES\n", fp);
+	man_examples(fp, "agentcost gen --days 7 -o traces.jsonl --truth truth.json\n"
+	                 "agentcost ingest traces.jsonl\nagentcost summary\n"
+	                 "agentcost tasks --by both\nagentcost spc --alerts-only\n"
+	                 "agentcost report weekly -o report");
+	fputs(".SH EXIT STATUS\n.TP\n.B 0\ndone, nothing skipped\n.TP\n.B 1\nfailure: I/O or "
+	      "database error, a refused input, a \\fB\\-\\-strict\\fR abort\n.TP\n.B 2\nusage "
+	      "error (unknown command or option, bad value)\n.TP\n.B 3\ndone, but some records or "
+	      "spans were skipped (each reported as file:line: reason), or compressed input was "
+	      "damaged\n", fp);
+	fputs(".SH ENVIRONMENT\n.TP\n.B AGENTCOST_DB\nthe store when \\fB\\-\\-db\\fR is not "
+	      "given\n.TP\n.B AGENTCOST_GNUPLOT\nthe gnuplot program the reports draw their "
+	      "charts with (default: gnuplot on PATH; without it, reports have no charts)\n"
+	      ".TP\n.B CI\nwhen set, ingest shows no progress line unless \\fB\\-\\-progress\\fR\n", fp);
+	fputs(".SH FILES\n.TP\n.I ./agentcost.db\nthe default store (SQLite), with its \\-wal and "
+	      "\\-shm files while in use\n", fp);
+	fputs(".SH SEE ALSO\n.BR sqlite3 (1),\n.BR zstd (1),\n.BR gnuplot (1);\n"
+	      "README.md in the source tree\n", fp);
+}
+
+/* The value choices of an option for the completion: "a|b|c" -> "a b c". */
+static void choices(FILE *fp, const char *arg)
+{
+	for (const char *p = arg; *p; p++)
+		fputc(*p == '|' ? ' ' : *p, fp);
+}
+
+static void names_words(FILE *fp, const help_opt *opts, unsigned mask, int *n)
+{
+	for (const help_opt *o = opts; o->names; o++) {
+		if (o->common && !(o->common & mask))
+			continue;
+		for (const char *p = o->names; *p;) {
+			size_t len = strcspn(p, ",");
+			fprintf(fp, "%s%.*s%s", (*n)++ ? " " : "", (int)len, p,
+			        o->arg && o->arg[0] == '=' ? "=" : "");
+			p += len;
+			while (*p == ',' || *p == ' ')
+				p++;
+		}
+	}
+}
+
+/* 1 when a usage form takes a FILE argument of its own (not an option's):
+ * "ingest ... FILE...|-", "prices import FILE", not "[-o FILE]". */
+static int takes_file(const char *usage)
+{
+	char prev[64] = "";
+	for (const char *p = usage; *p;) {
+		size_t len = strcspn(p, " \n");
+		const char *w = p;
+		while (len && *w == '[')
+			w++, len--;
+		if (!strncmp(w, "FILE", 4) && len >= 4) {
+			size_t pl = strlen(prev);
+			int value = prev[0] == '-' && !strchr(prev, '=') && prev[pl - 1] != ']';
+			if (!value)
+				return 1;
+		}
+		snprintf(prev, sizeof(prev), "%.*s", (int)len, w);
+		p = w + len;
+		p += strspn(p, " \n");
+	}
+	return 0;
+}
+
+static void print_completion(FILE *fp)
+{
+	fputs("# bash completion for agentcost. Generated by 'agentcost help --bash-completion'\n"
+	      "# (src/cli/help.c): edit that, then 'make man'.\n"
+	      "_agentcost()\n{\n"
+	      "\tlocal cur prev cmd i\n"
+	      "\tcur=${COMP_WORDS[COMP_CWORD]}\n\tprev=${COMP_WORDS[COMP_CWORD-1]}\n"
+	      "\tcmd=\n"
+	      "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
+	      "\t\tcase ${COMP_WORDS[i]} in\n"
+	      "\t\t--db) ((i++)) ;;\n\t\t-*) ;;\n"
+	      "\t\t*) cmd=${COMP_WORDS[i]}; break ;;\n\t\tesac\n\tdone\n"
+	      "\tlocal words= subs= files=0 w sub=\n\tcase $cmd in\n\t'')\n\t\twords=\"help", fp);
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(fp, " %s", CMDS[i].name);
+	fputs(" --db --help --version\" ;;\n\thelp)\n\t\twords=\"", fp);
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(fp, "%s%s", i ? " " : "", CMDS[i].name);
+	fputs("\" ;;\n", fp);
+	for (size_t i = 0; i < NCMDS; i++) {
+		const help_cmd *c = &CMDS[i];
+		fprintf(fp, "\t%s)\n\t\tcase $prev in\n", c->name);
+		const help_opt *lists[2] = { c->opts, COMMON };
+		for (int l = 0; l < 2; l++)
+			for (const help_opt *o = lists[l]; o->names; o++) {
+				if ((o->common && !(o->common & c->common)) || !o->arg ||
+				    attached(o))
+					continue;
+				fputs("\t\t", fp);
+				for (const char *p = o->names; *p; p++)
+					if (*p != ' ')
+						fputc(*p == ',' ? '|' : *p, fp);
+				fputs(")\n\t\t\t", fp);
+				if (strchr(o->arg, '|') && !strpbrk(o->arg, "[:= ")) {
+					fputs("COMPREPLY=($(compgen -W \"", fp);
+					choices(fp, o->arg);
+					fputs("\" -- \"$cur\"))\n\t\t\treturn ;;\n", fp);
+				} else if (!strcmp(o->arg, "FILE") || !strcmp(o->arg, "DIR") ||
+				           !strcmp(o->arg, "PATH")) {
+					fputs("COMPREPLY=($(compgen -f -- \"$cur\"))\n\t\t\treturn ;;\n", fp);
+				} else {
+					/* a number, a date, a name: nothing to offer */
+					fputs("COMPREPLY=()\n\t\t\treturn ;;\n", fp);
+				}
+			}
+		fputs("\t\tesac\n\t\twords=\"", fp);
+		int n = 0;
+		names_words(fp, c->opts, 0, &n);
+		names_words(fp, COMMON, c->common, &n);
+		fprintf(fp, "%s--help\"", n ? " " : "");
+		if (c->subcommands)
+			fprintf(fp, " subs=\"%s\"", c->subcommands);
+		fprintf(fp, "%s ;;\n", takes_file(c->usage) ? " files=1" : "");
+	}
+	/* options after a "-"; a command's subcommand first; then files or the
+	 * options */
+	fputs("\tesac\n"
+	      "\tif [[ -n $cmd ]]; then\n"
+	      "\t\tfor w in \"${COMP_WORDS[@]:i+1:COMP_CWORD-i-1}\"; do\n"
+	      "\t\t\t[[ \" $subs \" == *\" $w \"* ]] && sub=$w\n"
+	      "\t\tdone\n"
+	      "\tfi\n"
+	      "\tif [[ $cur != -* && -n $subs && -z $sub ]]; then\n"
+	      "\t\tCOMPREPLY=($(compgen -W \"$subs\" -- \"$cur\"))\n"
+	      "\telif [[ $cur != -* && $files == 1 ]]; then\n"
+	      "\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
+	      "\telse\n"
+	      "\t\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+	      "\tfi\n}\ncomplete -o filenames -F _agentcost agentcost\n", fp);
+}
+
+/* The spellings of a command's own options (or the common ones), one a
+ * line with a tab and the value's metavariable (empty for a flag): what
+ * tests/cli/t_help.sh compares with the parsers' literals and runs. */
+static int print_options(const char *name)
+{
+	const help_cmd *c = strcmp(name, "common") ? find(name) : NULL;
+	if (!c && strcmp(name, "common"))
+		return help_command(name, stdout);
+	for (const help_opt *o = c ? c->opts : COMMON; o->names; o++)
+		for (const char *p = o->names; *p;) {
+			size_t len = strcspn(p, ",");
+			printf("%.*s\t%s\n", (int)len, p, o->arg ? o->arg : "");
+			p += len;
+			while (*p == ',' || *p == ' ')
+				p++;
+		}
+	return EXIT_OK;
+}
+
+int help_main(int argc, char **argv)
+{
+	const char *a = argv[1];
+	if (argc == 2 && !strcmp(a, "--man")) {
+		print_man(stdout);
+	} else if (argc == 2 && !strcmp(a, "--bash-completion")) {
+		print_completion(stdout);
+	} else if (argc == 2 && !strcmp(a, "--commands")) {
+		for (size_t i = 0; i < NCMDS; i++)
+			puts(CMDS[i].name);
+	} else if (argc == 3 && !strcmp(a, "--options")) {
+		return print_options(argv[2]);
+	} else if (argc == 2 && a[0] != '-') {
+		return help_command(a, stdout);
+	} else {
+		cli_error("help: expected one command name, not '%s'", a);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
