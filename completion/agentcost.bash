@@ -78,7 +78,7 @@ _agentcost()
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
 		esac
-		words="--strict --no-raw --force --progress --no-progress --max-record= --batch= --db --help" files=1 ;;
+		words="--strict --no-raw --force --progress --no-progress --max-record= --max-json-values= --hold-mb= --batch= --db --help" files=1 ;;
 	prices)
 		case $prev in
 		--db)

@@ -95,13 +95,17 @@ static const help_opt O_INGEST[] = {
 	  "(exit 1); other inputs go on", 0 },
 	{ "--no-raw", NULL, "do not keep the compressed original of each span (show then has "
 	  "nothing to print; the store is smaller)", 0 },
-	{ "--force", NULL, "read an input again even when the same content was ingested "
-	  "completely before", 0 },
+	{ "--force", NULL, "read an input again, whole, even when the same content was ingested "
+	  "completely before or only its appended part is new", 0 },
 	{ "--progress", NULL, "a progress line on standard error (default on a terminal, unless "
 	  "$CI is set)", 0 },
 	{ "--no-progress", NULL, "no progress line", 0 },
 	{ "--max-record", "=BYTES", "longest record (line, message or document) read; a longer "
 	  "one is skipped with an error (default 268435456, 256 MiB)", 0 },
+	{ "--max-json-values", "=N", "most JSON values (and keys) one record may hold; a record "
+	  "with more is skipped with an error (default: --max-record / 16, at least 4194304)", 0 },
+	{ "--hold-mb", "=MB", "memory per input for holding the spans of traces whose root has "
+	  "not been read yet, so each trace is derived once (default 32; 0: none)", 0 },
 	{ "--batch", "=SPANS", "spans per transaction (default 50000); a killed ingest keeps "
 	  "everything up to its last commit", 0 },
 	END
@@ -226,11 +230,12 @@ static const help_cmd CMDS[] = {
 	  "--truth truth.json\nagentcost gen --days 1 --format jsonl | agentcost ingest -" },
 	{ "ingest", "read traces (OTLP, flat JSONL and more; .zst too) into the store",
 	  "ingest [--strict] [--no-raw] [--force] [--progress|--no-progress] [--max-record=BYTES] "
-	  "[--batch=SPANS] FILE...|-",
+	  "[--max-json-values=N] [--batch=SPANS] [--hold-mb=MB] FILE...|-",
 	  "Read traces (the format is detected from the content; see README \"Input formats\"), "
 	  "price every call, derive the tasks. A bad record is reported as file:line: reason and "
-	  "skipped (exit 3); an input ingested completely before is skipped. Two inputs are read "
-	  "at a time. - reads standard input.",
+	  "skipped (exit 3); an input ingested completely before is skipped; a file of JSON lines "
+	  "that grew since it was read (or was renamed by a rotation) is read from where that read "
+	  "stopped. Two inputs are read at a time. - reads standard input.",
 	  HC_DB, NULL, O_INGEST,
 	  "agentcost ingest /var/log/otel/traces.jsonl traces-2025-06-*.jsonl.zst\n"
 	  "zstdcat traces.zst | agentcost ingest -" },
