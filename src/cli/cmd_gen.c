@@ -20,7 +20,7 @@
 static const char USAGE[] =
 	"usage: agentcost gen [--days N] [--start YYYY-MM-DD] [--tasks-per-day N] [--seed N]\n"
 	"                     [--format otlp|jsonl] [--zstd[=framed]] [-o FILE] [--truth FILE]\n"
-	"                     [--incident-usd USD] [-q]\n"
+	"                     [--incident-usd USD] [--price-dimensions] [-q]\n"
 	"\n"
 	"  --days N             days to generate (default 7)\n"
 	"  --start DATE         first day, UTC (default 2025-06-02, a Monday)\n"
@@ -35,6 +35,9 @@ static const char USAGE[] =
 	"  --truth FILE         write the ground truth as JSON\n"
 	"  --incident-usd USD   size of the prompt-injection incident (default $340 at 12000\n"
 	"                       tasks a day, in proportion below; 0 = none)\n"
+	"  --price-dimensions   add tasks billed by service tier (flex, priority, batch), with\n"
+	"                       cache writes (1-hour too), audio, prompts above 200k tokens and\n"
+	"                       input reported without the cache (truth: price_dimensions)\n"
 	"  -q                   no summary\n";
 
 static int write_fp(const void *data, size_t len, void *payload)
@@ -123,6 +126,15 @@ static void print_summary(FILE *fp, const ac_gen_truth *t, double secs)
 		fprintf(fp, "%s %s %.1f%% -> %s", c ? "," : "", ac_gen_complexity_name(c),
 		        share((double)t->subtasks[c], (double)nsub), ac_gen_eval_model_name(best));
 	}
+	if (o->price_dimensions) {
+		const ac_gen_dims_truth *d = &t->dims;
+		fprintf(fp, "\n  price dims %lld tasks, %lld LLM calls, $%.4f: tiers", d->tasks, d->llm_calls, d->cost);
+		for (int i = 0; i < AC_GEN_NTIERVAL; i++)
+			fprintf(fp, " %s %lld", ac_gen_tier_value(i), d->tier_calls[i]);
+		fprintf(fp, "; %lld above 200k, %lld input without the cache, audio %lld in / %lld out",
+		        d->above_threshold_calls, d->input_excludes_cache_calls, d->audio_in_tokens,
+		        d->audio_out_tokens);
+	}
 	if (!t->incident_tasks) {
 		fprintf(fp, "\n  incident   none\n");
 		return;
@@ -207,6 +219,8 @@ int cmd_gen(int argc, char **argv)
 			o.incident_usd = usd;
 		} else if ((v = optval(argc, argv, &i, "--truth", &bad))) {
 			truth_path = v;
+		} else if (!strcmp(argv[i], "--price-dimensions")) {
+			o.price_dimensions = 1;
 		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
 			quiet = 1;
 		} else if (bad) {
