@@ -255,6 +255,24 @@ static double dim_cost(int64_t in, int64_t out, int64_t cr, const dimx *x, int *
 	return usd / 1e6;
 }
 
+double ac_gen_dim_cost(const ac_gen_dim_call *c, int *above)
+{
+	int m = 0, tv = TV_NONE;
+	while (m < NDMODEL && strcmp(DMODELS[m].req, c->model) != 0)
+		m++;
+	if (m == NDMODEL)
+		return NAN;
+	if (c->tier) {
+		tv = TV_PROVISIONED; /* any value the generator does not know prices as standard */
+		for (int i = 0; i < AC_GEN_NTIERVAL; i++)
+			if (!strcmp(TIER_VALUE[i], c->tier))
+				tv = i;
+	}
+	dimx x = { m, c->cache_write, c->cache_write_1h, c->audio_in, c->audio_out, tv, TV_NONE, TV_NONE,
+		   c->excludes, 0 };
+	return dim_cost(c->in, c->out, c->cache_read, &x, above);
+}
+
 const char *ac_gen_tier_value(int i)
 {
 	return i >= 0 && i < AC_GEN_NTIERVAL ? TIER_VALUE[i] : NULL;

@@ -99,6 +99,21 @@ typedef struct ac_gen_sys_truth {
 enum { AC_GEN_NTIERVAL = 5 };
 const char *ac_gen_tier_value(int i); /* "default", "flex", "priority", "batch", "provisioned" */
 
+/* One call as the price-dimension tasks make it, for tests of the truth's
+ * own prices and formula (not agentcost's: src/pricing is not used). */
+typedef struct ac_gen_dim_call {
+	const char *model; /* request name: "claude-sonnet-4-20250514", "gpt-4o", "gpt-4o-mini",
+	                    * "gpt-5-mini", "gpt-4o-mini-audio-preview" */
+	const char *tier;  /* the stated service tier value, NULL = none; an unknown one is standard */
+	int64_t in, out, cache_read, cache_write, cache_write_1h, audio_in, audio_out;
+	int excludes;      /* in is reported without the cache */
+} ac_gen_dim_call;
+
+/* Its cost in USD; *above set when its prompt passes the model's context
+ * threshold. NAN for a model the generator does not have. The call must be
+ * of a shape the generator makes (gen.c, dim_cost). */
+double ac_gen_dim_cost(const ac_gen_dim_call *c, int *above);
+
 typedef struct ac_gen_dims_truth {
 	long long tasks, llm_calls;
 	long long tier_calls[AC_GEN_NTIERVAL]; /* LLM calls stating each tier value */
