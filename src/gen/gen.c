@@ -773,7 +773,9 @@ static double dim_truth(ac_gen_truth *T, const call *c)
 	return cost;
 }
 
-/* One LLM span under parent, starting at t->now; advances t->now. */
+/* One LLM span under parent, starting at t->now; advances t->now. Over 100
+ * lines: one branch per attribute convention, kept side by side so that the
+ * three can be compared key by key. */
 static int llm(gen *g, gtask *t, int parent, const call *c)
 {
 	const dimx *x = c->x;
