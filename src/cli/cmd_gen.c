@@ -104,6 +104,15 @@ static void print_summary(FILE *fp, const ac_gen_truth *t, double secs)
 		fprintf(fp, "%s %s %.1f%% -> %s", c ? "," : "", ac_gen_complexity_name(c),
 		        share((double)t->subtasks[c], (double)nsub), ac_gen_eval_model_name(best));
 	}
+	if (o->price_dimensions) {
+		const ac_gen_dims_truth *d = &t->dims;
+		fprintf(fp, "\n  price dims %lld tasks, %lld LLM calls, $%.4f: tiers", d->tasks, d->llm_calls, d->cost);
+		for (int i = 0; i < AC_GEN_NTIERVAL; i++)
+			fprintf(fp, " %s %lld", ac_gen_tier_value(i), d->tier_calls[i]);
+		fprintf(fp, "; %lld above 200k, %lld input without the cache, audio %lld in / %lld out",
+		        d->above_threshold_calls, d->input_excludes_cache_calls, d->audio_in_tokens,
+		        d->audio_out_tokens);
+	}
 	if (!t->incident_tasks) {
 		fprintf(fp, "\n  incident   none\n");
 		return;
@@ -187,6 +196,8 @@ int cmd_gen(int argc, char **argv)
 			o.incident_usd = usd;
 		} else if ((v = optval(argc, argv, &i, "--truth", &bad))) {
 			truth_path = v;
+		} else if (!strcmp(argv[i], "--price-dimensions")) {
+			o.price_dimensions = 1;
 		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
 			quiet = 1;
 		} else if (bad) {

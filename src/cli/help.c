@@ -78,9 +78,9 @@ static const help_opt O_GEN[] = {
 	  "workload goes to a file)", 0 },
 	{ "--incident-usd", "USD", "size of the prompt-injection incident (default $340 at 12000 "
 	  "tasks a day, in proportion below; 0 = none)", 0 },
-	{ "--price-dimensions", NULL, "also generate the price dimensions beyond plain tokens "
-	  "(service tiers, long-context tiers, 1-hour cache writes, audio), priced in the ground "
-	  "truth", 0 },
+	{ "--price-dimensions", NULL, "add tasks billed by service tier (flex, priority, batch), "
+	  "with cache writes (1-hour too), audio, prompts above 200k tokens and input reported "
+	  "without the cache (truth: price_dimensions)", 0 },
 	{ "--layout", "collector|trace", "how spans are grouped into lines: collector (default), "
 	  "batches as the Collector's exporter flushes them; trace, one trace a line", 0 },
 	{ "--batch-size", "N", "with --layout collector: spans per exported batch at most", 0 },

@@ -155,6 +155,129 @@ static double price_call(int m, int64_t in, int64_t out, int64_t cr)
 	return ((double)(in - cr) * p->in + (double)cr * p->cache_read + (double)out * p->out) / 1e6;
 }
 
+/* ---- price dimensions (the generator's own copy) -------------------------- */
+
+/*
+ * The models of the price-dimension tasks (gen.h) with every price they are
+ * billed at, USD per million tokens, typed in again from the providers'
+ * pages as LiteLLM's table records them (the same numbers as
+ * src/pricing/builtin_prices.c, kept apart on purpose: the truth is an
+ * independent computation). A 0 is "no such price": the generator never
+ * makes a call that would need it (dim_cost() asserts so).
+ */
+enum { DT_STANDARD, DT_FLEX, DT_PRIORITY, DT_BATCH, NDTIER };
+enum { DM_SONNET4, DM_4O, DM_MINI, DM_5_MINI, DM_MINI_AUDIO, NDMODEL };
+
+static const struct dmodel {
+	const char *req, *resp, *provider, *chat_name;
+	double ms_per_out;
+	double tier[NDTIER][3];  /* by service tier: input, output, cache read */
+	double cw, cw1h;         /* cache write (5-minute), 1-hour cache write */
+	double audio_in, audio_out;
+	int64_t above;           /* context threshold (prompt tokens), 0 = none */
+	double hi[4];            /* above it: input, output, cache read, cache write */
+} DMODELS[NDMODEL] = {
+	/* Anthropic: 1-hour write 2 x input; the 1M-context beta above 200k */
+	{ "claude-sonnet-4-20250514", "claude-sonnet-4-20250514", "anthropic", "chat claude-sonnet-4-20250514", 14,
+	  { { 3.00, 15.00, 0.30 } }, 3.75, 6.00, 0, 0, 200000, { 6.00, 22.50, 0.60, 7.50 } },
+	/* OpenAI: priority and Batch API prices */
+	{ "gpt-4o", "gpt-4o-2024-08-06", "openai", "chat gpt-4o", 12,
+	  { { 2.50, 10.00, 1.25 }, { 0 }, { 4.25, 17.00, 2.125 }, { 1.25, 5.00, 0 } }, 0, 0, 0, 0, 0, { 0 } },
+	{ "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "openai", "chat gpt-4o-mini", 9,
+	  { { 0.15, 0.60, 0.075 }, { 0 }, { 0.25, 1.00, 0.125 }, { 0.075, 0.30, 0 } }, 0, 0, 0, 0, 0, { 0 } },
+	{ "gpt-5-mini", "gpt-5-mini-2025-08-07", "openai", "chat gpt-5-mini", 8,
+	  { { 0.25, 2.00, 0.025 }, { 0.125, 1.00, 0.0125 }, { 0.45, 3.60, 0.045 } }, 0, 0, 0, 0, 0, { 0 } },
+	/* audio tokens 10.00 in, 20.00 out; text at gpt-4o-mini's prices */
+	{ "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "openai",
+	  "chat gpt-4o-mini-audio-preview", 9, { { 0.15, 0.60, 0 } }, 0, 0, 10.00, 20.00, 0, { 0 } },
+};
+
+/* The service tier values the spans state (ac_gen_tier_value) and what each
+ * is billed as: "provisioned" is no tier agentcost knows, so standard. */
+static const char *const TIER_VALUE[AC_GEN_NTIERVAL] = { "default", "flex", "priority", "batch", "provisioned" };
+static const int TIER_BILLED[AC_GEN_NTIERVAL] = { DT_STANDARD, DT_FLEX, DT_PRIORITY, DT_BATCH, DT_STANDARD };
+enum { TV_NONE = -1, TV_DEFAULT, TV_FLEX, TV_PRIORITY, TV_BATCH, TV_PROVISIONED };
+
+/* How a price-dimension call is reported and what it holds besides the
+ * call's in / out / cache read (input reported per `excludes`). */
+typedef struct dimx {
+	int model;                /* DM_* */
+	int64_t cw, cw1h;         /* cache write tokens, the 1-hour part of them */
+	int64_t audio_in, audio_out; /* parts of input / output */
+	int tier_stated;          /* agentcost.service_tier: TV_*, TV_NONE = absent */
+	int tier_req, tier_resp;  /* the request's / response's service tier: TV_* */
+	int excludes;             /* input reported without the cache (Anthropic's raw usage) */
+	int oi;                   /* OpenInference attributes (the voice channel) */
+} dimx;
+
+/* The tier value a span states: the explicit one, the response's, the request's. */
+static int dim_tier_value(const dimx *x)
+{
+	return x->tier_stated != TV_NONE ? x->tier_stated : (x->tier_resp != TV_NONE ? x->tier_resp : x->tier_req);
+}
+
+/*
+ * Cost of a price-dimension call (README "The formula"), own implementation:
+ *   C      = cache read + cache write
+ *   fresh  = in - C - audio_in (input includes the cache) or in - audio_in
+ *            (excludes); prompt = in, or in + C
+ *   prices = the tier's row (service tier S); above the model's threshold
+ *            (prompt > above) the above-threshold input, output, cache read
+ *            and cache write prices
+ *   cost   = fresh x in + audio_in x audio in + cr x cache read
+ *          + (cw - cw1h) x cache write + cw1h x 1-hour write
+ *          + (out - audio_out) x out + audio_out x audio out, / 1e6
+ * The generator makes only calls these prices cover: a tier other than
+ * standard never above the threshold nor with cache writes or audio, no
+ * cache read at tier batch, no 1-hour write above the threshold.
+ */
+static double dim_cost(int64_t in, int64_t out, int64_t cr, const dimx *x, int *above)
+{
+	const struct dmodel *m = &DMODELS[x->model];
+	int tv = dim_tier_value(x);
+	int tier = tv == TV_NONE ? DT_STANDARD : TIER_BILLED[tv];
+	const double *p = m->tier[tier];
+	int64_t c = cr + x->cw;
+	int64_t fresh = x->excludes ? in - x->audio_in : in - c - x->audio_in;
+	int64_t prompt = x->excludes ? in + c : in;
+	*above = m->above > 0 && prompt > m->above;
+	assert(p[0] > 0 && fresh >= 0 && x->cw1h <= x->cw && x->audio_out <= out);
+	assert(tier == DT_STANDARD || (!*above && x->cw == 0 && x->audio_in == 0 && x->audio_out == 0));
+	assert(cr == 0 || (*above ? m->hi[2] : p[2]) > 0);
+	assert(x->cw == 0 || m->cw > 0);
+	assert(x->cw1h == 0 || (!*above && m->cw1h > 0));
+	assert((x->audio_in == 0 && x->audio_out == 0) || m->audio_in > 0);
+	double pin = *above ? m->hi[0] : p[0], pout = *above ? m->hi[1] : p[1];
+	double pcr = *above ? m->hi[2] : p[2], pcw = *above ? m->hi[3] : m->cw;
+	double usd = (double)fresh * pin + (double)x->audio_in * m->audio_in + (double)cr * pcr +
+	             (double)(x->cw - x->cw1h) * pcw + (double)x->cw1h * m->cw1h +
+	             (double)(out - x->audio_out) * pout + (double)x->audio_out * m->audio_out;
+	return usd / 1e6;
+}
+
+double ac_gen_dim_cost(const ac_gen_dim_call *c, int *above)
+{
+	int m = 0, tv = TV_NONE;
+	while (m < NDMODEL && strcmp(DMODELS[m].req, c->model) != 0)
+		m++;
+	if (m == NDMODEL)
+		return NAN;
+	if (c->tier) {
+		tv = TV_PROVISIONED; /* any value the generator does not know prices as standard */
+		for (int i = 0; i < AC_GEN_NTIERVAL; i++)
+			if (!strcmp(TIER_VALUE[i], c->tier))
+				tv = i;
+	}
+	dimx x = { m, c->cache_write, c->cache_write_1h, c->audio_in, c->audio_out, tv, TV_NONE, TV_NONE,
+		   c->excludes, 0 };
+	return dim_cost(c->in, c->out, c->cache_read, &x, above);
+}
+
+const char *ac_gen_tier_value(int i)
+{
+	return i >= 0 && i < AC_GEN_NTIERVAL ? TIER_VALUE[i] : NULL;
+}
+
 /* ---- the modelled world ------------------------------------------------- */
 
 static const char *const SYS_NAME[AC_GEN_NSYS] = { "doc-agent", "research-agent", "support-agent" };
@@ -321,6 +444,7 @@ typedef struct gtask {
 	/* accounting */
 	double cost, sonnet_cost;
 	int llm, tools;
+	int dims; /* a price-dimension task */
 } gtask;
 
 static int task_init(gtask *t)
@@ -358,6 +482,7 @@ static void task_reset(gtask *t, int sys, int eval, int64_t start_ns, uint64_t s
 	t->used = 0;
 	t->cost = t->sonnet_cost = 0;
 	t->llm = t->tools = 0;
+	t->dims = 0;
 }
 
 /* Start a span; its attributes must be added before the next span starts. */
@@ -549,6 +674,7 @@ typedef struct gen {
 	gtask pool[BATCH_MAX];
 	int nbatch;
 	long long eval_rr;       /* round robin over the eval strata */
+	long long dim_rr[4];     /* round robin over each price-dimension kind's variants */
 	int64_t inc_start, inc_end; /* incident window */
 	/* resource texts per (system, eval): OTLP prefix and flat object */
 	ac_buf res_otlp[AC_GEN_NSYS][2], res_flat[AC_GEN_NSYS][2];
@@ -569,6 +695,7 @@ typedef struct call {
 	int retry; /* inside a failure episode: truth only, never tagged */
 	int route_cplx; /* doc-agent execute call of this complexity (truth), -1 none */
 	const char *name; /* span name; NULL = the convention's default */
+	const dimx *x;    /* a price-dimension call (DMODELS[x->model]); NULL = MODELS[model] */
 } call;
 
 static int64_t jitter_ns(rng *r, double ms_lo, double ms_hi)
@@ -576,26 +703,105 @@ static int64_t jitter_ns(rng *r, double ms_lo, double ms_hi)
 	return (int64_t)((ms_lo + (ms_hi - ms_lo) * uni(r)) * 1e6);
 }
 
-/* One LLM span under parent, starting at t->now; advances t->now. */
+/* The price dimensions of a call in each convention (attrmap.c reads
+ * these keys). Current GenAI (doc-agent): Anthropic's cache creation, the
+ * 1-hour part, OpenAI's service tier as the semantic conventions name it. */
+static void dim_attrs_genai(gtask *t, const call *c)
+{
+	const dimx *x = c->x;
+	if (x->cw)
+		A_I(t, "gen_ai.usage.cache_creation.input_tokens", x->cw);
+	if (x->cw1h)
+		A_I(t, "agentcost.usage.cache_write_1h_tokens", x->cw1h);
+	if (x->tier_req != TV_NONE)
+		A_S(t, "openai.request.service_tier", TIER_VALUE[x->tier_req]);
+	if (x->tier_resp != TV_NONE)
+		A_S(t, "openai.response.service_tier", TIER_VALUE[x->tier_resp]);
+	if (x->tier_stated != TV_NONE)
+		A_S(t, "agentcost.service_tier", TIER_VALUE[x->tier_stated]);
+}
+
+/* OpenLLMetry (support-agent): its cache read key and the deprecated
+ * gen_ai.openai.* service tier names. */
+static void dim_attrs_openllmetry(gtask *t, const call *c)
+{
+	const dimx *x = c->x;
+	if (c->cr)
+		A_I(t, "gen_ai.usage.cache_read_input_tokens", c->cr);
+	if (x->tier_req != TV_NONE)
+		A_S(t, "gen_ai.openai.request.service_tier", TIER_VALUE[x->tier_req]);
+	if (x->tier_resp != TV_NONE)
+		A_S(t, "gen_ai.openai.response.service_tier", TIER_VALUE[x->tier_resp]);
+	if (x->tier_stated != TV_NONE)
+		A_S(t, "agentcost.service_tier", TIER_VALUE[x->tier_stated]);
+}
+
+/* OpenInference (the voice channel): its audio token counts. */
+static void dim_attrs_oi(gtask *t, const call *c)
+{
+	const dimx *x = c->x;
+	if (c->cr)
+		A_I(t, "llm.token_count.prompt_details.cache_read", c->cr);
+	if (x->audio_in)
+		A_I(t, "llm.token_count.prompt_details.audio", x->audio_in);
+	if (x->audio_out)
+		A_I(t, "llm.token_count.completion_details.audio", x->audio_out);
+}
+
+/* Price a price-dimension call and count its dimensions; its cost. */
+static double dim_truth(ac_gen_truth *T, const call *c)
+{
+	const dimx *x = c->x;
+	ac_gen_dims_truth *D = &T->dims;
+	int above;
+	double cost = dim_cost(c->in, c->out, c->cr, x, &above);
+	int tv = dim_tier_value(x);
+	D->llm_calls++;
+	D->cost += cost;
+	if (tv != TV_NONE) {
+		D->tier_calls[tv]++;
+		D->tier_cost[tv] += cost;
+		D->unknown_tier_calls += tv == TV_PROVISIONED;
+	}
+	D->cache_write_tokens += x->cw;
+	D->cache_write_1h_tokens += x->cw1h;
+	D->audio_in_tokens += x->audio_in;
+	D->audio_out_tokens += x->audio_out;
+	D->above_threshold_calls += above;
+	D->above_threshold_cache_read_calls += above && c->cr > 0;
+	D->input_excludes_cache_calls += x->excludes && c->cr + x->cw > 0;
+	return cost;
+}
+
+/* One LLM span under parent, starting at t->now; advances t->now. Over 100
+ * lines: one branch per attribute convention, kept side by side so that the
+ * three can be compared key by key. */
 static int llm(gen *g, gtask *t, int parent, const call *c)
 {
-	const struct model *m = &MODELS[c->model];
+	const dimx *x = c->x;
+	const struct dmodel *dm = x ? &DMODELS[x->model] : NULL;
+	const struct model *m = x ? NULL : &MODELS[c->model];
+	const char *req = x ? dm->req : m->req, *resp = x ? dm->resp : m->resp;
+	const char *provider = x ? dm->provider : m->provider;
+	int openai = x ? !strcmp(provider, "openai") : c->model == M_MINI || c->model == M_4O;
 	rng *r = &t->r;
-	double ms = 220 + (double)c->in * 0.012 + (double)c->out * m->ms_per_out * (0.8 + 0.5 * uni(r));
+	double ms = 220 + (double)c->in * 0.012 + (double)c->out * (x ? dm->ms_per_out : m->ms_per_out) * (0.8 + 0.5 * uni(r));
 	int64_t start = t->now, end = start + (int64_t)(ms * 1e6);
 	int s;
 
-	if (t->sys == AC_GEN_RESEARCH) {
+	if (t->sys == AC_GEN_RESEARCH || (x && x->oi)) {
 		/* OpenInference (LangChain instrumentation) */
 		const char *name = c->name ? c->name : "ChatOpenAI";
 		s = span_new(t, parent, name, strlen(name), 1, start);
 		A_LIT(t, "openinference.span.kind", "LLM");
-		A_S(t, "llm.model_name", m->resp);
-		A_S(t, "llm.provider", m->provider);
-		A_S(t, "llm.system", m->provider);
+		A_S(t, "llm.model_name", resp);
+		A_S(t, "llm.provider", provider);
+		A_S(t, "llm.system", provider);
 		A_I(t, "llm.token_count.prompt", c->in);
 		A_I(t, "llm.token_count.completion", c->out);
 		A_I(t, "llm.token_count.total", c->in + c->out);
+		if (x)
+			dim_attrs_oi(t, c);
 		A_LIT(t, "llm.invocation_parameters", "{\\\"temperature\\\":0.2,\\\"max_tokens\\\":2048}");
 		A_LIT(t, "input.mime_type", "text/plain");
 		a_text(t, KEY("input.value"), "", "", 22 + (int)below(r, 20));
@@ -603,13 +809,15 @@ static int llm(gen *g, gtask *t, int parent, const call *c)
 	} else if (t->sys == AC_GEN_SUPPORT) {
 		/* deprecated GenAI names, OpenLLMetry span name and request type */
 		s = span_new(t, parent, KEY("openai.chat"), 3, start);
-		A_S(t, "gen_ai.system", m->provider);
+		A_S(t, "gen_ai.system", provider);
 		A_LIT(t, "llm.request.type", "chat");
-		A_S(t, "gen_ai.request.model", m->req);
-		A_S(t, "gen_ai.response.model", m->resp);
+		A_S(t, "gen_ai.request.model", req);
+		A_S(t, "gen_ai.response.model", resp);
 		A_I(t, "gen_ai.usage.prompt_tokens", c->in);
 		A_I(t, "gen_ai.usage.completion_tokens", c->out);
 		A_I(t, "llm.usage.total_tokens", c->in + c->out);
+		if (x)
+			dim_attrs_openllmetry(t, c);
 		A_LIT(t, "gen_ai.prompt.0.role", "system");
 		a_text(t, KEY("gen_ai.prompt.0.content"), "You are a support agent. ", "", 12 + (int)below(r, 8));
 		A_LIT(t, "gen_ai.prompt.1.role", "user");
@@ -619,15 +827,14 @@ static int llm(gen *g, gtask *t, int parent, const call *c)
 		A_LIT(t, "gen_ai.completion.0.finish_reason", "stop");
 	} else {
 		/* current GenAI semantic conventions */
-		const char *name = c->name ? c->name : m->chat_name;
+		const char *name = c->name ? c->name : (x ? dm->chat_name : m->chat_name);
 		s = span_new(t, parent, name, strlen(name), 3, start);
 		A_LIT(t, "gen_ai.operation.name", "chat");
-		A_S(t, "gen_ai.provider.name", m->provider);
-		A_S(t, "gen_ai.request.model", m->req);
-		A_S(t, "gen_ai.response.model", m->resp);
+		A_S(t, "gen_ai.provider.name", provider);
+		A_S(t, "gen_ai.request.model", req);
+		A_S(t, "gen_ai.response.model", resp);
 		size_t idn;
-		const char *id = c->model == M_MINI || c->model == M_4O ? tx_id(t, "chatcmpl-", 24, &idn)
-		                                                         : tx_id(t, "msg_01", 22, &idn);
+		const char *id = openai ? tx_id(t, "chatcmpl-", 24, &idn) : tx_id(t, "msg_01", 22, &idn);
 		a_strn(t, KEY("gen_ai.response.id"), A_STR, id, idn);
 		A_I(t, "gen_ai.request.max_tokens", c->out > 1024 ? 4096 : 1024);
 		A_D(t, "gen_ai.request.temperature", "0.2");
@@ -635,6 +842,8 @@ static int llm(gen *g, gtask *t, int parent, const call *c)
 		A_I(t, "gen_ai.usage.output_tokens", c->out);
 		if (c->cr)
 			A_I(t, "gen_ai.usage.cache_read.input_tokens", c->cr);
+		if (x)
+			dim_attrs_genai(t, c);
 		a_strn(t, KEY("gen_ai.response.finish_reasons"), A_ARR1, "stop", 4);
 		if (c->purpose)
 			A_S(t, "agentcost.purpose", PURPOSE[c->purpose]);
@@ -664,9 +873,10 @@ static int llm(gen *g, gtask *t, int parent, const call *c)
 
 	/* truth */
 	ac_gen_truth *T = g->t;
-	double cost = price_call(c->model, c->in, c->out, c->cr);
+	double cost = x ? dim_truth(T, c) : price_call(c->model, c->in, c->out, c->cr);
 	t->cost += cost;
-	t->sonnet_cost += price_call(M_SONNET, c->in, c->out, c->cr);
+	if (!x)
+		t->sonnet_cost += price_call(M_SONNET, c->in, c->out, c->cr);
 	t->llm++;
 	T->tokens_in += c->in;
 	T->tokens_out += c->out;
@@ -770,13 +980,13 @@ static int64_t tool_use(gen *g, gtask *t, int parent, int tool, double q, int mo
 		g->t->attempts += attempts;
 		for (int a = 1; a <= attempts; a++) {
 			int64_t errtok = irange(r, 150, 400);
-			call c = { model, *ctx + errtok, irange(r, 60, 220), 0, PUR_NONE, -1, -1, -1, 1, -1, NULL };
+			call c = { model, *ctx + errtok, irange(r, 60, 220), 0, PUR_NONE, -1, -1, -1, 1, -1, NULL, NULL };
 			llm(g, t, parent, &c);
 			*ctx += errtok + c.out;
 			int extra = 2 + (uni(r) < 0.6); /* 3.6 reasoning calls per attempt on average */
 			/* extra reasoning calls only while the remaining attempts keep their call */
 			for (int e = 0; e < extra && t->llm + (attempts - a) < MAX_LLM_CALLS - reserve; e++) {
-				call c2 = { model, *ctx, irange(r, 60, 220), 0, PUR_NONE, -1, -1, -1, 1, -1, NULL };
+				call c2 = { model, *ctx, irange(r, 60, 220), 0, PUR_NONE, -1, -1, -1, 1, -1, NULL, NULL };
 				llm(g, t, parent, &c2);
 				*ctx += c2.out;
 			}
@@ -919,7 +1129,7 @@ static double fail_q(int tool, int64_t ctx)
 static void doc_plan(gen *g, gtask *t, int root)
 {
 	rng *r = &t->r;
-	call c = { M_SONNET, irange(r, 420, 540), irange(r, 34, 70), 0, PUR_PLAN, -1, -1, -1, 0, -1, NULL };
+	call c = { M_SONNET, irange(r, 420, 540), irange(r, 34, 70), 0, PUR_PLAN, -1, -1, -1, 0, -1, NULL, NULL };
 	if (below(r, 5) == 0)
 		c.cr = 384;
 	llm(g, t, root, &c);
@@ -967,7 +1177,7 @@ static void doc_task(gen *g, gtask *t, int type)
 		int64_t prefix = 0;
 		for (int k = 0; k < ncalls && t->llm < MAX_LLM_CALLS - reserve_sub; k++) {
 			call c = { model, ctx, draw_out(r, cplx), 0, PUR_EXECUTE, uni(r) < 0.3 ? cplx : -1,
-				   -1, -1, 0, cplx, NULL };
+				   -1, -1, 0, cplx, NULL, NULL };
 			if (k > 0 && uni(r) < 0.6)
 				c.cr = prefix / 64 * 64; /* the previous prompt is a cached prefix */
 			llm(g, t, ch, &c);
@@ -983,7 +1193,7 @@ static void doc_task(gen *g, gtask *t, int type)
 		span_end(t, ch);
 	}
 	if (nsub >= 2) {
-		call c = { M_MINI, 450 + outs, irange(r, 150, 450), 0, PUR_AGGREGATE, -1, -1, -1, 0, -1, NULL };
+		call c = { M_MINI, 450 + outs, irange(r, 150, 450), 0, PUR_AGGREGATE, -1, -1, -1, 0, -1, NULL, NULL };
 		llm(g, t, root, &c);
 	}
 	span_end(t, root);
@@ -1008,7 +1218,7 @@ static void loop_task(gen *g, gtask *t)
 	g->t->subtasks[2] += 1;
 	while (t->llm < MAX_LLM_CALLS) {
 		tool_span(g, t, ch, T_FETCH_URL, 0, 1);
-		call c = { M_SONNET, LOOP_IN, LOOP_OUT, 0, PUR_EXECUTE, -1, -1, -1, 0, 2, NULL };
+		call c = { M_SONNET, LOOP_IN, LOOP_OUT, 0, PUR_EXECUTE, -1, -1, -1, 0, 2, NULL, NULL };
 		llm(g, t, ch, &c);
 	}
 	span_end(t, ch);
@@ -1029,7 +1239,7 @@ static void research_task(gen *g, gtask *t, int type)
 		/* keep room for the report and a possible summary */
 		if (t->llm >= MAX_LLM_CALLS - 3)
 			break;
-		call c = { M_4O, ctx, irange(r, 120, 350), 0, PUR_NONE, -1, -1, -1, 0, -1, NULL };
+		call c = { M_4O, ctx, irange(r, 120, 350), 0, PUR_NONE, -1, -1, -1, 0, -1, NULL, NULL };
 		llm(g, t, gather, &c);
 		ctx += c.out;
 		static const double tw[] = { 0.50, 0.35, 0.15 };
@@ -1044,14 +1254,14 @@ static void research_task(gen *g, gtask *t, int type)
 		}
 		if (ctx > RESEARCH_SUMMARY_AT && t->llm < MAX_LLM_CALLS - 1) {
 			call sm = { M_4O, ctx, irange(r, 1100, 1800), 0, PUR_SUMMARIZE, -1, -1, -1, 0, -1,
-				    "summarize context" };
+				    "summarize context", NULL };
 			llm(g, t, gather, &sm);
 			ctx = base + sm.out;
 		}
 	}
 	span_end(t, gather);
 	int rep = chain_span(t, root, "write_report", -1);
-	call c = { M_4O, ctx, irange(r, 600, 1600), 0, PUR_NONE, -1, -1, -1, 0, -1, NULL };
+	call c = { M_4O, ctx, irange(r, 600, 1600), 0, PUR_NONE, -1, -1, -1, 0, -1, NULL, NULL };
 	llm(g, t, rep, &c);
 	span_end(t, rep);
 	span_end(t, root);
@@ -1075,7 +1285,7 @@ static void support_task(gen *g, gtask *t, int type)
 			int64_t res = tool_use(g, t, root, tool, fail_q(tool, ctx), model, &ctx, turns - i);
 			ctx += res;
 		}
-		call c = { model, ctx, irange(r, 60, 260), 0, PUR_NONE, -1, -1, -1, 0, -1, NULL };
+		call c = { model, ctx, irange(r, 60, 260), 0, PUR_NONE, -1, -1, -1, 0, -1, NULL, NULL };
 		llm(g, t, root, &c);
 		ctx += c.out + irange(r, 30, 150);
 		t->now += jitter_ns(r, 5000, 40000); /* the customer types */
@@ -1098,11 +1308,143 @@ static void eval_task(gen *g, gtask *t, int type, int cplx)
 	int64_t out = draw_out(r, cplx);
 	for (int m = 0; m < AC_GEN_NEVALMODEL; m++) {
 		double acc = ACCURACY[type][cplx][m];
-		call c = { m, in, out + irange(r, -40, 40), 0, PUR_NONE, cplx, type, uni(r) < acc, 0, -1, NULL };
+		call c = { m, in, out + irange(r, -40, 40), 0, PUR_NONE, cplx, type, uni(r) < acc, 0, -1, NULL, NULL };
 		llm(g, t, ch, &c);
 	}
 	span_end(t, ch);
 	span_end(t, root);
+}
+
+
+/* ---- the price-dimension tasks (--price-dimensions; gen.h) ---------------- */
+
+#define DIM_RATE 0.08 /* price-dimension tasks per production task */
+enum { DK_LONGDOC, DK_BATCH, DK_FLEX, DK_VOICE, NDK };
+
+/*
+ * Long-document review on claude-sonnet-4 (doc-agent): the first question
+ * writes the system prompt and the document to the prompt cache, every
+ * later one reads them and writes the previous turn (a cache breakpoint on
+ * the last message). Documents are ~210k tokens (lognormal), so about half
+ * the prompts pass 200k. variant (round robin over the run): 0 and 3 the
+ * 5-minute cache, input reported with the cache; 1 the instrumentation
+ * reports Anthropic's raw input_tokens (without the cache: input is the new
+ * question only); 2 a 1-hour cache (the reviewer comes back within the hour),
+ * on documents small enough that every prompt stays within 200k.
+ */
+static void dim_longdoc(gen *g, gtask *t, int variant)
+{
+	rng *r = &t->r;
+	variant %= 4;
+	int h1 = variant == 2;
+	int root = root_span(t, "long_document_review");
+	int ch = chain_span(t, root, "subtask review_document", -1);
+	double d = lognorm(r, 210000, 0.45);
+	double dmax = h1 ? 170000 : 850000; /* 1h: 2,200 + 170,000 + 6 x 2,400 < 200,000 */
+	int64_t doc = (int64_t)(d < 40000 ? 40000 : (d > dmax ? dmax : d));
+	int64_t cached = 0, pending = 1800 + irange(r, 0, 400) + doc; /* to write at the next call */
+	int nq = 2 + (int)below(r, 5);
+	for (int k = 0; k < nq; k++) {
+		int64_t q = irange(r, 120, 600);
+		dimx x = { DM_SONNET4, pending, h1 ? pending : 0, 0, 0, TV_NONE, TV_NONE, TV_NONE, variant == 1, 0 };
+		int64_t in = x.excludes ? q : cached + pending + q;
+		call c = { M_SONNET, in, irange(r, 300, 1800), cached, PUR_EXECUTE, -1, -1, -1, 0, -1, NULL, &x };
+		llm(g, t, ch, &c);
+		cached += pending;
+		pending = q + c.out;
+		t->now += jitter_ns(r, 2000, 30000); /* the reviewer reads the answer */
+	}
+	span_end(t, ch);
+	span_end(t, root);
+}
+
+/* A nightly Batch API job (doc-agent): extractions on gpt-4o-mini, some on
+ * gpt-4o, all at tier batch as the job states it (agentcost.service_tier:
+ * OpenAI's responses carry no tier for batch). No cache reads. */
+static void dim_batch(gen *g, gtask *t)
+{
+	rng *r = &t->r;
+	int root = root_span(t, "bulk_extraction");
+	int n = 3 + (int)below(r, 6);
+	for (int k = 0; k < n; k++) {
+		dimx x = { uni(r) < 0.8 ? DM_MINI : DM_4O, 0, 0, 0, 0, TV_BATCH, TV_NONE, TV_NONE, 0, 0 };
+		call c = { M_MINI, irange(r, 1500, 12000), irange(r, 150, 700), 0, PUR_EXECUTE, -1, -1, -1, 0, -1,
+			   NULL, &x };
+		llm(g, t, root, &c);
+	}
+	span_end(t, root);
+}
+
+/* Re-classifying an archive on gpt-5-mini (doc-agent) at tier flex, asked
+ * and served (openai.request/response.service_tier); one task in four
+ * (variant 3) asks for "default". A growing conversation whose previous
+ * prompt is a cached prefix (OpenAI caches prefixes of 1,024 tokens and
+ * more, by 128). */
+static void dim_flex(gen *g, gtask *t, int variant)
+{
+	rng *r = &t->r;
+	int tv = variant % 4 == 3 ? TV_DEFAULT : TV_FLEX;
+	int root = root_span(t, "archive_reclassification");
+	int64_t ctx = 2500 + irange(r, 0, 6000), prefix = 0;
+	int n = 2 + (int)below(r, 4);
+	for (int k = 0; k < n; k++) {
+		dimx x = { DM_5_MINI, 0, 0, 0, 0, TV_NONE, tv, tv, 0, 0 };
+		int64_t cr = k > 0 && uni(r) < 0.7 ? prefix / 128 * 128 : 0;
+		call c = { M_MINI, ctx, irange(r, 200, 900), cr, PUR_EXECUTE, -1, -1, -1, 0, -1, NULL, &x };
+		llm(g, t, root, &c);
+		prefix = ctx;
+		ctx += c.out + irange(r, 100, 400);
+	}
+	span_end(t, root);
+}
+
+/*
+ * A voice support call (support-agent) on gpt-4o-mini-audio-preview, its
+ * voice channel instrumented with OpenInference: each turn re-sends the
+ * caller's audio so far and the text (system prompt, transcripts of the
+ * answers); the answer is speech plus its transcript. Six calls in eight
+ * (variant 0-5) are escalated to gpt-4o (OpenLLMetry): three ask for tier
+ * priority and get it, one asks for it and is served at "default", one asks
+ * "default", one goes through a gateway that states a tier of its own
+ * ("provisioned", unknown to agentcost: priced as standard).
+ */
+static void dim_voice(gen *g, gtask *t, int variant)
+{
+	rng *r = &t->r;
+	int root = root_span(t, "voice_call");
+	int turns = 2 + (int)below(r, 5);
+	int64_t text = 700 + irange(r, 0, 300), audio = 0;
+	for (int i = 0; i < turns; i++) {
+		audio += irange(r, 80, 600);
+		int64_t aout = irange(r, 100, 700), tout = irange(r, 25, 140);
+		dimx x = { DM_MINI_AUDIO, 0, 0, audio, aout, TV_NONE, TV_NONE, TV_NONE, 0, 1 };
+		call c = { M_MINI, text + audio, tout + aout, 0, PUR_NONE, -1, -1, -1, 0, -1, NULL, &x };
+		llm(g, t, root, &c);
+		text += tout;
+		t->now += jitter_ns(r, 3000, 15000); /* the caller speaks */
+	}
+	if (variant < 6) {
+		static const int req[] = { TV_PRIORITY, TV_PRIORITY, TV_PRIORITY, TV_PRIORITY, TV_DEFAULT, TV_NONE };
+		static const int resp[] = { TV_PRIORITY, TV_PRIORITY, TV_PRIORITY, TV_DEFAULT, TV_DEFAULT, TV_NONE };
+		dimx x = { DM_4O, 0, 0, 0, 0, variant == 5 ? TV_PROVISIONED : TV_NONE, req[variant], resp[variant], 0, 0 };
+		int64_t in = text + irange(r, 300, 800);
+		call c = { M_4O, in, irange(r, 150, 500), uni(r) < 0.5 ? 1024 : 0, PUR_NONE, -1, -1, -1, 0, -1,
+			   NULL, &x };
+		llm(g, t, root, &c);
+	}
+	span_end(t, root);
+}
+
+static void dim_task(gen *g, gtask *t, int kind, int variant)
+{
+	t->dims = 1;
+	g->t->dims.tasks++;
+	switch (kind) {
+	case DK_LONGDOC: dim_longdoc(g, t, variant); break;
+	case DK_BATCH: dim_batch(g, t); break;
+	case DK_FLEX: dim_flex(g, t, variant); break;
+	default: dim_voice(g, t, variant); break;
+	}
 }
 
 /* ---- output: hand-formatted JSON ---------------------------------------- */
@@ -1540,7 +1882,7 @@ static int commit_task(gen *g, gtask *t, int day)
 		T->tasks++;
 		st->tasks++;
 		st->cost += t->cost;
-		if (t->sys == AC_GEN_DOC) {
+		if (t->sys == AC_GEN_DOC && !t->dims) {
 			if (T->ndoc == T->capdoc) {
 				size_t cap = T->capdoc ? 2 * T->capdoc : 4096;
 				double *p = realloc(T->doc_costs, cap * sizeof(double));
@@ -1585,7 +1927,7 @@ static void finish_truth(ac_gen_truth *T)
 
 /* ---- day plans and the run ---------------------------------------------- */
 
-enum { K_DOC, K_RESEARCH, K_SUPPORT, K_EVAL, K_LOOP };
+enum { K_DOC, K_RESEARCH, K_SUPPORT, K_EVAL, K_LOOP, K_DIM };
 
 typedef struct plan {
 	int64_t start_ns;
@@ -1621,6 +1963,8 @@ static int run_task(gen *g, const plan *p, int day)
 {
 	gtask *t = &g->pool[g->nbatch];
 	int sys = p->kind == K_RESEARCH ? AC_GEN_RESEARCH : (p->kind == K_SUPPORT ? AC_GEN_SUPPORT : AC_GEN_DOC);
+	if (p->kind == K_DIM && p->type == DK_VOICE)
+		sys = AC_GEN_SUPPORT;
 	task_reset(t, sys, p->kind == K_EVAL, p->start_ns, p->seed);
 	switch (p->kind) {
 	case K_DOC:
@@ -1634,6 +1978,9 @@ static int run_task(gen *g, const plan *p, int day)
 		break;
 	case K_EVAL:
 		eval_task(g, t, p->type, p->cplx);
+		break;
+	case K_DIM:
+		dim_task(g, t, p->type, p->cplx);
 		break;
 	case K_LOOP:
 		loop_task(g, t);
@@ -1700,7 +2047,16 @@ static int gen_day(gen *g, int d, plan **plans, size_t *cap, double *eval_carry)
 		g->t->incident_start_ns = g->inc_start;
 		g->t->incident_end_ns = g->inc_end;
 	}
-	size_t n = (size_t)(nprod + neval + nloop);
+	/* the price-dimension tasks: their own stream, so that without them
+	 * every other draw (and byte) stays as it was */
+	long long ndim = 0;
+	rng mr;
+	if (o->price_dimensions) {
+		rng_seed(&mr, mix3(o->seed, (uint64_t)day, 0x64696d73ULL));
+		ndim = (long long)(DIM_RATE * (double)nprod + 0.5);
+		ndim = ndim < NDK ? NDK : ndim; /* every kind every day */
+	}
+	size_t n = (size_t)(nprod + neval + nloop + ndim);
 	if (n > *cap) {
 		plan *p = realloc(*plans, n * sizeof(plan));
 		if (!p)
@@ -1748,6 +2104,16 @@ static int gen_day(gen *g, int d, plan **plans, size_t *cap, double *eval_carry)
 		p->cplx = 2;
 		p->start_ns = g->inc_start + (int64_t)(((double)i + uni(&dr)) * (double)(g->inc_end - g->inc_start) /
 		                                       (double)nloop);
+		p->seed = mix3(o->seed, (uint64_t)day, (uint64_t)k + 1);
+	}
+	for (long long i = 0; i < ndim; i++, k++) {
+		plan *p = &P[k];
+		p->kind = K_DIM;
+		p->type = (uint8_t)(i % NDK);
+		p->cplx = (uint8_t)(g->dim_rr[p->type]++ % 8); /* the task's variant */
+		/* the batch job runs at night, the others in office hours */
+		p->start_ns = day_ns + (p->type == DK_BATCH ? (int64_t)((1.0 + 4.0 * uni(&mr)) * 3600e9)
+		                                            : draw_time_of_day(&mr));
 		p->seed = mix3(o->seed, (uint64_t)day, (uint64_t)k + 1);
 	}
 	qsort(P, n, sizeof(plan), cmp_plan);
@@ -1904,6 +2270,32 @@ static double ratio(double a, double b)
 	return b != 0 ? a / b : 0;
 }
 
+/* price_dimensions {tasks, llm_calls, service_tiers {value: {calls, cost}},
+ * unknown_tier_calls, tier_fallback_calls, cache_write_tokens,
+ * cache_write_1h_tokens, audio_in_tokens, audio_out_tokens,
+ * above_threshold_calls, above_threshold_cache_read_calls,
+ * input_excludes_cache_calls, cost} */
+static void dims_json(const ac_gen_dims_truth *d, ac_buf *b)
+{
+	ac_buf_printf(b, ",\"price_dimensions\":{\"tasks\":%lld,\"llm_calls\":%lld,\"service_tiers\":{", d->tasks,
+	              d->llm_calls);
+	for (int i = 0; i < AC_GEN_NTIERVAL; i++) {
+		ac_buf_printf(b, "%s\"%s\":{\"calls\":%lld,\"cost\":", i ? "," : "", TIER_VALUE[i], d->tier_calls[i]);
+		jnum(b, d->tier_cost[i]);
+		ac_buf_adds(b, "}");
+	}
+	ac_buf_printf(b,
+	              "},\"unknown_tier_calls\":%lld,\"tier_fallback_calls\":%lld,\"cache_write_tokens\":%lld,"
+	              "\"cache_write_1h_tokens\":%lld,\"audio_in_tokens\":%lld,\"audio_out_tokens\":%lld,"
+	              "\"above_threshold_calls\":%lld,\"above_threshold_cache_read_calls\":%lld,"
+	              "\"input_excludes_cache_calls\":%lld,\"cost\":",
+	              d->unknown_tier_calls, d->tier_fallback_calls, d->cache_write_tokens, d->cache_write_1h_tokens,
+	              d->audio_in_tokens, d->audio_out_tokens, d->above_threshold_calls,
+	              d->above_threshold_cache_read_calls, d->input_excludes_cache_calls);
+	jnum(b, d->cost);
+	ac_buf_adds(b, "}");
+}
+
 /*
  * Keys: options; output {records, bytes_json, bytes_out}; tasks {all, prod,
  * eval, per_system {name: {prod, eval}}}; spans, llm_calls, tool_calls,
@@ -1918,7 +2310,7 @@ static double ratio(double a, double b)
  * model_share {model: x}}}; incident {start, end, start_ns, end_ns, day,
  * system, task_type, tasks, llm_calls, cost}; accuracy [{task_type,
  * complexity, model, true_accuracy, scored, correct}]; days [{date, weekday,
- * tasks, cost}].
+ * tasks, cost}]; with opts.price_dimensions also price_dimensions (above).
  * Shares: token_share = retry tokens / all tokens; cost_share = retry cost /
  * total cost; share_of_research = summarize cost / research-agent cost;
  * share_of_spend = eval cost / total cost.
@@ -2057,5 +2449,8 @@ void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
 		jnum(b, t->day_cost[d]);
 		ac_buf_adds(b, "}");
 	}
-	ac_buf_adds(b, "]}\n");
+	ac_buf_adds(b, "]");
+	if (o->price_dimensions)
+		dims_json(&t->dims, b);
+	ac_buf_adds(b, "}\n");
 }

@@ -53,12 +53,13 @@ typedef struct ac_gen_opts {
 	ac_gen_container container;
 	int zstd_level;        /* 1 .. 19 */
 	double incident_usd;   /* the incident's cost; < 0: $340 x tasks_per_day / 12000; 0: none */
+	int price_dimensions;  /* add the price-dimension tasks (--price-dimensions; see below) */
 } ac_gen_opts;
 
 #define AC_GEN_START_DEFAULT 20241 /* 2025-06-02, a Monday */
 #define AC_GEN_MAX_DAYS 3660
 #define AC_GEN_MAX_TASKS_PER_DAY 10000000
-#define AC_GEN_OPTS_INIT { 7, AC_GEN_START_DEFAULT, 500, 1, AC_GEN_OTLP, AC_GEN_PLAIN, 3, -1.0 }
+#define AC_GEN_OPTS_INIT { 7, AC_GEN_START_DEFAULT, 500, 1, AC_GEN_OTLP, AC_GEN_PLAIN, 3, -1.0, 0 }
 
 /* The systems, task types, complexity classes and models of the truth. */
 enum { AC_GEN_DOC, AC_GEN_RESEARCH, AC_GEN_SUPPORT, AC_GEN_NSYS };
@@ -75,6 +76,56 @@ typedef struct ac_gen_sys_truth {
 	long long spans, llm_calls, tool_calls;
 	double cost, eval_cost; /* cost is production only */
 } ac_gen_sys_truth;
+
+/*
+ * The price dimensions of issue #18 (opts.price_dimensions): about 8% more
+ * production tasks a day, of four kinds, each priced by the generator's own
+ * copy of the list prices and formula (gen.c, "price dimensions"):
+ *   doc-agent long_document_review  claude-sonnet-4 over a cached document:
+ *     cache writes (5-minute, or 1-hour), cache reads, prompts above 200k
+ *     tokens (cache reads there too), and tasks whose instrumentation reports
+ *     Anthropic's raw input (without the cache: input < cache read + write);
+ *   doc-agent bulk_extraction       a nightly batch job, gpt-4o-mini and
+ *     gpt-4o at tier batch (agentcost.service_tier);
+ *   doc-agent archive_reclassification  gpt-5-mini at tier flex
+ *     (openai.request/response.service_tier), with cache reads;
+ *   support-agent voice_call        gpt-4o-mini-audio-preview with audio in
+ *     and out (OpenInference token counts), escalated to gpt-4o at tier
+ *     priority (gen_ai.openai.request/response.service_tier; sometimes served
+ *     at "default"), a few through a gateway stating an unknown tier.
+ * Service tiers are counted by the value a span states (the first present of
+ * agentcost.service_tier, the response's, the request's): these values.
+ */
+enum { AC_GEN_NTIERVAL = 5 };
+const char *ac_gen_tier_value(int i); /* "default", "flex", "priority", "batch", "provisioned" */
+
+/* One call as the price-dimension tasks make it, for tests of the truth's
+ * own prices and formula (not agentcost's: src/pricing is not used). */
+typedef struct ac_gen_dim_call {
+	const char *model; /* request name: "claude-sonnet-4-20250514", "gpt-4o", "gpt-4o-mini",
+	                    * "gpt-5-mini", "gpt-4o-mini-audio-preview" */
+	const char *tier;  /* the stated service tier value, NULL = none; an unknown one is standard */
+	int64_t in, out, cache_read, cache_write, cache_write_1h, audio_in, audio_out;
+	int excludes;      /* in is reported without the cache */
+} ac_gen_dim_call;
+
+/* Its cost in USD; *above set when its prompt passes the model's context
+ * threshold. NAN for a model the generator does not have. The call must be
+ * of a shape the generator makes (gen.c, dim_cost). */
+double ac_gen_dim_cost(const ac_gen_dim_call *c, int *above);
+
+typedef struct ac_gen_dims_truth {
+	long long tasks, llm_calls;
+	long long tier_calls[AC_GEN_NTIERVAL]; /* LLM calls stating each tier value */
+	double tier_cost[AC_GEN_NTIERVAL];
+	long long unknown_tier_calls;  /* a value agentcost does not know: priced as standard */
+	long long tier_fallback_calls; /* a tier the model has no price for (none generated) */
+	long long cache_write_tokens, cache_write_1h_tokens, audio_in_tokens, audio_out_tokens;
+	long long above_threshold_calls;            /* prompt above the model's context threshold */
+	long long above_threshold_cache_read_calls; /* ... with cache reads */
+	long long input_excludes_cache_calls;       /* input reported without the cache */
+	double cost;
+} ac_gen_dims_truth;
 
 /*
  * Ground truth of one run. Every count is of what was written. Costs are USD.
@@ -127,6 +178,10 @@ typedef struct ac_gen_truth {
 	double accuracy[AC_GEN_NDOCTYPE][AC_GEN_NCPLX][AC_GEN_NEVALMODEL];
 	long long scored[AC_GEN_NDOCTYPE][AC_GEN_NCPLX][AC_GEN_NEVALMODEL];
 	long long correct[AC_GEN_NDOCTYPE][AC_GEN_NCPLX][AC_GEN_NEVALMODEL];
+
+	/* the price-dimension tasks (all zero without opts.price_dimensions);
+	 * their calls are in every total above as well, but not in doc_tasks */
+	ac_gen_dims_truth dims;
 
 	/* per day (index 0 = opts.start_day), by the start of each task's root span */
 	long long *day_tasks;   /* production + eval */

@@ -24,8 +24,19 @@
  *     still has the price before the October 2024 cut (3.50/10.50), its
  *     Vertex gemini-1.5-flash has 1.00 per MTok input above 128k.
  *   - The built-in rows carry no above-200k cache prices (Anthropic and
- *     Gemini): cache tokens stay at the base cache price there; import
- *     LiteLLM's table for them.
+ *     Gemini) except claude-sonnet-4's: cache tokens stay at the base cache
+ *     price there; import LiteLLM's table for them.
+ * Service tiers, 1-hour cache writes and audio (issue #18): only the models
+ * `agentcost gen --price-dimensions` uses have them, all as LiteLLM records
+ * them: gpt-4o and gpt-4o-mini (priority, batch), gpt-5-mini (flex,
+ * priority), claude-sonnet-4 (1-hour cache write 2 x input; above 200k:
+ * cache read 0.60, cache write 7.50), gpt-4o-mini-audio-preview (audio in
+ * and out). No difference from LiteLLM. Not stated by LiteLLM, so absent
+ * here: the batch prices of gpt-5-mini and of Anthropic's own Message
+ * Batches API (a batch call of claude-sonnet-4 is a tier fallback, counted),
+ * the batch cache read price of gpt-4o/gpt-4o-mini (falls back to the
+ * standard cache read), claude-sonnet-4's 1-hour write above 200k (falls
+ * back to the base 1-hour price 6.00; Anthropic bills 12.00).
  * Only current list prices are listed, without history (from_day is always
  * AC_DAY_ALWAYS); a price you need for an earlier period goes in an import
  * with effective_from. Models whose price is not certain are left out on
@@ -48,6 +59,33 @@
 #define ABOVE(above, in, out, cr) \
 	{ AC_TIER_STANDARD, above, { in, out, cr, NAN, NAN, NAN, NAN, NAN } }
 
+/* P6 plus variants */
+#define P6V(in, out, cr, cw, in200, out200, var) \
+	{ AC_DAY_ALWAYS, in, out, cr, cw, NAN, in200, out200, (int)(sizeof(var) / sizeof(var[0])), var }
+/* one variant of service tier `tier` (AC_TIER_*), base context: input, output, cache read */
+#define TIER(tier, in, out, cr) \
+	{ tier, 0, { in, out, cr, NAN, NAN, NAN, NAN, NAN } }
+
+/* OpenAI service tiers (platform.openai.com/docs/pricing, "Batch",
+ * "Flex", "Priority"; LiteLLM's *_batches, *_flex, *_priority). */
+static const ac_price_var gpt_4o_tiers[] = { TIER(AC_TIER_PRIORITY, 4.25, 17.00, 2.125),
+	                                     TIER(AC_TIER_BATCH, 1.25, 5.00, NAN) };
+static const ac_price_var gpt_4o_mini_tiers[] = { TIER(AC_TIER_PRIORITY, 0.25, 1.00, 0.125),
+	                                          TIER(AC_TIER_BATCH, 0.075, 0.30, NAN) };
+static const ac_price_var gpt_5_mini_tiers[] = { TIER(AC_TIER_FLEX, 0.125, 1.00, 0.0125),
+	                                         TIER(AC_TIER_PRIORITY, 0.45, 3.60, 0.045) };
+/* Audio tokens: input 10.00, output 20.00 (the text tokens at 0.15 / 0.60). */
+static const ac_price_var gpt_4o_mini_audio[] = {
+	{ AC_TIER_STANDARD, 0, { NAN, NAN, NAN, NAN, NAN, NAN, 10.00, 20.00 } }
+};
+/* Claude Sonnet 4: the 1-hour cache write is 2 x input; prompts over
+ * 200,000 tokens (the 1M-context beta) pay 6.00 / 22.50 (the P6 columns),
+ * cache read 0.60 and cache write 7.50. */
+static const ac_price_var claude_sonnet_4_var[] = {
+	{ AC_TIER_STANDARD, 0, { NAN, NAN, NAN, NAN, 6.00, NAN, NAN, NAN } },
+	{ AC_TIER_STANDARD, 200000, { NAN, NAN, 0.60, 7.50, NAN, NAN, NAN, NAN } },
+};
+
 /* Gemini 1.5 (ai.google.dev/pricing, after the October 2024 cut): prompts
  * over 128,000 tokens cost twice as much, cached input included. */
 static const ac_price_var gemini_15_pro_128k[] = { ABOVE(128000, 2.50, 10.00, 0.625) };
@@ -58,14 +96,15 @@ static const ac_builtin_price builtins[] = {
 	 * the cache read price; there is no separate cache write price, so it
 	 * is absent and cache writes fall back to the input price. Reasoning
 	 * tokens are billed as output. */
-	{ "gpt-4o", P4(2.50, 10.00, 1.25, NAN) },
+	{ "gpt-4o", PV(2.50, 10.00, 1.25, NAN, gpt_4o_tiers) },
 	{ "gpt-4o-2024-05-13", P4(5.00, 15.00, NAN, NAN) }, /* first snapshot, dearer */
-	{ "gpt-4o-mini", P4(0.15, 0.60, 0.075, NAN) },
+	{ "gpt-4o-mini", PV(0.15, 0.60, 0.075, NAN, gpt_4o_mini_tiers) },
+	{ "gpt-4o-mini-audio-preview", PV(0.15, 0.60, NAN, NAN, gpt_4o_mini_audio) },
 	{ "gpt-4.1", P4(2.00, 8.00, 0.50, NAN) },
 	{ "gpt-4.1-mini", P4(0.40, 1.60, 0.10, NAN) },
 	{ "gpt-4.1-nano", P4(0.10, 0.40, 0.025, NAN) },
 	{ "gpt-5", P4(1.25, 10.00, 0.125, NAN) },
-	{ "gpt-5-mini", P4(0.25, 2.00, 0.025, NAN) },
+	{ "gpt-5-mini", PV(0.25, 2.00, 0.025, NAN, gpt_5_mini_tiers) },
 	{ "gpt-5-nano", P4(0.05, 0.40, 0.005, NAN) },
 	{ "o1", P4(15.00, 60.00, 7.50, NAN) },
 	{ "o3", P4(2.00, 8.00, 0.50, NAN) }, /* after the June 2025 price cut */
@@ -90,7 +129,7 @@ static const ac_builtin_price builtins[] = {
 	{ "claude-3-5-sonnet-latest", P4(3.00, 15.00, 0.30, 3.75) },
 	{ "claude-3-7-sonnet", P4(3.00, 15.00, 0.30, 3.75) },
 	{ "claude-3-7-sonnet-latest", P4(3.00, 15.00, 0.30, 3.75) },
-	{ "claude-sonnet-4", P6(3.00, 15.00, 0.30, 3.75, 6.00, 22.50) },
+	{ "claude-sonnet-4", P6V(3.00, 15.00, 0.30, 3.75, 6.00, 22.50, claude_sonnet_4_var) },
 	{ "claude-sonnet-4-5", P6(3.00, 15.00, 0.30, 3.75, 6.00, 22.50) },
 	{ "claude-opus-4", P4(15.00, 75.00, 1.50, 18.75) },
 	{ "claude-opus-4-1", P4(15.00, 75.00, 1.50, 18.75) },

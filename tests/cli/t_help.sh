@@ -79,7 +79,7 @@ literals() { # FILE...: the "-x" / "--name" literals compared in option parsing
 }
 # gen options of branches merged alongside this one (h-gendims, h-layout):
 # listed in the help before their parsers land; checked both ways once they do
-PENDING=" --price-dimensions --layout --batch-size --batch-timeout-ms "
+PENDING=" --layout --batch-size --batch-timeout-ms "
 expect_eq "common options" "$(literals "$SRC/src/cli/output.c")" "$(ac help --options common | cut -f1 | sort -u)"
 while read -r c; do
   files=("$SRC/src/cli/cmd_$c.c")

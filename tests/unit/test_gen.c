@@ -828,6 +828,135 @@ static void test_names(void **state)
 	assert_null(ac_gen_eval_model_name(-1));
 }
 
+/* The truth's own prices and formula (ac_gen_dim_cost), one call of each
+ * shape the price-dimension tasks make, worked out by hand (USD per million
+ * tokens, so the sum is divided by 1e6). */
+static void test_dim_cost(void **state)
+{
+	(void)state;
+	int above = -1;
+	/* claude-sonnet-4, first question of a long document: writes 249,800
+	 * tokens, asks 500; prompt 250,300 > 200,000, so the prices above 200k:
+	 * 500 x 6.00 + 249,800 x 7.50 + 1,000 x 22.50
+	 * = 3,000 + 1,873,500 + 22,500 = 1,899,000 -> 1.899 */
+	ac_gen_dim_call a = { "claude-sonnet-4-20250514", NULL, 250300, 1000, 0, 249800, 0, 0, 0, 0 };
+	assert_close(ac_gen_dim_cost(&a, &above), 1.899, 1e-12, 0);
+	assert_int_equal(above, 1);
+	/* a later question reported as Anthropic's raw input (400 < cache
+	 * 249,800 + 1,500): fresh = 400, prompt = 400 + 251,300 = 251,700:
+	 * 400 x 6.00 + 249,800 x 0.60 + 1,500 x 7.50 + 800 x 22.50
+	 * = 2,400 + 149,880 + 11,250 + 18,000 = 181,530 -> 0.18153 */
+	ac_gen_dim_call b = { "claude-sonnet-4-20250514", NULL, 400, 800, 249800, 1500, 0, 0, 0, 1 };
+	assert_close(ac_gen_dim_cost(&b, &above), 0.18153, 1e-12, 0);
+	assert_int_equal(above, 1);
+	/* the same call reported with the cache (input 400 + 251,300 = 251,700)
+	 * costs the same */
+	ac_gen_dim_call b2 = { "claude-sonnet-4-20250514", NULL, 251700, 800, 249800, 1500, 0, 0, 0, 0 };
+	assert_close(ac_gen_dim_cost(&b2, &above), 0.18153, 1e-12, 0);
+	assert_int_equal(above, 1);
+	/* a 1-hour write within 200k: 120,300 in, all 120,000 written for an hour:
+	 * 300 x 3.00 + 120,000 x 6.00 + 500 x 15.00 = 900 + 720,000 + 7,500
+	 * = 728,400 -> 0.7284 */
+	ac_gen_dim_call c = { "claude-sonnet-4-20250514", NULL, 120300, 500, 0, 120000, 120000, 0, 0, 0 };
+	assert_close(ac_gen_dim_cost(&c, &above), 0.7284, 1e-12, 0);
+	assert_int_equal(above, 0);
+	/* a voice turn: 900 text + 700 audio in, 100 text + 400 audio out:
+	 * 900 x 0.15 + 700 x 10.00 + 100 x 0.60 + 400 x 20.00
+	 * = 135 + 7,000 + 60 + 8,000 = 15,195 -> 0.015195 */
+	ac_gen_dim_call d = { "gpt-4o-mini-audio-preview", NULL, 1600, 500, 0, 0, 0, 700, 400, 0 };
+	assert_close(ac_gen_dim_cost(&d, &above), 0.015195, 1e-12, 0);
+	/* gpt-5-mini at flex, 3,968 of 5,000 cached:
+	 * 1,032 x 0.125 + 3,968 x 0.0125 + 600 x 1.00 = 129 + 49.6 + 600
+	 * = 778.6 -> 0.0007786 */
+	ac_gen_dim_call e = { "gpt-5-mini", "flex", 5000, 600, 3968, 0, 0, 0, 0, 0 };
+	assert_close(ac_gen_dim_cost(&e, &above), 0.0007786, 1e-12, 0);
+	/* gpt-4o at priority, 1,024 cached of 2,000:
+	 * 976 x 4.25 + 1,024 x 2.125 + 300 x 17.00 = 4,148 + 2,176 + 5,100
+	 * = 11,424 -> 0.011424; the same through the gateway ("provisioned",
+	 * standard): 976 x 2.50 + 1,024 x 1.25 + 300 x 10.00
+	 * = 2,440 + 1,280 + 3,000 = 6,720 -> 0.00672 */
+	ac_gen_dim_call f = { "gpt-4o", "priority", 2000, 300, 1024, 0, 0, 0, 0, 0 };
+	assert_close(ac_gen_dim_cost(&f, &above), 0.011424, 1e-12, 0);
+	f.tier = "provisioned";
+	assert_close(ac_gen_dim_cost(&f, &above), 0.00672, 1e-12, 0);
+	f.tier = "default";
+	assert_close(ac_gen_dim_cost(&f, &above), 0.00672, 1e-12, 0);
+	/* gpt-4o-mini at batch: 10,000 x 0.075 + 500 x 0.30 = 750 + 150
+	 * = 900 -> 0.0009 */
+	ac_gen_dim_call g = { "gpt-4o-mini", "batch", 10000, 500, 0, 0, 0, 0, 0, 0 };
+	assert_close(ac_gen_dim_cost(&g, &above), 0.0009, 1e-12, 0);
+	ac_gen_dim_call h = { "gpt-4.1", NULL, 1000, 100, 0, 0, 0, 0, 0, 0 };
+	assert_true(isnan(ac_gen_dim_cost(&h, &above)));
+}
+
+/* With --price-dimensions: the truth's counts against the output, walked
+ * here (service tier values, audio and 1-hour tokens on the spans), and its
+ * total is the plain workload's plus the new tasks. */
+static long long count_int_attr(const char *text, const char *key)
+{
+	long long sum = 0;
+	char pat[128];
+	snprintf(pat, sizeof(pat), "{\"key\":\"%s\",\"value\":{\"intValue\":\"", key);
+	for (const char *p = strstr(text, pat); p; p = strstr(p + 1, pat))
+		sum += atoll(p + strlen(pat));
+	return sum;
+}
+
+static long long count_str(const char *text, const char *s)
+{
+	long long n = 0;
+	for (const char *p = strstr(text, s); p; p = strstr(p + 1, s))
+		n++;
+	return n;
+}
+
+static void test_price_dimensions(void **state)
+{
+	(void)state;
+	ac_gen_opts o = small_opts();
+	ac_buf plain = AC_BUF_INIT, dims = AC_BUF_INIT;
+	ac_gen_truth *t0 = NULL, *t1 = NULL;
+	ac_err err = AC_ERR_INIT;
+	assert_int_equal(ac_gen_run(&o, to_buf, &plain, &t0, &err), 0);
+	o.price_dimensions = 1;
+	assert_int_equal(ac_gen_run(&o, to_buf, &dims, &t1, &err), 0);
+	ac_buf_add(&dims, "", 1);
+	const char *text = dims.data;
+	const ac_gen_dims_truth *d = &t1->dims;
+	assert_true(d->tasks >= 8 && d->llm_calls > d->tasks);
+	for (int i = 0; i < 4; i++) /* default, flex, priority, batch */
+		assert_true(d->tier_calls[i] > 0);
+	assert_true(d->above_threshold_calls > 0 && d->input_excludes_cache_calls > 0);
+	assert_int_equal(t1->tasks, t0->tasks + d->tasks);
+	assert_int_equal(t1->llm_calls, t0->llm_calls + d->llm_calls);
+	assert_close(t1->cost, t0->cost + d->cost, 1e-12, 0);
+	assert_int_equal(d->cache_write_1h_tokens, count_int_attr(text, "agentcost.usage.cache_write_1h_tokens"));
+	assert_int_equal(d->cache_write_tokens, count_int_attr(text, "gen_ai.usage.cache_creation.input_tokens"));
+	assert_int_equal(d->audio_in_tokens, count_int_attr(text, "llm.token_count.prompt_details.audio"));
+	assert_int_equal(d->audio_out_tokens, count_int_attr(text, "llm.token_count.completion_details.audio"));
+	/* batch is stated by agentcost.service_tier, provisioned too; flex and
+	 * default by the response (current or deprecated GenAI name) */
+	assert_int_equal(d->tier_calls[3], count_str(text, "\"agentcost.service_tier\",\"value\":{\"stringValue\":\"batch\""));
+	assert_int_equal(d->tier_calls[4],
+	                 count_str(text, "\"agentcost.service_tier\",\"value\":{\"stringValue\":\"provisioned\""));
+	assert_int_equal(d->tier_calls[1], count_str(text, "response.service_tier\",\"value\":{\"stringValue\":\"flex\""));
+	assert_int_equal(d->tier_calls[2],
+	                 count_str(text, "response.service_tier\",\"value\":{\"stringValue\":\"priority\""));
+	assert_int_equal(d->tier_calls[0],
+	                 count_str(text, "response.service_tier\",\"value\":{\"stringValue\":\"default\""));
+	assert_int_equal(d->unknown_tier_calls, d->tier_calls[4]);
+	assert_int_equal(d->tier_fallback_calls, 0);
+	ac_buf sj = AC_BUF_INIT;
+	ac_gen_truth_json(t1, &sj);
+	ac_buf_add(&sj, "", 1);
+	assert_non_null(strstr(sj.data, ",\"price_dimensions\":{\"tasks\":"));
+	ac_buf_release(&sj);
+	ac_buf_release(&plain);
+	ac_buf_release(&dims);
+	ac_gen_truth_free(t0);
+	ac_gen_truth_free(t1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -843,6 +972,8 @@ int main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_dim_cost),
+		cmocka_unit_test(test_price_dimensions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

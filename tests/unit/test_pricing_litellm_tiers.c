@@ -325,6 +325,108 @@ static void test_costs(void **state)
 	ac_pricebook_free(pb);
 }
 
+/*
+ * The built-in table's variant prices (service tiers, 1-hour cache write,
+ * audio, above-threshold cache prices; src/pricing/builtin_prices.c)
+ * against the price_tier rows LiteLLM's file gives. For every LiteLLM entry
+ * of the providers' own APIs (no prefix, "openai/", "anthropic/") that
+ * resolves to a built-in with variants (gemini-1.5-* excepted: Google's
+ * prices, a documented difference), every tier price the entry states must
+ * be in the built-in row with the same value; and every variant price of a
+ * built-in must be stated by at least one such entry (no number typed
+ * without the table confirming it).
+ */
+static double builtin_var(const ac_price *p, int tier, int64_t above, int kind)
+{
+	for (int i = 0; i < p->nvar; i++) {
+		if (p->var[i].tier == tier && p->var[i].above == above)
+			return p->var[i].v[kind];
+	}
+	return NAN;
+}
+
+static void test_builtin_variants_agree(void **state)
+{
+	(void)state;
+	NO_FIXTURE();
+	static const char *const cols[AC_PK_N] = { "input_per_mtok",        "output_per_mtok",
+		                                   "cache_read_per_mtok",   "cache_write_per_mtok",
+		                                   "cache_write_1h_per_mtok", "reasoning_per_mtok",
+		                                   "audio_input_per_mtok",  "audio_output_per_mtok" };
+	ac_pricebook *pb = NULL;
+	ac_err err = AC_ERR_INIT;
+	int nb, compared = 0;
+	assert_int_equal(ac_pricebook_load(&pb, NULL, &err), 0);
+	const ac_builtin_price *b = ac_pricing_builtins(&nb);
+	/* confirmed[i][v][k]: variant v's price k of built-in i was stated by an entry */
+	unsigned char(*confirmed)[8][AC_PK_N] = calloc((size_t)nb, sizeof(*confirmed));
+	assert_non_null(confirmed);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT model, service_tier, above_tokens, input_per_mtok,"
+	                                    " output_per_mtok, cache_read_per_mtok, cache_write_per_mtok,"
+	                                    " cache_write_1h_per_mtok, reasoning_per_mtok,"
+	                                    " audio_input_per_mtok, audio_output_per_mtok"
+	                                    " FROM price_tier ORDER BY model, service_tier, above_tokens",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(q, 0);
+		const ac_price *rows;
+		const char *matched;
+		if (strchr(name, '/') && strncmp(name, "openai/", 7) != 0 && strncmp(name, "anthropic/", 10) != 0)
+			continue;
+		if (strchr(name, ':') || ac_pricebook_model(pb, name, &rows, &matched, NULL) == 0)
+			continue;
+		if (rows[0].nvar == 0 || strncmp(matched, "gemini-1.5-", 11) == 0)
+			continue;
+		int bi = 0;
+		while (bi < nb && strcmp(b[bi].model, matched) != 0)
+			bi++;
+		assert_true(bi < nb);
+		int tier = ac_service_tier((const char *)sqlite3_column_text(q, 1));
+		int64_t above = sqlite3_column_int64(q, 2);
+		assert_true(tier >= 0);
+		for (int k = 0; k < AC_PK_N; k++) {
+			if (sqlite3_column_type(q, 3 + k) == SQLITE_NULL)
+				continue;
+			double want = sqlite3_column_double(q, 3 + k);
+			double have = builtin_var(&rows[0], tier, above, k);
+			if (!(fabs(have - want) <= 1e-12 * want)) {
+				print_error("%s (built-in %s): %s above %lld %s is %.9g, LiteLLM has %.9g\n",
+				            name, matched, sqlite3_column_text(q, 1), (long long)above,
+				            cols[k], have, want);
+				fail();
+			}
+			for (int v = 0; v < rows[0].nvar && v < 8; v++)
+				if (rows[0].var[v].tier == tier && rows[0].var[v].above == above)
+					confirmed[bi][v][k] = 1;
+			compared++;
+		}
+	}
+	sqlite3_finalize(q);
+	for (int i = 0; i < nb; i++) {
+		const ac_price *p = &b[i].price;
+		if (strncmp(b[i].model, "gemini-1.5-", 11) == 0)
+			continue;
+		assert_true(p->nvar <= 8);
+		for (int v = 0; v < p->nvar; v++)
+			for (int k = 0; k < AC_PK_N; k++) {
+				if (isnan(p->var[v].v[k]) || confirmed[i][v][k])
+					continue;
+				print_error("built-in %s: %s of tier %d above %lld (%.9g) is in no LiteLLM entry\n",
+				            b[i].model, cols[k], p->var[v].tier, (long long)p->var[v].above,
+				            p->var[v].v[k]);
+				fail();
+			}
+	}
+	/* gpt-4o, gpt-4o-mini: 5 prices each; gpt-5-mini: 6; claude-sonnet-4: 3;
+	 * gpt-4o-mini-audio-preview: 2 -- each stated by one entry or more */
+	assert_true(compared >= 21);
+	free(confirmed);
+	ac_pricebook_free(pb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_batch_rows),        cmocka_unit_test(test_cache_1h_rows),
 		cmocka_unit_test(test_context_rows),      cmocka_unit_test(test_audio_rows),
 		cmocka_unit_test(test_tiered_pricing_rows), cmocka_unit_test(test_costs),
+		cmocka_unit_test(test_builtin_variants_agree),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
