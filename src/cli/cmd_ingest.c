@@ -41,6 +41,22 @@ static void on_diag(const char *file, long long line, long long col, const char 
 		fprintf(stderr, "agentcost: error: %s: %s\n", file, msg);
 }
 
+/* The progress line on standard error, rewritten in place. */
+static void on_progress(const char *file, const ac_ingest_progress *p, int final, void *payload)
+{
+	(void)payload;
+	double mb = (double)p->bytes_in / 1e6, el = p->seconds;
+	char eta[32] = "";
+	if (p->size > 0 && mb > 0 && el > 0) {
+		double left = ((double)(p->size - p->read_from) / 1e6 - mb) / (mb / el);
+		snprintf(eta, sizeof(eta), ", ETA %.0fs", left > 0 ? left : 0);
+	}
+	fprintf(stderr, "\r%s: %.1f MB (%.0f MB/s), %lld spans, %.0f spans/s%s   ", file, mb,
+	        el > 0 ? mb / el : 0.0, p->spans, el > 0 ? (double)p->spans / el : 0.0, eta);
+	if (final)
+		fputc('\n', stderr);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: agentcost ingest [--db PATH] [--strict] [--no-raw] [--force] "
@@ -58,7 +74,8 @@ int cmd_ingest(int argc, char **argv)
 	diag_state d = { 0, 0 };
 	o.diag = on_diag;
 	o.payload = &d;
-	o.progress = isatty(2) && !getenv("CI");
+	int progress = isatty(2) && !getenv("CI");
+	o.no_early = getenv("AGENTCOST_NO_EARLY") != NULL; /* comparisons: every trace the usual way */
 	int nfiles = 0;
 	char **files = calloc((size_t)argc + 1, sizeof(char *));
 	if (!files)
@@ -72,9 +89,9 @@ int cmd_ingest(int argc, char **argv)
 		else if (!strcmp(a, "--force"))
 			o.force = 1;
 		else if (!strcmp(a, "--progress"))
-			o.progress = 1;
+			progress = 1;
 		else if (!strcmp(a, "--no-progress"))
-			o.progress = 0;
+			progress = 0;
 		else if (!strncmp(a, "--hold-mb=", 10)) {
 			const char *v = a + 10;
 			char *end;
@@ -116,6 +133,7 @@ int cmd_ingest(int argc, char **argv)
 		} else
 			files[nfiles++] = argv[i];
 	}
+	o.progress = progress ? on_progress : NULL;
 	if (nfiles == 0) {
 		cli_error("ingest: no input (name files, or - for standard input)");
 		usage();

@@ -762,17 +762,8 @@ static void progress(run *r, int final)
 	if (!final && t - r->last_progress < 0.5)
 		return;
 	r->last_progress = t;
-	double el = t - r->t0;
-	double mb = (double)r->bytes_in / 1e6;
-	char eta[32] = "";
-	if (r->size > 0 && mb > 0 && el > 0) {
-		double left = ((double)r->size / 1e6 - mb) / (mb / el);
-		snprintf(eta, sizeof(eta), ", ETA %.0fs", left > 0 ? left : 0);
-	}
-	fprintf(stderr, "\r%s: %.1f MB (%.0f MB/s), %lld spans, %.0f spans/s%s   ", r->path, mb,
-	        el > 0 ? mb / el : 0.0, r->spans, el > 0 ? (double)r->spans / el : 0.0, eta);
-	if (final)
-		fputc('\n', stderr);
+	ac_ingest_progress pr = { t - r->t0, r->bytes_in, r->size, r->read_from, r->spans };
+	r->o->progress(r->path, &pr, final, r->o->payload);
 }
 
 /* Keep the batch's compressed originals as one raw_block: some of its
@@ -1183,10 +1174,13 @@ static int resume_hashes(const char *path, int64_t off, char head[17], char tail
 }
 
 /*
- * A regular file read before that only grew since: read from where that
- * read stopped (r->read_from) when its first 64 KiB and the 4 KiB before the
- * resume point are unchanged; returns 1 when there is nothing new (skip
- * it), 0 otherwise, or a database error.
+ * A regular file read before that grew since: read from where that read
+ * stopped (r->read_from) when its first 64 KiB and the 4 KiB before the
+ * resume point are unchanged. A file of the same size whose last read was
+ * whole takes the ledger's other check (the whole content, hashed), as a
+ * file never read does; one whose last read was of an appended part (no
+ * whole-content hash exists) is skipped on those two hashes. Returns 1
+ * (skip it), 0, or a database error.
  */
 static int resume_point(run *r, int64_t size)
 {
@@ -1195,12 +1189,14 @@ static int resume_point(run *r, int64_t size)
 	int rc = ac_store_file_resume_of(r->s, r->dev, r->ino, &fr, r->err);
 	if (rc <= 0)
 		return rc;
-	if (fr.resume_off > size || resume_hashes(r->path, fr.resume_off, head, tail) ||
-	    strcmp(head, fr.head_hash) != 0 || strcmp(tail, fr.tail_hash) != 0)
-		return 0; /* replaced, truncated or rewritten: read it whole */
+	if (fr.resume_off > size || (fr.resume_off == size && fr.read_from == 0) ||
+	    resume_hashes(r->path, fr.resume_off, head, tail) || strcmp(head, fr.head_hash) != 0 ||
+	    strcmp(tail, fr.tail_hash) != 0)
+		return 0; /* replaced, truncated or rewritten; or the content check applies */
 	char msg[200];
 	if (fr.resume_off == size) {
-		diag(r, -1, 0, "nothing appended since the last read; skipped (--force re-reads it)");
+		diag(r, -1, 0, "already ingested (nothing appended since the last read); skipped "
+		     "(--force re-reads it)");
 		r->st->files_seen++;
 		return 1;
 	}
@@ -1433,7 +1429,7 @@ int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, siz
 
 	memset(&w, 0, sizeof(w));
 	memset(slot, 0, sizeof(slot));
-	w.no_early = getenv("AGENTCOST_NO_EARLY") != NULL; /* comparisons: every trace the usual way */
+	w.no_early = o->no_early;
 	w.s = s;
 	w.err = err;
 	pthread_mutex_init(&sy.mu, NULL);

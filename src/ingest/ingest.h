@@ -21,11 +21,23 @@
 typedef void (*ac_diag_fn)(const char *file, long long line, long long col, const char *msg,
                            void *payload);
 
+/* Progress of one input: called at most twice a second while it is read,
+ * and once at its end (final = 1). */
+typedef struct ac_ingest_progress {
+	double seconds;     /* since the input was opened */
+	uint64_t bytes_in;  /* bytes read from the file so far */
+	int64_t size;       /* the file's size, -1 when unknown (a pipe) */
+	int64_t read_from;  /* the byte the read started at (a grown file) */
+	long long spans;    /* valid spans read so far */
+} ac_ingest_progress;
+typedef void (*ac_progress_fn)(const char *file, const ac_ingest_progress *p, int final,
+                               void *payload);
+
 typedef struct ac_ingest_opts {
 	int strict;          /* first error aborts the file, nothing of it written */
 	int no_raw;          /* do not keep the compressed original spans */
 	int force;           /* re-read content already ingested completely */
-	int progress;        /* progress line on stderr */
+	ac_progress_fn progress; /* NULL: no progress reports; called with payload */
 	size_t max_record;   /* longest record (line / message / document) */
 	long batch_spans;    /* spans per transaction */
 	ac_diag_fn diag;
@@ -34,11 +46,13 @@ typedef struct ac_ingest_opts {
 	size_t hold_bytes;   /* trace assembly budget per input (src/ingest/hold.h);
 	                      * 0: AC_INGEST_HOLD_DEFAULT; AC_INGEST_NO_HOLD: spans go
 	                      * to the writer as read */
+	int no_early;        /* derive no trace before its insert: every trace the usual
+	                      * way (for comparisons of the two paths) */
 } ac_ingest_opts;
 
 #define AC_INGEST_HOLD_DEFAULT ((size_t)32 << 20)
 #define AC_INGEST_NO_HOLD ((size_t)-1)
-#define AC_INGEST_OPTS_INIT { 0, 0, 0, 0, (size_t)256 << 20, 50000, NULL, NULL, 0, 0 }
+#define AC_INGEST_OPTS_INIT { 0, 0, 0, NULL, (size_t)256 << 20, 50000, NULL, NULL, 0, 0, 0 }
 
 typedef struct ac_ingest_stats {
 	long long files;         /* inputs read */

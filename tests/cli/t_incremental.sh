@@ -138,7 +138,7 @@ expect_eq "growing file: nothing read twice but unfinished lines" 1 \
   "$(sqlite3 "$T/g.db" "SELECT sum(size - read_from) - $SIZE <= (SELECT sum(size - resume_off) FROM file) FROM file")"
 # nothing new: skipped without reading
 AGENTCOST_DB=$T/g.db ac ingest "$G" >"$T/out" 2>"$T/err"
-expect_grep "growing file: unchanged" "nothing appended since the last read" "$T/err"
+expect_grep "growing file: unchanged" "already ingested" "$T/err"
 
 # 4: rotation. traces.jsonl gets the first half, is read, gets more, is
 # renamed as the exporter's rotation does, and a new traces.jsonl starts.

@@ -325,6 +325,11 @@ make_v4() {
     ALTER TABLE span DROP COLUMN tokens_audio_in; ALTER TABLE span DROP COLUMN tokens_audio_out;
     ALTER TABLE span DROP COLUMN price_note;
     DROP TABLE IF EXISTS token_convention; ALTER TABLE span DROP COLUMN scope;  -- schema 9
+    DROP INDEX IF EXISTS file_ino_idx;  -- schema 10
+    ALTER TABLE file DROP COLUMN dev; ALTER TABLE file DROP COLUMN ino;
+    ALTER TABLE file DROP COLUMN read_from; ALTER TABLE file DROP COLUMN resume_off;
+    ALTER TABLE file DROP COLUMN resume_line; ALTER TABLE file DROP COLUMN head_hash;
+    ALTER TABLE file DROP COLUMN tail_hash;
     PRAGMA user_version = 4;"
   # span.trace stored, as a store created before schema 5 has it
   local ddl cols
