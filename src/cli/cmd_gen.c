@@ -20,7 +20,8 @@
 static const char USAGE[] =
 	"usage: agentcost gen [--days N] [--start YYYY-MM-DD] [--tasks-per-day N] [--seed N]\n"
 	"                     [--format otlp|jsonl] [--zstd[=framed]] [-o FILE] [--truth FILE]\n"
-	"                     [--incident-usd USD] [-q]\n"
+	"                     [--incident-usd USD] [--layout collector|trace] [--batch-size N]\n"
+	"                     [--batch-timeout-ms MS] [-q]\n"
 	"\n"
 	"  --days N             days to generate (default 7)\n"
 	"  --start DATE         first day, UTC (default 2025-06-02, a Monday)\n"
@@ -35,6 +36,14 @@ static const char USAGE[] =
 	"  --truth FILE         write the ground truth as JSON\n"
 	"  --incident-usd USD   size of the prompt-injection incident (default $340 at 12000\n"
 	"                       tasks a day, in proportion below; 0 = none)\n"
+	"  --layout collector   spans as the Collector's batch processor sends them (default):\n"
+	"                       each when it ends, children before their parent, in end order\n"
+	"                       across tasks, a record per batch (a trace spreads over records)\n"
+	"  --layout trace       a few whole traces a record\n"
+	"  --batch-size N       collector layout: spans a batch at most (default 8192,\n"
+	"                       the processor's send_batch_size)\n"
+	"  --batch-timeout-ms MS  collector layout: a batch goes out MS after its first span\n"
+	"                       (default 200, the processor's timeout)\n"
 	"  -q                   no summary\n";
 
 static int write_fp(const void *data, size_t len, void *payload)
@@ -205,6 +214,23 @@ int cmd_gen(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.incident_usd = usd;
+		} else if ((v = optval(argc, argv, &i, "--layout", &bad))) {
+			if (!strcmp(v, "collector")) {
+				o.layout = AC_GEN_LAYOUT_COLLECTOR;
+			} else if (!strcmp(v, "trace")) {
+				o.layout = AC_GEN_LAYOUT_TRACE;
+			} else {
+				cli_error("gen: --layout takes collector or trace, not '%s'", v);
+				return EXIT_USAGE;
+			}
+		} else if ((v = optval(argc, argv, &i, "--batch-size", &bad))) {
+			if (parse_num("--batch-size", v, 1, AC_GEN_MAX_BATCH_SIZE, &x))
+				return EXIT_USAGE;
+			o.batch_size = (int)x;
+		} else if ((v = optval(argc, argv, &i, "--batch-timeout-ms", &bad))) {
+			if (parse_num("--batch-timeout-ms", v, 0, AC_GEN_MAX_BATCH_TIMEOUT_MS, &x))
+				return EXIT_USAGE;
+			o.batch_timeout_ms = (int)x;
 		} else if ((v = optval(argc, argv, &i, "--truth", &bad))) {
 			truth_path = v;
 		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
