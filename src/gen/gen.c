@@ -1897,6 +1897,41 @@ int ac_gen_opts_check(const ac_gen_opts *o, ac_err *err)
 	return 0;
 }
 
+/* Collector layout: before each task starts, send the spans that ended
+ * before it; then run it and queue its spans. */
+static int run_day_collector(gen *g, const plan *P, size_t n, int d)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = drain(g, P[i].start_ns);
+		if (!rc)
+			rc = run_task(g, &P[i], d);
+		if (!rc)
+			rc = enqueue_task(g);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Trace layout: a few tasks per line, as the batch processor would group
+ * them if every trace arrived whole. */
+static int run_day_trace(gen *g, const plan *P, size_t n, int d, rng *dr)
+{
+	size_t i = 0;
+	while (i < n) {
+		int b = 2 + (int)below(dr, 4);
+		for (int j = 0; j < b && i < n; j++, i++) {
+			int rc = run_task(g, &P[i], d);
+			if (rc)
+				return rc;
+		}
+		int rc = batch_flush(g);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int gen_day(gen *g, int d, plan **plans, size_t *cap, double *eval_carry)
 {
 	const ac_gen_opts *o = &g->o;
@@ -1979,33 +2014,7 @@ static int gen_day(gen *g, int d, plan **plans, size_t *cap, double *eval_carry)
 	}
 	qsort(P, n, sizeof(plan), cmp_plan);
 
-	if (o->layout == AC_GEN_LAYOUT_COLLECTOR) {
-		for (size_t i = 0; i < n; i++) {
-			int rc = drain(g, P[i].start_ns);
-			if (!rc)
-				rc = run_task(g, &P[i], d);
-			if (!rc)
-				rc = enqueue_task(g);
-			if (rc)
-				return rc;
-		}
-		return 0;
-	}
-
-	/* trace layout: a few tasks per line, as the Collector's batch processor groups them */
-	size_t i = 0;
-	while (i < n) {
-		int b = 2 + (int)below(&dr, 4);
-		for (int j = 0; j < b && i < n; j++, i++) {
-			int rc = run_task(g, &P[i], d);
-			if (rc)
-				return rc;
-		}
-		int rc = batch_flush(g);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return o->layout == AC_GEN_LAYOUT_COLLECTOR ? run_day_collector(g, P, n, d) : run_day_trace(g, P, n, d, &dr);
 }
 
 int ac_gen_run(const ac_gen_opts *o, ac_gen_write_fn write, void *payload, ac_gen_truth **out,
