@@ -3,11 +3,19 @@
 # in the same run, on a workload generated here (agentcost gen: the published
 # document-analysis scale, 12,000 tasks/day). Prints a Markdown table and
 # writes it to bench/results/bench-<date>.md (not committed; the README quotes it).
+# The ingest file is written in both layouts of `agentcost gen` (collector:
+# spans as the Collector's batch processor sends them; trace: whole traces a
+# record) and ingested in the same run; DuckDB (npm @duckdb/node-api, installed
+# into BENCH_NODE_DIR on first use; skipped with a message without npm) loads
+# the same files as a baseline.
 #
-#   BENCH_DAYS=6      days in the ingest file (~170 MB of OTLP JSON a day)
+#   BENCH_DAYS=6      days in the ingest file (~300 MB of OTLP JSON a day in
+#                     the collector layout, ~230 MB in the trace layout)
+#   BENCH_NODE_DIR=build/bench-node  where npm installs @duckdb/node-api
 #   BENCH_SCALES="0.01 0.1"  fractions of a year for the analysis stores
 #                     (1 = 365 days, ~60 GB of JSON streamed, ~13 GB store)
-#   BENCH_RUNS=3      runs of each agentcost ingest row (the median is shown)
+#   BENCH_RUNS=3      runs of each layout's agentcost ingest row (the median is shown)
+#   BENCH_VARIANT_RUNS=1  runs of the other ingest rows (.zst, --no-raw, 2 files)
 #   BENCH_KEEP=1      keep the stores in BENCH_DIR
 #   BENCH_DIR=bench/data
 #   BENCH_SKIP_YEAR=1 skip the analysis part
@@ -38,20 +46,30 @@ echo
 } | tee "$OUT"
 
 # ---- the input ------------------------------------------------------------
+# The same workload in both layouts of `agentcost gen`: collector (spans as
+# the Collector's batch processor sends them, a trace over several records;
+# the default) and trace (a few whole traces a record).
 IN=$DIR/in.jsonl
-if [ ! -s "$IN" ] || [ "$(cat "$DIR/in.days" 2>/dev/null)" != "$DAYS" ]; then
-  "$AC" gen -q --days "$DAYS" --tasks-per-day 12000 -o "$IN" --truth "$DIR/in.truth.json"
-  zstd -q -f -3 "$IN" -o "$IN.zst"
-  echo "$DAYS" >"$DIR/in.days"
+IN_T=$DIR/in-trace.jsonl
+KEY="$DAYS collector+trace"
+if [ ! -s "$IN" ] || [ ! -s "$IN_T" ] || [ "$(cat "$DIR/in.days" 2>/dev/null)" != "$KEY" ]; then
+  "$AC" gen -q --days "$DAYS" --tasks-per-day 12000 --layout collector -o "$IN" --truth "$DIR/in.truth.json"
+  "$AC" gen -q --days "$DAYS" --tasks-per-day 12000 --layout trace -o "$IN_T" --truth "$DIR/in-trace.truth.json"
+  zstd -q -f -3 -T2 "$IN" -o "$IN.zst"
+  echo "$KEY" >"$DIR/in.days"
 fi
-MB=$(awk -v b="$(stat -c %s "$IN")" 'BEGIN { printf "%.1f", b / 1e6 }')
-ZMB=$(awk -v b="$(stat -c %s "$IN.zst")" 'BEGIN { printf "%.1f", b / 1e6 }')
+mbof() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+MB=$(mbof "$IN")
+MB_T=$(mbof "$IN_T")
+ZMB=$(mbof "$IN.zst")
 SPANS=$(jq -r .spans "$DIR/in.truth.json")
-cat "$IN" >/dev/null; cat "$IN.zst" >/dev/null  # page cache
+RECS=$(jq -r .output.records "$DIR/in.truth.json")
+RECS_T=$(jq -r .output.records "$DIR/in-trace.truth.json")
+cat "$IN" "$IN_T" "$IN.zst" >/dev/null  # page cache
 
 row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" | tee -a "$OUT"; }
 {
-echo "## Ingest: $MB MB of OTLP JSON lines ($SPANS spans; $ZMB MB as .zst), one run each"
+echo "## Ingest: $SPANS spans as OTLP JSON lines, collector layout $MB MB ($RECS records; $ZMB MB as .zst), trace layout $MB_T MB ($RECS_T records)"
 echo
 echo "| what | seconds | MB/s of OTLP JSON | notes |"
 echo "|---|---|---|---|"
@@ -61,21 +79,59 @@ t0=$(now); cat "$IN" >/dev/null; t1=$(now); s=$(secs "$t0" "$t1"); row "read (ca
 t0=$(now); wc -l "$IN" >/dev/null; t1=$(now); s=$(secs "$t0" "$t1"); row "wc -l" "$s" "$(rate "$MB" "$s")" "ceiling"
 t0=$(now); zstd -d -q -c "$IN.zst" >/dev/null; t1=$(now); s=$(secs "$t0" "$t1"); row "zstd -d" "$s" "$(rate "$MB" "$s")" "ceiling (output MB/s)"
 
-# baselines on a 100 MB sample (they are slow), scaled to MB/s
+# baselines on a 100 MB sample of the collector layout (they are slow), scaled to MB/s
 SAMPLE=$DIR/sample.jsonl
 head -c 100000000 "$IN" | head -n -1 >"$SAMPLE"
-SMB=$(awk -v b="$(stat -c %s "$SAMPLE")" 'BEGIN { printf "%.1f", b / 1e6 }')
+SMB=$(mbof "$SAMPLE")
 t0=$(now); jq -r -f bench/baselines/extract.jq "$SAMPLE" >/dev/null; t1=$(now); s=$(secs "$t0" "$t1")
 JQ=$(rate "$SMB" "$s"); row "jq, extracting the same fields (sample)" "$s" "$JQ" "$SMB MB sample"
 rm -f "$DIR/py.db"
 t0=$(now); python3 bench/baselines/py_ingest.py "$SAMPLE" "$DIR/py.db"; t1=$(now); s=$(secs "$t0" "$t1")
 PY=$(rate "$SMB" "$s"); row "Python json + sqlite3 (sample)" "$s" "$PY" "$SMB MB sample"
 
-ingest() { # NAME FILE [options]: the median of RUNS runs (each into a new store)
-  local name=$1 file=$2
-  shift 2
+# DuckDB (read_json + unnest into a table, bench/baselines/duckdb_extract.sql),
+# 2 threads, on the whole files; the engine is the npm package @duckdb/node-api,
+# installed once under BENCH_NODE_DIR (not committed)
+NODE_DIR=${BENCH_NODE_DIR:-build/bench-node}
+DUCK=""
+DUCK_T=""
+duck_ready() {
+  [ -d "$NODE_DIR/node_modules/@duckdb/node-api" ] && return 0
+  command -v node >/dev/null && command -v npm >/dev/null || { DUCK_WHY="node or npm not found"; return 1; }
+  mkdir -p "$NODE_DIR"
+  npm install --prefix "$NODE_DIR" --no-audit --no-fund --silent @duckdb/node-api >"$DIR/npm.log" 2>&1 ||
+    { DUCK_WHY="npm install @duckdb/node-api failed: $(tail -1 "$DIR/npm.log")"; return 1; }
+  [ -d "$NODE_DIR/node_modules/@duckdb/node-api" ] || { DUCK_WHY="@duckdb/node-api not installed"; return 1; }
+}
+duck() { # FILE MB LAYOUT: prints MB/s (empty on failure)
+  local out kb
+  if /usr/bin/time -v node bench/baselines/duckdb_load.mjs "$(realpath "$NODE_DIR/node_modules")" "$(realpath "$1")" \
+      "$DIR/duck.db" 2 >"$DIR/duck.out" 2>"$DIR/duck.time"; then
+    read -r s n <"$DIR/duck.out"
+    kb=$(peak_kb "$DIR/duck.time")
+    row "DuckDB read_json + unnest into a table, 2 threads ($3 layout)" "$s" "$(rate "$2" "$s")" \
+      "$n rows, peak RSS $((kb / 1024)) MB; $(node -p "require('$(realpath "$NODE_DIR")/node_modules/@duckdb/node-api/package.json').version" 2>/dev/null)"
+    echo "$(rate "$2" "$s")" >"$DIR/duck.rate"
+  else
+    row "DuckDB ($3 layout)" "-" "-" "failed: $(tail -1 "$DIR/duck.time")"
+    echo "" >"$DIR/duck.rate"
+  fi
+  rm -f "$DIR/duck.db" "$DIR/duck.db.wal"
+}
+DUCK_WHY=""
+if duck_ready; then
+  duck "$IN" "$MB" collector; DUCK=$(cat "$DIR/duck.rate")
+  duck "$IN_T" "$MB_T" trace; DUCK_T=$(cat "$DIR/duck.rate")
+else
+  row "DuckDB" "-" "-" "skipped: $DUCK_WHY"
+fi
+
+times_of() { printf '%s\n' "$@" | sort -n; }
+ingest() { # NAME FILE MB DUCKDB_MB/S RUNS [options]: the median of RUNS runs (each into a new store)
+  local name=$1 file=$2 mb=$3 dk=$4 runs=$5
+  shift 5
   local times=() kbs=() i
-  for ((i = 0; i < RUNS; i++)); do
+  for ((i = 0; i < runs; i++)); do
     rm -f "$DIR"/ac.db*
     t0=$(now)
     /usr/bin/time -v "$AC" --db "$DIR/ac.db" ingest "$@" "$file" >"$DIR/ingest.out" 2>"$DIR/time.txt"
@@ -83,21 +139,37 @@ ingest() { # NAME FILE [options]: the median of RUNS runs (each into a new store
     times+=("$(secs "$t0" "$t1")")
     kbs+=("$(peak_kb "$DIR/time.txt")")
   done
-  s=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-  local all; all=$(printf '%s\n' "${times[@]}" | sort -n | paste -sd/ -)
-  local r; r=$(rate "$MB" "$s")
+  s=$(times_of "${times[@]}" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  local all; all=$(times_of "${times[@]}" | paste -sd/ -)
+  local r; r=$(rate "$mb" "$s")
   local kb; kb=$(printf '%s\n' "${kbs[@]}" | sort -n | tail -1)
   local bytes; bytes=$(( $(stat -c %s "$DIR/ac.db") + $(stat -c %s "$DIR/ac.db-wal" 2>/dev/null || echo 0) ))
   local raw; raw=$(sqlite3 "$DIR/ac.db" "SELECT coalesce(sum(length(z)), 0) FROM raw_block")
   local sps; sps=$(awk -v n="$SPANS" -v s="$s" 'BEGIN { printf "%.0f", n / s }')
-  row "agentcost ingest $name" "$s" "$r" "median of $RUNS runs ($all s), $sps spans/s, peak RSS $((kb / 1024)) MB, store $(awk -v b="$bytes" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span ($(awk -v b="$raw" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span of it compressed originals); ×$(awk -v a="$r" -v b="$JQ" 'BEGIN { printf "%.0f", a / b }') jq, ×$(awk -v a="$r" -v b="$PY" 'BEGIN { printf "%.0f", a / b }') Python"
+  local vs="×$(awk -v a="$r" -v b="$JQ" 'BEGIN { printf "%.0f", a / b }') jq, ×$(awk -v a="$r" -v b="$PY" 'BEGIN { printf "%.0f", a / b }') Python"
+  [ -n "$dk" ] && vs="$vs, ×$(awk -v a="$r" -v b="$dk" 'BEGIN { printf "%.1f", a / b }') DuckDB"
+  row "agentcost ingest $name" "$s" "$r" "median of $runs runs ($all s), $sps spans/s, peak RSS $((kb / 1024)) MB, store $(awk -v b="$bytes" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span ($(awk -v b="$raw" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span of it compressed originals); $vs"
+  LAST_RATE=$r
+  LAST_SPS=$sps
 }
-ingest "(plain)" "$IN"
-ingest "(.zst)" "$IN.zst"
-ingest "(plain, --no-raw)" "$IN" --no-raw
+VRUNS=${BENCH_VARIANT_RUNS:-1}
+ingest "(plain, collector layout)" "$IN" "$MB" "$DUCK" "$RUNS"
+C_RATE=$LAST_RATE C_SPS=$LAST_SPS
+ingest "(plain, trace layout)" "$IN_T" "$MB_T" "$DUCK_T" "$RUNS"
+T_RATE=$LAST_RATE T_SPS=$LAST_SPS
+ingest "(.zst, collector layout)" "$IN.zst" "$MB" "" "$VRUNS"
+ingest "(plain, --no-raw, collector layout)" "$IN" "$MB" "" "$VRUNS" --no-raw
 split -n l/2 -d "$IN" "$DIR/part."
-ingest "(the same lines as 2 files, one command)" "$DIR/part.00" "$DIR/part.01"
+ingest "(the same lines as 2 files, one command)" "$DIR/part.00" "$MB" "" "$VRUNS" "$DIR/part.01"
 rm -f "$DIR"/part.0*
+{
+echo
+echo "Collector layout / trace layout: $(awk -v a="$C_SPS" -v b="$T_SPS" 'BEGIN { printf "%.2f", a / b }') of the spans/s ($C_SPS / $T_SPS), $(awk -v a="$C_RATE" -v b="$T_RATE" 'BEGIN { printf "%.2f", a / b }') of the MB/s ($C_RATE / $T_RATE)."
+if [ -n "$DUCK" ] && [ -n "$DUCK_T" ]; then
+  echo
+  echo "agentcost / DuckDB on the same file: ×$(awk -v a="$C_RATE" -v b="$DUCK" 'BEGIN { printf "%.1f", a / b }') (collector layout), ×$(awk -v a="$T_RATE" -v b="$DUCK_T" 'BEGIN { printf "%.1f", a / b }') (trace layout)."
+fi
+} | tee -a "$OUT"
 echo | tee -a "$OUT"
 
 [ "${BENCH_SKIP_YEAR:-0}" = 1 ] && exit 0

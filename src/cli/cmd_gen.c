@@ -194,6 +194,23 @@ int cmd_gen(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.incident_usd = usd;
+		} else if ((v = optval(argc, argv, &i, "--layout", &bad))) {
+			if (!strcmp(v, "collector")) {
+				o.layout = AC_GEN_LAYOUT_COLLECTOR;
+			} else if (!strcmp(v, "trace")) {
+				o.layout = AC_GEN_LAYOUT_TRACE;
+			} else {
+				cli_error("gen: --layout takes collector or trace, not '%s'", v);
+				return EXIT_USAGE;
+			}
+		} else if ((v = optval(argc, argv, &i, "--batch-size", &bad))) {
+			if (parse_num("--batch-size", v, 1, AC_GEN_MAX_BATCH_SIZE, &x))
+				return EXIT_USAGE;
+			o.batch_size = (int)x;
+		} else if ((v = optval(argc, argv, &i, "--batch-timeout-ms", &bad))) {
+			if (parse_num("--batch-timeout-ms", v, 0, AC_GEN_MAX_BATCH_TIMEOUT_MS, &x))
+				return EXIT_USAGE;
+			o.batch_timeout_ms = (int)x;
 		} else if ((v = optval(argc, argv, &i, "--truth", &bad))) {
 			truth_path = v;
 		} else if (!strcmp(argv[i], "--price-dimensions")) {

@@ -10,6 +10,9 @@
  *   systems    doc-agent, research-agent, support-agent, eval, the incident
  *   writer     OTLP JSON batches or flat JSONL spans, formatted by hand
  *   sink       plain lines, a native zstd stream or the Collector framing
+ *   layouts    trace: a few whole tasks a record; collector: every span
+ *              queued by its end time until no task yet to run can end one
+ *              before it, then batched as the Collector's batch processor does
  *   run        day plans (weekday rhythm, intraday profile), batches, truth
  *
  * Formatting is by hand into a buffer reserved once per span (no snprintf on
@@ -665,6 +668,25 @@ typedef struct sink {
 
 #define BATCH_MAX 6
 #define FLUSH_AT (1u << 20)
+#define NGROUP (2 * AC_GEN_NSYS) /* resources: (system, eval) */
+
+/* Collector layout: the rendered spans of one task, freed when the last is sent. */
+typedef struct pblock {
+	size_t refs;
+	char text[];
+} pblock;
+
+/* Collector layout: one ended span waiting for its turn (heap ordered by
+ * end, then task sequence, then span index descending: a child ending at the
+ * same nanosecond as its parent goes first). */
+typedef struct pend {
+	int64_t end_ns;
+	uint64_t seq;
+	int32_t idx;
+	uint32_t off, len;
+	uint8_t grp;
+	pblock *blk;
+} pend;
 
 typedef struct gen {
 	ac_gen_opts o;
@@ -678,6 +700,16 @@ typedef struct gen {
 	int64_t inc_start, inc_end; /* incident window */
 	/* resource texts per (system, eval): OTLP prefix and flat object */
 	ac_buf res_otlp[AC_GEN_NSYS][2], res_flat[AC_GEN_NSYS][2];
+	/* collector layout: ended spans not yet sent, and the open batch */
+	pend *heap;
+	size_t nheap, capheap;
+	uint64_t seq;                /* tasks run so far */
+	ac_buf grp[NGROUP];          /* the batch's span texts per resource */
+	int gorder[NGROUP], ngorder; /* resources in the order they joined the batch */
+	long long bcount;            /* spans in the batch */
+	int64_t bfirst;              /* end time of its first span */
+	uint32_t *span_end;          /* a task's rendered spans: end offset of each */
+	size_t capend;
 } gen;
 
 /* ---- LLM calls, tool calls, failure episodes ----------------------------- */
@@ -1848,6 +1880,193 @@ static int batch_flush(gen *g)
 	return rc;
 }
 
+/* ---- the collector layout ------------------------------------------------ */
+
+static int oom(gen *g)
+{
+	return ac_err_set(g->sk.err, AC_ENOMEM, "out of memory");
+}
+
+static int pend_less(const pend *a, const pend *b)
+{
+	if (a->end_ns != b->end_ns)
+		return a->end_ns < b->end_ns;
+	if (a->seq != b->seq)
+		return a->seq < b->seq;
+	return a->idx > b->idx;
+}
+
+static void heap_push(gen *g, const pend *e)
+{
+	size_t i = g->nheap++;
+	while (i > 0) {
+		size_t up = (i - 1) / 2;
+		if (!pend_less(e, &g->heap[up]))
+			break;
+		g->heap[i] = g->heap[up];
+		i = up;
+	}
+	g->heap[i] = *e;
+}
+
+static pend heap_pop(gen *g)
+{
+	pend top = g->heap[0], last = g->heap[--g->nheap];
+	size_t i = 0, n = g->nheap;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && pend_less(&g->heap[c + 1], &g->heap[c]))
+			c++;
+		if (!pend_less(&g->heap[c], &last))
+			break;
+		g->heap[i] = g->heap[c];
+		i = c;
+	}
+	if (n)
+		g->heap[i] = last;
+	return top;
+}
+
+/* Send the open batch as one record: a resourceSpans per resource in the
+ * order they joined it, each with its one scope's spans. */
+static int collector_flush(gen *g)
+{
+	if (g->bcount == 0)
+		return 0;
+	ac_buf *b = &g->line;
+	size_t need = 32;
+	for (int k = 0; k < g->ngorder; k++) {
+		int r = g->gorder[k];
+		need += g->res_otlp[r / 2][r % 2].len + g->grp[r].len + 8;
+	}
+	b->len = 0;
+	if (ensure(b, need))
+		return oom(g);
+	PUTL(b, "{\"resourceSpans\":[");
+	for (int k = 0; k < g->ngorder; k++) {
+		int r = g->gorder[k];
+		const ac_buf *res = &g->res_otlp[r / 2][r % 2];
+		if (k)
+			putc1(b, ',');
+		put(b, res->data, res->len);
+		put(b, g->grp[r].data, g->grp[r].len);
+		PUTL(b, "]}]}");
+		g->grp[r].len = 0;
+	}
+	PUTL(b, "]}");
+	g->ngorder = 0;
+	g->bcount = 0;
+	return sink_record(&g->sk, b->data, b->len);
+}
+
+/* Hand one ended span to the batch processor (OTLP) or write its line (flat). */
+static int emit(gen *g, const pend *e)
+{
+	const char *text = e->blk->text + e->off;
+	int rc = 0;
+	if (g->o.format != AC_GEN_OTLP) {
+		rc = sink_record(&g->sk, text, e->len);
+	} else {
+		/* the batch processor's timer: the batch went out timeout after its first span */
+		if (g->bcount > 0 && e->end_ns - g->bfirst > (int64_t)g->o.batch_timeout_ms * 1000000)
+			rc = collector_flush(g);
+		ac_buf *gb = &g->grp[e->grp];
+		if (!rc && ensure(gb, e->len + 1))
+			rc = oom(g);
+		if (!rc) {
+			if (g->bcount++ == 0)
+				g->bfirst = e->end_ns;
+			if (gb->len)
+				putc1(gb, ',');
+			else
+				g->gorder[g->ngorder++] = e->grp;
+			put(gb, text, e->len);
+			if (g->bcount >= g->o.batch_size)
+				rc = collector_flush(g);
+		}
+	}
+	if (--e->blk->refs == 0)
+		free(e->blk);
+	return rc;
+}
+
+/* Send every waiting span that ends at or before t (no later task can end a
+ * span before it: tasks come in start order, their spans end after it). */
+static int drain(gen *g, int64_t t)
+{
+	while (g->nheap && g->heap[0].end_ns <= t) {
+		pend e = heap_pop(g);
+		int rc = emit(g, &e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Render the spans of the task just run (pool[0]) and queue them by end time. */
+static int enqueue_task(gen *g)
+{
+	const gtask *t = &g->pool[0];
+	ac_buf *b = &g->line;
+	int grp = t->sys * 2 + t->eval;
+	g->nbatch = 0;
+	g->seq++;
+	if (t->nspans == 0)
+		return 0;
+	if ((size_t)t->nspans > g->capend) {
+		uint32_t *p = realloc(g->span_end, (size_t)t->nspans * sizeof(uint32_t));
+		if (!p)
+			return oom(g);
+		g->span_end = p;
+		g->capend = (size_t)t->nspans;
+	}
+	b->len = 0;
+	for (int s = 0; s < t->nspans; s++) {
+		int rc = g->o.format == AC_GEN_OTLP ? write_span_otlp(b, t, &t->spans[s])
+		                                    : write_span_flat(b, t, &t->spans[s], &g->res_flat[t->sys][t->eval]);
+		if (rc || b->len > UINT32_MAX)
+			return oom(g);
+		g->span_end[s] = (uint32_t)b->len;
+	}
+	if (g->nheap + (size_t)t->nspans > g->capheap) {
+		size_t cap = g->capheap ? 2 * g->capheap : 4096;
+		while (cap < g->nheap + (size_t)t->nspans)
+			cap *= 2;
+		pend *p = realloc(g->heap, cap * sizeof(pend));
+		if (!p)
+			return oom(g);
+		g->heap = p;
+		g->capheap = cap;
+	}
+	pblock *blk = malloc(sizeof(pblock) + b->len);
+	if (!blk)
+		return oom(g);
+	memcpy(blk->text, b->data, b->len);
+	blk->refs = (size_t)t->nspans;
+	uint32_t off = 0;
+	for (int s = 0; s < t->nspans; s++) {
+		pend e = { t->spans[s].end_ns, g->seq, s, off, 0, (uint8_t)grp, blk };
+		e.len = g->span_end[s] - off;
+		off = g->span_end[s];
+		heap_push(g, &e);
+	}
+	return 0;
+}
+
+/* Free what is still queued (after an error). */
+static void collector_release(gen *g)
+{
+	for (size_t i = 0; i < g->nheap; i++)
+		if (--g->heap[i].blk->refs == 0)
+			free(g->heap[i].blk);
+	free(g->heap);
+	free(g->span_end);
+	for (int r = 0; r < NGROUP; r++)
+		ac_buf_release(&g->grp[r]);
+}
+
 /* ---- truth bookkeeping --------------------------------------------------- */
 
 static int commit_task(gen *g, gtask *t, int day)
@@ -2014,6 +2233,49 @@ int ac_gen_opts_check(const ac_gen_opts *o, ac_err *err)
 		return ac_err_set(err, AC_EINVAL, "zstd level must be 1..19, not %d", o->zstd_level);
 	if (!(o->incident_usd < 1e7)) /* also NAN */
 		return ac_err_set(err, AC_EINVAL, "--incident-usd must be below 10000000");
+	if (o->layout != AC_GEN_LAYOUT_COLLECTOR && o->layout != AC_GEN_LAYOUT_TRACE)
+		return ac_err_set(err, AC_EINVAL, "unknown layout %d", (int)o->layout);
+	if (o->batch_size < 1 || o->batch_size > AC_GEN_MAX_BATCH_SIZE)
+		return ac_err_set(err, AC_EINVAL, "--batch-size must be 1..%d, not %d", AC_GEN_MAX_BATCH_SIZE,
+		                  o->batch_size);
+	if (o->batch_timeout_ms < 0 || o->batch_timeout_ms > AC_GEN_MAX_BATCH_TIMEOUT_MS)
+		return ac_err_set(err, AC_EINVAL, "--batch-timeout-ms must be 0..%d, not %d",
+		                  AC_GEN_MAX_BATCH_TIMEOUT_MS, o->batch_timeout_ms);
+	return 0;
+}
+
+/* Collector layout: before each task starts, send the spans that ended
+ * before it; then run it and queue its spans. */
+static int run_day_collector(gen *g, const plan *P, size_t n, int d)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = drain(g, P[i].start_ns);
+		if (!rc)
+			rc = run_task(g, &P[i], d);
+		if (!rc)
+			rc = enqueue_task(g);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Trace layout: a few tasks per line, as the batch processor would group
+ * them if every trace arrived whole. */
+static int run_day_trace(gen *g, const plan *P, size_t n, int d, rng *dr)
+{
+	size_t i = 0;
+	while (i < n) {
+		int b = 2 + (int)below(dr, 4);
+		for (int j = 0; j < b && i < n; j++, i++) {
+			int rc = run_task(g, &P[i], d);
+			if (rc)
+				return rc;
+		}
+		int rc = batch_flush(g);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
@@ -2118,20 +2380,7 @@ static int gen_day(gen *g, int d, plan **plans, size_t *cap, double *eval_carry)
 	}
 	qsort(P, n, sizeof(plan), cmp_plan);
 
-	/* a few tasks per line, as the Collector's batch processor groups them */
-	size_t i = 0;
-	while (i < n) {
-		int b = 2 + (int)below(&dr, 4);
-		for (int j = 0; j < b && i < n; j++, i++) {
-			int rc = run_task(g, &P[i], d);
-			if (rc)
-				return rc;
-		}
-		int rc = batch_flush(g);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return o->layout == AC_GEN_LAYOUT_COLLECTOR ? run_day_collector(g, P, n, d) : run_day_trace(g, P, n, d, &dr);
 }
 
 int ac_gen_run(const ac_gen_opts *o, ac_gen_write_fn write, void *payload, ac_gen_truth **out,
@@ -2196,6 +2445,8 @@ int ac_gen_run(const ac_gen_opts *o, ac_gen_write_fn write, void *payload, ac_ge
 	for (int d = 0; d < o->days; d++)
 		if ((rc = gen_day(g, d, &plans, &cap, &eval_carry)))
 			goto done;
+	if (o->layout == AC_GEN_LAYOUT_COLLECTOR && ((rc = drain(g, INT64_MAX)) || (rc = collector_flush(g))))
+		goto done;
 	if ((rc = sink_finish(&g->sk)))
 		goto done;
 	finish_truth(T);
@@ -2212,6 +2463,7 @@ done:
 				ac_buf_release(&g->res_otlp[s][e]);
 				ac_buf_release(&g->res_flat[s][e]);
 			}
+		collector_release(g);
 		ac_buf_release(&g->line);
 		ac_buf_release(&g->sk.out);
 		ZSTD_freeCCtx(g->sk.cc);
@@ -2322,12 +2574,13 @@ void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
 	ac_format_day(o->start_day, day);
 	ac_buf_printf(b,
 	              "{\"generator\":\"agentcost gen\",\"options\":{\"days\":%d,\"start\":\"%s\","
-	              "\"tasks_per_day\":%d,\"seed\":%llu,\"format\":\"%s\",\"container\":\"%s\","
-	              "\"incident_usd\":",
+	              "\"tasks_per_day\":%d,\"seed\":%llu,\"format\":\"%s\",\"container\":\"%s\",",
 	              o->days, day, o->tasks_per_day, (unsigned long long)o->seed,
 	              o->format == AC_GEN_OTLP ? "otlp" : "jsonl",
 	              o->container == AC_GEN_PLAIN ? "plain"
 	                                           : (o->container == AC_GEN_ZSTD ? "zstd" : "zstd-framed"));
+	ac_buf_printf(b, "\"layout\":\"%s\",\"batch_size\":%d,\"batch_timeout_ms\":%d,\"incident_usd\":",
+	              o->layout == AC_GEN_LAYOUT_TRACE ? "trace" : "collector", o->batch_size, o->batch_timeout_ms);
 	jnum(b, o->incident_usd >= 0 ? o->incident_usd : INCIDENT_USD_AT_12K * o->tasks_per_day / 12000.0);
 	ac_buf_adds(b, "},");
 	ac_buf_printf(b, "\"output\":{\"records\":%lld,\"bytes_json\":%llu,\"bytes_out\":%llu},", t->records,

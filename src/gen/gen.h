@@ -44,6 +44,17 @@ typedef enum {
 	AC_GEN_ZSTD_FRAMED = 2, /* per record: u32 big-endian length, one zstd frame, no newline */
 } ac_gen_container;
 
+/*
+ * How spans become records (OTLP; flat JSONL is one span a line either way):
+ *   collector  as the Collector's batch processor sends them: every span when
+ *              it ends (children before their parent, the root last), in end
+ *              order across all running tasks, a record per batch of up to
+ *              batch_size spans or batch_timeout_ms after the batch's first
+ *              span, spans grouped by resource and scope within a record
+ *   trace      a few whole traces a record (the generator's first layout)
+ */
+typedef enum { AC_GEN_LAYOUT_COLLECTOR = 0, AC_GEN_LAYOUT_TRACE = 1 } ac_gen_layout;
+
 typedef struct ac_gen_opts {
 	int days;              /* 1 .. AC_GEN_MAX_DAYS */
 	int64_t start_day;     /* first day, days since 1970-01-01 (UTC) */
@@ -54,12 +65,20 @@ typedef struct ac_gen_opts {
 	int zstd_level;        /* 1 .. 19 */
 	double incident_usd;   /* the incident's cost; < 0: $340 x tasks_per_day / 12000; 0: none */
 	int price_dimensions;  /* add the price-dimension tasks (--price-dimensions; see below) */
+	ac_gen_layout layout;
+	int batch_size;        /* collector layout: spans a batch, 1 .. AC_GEN_MAX_BATCH_SIZE */
+	int batch_timeout_ms;  /* collector layout: 0 .. AC_GEN_MAX_BATCH_TIMEOUT_MS */
 } ac_gen_opts;
 
 #define AC_GEN_START_DEFAULT 20241 /* 2025-06-02, a Monday */
 #define AC_GEN_MAX_DAYS 3660
 #define AC_GEN_MAX_TASKS_PER_DAY 10000000
-#define AC_GEN_OPTS_INIT { 7, AC_GEN_START_DEFAULT, 500, 1, AC_GEN_OTLP, AC_GEN_PLAIN, 3, -1.0, 0 }
+#define AC_GEN_MAX_BATCH_SIZE 1000000
+#define AC_GEN_MAX_BATCH_TIMEOUT_MS 3600000
+/* the batch processor's defaults: send_batch_size 8192, timeout 200ms */
+#define AC_GEN_OPTS_INIT \
+	{ 7, AC_GEN_START_DEFAULT, 500, 1, AC_GEN_OTLP, AC_GEN_PLAIN, 3, -1.0, 0, \
+	  AC_GEN_LAYOUT_COLLECTOR, 8192, 200 }
 
 /* The systems, task types, complexity classes and models of the truth. */
 enum { AC_GEN_DOC, AC_GEN_RESEARCH, AC_GEN_SUPPORT, AC_GEN_NSYS };
@@ -204,7 +223,9 @@ int ac_gen_opts_check(const ac_gen_opts *o, ac_err *err);
  * Returns 0, AC_EINVAL (bad options), AC_ENOMEM, AC_EZSTD (compressor
  * failure) or AC_EIO (the callback refused). Memory is bounded by one day's
  * task list and one output batch, plus 8 bytes per production doc-agent task
- * for the deciles.
+ * for the deciles; under the collector layout, plus the text of the spans
+ * that have ended but wait for a later span's end (bounded by the tasks
+ * running at the same time) and one batch of up to batch_size spans.
  */
 int ac_gen_run(const ac_gen_opts *o, ac_gen_write_fn write, void *payload, ac_gen_truth **out,
                ac_err *err);

@@ -4,7 +4,7 @@
 #     batched, records mixing traces, a trace over many records) equals the
 #     store of the same workload in the trace layout (each trace whole in one
 #     record): task by task, span by span (derived columns), hour x key of the
-#     rollup, call group by call group, and every analysis's JSON;
+#     rollup, and every analysis's JSON (the call groups through recommend);
 #  2. each trace is derived once on the collector layout (the ledger of
 #     derivations: the ingest summary's "tasks derived" equals the tasks);
 #  3. the same file cut at 24 random byte offsets (mid-line mostly) and
@@ -45,15 +45,13 @@ dump() {
       GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14 ORDER BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14;"
 }
 
-# analyses DB: every analysis's JSON
+# analyses DB: every analysis's JSON (not `calls`: its rows are store ids)
 analyses() {
   local c
-  for c in summary tasks models hidden outliers spc; do
+  for c in summary tasks models hidden outliers spc recommend; do
     echo "== $c"
     AGENTCOST_DB=$1 ac "$c" --format json 2>&1
   done
-  echo "== calls"
-  AGENTCOST_DB=$1 ac calls --format csv 2>&1 | sort
 }
 
 same_store() { # LABEL DB: DB holds what the trace-layout store holds
@@ -72,7 +70,7 @@ same_store() { # LABEL DB: DB holds what the trace-layout store holds
 GEN=(gen --days 2 --tasks-per-day 400 --seed 7)
 ac "${GEN[@]}" --layout trace -o "$T/trace.jsonl" --truth "$T/truth.json" 2>/dev/null
 ac "${GEN[@]}" --layout collector -o "$T/coll.jsonl" 2>/dev/null
-TASKS=$(jq '.tasks + .eval_tasks' "$T/truth.json")
+TASKS=$(jq '.tasks.all' "$T/truth.json")
 
 # the collector layout really spreads traces and mixes them (python3 reads it)
 python3 - "$T/coll.jsonl" >"$T/shape" <<'EOF'
@@ -106,6 +104,9 @@ expect_grep "collector layout: each task derived once" " $TASKS tasks derived" "
 N=$T/n.db
 AGENTCOST_DB=$N ac ingest --hold-mb=0 "$T/coll.jsonl" >"$T/out.n" 2>&1 || fail "ingest --hold-mb=0"
 same_store "collector layout, --hold-mb=0" "$N"
+NODER=$(sed -n 's/.* \([0-9]*\) tasks derived.*/\1/p' "$T/out.n")
+[ "${NODER:-0}" -gt "$TASKS" ] && ok ||
+  fail "--hold-mb=0 derived $NODER times for $TASKS tasks: the layout does not spread traces"
 # a budget so small that traces go out before their root: still the same store
 AGENTCOST_DB=$T/s.db ac ingest --hold-mb=1 "$T/coll.jsonl" >/dev/null 2>&1 || fail "ingest --hold-mb=1"
 same_store "collector layout, --hold-mb=1" "$T/s.db"

@@ -129,7 +129,7 @@ static void walk_otlp_line(ac_json *j, seen *s)
 	int rs = find_key(j, 0, "resourceSpans");
 	assert_true(rs > 0);
 	assert_int_equal(ac_json_type(j, rs), JSMN_ARRAY);
-	char traces[16][33];
+	char traces[64][33];
 	int ntr = 0;
 	int e = rs + 1;
 	for (int n = 0; n < j->tok[rs].size; n++, e = ac_json_skip(j, e)) {
@@ -158,7 +158,7 @@ static void walk_otlp_line(ac_json *j, seen *s)
 			for (int x = 0; x < ntr; x++)
 				known |= !strcmp(traces[x], tid);
 			if (!known) {
-				assert_true(ntr < 16);
+				assert_true(ntr < 64);
 				strcpy(traces[ntr++], tid);
 			}
 			int attrs = find_key(j, sp, "attributes");
@@ -329,11 +329,12 @@ static void test_deterministic(void **state)
 	ac_buf_release(&tb);
 }
 
-/* OTLP lines: JSON, a few tasks per line, counts equal to the truth's. */
-static void test_otlp_counts(void **state)
+/* OTLP lines: JSON, counts equal to the truth's; the trace layout puts a
+ * few whole tasks a line, the collector layout (the default) a few spans. */
+static void otlp_counts(ac_gen_layout layout)
 {
-	(void)state;
 	ac_gen_opts o = small_opts();
+	o.layout = layout;
 	ac_buf out = AC_BUF_INIT;
 	ac_gen_truth *t = gen_into(&o, &out);
 	seen s = { 0 };
@@ -345,8 +346,14 @@ static void test_otlp_counts(void **state)
 	assert_int_equal(s.failed_tool, t->tool_failed);
 	assert_int_equal(s.roots, t->tasks + t->eval_tasks);
 	assert_int_equal(s.eval_roots, t->eval_tasks);
-	assert_true(s.max_tasks_per_line >= 2 && s.max_tasks_per_line <= 6);
-	assert_true(t->records < t->tasks + t->eval_tasks); /* batched */
+	if (layout == AC_GEN_LAYOUT_TRACE) {
+		assert_true(s.max_tasks_per_line >= 2 && s.max_tasks_per_line <= 6);
+		assert_true(t->records < t->tasks + t->eval_tasks); /* batched */
+	} else {
+		/* 120 tasks a day: a span every few seconds, batches of 200 ms hold one or two */
+		assert_true(s.max_tasks_per_line >= 2);
+		assert_true(t->records > t->tasks + t->eval_tasks && t->records <= t->spans);
+	}
 	assert_int_equal(t->bytes_json, out.len);
 
 	/* one root per trace: tasks are traces */
@@ -374,6 +381,13 @@ static void test_otlp_counts(void **state)
 	seen_release(&s);
 	ac_gen_truth_free(t);
 	ac_buf_release(&out);
+}
+
+static void test_otlp_counts(void **state)
+{
+	(void)state;
+	otlp_counts(AC_GEN_LAYOUT_COLLECTOR);
+	otlp_counts(AC_GEN_LAYOUT_TRACE);
 }
 
 /* The record parser of ingest accepts every span; its step kinds and the
@@ -781,9 +795,25 @@ static void test_options(void **state)
 		assert_int_equal(n, 0);
 		assert_null(t);
 	}
+	/* the layout and the batch processor's settings */
+	for (int i = 0; i < 5; i++) {
+		ac_gen_opts o = AC_GEN_OPTS_INIT;
+		if (i == 0)
+			o.layout = (ac_gen_layout)7;
+		else if (i < 3)
+			o.batch_size = i == 1 ? 0 : AC_GEN_MAX_BATCH_SIZE + 1;
+		else
+			o.batch_timeout_ms = i == 3 ? -1 : AC_GEN_MAX_BATCH_TIMEOUT_MS + 1;
+		ac_err err = AC_ERR_INIT;
+		assert_int_equal(ac_gen_opts_check(&o, &err), AC_EINVAL);
+		assert_non_null(strstr(err.msg, i == 0 ? "layout" : (i < 3 ? "--batch-size" : "--batch-timeout-ms")));
+	}
 	ac_gen_opts ok = AC_GEN_OPTS_INIT;
 	ac_err err = AC_ERR_INIT;
 	assert_int_equal(ac_gen_opts_check(&ok, &err), 0);
+	assert_int_equal(ok.layout, AC_GEN_LAYOUT_COLLECTOR);
+	assert_int_equal(ok.batch_size, 8192);   /* the batch processor's send_batch_size */
+	assert_int_equal(ok.batch_timeout_ms, 200); /* and its timeout */
 }
 
 /* A refusing write callback stops the run with AC_EIO, at once. */
