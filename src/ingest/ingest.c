@@ -1347,6 +1347,7 @@ static int run_start(run *r, hsync *sy, int *file_rc)
 		return rc;
 	if (pthread_create(&r->th, NULL, parser_main, p) != 0)
 		return ac_err_set(r->err, AC_ENOMEM, "cannot start the parser thread");
+	pthread_setname_np(r->th, "ac-parse"); /* apart from the writer in top and perf */
 	r->started = 1;
 	return 0;
 }
