@@ -18,6 +18,7 @@
 #   BENCH_VARIANT_RUNS=1  runs of the other ingest rows (.zst, --no-raw, 2 files)
 #   BENCH_KEEP=1      keep the stores in BENCH_DIR
 #   BENCH_DIR=bench/data
+#   BENCH_HOURS=24    hourly appends of the growing-file part
 #   BENCH_SKIP_YEAR=1 skip the analysis part
 #   BENCH_COLD=1      time the analyses without reading the store once first
 set -uo pipefail
@@ -171,6 +172,48 @@ if [ -n "$DUCK" ] && [ -n "$DUCK_T" ]; then
 fi
 } | tee -a "$OUT"
 echo | tee -a "$OUT"
+
+# ---- a file that grows: hourly runs -----------------------------------------
+# The collector-layout file of one day (its first 24th of the bench file's
+# lines a day, about), written hour by hour as an exporter appends it; after
+# each hour `agentcost ingest` of the same path reads what was appended, beside
+# a full read of the whole file at that point (--force into a fresh store), in
+# the same run. Cost of an hourly run ∝ new bytes: the ratio of the last hour's
+# incremental run to a full read of 24 hours.
+HOURS=${BENCH_HOURS:-24}
+GROW=$DIR/grow.jsonl
+HDB=$DIR/hourly.db
+rm -f "$GROW" "$HDB"*
+NL=$(wc -l <"$IN")
+PER=$((NL / DAYS / HOURS))
+{
+echo "## A growing file: $HOURS hourly appends of $PER records (collector layout), each followed by \`agentcost ingest\` of the same path"
+echo
+echo "| hour | file MB | incremental run: s | MB read | full read of the file: s |"
+echo "|---|---|---|---|---|"
+} | tee -a "$OUT"
+INC_LAST= FULL_LAST=
+for h in $(seq 1 "$HOURS"); do
+  sed -n "$(((h - 1) * PER + 1)),$((h * PER))p" "$IN" >>"$GROW"
+  t0=$(now)
+  "$AC" --db "$HDB" ingest --no-progress "$GROW" >/dev/null 2>"$DIR/hourly.err"
+  t1=$(now)
+  read_mb=$(awk -v b="$(sqlite3 "$HDB" 'SELECT size - read_from FROM file ORDER BY id DESC LIMIT 1')" 'BEGIN { printf "%.1f", b / 1e6 }')
+  rm -f "$DIR/full.db"*
+  t2=$(now)
+  "$AC" --db "$DIR/full.db" ingest --no-progress "$GROW" >/dev/null 2>&1
+  t3=$(now)
+  INC_LAST=$(secs "$t0" "$t1") FULL_LAST=$(secs "$t2" "$t3")
+  case $h in 1 | 2 | 6 | 12 | 18 | "$HOURS")
+    printf '| %s | %s | %s | %s | %s |\n' "$h" "$(mbof "$GROW")" "$INC_LAST" "$read_mb" "$FULL_LAST" | tee -a "$OUT" ;;
+  esac
+done
+{
+echo
+echo "Hour $HOURS: the incremental run took $INC_LAST s, a full read of the same file $FULL_LAST s ($(awk -v a="$INC_LAST" -v b="$FULL_LAST" 'BEGIN { printf "%.3f", a / b }') of it)."
+echo
+} | tee -a "$OUT"
+rm -f "$GROW" "$HDB"* "$DIR/full.db"*
 
 [ "${BENCH_SKIP_YEAR:-0}" = 1 ] && exit 0
 
