@@ -193,6 +193,9 @@ static int jd_edge_cases(jd_state *s)
 		"\"abc", "[\"abc", "{\"a\":\"b", "[1", "[1,", "{\"a\"", "{\"a\":", "[\x7f]", "[1\x7f]",
 		"{\"a\":1}\n", "[\"a\"\"b\"]", "[[],[[]],{}]", "{\"\":\"\"}", "[0,-0,-0.0e0]", "[00]", "[-01]",
 		"[.5]", "[+1]", "[1e5.5]", "[Infinity]", "[NaN]", "[\"a\"\n,\n\"b\"]",
+		"[fals]", "[falsz]", "[falsee]", "[nulx]", "[nul]", "[trux]", "[tru]", "[fALSE]", "{\"a\":nulL}",
+		"{\"a\":truE,\"b\":1}", "[true,false,null]", "[1E5,1e-0,-9.99E+99]", "[1eX]", "[-x]", "[\"\xc3(\"]",
+		"[\"\xe2\x28\xa1\"]", "[\"\xf0\x9f\x98\"]", "[\"\xf0\x9f\x98\x80\"]", "[\"\xf8\x88\x80\x80\"]",
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (jd_text(s, &s->a, &s->b, texts[i]))
@@ -231,10 +234,16 @@ static int jd_edge_cases(jd_state *s)
 				ac_json a = AC_JSON_INIT, b = AC_JSON_INIT;
 				a.max_tok = b.max_tok = limits[l];
 				int bad = jd_compare_pair(s, &a, &b, buf, n);
-				/* the same pair again after a lower limit: the array keeps its size */
+				/* the same pair again after a lower limit: the array keeps its
+				 * size (form 3 made valid: its bad byte stopped the original
+				 * before the array grew) */
 				if (!bad) {
 					a.max_tok = b.max_tok = limits[l] / 3;
+					if (form == 3)
+						buf[n - 2] = '2';
 					bad = jd_compare_pair(s, &a, &b, buf, n);
+					if (form == 3)
+						buf[n - 2] = '\xff';
 				}
 				ac_json_release(&a);
 				ac_json_release(&b);
