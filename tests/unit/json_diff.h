@@ -14,6 +14,9 @@
 
 #include "ingest/json.h"
 
+/* not every includer uses every helper */
+#define JD_FN static __attribute__((unused))
+
 typedef struct jd_state {
 	ac_json a, b;   /* new, reference: default limit, reused across inputs */
 	ac_json la, lb; /* new, reference: max_tok changed between inputs */
@@ -22,14 +25,14 @@ typedef struct jd_state {
 	char why[4096 + 1400];
 } jd_state;
 
-static void jd_init(jd_state *s, uint64_t seed)
+JD_FN void jd_init(jd_state *s, uint64_t seed)
 {
 	memset(s, 0, sizeof(*s));
 	s->a = s->b = s->la = s->lb = (ac_json)AC_JSON_INIT;
 	s->rng = seed * 0x9E3779B97F4A7C15ULL + 1;
 }
 
-static void jd_release(jd_state *s)
+JD_FN void jd_release(jd_state *s)
 {
 	ac_json_release(&s->a);
 	ac_json_release(&s->b);
@@ -37,7 +40,7 @@ static void jd_release(jd_state *s)
 	ac_json_release(&s->lb);
 }
 
-static uint64_t jd_rand(jd_state *s)
+JD_FN uint64_t jd_rand(jd_state *s)
 {
 	/* splitmix64 */
 	uint64_t z = (s->rng += 0x9E3779B97F4A7C15ULL);
@@ -47,7 +50,7 @@ static uint64_t jd_rand(jd_state *s)
 }
 
 /* The input, escaped and cut, for a failure message. */
-static void jd_show(char *out, size_t cap, const char *p, size_t n)
+JD_FN void jd_show(char *out, size_t cap, const char *p, size_t n)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n && o + 8 < cap; i++) {
@@ -61,7 +64,7 @@ static void jd_show(char *out, size_t cap, const char *p, size_t n)
 }
 
 /* 0 when both parsers agree on p; else 1 with s->why set. */
-static int jd_compare_pair(jd_state *s, ac_json *a, ac_json *b, const char *p, size_t n)
+JD_FN int jd_compare_pair(jd_state *s, ac_json *a, ac_json *b, const char *p, size_t n)
 {
 	ac_err ea = AC_ERR_INIT, eb = AC_ERR_INIT;
 	int ra = ac_json_parse(a, p, n, &ea);
@@ -98,14 +101,14 @@ static int jd_compare_pair(jd_state *s, ac_json *a, ac_json *b, const char *p, s
 	return 1;
 }
 
-static int jd_compare(jd_state *s, const char *p, size_t n)
+JD_FN int jd_compare(jd_state *s, const char *p, size_t n)
 {
 	return jd_compare_pair(s, &s->a, &s->b, p, n);
 }
 
 /* One input in three with a small max_tok (0 to 4096), changed between
  * inputs on the same pair, so that the token array's size carries over. */
-static int jd_compare_any_limit(jd_state *s, const char *p, size_t n)
+JD_FN int jd_compare_any_limit(jd_state *s, const char *p, size_t n)
 {
 	if (jd_rand(s) % 3)
 		return jd_compare(s, p, n);
@@ -116,7 +119,7 @@ static int jd_compare_any_limit(jd_state *s, const char *p, size_t n)
 }
 
 /* A copy of src with one to three random edits into *buf (grown). */
-static size_t jd_mutate(jd_state *s, const char *src, size_t n, char **buf, size_t *cap)
+JD_FN size_t jd_mutate(jd_state *s, const char *src, size_t n, char **buf, size_t *cap)
 {
 	static const char special[] = "{}[]\":,\\\0\x80\xC0\xFF \n-.eEu0123456789tfn\x7f\x01\xE2\xF0";
 	size_t need = 2 * n + 64;
@@ -170,7 +173,7 @@ static size_t jd_mutate(jd_state *s, const char *src, size_t n, char **buf, size
 	return n;
 }
 
-static int jd_text(jd_state *s, ac_json *a, ac_json *b, const char *t)
+JD_FN int jd_text(jd_state *s, ac_json *a, ac_json *b, const char *t)
 {
 	return jd_compare_pair(s, a, b, t, strlen(t));
 }
@@ -178,7 +181,7 @@ static int jd_text(jd_state *s, ac_json *a, ac_json *b, const char *t)
 /* Nesting around AC_JSON_MAX_DEPTH, arrays around the token array's sizes
  * with limits around them, and strings, numbers and separators by hand.
  * Returns 0, or 1 at the first disagreement (s->why). */
-static int jd_edge_cases(jd_state *s)
+JD_FN int jd_edge_cases(jd_state *s)
 {
 	static const char *texts[] = {
 		"", " ", "\n\t\r ", "{}", "[]", "{ }", "[ ]", " {} ", "{}x", "{} {}", "[] []", "\"\"", "\"a\"",
