@@ -96,10 +96,12 @@ void ac_json_release(ac_json *j)
 }
 
 /*
- * One pass over the record before jsmn sees it: UTF-8 validity, NUL bytes,
- * and the nesting depth outside strings (jsmn climbs the parent chain at
- * every closing bracket, so depth must be bounded before it runs). Returns
- * 0, or the problem (1 bad UTF-8, 2 NUL, 3 too deep) with *at its offset.
+ * The slow path's first pass (parse_slow), before jsmn's state machine sees
+ * the record: UTF-8 validity, NUL bytes, and the nesting depth outside
+ * strings (jsmn climbs the parent chain at every closing bracket, so depth
+ * must be bounded before it runs). Its problems are reported before any
+ * other, wherever they are. Returns 0, or the problem (1 bad UTF-8, 2 NUL,
+ * 3 too deep) with *at its offset.
  */
 static int prescan(const unsigned char *s, size_t len, size_t *at)
 {
