@@ -25,13 +25,6 @@ typedef struct jd_state {
 	char why[4096 + 1400];
 } jd_state;
 
-JD_FN void jd_init(jd_state *s, uint64_t seed)
-{
-	memset(s, 0, sizeof(*s));
-	s->a = s->b = s->la = s->lb = (ac_json)AC_JSON_INIT;
-	s->rng = seed * 0x9E3779B97F4A7C15ULL + 1;
-}
-
 JD_FN void jd_release(jd_state *s)
 {
 	ac_json_release(&s->a);
@@ -47,6 +40,14 @@ JD_FN uint64_t jd_rand(jd_state *s)
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
 	return z ^ (z >> 31);
+}
+
+JD_FN void jd_init(jd_state *s, uint64_t seed)
+{
+	memset(s, 0, sizeof(*s));
+	s->a = s->b = s->la = s->lb = (ac_json)AC_JSON_INIT;
+	s->rng = seed;
+	s->rng = jd_rand(s); /* mixed: nearby seeds give unrelated sequences */
 }
 
 /* The input, escaped and cut, for a failure message. */

@@ -10,7 +10,7 @@
  * and seeded mutants of sample records (byte flips, deletions, insertions of
  * JSON-significant and invalid bytes, truncations, duplicated slices), with
  * random small max_tok values so that the token limit is hit. AC_JSON_DIFF_MUTANTS
- * sets the number of mutants (default 200000).
+ * sets the number of mutants (default 200000), AC_JSON_DIFF_SEED the seed.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -172,7 +172,8 @@ static void test_testdata_and_gen(void **state)
 	(void)state;
 	sample_set ss = { 0 };
 	long files = 0;
-	jd_init(&st, 0x5eed);
+	const char *seed = getenv("AC_JSON_DIFF_SEED");
+	jd_init(&st, seed ? strtoull(seed, NULL, 0) : 0x5eed);
 	diff_dir(AC_SOURCE_DIR "/testdata", &ss, &files);
 	assert_true(files > 100);
 	long after_files = st.compared;
@@ -197,9 +198,10 @@ static void test_testdata_and_gen(void **state)
 	free(m);
 	long mutants = st.compared - after_edge;
 	printf("json diff: %ld inputs compared: %ld from %ld testdata files, %ld generated records, "
-	       "%ld edge cases, %ld mutants (%ld with a small max_tok); %ld were errors in both\n",
+	       "%ld edge cases, %ld mutants (%ld with a small max_tok); %ld were errors in both, %ld of "
+	       "them the token limit\n",
 	       st.compared, after_files, files, after_gen - after_files, after_edge - after_gen, mutants,
-	       st.limited, st.errors);
+	       st.limited, st.errors, st.limit_hits);
 	assert_true(mutants >= want);
 	/* the mutants must reach the errors, and the limit */
 	assert_true(st.errors > want / 4);
