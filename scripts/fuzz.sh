@@ -9,7 +9,7 @@ secs=${FUZZ_SECONDS:-60}
 B=build-fuzz
 ./scripts/deps.sh clang libclang-rt-14-dev
 CC=clang cmake -S . -B $B -DCMAKE_BUILD_TYPE=Debug -DAC_SANITIZE=ON -DAC_FUZZ=ON >/dev/null
-cmake --build $B -j "$(nproc)" --target fuzz_parse fuzz_reader fuzz_prices fuzz_langfuse_csv fuzz_proto $( [ -f tests/fuzz/fuzz_map.c ] && echo fuzz_map ) >/dev/null
+cmake --build $B -j "$(nproc)" --target fuzz_parse fuzz_reader fuzz_prices fuzz_langfuse_csv fuzz_proto fuzz_json_diff $( [ -f tests/fuzz/fuzz_map.c ] && echo fuzz_map ) >/dev/null
 shared=../shared/fixtures/third_party
 mkdir -p $B/artifacts
 seed() { # HARNESS FILES...: a fresh corpus directory with the seeds
@@ -25,6 +25,7 @@ for f in testdata/ingest/*.jsonl testdata/tasks/*.jsonl testdata/bad/*.jsonl; do
   while IFS= read -r line && [ $i -lt 400 ]; do i=$((i + 1)); printf '%s' "$line" >"$B/lines/$i.json"; done <"$f"
 done
 seed parse $B/lines/* $shared/*.json
+seed json_diff $B/lines/* $shared/*.json
 zstd -q -f -c testdata/ingest/basic.jsonl >$B/lines/basic.zst
 seed reader testdata/ingest/* testdata/tasks/* $B/lines/basic.zst $shared/otelproto_examples_trace.json \
   testdata/ingest/proto/*.pb testdata/bad/protobuf_*.bin testdata/bad/framed_protobuf.zst
@@ -37,7 +38,7 @@ seed prices testdata/prices/* $B/lines/litellm_head.json
 seed langfuse_csv testdata/ingest/*.csv
 status=0
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-for h in parse reader prices map langfuse_csv proto; do
+for h in parse reader prices map langfuse_csv proto json_diff; do
   [ -x "$B/fuzz_$h" ] || continue
   echo "fuzz_$h: ${secs}s"
   if ! "$B/fuzz_$h" "$B/corpus/$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \

@@ -1,5 +1,16 @@
 /*
- * JSON access on top of jsmn: see json.h.
+ * JSON access with jsmn's token layout: see json.h.
+ *
+ * ac_json_parse() is one pass over the record (fast_parse): a strict JSON
+ * tokenizer that skips string bodies 16 bytes at a time (SSE2), checks UTF-8
+ * only where a byte has its high bit set, and keeps its open containers on a
+ * stack. It succeeds only on text that the original three-pass parser
+ * (prescan, jsmn, validate; now tests/unit/json_ref.c) accepts, with the
+ * same tokens. Anything else -- bad text, a limit -- goes to parse_slow(),
+ * which redoes the original passes (jsmn's state machine written out in
+ * scan_*) so that every error has the original code, message and column,
+ * including which of two problems is reported. tests/unit/test_json_diff.c
+ * and tests/fuzz/fuzz_json_diff.c hold the two to the same results.
  *
  * Strings that contain escapes are decoded into a small arena of blocks that
  * lives until the next ac_json_parse(); blocks are never moved, so pointers
@@ -85,10 +96,12 @@ void ac_json_release(ac_json *j)
 }
 
 /*
- * One pass over the record before jsmn sees it: UTF-8 validity, NUL bytes,
- * and the nesting depth outside strings (jsmn climbs the parent chain at
- * every closing bracket, so depth must be bounded before it runs). Returns
- * 0, or the problem (1 bad UTF-8, 2 NUL, 3 too deep) with *at its offset.
+ * The slow path's first pass (parse_slow), before jsmn's state machine sees
+ * the record: UTF-8 validity, NUL bytes, and the nesting depth outside
+ * strings (jsmn climbs the parent chain at every closing bracket, so depth
+ * must be bounded before it runs). Its problems are reported before any
+ * other, wherever they are. Returns 0, or the problem (1 bad UTF-8, 2 NUL,
+ * 3 too deep) with *at its offset.
  */
 static int prescan(const unsigned char *s, size_t len, size_t *at)
 {
@@ -364,17 +377,233 @@ size_t ac_json_values_limit(size_t max_record)
 	return n < AC_JSON_MAX_TOKENS ? AC_JSON_MAX_TOKENS : n;
 }
 
-int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
+static int hexval(char c);
+
+/* Most tokens a record may have, as the message prints it. */
+static size_t tok_limit(const ac_json *j)
 {
-	jsmn_parser p;
-	int r;
+	size_t max = j->max_tok ? j->max_tok : AC_JSON_MAX_TOKENS;
+	return max > UINT_MAX / 2 ? UINT_MAX / 2 : max;
+}
 
-	arena_reset(j);
-	j->js = js;
-	j->len = len;
-	j->ntok = 0;
+/* The token array's growth, the same in both paths: 1024 first, then
+ * doubling up to the limit. Returns 0, 1 when the array is at the limit
+ * already (the array may start above a small max_tok: then its size is the
+ * limit, as it always was), or AC_ENOMEM. */
+static int grow(ac_json *j)
+{
+	size_t max = tok_limit(j);
+	if (j->cap >= max)
+		return 1;
+	unsigned ncap = j->cap * 2 > max ? (unsigned)max : j->cap * 2;
+	jsmntok_t *nt = realloc(j->tok, ncap * sizeof(jsmntok_t));
+	if (!nt)
+		return AC_ENOMEM;
+	j->tok = nt;
+	j->cap = ncap;
+	return 0;
+}
 
-	size_t at = 0;
+static int first_alloc(ac_json *j)
+{
+	if (j->cap)
+		return 0;
+	jsmntok_t *t = realloc(j->tok, 1024 * sizeof(jsmntok_t));
+	if (!t)
+		return AC_ENOMEM;
+	j->tok = t;
+	j->cap = 1024;
+	return 0;
+}
+
+/*
+ * The slow path: jsmn's state machine (strict mode, parent links), written
+ * out so that a bad record gets exactly the error it always got. `pos` is
+ * where jsmn stood when it failed; the token array grows as jsmn's caller
+ * grew it on JSMN_ERROR_NOMEM.
+ */
+enum { SCAN_INVAL = 1, SCAN_PART, SCAN_LIMIT, SCAN_NOMEM };
+
+typedef struct scan {
+	const char *js;
+	size_t len, pos;
+	unsigned next; /* tokens allocated */
+	int super;     /* token the next value belongs to, -1 none */
+} scan;
+
+static int scan_alloc(ac_json *j, scan *s, jsmntok_t **out)
+{
+	if (s->next >= j->cap) {
+		int g = grow(j);
+		if (g)
+			return g == 1 ? SCAN_LIMIT : SCAN_NOMEM;
+	}
+	jsmntok_t *t = &j->tok[s->next++];
+	t->start = t->end = -1;
+	t->size = 0;
+	t->parent = -1;
+	*out = t;
+	return 0;
+}
+
+static int scan_string(ac_json *j, scan *s)
+{
+	const char *js = s->js;
+	size_t start = s->pos;
+	for (s->pos++; s->pos < s->len && js[s->pos]; s->pos++) {
+		char c = js[s->pos];
+		if (c == '"') {
+			jsmntok_t *t;
+			int r = scan_alloc(j, s, &t);
+			if (r) {
+				s->pos = start;
+				return r;
+			}
+			*t = (jsmntok_t){ JSMN_STRING, (int)start + 1, (int)s->pos, 0, s->super };
+			return 0;
+		}
+		if (c != '\\' || s->pos + 1 >= s->len)
+			continue;
+		s->pos++;
+		switch (js[s->pos]) {
+		case '"': case '/': case '\\': case 'b': case 'f': case 'r': case 'n': case 't':
+			break;
+		case 'u':
+			s->pos++;
+			for (int k = 0; k < 4 && s->pos < s->len && js[s->pos]; k++, s->pos++)
+				if (hexval(js[s->pos]) < 0) {
+					s->pos = start;
+					return SCAN_INVAL;
+				}
+			s->pos--;
+			break;
+		default:
+			s->pos = start;
+			return SCAN_INVAL;
+		}
+	}
+	s->pos = start;
+	return SCAN_PART;
+}
+
+/* A primitive runs to whitespace, ',', ']' or '}' (not to the end). */
+static int scan_primitive(ac_json *j, scan *s)
+{
+	size_t start = s->pos;
+	for (; s->pos < s->len && s->js[s->pos]; s->pos++) {
+		signed char c = (signed char)s->js[s->pos];
+		if (is_ws(c) || c == ',' || c == ']' || c == '}') {
+			jsmntok_t *t;
+			int r = scan_alloc(j, s, &t);
+			if (r) {
+				s->pos = start;
+				return r;
+			}
+			*t = (jsmntok_t){ JSMN_PRIMITIVE, (int)start, (int)s->pos, 0, s->super };
+			s->pos--;
+			return 0;
+		}
+		if (c < 32 || c >= 127) {
+			s->pos = start;
+			return SCAN_INVAL;
+		}
+	}
+	s->pos = start;
+	return SCAN_PART;
+}
+
+/* A closing bracket: the nearest open container up the parent links. */
+static int scan_close(ac_json *j, scan *s, jsmntype_t type)
+{
+	if (s->next < 1)
+		return SCAN_INVAL;
+	jsmntok_t *t = &j->tok[s->next - 1];
+	for (;;) {
+		if (t->start != -1 && t->end == -1) {
+			if (t->type != type)
+				return SCAN_INVAL;
+			t->end = (int)s->pos + 1;
+			s->super = t->parent;
+			return 0;
+		}
+		if (t->parent == -1)
+			return t->type != type || s->super == -1 ? SCAN_INVAL : 0;
+		t = &j->tok[t->parent];
+	}
+}
+
+static int scan_open(ac_json *j, scan *s, char c)
+{
+	jsmntok_t *t;
+	int r = scan_alloc(j, s, &t);
+	if (r)
+		return r;
+	if (s->super != -1) {
+		jsmntok_t *sup = &j->tok[s->super];
+		if (sup->type == JSMN_OBJECT)
+			return SCAN_INVAL; /* a container as a key */
+		sup->size++;
+		t->parent = s->super;
+	}
+	t->type = c == '{' ? JSMN_OBJECT : JSMN_ARRAY;
+	t->start = (int)s->pos;
+	s->super = (int)s->next - 1;
+	return 0;
+}
+
+static int scan_all(ac_json *j, scan *s)
+{
+	int r = 0;
+	for (; s->pos < s->len && s->js[s->pos]; s->pos++) {
+		char c = s->js[s->pos];
+		jsmntok_t *sup = s->super != -1 ? &j->tok[s->super] : NULL;
+		switch (c) {
+		case '{': case '[':
+			r = scan_open(j, s, c);
+			break;
+		case '}': case ']':
+			r = scan_close(j, s, c == '}' ? JSMN_OBJECT : JSMN_ARRAY);
+			break;
+		case '"':
+			r = scan_string(j, s);
+			if (!r && sup)
+				j->tok[s->super].size++;
+			break;
+		case '\t': case '\r': case '\n': case ' ':
+			break;
+		case ':':
+			s->super = (int)s->next - 1;
+			break;
+		case ',':
+			if (sup && sup->type != JSMN_ARRAY && sup->type != JSMN_OBJECT)
+				s->super = sup->parent;
+			break;
+		case '-': case '0': case '1': case '2': case '3': case '4': case '5': case '6':
+		case '7': case '8': case '9': case 't': case 'f': case 'n':
+			/* a primitive is never a key */
+			if (sup && (sup->type == JSMN_OBJECT || (sup->type == JSMN_STRING && sup->size)))
+				return SCAN_INVAL;
+			r = scan_primitive(j, s);
+			if (!r && sup)
+				j->tok[s->super].size++;
+			break;
+		default:
+			return SCAN_INVAL;
+		}
+		if (r)
+			return r;
+	}
+	for (unsigned i = s->next; i-- > 0;)
+		if (j->tok[i].start != -1 && j->tok[i].end == -1)
+			return SCAN_PART; /* a container left open */
+	return 0;
+}
+
+/* The original passes, for a record fast_parse() did not accept. */
+static int parse_slow(ac_json *j, ac_err *err)
+{
+	const char *js = j->js;
+	size_t len = j->len, at = 0;
 	switch (prescan((const unsigned char *)js, len, &at)) {
 	case 1:
 		return perr(err, AC_EPARSE, at, "invalid UTF-8 (byte 0x%02x)", (unsigned char)js[at]);
@@ -384,72 +613,349 @@ int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 		return perr(err, AC_ELIMIT, at, "nesting deeper than %d levels (a fixed limit: no trace nests so deep)",
 		            AC_JSON_MAX_DEPTH);
 	}
-
 	size_t first = 0;
 	while (first < len && is_ws(js[first]))
 		first++;
 	if (first == len)
 		return perr(err, AC_EPARSE, 0, "no JSON value");
-
-	if (!j->tok) {
-		j->cap = 1024;
-		j->tok = malloc(j->cap * sizeof(jsmntok_t));
-		if (!j->tok)
-			return ac_err_set(err, AC_ENOMEM, "out of memory");
-	}
+	if (first_alloc(j))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	if (js[first] != '{' && js[first] != '[' && js[first] != '"') {
-		/* a bare number or literal: jsmn wants a delimiter after it */
+		/* a bare number or literal */
 		size_t e = len;
 		while (e > first && is_ws(js[e - 1]))
 			e--;
 		if (!valid_primitive(js + first, e - first))
 			return perr(err, AC_EPARSE, first, "invalid JSON value");
-		j->tok[0] = (jsmntok_t){ .type = JSMN_PRIMITIVE, .start = (int)first, .end = (int)e,
-			                 .size = 0, .parent = -1 };
+		j->tok[0] = (jsmntok_t){ JSMN_PRIMITIVE, (int)first, (int)e, 0, -1 };
 		j->ntok = 1;
 		return 0;
 	}
 	if (len > (size_t)INT32_MAX)
 		return perr(err, AC_ELIMIT, 0, "record longer than 2 GiB (a fixed limit of the JSON tokenizer)");
-
-	jsmn_init(&p);
-	for (;;) {
-		r = jsmn_parse(&p, js, len, j->tok, j->cap);
-		if (r != JSMN_ERROR_NOMEM)
-			break;
-		size_t max = j->max_tok ? j->max_tok : AC_JSON_MAX_TOKENS;
-		if (max > UINT_MAX / 2)
-			max = UINT_MAX / 2;
-		if (j->cap >= max)
-			return perr(err, AC_ELIMIT, p.pos, "record has more than %zu JSON values (limit; "
-			            "raise it with --max-json-values)", max);
-		unsigned ncap = j->cap * 2 > max ? (unsigned)max : j->cap * 2;
-		jsmntok_t *nt = realloc(j->tok, ncap * sizeof(jsmntok_t));
-		if (!nt)
-			return ac_err_set(err, AC_ENOMEM, "out of memory");
-		j->tok = nt;
-		j->cap = ncap;
-	}
-	if (r == JSMN_ERROR_PART) {
+	scan s = { js, len, 0, 0, -1 };
+	switch (scan_all(j, &s)) {
+	case SCAN_NOMEM:
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	case SCAN_LIMIT:
+		return perr(err, AC_ELIMIT, s.pos, "record has more than %zu JSON values (limit; "
+		            "raise it with --max-json-values)", tok_limit(j));
+	case SCAN_PART:
 		/* a complete first value followed by more text is "extra data" */
-		if (p.toknext > 0 && j->tok[0].end != -1) {
+		if (s.next > 0 && j->tok[0].end != -1) {
 			size_t e = (size_t)j->tok[0].end + (j->tok[0].type == JSMN_STRING);
 			while (e < len && is_ws(js[e]))
 				e++;
 			return perr(err, AC_EPARSE, e, "extra data after the JSON value");
 		}
 		return perr(err, AC_EPARSE, len, "truncated JSON: unexpected end of record");
-	}
-	if (r < 0) {
-		unsigned char c = p.pos < len ? (unsigned char)js[p.pos] : 0;
+	case SCAN_INVAL: {
+		unsigned char c = s.pos < len ? (unsigned char)js[s.pos] : 0;
 		if (c >= 0x20 && c < 0x7f)
-			return perr(err, AC_EPARSE, p.pos, "invalid JSON at '%c'", c);
-		return perr(err, AC_EPARSE, p.pos, "invalid JSON (byte 0x%02x)", c);
+			return perr(err, AC_EPARSE, s.pos, "invalid JSON at '%c'", c);
+		return perr(err, AC_EPARSE, s.pos, "invalid JSON (byte 0x%02x)", c);
 	}
-	if (r == 0)
+	}
+	if (s.next == 0)
 		return perr(err, AC_EPARSE, 0, "no JSON value");
-	j->ntok = (unsigned)r;
+	j->ntok = s.next;
 	return validate(j, err);
+}
+
+/*
+ * The fast path.
+ */
+
+/* Length of the UTF-8 sequence at s[i] (lead byte >= 0x80) as prescan
+ * accepts it -- shortest form, no surrogates, at most U+10FFFF, not the last
+ * byte of the text -- or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t len, size_t i)
+{
+	unsigned c = s[i], cp, min;
+	size_t need;
+	if ((c & 0xE0) == 0xC0) {
+		need = 1;
+		min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		need = 2;
+		min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		need = 3;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (i + need >= len)
+		return 0;
+	cp = c & (0x3F >> need);
+	for (size_t k = 1; k <= need; k++) {
+		unsigned cc = s[i + k];
+		if ((cc & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (cc & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return need + 1;
+}
+
+/* Offset of the quote closing the string whose body starts at i, or 0 when
+ * the body is not plain valid text: an unknown escape, a NUL, bad UTF-8,
+ * no closing quote. Other control bytes pass, as they always did. */
+static size_t string_end(const unsigned char *s, size_t len, size_t i)
+{
+#ifdef __SSE2__
+	const __m128i vq = _mm_set1_epi8('"'), vb = _mm_set1_epi8('\\'), vc = _mm_set1_epi8(0x20);
+#endif
+	for (;;) {
+#ifdef __SSE2__
+		/* 16 bytes at a time to a quote, backslash, control or high-bit
+		 * byte (a signed compare: bytes >= 0x80 are below 0x20) */
+		while (i + 16 <= len) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+			__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vb)),
+			                         _mm_cmplt_epi8(v, vc));
+			unsigned mask = (unsigned)_mm_movemask_epi8(m);
+			if (mask) {
+				i += (size_t)__builtin_ctz(mask);
+				goto special;
+			}
+			i += 16;
+		}
+#endif
+		while (i < len && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (i >= len)
+			return 0;
+#ifdef __SSE2__
+special:
+#endif
+		if (s[i] == '"')
+			return i;
+		if (s[i] == '\\') {
+			if (i + 1 >= len)
+				return 0;
+			switch (s[i + 1]) {
+			case '"': case '/': case '\\': case 'b': case 'f': case 'r': case 'n': case 't':
+				i += 2;
+				continue;
+			case 'u':
+				if (len - i < 6 || hexval((char)s[i + 2]) < 0 || hexval((char)s[i + 3]) < 0 ||
+				    hexval((char)s[i + 4]) < 0 || hexval((char)s[i + 5]) < 0)
+					return 0;
+				i += 6;
+				continue;
+			default:
+				return 0;
+			}
+		}
+		if (s[i] < 0x20) {
+			if (!s[i])
+				return 0;
+			i++;
+			continue;
+		}
+		size_t n = utf8_seq(s, len, i);
+		if (!n)
+			return 0;
+		i += n;
+	}
+}
+
+/* End of the number or literal starting at s[i], or 0 when it is not one. */
+static size_t primitive_end(const unsigned char *s, size_t len, size_t i)
+{
+	size_t k = i;
+	switch (s[i]) {
+	case 't':
+		return len - i >= 4 && !memcmp(s + i, "true", 4) ? i + 4 : 0;
+	case 'f':
+		return len - i >= 5 && !memcmp(s + i, "false", 5) ? i + 5 : 0;
+	case 'n':
+		return len - i >= 4 && !memcmp(s + i, "null", 4) ? i + 4 : 0;
+	case '-':
+		k++;
+		break;
+	}
+	if (k >= len)
+		return 0;
+	if (s[k] == '0') {
+		k++;
+	} else if (s[k] >= '1' && s[k] <= '9') {
+		while (k < len && s[k] >= '0' && s[k] <= '9')
+			k++;
+	} else {
+		return 0;
+	}
+	if (k < len && s[k] == '.') {
+		size_t d = ++k;
+		while (k < len && s[k] >= '0' && s[k] <= '9')
+			k++;
+		if (k == d)
+			return 0;
+	}
+	if (k < len && (s[k] == 'e' || s[k] == 'E')) {
+		k++;
+		if (k < len && (s[k] == '+' || s[k] == '-'))
+			k++;
+		size_t d = k;
+		while (k < len && s[k] >= '0' && s[k] <= '9')
+			k++;
+		if (k == d)
+			return 0;
+	}
+	return k;
+}
+
+#define SKIP_WS()                              \
+	while (i < len && is_ws((char)s[i])) \
+		i++
+
+/*
+ * One pass of strict JSON, building jsmn's tokens: an object's size is its
+ * number of keys, a key has size 1 and is the parent of its value. Returns 0
+ * with j->ntok set, 1 to leave the record to parse_slow() (anything it does
+ * not accept, or the token limit), or AC_ENOMEM. A state machine with gotos
+ * (value, after, close, key) and a stack of open containers: one function,
+ * so over 100 lines.
+ */
+static int fast_parse(ac_json *j)
+{
+	const unsigned char *s = (const unsigned char *)j->js;
+	size_t len = j->len, i = 0, e;
+	int stack[AC_JSON_MAX_DEPTH];
+	int sp = 0, parent = -1, top, r;
+	unsigned n = 0;
+
+	if (len > (size_t)INT32_MAX)
+		return 1;
+	SKIP_WS();
+	if (i == len || (s[i] != '{' && s[i] != '[' && s[i] != '"'))
+		return 1;
+	if (first_alloc(j))
+		return AC_ENOMEM;
+	jsmntok_t *tok = j->tok;
+
+value: /* s[i] starts a value, i < len */
+	if (s[i] == '"') {
+		e = string_end(s, len, i + 1);
+		if (!e)
+			return 1;
+		if (n == j->cap && (r = grow(j)) != 0)
+			return r;
+		tok = j->tok;
+		tok[n++] = (jsmntok_t){ JSMN_STRING, (int)i + 1, (int)e, 0, parent };
+		i = e + 1;
+	} else if (s[i] == '{' || s[i] == '[') {
+		if (sp == AC_JSON_MAX_DEPTH)
+			return 1;
+		if (n == j->cap && (r = grow(j)) != 0)
+			return r;
+		tok = j->tok;
+		int obj = s[i] == '{';
+		tok[n] = (jsmntok_t){ obj ? JSMN_OBJECT : JSMN_ARRAY, (int)i, -1, 0, parent };
+		stack[sp++] = (int)n++;
+		i++;
+		SKIP_WS();
+		if (i == len)
+			return 1;
+		if (s[i] == (obj ? '}' : ']'))
+			goto close;
+		if (obj)
+			goto key;
+		tok[stack[sp - 1]].size++;
+		parent = stack[sp - 1];
+		goto value;
+	} else {
+		e = primitive_end(s, len, i);
+		if (!e)
+			return 1;
+		if (n == j->cap && (r = grow(j)) != 0)
+			return r;
+		tok = j->tok;
+		tok[n++] = (jsmntok_t){ JSMN_PRIMITIVE, (int)i, (int)e, 0, parent };
+		i = e;
+	}
+
+after: /* a value ended at i */
+	SKIP_WS();
+	if (sp == 0) {
+		if (i != len)
+			return 1;
+		j->ntok = n;
+		return 0;
+	}
+	if (i == len)
+		return 1;
+	top = stack[sp - 1];
+	if (tok[top].type == JSMN_OBJECT) {
+		if (s[i] == '}')
+			goto close;
+		if (s[i] != ',')
+			return 1;
+		i++;
+		SKIP_WS();
+		goto key;
+	}
+	if (s[i] == ']')
+		goto close;
+	if (s[i] != ',')
+		return 1;
+	i++;
+	SKIP_WS();
+	if (i == len)
+		return 1;
+	tok[top].size++;
+	parent = top;
+	goto value;
+
+close: /* s[i] closes the innermost container */
+	top = stack[--sp];
+	tok[top].end = (int)i + 1;
+	i++;
+	goto after;
+
+key: /* a key is due at i in the innermost object */
+	if (i == len || s[i] != '"')
+		return 1;
+	e = string_end(s, len, i + 1);
+	if (!e)
+		return 1;
+	if (n == j->cap && (r = grow(j)) != 0)
+		return r;
+	tok = j->tok;
+	top = stack[sp - 1];
+	tok[n] = (jsmntok_t){ JSMN_STRING, (int)i + 1, (int)e, 1, top };
+	tok[top].size++;
+	parent = (int)n++;
+	i = e + 1;
+	SKIP_WS();
+	if (i == len || s[i] != ':')
+		return 1;
+	i++;
+	SKIP_WS();
+	if (i == len)
+		return 1;
+	goto value;
+}
+
+int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
+{
+	arena_reset(j);
+	j->js = js;
+	j->len = len;
+	j->ntok = 0;
+	unsigned cap = j->cap;
+	int r = fast_parse(j);
+	if (r == 0)
+		return 0;
+	if (r == AC_ENOMEM)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	/* the array as the original passes would have left it: its size
+	 * decides the limit when max_tok is below it */
+	j->cap = cap;
+	j->ntok = 0;
+	return parse_slow(j, err);
 }
 
 static int hexval(char c)

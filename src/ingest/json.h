@@ -1,8 +1,9 @@
 /*
- * JSON access for ingest: jsmn (a tokenizer with no tree, no allocation of its
- * own) plus the helpers to walk its flat token array, decode strings and read
- * numbers strictly. Chosen by measurement: see bench/json_parsers and the
- * README's design notes.
+ * JSON access for ingest: a tokenizer with no tree that fills a flat array of
+ * jsmn's tokens (jsmntok_t, the layout chosen by measurement: see
+ * bench/json_parsers and the README's design notes; since then parsed by a
+ * single pass of our own, bench/json_parse.c), plus the helpers to walk the
+ * array, decode strings and read numbers strictly.
  *
  * A parsed document is a pre-order array of tokens; an object's `size` is its
  * number of keys and each key token has size 1 (its value). Walking never
