@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include <zstd.h>
+#include <zstd_errors.h>
 
 /* Size of one read() on plain input, and the free room kept for it. */
 #define CHUNK ((size_t)1 << 20)
@@ -143,6 +144,20 @@ static int fail(ac_err *err, int code, long long line, long long offset, const c
  * report is held back in r->soft for the next call, after that record); or
  * AC_EPARSE with the report when nothing but blanks follows.
  */
+/* A frame written with a window over the decoder's 128 MiB (zstd --long=31,
+ * --ultra -22): a fixed limit, named with what to do about it. */
+static int window_too_large(size_t ret)
+{
+	return ZSTD_getErrorCode(ret) == ZSTD_error_frameParameter_windowTooLarge;
+}
+
+static const char *window_hint(size_t ret)
+{
+	return window_too_large(ret) ? " (a zstd window over 128 MiB, as --long=31 writes: a fixed "
+	                               "limit; decompress the file with zstd -d --long=31 first)"
+	                             : "";
+}
+
 static int is_blank(const char *s, size_t n);
 
 static int strip_nul(ac_reader *r, const char **s, size_t *n, long long line, long long *off,
@@ -387,8 +402,9 @@ static int zstd_fill(ac_reader *r, char *dst, size_t cap, size_t *got, ac_err *e
 			r->frame_off = at;
 		ret = ZSTD_decompressStream(r->zd, &out, &zin);
 		if (ZSTD_isError(ret)) {
-			rc = fail(err, AC_EZSTD, 0, at, "corrupt zstd data at byte %lld: %s", at,
-			          ZSTD_getErrorName(ret));
+			rc = fail(err, AC_EZSTD, 0, at, "%s zstd data at byte %lld: %s%s",
+			          window_too_large(ret) ? "unreadable" : "corrupt", at,
+			          ZSTD_getErrorName(ret), window_hint(ret));
 			goto done;
 		}
 		int progress = zin.pos != r->in_pos || out.pos != out0;
@@ -1313,8 +1329,9 @@ static int load_message(ac_reader *r, ac_err *err)
 		long long pos = r->in_off + (long long)r->in_pos;
 		size_t ret = ZSTD_decompressStream(r->zd, &zout, &zin);
 		if (ZSTD_isError(ret))
-			return fail(err, AC_EZSTD, no, pos, "corrupt zstd data at byte %lld (message %lld): %s",
-			            pos, no, ZSTD_getErrorName(ret));
+			return fail(err, AC_EZSTD, no, pos, "%s zstd data at byte %lld (message %lld): %s%s",
+			            window_too_large(ret) ? "unreadable" : "corrupt", pos, no,
+			            ZSTD_getErrorName(ret), window_hint(ret));
 		r->in_pos += zin.pos;
 		left -= zin.pos;
 		r->len += zout.pos;
