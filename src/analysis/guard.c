@@ -6,15 +6,8 @@
 #include <string.h>
 
 #include "stats.h"
+#include "../util/cmp.h"
 #include "../util/map.h"
-
-/* NULL first, then bytewise: SQLite's ORDER BY of outliers.sql. */
-static int cmp_opt(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
 
 static int by_cost_desc(const void *pa, const void *pb)
 {
@@ -234,7 +227,7 @@ static void free_tasks(ac_gtask *t, size_t n)
 static int by_type_then_id(const void *pa, const void *pb)
 {
 	const ac_gtask *a = *(const ac_gtask *const *)pa, *b = *(const ac_gtask *const *)pb;
-	int c = cmp_opt(a->task_type, b->task_type);
+	int c = ac_cmp_opt(a->task_type, b->task_type);
 	return c ? c : strcmp(a->task_id, b->task_id);
 }
 

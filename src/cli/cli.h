@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analysis/query.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -35,6 +36,14 @@ typedef struct common_opts {
  * argv[0..*argc). Returns 0, or prints an error and returns EXIT_USAGE.
  */
 int cli_common(int *argc, char **argv, common_opts *o);
+
+/* The analyses' question (src/analysis/query.h) from the common options. */
+static inline ac_query cli_query(const common_opts *o)
+{
+	ac_query q = ac_query_window(o->since_ns, o->until_ns);
+	q.system = o->system;
+	return q;
+}
 
 /*
  * Value of option `name` at argv[*i] ("--name V", advancing *i, or

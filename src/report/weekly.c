@@ -30,15 +30,17 @@
 #include <csv.h>
 
 #include "../analysis/accuracy.h"
+#include "../analysis/hidden.h"
+#include "../analysis/models.h"
 #include "../analysis/spc.h"
 #include "../analysis/stats.h"
 #include "../pricing/pricing.h"
 #include "../router/router.h"
+#include "../util/cmp.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
 #include "report.h"
 
-#define CONFIDENCE 0.95
 #define CONTEXT_WEEKS 3      /* weeks shown before the report week in the daily chart */
 #define RECOMMEND_WEEKS 4    /* the router's window: this week and the three before */
 #define CCDF_MAX_POINTS 600  /* per task type in the chart data */
@@ -118,14 +120,6 @@ static char *dup_col(sqlite3_stmt *st, int c)
 {
 	const unsigned char *s = sqlite3_column_text(st, c);
 	return s ? strdup((const char *)s) : NULL;
-}
-
-/* NULL first, then bytewise: SQLite's ORDER BY. */
-static int cmp_opt(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
 }
 
 static double ratio(double a, double b)
@@ -237,7 +231,7 @@ static void grp_push(grps *g, grp *x, double a, double b)
 
 static int grp_cmp(const void *pa, const void *pb)
 {
-	return cmp_opt(((const grp *)pa)->name, ((const grp *)pb)->name);
+	return ac_cmp_opt(((const grp *)pa)->name, ((const grp *)pb)->name);
 }
 
 /* Sort the groups by name and each group's values ascending; the index is
@@ -717,6 +711,7 @@ static int section_types(wk *w)
 
 /* ---- 3. hidden costs ----------------------------------------------------- */
 
+/* The week's retry, summarize and eval costs out of its whole spend. */
 typedef struct hidden {
 	double total, retry, summarize, eval;
 	long long tool_calls, tool_failures, episodes, attempts;
@@ -725,35 +720,23 @@ typedef struct hidden {
 static int read_hidden(wk *w, int64_t since, int64_t until, hidden *h)
 {
 	memset(h, 0, sizeof(*h));
-	sqlite3_stmt *st = ac_report_prepare_window(w->s, "hidden.sql", since, until, w->err);
-	if (!st)
-		return AC_ESQL;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *p = (const char *)sqlite3_column_text(st, 1);
-		double cost = sqlite3_column_double(st, 2);
-		h->total += cost;
-		if (p && !strcmp(p, "retry"))
-			h->retry += cost;
-		else if (p && !strcmp(p, "summarize"))
-			h->summarize += cost;
-		else if (p && !strcmp(p, "eval"))
-			h->eval += cost;
-		h->tool_calls += sqlite3_column_int64(st, 5);
-		h->tool_failures += sqlite3_column_int64(st, 6);
+	ac_query q = ac_query_window(since, until);
+	ac_hidden_result r;
+	int rc = ac_hidden_run(w->s, &q, &r, w->err);
+	if (!rc) {
+		const ac_hidden_scope *all = &r.all;
+		const ac_hidden_purpose *p;
+		h->total = all->cost_usd;
+		h->retry = (p = ac_hidden_purpose_of(all, "retry")) ? p->cost_usd : 0;
+		h->summarize = (p = ac_hidden_purpose_of(all, "summarize")) ? p->cost_usd : 0;
+		h->eval = (p = ac_hidden_purpose_of(all, "eval")) ? p->cost_usd : 0;
+		h->tool_calls = all->tool_calls;
+		h->tool_failures = all->tool_failures;
+		h->episodes = all->episodes;
+		h->attempts = all->attempts;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return ac_store_fail(w->s, w->err, "hidden.sql");
-	if (!(st = ac_report_prepare(w->s, "hidden_retries.sql", w->err)))
-		return AC_ESQL;
-	ac_report_bind_window(st, since, until);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		h->episodes += sqlite3_column_int64(st, 1);
-		h->attempts += sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(w->s, w->err, "hidden_retries.sql");
+	ac_hidden_result_free(&r);
+	return rc;
 }
 
 static int section_hidden(wk *w)
@@ -931,143 +914,16 @@ static int section_daily(wk *w)
 
 /* ---- 5. model selection --------------------------------------------------- */
 
-typedef struct mrow {
-	char *task_type, *complexity, *model;
-	long long calls;
-	double cost;
-	ac_score_sums sc;
-} mrow;
-
-typedef struct mrows {
-	mrow *v;
-	size_t n, cap;
-	ac_map idx;
-	int oom;
-} mrows;
-
-static mrow *mrow_of(mrows *r, const char *tt, const char *cx, const char *model)
-{
-	size_t a = tt ? strlen(tt) : 0, b = strlen(cx), c = model ? strlen(model) : 0;
-	size_t kn = a + b + c + 5;
-	char *key = malloc(kn), *p = key;
-	if (!key) {
-		r->oom = 1;
-		return NULL;
-	}
-	*p++ = tt ? 'T' : 'N';
-	memcpy(p, tt ? tt : "", a);
-	p += a;
-	*p++ = 0;
-	memcpy(p, cx, b);
-	p += b;
-	*p++ = 0;
-	*p++ = model ? 'M' : 'N';
-	memcpy(p, model ? model : "", c);
-	p += c;
-	*p = 0;
-	int64_t i;
-	mrow *x = NULL;
-	if (ac_map_get(&r->idx, key, kn, &i)) {
-		x = &r->v[i];
-	} else {
-		if (r->n == r->cap) {
-			size_t nc = r->cap ? r->cap * 2 : 64;
-			mrow *nv = realloc(r->v, nc * sizeof(*nv));
-			if (!nv)
-				goto oom;
-			r->v = nv;
-			r->cap = nc;
-		}
-		x = &r->v[r->n];
-		memset(x, 0, sizeof(*x));
-		x->task_type = tt ? strdup(tt) : NULL;
-		x->complexity = strdup(cx);
-		x->model = model ? strdup(model) : NULL;
-		if ((tt && !x->task_type) || !x->complexity || (model && !x->model) ||
-		    ac_map_put(&r->idx, key, kn, (int64_t)r->n)) {
-			free(x->task_type);
-			free(x->complexity);
-			free(x->model);
-			x = NULL;
-			goto oom;
-		}
-		r->n++;
-	}
-	free(key);
-	return x;
-oom:
-	r->oom = 1;
-	free(key);
-	return NULL;
-}
-
-static int mrow_cmp(const void *pa, const void *pb)
-{
-	const mrow *a = pa, *b = pb;
-	int c = cmp_opt(a->task_type, b->task_type);
-	if (!c)
-		c = strcmp(a->complexity, b->complexity);
-	if (!c)
-		c = cmp_opt(a->model, b->model);
-	return c;
-}
-
-static void mrows_release(mrows *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->v[i].task_type);
-		free(r->v[i].complexity);
-		free(r->v[i].model);
-	}
-	free(r->v);
-	ac_map_release(&r->idx);
-}
-
-static int read_models(wk *w, mrows *r, int scored)
-{
-	const char *q = scored ? "models_scores.sql" : "models.sql";
-	sqlite3_stmt *st = ac_report_prepare_window(w->s, q, w->since, w->until, w->err);
-	if (!st)
-		return AC_ESQL;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !r->oom) {
-		const char *cx = (const char *)sqlite3_column_text(st, 1);
-		mrow *x = mrow_of(r, (const char *)sqlite3_column_text(st, 0), cx ? cx : "",
-		                  (const char *)sqlite3_column_text(st, 2));
-		if (!x)
-			break;
-		if (scored) {
-			x->sc.n += sqlite3_column_int64(st, 3);
-			x->sc.sum += sqlite3_column_double(st, 4);
-			x->sc.sq += sqlite3_column_double(st, 5);
-			x->sc.partial += sqlite3_column_int64(st, 6);
-		} else {
-			x->calls += sqlite3_column_int64(st, 3);
-			x->cost += sqlite3_column_double(st, 6);
-		}
-	}
-	sqlite3_finalize(st);
-	if (r->oom)
-		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(w->s, w->err, q);
-}
-
 static int section_models(wk *w, const ac_recommendation *rec, const char *rec_note)
 {
 	ac_doc *d = w->doc;
-	mrows r;
-	memset(&r, 0, sizeof(r));
-	ac_map_init(&r.idx, 0);
-	int rc;
-	if ((rc = read_models(w, &r, 0)) || (rc = read_models(w, &r, 1))) {
-		mrows_release(&r);
+	ac_models_result r;
+	ac_query q = ac_query_window(w->since, w->until);
+	int rc = ac_models_run(w->s, &q, NULL, &r, w->err);
+	if (rc) {
+		ac_models_result_free(&r);
 		return rc;
 	}
-	if (r.n)
-		qsort(r.v, r.n, sizeof(*r.v), mrow_cmp);
-	double total = 0;
-	for (size_t i = 0; i < r.n; i++)
-		total += r.v[i].cost;
 	ac_doc_section(d, "models", "Model selection");
 	ac_doc_para(d, "Production LLM calls of %s per task type, complexity class "
 	               "(agentcost.complexity) and model, beside the model's accuracy on that class "
@@ -1082,24 +938,23 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 	                                      "model",
 	                         cols, 12, 40);
 	for (size_t i = 0; i < r.n; i++) {
-		const mrow *x = &r.v[i];
-		ac_accuracy acc;
-		ac_accuracy_of_sums(&acc, &x->sc, CONFIDENCE);
-		double per_call = x->calls ? x->cost / (double)x->calls : NAN;
+		const ac_models_row *x = &r.v[i];
+		ac_models_figures f;
+		ac_models_figures_of(&f, &r, x, 0);
 		ac_tbl_text(t, x->task_type);
 		ac_tbl_text(t, x->complexity);
 		ac_tbl_text(t, x->model);
-		ac_tbl_int(t, x->calls);
-		ac_tbl_num(t, AC_CELL_USD, x->cost);
-		ac_tbl_num(t, AC_CELL_SHARE, total > 0 ? x->cost / total : NAN);
-		ac_tbl_num(t, AC_CELL_USD, per_call);
-		ac_tbl_num(t, AC_CELL_SHARE, acc.mean);
-		ac_tbl_int(t, (long long)acc.n);
-		ac_tbl_num(t, AC_CELL_SHARE, acc.lo);
-		ac_tbl_num(t, AC_CELL_SHARE, acc.hi);
-		ac_tbl_num(t, AC_CELL_USD, acc.mean > 0 ? per_call / acc.mean : NAN);
+		ac_tbl_int(t, x->calls[0]);
+		ac_tbl_num(t, AC_CELL_USD, x->cost[0]);
+		ac_tbl_num(t, AC_CELL_SHARE, f.cost_share);
+		ac_tbl_num(t, AC_CELL_USD, f.cost_per_call);
+		ac_tbl_num(t, AC_CELL_SHARE, f.acc.mean);
+		ac_tbl_int(t, (long long)f.acc.n);
+		ac_tbl_num(t, AC_CELL_SHARE, f.acc.lo);
+		ac_tbl_num(t, AC_CELL_SHARE, f.acc.hi);
+		ac_tbl_num(t, AC_CELL_USD, f.cost_per_success);
 	}
-	mrows_release(&r);
+	ac_models_result_free(&r);
 
 	ac_doc_heading(d, "Cost-accuracy frontier per class");
 	if (!rec) {
@@ -1125,8 +980,8 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 		/* the class's current cost, for the relative axis */
 		double base = NAN;
 		for (size_t k = 0; k < rec->nclasses; k++)
-			if (!cmp_opt(rec->classes[k].task_type, p->task_type) &&
-			    !cmp_opt(rec->classes[k].complexity, p->complexity))
+			if (!ac_cmp_opt(rec->classes[k].task_type, p->task_type) &&
+			    !ac_cmp_opt(rec->classes[k].complexity, p->complexity))
 				base = rec->classes[k].current_cost;
 		double rel = base > 0 ? p->cost / base : NAN;
 		double monthly = rec->window_days > 0 ? p->cost * 30 / rec->window_days : NAN;
@@ -1143,7 +998,7 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.hi);
 		if (isnan(rel) || !(rel > 0) || isnan(p->acc.mean))
 			continue;
-		if (!started || cmp_opt(pt, p->task_type) || cmp_opt(pc, p->complexity)) {
+		if (!started || ac_cmp_opt(pt, p->task_type) || ac_cmp_opt(pc, p->complexity)) {
 			char l1[64], l2[64];
 			ac_plot_label(l1, sizeof(l1), shown(p->task_type, "(no type)"));
 			ac_plot_label(l2, sizeof(l2), p->complexity);

@@ -27,6 +27,7 @@
 #include "../analysis/stats.h"
 #include "../pricing/convention.h"
 #include "../store/store.h"
+#include "../util/cmp.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
 
@@ -89,17 +90,9 @@ static void st_release(strtab *t)
 	ac_map_release(&t->idx);
 }
 
-/* NULL sorts first, as in SQLite; text bytewise. */
-static int cmp_opt(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
 static int same_opt(const char *a, const char *b)
 {
-	return cmp_opt(a, b) == 0;
+	return ac_cmp_opt(a, b) == 0;
 }
 
 /* ---- data --------------------------------------------------------------- */
@@ -485,7 +478,7 @@ typedef struct class_key {
 static int class_cmp(const void *pa, const void *pb)
 {
 	const class_key *a = pa, *b = pb;
-	int c = cmp_opt(a->tt, b->tt);
+	int c = ac_cmp_opt(a->tt, b->tt);
 	return c ? c : strcmp(a->cx, b->cx);
 }
 
@@ -532,7 +525,7 @@ static int index_classes(ac_router_data *d, ac_err *err)
 				ac_map_release(&count);
 				return ac_err_set(err, AC_ENOMEM, "out of memory indexing classes");
 			}
-			if (v > best || (v == best && cmp_opt(st_str(&d->str, x->model),
+			if (v > best || (v == best && ac_cmp_opt(st_str(&d->str, x->model),
 			                                      st_str(&d->str, c->top)) < 0)) {
 				best = v;
 				c->top = x->model;
@@ -882,7 +875,7 @@ done:
 static int mrow_cmp(const void *pa, const void *pb)
 {
 	const mrow *a = pa, *b = pb;
-	int c = cmp_opt(a->task_type, b->task_type);
+	int c = ac_cmp_opt(a->task_type, b->task_type);
 	return c ? c : strcmp(a->complexity, b->complexity);
 }
 
