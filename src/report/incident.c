@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "../analysis/spc.h"
+#include "../analysis/spend.h"
 #include "../analysis/tasktree.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
@@ -92,7 +93,7 @@ static int section_timeline(inc *c)
 	double *x = calloc(n, sizeof(double));
 	if (!x)
 		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	int rc = ac_report_read_series(c->s, b, base0, n, x, c->err);
+	int rc = ac_spend_range(c->s, b, base0, n, x, NULL, NULL, c->err);
 	if (rc) {
 		free(x);
 		return rc;
@@ -518,13 +519,12 @@ static int section_band(inc *c)
 		free(pt);
 		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
 	}
-	int rc = ac_report_read_series(c->s, NS_PER_HOUR, start, n, x, c->err);
+	int rc = ac_spend_range(c->s, NS_PER_HOUR, start, n, x, pt, &opts, c->err);
 	if (rc) {
 		free(x);
 		free(pt);
 		return rc;
 	}
-	ac_spc_run(pt, x, n, &opts);
 	c->have_alert = 0;
 	for (size_t i = 0; i < n; i++) {
 		int64_t h = start + (int64_t)i;

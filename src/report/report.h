@@ -206,13 +206,6 @@ sqlite3_stmt *ac_report_prepare_window(ac_store *s, const char *query, int64_t s
 /* Bind ?1 since, ?2 until, ?3 NULL (every system). */
 void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns);
 
-/* Spend per period of length len (ns) into x[0..n), period first being the
- * one starting at first * len (queries/spc_daily.sql: from the hourly rollup
- * when len is whole hours, else from the spans). Periods without spend are
- * left as they are. Returns 0 or AC_ESQL. */
-int ac_report_read_series(ac_store *s, int64_t len, int64_t first, size_t n, double *x,
-                          ac_err *err);
-
 /* "YYYY-MM-DD HH:MM UTC" (minutes) into out[32]. */
 void ac_report_when(int64_t ns, char out[32]);
 /* "YYYY-MM-DDTHH:MM", the time format of the charts' data files. */

@@ -32,7 +32,10 @@
 #include "../analysis/accuracy.h"
 #include "../analysis/hidden.h"
 #include "../analysis/models.h"
+#include "../analysis/task_costs.h"
 #include "../analysis/spc.h"
+#include "../analysis/spend.h"
+#include "../analysis/summary.h"
 #include "../analysis/stats.h"
 #include "../pricing/pricing.h"
 #include "../router/router.h"
@@ -77,29 +80,6 @@ sqlite3_stmt *ac_report_prepare_window(ac_store *s, const char *query, int64_t s
 	return st;
 }
 
-int ac_report_read_series(ac_store *s, int64_t len, int64_t first, size_t n, double *x,
-                          ac_err *err)
-{
-	/* the rollup has hours: shorter periods come from the spans */
-	int64_t since = first * len, until = (first + (int64_t)n) * len;
-	sqlite3_stmt *st = len % (3600 * AC_NS_PER_SEC) == 0
-	                   ? ac_report_prepare_window(s, "spc_daily.sql", since, until, err)
-	                   : ac_report_prepare(s, "spc_daily.sql", err);
-	if (!st)
-		return AC_ESQL;
-	ac_report_bind_window(st, since, until);
-	sqlite3_bind_int64(st, 4, len);
-	sqlite3_bind_int(st, 5, 0);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t p = sqlite3_column_int64(st, 1);
-		if (p >= first && p < first + (int64_t)n)
-			x[p - first] = sqlite3_column_double(st, 2);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(s, err, "spc_daily.sql");
-}
-
 void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns)
 {
 	sqlite3_bind_int64(st, 1, since_ns);
@@ -116,12 +96,6 @@ void ac_report_when(int64_t ns, char out[32])
 	snprintf(out, 32, "%s %02d:%02d UTC", day, (int)(sec / 3600), (int)(sec / 60 % 60));
 }
 
-static char *dup_col(sqlite3_stmt *st, int c)
-{
-	const unsigned char *s = sqlite3_column_text(st, c);
-	return s ? strdup((const char *)s) : NULL;
-}
-
 static double ratio(double a, double b)
 {
 	return b != 0 ? a / b : NAN;
@@ -131,143 +105,6 @@ static double ratio(double a, double b)
 static const char *shown(const char *s, const char *none)
 {
 	return s ? s : none;
-}
-
-/* Groups of values by an optional name (task type), NULL distinct from "". */
-typedef struct grp {
-	char *name;
-	double *a, *b;
-	size_t n, cap;
-} grp;
-
-typedef struct grps {
-	grp *v;
-	size_t n, cap;
-	ac_map idx;
-	int oom;
-} grps;
-
-static void grps_init(grps *g)
-{
-	memset(g, 0, sizeof(*g));
-	ac_map_init(&g->idx, 0);
-}
-
-static void grps_release(grps *g)
-{
-	for (size_t i = 0; i < g->n; i++) {
-		free(g->v[i].name);
-		free(g->v[i].a);
-		free(g->v[i].b);
-	}
-	free(g->v);
-	ac_map_release(&g->idx);
-	memset(g, 0, sizeof(*g));
-}
-
-/* The group of name; NULL on OOM (or lookup of a missing one when !create). */
-static grp *grps_get(grps *g, const char *name, int create)
-{
-	size_t n = name ? strlen(name) : 0;
-	char *key = malloc(n + 2);
-	if (!key) {
-		g->oom = 1;
-		return NULL;
-	}
-	key[0] = name ? 'T' : 'N';
-	memcpy(key + 1, name ? name : "", n);
-	int64_t i;
-	grp *out = NULL;
-	if (ac_map_get(&g->idx, key, n + 1, &i)) {
-		out = &g->v[i];
-	} else if (create) {
-		if (g->n == g->cap) {
-			size_t nc = g->cap ? g->cap * 2 : 16;
-			grp *nv = realloc(g->v, nc * sizeof(*nv));
-			if (!nv)
-				goto oom;
-			g->v = nv;
-			g->cap = nc;
-		}
-		grp *x = &g->v[g->n];
-		memset(x, 0, sizeof(*x));
-		if ((name && !(x->name = strdup(name))) || ac_map_put(&g->idx, key, n + 1, (int64_t)g->n)) {
-			free(x->name);
-			goto oom;
-		}
-		out = &g->v[g->n++];
-	}
-	free(key);
-	return out;
-oom:
-	g->oom = 1;
-	free(key);
-	return NULL;
-}
-
-static void grp_push(grps *g, grp *x, double a, double b)
-{
-	if (!x)
-		return;
-	if (x->n == x->cap) {
-		size_t nc = x->cap ? x->cap * 2 : 64;
-		double *na = realloc(x->a, nc * sizeof(double));
-		if (!na) {
-			g->oom = 1;
-			return;
-		}
-		x->a = na;
-		double *nb = realloc(x->b, nc * sizeof(double));
-		if (!nb) {
-			g->oom = 1;
-			return;
-		}
-		x->b = nb;
-		x->cap = nc;
-	}
-	x->a[x->n] = a;
-	x->b[x->n++] = b;
-}
-
-static int grp_cmp(const void *pa, const void *pb)
-{
-	return ac_cmp_opt(((const grp *)pa)->name, ((const grp *)pb)->name);
-}
-
-/* Sort the groups by name and each group's values ascending; the index is
- * dropped (no lookups after this). */
-static void grps_finish(grps *g)
-{
-	if (g->n)
-		qsort(g->v, g->n, sizeof(*g->v), grp_cmp);
-	for (size_t i = 0; i < g->n; i++) {
-		ac_sort_doubles(g->v[i].a, g->v[i].n);
-		ac_sort_doubles(g->v[i].b, g->v[i].n);
-	}
-	ac_map_release(&g->idx);
-	ac_map_init(&g->idx, 0);
-}
-
-/* Production tasks of the window from tasks.sql (cost, LLM calls) by type. */
-static int read_type_groups(ac_store *s, int64_t since, int64_t until, grps *g, ac_err *err)
-{
-	sqlite3_stmt *st = ac_report_prepare(s, "tasks.sql", err);
-	if (!st)
-		return AC_ESQL;
-	ac_report_bind_window(st, since, until);
-	sqlite3_bind_int(st, 4, 0); /* no eval tasks */
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !g->oom) {
-		grp *x = grps_get(g, (const char *)sqlite3_column_text(st, 2), 1);
-		grp_push(g, x, sqlite3_column_double(st, 10), (double)sqlite3_column_int64(st, 6));
-	}
-	int out = 0;
-	if (g->oom)
-		out = ac_err_set(err, AC_ENOMEM, "out of memory");
-	else if (rc != SQLITE_DONE)
-		out = ac_store_fail(s, err, "tasks.sql");
-	sqlite3_finalize(st);
-	return out;
 }
 
 /* ---- the guardrail judge's tables (the judge: src/analysis/guard.c) ------ */
@@ -392,44 +229,23 @@ typedef struct totals {
 	double spend, task_cost;
 } totals;
 
-static int read_totals(wk *w, int64_t since, int64_t until, totals *t)
+/* The week's figures of `agentcost summary`, production tasks apart. */
+static int read_totals(wk *w, int64_t since, int64_t until, totals *t, ac_summary *r)
 {
 	memset(t, 0, sizeof(*t));
-	sqlite3_stmt *a = ac_report_prepare_window(w->s, "summary_spans.sql", since, until, w->err);
-	if (!a)
-		return AC_ESQL;
-	int rc = sqlite3_step(a);
-	if (rc == SQLITE_ROW) {
-		t->llm_calls = sqlite3_column_int64(a, 1);
-		t->tool_calls = sqlite3_column_int64(a, 2);
-		t->spend = sqlite3_column_double(a, 3);
-		t->unpriced = sqlite3_column_int64(a, 4);
-		t->producer_costed = sqlite3_column_int64(a, 5);
-	}
-	sqlite3_finalize(a);
-	if (rc != SQLITE_ROW)
-		return ac_store_fail(w->s, w->err, "summary_spans.sql");
-	sqlite3_stmt *b = ac_report_prepare(w->s, "summary_tasks.sql", w->err);
-	if (!b)
-		return AC_ESQL;
-	ac_report_bind_window(b, since, until);
-	rc = sqlite3_step(b);
-	if (rc == SQLITE_ROW) {
-		t->eval_tasks = sqlite3_column_int64(b, 1);
-		t->tasks = sqlite3_column_int64(b, 0) - t->eval_tasks;
-	}
-	sqlite3_finalize(b);
-	if (rc != SQLITE_ROW)
-		return ac_store_fail(w->s, w->err, "summary_tasks.sql");
-	sqlite3_stmt *c = ac_report_prepare(w->s, "tasks.sql", w->err);
-	if (!c)
-		return AC_ESQL;
-	ac_report_bind_window(c, since, until);
-	sqlite3_bind_int(c, 4, 0);
-	while ((rc = sqlite3_step(c)) == SQLITE_ROW)
-		t->task_cost += sqlite3_column_double(c, 10);
-	sqlite3_finalize(c);
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(w->s, w->err, "tasks.sql");
+	ac_query q = ac_query_window(since, until);
+	int rc = ac_summary_run(w->s, &q, AC_SUMMARY_TASK_COST, r, w->err);
+	if (rc)
+		return rc;
+	t->llm_calls = r->llm_calls;
+	t->tool_calls = r->tool_calls;
+	t->spend = r->cost_usd;
+	t->unpriced = r->unpriced_spans;
+	t->producer_costed = r->producer_costed_spans;
+	t->eval_tasks = r->eval_tasks;
+	t->tasks = r->tasks - r->eval_tasks;
+	t->task_cost = r->production_task_cost;
+	return 0;
 }
 
 static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, double now, double prev)
@@ -441,52 +257,26 @@ static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, doubl
 	ac_tbl_num(t, AC_CELL_SHARE, prev != 0 ? (now - prev) / prev : NAN);
 }
 
-typedef struct unpriced {
-	char *model;
-	long long calls;
-	double producer;
-} unpriced;
-
 static int section_headline(wk *w)
 {
 	totals cur, prev;
-	int rc;
-	if ((rc = read_totals(w, w->since, w->until, &cur)) ||
-	    (rc = read_totals(w, w->prev_since, w->since, &prev)))
+	ac_summary cs, ps;
+	int rc = read_totals(w, w->since, w->until, &cur, &cs);
+	if (!rc) {
+		rc = read_totals(w, w->prev_since, w->since, &prev, &ps);
+		ac_summary_free(&ps);
+	}
+	if (rc) {
+		ac_summary_free(&cs);
 		return rc;
+	}
 	w->info->unpriced_calls = (int)cur.unpriced;
 	ac_doc *d = w->doc;
 	ac_doc_section(d, "headline", "Headline");
-	unpriced *v = NULL;
-	size_t n = 0, cap = 0;
+	const ac_unpriced_model *v = cs.unpriced;
+	size_t n = cur.unpriced ? cs.nunpriced : 0;
 	if (cur.unpriced) {
 		/* loudly, first: spend without a price is spend nobody sees */
-		sqlite3_stmt *st = ac_report_prepare_window(w->s, "unpriced_models.sql", w->since, w->until, w->err);
-		if (!st)
-			return AC_ESQL;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 8;
-				unpriced *nv = realloc(v, cap * sizeof(*nv));
-				if (!nv) {
-					rc = SQLITE_NOMEM;
-					break;
-				}
-				v = nv;
-			}
-			v[n].model = dup_col(st, 0);
-			v[n].calls = sqlite3_column_int64(st, 1);
-			v[n].producer = sqlite3_column_double(st, 2);
-			n++;
-		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			for (size_t i = 0; i < n; i++)
-				free(v[i].model);
-			free(v);
-			return rc == SQLITE_NOMEM ? ac_err_set(w->err, AC_ENOMEM, "out of memory")
-			                          : ac_store_fail(w->s, w->err, "unpriced_models.sql");
-		}
 		ac_buf names = AC_BUF_INIT;
 		for (size_t i = 0; i < n && i < 8; i++)
 			ac_buf_printf(&names, "%s%s (%lld call%s)", i ? ", " : "",
@@ -541,12 +331,10 @@ static int section_headline(wk *w)
 		for (size_t i = 0; i < n; i++) {
 			ac_tbl_text(u, v[i].model);
 			ac_tbl_int(u, v[i].calls);
-			ac_tbl_num(u, AC_CELL_USD, v[i].producer);
+			ac_tbl_num(u, AC_CELL_USD, v[i].producer_cost_usd);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		free(v[i].model);
-	free(v);
+	ac_summary_free(&cs);
 	return 0;
 }
 
@@ -555,14 +343,14 @@ static int section_headline(wk *w)
 static int section_types(wk *w)
 {
 	ac_doc *d = w->doc;
-	grps g;
-	grps_init(&g);
-	int rc = read_type_groups(w->s, w->since, w->until, &g, w->err);
+	/* production tasks of the week by type, as `agentcost tasks` */
+	ac_task_costs g;
+	ac_query q = ac_query_window(w->since, w->until);
+	int rc = ac_task_costs_run(w->s, &q, 0, &g, w->err);
 	if (rc) {
-		grps_release(&g);
+		ac_task_costs_free(&g);
 		return rc;
 	}
-	grps_finish(&g);
 	ac_doc_section(d, "task-types", "Cost per task, by task type");
 	ac_doc_para(d, "Production tasks that started in %s, per task type: the cost distribution "
 	               "(type-7 percentiles), the mean of the dearest tenth over the cheapest tenth "
@@ -574,27 +362,28 @@ static int section_types(wk *w)
 		                            "tail_ratio", "top10_share", "tail_index" };
 	ac_tbl *t = ac_doc_table(d, "task_types", "Cost per task by task type", cols, 13, 0);
 	double worst = 0;
-	const grp *worst_g = NULL;
+	double worst_top10_share = 0;
+	const ac_task_group *worst_g = NULL;
 	for (size_t i = 0; i < g.n; i++) {
-		const grp *x = &g.v[i];
-		double bottom = ac_bottom_mean(x->a, x->n, 0.1), top = ac_top_mean(x->a, x->n, 0.1);
-		double tr = bottom > 0 ? top / bottom : NAN, alpha, se;
-		ac_hill(x->a, x->n, 0.1, &alpha, &se);
-		ac_tbl_text(t, x->name);
+		const ac_task_group *x = &g.v[i];
+		ac_task_dist dist;
+		ac_task_dist_of(&dist, x);
+		ac_tbl_text(t, x->task_type);
 		ac_tbl_int(t, (long long)x->n);
-		ac_tbl_num(t, AC_CELL_USD, ac_sum(x->a, x->n));
-		ac_tbl_num(t, AC_CELL_USD, ac_mean(x->a, x->n));
-		ac_tbl_num(t, AC_CELL_USD, ac_quantile(x->a, x->n, 0.5));
-		ac_tbl_num(t, AC_CELL_USD, ac_quantile(x->a, x->n, 0.9));
-		ac_tbl_num(t, AC_CELL_USD, ac_quantile(x->a, x->n, 0.99));
-		ac_tbl_num(t, AC_CELL_USD, x->a[x->n - 1]);
-		ac_tbl_num(t, AC_CELL_USD, bottom);
-		ac_tbl_num(t, AC_CELL_USD, top);
-		ac_tbl_num(t, AC_CELL_RATIO, tr);
-		ac_tbl_num(t, AC_CELL_SHARE, ac_top_share(x->a, x->n, 0.1));
-		ac_tbl_num(t, AC_CELL_NUM, alpha);
-		if (x->n >= 10 && !isnan(tr) && tr > worst) {
-			worst = tr;
+		ac_tbl_num(t, AC_CELL_USD, dist.total);
+		ac_tbl_num(t, AC_CELL_USD, dist.mean);
+		ac_tbl_num(t, AC_CELL_USD, dist.p50);
+		ac_tbl_num(t, AC_CELL_USD, dist.p90);
+		ac_tbl_num(t, AC_CELL_USD, dist.p99);
+		ac_tbl_num(t, AC_CELL_USD, dist.max);
+		ac_tbl_num(t, AC_CELL_USD, dist.bottom10_mean);
+		ac_tbl_num(t, AC_CELL_USD, dist.top10_mean);
+		ac_tbl_num(t, AC_CELL_RATIO, dist.tail_ratio);
+		ac_tbl_num(t, AC_CELL_SHARE, dist.top10_share);
+		ac_tbl_num(t, AC_CELL_NUM, dist.tail_index);
+		if (x->n >= 10 && !isnan(dist.tail_ratio) && dist.tail_ratio > worst) {
+			worst = dist.tail_ratio;
+			worst_top10_share = dist.top10_share;
 			worst_g = x;
 		}
 	}
@@ -603,8 +392,8 @@ static int section_types(wk *w)
 		ac_cell_format(r, sizeof(r), AC_CELL_RATIO, worst);
 		ac_doc_para(d, "The fattest tail is in %s: its dearest tenth of tasks cost %s its "
 		               "cheapest tenth on average, and hold %.1f%% of its spend.",
-		            shown(worst_g->name, "tasks without a type"), r,
-		            100 * ac_top_share(worst_g->a, worst_g->n, 0.1));
+		            shown(worst_g->task_type, "tasks without a type"), r,
+		            100 * worst_top10_share);
 	}
 
 	/* CCDF: P(cost >= x) at each distinct positive cost, per type */
@@ -612,25 +401,25 @@ static int section_types(wk *w)
 	int blocks = 0;
 	long long zero = 0;
 	for (size_t i = 0; i < g.n; i++) {
-		const grp *x = &g.v[i];
+		const ac_task_group *x = &g.v[i];
 		size_t first = 0;
-		while (first < x->n && !(x->a[first] > 0))
+		while (first < x->n && !(x->cost[first] > 0))
 			first++;
 		zero += (long long)first;
 		if (first == x->n)
 			continue;
 		char label[64];
-		ac_plot_label(label, sizeof(label), shown(x->name, "(no type)"));
+		ac_plot_label(label, sizeof(label), shown(x->task_type, "(no type)"));
 		ac_buf_printf(&data, "%s\"%s\" \"ccdf\"\n", blocks ? "\n\n" : "", label);
 		blocks++;
 		size_t m = x->n - first, step = m > CCDF_MAX_POINTS ? m / (CCDF_MAX_POINTS / 2) : 1;
 		for (size_t k = first; k < x->n; k++) {
-			if (k > first && x->a[k] == x->a[k - 1])
+			if (k > first && x->cost[k] == x->cost[k - 1])
 				continue; /* the first of equal costs has the largest share */
 			/* thin the body, keep the tail whole */
 			if (step > 1 && x->n - k > CCDF_MAX_POINTS / 2 && (k - first) % step)
 				continue;
-			ac_buf_printf(&data, "%.10g %.10g\n", x->a[k], (double)(x->n - k) / (double)x->n);
+			ac_buf_printf(&data, "%.10g %.10g\n", x->cost[k], (double)(x->n - k) / (double)x->n);
 		}
 	}
 	char nb[16];
@@ -647,42 +436,42 @@ static int section_types(wk *w)
 	double lo_all = INFINITY, hi_all = 0;
 	for (size_t i = 0; i < g.n; i++)
 		for (size_t k = 0; k < g.v[i].n; k++)
-			if (g.v[i].a[k] > 0) {
-				lo_all = fmin(lo_all, g.v[i].a[k]);
-				hi_all = fmax(hi_all, g.v[i].a[k]);
+			if (g.v[i].cost[k] > 0) {
+				lo_all = fmin(lo_all, g.v[i].cost[k]);
+				hi_all = fmax(hi_all, g.v[i].cost[k]);
 			}
 	static const char *const hcols[] = { "task_type", "bin_lo", "bin_hi", "tasks" };
 	ac_tbl *ht = ac_doc_table(d, "histogram", "Tasks per cost bin (5 bins per decade)", hcols, 4,
 	                          12);
 	blocks = 0;
 	if (hi_all > 0) {
-		int lo = (int)floor(log10(lo_all) * 5 + 1e-9), hi = (int)floor(log10(hi_all) * 5 + 1e-9);
+		int lo = ac_cost_bin_of(lo_all), hi = ac_cost_bin_of(hi_all);
 		int nbins = hi - lo + 1;
 		double *stack = calloc((size_t)nbins, sizeof(double));
 		if (!stack)
 			data.oom = 1;
 		for (size_t i = 0; stack && i < g.n; i++) {
-			const grp *x = &g.v[i];
-			if (!x->n || !(x->a[x->n - 1] > 0))
+			const ac_task_group *x = &g.v[i];
+			if (!x->n || !(x->cost[x->n - 1] > 0))
 				continue;
 			char label[64];
-			ac_plot_label(label, sizeof(label), shown(x->name, "(no type)"));
+			ac_plot_label(label, sizeof(label), shown(x->task_type, "(no type)"));
 			ac_buf_printf(&data, "%s\"%s\" \"lo\" \"hi\" \"y0\" \"y1\"\n", blocks ? "\n\n" : "",
 			              label);
 			blocks++;
 			size_t k = 0;
-			while (k < x->n && !(x->a[k] > 0))
+			while (k < x->n && !(x->cost[k] > 0))
 				k++;
 			if (k) {
-				ac_tbl_text(ht, x->name);
+				ac_tbl_text(ht, x->task_type);
 				ac_tbl_num(ht, AC_CELL_USD, 0);
 				ac_tbl_num(ht, AC_CELL_USD, 0);
 				ac_tbl_int(ht, (long long)k);
 			}
 			for (int b = lo; b <= hi; b++) {
-				double a = pow(10, b / 5.0), z = pow(10, (b + 1) / 5.0);
+				double a = ac_cost_bin_lo(b), z = ac_cost_bin_lo(b + 1);
 				size_t cnt = 0;
-				while (k < x->n && (x->a[k] < z || b == hi)) {
+				while (k < x->n && (x->cost[k] < z || b == hi)) {
 					cnt++;
 					k++;
 				}
@@ -691,7 +480,7 @@ static int section_types(wk *w)
 				double *y = &stack[b - lo];
 				ac_buf_printf(&data, "%.10g %.10g %.10g %.10g\n", a, z, *y, *y + (double)cnt);
 				*y += (double)cnt;
-				ac_tbl_text(ht, x->name);
+				ac_tbl_text(ht, x->task_type);
 				ac_tbl_num(ht, AC_CELL_USD, a);
 				ac_tbl_num(ht, AC_CELL_USD, z);
 				ac_tbl_int(ht, (long long)cnt);
@@ -704,9 +493,8 @@ static int section_types(wk *w)
 	         zero ? "; tasks that cost nothing are counted in the table only" : "");
 	chart(w, "histogram", cap, &data, args, "no production task with a cost this week");
 	ac_buf_release(&data);
-	rc = g.oom ? ac_err_set(w->err, AC_ENOMEM, "out of memory") : 0;
-	grps_release(&g);
-	return rc;
+	ac_task_costs_free(&g);
+	return 0;
 }
 
 /* ---- 3. hidden costs ----------------------------------------------------- */
@@ -833,13 +621,12 @@ static int section_daily(wk *w)
 		free(pt);
 		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
 	}
-	int rc = ac_report_read_series(w->s, AC_NS_PER_DAY, start_day, n, x, w->err);
+	int rc = ac_spend_range(w->s, AC_NS_PER_DAY, start_day, n, x, pt, &opts, w->err);
 	if (rc) {
 		free(x);
 		free(pt);
 		return rc;
 	}
-	ac_spc_run(pt, x, n, &opts);
 	static const char *const cols[] = { "day", "cost", "mean", "sd", "ucl", "alert", "rules",
 		                            "report_week" };
 	/* the table goes below the chart: built aside, appended last */

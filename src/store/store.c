@@ -885,6 +885,11 @@ const char *ac_rows_text(ac_rows *r, int col)
 	return (const char *)sqlite3_column_text(r->st, col);
 }
 
+int ac_rows_null(ac_rows *r, int col)
+{
+	return sqlite3_column_type(r->st, col) == SQLITE_NULL;
+}
+
 void ac_rows_free(ac_rows *r)
 {
 	if (!r)

@@ -220,6 +220,7 @@ int64_t ac_rows_int(ac_rows *r, int col);
 double ac_rows_double(ac_rows *r, int col);
 /* The column's text, NULL for SQL NULL; valid until the next ac_rows_next. */
 const char *ac_rows_text(ac_rows *r, int col);
+int ac_rows_null(ac_rows *r, int col); /* 1: the column is SQL NULL */
 void ac_rows_free(ac_rows *r);
 
 #endif
