@@ -83,10 +83,6 @@ int cmd_ingest(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
 /* `prices convention ...` (cmd_convention.c); argv[0] is "convention" */
 int cmd_prices_convention(common_opts *co, int argc, char **argv);
-/* summary's input_excludes_cache_calls (queries/input_excludes_cache.sql) in
- * co's window and system; with table not NULL also prints the breakdown per
- * system and scope there (nothing when 0). Returns -1 after an error message. */
-long long cli_input_excludes_cache(sqlite3 *db, const common_opts *co, FILE *table);
 int cmd_show(int argc, char **argv);
 int cmd_calls(int argc, char **argv);
 int cmd_summary(int argc, char **argv);

@@ -199,8 +199,7 @@ static int section_timeline(inc *c)
 static int task_tree(inc *c, int64_t task, int k)
 {
 	ac_task_tree tree;
-	int out = ac_task_tree_load(&tree, ac_store_db(c->s), ac_store_query("task_spans.sql"), task,
-	                            c->err);
+	int out = ac_task_tree_load(&tree, c->s, task, c->err);
 	if (out)
 		return out;
 	char name[32];

@@ -826,7 +826,7 @@ int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until
 	r->s = s;
 	r->name = name;
 	int rc;
-	if (flags & AC_ROWS_SCAN) {
+	if (flags & (AC_ROWS_SCAN | AC_ROWS_PLAIN)) {
 		const char *q = ac_store_query(name);
 		if (!q)
 			rc = ac_err_set(err, AC_ESQL, "query %s is not embedded", name);
@@ -834,6 +834,10 @@ int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until
 			rc = ac_store_fail(s, err, name);
 		else
 			rc = 0;
+		if (!rc && (flags & AC_ROWS_PLAIN)) {
+			*out = r;
+			return 0;
+		}
 		if (!rc) {
 			sqlite3_bind_int64(r->st, 1, since_ns);
 			sqlite3_bind_int64(r->st, 2, until_ns);
@@ -883,6 +887,23 @@ double ac_rows_double(ac_rows *r, int col)
 const char *ac_rows_text(ac_rows *r, int col)
 {
 	return (const char *)sqlite3_column_text(r->st, col);
+}
+
+void ac_rows_bind_text(ac_rows *r, int param, const char *text)
+{
+	sqlite3_bind_text(r->st, param, text, -1, SQLITE_STATIC);
+}
+
+void ac_rows_bind_blob(ac_rows *r, int param, const void *blob, size_t n)
+{
+	sqlite3_bind_blob(r->st, param, blob, (int)n, SQLITE_STATIC);
+}
+
+const void *ac_rows_blob(ac_rows *r, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(r->st, col);
+	*n = (size_t)sqlite3_column_bytes(r->st, col);
+	return p;
 }
 
 int ac_rows_null(ac_rows *r, int col)

@@ -203,7 +203,9 @@ typedef struct ac_rows ac_rows;
 int ac_store_name(ac_store *s, int dict, int64_t id, char **out, ac_err *err);
 
 enum {
-	AC_ROWS_SCAN = 1, /* never the rollup twin (periods shorter than an hour) */
+	AC_ROWS_SCAN = 1,  /* never the rollup twin (periods shorter than an hour) */
+	AC_ROWS_PLAIN = 2, /* the query as it is: no window, nothing bound (bind
+	                    * its parameters with ac_rows_bind_*) */
 };
 
 /*
@@ -214,6 +216,9 @@ enum {
 int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
                   const char *system, int flags, ac_rows **out, ac_err *err);
 void ac_rows_bind_int(ac_rows *r, int param, int64_t v);
+/* text and blob are not copied: they must outlive the rows */
+void ac_rows_bind_text(ac_rows *r, int param, const char *text);
+void ac_rows_bind_blob(ac_rows *r, int param, const void *blob, size_t n);
 /* 1: a row is ready; 0: no more rows; AC_ESQL with err set (naming the query). */
 int ac_rows_next(ac_rows *r, ac_err *err);
 int64_t ac_rows_int(ac_rows *r, int col);
@@ -221,6 +226,9 @@ double ac_rows_double(ac_rows *r, int col);
 /* The column's text, NULL for SQL NULL; valid until the next ac_rows_next. */
 const char *ac_rows_text(ac_rows *r, int col);
 int ac_rows_null(ac_rows *r, int col); /* 1: the column is SQL NULL */
+/* The column's bytes (*n of them), NULL when empty or NULL; valid until the
+ * next ac_rows_next. */
+const void *ac_rows_blob(ac_rows *r, int col, size_t *n);
 void ac_rows_free(ac_rows *r);
 
 #endif
