@@ -197,15 +197,6 @@ void ac_plot_label(char *out, size_t n, const char *s);
 
 /* Shared by weekly.c and incident.c (defined in weekly.c). --------------- */
 
-/* Prepare an embedded query; NULL with err set. */
-sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err);
-/* The query for the window (its rollup twin when it has one and the window
- * falls on whole hours: ac_store_query_window), prepared, ?1..?3 bound. */
-sqlite3_stmt *ac_report_prepare_window(ac_store *s, const char *query, int64_t since_ns,
-                                       int64_t until_ns, ac_err *err);
-/* Bind ?1 since, ?2 until, ?3 NULL (every system). */
-void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns);
-
 /* "YYYY-MM-DD HH:MM UTC" (minutes) into out[32]. */
 void ac_report_when(int64_t ns, char out[32]);
 /* "YYYY-MM-DDTHH:MM", the time format of the charts' data files. */

@@ -50,43 +50,6 @@
 
 /* ---- shared helpers ----------------------------------------------------- */
 
-/* Prepare the embedded query text sql (NULL: not embedded) named query. */
-static sqlite3_stmt *prepare_text(ac_store *s, const char *query, const char *sql, ac_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (!sql) {
-		ac_err_set(err, AC_ESQL, "no embedded query %s", query);
-		return NULL;
-	}
-	if (sqlite3_prepare_v2(ac_store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
-		ac_store_fail(s, err, query);
-		return NULL;
-	}
-	return st;
-}
-
-sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err)
-{
-	return prepare_text(s, query, ac_store_query(query), err);
-}
-
-sqlite3_stmt *ac_report_prepare_window(ac_store *s, const char *query, int64_t since_ns,
-                                       int64_t until_ns, ac_err *err)
-{
-	sqlite3_stmt *st =
-		prepare_text(s, query, ac_store_query_window(query, since_ns, until_ns), err);
-	if (st)
-		ac_report_bind_window(st, since_ns, until_ns);
-	return st;
-}
-
-void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns)
-{
-	sqlite3_bind_int64(st, 1, since_ns);
-	sqlite3_bind_int64(st, 2, until_ns);
-	sqlite3_bind_null(st, 3);
-}
-
 void ac_report_when(int64_t ns, char out[32])
 {
 	char day[11];
@@ -980,18 +943,20 @@ static int section_outliers(wk *w)
 
 int ac_report_store_range(ac_store *s, int64_t *first, int64_t *last, ac_err *err)
 {
-	sqlite3_stmt *st = ac_report_prepare_window(s, "summary_spans.sql", INT64_MIN, INT64_MAX, err);
-	if (!st)
-		return AC_ESQL;
-	int rc = sqlite3_step(st), empty = 1;
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 6) != SQLITE_NULL) {
-		*first = sqlite3_column_int64(st, 6);
-		*last = sqlite3_column_int64(st, 7);
+	/* summary_spans.sql's first and last span start (the rollup has them) */
+	ac_rows *r;
+	int rc = ac_store_rows(s, "summary_spans.sql", INT64_MIN, INT64_MAX, NULL, 0, &r, err);
+	if (rc)
+		return rc;
+	int empty = 1;
+	if ((rc = ac_rows_next(r, err)) == 1 && !ac_rows_null(r, 6)) {
+		*first = ac_rows_int(r, 6);
+		*last = ac_rows_int(r, 7);
 		empty = 0;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return ac_store_fail(s, err, "summary_spans.sql");
+	ac_rows_free(r);
+	if (rc < 0)
+		return rc;
 	return empty ? ac_err_set(err, AC_EINVAL, "the store holds no spans: nothing to report") : 0;
 }
 

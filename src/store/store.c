@@ -906,6 +906,11 @@ const void *ac_rows_blob(ac_rows *r, int col, size_t *n)
 	return p;
 }
 
+char *ac_rows_task_id_dup(ac_rows *r, int col)
+{
+	return ac_store_task_id_dup(r->st, col);
+}
+
 int ac_rows_null(ac_rows *r, int col)
 {
 	return sqlite3_column_type(r->st, col) == SQLITE_NULL;

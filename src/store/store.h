@@ -229,6 +229,8 @@ int ac_rows_null(ac_rows *r, int col); /* 1: the column is SQL NULL */
 /* The column's bytes (*n of them), NULL when empty or NULL; valid until the
  * next ac_rows_next. */
 const void *ac_rows_blob(ac_rows *r, int col, size_t *n);
+/* ac_store_task_id_dup of a column of the rows. */
+char *ac_rows_task_id_dup(ac_rows *r, int col);
 void ac_rows_free(ac_rows *r);
 
 #endif
