@@ -11,6 +11,7 @@
 #include "analysis/query.h"
 #include "store/store.h"
 #include "util/err.h"
+#include "util/table.h"
 
 /* Exit codes (README "Exit codes"). */
 enum {
@@ -60,23 +61,31 @@ void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Open the store named by the options (create for writers). Prints errors. */
 ac_store *cli_open_store(const common_opts *o, int create);
 
-/* Tabular output in the three formats. ----------------------------------- */
-typedef enum { COL_STR, COL_INT, COL_NUM, COL_USD } col_type;
-typedef struct out_table out_table;
-out_table *out_table_new(const char *const *names, const col_type *types, int ncol);
-void out_str(out_table *t, const char *s);   /* NULL -> null */
-void out_int(out_table *t, long long v);
-void out_num(out_table *t, double v);        /* NAN -> null */
-void out_null(out_table *t);
+/* Tabular output in the three formats: the library's table (util/table.h)
+ * under the commands' short names. ---------------------------------------- */
+typedef ac_col_type col_type;
+#define COL_STR AC_COL_TEXT
+#define COL_INT AC_COL_INT
+#define COL_NUM AC_COL_NUM
+#define COL_USD AC_COL_USD
+typedef ac_table out_table;
+static inline out_table *out_table_new(const char *const *names, const col_type *types, int ncol)
+{
+	return ac_table_new(names, types, ncol);
+}
+static inline void out_str(out_table *t, const char *s) { ac_table_text(t, s); } /* NULL: null */
+static inline void out_int(out_table *t, long long v) { ac_table_int(t, v); }
+static inline void out_num(out_table *t, double v) { ac_table_num(t, v); }      /* NAN: null */
+static inline void out_null(out_table *t) { ac_table_null(t); }
 /* Print and free. json_key names the array in {"json_key":[...]}. */
 void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_key);
 
 /* JSON helpers for commands that print objects. */
-void json_str(FILE *fp, const char *s);
-void json_num(FILE *fp, double v); /* NAN -> null */
+static inline void json_str(FILE *fp, const char *s) { ac_json_put_str(fp, s); }
+static inline void json_num(FILE *fp, double v) { ac_json_put_num(fp, v); } /* NAN: null */
 
 /* CSV cell with formula-injection guard (= + - @ prefixed with '). */
-void csv_cell(FILE *fp, const char *s, int is_text);
+static inline void csv_cell(FILE *fp, const char *s, int is_text) { ac_csv_cell(fp, s, is_text); }
 
 /* Commands. */
 int cmd_ingest(int argc, char **argv);

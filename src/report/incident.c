@@ -729,7 +729,7 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	}
 	ac_doc_free(body);
 	if (!rc)
-		rc = ac_doc_write(c.doc, o->out_dir, o->csv_cell, info, err);
+		rc = ac_doc_write(c.doc, o->out_dir, info, err);
 done:
 	ac_guard_release(&g);
 	ac_plotter_free(c.plot);

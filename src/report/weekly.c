@@ -25,9 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <csv.h>
 
 #include "../analysis/accuracy.h"
 #include "../analysis/hidden.h"
@@ -778,81 +776,18 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 
 /* ---- 6. recommendations ------------------------------------------------- */
 
-typedef struct csvrd {
-	ac_tbl *t;
-	int line, ncol;
-	int ncells;
-} csvrd;
-
-static void csv_field(void *s, size_t n, void *payload)
-{
-	csvrd *r = payload;
-	if (r->line == 0 || r->ncells >= r->ncol)
-		return;
-	char *v = malloc(n + 1);
-	if (!v) {
-		ac_tbl_null(r->t);
-		r->ncells++;
-		return;
-	}
-	memcpy(v, s, n);
-	v[n] = '\0';
-	ac_tbl_text(r->t, v);
-	r->ncells++;
-	free(v);
-}
-
-static void csv_row(int c, void *payload)
-{
-	(void)c;
-	csvrd *r = payload;
-	if (r->line > 0)
-		while (r->ncells < r->ncol) {
-			ac_tbl_null(r->t);
-			r->ncells++;
-		}
-	r->line++;
-	r->ncells = 0;
-}
-
-/* The map the router wrote, read back into a table (so the table's CSV is
- * the map file itself, with the formula guard). */
+/* The recommended map as a table: its CSV is the map file `recommend
+ * --write-map` writes, with the formula guard. */
 static int map_table(wk *w, const ac_router_map *map)
 {
-	const char *tmpdir = getenv("TMPDIR");
-	char *path = NULL;
-	if (asprintf(&path, "%s/agentcost-map.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp") < 0)
-		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		int rc = ac_err_set(w->err, AC_EIO, "%s: cannot create", path);
-		free(path);
-		return rc;
-	}
-	close(fd);
-	int rc = ac_router_map_write(map, path, w->err);
-	FILE *fp = rc ? NULL : fopen(path, "r");
 	static const char *const cols[] = { "task_type", "complexity", "model" };
 	ac_tbl *t = ac_doc_table(w->doc, "recommended_map",
 	                         "The routing map to apply (agentcost simulate --map "
 	                         "recommended_map.csv)",
 	                         cols, 3, 0);
-	if (fp) {
-		struct csv_parser p;
-		csvrd r = { t, 0, 3, 0 };
-		if (csv_init(&p, CSV_APPEND_NULL) == 0) {
-			char buf[4096];
-			size_t n;
-			while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-				csv_parse(&p, buf, n, csv_field, csv_row, &r);
-			csv_fini(&p, csv_field, csv_row, &r);
-			csv_free(&p);
-		}
-		fclose(fp);
-	}
-	unlink(path);
-	free(path);
-	return rc;
+	if (!t || ac_router_map_table(map, ac_tbl_table(t)))
+		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
+	return 0;
 }
 
 static int section_recommend(wk *w, const ac_recommendation *rec, const char *rec_note)
@@ -1055,7 +990,7 @@ int ac_report_weekly(ac_store *s, const ac_report_opts *o, ac_report_info *info,
 	    (rc = section_daily(&w)) || (rc = section_models(&w, rec, rec_note)) ||
 	    (rc = section_recommend(&w, rec, rec_note)) || (rc = section_outliers(&w)))
 		goto done;
-	rc = ac_doc_write(w.doc, o->out_dir, o->csv_cell, info, err);
+	rc = ac_doc_write(w.doc, o->out_dir, info, err);
 done:
 	ac_recommendation_free(rec);
 	ac_router_data_free(rd);

@@ -29,6 +29,7 @@
 #include "../store/store.h"
 #include "../util/cmp.h"
 #include "../util/map.h"
+#include "../util/table.h"
 #include "../util/timeutil.h"
 
 #define MAX_STEPS 8                /* models of one cascade */
@@ -887,15 +888,36 @@ static void put_cell(FILE *f, const char *s)
 		fputs(s, f);
 }
 
-int ac_router_map_write(const ac_router_map *m, const char *path, ac_err *err)
+/* The map's rows in file order (malloc'd copy; the strings are m's), NULL on OOM. */
+static mrow *sorted_rows(const ac_router_map *m)
 {
 	mrow *rows = malloc((m->n ? m->n : 1) * sizeof(*rows));
+	if (rows && m->n) {
+		memcpy(rows, m->r, m->n * sizeof(*rows));
+		qsort(rows, m->n, sizeof(*rows), mrow_cmp);
+	}
+	return rows;
+}
+
+int ac_router_map_table(const ac_router_map *m, ac_table *t)
+{
+	mrow *rows = sorted_rows(m);
+	if (!rows)
+		return AC_ENOMEM;
+	for (size_t i = 0; i < m->n; i++) {
+		ac_table_text(t, rows[i].task_type ? rows[i].task_type : "");
+		ac_table_text(t, rows[i].complexity);
+		ac_table_text(t, rows[i].model);
+	}
+	free(rows);
+	return ac_table_oom(t) ? AC_ENOMEM : 0;
+}
+
+int ac_router_map_write(const ac_router_map *m, const char *path, ac_err *err)
+{
+	mrow *rows = sorted_rows(m);
 	if (!rows)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	if (m->n)
-		memcpy(rows, m->r, m->n * sizeof(*rows));
-	if (m->n)
-		qsort(rows, m->n, sizeof(*rows), mrow_cmp);
 	FILE *f = fopen(path, "w");
 	if (!f) {
 		free(rows);
