@@ -161,3 +161,19 @@ int ac_spend_range(ac_store *s, int64_t period_ns, int64_t first, size_t n, doub
 		ac_spc_run(pt, x, n, o);
 	return rc;
 }
+
+int ac_spend_band(ac_store *s, int64_t period_ns, int64_t first, size_t n,
+                  const ac_spc_opts *o, double **x, ac_spc_point **pt, ac_err *err)
+{
+	*x = calloc(n ? n : 1, sizeof(double));
+	*pt = calloc(n ? n : 1, sizeof(**pt));
+	int rc = !*x || !*pt ? ac_err_set(err, AC_ENOMEM, "out of memory")
+	                     : ac_spend_range(s, period_ns, first, n, *x, *pt, o, err);
+	if (rc) {
+		free(*x);
+		free(*pt);
+		*x = NULL;
+		*pt = NULL;
+	}
+	return rc;
+}

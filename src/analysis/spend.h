@@ -54,4 +54,10 @@ void ac_spend_result_free(ac_spend_result *r);
 int ac_spend_range(ac_store *s, int64_t period_ns, int64_t first, size_t n, double *x,
                    ac_spc_point *pt, const ac_spc_opts *o, ac_err *err);
 
+/* ac_spend_range with the band, into *x and *pt allocated here (n >= 1; the
+ * caller frees both). On failure both are NULL. Returns 0, AC_ESQL or
+ * AC_ENOMEM. */
+int ac_spend_band(ac_store *s, int64_t period_ns, int64_t first, size_t n,
+                  const ac_spc_opts *o, double **x, ac_spc_point **pt, ac_err *err);
+
 #endif

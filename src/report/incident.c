@@ -512,19 +512,11 @@ static int section_band(inc *c)
 		return 0;
 	}
 	size_t n = (size_t)(h1 - start);
-	double *x = calloc(n, sizeof(double));
-	ac_spc_point *pt = calloc(n, sizeof(*pt));
-	if (!x || !pt) {
-		free(x);
-		free(pt);
-		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	}
-	int rc = ac_spend_range(c->s, NS_PER_HOUR, start, n, x, pt, &opts, c->err);
-	if (rc) {
-		free(x);
-		free(pt);
+	double *x;
+	ac_spc_point *pt;
+	int rc = ac_spend_band(c->s, NS_PER_HOUR, start, n, &opts, &x, &pt, c->err);
+	if (rc)
 		return rc;
-	}
 	c->have_alert = 0;
 	for (size_t i = 0; i < n; i++) {
 		int64_t h = start + (int64_t)i;

@@ -301,23 +301,10 @@ static int section_headline(wk *w)
 
 /* ---- 2. per task type ---------------------------------------------------- */
 
-static int section_types(wk *w)
+/* The per-type distribution table and the fattest tail named below it. */
+static void types_table(wk *w, const ac_task_costs *tc)
 {
 	ac_doc *d = w->doc;
-	/* production tasks of the week by type, as `agentcost tasks` */
-	ac_task_costs g;
-	ac_query q = ac_query_window(w->since, w->until);
-	int rc = ac_task_costs_run(w->s, &q, 0, &g, w->err);
-	if (rc) {
-		ac_task_costs_free(&g);
-		return rc;
-	}
-	ac_doc_section(d, "task-types", "Cost per task, by task type");
-	ac_doc_para(d, "Production tasks that started in %s, per task type: the cost distribution "
-	               "(type-7 percentiles), the mean of the dearest tenth over the cheapest tenth "
-	               "(tail ratio), the dearest tenth's share of the type's spend, and the Hill "
-	               "tail index (a small index is a heavy tail; 2 or less: infinite variance).",
-	            w->week);
 	static const char *const cols[] = { "task_type", "tasks", "cost_total", "mean", "p50",
 		                            "p90", "p99", "max", "bottom10_mean", "top10_mean",
 		                            "tail_ratio", "top10_share", "tail_index" };
@@ -325,8 +312,8 @@ static int section_types(wk *w)
 	double worst = 0;
 	double worst_top10_share = 0;
 	const ac_task_group *worst_g = NULL;
-	for (size_t i = 0; i < g.n; i++) {
-		const ac_task_group *x = &g.v[i];
+	for (size_t i = 0; i < tc->n; i++) {
+		const ac_task_group *x = &tc->v[i];
 		ac_task_dist dist;
 		ac_task_dist_of(&dist, x);
 		ac_tbl_text(t, x->task_type);
@@ -357,12 +344,17 @@ static int section_types(wk *w)
 		            100 * worst_top10_share);
 	}
 
-	/* CCDF: P(cost >= x) at each distinct positive cost, per type */
+}
+
+/* CCDF chart data: P(cost >= x) at each distinct positive cost, per type.
+ * Returns how many tasks cost nothing (not on log axes). */
+static long long types_ccdf(wk *w, const ac_task_costs *tc)
+{
 	ac_buf data = AC_BUF_INIT;
 	int blocks = 0;
 	long long zero = 0;
-	for (size_t i = 0; i < g.n; i++) {
-		const ac_task_group *x = &g.v[i];
+	for (size_t i = 0; i < tc->n; i++) {
+		const ac_task_group *x = &tc->v[i];
 		size_t first = 0;
 		while (first < x->n && !(x->cost[first] > 0))
 			first++;
@@ -391,28 +383,37 @@ static int section_types(wk *w)
 	         "Share of tasks costing at least x, per task type, log-log axes%s",
 	         zero ? " (tasks that cost nothing are not on log axes)" : "");
 	chart(w, "ccdf", cap, &data, args, "no production task with a cost this week");
+	ac_buf_release(&data);
+	return zero;
+}
 
-	/* histogram: 5 log bins per decade over all types, stacked by type */
-	ac_buf_reset(&data);
+/* Histogram: 5 log bins per decade over all types, stacked by type; a table
+ * of the bins beside it. */
+static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
+{
+	ac_doc *d = w->doc;
+	ac_buf data = AC_BUF_INIT;
+	int blocks = 0;
+	char nb[16], cap[256];
+	const char *args[] = { nb, NULL };
 	double lo_all = INFINITY, hi_all = 0;
-	for (size_t i = 0; i < g.n; i++)
-		for (size_t k = 0; k < g.v[i].n; k++)
-			if (g.v[i].cost[k] > 0) {
-				lo_all = fmin(lo_all, g.v[i].cost[k]);
-				hi_all = fmax(hi_all, g.v[i].cost[k]);
+	for (size_t i = 0; i < tc->n; i++)
+		for (size_t k = 0; k < tc->v[i].n; k++)
+			if (tc->v[i].cost[k] > 0) {
+				lo_all = fmin(lo_all, tc->v[i].cost[k]);
+				hi_all = fmax(hi_all, tc->v[i].cost[k]);
 			}
 	static const char *const hcols[] = { "task_type", "bin_lo", "bin_hi", "tasks" };
 	ac_tbl *ht = ac_doc_table(d, "histogram", "Tasks per cost bin (5 bins per decade)", hcols, 4,
 	                          12);
-	blocks = 0;
 	if (hi_all > 0) {
 		int lo = ac_cost_bin_of(lo_all), hi = ac_cost_bin_of(hi_all);
 		int nbins = hi - lo + 1;
 		double *stack = calloc((size_t)nbins, sizeof(double));
 		if (!stack)
 			data.oom = 1;
-		for (size_t i = 0; stack && i < g.n; i++) {
-			const ac_task_group *x = &g.v[i];
+		for (size_t i = 0; stack && i < tc->n; i++) {
+			const ac_task_group *x = &tc->v[i];
 			if (!x->n || !(x->cost[x->n - 1] > 0))
 				continue;
 			char label[64];
@@ -454,6 +455,27 @@ static int section_types(wk *w)
 	         zero ? "; tasks that cost nothing are counted in the table only" : "");
 	chart(w, "histogram", cap, &data, args, "no production task with a cost this week");
 	ac_buf_release(&data);
+}
+
+static int section_types(wk *w)
+{
+	/* production tasks of the week by type, as `agentcost tasks` */
+	ac_task_costs g;
+	ac_query q = ac_query_window(w->since, w->until);
+	int rc = ac_task_costs_run(w->s, &q, 0, &g, w->err);
+	if (rc) {
+		ac_task_costs_free(&g);
+		return rc;
+	}
+	ac_doc_section(w->doc, "task-types", "Cost per task, by task type");
+	ac_doc_para(w->doc, "Production tasks that started in %s, per task type: the cost distribution "
+	               "(type-7 percentiles), the mean of the dearest tenth over the cheapest tenth "
+	               "(tail ratio), the dearest tenth's share of the type's spend, and the Hill "
+	               "tail index (a small index is a heavy tail; 2 or less: infinite variance).",
+	            w->week);
+	types_table(w, &g);
+	long long zero = types_ccdf(w, &g);
+	types_histogram(w, &g, zero);
 	ac_task_costs_free(&g);
 	return 0;
 }
@@ -575,19 +597,11 @@ static int section_daily(wk *w)
 		return 0;
 	}
 	size_t n = (size_t)(end_day - start_day);
-	double *x = calloc(n, sizeof(double));
-	ac_spc_point *pt = calloc(n, sizeof(*pt));
-	if (!x || !pt) {
-		free(x);
-		free(pt);
-		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
-	}
-	int rc = ac_spend_range(w->s, AC_NS_PER_DAY, start_day, n, x, pt, &opts, w->err);
-	if (rc) {
-		free(x);
-		free(pt);
+	double *x;
+	ac_spc_point *pt;
+	int rc = ac_spend_band(w->s, AC_NS_PER_DAY, start_day, n, &opts, &x, &pt, w->err);
+	if (rc)
 		return rc;
-	}
 	static const char *const cols[] = { "day", "cost", "mean", "sd", "ucl", "alert", "rules",
 		                            "report_week" };
 	/* the table goes below the chart: built aside, appended last */
@@ -905,7 +919,7 @@ static int recommend(wk *w, ac_pricebook **pb, ac_router_data **rd, ac_recommend
 	int rc = ac_pricebook_load(pb, ac_store_db(w->s), &e);
 	ac_router_window rw = { w->since - (RECOMMEND_WEEKS - 1) * 7 * AC_NS_PER_DAY, w->until, NULL };
 	if (!rc)
-		rc = ac_router_data_load(rd, ac_store_db(w->s), *pb, &rw, &e);
+		rc = ac_router_data_load(rd, w->s, *pb, &rw, &e);
 	if (!rc) {
 		ac_recommend_opts ro = AC_RECOMMEND_OPTS_INIT;
 		rc = ac_router_recommend(rec, *rd, NULL, &ro, &e);

@@ -63,10 +63,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 #include "../analysis/accuracy.h"
 #include "../pricing/pricing.h"
+#include "../store/store.h"
 #include "../util/err.h"
 #include "../util/table.h"
 
@@ -90,7 +89,7 @@ typedef struct ac_router_data ac_router_data;
  * borrowed and must outlive the data. Returns 0, AC_ESQL or AC_ENOMEM.
  * Free with ac_router_data_free().
  */
-int ac_router_data_load(ac_router_data **out, sqlite3 *db, ac_pricebook *pb,
+int ac_router_data_load(ac_router_data **out, ac_store *s, ac_pricebook *pb,
                         const ac_router_window *w, ac_err *err);
 void ac_router_data_free(ac_router_data *d);
 
