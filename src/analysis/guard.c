@@ -6,15 +6,8 @@
 #include <string.h>
 
 #include "stats.h"
+#include "../util/cmp.h"
 #include "../util/map.h"
-
-/* NULL first, then bytewise: SQLite's ORDER BY of outliers.sql. */
-static int cmp_opt(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
 
 static int by_cost_desc(const void *pa, const void *pb)
 {
@@ -25,17 +18,11 @@ static int by_cost_desc(const void *pa, const void *pb)
 }
 
 
-static sqlite3_stmt *window_query(ac_store *s, int64_t since, int64_t until, const char *system,
-                                  ac_err *err)
+static ac_rows *window_query(ac_store *s, int64_t since, int64_t until, const char *system,
+                             ac_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (ac_store_prepare_window(ac_store_db(s), "outliers.sql", since, until, &st, err))
-		return NULL;
-	if (system)
-		sqlite3_bind_text(st, 3, system, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 3);
-	return st;
+	ac_rows *r;
+	return ac_store_rows(s, "outliers.sql", since, until, system, 0, &r, err) ? NULL : r;
 }
 
 /* Per task type (label.id, 0 none) of a window: the median cost and the
@@ -77,12 +64,12 @@ static int stats_of(ac_store *s, int64_t since, int64_t until, const char *syste
 {
 	memset(st, 0, sizeof(*st));
 	ac_map_init(&st->idx, 0);
-	sqlite3_stmt *q = window_query(s, since, until, system, err);
+	ac_rows *q = window_query(s, since, until, system, err);
 	if (!q)
 		return AC_ESQL;
 	int rc, out = 0;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t type = sqlite3_column_int64(q, 1), i;
+	while ((rc = ac_rows_next(q, err)) == 1) {
+		int64_t type = ac_rows_int(q, 1), i;
 		if (!ac_map_get(&st->idx, &type, sizeof(type), &i)) {
 			if (st->n % 16 == 0) {
 				tstat *nv = realloc(st->v, (st->n + 16) * sizeof(*nv));
@@ -115,12 +102,12 @@ static int stats_of(ac_store *s, int64_t since, int64_t until, const char *syste
 			t->calls = b;
 			t->cap = nc;
 		}
-		t->cost[t->n] = sqlite3_column_double(q, 2);
-		t->calls[t->n++] = (double)sqlite3_column_int64(q, 3);
+		t->cost[t->n] = ac_rows_double(q, 2);
+		t->calls[t->n++] = (double)ac_rows_int(q, 3);
 	}
-	if (!out && rc != SQLITE_DONE)
-		out = ac_store_fail(s, err, "outliers.sql");
-	sqlite3_finalize(q);
+	if (!out && rc < 0)
+		out = rc;
+	ac_rows_free(q);
 	for (size_t i = 0; i < st->n; i++) {
 		tstat *t = &st->v[i];
 		if (!out) {
@@ -136,7 +123,7 @@ static int stats_of(ac_store *s, int64_t since, int64_t until, const char *syste
 
 /* Names of dictionary rows, looked up once each: the judge prints few. */
 typedef struct names {
-	sqlite3_stmt *q[4]; /* service, label, model, tool */
+	ac_store *s;
 	ac_map idx;         /* (kind, id) -> index into v */
 	char **v;
 	size_t n, cap;
@@ -144,26 +131,17 @@ typedef struct names {
 
 enum { N_SERVICE, N_LABEL, N_MODEL, N_TOOL };
 
-static int names_open(names *nm, ac_store *s, ac_err *err)
+static void names_open(names *nm, ac_store *s)
 {
-	static const char *const sql[4] = { "SELECT name FROM service WHERE id = ?1",
-		                            "SELECT name FROM label WHERE id = ?1",
-		                            "SELECT name FROM model WHERE id = ?1",
-		                            "SELECT name FROM tool WHERE id = ?1" };
 	memset(nm, 0, sizeof(*nm));
 	ac_map_init(&nm->idx, 0);
-	for (int i = 0; i < 4; i++)
-		if (sqlite3_prepare_v2(ac_store_db(s), sql[i], -1, &nm->q[i], NULL) != SQLITE_OK)
-			return ac_store_fail(s, err, "names");
-	return 0;
+	nm->s = s;
 }
 
 /* Done looking names up: the names found pass to the guard (g->names), which
  * its tasks point into. */
 static void names_close(names *nm, ac_guard *g)
 {
-	for (int i = 0; i < 4; i++)
-		sqlite3_finalize(nm->q[i]);
 	g->names = nm->v;
 	g->nnames = nm->n;
 	ac_map_release(&nm->idx);
@@ -177,11 +155,11 @@ static const char *name_of(names *nm, int kind, int64_t id, int *oom)
 		return NULL;
 	int64_t key[2] = { kind, id }, at;
 	if (!ac_map_get(&nm->idx, key, sizeof(key), &at)) {
-		sqlite3_stmt *q = nm->q[kind];
-		sqlite3_bind_int64(q, 1, id);
-		const unsigned char *t = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
-		char *copy = t ? strdup((const char *)t) : NULL;
-		sqlite3_reset(q);
+		static const int dict[] = { AC_DICT_SERVICE, AC_DICT_LABEL, AC_DICT_MODEL, AC_DICT_TOOL };
+		char *copy;
+		ac_err e = AC_ERR_INIT;
+		if (ac_store_name(nm->s, dict[kind], id, &copy, &e) == AC_ENOMEM)
+			*oom = 1;
 		if (!copy)
 			return NULL; /* a dangling id names nothing */
 		if (nm->n == nm->cap) {
@@ -207,17 +185,17 @@ static const char *name_of(names *nm, int kind, int64_t id, int *oom)
 }
 
 /* The judged task's names and what dominated it (outliers.sql columns 5..10). */
-static int fill_names(names *nm, sqlite3_stmt *q, ac_gtask *t, int64_t type, ac_err *err)
+static int fill_names(names *nm, ac_rows *q, ac_gtask *t, int64_t type, ac_err *err)
 {
 	int oom = 0;
-	t->task_id = ac_store_task_id_dup(q, 5);
-	t->system = name_of(nm, N_SERVICE, sqlite3_column_int64(q, 6), &oom);
+	t->task_id = ac_rows_task_id_dup(q, 5);
+	t->system = name_of(nm, N_SERVICE, ac_rows_int(q, 6), &oom);
 	t->task_type = name_of(nm, N_LABEL, type, &oom);
 	if (t->outlier) {
-		t->top_model = name_of(nm, N_MODEL, sqlite3_column_int64(q, 7), &oom);
-		t->top_purpose = name_of(nm, N_LABEL, sqlite3_column_int64(q, 8), &oom);
-		t->tool = name_of(nm, N_TOOL, sqlite3_column_int64(q, 9), &oom);
-		t->tool_calls = sqlite3_column_int64(q, 10);
+		t->top_model = name_of(nm, N_MODEL, ac_rows_int(q, 7), &oom);
+		t->top_purpose = name_of(nm, N_LABEL, ac_rows_int(q, 8), &oom);
+		t->tool = name_of(nm, N_TOOL, ac_rows_int(q, 9), &oom);
+		t->tool_calls = ac_rows_int(q, 10);
 	}
 	if (oom || !t->task_id)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
@@ -234,7 +212,7 @@ static void free_tasks(ac_gtask *t, size_t n)
 static int by_type_then_id(const void *pa, const void *pb)
 {
 	const ac_gtask *a = *(const ac_gtask *const *)pa, *b = *(const ac_gtask *const *)pb;
-	int c = cmp_opt(a->task_type, b->task_type);
+	int c = ac_cmp_opt(a->task_type, b->task_type);
 	return c ? c : strcmp(a->task_id, b->task_id);
 }
 
@@ -250,7 +228,7 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 	memset(&cur, 0, sizeof(cur));
 	memset(&ref, 0, sizeof(ref));
 	memset(&nm, 0, sizeof(nm));
-	sqlite3_stmt *q = NULL;
+	ac_rows *q = NULL;
 	size_t cap = 0;
 	int rc, same = since == ref_since && until == ref_until;
 
@@ -262,14 +240,13 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 	for (size_t i = 0; !same && i < cur.n; i++)
 		g->own_reference += !stats_find(&ref, cur.v[i].type);
 	/* the judging pass */
-	if ((rc = names_open(&nm, s, err)))
-		goto done;
+	names_open(&nm, s);
 	if (!(q = window_query(s, since, until, o.system, err))) {
 		rc = AC_ESQL;
 		goto done;
 	}
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t type = sqlite3_column_int64(q, 1);
+	while ((rc = ac_rows_next(q, err)) == 1) {
+		int64_t type = ac_rows_int(q, 1);
 		const tstat *ts = same ? NULL : stats_find(&ref, type);
 		if (!ts)
 			ts = stats_find(&cur, type);
@@ -277,8 +254,8 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 			rc = ac_err_set(err, AC_ESQL, "tasks changed while being judged");
 			goto done;
 		}
-		double cost = sqlite3_column_double(q, 2), threshold = o.factor * ts->median;
-		long long calls = sqlite3_column_int64(q, 3), max_repeat = sqlite3_column_int64(q, 4);
+		double cost = ac_rows_double(q, 2), threshold = o.factor * ts->median;
+		long long calls = ac_rows_int(q, 3), max_repeat = ac_rows_int(q, 4);
 		g->judged++;
 		g->spend += cost;
 		int outlier = cost > threshold + 1e-12 * fabs(threshold);
@@ -302,7 +279,7 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		}
 		ac_gtask *x = &g->tasks[g->n++];
 		memset(x, 0, sizeof(*x));
-		x->id = sqlite3_column_int64(q, 0);
+		x->id = ac_rows_int(q, 0);
 		x->cost = cost;
 		x->calls = calls;
 		x->max_repeat = max_repeat;
@@ -315,11 +292,8 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		if ((rc = fill_names(&nm, q, x, type, err)))
 			goto done;
 	}
-	if (rc != SQLITE_DONE) {
-		rc = ac_store_fail(s, err, "outliers.sql");
+	if (rc < 0)
 		goto done;
-	}
-	rc = 0;
 	g->out = malloc((g->n ? g->n : 1) * sizeof(*g->out));
 	g->run = malloc((g->n ? g->n : 1) * sizeof(*g->run));
 	if (!g->out || !g->run) {
@@ -337,7 +311,7 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 	if (g->nrun)
 		qsort(g->run, g->nrun, sizeof(*g->run), by_type_then_id);
 done:
-	sqlite3_finalize(q);
+	ac_rows_free(q);
 	names_close(&nm, g);
 	stats_release(&cur);
 	stats_release(&ref);

@@ -477,10 +477,10 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-int ac_reconcile(ac_recon *out, sqlite3 *db, ac_pricebook *pb, const ac_bill *bill,
+int ac_reconcile(ac_recon *out, ac_store *s, ac_pricebook *pb, const ac_bill *bill,
                  int64_t since_ns, int64_t until_ns, const char *system, ac_err *err)
 {
-	sqlite3_stmt *st = NULL;
+	ac_rows *st = NULL;
 	int rc = 0, src;
 
 	memset(out, 0, sizeof(*out));
@@ -506,16 +506,12 @@ int ac_reconcile(ac_recon *out, sqlite3 *db, ac_pricebook *pb, const ac_bill *bi
 			return ac_err_set(err, AC_ENOMEM, "out of memory reconciling");
 		}
 	}
-	if ((rc = ac_store_prepare_window(db, "reconcile.sql", since_ns, until_ns, &st, err)))
+	if ((rc = ac_store_rows(s, "reconcile.sql", since_ns, until_ns, system, 0, &st, err)))
 		return rc;
-	if (system)
-		sqlite3_bind_text(st, 3, system, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 3);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t day = sqlite3_column_int64(st, 0);
-		const char *model = (const char *)sqlite3_column_text(st, 1);
-		double usd = sqlite3_column_double(st, 2);
+	while ((src = ac_rows_next(st, err)) == 1) {
+		int64_t day = ac_rows_int(st, 0);
+		const char *model = ac_rows_text(st, 1);
+		double usd = ac_rows_double(st, 2);
 		char *key = ac_reconcile_key(pb, model);
 		if (!key || push_recon(out, day, key, 0, usd)) {
 			free(key);
@@ -523,8 +519,8 @@ int ac_reconcile(ac_recon *out, sqlite3 *db, ac_pricebook *pb, const ac_bill *bi
 			goto done;
 		}
 	}
-	if (src != SQLITE_DONE) {
-		rc = ac_err_set(err, AC_ESQL, "reconcile.sql: %s", sqlite3_errmsg(db));
+	if (src < 0) {
+		rc = src;
 		goto done;
 	}
 	if (out->n) {
@@ -550,7 +546,7 @@ int ac_reconcile(ac_recon *out, sqlite3 *db, ac_pricebook *pb, const ac_bill *bi
 	out->billed = nano(out->billed);
 	out->traced = nano(out->traced);
 done:
-	sqlite3_finalize(st);
+	ac_rows_free(st);
 	return rc;
 }
 

@@ -47,9 +47,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 #include "../pricing/pricing.h"
+#include "../store/store.h"
 #include "../util/err.h"
 
 enum { AC_BILL_OPENAI = 1, AC_BILL_ANTHROPIC = 2, AC_BILL_GENERIC = 3 };
@@ -119,7 +118,7 @@ typedef struct ac_recon {
  * equal sums of differently added decimals compare equal. Returns 0,
  * AC_ESQL, AC_ENOMEM. Release with ac_recon_release() in every case.
  */
-int ac_reconcile(ac_recon *out, sqlite3 *db, ac_pricebook *pb, const ac_bill *bill,
+int ac_reconcile(ac_recon *out, ac_store *s, ac_pricebook *pb, const ac_bill *bill,
                  int64_t since_ns, int64_t until_ns, const char *system, ac_err *err);
 void ac_recon_release(ac_recon *r);
 

@@ -13,10 +13,10 @@ void ac_tree_hex8(const unsigned char id[8], char out[17])
 	ac_hex(id, 8, out);
 }
 
-static char *dup_col(sqlite3_stmt *st, int c)
+static char *dup_col(ac_rows *st, int c)
 {
-	const unsigned char *t = sqlite3_column_text(st, c);
-	return t ? strdup((const char *)t) : NULL;
+	const char *t = ac_rows_text(st, c);
+	return t ? strdup(t) : NULL;
 }
 
 static int by_start(const void *a, const void *b)
@@ -48,18 +48,52 @@ void ac_task_tree_release(ac_task_tree *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int ac_task_tree_load(ac_task_tree *t, sqlite3 *db, const char *sql, int64_t task, ac_err *err)
+/* One row of task_spans.sql into a node. 0 or AC_ENOMEM. */
+static int read_node(ac_tree_node *x, ac_rows *st)
 {
-	sqlite3_stmt *st = NULL;
+	size_t nb;
+	const void *b;
+	memset(x, 0, sizeof(*x));
+	x->id = ac_rows_int(st, 0);
+	if ((b = ac_rows_blob(st, 1, &nb)) && nb == 8)
+		memcpy(x->sid, b, 8);
+	if ((b = ac_rows_blob(st, 2, &nb)) && nb == 8) {
+		memcpy(x->pid, b, 8);
+		x->has_parent = 1;
+	}
+	x->start_ns = ac_rows_int(st, 3);
+	x->end_ns = ac_rows_int(st, 4);
+	x->step = (int)ac_rows_int(st, 5);
+	x->status = (int)ac_rows_int(st, 6);
+	x->name = dup_col(st, 7);
+	x->purpose = dup_col(st, 8);
+	x->model = dup_col(st, 9);
+	x->complexity = dup_col(st, 10);
+	x->tool = dup_col(st, 11);
+	x->tin = ac_rows_int(st, 12);
+	x->tout = ac_rows_int(st, 13);
+	x->has_cost = !ac_rows_null(st, 14);
+	x->cost = ac_rows_double(st, 14);
+	x->cost_src = (int)ac_rows_int(st, 15);
+	if ((ac_rows_text(st, 7) && !x->name) || (ac_rows_text(st, 8) && !x->purpose) ||
+	    (ac_rows_text(st, 9) && !x->model) || (ac_rows_text(st, 10) && !x->complexity) ||
+	    (ac_rows_text(st, 11) && !x->tool))
+		return AC_ENOMEM;
+	return 0;
+}
+
+int ac_task_tree_load(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err)
+{
+	ac_rows *st = NULL;
 	size_t cap = 0;
 	int rc = 0;
 	int *byid = NULL, *first_child = NULL, *next_sibling = NULL, *stack = NULL;
 	memset(t, 0, sizeof(*t));
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return ac_err_set(err, AC_ESQL, "task spans: %s", sqlite3_errmsg(db));
-	sqlite3_bind_int64(st, 1, task);
+	if ((rc = ac_store_rows(s, "task_spans.sql", 0, 0, NULL, AC_ROWS_PLAIN, &st, err)))
+		return rc;
+	ac_rows_bind_int(st, 1, task);
 	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((step = ac_rows_next(st, err)) == 1) {
 		if (t->n == cap) {
 			cap = cap ? cap * 2 : 64;
 			ac_tree_node *nv = realloc(t->v, cap * sizeof(*nv));
@@ -69,32 +103,13 @@ int ac_task_tree_load(ac_task_tree *t, sqlite3 *db, const char *sql, int64_t tas
 			}
 			t->v = nv;
 		}
-		ac_tree_node *x = &t->v[t->n++];
-		memset(x, 0, sizeof(*x));
-		x->id = sqlite3_column_int64(st, 0);
-		if (sqlite3_column_bytes(st, 1) == 8)
-			memcpy(x->sid, sqlite3_column_blob(st, 1), 8);
-		if (sqlite3_column_bytes(st, 2) == 8) {
-			memcpy(x->pid, sqlite3_column_blob(st, 2), 8);
-			x->has_parent = 1;
+		if (read_node(&t->v[t->n++], st)) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+			goto done;
 		}
-		x->start_ns = sqlite3_column_int64(st, 3);
-		x->end_ns = sqlite3_column_int64(st, 4);
-		x->step = sqlite3_column_int(st, 5);
-		x->status = sqlite3_column_int(st, 6);
-		x->name = dup_col(st, 7);
-		x->purpose = dup_col(st, 8);
-		x->model = dup_col(st, 9);
-		x->complexity = dup_col(st, 10);
-		x->tool = dup_col(st, 11);
-		x->tin = sqlite3_column_int64(st, 12);
-		x->tout = sqlite3_column_int64(st, 13);
-		x->has_cost = sqlite3_column_type(st, 14) != SQLITE_NULL;
-		x->cost = sqlite3_column_double(st, 14);
-		x->cost_src = sqlite3_column_int(st, 15);
 	}
-	if (step != SQLITE_DONE) {
-		rc = ac_err_set(err, AC_ESQL, "task spans: %s", sqlite3_errmsg(db));
+	if (step) {
+		rc = step;
 		goto done;
 	}
 	size_t n = t->n;
@@ -179,7 +194,7 @@ int ac_task_tree_load(ac_task_tree *t, sqlite3 *db, const char *sql, int64_t tas
 		}
 	}
 done:
-	sqlite3_finalize(st);
+	ac_rows_free(st);
 	free(byid);
 	free(first_child);
 	free(next_sibling);

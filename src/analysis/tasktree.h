@@ -11,8 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
+#include "../store/store.h"
 #include "../util/err.h"
 
 typedef struct ac_tree_node {
@@ -34,9 +33,9 @@ typedef struct ac_task_tree {
 	int *order; /* depth-first order: indexes into v */
 } ac_task_tree;
 
-/* Load task `task` (task.id) from db with the SQL text `sql` (task_spans.sql).
+/* Load task `task` (task.id) from the store (queries/task_spans.sql).
  * Returns 0, AC_ESQL (err names the database's message) or AC_ENOMEM. */
-int ac_task_tree_load(ac_task_tree *t, sqlite3 *db, const char *sql, int64_t task, ac_err *err);
+int ac_task_tree_load(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err);
 void ac_task_tree_release(ac_task_tree *t);
 
 /* Lowercase hex of an 8-byte span id (17 bytes with NUL). */

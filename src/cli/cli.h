@@ -8,8 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analysis/query.h"
 #include "store/store.h"
 #include "util/err.h"
+#include "util/table.h"
 
 /* Exit codes (README "Exit codes"). */
 enum {
@@ -36,6 +38,14 @@ typedef struct common_opts {
  */
 int cli_common(int *argc, char **argv, common_opts *o);
 
+/* The analyses' question (src/analysis/query.h) from the common options. */
+static inline ac_query cli_query(const common_opts *o)
+{
+	ac_query q = ac_query_window(o->since_ns, o->until_ns);
+	q.system = o->system;
+	return q;
+}
+
 /*
  * Value of option `name` at argv[*i] ("--name V", advancing *i, or
  * "--name=V"); NULL when argv[*i] is another option. When the value is
@@ -51,33 +61,37 @@ void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Open the store named by the options (create for writers). Prints errors. */
 ac_store *cli_open_store(const common_opts *o, int create);
 
-/* Tabular output in the three formats. ----------------------------------- */
-typedef enum { COL_STR, COL_INT, COL_NUM, COL_USD } col_type;
-typedef struct out_table out_table;
-out_table *out_table_new(const char *const *names, const col_type *types, int ncol);
-void out_str(out_table *t, const char *s);   /* NULL -> null */
-void out_int(out_table *t, long long v);
-void out_num(out_table *t, double v);        /* NAN -> null */
-void out_null(out_table *t);
+/* Tabular output in the three formats: the library's table (util/table.h)
+ * under the commands' short names. ---------------------------------------- */
+typedef ac_col_type col_type;
+#define COL_STR AC_COL_TEXT
+#define COL_INT AC_COL_INT
+#define COL_NUM AC_COL_NUM
+#define COL_USD AC_COL_USD
+typedef ac_table out_table;
+static inline out_table *out_table_new(const char *const *names, const col_type *types, int ncol)
+{
+	return ac_table_new(names, types, ncol);
+}
+static inline void out_str(out_table *t, const char *s) { ac_table_text(t, s); } /* NULL: null */
+static inline void out_int(out_table *t, long long v) { ac_table_int(t, v); }
+static inline void out_num(out_table *t, double v) { ac_table_num(t, v); }      /* NAN: null */
+static inline void out_null(out_table *t) { ac_table_null(t); }
 /* Print and free. json_key names the array in {"json_key":[...]}. */
 void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_key);
 
 /* JSON helpers for commands that print objects. */
-void json_str(FILE *fp, const char *s);
-void json_num(FILE *fp, double v); /* NAN -> null */
+static inline void json_str(FILE *fp, const char *s) { ac_json_put_str(fp, s); }
+static inline void json_num(FILE *fp, double v) { ac_json_put_num(fp, v); } /* NAN: null */
 
 /* CSV cell with formula-injection guard (= + - @ prefixed with '). */
-void csv_cell(FILE *fp, const char *s, int is_text);
+static inline void csv_cell(FILE *fp, const char *s, int is_text) { ac_csv_cell(fp, s, is_text); }
 
 /* Commands. */
 int cmd_ingest(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
 /* `prices convention ...` (cmd_convention.c); argv[0] is "convention" */
 int cmd_prices_convention(common_opts *co, int argc, char **argv);
-/* summary's input_excludes_cache_calls (queries/input_excludes_cache.sql) in
- * co's window and system; with table not NULL also prints the breakdown per
- * system and scope there (nothing when 0). Returns -1 after an error message. */
-long long cli_input_excludes_cache(sqlite3 *db, const common_opts *co, FILE *table);
 int cmd_show(int argc, char **argv);
 int cmd_calls(int argc, char **argv);
 int cmd_summary(int argc, char **argv);

@@ -29,21 +29,20 @@ int cmd_calls(int argc, char **argv)
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
 		return EXIT_FAIL;
-	sqlite3 *db = ac_store_db(s);
-	sqlite3_stmt *q = NULL;
+	ac_rows *q = NULL;
+	ac_err err = AC_ERR_INIT;
 	int status = EXIT_OK, rc;
-	if (sqlite3_prepare_v2(db, "SELECT task, groups FROM task_calls ORDER BY task", -1, &q,
-	                       NULL) != SQLITE_OK) {
-		cli_error("calls: %s", sqlite3_errmsg(db));
+	if (ac_store_rows(s, "call_groups.sql", 0, 0, NULL, AC_ROWS_PLAIN, &q, &err)) {
+		cli_error("calls: %s", err.msg);
 		status = EXIT_FAIL;
 		goto done;
 	}
 	printf("task,complexity,model,day,grp,calls,tokens_in,tokens_out,tokens_cache_read,"
 	       "tokens_cache_write,tokens_reasoning,cost_usd\n");
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int64_t task = sqlite3_column_int64(q, 0);
-		const unsigned char *p = sqlite3_column_blob(q, 1);
-		size_t len = (size_t)sqlite3_column_bytes(q, 1), at = 0;
+	while ((rc = ac_rows_next(q, &err)) == 1) {
+		int64_t task = ac_rows_int(q, 0);
+		size_t len, at = 0;
+		const unsigned char *p = ac_rows_blob(q, 1, &len);
 		ac_call_group g;
 		int got;
 		while ((got = ac_callpack_next(p, len, &at, &g)) == 1)
@@ -56,12 +55,12 @@ int cmd_calls(int argc, char **argv)
 			status = EXIT_FAIL;
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		cli_error("calls: %s", sqlite3_errmsg(db));
+	if (rc) {
+		cli_error("calls: %s", err.msg);
 		status = EXIT_FAIL;
 	}
 done:
-	sqlite3_finalize(q);
+	ac_rows_free(q);
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_error("calls: cannot write the output");
 		status = EXIT_FAIL;

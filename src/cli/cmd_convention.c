@@ -26,22 +26,20 @@ static int list_conventions(const common_opts *co)
 			return EXIT_FAIL;
 	}
 	out_table *t = out_table_new(names, types, 4);
-	sqlite3_stmt *st = NULL;
+	ac_rows *st = NULL;
+	ac_err err = AC_ERR_INIT;
 	int status = EXIT_OK;
 	if (!s) {
 		/* nothing to read */
-	} else if (sqlite3_prepare_v2(ac_store_db(s),
-	                       "SELECT kind, name, convention, set_at FROM token_convention"
-	                       " ORDER BY kind, name",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		cli_error("prices convention: %s", sqlite3_errmsg(ac_store_db(s)));
+	} else if (ac_store_rows(s, "token_conventions.sql", 0, 0, NULL, AC_ROWS_PLAIN, &st, &err)) {
+		cli_error("prices convention: %s", err.msg);
 		status = EXIT_FAIL;
 	} else {
-		while (sqlite3_step(st) == SQLITE_ROW)
+		while (ac_rows_next(st, &err) == 1)
 			for (int c = 0; c < 4; c++)
-				out_str(t, (const char *)sqlite3_column_text(st, c));
+				out_str(t, ac_rows_text(st, c));
 	}
-	sqlite3_finalize(st);
+	ac_rows_free(st);
 	out_table_print(t, stdout, co->format, "token_conventions");
 	ac_store_close(s);
 	return status;
@@ -102,37 +100,3 @@ done:
 	return status;
 }
 
-long long cli_input_excludes_cache(sqlite3 *db, const common_opts *co, FILE *table)
-{
-	sqlite3_stmt *st = NULL;
-	ac_err err = AC_ERR_INIT;
-	long long total = 0;
-	int s;
-	if (ac_store_prepare_window(db, "input_excludes_cache.sql", co->since_ns, co->until_ns, &st,
-	                            &err)) {
-		cli_error("summary: %s", err.msg);
-		return -1;
-	}
-	if (co->system)
-		sqlite3_bind_text(st, 3, co->system, -1, SQLITE_STATIC);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		long long calls = sqlite3_column_int64(st, 2);
-		if (table) {
-			if (!total)
-				fprintf(table, "INPUT EXCLUDES CACHE  LLM calls whose input tokens did not "
-				               "count the cached tokens (fewer than cache read + write, or "
-				               "stated with agentcost prices convention): fresh input = input\n");
-			const char *sys = (const char *)sqlite3_column_text(st, 0);
-			const char *scope = (const char *)sqlite3_column_text(st, 1);
-			fprintf(table, "  system %-24s scope %-32s %lld call%s\n", sys ? sys : "-",
-			        scope ? scope : "-", calls, calls == 1 ? "" : "s");
-		}
-		total += calls;
-	}
-	if (s != SQLITE_DONE) {
-		cli_error("summary: input_excludes_cache.sql: %s", sqlite3_errmsg(db));
-		total = -1;
-	}
-	sqlite3_finalize(st);
-	return total;
-}

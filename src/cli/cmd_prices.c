@@ -105,17 +105,13 @@ static void list_aliases(ac_store *s, const common_opts *co)
 	static const char *const names[] = { "alias", "model", "source", "imported_at" };
 	static const col_type types[] = { COL_STR, COL_STR, COL_STR, COL_STR };
 	out_table *t = out_table_new(names, types, 4);
-	sqlite3_stmt *st = NULL;
-	if (s && sqlite3_prepare_v2(ac_store_db(s),
-	                            "SELECT alias, model, source, imported_at FROM model_alias"
-	                            " ORDER BY alias",
-	                            -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
+	ac_rows *st = NULL;
+	ac_err err = AC_ERR_INIT;
+	if (s && !ac_store_rows(s, "model_aliases.sql", 0, 0, NULL, AC_ROWS_PLAIN, &st, &err))
+		while (ac_rows_next(st, &err) == 1)
 			for (int c = 0; c < 4; c++)
-				out_str(t, (const char *)sqlite3_column_text(st, c));
-		}
-	}
-	sqlite3_finalize(st);
+				out_str(t, ac_rows_text(st, c));
+	ac_rows_free(st);
 	out_table_print(t, stdout, co->format, "model_aliases");
 }
 
@@ -128,24 +124,22 @@ static int list_tiers(ac_store *s, const common_opts *co)
 		"audio_output_per_mtok", "effective_from" };
 	static const col_type types[] = { COL_STR, COL_STR, COL_INT, COL_NUM, COL_NUM, COL_NUM,
 		                          COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_NUM, COL_STR };
-	sqlite3_stmt *st = NULL;
+	ac_rows *st = NULL;
 	ac_err err = AC_ERR_INIT;
-	if (s && ac_store_prepare_window(ac_store_db(s), "price_tiers.sql", INT64_MIN, INT64_MAX, &st,
-	                                 &err) != 0) {
+	if (s && ac_store_rows(s, "price_tiers.sql", INT64_MIN, INT64_MAX, NULL, 0, &st, &err)) {
 		cli_error("prices list --tiers: %s", err.msg);
 		return EXIT_FAIL;
 	}
 	out_table *t = out_table_new(names, types, 12);
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		out_str(t, (const char *)sqlite3_column_text(st, 0));
-		out_str(t, (const char *)sqlite3_column_text(st, 1));
-		out_int(t, sqlite3_column_int64(st, 2));
+	while (st && ac_rows_next(st, &err) == 1) {
+		out_str(t, ac_rows_text(st, 0));
+		out_str(t, ac_rows_text(st, 1));
+		out_int(t, ac_rows_int(st, 2));
 		for (int c = 3; c < 11; c++)
-			out_num(t, sqlite3_column_type(st, c) == SQLITE_NULL ? NAN
-			                                                      : sqlite3_column_double(st, c));
-		out_str(t, (const char *)sqlite3_column_text(st, 11));
+			out_num(t, ac_rows_null(st, c) ? NAN : ac_rows_double(st, c));
+		out_str(t, ac_rows_text(st, 11));
 	}
-	sqlite3_finalize(st);
+	ac_rows_free(st);
 	out_table_print(t, stdout, co->format, "price_tiers");
 	return EXIT_OK;
 }
@@ -170,7 +164,8 @@ static int do_list(common_opts *co, int tools)
 				return EXIT_FAIL;
 		}
 	}
-	sqlite3_stmt *st = NULL;
+	ac_rows *st = NULL;
+	ac_err err = AC_ERR_INIT;
 	if (tools == 2) {
 		list_aliases(s, co);
 		ac_store_close(s);
@@ -183,42 +178,33 @@ static int do_list(common_opts *co, int tools)
 	}
 	if (tools) {
 		out_table *t = out_table_new(tnames, ttypes, 4);
-		if (s && sqlite3_prepare_v2(ac_store_db(s),
-		                            "SELECT tool, per_call, effective_from, source FROM tool_price"
-		                            " ORDER BY tool, effective_from",
-		                            -1, &st, NULL) == SQLITE_OK) {
-			while (sqlite3_step(st) == SQLITE_ROW) {
-				out_str(t, (const char *)sqlite3_column_text(st, 0));
-				out_num(t, sqlite3_column_double(st, 1));
-				out_str(t, (const char *)sqlite3_column_text(st, 2));
-				out_str(t, (const char *)sqlite3_column_text(st, 3));
+		if (s && !ac_store_rows(s, "tool_price_list.sql", 0, 0, NULL, AC_ROWS_PLAIN, &st, &err)) {
+			while (ac_rows_next(st, &err) == 1) {
+				out_str(t, ac_rows_text(st, 0));
+				out_num(t, ac_rows_double(st, 1));
+				out_str(t, ac_rows_text(st, 2));
+				out_str(t, ac_rows_text(st, 3));
 			}
-			sqlite3_finalize(st);
+			ac_rows_free(st);
 		}
 		out_table_print(t, stdout, co->format, "tool_prices");
 		ac_store_close(s);
 		return EXIT_OK;
 	}
 	out_table *t = out_table_new(names, types, 10);
-	if (s && sqlite3_prepare_v2(ac_store_db(s),
-	                            "SELECT model, input_per_mtok, output_per_mtok, cache_read_per_mtok,"
-	                            " cache_write_per_mtok, reasoning_per_mtok,"
-	                            " input_above_200k_per_mtok, output_above_200k_per_mtok,"
-	                            " effective_from, source FROM price"
-	                            " ORDER BY model, coalesce(effective_from, '')",
-	                            -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			out_str(t, (const char *)sqlite3_column_text(st, 0));
+	if (s && !ac_store_rows(s, "price_list.sql", 0, 0, NULL, AC_ROWS_PLAIN, &st, &err)) {
+		while (ac_rows_next(st, &err) == 1) {
+			out_str(t, ac_rows_text(st, 0));
 			for (int c = 1; c <= 7; c++) {
-				if (sqlite3_column_type(st, c) == SQLITE_NULL)
+				if (ac_rows_null(st, c))
 					out_null(t);
 				else
-					out_num(t, sqlite3_column_double(st, c));
+					out_num(t, ac_rows_double(st, c));
 			}
-			out_str(t, (const char *)sqlite3_column_text(st, 8));
-			out_str(t, (const char *)sqlite3_column_text(st, 9));
+			out_str(t, ac_rows_text(st, 8));
+			out_str(t, ac_rows_text(st, 9));
 		}
-		sqlite3_finalize(st);
+		ac_rows_free(st);
 	}
 	int n;
 	const ac_builtin_price *b = ac_pricing_builtins(&n);

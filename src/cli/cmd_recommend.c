@@ -238,8 +238,7 @@ int cmd_recommend(int argc, char **argv)
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
 		goto done;
-	sqlite3 *db = ac_store_db(s);
-	if (ac_pricebook_load(&pb, db, &err)) {
+	if (ac_pricebook_load(&pb, ac_store_db(s), &err)) {
 		cli_error("recommend: %s", err.msg);
 		goto done;
 	}
@@ -251,7 +250,7 @@ int cmd_recommend(int argc, char **argv)
 		}
 	}
 	ac_router_window w = { co.since_ns, co.until_ns, co.system };
-	if (ac_router_data_load(&d, db, pb, &w, &err) || ac_router_recommend(&r, d, &o, &ro, &err)) {
+	if (ac_router_data_load(&d, s, pb, &w, &err) || ac_router_recommend(&r, d, &o, &ro, &err)) {
 		cli_error("recommend: %s", err.msg);
 		goto done;
 	}

@@ -83,9 +83,8 @@ int cmd_reconcile(int argc, char **argv)
 	}
 	if (!(s = cli_open_store(&co, 0)))
 		goto done;
-	sqlite3 *db = ac_store_db(s);
-	if (ac_pricebook_load(&pb, db, &err) ||
-	    ac_reconcile(&rec, db, pb, &bill, co.since_ns, co.until_ns, co.system, &err)) {
+	if (ac_pricebook_load(&pb, ac_store_db(s), &err) ||
+	    ac_reconcile(&rec, s, pb, &bill, co.since_ns, co.until_ns, co.system, &err)) {
 		cli_error("reconcile: %s", err.msg);
 		goto done;
 	}

@@ -63,7 +63,6 @@ int cmd_report(int argc, char **argv)
 	}
 	int weekly = !strcmp(argv[1], "weekly");
 	ac_report_opts o = AC_REPORT_OPTS_INIT;
-	o.csv_cell = csv_cell;
 	int have_from = 0, have_to = 0, missing = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *v;

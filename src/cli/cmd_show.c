@@ -91,38 +91,33 @@ int cmd_show(int argc, char **argv)
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
 		return EXIT_FAIL;
-	sqlite3 *db = ac_store_db(s);
-	sqlite3_stmt *st = NULL;
+	ac_rows *st = NULL;
+	ac_err err = AC_ERR_INIT;
 	int status = EXIT_OK, found = 0;
-	const char *sql =
-		"SELECT s.raw_off, s.raw_len, r.z, lower(hex(t.trace_id)) FROM span s"
-		" JOIN trace t ON t.id = s.trace LEFT JOIN raw_block r ON r.id = s.raw_block"
-		" WHERE s.span_id = ?1 AND (?2 IS NULL OR t.trace_id = ?2) ORDER BY t.trace_id";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		cli_error("show: %s", sqlite3_errmsg(db));
+	if (ac_store_rows(s, "span_raw.sql", 0, 0, NULL, AC_ROWS_PLAIN, &st, &err)) {
+		cli_error("show: %s", err.msg);
 		ac_store_close(s);
 		return EXIT_FAIL;
 	}
-	sqlite3_bind_blob(st, 1, span, 8, SQLITE_STATIC);
+	ac_rows_bind_blob(st, 1, span, 8);
 	if (with_trace)
-		sqlite3_bind_blob(st, 2, trace, 16, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 2);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+		ac_rows_bind_blob(st, 2, trace, 16);
+	while (ac_rows_next(st, &err) == 1) {
 		found++;
-		if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+		if (ac_rows_null(st, 2)) {
 			cli_error("show: span %s of trace %s: original not kept (ingested with --no-raw)",
-			          arg, (const char *)sqlite3_column_text(st, 3));
+			          arg, ac_rows_text(st, 3));
 			status = EXIT_FAIL;
 			continue;
 		}
-		if (print_raw(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
-		              sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1))) {
+		size_t zn;
+		const void *z = ac_rows_blob(st, 2, &zn);
+		if (print_raw(z, zn, ac_rows_int(st, 0), ac_rows_int(st, 1))) {
 			cli_error("show: the stored original of span %s is damaged", arg);
 			status = EXIT_FAIL;
 		}
 	}
-	sqlite3_finalize(st);
+	ac_rows_free(st);
 	if (!found) {
 		cli_error("show: no span %s in %s", argv[1], co.db);
 		status = EXIT_FAIL;

@@ -216,8 +216,7 @@ int cmd_simulate(int argc, char **argv)
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s || !m || !res)
 		goto done;
-	sqlite3 *db = ac_store_db(s);
-	if (ac_pricebook_load(&pb, db, &err)) {
+	if (ac_pricebook_load(&pb, ac_store_db(s), &err)) {
 		cli_error("simulate: %s", err.msg);
 		goto done;
 	}
@@ -242,7 +241,7 @@ int cmd_simulate(int argc, char **argv)
 		}
 	}
 	ac_router_window w = { co.since_ns, co.until_ns, co.system };
-	if (ac_router_data_load(&d, db, pb, &w, &err)) {
+	if (ac_router_data_load(&d, s, pb, &w, &err)) {
 		cli_error("simulate: %s", err.msg);
 		goto done;
 	}

@@ -9,7 +9,7 @@
  * eval spend included; periods without spend between a series' first and
  * last period count 0. --since/--until bound the series and so its history
  * too. --by system gives one series per system (a span belongs to the system
- * of its task). Daily costs come from queries/spc_daily.sql.
+ * of its task). The analysis is src/analysis/spend.h; this file prints it.
  */
 #include <errno.h>
 #include <math.h>
@@ -17,13 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/spc.h"
+#include "analysis/spend.h"
 #include "cli.h"
 #include "util/timeutil.h"
 
 #define NS_PER_HOUR (3600LL * AC_NS_PER_SEC)
-/* a series longer than this is a bogus timestamp, not history (hourly: 5700 years) */
-#define MAX_PERIODS 50000000LL
 
 typedef struct spc_run {
 	ac_spc_opts opts;
@@ -62,13 +60,13 @@ static void join_rules(unsigned rules, char *out, size_t n, const char *sep, int
 }
 
 /* Print or tabulate one series: costs of periods first .. first + n - 1. */
-static int emit_series(spc_run *r, const char *system, long long first, const double *x,
-                       size_t n)
+static void emit_series(spc_run *r, const ac_spend_series *sr)
 {
-	ac_spc_point *pt = malloc((n ? n : 1) * sizeof(*pt));
-	if (!pt)
-		return -1;
-	ac_spc_run(pt, x, n, &r->opts); /* options checked when parsed */
+	const char *system = sr->system;
+	long long first = sr->first;
+	const double *x = sr->cost;
+	const ac_spc_point *pt = sr->pt;
+	size_t n = sr->n;
 	const char *key = r->hourly ? "hour" : "day";
 	if (r->format == FMT_JSON) {
 		if (r->by_system) {
@@ -116,60 +114,6 @@ static int emit_series(spc_run *r, const char *system, long long first, const do
 			out_str(r->table, rules);
 		}
 	}
-	free(pt);
-	return 0;
-}
-
-/* One series' rows, gathered before it is filled with zeros and emitted. */
-typedef struct series {
-	char *system;
-	long long *period;
-	double *cost;
-	size_t n, cap;
-} series;
-
-static int series_push(series *s, long long period, double cost)
-{
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 256;
-		long long *p = realloc(s->period, nc * sizeof(*p));
-		if (!p)
-			return -1;
-		s->period = p;
-		double *c = realloc(s->cost, nc * sizeof(*c));
-		if (!c)
-			return -1;
-		s->cost = c;
-		s->cap = nc;
-	}
-	s->period[s->n] = period;
-	s->cost[s->n++] = cost;
-	return 0;
-}
-
-/* Fill the gaps with 0 and emit; leaves s empty for the next system. */
-static int series_flush(spc_run *r, series *s)
-{
-	if (!s->n && r->by_system)
-		return 0;
-	long long first = s->n ? s->period[0] : 0;
-	long long span = s->n ? s->period[s->n - 1] - first + 1 : 0;
-	if (span > MAX_PERIODS) {
-		cli_error("spc: %lld %s between the first and the last span; check the timestamps",
-		          span, r->hourly ? "hours" : "days");
-		return -2;
-	}
-	double *x = calloc(span ? (size_t)span : 1, sizeof(double));
-	if (!x)
-		return -1;
-	for (size_t i = 0; i < s->n; i++)
-		x[s->period[i] - first] = s->cost[i];
-	int rc = emit_series(r, s->system, first, x, (size_t)span);
-	free(x);
-	free(s->system);
-	s->system = NULL;
-	s->n = 0;
-	return rc;
 }
 
 /* Parse a whole number >= 1 or a finite number >= 0 (is_int 0). */
@@ -263,87 +207,45 @@ int cmd_spc(int argc, char **argv)
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
 		return EXIT_FAIL;
-	sqlite3 *db = ac_store_db(s);
-	sqlite3_stmt *st = NULL;
-	series cur;
-	memset(&cur, 0, sizeof(cur));
-	int status = EXIT_OK, rc = SQLITE_DONE, frc = 0;
-	if (sqlite3_prepare_v2(db, ac_store_query_window("spc_daily.sql", co.since_ns, co.until_ns), -1, &st, NULL) != SQLITE_OK) {
-		cli_error("spc: %s", sqlite3_errmsg(db));
+	static const ac_dim by_system = { AC_DIM_SYSTEM, NULL };
+	ac_query q = cli_query(&co);
+	q.by = &by_system;
+	q.nby = r.by_system ? 1 : 0;
+	ac_spend_result res;
+	ac_err err = AC_ERR_INIT;
+	int status = EXIT_OK;
+	if (ac_spend_run(s, &q, r.hourly ? NS_PER_HOUR : AC_NS_PER_DAY, &r.opts, &res, &err)) {
+		cli_error("spc: %s", err.msg);
 		status = EXIT_FAIL;
 		goto done;
 	}
-	sqlite3_bind_int64(st, 1, co.since_ns);
-	sqlite3_bind_int64(st, 2, co.until_ns);
-	if (co.system)
-		sqlite3_bind_text(st, 3, co.system, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int64(st, 4, r.hourly ? NS_PER_HOUR : AC_NS_PER_DAY);
-	sqlite3_bind_int(st, 5, r.by_system);
-
 	if (r.format == FMT_JSON) {
 		printf("{\"window\":%zu,\"sigma\":", r.opts.window);
 		json_num(stdout, r.opts.sigma);
 		printf(",\"%s\":[", r.by_system ? "systems" : r.hourly ? "hours" : "days");
-	} else {
-		static const char *const names[] = { "system", "day", "cost", "mean", "sd",
-			                             "ucl", "alert", "rules" };
-		static const char *const hnames[] = { "system", "hour", "cost", "mean", "sd",
-			                              "ucl", "alert", "rules" };
-		static const col_type types[] = { COL_STR, COL_STR, COL_USD, COL_USD,
-			                          COL_USD, COL_USD, COL_STR, COL_STR };
-		int off = r.by_system ? 0 : 1;
-		r.table = out_table_new((r.hourly ? hnames : names) + off, types + off, 8 - off);
-		if (!r.table) {
-			cli_error("spc: out of memory");
-			status = EXIT_FAIL;
-			goto done;
-		}
-	}
-	int started = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *sys = (const char *)sqlite3_column_text(st, 0);
-		int same = started && (sys && cur.system ? !strcmp(sys, cur.system)
-		                                         : !sys && !cur.system);
-		if (!same && started && (frc = series_flush(&r, &cur)))
-			break;
-		if (!same && sys && !(cur.system = strdup(sys))) {
-			frc = -1;
-			break;
-		}
-		started = 1;
-		if ((frc = series_push(&cur, sqlite3_column_int64(st, 1), sqlite3_column_double(st, 2))))
-			break;
-	}
-	if (!frc && rc == SQLITE_DONE)
-		frc = series_flush(&r, &cur);
-	if (frc == -1)
-		cli_error("spc: out of memory");
-	else if (!frc && rc != SQLITE_DONE)
-		cli_error("spc: %s", sqlite3_errmsg(db));
-	if (frc || rc != SQLITE_DONE) {
-		status = EXIT_FAIL; /* JSON printed so far stays unfinished, as the exit code says */
+		for (size_t i = 0; i < res.n; i++)
+			emit_series(&r, &res.v[i]);
+		printf("%s]}\n", r.printed ? "\n" : "");
 		goto done;
 	}
-	if (r.format == FMT_JSON) {
-		printf("%s]}\n", r.printed ? "\n" : "");
-	} else {
-		out_table_print(r.table, stdout, r.format, "days");
-		r.table = NULL;
+	static const char *const names[] = { "system", "day", "cost", "mean", "sd",
+		                             "ucl", "alert", "rules" };
+	static const char *const hnames[] = { "system", "hour", "cost", "mean", "sd",
+		                              "ucl", "alert", "rules" };
+	static const col_type types[] = { COL_STR, COL_STR, COL_USD, COL_USD,
+		                          COL_USD, COL_USD, COL_STR, COL_STR };
+	int off = r.by_system ? 0 : 1;
+	r.table = out_table_new((r.hourly ? hnames : names) + off, types + off, 8 - off);
+	if (!r.table) {
+		cli_error("spc: out of memory");
+		status = EXIT_FAIL;
+		goto done;
 	}
+	for (size_t i = 0; i < res.n; i++)
+		emit_series(&r, &res.v[i]);
+	out_table_print(r.table, stdout, r.format, "days");
 done:
-	if (r.table) { /* an error left rows behind: printing is the only way to free them */
-		FILE *null = fopen("/dev/null", "w");
-		if (null) {
-			out_table_print(r.table, null, FMT_CSV, "days");
-			fclose(null);
-		}
-	}
-	free(cur.system);
-	free(cur.period);
-	free(cur.cost);
-	sqlite3_finalize(st);
+	ac_spend_result_free(&res);
 	ac_store_close(s);
 	return status;
 }

@@ -26,38 +26,26 @@ int cmd_task(int argc, char **argv)
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
 		return EXIT_FAIL;
-	sqlite3 *db = ac_store_db(s);
-	sqlite3_stmt *tq = NULL;
+	ac_rows *tq = NULL;
 	ac_task_tree tree = { NULL, 0, NULL };
 	int status = EXIT_OK;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT t.id, t.task_id, sv.name, tt.name, t.start_ns, t.end_ns, t.cost_usd,"
-	                       " t.llm_calls, t.tool_calls, t.tokens_in, t.tokens_out, t.eval,"
-	                       " t.unpriced_calls FROM task t LEFT JOIN service sv ON sv.id = t.system"
-	                       " LEFT JOIN label tt ON tt.id = t.task_type"
-	                       /* by key, no scan: a trace's id (?2, its 16 bytes), or an
-	                        * agentcost.task.id as given or in lower case */
-	                       " WHERE t.id IN ((SELECT id FROM trace WHERE trace_id = ?2),"
-	                       " (SELECT id + 1099511627776 FROM task_ref WHERE name = ?1),"
-	                       " (SELECT id + 1099511627776 FROM task_ref WHERE name = lower(?1)))"
-	                       " ORDER BY t.task_id = ?1 DESC LIMIT 1",
-	                       -1, &tq, NULL) != SQLITE_OK) {
-		cli_error("task: %s", sqlite3_errmsg(db));
+	ac_err err = AC_ERR_INIT;
+	if (ac_store_rows(s, "task_find.sql", 0, 0, NULL, AC_ROWS_PLAIN, &tq, &err)) {
+		cli_error("task: %s", err.msg);
 		status = EXIT_FAIL;
 		goto done;
 	}
-	sqlite3_bind_text(tq, 1, argv[1], -1, SQLITE_STATIC);
+	ac_rows_bind_text(tq, 1, argv[1]);
 	uint8_t tid[16];
 	if (ac_unhex(argv[1], strlen(argv[1]), tid, 16) == 0)
-		sqlite3_bind_blob(tq, 2, tid, 16, SQLITE_STATIC);
-	if (sqlite3_step(tq) != SQLITE_ROW) {
+		ac_rows_bind_blob(tq, 2, tid, 16);
+	if (ac_rows_next(tq, &err) != 1) {
 		cli_error("task: no task %s in %s", argv[1], co.db);
 		status = EXIT_FAIL;
 		goto done;
 	}
-	int64_t task = sqlite3_column_int64(tq, 0);
-	ac_err err = AC_ERR_INIT;
-	if (ac_task_tree_load(&tree, db, ac_store_query("task_spans.sql"), task, &err)) {
+	int64_t task = ac_rows_int(tq, 0);
+	if (ac_task_tree_load(&tree, s, task, &err)) {
 		cli_error("task: %s", err.msg);
 		status = EXIT_FAIL;
 		goto done;
@@ -97,22 +85,21 @@ int cmd_task(int argc, char **argv)
 	}
 	if (co.format == FMT_TABLE) {
 		char st0[40];
-		ac_format_iso_ms(sqlite3_column_int64(tq, 4), st0);
-		printf("task %s  system %s  type %s  start %s%s\n", sqlite3_column_text(tq, 1),
-		       sqlite3_column_text(tq, 2) ? (const char *)sqlite3_column_text(tq, 2) : "-",
-		       sqlite3_column_text(tq, 3) ? (const char *)sqlite3_column_text(tq, 3) : "-", st0,
-		       sqlite3_column_int(tq, 11) ? "  (evaluation run)" : "");
+		ac_format_iso_ms(ac_rows_int(tq, 4), st0);
+		printf("task %s  system %s  type %s  start %s%s\n", ac_rows_text(tq, 1),
+		       ac_rows_text(tq, 2) ? ac_rows_text(tq, 2) : "-",
+		       ac_rows_text(tq, 3) ? ac_rows_text(tq, 3) : "-", st0,
+		       ac_rows_int(tq, 11) ? "  (evaluation run)" : "");
 	}
 	out_table_print(t, stdout, co.format, "spans");
 	if (co.format == FMT_TABLE)
 		printf("total: %lld LLM calls, %lld tool calls, %lld tokens in, %lld out, cost $%.6f%s\n",
-		       (long long)sqlite3_column_int64(tq, 7), (long long)sqlite3_column_int64(tq, 8),
-		       (long long)sqlite3_column_int64(tq, 9), (long long)sqlite3_column_int64(tq, 10),
-		       sqlite3_column_double(tq, 6),
-		       sqlite3_column_int64(tq, 12) ? "  (some calls unpriced)" : "");
+		       (long long)ac_rows_int(tq, 7), (long long)ac_rows_int(tq, 8),
+		       (long long)ac_rows_int(tq, 9), (long long)ac_rows_int(tq, 10),
+		       ac_rows_double(tq, 6), ac_rows_int(tq, 12) ? "  (some calls unpriced)" : "");
 done:
 	ac_task_tree_release(&tree);
-	sqlite3_finalize(tq);
+	ac_rows_free(tq);
 	ac_store_close(s);
 	return status;
 }

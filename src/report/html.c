@@ -5,8 +5,9 @@
  *
  * Everything a report shows goes through here, so this is where text from
  * traces meets markup: every string is escaped for the format it lands in
- * (HTML: & < > " '; Markdown: the same plus | ` \ * _ [ ]; CSV: the caller's
- * cell writer with the formula guard), whatever its origin. Only chart SVG is
+ * (HTML: & < > " '; Markdown: the same plus | ` \ * _ [ ]; CSV: with the
+ * formula guard; all in the table writers of src/util/table.h), whatever its
+ * origin. Only chart SVG is
  * emitted as markup, and only after ac_svg_sanitize (chart.c).
  */
 #include <assert.h>
@@ -21,20 +22,13 @@
 
 #include "report.h"
 
-typedef struct cell {
-	ac_cell_type type;
-	char *text;  /* AC_CELL_TEXT */
-	double v;    /* numbers */
-	long long i; /* AC_CELL_INT */
-} cell;
-
+/* A report's table: the table (util/table.h) and where it goes. */
 struct ac_tbl {
 	ac_doc *doc;
 	char *name, *caption;
 	char **cols;
-	int ncol;
-	cell *cells;
-	size_t n, cap;
+	int ncol_alloc;
+	ac_table *t;
 	size_t show;
 };
 
@@ -86,12 +80,10 @@ static void tbl_free(ac_tbl *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->n; i++)
-		free(t->cells[i].text);
-	free(t->cells);
-	for (int c = 0; c < t->ncol; c++)
+	for (int c = 0; t->cols && c < t->ncol_alloc; c++)
 		free(t->cols[c]);
 	free(t->cols);
+	ac_table_free(t->t);
 	free(t->name);
 	free(t->caption);
 	free(t);
@@ -191,15 +183,19 @@ ac_tbl *ac_doc_table(ac_doc *d, const char *name, const char *caption,
 	t->doc = d;
 	t->name = dup0(d, name);
 	t->caption = dup0(d, caption);
-	t->cols = calloc((size_t)ncol, sizeof(char *));
-	t->ncol = ncol;
+	t->cols = calloc((size_t)(ncol ? ncol : 1), sizeof(char *));
 	t->show = show;
-	if (!t->cols) {
-		d->oom = 1;
-		t->ncol = 0;
+	if (t->cols) {
+		t->ncol_alloc = ncol;
+		for (int c = 0; c < ncol; c++)
+			t->cols[c] = dup0(d, cols[c]);
 	}
-	for (int c = 0; c < t->ncol; c++)
-		t->cols[c] = dup0(d, cols[c]);
+	if (!t->cols || d->oom ||
+	    !(t->t = ac_table_new((const char *const *)t->cols, NULL, ncol))) {
+		d->oom = 1;
+		tbl_free(t);
+		return NULL;
+	}
 	block *b = add_block(d, B_TABLE);
 	if (!b) {
 		tbl_free(t);
@@ -209,71 +205,34 @@ ac_tbl *ac_doc_table(ac_doc *d, const char *name, const char *caption,
 	return t;
 }
 
-static cell *next_cell(ac_tbl *t)
-{
-	if (!t)
-		return NULL;
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 64;
-		cell *c = realloc(t->cells, nc * sizeof(*c));
-		if (!c) {
-			t->doc->oom = 1;
-			return NULL;
-		}
-		t->cells = c;
-		t->cap = nc;
-	}
-	cell *c = &t->cells[t->n++];
-	memset(c, 0, sizeof(*c));
-	return c;
-}
-
 void ac_tbl_text(ac_tbl *t, const char *s)
 {
-	cell *c = next_cell(t);
-	if (!c)
-		return;
-	if (!s) {
-		c->type = AC_CELL_NULL;
-		return;
-	}
-	c->type = AC_CELL_TEXT;
-	c->text = dup0(t->doc, s);
-	if (!c->text)
-		c->type = AC_CELL_NULL;
+	ac_table_text(t ? t->t : NULL, s);
 }
 
 void ac_tbl_int(ac_tbl *t, long long v)
 {
-	cell *c = next_cell(t);
-	if (!c)
-		return;
-	c->type = AC_CELL_INT;
-	c->i = v;
-	c->v = (double)v;
+	ac_table_int(t ? t->t : NULL, v);
 }
 
 void ac_tbl_num(ac_tbl *t, ac_cell_type type, double v)
 {
-	cell *c = next_cell(t);
-	if (!c)
-		return;
-	c->type = isnan(v) || isinf(v) ? AC_CELL_NULL : type;
-	c->v = v;
-	if (c->type == AC_CELL_INT)
-		c->i = (long long)llround(v);
+	ac_table_num_as(t ? t->t : NULL, type, v);
 }
 
 void ac_tbl_null(ac_tbl *t)
 {
-	cell *c = next_cell(t);
-	if (c)
-		c->type = AC_CELL_NULL;
+	ac_table_null(t ? t->t : NULL);
+}
+
+ac_table *ac_tbl_table(ac_tbl *t)
+{
+	return t ? t->t : NULL;
 }
 
 size_t ac_tbl_rows(const ac_tbl *t)
 {
-	return t && t->ncol ? t->n / (size_t)t->ncol : 0;
+	return t ? ac_table_rows(t->t) : 0;
 }
 
 int ac_doc_append(ac_doc *dst, ac_doc *src)
@@ -308,178 +267,6 @@ void ac_doc_chart(ac_doc *d, const char *name, const char *caption, char *svg, c
 	b->text = dup0(d, caption);
 	b->svg = svg;
 	b->note = dup0(d, svg ? NULL : note ? note : "chart not drawn");
-}
-
-/* ---- escaping ----------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		return (p[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-			return 0;
-		if (p[0] == 0xE0 && p[1] < 0xA0)
-			return 0; /* overlong */
-		if (p[0] == 0xED && p[1] >= 0xA0)
-			return 0; /* surrogates */
-		return 3;
-	}
-	if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-			return 0;
-		if ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-/* Escape for HTML; md adds Markdown's own specials and flattens lines. */
-static void escape(ac_buf *b, const char *s, int md)
-{
-	if (!s)
-		return;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned char c = *p;
-		if (c >= 0x80) {
-			size_t k = utf8_len(p);
-			if (k) {
-				ac_buf_add(b, p, k);
-				p += k;
-			} else {
-				ac_buf_adds(b, "\xEF\xBF\xBD");
-				p++;
-			}
-			continue;
-		}
-		p++;
-		switch (c) {
-		case '&': ac_buf_adds(b, "&amp;"); continue;
-		case '<': ac_buf_adds(b, "&lt;"); continue;
-		case '>': ac_buf_adds(b, "&gt;"); continue;
-		case '"':
-			ac_buf_adds(b, md ? "\"" : "&quot;"); /* quotes matter in attributes only */
-			continue;
-		case '\'':
-			ac_buf_adds(b, md ? "'" : "&#39;");
-			continue;
-		case '\n':
-		case '\r':
-		case '\t': ac_buf_addc(b, md ? ' ' : c == '\r' ? ' ' : (char)c); continue;
-		default: break;
-		}
-		if (c < 0x20 || c == 0x7f)
-			continue;
-		/* Markdown's own specials; and no autolink: "http\://x" stays text */
-		if (md && (strchr("|`\\*_[]", c) || (c == ':' && p[0] == '/' && p[1] == '/')))
-			ac_buf_addc(b, '\\');
-		ac_buf_addc(b, (char)c);
-	}
-}
-
-void ac_html_escape(ac_buf *b, const char *s)
-{
-	escape(b, s, 0);
-}
-
-void ac_md_escape(ac_buf *b, const char *s)
-{
-	escape(b, s, 1);
-}
-
-/* "1234567.891" -> "1,234,567.89" style grouping of the integer part. */
-static void group_thousands(char *out, size_t n, const char *num)
-{
-	const char *dot = strchr(num, '.');
-	size_t ilen = dot ? (size_t)(dot - num) : strlen(num);
-	size_t o = 0;
-	const char *p = num;
-	if (*p == '-') {
-		if (o + 1 < n)
-			out[o++] = '-';
-		p++;
-		ilen--;
-	}
-	for (size_t i = 0; i < ilen && o + 1 < n; i++) {
-		if (i && (ilen - i) % 3 == 0 && o + 1 < n)
-			out[o++] = ',';
-		if (o + 1 < n)
-			out[o++] = p[i];
-	}
-	for (const char *q = p + ilen; *q && o + 1 < n; q++)
-		out[o++] = *q;
-	out[o] = '\0';
-}
-
-void ac_cell_format(char *out, size_t n, ac_cell_type type, double v)
-{
-	char tmp[64];
-	switch (type) {
-	case AC_CELL_USD: {
-		double a = fabs(v);
-		if (a >= 1)
-			snprintf(tmp, sizeof(tmp), "%.2f", a);
-		else if (a == 0)
-			snprintf(tmp, sizeof(tmp), "0.00");
-		else if (a >= 0.01)
-			snprintf(tmp, sizeof(tmp), "%.4f", a);
-		else if (a >= 1e-6)
-			snprintf(tmp, sizeof(tmp), "%.6f", a);
-		else
-			snprintf(tmp, sizeof(tmp), "%.2e", a);
-		char g[64];
-		group_thousands(g, sizeof(g), tmp);
-		snprintf(out, n, "%s$%s", v < 0 ? "-" : "", g);
-		return;
-	}
-	case AC_CELL_INT:
-		snprintf(out, n, "%lld", (long long)v);
-		return;
-	case AC_CELL_SHARE:
-		snprintf(out, n, "%.1f%%", v * 100);
-		return;
-	case AC_CELL_PP:
-		snprintf(out, n, "%+.1f pp", v * 100);
-		return;
-	case AC_CELL_RATIO:
-		snprintf(out, n, fabs(v) >= 100 ? "%.0fx" : fabs(v) >= 10 ? "%.1fx" : "%.2fx", v);
-		return;
-	case AC_CELL_NUM:
-	default:
-		snprintf(out, n, "%.4g", v);
-		return;
-	}
-}
-
-/* Display text of a cell into out (TEXT cells: their text, unescaped). */
-static const char *cell_display(const cell *c, char *out, size_t n)
-{
-	switch (c->type) {
-	case AC_CELL_NULL: return "-";
-	case AC_CELL_TEXT: return c->text;
-	case AC_CELL_INT: snprintf(out, n, "%lld", c->i); return out;
-	default: ac_cell_format(out, n, c->type, c->v); return out;
-	}
-}
-
-/* A column is numeric (right-aligned) when its cells are numbers or null. */
-static int col_numeric(const ac_tbl *t, int col)
-{
-	size_t rows = ac_tbl_rows(t);
-	int any = 0;
-	for (size_t r = 0; r < rows; r++) {
-		ac_cell_type ty = t->cells[r * (size_t)t->ncol + (size_t)col].type;
-		if (ty == AC_CELL_TEXT)
-			return 0;
-		if (ty != AC_CELL_NULL)
-			any = 1;
-	}
-	return any;
 }
 
 /* ---- HTML --------------------------------------------------------------- */
@@ -522,53 +309,6 @@ static const char CSS[] =
 	"footer{padding:16px 40px;color:var(--muted);font-size:12px;"
 	"border-top:1px solid var(--line)}\n"
 	"@media print{nav{display:none}figure{break-inside:avoid}}\n";
-
-static void html_table(ac_buf *b, const ac_tbl *t)
-{
-	size_t rows = ac_tbl_rows(t), show = t->show && t->show < rows ? t->show : rows;
-	int *num = calloc((size_t)(t->ncol ? t->ncol : 1), sizeof(int));
-	if (!num) {
-		b->oom = 1;
-		return;
-	}
-	for (int c = 0; c < t->ncol; c++)
-		num[c] = col_numeric(t, c);
-	ac_buf_printf(b, "<div class=\"tbl\"><table id=\"t-%s\">", t->name);
-	if (t->caption && *t->caption) {
-		ac_buf_adds(b, "<caption>");
-		ac_html_escape(b, t->caption);
-		ac_buf_adds(b, "</caption>");
-	}
-	ac_buf_adds(b, "\n<thead><tr>");
-	for (int c = 0; c < t->ncol; c++) {
-		ac_buf_adds(b, num[c] ? "<th class=\"n\">" : "<th>");
-		ac_html_escape(b, t->cols[c]);
-		ac_buf_adds(b, "</th>");
-	}
-	ac_buf_adds(b, "</tr></thead>\n<tbody>\n");
-	for (size_t r = 0; r < show; r++) {
-		ac_buf_adds(b, "<tr>");
-		for (int c = 0; c < t->ncol; c++) {
-			const cell *x = &t->cells[r * (size_t)t->ncol + (size_t)c];
-			char tmp[64];
-			ac_buf_adds(b, num[c] ? "<td class=\"n\">" : "<td>");
-			ac_html_escape(b, cell_display(x, tmp, sizeof(tmp)));
-			ac_buf_adds(b, "</td>");
-		}
-		ac_buf_adds(b, "</tr>\n");
-	}
-	if (!rows)
-		ac_buf_printf(b, "<tr><td colspan=\"%d\">(none)</td></tr>\n", t->ncol ? t->ncol : 1);
-	ac_buf_adds(b, "</tbody></table></div>\n");
-	if (show < rows)
-		ac_buf_printf(b, "<p class=\"more\">Showing %zu of %zu rows; all of them are in "
-		                 "<a href=\"%s.csv\">%s.csv</a>.</p>\n",
-		              show, rows, t->name, t->name);
-	else
-		ac_buf_printf(b, "<p class=\"more\">As CSV: <a href=\"%s.csv\">%s.csv</a></p>\n",
-		              t->name, t->name);
-	free(num);
-}
 
 static void render_html(ac_buf *b, const ac_doc *d)
 {
@@ -624,7 +364,7 @@ static void render_html(ac_buf *b, const ac_doc *d)
 			ac_buf_adds(b, "</div>\n");
 			break;
 		case B_TABLE:
-			html_table(b, x->tbl);
+			ac_table_write_html(b, x->tbl->t, x->tbl->name, x->tbl->caption, x->tbl->show);
 			break;
 		case B_CHART:
 			ac_buf_printf(b, "<figure class=\"%s\" id=\"chart-%s\">\n",
@@ -651,49 +391,6 @@ static void render_html(ac_buf *b, const ac_doc *d)
 }
 
 /* ---- Markdown ----------------------------------------------------------- */
-
-static void md_table(ac_buf *b, const ac_tbl *t)
-{
-	size_t rows = ac_tbl_rows(t), show = t->show && t->show < rows ? t->show : rows;
-	if (t->caption && *t->caption) {
-		ac_buf_adds(b, "**");
-		ac_md_escape(b, t->caption);
-		ac_buf_adds(b, "**\n\n");
-	}
-	ac_buf_adds(b, "|");
-	for (int c = 0; c < t->ncol; c++) {
-		ac_buf_addc(b, ' ');
-		ac_md_escape(b, t->cols[c]);
-		ac_buf_adds(b, " |");
-	}
-	ac_buf_adds(b, "\n|");
-	for (int c = 0; c < t->ncol; c++)
-		ac_buf_adds(b, col_numeric(t, c) ? "---:|" : "---|");
-	ac_buf_addc(b, '\n');
-	for (size_t r = 0; r < show; r++) {
-		ac_buf_adds(b, "|");
-		for (int c = 0; c < t->ncol; c++) {
-			char tmp[64];
-			ac_buf_addc(b, ' ');
-			ac_md_escape(b, cell_display(&t->cells[r * (size_t)t->ncol + (size_t)c], tmp,
-			                             sizeof(tmp)));
-			ac_buf_adds(b, " |");
-		}
-		ac_buf_addc(b, '\n');
-	}
-	if (!rows) {
-		ac_buf_adds(b, "|");
-		for (int c = 0; c < t->ncol; c++)
-			ac_buf_adds(b, c ? " |" : " (none) |");
-		ac_buf_addc(b, '\n');
-	}
-	if (show < rows)
-		ac_buf_printf(b, "\n_Showing %zu of %zu rows; all of them are in [%s.csv](%s.csv)._\n",
-		              show, rows, t->name, t->name);
-	else
-		ac_buf_printf(b, "\n_As CSV: [%s.csv](%s.csv)_\n", t->name, t->name);
-	ac_buf_addc(b, '\n');
-}
 
 static void render_md(ac_buf *b, const ac_doc *d)
 {
@@ -725,7 +422,7 @@ static void render_md(ac_buf *b, const ac_doc *d)
 			ac_buf_adds(b, "\n\n");
 			break;
 		case B_TABLE:
-			md_table(b, x->tbl);
+			ac_table_write_md(b, x->tbl->t, x->tbl->name, x->tbl->caption, x->tbl->show);
 			break;
 		case B_CHART:
 			if (x->svg) {
@@ -822,50 +519,24 @@ static int write_text(const char *dir, const char *name, const char *a, size_t n
 	return close_file(fp, path, tmp, err);
 }
 
-static int write_csv(const char *dir, const ac_tbl *t, ac_csv_cell_fn csv, ac_err *err)
+static int write_csv(const char *dir, const ac_tbl *t, ac_err *err)
 {
 	char name[160];
 	snprintf(name, sizeof(name), "%s.csv", t->name);
 	char *path, *tmp;
 	FILE *fp = open_file(dir, name, &path, &tmp, err);
-	if (fp) {
-		for (int c = 0; c < t->ncol; c++) {
-			if (c)
-				fputc(',', fp);
-			csv(fp, t->cols[c], 0);
-		}
-		fputc('\n', fp);
-		size_t rows = ac_tbl_rows(t);
-		for (size_t r = 0; r < rows; r++) {
-			for (int c = 0; c < t->ncol; c++) {
-				const cell *x = &t->cells[r * (size_t)t->ncol + (size_t)c];
-				char num[64];
-				if (c)
-					fputc(',', fp);
-				switch (x->type) {
-				case AC_CELL_NULL: break;
-				case AC_CELL_TEXT: csv(fp, x->text, 1); break;
-				case AC_CELL_INT:
-					snprintf(num, sizeof(num), "%lld", x->i);
-					csv(fp, num, 0);
-					break;
-				default:
-					snprintf(num, sizeof(num), "%.12g", x->v);
-					csv(fp, num, 0);
-					break;
-				}
-			}
-			fputc('\n', fp);
-		}
-	}
+	if (fp)
+		ac_table_write_csv(fp, t->t);
 	return close_file(fp, path, tmp, err);
 }
 
-int ac_doc_write(ac_doc *d, const char *dir, ac_csv_cell_fn csv, ac_report_info *info,
-                 ac_err *err)
+int ac_doc_write(ac_doc *d, const char *dir, ac_report_info *info, ac_err *err)
 {
 	int rc;
-	assert(csv && dir);
+	assert(dir);
+	for (size_t i = 0; i < d->n; i++)
+		if (d->b[i].kind == B_TABLE && ac_table_oom(d->b[i].tbl->t))
+			d->oom = 1;
 	if (d->oom)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	if ((rc = make_dir(dir, err)))
@@ -873,7 +544,7 @@ int ac_doc_write(ac_doc *d, const char *dir, ac_csv_cell_fn csv, ac_report_info 
 	for (size_t i = 0; i < d->n; i++) {
 		const block *x = &d->b[i];
 		if (x->kind == B_TABLE) {
-			if ((rc = write_csv(dir, x->tbl, csv, err)))
+			if ((rc = write_csv(dir, x->tbl, err)))
 				return rc;
 			info->tables++;
 		} else if (x->kind == B_CHART && x->svg) {

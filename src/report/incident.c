@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "../analysis/spc.h"
+#include "../analysis/spend.h"
 #include "../analysis/tasktree.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
@@ -64,9 +65,9 @@ typedef struct inc {
 	double alert_ucl, alert_hour_cost;
 } inc;
 
-static char *dup_col(sqlite3_stmt *st, int c)
+static char *dup_col(ac_rows *st, int c)
 {
-	const unsigned char *s = sqlite3_column_text(st, c);
+	const char *s = ac_rows_text(st, c);
 	return s ? strdup((const char *)s) : NULL;
 }
 
@@ -92,7 +93,7 @@ static int section_timeline(inc *c)
 	double *x = calloc(n, sizeof(double));
 	if (!x)
 		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	int rc = ac_report_read_series(c->s, b, base0, n, x, c->err);
+	int rc = ac_spend_range(c->s, b, base0, n, x, NULL, NULL, c->err);
 	if (rc) {
 		free(x);
 		return rc;
@@ -198,8 +199,7 @@ static int section_timeline(inc *c)
 static int task_tree(inc *c, int64_t task, int k)
 {
 	ac_task_tree tree;
-	int out = ac_task_tree_load(&tree, ac_store_db(c->s), ac_store_query("task_spans.sql"), task,
-	                            c->err);
+	int out = ac_task_tree_load(&tree, c->s, task, c->err);
 	if (out)
 		return out;
 	char name[32];
@@ -244,11 +244,12 @@ static int section_tasks(inc *c, char *top_note, size_t nnote)
 {
 	ac_doc *d = c->doc;
 	ac_doc_section(d, "tasks", "The tasks that drove it");
-	sqlite3_stmt *st = ac_report_prepare(c->s, "report_window_tasks.sql", c->err);
-	if (!st)
-		return AC_ESQL;
-	ac_report_bind_window(st, c->from, c->to);
-	sqlite3_bind_int(st, 4, TOP_TASKS);
+	ac_rows *st;
+	int rc = ac_store_rows(c->s, "report_window_tasks.sql", c->from, c->to, NULL, AC_ROWS_SCAN,
+	                       &st, c->err);
+	if (rc)
+		return rc;
+	ac_rows_bind_int(st, 4, TOP_TASKS);
 	static const char *const cols[] = { "task_id", "system", "task_type", "eval", "start",
 		                            "window_cost", "window_share", "task_cost", "llm_calls",
 		                            "tool_calls", "max_repeat" };
@@ -260,25 +261,25 @@ static int section_tasks(inc *c, char *top_note, size_t nnote)
 	int64_t ids[TREES];
 	char *tid[TREES] = { NULL }, *ttype[TREES] = { NULL };
 	double tcost[TREES];
-	int ntree = 0, rc;
+	int ntree = 0;
 	top_note[0] = '\0';
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = ac_rows_next(st, c->err)) == 1) {
 		char when[40];
-		double wc = sqlite3_column_double(st, 7);
-		ac_format_iso_ms(sqlite3_column_int64(st, 5), when);
-		ac_tbl_text(t, (const char *)sqlite3_column_text(st, 1));
-		ac_tbl_text(t, (const char *)sqlite3_column_text(st, 2));
-		ac_tbl_text(t, (const char *)sqlite3_column_text(st, 3));
-		ac_tbl_text(t, sqlite3_column_int(st, 4) ? "yes" : "");
+		double wc = ac_rows_double(st, 7);
+		ac_format_iso_ms(ac_rows_int(st, 5), when);
+		ac_tbl_text(t, ac_rows_text(st, 1));
+		ac_tbl_text(t, ac_rows_text(st, 2));
+		ac_tbl_text(t, ac_rows_text(st, 3));
+		ac_tbl_text(t, ac_rows_int(st, 4) ? "yes" : "");
 		ac_tbl_text(t, when);
 		ac_tbl_num(t, AC_CELL_USD, wc);
 		ac_tbl_num(t, AC_CELL_SHARE, c->spend > 0 ? wc / c->spend : NAN);
-		ac_tbl_num(t, AC_CELL_USD, sqlite3_column_double(st, 6));
-		ac_tbl_int(t, sqlite3_column_int64(st, 9));
-		ac_tbl_int(t, sqlite3_column_int64(st, 10));
-		ac_tbl_int(t, sqlite3_column_int64(st, 11));
+		ac_tbl_num(t, AC_CELL_USD, ac_rows_double(st, 6));
+		ac_tbl_int(t, ac_rows_int(st, 9));
+		ac_tbl_int(t, ac_rows_int(st, 10));
+		ac_tbl_int(t, ac_rows_int(st, 11));
 		if (ntree < TREES) {
-			ids[ntree] = sqlite3_column_int64(st, 0);
+			ids[ntree] = ac_rows_int(st, 0);
 			tid[ntree] = dup_col(st, 1);
 			ttype[ntree] = dup_col(st, 3);
 			tcost[ntree] = wc;
@@ -292,8 +293,8 @@ static int section_tasks(inc *c, char *top_note, size_t nnote)
 			ntree++;
 		}
 	}
-	sqlite3_finalize(st);
-	int out = rc == SQLITE_DONE ? 0 : ac_store_fail(c->s, c->err, "report_window_tasks.sql");
+	ac_rows_free(st);
+	int out = rc;
 	for (int i = 0; !out && i < ntree; i++) {
 		char h[400], usd[32];
 		ac_cell_format(usd, sizeof(usd), AC_CELL_USD, tcost[i]);
@@ -408,30 +409,30 @@ static int brow_cmp(const void *pa, const void *pb)
 
 static int read_breakdown(inc *c, brows *r, int64_t since, int64_t until, int base)
 {
-	sqlite3_stmt *st = ac_report_prepare(c->s, "report_breakdown.sql", c->err);
-	if (!st)
-		return AC_ESQL;
-	ac_report_bind_window(st, since, until);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(st, 0);
-		brow *x = brow_of(r, kind ? kind : "?", (const char *)sqlite3_column_text(st, 1));
+	ac_rows *st;
+	int rc = ac_store_rows(c->s, "report_breakdown.sql", since, until, NULL, AC_ROWS_SCAN, &st,
+	                       c->err);
+	if (rc)
+		return rc;
+	while ((rc = ac_rows_next(st, c->err)) == 1) {
+		const char *kind = ac_rows_text(st, 0);
+		brow *x = brow_of(r, kind ? kind : "?", ac_rows_text(st, 1));
 		if (!x)
 			break;
-		double cost = sqlite3_column_double(st, 2), calls = (double)sqlite3_column_int64(st, 3);
+		double cost = ac_rows_double(st, 2), calls = (double)ac_rows_int(st, 3);
 		if (base) {
 			x->base_cost += cost / BASELINE_DAYS;
 			x->base_calls += calls / BASELINE_DAYS;
 		} else {
 			x->cost += cost;
 			x->calls += calls;
-			x->failures += (double)sqlite3_column_int64(st, 4);
+			x->failures += (double)ac_rows_int(st, 4);
 		}
 	}
-	sqlite3_finalize(st);
+	ac_rows_free(st);
 	if (r->oom)
 		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(c->s, c->err, "report_breakdown.sql");
+	return rc;
 }
 
 static int section_breakdown(inc *c, char *note, size_t nnote)
@@ -511,20 +512,11 @@ static int section_band(inc *c)
 		return 0;
 	}
 	size_t n = (size_t)(h1 - start);
-	double *x = calloc(n, sizeof(double));
-	ac_spc_point *pt = calloc(n, sizeof(*pt));
-	if (!x || !pt) {
-		free(x);
-		free(pt);
-		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	}
-	int rc = ac_report_read_series(c->s, NS_PER_HOUR, start, n, x, c->err);
-	if (rc) {
-		free(x);
-		free(pt);
+	double *x;
+	ac_spc_point *pt;
+	int rc = ac_spend_band(c->s, NS_PER_HOUR, start, n, &opts, &x, &pt, c->err);
+	if (rc)
 		return rc;
-	}
-	ac_spc_run(pt, x, n, &opts);
 	c->have_alert = 0;
 	for (size_t i = 0; i < n; i++) {
 		int64_t h = start + (int64_t)i;
@@ -536,24 +528,22 @@ static int section_band(inc *c)
 		c->alert_hour_cost = x[i];
 		c->alert_ns = h * NS_PER_HOUR;
 		/* the span that took the hour's running spend past its UCL */
-		sqlite3_stmt *st = ac_report_prepare(c->s, "report_span_costs.sql", c->err);
-		if (!st) {
-			rc = AC_ESQL;
+		ac_rows *st;
+		if ((rc = ac_store_rows(c->s, "report_span_costs.sql", h * NS_PER_HOUR,
+		                        (h + 1) * NS_PER_HOUR, NULL, AC_ROWS_SCAN, &st, c->err)))
 			break;
-		}
-		ac_report_bind_window(st, h * NS_PER_HOUR, (h + 1) * NS_PER_HOUR);
 		double run = 0;
 		int src;
-		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-			run += sqlite3_column_double(st, 1);
+		while ((src = ac_rows_next(st, c->err)) == 1) {
+			run += ac_rows_double(st, 1);
 			if (above(run, pt[i].ucl)) {
-				c->alert_ns = sqlite3_column_int64(st, 0);
+				c->alert_ns = ac_rows_int(st, 0);
 				break;
 			}
 		}
-		if (src != SQLITE_ROW && src != SQLITE_DONE)
-			rc = ac_store_fail(c->s, c->err, "report_span_costs.sql");
-		sqlite3_finalize(st);
+		if (src < 0)
+			rc = src;
+		ac_rows_free(st);
 		break;
 	}
 	if (rc) {
@@ -731,7 +721,7 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	}
 	ac_doc_free(body);
 	if (!rc)
-		rc = ac_doc_write(c.doc, o->out_dir, o->csv_cell, info, err);
+		rc = ac_doc_write(c.doc, o->out_dir, info, err);
 done:
 	ac_guard_release(&g);
 	ac_plotter_free(c.plot);

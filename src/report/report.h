@@ -45,10 +45,7 @@
 #include "../store/store.h"
 #include "../util/buf.h"
 #include "../util/err.h"
-
-/* Writes one CSV cell: text cells (is_text 1) starting with = + - @ are
- * prefixed with ' (the CLI passes its csv_cell). */
-typedef void (*ac_csv_cell_fn)(FILE *fp, const char *s, int is_text);
+#include "../util/table.h"
 
 typedef struct ac_report_opts {
 	const char *out_dir;     /* created (with parents) when missing */
@@ -56,10 +53,9 @@ typedef struct ac_report_opts {
 	int64_t now_ns;          /* report date; INT64_MIN: none given */
 	int64_t from_ns, to_ns;  /* incident: the window [from, to) */
 	const char *gnuplot;     /* program; NULL: $AGENTCOST_GNUPLOT, else gnuplot on PATH */
-	ac_csv_cell_fn csv_cell; /* required */
 } ac_report_opts;
 
-#define AC_REPORT_OPTS_INIT { NULL, NULL, INT64_MIN, 0, 0, NULL, NULL }
+#define AC_REPORT_OPTS_INIT { NULL, NULL, INT64_MIN, 0, 0, NULL }
 
 /* What was written, for the caller to tell the user. */
 typedef struct ac_report_info {
@@ -92,18 +88,6 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *out
 /* (chart.c) and helpers weekly.c shares with incident.c.                */
 /* ===================================================================== */
 
-/* How a cell is shown; CSV always gets the full value (%.12g, or text). */
-typedef enum {
-	AC_CELL_NULL,  /* shown "-", empty in CSV */
-	AC_CELL_TEXT,  /* trace text or ours; escaped everywhere */
-	AC_CELL_INT,
-	AC_CELL_USD,   /* "$12.34", "$0.004512" */
-	AC_CELL_NUM,   /* 4 significant digits */
-	AC_CELL_SHARE, /* a fraction shown as "12.3%" */
-	AC_CELL_PP,    /* a difference of fractions shown as "+1.2 pp" */
-	AC_CELL_RATIO, /* "3.2x" */
-} ac_cell_type;
-
 typedef struct ac_doc ac_doc;
 typedef struct ac_tbl ac_tbl;
 
@@ -132,6 +116,8 @@ void ac_tbl_int(ac_tbl *t, long long v);
 void ac_tbl_num(ac_tbl *t, ac_cell_type type, double v); /* NAN: null */
 void ac_tbl_null(ac_tbl *t);
 size_t ac_tbl_rows(const ac_tbl *t);
+/* The table itself (util/table.h), for a caller that fills it whole. */
+ac_table *ac_tbl_table(ac_tbl *t);
 
 /* Move every block of src to the end of dst (sections renumbered); src is
  * left empty. Returns 0 or AC_ENOMEM. */
@@ -143,19 +129,10 @@ void ac_doc_chart(ac_doc *d, const char *name, const char *caption, char *svg, c
 
 /* Write index.html, report.md, the CSV and SVG files into dir (created when
  * missing). Counts into info. Returns 0, AC_EIO or AC_ENOMEM. */
-int ac_doc_write(ac_doc *d, const char *dir, ac_csv_cell_fn csv, ac_report_info *info,
-                 ac_err *err);
+int ac_doc_write(ac_doc *d, const char *dir, ac_report_info *info, ac_err *err);
 
-/* Escaping, exposed for the tests' sake and for the chart runner. -------- */
-
-/* HTML text and attribute values: & < > " ' escaped; control characters
- * other than tab and newline dropped; invalid UTF-8 bytes replaced by U+FFFD. */
-void ac_html_escape(ac_buf *b, const char *s);
-/* A Markdown table cell or paragraph: HTML escaped as above, then | ` \ * _
- * [ ] escaped with a backslash, line breaks as spaces. */
-void ac_md_escape(ac_buf *b, const char *s);
-/* Display text of a number cell (not NULL/TEXT) into out. */
-void ac_cell_format(char *out, size_t n, ac_cell_type type, double v);
+/* Escaping (ac_html_escape, ac_md_escape) and cell display (ac_cell_format):
+ * src/util/table.h. */
 
 /* Charts (chart.c). ------------------------------------------------------ */
 
@@ -196,22 +173,6 @@ char *ac_svg_sanitize(const char *svg, size_t n, const char *id_prefix);
 void ac_plot_label(char *out, size_t n, const char *s);
 
 /* Shared by weekly.c and incident.c (defined in weekly.c). --------------- */
-
-/* Prepare an embedded query; NULL with err set. */
-sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err);
-/* The query for the window (its rollup twin when it has one and the window
- * falls on whole hours: ac_store_query_window), prepared, ?1..?3 bound. */
-sqlite3_stmt *ac_report_prepare_window(ac_store *s, const char *query, int64_t since_ns,
-                                       int64_t until_ns, ac_err *err);
-/* Bind ?1 since, ?2 until, ?3 NULL (every system). */
-void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns);
-
-/* Spend per period of length len (ns) into x[0..n), period first being the
- * one starting at first * len (queries/spc_daily.sql: from the hourly rollup
- * when len is whole hours, else from the spans). Periods without spend are
- * left as they are. Returns 0 or AC_ESQL. */
-int ac_report_read_series(ac_store *s, int64_t len, int64_t first, size_t n, double *x,
-                          ac_err *err);
 
 /* "YYYY-MM-DD HH:MM UTC" (minutes) into out[32]. */
 void ac_report_when(int64_t ns, char out[32]);

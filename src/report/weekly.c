@@ -25,85 +25,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <csv.h>
 
 #include "../analysis/accuracy.h"
+#include "../analysis/hidden.h"
+#include "../analysis/models.h"
+#include "../analysis/task_costs.h"
 #include "../analysis/spc.h"
+#include "../analysis/spend.h"
+#include "../analysis/summary.h"
 #include "../analysis/stats.h"
 #include "../pricing/pricing.h"
 #include "../router/router.h"
+#include "../util/cmp.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
 #include "report.h"
 
-#define CONFIDENCE 0.95
 #define CONTEXT_WEEKS 3      /* weeks shown before the report week in the daily chart */
 #define RECOMMEND_WEEKS 4    /* the router's window: this week and the three before */
 #define CCDF_MAX_POINTS 600  /* per task type in the chart data */
 
 /* ---- shared helpers ----------------------------------------------------- */
-
-/* Prepare the embedded query text sql (NULL: not embedded) named query. */
-static sqlite3_stmt *prepare_text(ac_store *s, const char *query, const char *sql, ac_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (!sql) {
-		ac_err_set(err, AC_ESQL, "no embedded query %s", query);
-		return NULL;
-	}
-	if (sqlite3_prepare_v2(ac_store_db(s), sql, -1, &st, NULL) != SQLITE_OK) {
-		ac_store_fail(s, err, query);
-		return NULL;
-	}
-	return st;
-}
-
-sqlite3_stmt *ac_report_prepare(ac_store *s, const char *query, ac_err *err)
-{
-	return prepare_text(s, query, ac_store_query(query), err);
-}
-
-sqlite3_stmt *ac_report_prepare_window(ac_store *s, const char *query, int64_t since_ns,
-                                       int64_t until_ns, ac_err *err)
-{
-	sqlite3_stmt *st =
-		prepare_text(s, query, ac_store_query_window(query, since_ns, until_ns), err);
-	if (st)
-		ac_report_bind_window(st, since_ns, until_ns);
-	return st;
-}
-
-int ac_report_read_series(ac_store *s, int64_t len, int64_t first, size_t n, double *x,
-                          ac_err *err)
-{
-	/* the rollup has hours: shorter periods come from the spans */
-	int64_t since = first * len, until = (first + (int64_t)n) * len;
-	sqlite3_stmt *st = len % (3600 * AC_NS_PER_SEC) == 0
-	                   ? ac_report_prepare_window(s, "spc_daily.sql", since, until, err)
-	                   : ac_report_prepare(s, "spc_daily.sql", err);
-	if (!st)
-		return AC_ESQL;
-	ac_report_bind_window(st, since, until);
-	sqlite3_bind_int64(st, 4, len);
-	sqlite3_bind_int(st, 5, 0);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t p = sqlite3_column_int64(st, 1);
-		if (p >= first && p < first + (int64_t)n)
-			x[p - first] = sqlite3_column_double(st, 2);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(s, err, "spc_daily.sql");
-}
-
-void ac_report_bind_window(sqlite3_stmt *st, int64_t since_ns, int64_t until_ns)
-{
-	sqlite3_bind_int64(st, 1, since_ns);
-	sqlite3_bind_int64(st, 2, until_ns);
-	sqlite3_bind_null(st, 3);
-}
 
 void ac_report_when(int64_t ns, char out[32])
 {
@@ -112,20 +55,6 @@ void ac_report_when(int64_t ns, char out[32])
 	int64_t sec = (ns - d * AC_NS_PER_DAY) / AC_NS_PER_SEC;
 	ac_format_day(d, day);
 	snprintf(out, 32, "%s %02d:%02d UTC", day, (int)(sec / 3600), (int)(sec / 60 % 60));
-}
-
-static char *dup_col(sqlite3_stmt *st, int c)
-{
-	const unsigned char *s = sqlite3_column_text(st, c);
-	return s ? strdup((const char *)s) : NULL;
-}
-
-/* NULL first, then bytewise: SQLite's ORDER BY. */
-static int cmp_opt(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
 }
 
 static double ratio(double a, double b)
@@ -137,143 +66,6 @@ static double ratio(double a, double b)
 static const char *shown(const char *s, const char *none)
 {
 	return s ? s : none;
-}
-
-/* Groups of values by an optional name (task type), NULL distinct from "". */
-typedef struct grp {
-	char *name;
-	double *a, *b;
-	size_t n, cap;
-} grp;
-
-typedef struct grps {
-	grp *v;
-	size_t n, cap;
-	ac_map idx;
-	int oom;
-} grps;
-
-static void grps_init(grps *g)
-{
-	memset(g, 0, sizeof(*g));
-	ac_map_init(&g->idx, 0);
-}
-
-static void grps_release(grps *g)
-{
-	for (size_t i = 0; i < g->n; i++) {
-		free(g->v[i].name);
-		free(g->v[i].a);
-		free(g->v[i].b);
-	}
-	free(g->v);
-	ac_map_release(&g->idx);
-	memset(g, 0, sizeof(*g));
-}
-
-/* The group of name; NULL on OOM (or lookup of a missing one when !create). */
-static grp *grps_get(grps *g, const char *name, int create)
-{
-	size_t n = name ? strlen(name) : 0;
-	char *key = malloc(n + 2);
-	if (!key) {
-		g->oom = 1;
-		return NULL;
-	}
-	key[0] = name ? 'T' : 'N';
-	memcpy(key + 1, name ? name : "", n);
-	int64_t i;
-	grp *out = NULL;
-	if (ac_map_get(&g->idx, key, n + 1, &i)) {
-		out = &g->v[i];
-	} else if (create) {
-		if (g->n == g->cap) {
-			size_t nc = g->cap ? g->cap * 2 : 16;
-			grp *nv = realloc(g->v, nc * sizeof(*nv));
-			if (!nv)
-				goto oom;
-			g->v = nv;
-			g->cap = nc;
-		}
-		grp *x = &g->v[g->n];
-		memset(x, 0, sizeof(*x));
-		if ((name && !(x->name = strdup(name))) || ac_map_put(&g->idx, key, n + 1, (int64_t)g->n)) {
-			free(x->name);
-			goto oom;
-		}
-		out = &g->v[g->n++];
-	}
-	free(key);
-	return out;
-oom:
-	g->oom = 1;
-	free(key);
-	return NULL;
-}
-
-static void grp_push(grps *g, grp *x, double a, double b)
-{
-	if (!x)
-		return;
-	if (x->n == x->cap) {
-		size_t nc = x->cap ? x->cap * 2 : 64;
-		double *na = realloc(x->a, nc * sizeof(double));
-		if (!na) {
-			g->oom = 1;
-			return;
-		}
-		x->a = na;
-		double *nb = realloc(x->b, nc * sizeof(double));
-		if (!nb) {
-			g->oom = 1;
-			return;
-		}
-		x->b = nb;
-		x->cap = nc;
-	}
-	x->a[x->n] = a;
-	x->b[x->n++] = b;
-}
-
-static int grp_cmp(const void *pa, const void *pb)
-{
-	return cmp_opt(((const grp *)pa)->name, ((const grp *)pb)->name);
-}
-
-/* Sort the groups by name and each group's values ascending; the index is
- * dropped (no lookups after this). */
-static void grps_finish(grps *g)
-{
-	if (g->n)
-		qsort(g->v, g->n, sizeof(*g->v), grp_cmp);
-	for (size_t i = 0; i < g->n; i++) {
-		ac_sort_doubles(g->v[i].a, g->v[i].n);
-		ac_sort_doubles(g->v[i].b, g->v[i].n);
-	}
-	ac_map_release(&g->idx);
-	ac_map_init(&g->idx, 0);
-}
-
-/* Production tasks of the window from tasks.sql (cost, LLM calls) by type. */
-static int read_type_groups(ac_store *s, int64_t since, int64_t until, grps *g, ac_err *err)
-{
-	sqlite3_stmt *st = ac_report_prepare(s, "tasks.sql", err);
-	if (!st)
-		return AC_ESQL;
-	ac_report_bind_window(st, since, until);
-	sqlite3_bind_int(st, 4, 0); /* no eval tasks */
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !g->oom) {
-		grp *x = grps_get(g, (const char *)sqlite3_column_text(st, 2), 1);
-		grp_push(g, x, sqlite3_column_double(st, 10), (double)sqlite3_column_int64(st, 6));
-	}
-	int out = 0;
-	if (g->oom)
-		out = ac_err_set(err, AC_ENOMEM, "out of memory");
-	else if (rc != SQLITE_DONE)
-		out = ac_store_fail(s, err, "tasks.sql");
-	sqlite3_finalize(st);
-	return out;
 }
 
 /* ---- the guardrail judge's tables (the judge: src/analysis/guard.c) ------ */
@@ -398,44 +190,23 @@ typedef struct totals {
 	double spend, task_cost;
 } totals;
 
-static int read_totals(wk *w, int64_t since, int64_t until, totals *t)
+/* The week's figures of `agentcost summary`, production tasks apart. */
+static int read_totals(wk *w, int64_t since, int64_t until, totals *t, ac_summary *r)
 {
 	memset(t, 0, sizeof(*t));
-	sqlite3_stmt *a = ac_report_prepare_window(w->s, "summary_spans.sql", since, until, w->err);
-	if (!a)
-		return AC_ESQL;
-	int rc = sqlite3_step(a);
-	if (rc == SQLITE_ROW) {
-		t->llm_calls = sqlite3_column_int64(a, 1);
-		t->tool_calls = sqlite3_column_int64(a, 2);
-		t->spend = sqlite3_column_double(a, 3);
-		t->unpriced = sqlite3_column_int64(a, 4);
-		t->producer_costed = sqlite3_column_int64(a, 5);
-	}
-	sqlite3_finalize(a);
-	if (rc != SQLITE_ROW)
-		return ac_store_fail(w->s, w->err, "summary_spans.sql");
-	sqlite3_stmt *b = ac_report_prepare(w->s, "summary_tasks.sql", w->err);
-	if (!b)
-		return AC_ESQL;
-	ac_report_bind_window(b, since, until);
-	rc = sqlite3_step(b);
-	if (rc == SQLITE_ROW) {
-		t->eval_tasks = sqlite3_column_int64(b, 1);
-		t->tasks = sqlite3_column_int64(b, 0) - t->eval_tasks;
-	}
-	sqlite3_finalize(b);
-	if (rc != SQLITE_ROW)
-		return ac_store_fail(w->s, w->err, "summary_tasks.sql");
-	sqlite3_stmt *c = ac_report_prepare(w->s, "tasks.sql", w->err);
-	if (!c)
-		return AC_ESQL;
-	ac_report_bind_window(c, since, until);
-	sqlite3_bind_int(c, 4, 0);
-	while ((rc = sqlite3_step(c)) == SQLITE_ROW)
-		t->task_cost += sqlite3_column_double(c, 10);
-	sqlite3_finalize(c);
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(w->s, w->err, "tasks.sql");
+	ac_query q = ac_query_window(since, until);
+	int rc = ac_summary_run(w->s, &q, AC_SUMMARY_TASK_COST, r, w->err);
+	if (rc)
+		return rc;
+	t->llm_calls = r->llm_calls;
+	t->tool_calls = r->tool_calls;
+	t->spend = r->cost_usd;
+	t->unpriced = r->unpriced_spans;
+	t->producer_costed = r->producer_costed_spans;
+	t->eval_tasks = r->eval_tasks;
+	t->tasks = r->tasks - r->eval_tasks;
+	t->task_cost = r->production_task_cost;
+	return 0;
 }
 
 static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, double now, double prev)
@@ -447,52 +218,26 @@ static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, doubl
 	ac_tbl_num(t, AC_CELL_SHARE, prev != 0 ? (now - prev) / prev : NAN);
 }
 
-typedef struct unpriced {
-	char *model;
-	long long calls;
-	double producer;
-} unpriced;
-
 static int section_headline(wk *w)
 {
 	totals cur, prev;
-	int rc;
-	if ((rc = read_totals(w, w->since, w->until, &cur)) ||
-	    (rc = read_totals(w, w->prev_since, w->since, &prev)))
+	ac_summary cs, ps;
+	int rc = read_totals(w, w->since, w->until, &cur, &cs);
+	if (!rc) {
+		rc = read_totals(w, w->prev_since, w->since, &prev, &ps);
+		ac_summary_free(&ps);
+	}
+	if (rc) {
+		ac_summary_free(&cs);
 		return rc;
+	}
 	w->info->unpriced_calls = (int)cur.unpriced;
 	ac_doc *d = w->doc;
 	ac_doc_section(d, "headline", "Headline");
-	unpriced *v = NULL;
-	size_t n = 0, cap = 0;
+	const ac_unpriced_model *v = cs.unpriced;
+	size_t n = cur.unpriced ? cs.nunpriced : 0;
 	if (cur.unpriced) {
 		/* loudly, first: spend without a price is spend nobody sees */
-		sqlite3_stmt *st = ac_report_prepare_window(w->s, "unpriced_models.sql", w->since, w->until, w->err);
-		if (!st)
-			return AC_ESQL;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 8;
-				unpriced *nv = realloc(v, cap * sizeof(*nv));
-				if (!nv) {
-					rc = SQLITE_NOMEM;
-					break;
-				}
-				v = nv;
-			}
-			v[n].model = dup_col(st, 0);
-			v[n].calls = sqlite3_column_int64(st, 1);
-			v[n].producer = sqlite3_column_double(st, 2);
-			n++;
-		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			for (size_t i = 0; i < n; i++)
-				free(v[i].model);
-			free(v);
-			return rc == SQLITE_NOMEM ? ac_err_set(w->err, AC_ENOMEM, "out of memory")
-			                          : ac_store_fail(w->s, w->err, "unpriced_models.sql");
-		}
 		ac_buf names = AC_BUF_INIT;
 		for (size_t i = 0; i < n && i < 8; i++)
 			ac_buf_printf(&names, "%s%s (%lld call%s)", i ? ", " : "",
@@ -547,60 +292,46 @@ static int section_headline(wk *w)
 		for (size_t i = 0; i < n; i++) {
 			ac_tbl_text(u, v[i].model);
 			ac_tbl_int(u, v[i].calls);
-			ac_tbl_num(u, AC_CELL_USD, v[i].producer);
+			ac_tbl_num(u, AC_CELL_USD, v[i].producer_cost_usd);
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		free(v[i].model);
-	free(v);
+	ac_summary_free(&cs);
 	return 0;
 }
 
 /* ---- 2. per task type ---------------------------------------------------- */
 
-static int section_types(wk *w)
+/* The per-type distribution table and the fattest tail named below it. */
+static void types_table(wk *w, const ac_task_costs *tc)
 {
 	ac_doc *d = w->doc;
-	grps g;
-	grps_init(&g);
-	int rc = read_type_groups(w->s, w->since, w->until, &g, w->err);
-	if (rc) {
-		grps_release(&g);
-		return rc;
-	}
-	grps_finish(&g);
-	ac_doc_section(d, "task-types", "Cost per task, by task type");
-	ac_doc_para(d, "Production tasks that started in %s, per task type: the cost distribution "
-	               "(type-7 percentiles), the mean of the dearest tenth over the cheapest tenth "
-	               "(tail ratio), the dearest tenth's share of the type's spend, and the Hill "
-	               "tail index (a small index is a heavy tail; 2 or less: infinite variance).",
-	            w->week);
 	static const char *const cols[] = { "task_type", "tasks", "cost_total", "mean", "p50",
 		                            "p90", "p99", "max", "bottom10_mean", "top10_mean",
 		                            "tail_ratio", "top10_share", "tail_index" };
 	ac_tbl *t = ac_doc_table(d, "task_types", "Cost per task by task type", cols, 13, 0);
 	double worst = 0;
-	const grp *worst_g = NULL;
-	for (size_t i = 0; i < g.n; i++) {
-		const grp *x = &g.v[i];
-		double bottom = ac_bottom_mean(x->a, x->n, 0.1), top = ac_top_mean(x->a, x->n, 0.1);
-		double tr = bottom > 0 ? top / bottom : NAN, alpha, se;
-		ac_hill(x->a, x->n, 0.1, &alpha, &se);
-		ac_tbl_text(t, x->name);
+	double worst_top10_share = 0;
+	const ac_task_group *worst_g = NULL;
+	for (size_t i = 0; i < tc->n; i++) {
+		const ac_task_group *x = &tc->v[i];
+		ac_task_dist dist;
+		ac_task_dist_of(&dist, x);
+		ac_tbl_text(t, x->task_type);
 		ac_tbl_int(t, (long long)x->n);
-		ac_tbl_num(t, AC_CELL_USD, ac_sum(x->a, x->n));
-		ac_tbl_num(t, AC_CELL_USD, ac_mean(x->a, x->n));
-		ac_tbl_num(t, AC_CELL_USD, ac_quantile(x->a, x->n, 0.5));
-		ac_tbl_num(t, AC_CELL_USD, ac_quantile(x->a, x->n, 0.9));
-		ac_tbl_num(t, AC_CELL_USD, ac_quantile(x->a, x->n, 0.99));
-		ac_tbl_num(t, AC_CELL_USD, x->a[x->n - 1]);
-		ac_tbl_num(t, AC_CELL_USD, bottom);
-		ac_tbl_num(t, AC_CELL_USD, top);
-		ac_tbl_num(t, AC_CELL_RATIO, tr);
-		ac_tbl_num(t, AC_CELL_SHARE, ac_top_share(x->a, x->n, 0.1));
-		ac_tbl_num(t, AC_CELL_NUM, alpha);
-		if (x->n >= 10 && !isnan(tr) && tr > worst) {
-			worst = tr;
+		ac_tbl_num(t, AC_CELL_USD, dist.total);
+		ac_tbl_num(t, AC_CELL_USD, dist.mean);
+		ac_tbl_num(t, AC_CELL_USD, dist.p50);
+		ac_tbl_num(t, AC_CELL_USD, dist.p90);
+		ac_tbl_num(t, AC_CELL_USD, dist.p99);
+		ac_tbl_num(t, AC_CELL_USD, dist.max);
+		ac_tbl_num(t, AC_CELL_USD, dist.bottom10_mean);
+		ac_tbl_num(t, AC_CELL_USD, dist.top10_mean);
+		ac_tbl_num(t, AC_CELL_RATIO, dist.tail_ratio);
+		ac_tbl_num(t, AC_CELL_SHARE, dist.top10_share);
+		ac_tbl_num(t, AC_CELL_NUM, dist.tail_index);
+		if (x->n >= 10 && !isnan(dist.tail_ratio) && dist.tail_ratio > worst) {
+			worst = dist.tail_ratio;
+			worst_top10_share = dist.top10_share;
 			worst_g = x;
 		}
 	}
@@ -609,34 +340,39 @@ static int section_types(wk *w)
 		ac_cell_format(r, sizeof(r), AC_CELL_RATIO, worst);
 		ac_doc_para(d, "The fattest tail is in %s: its dearest tenth of tasks cost %s its "
 		               "cheapest tenth on average, and hold %.1f%% of its spend.",
-		            shown(worst_g->name, "tasks without a type"), r,
-		            100 * ac_top_share(worst_g->a, worst_g->n, 0.1));
+		            shown(worst_g->task_type, "tasks without a type"), r,
+		            100 * worst_top10_share);
 	}
 
-	/* CCDF: P(cost >= x) at each distinct positive cost, per type */
+}
+
+/* CCDF chart data: P(cost >= x) at each distinct positive cost, per type.
+ * Returns how many tasks cost nothing (not on log axes). */
+static long long types_ccdf(wk *w, const ac_task_costs *tc)
+{
 	ac_buf data = AC_BUF_INIT;
 	int blocks = 0;
 	long long zero = 0;
-	for (size_t i = 0; i < g.n; i++) {
-		const grp *x = &g.v[i];
+	for (size_t i = 0; i < tc->n; i++) {
+		const ac_task_group *x = &tc->v[i];
 		size_t first = 0;
-		while (first < x->n && !(x->a[first] > 0))
+		while (first < x->n && !(x->cost[first] > 0))
 			first++;
 		zero += (long long)first;
 		if (first == x->n)
 			continue;
 		char label[64];
-		ac_plot_label(label, sizeof(label), shown(x->name, "(no type)"));
+		ac_plot_label(label, sizeof(label), shown(x->task_type, "(no type)"));
 		ac_buf_printf(&data, "%s\"%s\" \"ccdf\"\n", blocks ? "\n\n" : "", label);
 		blocks++;
 		size_t m = x->n - first, step = m > CCDF_MAX_POINTS ? m / (CCDF_MAX_POINTS / 2) : 1;
 		for (size_t k = first; k < x->n; k++) {
-			if (k > first && x->a[k] == x->a[k - 1])
+			if (k > first && x->cost[k] == x->cost[k - 1])
 				continue; /* the first of equal costs has the largest share */
 			/* thin the body, keep the tail whole */
 			if (step > 1 && x->n - k > CCDF_MAX_POINTS / 2 && (k - first) % step)
 				continue;
-			ac_buf_printf(&data, "%.10g %.10g\n", x->a[k], (double)(x->n - k) / (double)x->n);
+			ac_buf_printf(&data, "%.10g %.10g\n", x->cost[k], (double)(x->n - k) / (double)x->n);
 		}
 	}
 	char nb[16];
@@ -647,48 +383,57 @@ static int section_types(wk *w)
 	         "Share of tasks costing at least x, per task type, log-log axes%s",
 	         zero ? " (tasks that cost nothing are not on log axes)" : "");
 	chart(w, "ccdf", cap, &data, args, "no production task with a cost this week");
+	ac_buf_release(&data);
+	return zero;
+}
 
-	/* histogram: 5 log bins per decade over all types, stacked by type */
-	ac_buf_reset(&data);
+/* Histogram: 5 log bins per decade over all types, stacked by type; a table
+ * of the bins beside it. */
+static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
+{
+	ac_doc *d = w->doc;
+	ac_buf data = AC_BUF_INIT;
+	int blocks = 0;
+	char nb[16], cap[256];
+	const char *args[] = { nb, NULL };
 	double lo_all = INFINITY, hi_all = 0;
-	for (size_t i = 0; i < g.n; i++)
-		for (size_t k = 0; k < g.v[i].n; k++)
-			if (g.v[i].a[k] > 0) {
-				lo_all = fmin(lo_all, g.v[i].a[k]);
-				hi_all = fmax(hi_all, g.v[i].a[k]);
+	for (size_t i = 0; i < tc->n; i++)
+		for (size_t k = 0; k < tc->v[i].n; k++)
+			if (tc->v[i].cost[k] > 0) {
+				lo_all = fmin(lo_all, tc->v[i].cost[k]);
+				hi_all = fmax(hi_all, tc->v[i].cost[k]);
 			}
 	static const char *const hcols[] = { "task_type", "bin_lo", "bin_hi", "tasks" };
 	ac_tbl *ht = ac_doc_table(d, "histogram", "Tasks per cost bin (5 bins per decade)", hcols, 4,
 	                          12);
-	blocks = 0;
 	if (hi_all > 0) {
-		int lo = (int)floor(log10(lo_all) * 5 + 1e-9), hi = (int)floor(log10(hi_all) * 5 + 1e-9);
+		int lo = ac_cost_bin_of(lo_all), hi = ac_cost_bin_of(hi_all);
 		int nbins = hi - lo + 1;
 		double *stack = calloc((size_t)nbins, sizeof(double));
 		if (!stack)
 			data.oom = 1;
-		for (size_t i = 0; stack && i < g.n; i++) {
-			const grp *x = &g.v[i];
-			if (!x->n || !(x->a[x->n - 1] > 0))
+		for (size_t i = 0; stack && i < tc->n; i++) {
+			const ac_task_group *x = &tc->v[i];
+			if (!x->n || !(x->cost[x->n - 1] > 0))
 				continue;
 			char label[64];
-			ac_plot_label(label, sizeof(label), shown(x->name, "(no type)"));
+			ac_plot_label(label, sizeof(label), shown(x->task_type, "(no type)"));
 			ac_buf_printf(&data, "%s\"%s\" \"lo\" \"hi\" \"y0\" \"y1\"\n", blocks ? "\n\n" : "",
 			              label);
 			blocks++;
 			size_t k = 0;
-			while (k < x->n && !(x->a[k] > 0))
+			while (k < x->n && !(x->cost[k] > 0))
 				k++;
 			if (k) {
-				ac_tbl_text(ht, x->name);
+				ac_tbl_text(ht, x->task_type);
 				ac_tbl_num(ht, AC_CELL_USD, 0);
 				ac_tbl_num(ht, AC_CELL_USD, 0);
 				ac_tbl_int(ht, (long long)k);
 			}
 			for (int b = lo; b <= hi; b++) {
-				double a = pow(10, b / 5.0), z = pow(10, (b + 1) / 5.0);
+				double a = ac_cost_bin_lo(b), z = ac_cost_bin_lo(b + 1);
 				size_t cnt = 0;
-				while (k < x->n && (x->a[k] < z || b == hi)) {
+				while (k < x->n && (x->cost[k] < z || b == hi)) {
 					cnt++;
 					k++;
 				}
@@ -697,7 +442,7 @@ static int section_types(wk *w)
 				double *y = &stack[b - lo];
 				ac_buf_printf(&data, "%.10g %.10g %.10g %.10g\n", a, z, *y, *y + (double)cnt);
 				*y += (double)cnt;
-				ac_tbl_text(ht, x->name);
+				ac_tbl_text(ht, x->task_type);
 				ac_tbl_num(ht, AC_CELL_USD, a);
 				ac_tbl_num(ht, AC_CELL_USD, z);
 				ac_tbl_int(ht, (long long)cnt);
@@ -710,13 +455,34 @@ static int section_types(wk *w)
 	         zero ? "; tasks that cost nothing are counted in the table only" : "");
 	chart(w, "histogram", cap, &data, args, "no production task with a cost this week");
 	ac_buf_release(&data);
-	rc = g.oom ? ac_err_set(w->err, AC_ENOMEM, "out of memory") : 0;
-	grps_release(&g);
-	return rc;
+}
+
+static int section_types(wk *w)
+{
+	/* production tasks of the week by type, as `agentcost tasks` */
+	ac_task_costs g;
+	ac_query q = ac_query_window(w->since, w->until);
+	int rc = ac_task_costs_run(w->s, &q, 0, &g, w->err);
+	if (rc) {
+		ac_task_costs_free(&g);
+		return rc;
+	}
+	ac_doc_section(w->doc, "task-types", "Cost per task, by task type");
+	ac_doc_para(w->doc, "Production tasks that started in %s, per task type: the cost distribution "
+	               "(type-7 percentiles), the mean of the dearest tenth over the cheapest tenth "
+	               "(tail ratio), the dearest tenth's share of the type's spend, and the Hill "
+	               "tail index (a small index is a heavy tail; 2 or less: infinite variance).",
+	            w->week);
+	types_table(w, &g);
+	long long zero = types_ccdf(w, &g);
+	types_histogram(w, &g, zero);
+	ac_task_costs_free(&g);
+	return 0;
 }
 
 /* ---- 3. hidden costs ----------------------------------------------------- */
 
+/* The week's retry, summarize and eval costs out of its whole spend. */
 typedef struct hidden {
 	double total, retry, summarize, eval;
 	long long tool_calls, tool_failures, episodes, attempts;
@@ -725,35 +491,23 @@ typedef struct hidden {
 static int read_hidden(wk *w, int64_t since, int64_t until, hidden *h)
 {
 	memset(h, 0, sizeof(*h));
-	sqlite3_stmt *st = ac_report_prepare_window(w->s, "hidden.sql", since, until, w->err);
-	if (!st)
-		return AC_ESQL;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *p = (const char *)sqlite3_column_text(st, 1);
-		double cost = sqlite3_column_double(st, 2);
-		h->total += cost;
-		if (p && !strcmp(p, "retry"))
-			h->retry += cost;
-		else if (p && !strcmp(p, "summarize"))
-			h->summarize += cost;
-		else if (p && !strcmp(p, "eval"))
-			h->eval += cost;
-		h->tool_calls += sqlite3_column_int64(st, 5);
-		h->tool_failures += sqlite3_column_int64(st, 6);
+	ac_query q = ac_query_window(since, until);
+	ac_hidden_result r;
+	int rc = ac_hidden_run(w->s, &q, &r, w->err);
+	if (!rc) {
+		const ac_hidden_scope *all = &r.all;
+		const ac_hidden_purpose *p;
+		h->total = all->cost_usd;
+		h->retry = (p = ac_hidden_purpose_of(all, "retry")) ? p->cost_usd : 0;
+		h->summarize = (p = ac_hidden_purpose_of(all, "summarize")) ? p->cost_usd : 0;
+		h->eval = (p = ac_hidden_purpose_of(all, "eval")) ? p->cost_usd : 0;
+		h->tool_calls = all->tool_calls;
+		h->tool_failures = all->tool_failures;
+		h->episodes = all->episodes;
+		h->attempts = all->attempts;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return ac_store_fail(w->s, w->err, "hidden.sql");
-	if (!(st = ac_report_prepare(w->s, "hidden_retries.sql", w->err)))
-		return AC_ESQL;
-	ac_report_bind_window(st, since, until);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		h->episodes += sqlite3_column_int64(st, 1);
-		h->attempts += sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(w->s, w->err, "hidden_retries.sql");
+	ac_hidden_result_free(&r);
+	return rc;
 }
 
 static int section_hidden(wk *w)
@@ -843,20 +597,11 @@ static int section_daily(wk *w)
 		return 0;
 	}
 	size_t n = (size_t)(end_day - start_day);
-	double *x = calloc(n, sizeof(double));
-	ac_spc_point *pt = calloc(n, sizeof(*pt));
-	if (!x || !pt) {
-		free(x);
-		free(pt);
-		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
-	}
-	int rc = ac_report_read_series(w->s, AC_NS_PER_DAY, start_day, n, x, w->err);
-	if (rc) {
-		free(x);
-		free(pt);
+	double *x;
+	ac_spc_point *pt;
+	int rc = ac_spend_band(w->s, AC_NS_PER_DAY, start_day, n, &opts, &x, &pt, w->err);
+	if (rc)
 		return rc;
-	}
-	ac_spc_run(pt, x, n, &opts);
 	static const char *const cols[] = { "day", "cost", "mean", "sd", "ucl", "alert", "rules",
 		                            "report_week" };
 	/* the table goes below the chart: built aside, appended last */
@@ -931,143 +676,16 @@ static int section_daily(wk *w)
 
 /* ---- 5. model selection --------------------------------------------------- */
 
-typedef struct mrow {
-	char *task_type, *complexity, *model;
-	long long calls;
-	double cost;
-	ac_score_sums sc;
-} mrow;
-
-typedef struct mrows {
-	mrow *v;
-	size_t n, cap;
-	ac_map idx;
-	int oom;
-} mrows;
-
-static mrow *mrow_of(mrows *r, const char *tt, const char *cx, const char *model)
-{
-	size_t a = tt ? strlen(tt) : 0, b = strlen(cx), c = model ? strlen(model) : 0;
-	size_t kn = a + b + c + 5;
-	char *key = malloc(kn), *p = key;
-	if (!key) {
-		r->oom = 1;
-		return NULL;
-	}
-	*p++ = tt ? 'T' : 'N';
-	memcpy(p, tt ? tt : "", a);
-	p += a;
-	*p++ = 0;
-	memcpy(p, cx, b);
-	p += b;
-	*p++ = 0;
-	*p++ = model ? 'M' : 'N';
-	memcpy(p, model ? model : "", c);
-	p += c;
-	*p = 0;
-	int64_t i;
-	mrow *x = NULL;
-	if (ac_map_get(&r->idx, key, kn, &i)) {
-		x = &r->v[i];
-	} else {
-		if (r->n == r->cap) {
-			size_t nc = r->cap ? r->cap * 2 : 64;
-			mrow *nv = realloc(r->v, nc * sizeof(*nv));
-			if (!nv)
-				goto oom;
-			r->v = nv;
-			r->cap = nc;
-		}
-		x = &r->v[r->n];
-		memset(x, 0, sizeof(*x));
-		x->task_type = tt ? strdup(tt) : NULL;
-		x->complexity = strdup(cx);
-		x->model = model ? strdup(model) : NULL;
-		if ((tt && !x->task_type) || !x->complexity || (model && !x->model) ||
-		    ac_map_put(&r->idx, key, kn, (int64_t)r->n)) {
-			free(x->task_type);
-			free(x->complexity);
-			free(x->model);
-			x = NULL;
-			goto oom;
-		}
-		r->n++;
-	}
-	free(key);
-	return x;
-oom:
-	r->oom = 1;
-	free(key);
-	return NULL;
-}
-
-static int mrow_cmp(const void *pa, const void *pb)
-{
-	const mrow *a = pa, *b = pb;
-	int c = cmp_opt(a->task_type, b->task_type);
-	if (!c)
-		c = strcmp(a->complexity, b->complexity);
-	if (!c)
-		c = cmp_opt(a->model, b->model);
-	return c;
-}
-
-static void mrows_release(mrows *r)
-{
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->v[i].task_type);
-		free(r->v[i].complexity);
-		free(r->v[i].model);
-	}
-	free(r->v);
-	ac_map_release(&r->idx);
-}
-
-static int read_models(wk *w, mrows *r, int scored)
-{
-	const char *q = scored ? "models_scores.sql" : "models.sql";
-	sqlite3_stmt *st = ac_report_prepare_window(w->s, q, w->since, w->until, w->err);
-	if (!st)
-		return AC_ESQL;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !r->oom) {
-		const char *cx = (const char *)sqlite3_column_text(st, 1);
-		mrow *x = mrow_of(r, (const char *)sqlite3_column_text(st, 0), cx ? cx : "",
-		                  (const char *)sqlite3_column_text(st, 2));
-		if (!x)
-			break;
-		if (scored) {
-			x->sc.n += sqlite3_column_int64(st, 3);
-			x->sc.sum += sqlite3_column_double(st, 4);
-			x->sc.sq += sqlite3_column_double(st, 5);
-			x->sc.partial += sqlite3_column_int64(st, 6);
-		} else {
-			x->calls += sqlite3_column_int64(st, 3);
-			x->cost += sqlite3_column_double(st, 6);
-		}
-	}
-	sqlite3_finalize(st);
-	if (r->oom)
-		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
-	return rc == SQLITE_DONE ? 0 : ac_store_fail(w->s, w->err, q);
-}
-
 static int section_models(wk *w, const ac_recommendation *rec, const char *rec_note)
 {
 	ac_doc *d = w->doc;
-	mrows r;
-	memset(&r, 0, sizeof(r));
-	ac_map_init(&r.idx, 0);
-	int rc;
-	if ((rc = read_models(w, &r, 0)) || (rc = read_models(w, &r, 1))) {
-		mrows_release(&r);
+	ac_models_result r;
+	ac_query q = ac_query_window(w->since, w->until);
+	int rc = ac_models_run(w->s, &q, NULL, &r, w->err);
+	if (rc) {
+		ac_models_result_free(&r);
 		return rc;
 	}
-	if (r.n)
-		qsort(r.v, r.n, sizeof(*r.v), mrow_cmp);
-	double total = 0;
-	for (size_t i = 0; i < r.n; i++)
-		total += r.v[i].cost;
 	ac_doc_section(d, "models", "Model selection");
 	ac_doc_para(d, "Production LLM calls of %s per task type, complexity class "
 	               "(agentcost.complexity) and model, beside the model's accuracy on that class "
@@ -1082,24 +700,23 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 	                                      "model",
 	                         cols, 12, 40);
 	for (size_t i = 0; i < r.n; i++) {
-		const mrow *x = &r.v[i];
-		ac_accuracy acc;
-		ac_accuracy_of_sums(&acc, &x->sc, CONFIDENCE);
-		double per_call = x->calls ? x->cost / (double)x->calls : NAN;
+		const ac_models_row *x = &r.v[i];
+		ac_models_figures f;
+		ac_models_figures_of(&f, &r, x, 0);
 		ac_tbl_text(t, x->task_type);
 		ac_tbl_text(t, x->complexity);
 		ac_tbl_text(t, x->model);
-		ac_tbl_int(t, x->calls);
-		ac_tbl_num(t, AC_CELL_USD, x->cost);
-		ac_tbl_num(t, AC_CELL_SHARE, total > 0 ? x->cost / total : NAN);
-		ac_tbl_num(t, AC_CELL_USD, per_call);
-		ac_tbl_num(t, AC_CELL_SHARE, acc.mean);
-		ac_tbl_int(t, (long long)acc.n);
-		ac_tbl_num(t, AC_CELL_SHARE, acc.lo);
-		ac_tbl_num(t, AC_CELL_SHARE, acc.hi);
-		ac_tbl_num(t, AC_CELL_USD, acc.mean > 0 ? per_call / acc.mean : NAN);
+		ac_tbl_int(t, x->calls[0]);
+		ac_tbl_num(t, AC_CELL_USD, x->cost[0]);
+		ac_tbl_num(t, AC_CELL_SHARE, f.cost_share);
+		ac_tbl_num(t, AC_CELL_USD, f.cost_per_call);
+		ac_tbl_num(t, AC_CELL_SHARE, f.acc.mean);
+		ac_tbl_int(t, (long long)f.acc.n);
+		ac_tbl_num(t, AC_CELL_SHARE, f.acc.lo);
+		ac_tbl_num(t, AC_CELL_SHARE, f.acc.hi);
+		ac_tbl_num(t, AC_CELL_USD, f.cost_per_success);
 	}
-	mrows_release(&r);
+	ac_models_result_free(&r);
 
 	ac_doc_heading(d, "Cost-accuracy frontier per class");
 	if (!rec) {
@@ -1125,8 +742,8 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 		/* the class's current cost, for the relative axis */
 		double base = NAN;
 		for (size_t k = 0; k < rec->nclasses; k++)
-			if (!cmp_opt(rec->classes[k].task_type, p->task_type) &&
-			    !cmp_opt(rec->classes[k].complexity, p->complexity))
+			if (!ac_cmp_opt(rec->classes[k].task_type, p->task_type) &&
+			    !ac_cmp_opt(rec->classes[k].complexity, p->complexity))
 				base = rec->classes[k].current_cost;
 		double rel = base > 0 ? p->cost / base : NAN;
 		double monthly = rec->window_days > 0 ? p->cost * 30 / rec->window_days : NAN;
@@ -1143,7 +760,7 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.hi);
 		if (isnan(rel) || !(rel > 0) || isnan(p->acc.mean))
 			continue;
-		if (!started || cmp_opt(pt, p->task_type) || cmp_opt(pc, p->complexity)) {
+		if (!started || ac_cmp_opt(pt, p->task_type) || ac_cmp_opt(pc, p->complexity)) {
 			char l1[64], l2[64];
 			ac_plot_label(l1, sizeof(l1), shown(p->task_type, "(no type)"));
 			ac_plot_label(l2, sizeof(l2), p->complexity);
@@ -1173,81 +790,18 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 
 /* ---- 6. recommendations ------------------------------------------------- */
 
-typedef struct csvrd {
-	ac_tbl *t;
-	int line, ncol;
-	int ncells;
-} csvrd;
-
-static void csv_field(void *s, size_t n, void *payload)
-{
-	csvrd *r = payload;
-	if (r->line == 0 || r->ncells >= r->ncol)
-		return;
-	char *v = malloc(n + 1);
-	if (!v) {
-		ac_tbl_null(r->t);
-		r->ncells++;
-		return;
-	}
-	memcpy(v, s, n);
-	v[n] = '\0';
-	ac_tbl_text(r->t, v);
-	r->ncells++;
-	free(v);
-}
-
-static void csv_row(int c, void *payload)
-{
-	(void)c;
-	csvrd *r = payload;
-	if (r->line > 0)
-		while (r->ncells < r->ncol) {
-			ac_tbl_null(r->t);
-			r->ncells++;
-		}
-	r->line++;
-	r->ncells = 0;
-}
-
-/* The map the router wrote, read back into a table (so the table's CSV is
- * the map file itself, with the formula guard). */
+/* The recommended map as a table: its CSV is the map file `recommend
+ * --write-map` writes, with the formula guard. */
 static int map_table(wk *w, const ac_router_map *map)
 {
-	const char *tmpdir = getenv("TMPDIR");
-	char *path = NULL;
-	if (asprintf(&path, "%s/agentcost-map.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp") < 0)
-		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		int rc = ac_err_set(w->err, AC_EIO, "%s: cannot create", path);
-		free(path);
-		return rc;
-	}
-	close(fd);
-	int rc = ac_router_map_write(map, path, w->err);
-	FILE *fp = rc ? NULL : fopen(path, "r");
 	static const char *const cols[] = { "task_type", "complexity", "model" };
 	ac_tbl *t = ac_doc_table(w->doc, "recommended_map",
 	                         "The routing map to apply (agentcost simulate --map "
 	                         "recommended_map.csv)",
 	                         cols, 3, 0);
-	if (fp) {
-		struct csv_parser p;
-		csvrd r = { t, 0, 3, 0 };
-		if (csv_init(&p, CSV_APPEND_NULL) == 0) {
-			char buf[4096];
-			size_t n;
-			while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-				csv_parse(&p, buf, n, csv_field, csv_row, &r);
-			csv_fini(&p, csv_field, csv_row, &r);
-			csv_free(&p);
-		}
-		fclose(fp);
-	}
-	unlink(path);
-	free(path);
-	return rc;
+	if (!t || ac_router_map_table(map, ac_tbl_table(t)))
+		return ac_err_set(w->err, AC_ENOMEM, "out of memory");
+	return 0;
 }
 
 static int section_recommend(wk *w, const ac_recommendation *rec, const char *rec_note)
@@ -1338,18 +892,20 @@ static int section_outliers(wk *w)
 
 int ac_report_store_range(ac_store *s, int64_t *first, int64_t *last, ac_err *err)
 {
-	sqlite3_stmt *st = ac_report_prepare_window(s, "summary_spans.sql", INT64_MIN, INT64_MAX, err);
-	if (!st)
-		return AC_ESQL;
-	int rc = sqlite3_step(st), empty = 1;
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 6) != SQLITE_NULL) {
-		*first = sqlite3_column_int64(st, 6);
-		*last = sqlite3_column_int64(st, 7);
+	/* summary_spans.sql's first and last span start (the rollup has them) */
+	ac_rows *r;
+	int rc = ac_store_rows(s, "summary_spans.sql", INT64_MIN, INT64_MAX, NULL, 0, &r, err);
+	if (rc)
+		return rc;
+	int empty = 1;
+	if ((rc = ac_rows_next(r, err)) == 1 && !ac_rows_null(r, 6)) {
+		*first = ac_rows_int(r, 6);
+		*last = ac_rows_int(r, 7);
 		empty = 0;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return ac_store_fail(s, err, "summary_spans.sql");
+	ac_rows_free(r);
+	if (rc < 0)
+		return rc;
 	return empty ? ac_err_set(err, AC_EINVAL, "the store holds no spans: nothing to report") : 0;
 }
 
@@ -1363,7 +919,7 @@ static int recommend(wk *w, ac_pricebook **pb, ac_router_data **rd, ac_recommend
 	int rc = ac_pricebook_load(pb, ac_store_db(w->s), &e);
 	ac_router_window rw = { w->since - (RECOMMEND_WEEKS - 1) * 7 * AC_NS_PER_DAY, w->until, NULL };
 	if (!rc)
-		rc = ac_router_data_load(rd, ac_store_db(w->s), *pb, &rw, &e);
+		rc = ac_router_data_load(rd, w->s, *pb, &rw, &e);
 	if (!rc) {
 		ac_recommend_opts ro = AC_RECOMMEND_OPTS_INIT;
 		rc = ac_router_recommend(rec, *rd, NULL, &ro, &e);
@@ -1448,7 +1004,7 @@ int ac_report_weekly(ac_store *s, const ac_report_opts *o, ac_report_info *info,
 	    (rc = section_daily(&w)) || (rc = section_models(&w, rec, rec_note)) ||
 	    (rc = section_recommend(&w, rec, rec_note)) || (rc = section_outliers(&w)))
 		goto done;
-	rc = ac_doc_write(w.doc, o->out_dir, o->csv_cell, info, err);
+	rc = ac_doc_write(w.doc, o->out_dir, info, err);
 done:
 	ac_recommendation_free(rec);
 	ac_router_data_free(rd);

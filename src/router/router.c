@@ -27,7 +27,9 @@
 #include "../analysis/stats.h"
 #include "../pricing/convention.h"
 #include "../store/store.h"
+#include "../util/cmp.h"
 #include "../util/map.h"
+#include "../util/table.h"
 #include "../util/timeutil.h"
 
 #define MAX_STEPS 8                /* models of one cascade */
@@ -89,17 +91,9 @@ static void st_release(strtab *t)
 	ac_map_release(&t->idx);
 }
 
-/* NULL sorts first, as in SQLite; text bytewise. */
-static int cmp_opt(const char *a, const char *b)
-{
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
 static int same_opt(const char *a, const char *b)
 {
-	return cmp_opt(a, b) == 0;
+	return ac_cmp_opt(a, b) == 0;
 }
 
 /* ---- data --------------------------------------------------------------- */
@@ -283,35 +277,21 @@ static int class_of(ac_router_data *d, int32_t tt, int32_t cx, int32_t *out)
 	return 0;
 }
 
-static int sql_fail(sqlite3 *db, ac_err *err, const char *what)
+static const char *col_text(ac_rows *st, int c)
 {
-	return ac_err_set(err, AC_ESQL, "%s: %s", what, sqlite3_errmsg(db));
+	return ac_rows_text(st, c);
 }
 
-static int prepare(sqlite3 *db, const char *name, const ac_router_window *w, sqlite3_stmt **st,
+static int prepare(ac_store *s, const char *name, const ac_router_window *w, ac_rows **st,
                    ac_err *err)
 {
-	int rc = ac_store_prepare_window(db, name, w->since_ns, w->until_ns, st, err);
-	if (rc)
-		return rc;
-	if (w->system)
-		sqlite3_bind_text(*st, 3, w->system, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(*st, 3);
-	return 0;
-}
-
-static const char *col_text(sqlite3_stmt *st, int c)
-{
-	return (const char *)sqlite3_column_text(st, c);
+	return ac_store_rows(s, name, w->since_ns, w->until_ns, w->system, 0, st, err);
 }
 
 /* The interned name of label (kind 0) or model (kind 1) row id; -1 for id 0
  * or a dangling id. Looked up once per id. -1 on allocation failure. */
-static int name_of(ac_router_data *d, sqlite3 *db, int kind, int64_t id, int32_t *out)
+static int name_of(ac_router_data *d, ac_store *s, int kind, int64_t id, int32_t *out)
 {
-	static const char *const sql[2] = { "SELECT name FROM label WHERE id = ?1",
-		                            "SELECT name FROM model WHERE id = ?1" };
 	int64_t key[2] = { kind, id }, v;
 	*out = -1;
 	if (!id)
@@ -320,27 +300,25 @@ static int name_of(ac_router_data *d, sqlite3 *db, int kind, int64_t id, int32_t
 		*out = (int32_t)v;
 		return 0;
 	}
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(db, sql[kind], -1, &q, NULL) != SQLITE_OK)
+	char *name;
+	ac_err e = AC_ERR_INIT;
+	if (ac_store_name(s, kind ? AC_DICT_MODEL : AC_DICT_LABEL, id, &name, &e) == AC_ENOMEM)
 		return -1;
-	sqlite3_bind_int64(q, 1, id);
-	int rc = 0;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		rc = st_intern(&d->str, col_text(q, 0), out);
-	sqlite3_finalize(q);
+	int rc = name ? st_intern(&d->str, name, out) : 0;
+	free(name);
 	if (rc || ac_map_put(&d->name_ids, key, sizeof(key), *out))
 		return -1;
 	return 0;
 }
 
-static int read_tasks(ac_router_data *d, sqlite3 *db, ac_err *err)
+static int read_tasks(ac_router_data *d, ac_store *s, ac_err *err)
 {
-	sqlite3_stmt *st = NULL;
+	ac_rows *st = NULL;
 	size_t cap = 0;
 	int rc, src;
-	if ((rc = prepare(db, "router_tasks.sql", &d->w, &st, err)))
+	if ((rc = prepare(s, "router_tasks.sql", &d->w, &st, err)))
 		return rc;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((src = ac_rows_next(st, err)) == 1) {
 		if (d->ntasks == cap) {
 			size_t nc = cap ? cap * 2 : 256;
 			rtask *nt = realloc(d->tasks, nc * sizeof(*nt));
@@ -352,19 +330,19 @@ static int read_tasks(ac_router_data *d, sqlite3 *db, ac_err *err)
 			cap = nc;
 		}
 		rtask *t = &d->tasks[d->ntasks];
-		t->id = sqlite3_column_int64(st, 0);
-		t->start_ns = sqlite3_column_int64(st, 1);
-		t->cost = sqlite3_column_double(st, 3);
-		if ((rc = name_of(d, db, 0, sqlite3_column_int64(st, 2), &t->tt))) {
+		t->id = ac_rows_int(st, 0);
+		t->start_ns = ac_rows_int(st, 1);
+		t->cost = ac_rows_double(st, 3);
+		if ((rc = name_of(d, s, 0, ac_rows_int(st, 2), &t->tt))) {
 			rc = ac_err_set(err, AC_ENOMEM, "out of memory reading tasks");
 			goto done;
 		}
 		d->ntasks++;
 	}
-	if (src != SQLITE_DONE)
-		rc = sql_fail(db, err, "router_tasks.sql");
+	if (src < 0)
+		rc = src;
 done:
-	sqlite3_finalize(st);
+	ac_rows_free(st);
 	return rc;
 }
 
@@ -382,18 +360,18 @@ static int32_t task_index(const ac_router_data *d, int64_t id)
 	return lo < d->ntasks && d->tasks[lo].id == id ? (int32_t)lo : -1;
 }
 
-static int read_calls(ac_router_data *d, sqlite3 *db, ac_err *err)
+static int read_calls(ac_router_data *d, ac_store *s, ac_err *err)
 {
-	sqlite3_stmt *st = NULL;
+	ac_rows *st = NULL;
 	int rc, src;
-	if ((rc = prepare(db, "router_calls.sql", &d->w, &st, err)))
+	if ((rc = prepare(s, "router_calls.sql", &d->w, &st, err)))
 		return rc;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		int32_t task = task_index(d, sqlite3_column_int64(st, 0));
+	while ((src = ac_rows_next(st, err)) == 1) {
+		int32_t task = task_index(d, ac_rows_int(st, 0));
 		if (task < 0)
 			continue; /* derived since the task list was read: not in this replay */
-		const unsigned char *blob = sqlite3_column_blob(st, 1);
-		size_t len = (size_t)sqlite3_column_bytes(st, 1), at = 0;
+		size_t len, at = 0;
+		const unsigned char *blob = ac_rows_blob(st, 1, &len);
 		ac_call_group g;
 		int got;
 		while ((got = ac_callpack_next(blob, len, &at, &g)) == 1) {
@@ -409,7 +387,7 @@ static int read_calls(ac_router_data *d, sqlite3 *db, ac_err *err)
 			int32_t cx;
 			c->task = task;
 			c->cls = -1;
-			if (name_of(d, db, 0, g.complexity, &cx) || name_of(d, db, 1, g.model, &c->model) ||
+			if (name_of(d, s, 0, g.complexity, &cx) || name_of(d, s, 1, g.model, &c->model) ||
 			    key_of(d, c->model, &c->key))
 				goto oom;
 			if (cx >= 0 && class_of(d, d->tasks[task].tt, cx, &c->cls))
@@ -436,43 +414,43 @@ static int read_calls(ac_router_data *d, sqlite3 *db, ac_err *err)
 			d->ncalls++;
 		}
 		if (got < 0) {
-			long long id = sqlite3_column_int64(st, 0);
-			sqlite3_finalize(st);
+			long long id = ac_rows_int(st, 0);
+			ac_rows_free(st);
 			return ac_err_set(err, AC_ESQL, "task %lld: damaged call groups in table task_calls",
 			                  id);
 		}
 	}
-	if (src != SQLITE_DONE)
-		rc = sql_fail(db, err, "router_calls.sql");
-	sqlite3_finalize(st);
+	if (src < 0)
+		rc = src;
+	ac_rows_free(st);
 	return rc;
 oom:
-	sqlite3_finalize(st);
+	ac_rows_free(st);
 	return ac_err_set(err, AC_ENOMEM, "out of memory reading LLM calls");
 }
 
-static int read_scores(ac_router_data *d, sqlite3 *db, ac_err *err)
+static int read_scores(ac_router_data *d, ac_store *s, ac_err *err)
 {
-	sqlite3_stmt *st = NULL;
+	ac_rows *st = NULL;
 	int rc, src;
-	if ((rc = prepare(db, "models_scores.sql", &d->w, &st, err)))
+	if ((rc = prepare(s, "models_scores.sql", &d->w, &st, err)))
 		return rc;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((src = ac_rows_next(st, err)) == 1) {
 		int32_t tt, cx, model, key;
-		if (!col_text(st, 1)[0] || sqlite3_column_type(st, 2) == SQLITE_NULL)
+		if (!col_text(st, 1)[0] || ac_rows_null(st, 2))
 			continue; /* no class or no model: says nothing about a routing choice */
-		ac_score_sums sc = { sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 6),
-			             sqlite3_column_double(st, 4), sqlite3_column_double(st, 5) };
+		ac_score_sums sc = { ac_rows_int(st, 3), ac_rows_int(st, 6), ac_rows_double(st, 4),
+			             ac_rows_double(st, 5) };
 		if (st_intern(&d->str, col_text(st, 0), &tt) || st_intern(&d->str, col_text(st, 1), &cx) ||
 		    st_intern(&d->str, col_text(st, 2), &model) || key_of(d, model, &key) ||
-		    cell_add(d, tt, cx, key, &sc, (double)sqlite3_column_int64(st, 7))) {
-			sqlite3_finalize(st);
+		    cell_add(d, tt, cx, key, &sc, (double)ac_rows_int(st, 7))) {
+			ac_rows_free(st);
 			return ac_err_set(err, AC_ENOMEM, "out of memory reading eval scores");
 		}
 	}
-	if (src != SQLITE_DONE)
-		rc = sql_fail(db, err, "models_scores.sql");
-	sqlite3_finalize(st);
+	if (src < 0)
+		rc = src;
+	ac_rows_free(st);
 	return rc;
 }
 
@@ -485,7 +463,7 @@ typedef struct class_key {
 static int class_cmp(const void *pa, const void *pb)
 {
 	const class_key *a = pa, *b = pb;
-	int c = cmp_opt(a->tt, b->tt);
+	int c = ac_cmp_opt(a->tt, b->tt);
 	return c ? c : strcmp(a->cx, b->cx);
 }
 
@@ -532,7 +510,7 @@ static int index_classes(ac_router_data *d, ac_err *err)
 				ac_map_release(&count);
 				return ac_err_set(err, AC_ENOMEM, "out of memory indexing classes");
 			}
-			if (v > best || (v == best && cmp_opt(st_str(&d->str, x->model),
+			if (v > best || (v == best && ac_cmp_opt(st_str(&d->str, x->model),
 			                                      st_str(&d->str, c->top)) < 0)) {
 				best = v;
 				c->top = x->model;
@@ -557,7 +535,7 @@ static int index_classes(ac_router_data *d, ac_err *err)
 	return 0;
 }
 
-int ac_router_data_load(ac_router_data **out, sqlite3 *db, ac_pricebook *pb,
+int ac_router_data_load(ac_router_data **out, ac_store *s, ac_pricebook *pb,
                         const ac_router_window *w, ac_err *err)
 {
 	ac_router_data *d = calloc(1, sizeof(*d));
@@ -572,8 +550,8 @@ int ac_router_data_load(ac_router_data **out, sqlite3 *db, ac_pricebook *pb,
 	ac_map_init(&d->cell_idx, 0);
 	ac_map_init(&d->key_of_name, 0);
 	ac_map_init(&d->name_ids, 0);
-	if ((rc = read_tasks(d, db, err)) || (rc = read_calls(d, db, err)) ||
-	    (rc = read_scores(d, db, err)) || (rc = index_classes(d, err))) {
+	if ((rc = read_tasks(d, s, err)) || (rc = read_calls(d, s, err)) ||
+	    (rc = read_scores(d, s, err)) || (rc = index_classes(d, err))) {
 		ac_router_data_free(d);
 		return rc;
 	}
@@ -882,7 +860,7 @@ done:
 static int mrow_cmp(const void *pa, const void *pb)
 {
 	const mrow *a = pa, *b = pb;
-	int c = cmp_opt(a->task_type, b->task_type);
+	int c = ac_cmp_opt(a->task_type, b->task_type);
 	return c ? c : strcmp(a->complexity, b->complexity);
 }
 
@@ -894,15 +872,36 @@ static void put_cell(FILE *f, const char *s)
 		fputs(s, f);
 }
 
-int ac_router_map_write(const ac_router_map *m, const char *path, ac_err *err)
+/* The map's rows in file order (malloc'd copy; the strings are m's), NULL on OOM. */
+static mrow *sorted_rows(const ac_router_map *m)
 {
 	mrow *rows = malloc((m->n ? m->n : 1) * sizeof(*rows));
+	if (rows && m->n) {
+		memcpy(rows, m->r, m->n * sizeof(*rows));
+		qsort(rows, m->n, sizeof(*rows), mrow_cmp);
+	}
+	return rows;
+}
+
+int ac_router_map_table(const ac_router_map *m, ac_table *t)
+{
+	mrow *rows = sorted_rows(m);
+	if (!rows)
+		return AC_ENOMEM;
+	for (size_t i = 0; i < m->n; i++) {
+		ac_table_text(t, rows[i].task_type ? rows[i].task_type : "");
+		ac_table_text(t, rows[i].complexity);
+		ac_table_text(t, rows[i].model);
+	}
+	free(rows);
+	return ac_table_oom(t) ? AC_ENOMEM : 0;
+}
+
+int ac_router_map_write(const ac_router_map *m, const char *path, ac_err *err)
+{
+	mrow *rows = sorted_rows(m);
 	if (!rows)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	if (m->n)
-		memcpy(rows, m->r, m->n * sizeof(*rows));
-	if (m->n)
-		qsort(rows, m->n, sizeof(*rows), mrow_cmp);
 	FILE *f = fopen(path, "w");
 	if (!f) {
 		free(rows);
@@ -1803,6 +1802,124 @@ static int frontier_of(ac_recommendation *r, const cls_work *w, const ac_router_
 	return 0;
 }
 
+/*
+ * --accuracy-floor: the cost-minimal choice among each class's frontier
+ * (fidx, nf) whose call-weighted expected accuracy holds ro->accuracy_floor
+ * (ac_router_floor_search). Classes whose current model has too few scores
+ * keep it and stay out of the average. Sets pick[] and each class's reason.
+ */
+static int floor_map(ac_recommendation *r, cls_work *w, size_t nc, size_t ncells,
+                     const int *fidx, const int *nf, const ac_recommend_opts *ro, int *pick,
+                     ac_err *err)
+{
+	ac_floor_class *fc = calloc(nc ? nc : 1, sizeof(*fc));
+	double *costs = malloc((ncells ? ncells : 1) * (nc ? nc : 1) * sizeof(double));
+	double *accs = malloc((ncells ? ncells : 1) * (nc ? nc : 1) * sizeof(double));
+	size_t *which = malloc((nc ? nc : 1) * sizeof(size_t));
+	int *choice = malloc((nc ? nc : 1) * sizeof(int));
+	size_t nfc = 0, stride = ncells ? ncells : 1;
+	double cur = 0, wsum = 0, cost = 0, acc = 0;
+	int rc = 0;
+	if (!fc || !costs || !accs || !which || !choice) {
+		free(fc), free(costs), free(accs), free(which), free(choice);
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < nc; i++) {
+		const ac_recommend_class *a = &r->classes[i];
+		pick[i] = -1;
+		if (!w[i].m_priced || !w[i].m_cell || w[i].m_cell->acc.n < (size_t)ro->min_samples) {
+			continue;
+		}
+		ac_floor_class *f = &fc[nfc];
+		f->weight = (double)a->class_calls;
+		f->cost = costs + nfc * stride;
+		f->acc = accs + nfc * stride;
+		f->n = 0;
+		const int *fi = fidx + i * stride;
+		for (int j = 0; j < nf[i]; j++) {
+			((double *)f->cost)[f->n] = w[i].c[fi[j]].cost;
+			((double *)f->acc)[f->n] = w[i].c[fi[j]].cell->acc.mean;
+			f->n++;
+		}
+		if (!f->n)
+			continue;
+		cur += f->weight * w[i].m_cell->acc.mean;
+		wsum += f->weight;
+		which[nfc++] = i;
+	}
+	if (!nfc) {
+		rc = ac_err_set(err, AC_EINVAL,
+		                "no class has >= %d eval scores for its current model: there is no "
+		                "accuracy to hold a floor on",
+		                ro->min_samples);
+	} else {
+		rc = ac_router_floor_search(choice, &cost, &acc, fc, nfc, ro->accuracy_floor, err);
+	}
+	if (!rc) {
+		r->current_accuracy = cur / wsum;
+		r->expected_accuracy = acc;
+		for (size_t j = 0; j < nfc; j++) {
+			size_t i = which[j];
+			int ci = (fidx + i * stride)[choice[j]];
+			ac_recommend_class *a = &r->classes[i];
+			if (w[i].c[ci].cell->key != w[i].k->top_key) {
+				pick[i] = ci;
+				snprintf(a->reason, sizeof(a->reason),
+				         "the cost-minimal map holding an expected accuracy >= %.4g",
+				         ro->accuracy_floor);
+			} else {
+				snprintf(a->reason, sizeof(a->reason),
+				         "kept by the cost-minimal map holding an expected accuracy >= "
+				         "%.4g",
+				         ro->accuracy_floor);
+			}
+		}
+		for (size_t i = 0; i < nc; i++) {
+			ac_recommend_class *a = &r->classes[i];
+			int part = 0;
+			for (size_t j = 0; j < nfc; j++)
+				part |= which[j] == i;
+			if (!part) {
+				(void)decide(&w[i], ro, a); /* why it cannot move */
+				if (w[i].m_cell && w[i].m_cell->acc.n >= (size_t)ro->min_samples)
+					snprintf(a->reason, sizeof(a->reason), "kept: out of the floor search");
+			}
+		}
+	}
+	free(fc), free(costs), free(accs), free(which), free(choice);
+	return rc;
+}
+
+/* The recommended map: M' for moved classes (pick >= 0), M for kept ones
+ * (unless M has no price: then the class is left out and keeps its recorded
+ * cost); each class's recommendation and to_key, the model key it ends on. */
+static int recommended_map(ac_recommendation *r, const cls_work *w, size_t nc, const int *pick,
+                           const int32_t *top_key, int32_t *to_key, ac_err *err)
+{
+	int rc;
+	for (size_t i = 0; i < nc; i++) {
+		ac_recommend_class *a = &r->classes[i];
+		const char *model = pick[i] >= 0 ? w[i].c[pick[i]].name
+		                    : (w[i].m_priced ? a->current_model : NULL);
+		a->moved = pick[i] >= 0;
+		to_key[i] = pick[i] >= 0 ? w[i].c[pick[i]].cell->key : top_key[i];
+		if (pick[i] >= 0) {
+			a->recommended = w[i].c[pick[i]].cell->acc;
+			a->recommended_cost = w[i].c[pick[i]].cost;
+		} else {
+			a->recommended = a->current;
+			a->recommended_cost = a->current_cost;
+		}
+		const char *shown = model ? model : a->current_model;
+		a->recommended_model = shown ? strdup(shown) : NULL;
+		if (shown && !a->recommended_model)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		if (model && (rc = ac_router_map_set(r->map, a->task_type, a->complexity, model, err)))
+			return rc;
+	}
+	return 0;
+}
+
 int ac_router_recommend(ac_recommendation **out, ac_router_data *d, const ac_router_opts *o,
                         const ac_recommend_opts *ro_in, ac_err *err)
 {
@@ -1854,109 +1971,12 @@ int ac_router_recommend(ac_recommendation **out, ac_router_data *d, const ac_rou
 			goto oom;
 	}
 
-	if (!isnan(ro.accuracy_floor)) {
-		/* classes whose current model has enough scores take part; the
-		 * others keep their model and stay out of the average */
-		ac_floor_class *fc = calloc(nc ? nc : 1, sizeof(*fc));
-		double *costs = malloc((d->ncells ? d->ncells : 1) * (nc ? nc : 1) * sizeof(double));
-		double *accs = malloc((d->ncells ? d->ncells : 1) * (nc ? nc : 1) * sizeof(double));
-		size_t *which = malloc((nc ? nc : 1) * sizeof(size_t));
-		int *choice = malloc((nc ? nc : 1) * sizeof(int));
-		size_t nfc = 0, stride = d->ncells ? d->ncells : 1;
-		double cur = 0, wsum = 0, cost = 0, acc = 0;
-		if (!fc || !costs || !accs || !which || !choice) {
-			free(fc), free(costs), free(accs), free(which), free(choice);
-			goto oom;
-		}
-		for (size_t i = 0; i < nc; i++) {
-			const ac_recommend_class *a = &r->classes[i];
-			pick[i] = -1;
-			if (!w[i].m_priced || !w[i].m_cell || w[i].m_cell->acc.n < (size_t)ro.min_samples) {
-				continue;
-			}
-			ac_floor_class *f = &fc[nfc];
-			f->weight = (double)a->class_calls;
-			f->cost = costs + nfc * stride;
-			f->acc = accs + nfc * stride;
-			f->n = 0;
-			int *fi = fidx + i * stride;
-			for (int j = 0; j < nf[i]; j++) {
-				((double *)f->cost)[f->n] = w[i].c[fi[j]].cost;
-				((double *)f->acc)[f->n] = w[i].c[fi[j]].cell->acc.mean;
-				f->n++;
-			}
-			if (!f->n)
-				continue;
-			cur += f->weight * w[i].m_cell->acc.mean;
-			wsum += f->weight;
-			which[nfc++] = i;
-		}
-		if (!nfc) {
-			rc = ac_err_set(err, AC_EINVAL,
-			                "no class has >= %d eval scores for its current model: there is no "
-			                "accuracy to hold a floor on",
-			                ro.min_samples);
-		} else {
-			rc = ac_router_floor_search(choice, &cost, &acc, fc, nfc, ro.accuracy_floor, err);
-		}
-		if (!rc) {
-			r->current_accuracy = cur / wsum;
-			r->expected_accuracy = acc;
-			for (size_t j = 0; j < nfc; j++) {
-				size_t i = which[j];
-				int ci = (fidx + i * stride)[choice[j]];
-				ac_recommend_class *a = &r->classes[i];
-				if (w[i].c[ci].cell->key != w[i].k->top_key) {
-					pick[i] = ci;
-					snprintf(a->reason, sizeof(a->reason),
-					         "the cost-minimal map holding an expected accuracy >= %.4g",
-					         ro.accuracy_floor);
-				} else {
-					snprintf(a->reason, sizeof(a->reason),
-					         "kept by the cost-minimal map holding an expected accuracy >= "
-					         "%.4g",
-					         ro.accuracy_floor);
-				}
-			}
-			for (size_t i = 0; i < nc; i++) {
-				ac_recommend_class *a = &r->classes[i];
-				int part = 0;
-				for (size_t j = 0; j < nfc; j++)
-					part |= which[j] == i;
-				if (!part) {
-					(void)decide(&w[i], &ro, a); /* why it cannot move */
-					if (w[i].m_cell && w[i].m_cell->acc.n >= (size_t)ro.min_samples)
-						snprintf(a->reason, sizeof(a->reason), "kept: out of the floor search");
-				}
-			}
-		}
-		free(fc), free(costs), free(accs), free(which), free(choice);
-		if (rc)
-			goto done;
-	}
+	if (!isnan(ro.accuracy_floor) &&
+	    (rc = floor_map(r, w, nc, d->ncells, fidx, nf, &ro, pick, err)))
+		goto done;
 
-	/* the recommended map: M' for moved classes, M for kept ones (unless M
-	 * has no price: then the class is left out and keeps its recorded cost) */
-	for (size_t i = 0; i < nc; i++) {
-		ac_recommend_class *a = &r->classes[i];
-		const char *model = pick[i] >= 0 ? w[i].c[pick[i]].name
-		                    : (w[i].m_priced ? a->current_model : NULL);
-		a->moved = pick[i] >= 0;
-		to_key[i] = pick[i] >= 0 ? w[i].c[pick[i]].cell->key : top_key[i];
-		if (pick[i] >= 0) {
-			a->recommended = w[i].c[pick[i]].cell->acc;
-			a->recommended_cost = w[i].c[pick[i]].cost;
-		} else {
-			a->recommended = a->current;
-			a->recommended_cost = a->current_cost;
-		}
-		const char *shown = model ? model : a->current_model;
-		a->recommended_model = shown ? strdup(shown) : NULL;
-		if (shown && !a->recommended_model)
-			goto oom;
-		if (model && (rc = ac_router_map_set(r->map, a->task_type, a->complexity, model, err)))
-			goto done;
-	}
+	if ((rc = recommended_map(r, w, nc, pick, top_key, to_key, err)))
+		goto done;
 	/* one code path: the savings are the simulator's on that map */
 	if ((rc = ac_router_simulate(&r->sim, d, r->map, &ratios_only, err)))
 		goto done;

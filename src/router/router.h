@@ -63,11 +63,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 #include "../analysis/accuracy.h"
 #include "../pricing/pricing.h"
+#include "../store/store.h"
 #include "../util/err.h"
+#include "../util/table.h"
 
 #define AC_ROUTER_CONFIDENCE 0.95  /* two-sided interval of accuracies */
 #define AC_ROUTER_MEASURED_MIN 30  /* scored calls per side for a measured output ratio */
@@ -89,7 +89,7 @@ typedef struct ac_router_data ac_router_data;
  * borrowed and must outlive the data. Returns 0, AC_ESQL or AC_ENOMEM.
  * Free with ac_router_data_free().
  */
-int ac_router_data_load(ac_router_data **out, sqlite3 *db, ac_pricebook *pb,
+int ac_router_data_load(ac_router_data **out, ac_store *s, ac_pricebook *pb,
                         const ac_router_window *w, ac_err *err);
 void ac_router_data_free(ac_router_data *d);
 
@@ -138,6 +138,10 @@ int ac_router_map_load(ac_router_map **out, const char *path, ac_pricebook *pb, 
 /* Write m as CSV "task_type,complexity,model", rows ordered by task type
  * (default rows first) then class. Returns 0 or AC_EIO. */
 int ac_router_map_write(const ac_router_map *m, const char *path, ac_err *err);
+
+/* The same rows as cells of t (3 columns: task_type, "" for a default row,
+ * complexity, model), for a report's table. Returns 0 or AC_ENOMEM. */
+int ac_router_map_table(const ac_router_map *m, ac_table *t);
 
 /* Options --------------------------------------------------------------- */
 

@@ -51,6 +51,7 @@ struct ac_store {
 	ac_map traces;
 	sqlite3_stmt *dict_get[AC_DICT_COUNT];
 	sqlite3_stmt *dict_put[AC_DICT_COUNT];
+	sqlite3_stmt *dict_name[AC_DICT_COUNT]; /* ac_store_name */
 	sqlite3_stmt *trace_get, *trace_put;
 	sqlite3_stmt *span_put, *span_same, *trace_max;
 	int64_t last_key;
@@ -250,6 +251,7 @@ void ac_store_close(ac_store *s)
 	for (int d = 0; d < AC_DICT_COUNT; d++) {
 		sqlite3_finalize(s->dict_get[d]);
 		sqlite3_finalize(s->dict_put[d]);
+		sqlite3_finalize(s->dict_name[d]);
 		ac_map_release(&s->dict[d]);
 	}
 	sqlite3_finalize(s->trace_get);
@@ -779,6 +781,147 @@ int ac_store_prepare_window(sqlite3 *db, const char *name, int64_t since_ns, int
 	sqlite3_bind_int64(*st, 1, since_ns);
 	sqlite3_bind_int64(*st, 2, until_ns);
 	return 0;
+}
+
+/* ---- reading: the backend interface (store.h) ----------------------------- */
+
+int ac_store_name(ac_store *s, int dict, int64_t id, char **out, ac_err *err)
+{
+	*out = NULL;
+	if (id == 0)
+		return 0;
+	int rc;
+	if (!s->dict_name[dict]) {
+		char sql[128];
+		snprintf(sql, sizeof(sql), "SELECT name FROM %s WHERE id = ?1", DICT_TABLE[dict]);
+		if ((rc = prep(s, &s->dict_name[dict], sql, err)))
+			return rc;
+	}
+	sqlite3_stmt *st = s->dict_name[dict];
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+	    !(*out = strdup((const char *)sqlite3_column_text(st, 0)))) {
+		sqlite3_reset(st);
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ac_store_fail(s, err, "name lookup");
+	sqlite3_reset(st);
+	return rc;
+}
+
+struct ac_rows {
+	ac_store *s;
+	sqlite3_stmt *st;
+	const char *name;
+};
+
+int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
+                  const char *system, int flags, ac_rows **out, ac_err *err)
+{
+	*out = NULL;
+	ac_rows *r = calloc(1, sizeof(*r));
+	if (!r)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	r->s = s;
+	r->name = name;
+	int rc;
+	if (flags & (AC_ROWS_SCAN | AC_ROWS_PLAIN)) {
+		const char *q = ac_store_query(name);
+		if (!q)
+			rc = ac_err_set(err, AC_ESQL, "query %s is not embedded", name);
+		else if (sqlite3_prepare_v2(s->db, q, -1, &r->st, NULL) != SQLITE_OK)
+			rc = ac_store_fail(s, err, name);
+		else
+			rc = 0;
+		if (!rc && (flags & AC_ROWS_PLAIN)) {
+			*out = r;
+			return 0;
+		}
+		if (!rc) {
+			sqlite3_bind_int64(r->st, 1, since_ns);
+			sqlite3_bind_int64(r->st, 2, until_ns);
+		}
+	} else {
+		rc = ac_store_prepare_window(s->db, name, since_ns, until_ns, &r->st, err);
+	}
+	if (rc) {
+		ac_rows_free(r);
+		return rc;
+	}
+	if (sqlite3_bind_parameter_count(r->st) >= 3) {
+		if (system)
+			sqlite3_bind_text(r->st, 3, system, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(r->st, 3);
+	}
+	*out = r;
+	return 0;
+}
+
+void ac_rows_bind_int(ac_rows *r, int param, int64_t v)
+{
+	sqlite3_bind_int64(r->st, param, v);
+}
+
+int ac_rows_next(ac_rows *r, ac_err *err)
+{
+	int rc = sqlite3_step(r->st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return ac_store_fail(r->s, err, r->name);
+}
+
+int64_t ac_rows_int(ac_rows *r, int col)
+{
+	return sqlite3_column_int64(r->st, col);
+}
+
+double ac_rows_double(ac_rows *r, int col)
+{
+	return sqlite3_column_double(r->st, col);
+}
+
+const char *ac_rows_text(ac_rows *r, int col)
+{
+	return (const char *)sqlite3_column_text(r->st, col);
+}
+
+void ac_rows_bind_text(ac_rows *r, int param, const char *text)
+{
+	sqlite3_bind_text(r->st, param, text, -1, SQLITE_STATIC);
+}
+
+void ac_rows_bind_blob(ac_rows *r, int param, const void *blob, size_t n)
+{
+	sqlite3_bind_blob(r->st, param, blob, (int)n, SQLITE_STATIC);
+}
+
+const void *ac_rows_blob(ac_rows *r, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(r->st, col);
+	*n = (size_t)sqlite3_column_bytes(r->st, col);
+	return p;
+}
+
+char *ac_rows_task_id_dup(ac_rows *r, int col)
+{
+	return ac_store_task_id_dup(r->st, col);
+}
+
+int ac_rows_null(ac_rows *r, int col)
+{
+	return sqlite3_column_type(r->st, col) == SQLITE_NULL;
+}
+
+void ac_rows_free(ac_rows *r)
+{
+	if (!r)
+		return;
+	sqlite3_finalize(r->st);
+	free(r);
 }
 
 const char *ac_store_query_window(const char *name, int64_t since_ns, int64_t until_ns)

@@ -183,4 +183,54 @@ int ac_store_rollup_window(int64_t since_ns, int64_t until_ns);
 int ac_store_prepare_window(sqlite3 *db, const char *name, int64_t since_ns, int64_t until_ns,
                             sqlite3_stmt **st, ac_err *err);
 
+/*
+ * ---- Reading: the backend interface ---------------------------------------
+ *
+ * The analyses (src/analysis) read the store only through these calls: they
+ * name an embedded query (queries/NAME.sql), give the window and the system,
+ * and read the rows by column number. Nothing else of SQLite shows, so a
+ * second backend (issue #16) implements these with its own query texts under
+ * the same names and the same output columns.
+ *
+ * Every query file takes ?1 since_ns (inclusive), ?2 until_ns (exclusive) and,
+ * when it has it, ?3 the system name or NULL; further parameters are bound
+ * with ac_rows_bind_int before the first ac_rows_next.
+ */
+typedef struct ac_rows ac_rows;
+
+/* The name of dictionary entry id (AC_DICT_*): *out malloc'd, NULL when id
+ * is 0 or unknown. Returns 0, AC_ESQL or AC_ENOMEM. */
+int ac_store_name(ac_store *s, int dict, int64_t id, char **out, ac_err *err);
+
+enum {
+	AC_ROWS_SCAN = 1,  /* never the rollup twin (periods shorter than an hour) */
+	AC_ROWS_PLAIN = 2, /* the query as it is: no window, nothing bound (bind
+	                    * its parameters with ac_rows_bind_*) */
+};
+
+/*
+ * Run query `name` over [since_ns, until_ns) for `system` (NULL: all): the
+ * query as ac_store_prepare_window picks and prepares it, ?1..?3 bound.
+ * Returns 0 and *out (free with ac_rows_free), or AC_ESQL / AC_ENOMEM.
+ */
+int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
+                  const char *system, int flags, ac_rows **out, ac_err *err);
+void ac_rows_bind_int(ac_rows *r, int param, int64_t v);
+/* text and blob are not copied: they must outlive the rows */
+void ac_rows_bind_text(ac_rows *r, int param, const char *text);
+void ac_rows_bind_blob(ac_rows *r, int param, const void *blob, size_t n);
+/* 1: a row is ready; 0: no more rows; AC_ESQL with err set (naming the query). */
+int ac_rows_next(ac_rows *r, ac_err *err);
+int64_t ac_rows_int(ac_rows *r, int col);
+double ac_rows_double(ac_rows *r, int col);
+/* The column's text, NULL for SQL NULL; valid until the next ac_rows_next. */
+const char *ac_rows_text(ac_rows *r, int col);
+int ac_rows_null(ac_rows *r, int col); /* 1: the column is SQL NULL */
+/* The column's bytes (*n of them), NULL when empty or NULL; valid until the
+ * next ac_rows_next. */
+const void *ac_rows_blob(ac_rows *r, int col, size_t *n);
+/* ac_store_task_id_dup of a column of the rows. */
+char *ac_rows_task_id_dup(ac_rows *r, int col);
+void ac_rows_free(ac_rows *r);
+
 #endif

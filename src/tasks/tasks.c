@@ -45,7 +45,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../ingest/parse.h"
 #include "../pricing/pricing.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"

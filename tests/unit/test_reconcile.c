@@ -317,8 +317,7 @@ static void test_window(void **state)
 	warns w;
 	assert_int_equal(parse(&b, csv, &w, &err), 0);
 	ac_recon r = AC_RECON_INIT;
-	sqlite3 *db = ac_store_db(s);
-	assert_int_equal(ac_reconcile(&r, db, pb, &b, INT64_MIN, INT64_MAX, NULL, &err), 0);
+	assert_int_equal(ac_reconcile(&r, s, pb, &b, INT64_MIN, INT64_MAX, NULL, &err), 0);
 	/* the bill's rows "gpt-4o-2024-08-06" and "gpt-4o" of 06-03 share a key: 2 + 0.5 */
 	assert_int_equal(r.n, 3);
 	assert_int_equal(r.first_day, day_of("2025-06-01"));
@@ -332,7 +331,7 @@ static void test_window(void **state)
 	/* [06-02, 06-04): only 06-03 */
 	int64_t since = day_of("2025-06-02") * AC_NS_PER_DAY;
 	int64_t until = day_of("2025-06-04") * AC_NS_PER_DAY;
-	assert_int_equal(ac_reconcile(&r, db, pb, &b, since, until, NULL, &err), 0);
+	assert_int_equal(ac_reconcile(&r, s, pb, &b, since, until, NULL, &err), 0);
 	assert_int_equal(r.n, 1);
 	assert_int_equal(r.rows[0].day, day_of("2025-06-03"));
 	assert_close(r.billed, 2.5);

@@ -431,7 +431,7 @@ static ac_router_data *load(ac_store *s, ac_pricebook *pb, int64_t since, int64_
 	ac_router_data *d = NULL;
 	ac_err err = AC_ERR_INIT;
 	ac_router_window w = { since, until, system };
-	if (ac_router_data_load(&d, ac_store_db(s), pb, &w, &err))
+	if (ac_router_data_load(&d, s, pb, &w, &err))
 		print_error("%s\n", err.msg);
 	assert_non_null(d);
 	return d;

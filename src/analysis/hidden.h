@@ -1,0 +1,66 @@
+/*
+ * Hidden costs: what retries, context summarization, evaluation runs and the
+ * other step purposes cost, and how often tools fail. `agentcost hidden`
+ * prints the result; the weekly report lays out its retry, summarize and eval
+ * rows beside the previous week's.
+ *
+ * Per step purpose (span.purpose_eff, src/tasks/tasks.h): its cost, its share
+ * of all spend in the window and its share of all tokens (tokens_in +
+ * tokens_out), overall and per system; retry, summarize and eval always,
+ * every other purpose when it has spans. Eval spans count as eval, all of
+ * their cost. Also the tool failure rate (failed tool calls / tool calls,
+ * over tool spans starting in the window) and retries per failure episode
+ * (sum of task.retry_attempts / sum of task.retry_episodes, over tasks
+ * starting in the window). Shares and rates are within their scope: the whole
+ * window, or one system's part of it. A span belongs to the system of its
+ * task. A ratio with a zero denominator is NAN.
+ *
+ * Rows from queries/hidden.sql (per system and purpose) and
+ * queries/hidden_retries.sql (per system); the scopes are summed here.
+ */
+#ifndef AC_HIDDEN_H
+#define AC_HIDDEN_H
+
+#include "../store/store.h"
+#include "../util/err.h"
+#include "query.h"
+
+typedef struct ac_hidden_purpose {
+	char *name;
+	double cost_usd;
+	long long tokens, spans;
+} ac_hidden_purpose;
+
+/* One scope: the whole window, or one system's part of it. */
+typedef struct ac_hidden_scope {
+	char *system; /* NULL: the task has no system (or the "all" scope) */
+	ac_hidden_purpose *p; /* retry, summarize, eval, plan, execute, aggregate,
+	                       * tool, then the others by name */
+	size_t np, cap;
+	double cost_usd;
+	long long tokens, tool_calls, tool_failures, episodes, attempts;
+} ac_hidden_scope;
+
+typedef struct ac_hidden_result {
+	ac_hidden_scope all;
+	ac_hidden_scope *sys; /* by system name, no system first */
+	size_t n, cap;
+} ac_hidden_result;
+
+/* Compute the hidden costs of q's window (q->system: that system only).
+ * Returns 0, AC_ESQL or AC_ENOMEM; free *out with ac_hidden_result_free
+ * either way. */
+int ac_hidden_run(ac_store *s, const ac_query *q, ac_hidden_result *out, ac_err *err);
+void ac_hidden_result_free(ac_hidden_result *r);
+
+/* The purpose of that name in a scope, NULL when absent. */
+const ac_hidden_purpose *ac_hidden_purpose_of(const ac_hidden_scope *sc, const char *name);
+
+/* a / b, NAN when b is 0. */
+double ac_hidden_ratio(double a, double b);
+/* Failed tool calls / tool calls of a scope (NAN: none). */
+double ac_hidden_tool_failure_rate(const ac_hidden_scope *sc);
+/* Retry attempts / failure episodes of a scope (NAN: none). */
+double ac_hidden_retries_per_failure(const ac_hidden_scope *sc);
+
+#endif

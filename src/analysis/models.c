@@ -1,0 +1,156 @@
+/*
+ * Model-selection analytics (models.h): the rows of models.sql and
+ * models_scores.sql merged per (task type, complexity, model).
+ */
+#include "models.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/cmp.h"
+
+static char *dup_opt(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* The row of (task_type, complexity, model), created when new; NULL on OOM. */
+static ac_models_row *row_of(ac_models_result *r, const char *tt, const char *cx,
+                             const char *model)
+{
+	/* key: a presence flag and the text of each part, NUL-separated */
+	size_t ntt = tt ? strlen(tt) : 0, ncx = strlen(cx), nm = model ? strlen(model) : 0;
+	size_t kn = ntt + ncx + nm + 5;
+	char *key = malloc(kn);
+	if (!key)
+		return NULL;
+	char *p = key;
+	*p++ = tt ? 'T' : 'N';
+	memcpy(p, tt ? tt : "", ntt);
+	p += ntt;
+	*p++ = 0;
+	memcpy(p, cx, ncx);
+	p += ncx;
+	*p++ = 0;
+	*p++ = model ? 'M' : 'N';
+	memcpy(p, model ? model : "", nm);
+	p += nm;
+	*p = 0;
+	int64_t i;
+	if (ac_map_get(&r->index, key, kn, &i)) {
+		free(key);
+		return &r->v[i];
+	}
+	if (r->n == r->cap) {
+		size_t nc = r->cap ? r->cap * 2 : 64;
+		ac_models_row *v = realloc(r->v, nc * sizeof(*v));
+		if (!v) {
+			free(key);
+			return NULL;
+		}
+		r->v = v;
+		r->cap = nc;
+	}
+	ac_models_row *x = &r->v[r->n];
+	memset(x, 0, sizeof(*x));
+	x->task_type = dup_opt(tt);
+	x->complexity = strdup(cx);
+	x->model = dup_opt(model);
+	if ((tt && !x->task_type) || !x->complexity || (model && !x->model) ||
+	    ac_map_put(&r->index, key, kn, (int64_t)r->n)) {
+		free(x->task_type);
+		free(x->complexity);
+		free(x->model);
+		free(key);
+		return NULL;
+	}
+	free(key);
+	r->n++;
+	return x;
+}
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const ac_models_row *a = pa, *b = pb;
+	int c = ac_cmp_opt(a->task_type, b->task_type);
+	if (!c)
+		c = strcmp(a->complexity, b->complexity);
+	if (!c)
+		c = ac_cmp_opt(a->model, b->model);
+	return c;
+}
+
+/* Read models.sql (scored = 0) or models_scores.sql (scored = 1) over q into
+ * window w. */
+static int read_window(ac_store *s, ac_models_result *r, int scored, int w, const ac_query *q,
+                       ac_err *err)
+{
+	ac_rows *rows;
+	const char *name = scored ? "models_scores.sql" : "models.sql";
+	int rc = ac_store_rows(s, name, q->since_ns, q->until_ns, q->system, 0, &rows, err);
+	if (rc)
+		return rc;
+	while ((rc = ac_rows_next(rows, err)) == 1) {
+		const char *cx = ac_rows_text(rows, 1);
+		ac_models_row *x = row_of(r, ac_rows_text(rows, 0), cx ? cx : "", ac_rows_text(rows, 2));
+		if (!x) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+			break;
+		}
+		if (scored) {
+			x->sc[w].n += ac_rows_int(rows, 3);
+			x->sc[w].sum += ac_rows_double(rows, 4);
+			x->sc[w].sq += ac_rows_double(rows, 5);
+			x->sc[w].partial += ac_rows_int(rows, 6);
+		} else {
+			x->calls[w] += ac_rows_int(rows, 3);
+			x->tokens_in[w] += ac_rows_int(rows, 4);
+			x->tokens_out[w] += ac_rows_int(rows, 5);
+			x->cost[w] += ac_rows_double(rows, 6);
+		}
+	}
+	ac_rows_free(rows);
+	return rc;
+}
+
+int ac_models_run(ac_store *s, const ac_query *q, const ac_query *prev, ac_models_result *out,
+                  ac_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	ac_map_init(&out->index, 0);
+	if (q->nby || q->nwhere || (prev && (prev->nby || prev->nwhere)))
+		return ac_err_set(err, AC_EINVAL, "models: no grouping or filter by attribute yet");
+	int rc;
+	if ((rc = read_window(s, out, 0, 0, q, err)) || (rc = read_window(s, out, 1, 0, q, err)))
+		return rc;
+	if (prev &&
+	    ((rc = read_window(s, out, 0, 1, prev, err)) || (rc = read_window(s, out, 1, 1, prev, err))))
+		return rc;
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), row_cmp);
+	for (size_t i = 0; i < out->n; i++)
+		out->total_cost += out->v[i].cost[0];
+	return 0;
+}
+
+void ac_models_result_free(ac_models_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].task_type);
+		free(r->v[i].complexity);
+		free(r->v[i].model);
+	}
+	free(r->v);
+	ac_map_release(&r->index);
+	memset(r, 0, sizeof(*r));
+}
+
+void ac_models_figures_of(ac_models_figures *out, const ac_models_result *r,
+                          const ac_models_row *x, int w)
+{
+	ac_accuracy_of_sums(&out->acc, &x->sc[w], AC_MODELS_CONFIDENCE);
+	out->cost_per_call = x->calls[w] ? x->cost[w] / (double)x->calls[w] : NAN;
+	out->cost_share = w == 0 && r->total_cost > 0 ? x->cost[0] / r->total_cost : NAN;
+	out->cost_per_success = out->acc.mean > 0 ? out->cost_per_call / out->acc.mean : NAN;
+}

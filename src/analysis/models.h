@@ -1,0 +1,61 @@
+/*
+ * Model-selection analytics, the weekly question: per task type x complexity
+ * class x model, the production LLM calls (calls, tokens, cost, share of all
+ * production LLM cost in the window, mean cost per call) next to the model's
+ * accuracy on that class of work from the eval runs (mean agentcost.eval.score,
+ * n, a 95% interval: Wilson for 0/1 scores, t otherwise, clamped to [0, 1];
+ * accuracy.h), and the cost per successful outcome = cost per call / accuracy.
+ * A row exists when the class has production calls, eval scores, or both.
+ * `agentcost models` prints the result, the weekly report lays it out.
+ *
+ * Optionally a previous window beside it (`models --compare-previous`): the
+ * same sums for it in the rows' [1] half; rows present only in the previous
+ * window are listed too.
+ *
+ * Rows from queries/models.sql (calls, tokens, cost) and
+ * queries/models_scores.sql (eval score sums).
+ */
+#ifndef AC_MODELS_H
+#define AC_MODELS_H
+
+#include "../store/store.h"
+#include "../util/err.h"
+#include "../util/map.h"
+#include "accuracy.h"
+#include "query.h"
+
+#define AC_MODELS_CONFIDENCE 0.95
+
+typedef struct ac_models_row {
+	char *task_type, *complexity, *model; /* owned; task_type/model may be NULL */
+	/* [0] the window, [1] the previous window */
+	long long calls[2], tokens_in[2], tokens_out[2];
+	double cost[2];
+	ac_score_sums sc[2];
+} ac_models_row;
+
+typedef struct ac_models_result {
+	ac_models_row *v; /* by task type, complexity, model (NULL first) */
+	size_t n, cap;
+	double total_cost; /* all production LLM cost in the window */
+	ac_map index;
+} ac_models_result;
+
+/* What a row's sums mean, for window w (0 the window, 1 the previous). */
+typedef struct ac_models_figures {
+	ac_accuracy acc;        /* at AC_MODELS_CONFIDENCE */
+	double cost_share;      /* of total_cost; NAN when it is 0 (w = 0 only) */
+	double cost_per_call;   /* NAN: no calls */
+	double cost_per_success; /* cost per call / accuracy; NAN: no accuracy */
+} ac_models_figures;
+
+/* The rows of q's window, and of prev's beside them when prev is not NULL.
+ * Returns 0, AC_ESQL or AC_ENOMEM; free *out with ac_models_result_free
+ * either way. */
+int ac_models_run(ac_store *s, const ac_query *q, const ac_query *prev, ac_models_result *out,
+                  ac_err *err);
+void ac_models_result_free(ac_models_result *r);
+void ac_models_figures_of(ac_models_figures *out, const ac_models_result *r,
+                          const ac_models_row *x, int w);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * Spend series and their bands (spend.h): spc_daily.sql's rows, one series
+ * per system in the order they come, gaps filled with zeros.
+ */
+#include "spend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/cmp.h"
+#include "../util/timeutil.h"
+
+/* One series' rows, gathered before it is filled with zeros. */
+typedef struct rowbuf {
+	int64_t *period;
+	double *cost;
+	size_t n, cap;
+} rowbuf;
+
+static int rowbuf_push(rowbuf *b, int64_t period, double cost)
+{
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 256;
+		int64_t *p = realloc(b->period, nc * sizeof(*p));
+		if (!p)
+			return AC_ENOMEM;
+		b->period = p;
+		double *c = realloc(b->cost, nc * sizeof(*c));
+		if (!c)
+			return AC_ENOMEM;
+		b->cost = c;
+		b->cap = nc;
+	}
+	b->period[b->n] = period;
+	b->cost[b->n++] = cost;
+	return 0;
+}
+
+/* Close the series being read into out->v[out->n - 1]: the gaps filled with
+ * 0, the band computed; b left empty for the next system. */
+static int finish(ac_spend_result *out, rowbuf *b, int64_t period_ns, const ac_spc_opts *o,
+                  ac_err *err)
+{
+	ac_spend_series *x = &out->v[out->n - 1];
+	x->first = b->n ? b->period[0] : 0;
+	int64_t span = b->n ? b->period[b->n - 1] - x->first + 1 : 0;
+	if (span > AC_SPEND_MAX_PERIODS)
+		return ac_err_set(err, AC_ELIMIT,
+		                  "%lld %s between the first and the last span; check the timestamps",
+		                  (long long)span, period_ns == AC_NS_PER_DAY ? "days" : "hours");
+	x->n = (size_t)span;
+	x->cost = calloc(span ? (size_t)span : 1, sizeof(double));
+	x->pt = malloc((span ? (size_t)span : 1) * sizeof(*x->pt));
+	if (!x->cost || !x->pt)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < b->n; i++)
+		x->cost[b->period[i] - x->first] = b->cost[i];
+	ac_spc_run(x->pt, x->cost, x->n, o);
+	b->n = 0;
+	return 0;
+}
+
+/* A new series at the end of out (system copied). */
+static int open_series(ac_spend_result *out, size_t *cap, const char *system, ac_err *err)
+{
+	if (out->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 8;
+		ac_spend_series *v = realloc(out->v, nc * sizeof(*v));
+		if (!v)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		out->v = v;
+		*cap = nc;
+	}
+	ac_spend_series *x = &out->v[out->n++];
+	memset(x, 0, sizeof(*x));
+	if (system && !(x->system = strdup(system)))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int read_series(ac_rows *rows, int by_system, int64_t period_ns, const ac_spc_opts *o,
+                       ac_spend_result *out, rowbuf *b, ac_err *err)
+{
+	size_t cap = 0;
+	int rc;
+	if (!by_system && (rc = open_series(out, &cap, NULL, err)))
+		return rc;
+	while ((rc = ac_rows_next(rows, err)) == 1) {
+		const char *sys = ac_rows_text(rows, 0);
+		if (by_system && (!out->n || ac_cmp_opt(sys, out->v[out->n - 1].system))) {
+			if ((out->n && (rc = finish(out, b, period_ns, o, err))) ||
+			    (rc = open_series(out, &cap, sys, err)))
+				return rc;
+		}
+		if (rowbuf_push(b, ac_rows_int(rows, 1), ac_rows_double(rows, 2)))
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+	}
+	if (rc)
+		return rc;
+	return out->n ? finish(out, b, period_ns, o, err) : 0;
+}
+
+int ac_spend_run(ac_store *s, const ac_query *q, int64_t period_ns, const ac_spc_opts *o,
+                 ac_spend_result *out, ac_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	int by_system = 0;
+	for (size_t i = 0; i < q->nby; i++) {
+		if (q->by[i].kind != AC_DIM_SYSTEM)
+			return ac_err_set(err, AC_EINVAL, "spc: a series per system only");
+		by_system = 1;
+	}
+	if (q->nwhere)
+		return ac_err_set(err, AC_EINVAL, "spc: no filter by attribute yet");
+	ac_rows *rows;
+	int rc = ac_store_rows(s, "spc_daily.sql", q->since_ns, q->until_ns, q->system, 0, &rows,
+	                       err);
+	if (rc)
+		return rc;
+	ac_rows_bind_int(rows, 4, period_ns);
+	ac_rows_bind_int(rows, 5, by_system);
+	rowbuf b = { 0 };
+	rc = read_series(rows, by_system, period_ns, o, out, &b, err);
+	free(b.period);
+	free(b.cost);
+	ac_rows_free(rows);
+	return rc;
+}
+
+void ac_spend_result_free(ac_spend_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].system);
+		free(r->v[i].cost);
+		free(r->v[i].pt);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+int ac_spend_range(ac_store *s, int64_t period_ns, int64_t first, size_t n, double *x,
+                   ac_spc_point *pt, const ac_spc_opts *o, ac_err *err)
+{
+	/* the rollup has hours: shorter periods come from the spans */
+	memset(x, 0, n * sizeof(*x));
+	int64_t since = first * period_ns, until = (first + (int64_t)n) * period_ns;
+	int flags = period_ns % (3600 * AC_NS_PER_SEC) == 0 ? 0 : AC_ROWS_SCAN;
+	ac_rows *rows;
+	int rc = ac_store_rows(s, "spc_daily.sql", since, until, NULL, flags, &rows, err);
+	if (rc)
+		return rc;
+	ac_rows_bind_int(rows, 4, period_ns);
+	ac_rows_bind_int(rows, 5, 0);
+	while ((rc = ac_rows_next(rows, err)) == 1) {
+		int64_t p = ac_rows_int(rows, 1);
+		if (p >= first && p < first + (int64_t)n)
+			x[p - first] = ac_rows_double(rows, 2);
+	}
+	ac_rows_free(rows);
+	if (!rc && pt)
+		ac_spc_run(pt, x, n, o);
+	return rc;
+}
+
+int ac_spend_band(ac_store *s, int64_t period_ns, int64_t first, size_t n,
+                  const ac_spc_opts *o, double **x, ac_spc_point **pt, ac_err *err)
+{
+	*x = calloc(n ? n : 1, sizeof(double));
+	*pt = calloc(n ? n : 1, sizeof(**pt));
+	int rc = !*x || !*pt ? ac_err_set(err, AC_ENOMEM, "out of memory")
+	                     : ac_spend_range(s, period_ns, first, n, *x, *pt, o, err);
+	if (rc) {
+		free(*x);
+		free(*pt);
+		*x = NULL;
+		*pt = NULL;
+	}
+	return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * What the store holds in a window: spans, traces, tasks, LLM and tool calls,
+ * cost, the unpriced models, the calls priced at another tier than asked, and
+ * the calls whose input tokens exclude the cached ones. `agentcost summary`
+ * prints it; the weekly report's headline compares two weeks of it.
+ *
+ * Rows from queries/summary_spans.sql, summary_tasks.sql, summary_tiers.sql,
+ * unpriced_models.sql and input_excludes_cache.sql (and tasks.sql for
+ * AC_SUMMARY_TASK_COST).
+ */
+#ifndef AC_SUMMARY_H
+#define AC_SUMMARY_H
+
+#include "../store/store.h"
+#include "../util/err.h"
+#include "query.h"
+
+/* A model whose calls had no price: NULL when the spans named none. */
+typedef struct ac_unpriced_model {
+	char *model;
+	long long calls;
+	double producer_cost_usd; /* what the producers reported for them */
+} ac_unpriced_model;
+
+/* Calls counted as excluding the cache from their input tokens, per
+ * system x instrumentation scope (either NULL). */
+typedef struct ac_cache_convention {
+	char *system, *scope;
+	long long calls;
+} ac_cache_convention;
+
+typedef struct ac_summary {
+	long long spans, traces, llm_calls, tool_calls;
+	double cost_usd;
+	long long unpriced_spans, producer_costed_spans;
+	int have_days;               /* 0: no span in the window */
+	int64_t first_ns, last_ns;   /* first and last span start */
+	long long tasks, eval_tasks; /* tasks counts the eval tasks too */
+	long long tier_fallback_calls, unknown_tier_calls;
+	ac_unpriced_model *unpriced; /* most calls first */
+	size_t nunpriced;
+	ac_cache_convention *excl;   /* most calls first */
+	size_t nexcl;
+	long long excl_calls;        /* their sum */
+	double production_task_cost; /* AC_SUMMARY_TASK_COST: the cost of the
+	                              * production tasks starting in the window,
+	                              * summed in start order */
+} ac_summary;
+
+enum { AC_SUMMARY_TASK_COST = 1 };
+
+/* Returns 0, AC_EINVAL (a grouping or filter), AC_ESQL or AC_ENOMEM; free
+ * *out with ac_summary_free either way. */
+int ac_summary_run(ac_store *s, const ac_query *q, int flags, ac_summary *out, ac_err *err);
+void ac_summary_free(ac_summary *r);
+
+#endif

@@ -1,0 +1,270 @@
+/*
+ * Task cost distributions (task_costs.h): task_costs.sql's rows grouped by
+ * (system id, type id) first, then by their names (an absent name and an
+ * unknown id are the same group, as printed); each group's values sorted.
+ */
+#include "task_costs.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/cmp.h"
+#include "../util/map.h"
+#include "stats.h"
+
+static int push(ac_task_group *g, double cost, double calls)
+{
+	if (g->n == g->cap) {
+		size_t nc = g->cap ? g->cap * 2 : 64;
+		double *a = realloc(g->cost, nc * sizeof(double));
+		if (!a)
+			return AC_ENOMEM;
+		g->cost = a;
+		double *b = realloc(g->calls, nc * sizeof(double));
+		if (!b)
+			return AC_ENOMEM;
+		g->calls = b;
+		g->cap = nc;
+	}
+	g->cost[g->n] = cost;
+	g->calls[g->n++] = calls;
+	return 0;
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const ac_task_group *x = a, *y = b;
+	int c = ac_cmp_opt(x->task_type, y->task_type);
+	return c ? c : ac_cmp_opt(x->system, y->system);
+}
+
+static void group_release(ac_task_group *g)
+{
+	free(g->system);
+	free(g->task_type);
+	free(g->cost);
+	free(g->calls);
+}
+
+/* Groups keyed by ids, in the order they first appear. */
+typedef struct id_groups {
+	ac_task_group *g;
+	int64_t (*ids)[2];
+	size_t n, cap;
+	ac_map index;
+} id_groups;
+
+static ac_task_group *id_group(id_groups *ig, const int64_t key[2])
+{
+	int64_t gi;
+	if (ac_map_get(&ig->index, key, 2 * sizeof(int64_t), &gi))
+		return &ig->g[gi];
+	if (ig->n == ig->cap) {
+		size_t nc = ig->cap ? ig->cap * 2 : 16;
+		ac_task_group *ng = realloc(ig->g, nc * sizeof(*ng));
+		if (!ng)
+			return NULL;
+		ig->g = ng;
+		int64_t(*ni)[2] = realloc(ig->ids, nc * sizeof(*ni));
+		if (!ni)
+			return NULL;
+		ig->ids = ni;
+		ig->cap = nc;
+	}
+	memset(&ig->g[ig->n], 0, sizeof(ac_task_group));
+	ig->ids[ig->n][0] = key[0];
+	ig->ids[ig->n][1] = key[1];
+	if (ac_map_put(&ig->index, key, 2 * sizeof(int64_t), (int64_t)ig->n))
+		return NULL;
+	return &ig->g[ig->n++];
+}
+
+static void id_groups_release(id_groups *ig)
+{
+	for (size_t i = 0; i < ig->n; i++)
+		group_release(&ig->g[i]);
+	free(ig->g);
+	free(ig->ids);
+	ac_map_release(&ig->index);
+}
+
+static int read_ids(ac_store *s, const ac_query *q, int by_sys, int by_type, int include_eval,
+                    id_groups *ig, ac_err *err)
+{
+	ac_rows *rows;
+	int rc = ac_store_rows(s, "task_costs.sql", q->since_ns, q->until_ns, q->system, 0, &rows,
+	                       err);
+	if (rc)
+		return rc;
+	ac_rows_bind_int(rows, 4, include_eval);
+	while ((rc = ac_rows_next(rows, err)) == 1) {
+		int64_t key[2] = { by_sys ? ac_rows_int(rows, 0) : 0, by_type ? ac_rows_int(rows, 1) : 0 };
+		ac_task_group *g = id_group(ig, key);
+		if (!g || push(g, ac_rows_double(rows, 2), (double)ac_rows_int(rows, 3))) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	ac_rows_free(rows);
+	return rc;
+}
+
+/* Merge the id groups into out by name: system and type names looked up. */
+static int merge_names(ac_store *s, id_groups *ig, int by_sys, int by_type, ac_task_costs *out,
+                       ac_err *err)
+{
+	ac_map index;
+	ac_map_init(&index, 0);
+	int rc = 0;
+	out->v = calloc(ig->n ? ig->n : 1, sizeof(*out->v));
+	if (!out->v)
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+	for (size_t k = 0; k < ig->n && !rc; k++) {
+		char *name[2] = { NULL, NULL };
+		if ((rc = ac_store_name(s, AC_DICT_SERVICE, ig->ids[k][0], &name[0], err)) ||
+		    (rc = ac_store_name(s, AC_DICT_LABEL, ig->ids[k][1], &name[1], err)))
+			break;
+		/* key: type, NUL, system; an absent name is the empty one */
+		size_t n0 = name[0] ? strlen(name[0]) : 0, n1 = name[1] ? strlen(name[1]) : 0;
+		char *key = malloc(n0 + n1 + 2);
+		int64_t gi;
+		if (!key) {
+			free(name[0]);
+			free(name[1]);
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+			break;
+		}
+		memcpy(key, name[1] ? name[1] : "", n1 + 1);
+		memcpy(key + n1 + 1, name[0] ? name[0] : "", n0 + 1);
+		ac_task_group *g;
+		if (ac_map_get(&index, key, n0 + n1 + 1, &gi)) {
+			g = &out->v[gi];
+			free(name[0]);
+			free(name[1]);
+		} else {
+			g = &out->v[out->n];
+			g->system = by_sys ? name[0] : (free(name[0]), NULL);
+			g->task_type = by_type ? name[1] : (free(name[1]), NULL);
+			if (ac_map_put(&index, key, n0 + n1 + 1, (int64_t)out->n++))
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		}
+		free(key);
+		const ac_task_group *from = &ig->g[k];
+		for (size_t i = 0; i < from->n && !rc; i++)
+			if (push(g, from->cost[i], from->calls[i]))
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+	}
+	ac_map_release(&index);
+	return rc;
+}
+
+int ac_task_costs_run(ac_store *s, const ac_query *q, int include_eval, ac_task_costs *out,
+                      ac_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	int by_sys = 0, by_type = q->nby == 0;
+	for (size_t i = 0; i < q->nby; i++) {
+		if (q->by[i].kind == AC_DIM_SYSTEM)
+			by_sys = 1;
+		else if (q->by[i].kind == AC_DIM_TASK_TYPE)
+			by_type = 1;
+		else
+			return ac_err_set(err, AC_EINVAL, "tasks: group by system or task type only");
+	}
+	if (q->nwhere)
+		return ac_err_set(err, AC_EINVAL, "tasks: no filter by attribute yet");
+	id_groups ig;
+	memset(&ig, 0, sizeof(ig));
+	ac_map_init(&ig.index, 0);
+	int rc = read_ids(s, q, by_sys, by_type, include_eval, &ig, err);
+	if (!rc)
+		rc = merge_names(s, &ig, by_sys, by_type, out, err);
+	id_groups_release(&ig);
+	if (rc)
+		return rc;
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), group_cmp);
+	for (size_t g = 0; g < out->n; g++) {
+		ac_sort_doubles(out->v[g].cost, out->v[g].n);
+		ac_sort_doubles(out->v[g].calls, out->v[g].n);
+	}
+	return 0;
+}
+
+void ac_task_costs_free(ac_task_costs *r)
+{
+	for (size_t g = 0; g < r->n; g++)
+		group_release(&r->v[g]);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+void ac_task_dist_of(ac_task_dist *out, const ac_task_group *g)
+{
+	const double *x = g->cost;
+	size_t n = g->n;
+	out->total = ac_sum(x, n);
+	out->mean = ac_mean(x, n);
+	out->p50 = ac_quantile(x, n, 0.5);
+	out->p90 = ac_quantile(x, n, 0.9);
+	out->p95 = ac_quantile(x, n, 0.95);
+	out->p99 = ac_quantile(x, n, 0.99);
+	out->p999 = ac_quantile(x, n, 0.999);
+	out->max = x[n - 1];
+	out->bottom10_mean = ac_bottom_mean(x, n, 0.1);
+	out->top10_mean = ac_top_mean(x, n, 0.1);
+	out->tail_ratio = out->bottom10_mean > 0 ? out->top10_mean / out->bottom10_mean : NAN;
+	out->top1_share = ac_top_share(x, n, 0.01);
+	out->top10_share = ac_top_share(x, n, 0.1);
+	out->calls_p50 = ac_quantile(g->calls, n, 0.5);
+	out->calls_p99 = ac_quantile(g->calls, n, 0.99);
+	out->calls_max = g->calls[n - 1];
+	ac_hill(x, n, 0.1, &out->tail_index, &out->tail_index_se);
+}
+
+int ac_cost_bin_of(double cost_usd)
+{
+	return (int)floor(log10(cost_usd) * 5 + 1e-9);
+}
+
+double ac_cost_bin_lo(int b)
+{
+	return pow(10, b / 5.0);
+}
+
+int ac_task_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *nout)
+{
+	const double *x = g->cost;
+	size_t n = g->n, first = 0, k = 0;
+	*out = NULL;
+	*nout = 0;
+	while (first < n && !(x[first] > 0))
+		first++;
+	int lo = 0, hi = -1;
+	if (first < n) {
+		lo = ac_cost_bin_of(x[first]);
+		hi = ac_cost_bin_of(x[n - 1]);
+	}
+	size_t cap = (size_t)(hi - lo + 1) + (first > 0);
+	if (!cap)
+		return 0;
+	ac_cost_bin *v = malloc(cap * sizeof(*v));
+	if (!v)
+		return AC_ENOMEM;
+	if (first > 0) /* tasks that cost nothing get a bin of their own */
+		v[k++] = (ac_cost_bin){ 0, 0, (long long)first, 1.0 };
+	size_t i = first;
+	for (int b = lo; b <= hi; b++) {
+		double a = ac_cost_bin_lo(b), z = ac_cost_bin_lo(b + 1);
+		size_t cnt = 0, at_least = n - i;
+		while (i < n && (x[i] < z || b == hi)) {
+			cnt++;
+			i++;
+		}
+		v[k++] = (ac_cost_bin){ a, z, (long long)cnt, (double)at_least / (double)n };
+	}
+	*out = v;
+	*nout = k;
+	return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * What tasks cost, per group: the per-task cost distribution down to p99.9
+ * and the fat-tail view (bottom and top decile means, their ratio, spend
+ * share of the top 1% and 10%, Hill tail index), LLM calls per task, and the
+ * log-binned histogram. `agentcost tasks` prints it per task type, system or
+ * both; the weekly report lays it out per task type.
+ *
+ * Rows from queries/task_costs.sql (ids and numbers only); the few group
+ * names are looked up afterwards (ac_store_name). A task is in the window
+ * when it starts in it. Evaluation tasks are left out unless include_eval.
+ */
+#ifndef AC_TASK_COSTS_H
+#define AC_TASK_COSTS_H
+
+#include "../store/store.h"
+#include "../util/err.h"
+#include "query.h"
+
+typedef struct ac_task_group {
+	char *system, *task_type; /* NULL: not grouped by it, or the task has none */
+	double *cost, *calls;     /* per task, each sorted ascending */
+	size_t n, cap;
+} ac_task_group;
+
+typedef struct ac_task_costs {
+	ac_task_group *v; /* by task type, then system (none first) */
+	size_t n;
+} ac_task_costs;
+
+/*
+ * The tasks of q's window grouped by q->by: AC_DIM_TASK_TYPE and/or
+ * AC_DIM_SYSTEM (none given: by task type). Returns 0, AC_EINVAL (another
+ * dimension, or a filter), AC_ESQL or AC_ENOMEM; free *out with
+ * ac_task_costs_free either way.
+ */
+int ac_task_costs_run(ac_store *s, const ac_query *q, int include_eval, ac_task_costs *out,
+                      ac_err *err);
+void ac_task_costs_free(ac_task_costs *r);
+
+/* A group's distribution (NAN where undefined, e.g. the tail ratio when the
+ * bottom decile costs nothing). Percentiles are type 7 (stats.h). */
+typedef struct ac_task_dist {
+	double total, mean, p50, p90, p95, p99, p999, max;
+	double bottom10_mean, top10_mean, tail_ratio, top1_share, top10_share;
+	double calls_p50, calls_p99, calls_max;
+	double tail_index, tail_index_se; /* Hill, over the top 10% */
+} ac_task_dist;
+
+/* g->n must be at least 1. */
+void ac_task_dist_of(ac_task_dist *out, const ac_task_group *g);
+
+/* Cost bins: five per decade, bin b = [10^(b/5), 10^((b+1)/5)). */
+int ac_cost_bin_of(double cost_usd); /* cost_usd > 0 */
+double ac_cost_bin_lo(int b);
+
+typedef struct ac_cost_bin {
+	double lo, hi;   /* [lo, hi); the bin of tasks that cost nothing is [0, 0] */
+	long long tasks;
+	double ccdf;     /* share of the group's tasks costing at least lo */
+} ac_cost_bin;
+
+/*
+ * The group's histogram: a [0, 0] bin first when some tasks cost nothing,
+ * then every bin from the cheapest positive cost's to the dearest's, empty
+ * ones too (the last bin takes the dearest task). *out malloc'd (NULL when
+ * *n is 0). Returns 0 or AC_ENOMEM.
+ */
+int ac_task_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *n);
+
+#endif
