@@ -63,6 +63,9 @@ int cmd_report(int argc, char **argv)
 	}
 	int weekly = !strcmp(argv[1], "weekly");
 	ac_report_opts o = AC_REPORT_OPTS_INIT;
+	o.gnuplot = getenv("AGENTCOST_GNUPLOT"); /* the library reads no environment */
+	o.search_path = getenv("PATH");
+	o.tmpdir = getenv("TMPDIR");
 	int have_from = 0, have_to = 0, missing = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *v;

@@ -116,11 +116,28 @@ int cli_common(int *argc, char **argv, common_opts *o)
 	return 0;
 }
 
+/* The store's switches from the environment (the library reads none):
+ * AGENTCOST_BUSY_TIMEOUT_MS (tests shorten the wait for a writer),
+ * AGENTCOST_PAGE_SIZE (a new store's page size), AGENTCOST_NO_ROLLUP (set and
+ * not "0": every windowed query scans the spans; the tests compare). */
+static ac_store_opts store_opts_from_env(void)
+{
+	ac_store_opts so = { 0, 0, 0 };
+	const char *v;
+	if ((v = getenv("AGENTCOST_BUSY_TIMEOUT_MS")) && atoi(v) > 0)
+		so.busy_timeout_ms = atoi(v);
+	if ((v = getenv("AGENTCOST_PAGE_SIZE")) && atoi(v) > 0)
+		so.page_size = atoi(v);
+	so.no_rollup = (v = getenv("AGENTCOST_NO_ROLLUP")) && *v && strcmp(v, "0") != 0;
+	return so;
+}
+
 ac_store *cli_open_store(const common_opts *o, int create)
 {
 	ac_store *s;
 	ac_err err = AC_ERR_INIT;
-	if (ac_store_open(&s, o->db, create ? AC_STORE_CREATE : 0, &err)) {
+	ac_store_opts so = store_opts_from_env();
+	if (ac_store_open_opts(&s, o->db, create ? AC_STORE_CREATE : 0, &so, &err)) {
 		cli_error("%s", err.msg);
 		return NULL;
 	}

@@ -56,13 +56,12 @@ static int executable(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-/* The program named `name` (a path when it holds '/', else searched on
- * PATH), malloc'ed, or NULL. */
-static char *find_program(const char *name)
+/* The program named `name` (a path when it holds '/', else searched in the
+ * directories of path), malloc'ed, or NULL. */
+static char *find_program(const char *name, const char *path)
 {
 	if (strchr(name, '/'))
 		return executable(name) ? strdup(name) : NULL;
-	const char *path = getenv("PATH");
 	if (!path || !*path)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	while (*path) {
@@ -81,16 +80,16 @@ static char *find_program(const char *name)
 	return NULL;
 }
 
-int ac_plotter_new(ac_plotter **out, const char *program, ac_err *err)
+int ac_plotter_new(ac_plotter **out, const ac_report_opts *o, ac_err *err)
 {
 	ac_plotter *p = calloc(1, sizeof(*p));
 	if (!p)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	const char *env = getenv("AGENTCOST_GNUPLOT");
-	const char *want = program ? program : env && *env ? env : "gnuplot";
-	p->program = find_program(want);
+	const char *program = o->gnuplot && *o->gnuplot ? o->gnuplot : NULL;
+	const char *want = program ? program : "gnuplot";
+	p->program = find_program(want, o->search_path);
 	if (!p->program) {
-		if (program || (env && *env))
+		if (program)
 			snprintf(p->note, sizeof(p->note), "gnuplot program '%.200s' not found", want);
 		else
 			snprintf(p->note, sizeof(p->note),
@@ -98,7 +97,7 @@ int ac_plotter_new(ac_plotter **out, const char *program, ac_err *err)
 		*out = p;
 		return 0;
 	}
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = o->tmpdir;
 	if (asprintf(&p->dir, "%s/agentcost-report.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0) {
 		p->dir = NULL;
 		ac_plotter_free(p);

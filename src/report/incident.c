@@ -663,7 +663,7 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	ac_guard g;
 	memset(&g, 0, sizeof(g));
 	char top_note[400] = "", who[600] = "";
-	if ((rc = ac_plotter_new(&c.plot, o->gnuplot, err)))
+	if ((rc = ac_plotter_new(&c.plot, o, err)))
 		goto done;
 	snprintf(info->chart_note, sizeof(info->chart_note), "%s", ac_plotter_note(c.plot));
 	if ((rc = ac_guard_run(&g, s, NULL, c.from, c.to, c.from - BASELINE_DAYS * AC_NS_PER_DAY, c.from,

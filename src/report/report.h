@@ -52,10 +52,14 @@ typedef struct ac_report_opts {
 	const char *week;        /* weekly: "YYYY-Www"; NULL: see ac_report_weekly */
 	int64_t now_ns;          /* report date; INT64_MIN: none given */
 	int64_t from_ns, to_ns;  /* incident: the window [from, to) */
-	const char *gnuplot;     /* program; NULL: $AGENTCOST_GNUPLOT, else gnuplot on PATH */
+	const char *gnuplot;     /* program (a path, or a name looked up in search_path);
+	                          * NULL: "gnuplot" */
+	const char *search_path; /* directories to look for gnuplot in, ':'-separated (the
+	                          * caller's $PATH); NULL: /usr/local/bin:/usr/bin:/bin */
+	const char *tmpdir;      /* where the charts' private directory goes; NULL: /tmp */
 } ac_report_opts;
 
-#define AC_REPORT_OPTS_INIT { NULL, NULL, INT64_MIN, 0, 0, NULL }
+#define AC_REPORT_OPTS_INIT { NULL, NULL, INT64_MIN, 0, 0, NULL, NULL, NULL }
 
 /* What was written, for the caller to tell the user. */
 typedef struct ac_report_info {
@@ -139,12 +143,13 @@ int ac_doc_write(ac_doc *d, const char *dir, ac_report_info *info, ac_err *err);
 typedef struct ac_plotter ac_plotter;
 
 /*
- * A chart runner: finds gnuplot (program, else $AGENTCOST_GNUPLOT, else
- * "gnuplot" on PATH) and makes a private temporary directory. Without
- * gnuplot the runner still exists and every chart comes back as a note.
- * Returns 0, AC_EIO (no temporary directory) or AC_ENOMEM.
+ * A chart runner: finds gnuplot (o->gnuplot, else "gnuplot", in
+ * o->search_path when it is a bare name) and makes a private temporary
+ * directory in o->tmpdir. Without gnuplot the runner still exists and every
+ * chart comes back as a note. Returns 0, AC_EIO (no temporary directory) or
+ * AC_ENOMEM.
  */
-int ac_plotter_new(ac_plotter **out, const char *program, ac_err *err);
+int ac_plotter_new(ac_plotter **out, const ac_report_opts *o, ac_err *err);
 void ac_plotter_free(ac_plotter *p);
 /* "" when gnuplot can run, else why not. */
 const char *ac_plotter_note(const ac_plotter *p);

@@ -995,7 +995,7 @@ int ac_report_weekly(ac_store *s, const ac_report_opts *o, ac_report_info *info,
 	w.doc = ac_doc_new(title, sub);
 	if (!w.doc)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	if ((rc = ac_plotter_new(&w.plot, o->gnuplot, err)))
+	if ((rc = ac_plotter_new(&w.plot, o, err)))
 		goto done;
 	snprintf(info->chart_note, sizeof(info->chart_note), "%s", ac_plotter_note(w.plot));
 	if ((rc = recommend(&w, &pb, &rd, &rec, rec_note, sizeof(rec_note))))

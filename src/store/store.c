@@ -56,6 +56,7 @@ struct ac_store {
 	sqlite3_stmt *span_put, *span_same, *trace_max;
 	int64_t last_key;
 	sqlite3_stmt *raw_put;
+	int no_rollup; /* ac_store_opts */
 };
 
 int ac_store_fail(ac_store *s, ac_err *err, const char *what)
@@ -179,6 +180,15 @@ static int prep(ac_store *s, sqlite3_stmt **st, const char *sql, ac_err *err)
 
 int ac_store_open(ac_store **out, const char *path, int flags, ac_err *err)
 {
+	return ac_store_open_opts(out, path, flags, NULL, err);
+}
+
+int ac_store_open_opts(ac_store **out, const char *path, int flags, const ac_store_opts *o,
+                       ac_err *err)
+{
+	static const ac_store_opts defaults;
+	if (!o)
+		o = &defaults;
 	int rc = 0;
 	*out = NULL;
 	ac_store *s = calloc(1, sizeof(*s));
@@ -203,15 +213,15 @@ int ac_store_open(ac_store **out, const char *path, int flags, ac_err *err)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	/* wait for another writer rather than fail at once (tests shorten it) */
-	const char *bt = getenv("AGENTCOST_BUSY_TIMEOUT_MS");
-	sqlite3_busy_timeout(s->db, bt ? atoi(bt) : 30000);
+	sqlite3_busy_timeout(s->db, o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 30000);
+	s->no_rollup = o->no_rollup;
 	if (!(flags & AC_STORE_READONLY)) {
 		/* Page size: only takes effect on a new, empty database. Large pages
 		 * mean fewer, larger writes for this append-mostly store (the
 		 * system call per page dominates on some virtual machines). */
-		const char *ps = getenv("AGENTCOST_PAGE_SIZE");
 		char pragma[64];
-		snprintf(pragma, sizeof(pragma), "PRAGMA page_size=%d", ps ? atoi(ps) : AC_PAGE_SIZE);
+		snprintf(pragma, sizeof(pragma), "PRAGMA page_size=%d",
+		         o->page_size > 0 ? o->page_size : AC_PAGE_SIZE);
 		if ((rc = ac_store_exec(s, pragma, err)))
 			goto fail;
 		/* WAL: readers run beside a writer; a killed writer leaves the store
@@ -748,20 +758,20 @@ const char *ac_store_query(const char *name)
 
 #define NS_PER_HOUR INT64_C(3600000000000)
 
-int ac_store_rollup_window(int64_t since_ns, int64_t until_ns)
+static int rollup_window(const ac_store *s, int64_t since_ns, int64_t until_ns)
 {
-	const char *off = getenv("AGENTCOST_NO_ROLLUP");
-	if (off && *off && strcmp(off, "0"))
+	if (s->no_rollup)
 		return 0;
 	return (since_ns == INT64_MIN || (since_ns >= 0 && since_ns % NS_PER_HOUR == 0)) &&
 	       (until_ns == INT64_MAX || (until_ns >= 0 && until_ns % NS_PER_HOUR == 0));
 }
 
-int ac_store_prepare_window(sqlite3 *db, const char *name, int64_t since_ns, int64_t until_ns,
+int ac_store_prepare_window(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
                             sqlite3_stmt **st, ac_err *err)
 {
 	static const char mark[] = "/*+SCAN*/";
-	const char *q = ac_store_query_window(name, since_ns, until_ns);
+	sqlite3 *db = s->db;
+	const char *q = ac_store_query_window(s, name, since_ns, until_ns);
 	*st = NULL;
 	if (!q)
 		return ac_err_set(err, AC_ESQL, "query %s is not embedded", name);
@@ -843,7 +853,7 @@ int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until
 			sqlite3_bind_int64(r->st, 2, until_ns);
 		}
 	} else {
-		rc = ac_store_prepare_window(s->db, name, since_ns, until_ns, &r->st, err);
+		rc = ac_store_prepare_window(s, name, since_ns, until_ns, &r->st, err);
 	}
 	if (rc) {
 		ac_rows_free(r);
@@ -924,11 +934,12 @@ void ac_rows_free(ac_rows *r)
 	free(r);
 }
 
-const char *ac_store_query_window(const char *name, int64_t since_ns, int64_t until_ns)
+const char *ac_store_query_window(const ac_store *s, const char *name, int64_t since_ns,
+                                  int64_t until_ns)
 {
 	char twin[128];
 	size_t n = strlen(name);
-	if (n > 4 && n < sizeof(twin) - 8 && ac_store_rollup_window(since_ns, until_ns)) {
+	if (n > 4 && n < sizeof(twin) - 8 && rollup_window(s, since_ns, until_ns)) {
 		snprintf(twin, sizeof(twin), "%.*s_rollup.sql", (int)(n - 4), name);
 		const char *q = ac_store_query(twin);
 		if (q)

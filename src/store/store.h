@@ -38,11 +38,24 @@ enum {
 /* Schema version this binary writes (the highest embedded migration). */
 int ac_store_schema_version(void);
 
+/* Switches of an open store, set by the caller (the library reads no
+ * environment; the CLI maps AGENTCOST_BUSY_TIMEOUT_MS, AGENTCOST_PAGE_SIZE and
+ * AGENTCOST_NO_ROLLUP onto them). Zero is the default of each. */
+typedef struct ac_store_opts {
+	int busy_timeout_ms; /* wait this long for another writer; 0: 30,000 */
+	int page_size;       /* page size of a new store; 0: AC_PAGE_SIZE */
+	int no_rollup;       /* answer every windowed query from the spans, never from the
+	                      * hourly rollup (the tests compare the two) */
+} ac_store_opts;
+
 /*
  * Open (and migrate) the store at path. Returns 0, AC_EIO when the file is
  * missing without AC_STORE_CREATE, or AC_ESQL. Free with ac_store_close().
+ * ac_store_open is ac_store_open_opts with every switch at its default.
  */
 int ac_store_open(ac_store **out, const char *path, int flags, ac_err *err);
+int ac_store_open_opts(ac_store **out, const char *path, int flags, const ac_store_opts *o,
+                       ac_err *err);
 void ac_store_close(ac_store *s);
 sqlite3 *ac_store_db(ac_store *s);
 const char *ac_store_path(const ac_store *s);
@@ -167,11 +180,11 @@ const char *ac_store_query(const char *name);
  * open): its twin NAME_rollup.sql, which reads the hourly rollup
  * (schema/004_rollup.sql), when there is one and both ends fall on whole UTC
  * hours; else NAME itself, which scans the spans. Both give the same rows.
- * AGENTCOST_NO_ROLLUP=1 in the environment always picks the scan (the tests
- * compare the two).
+ * A store opened with no_rollup always picks the scan (the tests compare
+ * the two).
  */
-const char *ac_store_query_window(const char *name, int64_t since_ns, int64_t until_ns);
-int ac_store_rollup_window(int64_t since_ns, int64_t until_ns);
+const char *ac_store_query_window(const ac_store *s, const char *name, int64_t since_ns,
+                                  int64_t until_ns);
 
 /*
  * Prepare the query for the window (as ac_store_query_window) and bind ?1
@@ -180,7 +193,7 @@ int ac_store_rollup_window(int64_t since_ns, int64_t until_ns);
  * reads the table in order instead of every row through task_start_idx (half
  * the time on a year of tasks); with a window the start index serves it.
  */
-int ac_store_prepare_window(sqlite3 *db, const char *name, int64_t since_ns, int64_t until_ns,
+int ac_store_prepare_window(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
                             sqlite3_stmt **st, ac_err *err);
 
 /*
