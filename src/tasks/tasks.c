@@ -1066,76 +1066,98 @@ static int task_tops(ctx *c, tspan **m, size_t n, int64_t out[3], long long *too
 	return 0;
 }
 
-static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
+/* The task's root: a span whose parent is not in the task; one with no
+ * parent at all first; earliest first (m is sorted by start). */
+static tspan *task_root(tspan **m, size_t n)
 {
-	int rc;
-	qsort(m, n, sizeof(*m), by_start);
-
-	/* root: a span whose parent is not in the task; prefer one with no parent
-	 * at all; earliest first (m is sorted) */
-	tspan *root = NULL;
-	for (size_t i = 0; i < n && !root; i++)
+	for (size_t i = 0; i < n; i++)
 		if (!m[i]->has_parent)
-			root = m[i];
-	for (size_t i = 0; i < n && !root; i++)
+			return m[i];
+	for (size_t i = 0; i < n; i++)
 		if (m[i]->parent < 0)
-			root = m[i];
-	if (!root)
-		root = m[0]; /* every span has a parent in the task: a cycle */
+			return m[i];
+	return m[0]; /* every span has a parent in the task: a cycle */
+}
 
-	/* system: the root's service, else the most common (ties: the one seen first) */
-	int64_t system = root->service;
-	if (!system) {
-		int64_t *sv = malloc(n * sizeof(*sv));
-		if (!sv)
-			return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-		size_t ns = 0;
-		for (size_t i = 0; i < n; i++)
-			if (m[i]->service)
-				sv[ns++] = m[i]->service;
-		qsort(sv, ns, sizeof(*sv), cmp_i64);
-		size_t best = 0, best_first = (size_t)-1;
-		for (size_t i = 0; i < ns;) {
-			size_t k = i;
-			while (k < ns && sv[k] == sv[i])
-				k++;
-			size_t first = 0;
-			while (m[first]->service != sv[i])
-				first++;
-			if (k - i > best || (k - i == best && first < best_first)) {
-				best = k - i;
-				best_first = first;
-				system = sv[i];
-			}
-			i = k;
+/* The task's system: the root's service, else the most common one (ties:
+ * the one seen first). */
+static int task_system(ctx *c, tspan **m, size_t n, const tspan *root, int64_t *system)
+{
+	*system = root->service;
+	if (*system)
+		return 0;
+	int64_t *sv = malloc((n ? n : 1) * sizeof(*sv));
+	if (!sv)
+		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
+	size_t ns = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m[i]->service)
+			sv[ns++] = m[i]->service;
+	qsort(sv, ns, sizeof(*sv), cmp_i64);
+	size_t best = 0, best_first = (size_t)-1;
+	for (size_t i = 0; i < ns;) {
+		size_t k = i;
+		while (k < ns && sv[k] == sv[i])
+			k++;
+		size_t first = 0;
+		while (m[first]->service != sv[i])
+			first++;
+		if (k - i > best || (k - i == best && first < best_first)) {
+			best = k - i;
+			best_first = first;
+			*system = sv[i];
 		}
-		free(sv);
+		i = k;
 	}
-	/* task type: agentcost.task.type, root first, then any span (earliest) */
-	int64_t ttype = root->task_type;
-	for (size_t i = 0; i < n && !ttype; i++)
-		ttype = m[i]->task_type;
-	if (!ttype)
-		ttype = root->agent_name;
-	if (!ttype && (rc = name_label(c, root->name, &ttype)))
-		return rc;
+	free(sv);
+	return 0;
+}
 
-	int eval = 0;
-	for (size_t i = 0; i < n && !eval; i++)
-		eval = idset_has(&c->env_eval, m[i]->env) || idset_has(&c->purpose_eval, m[i]->purpose) ||
-		       m[i]->step == AC_STEP_EVALUATOR;
+/* The task's type: agentcost.task.type, root first, then any span
+ * (earliest); else the root's agent name; else the root's span name. */
+static int task_type_of(ctx *c, tspan **m, size_t n, const tspan *root, int64_t *ttype)
+{
+	*ttype = root->task_type;
+	for (size_t i = 0; i < n && !*ttype; i++)
+		*ttype = m[i]->task_type;
+	if (!*ttype)
+		*ttype = root->agent_name;
+	if (!*ttype)
+		return name_label(c, root->name, ttype);
+	return 0;
+}
 
-	/* failure episodes, per tool, in start order */
-	interval *ep = NULL;
+static int task_is_eval(const ctx *c, tspan **m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (idset_has(&c->env_eval, m[i]->env) || idset_has(&c->purpose_eval, m[i]->purpose) ||
+		    m[i]->step == AC_STEP_EVALUATOR)
+			return 1;
+	return 0;
+}
+
+/* Failure episodes of a task: per tool, in start order, from a failed call
+ * to the start of the next call of that tool that succeeds (or for ever). */
+typedef struct episodes {
+	interval *ep;    /* merged into disjoint intervals, by start */
+	size_t nmerged;
+	size_t episodes; /* before merging */
+	long long failures, attempts;
+} episodes;
+
+static int task_episodes(ctx *c, tspan **m, size_t n, episodes *e)
+{
+	memset(e, 0, sizeof(*e));
 	size_t nep = 0;
-	long long failures = 0, attempts = 0;
-	tspan **tc = malloc(n * sizeof(*tc));
-	ep = malloc((n ? n : 1) * sizeof(*ep)); /* at most one episode per tool call */
-	if (!tc || !ep) {
+	tspan **tc = malloc((n ? n : 1) * sizeof(*tc));
+	e->ep = malloc((n ? n : 1) * sizeof(*e->ep)); /* at most one episode per tool call */
+	if (!tc || !e->ep) {
 		free(tc);
-		free(ep);
+		free(e->ep);
+		e->ep = NULL;
 		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
 	}
+	interval *ep = e->ep;
 	size_t ntc = 0;
 	for (size_t i = 0; i < n; i++)
 		if (m[i]->step == AC_STEP_TOOL)
@@ -1148,7 +1170,7 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 		for (; k < ntc && tc[k]->tool == tc[i]->tool; k++) {
 			tspan *x = tc[k];
 			if (x->status == 2)
-				failures++;
+				e->failures++;
 			if (!in_ep) {
 				if (x->status == 2) {
 					in_ep = 1;
@@ -1156,7 +1178,7 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 				}
 				continue;
 			}
-			attempts++;
+			e->attempts++;
 			if (x->status != 2) {
 				ep[nep].from = from;
 				ep[nep++].to = x->start;
@@ -1170,145 +1192,170 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 		i = k;
 	}
 	free(tc);
-	size_t episodes = nep;
+	e->episodes = nep;
 	/* merge overlapping episodes of different tools into disjoint intervals,
 	 * so spans (in start order) are classified in one sweep */
 	qsort(ep, nep, sizeof(*ep), by_from);
-	size_t nmerged = 0;
 	for (size_t i = 0; i < nep; i++) {
-		if (nmerged && ep[i].from <= ep[nmerged - 1].to) {
-			if (ep[i].to > ep[nmerged - 1].to)
-				ep[nmerged - 1].to = ep[i].to;
+		if (e->nmerged && ep[i].from <= ep[e->nmerged - 1].to) {
+			if (ep[i].to > ep[e->nmerged - 1].to)
+				ep[e->nmerged - 1].to = ep[i].to;
 		} else {
-			ep[nmerged++] = ep[i];
+			ep[e->nmerged++] = ep[i];
 		}
 	}
-	size_t sweep = 0;
+	return 0;
+}
 
-	/* aggregates, purposes, longest run of the same step */
-	long long llm = 0, tools = 0, unpriced = 0, tin = 0, tout = 0, run = 0, max_run = 0;
-	int64_t start = m[0]->start, end = m[0]->end;
-	double cost = 0;
+/* What the task row holds beyond its spans' keys. */
+typedef struct task_sums {
+	int64_t system, ttype;
+	int eval;
+	long long llm, tools, unpriced, tin, tout, max_run;
+	int64_t start, end;
+	double cost;
+} task_sums;
+
+/* An LLM span above other LLM spans whose tokens are exactly theirs: a
+ * rollup, not a call (the rule at the top of this file). */
+static void demote_rollup(tspan *x)
+{
+	if (x->step == AC_STEP_LLM && x->llm_below && x->tok_in == x->below_in &&
+	    x->tok_out == x->below_out) {
+		x->step = AC_STEP_CHAIN;
+		x->cost = 0;
+		x->has_cost = 1;
+		x->cost_src = AC_COST_NONE;
+		x->demoted = 1;
+	}
+}
+
+/* The span's purpose: eval, summarize, retry (a purpose or inside a failure
+ * episode), its own, else by its step. */
+static int64_t span_purpose(const ctx *c, const tspan *x, int eval, int in_episode)
+{
+	if (eval)
+		return c->p_eval;
+	if (x->step == AC_STEP_LLM &&
+	    (idset_has(&c->purpose_summ, x->purpose) || idset_has(&c->name_summar, x->name)))
+		return c->p_summarize;
+	if (idset_has(&c->purpose_retry, x->purpose) || in_episode)
+		return c->p_retry;
+	if (x->purpose)
+		return x->purpose;
+	if (x->step == AC_STEP_LLM)
+		return c->p_execute;
+	if (x->step == AC_STEP_TOOL)
+		return c->p_tool;
+	return c->p_other;
+}
+
+/* Write what the derivation decided for span x (purpose p, rollup key rk):
+ * the rollup's sums moved, a demoted rollup span rewritten, its row updated
+ * when anything changed. */
+static int span_write(ctx *c, int64_t task, tspan *x, const tspan *was, int64_t p, int64_t rk)
+{
+	int rc;
+	if (rk != x->old_rk &&
+	    ((x->old_rk && (rc = pend_add(c, x->old_rk, was, -1))) || (rc = pend_add(c, rk, x, 1))))
+		return rc;
+	if (!c->mem && x->demoted) {
+		sqlite3_stmt *u = c->q_demote;
+		sqlite3_bind_int64(u, 1, x->id);
+		sqlite3_bind_int(u, 2, x->step);
+		sqlite3_bind_int(u, 3, x->cost_src);
+		rc = sqlite3_step(u);
+		sqlite3_reset(u);
+		if (rc != SQLITE_DONE)
+			return fail(c, "rewrite a rollup span");
+		x->demoted = 0;
+	}
+	if (!c->mem && (x->old_task != task || x->old_purpose != p ||
+	                x->old_complexity != x->complexity_eff || x->old_rk != rk)) {
+		sqlite3_stmt *u = c->q_upd;
+		sqlite3_bind_int64(u, 1, x->id);
+		sqlite3_bind_int64(u, 2, task);
+		sqlite3_bind_int64(u, 3, p);
+		if (x->complexity_eff)
+			sqlite3_bind_int64(u, 4, x->complexity_eff);
+		else
+			sqlite3_bind_null(u, 4);
+		sqlite3_bind_int64(u, 5, rk);
+		rc = sqlite3_step(u);
+		sqlite3_reset(u);
+		if (rc != SQLITE_DONE)
+			return fail(c, "update span purpose");
+	}
+	x->old_task = task;
+	x->old_purpose = p;
+	x->old_complexity = x->complexity_eff;
+	x->old_rk = rk;
+	return 0;
+}
+
+/* Every span of the task in start order: rollups demoted, the sums, the
+ * longest run of one step, each span's purpose and rollup key written. */
+static int task_spans(ctx *c, int64_t task, tspan **m, size_t n, const episodes *e, task_sums *t)
+{
+	int rc;
+	size_t sweep = 0;
+	long long run = 0, run_llm = 0;
 	int64_t last_tool = -1, last_name = -1;
-	long long run_llm = 0;
+	t->start = m[0]->start;
+	t->end = m[0]->end;
 	for (size_t i = 0; i < n; i++) {
 		tspan *x = m[i];
-		/* an LLM span above another: a rollup, not a call (the rule at the
-		 * top of this file). `was` keeps what the rollup holds for it. */
-		tspan was = *x;
-		if (x->step == AC_STEP_LLM && x->llm_below && x->tok_in == x->below_in &&
-		    x->tok_out == x->below_out) {
-			x->step = AC_STEP_CHAIN;
-			x->cost = 0;
-			x->has_cost = 1;
-			x->cost_src = AC_COST_NONE;
-			x->demoted = 1;
-		}
-		if (x->start < start)
-			start = x->start;
-		if (x->end > end)
-			end = x->end;
+		tspan was = *x; /* what the rollup holds for it */
+		demote_rollup(x);
+		if (x->start < t->start)
+			t->start = x->start;
+		if (x->end > t->end)
+			t->end = x->end;
 		if (x->step == AC_STEP_LLM) {
-			llm++;
+			t->llm++;
 			if (x->cost_src == AC_COST_PRODUCER || x->cost_src == AC_COST_UNPRICED)
-				unpriced++;
+				t->unpriced++;
 			/* tokens are the calls' tokens: a span above them that
 			 * repeats their totals (an agent, a chain) adds none */
-			tin += x->tok_in;
-			tout += x->tok_out;
+			t->tin += x->tok_in;
+			t->tout += x->tok_out;
 		}
 		if (x->step == AC_STEP_TOOL)
-			tools++;
+			t->tools++;
 		if (x->has_cost)
-			cost += x->cost;
+			t->cost += x->cost;
 		/* the same step again and again: runs of the same tool among the
 		 * tool calls, and of the same span name among the LLM calls (a loop
 		 * alternating "call the tool, ask the model" repeats both) */
 		if (x->step == AC_STEP_TOOL) {
 			run = x->tool == last_tool ? run + 1 : 1;
 			last_tool = x->tool;
-			if (run > max_run)
-				max_run = run;
+			if (run > t->max_run)
+				t->max_run = run;
 		} else if (x->step == AC_STEP_LLM) {
 			run_llm = x->name == last_name ? run_llm + 1 : 1;
 			last_name = x->name;
-			if (run_llm > max_run)
-				max_run = run_llm;
+			if (run_llm > t->max_run)
+				t->max_run = run_llm;
 		}
-		while (sweep < nmerged && ep[sweep].to <= x->start)
+		while (sweep < e->nmerged && e->ep[sweep].to <= x->start)
 			sweep++;
-		int in_episode = sweep < nmerged && ep[sweep].from <= x->start;
-		int64_t p;
-		if (eval)
-			p = c->p_eval;
-		else if (x->step == AC_STEP_LLM &&
-		         (idset_has(&c->purpose_summ, x->purpose) || idset_has(&c->name_summar, x->name)))
-			p = c->p_summarize;
-		else if (idset_has(&c->purpose_retry, x->purpose) || in_episode)
-			p = c->p_retry;
-		else if (x->purpose)
-			p = x->purpose;
-		else if (x->step == AC_STEP_LLM)
-			p = c->p_execute;
-		else if (x->step == AC_STEP_TOOL)
-			p = c->p_tool;
-		else
-			p = c->p_other;
+		int in_episode = sweep < e->nmerged && e->ep[sweep].from <= x->start;
+		int64_t p = span_purpose(c, x, t->eval, in_episode);
 		x->purpose_eff = p;
-		rkey key = { system, x->service, ttype, eval, x->step, x->status, x->cost_src,
+		rkey key = { t->system, x->service, t->ttype, t->eval, x->step, x->status, x->cost_src,
 			     x->model, x->tool, p, x->complexity_eff, x->trace_first };
 		int64_t rk;
-		if ((rc = key_id(c, &key, &rk))) {
-			free(ep);
+		if ((rc = key_id(c, &key, &rk)) || (rc = span_write(c, task, x, &was, p, rk)))
 			return rc;
-		}
-		if (rk != x->old_rk &&
-		    ((x->old_rk && (rc = pend_add(c, x->old_rk, &was, -1))) || (rc = pend_add(c, rk, x, 1)))) {
-			free(ep);
-			return rc;
-		}
-		if (!c->mem && x->demoted) {
-			sqlite3_stmt *u = c->q_demote;
-			sqlite3_bind_int64(u, 1, x->id);
-			sqlite3_bind_int(u, 2, x->step);
-			sqlite3_bind_int(u, 3, x->cost_src);
-			rc = sqlite3_step(u);
-			sqlite3_reset(u);
-			if (rc != SQLITE_DONE) {
-				free(ep);
-				return fail(c, "rewrite a rollup span");
-			}
-			x->demoted = 0;
-		}
-		if (!c->mem && (x->old_task != task || x->old_purpose != p ||
-		                x->old_complexity != x->complexity_eff || x->old_rk != rk)) {
-			sqlite3_stmt *u = c->q_upd;
-			sqlite3_bind_int64(u, 1, x->id);
-			sqlite3_bind_int64(u, 2, task);
-			sqlite3_bind_int64(u, 3, p);
-			if (x->complexity_eff)
-				sqlite3_bind_int64(u, 4, x->complexity_eff);
-			else
-				sqlite3_bind_null(u, 4);
-			sqlite3_bind_int64(u, 5, rk);
-			rc = sqlite3_step(u);
-			sqlite3_reset(u);
-			if (rc != SQLITE_DONE) {
-				free(ep);
-				return fail(c, "update span purpose");
-			}
-		}
-		x->old_task = task;
-		x->old_purpose = p;
-		x->old_complexity = x->complexity_eff;
-		x->old_rk = rk;
 	}
-	free(ep);
-	int64_t tops[3];
-	long long top_tool_calls = 0;
-	if ((rc = write_task_calls(c, task, m, n)) || (rc = task_tops(c, m, n, tops, &top_tool_calls)))
-		return rc;
+	return 0;
+}
 
+/* The task row (INSERT OR REPLACE through q_put_task). */
+static int put_task(ctx *c, int64_t task, size_t n, const task_sums *t, const episodes *e,
+                    const int64_t tops[3], long long top_tool_calls)
+{
 	sqlite3_stmt *u = c->q_put_task;
 	sqlite3_bind_int64(u, 1, task);
 	/* the task's key: its trace's 16-byte id, or its agentcost.task.id */
@@ -1326,28 +1373,28 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 		sqlite3_bind_blob(u, 18, sqlite3_column_blob(kq, 0), sqlite3_column_bytes(kq, 0),
 		                  SQLITE_TRANSIENT);
 	sqlite3_reset(kq);
-	if (system)
-		sqlite3_bind_int64(u, 2, system);
+	if (t->system)
+		sqlite3_bind_int64(u, 2, t->system);
 	else
 		sqlite3_bind_null(u, 2);
-	if (ttype)
-		sqlite3_bind_int64(u, 3, ttype);
+	if (t->ttype)
+		sqlite3_bind_int64(u, 3, t->ttype);
 	else
 		sqlite3_bind_null(u, 3);
-	sqlite3_bind_int64(u, 4, start);
-	sqlite3_bind_int64(u, 5, end);
+	sqlite3_bind_int64(u, 4, t->start);
+	sqlite3_bind_int64(u, 5, t->end);
 	sqlite3_bind_int64(u, 6, (sqlite3_int64)n);
-	sqlite3_bind_int64(u, 7, llm);
-	sqlite3_bind_int64(u, 8, tools);
-	sqlite3_bind_int64(u, 9, tin);
-	sqlite3_bind_int64(u, 10, tout);
-	sqlite3_bind_double(u, 11, cost);
-	sqlite3_bind_int64(u, 12, unpriced);
-	sqlite3_bind_int(u, 13, eval);
-	sqlite3_bind_int64(u, 14, failures);
-	sqlite3_bind_int64(u, 15, (sqlite3_int64)episodes);
-	sqlite3_bind_int64(u, 16, attempts);
-	sqlite3_bind_int64(u, 17, max_run);
+	sqlite3_bind_int64(u, 7, t->llm);
+	sqlite3_bind_int64(u, 8, t->tools);
+	sqlite3_bind_int64(u, 9, t->tin);
+	sqlite3_bind_int64(u, 10, t->tout);
+	sqlite3_bind_double(u, 11, t->cost);
+	sqlite3_bind_int64(u, 12, t->unpriced);
+	sqlite3_bind_int(u, 13, t->eval);
+	sqlite3_bind_int64(u, 14, e->failures);
+	sqlite3_bind_int64(u, 15, (sqlite3_int64)e->episodes);
+	sqlite3_bind_int64(u, 16, e->attempts);
+	sqlite3_bind_int64(u, 17, t->max_run);
 	for (int i = 0; i < 3; i++)
 		if (tops[i])
 			sqlite3_bind_int64(u, 19 + i, tops[i]);
@@ -1357,10 +1404,37 @@ static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
 		sqlite3_bind_int64(u, 22, top_tool_calls);
 	else
 		sqlite3_bind_null(u, 22);
-	rc = sqlite3_step(u);
+	int rc = sqlite3_step(u);
 	sqlite3_reset(u);
 	if (rc != SQLITE_DONE)
 		return fail(c, "write task");
+	return 0;
+}
+
+/* Derive one task from its spans m[0, n): its row, each span's purpose and
+ * rollup key, its call groups. */
+static int compute_task(ctx *c, int64_t task, tspan **m, size_t n)
+{
+	int rc;
+	qsort(m, n, sizeof(*m), by_start);
+	const tspan *root = task_root(m, n);
+	task_sums t;
+	memset(&t, 0, sizeof(t));
+	if ((rc = task_system(c, m, n, root, &t.system)) || (rc = task_type_of(c, m, n, root, &t.ttype)))
+		return rc;
+	t.eval = task_is_eval(c, m, n);
+	episodes e;
+	if ((rc = task_episodes(c, m, n, &e)))
+		return rc;
+	rc = task_spans(c, task, m, n, &e, &t);
+	free(e.ep);
+	if (rc)
+		return rc;
+	int64_t tops[3];
+	long long top_tool_calls = 0;
+	if ((rc = write_task_calls(c, task, m, n)) || (rc = task_tops(c, m, n, tops, &top_tool_calls)) ||
+	    (rc = put_task(c, task, n, &t, &e, tops, top_tool_calls)))
+		return rc;
 	c->st->tasks++;
 	return 0;
 }
