@@ -1320,6 +1320,181 @@ static void test_rollup_is_final(void **state)
 	free(all.p);
 }
 
+/*
+ * The two paths through the API itself, on one trace of seven spans (trace
+ * "aa..02", service svc-x):
+ *   01 root agent "root", complexity complex                  t 0..20
+ *   02 LLM "chat x" gpt-4o 1000 / 200          (parent 01)     t 1..2
+ *   03 LLM "agent call" gpt-4o 3000 / 300      (parent 01)     t 3..6
+ *   04 LLM "call a" gpt-4o 1000 / 100          (parent 03)     t 4
+ *   05 LLM "call b" gpt-4o 2000 / 200          (parent 03)     t 5
+ *   06 tool search ERROR                       (parent 01)     t 7
+ *   07 LLM "chat y" gpt-4o 100 / 50            (parent 01)     t 8
+ * Costs as the pricing gives them (gpt-4o 2.50 / 10.00): 02 0.0045, 03
+ * 0.0105 (3000 * 2.5e-6 + 300 * 10e-6), 04 0.0035, 05 0.007, 07 0.00075.
+ * 03 is a rollup (1000 + 2000, 100 + 200); 07 starts in the search
+ * episode [7, end): retry.
+ */
+enum { NAPI = 7 };
+static uint8_t API_SID[NAPI][8];
+
+static void api_rows(db *d, ac_span_row *rows, int64_t *trace)
+{
+	ac_err err = AC_ERR_INIT;
+	uint8_t tid[16];
+	memset(tid, 0xaa, 15);
+	tid[15] = 0x02;
+	int64_t svc, model, tool, cx, nm[NAPI];
+	static const char *names[NAPI] = { "root",   "chat x",       "agent call", "call a",
+		                           "call b", "execute_tool search", "chat y" };
+	assert_int_equal(ac_store_trace(d->s, tid, trace, &err), 0);
+	assert_int_equal(ac_store_dict(d->s, AC_DICT_SERVICE, "svc-x", 5, &svc, &err), 0);
+	assert_int_equal(ac_store_dict(d->s, AC_DICT_MODEL, "gpt-4o", 6, &model, &err), 0);
+	assert_int_equal(ac_store_dict(d->s, AC_DICT_TOOL, "search", 6, &tool, &err), 0);
+	assert_int_equal(ac_store_dict(d->s, AC_DICT_LABEL, "complex", 7, &cx, &err), 0);
+	for (int i = 0; i < NAPI; i++)
+		assert_int_equal(ac_store_dict(d->s, AC_DICT_SPAN_NAME, names[i], strlen(names[i]),
+		                               &nm[i], &err),
+		                 0);
+	static const struct {
+		int parent; /* index, -1 root */
+		int start, end, step, status;
+		int64_t in, out;
+		double cost;
+	} sp[NAPI] = {
+		{ -1, 0, 20, AC_STEP_AGENT, 0, 0, 0, 0 },
+		{ 0, 1, 2, AC_STEP_LLM, 0, 1000, 200, 0.0045 },
+		{ 0, 3, 6, AC_STEP_LLM, 0, 3000, 300, 0.0105 },
+		{ 2, 4, 5, AC_STEP_LLM, 0, 1000, 100, 0.0035 },
+		{ 2, 5, 6, AC_STEP_LLM, 0, 2000, 200, 0.007 },
+		{ 0, 7, 8, AC_STEP_TOOL, 2, 0, 0, 0 },
+		{ 0, 8, 9, AC_STEP_LLM, 0, 100, 50, 0.00075 },
+	};
+	for (int i = 0; i < NAPI; i++) {
+		memset(API_SID[i], 0, 8);
+		API_SID[i][7] = (uint8_t)(i + 1);
+	}
+	for (int i = 0; i < NAPI; i++) {
+		ac_span_row *r = &rows[i];
+		memset(r, 0, sizeof(*r));
+		r->trace = *trace;
+		r->span_id = API_SID[i];
+		r->parent_id = sp[i].parent < 0 ? NULL : API_SID[sp[i].parent];
+		r->file = 1;
+		r->start_ns = (T0 + sp[i].start) * 1000000000LL;
+		r->end_ns = (T0 + sp[i].end) * 1000000000LL;
+		r->step = sp[i].step;
+		r->status = sp[i].status;
+		r->name = nm[i];
+		r->service = svc;
+		r->tier = -1;
+		if (sp[i].step == AC_STEP_LLM) {
+			r->model = model;
+			r->tok[0] = sp[i].in;
+			r->tok[1] = sp[i].out;
+			r->tok_mask = 3;
+			r->cost_src = AC_COST_TABLE;
+		}
+		r->cost = sp[i].cost;
+		if (sp[i].step == AC_STEP_TOOL)
+			r->tool = tool;
+		if (i == 0)
+			r->complexity = cx;
+		r->key = ac_span_key(*trace, API_SID[i]);
+	}
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const ac_span_row *x = a, *y = b;
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* The figures of the trace above, whichever path derived it. */
+static void check_api_trace(db *d)
+{
+	/* calls 02, 04, 05, 07: 1000 + 1000 + 2000 + 100 = 4100 in, 200 + 100 +
+	 * 200 + 50 = 550 out; 0.0045 + 0.0035 + 0.007 + 0.00075 = 0.01575 */
+	assert_int_equal(task_int(d, "02", "spans"), 7);
+	assert_int_equal(task_int(d, "02", "llm_calls"), 4);
+	assert_int_equal(task_int(d, "02", "tokens_in"), 4100);
+	assert_int_equal(task_int(d, "02", "tokens_out"), 550);
+	assert_close(q_dbl(d, "SELECT cost_usd FROM task"), 0.01575);
+	assert_int_equal(task_int(d, "02", "tool_failures"), 1);
+	assert_int_equal(task_int(d, "02", "retry_episodes"), 1);
+	assert_int_equal(task_int(d, "02", "retry_attempts"), 0);
+	assert_int_equal(q_int(d, "SELECT step FROM span WHERE id = " SPAN("03")), 4);
+	assert_close(q_dbl(d, "SELECT cost_usd FROM span WHERE id = " SPAN("03")), 0);
+	assert_text(d, "retry", PURPOSE("07"));
+	assert_text(d, "complex", COMPLEXITY("05"));
+	assert_text(d, "root", "SELECT name FROM label WHERE id = (SELECT task_type FROM task)");
+	assert_int_equal(q_int(d, "SELECT count(*) FROM span WHERE task IS NULL OR task < 0 OR "
+	                          "rollup_key IS NULL OR rollup_key < 0 OR purpose_eff < 0"),
+	                 0);
+	/* the rollup: 7 spans; counted cost 0.01575 */
+	assert_int_equal(q_int(d, "SELECT sum(spans) FROM rollup"), 7);
+	assert_close(q_dbl(d, "SELECT sum(cost_usd) FROM rollup"), 0.01575);
+}
+
+/* ac_deriver_fresh before the inserts, its derived rows inserted, then an
+ * ac_deriver_run with no traces for the rollup sums; against the inserts
+ * then ac_deriver_run over the trace. */
+static void test_deriver_fresh_api(void **state)
+{
+	(void)state;
+	ac_err err = AC_ERR_INIT;
+	ac_span_row rows[NAPI];
+	int64_t trace;
+	int ins;
+	/* the usual path */
+	db u;
+	db_open(&u);
+	assert_int_equal(ac_store_begin(u.s, &err), 0);
+	api_rows(&u, rows, &trace);
+	for (int i = 0; i < NAPI; i++) {
+		assert_int_equal(ac_store_insert_span(u.s, &rows[i], &ins, &err), 0);
+		assert_int_equal(ins, 1);
+	}
+	ac_deriver *dv = NULL;
+	assert_int_equal(ac_deriver_new(&dv, u.s, &err), 0);
+	if (ac_deriver_run(dv, &trace, 1, &err))
+		fail_msg("deriver_run: %s", err.msg);
+	assert_int_equal(ac_deriver_stats(dv)->early, 0);
+	ac_deriver_free(dv);
+	assert_int_equal(ac_store_commit(u.s, &err), 0);
+	check_api_trace(&u);
+	/* the fresh path */
+	db f;
+	db_open(&f);
+	assert_int_equal(ac_store_begin(f.s, &err), 0);
+	api_rows(&f, rows, &trace);
+	qsort(rows, NAPI, sizeof(rows[0]), by_key);
+	assert_int_equal(ac_deriver_new(&dv, f.s, &err), 0);
+	assert_int_equal(ac_deriver_refresh(dv, &err), 0);
+	int done = -1;
+	if (ac_deriver_fresh(dv, trace, rows, NAPI, &done, &err))
+		fail_msg("deriver_fresh: %s", err.msg);
+	assert_int_equal(done, 1);
+	assert_int_equal(ac_deriver_stats(dv)->early, 1);
+	for (int i = 0; i < NAPI; i++) {
+		assert_int_equal(rows[i].derived, 1);
+		assert_int_equal(ac_store_insert_span(f.s, &rows[i], &ins, &err), 0);
+		assert_int_equal(ins, 1);
+		assert_int_equal(ac_store_last_span_key(f.s), rows[i].key);
+	}
+	if (ac_deriver_run(dv, NULL, 0, &err))
+		fail_msg("deriver_run: %s", err.msg);
+	ac_deriver_free(dv);
+	assert_int_equal(ac_store_commit(f.s, &err), 0);
+	check_api_trace(&f);
+	char *a = dump(&u), *b = dump(&f);
+	assert_same_dump(a, b, "ac_deriver_run vs ac_deriver_fresh");
+	free(a);
+	free(b);
+	db_close(&u);
+	db_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1340,6 +1515,7 @@ int main(void)
 		cmocka_unit_test(test_episode_across_traces),
 		cmocka_unit_test(test_error_type_is_failure),
 		cmocka_unit_test(test_rollup_is_final),
+		cmocka_unit_test(test_deriver_fresh_api),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
