@@ -1374,6 +1374,103 @@ static void test_root_tie_across_traces(void **state)
 	free(b.p);
 }
 
+struct hk {
+	uint32_t h;
+	uint32_t i;
+};
+
+static int by_hk(const void *a, const void *b)
+{
+	const struct hk *x = a, *y = b;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Two span ids (as 16 hex digits) whose keys collide in any trace: the
+ * low 24 bits of ac_span_key are the same. */
+static void colliding_ids(char a[17], char b[17])
+{
+	enum { N = 1 << 16 }; /* ~ 2^12 draws give a collision among 2^24 */
+	struct hk *v = malloc(N * sizeof(*v));
+	assert_non_null(v);
+	for (uint32_t i = 0; i < N; i++) {
+		uint8_t sid[8] = { 0x5e, 0, 0, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i };
+		v[i].h = (uint32_t)((uint64_t)ac_span_key(1, sid) & AC_SPAN_KEY_MASK);
+		v[i].i = i;
+	}
+	qsort(v, N, sizeof(*v), by_hk);
+	size_t k = 1;
+	while (k < N && v[k].h != v[k - 1].h)
+		k++;
+	assert_true(k < N);
+	snprintf(a, 17, "5e00000000%06x", v[k - 1].i);
+	snprintf(b, 17, "5e00000000%06x", v[k].i);
+	free(v);
+}
+
+/*
+ * Two spans of one trace whose keys collide (the store gives the second
+ * the next free key): the ingest derives such a trace the usual way (it
+ * cannot know the keys before the inserts). Whichever span comes first,
+ * and by either path, the same rows: root r0 (svc-h, t 0..10), children
+ * A "chat a" and B "chat b" (gpt-4o-mini 10 / 10 each, both at t 1).
+ */
+static void test_key_collision(void **state)
+{
+	(void)state;
+	char a[17], b[17];
+	colliding_ids(a, b);
+	const char *r = "\"service.name\":\"svc-h\"";
+	text ab = { 0 }, ba = { 0 };
+	char line[1024];
+	span(&ab, "1a", "01", NULL, "root", 0, 10, "OK", AGENT, r);
+	span(&ba, "1a", "01", NULL, "root", 0, 10, "OK", AGENT, r);
+	for (int pass = 0; pass < 2; pass++) {
+		const char *first = pass ? b : a, *second = pass ? a : b;
+		text *t = pass ? &ba : &ab;
+		const char *ids[2] = { first, second };
+		for (int j = 0; j < 2; j++) {
+			snprintf(line, sizeof(line),
+			         "{\"trace_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1a\",\"span_id\":\"%s\","
+			         "\"parent_span_id\":\"0000000000000001\",\"name\":\"%s\","
+			         "\"start_time_unix_nano\":%lld,\"end_time_unix_nano\":%lld,"
+			         "\"status\":\"OK\",\"attributes\":{" LLM("gpt-4o-mini", 10, 10) "},"
+			         "\"resource\":{%s}}\n",
+			         ids[j], ids[j] == a ? "chat a" : "chat b", (T0 + 1) * 1000000000LL,
+			         (T0 + 2) * 1000000000LL, r);
+			text_add(t, "%s", line);
+		}
+	}
+	db d1, d2, d3;
+	db_open(&d1);
+	ingest(&d1, &ab, 0);
+	db_open(&d2);
+	ingest(&d2, &ba, 0);
+	db_open(&d3);
+	ingest(&d3, &ab, 1);
+	/* three spans, two calls: 2 * (10 * 0.15e-6 + 10 * 0.60e-6) = 0.000015 */
+	assert_int_equal(task_int(&d1, "1a", "spans"), 3);
+	assert_int_equal(task_int(&d1, "1a", "llm_calls"), 2);
+	assert_close(q_dbl(&d1, "SELECT cost_usd FROM task"), 0.000015);
+	/* the two keys are neighbours: the collision took place */
+	assert_int_equal(q_int(&d1, "SELECT max(id) - min(id) FROM span WHERE name = (SELECT id "
+	                            "FROM span_name WHERE name = 'chat a') OR name = (SELECT id FROM "
+	                            "span_name WHERE name = 'chat b')"),
+	                 1);
+	char *x1 = dump(&d1), *x2 = dump(&d2), *x3 = dump(&d3);
+	assert_same_dump(x1, x2, "colliding keys, A first vs B first");
+	assert_same_dump(x1, x3, "colliding keys, fresh vs usual");
+	free(x1);
+	free(x2);
+	free(x3);
+	db_close(&d1);
+	db_close(&d2);
+	db_close(&d3);
+	free(ab.p);
+	free(ba.p);
+}
+
 /*
  * The two paths through the API itself, on one trace of seven spans (trace
  * "aa..02", service svc-x):
@@ -1571,6 +1668,7 @@ int main(void)
 		cmocka_unit_test(test_rollup_is_final),
 		cmocka_unit_test(test_deriver_fresh_api),
 		cmocka_unit_test(test_root_tie_across_traces),
+		cmocka_unit_test(test_key_collision),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
