@@ -16,7 +16,12 @@
  * comment. Tools have no price: cost 0.
  *
  * All spans start on 2025-06-01T12:00:00Z (1748779200 s) plus a few
- * seconds: T(s) below.
+ * seconds ("t" below).
+ *
+ * Each order-independence test compares dumps of everything derivation
+ * writes (dump(): rows by names, never by the ids a store happened to
+ * give). Tests marked DEFECT assert the documented behaviour, failed
+ * against the code when written, and skip with a message; see each.
  */
 #include <math.h>
 #include <setjmp.h>
