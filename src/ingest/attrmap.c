@@ -413,6 +413,11 @@ void ac_span_finish(ac_span *sp)
 			sp->str[AC_F_TOOL] = sp->name;
 		}
 	}
+	/* error.type says the operation failed (OTel semantic conventions: the
+	 * span's status should then be Error): a span whose status was left
+	 * unset is an error span; an explicit OK stays OK */
+	if (sp->status == 0 && sp->str[AC_F_ERROR_TYPE].n)
+		sp->status = 2;
 	/* the producer's cost: a total wins over summed parts */
 	if (!(sp->num_mask & 2) && (sp->num_mask & 4)) {
 		sp->pcost_total = sp->pcost_part;

@@ -637,11 +637,16 @@ done:
 	free(state);
 }
 
+/* Start order; ties by span id (the producer's, the same whatever order the
+ * traces of a task arrived in: the row key is not, across traces), then by
+ * the key. */
 static int by_start(const void *a, const void *b)
 {
 	const tspan *x = *(tspan *const *)a, *y = *(tspan *const *)b;
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
+	if (x->sid != y->sid)
+		return x->sid < y->sid ? -1 : 1;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 

@@ -1276,14 +1276,12 @@ static void test_error_type_is_failure(void **state)
 	span(&t, "16", "a3", "a1", "execute_tool api", 3, 4, "OK", TOOL("api"), r);
 	ingest(&d, &t, 0);
 	free(t.p);
-	int64_t failures = task_int(&d, "16", "tool_failures");
+	/* found as a defect (error.type was stored, the status left unset); now
+	 * the failed call opens an episode and the next call of api closes it */
+	assert_int_equal(task_int(&d, "16", "tool_failures"), 1);
+	assert_int_equal(task_int(&d, "16", "retry_episodes"), 1);
+	assert_int_equal(task_int(&d, "16", "retry_attempts"), 1);
 	db_close(&d);
-	if (failures == 0) {
-		print_message("DEFECT: a tool span with error.type and status unset is not counted "
-		              "as a failure (README Attribute conventions, status); skipped\n");
-		skip();
-	}
-	assert_int_equal(failures, 1);
 }
 
 /*
@@ -1363,16 +1361,12 @@ static void test_root_tie_across_traces(void **state)
 	assert_int_equal(q_int(&d, "SELECT count(*) FROM task"), 1);
 	assert_int_equal(q_int(&d, "SELECT spans FROM task"), 2);
 	db_close(&d);
-	int same = strcmp(ab, ba) == 0;
-	if (!same) {
-		print_message("DEFECT: roots tied on start in two traces of one task: system and "
-		              "task type follow the arrival order; skipped\n");
-		free(ab);
-		free(ba);
-		free(a.p);
-		free(b.p);
-		skip();
-	}
+	/* the same rows whatever the arrival order (found as a defect: the tie
+	 * went by row key, which follows arrival across traces; now by span id) */
+	assert_string_equal(ab, ba);
+	/* span 01 starts the task on a tie: its system and type */
+	assert_non_null(strstr(ab, "svc-p"));
+	assert_non_null(strstr(ab, "alpha"));
 	free(ab);
 	free(ba);
 	free(a.p);
