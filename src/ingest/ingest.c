@@ -870,7 +870,7 @@ static int build_row(run *r, const batch *b, const item *it, int64_t trace, int6
 		.tok = { it->tok[AC_TOK_IN], it->tok[AC_TOK_OUT], it->tok[AC_TOK_CACHE_READ],
 		         it->tok[AC_TOK_CACHE_WRITE], it->tok[AC_TOK_REASONING],
 		         it->tok[AC_TOK_CACHE_WRITE_1H], it->tok[AC_TOK_AUDIO_IN],
-		         it->tok[AC_TOK_AUDIO_OUT] },
+		         it->tok[AC_TOK_AUDIO_OUT], AC_CONV_AUTO },
 		.has_producer_cost = row->has_producer_cost,
 		.producer_cost = it->pcost,
 		.scope = cstr(b, it->s[S_SCOPE], scope, sizeof(scope)),

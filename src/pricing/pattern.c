@@ -25,11 +25,42 @@ static int ere_special(char c)
 	return c && strchr(".()[]{}*+?|^$\\", c) != NULL;
 }
 
+/* Most copies counted repetitions ({n}, {n,m}) may make of what they repeat,
+ * all of them multiplied: regcomp(3) builds each copy, so "(a{99}){99}"
+ * costs memory in the product (a model name needs none of this). */
+#define MAX_REPEAT_PRODUCT 1000
+
+/* A counted repetition at p ("{n}", "{n,}", "{n,m}"): its largest count
+ * (its lower bound when open) into *count and its length, or 0 when p does
+ * not start one (JavaScript then reads '{' as itself; so does ERE here). */
+static size_t counted(const char *p, long *count)
+{
+	const char *q = p + 1;
+	long a = 0, b = -1;
+	if (*q < '0' || *q > '9')
+		return 0;
+	while (*q >= '0' && *q <= '9' && a <= 100000)
+		a = a * 10 + (*q++ - '0');
+	if (*q == ',') {
+		q++;
+		if (*q >= '0' && *q <= '9') {
+			b = 0;
+			while (*q >= '0' && *q <= '9' && b <= 100000)
+				b = b * 10 + (*q++ - '0');
+		}
+	}
+	if (*q != '}')
+		return 0;
+	*count = b > a ? b : a;
+	return (size_t)(q - p) + 1;
+}
+
 int ac_price_pattern_compile(regex_t *re, const char *pattern, char *why, size_t why_size)
 {
 	char out[MAX_PATTERN * 6 + 1];
 	size_t n = 0;
-	int in_bracket = 0;
+	int in_bracket = 0, after_quant = 0;
+	long product = 1;
 	const char *p = pattern;
 
 #define EMIT(s)                                              \
@@ -53,6 +84,8 @@ int ac_price_pattern_compile(regex_t *re, const char *pattern, char *why, size_t
 	p += 4;
 	for (; *p; p++) {
 		char c = *p, one[2] = { c, '\0' };
+		int was_quant = after_quant; /* the item just before was a quantifier */
+		after_quant = 0;
 		if (c == '\\') {
 			char e = p[1];
 			if (!e)
@@ -103,6 +136,25 @@ int ac_price_pattern_compile(regex_t *re, const char *pattern, char *why, size_t
 		}
 		if ((c == '*' || c == '+' || c == '?' || c == '}') && p[1] == '?')
 			REFUSE("uses a lazy quantifier (%c?)", c);
+		long count = 0;
+		size_t clen = c == '{' ? counted(p, &count) : 0;
+		int quant = c == '*' || c == '+' || c == '?' || clen > 0;
+		/* "a++" is a syntax error in JavaScript ("nothing to repeat"), and
+		 * stacked quantifiers make regcomp build copies upon copies */
+		if (quant && was_quant)
+			REFUSE("stacks quantifiers (%.*s after a quantifier)", clen ? (int)clen : 1, p);
+		after_quant = quant;
+		if (clen) {
+			product *= count > 1 ? count : 1;
+			if (product > MAX_REPEAT_PRODUCT)
+				REFUSE("repeats more than %d times in all ({n,m} counts multiplied)",
+				       MAX_REPEAT_PRODUCT);
+			char rep[32];
+			snprintf(rep, sizeof(rep), "%.*s", (int)clen, p);
+			EMIT(rep);
+			p += clen - 1;
+			continue;
+		}
 		EMIT(one);
 	}
 	if (in_bracket)

@@ -592,6 +592,17 @@ static void test_pattern_translate(void **state)
 		{ "(?i)[]a]", 0, { NULL }, { NULL } },            /* empty brackets */
 		{ "(?i)^(a$", 0, { NULL }, { NULL } },            /* regcomp refuses */
 		{ "(?i)^a(?i)b$", 0, { NULL }, { NULL } },        /* (?i) not leading */
+		/* found by fuzz_prices: stacked quantifiers made glibc's regcomp
+		 * build copies upon copies (2 GB); JavaScript refuses them too */
+		{ "(?i)^(lf-sonnet+++++++++++++++++++++++)$", 0, { NULL }, { NULL } },
+		{ "(?i)^a*+$", 0, { NULL }, { NULL } },
+		{ "(?i)^a{2}{3}$", 0, { NULL }, { NULL } },
+		/* counted repetitions: 10 x 10 x 10 = 1000 copies is the most */
+		{ "(?i)^((a{10}){10}){10}$", 1, { NULL }, { "a", NULL, NULL } },
+		{ "(?i)^((a{10}){10}){11}$", 0, { NULL }, { NULL } },
+		{ "(?i)^(x{2,3}){500,}$", 0, { NULL }, { NULL } },
+		/* a quantifier after an escaped character or a group is one quantifier */
+		{ "(?i)^a\\.+(b)*-\\d{2}$", 1, { "a...-12", "a.bb-34", NULL }, { "a-12", "a.-1", NULL } },
 	};
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		regex_t re;
