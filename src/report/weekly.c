@@ -4,10 +4,12 @@
  * queries and the same analysis code as the single-purpose commands, so every
  * figure here can be reproduced with one of them:
  *
- *   1 headline          summary_spans.sql, summary_tasks.sql, tasks.sql,
- *                       unpriced_models.sql; this week and the one before
+ *   1 headline          src/analysis/compare.h (summary_spans.sql,
+ *                       summary_tasks.sql, tasks.sql, unpriced_models.sql);
+ *                       this week and the one before
  *   2 per task type     tasks.sql + src/analysis/stats.h   (`agentcost tasks`)
- *   3 hidden costs      hidden.sql, hidden_retries.sql     (`agentcost hidden`)
+ *   3 hidden costs      src/analysis/compare.h over hidden.sql,
+ *                       hidden_retries.sql                 (`agentcost hidden`)
  *   4 daily spend       spc_daily.sql + src/analysis/spc.h (`agentcost spc`):
  *                       the band of each day from the 30 days before it, as
  *                       `agentcost spc` computes it over the whole store
@@ -28,6 +30,7 @@
 
 
 #include "../analysis/accuracy.h"
+#include "../analysis/compare.h"
 #include "../analysis/hidden.h"
 #include "../analysis/models.h"
 #include "../analysis/task_costs.h"
@@ -55,11 +58,6 @@ void ac_report_when(int64_t ns, char out[32])
 	int64_t sec = (ns - d * AC_NS_PER_DAY) / AC_NS_PER_SEC;
 	ac_format_day(d, day);
 	snprintf(out, 32, "%s %02d:%02d UTC", day, (int)(sec / 3600), (int)(sec / 60 % 60));
-}
-
-static double ratio(double a, double b)
-{
-	return b != 0 ? a / b : NAN;
 }
 
 /* Shown name of something that may be absent. */
@@ -184,59 +182,33 @@ static void chart(wk *w, const char *name, const char *caption, const ac_buf *da
 	ac_report_chart(w->doc, w->plot, name, caption, data, args, empty_note);
 }
 
-/* Per-window totals for the headline. */
-typedef struct totals {
-	long long llm_calls, tool_calls, unpriced, producer_costed, tasks, eval_tasks;
-	double spend, task_cost;
-} totals;
-
-/* The week's figures of `agentcost summary`, production tasks apart. */
-static int read_totals(wk *w, int64_t since, int64_t until, totals *t, ac_summary *r)
-{
-	memset(t, 0, sizeof(*t));
-	ac_query q = ac_query_window(since, until);
-	int rc = ac_summary_run(w->s, &q, AC_SUMMARY_TASK_COST, r, w->err);
-	if (rc)
-		return rc;
-	t->llm_calls = r->llm_calls;
-	t->tool_calls = r->tool_calls;
-	t->spend = r->cost_usd;
-	t->unpriced = r->unpriced_spans;
-	t->producer_costed = r->producer_costed_spans;
-	t->eval_tasks = r->eval_tasks;
-	t->tasks = r->tasks - r->eval_tasks;
-	t->task_cost = r->production_task_cost;
-	return 0;
-}
-
-static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, double now, double prev)
+static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, const ac_change *c)
 {
 	ac_tbl_text(t, metric);
-	ac_tbl_num(t, type, now);
-	ac_tbl_num(t, type, prev);
-	ac_tbl_num(t, type, now - prev);
-	ac_tbl_num(t, AC_CELL_SHARE, prev != 0 ? (now - prev) / prev : NAN);
+	ac_tbl_num(t, type, c->now);
+	ac_tbl_num(t, type, c->prev);
+	ac_tbl_num(t, type, c->change);
+	ac_tbl_num(t, AC_CELL_SHARE, c->change_share);
 }
 
 static int section_headline(wk *w)
 {
-	totals cur, prev;
-	ac_summary cs, ps;
-	int rc = read_totals(w, w->since, w->until, &cur, &cs);
-	if (!rc) {
-		rc = read_totals(w, w->prev_since, w->since, &prev, &ps);
-		ac_summary_free(&ps);
-	}
+	ac_headline h;
+	ac_query q = ac_query_window(w->since, w->until), pq = ac_query_window(w->prev_since, w->since);
+	int rc = ac_headline_run(w->s, &q, &pq, &h, w->err);
 	if (rc) {
-		ac_summary_free(&cs);
+		ac_headline_free(&h);
 		return rc;
 	}
-	w->info->unpriced_calls = (int)cur.unpriced;
+	const ac_summary *cs = &h.cur;
+	const ac_change *f = h.fig;
+	long long unpriced = cs->unpriced_spans;
+	w->info->unpriced_calls = (int)unpriced;
 	ac_doc *d = w->doc;
 	ac_doc_section(d, "headline", "Headline");
-	const ac_unpriced_model *v = cs.unpriced;
-	size_t n = cur.unpriced ? cs.nunpriced : 0;
-	if (cur.unpriced) {
+	const ac_unpriced_model *v = cs->unpriced;
+	size_t n = unpriced ? cs->nunpriced : 0;
+	if (unpriced) {
 		/* loudly, first: spend without a price is spend nobody sees */
 		ac_buf names = AC_BUF_INIT;
 		for (size_t i = 0; i < n && i < 8; i++)
@@ -247,44 +219,41 @@ static int section_headline(wk *w)
 			ac_buf_printf(&names, " and %zu more", n - 8);
 		ac_doc_warn(d, "%lld LLM call%s in %s had no price: %s. Their cost is not in these "
 		               "figures%s. Import prices with: agentcost prices import FILE.",
-		            cur.unpriced, cur.unpriced == 1 ? "" : "s", w->week, ac_buf_cstr(&names),
-		            cur.producer_costed ? ", except what their producers reported themselves"
-		                                : "");
+		            unpriced, unpriced == 1 ? "" : "s", w->week, ac_buf_cstr(&names),
+		            cs->producer_costed_spans ? ", except what their producers reported themselves"
+		                                      : "");
 		ac_buf_release(&names);
 	}
-	double cpt = ratio(cur.task_cost, (double)cur.tasks);
-	double pcpt = ratio(prev.task_cost, (double)prev.tasks);
+	const ac_change *spend = &f[AC_HEADLINE_SPEND];
 	char a[64], b[64], c[64];
-	ac_cell_format(a, sizeof(a), AC_CELL_USD, cur.spend);
-	ac_cell_format(b, sizeof(b), AC_CELL_USD, prev.spend);
-	if (prev.spend > 0)
-		snprintf(c, sizeof(c), "%s %.1f%% from", cur.spend >= prev.spend ? "up" : "down",
-		         fabs(cur.spend - prev.spend) / prev.spend * 100);
+	ac_cell_format(a, sizeof(a), AC_CELL_USD, spend->now);
+	ac_cell_format(b, sizeof(b), AC_CELL_USD, spend->prev);
+	if (spend->prev > 0)
+		snprintf(c, sizeof(c), "%s %.1f%% from", spend->now >= spend->prev ? "up" : "down",
+		         h.spend_change_pct);
 	else
 		snprintf(c, sizeof(c), "against");
 	ac_doc_para(d, "In %s the agents spent %s, %s %s in %s (every LLM and paid tool call "
 	               "that started in the week, evaluation runs included).",
 	            w->week, a, c, b, w->prev_week);
-	if (cur.tasks) {
-		ac_cell_format(a, sizeof(a), AC_CELL_USD, cpt);
+	if (h.tasks) {
+		ac_cell_format(a, sizeof(a), AC_CELL_USD, f[AC_HEADLINE_COST_PER_TASK].now);
 		ac_doc_para(d, "%lld production tasks cost %s each on average; the week saw %lld LLM "
 		               "calls and %lld tool calls in all, and %lld evaluation tasks.",
-		            cur.tasks, a, cur.llm_calls, cur.tool_calls, cur.eval_tasks);
+		            h.tasks, a, cs->llm_calls, cs->tool_calls, cs->eval_tasks);
 	} else {
 		ac_doc_para(d, "No production task started in %s.", w->week);
 	}
 	static const char *const hc[] = { "metric", "this_week", "previous_week", "change",
 		                          "change_share" };
 	ac_tbl *t = ac_doc_table(d, "headline", "This week against the previous week", hc, 5, 0);
-	headline_row(t, "spend", AC_CELL_USD, cur.spend, prev.spend);
-	headline_row(t, "production tasks", AC_CELL_INT, (double)cur.tasks, (double)prev.tasks);
-	headline_row(t, "cost per task", AC_CELL_USD, cpt, pcpt);
-	headline_row(t, "LLM calls", AC_CELL_INT, (double)cur.llm_calls, (double)prev.llm_calls);
-	headline_row(t, "tool calls", AC_CELL_INT, (double)cur.tool_calls, (double)prev.tool_calls);
-	headline_row(t, "evaluation tasks", AC_CELL_INT, (double)cur.eval_tasks,
-	             (double)prev.eval_tasks);
-	headline_row(t, "unpriced LLM calls", AC_CELL_INT, (double)cur.unpriced,
-	             (double)prev.unpriced);
+	headline_row(t, "spend", AC_CELL_USD, &f[AC_HEADLINE_SPEND]);
+	headline_row(t, "production tasks", AC_CELL_INT, &f[AC_HEADLINE_TASKS]);
+	headline_row(t, "cost per task", AC_CELL_USD, &f[AC_HEADLINE_COST_PER_TASK]);
+	headline_row(t, "LLM calls", AC_CELL_INT, &f[AC_HEADLINE_LLM_CALLS]);
+	headline_row(t, "tool calls", AC_CELL_INT, &f[AC_HEADLINE_TOOL_CALLS]);
+	headline_row(t, "evaluation tasks", AC_CELL_INT, &f[AC_HEADLINE_EVAL_TASKS]);
+	headline_row(t, "unpriced LLM calls", AC_CELL_INT, &f[AC_HEADLINE_UNPRICED]);
 	if (n) {
 		static const char *const uc[] = { "model", "calls", "producer_cost" };
 		ac_tbl *u = ac_doc_table(d, "unpriced_models", "Models without a price this week", uc,
@@ -295,7 +264,7 @@ static int section_headline(wk *w)
 			ac_tbl_num(u, AC_CELL_USD, v[i].producer_cost_usd);
 		}
 	}
-	ac_summary_free(&cs);
+	ac_headline_free(&h);
 	return 0;
 }
 
@@ -482,86 +451,53 @@ static int section_types(wk *w)
 
 /* ---- 3. hidden costs ----------------------------------------------------- */
 
-/* The week's retry, summarize and eval costs out of its whole spend. */
-typedef struct hidden {
-	double total, retry, summarize, eval;
-	long long tool_calls, tool_failures, episodes, attempts;
-} hidden;
-
-static int read_hidden(wk *w, int64_t since, int64_t until, hidden *h)
-{
-	memset(h, 0, sizeof(*h));
-	ac_query q = ac_query_window(since, until);
-	ac_hidden_result r;
-	int rc = ac_hidden_run(w->s, &q, &r, w->err);
-	if (!rc) {
-		const ac_hidden_scope *all = &r.all;
-		const ac_hidden_purpose *p;
-		h->total = all->cost_usd;
-		h->retry = (p = ac_hidden_purpose_of(all, "retry")) ? p->cost_usd : 0;
-		h->summarize = (p = ac_hidden_purpose_of(all, "summarize")) ? p->cost_usd : 0;
-		h->eval = (p = ac_hidden_purpose_of(all, "eval")) ? p->cost_usd : 0;
-		h->tool_calls = all->tool_calls;
-		h->tool_failures = all->tool_failures;
-		h->episodes = all->episodes;
-		h->attempts = all->attempts;
-	}
-	ac_hidden_result_free(&r);
-	return rc;
-}
-
 static int section_hidden(wk *w)
 {
-	hidden cur, prev;
-	int rc;
-	if ((rc = read_hidden(w, w->since, w->until, &cur)) ||
-	    (rc = read_hidden(w, w->prev_since, w->since, &prev)))
+	ac_hidden_compare h;
+	ac_query q = ac_query_window(w->since, w->until), pq = ac_query_window(w->prev_since, w->since);
+	int rc = ac_hidden_compare_run(w->s, &q, &pq, &h, w->err);
+	if (rc)
 		return rc;
 	ac_doc *d = w->doc;
 	ac_doc_section(d, "hidden", "Hidden costs: retries, summarization, evaluation");
-	double share = ratio(cur.retry + cur.summarize + cur.eval, cur.total);
-	double pshare = ratio(prev.retry + prev.summarize + prev.eval, prev.total);
 	char a[64], b[64];
-	ac_cell_format(a, sizeof(a), AC_CELL_USD, cur.retry + cur.summarize + cur.eval);
-	if (isnan(share))
+	ac_cell_format(a, sizeof(a), AC_CELL_USD, h.hidden);
+	if (isnan(h.share))
 		ac_doc_para(d, "Nothing was spent in %s.", w->week);
-	else if (isnan(pshare))
+	else if (isnan(h.prev_share))
 		ac_doc_para(d, "Retries, context summarization and evaluation runs took %.1f%% of the "
 		               "week's spend (%s); the week before had no spend to compare with.",
-		            share * 100, a);
+		            h.share * 100, a);
 	else
 		ac_doc_para(d, "Retries, context summarization and evaluation runs took %.1f%% of the "
 		               "week's spend (%s), against %.1f%% the week before (%+.1f percentage "
 		               "points).",
-		            share * 100, a, pshare * 100, (share - pshare) * 100);
-	if (cur.tool_calls) {
-		ac_cell_format(b, sizeof(b), AC_CELL_NUM, ratio((double)cur.attempts, (double)cur.episodes));
+		            h.share * 100, a, h.prev_share * 100, h.share_change * 100);
+	if (h.tool_calls) {
+		ac_cell_format(b, sizeof(b), AC_CELL_NUM, h.attempts_per_episode);
 		ac_doc_para(d, "Tool calls failed %.1f%% of the time (%lld of %lld); %lld failure "
 		               "episode%s took %s retries each on average.",
-		            100.0 * (double)cur.tool_failures / (double)cur.tool_calls, cur.tool_failures,
-		            cur.tool_calls, cur.episodes, cur.episodes == 1 ? "" : "s",
-		            cur.episodes ? b : "no");
+		            h.failure_pct, h.tool_failures, h.tool_calls, h.episodes,
+		            h.episodes == 1 ? "" : "s", h.episodes ? b : "no");
 	}
 	static const char *const cols[] = { "purpose", "cost", "share", "previous_cost",
 		                            "previous_share", "share_change", "cost_change" };
 	ac_tbl *t = ac_doc_table(d, "hidden", "Hidden costs, this week against the previous week",
 	                         cols, 7, 0);
-	const char *names[] = { "retry", "summarize", "eval" };
-	double now[] = { cur.retry, cur.summarize, cur.eval };
-	double before[] = { prev.retry, prev.summarize, prev.eval };
 	ac_buf data = AC_BUF_INIT;
 	ac_buf_adds(&data, "\"purpose\" \"previous week\" \"this week\"\n");
-	for (int i = 0; i < 3; i++) {
-		double s1 = ratio(now[i], cur.total), s0 = ratio(before[i], prev.total);
-		ac_tbl_text(t, names[i]);
-		ac_tbl_num(t, AC_CELL_USD, now[i]);
-		ac_tbl_num(t, AC_CELL_SHARE, s1);
-		ac_tbl_num(t, AC_CELL_USD, before[i]);
-		ac_tbl_num(t, AC_CELL_SHARE, s0);
-		ac_tbl_num(t, AC_CELL_PP, s1 - s0);
-		ac_tbl_num(t, AC_CELL_USD, now[i] - before[i]);
-		ac_buf_printf(&data, "\"%s\" %.6f %.6f\n", names[i], isnan(s0) ? 0 : s0 * 100,
-		              isnan(s1) ? 0 : s1 * 100);
+	for (int i = 0; i < AC_HIDDEN_N; i++) {
+		const ac_hidden_change *x = &h.v[i];
+		ac_tbl_text(t, x->purpose);
+		ac_tbl_num(t, AC_CELL_USD, x->cost);
+		ac_tbl_num(t, AC_CELL_SHARE, x->share);
+		ac_tbl_num(t, AC_CELL_USD, x->prev_cost);
+		ac_tbl_num(t, AC_CELL_SHARE, x->prev_share);
+		ac_tbl_num(t, AC_CELL_PP, x->share_change);
+		ac_tbl_num(t, AC_CELL_USD, x->cost_change);
+		ac_buf_printf(&data, "\"%s\" %.6f %.6f\n", x->purpose,
+		              isnan(x->prev_share) ? 0 : x->prev_share * 100,
+		              isnan(x->share) ? 0 : x->share * 100);
 	}
 	chart(w, "hidden_bars", "Share of all spend: retries, summarization, evaluation runs; "
 	                        "previous week beside this week",
