@@ -285,6 +285,7 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		x->max_repeat = max_repeat;
 		x->median = ts->median;
 		x->threshold = threshold;
+		x->excess = cost - threshold;
 		x->calls_p999 = ts->p999;
 		x->outlier = outlier;
 		x->by_calls = by_calls;

@@ -48,6 +48,7 @@ typedef struct ac_gtask {
 	double cost;
 	long long calls, max_repeat;
 	double median, threshold, calls_p999; /* of its type */
+	double excess;                      /* cost - threshold: what a guardrail there saves */
 	int outlier, by_calls, by_repeat;
 	const char *top_model, *top_purpose, *tool; /* what dominated an outlier (the guard's
 	                                             * names); may be NULL */

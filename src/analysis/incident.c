@@ -218,6 +218,61 @@ void ac_incident_breakdown_free(ac_incident_breakdown *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* ---- the tasks that drove it ---------------------------------------------- */
+
+static char *dup_col(ac_rows *st, int c, int *oom)
+{
+	const char *s = ac_rows_text(st, c);
+	char *d = s ? strdup(s) : NULL;
+	if (s && !d)
+		*oom = 1;
+	return d;
+}
+
+int ac_incident_tasks_run(ac_store *s, int64_t from, int64_t to, int limit, double spend,
+                          ac_incident_tasks *out, ac_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!(out->v = calloc(limit > 0 ? (size_t)limit : 1, sizeof(*out->v))))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	ac_rows *st;
+	int rc = ac_store_rows(s, "report_window_tasks.sql", from, to, NULL, AC_ROWS_SCAN, &st, err);
+	if (rc)
+		return rc;
+	ac_rows_bind_int(st, 4, limit);
+	int oom = 0;
+	while (out->n < (size_t)limit && (rc = ac_rows_next(st, err)) == 1) {
+		ac_incident_task *x = &out->v[out->n++];
+		x->id = ac_rows_int(st, 0);
+		x->task_id = dup_col(st, 1, &oom);
+		x->system = dup_col(st, 2, &oom);
+		x->task_type = dup_col(st, 3, &oom);
+		x->eval = ac_rows_int(st, 4) != 0;
+		x->start_ns = ac_rows_int(st, 5);
+		x->task_cost = ac_rows_double(st, 6);
+		x->window_cost = ac_rows_double(st, 7);
+		x->window_share = spend > 0 ? x->window_cost / spend : NAN;
+		x->llm_calls = ac_rows_int(st, 9);
+		x->tool_calls = ac_rows_int(st, 10);
+		x->max_repeat = ac_rows_int(st, 11);
+	}
+	ac_rows_free(st);
+	if (rc < 0)
+		return rc;
+	return oom ? ac_err_set(err, AC_ENOMEM, "out of memory") : 0;
+}
+
+void ac_incident_tasks_free(ac_incident_tasks *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].task_id);
+		free(t->v[i].system);
+		free(t->v[i].task_type);
+	}
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
 /* ---- the first alert of the hourly band ------------------------------------ */
 
 static int above(double x, double lim)

@@ -61,6 +61,30 @@ int ac_incident_breakdown_run(ac_store *s, int64_t from, int64_t to, int days,
                               ac_incident_breakdown *out, ac_err *err);
 void ac_incident_breakdown_free(ac_incident_breakdown *b);
 
+typedef struct ac_incident_task {
+	int64_t id;                      /* task.id */
+	char *task_id, *system, *task_type; /* may be NULL */
+	int eval;                        /* 1: an evaluation task */
+	int64_t start_ns;
+	double task_cost;                /* the whole task */
+	double window_cost;              /* its spans starting in the window */
+	double window_share;             /* window_cost / the window's spend (NaN unless > 0) */
+	long long llm_calls, tool_calls, max_repeat; /* the whole task */
+} ac_incident_task;
+
+typedef struct ac_incident_tasks {
+	ac_incident_task *v; /* by window_cost descending, then task_id */
+	size_t n;
+} ac_incident_tasks;
+
+/* The `limit` tasks whose spans starting in [from, to) cost the most
+ * (report_window_tasks.sql), evaluation tasks included; spend is the
+ * window's, for their shares. Returns 0, AC_ESQL or AC_ENOMEM; free with
+ * ac_incident_tasks_free either way. */
+int ac_incident_tasks_run(ac_store *s, int64_t from, int64_t to, int limit, double spend,
+                          ac_incident_tasks *out, ac_err *err);
+void ac_incident_tasks_free(ac_incident_tasks *t);
+
 typedef struct ac_incident_alert {
 	int have;             /* 1: the band alerted at an hour >= h0 */
 	int64_t hour;         /* that hour (ns / hour) */

@@ -64,12 +64,6 @@ typedef struct inc {
 	ac_incident_alert alert;  /* the hourly band's first alert */
 } inc;
 
-static char *dup_col(ac_rows *st, int c)
-{
-	const char *s = ac_rows_text(st, c);
-	return s ? strdup((const char *)s) : NULL;
-}
-
 static const char *shown(const char *s, const char *none)
 {
 	return s ? s : none;
@@ -192,12 +186,12 @@ static int section_tasks(inc *c, char *top_note, size_t nnote)
 {
 	ac_doc *d = c->doc;
 	ac_doc_section(d, "tasks", "The tasks that drove it");
-	ac_rows *st;
-	int rc = ac_store_rows(c->s, "report_window_tasks.sql", c->from, c->to, NULL, AC_ROWS_SCAN,
-	                       &st, c->err);
-	if (rc)
+	ac_incident_tasks r;
+	int rc = ac_incident_tasks_run(c->s, c->from, c->to, TOP_TASKS, c->tl.spend, &r, c->err);
+	if (rc) {
+		ac_incident_tasks_free(&r);
 		return rc;
-	ac_rows_bind_int(st, 4, TOP_TASKS);
+	}
 	static const char *const cols[] = { "task_id", "system", "task_type", "eval", "start",
 		                            "window_cost", "window_share", "task_cost", "llm_calls",
 		                            "tool_calls", "max_repeat" };
@@ -206,56 +200,41 @@ static int section_tasks(inc *c, char *top_note, size_t nnote)
 	               "purpose, model, tool, tokens and cost, as \"agentcost task\" shows them.",
 	            TOP_TASKS, TREES);
 	ac_tbl *t = ac_doc_table(d, "top_tasks", "Top tasks by their spend in the window", cols, 11, 0);
-	int64_t ids[TREES];
-	char *tid[TREES] = { NULL }, *ttype[TREES] = { NULL };
-	double tcost[TREES];
-	int ntree = 0;
 	top_note[0] = '\0';
-	while ((rc = ac_rows_next(st, c->err)) == 1) {
+	for (size_t i = 0; i < r.n; i++) {
+		const ac_incident_task *x = &r.v[i];
 		char when[40];
-		double wc = ac_rows_double(st, 7);
-		ac_format_iso_ms(ac_rows_int(st, 5), when);
-		ac_tbl_text(t, ac_rows_text(st, 1));
-		ac_tbl_text(t, ac_rows_text(st, 2));
-		ac_tbl_text(t, ac_rows_text(st, 3));
-		ac_tbl_text(t, ac_rows_int(st, 4) ? "yes" : "");
+		ac_format_iso_ms(x->start_ns, when);
+		ac_tbl_text(t, x->task_id);
+		ac_tbl_text(t, x->system);
+		ac_tbl_text(t, x->task_type);
+		ac_tbl_text(t, x->eval ? "yes" : "");
 		ac_tbl_text(t, when);
-		ac_tbl_num(t, AC_CELL_USD, wc);
-		ac_tbl_num(t, AC_CELL_SHARE, c->tl.spend > 0 ? wc / c->tl.spend : NAN);
-		ac_tbl_num(t, AC_CELL_USD, ac_rows_double(st, 6));
-		ac_tbl_int(t, ac_rows_int(st, 9));
-		ac_tbl_int(t, ac_rows_int(st, 10));
-		ac_tbl_int(t, ac_rows_int(st, 11));
-		if (ntree < TREES) {
-			ids[ntree] = ac_rows_int(st, 0);
-			tid[ntree] = dup_col(st, 1);
-			ttype[ntree] = dup_col(st, 3);
-			tcost[ntree] = wc;
-			if (ntree == 0) {
-				char usd[32];
-				ac_cell_format(usd, sizeof(usd), AC_CELL_USD, wc);
-				snprintf(top_note, nnote, "The dearest task in the window, %.120s (%.120s), "
-				                          "spent %s there",
-				         shown(tid[0], "?"), shown(ttype[0], "no type"), usd);
-			}
-			ntree++;
-		}
+		ac_tbl_num(t, AC_CELL_USD, x->window_cost);
+		ac_tbl_num(t, AC_CELL_SHARE, x->window_share);
+		ac_tbl_num(t, AC_CELL_USD, x->task_cost);
+		ac_tbl_int(t, x->llm_calls);
+		ac_tbl_int(t, x->tool_calls);
+		ac_tbl_int(t, x->max_repeat);
 	}
-	ac_rows_free(st);
-	int out = rc;
-	for (int i = 0; !out && i < ntree; i++) {
+	if (r.n) {
+		char usd[32];
+		ac_cell_format(usd, sizeof(usd), AC_CELL_USD, r.v[0].window_cost);
+		snprintf(top_note, nnote, "The dearest task in the window, %.120s (%.120s), "
+		                          "spent %s there",
+		         shown(r.v[0].task_id, "?"), shown(r.v[0].task_type, "no type"), usd);
+	}
+	for (size_t i = 0; !rc && i < r.n && i < TREES; i++) {
+		const ac_incident_task *x = &r.v[i];
 		char h[400], usd[32];
-		ac_cell_format(usd, sizeof(usd), AC_CELL_USD, tcost[i]);
-		snprintf(h, sizeof(h), "Task %d: %.150s (%.150s), %s in the window", i + 1,
-		         shown(tid[i], "?"), shown(ttype[i], "no type"), usd);
+		ac_cell_format(usd, sizeof(usd), AC_CELL_USD, x->window_cost);
+		snprintf(h, sizeof(h), "Task %zu: %.150s (%.150s), %s in the window", i + 1,
+		         shown(x->task_id, "?"), shown(x->task_type, "no type"), usd);
 		ac_doc_heading(d, h);
-		out = task_tree(c, ids[i], i + 1);
+		rc = task_tree(c, x->id, (int)i + 1);
 	}
-	for (int i = 0; i < ntree; i++) {
-		free(tid[i]);
-		free(ttype[i]);
-	}
-	return out;
+	ac_incident_tasks_free(&r);
+	return rc;
 }
 
 /* ---- 4. runaways and the guardrail ---------------------------------------- */
@@ -388,12 +367,9 @@ static int section_band(inc *c)
 		int64_t h = start + (int64_t)i;
 		if (h < shown0)
 			continue;
-		char when[20], rules[64] = "";
+		char when[20], rules[64];
 		ac_report_iso_minute(h * NS_PER_HOUR, when);
-		for (unsigned bit = 0; bit < AC_SPC_RULE_COUNT; bit++)
-			if (pt[i].rules & (1u << bit))
-				snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s%s",
-				         rules[0] ? ";" : "", ac_spc_rule_name(1u << bit));
+		ac_report_spc_rules(&pt[i], rules);
 		ac_tbl_text(t, when);
 		ac_tbl_num(t, AC_CELL_USD, x[i]);
 		ac_tbl_num(t, AC_CELL_USD, pt[i].mean);
@@ -402,15 +378,7 @@ static int section_band(inc *c)
 		ac_tbl_text(t, pt[i].alert ? "yes" : "");
 		ac_tbl_text(t, rules);
 		ac_tbl_text(t, h >= h0 ? "yes" : "");
-		ac_buf_printf(&data, "%s %.10g", when, x[i]);
-		if (pt[i].has_band)
-			ac_buf_printf(&data, " %.10g %.10g", pt[i].mean, pt[i].ucl);
-		else
-			ac_buf_adds(&data, " ? ?");
-		if (pt[i].alert)
-			ac_buf_printf(&data, " %.10g\n", x[i]);
-		else
-			ac_buf_adds(&data, " ?\n");
+		ac_report_band_line(&data, when, x[i], &pt[i]);
 	}
 	char from[20], to[20];
 	ac_report_iso_minute(c->from, from);

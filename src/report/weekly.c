@@ -97,7 +97,7 @@ void ac_guard_tables(ac_doc *d, const ac_guard *g, const char *prefix)
 		ac_tbl_int(t, x->calls);
 		ac_tbl_num(t, AC_CELL_USD, x->median);
 		ac_tbl_num(t, AC_CELL_USD, x->threshold);
-		ac_tbl_num(t, AC_CELL_USD, x->cost - x->threshold);
+		ac_tbl_num(t, AC_CELL_USD, x->excess);
 		ac_tbl_text(t, x->top_model);
 		ac_tbl_text(t, x->top_purpose);
 		ac_tbl_text(t, x->tool);
@@ -157,6 +157,28 @@ void ac_report_iso_minute(int64_t ns, char out[20])
 	int64_t sec = (ns - d * AC_NS_PER_DAY) / AC_NS_PER_SEC;
 	ac_format_day(d, day);
 	snprintf(out, 20, "%.10sT%02d:%02d", day, (int)(sec / 3600) % 24, (int)(sec / 60 % 60));
+}
+
+void ac_report_spc_rules(const ac_spc_point *p, char rules[64])
+{
+	rules[0] = 0;
+	for (unsigned bit = 0; bit < AC_SPC_RULE_COUNT; bit++)
+		if (p->rules & (1u << bit))
+			snprintf(rules + strlen(rules), 64 - strlen(rules), "%s%s", rules[0] ? ";" : "",
+			         ac_spc_rule_name(1u << bit));
+}
+
+void ac_report_band_line(ac_buf *data, const char *when, double cost, const ac_spc_point *p)
+{
+	ac_buf_printf(data, "%s %.10g", when, cost);
+	if (p->has_band)
+		ac_buf_printf(data, " %.10g %.10g", p->mean, p->ucl);
+	else
+		ac_buf_adds(data, " ? ?");
+	if (p->alert)
+		ac_buf_printf(data, " %.10g\n", cost);
+	else
+		ac_buf_adds(data, " ?\n");
 }
 
 void ac_report_chart(ac_doc *d, ac_plotter *p, const char *name, const char *caption,
@@ -555,12 +577,9 @@ static int section_daily(wk *w)
 		int64_t day = start_day + (int64_t)i;
 		if (day < shown_day)
 			continue;
-		char ds[11], rules[64] = "";
+		char ds[11], dt[20], rules[64];
 		ac_format_day(day, ds);
-		for (unsigned bit = 0; bit < AC_SPC_RULE_COUNT; bit++)
-			if (pt[i].rules & (1u << bit))
-				snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s%s",
-				         rules[0] ? ";" : "", ac_spc_rule_name(1u << bit));
+		ac_report_spc_rules(&pt[i], rules);
 		int in_week = day >= week_day;
 		ac_tbl_text(t, ds);
 		ac_tbl_num(t, AC_CELL_USD, x[i]);
@@ -570,15 +589,8 @@ static int section_daily(wk *w)
 		ac_tbl_text(t, pt[i].alert ? "yes" : "");
 		ac_tbl_text(t, rules);
 		ac_tbl_text(t, in_week ? "yes" : "");
-		ac_buf_printf(&data, "%sT00:00 %.10g", ds, x[i]);
-		if (pt[i].has_band)
-			ac_buf_printf(&data, " %.10g %.10g", pt[i].mean, pt[i].ucl);
-		else
-			ac_buf_adds(&data, " ? ?");
-		if (pt[i].alert)
-			ac_buf_printf(&data, " %.10g\n", x[i]);
-		else
-			ac_buf_adds(&data, " ?\n");
+		snprintf(dt, sizeof(dt), "%sT00:00", ds);
+		ac_report_band_line(&data, dt, x[i], &pt[i]);
 		if (in_week && (pt[i].alert || pt[i].rules)) {
 			char c1[32], c2[32], c3[32];
 			ac_cell_format(c1, sizeof(c1), AC_CELL_USD, x[i]);
@@ -611,6 +623,73 @@ static int section_daily(wk *w)
 }
 
 /* ---- 5. model selection --------------------------------------------------- */
+
+/* The cost-accuracy frontier of each class, from the router's recommendation
+ * (NULL: none, rec_note says why): a table and a chart. */
+static void models_frontier(wk *w, const ac_recommendation *rec, const char *rec_note)
+{
+	ac_doc *d = w->doc;
+	ac_doc_heading(d, "Cost-accuracy frontier per class");
+	if (!rec) {
+		ac_doc_para(d, "No frontier: %s.", rec_note);
+		return;
+	}
+	ac_doc_para(d, "For each class of work, the models no other model beats on both cost and "
+	               "accuracy, from the router over the %g days ending with %s (models with at "
+	               "least %d scored calls on the class): the cost is what the class's production "
+	               "calls would have cost on that model (simulated, per month), relative to the "
+	               "model serving most of them now.",
+	            rec->window_days, w->week, rec->min_samples);
+	static const char *const fc[] = { "task_type", "complexity", "model", "current", "calls",
+		                          "monthly_cost", "relative_cost", "accuracy", "accuracy_n",
+		                          "accuracy_lo", "accuracy_hi" };
+	ac_tbl *ft = ac_doc_table(d, "frontier", "Non-dominated models per class", fc, 11, 40);
+	ac_buf data = AC_BUF_INIT;
+	int blocks = 0;
+	const char *pt = NULL, *pc = NULL;
+	int started = 0;
+	for (size_t i = 0; i < rec->nfrontier; i++) {
+		const ac_frontier_point *p = &rec->frontier[i];
+		double rel = p->relative_cost;
+		ac_tbl_text(ft, p->task_type);
+		ac_tbl_text(ft, p->complexity);
+		ac_tbl_text(ft, p->model);
+		ac_tbl_text(ft, p->current ? "yes" : "");
+		ac_tbl_int(ft, p->calls);
+		ac_tbl_num(ft, AC_CELL_USD, p->monthly_cost);
+		ac_tbl_num(ft, AC_CELL_RATIO, rel);
+		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.mean);
+		ac_tbl_int(ft, (long long)p->acc.n);
+		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.lo);
+		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.hi);
+		if (isnan(rel) || !(rel > 0) || isnan(p->acc.mean))
+			continue;
+		if (!started || ac_cmp_opt(pt, p->task_type) || ac_cmp_opt(pc, p->complexity)) {
+			char l1[64], l2[64];
+			ac_plot_label(l1, sizeof(l1), shown(p->task_type, "(no type)"));
+			ac_plot_label(l2, sizeof(l2), p->complexity);
+			ac_buf_printf(&data, "%s\"%s / %s\" \"acc\" \"lo\" \"hi\" \"model\" \"cur\"\n",
+			              blocks ? "\n\n" : "", l1, l2);
+			blocks++;
+			pt = p->task_type;
+			pc = p->complexity;
+			started = 1;
+		}
+		char ml[64];
+		ac_plot_label(ml, sizeof(ml), p->model);
+		double lo = isnan(p->acc.lo) ? p->acc.mean : p->acc.lo;
+		double hi = isnan(p->acc.hi) ? p->acc.mean : p->acc.hi;
+		ac_buf_printf(&data, "%.10g %.6f %.6f %.6f \"%s\" %d\n", rel, p->acc.mean * 100, lo * 100,
+		              hi * 100, ml, p->current);
+	}
+	char nb[16];
+	snprintf(nb, sizeof(nb), "%d", blocks);
+	const char *args[] = { nb, NULL };
+	chart(w, "frontier", "Cost-accuracy frontier per class: cost relative to the current model "
+	                     "(log scale), accuracy with its 95% interval; circled: the current model",
+	      &data, args, "no class has enough scored calls for a frontier");
+	ac_buf_release(&data);
+}
 
 static int section_models(wk *w, const ac_recommendation *rec, const char *rec_note)
 {
@@ -653,74 +732,7 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 		ac_tbl_num(t, AC_CELL_USD, f.cost_per_success);
 	}
 	ac_models_result_free(&r);
-
-	ac_doc_heading(d, "Cost-accuracy frontier per class");
-	if (!rec) {
-		ac_doc_para(d, "No frontier: %s.", rec_note);
-		return 0;
-	}
-	ac_doc_para(d, "For each class of work, the models no other model beats on both cost and "
-	               "accuracy, from the router over the %g days ending with %s (models with at "
-	               "least %d scored calls on the class): the cost is what the class's production "
-	               "calls would have cost on that model (simulated, per month), relative to the "
-	               "model serving most of them now.",
-	            rec->window_days, w->week, rec->min_samples);
-	static const char *const fc[] = { "task_type", "complexity", "model", "current", "calls",
-		                          "monthly_cost", "relative_cost", "accuracy", "accuracy_n",
-		                          "accuracy_lo", "accuracy_hi" };
-	ac_tbl *ft = ac_doc_table(d, "frontier", "Non-dominated models per class", fc, 11, 40);
-	ac_buf data = AC_BUF_INIT;
-	int blocks = 0;
-	const char *pt = NULL, *pc = NULL;
-	int started = 0;
-	for (size_t i = 0; i < rec->nfrontier; i++) {
-		const ac_frontier_point *p = &rec->frontier[i];
-		/* the class's current cost, for the relative axis */
-		double base = NAN;
-		for (size_t k = 0; k < rec->nclasses; k++)
-			if (!ac_cmp_opt(rec->classes[k].task_type, p->task_type) &&
-			    !ac_cmp_opt(rec->classes[k].complexity, p->complexity))
-				base = rec->classes[k].current_cost;
-		double rel = base > 0 ? p->cost / base : NAN;
-		double monthly = rec->window_days > 0 ? p->cost * 30 / rec->window_days : NAN;
-		ac_tbl_text(ft, p->task_type);
-		ac_tbl_text(ft, p->complexity);
-		ac_tbl_text(ft, p->model);
-		ac_tbl_text(ft, p->current ? "yes" : "");
-		ac_tbl_int(ft, p->calls);
-		ac_tbl_num(ft, AC_CELL_USD, monthly);
-		ac_tbl_num(ft, AC_CELL_RATIO, rel);
-		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.mean);
-		ac_tbl_int(ft, (long long)p->acc.n);
-		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.lo);
-		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.hi);
-		if (isnan(rel) || !(rel > 0) || isnan(p->acc.mean))
-			continue;
-		if (!started || ac_cmp_opt(pt, p->task_type) || ac_cmp_opt(pc, p->complexity)) {
-			char l1[64], l2[64];
-			ac_plot_label(l1, sizeof(l1), shown(p->task_type, "(no type)"));
-			ac_plot_label(l2, sizeof(l2), p->complexity);
-			ac_buf_printf(&data, "%s\"%s / %s\" \"acc\" \"lo\" \"hi\" \"model\" \"cur\"\n",
-			              blocks ? "\n\n" : "", l1, l2);
-			blocks++;
-			pt = p->task_type;
-			pc = p->complexity;
-			started = 1;
-		}
-		char ml[64];
-		ac_plot_label(ml, sizeof(ml), p->model);
-		double lo = isnan(p->acc.lo) ? p->acc.mean : p->acc.lo;
-		double hi = isnan(p->acc.hi) ? p->acc.mean : p->acc.hi;
-		ac_buf_printf(&data, "%.10g %.6f %.6f %.6f \"%s\" %d\n", rel, p->acc.mean * 100, lo * 100,
-		              hi * 100, ml, p->current);
-	}
-	char nb[16];
-	snprintf(nb, sizeof(nb), "%d", blocks);
-	const char *args[] = { nb, NULL };
-	chart(w, "frontier", "Cost-accuracy frontier per class: cost relative to the current model "
-	                     "(log scale), accuracy with its 95% interval; circled: the current model",
-	      &data, args, "no class has enough scored calls for a frontier");
-	ac_buf_release(&data);
+	models_frontier(w, rec, rec_note);
 	return 0;
 }
 
