@@ -346,25 +346,24 @@ static long long types_ccdf(wk *w, const ac_task_costs *tc)
 	long long zero = 0;
 	for (size_t i = 0; i < tc->n; i++) {
 		const ac_task_group *x = &tc->v[i];
-		size_t first = 0;
-		while (first < x->n && !(x->cost[first] > 0))
-			first++;
-		zero += (long long)first;
-		if (first == x->n)
-			continue;
-		char label[64];
-		ac_plot_label(label, sizeof(label), shown(x->task_type, "(no type)"));
-		ac_buf_printf(&data, "%s\"%s\" \"ccdf\"\n", blocks ? "\n\n" : "", label);
-		blocks++;
-		size_t m = x->n - first, step = m > CCDF_MAX_POINTS ? m / (CCDF_MAX_POINTS / 2) : 1;
-		for (size_t k = first; k < x->n; k++) {
-			if (k > first && x->cost[k] == x->cost[k - 1])
-				continue; /* the first of equal costs has the largest share */
-			/* thin the body, keep the tail whole */
-			if (step > 1 && x->n - k > CCDF_MAX_POINTS / 2 && (k - first) % step)
-				continue;
-			ac_buf_printf(&data, "%.10g %.10g\n", x->cost[k], (double)(x->n - k) / (double)x->n);
+		double *cost = malloc((x->n ? x->n : 1) * sizeof(double));
+		double *share = malloc((x->n ? x->n : 1) * sizeof(double));
+		size_t first, np = cost && share ? ac_task_ccdf(x, CCDF_MAX_POINTS, cost, share, &first) : 0;
+		if (!cost || !share) {
+			data.oom = 1;
+			first = 0;
 		}
+		zero += (long long)first;
+		if (np) {
+			char label[64];
+			ac_plot_label(label, sizeof(label), shown(x->task_type, "(no type)"));
+			ac_buf_printf(&data, "%s\"%s\" \"ccdf\"\n", blocks ? "\n\n" : "", label);
+			blocks++;
+		}
+		for (size_t k = 0; k < np; k++)
+			ac_buf_printf(&data, "%.10g %.10g\n", cost[k], share[k]);
+		free(cost);
+		free(share);
 	}
 	char nb[16];
 	snprintf(nb, sizeof(nb), "%d", blocks);
@@ -387,22 +386,19 @@ static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
 	int blocks = 0;
 	char nb[16], cap[256];
 	const char *args[] = { nb, NULL };
-	double lo_all = INFINITY, hi_all = 0;
-	for (size_t i = 0; i < tc->n; i++)
-		for (size_t k = 0; k < tc->v[i].n; k++)
-			if (tc->v[i].cost[k] > 0) {
-				lo_all = fmin(lo_all, tc->v[i].cost[k]);
-				hi_all = fmax(hi_all, tc->v[i].cost[k]);
-			}
 	static const char *const hcols[] = { "task_type", "bin_lo", "bin_hi", "tasks" };
 	ac_tbl *ht = ac_doc_table(d, "histogram", "Tasks per cost bin (5 bins per decade)", hcols, 4,
 	                          12);
-	if (hi_all > 0) {
-		int lo = ac_cost_bin_of(lo_all), hi = ac_cost_bin_of(hi_all);
+	int lo, hi;
+	if (ac_task_costs_bin_range(tc, &lo, &hi)) {
 		int nbins = hi - lo + 1;
 		double *stack = calloc((size_t)nbins, sizeof(double));
-		if (!stack)
+		size_t *counts = calloc((size_t)nbins, sizeof(size_t));
+		if (!stack || !counts) {
+			free(stack);
+			stack = NULL;
 			data.oom = 1;
+		}
 		for (size_t i = 0; stack && i < tc->n; i++) {
 			const ac_task_group *x = &tc->v[i];
 			if (!x->n || !(x->cost[x->n - 1] > 0))
@@ -412,9 +408,7 @@ static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
 			ac_buf_printf(&data, "%s\"%s\" \"lo\" \"hi\" \"y0\" \"y1\"\n", blocks ? "\n\n" : "",
 			              label);
 			blocks++;
-			size_t k = 0;
-			while (k < x->n && !(x->cost[k] > 0))
-				k++;
+			size_t k = ac_task_bin_counts(x, lo, hi, counts);
 			if (k) {
 				ac_tbl_text(ht, x->task_type);
 				ac_tbl_num(ht, AC_CELL_USD, 0);
@@ -423,11 +417,7 @@ static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
 			}
 			for (int b = lo; b <= hi; b++) {
 				double a = ac_cost_bin_lo(b), z = ac_cost_bin_lo(b + 1);
-				size_t cnt = 0;
-				while (k < x->n && (x->cost[k] < z || b == hi)) {
-					cnt++;
-					k++;
-				}
+				size_t cnt = counts[b - lo];
 				if (!cnt)
 					continue;
 				double *y = &stack[b - lo];
@@ -440,6 +430,7 @@ static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
 			}
 		}
 		free(stack);
+		free(counts);
 	}
 	snprintf(nb, sizeof(nb), "%d", blocks);
 	snprintf(cap, sizeof(cap), "Tasks per cost bin on a log cost axis, stacked by task type%s",
