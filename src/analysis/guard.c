@@ -314,6 +314,7 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		if ((rc = fill_names(&nm, q, x, type, err)))
 			goto done;
 	}
+	g->savings_pct = g->spend > 0 ? 100 * g->savings / g->spend : 0.0;
 	if (rc >= 0)
 		rc = list_tasks(g, o.list, err);
 done:

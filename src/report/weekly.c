@@ -811,14 +811,13 @@ static int section_outliers(wk *w)
 	}
 	ac_doc *d = w->doc;
 	ac_doc_section(d, "outliers", "Outliers, guardrail savings and runaway loops");
-	double spend = g.spend;
 	char a[64];
 	ac_cell_format(a, sizeof(a), AC_CELL_USD, g.savings);
 	ac_doc_para(d, "%zu production task%s of %s cost more than %g x the median of their type. "
 	               "A guardrail halting each task at that threshold would have saved %s "
 	               "(%.1f%% of the week's production task spend). As \"agentcost outliers\".",
 	            g.nout, g.nout == 1 ? "" : "s", w->week, AC_GUARD_FACTOR, a,
-	            spend > 0 ? 100 * g.savings / spend : 0.0);
+	            g.savings_pct);
 	ac_doc_para(d, "%zu runaway loop%s: tasks with more LLM calls than the p99.9 of their type, "
 	               "or the same step (tool, or LLM span name) more than %d times in a row.",
 	            g.nrun, g.nrun == 1 ? "" : "s", AC_GUARD_REPEAT);
