@@ -216,6 +216,27 @@ static int by_type_then_id(const void *pa, const void *pb)
 	return c ? c : strcmp(a->task_id, b->task_id);
 }
 
+/* The outliers and the runaways of g->tasks that `list` asks for, in their
+ * orders (guard.h). Returns 0 or AC_ENOMEM. */
+static int list_tasks(ac_guard *g, int list, ac_err *err)
+{
+	g->out = malloc((g->n ? g->n : 1) * sizeof(*g->out));
+	g->run = malloc((g->n ? g->n : 1) * sizeof(*g->run));
+	if (!g->out || !g->run)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->tasks[i].outlier && (list & AC_GUARD_LIST_OUTLIERS))
+			g->out[g->nout++] = &g->tasks[i];
+		if ((g->tasks[i].by_calls || g->tasks[i].by_repeat) && (list & AC_GUARD_LIST_RUNAWAYS))
+			g->run[g->nrun++] = &g->tasks[i];
+	}
+	if (g->nout)
+		qsort(g->out, g->nout, sizeof(*g->out), by_cost_desc);
+	if (g->nrun)
+		qsort(g->run, g->nrun, sizeof(*g->run), by_type_then_id);
+	return 0;
+}
+
 int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t since,
                  int64_t until, int64_t ref_since, int64_t ref_until, ac_err *err)
 {
@@ -285,6 +306,7 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		x->max_repeat = max_repeat;
 		x->median = ts->median;
 		x->threshold = threshold;
+		x->excess = cost - threshold;
 		x->calls_p999 = ts->p999;
 		x->outlier = outlier;
 		x->by_calls = by_calls;
@@ -292,24 +314,9 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 		if ((rc = fill_names(&nm, q, x, type, err)))
 			goto done;
 	}
-	if (rc < 0)
-		goto done;
-	g->out = malloc((g->n ? g->n : 1) * sizeof(*g->out));
-	g->run = malloc((g->n ? g->n : 1) * sizeof(*g->run));
-	if (!g->out || !g->run) {
-		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < g->n; i++) {
-		if (g->tasks[i].outlier && (o.list & AC_GUARD_LIST_OUTLIERS))
-			g->out[g->nout++] = &g->tasks[i];
-		if ((g->tasks[i].by_calls || g->tasks[i].by_repeat) && (o.list & AC_GUARD_LIST_RUNAWAYS))
-			g->run[g->nrun++] = &g->tasks[i];
-	}
-	if (g->nout)
-		qsort(g->out, g->nout, sizeof(*g->out), by_cost_desc);
-	if (g->nrun)
-		qsort(g->run, g->nrun, sizeof(*g->run), by_type_then_id);
+	g->savings_pct = g->spend > 0 ? 100 * g->savings / g->spend : 0.0;
+	if (rc >= 0)
+		rc = list_tasks(g, o.list, err);
 done:
 	ac_rows_free(q);
 	names_close(&nm, g);

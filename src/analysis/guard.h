@@ -48,6 +48,7 @@ typedef struct ac_gtask {
 	double cost;
 	long long calls, max_repeat;
 	double median, threshold, calls_p999; /* of its type */
+	double excess;                      /* cost - threshold: what a guardrail there saves */
 	int outlier, by_calls, by_repeat;
 	const char *top_model, *top_purpose, *tool; /* what dominated an outlier (the guard's
 	                                             * names); may be NULL */
@@ -66,6 +67,7 @@ typedef struct ac_guard {
 	size_t outliers;   /* how many outliers, listed or not */
 	size_t runaways;   /* how many runaways, listed or not */
 	double savings;    /* sum of cost - threshold over the outliers */
+	double savings_pct; /* 100 x savings / spend; 0 when nothing was spent */
 	int own_reference; /* task types judged against their own tasks (no reference) */
 	char **names;      /* the dictionary names the tasks point to */
 	size_t nnames;

@@ -98,6 +98,13 @@ static int add_row(ac_hidden_scope *s, const char *name, double cost, long long 
 }
 
 /* Add the always-shown purposes at zero, and sort into display order. */
+/* a / b, NAN when b is 0. */
+static double ratio(double a, double b)
+{
+	return b != 0 ? a / b : NAN;
+}
+
+/* The always-listed purposes, the order, the shares and rates. */
 static int finish_scope(ac_hidden_scope *s)
 {
 	for (size_t i = 0; i < NALWAYS; i++)
@@ -105,6 +112,12 @@ static int finish_scope(ac_hidden_scope *s)
 			return AC_ENOMEM;
 	if (s->np)
 		qsort(s->p, s->np, sizeof(*s->p), purpose_cmp);
+	for (size_t i = 0; i < s->np; i++) {
+		s->p[i].share = ratio(s->p[i].cost_usd, s->cost_usd);
+		s->p[i].token_share = ratio((double)s->p[i].tokens, (double)s->tokens);
+	}
+	s->tool_failure_rate = ratio((double)s->tool_failures, (double)s->tool_calls);
+	s->retries_per_failure = ratio((double)s->attempts, (double)s->episodes);
 	return 0;
 }
 
@@ -196,19 +209,4 @@ const ac_hidden_purpose *ac_hidden_purpose_of(const ac_hidden_scope *sc, const c
 		if (!strcmp(sc->p[i].name, name))
 			return &sc->p[i];
 	return NULL;
-}
-
-double ac_hidden_ratio(double a, double b)
-{
-	return b != 0 ? a / b : NAN;
-}
-
-double ac_hidden_tool_failure_rate(const ac_hidden_scope *sc)
-{
-	return ac_hidden_ratio((double)sc->tool_failures, (double)sc->tool_calls);
-}
-
-double ac_hidden_retries_per_failure(const ac_hidden_scope *sc)
-{
-	return ac_hidden_ratio((double)sc->attempts, (double)sc->episodes);
 }

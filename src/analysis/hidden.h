@@ -29,6 +29,7 @@ typedef struct ac_hidden_purpose {
 	char *name;
 	double cost_usd;
 	long long tokens, spans;
+	double share, token_share; /* of the scope's cost and tokens; NAN when it has none */
 } ac_hidden_purpose;
 
 /* One scope: the whole window, or one system's part of it. */
@@ -39,6 +40,8 @@ typedef struct ac_hidden_scope {
 	size_t np, cap;
 	double cost_usd;
 	long long tokens, tool_calls, tool_failures, episodes, attempts;
+	double tool_failure_rate;   /* tool_failures / tool_calls; NAN without tool calls */
+	double retries_per_failure; /* attempts / episodes; NAN without failure episodes */
 } ac_hidden_scope;
 
 typedef struct ac_hidden_result {
@@ -55,12 +58,5 @@ void ac_hidden_result_free(ac_hidden_result *r);
 
 /* The purpose of that name in a scope, NULL when absent. */
 const ac_hidden_purpose *ac_hidden_purpose_of(const ac_hidden_scope *sc, const char *name);
-
-/* a / b, NAN when b is 0. */
-double ac_hidden_ratio(double a, double b);
-/* Failed tool calls / tool calls of a scope (NAN: none). */
-double ac_hidden_tool_failure_rate(const ac_hidden_scope *sc);
-/* Retry attempts / failure episodes of a scope (NAN: none). */
-double ac_hidden_retries_per_failure(const ac_hidden_scope *sc);
 
 #endif

@@ -154,3 +154,15 @@ void ac_models_figures_of(ac_models_figures *out, const ac_models_result *r,
 	out->cost_share = w == 0 && r->total_cost > 0 ? x->cost[0] / r->total_cost : NAN;
 	out->cost_per_success = out->acc.mean > 0 ? out->cost_per_call / out->acc.mean : NAN;
 }
+
+void ac_models_change_of(ac_models_change *out, const ac_models_result *r,
+                         const ac_models_row *x)
+{
+	ac_models_figures_of(&out->now, r, x, 0);
+	ac_models_figures_of(&out->prev, r, x, 1);
+	out->calls = x->calls[0] - x->calls[1];
+	out->cost = x->cost[0] - x->cost[1];
+	out->accuracy = isnan(out->now.acc.mean) || isnan(out->prev.acc.mean)
+	                        ? NAN
+	                        : out->now.acc.mean - out->prev.acc.mean;
+}

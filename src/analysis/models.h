@@ -58,4 +58,15 @@ void ac_models_result_free(ac_models_result *r);
 void ac_models_figures_of(ac_models_figures *out, const ac_models_result *r,
                           const ac_models_row *x, int w);
 
+/* A row's window against the previous window (ac_models_run with prev). */
+typedef struct ac_models_change {
+	ac_models_figures now, prev; /* ac_models_figures_of w = 0 and 1 */
+	long long calls;             /* calls[0] - calls[1] */
+	double cost;                 /* cost[0] - cost[1] */
+	double accuracy;             /* now.acc.mean - prev.acc.mean; NAN when either is */
+} ac_models_change;
+
+void ac_models_change_of(ac_models_change *out, const ac_models_result *r,
+                         const ac_models_row *x);
+
 #endif

@@ -471,6 +471,14 @@ static double nano(double usd)
 	return round(usd * 1e9) / 1e9;
 }
 
+/* What the traces miss of a bill: billed - traced (both whole nano-dollars,
+ * so their difference is one too) and its share of the bill. */
+static void difference(double *diff, double *share, double billed, double traced)
+{
+	*diff = nano(billed - traced);
+	*share = billed != 0 ? (billed - traced) / billed : NAN;
+}
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
@@ -545,6 +553,10 @@ int ac_reconcile(ac_recon *out, ac_store *s, ac_pricebook *pb, const ac_bill *bi
 	}
 	out->billed = nano(out->billed);
 	out->traced = nano(out->traced);
+	for (size_t i = 0; i < out->n; i++)
+		difference(&out->rows[i].difference, &out->rows[i].share_untraced, out->rows[i].billed,
+		           out->rows[i].traced);
+	difference(&out->difference, &out->share_untraced, out->billed, out->traced);
 done:
 	ac_rows_free(st);
 	return rc;

@@ -96,6 +96,8 @@ typedef struct ac_recon_row {
 	char *key;     /* the model key */
 	double billed; /* USD on the bill */
 	double traced; /* USD of the traced LLM calls (unpriced calls count 0) */
+	double difference;     /* billed - traced, to the nano-dollar */
+	double share_untraced; /* (billed - traced) / billed; NaN when billed is 0 */
 } ac_recon_row;
 
 typedef struct ac_recon {
@@ -103,9 +105,10 @@ typedef struct ac_recon {
 	size_t n, cap;
 	double billed, traced; /* totals */
 	int64_t first_day, last_day; /* the window's days; first > last when empty */
+	double difference, share_untraced; /* of the totals, as in a row */
 } ac_recon;
 
-#define AC_RECON_INIT { NULL, 0, 0, 0, 0, 0, -1 }
+#define AC_RECON_INIT { NULL, 0, 0, 0, 0, 0, -1, 0, 0 }
 
 /*
  * Join the bill with the traced cost per UTC day x model key (the traced

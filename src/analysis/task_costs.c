@@ -268,3 +268,59 @@ int ac_task_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *nout)
 	*nout = k;
 	return 0;
 }
+
+int ac_task_costs_bin_range(const ac_task_costs *tc, int *lo, int *hi)
+{
+	double lo_all = INFINITY, hi_all = 0;
+	for (size_t i = 0; i < tc->n; i++)
+		for (size_t k = 0; k < tc->v[i].n; k++)
+			if (tc->v[i].cost[k] > 0) {
+				lo_all = fmin(lo_all, tc->v[i].cost[k]);
+				hi_all = fmax(hi_all, tc->v[i].cost[k]);
+			}
+	if (!(hi_all > 0))
+		return 0;
+	*lo = ac_cost_bin_of(lo_all);
+	*hi = ac_cost_bin_of(hi_all);
+	return 1;
+}
+
+size_t ac_task_bin_counts(const ac_task_group *g, int lo, int hi, size_t *counts)
+{
+	size_t k = 0, zero;
+	while (k < g->n && !(g->cost[k] > 0))
+		k++;
+	zero = k;
+	for (int b = lo; b <= hi; b++) {
+		double z = ac_cost_bin_lo(b + 1);
+		size_t cnt = 0;
+		while (k < g->n && (g->cost[k] < z || b == hi)) {
+			cnt++;
+			k++;
+		}
+		counts[b - lo] = cnt;
+	}
+	return zero;
+}
+
+size_t ac_task_ccdf(const ac_task_group *g, size_t max_points, double *cost, double *share,
+                    size_t *zero)
+{
+	size_t first = 0, np = 0;
+	while (first < g->n && !(g->cost[first] > 0))
+		first++;
+	*zero = first;
+	if (first == g->n)
+		return 0;
+	size_t m = g->n - first, step = m > max_points ? m / (max_points / 2) : 1;
+	for (size_t k = first; k < g->n; k++) {
+		if (k > first && g->cost[k] == g->cost[k - 1])
+			continue; /* the first of equal costs has the largest share */
+		/* thin the body, keep the tail whole */
+		if (step > 1 && g->n - k > max_points / 2 && (k - first) % step)
+			continue;
+		cost[np] = g->cost[k];
+		share[np++] = (double)(g->n - k) / (double)g->n;
+	}
+	return np;
+}

@@ -67,4 +67,25 @@ typedef struct ac_cost_bin {
  */
 int ac_task_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *n);
 
+/*
+ * The bins of several groups on one axis (the weekly report's stacked
+ * histogram): *lo and *hi, the bins of the cheapest and the dearest positive
+ * cost over all of tc's groups. Returns 0 when no task has a positive cost.
+ */
+int ac_task_costs_bin_range(const ac_task_costs *tc, int *lo, int *hi);
+/* g's tasks with a positive cost per bin lo..hi (counts[b - lo]; the last
+ * bin takes the rest); returns how many cost nothing (counted in no bin). */
+size_t ac_task_bin_counts(const ac_task_group *g, int lo, int hi, size_t *counts);
+
+/*
+ * The CCDF of g's positive costs, for a chart: at each distinct positive
+ * cost (the first of equal costs, which has the largest share), the share of
+ * g's tasks costing at least it. Above max_points points the body is thinned
+ * to every (m / (max_points / 2))th, the tail (the last max_points / 2 tasks)
+ * kept whole. cost and share hold g->n each; *zero gets how many tasks cost
+ * nothing. Returns the number of points.
+ */
+size_t ac_task_ccdf(const ac_task_group *g, size_t max_points, double *cost, double *share,
+                    size_t *zero);
+
 #endif

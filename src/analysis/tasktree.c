@@ -82,13 +82,12 @@ static int read_node(ac_tree_node *x, ac_rows *st)
 	return 0;
 }
 
-int ac_task_tree_load(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err)
+/* task_spans.sql's rows of task into t->v, in the query's order. */
+static int read_nodes(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err)
 {
 	ac_rows *st = NULL;
 	size_t cap = 0;
-	int rc = 0;
-	int *byid = NULL, *first_child = NULL, *next_sibling = NULL, *stack = NULL;
-	memset(t, 0, sizeof(*t));
+	int rc;
 	if ((rc = ac_store_rows(s, "task_spans.sql", 0, 0, NULL, AC_ROWS_PLAIN, &st, err)))
 		return rc;
 	ac_rows_bind_int(st, 1, task);
@@ -108,28 +107,19 @@ int ac_task_tree_load(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err)
 			goto done;
 		}
 	}
-	if (step) {
-		rc = step;
-		goto done;
-	}
-	size_t n = t->n;
-	if (n)
-		qsort(t->v, n, sizeof(*t->v), by_start);
-	ac_tree_node *v = t->v;
-	size_t m = n ? n : 1;
-	byid = malloc(m * sizeof(int));
-	first_child = malloc(m * sizeof(int));
-	next_sibling = malloc(m * sizeof(int));
-	stack = malloc(m * sizeof(int));
-	t->order = malloc(m * sizeof(int));
-	if (!byid || !first_child || !next_sibling || !stack || !t->order) {
-		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-		goto done;
-	}
-	/* parents through an index sorted by span id */
+	rc = step;
+done:
+	ac_rows_free(st);
+	return rc;
+}
+
+/* Each span's parent (-1: none or not in the task) through byid, an index
+ * of v[0..n) sorted by span id (n ints, the caller's). */
+static void link_parents(ac_tree_node *v, size_t n, int *byid)
+{
 	for (size_t i = 0; i < n; i++) {
 		byid[i] = (int)i;
-		v[i].parent = first_child[i] = next_sibling[i] = -1;
+		v[i].parent = -1;
 	}
 	sort_base = v;
 	if (n)
@@ -148,10 +138,14 @@ int ac_task_tree_load(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err)
 		if (lo < n && !memcmp(v[byid[lo]].sid, v[i].pid, 8) && byid[lo] != (int)i)
 			v[i].parent = byid[lo];
 	}
-	/* cut cycles: walk up from each span once, colouring the walk; meeting
-	 * the walk's own colour closes a cycle, cut above its earliest span */
-	int *mark = byid; /* reused: the id index is no longer needed */
-	memset(mark, 0, m * sizeof(int));
+}
+
+/* Cut cycles: walk up from each span once, colouring the walk (mark: n
+ * ints, zeroed here); meeting the walk's own colour closes a cycle, cut
+ * above its earliest span. */
+static void cut_cycles(ac_tree_node *v, size_t n, int *mark)
+{
+	memset(mark, 0, (n ? n : 1) * sizeof(int));
 	for (size_t i = 0; i < n; i++) {
 		int x = (int)i, colour = (int)i + 1;
 		while (x >= 0 && !mark[x]) {
@@ -167,7 +161,15 @@ int ac_task_tree_load(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err)
 			x = v[x].parent;
 		}
 	}
-	/* children in start order, then depth-first without recursion */
+}
+
+/* Children in start order, then depth-first without recursion into order;
+ * sets each node's depth. first_child, next_sibling and stack: n ints each. */
+static void depth_first(ac_tree_node *v, size_t n, int *first_child, int *next_sibling,
+                        int *stack, int *order)
+{
+	for (size_t i = 0; i < n; i++)
+		first_child[i] = next_sibling[i] = -1;
 	for (size_t i = n; i-- > 0;)
 		if (v[i].parent >= 0) {
 			next_sibling[i] = first_child[v[i].parent];
@@ -179,7 +181,7 @@ int ac_task_tree_load(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err)
 			stack[sp++] = (int)r;
 	while (sp) {
 		int i = stack[--sp];
-		t->order[no++] = i;
+		order[no++] = i;
 		/* push the children last-first so the earliest comes out first:
 		 * they are a linked list in start order, so reverse onto the stack */
 		size_t mark_sp = sp;
@@ -193,8 +195,32 @@ int ac_task_tree_load(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err)
 			stack[b - 1] = tmp;
 		}
 	}
+}
+
+int ac_task_tree_load(ac_task_tree *t, ac_store *s, int64_t task, ac_err *err)
+{
+	int *byid = NULL, *first_child = NULL, *next_sibling = NULL, *stack = NULL;
+	memset(t, 0, sizeof(*t));
+	int rc = read_nodes(t, s, task, err);
+	if (rc)
+		goto done;
+	size_t n = t->n;
+	if (n)
+		qsort(t->v, n, sizeof(*t->v), by_start);
+	size_t m = n ? n : 1;
+	byid = malloc(m * sizeof(int));
+	first_child = malloc(m * sizeof(int));
+	next_sibling = malloc(m * sizeof(int));
+	stack = malloc(m * sizeof(int));
+	t->order = malloc(m * sizeof(int));
+	if (!byid || !first_child || !next_sibling || !stack || !t->order) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	link_parents(t->v, n, byid);
+	cut_cycles(t->v, n, byid); /* byid reused: the id index is no longer needed */
+	depth_first(t->v, n, first_child, next_sibling, stack, t->order);
 done:
-	ac_rows_free(st);
 	free(byid);
 	free(first_child);
 	free(next_sibling);

@@ -125,105 +125,124 @@ static void print_summary(FILE *fp, const ac_gen_truth *t, double secs)
 	        t->incident_llm_calls, t->incident_cost);
 }
 
-int cmd_gen(int argc, char **argv)
-{
-	ac_gen_opts o = AC_GEN_OPTS_INIT;
-	const char *out_path = "-", *truth_path = NULL;
-	int quiet = 0, bad = 0, rest = 1;
-	unsigned long long x;
+/* gen's options: what they set */
+typedef struct {
+	ac_gen_opts o;
+	const char *out_path, *truth_path;
+	int quiet;
+} gen_args;
 
+enum { OPT_TAKEN, OPT_OTHER, OPT_HELP, OPT_BAD };
+
+/* One of gen's own options at argv[*i] into a (*i moved past its value):
+ * OPT_TAKEN, OPT_OTHER (not gen's), OPT_HELP, or OPT_BAD (said why). */
+static int gen_option(int argc, char **argv, int *i, gen_args *a)
+{
+	const char *v;
+	int bad = 0;
+	unsigned long long x;
+	if (!strcmp(argv[*i], "-h") || !strcmp(argv[*i], "--help")) {
+		return OPT_HELP;
+	} else if ((v = optval(argc, argv, i, "--days", &bad))) {
+		if (parse_num("--days", v, 1, AC_GEN_MAX_DAYS, &x))
+			return OPT_BAD;
+		a->o.days = (int)x;
+	} else if ((v = optval(argc, argv, i, "--tasks-per-day", &bad))) {
+		if (parse_num("--tasks-per-day", v, 1, AC_GEN_MAX_TASKS_PER_DAY, &x))
+			return OPT_BAD;
+		a->o.tasks_per_day = (int)x;
+	} else if ((v = optval(argc, argv, i, "--seed", &bad))) {
+		if (parse_num("--seed", v, 0, UINT64_MAX, &x))
+			return OPT_BAD;
+		a->o.seed = x;
+	} else if ((v = optval(argc, argv, i, "--start", &bad))) {
+		int64_t day;
+		if (ac_date_parse(v, &day)) {
+			cli_error("gen: --start takes a date YYYY-MM-DD, not '%s'", v);
+			return OPT_BAD;
+		}
+		a->o.start_day = day;
+	} else if ((v = optval(argc, argv, i, "--format", &bad))) {
+		if (!strcmp(v, "otlp")) {
+			a->o.format = AC_GEN_OTLP;
+		} else if (!strcmp(v, "jsonl")) {
+			a->o.format = AC_GEN_JSONL;
+		} else {
+			cli_error("gen: --format takes otlp or jsonl, not '%s'", v);
+			return OPT_BAD;
+		}
+	} else if (!strcmp(argv[*i], "--zstd")) {
+		a->o.container = AC_GEN_ZSTD;
+	} else if (!strncmp(argv[*i], "--zstd=", 7)) {
+		if (!strcmp(argv[*i] + 7, "framed")) {
+			a->o.container = AC_GEN_ZSTD_FRAMED;
+		} else if (!strcmp(argv[*i] + 7, "native") || !strcmp(argv[*i] + 7, "stream")) {
+			a->o.container = AC_GEN_ZSTD;
+		} else {
+			cli_error("gen: --zstd takes no value or =framed, not '%s'", argv[*i] + 7);
+			return OPT_BAD;
+		}
+	} else if ((v = optval(argc, argv, i, "--output", &bad)) || (v = optval(argc, argv, i, "-o", &bad))) {
+		a->out_path = v;
+	} else if ((v = optval(argc, argv, i, "--incident-usd", &bad))) {
+		/* the incident's size: default $340 x tasks-per-day / 12000, 0 = none */
+		char *end;
+		errno = 0;
+		double usd = strtod(v, &end);
+		if (errno || !*v || *end || !(usd >= 0 && usd < 1e7)) {
+			cli_error("gen: --incident-usd takes dollars 0..9999999, not '%s'", v);
+			return OPT_BAD;
+		}
+		a->o.incident_usd = usd;
+	} else if ((v = optval(argc, argv, i, "--layout", &bad))) {
+		if (!strcmp(v, "collector")) {
+			a->o.layout = AC_GEN_LAYOUT_COLLECTOR;
+		} else if (!strcmp(v, "trace")) {
+			a->o.layout = AC_GEN_LAYOUT_TRACE;
+		} else {
+			cli_error("gen: --layout takes collector or trace, not '%s'", v);
+			return OPT_BAD;
+		}
+	} else if ((v = optval(argc, argv, i, "--batch-size", &bad))) {
+		if (parse_num("--batch-size", v, 1, AC_GEN_MAX_BATCH_SIZE, &x))
+			return OPT_BAD;
+		a->o.batch_size = (int)x;
+	} else if ((v = optval(argc, argv, i, "--batch-timeout-ms", &bad))) {
+		if (parse_num("--batch-timeout-ms", v, 0, AC_GEN_MAX_BATCH_TIMEOUT_MS, &x))
+			return OPT_BAD;
+		a->o.batch_timeout_ms = (int)x;
+	} else if ((v = optval(argc, argv, i, "--truth", &bad))) {
+		a->truth_path = v;
+	} else if (!strcmp(argv[*i], "--price-dimensions")) {
+		a->o.price_dimensions = 1;
+	} else if (!strcmp(argv[*i], "-q") || !strcmp(argv[*i], "--quiet")) {
+		a->quiet = 1;
+	} else {
+		return bad ? OPT_BAD : OPT_OTHER;
+	}
+	return bad ? OPT_BAD : OPT_TAKEN;
+}
+
+/* Parse argv into a and check it: -1 to go on, else the exit status (help
+ * printed, or a usage error said). */
+static int parse_args(int argc, char **argv, gen_args *a)
+{
+	int rest = 1;
 	/* gen's own options first: --format here means otlp|jsonl, not the
 	 * common table|csv|json */
 	for (int i = 1; i < argc; i++) {
-		const char *v;
 		if (!strcmp(argv[i], "--")) {
 			while (i < argc)
 				argv[rest++] = argv[i++];
 			break;
 		}
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		int r = gen_option(argc, argv, &i, a);
+		if (r == OPT_HELP)
 			return help_command("gen", stdout);
-		} else if ((v = optval(argc, argv, &i, "--days", &bad))) {
-			if (parse_num("--days", v, 1, AC_GEN_MAX_DAYS, &x))
-				return EXIT_USAGE;
-			o.days = (int)x;
-		} else if ((v = optval(argc, argv, &i, "--tasks-per-day", &bad))) {
-			if (parse_num("--tasks-per-day", v, 1, AC_GEN_MAX_TASKS_PER_DAY, &x))
-				return EXIT_USAGE;
-			o.tasks_per_day = (int)x;
-		} else if ((v = optval(argc, argv, &i, "--seed", &bad))) {
-			if (parse_num("--seed", v, 0, UINT64_MAX, &x))
-				return EXIT_USAGE;
-			o.seed = x;
-		} else if ((v = optval(argc, argv, &i, "--start", &bad))) {
-			int64_t day;
-			if (ac_date_parse(v, &day)) {
-				cli_error("gen: --start takes a date YYYY-MM-DD, not '%s'", v);
-				return EXIT_USAGE;
-			}
-			o.start_day = day;
-		} else if ((v = optval(argc, argv, &i, "--format", &bad))) {
-			if (!strcmp(v, "otlp")) {
-				o.format = AC_GEN_OTLP;
-			} else if (!strcmp(v, "jsonl")) {
-				o.format = AC_GEN_JSONL;
-			} else {
-				cli_error("gen: --format takes otlp or jsonl, not '%s'", v);
-				return EXIT_USAGE;
-			}
-		} else if (!strcmp(argv[i], "--zstd")) {
-			o.container = AC_GEN_ZSTD;
-		} else if (!strncmp(argv[i], "--zstd=", 7)) {
-			if (!strcmp(argv[i] + 7, "framed")) {
-				o.container = AC_GEN_ZSTD_FRAMED;
-			} else if (!strcmp(argv[i] + 7, "native") || !strcmp(argv[i] + 7, "stream")) {
-				o.container = AC_GEN_ZSTD;
-			} else {
-				cli_error("gen: --zstd takes no value or =framed, not '%s'", argv[i] + 7);
-				return EXIT_USAGE;
-			}
-		} else if ((v = optval(argc, argv, &i, "--output", &bad)) || (v = optval(argc, argv, &i, "-o", &bad))) {
-			out_path = v;
-		} else if ((v = optval(argc, argv, &i, "--incident-usd", &bad))) {
-			/* the incident's size: default $340 x tasks-per-day / 12000, 0 = none */
-			char *end;
-			errno = 0;
-			double usd = strtod(v, &end);
-			if (errno || !*v || *end || !(usd >= 0 && usd < 1e7)) {
-				cli_error("gen: --incident-usd takes dollars 0..9999999, not '%s'", v);
-				return EXIT_USAGE;
-			}
-			o.incident_usd = usd;
-		} else if ((v = optval(argc, argv, &i, "--layout", &bad))) {
-			if (!strcmp(v, "collector")) {
-				o.layout = AC_GEN_LAYOUT_COLLECTOR;
-			} else if (!strcmp(v, "trace")) {
-				o.layout = AC_GEN_LAYOUT_TRACE;
-			} else {
-				cli_error("gen: --layout takes collector or trace, not '%s'", v);
-				return EXIT_USAGE;
-			}
-		} else if ((v = optval(argc, argv, &i, "--batch-size", &bad))) {
-			if (parse_num("--batch-size", v, 1, AC_GEN_MAX_BATCH_SIZE, &x))
-				return EXIT_USAGE;
-			o.batch_size = (int)x;
-		} else if ((v = optval(argc, argv, &i, "--batch-timeout-ms", &bad))) {
-			if (parse_num("--batch-timeout-ms", v, 0, AC_GEN_MAX_BATCH_TIMEOUT_MS, &x))
-				return EXIT_USAGE;
-			o.batch_timeout_ms = (int)x;
-		} else if ((v = optval(argc, argv, &i, "--truth", &bad))) {
-			truth_path = v;
-		} else if (!strcmp(argv[i], "--price-dimensions")) {
-			o.price_dimensions = 1;
-		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-			quiet = 1;
-		} else if (bad) {
+		if (r == OPT_BAD)
 			return EXIT_USAGE;
-		} else {
+		if (r == OPT_OTHER)
 			argv[rest++] = argv[i];
-		}
-		if (bad)
-			return EXIT_USAGE;
 	}
 	argc = rest;
 	argv[argc] = NULL;
@@ -242,20 +261,56 @@ int cmd_gen(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ac_err err = AC_ERR_INIT;
-	if (ac_gen_opts_check(&o, &err)) {
+	if (ac_gen_opts_check(&a->o, &err)) {
 		cli_error("gen: %s", err.msg);
 		return EXIT_USAGE;
 	}
-	int to_stdout = !strcmp(out_path, "-");
-	if (truth_path && to_stdout && !strcmp(truth_path, "-")) {
+	int to_stdout = !strcmp(a->out_path, "-");
+	if (a->truth_path && to_stdout && !strcmp(a->truth_path, "-")) {
 		cli_error("gen: the workload already goes to standard output: give --truth a file");
 		return EXIT_USAGE;
 	}
-	if (to_stdout && o.container != AC_GEN_PLAIN && isatty(STDOUT_FILENO)) {
+	if (to_stdout && a->o.container != AC_GEN_PLAIN && isatty(STDOUT_FILENO)) {
 		cli_error("gen: refusing to write compressed data to a terminal (use -o FILE)");
 		return EXIT_USAGE;
 	}
+	return -1;
+}
 
+/* The whole truth as JSON to path ("-": standard output): an exit status. */
+static int write_truth(const ac_gen_truth *truth, const char *truth_path)
+{
+	int status = EXIT_OK;
+	ac_buf b = AC_BUF_INIT;
+	ac_gen_truth_json(truth, &b);
+	FILE *tf = !strcmp(truth_path, "-") ? stdout : fopen(truth_path, "w");
+	if (b.oom) {
+		cli_error("gen: out of memory");
+		status = EXIT_FAIL;
+	} else if (!tf) {
+		cli_error("gen: cannot create %s: %s", truth_path, strerror(errno));
+		status = EXIT_FAIL;
+	} else {
+		if (fwrite(b.data, 1, b.len, tf) != b.len || fflush(tf))
+			status = EXIT_FAIL;
+		if (tf != stdout && fclose(tf))
+			status = EXIT_FAIL;
+		if (status != EXIT_OK)
+			cli_error("gen: cannot write %s", truth_path);
+	}
+	ac_buf_release(&b);
+	return status;
+}
+
+int cmd_gen(int argc, char **argv)
+{
+	gen_args a = {.o = AC_GEN_OPTS_INIT, .out_path = "-"};
+	int status = parse_args(argc, argv, &a);
+	if (status >= 0)
+		return status;
+	const char *out_path = a.out_path, *truth_path = a.truth_path;
+	int to_stdout = !strcmp(out_path, "-");
+	ac_err err = AC_ERR_INIT;
 	FILE *fp = to_stdout ? stdout : fopen(out_path, "wb");
 	if (!fp) {
 		cli_error("gen: cannot create %s: %s", out_path, strerror(errno));
@@ -263,9 +318,9 @@ int cmd_gen(int argc, char **argv)
 	}
 	ac_gen_truth *truth = NULL;
 	double t0 = now_s();
-	int rc = ac_gen_run(&o, write_fp, fp, &truth, &err);
+	int rc = ac_gen_run(&a.o, write_fp, fp, &truth, &err);
 	double secs = now_s() - t0;
-	int status = EXIT_OK;
+	status = EXIT_OK;
 	if (fflush(fp) || ferror(fp)) {
 		if (!rc)
 			cli_error("gen: cannot write %s: %s", to_stdout ? "standard output" : out_path, strerror(errno));
@@ -284,27 +339,9 @@ int cmd_gen(int argc, char **argv)
 		return status;
 	}
 
-	if (truth_path) {
-		ac_buf b = AC_BUF_INIT;
-		ac_gen_truth_json(truth, &b);
-		FILE *tf = !strcmp(truth_path, "-") ? stdout : fopen(truth_path, "w");
-		if (b.oom) {
-			cli_error("gen: out of memory");
-			status = EXIT_FAIL;
-		} else if (!tf) {
-			cli_error("gen: cannot create %s: %s", truth_path, strerror(errno));
-			status = EXIT_FAIL;
-		} else {
-			if (fwrite(b.data, 1, b.len, tf) != b.len || fflush(tf))
-				status = EXIT_FAIL;
-			if (tf != stdout && fclose(tf))
-				status = EXIT_FAIL;
-			if (status != EXIT_OK)
-				cli_error("gen: cannot write %s", truth_path);
-		}
-		ac_buf_release(&b);
-	}
-	if (!quiet)
+	if (truth_path && write_truth(truth, truth_path) != EXIT_OK)
+		status = EXIT_FAIL;
+	if (!a.quiet)
 		print_summary(to_stdout || (truth_path && !strcmp(truth_path, "-")) ? stderr : stdout, truth,
 		              secs);
 	ac_gen_truth_free(truth);

@@ -39,15 +39,15 @@ static void json_scope_body(const ac_hidden_scope *s)
 		printf(":{\"cost\":");
 		json_num(stdout, p->cost_usd);
 		printf(",\"share\":");
-		json_num(stdout, ac_hidden_ratio(p->cost_usd, s->cost_usd));
+		json_num(stdout, p->share);
 		printf(",\"token_share\":");
-		json_num(stdout, ac_hidden_ratio((double)p->tokens, (double)s->tokens));
+		json_num(stdout, p->token_share);
 		putchar('}');
 	}
 	printf(",\"tool_failure_rate\":");
-	json_num(stdout, ac_hidden_tool_failure_rate(s));
+	json_num(stdout, s->tool_failure_rate);
 	printf(",\"retries_per_failure\":");
-	json_num(stdout, ac_hidden_retries_per_failure(s));
+	json_num(stdout, s->retries_per_failure);
 }
 
 static void table_rows(out_table *t, const ac_hidden_scope *s, const char *label)
@@ -57,10 +57,10 @@ static void table_rows(out_table *t, const ac_hidden_scope *s, const char *label
 		out_str(t, label);
 		out_str(t, p->name);
 		out_num(t, p->cost_usd);
-		out_num(t, ac_hidden_ratio(p->cost_usd, s->cost_usd));
-		out_num(t, ac_hidden_ratio((double)p->tokens, (double)s->tokens));
-		out_num(t, ac_hidden_tool_failure_rate(s));
-		out_num(t, ac_hidden_retries_per_failure(s));
+		out_num(t, p->share);
+		out_num(t, p->token_share);
+		out_num(t, s->tool_failure_rate);
+		out_num(t, s->retries_per_failure);
 	}
 }
 

@@ -25,9 +25,23 @@ static void usage(void)
 	                "[--since DATE] [--until DATE] [--system NAME] [--format table|csv|json]\n");
 }
 
-static double diff_or_nan(double a, double b)
+/* models' own options: -1 to go on, else EXIT_USAGE (said why). */
+static int parse_args(int argc, char **argv, const char **week, int *compare)
 {
-	return isnan(a) || isnan(b) ? NAN : a - b;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--compare-previous"))
+			*compare = 1;
+		else if (!strcmp(argv[i], "--week"))
+			*week = i + 1 < argc ? argv[++i] : "";
+		else if (!strncmp(argv[i], "--week=", 7))
+			*week = argv[i] + 7;
+		else {
+			cli_error("models: unknown option '%s'", argv[i]);
+			usage();
+			return EXIT_USAGE;
+		}
+	}
+	return -1;
 }
 
 int cmd_models(int argc, char **argv)
@@ -37,19 +51,9 @@ int cmd_models(int argc, char **argv)
 		return EXIT_USAGE;
 	const char *week = NULL;
 	int compare = 0;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--compare-previous"))
-			compare = 1;
-		else if (!strcmp(argv[i], "--week"))
-			week = i + 1 < argc ? argv[++i] : "";
-		else if (!strncmp(argv[i], "--week=", 7))
-			week = argv[i] + 7;
-		else {
-			cli_error("models: unknown option '%s'", argv[i]);
-			usage();
-			return EXIT_USAGE;
-		}
-	}
+	int rc = parse_args(argc, argv, &week, &compare);
+	if (rc >= 0)
+		return rc;
 	int64_t since = co.since_ns, until = co.until_ns;
 	if (week && ac_iso_week_parse(week, &since, &until)) {
 		cli_error("models: --week takes an ISO week YYYY-Www (e.g. 2025-W23), not '%s'", week);
@@ -98,7 +102,7 @@ int cmd_models(int argc, char **argv)
 	}
 	for (size_t i = 0; i < r.n; i++) {
 		const ac_models_row *x = &r.v[i];
-		ac_models_figures f, pf;
+		ac_models_figures f;
 		ac_models_figures_of(&f, &r, x, 0);
 		out_str(t, x->task_type);
 		out_str(t, x->complexity);
@@ -116,13 +120,14 @@ int cmd_models(int argc, char **argv)
 		out_num(t, f.cost_per_success);
 		if (!compare)
 			continue;
-		ac_models_figures_of(&pf, &r, x, 1);
+		ac_models_change ch;
+		ac_models_change_of(&ch, &r, x);
 		out_int(t, x->calls[1]);
 		out_num(t, x->cost[1]);
-		out_num(t, pf.acc.mean);
-		out_int(t, x->calls[0] - x->calls[1]);
-		out_num(t, x->cost[0] - x->cost[1]);
-		out_num(t, diff_or_nan(f.acc.mean, pf.acc.mean));
+		out_num(t, ch.prev.acc.mean);
+		out_int(t, ch.calls);
+		out_num(t, ch.cost);
+		out_num(t, ch.accuracy);
 	}
 	out_table_print(t, stdout, co.format, "rows");
 	status = EXIT_OK;

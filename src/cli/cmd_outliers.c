@@ -80,7 +80,7 @@ static void print_json(FILE *fp, double factor, ac_gtask **out, size_t nout, ac_
 		fputs(",\"repeated_tool\":", fp);
 		json_str(fp, t->tool);
 		fprintf(fp, ",\"repeated_tool_calls\":%lld,\"guardrail_savings\":", t->tool_calls);
-		json_num(fp, t->cost - t->threshold);
+		json_num(fp, t->excess);
 		fputc('}', fp);
 	}
 	fputs(nout ? "\n],\"runaways\":[" : "],\"runaways\":[", fp);
@@ -127,7 +127,7 @@ static void print_outliers(const common_opts *co, ac_gtask **out, size_t nout)
 		out_str(t, x->top_purpose);
 		out_str(t, x->tool);
 		out_int(t, x->tool_calls);
-		out_num(t, x->cost - x->threshold);
+		out_num(t, x->excess);
 	}
 	out_table_print(t, stdout, co->format, "outliers");
 }

@@ -130,7 +130,7 @@ static void print_frontier(FILE *fp, out_format fmt, const ac_recommendation *r)
 		out_int(t, p->current);
 		out_int(t, p->calls);
 		out_num(t, p->cost);
-		out_num(t, r->window_days > 0 ? p->cost * 30 / r->window_days : NAN);
+		out_num(t, p->monthly_cost);
 		out_num(t, p->acc.mean);
 		out_int(t, (long long)p->acc.n);
 		out_num(t, p->acc.lo);

@@ -36,20 +36,15 @@ static void warn_row(const ac_err *e, void *payload)
 	fprintf(stderr, "agentcost: warning: %s\n", e->msg);
 }
 
-static double share(double billed, double traced)
-{
-	return billed != 0 ? (billed - traced) / billed : NAN;
-}
-
 static void put_row(out_table *t, const char *day, const char *model, double billed,
-                    double traced)
+                    double traced, double difference, double share_untraced)
 {
 	out_str(t, day);
 	out_str(t, model);
 	out_num(t, billed);
 	out_num(t, traced);
-	out_num(t, round((billed - traced) * 1e9) / 1e9); /* both are whole nano-dollars */
-	out_num(t, share(billed, traced));
+	out_num(t, difference);
+	out_num(t, share_untraced);
 }
 
 int cmd_reconcile(int argc, char **argv)
@@ -99,9 +94,10 @@ int cmd_reconcile(int argc, char **argv)
 	for (size_t i = 0; i < rec.n; i++) {
 		char day[11];
 		ac_format_day(rec.rows[i].day, day);
-		put_row(t, day, rec.rows[i].key, rec.rows[i].billed, rec.rows[i].traced);
+		const ac_recon_row *r = &rec.rows[i];
+		put_row(t, day, r->key, r->billed, r->traced, r->difference, r->share_untraced);
 	}
-	put_row(t, "total", NULL, rec.billed, rec.traced);
+	put_row(t, "total", NULL, rec.billed, rec.traced, rec.difference, rec.share_untraced);
 	out_table_print(t, stdout, co.format, "rows");
 	if (co.format == FMT_TABLE)
 		cli_note("reconcile: %s bill, %zu day x model rows%s", ac_bill_kind_name(bill.kind),

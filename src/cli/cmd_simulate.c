@@ -169,6 +169,49 @@ static void print_tables(FILE *fp, out_format fmt, ac_router_result **res, char 
 	out_table_print(t, fp, fmt, "totals");
 }
 
+/* One result as {...}, several as {"maps":[{"map":FILE,...},...]}. */
+static void print_json(FILE *fp, ac_router_result **res, char **maps, int nres, int multi)
+{
+	if (multi) {
+		fputs("{\"maps\":[", fp);
+		for (int i = 0; i < nres; i++) {
+			fputs(i ? ",\n{\"map\":" : "\n{\"map\":", fp);
+			json_str(fp, maps[i]);
+			fputc(',', fp);
+			json_result(fp, res[i]);
+			fputc('}', fp);
+		}
+		fputs("\n]}\n", fp);
+	} else {
+		fputc('{', fp);
+		json_result(fp, res[0]);
+		fputs("}\n", fp);
+	}
+}
+
+/* The --cascade and --output-ratio specs into o; on an error says it, sets
+ * *status (EXIT_USAGE for a bad spec) and returns -1. */
+static int router_opts(ac_router_opts *o, char **cascade_specs, int ncascade, char **ratio_specs,
+                       int nratio, ac_pricebook *pb, int *status)
+{
+	ac_err err = AC_ERR_INIT;
+	for (int i = 0; i < ncascade; i++) {
+		if (ac_router_opts_cascade(o, cascade_specs[i], &err)) {
+			cli_error("simulate: %s", err.msg);
+			*status = err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+			return -1;
+		}
+	}
+	for (int i = 0; i < nratio; i++) {
+		if (ac_router_opts_ratio(o, ratio_specs[i], pb, &err)) {
+			cli_error("simulate: %s", err.msg);
+			*status = err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	common_opts co;
@@ -220,20 +263,8 @@ int cmd_simulate(int argc, char **argv)
 		cli_error("simulate: %s", err.msg);
 		goto done;
 	}
-	for (int i = 0; i < ncascade; i++) {
-		if (ac_router_opts_cascade(&o, cascade_specs[i], &err)) {
-			cli_error("simulate: %s", err.msg);
-			status = err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
-			goto done;
-		}
-	}
-	for (int i = 0; i < nratio; i++) {
-		if (ac_router_opts_ratio(&o, ratio_specs[i], pb, &err)) {
-			cli_error("simulate: %s", err.msg);
-			status = err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
-			goto done;
-		}
-	}
+	if (router_opts(&o, cascade_specs, ncascade, ratio_specs, nratio, pb, &status))
+		goto done;
 	for (int i = 0; i < nmaps; i++) {
 		if (ac_router_map_load(&m[i], maps[i], pb, &err)) {
 			cli_error("%s", err.msg);
@@ -255,21 +286,7 @@ int cmd_simulate(int argc, char **argv)
 		}
 	}
 	if (co.format == FMT_JSON) {
-		if (nmaps > 1) {
-			fputs("{\"maps\":[", stdout);
-			for (int i = 0; i < nres; i++) {
-				fputs(i ? ",\n{\"map\":" : "\n{\"map\":", stdout);
-				json_str(stdout, maps[i]);
-				fputc(',', stdout);
-				json_result(stdout, res[i]);
-				fputc('}', stdout);
-			}
-			fputs("\n]}\n", stdout);
-		} else {
-			fputc('{', stdout);
-			json_result(stdout, res[0]);
-			fputs("}\n", stdout);
-		}
+		print_json(stdout, res, maps, nres, nmaps > 1);
 	} else {
 		print_tables(stdout, co.format, res, maps, nres, nmaps > 1);
 	}

@@ -146,42 +146,37 @@ static void usage(void)
 	                "[--format table|csv|json]\n");
 }
 
-int cmd_spc(int argc, char **argv)
+/* spc's own options into r and their checks: -1 to go on, else EXIT_USAGE
+ * (said why). */
+static int parse_args(int argc, char **argv, spc_run *r)
 {
-	common_opts co;
-	if (cli_common(&argc, argv, &co))
-		return EXIT_USAGE;
-	spc_run r;
-	memset(&r, 0, sizeof(r));
-	r.opts = (ac_spc_opts)AC_SPC_OPTS_INIT;
-	r.format = co.format;
 	int min_given = 0, missing = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		double d;
 		if (!strcmp(argv[i], "--hourly")) {
-			r.hourly = 1;
+			r->hourly = 1;
 		} else if (!strcmp(argv[i], "--alerts-only")) {
-			r.alerts_only = 1;
+			r->alerts_only = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--window", &missing))) {
 			if (parse_num("--window", v, 1, &d))
 				return EXIT_USAGE;
-			r.opts.window = (size_t)d;
+			r->opts.window = (size_t)d;
 		} else if ((v = opt_value(argc, argv, &i, "--min-history", &missing))) {
 			if (parse_num("--min-history", v, 1, &d))
 				return EXIT_USAGE;
-			r.opts.min_history = (size_t)d;
+			r->opts.min_history = (size_t)d;
 			min_given = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--sigma", &missing))) {
 			if (parse_num("--sigma", v, 0, &d))
 				return EXIT_USAGE;
-			r.opts.sigma = d;
+			r->opts.sigma = d;
 		} else if ((v = opt_value(argc, argv, &i, "--by", &missing))) {
 			if (strcmp(v, "system")) {
 				cli_error("spc: --by takes system, not '%s'", v);
 				return EXIT_USAGE;
 			}
-			r.by_system = 1;
+			r->by_system = 1;
 		} else if (missing) {
 			cli_error("spc: option %s needs a value", argv[i]);
 			return EXIT_USAGE;
@@ -192,17 +187,32 @@ int cmd_spc(int argc, char **argv)
 		}
 	}
 	/* a short --window alone brings the default history requirement down with it */
-	if (!min_given && r.opts.min_history > r.opts.window)
-		r.opts.min_history = r.opts.window;
-	if (r.opts.window < 2) {
+	if (!min_given && r->opts.min_history > r->opts.window)
+		r->opts.min_history = r->opts.window;
+	if (r->opts.window < 2) {
 		cli_error("spc: --window must be at least 2 (a standard deviation needs two periods)");
 		return EXIT_USAGE;
 	}
-	if (r.opts.min_history < 2 || r.opts.min_history > r.opts.window) {
+	if (r->opts.min_history < 2 || r->opts.min_history > r->opts.window) {
 		cli_error("spc: --min-history must be between 2 and --window (%zu), not %zu",
-		          r.opts.window, r.opts.min_history);
+		          r->opts.window, r->opts.min_history);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+int cmd_spc(int argc, char **argv)
+{
+	common_opts co;
+	if (cli_common(&argc, argv, &co))
+		return EXIT_USAGE;
+	spc_run r;
+	memset(&r, 0, sizeof(r));
+	r.opts = (ac_spc_opts)AC_SPC_OPTS_INIT;
+	r.format = co.format;
+	int rc = parse_args(argc, argv, &r);
+	if (rc >= 0)
+		return rc;
 
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)

@@ -501,49 +501,11 @@ typedef struct sanitizer {
 	int root_done;
 } sanitizer;
 
-/* Parse and emit one start tag at s (after '<'); returns the position after
- * '>' or NULL when malformed. */
-static const char *start_tag(sanitizer *z, const char *s, const char *end)
+/* The listed attributes with safe values of a tag's attribute text
+ * [attrs, lim) into b: ids and in-chart references prefixed with z->prefix. */
+static void put_attrs(sanitizer *z, ac_buf *b, const char *attrs, const char *lim)
 {
-	const char *name = s;
-	while (s < end && name_char(*s))
-		s++;
-	size_t nlen = (size_t)(s - name);
-	/* find the end of the tag, honouring quotes */
-	const char *attrs = s, *q = s;
-	char quote = 0;
-	while (q < end && (quote || *q != '>')) {
-		if (quote && *q == quote)
-			quote = 0;
-		else if (!quote && (*q == '"' || *q == '\''))
-			quote = *q;
-		q++;
-	}
-	if (q >= end)
-		return NULL;
-	const char *tag_end = q; /* at '>' */
-	int self_close = tag_end > attrs && tag_end[-1] == '/';
-	if (z->skip) {
-		if (!self_close)
-			z->skip++;
-		return tag_end + 1;
-	}
-	if (!nlen || nlen >= sizeof(z->stack[0]) || !listed(ELEMENTS, name, nlen) ||
-	    (!self_close && z->depth >= 64) ||
-	    (!z->root_done && !(nlen == 3 && !memcmp(name, "svg", 3)))) {
-		if (!self_close)
-			z->skip = 1;
-		return tag_end + 1;
-	}
-	ac_buf *b = &z->out;
-	ac_buf_addc(b, '<');
-	ac_buf_add(b, name, nlen);
-	if (!z->root_done) {
-		ac_buf_adds(b, " role=\"img\"");
-		z->root_done = 1;
-	}
-	/* attributes */
-	const char *p = attrs, *lim = self_close ? tag_end - 1 : tag_end;
+	const char *p = attrs;
 	while (p < lim) {
 		while (p < lim && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 			p++;
@@ -600,6 +562,50 @@ static const char *start_tag(sanitizer *z, const char *s, const char *end)
 			ac_buf_addc(b, '"');
 		}
 	}
+}
+
+/* Parse and emit one start tag at s (after '<'); returns the position after
+ * '>' or NULL when malformed. */
+static const char *start_tag(sanitizer *z, const char *s, const char *end)
+{
+	const char *name = s;
+	while (s < end && name_char(*s))
+		s++;
+	size_t nlen = (size_t)(s - name);
+	/* find the end of the tag, honouring quotes */
+	const char *attrs = s, *q = s;
+	char quote = 0;
+	while (q < end && (quote || *q != '>')) {
+		if (quote && *q == quote)
+			quote = 0;
+		else if (!quote && (*q == '"' || *q == '\''))
+			quote = *q;
+		q++;
+	}
+	if (q >= end)
+		return NULL;
+	const char *tag_end = q; /* at '>' */
+	int self_close = tag_end > attrs && tag_end[-1] == '/';
+	if (z->skip) {
+		if (!self_close)
+			z->skip++;
+		return tag_end + 1;
+	}
+	if (!nlen || nlen >= sizeof(z->stack[0]) || !listed(ELEMENTS, name, nlen) ||
+	    (!self_close && z->depth >= 64) ||
+	    (!z->root_done && !(nlen == 3 && !memcmp(name, "svg", 3)))) {
+		if (!self_close)
+			z->skip = 1;
+		return tag_end + 1;
+	}
+	ac_buf *b = &z->out;
+	ac_buf_addc(b, '<');
+	ac_buf_add(b, name, nlen);
+	if (!z->root_done) {
+		ac_buf_adds(b, " role=\"img\"");
+		z->root_done = 1;
+	}
+	put_attrs(z, b, attrs, self_close ? tag_end - 1 : tag_end);
 	if (self_close) {
 		ac_buf_adds(b, "/>");
 	} else {

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/incident.h"
 #include "../analysis/spc.h"
 #include "../analysis/spend.h"
 #include "../analysis/tasktree.h"
@@ -59,45 +60,24 @@ typedef struct inc {
 	int64_t first_ns, last_ns;
 	const char *unit;        /* "minute" | "hour" */
 	/* found before writing, for the summary */
-	double spend, base_mean; /* the window, and the mean of the same window on the 7 days before */
-	int have_alert;
-	int64_t alert_ns, alert_hour;
-	double alert_ucl, alert_hour_cost;
+	ac_incident_timeline tl; /* the window against the same window on the 7 days before */
+	ac_incident_alert alert;  /* the hourly band's first alert */
 } inc;
-
-static char *dup_col(ac_rows *st, int c)
-{
-	const char *s = ac_rows_text(st, c);
-	return s ? strdup((const char *)s) : NULL;
-}
 
 static const char *shown(const char *s, const char *none)
 {
 	return s ? s : none;
 }
 
-static int above(double x, double lim)
-{
-	/* src/analysis/spc.c's "greater than", so the moment agrees with the band */
-	return x - lim > 1e-12 * fmax(fabs(x), fabs(lim));
-}
-
 /* ---- 2. spend over time -------------------------------------------------- */
 
 static int section_timeline(inc *c)
 {
-	int64_t b = c->bucket, per_day = AC_NS_PER_DAY / b;
-	int64_t p0 = c->from / b, p1 = (c->to - 1) / b + 1; /* buckets overlapping the window */
-	int64_t base0 = p0 - BASELINE_DAYS * per_day;
-	size_t n = (size_t)(p1 - base0), w = (size_t)(p1 - p0);
-	double *x = calloc(n, sizeof(double));
-	if (!x)
-		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	int rc = ac_spend_range(c->s, b, base0, n, x, NULL, NULL, c->err);
-	if (rc) {
-		free(x);
+	int rc = ac_incident_timeline_run(c->s, c->bucket, c->from, c->to, BASELINE_DAYS, &c->tl,
+	                                  c->err);
+	if (rc)
 		return rc;
-	}
+	const ac_incident_timeline *tl = &c->tl;
 	ac_doc *d = c->doc;
 	ac_doc_section(d, "timeline", "Spend over time");
 	ac_doc_para(d, "Spend per %s (every call, evaluation runs included; a call counts in the %s "
@@ -110,48 +90,22 @@ static int section_timeline(inc *c)
 	snprintf(cap, sizeof(cap), "Spend per %s against the previous %d days", c->unit,
 	         BASELINE_DAYS);
 	ac_doc *aside = ac_doc_new("", "");
-	if (!aside) {
-		free(x);
+	if (!aside)
 		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	}
 	ac_tbl *t = ac_doc_table(aside, "timeline", cap, cols, 6, 12);
-	size_t *peak = calloc(w ? w : 1, sizeof(size_t));
-	double *excess = calloc(w ? w : 1, sizeof(double));
-	size_t npeak = 0;
-	if (!peak || !excess) {
-		free(peak);
-		free(excess);
-		ac_doc_free(aside);
-		free(x);
-		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	}
 	ac_buf data = AC_BUF_INIT;
-	c->spend = c->base_mean = 0;
-	for (size_t i = 0; i < w; i++) {
-		size_t at = n - w + i;
-		double sum = 0, lo = INFINITY, hi = -INFINITY;
-		for (int k = 1; k <= BASELINE_DAYS; k++) {
-			double v = x[at - (size_t)(k * per_day)];
-			sum += v;
-			lo = fmin(lo, v);
-			hi = fmax(hi, v);
-		}
-		double mean = sum / BASELINE_DAYS;
+	for (size_t i = 0; i < tl->n; i++) {
+		const ac_incident_bucket *e = &tl->v[i];
 		char when[20];
-		ac_report_iso_minute((p0 + (int64_t)i) * b, when);
+		ac_report_iso_minute(e->start_ns, when);
 		ac_tbl_text(t, when);
-		ac_tbl_num(t, AC_CELL_USD, x[at]);
-		ac_tbl_num(t, AC_CELL_USD, mean);
-		ac_tbl_num(t, AC_CELL_USD, lo);
-		ac_tbl_num(t, AC_CELL_USD, hi);
-		ac_tbl_num(t, AC_CELL_USD, x[at] - mean);
-		ac_buf_printf(&data, "%s %.10g %.10g %.10g %.10g\n", when, x[at], mean, lo, hi);
-		if (x[at] > hi) { /* above everything the 7 days before saw at that time */
-			excess[i] = x[at] - mean;
-			peak[npeak++] = i;
-		}
-		c->spend += x[at];
-		c->base_mean += mean;
+		ac_tbl_num(t, AC_CELL_USD, e->spend);
+		ac_tbl_num(t, AC_CELL_USD, e->mean);
+		ac_tbl_num(t, AC_CELL_USD, e->lo);
+		ac_tbl_num(t, AC_CELL_USD, e->hi);
+		ac_tbl_num(t, AC_CELL_USD, e->excess);
+		ac_buf_printf(&data, "%s %.10g %.10g %.10g %.10g\n", when, e->spend, e->mean, e->lo,
+		              e->hi);
 	}
 	const char *args[] = { c->unit, NULL };
 	snprintf(cap, sizeof(cap), "Spend per %s in the window (red) and the same %s of the "
@@ -159,36 +113,24 @@ static int section_timeline(inc *c)
 	         c->unit, c->unit, BASELINE_DAYS);
 	ac_report_chart(d, c->plot, "incident_timeline", cap, &data, args, "an empty window");
 	/* the peaks: above the range of the days before, largest excess first */
-	for (size_t i = 1; i < npeak; i++) /* insertion sort: stable, ties stay in time order */
-		for (size_t k = i; k > 0 && excess[peak[k]] > excess[peak[k - 1]]; k--) {
-			size_t tmp = peak[k];
-			peak[k] = peak[k - 1];
-			peak[k - 1] = tmp;
-		}
 	snprintf(cap, sizeof(cap), "The %ss above the range of the previous %d days, largest "
 	                           "excess first",
 	         c->unit, BASELINE_DAYS);
 	static const char *const pc[] = { "time", "spend", "baseline_mean", "baseline_max", "excess" };
 	ac_tbl *pt = ac_doc_table(d, "timeline_peaks", cap, pc, 5, 15);
-	for (size_t k = 0; k < npeak; k++) {
-		size_t i = peak[k], at = n - w + i;
+	for (size_t k = 0; k < tl->npeak; k++) {
+		const ac_incident_bucket *e = &tl->v[tl->peak[k].i];
 		char when[20];
-		double hi = -INFINITY;
-		for (int j = 1; j <= BASELINE_DAYS; j++)
-			hi = fmax(hi, x[at - (size_t)(j * per_day)]);
-		ac_report_iso_minute((p0 + (int64_t)i) * b, when);
+		ac_report_iso_minute(e->start_ns, when);
 		ac_tbl_text(pt, when);
-		ac_tbl_num(pt, AC_CELL_USD, x[at]);
-		ac_tbl_num(pt, AC_CELL_USD, x[at] - excess[i]);
-		ac_tbl_num(pt, AC_CELL_USD, hi);
-		ac_tbl_num(pt, AC_CELL_USD, excess[i]);
+		ac_tbl_num(pt, AC_CELL_USD, e->spend);
+		ac_tbl_num(pt, AC_CELL_USD, tl->peak[k].mean);
+		ac_tbl_num(pt, AC_CELL_USD, e->hi);
+		ac_tbl_num(pt, AC_CELL_USD, e->excess);
 	}
-	free(peak);
-	free(excess);
 	rc = ac_doc_append(d, aside) ? ac_err_set(c->err, AC_ENOMEM, "out of memory") : 0;
 	ac_doc_free(aside);
 	ac_buf_release(&data);
-	free(x);
 	return rc;
 }
 
@@ -244,12 +186,12 @@ static int section_tasks(inc *c, char *top_note, size_t nnote)
 {
 	ac_doc *d = c->doc;
 	ac_doc_section(d, "tasks", "The tasks that drove it");
-	ac_rows *st;
-	int rc = ac_store_rows(c->s, "report_window_tasks.sql", c->from, c->to, NULL, AC_ROWS_SCAN,
-	                       &st, c->err);
-	if (rc)
+	ac_incident_tasks r;
+	int rc = ac_incident_tasks_run(c->s, c->from, c->to, TOP_TASKS, c->tl.spend, &r, c->err);
+	if (rc) {
+		ac_incident_tasks_free(&r);
 		return rc;
-	ac_rows_bind_int(st, 4, TOP_TASKS);
+	}
 	static const char *const cols[] = { "task_id", "system", "task_type", "eval", "start",
 		                            "window_cost", "window_share", "task_cost", "llm_calls",
 		                            "tool_calls", "max_repeat" };
@@ -258,56 +200,41 @@ static int section_tasks(inc *c, char *top_note, size_t nnote)
 	               "purpose, model, tool, tokens and cost, as \"agentcost task\" shows them.",
 	            TOP_TASKS, TREES);
 	ac_tbl *t = ac_doc_table(d, "top_tasks", "Top tasks by their spend in the window", cols, 11, 0);
-	int64_t ids[TREES];
-	char *tid[TREES] = { NULL }, *ttype[TREES] = { NULL };
-	double tcost[TREES];
-	int ntree = 0;
 	top_note[0] = '\0';
-	while ((rc = ac_rows_next(st, c->err)) == 1) {
+	for (size_t i = 0; i < r.n; i++) {
+		const ac_incident_task *x = &r.v[i];
 		char when[40];
-		double wc = ac_rows_double(st, 7);
-		ac_format_iso_ms(ac_rows_int(st, 5), when);
-		ac_tbl_text(t, ac_rows_text(st, 1));
-		ac_tbl_text(t, ac_rows_text(st, 2));
-		ac_tbl_text(t, ac_rows_text(st, 3));
-		ac_tbl_text(t, ac_rows_int(st, 4) ? "yes" : "");
+		ac_format_iso_ms(x->start_ns, when);
+		ac_tbl_text(t, x->task_id);
+		ac_tbl_text(t, x->system);
+		ac_tbl_text(t, x->task_type);
+		ac_tbl_text(t, x->eval ? "yes" : "");
 		ac_tbl_text(t, when);
-		ac_tbl_num(t, AC_CELL_USD, wc);
-		ac_tbl_num(t, AC_CELL_SHARE, c->spend > 0 ? wc / c->spend : NAN);
-		ac_tbl_num(t, AC_CELL_USD, ac_rows_double(st, 6));
-		ac_tbl_int(t, ac_rows_int(st, 9));
-		ac_tbl_int(t, ac_rows_int(st, 10));
-		ac_tbl_int(t, ac_rows_int(st, 11));
-		if (ntree < TREES) {
-			ids[ntree] = ac_rows_int(st, 0);
-			tid[ntree] = dup_col(st, 1);
-			ttype[ntree] = dup_col(st, 3);
-			tcost[ntree] = wc;
-			if (ntree == 0) {
-				char usd[32];
-				ac_cell_format(usd, sizeof(usd), AC_CELL_USD, wc);
-				snprintf(top_note, nnote, "The dearest task in the window, %.120s (%.120s), "
-				                          "spent %s there",
-				         shown(tid[0], "?"), shown(ttype[0], "no type"), usd);
-			}
-			ntree++;
-		}
+		ac_tbl_num(t, AC_CELL_USD, x->window_cost);
+		ac_tbl_num(t, AC_CELL_SHARE, x->window_share);
+		ac_tbl_num(t, AC_CELL_USD, x->task_cost);
+		ac_tbl_int(t, x->llm_calls);
+		ac_tbl_int(t, x->tool_calls);
+		ac_tbl_int(t, x->max_repeat);
 	}
-	ac_rows_free(st);
-	int out = rc;
-	for (int i = 0; !out && i < ntree; i++) {
+	if (r.n) {
+		char usd[32];
+		ac_cell_format(usd, sizeof(usd), AC_CELL_USD, r.v[0].window_cost);
+		snprintf(top_note, nnote, "The dearest task in the window, %.120s (%.120s), "
+		                          "spent %s there",
+		         shown(r.v[0].task_id, "?"), shown(r.v[0].task_type, "no type"), usd);
+	}
+	for (size_t i = 0; !rc && i < r.n && i < TREES; i++) {
+		const ac_incident_task *x = &r.v[i];
 		char h[400], usd[32];
-		ac_cell_format(usd, sizeof(usd), AC_CELL_USD, tcost[i]);
-		snprintf(h, sizeof(h), "Task %d: %.150s (%.150s), %s in the window", i + 1,
-		         shown(tid[i], "?"), shown(ttype[i], "no type"), usd);
+		ac_cell_format(usd, sizeof(usd), AC_CELL_USD, x->window_cost);
+		snprintf(h, sizeof(h), "Task %zu: %.150s (%.150s), %s in the window", i + 1,
+		         shown(x->task_id, "?"), shown(x->task_type, "no type"), usd);
 		ac_doc_heading(d, h);
-		out = task_tree(c, ids[i], i + 1);
+		rc = task_tree(c, x->id, (int)i + 1);
 	}
-	for (int i = 0; i < ntree; i++) {
-		free(tid[i]);
-		free(ttype[i]);
-	}
-	return out;
+	ac_incident_tasks_free(&r);
+	return rc;
 }
 
 /* ---- 4. runaways and the guardrail ---------------------------------------- */
@@ -335,118 +262,12 @@ static int section_guard(inc *c, ac_guard *g)
 
 /* ---- 5. system, model, tool ------------------------------------------------ */
 
-typedef struct brow {
-	char *kind, *name;
-	double cost, base_cost;
-	double calls, base_calls, failures;
-} brow;
-
-typedef struct brows {
-	brow *v;
-	size_t n, cap;
-	ac_map idx;
-	int oom;
-} brows;
-
-static brow *brow_of(brows *r, const char *kind, const char *name)
-{
-	size_t a = strlen(kind), b = name ? strlen(name) : 0, kn = a + b + 2;
-	char *key = malloc(kn);
-	if (!key) {
-		r->oom = 1;
-		return NULL;
-	}
-	memcpy(key, kind, a);
-	key[a] = name ? 'T' : 'N';
-	memcpy(key + a + 1, name ? name : "", b);
-	key[kn - 1] = 0;
-	int64_t i;
-	brow *x = NULL;
-	if (ac_map_get(&r->idx, key, kn, &i)) {
-		x = &r->v[i];
-	} else {
-		if (r->n == r->cap) {
-			size_t nc = r->cap ? r->cap * 2 : 32;
-			brow *nv = realloc(r->v, nc * sizeof(*nv));
-			if (!nv) {
-				r->oom = 1;
-				free(key);
-				return NULL;
-			}
-			r->v = nv;
-			r->cap = nc;
-		}
-		x = &r->v[r->n];
-		memset(x, 0, sizeof(*x));
-		x->kind = strdup(kind);
-		x->name = name ? strdup(name) : NULL;
-		if (!x->kind || (name && !x->name) || ac_map_put(&r->idx, key, kn, (int64_t)r->n)) {
-			free(x->kind);
-			free(x->name);
-			r->oom = 1;
-			free(key);
-			return NULL;
-		}
-		r->n++;
-	}
-	free(key);
-	return x;
-}
-
-static int brow_cmp(const void *pa, const void *pb)
-{
-	const brow *a = pa, *b = pb;
-	int c = strcmp(a->kind, b->kind);
-	if (c)
-		return c;
-	double ea = a->cost - a->base_cost, eb = b->cost - b->base_cost;
-	if (ea != eb)
-		return ea > eb ? -1 : 1;
-	if (!a->name || !b->name)
-		return (a->name != NULL) - (b->name != NULL);
-	return strcmp(a->name, b->name);
-}
-
-static int read_breakdown(inc *c, brows *r, int64_t since, int64_t until, int base)
-{
-	ac_rows *st;
-	int rc = ac_store_rows(c->s, "report_breakdown.sql", since, until, NULL, AC_ROWS_SCAN, &st,
-	                       c->err);
-	if (rc)
-		return rc;
-	while ((rc = ac_rows_next(st, c->err)) == 1) {
-		const char *kind = ac_rows_text(st, 0);
-		brow *x = brow_of(r, kind ? kind : "?", ac_rows_text(st, 1));
-		if (!x)
-			break;
-		double cost = ac_rows_double(st, 2), calls = (double)ac_rows_int(st, 3);
-		if (base) {
-			x->base_cost += cost / BASELINE_DAYS;
-			x->base_calls += calls / BASELINE_DAYS;
-		} else {
-			x->cost += cost;
-			x->calls += calls;
-			x->failures += (double)ac_rows_int(st, 4);
-		}
-	}
-	ac_rows_free(st);
-	if (r->oom)
-		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
-	return rc;
-}
-
 static int section_breakdown(inc *c, char *note, size_t nnote)
 {
-	brows r;
-	memset(&r, 0, sizeof(r));
-	ac_map_init(&r.idx, 0);
-	int rc = read_breakdown(c, &r, c->from, c->to, 0);
-	for (int k = 1; !rc && k <= BASELINE_DAYS; k++)
-		rc = read_breakdown(c, &r, c->from - k * AC_NS_PER_DAY, c->to - k * AC_NS_PER_DAY, 1);
+	ac_incident_breakdown r;
+	int rc = ac_incident_breakdown_run(c->s, c->from, c->to, BASELINE_DAYS, &r, c->err);
 	if (rc)
 		goto done;
-	if (r.n)
-		qsort(r.v, r.n, sizeof(*r.v), brow_cmp);
 	ac_doc *d = c->doc;
 	ac_doc_section(d, "breakdown", "Which system, model and tool");
 	ac_doc_para(d, "Spend and calls in the window per system (the task's service.name), model "
@@ -459,19 +280,19 @@ static int section_breakdown(inc *c, char *note, size_t nnote)
 	ac_buf b = AC_BUF_INIT;
 	const char *last_kind = "";
 	for (size_t i = 0; i < r.n; i++) {
-		const brow *x = &r.v[i];
+		const ac_incident_brow *x = &r.v[i];
 		ac_tbl_text(t, x->kind);
 		ac_tbl_text(t, x->name);
 		ac_tbl_num(t, AC_CELL_USD, x->cost);
 		ac_tbl_num(t, AC_CELL_USD, x->base_cost);
-		ac_tbl_num(t, AC_CELL_USD, x->cost - x->base_cost);
+		ac_tbl_num(t, AC_CELL_USD, x->excess);
 		ac_tbl_num(t, AC_CELL_INT, x->calls);
 		ac_tbl_num(t, AC_CELL_NUM, x->base_calls);
 		ac_tbl_num(t, AC_CELL_INT, x->failures);
 		/* the first row of each kind is its largest excess */
-		if (strcmp(last_kind, x->kind) && x->cost - x->base_cost > 0) {
+		if (strcmp(last_kind, x->kind) && x->excess > 0) {
 			char usd[32];
-			ac_cell_format(usd, sizeof(usd), AC_CELL_USD, x->cost - x->base_cost);
+			ac_cell_format(usd, sizeof(usd), AC_CELL_USD, x->excess);
 			ac_buf_printf(&b, "%s%s %s (+%s)", b.len ? ", " : "", x->kind,
 			              shown(x->name, "(none)"), usd);
 		}
@@ -480,12 +301,7 @@ static int section_breakdown(inc *c, char *note, size_t nnote)
 	snprintf(note, nnote, "%s", ac_buf_cstr(&b));
 	ac_buf_release(&b);
 done:
-	for (size_t i = 0; i < r.n; i++) {
-		free(r.v[i].kind);
-		free(r.v[i].name);
-	}
-	free(r.v);
-	ac_map_release(&r.idx);
+	ac_incident_breakdown_free(&r);
 	return rc;
 }
 
@@ -517,46 +333,18 @@ static int section_band(inc *c)
 	int rc = ac_spend_band(c->s, NS_PER_HOUR, start, n, &opts, &x, &pt, c->err);
 	if (rc)
 		return rc;
-	c->have_alert = 0;
-	for (size_t i = 0; i < n; i++) {
-		int64_t h = start + (int64_t)i;
-		if (h < h0 || !pt[i].alert)
-			continue;
-		c->have_alert = 1;
-		c->alert_hour = h;
-		c->alert_ucl = pt[i].ucl;
-		c->alert_hour_cost = x[i];
-		c->alert_ns = h * NS_PER_HOUR;
-		/* the span that took the hour's running spend past its UCL */
-		ac_rows *st;
-		if ((rc = ac_store_rows(c->s, "report_span_costs.sql", h * NS_PER_HOUR,
-		                        (h + 1) * NS_PER_HOUR, NULL, AC_ROWS_SCAN, &st, c->err)))
-			break;
-		double run = 0;
-		int src;
-		while ((src = ac_rows_next(st, c->err)) == 1) {
-			run += ac_rows_double(st, 1);
-			if (above(run, pt[i].ucl)) {
-				c->alert_ns = ac_rows_int(st, 0);
-				break;
-			}
-		}
-		if (src < 0)
-			rc = src;
-		ac_rows_free(st);
-		break;
-	}
+	rc = ac_incident_alert_run(c->s, start, n, h0, x, pt, &c->alert, c->err);
 	if (rc) {
 		free(x);
 		free(pt);
 		return rc;
 	}
-	if (c->have_alert) {
+	if (c->alert.have) {
 		char when[40], hour[20], a[32], b[32];
-		ac_format_iso_ms(c->alert_ns, when);
-		ac_report_iso_minute(c->alert_hour * NS_PER_HOUR, hour);
-		ac_cell_format(a, sizeof(a), AC_CELL_USD, c->alert_ucl);
-		ac_cell_format(b, sizeof(b), AC_CELL_USD, c->alert_hour_cost);
+		ac_format_iso_ms(c->alert.ns, when);
+		ac_report_iso_minute(c->alert.hour * NS_PER_HOUR, hour);
+		ac_cell_format(a, sizeof(a), AC_CELL_USD, c->alert.ucl);
+		ac_cell_format(b, sizeof(b), AC_CELL_USD, c->alert.hour_cost);
 		ac_doc_para(d, "First alert: %s, when the running spend of the hour from %s passed its "
 		               "UCL of %s (the hour spent %s in all).",
 		            when, hour, a, b);
@@ -579,12 +367,9 @@ static int section_band(inc *c)
 		int64_t h = start + (int64_t)i;
 		if (h < shown0)
 			continue;
-		char when[20], rules[64] = "";
+		char when[20], rules[64];
 		ac_report_iso_minute(h * NS_PER_HOUR, when);
-		for (unsigned bit = 0; bit < AC_SPC_RULE_COUNT; bit++)
-			if (pt[i].rules & (1u << bit))
-				snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s%s",
-				         rules[0] ? ";" : "", ac_spc_rule_name(1u << bit));
+		ac_report_spc_rules(&pt[i], rules);
 		ac_tbl_text(t, when);
 		ac_tbl_num(t, AC_CELL_USD, x[i]);
 		ac_tbl_num(t, AC_CELL_USD, pt[i].mean);
@@ -593,15 +378,7 @@ static int section_band(inc *c)
 		ac_tbl_text(t, pt[i].alert ? "yes" : "");
 		ac_tbl_text(t, rules);
 		ac_tbl_text(t, h >= h0 ? "yes" : "");
-		ac_buf_printf(&data, "%s %.10g", when, x[i]);
-		if (pt[i].has_band)
-			ac_buf_printf(&data, " %.10g %.10g", pt[i].mean, pt[i].ucl);
-		else
-			ac_buf_adds(&data, " ? ?");
-		if (pt[i].alert)
-			ac_buf_printf(&data, " %.10g\n", x[i]);
-		else
-			ac_buf_adds(&data, " ?\n");
+		ac_report_band_line(&data, when, x[i], &pt[i]);
 	}
 	char from[20], to[20];
 	ac_report_iso_minute(c->from, from);
@@ -616,6 +393,45 @@ static int section_band(inc *c)
 	free(x);
 	free(pt);
 	return rc;
+}
+
+/* ---- 1. the summary: what the sections found ------------------------------ */
+
+static void section_summary(const inc *c, ac_doc *top, const ac_guard *g, const char *top_note,
+                            const char *who)
+{
+	char a[32], b[32], e[32];
+	ac_cell_format(a, sizeof(a), AC_CELL_USD, c->tl.spend);
+	ac_cell_format(b, sizeof(b), AC_CELL_USD, c->tl.base_mean);
+	ac_cell_format(e, sizeof(e), AC_CELL_USD, c->tl.excess);
+	ac_doc_section(top, "summary", "Summary");
+	if (c->tl.base_mean > 0)
+		ac_doc_para(top, "In the window the agents spent %s; the same %ss of the %d days "
+		                 "before averaged %s: %s %s usual (%.1fx).",
+		            a, c->unit, BASELINE_DAYS, b, e,
+		            c->tl.spend >= c->tl.base_mean ? "over" : "against", c->tl.ratio);
+	else
+		ac_doc_para(top, "In the window the agents spent %s; the same %ss of the %d days "
+		                 "before had no spend.",
+		            a, c->unit, BASELINE_DAYS);
+	if (top_note[0])
+		ac_doc_para(top, "%s.", top_note);
+	if (who[0])
+		ac_doc_para(top, "The largest excess over the days before, per kind: %s.", who);
+	char sv[32];
+	ac_cell_format(sv, sizeof(sv), AC_CELL_USD, g->savings);
+	ac_doc_para(top, "%zu runaway task%s started in the window; a guardrail at %g x the "
+	                 "median cost of each task type would have stopped %zu task%s and saved "
+	                 "%s.",
+	            g->nrun, g->nrun == 1 ? "" : "s", AC_GUARD_FACTOR, g->nout,
+	            g->nout == 1 ? "" : "s", sv);
+	if (c->alert.have) {
+		char when[40];
+		ac_format_iso_ms(c->alert.ns, when);
+		ac_doc_para(top, "The hourly control band would first have alerted at %s.", when);
+	} else {
+		ac_doc_para(top, "The hourly control band would not have alerted during the window.");
+	}
 }
 
 /* ---- the whole report ------------------------------------------------------ */
@@ -684,38 +500,7 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 		rc = section_band(&c);
 	c.doc = top;
 	if (!rc) {
-		char a[32], b[32], e[32];
-		ac_cell_format(a, sizeof(a), AC_CELL_USD, c.spend);
-		ac_cell_format(b, sizeof(b), AC_CELL_USD, c.base_mean);
-		ac_cell_format(e, sizeof(e), AC_CELL_USD, c.spend - c.base_mean);
-		ac_doc_section(top, "summary", "Summary");
-		if (c.base_mean > 0)
-			ac_doc_para(top, "In the window the agents spent %s; the same %ss of the %d days "
-			                 "before averaged %s: %s %s usual (%.1fx).",
-			            a, c.unit, BASELINE_DAYS, b, e,
-			            c.spend >= c.base_mean ? "over" : "against", c.spend / c.base_mean);
-		else
-			ac_doc_para(top, "In the window the agents spent %s; the same %ss of the %d days "
-			                 "before had no spend.",
-			            a, c.unit, BASELINE_DAYS);
-		if (top_note[0])
-			ac_doc_para(top, "%s.", top_note);
-		if (who[0])
-			ac_doc_para(top, "The largest excess over the days before, per kind: %s.", who);
-		char sv[32];
-		ac_cell_format(sv, sizeof(sv), AC_CELL_USD, g.savings);
-		ac_doc_para(top, "%zu runaway task%s started in the window; a guardrail at %g x the "
-		                 "median cost of each task type would have stopped %zu task%s and saved "
-		                 "%s.",
-		            g.nrun, g.nrun == 1 ? "" : "s", AC_GUARD_FACTOR, g.nout,
-		            g.nout == 1 ? "" : "s", sv);
-		if (c.have_alert) {
-			char when[40];
-			ac_format_iso_ms(c.alert_ns, when);
-			ac_doc_para(top, "The hourly control band would first have alerted at %s.", when);
-		} else {
-			ac_doc_para(top, "The hourly control band would not have alerted during the window.");
-		}
+		section_summary(&c, top, &g, top_note, who);
 		if (ac_doc_append(top, body))
 			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
 	}
@@ -723,6 +508,7 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	if (!rc)
 		rc = ac_doc_write(c.doc, o->out_dir, info, err);
 done:
+	ac_incident_timeline_free(&c.tl);
 	ac_guard_release(&g);
 	ac_plotter_free(c.plot);
 	ac_doc_free(c.doc);

@@ -42,6 +42,7 @@
 #include <stdio.h>
 
 #include "../analysis/guard.h"
+#include "../analysis/spc.h"
 #include "../store/store.h"
 #include "../util/buf.h"
 #include "../util/err.h"
@@ -183,6 +184,11 @@ void ac_plot_label(char *out, size_t n, const char *s);
 void ac_report_when(int64_t ns, char out[32]);
 /* "YYYY-MM-DDTHH:MM", the time format of the charts' data files. */
 void ac_report_iso_minute(int64_t ns, char out[20]);
+/* The names of the run rules that fired at p, ';'-separated ("" for none). */
+void ac_report_spc_rules(const ac_spc_point *p, char rules[64]);
+/* One period of a control-band chart's data: "WHEN COST MEAN UCL ALERT\n",
+ * '?' where there is no band or no alert. */
+void ac_report_band_line(ac_buf *data, const char *when, double cost, const ac_spc_point *p);
 
 /* Start of the store's first and newest span; AC_EINVAL when it has none. */
 int ac_report_store_range(ac_store *s, int64_t *first_ns, int64_t *last_ns, ac_err *err);

@@ -4,10 +4,12 @@
  * queries and the same analysis code as the single-purpose commands, so every
  * figure here can be reproduced with one of them:
  *
- *   1 headline          summary_spans.sql, summary_tasks.sql, tasks.sql,
- *                       unpriced_models.sql; this week and the one before
+ *   1 headline          src/analysis/compare.h (summary_spans.sql,
+ *                       summary_tasks.sql, tasks.sql, unpriced_models.sql);
+ *                       this week and the one before
  *   2 per task type     tasks.sql + src/analysis/stats.h   (`agentcost tasks`)
- *   3 hidden costs      hidden.sql, hidden_retries.sql     (`agentcost hidden`)
+ *   3 hidden costs      src/analysis/compare.h over hidden.sql,
+ *                       hidden_retries.sql                 (`agentcost hidden`)
  *   4 daily spend       spc_daily.sql + src/analysis/spc.h (`agentcost spc`):
  *                       the band of each day from the 30 days before it, as
  *                       `agentcost spc` computes it over the whole store
@@ -28,6 +30,7 @@
 
 
 #include "../analysis/accuracy.h"
+#include "../analysis/compare.h"
 #include "../analysis/hidden.h"
 #include "../analysis/models.h"
 #include "../analysis/task_costs.h"
@@ -55,11 +58,6 @@ void ac_report_when(int64_t ns, char out[32])
 	int64_t sec = (ns - d * AC_NS_PER_DAY) / AC_NS_PER_SEC;
 	ac_format_day(d, day);
 	snprintf(out, 32, "%s %02d:%02d UTC", day, (int)(sec / 3600), (int)(sec / 60 % 60));
-}
-
-static double ratio(double a, double b)
-{
-	return b != 0 ? a / b : NAN;
 }
 
 /* Shown name of something that may be absent. */
@@ -99,7 +97,7 @@ void ac_guard_tables(ac_doc *d, const ac_guard *g, const char *prefix)
 		ac_tbl_int(t, x->calls);
 		ac_tbl_num(t, AC_CELL_USD, x->median);
 		ac_tbl_num(t, AC_CELL_USD, x->threshold);
-		ac_tbl_num(t, AC_CELL_USD, x->cost - x->threshold);
+		ac_tbl_num(t, AC_CELL_USD, x->excess);
 		ac_tbl_text(t, x->top_model);
 		ac_tbl_text(t, x->top_purpose);
 		ac_tbl_text(t, x->tool);
@@ -161,6 +159,28 @@ void ac_report_iso_minute(int64_t ns, char out[20])
 	snprintf(out, 20, "%.10sT%02d:%02d", day, (int)(sec / 3600) % 24, (int)(sec / 60 % 60));
 }
 
+void ac_report_spc_rules(const ac_spc_point *p, char rules[64])
+{
+	rules[0] = 0;
+	for (unsigned bit = 0; bit < AC_SPC_RULE_COUNT; bit++)
+		if (p->rules & (1u << bit))
+			snprintf(rules + strlen(rules), 64 - strlen(rules), "%s%s", rules[0] ? ";" : "",
+			         ac_spc_rule_name(1u << bit));
+}
+
+void ac_report_band_line(ac_buf *data, const char *when, double cost, const ac_spc_point *p)
+{
+	ac_buf_printf(data, "%s %.10g", when, cost);
+	if (p->has_band)
+		ac_buf_printf(data, " %.10g %.10g", p->mean, p->ucl);
+	else
+		ac_buf_adds(data, " ? ?");
+	if (p->alert)
+		ac_buf_printf(data, " %.10g\n", cost);
+	else
+		ac_buf_adds(data, " ?\n");
+}
+
 void ac_report_chart(ac_doc *d, ac_plotter *p, const char *name, const char *caption,
                      const ac_buf *data, const char *const *args, const char *empty_note)
 {
@@ -184,59 +204,33 @@ static void chart(wk *w, const char *name, const char *caption, const ac_buf *da
 	ac_report_chart(w->doc, w->plot, name, caption, data, args, empty_note);
 }
 
-/* Per-window totals for the headline. */
-typedef struct totals {
-	long long llm_calls, tool_calls, unpriced, producer_costed, tasks, eval_tasks;
-	double spend, task_cost;
-} totals;
-
-/* The week's figures of `agentcost summary`, production tasks apart. */
-static int read_totals(wk *w, int64_t since, int64_t until, totals *t, ac_summary *r)
-{
-	memset(t, 0, sizeof(*t));
-	ac_query q = ac_query_window(since, until);
-	int rc = ac_summary_run(w->s, &q, AC_SUMMARY_TASK_COST, r, w->err);
-	if (rc)
-		return rc;
-	t->llm_calls = r->llm_calls;
-	t->tool_calls = r->tool_calls;
-	t->spend = r->cost_usd;
-	t->unpriced = r->unpriced_spans;
-	t->producer_costed = r->producer_costed_spans;
-	t->eval_tasks = r->eval_tasks;
-	t->tasks = r->tasks - r->eval_tasks;
-	t->task_cost = r->production_task_cost;
-	return 0;
-}
-
-static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, double now, double prev)
+static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, const ac_change *c)
 {
 	ac_tbl_text(t, metric);
-	ac_tbl_num(t, type, now);
-	ac_tbl_num(t, type, prev);
-	ac_tbl_num(t, type, now - prev);
-	ac_tbl_num(t, AC_CELL_SHARE, prev != 0 ? (now - prev) / prev : NAN);
+	ac_tbl_num(t, type, c->now);
+	ac_tbl_num(t, type, c->prev);
+	ac_tbl_num(t, type, c->change);
+	ac_tbl_num(t, AC_CELL_SHARE, c->change_share);
 }
 
 static int section_headline(wk *w)
 {
-	totals cur, prev;
-	ac_summary cs, ps;
-	int rc = read_totals(w, w->since, w->until, &cur, &cs);
-	if (!rc) {
-		rc = read_totals(w, w->prev_since, w->since, &prev, &ps);
-		ac_summary_free(&ps);
-	}
+	ac_headline h;
+	ac_query q = ac_query_window(w->since, w->until), pq = ac_query_window(w->prev_since, w->since);
+	int rc = ac_headline_run(w->s, &q, &pq, &h, w->err);
 	if (rc) {
-		ac_summary_free(&cs);
+		ac_headline_free(&h);
 		return rc;
 	}
-	w->info->unpriced_calls = (int)cur.unpriced;
+	const ac_summary *cs = &h.cur;
+	const ac_change *f = h.fig;
+	long long unpriced = cs->unpriced_spans;
+	w->info->unpriced_calls = (int)unpriced;
 	ac_doc *d = w->doc;
 	ac_doc_section(d, "headline", "Headline");
-	const ac_unpriced_model *v = cs.unpriced;
-	size_t n = cur.unpriced ? cs.nunpriced : 0;
-	if (cur.unpriced) {
+	const ac_unpriced_model *v = cs->unpriced;
+	size_t n = unpriced ? cs->nunpriced : 0;
+	if (unpriced) {
 		/* loudly, first: spend without a price is spend nobody sees */
 		ac_buf names = AC_BUF_INIT;
 		for (size_t i = 0; i < n && i < 8; i++)
@@ -247,44 +241,41 @@ static int section_headline(wk *w)
 			ac_buf_printf(&names, " and %zu more", n - 8);
 		ac_doc_warn(d, "%lld LLM call%s in %s had no price: %s. Their cost is not in these "
 		               "figures%s. Import prices with: agentcost prices import FILE.",
-		            cur.unpriced, cur.unpriced == 1 ? "" : "s", w->week, ac_buf_cstr(&names),
-		            cur.producer_costed ? ", except what their producers reported themselves"
-		                                : "");
+		            unpriced, unpriced == 1 ? "" : "s", w->week, ac_buf_cstr(&names),
+		            cs->producer_costed_spans ? ", except what their producers reported themselves"
+		                                      : "");
 		ac_buf_release(&names);
 	}
-	double cpt = ratio(cur.task_cost, (double)cur.tasks);
-	double pcpt = ratio(prev.task_cost, (double)prev.tasks);
+	const ac_change *spend = &f[AC_HEADLINE_SPEND];
 	char a[64], b[64], c[64];
-	ac_cell_format(a, sizeof(a), AC_CELL_USD, cur.spend);
-	ac_cell_format(b, sizeof(b), AC_CELL_USD, prev.spend);
-	if (prev.spend > 0)
-		snprintf(c, sizeof(c), "%s %.1f%% from", cur.spend >= prev.spend ? "up" : "down",
-		         fabs(cur.spend - prev.spend) / prev.spend * 100);
+	ac_cell_format(a, sizeof(a), AC_CELL_USD, spend->now);
+	ac_cell_format(b, sizeof(b), AC_CELL_USD, spend->prev);
+	if (spend->prev > 0)
+		snprintf(c, sizeof(c), "%s %.1f%% from", spend->now >= spend->prev ? "up" : "down",
+		         h.spend_change_pct);
 	else
 		snprintf(c, sizeof(c), "against");
 	ac_doc_para(d, "In %s the agents spent %s, %s %s in %s (every LLM and paid tool call "
 	               "that started in the week, evaluation runs included).",
 	            w->week, a, c, b, w->prev_week);
-	if (cur.tasks) {
-		ac_cell_format(a, sizeof(a), AC_CELL_USD, cpt);
+	if (h.tasks) {
+		ac_cell_format(a, sizeof(a), AC_CELL_USD, f[AC_HEADLINE_COST_PER_TASK].now);
 		ac_doc_para(d, "%lld production tasks cost %s each on average; the week saw %lld LLM "
 		               "calls and %lld tool calls in all, and %lld evaluation tasks.",
-		            cur.tasks, a, cur.llm_calls, cur.tool_calls, cur.eval_tasks);
+		            h.tasks, a, cs->llm_calls, cs->tool_calls, cs->eval_tasks);
 	} else {
 		ac_doc_para(d, "No production task started in %s.", w->week);
 	}
 	static const char *const hc[] = { "metric", "this_week", "previous_week", "change",
 		                          "change_share" };
 	ac_tbl *t = ac_doc_table(d, "headline", "This week against the previous week", hc, 5, 0);
-	headline_row(t, "spend", AC_CELL_USD, cur.spend, prev.spend);
-	headline_row(t, "production tasks", AC_CELL_INT, (double)cur.tasks, (double)prev.tasks);
-	headline_row(t, "cost per task", AC_CELL_USD, cpt, pcpt);
-	headline_row(t, "LLM calls", AC_CELL_INT, (double)cur.llm_calls, (double)prev.llm_calls);
-	headline_row(t, "tool calls", AC_CELL_INT, (double)cur.tool_calls, (double)prev.tool_calls);
-	headline_row(t, "evaluation tasks", AC_CELL_INT, (double)cur.eval_tasks,
-	             (double)prev.eval_tasks);
-	headline_row(t, "unpriced LLM calls", AC_CELL_INT, (double)cur.unpriced,
-	             (double)prev.unpriced);
+	headline_row(t, "spend", AC_CELL_USD, &f[AC_HEADLINE_SPEND]);
+	headline_row(t, "production tasks", AC_CELL_INT, &f[AC_HEADLINE_TASKS]);
+	headline_row(t, "cost per task", AC_CELL_USD, &f[AC_HEADLINE_COST_PER_TASK]);
+	headline_row(t, "LLM calls", AC_CELL_INT, &f[AC_HEADLINE_LLM_CALLS]);
+	headline_row(t, "tool calls", AC_CELL_INT, &f[AC_HEADLINE_TOOL_CALLS]);
+	headline_row(t, "evaluation tasks", AC_CELL_INT, &f[AC_HEADLINE_EVAL_TASKS]);
+	headline_row(t, "unpriced LLM calls", AC_CELL_INT, &f[AC_HEADLINE_UNPRICED]);
 	if (n) {
 		static const char *const uc[] = { "model", "calls", "producer_cost" };
 		ac_tbl *u = ac_doc_table(d, "unpriced_models", "Models without a price this week", uc,
@@ -295,7 +286,7 @@ static int section_headline(wk *w)
 			ac_tbl_num(u, AC_CELL_USD, v[i].producer_cost_usd);
 		}
 	}
-	ac_summary_free(&cs);
+	ac_headline_free(&h);
 	return 0;
 }
 
@@ -355,25 +346,24 @@ static long long types_ccdf(wk *w, const ac_task_costs *tc)
 	long long zero = 0;
 	for (size_t i = 0; i < tc->n; i++) {
 		const ac_task_group *x = &tc->v[i];
-		size_t first = 0;
-		while (first < x->n && !(x->cost[first] > 0))
-			first++;
-		zero += (long long)first;
-		if (first == x->n)
-			continue;
-		char label[64];
-		ac_plot_label(label, sizeof(label), shown(x->task_type, "(no type)"));
-		ac_buf_printf(&data, "%s\"%s\" \"ccdf\"\n", blocks ? "\n\n" : "", label);
-		blocks++;
-		size_t m = x->n - first, step = m > CCDF_MAX_POINTS ? m / (CCDF_MAX_POINTS / 2) : 1;
-		for (size_t k = first; k < x->n; k++) {
-			if (k > first && x->cost[k] == x->cost[k - 1])
-				continue; /* the first of equal costs has the largest share */
-			/* thin the body, keep the tail whole */
-			if (step > 1 && x->n - k > CCDF_MAX_POINTS / 2 && (k - first) % step)
-				continue;
-			ac_buf_printf(&data, "%.10g %.10g\n", x->cost[k], (double)(x->n - k) / (double)x->n);
+		double *cost = malloc((x->n ? x->n : 1) * sizeof(double));
+		double *share = malloc((x->n ? x->n : 1) * sizeof(double));
+		size_t first, np = cost && share ? ac_task_ccdf(x, CCDF_MAX_POINTS, cost, share, &first) : 0;
+		if (!cost || !share) {
+			data.oom = 1;
+			first = 0;
 		}
+		zero += (long long)first;
+		if (np) {
+			char label[64];
+			ac_plot_label(label, sizeof(label), shown(x->task_type, "(no type)"));
+			ac_buf_printf(&data, "%s\"%s\" \"ccdf\"\n", blocks ? "\n\n" : "", label);
+			blocks++;
+		}
+		for (size_t k = 0; k < np; k++)
+			ac_buf_printf(&data, "%.10g %.10g\n", cost[k], share[k]);
+		free(cost);
+		free(share);
 	}
 	char nb[16];
 	snprintf(nb, sizeof(nb), "%d", blocks);
@@ -396,22 +386,19 @@ static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
 	int blocks = 0;
 	char nb[16], cap[256];
 	const char *args[] = { nb, NULL };
-	double lo_all = INFINITY, hi_all = 0;
-	for (size_t i = 0; i < tc->n; i++)
-		for (size_t k = 0; k < tc->v[i].n; k++)
-			if (tc->v[i].cost[k] > 0) {
-				lo_all = fmin(lo_all, tc->v[i].cost[k]);
-				hi_all = fmax(hi_all, tc->v[i].cost[k]);
-			}
 	static const char *const hcols[] = { "task_type", "bin_lo", "bin_hi", "tasks" };
 	ac_tbl *ht = ac_doc_table(d, "histogram", "Tasks per cost bin (5 bins per decade)", hcols, 4,
 	                          12);
-	if (hi_all > 0) {
-		int lo = ac_cost_bin_of(lo_all), hi = ac_cost_bin_of(hi_all);
+	int lo, hi;
+	if (ac_task_costs_bin_range(tc, &lo, &hi)) {
 		int nbins = hi - lo + 1;
 		double *stack = calloc((size_t)nbins, sizeof(double));
-		if (!stack)
+		size_t *counts = calloc((size_t)nbins, sizeof(size_t));
+		if (!stack || !counts) {
+			free(stack);
+			stack = NULL;
 			data.oom = 1;
+		}
 		for (size_t i = 0; stack && i < tc->n; i++) {
 			const ac_task_group *x = &tc->v[i];
 			if (!x->n || !(x->cost[x->n - 1] > 0))
@@ -421,9 +408,7 @@ static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
 			ac_buf_printf(&data, "%s\"%s\" \"lo\" \"hi\" \"y0\" \"y1\"\n", blocks ? "\n\n" : "",
 			              label);
 			blocks++;
-			size_t k = 0;
-			while (k < x->n && !(x->cost[k] > 0))
-				k++;
+			size_t k = ac_task_bin_counts(x, lo, hi, counts);
 			if (k) {
 				ac_tbl_text(ht, x->task_type);
 				ac_tbl_num(ht, AC_CELL_USD, 0);
@@ -432,11 +417,7 @@ static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
 			}
 			for (int b = lo; b <= hi; b++) {
 				double a = ac_cost_bin_lo(b), z = ac_cost_bin_lo(b + 1);
-				size_t cnt = 0;
-				while (k < x->n && (x->cost[k] < z || b == hi)) {
-					cnt++;
-					k++;
-				}
+				size_t cnt = counts[b - lo];
 				if (!cnt)
 					continue;
 				double *y = &stack[b - lo];
@@ -449,6 +430,7 @@ static void types_histogram(wk *w, const ac_task_costs *tc, long long zero)
 			}
 		}
 		free(stack);
+		free(counts);
 	}
 	snprintf(nb, sizeof(nb), "%d", blocks);
 	snprintf(cap, sizeof(cap), "Tasks per cost bin on a log cost axis, stacked by task type%s",
@@ -482,86 +464,53 @@ static int section_types(wk *w)
 
 /* ---- 3. hidden costs ----------------------------------------------------- */
 
-/* The week's retry, summarize and eval costs out of its whole spend. */
-typedef struct hidden {
-	double total, retry, summarize, eval;
-	long long tool_calls, tool_failures, episodes, attempts;
-} hidden;
-
-static int read_hidden(wk *w, int64_t since, int64_t until, hidden *h)
-{
-	memset(h, 0, sizeof(*h));
-	ac_query q = ac_query_window(since, until);
-	ac_hidden_result r;
-	int rc = ac_hidden_run(w->s, &q, &r, w->err);
-	if (!rc) {
-		const ac_hidden_scope *all = &r.all;
-		const ac_hidden_purpose *p;
-		h->total = all->cost_usd;
-		h->retry = (p = ac_hidden_purpose_of(all, "retry")) ? p->cost_usd : 0;
-		h->summarize = (p = ac_hidden_purpose_of(all, "summarize")) ? p->cost_usd : 0;
-		h->eval = (p = ac_hidden_purpose_of(all, "eval")) ? p->cost_usd : 0;
-		h->tool_calls = all->tool_calls;
-		h->tool_failures = all->tool_failures;
-		h->episodes = all->episodes;
-		h->attempts = all->attempts;
-	}
-	ac_hidden_result_free(&r);
-	return rc;
-}
-
 static int section_hidden(wk *w)
 {
-	hidden cur, prev;
-	int rc;
-	if ((rc = read_hidden(w, w->since, w->until, &cur)) ||
-	    (rc = read_hidden(w, w->prev_since, w->since, &prev)))
+	ac_hidden_compare h;
+	ac_query q = ac_query_window(w->since, w->until), pq = ac_query_window(w->prev_since, w->since);
+	int rc = ac_hidden_compare_run(w->s, &q, &pq, &h, w->err);
+	if (rc)
 		return rc;
 	ac_doc *d = w->doc;
 	ac_doc_section(d, "hidden", "Hidden costs: retries, summarization, evaluation");
-	double share = ratio(cur.retry + cur.summarize + cur.eval, cur.total);
-	double pshare = ratio(prev.retry + prev.summarize + prev.eval, prev.total);
 	char a[64], b[64];
-	ac_cell_format(a, sizeof(a), AC_CELL_USD, cur.retry + cur.summarize + cur.eval);
-	if (isnan(share))
+	ac_cell_format(a, sizeof(a), AC_CELL_USD, h.hidden);
+	if (isnan(h.share))
 		ac_doc_para(d, "Nothing was spent in %s.", w->week);
-	else if (isnan(pshare))
+	else if (isnan(h.prev_share))
 		ac_doc_para(d, "Retries, context summarization and evaluation runs took %.1f%% of the "
 		               "week's spend (%s); the week before had no spend to compare with.",
-		            share * 100, a);
+		            h.share * 100, a);
 	else
 		ac_doc_para(d, "Retries, context summarization and evaluation runs took %.1f%% of the "
 		               "week's spend (%s), against %.1f%% the week before (%+.1f percentage "
 		               "points).",
-		            share * 100, a, pshare * 100, (share - pshare) * 100);
-	if (cur.tool_calls) {
-		ac_cell_format(b, sizeof(b), AC_CELL_NUM, ratio((double)cur.attempts, (double)cur.episodes));
+		            h.share * 100, a, h.prev_share * 100, h.share_change * 100);
+	if (h.tool_calls) {
+		ac_cell_format(b, sizeof(b), AC_CELL_NUM, h.attempts_per_episode);
 		ac_doc_para(d, "Tool calls failed %.1f%% of the time (%lld of %lld); %lld failure "
 		               "episode%s took %s retries each on average.",
-		            100.0 * (double)cur.tool_failures / (double)cur.tool_calls, cur.tool_failures,
-		            cur.tool_calls, cur.episodes, cur.episodes == 1 ? "" : "s",
-		            cur.episodes ? b : "no");
+		            h.failure_pct, h.tool_failures, h.tool_calls, h.episodes,
+		            h.episodes == 1 ? "" : "s", h.episodes ? b : "no");
 	}
 	static const char *const cols[] = { "purpose", "cost", "share", "previous_cost",
 		                            "previous_share", "share_change", "cost_change" };
 	ac_tbl *t = ac_doc_table(d, "hidden", "Hidden costs, this week against the previous week",
 	                         cols, 7, 0);
-	const char *names[] = { "retry", "summarize", "eval" };
-	double now[] = { cur.retry, cur.summarize, cur.eval };
-	double before[] = { prev.retry, prev.summarize, prev.eval };
 	ac_buf data = AC_BUF_INIT;
 	ac_buf_adds(&data, "\"purpose\" \"previous week\" \"this week\"\n");
-	for (int i = 0; i < 3; i++) {
-		double s1 = ratio(now[i], cur.total), s0 = ratio(before[i], prev.total);
-		ac_tbl_text(t, names[i]);
-		ac_tbl_num(t, AC_CELL_USD, now[i]);
-		ac_tbl_num(t, AC_CELL_SHARE, s1);
-		ac_tbl_num(t, AC_CELL_USD, before[i]);
-		ac_tbl_num(t, AC_CELL_SHARE, s0);
-		ac_tbl_num(t, AC_CELL_PP, s1 - s0);
-		ac_tbl_num(t, AC_CELL_USD, now[i] - before[i]);
-		ac_buf_printf(&data, "\"%s\" %.6f %.6f\n", names[i], isnan(s0) ? 0 : s0 * 100,
-		              isnan(s1) ? 0 : s1 * 100);
+	for (int i = 0; i < AC_HIDDEN_N; i++) {
+		const ac_hidden_change *x = &h.v[i];
+		ac_tbl_text(t, x->purpose);
+		ac_tbl_num(t, AC_CELL_USD, x->cost);
+		ac_tbl_num(t, AC_CELL_SHARE, x->share);
+		ac_tbl_num(t, AC_CELL_USD, x->prev_cost);
+		ac_tbl_num(t, AC_CELL_SHARE, x->prev_share);
+		ac_tbl_num(t, AC_CELL_PP, x->share_change);
+		ac_tbl_num(t, AC_CELL_USD, x->cost_change);
+		ac_buf_printf(&data, "\"%s\" %.6f %.6f\n", x->purpose,
+		              isnan(x->prev_share) ? 0 : x->prev_share * 100,
+		              isnan(x->share) ? 0 : x->share * 100);
 	}
 	chart(w, "hidden_bars", "Share of all spend: retries, summarization, evaluation runs; "
 	                        "previous week beside this week",
@@ -619,12 +568,9 @@ static int section_daily(wk *w)
 		int64_t day = start_day + (int64_t)i;
 		if (day < shown_day)
 			continue;
-		char ds[11], rules[64] = "";
+		char ds[11], dt[20], rules[64];
 		ac_format_day(day, ds);
-		for (unsigned bit = 0; bit < AC_SPC_RULE_COUNT; bit++)
-			if (pt[i].rules & (1u << bit))
-				snprintf(rules + strlen(rules), sizeof(rules) - strlen(rules), "%s%s",
-				         rules[0] ? ";" : "", ac_spc_rule_name(1u << bit));
+		ac_report_spc_rules(&pt[i], rules);
 		int in_week = day >= week_day;
 		ac_tbl_text(t, ds);
 		ac_tbl_num(t, AC_CELL_USD, x[i]);
@@ -634,15 +580,8 @@ static int section_daily(wk *w)
 		ac_tbl_text(t, pt[i].alert ? "yes" : "");
 		ac_tbl_text(t, rules);
 		ac_tbl_text(t, in_week ? "yes" : "");
-		ac_buf_printf(&data, "%sT00:00 %.10g", ds, x[i]);
-		if (pt[i].has_band)
-			ac_buf_printf(&data, " %.10g %.10g", pt[i].mean, pt[i].ucl);
-		else
-			ac_buf_adds(&data, " ? ?");
-		if (pt[i].alert)
-			ac_buf_printf(&data, " %.10g\n", x[i]);
-		else
-			ac_buf_adds(&data, " ?\n");
+		snprintf(dt, sizeof(dt), "%sT00:00", ds);
+		ac_report_band_line(&data, dt, x[i], &pt[i]);
 		if (in_week && (pt[i].alert || pt[i].rules)) {
 			char c1[32], c2[32], c3[32];
 			ac_cell_format(c1, sizeof(c1), AC_CELL_USD, x[i]);
@@ -675,6 +614,73 @@ static int section_daily(wk *w)
 }
 
 /* ---- 5. model selection --------------------------------------------------- */
+
+/* The cost-accuracy frontier of each class, from the router's recommendation
+ * (NULL: none, rec_note says why): a table and a chart. */
+static void models_frontier(wk *w, const ac_recommendation *rec, const char *rec_note)
+{
+	ac_doc *d = w->doc;
+	ac_doc_heading(d, "Cost-accuracy frontier per class");
+	if (!rec) {
+		ac_doc_para(d, "No frontier: %s.", rec_note);
+		return;
+	}
+	ac_doc_para(d, "For each class of work, the models no other model beats on both cost and "
+	               "accuracy, from the router over the %g days ending with %s (models with at "
+	               "least %d scored calls on the class): the cost is what the class's production "
+	               "calls would have cost on that model (simulated, per month), relative to the "
+	               "model serving most of them now.",
+	            rec->window_days, w->week, rec->min_samples);
+	static const char *const fc[] = { "task_type", "complexity", "model", "current", "calls",
+		                          "monthly_cost", "relative_cost", "accuracy", "accuracy_n",
+		                          "accuracy_lo", "accuracy_hi" };
+	ac_tbl *ft = ac_doc_table(d, "frontier", "Non-dominated models per class", fc, 11, 40);
+	ac_buf data = AC_BUF_INIT;
+	int blocks = 0;
+	const char *pt = NULL, *pc = NULL;
+	int started = 0;
+	for (size_t i = 0; i < rec->nfrontier; i++) {
+		const ac_frontier_point *p = &rec->frontier[i];
+		double rel = p->relative_cost;
+		ac_tbl_text(ft, p->task_type);
+		ac_tbl_text(ft, p->complexity);
+		ac_tbl_text(ft, p->model);
+		ac_tbl_text(ft, p->current ? "yes" : "");
+		ac_tbl_int(ft, p->calls);
+		ac_tbl_num(ft, AC_CELL_USD, p->monthly_cost);
+		ac_tbl_num(ft, AC_CELL_RATIO, rel);
+		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.mean);
+		ac_tbl_int(ft, (long long)p->acc.n);
+		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.lo);
+		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.hi);
+		if (isnan(rel) || !(rel > 0) || isnan(p->acc.mean))
+			continue;
+		if (!started || ac_cmp_opt(pt, p->task_type) || ac_cmp_opt(pc, p->complexity)) {
+			char l1[64], l2[64];
+			ac_plot_label(l1, sizeof(l1), shown(p->task_type, "(no type)"));
+			ac_plot_label(l2, sizeof(l2), p->complexity);
+			ac_buf_printf(&data, "%s\"%s / %s\" \"acc\" \"lo\" \"hi\" \"model\" \"cur\"\n",
+			              blocks ? "\n\n" : "", l1, l2);
+			blocks++;
+			pt = p->task_type;
+			pc = p->complexity;
+			started = 1;
+		}
+		char ml[64];
+		ac_plot_label(ml, sizeof(ml), p->model);
+		double lo = isnan(p->acc.lo) ? p->acc.mean : p->acc.lo;
+		double hi = isnan(p->acc.hi) ? p->acc.mean : p->acc.hi;
+		ac_buf_printf(&data, "%.10g %.6f %.6f %.6f \"%s\" %d\n", rel, p->acc.mean * 100, lo * 100,
+		              hi * 100, ml, p->current);
+	}
+	char nb[16];
+	snprintf(nb, sizeof(nb), "%d", blocks);
+	const char *args[] = { nb, NULL };
+	chart(w, "frontier", "Cost-accuracy frontier per class: cost relative to the current model "
+	                     "(log scale), accuracy with its 95% interval; circled: the current model",
+	      &data, args, "no class has enough scored calls for a frontier");
+	ac_buf_release(&data);
+}
 
 static int section_models(wk *w, const ac_recommendation *rec, const char *rec_note)
 {
@@ -717,74 +723,7 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 		ac_tbl_num(t, AC_CELL_USD, f.cost_per_success);
 	}
 	ac_models_result_free(&r);
-
-	ac_doc_heading(d, "Cost-accuracy frontier per class");
-	if (!rec) {
-		ac_doc_para(d, "No frontier: %s.", rec_note);
-		return 0;
-	}
-	ac_doc_para(d, "For each class of work, the models no other model beats on both cost and "
-	               "accuracy, from the router over the %g days ending with %s (models with at "
-	               "least %d scored calls on the class): the cost is what the class's production "
-	               "calls would have cost on that model (simulated, per month), relative to the "
-	               "model serving most of them now.",
-	            rec->window_days, w->week, rec->min_samples);
-	static const char *const fc[] = { "task_type", "complexity", "model", "current", "calls",
-		                          "monthly_cost", "relative_cost", "accuracy", "accuracy_n",
-		                          "accuracy_lo", "accuracy_hi" };
-	ac_tbl *ft = ac_doc_table(d, "frontier", "Non-dominated models per class", fc, 11, 40);
-	ac_buf data = AC_BUF_INIT;
-	int blocks = 0;
-	const char *pt = NULL, *pc = NULL;
-	int started = 0;
-	for (size_t i = 0; i < rec->nfrontier; i++) {
-		const ac_frontier_point *p = &rec->frontier[i];
-		/* the class's current cost, for the relative axis */
-		double base = NAN;
-		for (size_t k = 0; k < rec->nclasses; k++)
-			if (!ac_cmp_opt(rec->classes[k].task_type, p->task_type) &&
-			    !ac_cmp_opt(rec->classes[k].complexity, p->complexity))
-				base = rec->classes[k].current_cost;
-		double rel = base > 0 ? p->cost / base : NAN;
-		double monthly = rec->window_days > 0 ? p->cost * 30 / rec->window_days : NAN;
-		ac_tbl_text(ft, p->task_type);
-		ac_tbl_text(ft, p->complexity);
-		ac_tbl_text(ft, p->model);
-		ac_tbl_text(ft, p->current ? "yes" : "");
-		ac_tbl_int(ft, p->calls);
-		ac_tbl_num(ft, AC_CELL_USD, monthly);
-		ac_tbl_num(ft, AC_CELL_RATIO, rel);
-		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.mean);
-		ac_tbl_int(ft, (long long)p->acc.n);
-		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.lo);
-		ac_tbl_num(ft, AC_CELL_SHARE, p->acc.hi);
-		if (isnan(rel) || !(rel > 0) || isnan(p->acc.mean))
-			continue;
-		if (!started || ac_cmp_opt(pt, p->task_type) || ac_cmp_opt(pc, p->complexity)) {
-			char l1[64], l2[64];
-			ac_plot_label(l1, sizeof(l1), shown(p->task_type, "(no type)"));
-			ac_plot_label(l2, sizeof(l2), p->complexity);
-			ac_buf_printf(&data, "%s\"%s / %s\" \"acc\" \"lo\" \"hi\" \"model\" \"cur\"\n",
-			              blocks ? "\n\n" : "", l1, l2);
-			blocks++;
-			pt = p->task_type;
-			pc = p->complexity;
-			started = 1;
-		}
-		char ml[64];
-		ac_plot_label(ml, sizeof(ml), p->model);
-		double lo = isnan(p->acc.lo) ? p->acc.mean : p->acc.lo;
-		double hi = isnan(p->acc.hi) ? p->acc.mean : p->acc.hi;
-		ac_buf_printf(&data, "%.10g %.6f %.6f %.6f \"%s\" %d\n", rel, p->acc.mean * 100, lo * 100,
-		              hi * 100, ml, p->current);
-	}
-	char nb[16];
-	snprintf(nb, sizeof(nb), "%d", blocks);
-	const char *args[] = { nb, NULL };
-	chart(w, "frontier", "Cost-accuracy frontier per class: cost relative to the current model "
-	                     "(log scale), accuracy with its 95% interval; circled: the current model",
-	      &data, args, "no class has enough scored calls for a frontier");
-	ac_buf_release(&data);
+	models_frontier(w, rec, rec_note);
 	return 0;
 }
 
@@ -872,14 +811,13 @@ static int section_outliers(wk *w)
 	}
 	ac_doc *d = w->doc;
 	ac_doc_section(d, "outliers", "Outliers, guardrail savings and runaway loops");
-	double spend = g.spend;
 	char a[64];
 	ac_cell_format(a, sizeof(a), AC_CELL_USD, g.savings);
 	ac_doc_para(d, "%zu production task%s of %s cost more than %g x the median of their type. "
 	               "A guardrail halting each task at that threshold would have saved %s "
 	               "(%.1f%% of the week's production task spend). As \"agentcost outliers\".",
 	            g.nout, g.nout == 1 ? "" : "s", w->week, AC_GUARD_FACTOR, a,
-	            spend > 0 ? 100 * g.savings / spend : 0.0);
+	            g.savings_pct);
 	ac_doc_para(d, "%zu runaway loop%s: tasks with more LLM calls than the p99.9 of their type, "
 	               "or the same step (tool, or LLM span name) more than %d times in a row.",
 	            g.nrun, g.nrun == 1 ? "" : "s", AC_GUARD_REPEAT);

@@ -272,6 +272,8 @@ typedef struct ac_frontier_point {
 	int current;                        /* 1: the class's current model */
 	long long calls;
 	double cost;                        /* the class's calls under the model */
+	double monthly_cost;                /* cost x 30 / window_days (NaN without a window) */
+	double relative_cost;               /* cost / the class's current cost (NaN unless > 0) */
 	ac_accuracy acc;
 } ac_frontier_point;
 

@@ -405,40 +405,44 @@ static void bind_id(sqlite3_stmt *st, int col, int64_t v)
 		sqlite3_bind_null(st, col);
 }
 
-int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_err *err)
+/* Prepare the span insert and the identity check, once per store. */
+static int prepare_span_put(ac_store *s, ac_err *err)
 {
 	int rc;
-	if (!s->span_put) {
-		/* span.trace is computed from the key (schema/001_init.sql); a store
-		 * created before schema 5 stores it */
-		sqlite3_stmt *q;
-		int stored = 0;
-		if ((rc = prep(s, &q, "SELECT hidden FROM pragma_table_xinfo('span') WHERE name = 'trace'",
-		               err)))
-			return rc;
-		if (sqlite3_step(q) == SQLITE_ROW)
-			stored = sqlite3_column_int(q, 0) == 0;
-		sqlite3_finalize(q);
-		char sql[1024];
-		snprintf(sql, sizeof(sql),
-		         "INSERT OR IGNORE INTO span(id, %sspan_id, parent_span_id, file,"
-		         " start_ns, end_ns, step, status, name, service, env, model, provider, tool,"
-		         " error_type, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write,"
-		         " tokens_reasoning, cost_usd, cost_src, producer_cost_usd, complexity,"
-		         " purpose, task_ref, task_type, agent_name, eval_score, raw_block, raw_off,"
-		         " raw_len, task, purpose_eff, complexity_eff, rollup_key,"
-		         " tokens_cache_write_1h, tokens_audio_in, tokens_audio_out,"
-		         " service_tier, price_note, scope)"
-		         " VALUES (?1,%s?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-		         "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
-		         "?34,?35,?36,?37,?38,?39,?40,?41,?42,?43)",
-		         stored ? "trace, " : "", stored ? "?2," : "");
-		if ((rc = prep(s, &s->span_put, sql, err)) ||
-		    (rc = prep(s, &s->span_same, "SELECT trace, span_id FROM span WHERE id = ?1",
-		               err)))
-			return rc;
-	}
-	sqlite3_stmt *st = s->span_put;
+	/* span.trace is computed from the key (schema/001_init.sql); a store
+	 * created before schema 5 stores it */
+	sqlite3_stmt *q;
+	int stored = 0;
+	if ((rc = prep(s, &q, "SELECT hidden FROM pragma_table_xinfo('span') WHERE name = 'trace'",
+	               err)))
+		return rc;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		stored = sqlite3_column_int(q, 0) == 0;
+	sqlite3_finalize(q);
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+	         "INSERT OR IGNORE INTO span(id, %sspan_id, parent_span_id, file,"
+	         " start_ns, end_ns, step, status, name, service, env, model, provider, tool,"
+	         " error_type, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write,"
+	         " tokens_reasoning, cost_usd, cost_src, producer_cost_usd, complexity,"
+	         " purpose, task_ref, task_type, agent_name, eval_score, raw_block, raw_off,"
+	         " raw_len, task, purpose_eff, complexity_eff, rollup_key,"
+	         " tokens_cache_write_1h, tokens_audio_in, tokens_audio_out,"
+	         " service_tier, price_note, scope)"
+	         " VALUES (?1,%s?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+	         "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
+	         "?34,?35,?36,?37,?38,?39,?40,?41,?42,?43)",
+	         stored ? "trace, " : "", stored ? "?2," : "");
+	if ((rc = prep(s, &s->span_put, sql, err)) ||
+	    (rc = prep(s, &s->span_same, "SELECT trace, span_id FROM span WHERE id = ?1",
+	               err)))
+		return rc;
+	return 0;
+}
+
+/* Bind every column of row r but the key (?1) to the span insert st. */
+static void bind_span(sqlite3_stmt *st, const ac_span_row *r)
+{
 	sqlite3_bind_int64(st, 2, r->trace);
 	sqlite3_bind_blob(st, 3, r->span_id, 8, SQLITE_STATIC);
 	if (r->parent_id)
@@ -520,6 +524,15 @@ int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_er
 		sqlite3_bind_null(st, 32);
 		sqlite3_bind_null(st, 33);
 	}
+}
+
+int ac_store_insert_span(ac_store *s, const ac_span_row *r, int *inserted, ac_err *err)
+{
+	int rc;
+	if (!s->span_put && (rc = prepare_span_put(s, err)))
+		return rc;
+	sqlite3_stmt *st = s->span_put;
+	bind_span(st, r);
 
 	/* probe forward inside the trace's range, wrapping at its end; a full
 	 * circle means every one of its 2^24 slots is taken */
@@ -766,8 +779,10 @@ static int rollup_window(const ac_store *s, int64_t since_ns, int64_t until_ns)
 	       (until_ns == INT64_MAX || (until_ns >= 0 && until_ns % NS_PER_HOUR == 0));
 }
 
-int ac_store_prepare_window(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
-                            sqlite3_stmt **st, ac_err *err)
+/* Prepare query `name` for the window (ac_store_query_window's pick), ?1 and
+ * ?2 bound; the /\*+SCAN*\/ mark as ac_store_rows (store.h) says. */
+static int prepare_window(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
+                          sqlite3_stmt **st, ac_err *err)
 {
 	static const char mark[] = "/*+SCAN*/";
 	sqlite3 *db = s->db;
@@ -853,7 +868,7 @@ int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until
 			sqlite3_bind_int64(r->st, 2, until_ns);
 		}
 	} else {
-		rc = ac_store_prepare_window(s, name, since_ns, until_ns, &r->st, err);
+		rc = prepare_window(s, name, since_ns, until_ns, &r->st, err);
 	}
 	if (rc) {
 		ac_rows_free(r);

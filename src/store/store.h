@@ -187,16 +187,6 @@ const char *ac_store_query_window(const ac_store *s, const char *name, int64_t s
                                   int64_t until_ns);
 
 /*
- * Prepare the query for the window (as ac_store_query_window) and bind ?1
- * and ?2 to it. A query over the task table marks it "FROM task t
- * /\*+SCAN*\/": with no window at all the mark becomes NOT INDEXED, so SQLite
- * reads the table in order instead of every row through task_start_idx (half
- * the time on a year of tasks); with a window the start index serves it.
- */
-int ac_store_prepare_window(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
-                            sqlite3_stmt **st, ac_err *err);
-
-/*
  * ---- Reading: the backend interface ---------------------------------------
  *
  * The analyses (src/analysis) read the store only through these calls: they
@@ -223,7 +213,11 @@ enum {
 
 /*
  * Run query `name` over [since_ns, until_ns) for `system` (NULL: all): the
- * query as ac_store_prepare_window picks and prepares it, ?1..?3 bound.
+ * query as ac_store_query_window picks it, ?1..?3 bound. A query over the
+ * task table marks it "FROM task t /\*+SCAN*\/": with no window at all the
+ * mark becomes NOT INDEXED, so SQLite reads the table in order instead of
+ * every row through task_start_idx (half the time on a year of tasks); with a
+ * window the start index serves it.
  * Returns 0 and *out (free with ac_rows_free), or AC_ESQL / AC_ENOMEM.
  */
 int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,

@@ -325,8 +325,14 @@ static void test_window(void **state)
 	assert_string_equal(r.rows[1].key, "gpt-4o");
 	assert_close(r.rows[1].billed, 2.5);
 	assert_close(r.rows[1].traced, 0);
+	/* nothing traced: each difference is the billed amount, all of it untraced:
+	 * 2.5 - 0 = 2.5, (2.5 - 0) / 2.5 = 1 */
+	assert_close(r.rows[1].difference, 2.5);
+	assert_close(r.rows[1].share_untraced, 1);
 	/* 1 + 2.5 + 4 = 7.5 */
 	assert_close(r.billed, 7.5);
+	assert_close(r.difference, 7.5);
+	assert_close(r.share_untraced, 1);
 	ac_recon_release(&r);
 	/* [06-02, 06-04): only 06-03 */
 	int64_t since = day_of("2025-06-02") * AC_NS_PER_DAY;
