@@ -65,6 +65,87 @@ static void usage(void)
 	                "[--hold-mb=MB] FILE... | -\n");
 }
 
+/* cmd_ingest(): the options into o and *progress, the files into files[]; EXIT_USAGE (said) on a bad one. */
+static int ingest_args(int argc, char **argv, ac_ingest_opts *o, int *progress, char **files, int *nfiles)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--strict"))
+			o->strict = 1;
+		else if (!strcmp(a, "--no-raw"))
+			o->no_raw = 1;
+		else if (!strcmp(a, "--force"))
+			o->force = 1;
+		else if (!strcmp(a, "--progress"))
+			*progress = 1;
+		else if (!strcmp(a, "--no-progress"))
+			*progress = 0;
+		else if (!strncmp(a, "--hold-mb=", 10)) {
+			const char *v = a + 10;
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(v, &end, 10);
+			if (!*v || *end || errno || v[0] == '-' || n > 65536) {
+				cli_error("ingest: --hold-mb takes a whole number 0..65536, not '%s'", v);
+				return EXIT_USAGE;
+			}
+			o->hold_bytes = n ? (size_t)n << 20 : AC_INGEST_NO_HOLD;
+		} else if (!strncmp(a, "--max-record=", 13) || !strncmp(a, "--batch=", 8) ||
+		         !strncmp(a, "--max-json-values=", 18)) {
+			const char *v = strchr(a, '=') + 1;
+			char *end;
+			errno = 0;
+			unsigned long long n = strtoull(v, &end, 10);
+			unsigned long long hi = a[2] == 'b' ? 100000000ULL
+			                        : a[6] == 'j' ? (unsigned long long)(UINT_MAX / 2)
+			                                      : (1ULL << 40);
+			if (!*v || *end || errno || n == 0 || v[0] == '-' || n > hi) {
+				cli_error("ingest: %.*s takes a positive whole number, not '%s'",
+				          (int)(v - a - 1), a, v);
+				return EXIT_USAGE;
+			}
+			if (a[2] == 'b')
+				o->batch_spans = (long)n;
+			else if (a[6] == 'j')
+				o->max_json_values = (size_t)n;
+			else
+				o->max_record = (size_t)n;
+		}
+		else if (a[0] == '-' && a[1] != '\0') {
+			cli_error("ingest: unknown option '%s'", a);
+			usage();
+			return EXIT_USAGE;
+		} else
+			files[(*nfiles)++] = argv[i];
+	}
+	return 0;
+}
+
+/* cmd_ingest(): the summary line (and with AGENTCOST_STATS the early-derivation count). */
+static void ingest_summary(const ac_ingest_stats *st, const ac_derive_stats *ds, double secs)
+{
+	printf("ingested %lld file%s: %lld spans (%lld new), %lld record%s or span%s skipped",
+	       st->files, st->files == 1 ? "" : "s", st->spans, st->spans_new, st->errors,
+	       st->errors == 1 ? "" : "s", st->errors == 1 ? "" : "s");
+	if (st->files_seen)
+		printf(", %lld already ingested", st->files_seen);
+	if (st->files_failed)
+		printf(", %lld failed", st->files_failed);
+	if (st->files_partial)
+		printf(", %lld incomplete (damaged compression)", st->files_partial);
+	if (ds->tasks + st->tasks)
+		printf(", %lld task%s derived", ds->tasks + st->tasks, ds->tasks + st->tasks == 1 ? "" : "s");
+	printf(" in %.2f s", secs);
+	if (secs > 0 && st->bytes > 0)
+		printf(" (%.1f MB/s)", (double)st->bytes / 1e6 / secs);
+	printf("\n");
+	if (getenv("AGENTCOST_STATS")) {
+		fflush(stdout);
+		fprintf(stderr, "agentcost: %lld of %lld tasks derived before their spans were stored\n",
+		        st->tasks_early, ds->tasks + st->tasks);
+	}
+}
+
 int cmd_ingest(int argc, char **argv)
 {
 	common_opts co;
@@ -80,58 +161,10 @@ int cmd_ingest(int argc, char **argv)
 	char **files = calloc((size_t)argc + 1, sizeof(char *));
 	if (!files)
 		return EXIT_FAIL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--strict"))
-			o.strict = 1;
-		else if (!strcmp(a, "--no-raw"))
-			o.no_raw = 1;
-		else if (!strcmp(a, "--force"))
-			o.force = 1;
-		else if (!strcmp(a, "--progress"))
-			progress = 1;
-		else if (!strcmp(a, "--no-progress"))
-			progress = 0;
-		else if (!strncmp(a, "--hold-mb=", 10)) {
-			const char *v = a + 10;
-			char *end;
-			errno = 0;
-			unsigned long long n = strtoull(v, &end, 10);
-			if (!*v || *end || errno || v[0] == '-' || n > 65536) {
-				cli_error("ingest: --hold-mb takes a whole number 0..65536, not '%s'", v);
-				free(files);
-				return EXIT_USAGE;
-			}
-			o.hold_bytes = n ? (size_t)n << 20 : AC_INGEST_NO_HOLD;
-		} else if (!strncmp(a, "--max-record=", 13) || !strncmp(a, "--batch=", 8) ||
-		         !strncmp(a, "--max-json-values=", 18)) {
-			const char *v = strchr(a, '=') + 1;
-			char *end;
-			errno = 0;
-			unsigned long long n = strtoull(v, &end, 10);
-			unsigned long long hi = a[2] == 'b' ? 100000000ULL
-			                        : a[6] == 'j' ? (unsigned long long)(UINT_MAX / 2)
-			                                      : (1ULL << 40);
-			if (!*v || *end || errno || n == 0 || v[0] == '-' || n > hi) {
-				cli_error("ingest: %.*s takes a positive whole number, not '%s'",
-				          (int)(v - a - 1), a, v);
-				free(files);
-				return EXIT_USAGE;
-			}
-			if (a[2] == 'b')
-				o.batch_spans = (long)n;
-			else if (a[6] == 'j')
-				o.max_json_values = (size_t)n;
-			else
-				o.max_record = (size_t)n;
-		}
-		else if (a[0] == '-' && a[1] != '\0') {
-			cli_error("ingest: unknown option '%s'", a);
-			usage();
-			free(files);
-			return EXIT_USAGE;
-		} else
-			files[nfiles++] = argv[i];
+	int rc = ingest_args(argc, argv, &o, &progress, files, &nfiles);
+	if (rc) {
+		free(files);
+		return rc;
 	}
 	o.progress = progress ? on_progress : NULL;
 	if (nfiles == 0) {
@@ -189,26 +222,7 @@ int cmd_ingest(int argc, char **argv)
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (d.total > d.shown)
 		fprintf(stderr, "agentcost: ... and %lld more errors\n", d.total - d.shown);
-	printf("ingested %lld file%s: %lld spans (%lld new), %lld record%s or span%s skipped",
-	       st.files, st.files == 1 ? "" : "s", st.spans, st.spans_new, st.errors,
-	       st.errors == 1 ? "" : "s", st.errors == 1 ? "" : "s");
-	if (st.files_seen)
-		printf(", %lld already ingested", st.files_seen);
-	if (st.files_failed)
-		printf(", %lld failed", st.files_failed);
-	if (st.files_partial)
-		printf(", %lld incomplete (damaged compression)", st.files_partial);
-	if (ds.tasks + st.tasks)
-		printf(", %lld task%s derived", ds.tasks + st.tasks, ds.tasks + st.tasks == 1 ? "" : "s");
-	printf(" in %.2f s", secs);
-	if (secs > 0 && st.bytes > 0)
-		printf(" (%.1f MB/s)", (double)st.bytes / 1e6 / secs);
-	printf("\n");
-	if (getenv("AGENTCOST_STATS")) {
-		fflush(stdout);
-		fprintf(stderr, "agentcost: %lld of %lld tasks derived before their spans were stored\n",
-		        st.tasks_early, ds.tasks + st.tasks);
-	}
+	ingest_summary(&st, &ds, secs);
 	if (status == EXIT_OK && (st.errors > 0 || st.files_partial))
 		status = EXIT_SKIPPED;
 	ac_pricebook_free(pb);

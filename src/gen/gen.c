@@ -808,102 +808,106 @@ static double dim_truth(ac_gen_truth *T, const call *c)
 /* One LLM span under parent, starting at t->now; advances t->now. Over 100
  * lines: one branch per attribute convention, kept side by side so that the
  * three can be compared key by key. */
-static int llm(gen *g, gtask *t, int parent, const call *c)
+/* llm(): the span in OpenInference (LangChain instrumentation) names. */
+static int llm_span_oi(gtask *t, int parent, const call *c, const char *provider, const char *resp, int64_t start)
 {
 	const dimx *x = c->x;
-	const struct dmodel *dm = x ? &DMODELS[x->model] : NULL;
-	const struct model *m = x ? NULL : &MODELS[c->model];
-	const char *req = x ? dm->req : m->req, *resp = x ? dm->resp : m->resp;
-	const char *provider = x ? dm->provider : m->provider;
-	int openai = x ? !strcmp(provider, "openai") : c->model == M_MINI || c->model == M_4O;
 	rng *r = &t->r;
-	double ms = 220 + (double)c->in * 0.012 + (double)c->out * (x ? dm->ms_per_out : m->ms_per_out) * (0.8 + 0.5 * uni(r));
-	int64_t start = t->now, end = start + (int64_t)(ms * 1e6);
 	int s;
+	/* OpenInference (LangChain instrumentation) */
+	const char *name = c->name ? c->name : "ChatOpenAI";
+	s = span_new(t, parent, name, strlen(name), 1, start);
+	A_LIT(t, "openinference.span.kind", "LLM");
+	A_S(t, "llm.model_name", resp);
+	A_S(t, "llm.provider", provider);
+	A_S(t, "llm.system", provider);
+	A_I(t, "llm.token_count.prompt", c->in);
+	A_I(t, "llm.token_count.completion", c->out);
+	A_I(t, "llm.token_count.total", c->in + c->out);
+	if (x)
+		dim_attrs_oi(t, c);
+	A_LIT(t, "llm.invocation_parameters", "{\\\"temperature\\\":0.2,\\\"max_tokens\\\":2048}");
+	A_LIT(t, "input.mime_type", "text/plain");
+	a_text(t, KEY("input.value"), "", "", 22 + (int)below(r, 20));
+	a_text(t, KEY("output.value"), "", "", 10 + (int)below(r, 12));
+	return s;
+}
 
-	if (t->sys == AC_GEN_RESEARCH || (x && x->oi)) {
-		/* OpenInference (LangChain instrumentation) */
-		const char *name = c->name ? c->name : "ChatOpenAI";
-		s = span_new(t, parent, name, strlen(name), 1, start);
-		A_LIT(t, "openinference.span.kind", "LLM");
-		A_S(t, "llm.model_name", resp);
-		A_S(t, "llm.provider", provider);
-		A_S(t, "llm.system", provider);
-		A_I(t, "llm.token_count.prompt", c->in);
-		A_I(t, "llm.token_count.completion", c->out);
-		A_I(t, "llm.token_count.total", c->in + c->out);
-		if (x)
-			dim_attrs_oi(t, c);
-		A_LIT(t, "llm.invocation_parameters", "{\\\"temperature\\\":0.2,\\\"max_tokens\\\":2048}");
-		A_LIT(t, "input.mime_type", "text/plain");
-		a_text(t, KEY("input.value"), "", "", 22 + (int)below(r, 20));
-		a_text(t, KEY("output.value"), "", "", 10 + (int)below(r, 12));
-	} else if (t->sys == AC_GEN_SUPPORT) {
-		/* deprecated GenAI names, OpenLLMetry span name and request type */
-		s = span_new(t, parent, KEY("openai.chat"), 3, start);
-		A_S(t, "gen_ai.system", provider);
-		A_LIT(t, "llm.request.type", "chat");
-		A_S(t, "gen_ai.request.model", req);
-		A_S(t, "gen_ai.response.model", resp);
-		A_I(t, "gen_ai.usage.prompt_tokens", c->in);
-		A_I(t, "gen_ai.usage.completion_tokens", c->out);
-		A_I(t, "llm.usage.total_tokens", c->in + c->out);
-		if (x)
-			dim_attrs_openllmetry(t, c);
-		A_LIT(t, "gen_ai.prompt.0.role", "system");
-		a_text(t, KEY("gen_ai.prompt.0.content"), "You are a support agent. ", "", 12 + (int)below(r, 8));
-		A_LIT(t, "gen_ai.prompt.1.role", "user");
-		a_text(t, KEY("gen_ai.prompt.1.content"), "", "", 16 + (int)below(r, 20));
-		A_LIT(t, "gen_ai.completion.0.role", "assistant");
-		a_text(t, KEY("gen_ai.completion.0.content"), "", "", 12 + (int)below(r, 18));
-		A_LIT(t, "gen_ai.completion.0.finish_reason", "stop");
-	} else {
-		/* current GenAI semantic conventions */
-		const char *name = c->name ? c->name : (x ? dm->chat_name : m->chat_name);
-		s = span_new(t, parent, name, strlen(name), 3, start);
-		A_LIT(t, "gen_ai.operation.name", "chat");
-		A_S(t, "gen_ai.provider.name", provider);
-		A_S(t, "gen_ai.request.model", req);
-		A_S(t, "gen_ai.response.model", resp);
-		size_t idn;
-		const char *id = openai ? tx_id(t, "chatcmpl-", 24, &idn) : tx_id(t, "msg_01", 22, &idn);
-		a_strn(t, KEY("gen_ai.response.id"), A_STR, id, idn);
-		A_I(t, "gen_ai.request.max_tokens", c->out > 1024 ? 4096 : 1024);
-		A_D(t, "gen_ai.request.temperature", "0.2");
-		A_I(t, "gen_ai.usage.input_tokens", c->in);
-		A_I(t, "gen_ai.usage.output_tokens", c->out);
-		if (c->cr)
-			A_I(t, "gen_ai.usage.cache_read.input_tokens", c->cr);
-		if (x)
-			dim_attrs_genai(t, c);
-		a_strn(t, KEY("gen_ai.response.finish_reasons"), A_ARR1, "stop", 4);
-		if (c->purpose)
-			A_S(t, "agentcost.purpose", PURPOSE[c->purpose]);
-		if (c->cplx >= 0)
-			A_S(t, "agentcost.complexity", CPLX_NAME[c->cplx]);
-		if (c->ttype >= 0)
-			A_S(t, "agentcost.task.type", DOCT[c->ttype].name);
-		if (c->score >= 0)
-			a_strn(t, KEY("agentcost.eval.score"), A_DBL, c->score ? "1" : "0", 1);
-		a_text(t, KEY("gen_ai.input.messages"),
-		       "[{\\\"role\\\":\\\"user\\\",\\\"parts\\\":[{\\\"type\\\":\\\"text\\\",\\\"content\\\":\\\"",
-		       "\\\"}]}]", 18 + (int)below(r, 20));
-		a_text(t, KEY("gen_ai.output.messages"),
-		       "[{\\\"role\\\":\\\"assistant\\\",\\\"parts\\\":[{\\\"type\\\":\\\"text\\\",\\\"content\\\":\\\"",
-		       "\\\"}],\\\"finish_reason\\\":\\\"stop\\\"}]", 8 + (int)below(r, 10));
-	}
-	/* purpose and complexity ride on the span in every convention */
-	if (t->sys != AC_GEN_DOC) {
-		if (c->purpose)
-			A_S(t, "agentcost.purpose", PURPOSE[c->purpose]);
-		if (c->cplx >= 0)
-			A_S(t, "agentcost.complexity", CPLX_NAME[c->cplx]);
-	}
-	t->spans[s].end_ns = end;
-	t->spans[s].status = t->sys == AC_GEN_SUPPORT ? 0 : 1; /* OpenLLMetry leaves it unset */
-	t->now = end + jitter_ns(r, 2, 40);
+/* llm(): the span in deprecated GenAI names, OpenLLMetry span name and request type. */
+static int llm_span_openllmetry(gtask *t, int parent, const call *c, const char *provider, const char *req,
+                                const char *resp, int64_t start)
+{
+	const dimx *x = c->x;
+	rng *r = &t->r;
+	int s;
+	/* deprecated GenAI names, OpenLLMetry span name and request type */
+	s = span_new(t, parent, KEY("openai.chat"), 3, start);
+	A_S(t, "gen_ai.system", provider);
+	A_LIT(t, "llm.request.type", "chat");
+	A_S(t, "gen_ai.request.model", req);
+	A_S(t, "gen_ai.response.model", resp);
+	A_I(t, "gen_ai.usage.prompt_tokens", c->in);
+	A_I(t, "gen_ai.usage.completion_tokens", c->out);
+	A_I(t, "llm.usage.total_tokens", c->in + c->out);
+	if (x)
+		dim_attrs_openllmetry(t, c);
+	A_LIT(t, "gen_ai.prompt.0.role", "system");
+	a_text(t, KEY("gen_ai.prompt.0.content"), "You are a support agent. ", "", 12 + (int)below(r, 8));
+	A_LIT(t, "gen_ai.prompt.1.role", "user");
+	a_text(t, KEY("gen_ai.prompt.1.content"), "", "", 16 + (int)below(r, 20));
+	A_LIT(t, "gen_ai.completion.0.role", "assistant");
+	a_text(t, KEY("gen_ai.completion.0.content"), "", "", 12 + (int)below(r, 18));
+	A_LIT(t, "gen_ai.completion.0.finish_reason", "stop");
+	return s;
+}
 
-	/* truth */
+/* llm(): the span in the current GenAI semantic conventions. */
+static int llm_span_genai(gtask *t, int parent, const call *c, const char *chat_name, const char *provider,
+                          const char *req, const char *resp, int openai, int64_t start)
+{
+	const dimx *x = c->x;
+	rng *r = &t->r;
+	int s;
+	/* current GenAI semantic conventions */
+	const char *name = c->name ? c->name : chat_name;
+	s = span_new(t, parent, name, strlen(name), 3, start);
+	A_LIT(t, "gen_ai.operation.name", "chat");
+	A_S(t, "gen_ai.provider.name", provider);
+	A_S(t, "gen_ai.request.model", req);
+	A_S(t, "gen_ai.response.model", resp);
+	size_t idn;
+	const char *id = openai ? tx_id(t, "chatcmpl-", 24, &idn) : tx_id(t, "msg_01", 22, &idn);
+	a_strn(t, KEY("gen_ai.response.id"), A_STR, id, idn);
+	A_I(t, "gen_ai.request.max_tokens", c->out > 1024 ? 4096 : 1024);
+	A_D(t, "gen_ai.request.temperature", "0.2");
+	A_I(t, "gen_ai.usage.input_tokens", c->in);
+	A_I(t, "gen_ai.usage.output_tokens", c->out);
+	if (c->cr)
+		A_I(t, "gen_ai.usage.cache_read.input_tokens", c->cr);
+	if (x)
+		dim_attrs_genai(t, c);
+	a_strn(t, KEY("gen_ai.response.finish_reasons"), A_ARR1, "stop", 4);
+	if (c->purpose)
+		A_S(t, "agentcost.purpose", PURPOSE[c->purpose]);
+	if (c->cplx >= 0)
+		A_S(t, "agentcost.complexity", CPLX_NAME[c->cplx]);
+	if (c->ttype >= 0)
+		A_S(t, "agentcost.task.type", DOCT[c->ttype].name);
+	if (c->score >= 0)
+		a_strn(t, KEY("agentcost.eval.score"), A_DBL, c->score ? "1" : "0", 1);
+	a_text(t, KEY("gen_ai.input.messages"),
+	       "[{\\\"role\\\":\\\"user\\\",\\\"parts\\\":[{\\\"type\\\":\\\"text\\\",\\\"content\\\":\\\"",
+	       "\\\"}]}]", 18 + (int)below(r, 20));
+	a_text(t, KEY("gen_ai.output.messages"),
+	       "[{\\\"role\\\":\\\"assistant\\\",\\\"parts\\\":[{\\\"type\\\":\\\"text\\\",\\\"content\\\":\\\"",
+	       "\\\"}],\\\"finish_reason\\\":\\\"stop\\\"}]", 8 + (int)below(r, 10));
+	return s;
+}
+
+/* llm(): the call's share of the ground truth. */
+static void llm_truth(gen *g, gtask *t, const call *c)
+{
+	const dimx *x = c->x;
 	ac_gen_truth *T = g->t;
 	double cost = x ? dim_truth(T, c) : price_call(c->model, c->in, c->out, c->cr);
 	t->cost += cost;
@@ -926,6 +930,38 @@ static int llm(gen *g, gtask *t, int parent, const call *c)
 		T->scored[c->ttype][c->cplx][c->model]++;
 		T->correct[c->ttype][c->cplx][c->model] += c->score;
 	}
+}
+
+static int llm(gen *g, gtask *t, int parent, const call *c)
+{
+	const dimx *x = c->x;
+	const struct dmodel *dm = x ? &DMODELS[x->model] : NULL;
+	const struct model *m = x ? NULL : &MODELS[c->model];
+	const char *req = x ? dm->req : m->req, *resp = x ? dm->resp : m->resp;
+	const char *provider = x ? dm->provider : m->provider;
+	int openai = x ? !strcmp(provider, "openai") : c->model == M_MINI || c->model == M_4O;
+	rng *r = &t->r;
+	double ms = 220 + (double)c->in * 0.012 + (double)c->out * (x ? dm->ms_per_out : m->ms_per_out) * (0.8 + 0.5 * uni(r));
+	int64_t start = t->now, end = start + (int64_t)(ms * 1e6);
+	int s;
+
+	if (t->sys == AC_GEN_RESEARCH || (x && x->oi))
+		s = llm_span_oi(t, parent, c, provider, resp, start);
+	else if (t->sys == AC_GEN_SUPPORT)
+		s = llm_span_openllmetry(t, parent, c, provider, req, resp, start);
+	else
+		s = llm_span_genai(t, parent, c, x ? dm->chat_name : m->chat_name, provider, req, resp, openai, start);
+	/* purpose and complexity ride on the span in every convention */
+	if (t->sys != AC_GEN_DOC) {
+		if (c->purpose)
+			A_S(t, "agentcost.purpose", PURPOSE[c->purpose]);
+		if (c->cplx >= 0)
+			A_S(t, "agentcost.complexity", CPLX_NAME[c->cplx]);
+	}
+	t->spans[s].end_ns = end;
+	t->spans[s].status = t->sys == AC_GEN_SUPPORT ? 0 : 1; /* OpenLLMetry leaves it unset */
+	t->now = end + jitter_ns(r, 2, 40);
+	llm_truth(g, t, c);
 	return s;
 }
 
@@ -2279,6 +2315,34 @@ static int run_day_trace(gen *g, const plan *P, size_t n, int d, rng *dr)
 	return 0;
 }
 
+/* gen_day(): the day's production tasks, P[0] to P[nprod - 1]. */
+static void plan_prod(gen *g, plan *P, long long nprod, int64_t day, int incident, rng *dr)
+{
+	const ac_gen_opts *o = &g->o;
+	int64_t day_ns = day * AC_NS_PER_DAY;
+	size_t k = 0;
+	for (long long i = 0; i < nprod; i++, k++) {
+		plan *p = &P[k];
+		int sys = pick(dr, SYS_SHARE, AC_GEN_NSYS);
+		p->kind = (uint8_t)(sys == AC_GEN_DOC ? K_DOC : (sys == AC_GEN_RESEARCH ? K_RESEARCH : K_SUPPORT));
+		p->start_ns = day_ns + draw_time_of_day(dr);
+		if (sys == AC_GEN_DOC) {
+			p->type = (uint8_t)pick(dr, DOC_SHARE, AC_GEN_NDOCTYPE);
+			/* during the incident every task of its type is a runaway one:
+			 * the regular ones of that type move out of the window */
+			while (incident && p->type == INCIDENT_TYPE && p->start_ns >= g->inc_start &&
+			       p->start_ns < g->inc_end)
+				p->start_ns = day_ns + draw_time_of_day(dr);
+		} else if (sys == AC_GEN_RESEARCH) {
+			p->type = (uint8_t)pick(dr, RESEARCH_SHARE, 4);
+		} else {
+			p->type = (uint8_t)pick(dr, SUPPORT_SHARE, 4);
+		}
+		p->cplx = 0;
+		p->seed = mix3(o->seed, (uint64_t)day, (uint64_t)k + 1);
+	}
+}
+
 static int gen_day(gen *g, int d, plan **plans, size_t *cap, double *eval_carry)
 {
 	const ac_gen_opts *o = &g->o;
@@ -2327,27 +2391,8 @@ static int gen_day(gen *g, int d, plan **plans, size_t *cap, double *eval_carry)
 		*cap = n;
 	}
 	plan *P = *plans;
-	size_t k = 0;
-	for (long long i = 0; i < nprod; i++, k++) {
-		plan *p = &P[k];
-		int sys = pick(&dr, SYS_SHARE, AC_GEN_NSYS);
-		p->kind = (uint8_t)(sys == AC_GEN_DOC ? K_DOC : (sys == AC_GEN_RESEARCH ? K_RESEARCH : K_SUPPORT));
-		p->start_ns = day_ns + draw_time_of_day(&dr);
-		if (sys == AC_GEN_DOC) {
-			p->type = (uint8_t)pick(&dr, DOC_SHARE, AC_GEN_NDOCTYPE);
-			/* during the incident every task of its type is a runaway one:
-			 * the regular ones of that type move out of the window */
-			while (incident && p->type == INCIDENT_TYPE && p->start_ns >= g->inc_start &&
-			       p->start_ns < g->inc_end)
-				p->start_ns = day_ns + draw_time_of_day(&dr);
-		} else if (sys == AC_GEN_RESEARCH) {
-			p->type = (uint8_t)pick(&dr, RESEARCH_SHARE, 4);
-		} else {
-			p->type = (uint8_t)pick(&dr, SUPPORT_SHARE, 4);
-		}
-		p->cplx = 0;
-		p->seed = mix3(o->seed, (uint64_t)day, (uint64_t)k + 1);
-	}
+	plan_prod(g, P, nprod, day, incident, &dr);
+	size_t k = (size_t)nprod;
 	for (long long i = 0; i < neval; i++, k++) {
 		/* eval batch at night, strata in round robin: every (type,
 		 * complexity) gets the same number of replays */
@@ -2548,41 +2593,9 @@ static void dims_json(const ac_gen_dims_truth *d, ac_buf *b)
 	ac_buf_adds(b, "}");
 }
 
-/*
- * Keys: options; output {records, bytes_json, bytes_out}; tasks {all, prod,
- * eval, per_system {name: {prod, eval}}}; spans, llm_calls, tool_calls,
- * error_spans, llm_calls_per_task {min, max}; tokens {input, output,
- * cache_read, total}; cost {total, prod, eval, per_system {name: {prod,
- * eval, spans, llm_calls, tool_calls}}}; doc_tasks {n, k, mean_cost,
- * bottom10_mean, top10_mean, tail_ratio, all_sonnet_cost_ratio}; retries
- * {episodes, attempts, retries_per_failure, llm_calls, tokens, token_share,
- * cost, cost_share}; tools {calls, failed, failure_rate}; summarize {cost,
- * share_of_research}; eval {tasks, cost, share_of_spend, scored_calls};
- * routing {simple|moderate|complex: {subtasks, share, calls {model: n},
- * model_share {model: x}}}; incident {start, end, start_ns, end_ns, day,
- * system, task_type, tasks, llm_calls, cost}; accuracy [{task_type,
- * complexity, model, true_accuracy, scored, correct}]; days [{date, weekday,
- * tasks, cost}]; with opts.price_dimensions also price_dimensions (above).
- * Shares: token_share = retry tokens / all tokens; cost_share = retry cost /
- * total cost; share_of_research = summarize cost / research-agent cost;
- * share_of_spend = eval cost / total cost.
- */
-void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
+/* ac_gen_truth_json, part: output, tasks, spans, tokens, cost. */
+static void truth_counts_json(const ac_gen_truth *t, ac_buf *b)
 {
-	char day[11], when[40];
-	const ac_gen_opts *o = &t->opts;
-	ac_format_day(o->start_day, day);
-	ac_buf_printf(b,
-	              "{\"generator\":\"agentcost gen\",\"options\":{\"days\":%d,\"start\":\"%s\","
-	              "\"tasks_per_day\":%d,\"seed\":%llu,\"format\":\"%s\",\"container\":\"%s\",",
-	              o->days, day, o->tasks_per_day, (unsigned long long)o->seed,
-	              o->format == AC_GEN_OTLP ? "otlp" : "jsonl",
-	              o->container == AC_GEN_PLAIN ? "plain"
-	                                           : (o->container == AC_GEN_ZSTD ? "zstd" : "zstd-framed"));
-	ac_buf_printf(b, "\"layout\":\"%s\",\"batch_size\":%d,\"batch_timeout_ms\":%d,\"incident_usd\":",
-	              o->layout == AC_GEN_LAYOUT_TRACE ? "trace" : "collector", o->batch_size, o->batch_timeout_ms);
-	jnum(b, o->incident_usd >= 0 ? o->incident_usd : INCIDENT_USD_AT_12K * o->tasks_per_day / 12000.0);
-	ac_buf_adds(b, "},");
 	ac_buf_printf(b, "\"output\":{\"records\":%lld,\"bytes_json\":%llu,\"bytes_out\":%llu},", t->records,
 	              t->bytes_json, t->bytes_out);
 	ac_buf_printf(b, "\"tasks\":{\"all\":%lld,\"prod\":%lld,\"eval\":%lld,\"per_system\":{",
@@ -2614,6 +2627,11 @@ void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
 		ac_buf_printf(b, ",\"spans\":%lld,\"llm_calls\":%lld,\"tool_calls\":%lld}", t->sys[s].spans,
 		              t->sys[s].llm_calls, t->sys[s].tool_calls);
 	}
+}
+
+/* ac_gen_truth_json, part: doc_tasks, retries, tools, summarize. */
+static void truth_shares_json(const ac_gen_truth *t, ac_buf *b)
+{
 	ac_buf_printf(b, "}},\"doc_tasks\":{\"n\":%lld,\"k\":%lld,\"mean_cost\":", t->doc_tasks, t->doc_decile_k);
 	jnum(b, t->doc_mean);
 	ac_buf_adds(b, ",\"bottom10_mean\":");
@@ -2641,6 +2659,11 @@ void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
 	jnum(b, t->summarize_cost);
 	ac_buf_adds(b, ",\"share_of_research\":");
 	jnum(b, ratio(t->summarize_cost, t->sys[AC_GEN_RESEARCH].cost));
+}
+
+/* ac_gen_truth_json, part: eval, routing. */
+static void truth_routing_json(const ac_gen_truth *t, ac_buf *b)
+{
 	long long scored = 0;
 	for (int i = 0; i < AC_GEN_NDOCTYPE; i++)
 		for (int j = 0; j < AC_GEN_NCPLX; j++)
@@ -2668,6 +2691,13 @@ void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
 		}
 		ac_buf_adds(b, "}}");
 	}
+}
+
+/* ac_gen_truth_json, part: incident, accuracy, days. */
+static void truth_tail_json(const ac_gen_truth *t, ac_buf *b)
+{
+	char day[11], when[40];
+	const ac_gen_opts *o = &t->opts;
 	if (t->incident_tasks) {
 		ac_format_iso_ms(t->incident_start_ns, when);
 		ac_buf_printf(b, "},\"incident\":{\"start\":\"%s\",", when);
@@ -2703,6 +2733,47 @@ void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
 		ac_buf_adds(b, "}");
 	}
 	ac_buf_adds(b, "]");
+}
+
+/*
+ * Keys: options; output {records, bytes_json, bytes_out}; tasks {all, prod,
+ * eval, per_system {name: {prod, eval}}}; spans, llm_calls, tool_calls,
+ * error_spans, llm_calls_per_task {min, max}; tokens {input, output,
+ * cache_read, total}; cost {total, prod, eval, per_system {name: {prod,
+ * eval, spans, llm_calls, tool_calls}}}; doc_tasks {n, k, mean_cost,
+ * bottom10_mean, top10_mean, tail_ratio, all_sonnet_cost_ratio}; retries
+ * {episodes, attempts, retries_per_failure, llm_calls, tokens, token_share,
+ * cost, cost_share}; tools {calls, failed, failure_rate}; summarize {cost,
+ * share_of_research}; eval {tasks, cost, share_of_spend, scored_calls};
+ * routing {simple|moderate|complex: {subtasks, share, calls {model: n},
+ * model_share {model: x}}}; incident {start, end, start_ns, end_ns, day,
+ * system, task_type, tasks, llm_calls, cost}; accuracy [{task_type,
+ * complexity, model, true_accuracy, scored, correct}]; days [{date, weekday,
+ * tasks, cost}]; with opts.price_dimensions also price_dimensions (above).
+ * Shares: token_share = retry tokens / all tokens; cost_share = retry cost /
+ * total cost; share_of_research = summarize cost / research-agent cost;
+ * share_of_spend = eval cost / total cost.
+ */
+void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
+{
+	char day[11];
+	const ac_gen_opts *o = &t->opts;
+	ac_format_day(o->start_day, day);
+	ac_buf_printf(b,
+	              "{\"generator\":\"agentcost gen\",\"options\":{\"days\":%d,\"start\":\"%s\","
+	              "\"tasks_per_day\":%d,\"seed\":%llu,\"format\":\"%s\",\"container\":\"%s\",",
+	              o->days, day, o->tasks_per_day, (unsigned long long)o->seed,
+	              o->format == AC_GEN_OTLP ? "otlp" : "jsonl",
+	              o->container == AC_GEN_PLAIN ? "plain"
+	                                           : (o->container == AC_GEN_ZSTD ? "zstd" : "zstd-framed"));
+	ac_buf_printf(b, "\"layout\":\"%s\",\"batch_size\":%d,\"batch_timeout_ms\":%d,\"incident_usd\":",
+	              o->layout == AC_GEN_LAYOUT_TRACE ? "trace" : "collector", o->batch_size, o->batch_timeout_ms);
+	jnum(b, o->incident_usd >= 0 ? o->incident_usd : INCIDENT_USD_AT_12K * o->tasks_per_day / 12000.0);
+	ac_buf_adds(b, "},");
+	truth_counts_json(t, b);
+	truth_shares_json(t, b);
+	truth_routing_json(t, b);
+	truth_tail_json(t, b);
 	if (o->price_dimensions)
 		dims_json(&t->dims, b);
 	ac_buf_adds(b, "}\n");

@@ -458,6 +458,61 @@ static int time_field(ac_json *j, int t, int64_t *ns)
 	return 0;
 }
 
+/* lf_obs(): the trace, observation and parent ids (token indexes, -1 when absent). */
+static void lf_obs_ids(ac_json *j, int trace, int id, int parent, const lf_trace *tr, ac_span *sp, int *have_trace,
+                       int *have_span)
+{
+	const char *s;
+	size_t sn;
+	int r;
+
+	int tid = !is_null(j, trace) ? trace : tr->id;
+	r = id_text(j, tid, &s, &sn);
+	if (r < 0)
+		ac_pj_span_fail(sp, "%s", "trace id is not a string");
+	else if (r == 0)
+		*have_trace = ac_lf_trace_id(s, sn, sp->trace_id) == 0;
+	r = id_text(j, id, &s, &sn);
+	if (r < 0)
+		ac_pj_span_fail(sp, "%s", "observation id is not a string");
+	else if (r == 0)
+		*have_span = ac_lf_obs_id(s, sn, sp->span_id) == 0;
+	r = id_text(j, parent, &s, &sn);
+	if (r < 0)
+		ac_pj_span_fail(sp, "%s", "parent observation id is not a string");
+	else if (r == 0)
+		sp->has_parent = ac_lf_obs_id(s, sn, sp->parent_id) == 0;
+}
+
+/* lf_obs(): the level, the type (it decides the step kind over the metadata's signals) and the model. */
+static void lf_obs_kind(ac_json *j, int level, int type, int model, int pmodel, ac_span *sp)
+{
+	const char *s;
+	size_t sn;
+
+	if (!is_null(j, level) && ac_json_str(j, level, &s, &sn) == 0 &&
+	    ac_str_ieq((ac_str){ s, sn }, "ERROR"))
+		sp->status = 2;
+
+	/* the type decides the step kind over the metadata's signals */
+	if (!is_null(j, type)) {
+		if (ac_json_str(j, type, &s, &sn)) {
+			ac_pj_span_fail(sp, "%s", "type is not a string");
+		} else {
+			const char *kind = type_kind((ac_str){ s, sn });
+			set_str(sp, AC_F_OI_KIND, kind, strlen(kind), 0);
+			set_str(sp, AC_F_OPERATION, NULL, 0, AC_PRIO_UNSET);
+			set_str(sp, AC_F_TL_KIND, NULL, 0, AC_PRIO_UNSET);
+		}
+	}
+
+	int mt = !is_null(j, pmodel) ? pmodel : model;
+	if (!is_null(j, mt) && ac_json_str(j, mt, &s, &sn) == 0 && sn > 0)
+		set_str(sp, AC_F_MODEL, s, sn, 0);
+	else if (mt >= 0 && !is_null(j, mt) && ac_json_type(j, mt) != JSMN_STRING)
+		ac_pj_span_fail(sp, "%s", "model is not a string");
+}
+
 /* One observation (API export, row or CSV row) to one span. */
 static int lf_obs(lf_ctx *x, int o, const lf_trace *tr)
 {
@@ -508,28 +563,13 @@ static int lf_obs(lf_ctx *x, int o, const lf_trace *tr)
 	}
 	const char *s;
 	size_t sn;
-	int have_trace = 0, have_span = 0, r;
+	int have_trace = 0, have_span = 0;
 
 	/* metadata first: Langfuse's own fields below override what it says */
 	if (!is_null(j, v[F_META]))
 		apply_metadata(x, v[F_META], &sp);
 
-	int tid = !is_null(j, v[F_TRACE]) ? v[F_TRACE] : tr->id;
-	r = id_text(j, tid, &s, &sn);
-	if (r < 0)
-		ac_pj_span_fail(&sp, "%s", "trace id is not a string");
-	else if (r == 0)
-		have_trace = ac_lf_trace_id(s, sn, sp.trace_id) == 0;
-	r = id_text(j, v[F_ID], &s, &sn);
-	if (r < 0)
-		ac_pj_span_fail(&sp, "%s", "observation id is not a string");
-	else if (r == 0)
-		have_span = ac_lf_obs_id(s, sn, sp.span_id) == 0;
-	r = id_text(j, v[F_PARENT], &s, &sn);
-	if (r < 0)
-		ac_pj_span_fail(&sp, "%s", "parent observation id is not a string");
-	else if (r == 0)
-		sp.has_parent = ac_lf_obs_id(s, sn, sp.parent_id) == 0;
+	lf_obs_ids(j, v[F_TRACE], v[F_ID], v[F_PARENT], tr, &sp, &have_trace, &have_span);
 
 	if (!is_null(j, v[F_NAME]) && ac_json_str(j, v[F_NAME], &sp.name.p, &sp.name.n))
 		ac_pj_span_fail(&sp, "%s", "name is not a string");
@@ -538,27 +578,7 @@ static int lf_obs(lf_ctx *x, int o, const lf_trace *tr)
 	if (time_field(j, v[F_END], &sp.end_ns))
 		ac_pj_span_fail(&sp, "%s", "end time is not an ISO-8601 time");
 
-	if (!is_null(j, v[F_LEVEL]) && ac_json_str(j, v[F_LEVEL], &s, &sn) == 0 &&
-	    ac_str_ieq((ac_str){ s, sn }, "ERROR"))
-		sp.status = 2;
-
-	/* the type decides the step kind over the metadata's signals */
-	if (!is_null(j, v[F_TYPE])) {
-		if (ac_json_str(j, v[F_TYPE], &s, &sn)) {
-			ac_pj_span_fail(&sp, "%s", "type is not a string");
-		} else {
-			const char *kind = type_kind((ac_str){ s, sn });
-			set_str(&sp, AC_F_OI_KIND, kind, strlen(kind), 0);
-			set_str(&sp, AC_F_OPERATION, NULL, 0, AC_PRIO_UNSET);
-			set_str(&sp, AC_F_TL_KIND, NULL, 0, AC_PRIO_UNSET);
-		}
-	}
-
-	int mt = !is_null(j, v[F_PMODEL]) ? v[F_PMODEL] : v[F_MODEL];
-	if (!is_null(j, mt) && ac_json_str(j, mt, &s, &sn) == 0 && sn > 0)
-		set_str(&sp, AC_F_MODEL, s, sn, 0);
-	else if (mt >= 0 && !is_null(j, mt) && ac_json_type(j, mt) != JSMN_STRING)
-		ac_pj_span_fail(&sp, "%s", "model is not a string");
+	lf_obs_kind(j, v[F_LEVEL], v[F_TYPE], v[F_MODEL], v[F_PMODEL], &sp);
 
 	apply_usage(j, v[F_USAGE] >= 0 && !is_null(j, v[F_USAGE]) ? v[F_USAGE] : v[F_USAGE_OLD], &sp);
 

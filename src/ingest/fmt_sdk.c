@@ -257,6 +257,50 @@ static int hrtime(ac_json *j, int t, int64_t *out)
 	return 0;
 }
 
+/* js_span(): a spanContext (or _spanContext) object at v. */
+static void js_span_context(ac_json *j, int v, ac_span *sp, int *have_trace, int *have_span)
+{
+	int r;
+	int ti = ac_pj_find_key(j, v, "traceId", NULL);
+	int si = ac_pj_find_key(j, v, "spanId", NULL);
+	if (ac_json_type(j, v) != JSMN_OBJECT)
+		ac_pj_span_fail(sp, "%s", "spanContext is not an object");
+	if (ti >= 0) {
+		r = ac_pj_parse_id(j, ti, sp->trace_id, 16);
+		if (r < 0)
+			ac_pj_span_fail(sp, "%s", "spanContext.traceId is not 32 hex digits "
+			                           "(or is all zeros)");
+		*have_trace = r == 0;
+	}
+	if (si >= 0) {
+		r = ac_pj_parse_id(j, si, sp->span_id, 8);
+		if (r < 0)
+			ac_pj_span_fail(sp, "%s", "spanContext.spanId is not 16 hex digits "
+			                           "(or is all zeros)");
+		*have_span = r == 0;
+	}
+}
+
+/* js_span(): the ids derived from the document when it has none (see the top of the file). */
+static void js_derive_ids(ac_span *sp, uint64_t dochash, int index, int *have_trace, int *have_span)
+{
+	if (!*have_trace && !sp->err[0]) {
+		uint64_t a = dochash, b = ac_hash64(&dochash, sizeof(dochash), 0x6a73747261636531ULL);
+		for (int i = 0; i < 8; i++) {
+			sp->trace_id[i] = (uint8_t)(a >> (56 - 8 * i));
+			sp->trace_id[8 + i] = (uint8_t)(b >> (56 - 8 * i));
+		}
+		*have_trace = 1;
+	}
+	if (!*have_span && !sp->err[0]) {
+		uint64_t pos = (uint64_t)index;
+		uint64_t h = ac_hash64(&pos, sizeof(pos), dochash);
+		for (int i = 0; i < 8; i++)
+			sp->span_id[i] = (uint8_t)(h >> (56 - 8 * i));
+		*have_span = 1;
+	}
+}
+
 static int js_span(ac_pctx *c, int t, uint64_t dochash, int index)
 {
 	ac_json *j = c->j;
@@ -270,24 +314,7 @@ static int js_span(ac_pctx *c, int t, uint64_t dochash, int index)
 	for (int n = 0; n < j->tok[t].size; n++, k = ac_json_skip(j, k + 1)) {
 		int v = k + 1;
 		if (ac_json_eq2(j, k, "spanContext", "_spanContext")) {
-			int ti = ac_pj_find_key(j, v, "traceId", NULL);
-			int si = ac_pj_find_key(j, v, "spanId", NULL);
-			if (ac_json_type(j, v) != JSMN_OBJECT)
-				ac_pj_span_fail(&sp, "%s", "spanContext is not an object");
-			if (ti >= 0) {
-				r = ac_pj_parse_id(j, ti, sp.trace_id, 16);
-				if (r < 0)
-					ac_pj_span_fail(&sp, "%s", "spanContext.traceId is not 32 hex digits "
-					                           "(or is all zeros)");
-				have_trace = r == 0;
-			}
-			if (si >= 0) {
-				r = ac_pj_parse_id(j, si, sp.span_id, 8);
-				if (r < 0)
-					ac_pj_span_fail(&sp, "%s", "spanContext.spanId is not 16 hex digits "
-					                           "(or is all zeros)");
-				have_span = r == 0;
-			}
+			js_span_context(j, v, &sp, &have_trace, &have_span);
 		} else if (ac_json_eq2(j, k, "parentSpanId", "parentSpanContext")) {
 			int p = v;
 			if (ac_json_type(j, v) == JSMN_OBJECT)
@@ -331,22 +358,7 @@ static int js_span(ac_pctx *c, int t, uint64_t dochash, int index)
 	}
 	if (sp.end_ns == 0 && dur >= 0 && sp.start_ns > 0 && dur <= INT64_MAX - sp.start_ns)
 		sp.end_ns = sp.start_ns + dur;
-	/* derived ids (see the top of the file) */
-	if (!have_trace && !sp.err[0]) {
-		uint64_t a = dochash, b = ac_hash64(&dochash, sizeof(dochash), 0x6a73747261636531ULL);
-		for (int i = 0; i < 8; i++) {
-			sp.trace_id[i] = (uint8_t)(a >> (56 - 8 * i));
-			sp.trace_id[8 + i] = (uint8_t)(b >> (56 - 8 * i));
-		}
-		have_trace = 1;
-	}
-	if (!have_span && !sp.err[0]) {
-		uint64_t pos = (uint64_t)index;
-		uint64_t h = ac_hash64(&pos, sizeof(pos), dochash);
-		for (int i = 0; i < 8; i++)
-			sp.span_id[i] = (uint8_t)(h >> (56 - 8 * i));
-		have_span = 1;
-	}
+	js_derive_ids(&sp, dochash, index, &have_trace, &have_span);
 	if (res >= 0)
 		ac_pj_flat_attrs(j, res, &sp, 1);
 	if (raw_res >= 0 && ac_json_type(j, raw_res) == JSMN_ARRAY) {

@@ -462,6 +462,49 @@ static int take_id(const pbf *f, uint8_t *out, size_t n)
 	return 1;
 }
 
+/* decode_span(): whether the first record is an OTLP log or metric, not a span: 0 or NOT_TRACES_*. */
+static int sniff_not_traces(const uint8_t *p, size_t n)
+{
+	cur c;
+	pbf f;
+
+	/* OTLP logs and metrics share the outer shape (resource = 1, scope_* = 2,
+	 * records = 2); their records tell: LogRecord.time_unix_nano = 1 is
+	 * fixed64 where Span.trace_id is bytes; Metric.sum = 7 is a message
+	 * where Span.start_time_unix_nano is fixed64 */
+	cur_init(&c, p, n);
+	while (next(&c, &f) > 0) {
+		if (f.num == 1 && f.wt == WT_I64)
+			return NOT_TRACES_LOGS;
+		if (f.num == 7 && f.wt == WT_LEN)
+			return NOT_TRACES_METRICS;
+	}
+	return 0;
+}
+
+/* decode_span(): the Status message f (its code). */
+static void decode_status(pbctx *x, const pbf *f, ac_span *sp)
+{
+	cur in;
+	pbf g;
+	int rs;
+	cur_init(&in, f->p, f->n);
+	while ((rs = next(&in, &g)) > 0) {
+		if (g.num != 3)
+			continue;
+		if (g.wt != WT_VARINT) {
+			sfail(sp, "status.code is %s (byte %lld%s)", wt_name(g.wt), pos_of(x, g.at),
+			      where(x));
+		} else if (g.v > 2) {
+			sfail(sp, "status.code is %llu, not 0, 1 or 2", (unsigned long long)g.v);
+		} else {
+			sp->status = (int)g.v;
+		}
+	}
+	if (rs < 0)
+		sfail(sp, "status: %s (byte %lld%s)", in.why, pos_of(x, in.errat), where(x));
+}
+
 static int decode_span(pbctx *x, const uint8_t *p, size_t n, const ac_span *base)
 {
 	static const int want[16] = { -1, WT_LEN, WT_LEN, WT_LEN, WT_LEN, WT_LEN, WT_VARINT, WT_I64,
@@ -481,19 +524,8 @@ static int decode_span(pbctx *x, const uint8_t *p, size_t n, const ac_span *base
 	sp.raw.p = (const char *)p;
 	sp.raw.n = n;
 	x->nnum = x->nnum_res;
-	if (x->nspans++ == 0) {
-		/* OTLP logs and metrics share the outer shape (resource = 1, scope_* = 2,
-		 * records = 2); their records tell: LogRecord.time_unix_nano = 1 is
-		 * fixed64 where Span.trace_id is bytes; Metric.sum = 7 is a message
-		 * where Span.start_time_unix_nano is fixed64 */
-		cur_init(&c, p, n);
-		while ((r = next(&c, &f)) > 0) {
-			if (f.num == 1 && f.wt == WT_I64)
-				return NOT_TRACES_LOGS;
-			if (f.num == 7 && f.wt == WT_LEN)
-				return NOT_TRACES_METRICS;
-		}
-	}
+	if (x->nspans++ == 0 && (r = sniff_not_traces(p, n)) != 0)
+		return r;
 	cur_init(&c, p, n);
 	while ((r = next(&c, &f)) > 0) {
 		if (f.num < 16 && f.wt != want[f.num]) {
@@ -548,26 +580,9 @@ static int decode_span(pbctx *x, const uint8_t *p, size_t n, const ac_span *base
 			if (key_value(x, f.p, f.n, &sp, 0, &in))
 				sfail(&sp, "attribute: %s (byte %lld%s)", in.why, pos_of(x, in.errat), where(x));
 			break;
-		case 15: {
-			pbf g;
-			int rs;
-			cur_init(&in, f.p, f.n);
-			while ((rs = next(&in, &g)) > 0) {
-				if (g.num != 3)
-					continue;
-				if (g.wt != WT_VARINT) {
-					sfail(&sp, "status.code is %s (byte %lld%s)", wt_name(g.wt), pos_of(x, g.at),
-					      where(x));
-				} else if (g.v > 2) {
-					sfail(&sp, "status.code is %llu, not 0, 1 or 2", (unsigned long long)g.v);
-				} else {
-					sp.status = (int)g.v;
-				}
-			}
-			if (rs < 0)
-				sfail(&sp, "status: %s (byte %lld%s)", in.why, pos_of(x, in.errat), where(x));
+		case 15:
+			decode_status(x, &f, &sp);
 			break;
-		}
 		default:
 			break; /* kind, trace_state, events, links, counts, flags, unknown: not used */
 		}

@@ -1240,17 +1240,13 @@ static int skip_in(ac_reader *r, size_t n, size_t *skipped, ac_err *err)
 	return 0;
 }
 
-/*
- * zstd-framed: read the next message, { u32 big-endian length L; L bytes = one
- * zstd frame }, and decompress it whole into buf[0, len). Returns 1 (loaded),
- * 0 (end of file), AC_ELIMIT (content over max_record, message skipped), or a
- * fatal AC_EZSTD / AC_EIO / AC_ENOMEM.
- */
-static int load_message(ac_reader *r, ac_err *err)
+/* load_message(): the length prefix of the next message and the start of its zstd frame: 1, 0 at the end
+ * of the input, or < 0 (said). */
+static int message_prefix(ac_reader *r, ac_err *err, long long *at_out, long long *no_out, uint32_t *L_out)
 {
 	long long at, no;
 	uint32_t L;
-	size_t left, hint = ZSTD_FIRST_FEED, k;
+	size_t k;
 	const unsigned char *p;
 	int rc;
 
@@ -1291,6 +1287,28 @@ static int load_message(ac_reader *r, ac_err *err)
 		return fail(err, AC_EZSTD, no, at + 4,
 		            "not a zstd frame at byte %lld: bad length prefix at byte %lld (message %lld)",
 		            at + 4, at, no);
+	*at_out = at;
+	*no_out = no;
+	*L_out = L;
+	return 1;
+}
+
+/*
+ * zstd-framed: read the next message, { u32 big-endian length L; L bytes = one
+ * zstd frame }, and decompress it whole into buf[0, len). Returns 1 (loaded),
+ * 0 (end of file), AC_ELIMIT (content over max_record, message skipped), or a
+ * fatal AC_EZSTD / AC_EIO / AC_ENOMEM.
+ */
+static int load_message(ac_reader *r, ac_err *err)
+{
+	long long at = 0, no = 0;
+	uint32_t L = 0;
+	size_t left, hint = ZSTD_FIRST_FEED;
+	int rc;
+
+	rc = message_prefix(r, err, &at, &no, &L);
+	if (rc <= 0)
+		return rc;
 
 	ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
 	r->start = r->len = r->scan = 0;
@@ -1464,12 +1482,59 @@ int ac_reader_next(ac_reader *r, ac_record *rec, ac_err *err)
 	return rc;
 }
 
+/* ac_reader_open(): open path (- for standard input), at opts->start_off when set; 0 or < 0 (said). */
+static int reader_open_fd(ac_reader *r, const char *path, const ac_reader_opts *opts, ac_err *err)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") == 0) {
+		r->fd = STDIN_FILENO;
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (r->fd < 0)
+			return ac_err_set(err, AC_EIO, "cannot open %s: %s", path, strerror(errno));
+		r->own_fd = 1;
+		if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			r->size = (int64_t)st.st_size;
+			posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+			if (opts && opts->start_off > 0) {
+				if (opts->start_off > r->size ||
+				    lseek(r->fd, (off_t)opts->start_off, SEEK_SET) != (off_t)opts->start_off)
+					return ac_err_set(err, AC_EIO, "cannot read %s from byte %lld", path,
+					                  (long long)opts->start_off);
+				r->off = opts->start_off;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ac_reader_open(): read the first 8 bytes (fewer at the end) into peek and sniff the container from them. */
+static int reader_sniff(ac_reader *r, const char *path, unsigned char peek[8], size_t *npeek, ac_err *err)
+{
+	while (*npeek < 8) {
+		ssize_t n = rread(r, peek + *npeek, 8 - *npeek);
+		if (n < 0)
+			return ac_err_set(err, AC_EIO, "cannot read %s: %s", path, strerror(errno));
+		if (n == 0)
+			break;
+		*npeek += (size_t)n;
+	}
+	r->bytes_in = *npeek;
+	if (*npeek >= 4 && (is_zstd_magic(peek) || is_skippable_magic(peek)))
+		r->cont = AC_CONT_ZSTD; /* a stream may open with a skippable frame */
+	else if (*npeek >= 8 && is_zstd_magic(peek + 4))
+		r->cont = AC_CONT_ZSTD_FRAMED;
+	else
+		r->cont = AC_CONT_PLAIN;
+	return 0;
+}
+
 int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts, ac_err *err)
 {
 	ac_reader *r = NULL;
 	unsigned char peek[8];
 	size_t npeek = 0;
-	struct stat st;
 	int rc = 0;
 
 	assert(out && path && err);
@@ -1487,50 +1552,14 @@ int ac_reader_open(ac_reader **out, const char *path, const ac_reader_opts *opts
 	if (r->max_record > SIZE_MAX / 2)
 		r->max_record = SIZE_MAX / 2; /* keeps max_record + CHUNK + 2 from wrapping */
 
-	if (strcmp(path, "-") == 0) {
-		r->fd = STDIN_FILENO;
-	} else {
-		r->fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (r->fd < 0) {
-			rc = ac_err_set(err, AC_EIO, "cannot open %s: %s", path, strerror(errno));
-			goto done;
-		}
-		r->own_fd = 1;
-		if (fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode)) {
-			r->size = (int64_t)st.st_size;
-			posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-			if (opts && opts->start_off > 0) {
-				if (opts->start_off > r->size ||
-				    lseek(r->fd, (off_t)opts->start_off, SEEK_SET) != (off_t)opts->start_off) {
-					rc = ac_err_set(err, AC_EIO, "cannot read %s from byte %lld", path,
-					                (long long)opts->start_off);
-					goto done;
-				}
-				r->off = opts->start_off;
-			}
-		}
-	}
+	if ((rc = reader_open_fd(r, path, opts, err)) < 0)
+		goto done;
 	r->resume_off = r->off;
 	r->resume_line = r->line;
 
 	/* Sniff the container from the first 8 bytes. */
-	while (npeek < sizeof(peek)) {
-		ssize_t n = rread(r, peek + npeek, sizeof(peek) - npeek);
-		if (n < 0) {
-			rc = ac_err_set(err, AC_EIO, "cannot read %s: %s", path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		npeek += (size_t)n;
-	}
-	r->bytes_in = npeek;
-	if (npeek >= 4 && (is_zstd_magic(peek) || is_skippable_magic(peek)))
-		r->cont = AC_CONT_ZSTD; /* a stream may open with a skippable frame */
-	else if (npeek >= 8 && is_zstd_magic(peek + 4))
-		r->cont = AC_CONT_ZSTD_FRAMED;
-	else
-		r->cont = AC_CONT_PLAIN;
+	if ((rc = reader_sniff(r, path, peek, &npeek, err)) < 0)
+		goto done;
 
 	r->cap = r->cont == AC_CONT_ZSTD_FRAMED ? MSG_BUF0 : 2 * CHUNK;
 	if (r->cont == AC_CONT_ZSTD_FRAMED && r->cap > r->max_record + 1)

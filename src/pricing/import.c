@@ -443,6 +443,52 @@ static int row_add_var(importer *im, irow *r, const ac_price_var *v, long long l
 	return 0;
 }
 
+/* csv_rows(): keep a tier row until every base row is read; -1 (said) when out of memory. */
+static int pend_add(importer *im, pending_var **pend, size_t *npend, const char *name, const char *eff,
+                    long long line, const ac_price_var *pv, const char *path)
+{
+	pending_var *np = realloc(*pend, (*npend + 1) * sizeof(*np));
+	if (!np)
+		return ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
+	*pend = np;
+	pending_var *x = &np[*npend];
+	x->lname = strdup(name);
+	if (!x->lname)
+		return ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
+	for (char *q = x->lname; *q; q++)
+		*q = (char)tolower((unsigned char)*q);
+	snprintf(x->eff, sizeof(x->eff), "%s", eff);
+	x->line = line;
+	x->v = *pv;
+	(*npend)++;
+	return 0;
+}
+
+/* csv_rows(): each tier row joins the base row of its model and effective_from. */
+static int join_pending(importer *im, const pending_var *pend, size_t npend)
+{
+	int rc;
+
+	for (size_t j = 0; j < npend; j++) {
+		irow *base = NULL;
+		for (size_t k = 0; k < im->rows.len && !base; k++) {
+			if (strcmp(im->rows.r[k].lname, pend[j].lname) == 0 &&
+			    strcmp(im->rows.r[k].eff, pend[j].eff) == 0)
+				base = &im->rows.r[k];
+		}
+		if (!base) {
+			warn_row(im, pend[j].line,
+			         "tier row without a standard row (service_tier and above_tokens empty)"
+			         " for %.80s%s%s in this file",
+			         pend[j].lname, pend[j].eff[0] ? " effective_from " : "", pend[j].eff);
+			continue;
+		}
+		if ((rc = row_add_var(im, base, &pend[j].v, pend[j].line)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Turn the data records of a model or tool CSV into rows. */
 static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char *path)
 {
@@ -517,25 +563,8 @@ static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char
 		ac_price_var pv = { tier, above, { v[0], v[1], v[2], v[3], extra[0], v[4], extra[1],
 			                           extra[2] } };
 		if (is_var) {
-			const char *name = cell[0] ? cell[0] : "";
-			pending_var *np = realloc(pend, (npend + 1) * sizeof(*np));
-			if (!np) {
-				rc = ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
+			if ((rc = pend_add(im, &pend, &npend, cell[0] ? cell[0] : "", eff, r->line, &pv, path)) < 0)
 				goto done;
-			}
-			pend = np;
-			pending_var *x = &pend[npend];
-			x->lname = strdup(name);
-			if (!x->lname) {
-				rc = ac_err_set(im->err, AC_ENOMEM, "out of memory reading %s", path);
-				goto done;
-			}
-			for (char *q = x->lname; *q; q++)
-				*q = (char)tolower((unsigned char)*q);
-			snprintf(x->eff, sizeof(x->eff), "%s", eff);
-			x->line = r->line;
-			x->v = pv;
-			npend++;
 			continue;
 		}
 		size_t before = im->rows.len;
@@ -550,24 +579,7 @@ static int csv_rows(importer *im, const ac_csv_doc *cs, size_t first, const char
 				goto done;
 		}
 	}
-	/* each tier row joins the base row of its model and effective_from */
-	for (size_t j = 0; j < npend; j++) {
-		irow *base = NULL;
-		for (size_t k = 0; k < im->rows.len && !base; k++) {
-			if (strcmp(im->rows.r[k].lname, pend[j].lname) == 0 &&
-			    strcmp(im->rows.r[k].eff, pend[j].eff) == 0)
-				base = &im->rows.r[k];
-		}
-		if (!base) {
-			warn_row(im, pend[j].line,
-			         "tier row without a standard row (service_tier and above_tokens empty)"
-			         " for %.80s%s%s in this file",
-			         pend[j].lname, pend[j].eff[0] ? " effective_from " : "", pend[j].eff);
-			continue;
-		}
-		if ((rc = row_add_var(im, base, &pend[j].v, pend[j].line)) < 0)
-			goto done;
-	}
+	rc = join_pending(im, pend, npend);
 done:
 	for (size_t j = 0; j < npend; j++)
 		free(pend[j].lname);
@@ -1413,6 +1425,98 @@ static int is_token_unit(const json_doc *d, int unit)
 	        strncasecmp(d->js + d->t[unit].start, "TOKENS", 6) == 0);
 }
 
+/* langfuse_entry(): the entry's prices per million tokens into v[] and
+ * *total; -1 when one is bad (said). */
+static int langfuse_prices(importer *im, json_doc *d, int o, int from, const char *name, double *v,
+                           double *total_out)
+{
+	double total = *total_out;
+
+	if (from >= 0 && d->t[from].type == JSMN_OBJECT) {
+		FOR_MEMBERS(d, from, i)
+		{
+			int col = langfuse_col(d, i);
+			const char *why;
+			double pt;
+			int got = langfuse_price(d, i + 1, &pt, &why);
+			int klen = tok_len(d, i) > 40 ? 40 : tok_len(d, i);
+			if (got < 0) {
+				warn_row(im, line_of(d, d->t[i + 1].start), "%s: prices.%.*s of %.80s",
+				         why, klen, d->js + d->t[i].start, name);
+				return -1;
+			}
+			if (got == 0 || col < 0)
+				continue;
+			double m = per_mtok(pt);
+			double *slot = col == NPRICE ? &total : &v[col];
+			if (!isnan(*slot) && *slot != m) {
+				warn_row(im, line_of(d, d->t[i].start),
+				         "two different prices for one column: prices.%.*s of %.80s", klen,
+				         d->js + d->t[i].start, name);
+				return -1;
+			}
+			*slot = m;
+		}
+	} else {
+		static const char *const old[] = { "inputPrice", "outputPrice", "totalPrice" };
+		for (int k = 0; k < 3; k++) {
+			int p = member(d, o, old[k]);
+			const char *why;
+			double pt;
+			int got = p >= 0 ? tok_price(d, p, &pt, &why) : 0;
+			if (got < 0) {
+				warn_row(im, line_of(d, d->t[p].start), "%s: %s of %.80s", why, old[k],
+				         name);
+				return -1;
+			}
+			if (got == 1)
+				*(k == 2 ? &total : &v[k]) = per_mtok(pt);
+		}
+	}
+	*total_out = total;
+	return 0;
+}
+
+/* langfuse_entry(): note the prices and tiers of the entry that are not imported. */
+static int langfuse_unused(importer *im, json_doc *d, int o, int from, int def, int tiers, int imported,
+                           int total_used)
+{
+	int rc;
+
+	if (from >= 0 && d->t[from].type == JSMN_OBJECT) {
+		FOR_MEMBERS(d, from, i)
+		{
+			int col = langfuse_col(d, i);
+			if (imported && col >= 0 && (col < NPRICE || total_used))
+				continue;
+			double pt;
+			const char *why;
+			if (langfuse_price(d, i + 1, &pt, &why) == 1 && pt > 0 &&
+			    (rc = note_unused_tok(im, "prices.", d, i)) < 0)
+				return rc;
+		}
+	} else if (!imported) {
+		static const char *const old[] = { "inputPrice", "outputPrice", "totalPrice" };
+		for (int k = 0; k < 3; k++) {
+			int p = member(d, o, old[k]);
+			if (p >= 0 && has_price(d, p) &&
+			    (rc = note_unused(im, "", old[k], (int)strlen(old[k]), 1)) < 0)
+				return rc;
+		}
+	}
+	/* other pricing tiers (conditions on usage) come later */
+	if (tiers >= 0 && d->t[tiers].type == JSMN_ARRAY) {
+		FOR_ELEMENTS(d, tiers, e)
+		{
+			int tp = member(d, e, "prices");
+			if (e != def && tp >= 0 && has_price(d, tp) &&
+			    (rc = note_unused(im, "", "pricingTiers (not default)", 26, 1)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 static int langfuse_entry(importer *im, json_doc *d, int o)
 {
 	double v[NPRICE], total = NAN;
@@ -1453,47 +1557,8 @@ static int langfuse_entry(importer *im, json_doc *d, int o)
 	           : def >= 0                                      ? member(d, def, "prices")
 	                                                           : -1;
 	int token = is_token_unit(d, unit);
-	if (from >= 0 && d->t[from].type == JSMN_OBJECT) {
-		FOR_MEMBERS(d, from, i)
-		{
-			int col = langfuse_col(d, i);
-			const char *why;
-			double pt;
-			int got = langfuse_price(d, i + 1, &pt, &why);
-			int klen = tok_len(d, i) > 40 ? 40 : tok_len(d, i);
-			if (got < 0) {
-				warn_row(im, line_of(d, d->t[i + 1].start), "%s: prices.%.*s of %.80s",
-				         why, klen, d->js + d->t[i].start, name);
-				return 0;
-			}
-			if (got == 0 || col < 0)
-				continue;
-			double m = per_mtok(pt);
-			double *slot = col == NPRICE ? &total : &v[col];
-			if (!isnan(*slot) && *slot != m) {
-				warn_row(im, line_of(d, d->t[i].start),
-				         "two different prices for one column: prices.%.*s of %.80s", klen,
-				         d->js + d->t[i].start, name);
-				return 0;
-			}
-			*slot = m;
-		}
-	} else {
-		static const char *const old[] = { "inputPrice", "outputPrice", "totalPrice" };
-		for (int k = 0; k < 3; k++) {
-			int p = member(d, o, old[k]);
-			const char *why;
-			double pt;
-			int got = p >= 0 ? tok_price(d, p, &pt, &why) : 0;
-			if (got < 0) {
-				warn_row(im, line_of(d, d->t[p].start), "%s: %s of %.80s", why, old[k],
-				         name);
-				return 0;
-			}
-			if (got == 1)
-				*(k == 2 ? &total : &v[k]) = per_mtok(pt);
-		}
-	}
+	if (langfuse_prices(im, d, o, from, name, v, &total) < 0)
+		return 0;
 	/* a price per total token is the input and the output price */
 	int total_used = isnan(v[0]) && isnan(v[1]) && !isnan(total);
 	if (total_used)
@@ -1501,37 +1566,8 @@ static int langfuse_entry(importer *im, json_doc *d, int o)
 	int imported = token && !isnan(v[0]) && !isnan(v[1]);
 
 	entry_begin(im);
-	if (from >= 0 && d->t[from].type == JSMN_OBJECT) {
-		FOR_MEMBERS(d, from, i)
-		{
-			int col = langfuse_col(d, i);
-			if (imported && col >= 0 && (col < NPRICE || total_used))
-				continue;
-			double pt;
-			const char *why;
-			if (langfuse_price(d, i + 1, &pt, &why) == 1 && pt > 0 &&
-			    (rc = note_unused_tok(im, "prices.", d, i)) < 0)
-				return rc;
-		}
-	} else if (!imported) {
-		static const char *const old[] = { "inputPrice", "outputPrice", "totalPrice" };
-		for (int k = 0; k < 3; k++) {
-			int p = member(d, o, old[k]);
-			if (p >= 0 && has_price(d, p) &&
-			    (rc = note_unused(im, "", old[k], (int)strlen(old[k]), 1)) < 0)
-				return rc;
-		}
-	}
-	/* other pricing tiers (conditions on usage) come later */
-	if (tiers >= 0 && d->t[tiers].type == JSMN_ARRAY) {
-		FOR_ELEMENTS(d, tiers, e)
-		{
-			int tp = member(d, e, "prices");
-			if (e != def && tp >= 0 && has_price(d, tp) &&
-			    (rc = note_unused(im, "", "pricingTiers (not default)", 26, 1)) < 0)
-				return rc;
-		}
-	}
+	if ((rc = langfuse_unused(im, d, o, from, def, tiers, imported, total_used)) < 0)
+		return rc;
 	/* the pattern is kept when regcomp can run it (pattern.c); else the
 	 * model matches by name only, said per model and counted */
 	char pattern[1024] = "", why[160];
@@ -1693,6 +1729,78 @@ static int write_vars(importer *im, sqlite3 *db, sqlite3_stmt *ins, const irow *
 	return 0;
 }
 
+/* write_rows(): delete the rows of every model (tool) the file names, once a name. */
+static int delete_named(importer *im, sqlite3 *db, sqlite3_stmt *del, sqlite3_stmt *patdel,
+                        sqlite3_stmt *vardel, idxset *named, int *names)
+{
+	for (size_t i = 0; i < im->rows.len; i++) {
+		int prev = idxset_add(named, &im->rows, (int)i, 0);
+		if (prev == SET_NOMEM) {
+			return ac_err_set(im->err, AC_ENOMEM, "out of memory importing prices");
+		}
+		if (prev >= 0)
+			continue; /* name already deleted */
+		(*names)++;
+		sqlite3_bind_text(del, 1, im->rows.r[i].name, -1, SQLITE_STATIC);
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			return sql_error(im, db);
+		}
+		sqlite3_reset(del);
+		if (patdel) {
+			sqlite3_bind_text(patdel, 1, im->rows.r[i].name, -1, SQLITE_STATIC);
+			if (sqlite3_step(patdel) != SQLITE_DONE) {
+				return sql_error(im, db);
+			}
+			sqlite3_reset(patdel);
+		}
+		if (vardel) {
+			sqlite3_bind_text(vardel, 1, im->rows.r[i].name, -1, SQLITE_STATIC);
+			if (sqlite3_step(vardel) != SQLITE_DONE) {
+				return sql_error(im, db);
+			}
+			sqlite3_reset(vardel);
+		}
+	}
+	return 0;
+}
+
+/* write_rows(): insert the file's rows, their patterns and variants. */
+static int insert_rows(importer *im, sqlite3 *db, sqlite3_stmt *ins, sqlite3_stmt *patins,
+                       sqlite3_stmt *varins, const char *source, const char *now)
+{
+	int rc;
+
+	for (size_t i = 0; i < im->rows.len; i++) {
+		const irow *r = &im->rows.r[i];
+		int at = 2;
+		sqlite3_bind_text(ins, 1, r->name, -1, SQLITE_STATIC);
+		for (int k = 0; k < (im->tools ? 1 : NPRICE); k++)
+			bind_opt(ins, at++, r->v[k]);
+		if (r->eff[0])
+			sqlite3_bind_text(ins, at++, r->eff, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(ins, at++);
+		sqlite3_bind_text(ins, at++, source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, at++, now, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			return sql_error(im, db);
+		}
+		sqlite3_reset(ins);
+		/* one pattern a model: the first row's */
+		if (patins && r->pattern) {
+			sqlite3_bind_text(patins, 1, r->name, -1, SQLITE_STATIC);
+			sqlite3_bind_text(patins, 2, r->pattern, -1, SQLITE_STATIC);
+			if (sqlite3_step(patins) != SQLITE_DONE) {
+				return sql_error(im, db);
+			}
+			sqlite3_reset(patins);
+		}
+		if (varins && (rc = write_vars(im, db, varins, r)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Replace the named models' (tools') rows with the file's, in one savepoint. */
 static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 {
@@ -1752,68 +1860,9 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 		rc = sql_error(im, db);
 		goto done;
 	}
-	for (size_t i = 0; i < im->rows.len; i++) {
-		int prev = idxset_add(&named, &im->rows, (int)i, 0);
-		if (prev == SET_NOMEM) {
-			rc = ac_err_set(im->err, AC_ENOMEM, "out of memory importing prices");
-			goto done;
-		}
-		if (prev >= 0)
-			continue; /* name already deleted */
-		(*names)++;
-		sqlite3_bind_text(del, 1, im->rows.r[i].name, -1, SQLITE_STATIC);
-		if (sqlite3_step(del) != SQLITE_DONE) {
-			rc = sql_error(im, db);
-			goto done;
-		}
-		sqlite3_reset(del);
-		if (patdel) {
-			sqlite3_bind_text(patdel, 1, im->rows.r[i].name, -1, SQLITE_STATIC);
-			if (sqlite3_step(patdel) != SQLITE_DONE) {
-				rc = sql_error(im, db);
-				goto done;
-			}
-			sqlite3_reset(patdel);
-		}
-		if (vardel) {
-			sqlite3_bind_text(vardel, 1, im->rows.r[i].name, -1, SQLITE_STATIC);
-			if (sqlite3_step(vardel) != SQLITE_DONE) {
-				rc = sql_error(im, db);
-				goto done;
-			}
-			sqlite3_reset(vardel);
-		}
-	}
-	for (size_t i = 0; i < im->rows.len; i++) {
-		const irow *r = &im->rows.r[i];
-		int at = 2;
-		sqlite3_bind_text(ins, 1, r->name, -1, SQLITE_STATIC);
-		for (int k = 0; k < (im->tools ? 1 : NPRICE); k++)
-			bind_opt(ins, at++, r->v[k]);
-		if (r->eff[0])
-			sqlite3_bind_text(ins, at++, r->eff, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(ins, at++);
-		sqlite3_bind_text(ins, at++, source, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, at++, now, -1, SQLITE_STATIC);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			rc = sql_error(im, db);
-			goto done;
-		}
-		sqlite3_reset(ins);
-		/* one pattern a model: the first row's */
-		if (patins && r->pattern) {
-			sqlite3_bind_text(patins, 1, r->name, -1, SQLITE_STATIC);
-			sqlite3_bind_text(patins, 2, r->pattern, -1, SQLITE_STATIC);
-			if (sqlite3_step(patins) != SQLITE_DONE) {
-				rc = sql_error(im, db);
-				goto done;
-			}
-			sqlite3_reset(patins);
-		}
-		if (varins && (rc = write_vars(im, db, varins, r)) < 0)
-			goto done;
-	}
+	if ((rc = delete_named(im, db, del, patdel, vardel, &named, names)) != 0 ||
+	    (rc = insert_rows(im, db, ins, patins, varins, source, now)) != 0)
+		goto done;
 	sqlite3_finalize(vardel);
 	sqlite3_finalize(varins);
 	vardel = varins = NULL;

@@ -55,6 +55,8 @@ static size_t counted(const char *p, long *count)
 	return (size_t)(q - p) + 1;
 }
 
+/* Over 100 lines on purpose: one pass of a small translator whose state (out, n, in_bracket, after_quant,
+ * product) and EMIT/REFUSE exits every branch shares; split, each piece would carry all of it. */
 int ac_price_pattern_compile(regex_t *re, const char *pattern, char *why, size_t why_size)
 {
 	char out[MAX_PATTERN * 6 + 1];

@@ -934,6 +934,74 @@ static int same_cost(double a, double b)
 	return a == b;
 }
 
+/* ac_pricing_reprice(): the SELECT for the store's schema; *v8: whether it has the tier columns. */
+static void reprice_select(sqlite3 *db, const char *sel_fmt, char *sel, size_t size, int *v8)
+{
+	sqlite3_stmt *qs = NULL;
+	int has_scope = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('span') WHERE name = 'scope'",
+	                       -1, &qs, NULL) == SQLITE_OK)
+		has_scope = sqlite3_step(qs) == SQLITE_ROW;
+	sqlite3_finalize(qs);
+	*v8 = has_tier_columns(db);
+	snprintf(sel, size, sel_fmt, has_scope ? "sc.name" : "NULL",
+	         *v8 ? "s.tokens_cache_write_1h, s.tokens_audio_in, s.tokens_audio_out, st.name,"
+	              " s.price_note"
+	            : "NULL, NULL, NULL, NULL, NULL",
+	         has_scope ? "LEFT JOIN label sc ON sc.id = s.scope" : "",
+	         *v8 ? "LEFT JOIN label st ON st.id = s.service_tier" : "");
+}
+
+/* ac_pricing_reprice(): the cost input of the span row qs is on. */
+static void reprice_input(sqlite3_stmt *qs, int v8, ac_cost_input *in, int *old_note)
+{
+	memset(in, 0, sizeof(*in));
+	in->step = sqlite3_column_int(qs, 1);
+	in->model = (const char *)sqlite3_column_text(qs, 2);
+	in->tool = (const char *)sqlite3_column_text(qs, 3);
+	in->provider = (const char *)sqlite3_column_text(qs, 13);
+	in->service = (const char *)sqlite3_column_text(qs, 14);
+	in->scope = (const char *)sqlite3_column_text(qs, 15);
+	in->start_ns = col_i64(qs, 4);
+	in->tok.in = col_i64(qs, 5);
+	in->tok.out = col_i64(qs, 6);
+	in->tok.cache_read = col_i64(qs, 7);
+	in->tok.cache_write = col_i64(qs, 8);
+	in->tok.reasoning = col_i64(qs, 9);
+	in->has_producer_cost = sqlite3_column_type(qs, 10) != SQLITE_NULL;
+	in->producer_cost = sqlite3_column_double(qs, 10);
+	if (v8) {
+		in->tok.cache_write_1h = col_i64(qs, 16);
+		in->tok.audio_in = col_i64(qs, 17);
+		in->tok.audio_out = col_i64(qs, 18);
+		in->tier = ac_service_tier((const char *)sqlite3_column_text(qs, 19));
+		*old_note = sqlite3_column_int(qs, 20);
+	}
+}
+
+/* ac_pricing_reprice(): write a batch of changed costs. */
+static int reprice_write(sqlite3 *db, sqlite3_stmt *us, const change *ch, int nch, int v8, ac_err *err)
+{
+	int s;
+
+	for (int i = 0; i < nch; i++) {
+		if (isnan(ch[i].cost))
+			sqlite3_bind_null(us, 1);
+		else
+			sqlite3_bind_double(us, 1, ch[i].cost);
+		sqlite3_bind_int(us, 2, ch[i].src);
+		sqlite3_bind_int64(us, 3, ch[i].id);
+		if (v8)
+			sqlite3_bind_int(us, 4, ch[i].note);
+		s = sqlite3_step(us);
+		sqlite3_reset(us);
+		if (s != SQLITE_DONE)
+			return sql_fail(err, db, "updating span cost");
+	}
+	return 0;
+}
+
 int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err *err)
 {
 	/* Read in batches by id and write after each batch, so no UPDATE runs
@@ -964,22 +1032,9 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 		rc = ac_err_set(err, AC_ENOMEM, "out of memory re-pricing spans");
 		goto done;
 	}
-	/* span.scope exists from schema 9 on, the tier columns from schema 8 on
-	 * (a bare 001 schema has neither) */
-	int has_scope = 0;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('span') WHERE name = 'scope'",
-	                       -1, &qs, NULL) == SQLITE_OK)
-		has_scope = sqlite3_step(qs) == SQLITE_ROW;
-	sqlite3_finalize(qs);
-	qs = NULL;
-	int v8 = has_tier_columns(db);
+	int v8;
 	char sel[1536];
-	snprintf(sel, sizeof(sel), sel_fmt, has_scope ? "sc.name" : "NULL",
-	         v8 ? "s.tokens_cache_write_1h, s.tokens_audio_in, s.tokens_audio_out, st.name,"
-	              " s.price_note"
-	            : "NULL, NULL, NULL, NULL, NULL",
-	         has_scope ? "LEFT JOIN label sc ON sc.id = s.scope" : "",
-	         v8 ? "LEFT JOIN label st ON st.id = s.service_tier" : "");
+	reprice_select(db, sel_fmt, sel, sizeof(sel), &v8);
 	if (sqlite3_prepare_v2(db, sel, -1, &qs, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, v8 ? upd8 : upd, -1, &us, NULL) != SQLITE_OK) {
 		rc = sql_fail(err, db, "re-pricing spans");
@@ -1003,28 +1058,7 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 
 			nrows++;
 			last = sqlite3_column_int64(qs, 0);
-			memset(&in, 0, sizeof(in));
-			in.step = sqlite3_column_int(qs, 1);
-			in.model = (const char *)sqlite3_column_text(qs, 2);
-			in.tool = (const char *)sqlite3_column_text(qs, 3);
-			in.provider = (const char *)sqlite3_column_text(qs, 13);
-			in.service = (const char *)sqlite3_column_text(qs, 14);
-			in.scope = (const char *)sqlite3_column_text(qs, 15);
-			in.start_ns = col_i64(qs, 4);
-			in.tok.in = col_i64(qs, 5);
-			in.tok.out = col_i64(qs, 6);
-			in.tok.cache_read = col_i64(qs, 7);
-			in.tok.cache_write = col_i64(qs, 8);
-			in.tok.reasoning = col_i64(qs, 9);
-			in.has_producer_cost = sqlite3_column_type(qs, 10) != SQLITE_NULL;
-			in.producer_cost = sqlite3_column_double(qs, 10);
-			if (v8) {
-				in.tok.cache_write_1h = col_i64(qs, 16);
-				in.tok.audio_in = col_i64(qs, 17);
-				in.tok.audio_out = col_i64(qs, 18);
-				in.tier = ac_service_tier((const char *)sqlite3_column_text(qs, 19));
-				old_note = sqlite3_column_int(qs, 20);
-			}
+			reprice_input(qs, v8, &in, &old_note);
 			old = col_opt(qs, 11);
 			ac_pricebook_cost_note(pb, &in, &cost, &src, &note);
 			if (src != sqlite3_column_int(qs, 12) || !same_cost(cost, old) ||
@@ -1041,22 +1075,8 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 			rc = sql_fail(err, db, "re-pricing spans");
 			goto done;
 		}
-		for (int i = 0; i < nch; i++) {
-			if (isnan(ch[i].cost))
-				sqlite3_bind_null(us, 1);
-			else
-				sqlite3_bind_double(us, 1, ch[i].cost);
-			sqlite3_bind_int(us, 2, ch[i].src);
-			sqlite3_bind_int64(us, 3, ch[i].id);
-			if (v8)
-				sqlite3_bind_int(us, 4, ch[i].note);
-			s = sqlite3_step(us);
-			sqlite3_reset(us);
-			if (s != SQLITE_DONE) {
-				rc = sql_fail(err, db, "updating span cost");
-				goto done;
-			}
-		}
+		if ((rc = reprice_write(db, us, ch, nch, v8, err)) != 0)
+			goto done;
 		nchanged += nch;
 		if (nrows < REPRICE_BATCH)
 			break;
