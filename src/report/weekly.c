@@ -705,23 +705,11 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 	ac_tbl *t = ac_doc_table(d, "models", "Calls, cost and accuracy per task type x complexity x "
 	                                      "model",
 	                         cols, 12, 40);
-	for (size_t i = 0; i < r.n; i++) {
-		const ac_models_row *x = &r.v[i];
-		ac_models_figures f;
-		ac_models_figures_of(&f, &r, x, 0);
-		ac_tbl_text(t, x->task_type);
-		ac_tbl_text(t, x->complexity);
-		ac_tbl_text(t, x->model);
-		ac_tbl_int(t, x->calls[0]);
-		ac_tbl_num(t, AC_CELL_USD, x->cost[0]);
-		ac_tbl_num(t, AC_CELL_SHARE, f.cost_share);
-		ac_tbl_num(t, AC_CELL_USD, f.cost_per_call);
-		ac_tbl_num(t, AC_CELL_SHARE, f.acc.mean);
-		ac_tbl_int(t, (long long)f.acc.n);
-		ac_tbl_num(t, AC_CELL_SHARE, f.acc.lo);
-		ac_tbl_num(t, AC_CELL_SHARE, f.acc.hi);
-		ac_tbl_num(t, AC_CELL_USD, f.cost_per_success);
-	}
+	static const ac_cell_type shows[] = { AC_CELL_TEXT,  AC_CELL_TEXT,  AC_CELL_TEXT,
+		                              AC_CELL_INT,   AC_CELL_USD,   AC_CELL_SHARE,
+		                              AC_CELL_USD,   AC_CELL_SHARE, AC_CELL_INT,
+		                              AC_CELL_SHARE, AC_CELL_SHARE, AC_CELL_USD };
+	ac_models_table_fill(ac_tbl_table(t), &r, cols, shows, 12);
 	ac_models_result_free(&r);
 	models_frontier(w, rec, rec_note);
 	return 0;
@@ -772,26 +760,12 @@ static int section_recommend(wk *w, const ac_recommendation *rec, const char *re
 		"recommended_cost", "monthly_savings", "reason"
 	};
 	ac_tbl *t = ac_doc_table(d, "recommendations", "What to move, and the evidence", cols, 17, 40);
-	for (size_t i = 0; i < rec->nclasses; i++) {
-		const ac_recommend_class *c = &rec->classes[i];
-		ac_tbl_text(t, c->task_type);
-		ac_tbl_text(t, c->complexity);
-		ac_tbl_text(t, c->current_model);
-		ac_tbl_text(t, c->recommended_model);
-		ac_tbl_text(t, c->moved ? "yes" : "no");
-		ac_tbl_int(t, c->class_calls);
-		ac_tbl_int(t, c->calls);
-		ac_tbl_num(t, AC_CELL_SHARE, c->current.n ? c->current.mean : NAN);
-		ac_tbl_int(t, (long long)c->current.n);
-		ac_tbl_num(t, AC_CELL_SHARE, c->recommended.n ? c->recommended.mean : NAN);
-		ac_tbl_num(t, AC_CELL_SHARE, c->recommended.lo);
-		ac_tbl_num(t, AC_CELL_SHARE, c->recommended.hi);
-		ac_tbl_int(t, (long long)c->recommended.n);
-		ac_tbl_num(t, AC_CELL_USD, c->current_cost);
-		ac_tbl_num(t, AC_CELL_USD, c->recommended_cost);
-		ac_tbl_num(t, AC_CELL_USD, c->monthly_savings);
-		ac_tbl_text(t, c->reason);
-	}
+	static const ac_cell_type shows[] = {
+		AC_CELL_TEXT,  AC_CELL_TEXT,  AC_CELL_TEXT, AC_CELL_TEXT, AC_CELL_TEXT, AC_CELL_INT,
+		AC_CELL_INT,   AC_CELL_SHARE, AC_CELL_INT,  AC_CELL_SHARE, AC_CELL_SHARE,
+		AC_CELL_SHARE, AC_CELL_INT,   AC_CELL_USD,  AC_CELL_USD,  AC_CELL_USD, AC_CELL_TEXT
+	};
+	ac_recommend_table_fill(ac_tbl_table(t), rec, cols, shows, 17);
 	ac_doc_heading(d, "The map to apply");
 	ac_doc_para(d, "The recommended routing map (task_type, complexity, model), as "
 	               "recommended_map.csv beside this report: replay it with \"agentcost simulate "
