@@ -804,19 +804,16 @@ static int section_outliers(wk *w)
 
 int ac_report_store_range(ac_store *s, int64_t *first, int64_t *last, ac_err *err)
 {
-	/* summary_spans.sql's first and last span start (the rollup has them) */
-	ac_rows *r;
-	int rc = ac_store_rows(s, "summary_spans.sql", INT64_MIN, INT64_MAX, NULL, 0, &r, err);
-	if (rc)
-		return rc;
-	int empty = 1;
-	if ((rc = ac_rows_next(r, err)) == 1 && !ac_rows_null(r, 6)) {
-		*first = ac_rows_int(r, 6);
-		*last = ac_rows_int(r, 7);
-		empty = 0;
+	ac_query all = AC_QUERY_INIT;
+	ac_summary sm;
+	int rc = ac_summary_run(s, &all, AC_SUMMARY_SPANS, &sm, err);
+	int empty = !sm.have_days;
+	if (!rc && !empty) {
+		*first = sm.first_ns;
+		*last = sm.last_ns;
 	}
-	ac_rows_free(r);
-	if (rc < 0)
+	ac_summary_free(&sm);
+	if (rc)
 		return rc;
 	return empty ? ac_err_set(err, AC_EINVAL, "the store holds no spans: nothing to report") : 0;
 }
