@@ -300,9 +300,6 @@ static void types_table(wk *w, const ac_task_costs *tc)
 		                            "p90", "p99", "max", "bottom10_mean", "top10_mean",
 		                            "tail_ratio", "top10_share", "tail_index" };
 	ac_tbl *t = ac_doc_table(d, "task_types", "Cost per task by task type", cols, 13, 0);
-	double worst = 0;
-	double worst_top10_share = 0;
-	const ac_task_group *worst_g = NULL;
 	for (size_t i = 0; i < tc->n; i++) {
 		const ac_task_group *x = &tc->v[i];
 		ac_task_dist dist;
@@ -320,19 +317,14 @@ static void types_table(wk *w, const ac_task_costs *tc)
 		ac_tbl_num(t, AC_CELL_RATIO, dist.tail_ratio);
 		ac_tbl_num(t, AC_CELL_SHARE, dist.top10_share);
 		ac_tbl_num(t, AC_CELL_NUM, dist.tail_index);
-		if (x->n >= 10 && !isnan(dist.tail_ratio) && dist.tail_ratio > worst) {
-			worst = dist.tail_ratio;
-			worst_top10_share = dist.top10_share;
-			worst_g = x;
-		}
 	}
-	if (worst_g) {
+	if (tc->fattest) {
 		char r[32];
-		ac_cell_format(r, sizeof(r), AC_CELL_RATIO, worst);
+		ac_cell_format(r, sizeof(r), AC_CELL_RATIO, tc->fattest_tail_ratio);
 		ac_doc_para(d, "The fattest tail is in %s: its dearest tenth of tasks cost %s its "
 		               "cheapest tenth on average, and hold %.1f%% of its spend.",
-		            shown(worst_g->task_type, "tasks without a type"), r,
-		            100 * worst_top10_share);
+		            shown(tc->fattest->task_type, "tasks without a type"), r,
+		            100 * tc->fattest_top10_share);
 	}
 
 }
