@@ -216,8 +216,8 @@ static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, const
 static int section_headline(wk *w)
 {
 	ac_headline h;
-	ac_query q = ac_query_window(w->since, w->until), pq = ac_query_window(w->prev_since, w->since);
-	int rc = ac_headline_run(w->s, &q, &pq, &h, w->err);
+	ac_query q = ac_query_window(w->since, w->until);
+	int rc = ac_headline_run(w->s, &q, &h, w->err);
 	if (rc) {
 		ac_headline_free(&h);
 		return rc;
@@ -459,8 +459,8 @@ static int section_types(wk *w)
 static int section_hidden(wk *w)
 {
 	ac_hidden_compare h;
-	ac_query q = ac_query_window(w->since, w->until), pq = ac_query_window(w->prev_since, w->since);
-	int rc = ac_hidden_compare_run(w->s, &q, &pq, &h, w->err);
+	ac_query q = ac_query_window(w->since, w->until);
+	int rc = ac_hidden_compare_run(w->s, &q, &h, w->err);
 	if (rc)
 		return rc;
 	ac_doc *d = w->doc;
