@@ -4,6 +4,7 @@
 #include "compare.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "hidden.h"
@@ -21,10 +22,22 @@ static void change_of(ac_change *c, double now, double prev)
 	c->change_share = prev != 0 ? (now - prev) / prev : NAN;
 }
 
-int ac_headline_run(ac_store *s, const ac_query *cur, const ac_query *prev, ac_headline *out,
-                    ac_err *err)
+/* cur's window closed and not so wide that the one before overflows. */
+static int closed(const ac_query *q, ac_err *err)
+{
+	int64_t a = q->since_ns, b = q->until_ns;
+	if (b == INT64_MAX || b <= a || (a < 0 && b > INT64_MAX + a) || a < INT64_MIN + (b - a))
+		return ac_err_set(err, AC_EINVAL, "compare: needs a closed window");
+	return 0;
+}
+
+int ac_headline_run(ac_store *s, const ac_query *cur, ac_headline *out, ac_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (closed(cur, err))
+		return AC_EINVAL;
+	ac_query pq = ac_query_previous(cur);
+	const ac_query *prev = &pq;
 	ac_summary ps;
 	int rc = ac_summary_run(s, cur, AC_SUMMARY_TASK_COST, &out->cur, err);
 	if (!rc && (rc = ac_summary_run(s, prev, AC_SUMMARY_TASK_COST, &ps, err)))
@@ -82,10 +95,14 @@ static int read_hidden(ac_store *s, const ac_query *q, hidden *h, ac_err *err)
 	return rc;
 }
 
-int ac_hidden_compare_run(ac_store *s, const ac_query *cur, const ac_query *prev,
-                          ac_hidden_compare *out, ac_err *err)
+int ac_hidden_compare_run(ac_store *s, const ac_query *cur, ac_hidden_compare *out,
+                          ac_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (closed(cur, err))
+		return AC_EINVAL;
+	ac_query pq = ac_query_previous(cur);
+	const ac_query *prev = &pq;
 	hidden c, p;
 	int rc;
 	if ((rc = read_hidden(s, cur, &c, err)) || (rc = read_hidden(s, prev, &p, err)))

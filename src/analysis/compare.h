@@ -38,10 +38,10 @@ typedef struct ac_headline {
 	                          * the previous spend is > 0 */
 } ac_headline;
 
-/* Returns 0, AC_EINVAL (a grouping or filter), AC_ESQL or AC_ENOMEM; free
- * *out with ac_headline_free either way. */
-int ac_headline_run(ac_store *s, const ac_query *cur, const ac_query *prev, ac_headline *out,
-                    ac_err *err);
+/* cur's window against the window of its length just before it
+ * (ac_query_previous). Returns 0, AC_EINVAL (an open window, a grouping or
+ * filter), AC_ESQL or AC_ENOMEM; free *out with ac_headline_free either way. */
+int ac_headline_run(ac_store *s, const ac_query *cur, ac_headline *out, ac_err *err);
 void ac_headline_free(ac_headline *h);
 
 enum { AC_HIDDEN_RETRY, AC_HIDDEN_SUMMARIZE, AC_HIDDEN_EVAL, AC_HIDDEN_N };
@@ -65,8 +65,9 @@ typedef struct ac_hidden_compare {
 	ac_hidden_change v[AC_HIDDEN_N];
 } ac_hidden_compare;
 
-/* Returns 0, AC_ESQL or AC_ENOMEM. */
-int ac_hidden_compare_run(ac_store *s, const ac_query *cur, const ac_query *prev,
-                          ac_hidden_compare *out, ac_err *err);
+/* cur's window against the one of its length just before it. Returns 0,
+ * AC_EINVAL (an open window), AC_ESQL or AC_ENOMEM. */
+int ac_hidden_compare_run(ac_store *s, const ac_query *cur, ac_hidden_compare *out,
+                          ac_err *err);
 
 #endif

@@ -28,10 +28,21 @@ static void sort_peaks(ac_incident_timeline *t)
 		}
 }
 
-int ac_incident_timeline_run(ac_store *s, int64_t b, int64_t from, int64_t to, int days,
+/* The incident analyses cover every system, ungrouped, for now. */
+static int plain_window(const ac_query *q, ac_err *err)
+{
+	if (q->system || q->nby || q->nwhere)
+		return ac_err_set(err, AC_EINVAL, "incident: no system, grouping or filter yet");
+	return 0;
+}
+
+int ac_incident_timeline_run(ac_store *s, const ac_query *q, int64_t b, int days,
                              ac_incident_timeline *out, ac_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (plain_window(q, err))
+		return AC_EINVAL;
+	int64_t from = q->since_ns, to = q->until_ns;
 	int64_t per_day = AC_NS_PER_DAY / b;
 	int64_t p0 = from / b, p1 = (to - 1) / b + 1; /* buckets overlapping the window */
 	int64_t base0 = p0 - days * per_day;
@@ -186,10 +197,13 @@ static int read_breakdown(ac_store *s, brows *r, int64_t since, int64_t until, i
 	return rc;
 }
 
-int ac_incident_breakdown_run(ac_store *s, int64_t from, int64_t to, int days,
+int ac_incident_breakdown_run(ac_store *s, const ac_query *q, int days,
                               ac_incident_breakdown *out, ac_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (plain_window(q, err))
+		return AC_EINVAL;
+	int64_t from = q->since_ns, to = q->until_ns;
 	brows r;
 	memset(&r, 0, sizeof(r));
 	r.r = out;
@@ -229,10 +243,13 @@ static char *dup_col(ac_rows *st, int c, int *oom)
 	return d;
 }
 
-int ac_incident_tasks_run(ac_store *s, int64_t from, int64_t to, int limit, double spend,
+int ac_incident_tasks_run(ac_store *s, const ac_query *q, int limit, double spend,
                           ac_incident_tasks *out, ac_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (plain_window(q, err))
+		return AC_EINVAL;
+	int64_t from = q->since_ns, to = q->until_ns;
 	if (!(out->v = calloc(limit > 0 ? (size_t)limit : 1, sizeof(*out->v))))
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	ac_rows *st;

@@ -10,6 +10,7 @@
 
 #include "../store/store.h"
 #include "../util/err.h"
+#include "query.h"
 #include "spc.h"
 
 typedef struct ac_incident_bucket {
@@ -34,11 +35,14 @@ typedef struct ac_incident_timeline {
 	double excess, ratio;    /* spend - base_mean; spend / base_mean (0 when base_mean <= 0) */
 } ac_incident_timeline;
 
-/* The buckets of bucket_ns overlapping [from, to), each against the same
+/* The three window analyses take q's window [since_ns, until_ns) over every
+ * system: q->system, q->by and q->where must be empty (else AC_EINVAL). */
+
+/* The buckets of bucket_ns overlapping q's window, each against the same
  * bucket on each of the `days` days before (spc_daily.sql, every system).
  * Returns 0, AC_ESQL or AC_ENOMEM; free with ac_incident_timeline_free
  * either way. */
-int ac_incident_timeline_run(ac_store *s, int64_t bucket_ns, int64_t from, int64_t to, int days,
+int ac_incident_timeline_run(ac_store *s, const ac_query *q, int64_t bucket_ns, int days,
                              ac_incident_timeline *out, ac_err *err);
 void ac_incident_timeline_free(ac_incident_timeline *t);
 
@@ -54,10 +58,10 @@ typedef struct ac_incident_breakdown {
 	size_t n;
 } ac_incident_breakdown;
 
-/* report_breakdown.sql over [from, to) and over the same window on each of
+/* report_breakdown.sql over q's window and over the same window on each of
  * the `days` days before (their mean). Returns 0, AC_ESQL or AC_ENOMEM; free
  * with ac_incident_breakdown_free either way. */
-int ac_incident_breakdown_run(ac_store *s, int64_t from, int64_t to, int days,
+int ac_incident_breakdown_run(ac_store *s, const ac_query *q, int days,
                               ac_incident_breakdown *out, ac_err *err);
 void ac_incident_breakdown_free(ac_incident_breakdown *b);
 
@@ -77,11 +81,11 @@ typedef struct ac_incident_tasks {
 	size_t n;
 } ac_incident_tasks;
 
-/* The `limit` tasks whose spans starting in [from, to) cost the most
+/* The `limit` tasks whose spans starting in q's window cost the most
  * (report_window_tasks.sql), evaluation tasks included; spend is the
  * window's, for their shares. Returns 0, AC_ESQL or AC_ENOMEM; free with
  * ac_incident_tasks_free either way. */
-int ac_incident_tasks_run(ac_store *s, int64_t from, int64_t to, int limit, double spend,
+int ac_incident_tasks_run(ac_store *s, const ac_query *q, int limit, double spend,
                           ac_incident_tasks *out, ac_err *err);
 void ac_incident_tasks_free(ac_incident_tasks *t);
 

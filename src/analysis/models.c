@@ -166,3 +166,66 @@ void ac_models_change_of(ac_models_change *out, const ac_models_result *r,
 	                        ? NAN
 	                        : out->now.acc.mean - out->prev.acc.mean;
 }
+
+/* The fields a table of the rows can show, by column name. */
+typedef enum {
+	F_NONE, F_TASK_TYPE, F_COMPLEXITY, F_MODEL, F_CALLS, F_TOKENS_IN, F_TOKENS_OUT, F_COST,
+	F_COST_SHARE, F_COST_PER_CALL, F_ACCURACY, F_ACCURACY_N, F_ACCURACY_LO, F_ACCURACY_HI,
+	F_COST_PER_SUCCESS, F_PREV_CALLS, F_PREV_COST, F_PREV_ACCURACY, F_CALLS_CHANGE,
+	F_COST_CHANGE, F_ACCURACY_CHANGE
+} field;
+
+static const char *const field_names[] = {
+	"", "task_type", "complexity", "model", "calls", "tokens_in", "tokens_out", "cost",
+	"cost_share", "cost_per_call", "accuracy", "accuracy_n", "accuracy_lo", "accuracy_hi",
+	"cost_per_success", "prev_calls", "prev_cost", "prev_accuracy", "calls_change",
+	"cost_change", "accuracy_change"
+};
+
+static field field_of(const char *name)
+{
+	for (size_t i = 1; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+		if (strcmp(name, field_names[i]) == 0)
+			return (field)i;
+	return F_NONE;
+}
+
+static void fill_cell(ac_table *t, const ac_models_row *x, const ac_models_change *ch, field k,
+                      ac_cell_type show)
+{
+	const ac_models_figures *f = &ch->now;
+	switch (k) {
+	case F_NONE: ac_table_null(t); break;
+	case F_TASK_TYPE: ac_table_text(t, x->task_type); break;
+	case F_COMPLEXITY: ac_table_text(t, x->complexity); break;
+	case F_MODEL: ac_table_text(t, x->model); break;
+	case F_CALLS: ac_table_int(t, x->calls[0]); break;
+	case F_TOKENS_IN: ac_table_int(t, x->tokens_in[0]); break;
+	case F_TOKENS_OUT: ac_table_int(t, x->tokens_out[0]); break;
+	case F_COST: ac_table_num_shown(t, show, x->cost[0]); break;
+	case F_COST_SHARE: ac_table_num_shown(t, show, f->cost_share); break;
+	case F_COST_PER_CALL: ac_table_num_shown(t, show, f->cost_per_call); break;
+	case F_ACCURACY: ac_table_num_shown(t, show, f->acc.mean); break;
+	case F_ACCURACY_N: ac_table_int(t, (long long)f->acc.n); break;
+	case F_ACCURACY_LO: ac_table_num_shown(t, show, f->acc.lo); break;
+	case F_ACCURACY_HI: ac_table_num_shown(t, show, f->acc.hi); break;
+	case F_COST_PER_SUCCESS: ac_table_num_shown(t, show, f->cost_per_success); break;
+	case F_PREV_CALLS: ac_table_int(t, x->calls[1]); break;
+	case F_PREV_COST: ac_table_num_shown(t, show, x->cost[1]); break;
+	case F_PREV_ACCURACY: ac_table_num_shown(t, show, ch->prev.acc.mean); break;
+	case F_CALLS_CHANGE: ac_table_int(t, ch->calls); break;
+	case F_COST_CHANGE: ac_table_num_shown(t, show, ch->cost); break;
+	case F_ACCURACY_CHANGE: ac_table_num_shown(t, show, ch->accuracy); break;
+	}
+}
+
+void ac_models_table_fill(ac_table *t, const ac_models_result *r, const char *const *names,
+                          const ac_cell_type *shows, int ncol)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		ac_models_change ch;
+		ac_models_change_of(&ch, r, &r->v[i]);
+		for (int k = 0; k < ncol; k++)
+			fill_cell(t, &r->v[i], &ch, field_of(names[k]), shows ? shows[k] : AC_CELL_NUM);
+	}
+}

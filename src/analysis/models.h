@@ -21,6 +21,7 @@
 #include "../store/store.h"
 #include "../util/err.h"
 #include "../util/map.h"
+#include "../util/table.h"
 #include "accuracy.h"
 #include "query.h"
 
@@ -68,5 +69,15 @@ typedef struct ac_models_change {
 
 void ac_models_change_of(ac_models_change *out, const ac_models_result *r,
                          const ac_models_row *x);
+
+/* One row of t per row of r; column k is the field named names[k] (the
+ * command's and the report's headers: task_type, complexity, model, calls,
+ * tokens_in, tokens_out, cost, cost_share, cost_per_call, accuracy,
+ * accuracy_n, accuracy_lo, accuracy_hi, cost_per_success, and with prev:
+ * prev_calls, prev_cost, prev_accuracy, calls_change, cost_change,
+ * accuracy_change; another name: a null cell), a number shown as shows[k]
+ * (ac_table_num_shown), or plain (AC_CELL_NUM) when shows is NULL. */
+void ac_models_table_fill(ac_table *t, const ac_models_result *r, const char *const *names,
+                          const ac_cell_type *shows, int ncol);
 
 #endif

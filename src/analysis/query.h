@@ -55,4 +55,14 @@ static inline ac_query ac_query_window(int64_t since_ns, int64_t until_ns)
 	return q;
 }
 
+/* The window of q's length just before it, with q's system, groups and
+ * filters; q's window must be closed (compare.h checks). */
+static inline ac_query ac_query_previous(const ac_query *q)
+{
+	ac_query p = *q;
+	p.until_ns = q->since_ns;
+	p.since_ns = q->since_ns - (q->until_ns - q->since_ns);
+	return p;
+}
+
 #endif

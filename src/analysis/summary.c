@@ -44,6 +44,13 @@ static int read_spans(ac_store *s, const ac_query *q, ac_summary *o, ac_err *err
 	o->last_ns = ac_rows_int(r, 7);
 	o->traces = ac_rows_int(r, 8);
 	ac_rows_free(r);
+	return 0;
+}
+
+static int read_counts(ac_store *s, const ac_query *q, ac_summary *o, ac_err *err)
+{
+	ac_rows *r;
+	int rc;
 	if ((rc = one_row(s, "summary_tasks.sql", q, &r, err)))
 		return rc;
 	o->tasks = ac_rows_int(r, 0);
@@ -145,7 +152,9 @@ int ac_summary_run(ac_store *s, const ac_query *q, int flags, ac_summary *out, a
 	if (q->nby || q->nwhere)
 		return ac_err_set(err, AC_EINVAL, "summary: no grouping or filter by attribute yet");
 	int rc;
-	if ((rc = read_spans(s, q, out, err)) || (rc = read_unpriced(s, q, out, err)) ||
+	if ((rc = read_spans(s, q, out, err)) || (flags & AC_SUMMARY_SPANS))
+		return rc;
+	if ((rc = read_counts(s, q, out, err)) || (rc = read_unpriced(s, q, out, err)) ||
 	    (rc = read_excl(s, q, out, err)))
 		return rc;
 	if (flags & AC_SUMMARY_TASK_COST)

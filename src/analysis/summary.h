@@ -47,7 +47,9 @@ typedef struct ac_summary {
 	                              * summed in start order */
 } ac_summary;
 
-enum { AC_SUMMARY_TASK_COST = 1 };
+/* AC_SUMMARY_SPANS: only the span counts, cost and have_days, first_ns,
+ * last_ns (one query; the report's range of the store). */
+enum { AC_SUMMARY_TASK_COST = 1, AC_SUMMARY_SPANS = 2 };
 
 /* Returns 0, AC_EINVAL (a grouping or filter), AC_ESQL or AC_ENOMEM; free
  * *out with ac_summary_free either way. */

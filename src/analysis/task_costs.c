@@ -159,6 +159,25 @@ static int merge_names(ac_store *s, id_groups *ig, int by_sys, int by_type, ac_t
 	return rc;
 }
 
+void ac_task_costs_find_fattest(ac_task_costs *tc)
+{
+	double worst = 0;
+	tc->fattest = NULL;
+	for (size_t i = 0; i < tc->n; i++) {
+		const ac_task_group *x = &tc->v[i];
+		if (x->n < 10)
+			continue;
+		ac_task_dist dist;
+		ac_task_dist_of(&dist, x);
+		if (!isnan(dist.tail_ratio) && dist.tail_ratio > worst) {
+			worst = dist.tail_ratio;
+			tc->fattest = x;
+			tc->fattest_tail_ratio = dist.tail_ratio;
+			tc->fattest_top10_share = dist.top10_share;
+		}
+	}
+}
+
 int ac_task_costs_run(ac_store *s, const ac_query *q, int include_eval, ac_task_costs *out,
                       ac_err *err)
 {
@@ -189,6 +208,7 @@ int ac_task_costs_run(ac_store *s, const ac_query *q, int include_eval, ac_task_
 		ac_sort_doubles(out->v[g].cost, out->v[g].n);
 		ac_sort_doubles(out->v[g].calls, out->v[g].n);
 	}
+	ac_task_costs_find_fattest(out);
 	return 0;
 }
 

@@ -25,6 +25,11 @@ typedef struct ac_task_group {
 typedef struct ac_task_costs {
 	ac_task_group *v; /* by task type, then system (none first) */
 	size_t n;
+	/* The fattest tail: the group of at least 10 tasks with the largest
+	 * positive tail ratio (ac_task_dist; the first of equal ones), NULL when
+	 * none has one; its tail ratio and top-10% spend share. */
+	const ac_task_group *fattest;
+	double fattest_tail_ratio, fattest_top10_share;
 } ac_task_costs;
 
 /*
@@ -36,6 +41,9 @@ typedef struct ac_task_costs {
 int ac_task_costs_run(ac_store *s, const ac_query *q, int include_eval, ac_task_costs *out,
                       ac_err *err);
 void ac_task_costs_free(ac_task_costs *r);
+/* Sets tc->fattest and its figures from tc's groups (ac_task_costs_run does;
+ * each group's costs sorted ascending). */
+void ac_task_costs_find_fattest(ac_task_costs *tc);
 
 /* A group's distribution (NAN where undefined, e.g. the tail ratio when the
  * bottom decile costs nothing). Percentiles are type 7 (stats.h). */

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
-#include "tasks/callpack.h"
+#include "analysis/calls.h"
 
 int cmd_calls(int argc, char **argv)
 {
@@ -29,38 +29,35 @@ int cmd_calls(int argc, char **argv)
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
 		return EXIT_FAIL;
-	ac_rows *q = NULL;
+	ac_calls *c = NULL;
 	ac_err err = AC_ERR_INIT;
 	int status = EXIT_OK, rc;
-	if (ac_store_rows(s, "call_groups.sql", 0, 0, NULL, AC_ROWS_PLAIN, &q, &err)) {
+	if (ac_calls_open(s, &c, &err)) {
 		cli_error("calls: %s", err.msg);
 		status = EXIT_FAIL;
 		goto done;
 	}
 	printf("task,complexity,model,day,grp,calls,tokens_in,tokens_out,tokens_cache_read,"
 	       "tokens_cache_write,tokens_reasoning,cost_usd\n");
-	while ((rc = ac_rows_next(q, &err)) == 1) {
-		int64_t task = ac_rows_int(q, 0);
-		size_t len, at = 0;
-		const unsigned char *p = ac_rows_blob(q, 1, &len);
-		ac_call_group g;
-		int got;
-		while ((got = ac_callpack_next(p, len, &at, &g)) == 1)
-			printf("%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
-			       ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%.17g\n",
-			       task, g.complexity, g.model, g.day, g.grp, g.calls, g.tin, g.tout, g.tcr,
-			       g.tcw, g.trs, g.cost);
-		if (got < 0) {
+	int64_t task;
+	ac_call_group g;
+	while ((rc = ac_calls_next(c, &task, &g, &err)) > 0) {
+		if (rc == AC_CALLS_DAMAGED) {
 			cli_error("calls: task %" PRId64 ": damaged call groups", task);
 			status = EXIT_FAIL;
+			continue;
 		}
+		printf("%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64
+		       ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%.17g\n",
+		       task, g.complexity, g.model, g.day, g.grp, g.calls, g.tin, g.tout, g.tcr, g.tcw,
+		       g.trs, g.cost);
 	}
 	if (rc) {
 		cli_error("calls: %s", err.msg);
 		status = EXIT_FAIL;
 	}
 done:
-	ac_rows_free(q);
+	ac_calls_close(c);
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_error("calls: cannot write the output");
 		status = EXIT_FAIL;

@@ -100,35 +100,7 @@ int cmd_models(int argc, char **argv)
 		cli_error("models: out of memory");
 		goto done;
 	}
-	for (size_t i = 0; i < r.n; i++) {
-		const ac_models_row *x = &r.v[i];
-		ac_models_figures f;
-		ac_models_figures_of(&f, &r, x, 0);
-		out_str(t, x->task_type);
-		out_str(t, x->complexity);
-		out_str(t, x->model);
-		out_int(t, x->calls[0]);
-		out_int(t, x->tokens_in[0]);
-		out_int(t, x->tokens_out[0]);
-		out_num(t, x->cost[0]);
-		out_num(t, f.cost_share);
-		out_num(t, f.cost_per_call);
-		out_num(t, f.acc.mean);
-		out_int(t, (long long)f.acc.n);
-		out_num(t, f.acc.lo);
-		out_num(t, f.acc.hi);
-		out_num(t, f.cost_per_success);
-		if (!compare)
-			continue;
-		ac_models_change ch;
-		ac_models_change_of(&ch, &r, x);
-		out_int(t, x->calls[1]);
-		out_num(t, x->cost[1]);
-		out_num(t, ch.prev.acc.mean);
-		out_int(t, ch.calls);
-		out_num(t, ch.cost);
-		out_num(t, ch.accuracy);
-	}
+	ac_models_table_fill(t, &r, names, NULL, compare ? 20 : 14);
 	out_table_print(t, stdout, co.format, "rows");
 	status = EXIT_OK;
 done:

@@ -154,25 +154,7 @@ static void print_classes(FILE *fp, out_format fmt, const ac_recommendation *r)
 		cli_error("recommend: out of memory");
 		return;
 	}
-	for (size_t i = 0; i < r->nclasses; i++) {
-		const ac_recommend_class *c = &r->classes[i];
-		out_str(t, c->task_type);
-		out_str(t, c->complexity);
-		out_str(t, c->current_model);
-		out_str(t, c->recommended_model);
-		out_str(t, c->moved ? "yes" : "no");
-		out_int(t, c->calls);
-		out_num(t, c->current.mean);
-		out_int(t, (long long)c->current.n);
-		out_num(t, c->current.lo);
-		out_num(t, c->current.hi);
-		out_num(t, c->recommended.mean);
-		out_int(t, (long long)c->recommended.n);
-		out_num(t, c->recommended.lo);
-		out_num(t, c->recommended.hi);
-		out_num(t, c->monthly_savings);
-		out_str(t, c->reason);
-	}
+	ac_recommend_table_fill(t, r, names, NULL, 16);
 	out_table_print(t, fp, fmt, "classes");
 	if (fmt != FMT_TABLE)
 		return;

@@ -73,7 +73,8 @@ static const char *shown(const char *s, const char *none)
 
 static int section_timeline(inc *c)
 {
-	int rc = ac_incident_timeline_run(c->s, c->bucket, c->from, c->to, BASELINE_DAYS, &c->tl,
+	ac_query q = ac_query_window(c->from, c->to);
+	int rc = ac_incident_timeline_run(c->s, &q, c->bucket, BASELINE_DAYS, &c->tl,
 	                                  c->err);
 	if (rc)
 		return rc;
@@ -187,7 +188,8 @@ static int section_tasks(inc *c, char *top_note, size_t nnote)
 	ac_doc *d = c->doc;
 	ac_doc_section(d, "tasks", "The tasks that drove it");
 	ac_incident_tasks r;
-	int rc = ac_incident_tasks_run(c->s, c->from, c->to, TOP_TASKS, c->tl.spend, &r, c->err);
+	ac_query q = ac_query_window(c->from, c->to);
+	int rc = ac_incident_tasks_run(c->s, &q, TOP_TASKS, c->tl.spend, &r, c->err);
 	if (rc) {
 		ac_incident_tasks_free(&r);
 		return rc;
@@ -265,7 +267,8 @@ static int section_guard(inc *c, ac_guard *g)
 static int section_breakdown(inc *c, char *note, size_t nnote)
 {
 	ac_incident_breakdown r;
-	int rc = ac_incident_breakdown_run(c->s, c->from, c->to, BASELINE_DAYS, &r, c->err);
+	ac_query q = ac_query_window(c->from, c->to);
+	int rc = ac_incident_breakdown_run(c->s, &q, BASELINE_DAYS, &r, c->err);
 	if (rc)
 		goto done;
 	ac_doc *d = c->doc;

@@ -216,8 +216,8 @@ static void headline_row(ac_tbl *t, const char *metric, ac_cell_type type, const
 static int section_headline(wk *w)
 {
 	ac_headline h;
-	ac_query q = ac_query_window(w->since, w->until), pq = ac_query_window(w->prev_since, w->since);
-	int rc = ac_headline_run(w->s, &q, &pq, &h, w->err);
+	ac_query q = ac_query_window(w->since, w->until);
+	int rc = ac_headline_run(w->s, &q, &h, w->err);
 	if (rc) {
 		ac_headline_free(&h);
 		return rc;
@@ -300,9 +300,6 @@ static void types_table(wk *w, const ac_task_costs *tc)
 		                            "p90", "p99", "max", "bottom10_mean", "top10_mean",
 		                            "tail_ratio", "top10_share", "tail_index" };
 	ac_tbl *t = ac_doc_table(d, "task_types", "Cost per task by task type", cols, 13, 0);
-	double worst = 0;
-	double worst_top10_share = 0;
-	const ac_task_group *worst_g = NULL;
 	for (size_t i = 0; i < tc->n; i++) {
 		const ac_task_group *x = &tc->v[i];
 		ac_task_dist dist;
@@ -320,19 +317,14 @@ static void types_table(wk *w, const ac_task_costs *tc)
 		ac_tbl_num(t, AC_CELL_RATIO, dist.tail_ratio);
 		ac_tbl_num(t, AC_CELL_SHARE, dist.top10_share);
 		ac_tbl_num(t, AC_CELL_NUM, dist.tail_index);
-		if (x->n >= 10 && !isnan(dist.tail_ratio) && dist.tail_ratio > worst) {
-			worst = dist.tail_ratio;
-			worst_top10_share = dist.top10_share;
-			worst_g = x;
-		}
 	}
-	if (worst_g) {
+	if (tc->fattest) {
 		char r[32];
-		ac_cell_format(r, sizeof(r), AC_CELL_RATIO, worst);
+		ac_cell_format(r, sizeof(r), AC_CELL_RATIO, tc->fattest_tail_ratio);
 		ac_doc_para(d, "The fattest tail is in %s: its dearest tenth of tasks cost %s its "
 		               "cheapest tenth on average, and hold %.1f%% of its spend.",
-		            shown(worst_g->task_type, "tasks without a type"), r,
-		            100 * worst_top10_share);
+		            shown(tc->fattest->task_type, "tasks without a type"), r,
+		            100 * tc->fattest_top10_share);
 	}
 
 }
@@ -467,8 +459,8 @@ static int section_types(wk *w)
 static int section_hidden(wk *w)
 {
 	ac_hidden_compare h;
-	ac_query q = ac_query_window(w->since, w->until), pq = ac_query_window(w->prev_since, w->since);
-	int rc = ac_hidden_compare_run(w->s, &q, &pq, &h, w->err);
+	ac_query q = ac_query_window(w->since, w->until);
+	int rc = ac_hidden_compare_run(w->s, &q, &h, w->err);
 	if (rc)
 		return rc;
 	ac_doc *d = w->doc;
@@ -705,23 +697,11 @@ static int section_models(wk *w, const ac_recommendation *rec, const char *rec_n
 	ac_tbl *t = ac_doc_table(d, "models", "Calls, cost and accuracy per task type x complexity x "
 	                                      "model",
 	                         cols, 12, 40);
-	for (size_t i = 0; i < r.n; i++) {
-		const ac_models_row *x = &r.v[i];
-		ac_models_figures f;
-		ac_models_figures_of(&f, &r, x, 0);
-		ac_tbl_text(t, x->task_type);
-		ac_tbl_text(t, x->complexity);
-		ac_tbl_text(t, x->model);
-		ac_tbl_int(t, x->calls[0]);
-		ac_tbl_num(t, AC_CELL_USD, x->cost[0]);
-		ac_tbl_num(t, AC_CELL_SHARE, f.cost_share);
-		ac_tbl_num(t, AC_CELL_USD, f.cost_per_call);
-		ac_tbl_num(t, AC_CELL_SHARE, f.acc.mean);
-		ac_tbl_int(t, (long long)f.acc.n);
-		ac_tbl_num(t, AC_CELL_SHARE, f.acc.lo);
-		ac_tbl_num(t, AC_CELL_SHARE, f.acc.hi);
-		ac_tbl_num(t, AC_CELL_USD, f.cost_per_success);
-	}
+	static const ac_cell_type shows[] = { AC_CELL_TEXT,  AC_CELL_TEXT,  AC_CELL_TEXT,
+		                              AC_CELL_INT,   AC_CELL_USD,   AC_CELL_SHARE,
+		                              AC_CELL_USD,   AC_CELL_SHARE, AC_CELL_INT,
+		                              AC_CELL_SHARE, AC_CELL_SHARE, AC_CELL_USD };
+	ac_models_table_fill(ac_tbl_table(t), &r, cols, shows, 12);
 	ac_models_result_free(&r);
 	models_frontier(w, rec, rec_note);
 	return 0;
@@ -772,26 +752,12 @@ static int section_recommend(wk *w, const ac_recommendation *rec, const char *re
 		"recommended_cost", "monthly_savings", "reason"
 	};
 	ac_tbl *t = ac_doc_table(d, "recommendations", "What to move, and the evidence", cols, 17, 40);
-	for (size_t i = 0; i < rec->nclasses; i++) {
-		const ac_recommend_class *c = &rec->classes[i];
-		ac_tbl_text(t, c->task_type);
-		ac_tbl_text(t, c->complexity);
-		ac_tbl_text(t, c->current_model);
-		ac_tbl_text(t, c->recommended_model);
-		ac_tbl_text(t, c->moved ? "yes" : "no");
-		ac_tbl_int(t, c->class_calls);
-		ac_tbl_int(t, c->calls);
-		ac_tbl_num(t, AC_CELL_SHARE, c->current.n ? c->current.mean : NAN);
-		ac_tbl_int(t, (long long)c->current.n);
-		ac_tbl_num(t, AC_CELL_SHARE, c->recommended.n ? c->recommended.mean : NAN);
-		ac_tbl_num(t, AC_CELL_SHARE, c->recommended.lo);
-		ac_tbl_num(t, AC_CELL_SHARE, c->recommended.hi);
-		ac_tbl_int(t, (long long)c->recommended.n);
-		ac_tbl_num(t, AC_CELL_USD, c->current_cost);
-		ac_tbl_num(t, AC_CELL_USD, c->recommended_cost);
-		ac_tbl_num(t, AC_CELL_USD, c->monthly_savings);
-		ac_tbl_text(t, c->reason);
-	}
+	static const ac_cell_type shows[] = {
+		AC_CELL_TEXT,  AC_CELL_TEXT,  AC_CELL_TEXT, AC_CELL_TEXT, AC_CELL_TEXT, AC_CELL_INT,
+		AC_CELL_INT,   AC_CELL_SHARE, AC_CELL_INT,  AC_CELL_SHARE, AC_CELL_SHARE,
+		AC_CELL_SHARE, AC_CELL_INT,   AC_CELL_USD,  AC_CELL_USD,  AC_CELL_USD, AC_CELL_TEXT
+	};
+	ac_recommend_table_fill(ac_tbl_table(t), rec, cols, shows, 17);
 	ac_doc_heading(d, "The map to apply");
 	ac_doc_para(d, "The recommended routing map (task_type, complexity, model), as "
 	               "recommended_map.csv beside this report: replay it with \"agentcost simulate "
@@ -830,19 +796,16 @@ static int section_outliers(wk *w)
 
 int ac_report_store_range(ac_store *s, int64_t *first, int64_t *last, ac_err *err)
 {
-	/* summary_spans.sql's first and last span start (the rollup has them) */
-	ac_rows *r;
-	int rc = ac_store_rows(s, "summary_spans.sql", INT64_MIN, INT64_MAX, NULL, 0, &r, err);
-	if (rc)
-		return rc;
-	int empty = 1;
-	if ((rc = ac_rows_next(r, err)) == 1 && !ac_rows_null(r, 6)) {
-		*first = ac_rows_int(r, 6);
-		*last = ac_rows_int(r, 7);
-		empty = 0;
+	ac_query all = AC_QUERY_INIT;
+	ac_summary sm;
+	int rc = ac_summary_run(s, &all, AC_SUMMARY_SPANS, &sm, err);
+	int empty = !sm.have_days;
+	if (!rc && !empty) {
+		*first = sm.first_ns;
+		*last = sm.last_ns;
 	}
-	ac_rows_free(r);
-	if (rc < 0)
+	ac_summary_free(&sm);
+	if (rc)
 		return rc;
 	return empty ? ac_err_set(err, AC_EINVAL, "the store holds no spans: nothing to report") : 0;
 }

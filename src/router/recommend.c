@@ -642,3 +642,63 @@ void ac_recommendation_free(ac_recommendation *r)
 	ac_router_result_free(r->sim);
 	free(r);
 }
+
+/* The fields a table of the classes can show, by column name. */
+typedef enum {
+	F_NONE, F_TASK_TYPE, F_COMPLEXITY, F_CURRENT_MODEL, F_RECOMMENDED_MODEL, F_MOVED,
+	F_CLASS_CALLS, F_CALLS, F_CALLS_MOVED, F_CURRENT_ACCURACY, F_CURRENT_N, F_CURRENT_LO,
+	F_CURRENT_HI, F_RECOMMENDED_ACCURACY, F_RECOMMENDED_N, F_RECOMMENDED_LO,
+	F_RECOMMENDED_HI, F_CURRENT_COST, F_RECOMMENDED_COST, F_MONTHLY_SAVINGS, F_REASON
+} field;
+
+static const char *const field_names[] = {
+	"", "task_type", "complexity", "current_model", "recommended_model", "moved",
+	"class_calls", "calls", "calls_moved", "current_accuracy", "current_n", "current_lo",
+	"current_hi", "recommended_accuracy", "recommended_n", "recommended_lo",
+	"recommended_hi", "current_cost", "recommended_cost", "monthly_savings", "reason"
+};
+
+static field field_of(const char *name)
+{
+	for (size_t i = 1; i < sizeof(field_names) / sizeof(field_names[0]); i++)
+		if (strcmp(name, field_names[i]) == 0)
+			return (field)i;
+	return F_NONE;
+}
+
+/* An accuracy's mean is NAN when it has no scored call (ac_accuracy_of_sums,
+ * rt_no_accuracy), so the cell is null then. */
+static void fill_cell(ac_table *t, const ac_recommend_class *c, field k, ac_cell_type show)
+{
+	switch (k) {
+	case F_NONE: ac_table_null(t); break;
+	case F_TASK_TYPE: ac_table_text(t, c->task_type); break;
+	case F_COMPLEXITY: ac_table_text(t, c->complexity); break;
+	case F_CURRENT_MODEL: ac_table_text(t, c->current_model); break;
+	case F_RECOMMENDED_MODEL: ac_table_text(t, c->recommended_model); break;
+	case F_MOVED: ac_table_text(t, c->moved ? "yes" : "no"); break;
+	case F_CLASS_CALLS: ac_table_int(t, c->class_calls); break;
+	case F_CALLS:
+	case F_CALLS_MOVED: ac_table_int(t, c->calls); break;
+	case F_CURRENT_ACCURACY: ac_table_num_shown(t, show, c->current.mean); break;
+	case F_CURRENT_N: ac_table_int(t, (long long)c->current.n); break;
+	case F_CURRENT_LO: ac_table_num_shown(t, show, c->current.lo); break;
+	case F_CURRENT_HI: ac_table_num_shown(t, show, c->current.hi); break;
+	case F_RECOMMENDED_ACCURACY: ac_table_num_shown(t, show, c->recommended.mean); break;
+	case F_RECOMMENDED_N: ac_table_int(t, (long long)c->recommended.n); break;
+	case F_RECOMMENDED_LO: ac_table_num_shown(t, show, c->recommended.lo); break;
+	case F_RECOMMENDED_HI: ac_table_num_shown(t, show, c->recommended.hi); break;
+	case F_CURRENT_COST: ac_table_num_shown(t, show, c->current_cost); break;
+	case F_RECOMMENDED_COST: ac_table_num_shown(t, show, c->recommended_cost); break;
+	case F_MONTHLY_SAVINGS: ac_table_num_shown(t, show, c->monthly_savings); break;
+	case F_REASON: ac_table_text(t, c->reason); break;
+	}
+}
+
+void ac_recommend_table_fill(ac_table *t, const ac_recommendation *r, const char *const *names,
+                             const ac_cell_type *shows, int ncol)
+{
+	for (size_t i = 0; i < r->nclasses; i++)
+		for (int k = 0; k < ncol; k++)
+			fill_cell(t, &r->classes[i], field_of(names[k]), shows ? shows[k] : AC_CELL_NUM);
+}

@@ -303,4 +303,15 @@ int ac_router_recommend(ac_recommendation **out, ac_router_data *d, const ac_rou
                         const ac_recommend_opts *ro, ac_err *err);
 void ac_recommendation_free(ac_recommendation *r);
 
+/* One row of t per class of r; column k is the field named names[k] (the
+ * command's and the report's headers: task_type, complexity, current_model,
+ * recommended_model, moved, class_calls, calls or calls_moved (the calls
+ * moved), current_accuracy, current_n, current_lo, current_hi,
+ * recommended_accuracy, recommended_n, recommended_lo, recommended_hi,
+ * current_cost, recommended_cost, monthly_savings, reason; another name: a
+ * null cell), a number shown as shows[k] (ac_table_num_shown), or plain
+ * (AC_CELL_NUM) when shows is NULL. */
+void ac_recommend_table_fill(ac_table *t, const ac_recommendation *r, const char *const *names,
+                             const ac_cell_type *shows, int ncol);
+
 #endif

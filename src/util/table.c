@@ -142,6 +142,14 @@ void ac_table_num(ac_table *t, double v)
 	c->v.num = v;
 }
 
+void ac_table_num_shown(ac_table *t, ac_cell_type type, double v)
+{
+	if (type == AC_CELL_NUM)
+		ac_table_num(t, v);
+	else
+		ac_table_num_as(t, type, v);
+}
+
 void ac_table_num_as(ac_table *t, ac_cell_type type, double v)
 {
 	cell *c = next_cell(t);

@@ -46,6 +46,10 @@ void ac_table_num(ac_table *t, double v);        /* NAN: null */
 /* A number shown as type (AC_CELL_INT: rounded); NAN or infinite: null. */
 void ac_table_num_as(ac_table *t, ac_cell_type type, double v);
 void ac_table_null(ac_table *t);
+/* A number for a row filler whose column choice is data: AC_CELL_NUM is
+ * ac_table_num (the commands' plain number; infinities kept), any other type
+ * ac_table_num_as. */
+void ac_table_num_shown(ac_table *t, ac_cell_type type, double v);
 size_t ac_table_rows(const ac_table *t);
 int ac_table_oom(const ac_table *t);
 

@@ -77,9 +77,8 @@ static void test_timeline(void **state)
 	add_span(s, id++, NS(DAY0 + 7, 780), 100); /* minute 13: past the window */
 	ac_incident_timeline t;
 	ac_err err = AC_ERR_INIT;
-	assert_int_equal(ac_incident_timeline_run(s, NS_PER_MIN, NS(DAY0 + 7, 600), NS(DAY0 + 7, 780),
-	                                          7, &t, &err),
-	                 0);
+	ac_query q = ac_query_window(NS(DAY0 + 7, 600), NS(DAY0 + 7, 780));
+	assert_int_equal(ac_incident_timeline_run(s, &q, NS_PER_MIN, 7, &t, &err), 0);
 	assert_int_equal(t.n, 3);
 	static const double want[3][5] = {
 		/* spend mean lo hi excess */
@@ -103,6 +102,10 @@ static void test_timeline(void **state)
 	assert_true(fabs(t.base_mean - 6) < 1e-12);
 	assert_true(fabs(t.excess - 13.5) < 1e-12);
 	assert_true(fabs(t.ratio - 3.25) < 1e-12);
+	ac_incident_timeline_free(&t);
+	/* one system only is not there yet: refused, not ignored */
+	q.system = "svc";
+	assert_int_equal(ac_incident_timeline_run(s, &q, NS_PER_MIN, 7, &t, &err), AC_EINVAL);
 	ac_incident_timeline_free(&t);
 	ac_store_close(s);
 }

@@ -3,6 +3,8 @@
  * previous window (ac_models_change_of), worked out by hand.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,10 +57,56 @@ static void test_change(void **state)
 	assert_true(isnan(ch.accuracy));
 }
 
+/*
+ * The row filler (ac_models_table_fill), columns chosen by name: one row of
+ * 8 calls for $2 in a window of $8: cost_share 2 / 8 = 0.25, cost_per_call
+ * 2 / 8 = 0.25; no score: accuracy null; prev_calls 3 as set; an unknown
+ * name is a null cell. Shown as AC_CELL_INT, the cost 2 is the integer 2
+ * (CSV "2" either way) and the shares stay full values in CSV.
+ */
+static void test_table_fill(void **state)
+{
+	(void)state;
+	ac_models_row v;
+	memset(&v, 0, sizeof(v));
+	v.model = "m1";
+	v.calls[0] = 8;
+	v.calls[1] = 3;
+	v.cost[0] = 2;
+	ac_models_result r;
+	memset(&r, 0, sizeof(r));
+	r.v = &v;
+	r.n = 1;
+	r.total_cost = 8;
+	static const char *const names[] = { "model",         "calls",    "prev_calls", "cost_share",
+		                             "cost_per_call", "accuracy", "no_such" };
+	static const ac_cell_type shows[] = { AC_CELL_TEXT,  AC_CELL_INT,   AC_CELL_INT,
+		                              AC_CELL_SHARE, AC_CELL_SHARE, AC_CELL_SHARE,
+		                              AC_CELL_NUM };
+	const ac_cell_type *const each[] = { NULL, shows };
+	for (int k = 0; k < 2; k++) {
+		ac_table *t = ac_table_new(names, NULL, 7);
+		assert_non_null(t);
+		ac_models_table_fill(t, &r, names, each[k], 7);
+		assert_int_equal(ac_table_rows(t), 1);
+		char *data = NULL;
+		size_t n = 0;
+		FILE *fp = open_memstream(&data, &n);
+		assert_non_null(fp);
+		ac_table_write_csv(fp, t);
+		fclose(fp);
+		assert_string_equal(data, "model,calls,prev_calls,cost_share,cost_per_call,accuracy,"
+		                          "no_such\nm1,8,3,0.25,0.25,,\n");
+		free(data);
+		ac_table_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_change),
+		cmocka_unit_test(test_table_fill),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

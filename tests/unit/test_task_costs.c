@@ -32,7 +32,7 @@ static void test_bins(void **state)
 	(void)state;
 	double a[] = { 0, 0.02, 0.05, 0.05, 0.3 }, b[] = { 1.5 };
 	ac_task_group v[2] = { group(a, 5), group(b, 1) };
-	ac_task_costs tc = { v, 2 };
+	ac_task_costs tc = { .v = v, .n = 2 };
 	int lo = 99, hi = 99;
 	assert_int_equal(ac_task_costs_bin_range(&tc, &lo, &hi), 1);
 	assert_int_equal(lo, -9);
@@ -48,7 +48,7 @@ static void test_bins(void **state)
 	/* no positive cost anywhere: no range */
 	double z[] = { 0, 0 };
 	ac_task_group zg = group(z, 2);
-	ac_task_costs zc = { &zg, 1 };
+	ac_task_costs zc = { .v = &zg, .n = 1 };
 	assert_int_equal(ac_task_costs_bin_range(&zc, &lo, &hi), 0);
 }
 
@@ -88,11 +88,45 @@ static void test_ccdf(void **state)
 	assert_int_equal(zero, 1);
 }
 
+/*
+ * The fattest tail (deciles of 10 tasks are 1 task each): A = 1..10, tail
+ * ratio 10 / 1 = 10; B = nine 2s and 40, ratio 40 / 2 = 20, top-10% share
+ * 40 / (9 x 2 + 40) = 40 / 58; C = eight 1s and 100, only 9 tasks: left
+ * out; D = a zero and nine 5s: bottom decile 0, no ratio; E = B again: a
+ * tie, the first (B) stays. No group of 10 with a ratio: NULL.
+ */
+static void test_fattest(void **state)
+{
+	(void)state;
+	double a[10], b[10], c[9], d[10];
+	for (int i = 0; i < 10; i++) {
+		a[i] = i + 1;
+		b[i] = i < 9 ? 2 : 40;
+		d[i] = i ? 5 : 0;
+	}
+	for (int i = 0; i < 9; i++)
+		c[i] = i < 8 ? 1 : 100;
+	ac_task_group v[5] = { group(a, 10), group(b, 10), group(c, 9), group(d, 10),
+		               group(b, 10) };
+	double calls[10] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 }; /* the distribution reads them */
+	for (int i = 0; i < 5; i++)
+		v[i].calls = calls;
+	ac_task_costs tc = { .v = v, .n = 5 };
+	ac_task_costs_find_fattest(&tc);
+	assert_ptr_equal(tc.fattest, &v[1]);
+	assert_true(fabs(tc.fattest_tail_ratio - 20) < 1e-12);
+	assert_true(fabs(tc.fattest_top10_share - 40.0 / 58) < 1e-12);
+	ac_task_costs nc = { .v = &v[2], .n = 2 };
+	ac_task_costs_find_fattest(&nc);
+	assert_null(nc.fattest);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bins),
 		cmocka_unit_test(test_ccdf),
+		cmocka_unit_test(test_fattest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
