@@ -447,11 +447,13 @@ static void route_batch(handoff *p, int end)
 				t->out = t->root || ac_hold_is_done(p->hold, it->trace_id) ? 1 : 2;
 			if (t->out == 2 && hold_span(p, b, it) == 0)
 				continue;
-			if (it->raw_len) {
+			/* (nothing held before it: the original stays where it is;
+			 * whole traces, the usual case, copy nothing) */
+			if (it->raw_len && it->raw_off != wraw) {
 				memmove(b->raw.data + wraw, b->raw.data + it->raw_off, it->raw_len);
 				it->raw_off = (uint32_t)wraw;
-				wraw += it->raw_len;
 			}
+			wraw += it->raw_len;
 		}
 		if (w != i)
 			b->items[w] = *it;

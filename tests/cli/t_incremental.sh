@@ -100,6 +100,18 @@ C=$T/c.db
 AGENTCOST_DB=$C ac ingest "$T/coll.jsonl" >"$T/out.c" 2>&1 || fail "ingest collector layout"
 same_store "collector layout" "$C"
 expect_grep "collector layout: each task derived once" " $TASKS tasks derived" "$T/out.c"
+# the originals of held spans (moved out of their batch and back) and of the spans
+# after them in their batch (moved up in its original text) read back as written:
+# `show` gives the same span from both stores for the last 5 spans of each original
+# block (a batch's last spans moved whenever one before them was held)
+bad=0
+for sid in $(sqlite3 "$C" "SELECT lower(hex(span_id)) FROM (SELECT span_id, row_number() OVER
+    (PARTITION BY raw_block ORDER BY raw_off DESC) AS k FROM span) WHERE k <= 5"); do
+  AGENTCOST_DB=$A ac show "$sid" >"$T/show.a" 2>&1
+  AGENTCOST_DB=$C ac show "$sid" >"$T/show.c" 2>&1
+  cmp -s "$T/show.a" "$T/show.c" && [ -s "$T/show.c" ] || bad=$((bad + 1))
+done
+expect_eq "collector layout: originals as the trace layout's (the last 5 of each block)" 0 "$bad"
 # without trace assembly the same store, derived more often
 N=$T/n.db
 AGENTCOST_DB=$N ac ingest --hold-mb=0 "$T/coll.jsonl" >"$T/out.n" 2>&1 || fail "ingest --hold-mb=0"
