@@ -11,7 +11,7 @@
  * first (the standard, and what most producers write beside their own),
  * then OpenInference, OpenLLMetry, Sentry, pydantic-ai details, and the
  * Vercel AI SDK's ai.* names last (its inner call spans carry the gen_ai.*
- * names too). Every name is 9..48 bytes long (ac_attr_lookup's early out;
+ * names too). Every name is 7..48 bytes long (ac_attr_lookup's early out;
  * build() aborts on a longer or shorter one).
  * See ../shared/reference/FORMATS.md sections c-f.
  */
@@ -127,6 +127,15 @@ static const struct {
 	/* agent name (task type fallback) */
 	{ "gen_ai.agent.name", AC_F_AGENT_NAME, 1 },
 	{ "agent.name", AC_F_AGENT_NAME, 2 },
+	/* who: the dimensions user and session of issue #17, in its order */
+	{ "user.id", AC_F_USER, 1 },
+	{ "enduser.id", AC_F_USER, 2 },
+	{ "langfuse.user.id", AC_F_USER, 3 },
+	{ "user_id", AC_F_USER, 4 },
+	{ "session.id", AC_F_SESSION, 1 },
+	{ "gen_ai.conversation.id", AC_F_SESSION, 2 },
+	{ "langfuse.session.id", AC_F_SESSION, 3 },
+	{ "session_id", AC_F_SESSION, 4 },
 	/* cost the producer computed: kept for reconciliation */
 	{ "llm.cost.total", AC_F_PCOST_TOTAL, 1 },
 	{ "gen_ai.usage.cost", AC_F_PCOST_TOTAL, 2 },
@@ -147,13 +156,18 @@ static unsigned char key_len[NMAP];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* A name's slot hash: its first and last 8 bytes and its length, one
- * multiply (names of 8 bytes or more; a full hash of every attribute name of
- * every span cost more than the lookup). */
+ * multiply (a full hash of every attribute name of every span cost more than
+ * the lookup); a 7-byte name (user.id) is its 7 bytes twice. */
 static uint64_t key_hash(const char *k, size_t n)
 {
-	uint64_t a, b;
-	memcpy(&a, k, 8);
-	memcpy(&b, k + n - 8, 8);
+	uint64_t a = 0, b;
+	if (n >= 8) {
+		memcpy(&a, k, 8);
+		memcpy(&b, k + n - 8, 8);
+	} else {
+		memcpy(&a, k, n);
+		b = a;
+	}
 	uint64_t x = (a * 0x9e3779b97f4a7c15ULL) ^ b ^ n;
 	x *= 0xbf58476d1ce4e5b9ULL;
 	return x ^ (x >> 29);
@@ -163,7 +177,7 @@ static void build(void)
 {
 	for (size_t k = 0; k < NMAP; k++) {
 		key_len[k] = (unsigned char)strlen(MAP[k].key);
-		if (key_len[k] < 9 || key_len[k] > 48)
+		if (key_len[k] < 7 || key_len[k] > 48)
 			abort(); /* a name ac_attr_lookup's early out would never find */
 		uint64_t h = key_hash(MAP[k].key, key_len[k]);
 		size_t s = h & (SLOTS - 1);
@@ -176,9 +190,9 @@ static void build(void)
 int ac_attr_lookup(const char *key, size_t n, int *prio)
 {
 	pthread_once(&once, build);
-	/* mapped names are 9..48 bytes long (build() checks): a cheap early out
+	/* mapped names are 7..48 bytes long (build() checks): a cheap early out
 	 * for the rest */
-	if (n < 9 || n > 48)
+	if (n < 7 || n > 48)
 		return AC_F_NONE;
 	uint64_t h = key_hash(key, n);
 	size_t s = h & (SLOTS - 1);

@@ -62,15 +62,18 @@ enum { IT_SPAN, IT_ERROR, IT_REFUSE, IT_FATAL };
 
 /* String fields kept per span, with the span field each comes from. */
 enum { S_NAME, S_SERVICE, S_ENV, S_MODEL, S_PROVIDER, S_TOOL, S_ERROR_TYPE, S_COMPLEXITY,
-       S_PURPOSE, S_TASK_ID, S_TASK_TYPE, S_AGENT, S_SCOPE, S_SERVICE_TIER, S_COUNT };
+       S_PURPOSE, S_TASK_ID, S_TASK_TYPE, S_AGENT, S_SCOPE, S_SERVICE_TIER, S_USER, S_SESSION,
+       S_RESOURCE, S_COUNT };
 static const int S_FIELD[S_COUNT] = { -1, AC_F_SERVICE, AC_F_ENV, AC_F_MODEL, AC_F_PROVIDER,
 	                              AC_F_TOOL, AC_F_ERROR_TYPE, AC_F_COMPLEXITY, AC_F_PURPOSE,
 	                              AC_F_TASK_ID, AC_F_TASK_TYPE, AC_F_AGENT_NAME,
-	                              AC_F_SCOPE, AC_F_SERVICE_TIER };
+	                              AC_F_SCOPE, AC_F_SERVICE_TIER, AC_F_USER, AC_F_SESSION,
+	                              AC_F_RESOURCE };
 static const int S_DICT[S_COUNT] = { AC_DICT_SPAN_NAME, AC_DICT_SERVICE, AC_DICT_LABEL,
 	                             AC_DICT_MODEL, AC_DICT_LABEL, AC_DICT_TOOL, AC_DICT_LABEL,
 	                             AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_TASK_REF,
-	                             AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_LABEL };
+	                             AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_LABEL, AC_DICT_LABEL,
+	                             AC_DICT_DIM_VALUE, AC_DICT_DIM_VALUE, AC_DICT_RESOURCE };
 
 typedef struct sref {
 	uint32_t off, len; /* into batch.text */
@@ -105,6 +108,7 @@ typedef struct batch {
 	unsigned saw; /* bit k: a record of kind k (AC_REC_*) */
 	int end;
 	int oom;
+	sref last_res; /* the last resource text kept: spans of one resource share it */
 	struct batch *next;
 } batch;
 
@@ -183,6 +187,7 @@ static void give_free(handoff *p, batch *b)
 	b->zdone = 0;
 	ac_buf_reset(&b->text);
 	ac_buf_reset(&b->raw);
+	b->last_res = (sref){ 0, 0 };
 	b->records = 0;
 	b->saw = 0;
 	b->end = 0;
@@ -278,10 +283,15 @@ static int parsed_span(ac_span *sp, void *payload)
 	it->eval_score = sp->eval_score;
 	it->pcost = sp->pcost_total;
 	it->s[S_NAME] = keep(b, sp->name.p, sp->name.n);
-	for (int k = 1; k < S_COUNT; k++) {
+	for (int k = 1; k < S_RESOURCE; k++) {
 		ac_str v = sp->str[S_FIELD[k]];
 		it->s[k] = keep(b, v.p, v.n);
 	}
+	ac_str res = sp->str[AC_F_RESOURCE];
+	if (!(res.n && b->last_res.len == res.n &&
+	      memcmp(b->text.data + b->last_res.off, res.p, res.n) == 0))
+		b->last_res = keep(b, res.p, res.n);
+	it->s[S_RESOURCE] = res.n ? b->last_res : (sref){ 0, 0 };
 	if (!p->no_raw) {
 		it->raw_off = (uint32_t)b->raw.len;
 		it->raw_len = (uint32_t)sp->raw.n;
@@ -855,6 +865,9 @@ static int build_row(run *r, const batch *b, const item *it, int64_t trace, int6
 	row->agent_name = ids[S_AGENT];
 	row->scope = ids[S_SCOPE];
 	row->service_tier = ids[S_SERVICE_TIER];
+	row->user_v = ids[S_USER];
+	row->session_v = ids[S_SESSION];
+	row->resource = ids[S_RESOURCE];
 	memcpy(row->tok, it->tok, sizeof(row->tok));
 	row->tok_mask = it->tok_mask;
 	row->has_producer_cost = (it->num_mask & 2) != 0;

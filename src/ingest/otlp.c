@@ -556,8 +556,12 @@ int ac_pj_walk_resource_spans(ac_pctx *c, int list, const char *key)
 		ac_span base;
 		ac_span_reset(&base);
 		int res = ac_pj_find_key(j, e, "resource", NULL);
-		if (res >= 0)
+		if (res >= 0) {
 			ac_pj_otlp_attrs(j, ac_pj_find_key(j, res, "attributes", NULL), &base, 1);
+			/* kept whole: any resource attribute can be read later
+			 * (attr:KEY, src/analysis/dims.c) */
+			base.str[AC_F_RESOURCE].p = ac_json_raw(j, res, &base.str[AC_F_RESOURCE].n);
+		}
 		/* resource-level problems (a bad token count on the resource) reject
 		 * every span under it: they are carried in base.err */
 		int rc;

@@ -45,6 +45,9 @@ enum ac_field {
 	AC_F_VERCEL_OP,   /* ai.operationId (Vercel AI SDK) */
 	AC_F_SCOPE,       /* instrumentation scope name (OTLP scope.name, otel.scope.name) */
 	AC_F_SERVICE_TIER, /* agentcost.service_tier, openai.response.service_tier, ... */
+	AC_F_USER,        /* user.id, enduser.id, langfuse.user.id, user_id */
+	AC_F_SESSION,     /* session.id, gen_ai.conversation.id, langfuse.session.id, session_id */
+	AC_F_RESOURCE,    /* the OTLP resource object's text (set by the walker, not an attribute) */
 	AC_F_COUNT
 };
 

@@ -36,7 +36,7 @@ extern const ac_embedded ac_schema_files[];
 extern const ac_embedded ac_query_files[];
 
 static const char *const DICT_TABLE[AC_DICT_COUNT] = {
-	"model", "service", "tool", "span_name", "label", "task_ref",
+	"model", "service", "tool", "span_name", "label", "task_ref", "dim_value", "resource",
 };
 
 /* Cache caps: dictionaries are small; traces are one per task. */
@@ -428,10 +428,10 @@ static int prepare_span_put(ac_store *s, ac_err *err)
 	         " purpose, task_ref, task_type, agent_name, eval_score, raw_block, raw_off,"
 	         " raw_len, task, purpose_eff, complexity_eff, rollup_key,"
 	         " tokens_cache_write_1h, tokens_audio_in, tokens_audio_out,"
-	         " service_tier, price_note, scope)"
+	         " service_tier, price_note, scope, user_v, session_v, resource)"
 	         " VALUES (?1,%s?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
 	         "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,"
-	         "?34,?35,?36,?37,?38,?39,?40,?41,?42,?43)",
+	         "?34,?35,?36,?37,?38,?39,?40,?41,?42,?43,?44,?45,?46)",
 	         stored ? "trace, " : "", stored ? "?2," : "");
 	if ((rc = prep(s, &s->span_put, sql, err)) ||
 	    (rc = prep(s, &s->span_same, "SELECT trace, span_id FROM span WHERE id = ?1",
@@ -490,6 +490,9 @@ static void bind_span(sqlite3_stmt *st, const ac_span_row *r)
 	bind_id(st, 28, r->task_type);
 	bind_id(st, 29, r->agent_name);
 	bind_id(st, 43, r->scope);
+	bind_id(st, 44, r->user_v);
+	bind_id(st, 45, r->session_v);
+	bind_id(st, 46, r->resource);
 	if (r->has_eval_score)
 		sqlite3_bind_double(st, 30, r->eval_score);
 	else

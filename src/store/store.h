@@ -32,6 +32,8 @@ enum {
 	AC_DICT_SPAN_NAME,
 	AC_DICT_LABEL,
 	AC_DICT_TASK_REF,
+	AC_DICT_DIM_VALUE, /* users, sessions, promoted attributes' values (schema 11) */
+	AC_DICT_RESOURCE,  /* resource texts (schema 11) */
 	AC_DICT_COUNT
 };
 
@@ -92,6 +94,8 @@ typedef struct ac_span_row {
 	int has_producer_cost;
 	int64_t complexity, purpose, task_ref, task_type, agent_name;
 	int64_t scope;            /* label.id of the instrumentation scope name (schema 9) */
+	int64_t user_v, session_v; /* dim_value.id (schema 11), 0 = none */
+	int64_t resource;         /* resource.id (schema 11), 0 = none */
 	double eval_score;
 	int has_eval_score;
 	int64_t raw_block, raw_off, raw_len; /* raw_block 0 -> no original kept */

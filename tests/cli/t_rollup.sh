@@ -330,6 +330,9 @@ make_v4() {
     ALTER TABLE file DROP COLUMN read_from; ALTER TABLE file DROP COLUMN resume_off;
     ALTER TABLE file DROP COLUMN resume_line; ALTER TABLE file DROP COLUMN head_hash;
     ALTER TABLE file DROP COLUMN tail_hash;
+    DROP TABLE dim_value; DROP TABLE resource; DROP TABLE dim; DROP TABLE span_dim;  -- schema 11
+    ALTER TABLE span DROP COLUMN user_v; ALTER TABLE span DROP COLUMN session_v;
+    ALTER TABLE span DROP COLUMN resource;
     PRAGMA user_version = 4;"
   # span.trace stored, as a store created before schema 5 has it
   local ddl cols

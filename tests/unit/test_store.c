@@ -316,7 +316,8 @@ static void test_dict(void **state)
 	(void)state;
 	ac_store *s = open_mem();
 	static const char *const tables[AC_DICT_COUNT] = { "model", "service",  "tool",
-		                                           "span_name", "label", "task_ref" };
+		                                           "span_name", "label", "task_ref",
+		                                           "dim_value", "resource" };
 	char name[64];
 	for (int d = 0; d < AC_DICT_COUNT; d++) {
 		int64_t a = dict(s, d, "gpt-4o");
