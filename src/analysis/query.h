@@ -20,13 +20,18 @@ typedef enum ac_dim_kind {
 	AC_DIM_SYSTEM,     /* the task's service.name */
 	AC_DIM_TASK_TYPE,  /* agentcost.task.type */
 	AC_DIM_COMPLEXITY, /* agentcost.complexity */
-	AC_DIM_MODEL,      /* gen_ai.request.model, canonical */
+	AC_DIM_MODEL,      /* gen_ai.request.model, canonical: each call's own */
 	AC_DIM_ATTR,       /* any other attribute, named by attr */
+	AC_DIM_USER,       /* user.id, enduser.id, langfuse.user.id, user_id */
+	AC_DIM_SESSION,    /* session.id, gen_ai.conversation.id, langfuse.session.id, session_id */
+	AC_DIM_AGENT,      /* gen_ai.agent.name, agent.name */
+	AC_DIM_ENV,        /* deployment.environment.name, deployment.environment */
 } ac_dim_kind;
 
 typedef struct ac_dim {
 	ac_dim_kind kind;
 	const char *attr; /* AC_DIM_ATTR: the attribute's name; else NULL */
+	const char *name; /* as the user wrote it (a column's name); NULL: the kind's */
 } ac_dim;
 
 /* Keep the rows whose dimension equals value (NULL: has none). */
@@ -38,13 +43,17 @@ typedef struct ac_filter {
 typedef struct ac_query {
 	int64_t since_ns, until_ns; /* [since_ns, until_ns); INT64_MIN / INT64_MAX: open */
 	const char *system;         /* only this system's tasks; NULL: all */
-	const ac_dim *by;           /* group by these, in order (empty for now) */
+	const ac_dim *by;           /* group by these, in order */
 	size_t nby;
-	const ac_filter *where;     /* and keep only these (empty for now) */
+	const ac_filter *where;     /* and keep only these */
 	size_t nwhere;
+	int dims;                   /* 1: by and where are the user's --by/--where
+	                             * (src/analysis/dims.h: rows keyed by the
+	                             * dimensions' values as text); 0: an
+	                             * analysis's own grouping */
 } ac_query;
 
-#define AC_QUERY_INIT { INT64_MIN, INT64_MAX, NULL, NULL, 0, NULL, 0 }
+#define AC_QUERY_INIT { INT64_MIN, INT64_MAX, NULL, NULL, 0, NULL, 0, 0 }
 
 /* A query over [since_ns, until_ns) for every system. */
 static inline ac_query ac_query_window(int64_t since_ns, int64_t until_ns)

@@ -46,6 +46,20 @@ static inline ac_query cli_query(const common_opts *o)
 	return q;
 }
 
+/* --by and --where (cli_dims.c): the dimensions of issue #17. */
+typedef struct cli_dims {
+	ac_dim by[2];
+	size_t nby;
+	ac_filter where[8];
+	size_t nwhere;
+} cli_dims;
+
+/* Take every --by DIM[,DIM] and --where DIM=VALUE out of argv (values are
+ * parsed in place: argv must outlive d). 0, or prints and returns EXIT_USAGE. */
+int cli_dims_parse(int *argc, char **argv, const char *cmd, cli_dims *d);
+/* Put d's dimensions into q (q->dims = 1 when there are any). */
+void cli_dims_apply(const cli_dims *d, ac_query *q);
+
 /*
  * Value of option `name` at argv[*i] ("--name V", advancing *i, or
  * "--name=V"); NULL when argv[*i] is another option. When the value is
@@ -107,5 +121,6 @@ int cmd_simulate(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 #endif

@@ -217,7 +217,7 @@ int cmd_spc(int argc, char **argv)
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
 		return EXIT_FAIL;
-	static const ac_dim by_system = { AC_DIM_SYSTEM, NULL };
+	static const ac_dim by_system = { AC_DIM_SYSTEM, NULL, NULL };
 	ac_query q = cli_query(&co);
 	q.by = &by_system;
 	q.nby = r.by_system ? 1 : 0;

@@ -180,7 +180,7 @@ int cmd_tasks(int argc, char **argv)
 		ac_store_close(s);
 		return status;
 	}
-	static const ac_dim type_dim[] = { { AC_DIM_TASK_TYPE, NULL }, { AC_DIM_SYSTEM, NULL } };
+	static const ac_dim type_dim[] = { { AC_DIM_TASK_TYPE, NULL, NULL }, { AC_DIM_SYSTEM, NULL, NULL } };
 	ac_query q = cli_query(&co);
 	q.by = by == BY_SYSTEM ? type_dim + 1 : type_dim;
 	q.nby = by == BY_BOTH ? 2 : 1;

@@ -168,6 +168,14 @@ static const help_opt O_SPC[] = {
 
 static const help_opt O_RECONCILE[] = { END };
 
+static const help_opt O_TOP[] = {
+	{ "--limit", "N", "the N costliest values (default 20; 0: every value)", 0 },
+	{ "--include-eval", NULL, "count evaluation tasks too (default: production tasks only)", 0 },
+	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one); "
+	  "repeatable, all must hold", 0 },
+	END
+};
+
 static const help_opt O_SIMULATE[] = {
 	{ "--map", "FILE", "a routing map, CSV complexity,model[,task_type] (a row with an empty "
 	  "task type is its class's default); repeat for several maps side by side", 0 },
@@ -280,6 +288,17 @@ static const help_cmd CMDS[] = {
 	  "purpose), tool failure rate, retry attempts per failure episode; per system and "
 	  "overall.",
 	  HC_ALL, NULL, O_NONE, "agentcost hidden --format json" },
+	{ "top", "a dimension's values by spend: users, sessions, teams, any attribute",
+	  "top DIM [--limit N] [--include-eval] [--where DIM=VALUE]...",
+	  "The values of DIM (user, session, agent, environment, system, task_type, model, or "
+	  "attr:KEY for any span or resource attribute) by the cost of their tasks starting in "
+	  "the window (the whole store unless --since/--until): tasks, cost, share, per-task p50 "
+	  "and p99, and the previous period of the same length with the change ((cost - "
+	  "previous) / previous). A task's value is its root span's, else its earliest span's "
+	  "that has one, else (none); model is each call's own.",
+	  HC_ALL, NULL, O_TOP,
+	  "agentcost top user --since 2025-06-01 --until 2025-06-07\n"
+	  "agentcost top attr:team --format json" },
 	{ "spc", "daily spend against its control band, alerts, run rules",
 	  "spc [--window N] [--sigma K] [--min-history N] [--hourly] [--alerts-only] [--by system]",
 	  "Daily (or hourly) spend against its control band: mean + K x sd of the preceding "

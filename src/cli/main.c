@@ -27,6 +27,7 @@ static const struct cmd {
 	{ "outliers", cmd_outliers },
 	{ "models", cmd_models },
 	{ "hidden", cmd_hidden },
+	{ "top", cmd_top },
 	{ "spc", cmd_spc },
 	{ "reconcile", cmd_reconcile },
 	{ "simulate", cmd_simulate },

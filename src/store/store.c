@@ -892,6 +892,11 @@ void ac_rows_bind_int(ac_rows *r, int param, int64_t v)
 	sqlite3_bind_int64(r->st, param, v);
 }
 
+void ac_rows_reset(ac_rows *r)
+{
+	sqlite3_reset(r->st);
+}
+
 int ac_rows_next(ac_rows *r, ac_err *err)
 {
 	int rc = sqlite3_step(r->st);

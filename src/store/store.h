@@ -230,6 +230,9 @@ void ac_rows_bind_int(ac_rows *r, int param, int64_t v);
 /* text and blob are not copied: they must outlive the rows */
 void ac_rows_bind_text(ac_rows *r, int param, const char *text);
 void ac_rows_bind_blob(ac_rows *r, int param, const void *blob, size_t n);
+/* Run the query again from its start, keeping the bound parameters (a
+ * statement file executed once per input row). */
+void ac_rows_reset(ac_rows *r);
 /* 1: a row is ready; 0: no more rows; AC_ESQL with err set (naming the query). */
 int ac_rows_next(ac_rows *r, ac_err *err);
 int64_t ac_rows_int(ac_rows *r, int col);

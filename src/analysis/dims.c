@@ -1,0 +1,373 @@
+/*
+ * Dimensions: parsing and the per-task values (dims.h). Every step is a
+ * query file (queries/dims_*.sql) over temporary tables; only an attribute
+ * that is neither built in nor promoted is read here, span by span, from the
+ * stored originals.
+ */
+#include "dims.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "../util/jsonattr.h"
+#include "../util/map.h"
+
+static const struct {
+	const char *name;
+	ac_dim_kind kind;
+} BUILTIN[] = {
+	{ "user", AC_DIM_USER },       { "session", AC_DIM_SESSION },
+	{ "agent", AC_DIM_AGENT },     { "environment", AC_DIM_ENV },
+	{ "system", AC_DIM_SYSTEM },   { "task_type", AC_DIM_TASK_TYPE },
+	{ "model", AC_DIM_MODEL },
+};
+#define NBUILTIN (sizeof(BUILTIN) / sizeof(BUILTIN[0]))
+
+int ac_dim_parse(const char *text, ac_dim *d, ac_err *err)
+{
+	memset(d, 0, sizeof(*d));
+	d->name = text;
+	if (strncmp(text, "attr:", 5) == 0) {
+		if (!text[5])
+			return ac_err_set(err, AC_EINVAL, "dimension \"attr:\" names no attribute (attr:KEY)");
+		d->kind = AC_DIM_ATTR;
+		d->attr = text + 5;
+		return 0;
+	}
+	for (size_t k = 0; k < NBUILTIN; k++)
+		if (strcmp(text, BUILTIN[k].name) == 0) {
+			d->kind = BUILTIN[k].kind;
+			return 0;
+		}
+	return ac_err_set(err, AC_EINVAL,
+	                  "unknown dimension \"%s\": one of user, session, agent, environment, "
+	                  "system, task_type, model, or attr:KEY for any attribute",
+	                  text);
+}
+
+const char *ac_dim_column(const ac_dim *d)
+{
+	if (d->kind == AC_DIM_ATTR) {
+		for (size_t k = 0; k < NBUILTIN; k++)
+			if (strcmp(d->attr, BUILTIN[k].name) == 0)
+				return d->name ? d->name : d->attr - 5;
+		return d->attr;
+	}
+	if (d->name)
+		return d->name;
+	for (size_t k = 0; k < NBUILTIN; k++)
+		if (BUILTIN[k].kind == d->kind)
+			return BUILTIN[k].name;
+	return "complexity";
+}
+
+/* Run statement file `name` with ?1 = a and, when b is given, ?2 = b. */
+static int exec1(ac_store *s, const char *name, int64_t a, const char *b, ac_err *err)
+{
+	ac_rows *r;
+	int rc = ac_store_rows(s, name, 0, 0, NULL, AC_ROWS_PLAIN, &r, err);
+	if (rc)
+		return rc;
+	ac_rows_bind_int(r, 1, a);
+	if (b)
+		ac_rows_bind_text(r, 2, b);
+	while ((rc = ac_rows_next(r, err)) > 0)
+		;
+	ac_rows_free(r);
+	return rc;
+}
+
+/* The window and system bound as every query file takes them. */
+static int exec_window(ac_store *s, const char *name, const ac_query *q, ac_err *err)
+{
+	ac_rows *r;
+	int rc = ac_store_rows(s, name, q->since_ns, q->until_ns, q->system, AC_ROWS_SCAN, &r, err);
+	if (rc)
+		return rc;
+	while ((rc = ac_rows_next(r, err)) > 0)
+		;
+	ac_rows_free(r);
+	return rc;
+}
+
+/* A whole block of originals, decompressed (the last one read is kept). */
+typedef struct block {
+	int64_t id;
+	char *text;
+	size_t n;
+} block;
+
+static int read_block(ac_store *s, int64_t id, block *b, ac_err *err)
+{
+	if (b->id == id)
+		return 0;
+	free(b->text);
+	b->text = NULL;
+	b->n = 0;
+	b->id = id;
+	ac_rows *r;
+	int rc = ac_store_rows(s, "dims_raw_block.sql", 0, 0, NULL, AC_ROWS_PLAIN, &r, err);
+	if (rc)
+		return rc;
+	ac_rows_bind_int(r, 1, id);
+	if ((rc = ac_rows_next(r, err)) > 0) {
+		size_t zn;
+		const void *z = ac_rows_blob(r, 0, &zn);
+		unsigned long long size = z ? ZSTD_getFrameContentSize(z, zn) : ZSTD_CONTENTSIZE_ERROR;
+		/* a damaged block reads as no originals: its spans have no value */
+		if (size != ZSTD_CONTENTSIZE_ERROR && size != ZSTD_CONTENTSIZE_UNKNOWN &&
+		    size < ((unsigned long long)1 << 32) && (b->text = malloc(size ? size : 1))) {
+			size_t got = ZSTD_decompress(b->text, size, z, zn);
+			if (ZSTD_isError(got) || got != size) {
+				free(b->text);
+				b->text = NULL;
+			} else {
+				b->n = got;
+			}
+		}
+		rc = 0;
+	}
+	ac_rows_free(r);
+	return rc;
+}
+
+/* q_sv from the originals: attribute key of each candidate span, from its
+ * text, else from its resource's (a resource's answer is kept: few). */
+static int sv_originals(ac_store *s, const char *key, ac_err *err)
+{
+	ac_rows *r = NULL, *put = NULL;
+	block b = { 0, NULL, 0 };
+	ac_map res; /* resource id -> 1 + index into rvals, or 0 = no value */
+	ac_map_init(&res, 0);
+	char **rvals = NULL;
+	size_t nr = 0;
+	char val[1024];
+	int rc = ac_store_rows(s, "dims_originals.sql", 0, 0, NULL, AC_ROWS_PLAIN, &r, err);
+	if (!rc)
+		rc = ac_store_rows(s, "dims_sv_put.sql", 0, 0, NULL, AC_ROWS_PLAIN, &put, err);
+	while (!rc && (rc = ac_rows_next(r, err)) > 0) {
+		rc = 0;
+		const char *v = NULL;
+		if (!ac_rows_null(r, 5)) {
+			int64_t off = ac_rows_int(r, 6), len = ac_rows_int(r, 7);
+			if ((rc = read_block(s, ac_rows_int(r, 5), &b, err)))
+				break;
+			if (b.text && off >= 0 && len > 0 && (uint64_t)(off + len) <= b.n &&
+			    ac_json_attr_find(b.text + off, (size_t)len, key, val, sizeof(val)))
+				v = val;
+		}
+		int64_t rid = ac_rows_int(r, 8);
+		if (!v && rid) {
+			int64_t at;
+			if (nr >= 65536 || !ac_map_get(&res, &rid, sizeof(rid), &at)) {
+				const char *rt = ac_rows_text(r, 9);
+				at = 0;
+				int hit = rt && ac_json_attr_find(rt, strlen(rt), key, val, sizeof(val));
+				if (hit && nr >= 65536) {
+					v = val; /* too many resources to keep their answers */
+					goto put;
+				}
+				if (hit) {
+					char **nv = realloc(rvals, (nr + 1) * sizeof(*nv));
+					if (!nv || !(nv[nr] = strdup(val))) {
+						rvals = nv ? nv : rvals;
+						rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+						break;
+					}
+					rvals = nv;
+					at = (int64_t)++nr;
+				}
+				if (ac_map_put(&res, &rid, sizeof(rid), at)) {
+					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+					break;
+				}
+			}
+			if (at)
+				v = rvals[at - 1];
+		}
+		if (!v)
+			continue;
+	put:;
+		size_t idn;
+		const void *id = ac_rows_blob(r, 4, &idn);
+		for (int c = 0; c < 4; c++)
+			ac_rows_bind_int(put, c + 1, ac_rows_int(r, c));
+		ac_rows_bind_blob(put, 5, id, id ? idn : 0);
+		ac_rows_bind_text(put, 6, v);
+		while ((rc = ac_rows_next(put, err)) > 0)
+			;
+		if (rc)
+			break;
+		ac_rows_reset(put);
+	}
+	if (rc > 0)
+		rc = 0;
+	for (size_t k = 0; k < nr; k++)
+		free(rvals[k]);
+	free(rvals);
+	free(b.text);
+	ac_map_release(&res);
+	ac_rows_free(put);
+	ac_rows_free(r);
+	return rc;
+}
+
+/* The promoted dimension of attribute key: its dim.id, 0 when none. */
+static int promoted(ac_store *s, const char *key, int64_t *id, ac_err *err)
+{
+	ac_rows *r;
+	*id = 0;
+	int rc = ac_store_rows(s, "dims_dim_id.sql", 0, 0, NULL, AC_ROWS_PLAIN, &r, err);
+	if (rc)
+		return rc;
+	ac_rows_bind_text(r, 1, key);
+	if ((rc = ac_rows_next(r, err)) > 0) {
+		*id = ac_rows_int(r, 0);
+		rc = 0;
+	}
+	ac_rows_free(r);
+	return rc;
+}
+
+/* q_dimval rows at position pos: every candidate task's value of d. */
+static int task_values(ac_store *s, const ac_dim *d, int pos, ac_err *err)
+{
+	int rc;
+	switch (d->kind) {
+	case AC_DIM_SYSTEM:
+		return exec1(s, "dims_task_system.sql", pos, NULL, err);
+	case AC_DIM_TASK_TYPE:
+		return exec1(s, "dims_task_type.sql", pos, NULL, err);
+	case AC_DIM_USER:
+	case AC_DIM_SESSION:
+	case AC_DIM_AGENT:
+	case AC_DIM_ENV:
+	case AC_DIM_ATTR:
+		break;
+	default:
+		return ac_err_set(err, AC_EINVAL, "dimension %s is not a task's", ac_dim_column(d));
+	}
+	if ((rc = exec1(s, "dims_sv_clear.sql", 0, NULL, err)))
+		return rc;
+	if (d->kind == AC_DIM_ATTR) {
+		int64_t id;
+		if ((rc = promoted(s, d->attr, &id, err)))
+			return rc;
+		rc = id ? exec1(s, "dims_sv_promoted.sql", id, NULL, err) : sv_originals(s, d->attr, err);
+	} else {
+		static const char *const q[] = { [AC_DIM_USER] = "dims_sv_user.sql",
+			                         [AC_DIM_SESSION] = "dims_sv_session.sql",
+			                         [AC_DIM_AGENT] = "dims_sv_agent.sql",
+			                         [AC_DIM_ENV] = "dims_sv_env.sql" };
+		ac_rows *r;
+		if (!(rc = ac_store_rows(s, q[d->kind], 0, 0, NULL, AC_ROWS_PLAIN, &r, err))) {
+			while ((rc = ac_rows_next(r, err)) > 0)
+				;
+			ac_rows_free(r);
+		}
+	}
+	if (rc)
+		return rc;
+	return exec1(s, "dims_rule.sql", pos, NULL, err);
+}
+
+int ac_dims_prepare(ac_store *s, const ac_query *q, ac_dims_info *info, ac_err *err)
+{
+	int rc;
+	memset(info, 0, sizeof(*info));
+	if (q->nby > AC_DIMS_MAX_BY)
+		return ac_err_set(err, AC_EINVAL, "--by takes at most %d dimensions (a pair)",
+		                  AC_DIMS_MAX_BY);
+	if (q->nwhere > AC_DIMS_MAX_WHERE)
+		return ac_err_set(err, AC_EINVAL, "at most %d --where filters", AC_DIMS_MAX_WHERE);
+	for (size_t i = 0; i < q->nby; i++) {
+		if (q->by[i].kind == AC_DIM_COMPLEXITY)
+			return ac_err_set(err, AC_EINVAL, "--by complexity is not a dimension here");
+		if (q->by[i].kind == AC_DIM_MODEL) {
+			if (info->model_pos)
+				return ac_err_set(err, AC_EINVAL, "--by names model twice");
+			info->model_pos = (int)i + 1;
+		}
+	}
+	for (size_t i = 0; i < q->nwhere; i++) {
+		if (q->where[i].dim.kind == AC_DIM_COMPLEXITY)
+			return ac_err_set(err, AC_EINVAL, "--where complexity is not a dimension here");
+		if (q->where[i].dim.kind == AC_DIM_MODEL) {
+			if (info->model_where)
+				return ac_err_set(err, AC_EINVAL, "--where names model twice");
+			info->model_where = q->where[i].value ? q->where[i].value : "(none)";
+		}
+	}
+	const char *reset = ac_store_query("dims_reset.sql");
+	if (!reset)
+		return ac_err_set(err, AC_ESQL, "query dims_reset is not embedded");
+	if ((rc = ac_store_exec(s, reset, err)) || (rc = exec_window(s, "dims_cand.sql", q, err)))
+		return rc;
+	for (size_t i = 0; i < q->nby; i++)
+		if (q->by[i].kind != AC_DIM_MODEL &&
+		    (rc = task_values(s, &q->by[i], (int)i + 1, err)))
+			return rc;
+	for (size_t i = 0; i < q->nwhere; i++) {
+		const ac_filter *f = &q->where[i];
+		int pos = AC_DIMS_MAX_BY + 1 + (int)i;
+		if (f->dim.kind == AC_DIM_MODEL)
+			continue;
+		if ((rc = task_values(s, &f->dim, pos, err)) ||
+		    (rc = exec1(s, "dims_where_put.sql", pos, f->value ? f->value : "(none)", err)))
+			return rc;
+	}
+	return exec1(s, "dims_task.sql", 0, NULL, err);
+}
+
+struct ac_units {
+	ac_rows *r;
+};
+
+int ac_units_open(ac_store *s, const ac_query *q, int include_eval, ac_units **out, ac_err *err)
+{
+	ac_dims_info info;
+	*out = NULL;
+	int rc = ac_dims_prepare(s, q, &info, err);
+	if (rc)
+		return rc;
+	ac_units *it = calloc(1, sizeof(*it));
+	if (!it)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	int model = info.model_pos || info.model_where;
+	rc = ac_store_rows(s, model ? "dims_units_model.sql" : "dims_units.sql", q->since_ns, q->until_ns,
+	                   q->system, AC_ROWS_SCAN, &it->r, err);
+	if (rc) {
+		free(it);
+		return rc;
+	}
+	ac_rows_bind_int(it->r, 4, include_eval != 0);
+	if (model) {
+		ac_rows_bind_int(it->r, 5, info.model_pos);
+		if (info.model_where)
+			ac_rows_bind_text(it->r, 6, info.model_where);
+	}
+	*out = it;
+	return 0;
+}
+
+int ac_units_next(ac_units *it, ac_unit *u, ac_err *err)
+{
+	int rc = ac_rows_next(it->r, err);
+	if (rc <= 0)
+		return rc;
+	for (int k = 0; k < AC_DIMS_MAX_BY; k++)
+		u->k[k] = ac_rows_text(it->r, k);
+	u->task = ac_rows_int(it->r, 2);
+	u->cost = ac_rows_double(it->r, 3);
+	u->llm_calls = ac_rows_int(it->r, 4);
+	return 1;
+}
+
+void ac_units_close(ac_units *it)
+{
+	if (!it)
+		return;
+	ac_rows_free(it->r);
+	free(it);
+}

@@ -1,0 +1,74 @@
+/*
+ * Dimensions (issue #17): who spent it. A question's --by and --where
+ * dimensions, parsed from what the user writes, and the per-task values
+ * every analysis groups and filters by.
+ *
+ * The rules, one place for all analyses:
+ *   - a span's value: the first of the dimension's keys present in the
+ *     span's attributes, else in its resource's (ingest: the user and session
+ *     columns, env, agent name; a promoted attribute's span_dim; else the
+ *     stored originals, src/util/jsonattr.h);
+ *   - a task's value: its root span's value, else the value of its earliest
+ *     span (by start time, ties by span id) that has one, else "(none)";
+ *   - system and task_type are the task's own (src/tasks), "(none)" when it
+ *     has none; model is each call's own: it is not a task value, an analysis
+ *     groups or filters the calls by it (dims info: model_pos, model_where).
+ *
+ * ac_dims_prepare leaves, for the store's connection, the temporary table
+ *   q_task(task INTEGER PRIMARY KEY, k1 TEXT, k2 TEXT)
+ * holding every task that has a span starting in q's window, of q's system,
+ * passing every task-level filter, with its values of the first two --by
+ * dimensions (NULL where the position is empty or is model). Analyses join
+ * it in their *_by queries (queries/).
+ */
+#ifndef AC_DIMS_H
+#define AC_DIMS_H
+
+#include "../store/store.h"
+#include "../util/err.h"
+#include "query.h"
+
+#define AC_DIMS_MAX_BY 2     /* --by user,task_type: a pair at most */
+#define AC_DIMS_MAX_WHERE 8
+
+/* Parse "user", "session", "agent", "environment", "system", "task_type",
+ * "model" or "attr:KEY" into d (pointing into text, which must outlive it).
+ * AC_EINVAL with a message listing the dimensions otherwise. */
+int ac_dim_parse(const char *text, ac_dim *d, ac_err *err);
+
+/* The column name of a dimension: as the user wrote it, except attr:KEY is
+ * KEY unless KEY is also a built-in dimension's name. */
+const char *ac_dim_column(const ac_dim *d);
+
+typedef struct ac_dims_info {
+	int model_pos;           /* 1-based position of model among q->by; 0: none */
+	const char *model_where; /* --where model=VALUE; NULL: none */
+} ac_dims_info;
+
+/* Build q_task for q (q->dims set; at most AC_DIMS_MAX_BY by and
+ * AC_DIMS_MAX_WHERE where). AC_EINVAL for too many dimensions, a kind not
+ * allowed there, or two model filters. */
+int ac_dims_prepare(ac_store *s, const ac_query *q, ac_dims_info *info, ac_err *err);
+
+/*
+ * The units of a question with dimensions, in key order: the tasks starting
+ * in q's window (or, with model among --by or --where, each task's calls to
+ * one model: queries/dims_units_model.sql), with their --by values.
+ * Streaming: memory does not grow with the number of tasks or values.
+ */
+typedef struct ac_unit {
+	const char *k[AC_DIMS_MAX_BY]; /* values at the --by positions (NULL: none);
+	                                * valid until the next ac_units_next */
+	int64_t task;
+	double cost;
+	int64_t llm_calls;
+} ac_unit;
+
+typedef struct ac_units ac_units;
+
+int ac_units_open(ac_store *s, const ac_query *q, int include_eval, ac_units **out, ac_err *err);
+/* 1 and *u, 0 at the end, or an error code. */
+int ac_units_next(ac_units *it, ac_unit *u, ac_err *err);
+void ac_units_close(ac_units *it);
+
+#endif
