@@ -83,6 +83,8 @@ expect_eq "common options" "$(literals "$SRC/src/cli/output.c")" "$(ac help --op
 while read -r c; do
   files=("$SRC/src/cli/cmd_$c.c")
   [ "$c" = prices ] && files+=("$SRC/src/cli/cmd_convention.c")
+  # --by and --where: parsed by cli_dims.c for the commands that call it
+  grep -q cli_dims_parse "${files[0]}" && files+=("$SRC/src/cli/cli_dims.c")
   literals "${files[@]}" >"$T/parsed"
   ac help --options "$c" | cut -f1 | sort -u >"$T/listed"
   for o in $(comm -23 "$T/listed" "$T/parsed"); do
