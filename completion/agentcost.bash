@@ -16,9 +16,9 @@ _agentcost()
 	local words= subs= files=0 w sub=
 	case $cmd in
 	'')
-		words="help demo gen ingest prices summary tasks outliers models hidden top spc reconcile simulate recommend report task show calls --db --help --version" ;;
+		words="help demo gen ingest prices summary tasks outliers models hidden top budget spc reconcile simulate recommend report task show calls --db --help --version" ;;
 	help)
-		words="demo gen ingest prices summary tasks outliers models hidden top spc reconcile simulate recommend report task show calls" ;;
+		words="demo gen ingest prices summary tasks outliers models hidden top budget spc reconcile simulate recommend report task show calls" ;;
 	demo)
 		case $prev in
 		-o|--out)
@@ -221,6 +221,19 @@ _agentcost()
 			return ;;
 		esac
 		words="--limit --include-eval --where --db --format --since --until --system --help" ;;
+	budget)
+		case $prev in
+		--now)
+			COMPREPLY=()
+			return ;;
+		--db)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--format)
+			COMPREPLY=($(compgen -W "table csv json" -- "$cur"))
+			return ;;
+		esac
+		words="--now --db --format --help" subs="check" files=1 ;;
 	spc)
 		case $prev in
 		--window)

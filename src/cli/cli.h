@@ -19,6 +19,7 @@ enum {
 	EXIT_FAIL = 1,    /* I/O or database failure, refused input */
 	EXIT_USAGE = 2,   /* bad command line */
 	EXIT_SKIPPED = 3, /* done, but some records were skipped */
+	EXIT_OVER = 4,    /* budget check: a budget is over its limit */
 };
 
 typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON } out_format;
@@ -122,5 +123,6 @@ int cmd_recommend(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_budget(int argc, char **argv);
 
 #endif

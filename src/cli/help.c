@@ -176,6 +176,13 @@ static const help_opt O_TOP[] = {
 	END
 };
 
+static const help_opt O_BUDGET[] = {
+	{ "--now", "TIME", "the instant to check at, an ISO time or date (a date is its 00:00 "
+	  "UTC): each budget's period is the one holding it, spend counts up to it (default: "
+	  "just after the newest span's start)", 0 },
+	END
+};
+
 static const help_opt O_SIMULATE[] = {
 	{ "--map", "FILE", "a routing map, CSV complexity,model[,task_type] (a row with an empty "
 	  "task type is its class's default); repeat for several maps side by side", 0 },
@@ -299,6 +306,25 @@ static const help_cmd CMDS[] = {
 	  HC_ALL, NULL, O_TOP,
 	  "agentcost top user --since 2025-06-01 --until 2025-06-07\n"
 	  "agentcost top attr:team --format json" },
+	{ "budget", "check spend against budgets per user, team, model...: status and forecast",
+	  "budget check FILE [--now TIME]",
+	  "FILE is a CSV scope,value,period,limit_usd: scope a dimension (user, session, agent, "
+	  "environment, system, task_type, model, attr:KEY) or all; value a value ((none): the "
+	  "tasks without one) or * for every value that spent in the period (for all: * or "
+	  "empty); period day (UTC), week (ISO, from Monday) or month; limit_usd a positive "
+	  "amount. Per budget and value: period_start, spent (the cost of the calls starting in "
+	  "the period up to --now, attributed by their task's value; model: each call's own), "
+	  "limit, share (spent / limit), forecast to the period's end, and status: over when "
+	  "spent > limit, warn when spent >= 80% of the limit or the forecast exceeds it, else "
+	  "ok. Forecast: spent + ratio x expected, where expected sums, over the hours left in "
+	  "the period, the mean spend of the same weekday and hour in the 4 weeks before the "
+	  "period, and ratio = spent / the same means summed over the hours elapsed (1 when that "
+	  "is 0); with no spend in those 4 weeks, spent x period length / time elapsed. Exit "
+	  "status 4 when any budget is over (after printing all); a bad row is reported as "
+	  "FILE:LINE: reason and nothing is checked (exit 2).",
+	  HC_DB | HC_FORMAT, "check", O_BUDGET,
+	  "agentcost budget check budgets.csv\n"
+	  "agentcost budget check budgets.csv --now 2025-06-04T12:00:00Z --format json" },
 	{ "spc", "daily spend against its control band, alerts, run rules",
 	  "spc [--window N] [--sigma K] [--min-history N] [--hourly] [--alerts-only] [--by system]",
 	  "Daily (or hourly) spend against its control band: mean + K x sd of the preceding "
@@ -500,7 +526,8 @@ void help_overview_tail(FILE *fp)
 {
 	fputs("\ncommon options (each command's help says which apply):\n", fp);
 	print_opts(fp, COMMON, HC_ALL);
-	fputs("\nexit status: 0 ok, 1 failure, 2 usage, 3 done with skipped records\n"
+	fputs("\nexit status: 0 ok, 1 failure, 2 usage, 3 done with skipped records, 4 a budget\n"
+	      "is over (budget check)\n"
 	      "\n'agentcost help COMMAND' or 'agentcost COMMAND --help' explains a command's\n"
 	      "options with examples; 'man agentcost' has every command in one page.\n",
 	      fp);
@@ -640,7 +667,8 @@ static void print_man(FILE *fp)
 	      "database error, a refused input, a \\fB\\-\\-strict\\fR abort\n.TP\n.B 2\nusage "
 	      "error (unknown command or option, bad value)\n.TP\n.B 3\ndone, but some records or "
 	      "spans were skipped (each reported as file:line: reason), or compressed input was "
-	      "damaged\n", fp);
+	      "damaged\n.TP\n.B 4\nbudget check: a budget is over its limit (everything is "
+	      "printed first)\n", fp);
 	fputs(".SH ENVIRONMENT\n.TP\n.B AGENTCOST_DB\nthe store when \\fB\\-\\-db\\fR is not "
 	      "given\n.TP\n.B AGENTCOST_GNUPLOT\nthe gnuplot program the reports draw their "
 	      "charts with (default: gnuplot on PATH; without it, reports have no charts)\n"
