@@ -220,6 +220,32 @@ expect_close "yul month spent (a new month)" 0 "$(field 1 spent)"
 expect_close "yul month forecast (4 Tuesdays)" 1.4 "$(field 1 forecast)" 1e-9
 expect_close "yul day forecast" 0 "$(field 2 forecast)"
 
+# December ends on the 31st too: 2024-12-31T18:00, yul's 12:00 call spent;
+# no history [11-03, 12-01): linear over 30 d 18 h = 738 h of 744:
+# 1.4 x 744/738 = 1.4113821138...
+run 2024-12-31T18:00:00Z
+expect_eq "December" 2024-12-01 "$(field 1 period_start)"
+expect_close "December: linear over 31 days" 1.4113821138 "$(field 1 forecast)" 1e-9
+
+# period starts against Python's datetime (an independent calendar): day,
+# ISO week (date - weekday()), month (day=1), around leap days, year ends,
+# a century that is not leap (2100) and before 1970 (negative times)
+cat >"$T/b.csv" <<'EOF'
+scope,value,period,limit_usd
+all,,day,1
+all,,week,1
+all,,month,1
+EOF
+for now in 2024-02-29T23:59:59Z 2024-03-01T00:00:00Z 2000-02-29T12:00:00Z 2100-02-28T12:00:00Z \
+           2100-03-01T00:00:00Z 2026-01-01T00:00:00Z 2027-01-03T23:00:00Z 1969-12-31T23:00:00Z \
+           1970-01-01T00:00:00Z 2025-06-08T23:59:59Z 2025-06-09T00:00:00Z; do
+  run "$now"
+  want=$(python3 -c 'import datetime as dt, sys
+d = dt.datetime.strptime(sys.argv[1], "%Y-%m-%dT%H:%M:%SZ").date()
+print(d, d - dt.timedelta(days=d.weekday()), d.replace(day=1))' "$now")
+  expect_eq "period starts at $now" "$want" "$(jq -r '[.budgets[].period_start] | join(" ")' "$T/out")"
+done
+
 cat >"$T/b.csv" <<'EOF'
 scope,value,period,limit_usd
 user,zed,month,10
