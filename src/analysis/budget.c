@@ -1,9 +1,9 @@
 /*
  * Budgets (budget.h): the budget file, the periods, and each budget's spend
- * and forecast. One budget is one pass over queries/budget_spend.sql in
- * value order (after ac_dims_prepare over the history and the period), so a
- * value needs only its 168 history slots while it is read, however many
- * values there are; the rows kept are the result.
+ * and forecast. The budgets of one scope and period share one pass over
+ * queries/budget_spend.sql in value order (after ac_dims_prepare over the
+ * history and the period), so a value needs only its 168 history slots while
+ * it is read, however many values there are; the rows kept are the result.
  */
 #include "budget.h"
 
@@ -16,6 +16,7 @@
 
 #include "../util/buf.h"
 #include "../util/csvrec.h"
+#include "../util/map.h"
 #include "../util/timeutil.h"
 #include "dims.h"
 #include "summary.h"
@@ -317,10 +318,25 @@ void ac_budget_result_free(ac_budget_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* What one budget's pass needs while it reads the values. */
+/*
+ * One pass serves every budget of the same scope and period (a budget file
+ * often names many users of one scope): the budgets of the group, and a map
+ * from a named value to the first of them naming it (the others through
+ * next[]), so each value read is matched in constant time.
+ */
+typedef struct group {
+	const ac_budget_list *l;
+	size_t *member; /* budget indexes, in file order */
+	size_t n;
+	size_t *next;   /* 1 + the member naming the same value next; 0: none */
+	int *hit;       /* a member naming a value, or all, got its row */
+	ac_map named;   /* value -> 1 + the first member naming it */
+	size_t nstar;   /* members with every value (`*`, or scope all) */
+} group;
+
+/* What a group's pass needs while it reads the values. */
 typedef struct pass {
-	const ac_budget *b;
-	size_t index;
+	group *g;
 	int64_t start, end, now;
 	int hist_slot0; /* the slot of the history's first hour */
 	double elapsed[AC_BUDGET_SLOTS], rest[AC_BUDGET_SLOTS];
@@ -329,7 +345,8 @@ typedef struct pass {
 	double spent, hist[AC_BUDGET_SLOTS];
 } pass;
 
-static int add_row(ac_budget_result *out, const pass *p, const char *value, ac_err *err)
+static int add_row(ac_budget_result *out, const pass *p, size_t budget, const char *value,
+                   ac_err *err)
 {
 	if (out->n == out->cap) {
 		size_t nc = out->cap ? 2 * out->cap : 16;
@@ -344,12 +361,12 @@ static int add_row(ac_budget_result *out, const pass *p, const char *value, ac_e
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	double fc = ac_budget_forecast(p->hist, p->elapsed, p->rest, p->spent, p->now - p->start,
 	                               p->end - p->start);
-	r->budget = p->index;
+	r->budget = budget;
 	r->period_start_ns = p->start;
 	r->period_end_ns = p->end;
 	r->spent = nano(p->spent) / 1e9;
 	r->forecast = nano(fc) / 1e9;
-	r->limit = p->b->limit_usd;
+	r->limit = p->g->l->b[budget].limit_usd;
 	r->share = r->spent / r->limit;
 	r->status = ac_budget_judge(p->spent, r->limit, fc);
 	out->over += r->status == AC_BUDGET_OVER;
@@ -357,13 +374,27 @@ static int add_row(ac_budget_result *out, const pass *p, const char *value, ac_e
 	return 0;
 }
 
-/* The value read so far is complete: a row for it when the budget names it
- * or it spent in the period. */
+/* The value read so far is complete: a row for each member naming it, and
+ * for each `*` member when it spent in the period (scope all: always). */
 static int flush(ac_budget_result *out, pass *p, ac_err *err)
 {
+	group *g = p->g;
 	int rc = 0;
-	if (p->value && (p->b->value || p->b->all || nano(p->spent) > 0))
-		rc = add_row(out, p, p->value, err);
+	if (!p->value)
+		return 0;
+	int64_t at;
+	if (ac_map_get(&g->named, p->value, strlen(p->value), &at))
+		for (size_t k = (size_t)at; k && !rc; k = g->next[k - 1]) {
+			g->hit[k - 1] = 1;
+			rc = add_row(out, p, g->member[k - 1], p->value, err);
+		}
+	for (size_t k = 0; k < g->n && g->nstar && !rc; k++) {
+		const ac_budget *b = &g->l->b[g->member[k]];
+		if (!b->value && (b->all || nano(p->spent) > 0)) {
+			g->hit[k] = 1;
+			rc = add_row(out, p, g->member[k], p->value, err);
+		}
+	}
 	free(p->value);
 	p->value = NULL;
 	p->spent = 0;
@@ -371,22 +402,88 @@ static int flush(ac_budget_result *out, pass *p, ac_err *err)
 	return rc;
 }
 
-static int by_spent(const void *x, const void *y)
+/* Rows in file order; a budget's values by spent, highest first. */
+static int by_budget(const void *x, const void *y)
 {
 	const ac_budget_row *a = x, *b = y;
+	if (a->budget != b->budget)
+		return a->budget < b->budget ? -1 : 1;
 	if (a->spent != b->spent)
 		return a->spent > b->spent ? -1 : 1;
 	return strcmp(a->value, b->value);
 }
 
-static int one_budget(ac_store *s, const ac_budget *b, size_t index, int64_t now,
-                      ac_budget_result *out, ac_err *err)
+static int same_group(const ac_budget *a, const ac_budget *b)
 {
+	return a->period == b->period && !strcmp(a->scope, b->scope);
+}
+
+/* The group of budget `first` (every later budget of its scope and period),
+ * marking them done. */
+static int group_of(const ac_budget_list *l, size_t first, char *done, group *g, ac_err *err)
+{
+	memset(g, 0, sizeof(*g));
+	g->l = l;
+	ac_map_init(&g->named, 0);
+	size_t n = 0;
+	for (size_t i = first; i < l->n; i++)
+		n += !done[i] && same_group(&l->b[first], &l->b[i]);
+	g->member = calloc(n, sizeof(*g->member));
+	g->next = calloc(n, sizeof(*g->next));
+	g->hit = calloc(n, sizeof(*g->hit));
+	if (!g->member || !g->next || !g->hit)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	for (size_t i = first; i < l->n; i++) {
+		const ac_budget *b = &l->b[i];
+		if (done[i] || !same_group(&l->b[first], b))
+			continue;
+		done[i] = 1;
+		size_t k = g->n++;
+		g->member[k] = i;
+		if (!b->value) {
+			g->nstar++;
+			continue;
+		}
+		int64_t at;
+		if (ac_map_get(&g->named, b->value, strlen(b->value), &at)) {
+			size_t last = (size_t)at;
+			while (g->next[last - 1])
+				last = g->next[last - 1];
+			g->next[last - 1] = k + 1;
+		} else if (ac_map_put(&g->named, b->value, strlen(b->value), (int64_t)k + 1)) {
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		}
+	}
+	return 0;
+}
+
+static void group_release(group *g)
+{
+	free(g->member);
+	free(g->next);
+	free(g->hit);
+	ac_map_release(&g->named);
+}
+
+/* The one value every member names, or NULL (a `*` member, or several). */
+static const char *only_value(const group *g)
+{
+	if (g->nstar)
+		return NULL;
+	const char *v = g->l->b[g->member[0]].value;
+	for (size_t k = 1; k < g->n; k++)
+		if (strcmp(v, g->l->b[g->member[k]].value))
+			return NULL;
+	return v;
+}
+
+static int one_group(ac_store *s, group *g, int64_t now, ac_budget_result *out, ac_err *err)
+{
+	const ac_budget *b = &g->l->b[g->member[0]];
 	pass *p = calloc(1, sizeof(*p));
 	if (!p)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	p->b = b;
-	p->index = index;
+	p->g = g;
 	p->now = now;
 	p->start = ac_budget_period_start(b->period, now, &p->end);
 	int64_t since = p->start - HISTORY_NS;
@@ -401,7 +498,7 @@ static int one_budget(ac_store *s, const ac_budget *b, size_t index, int64_t now
 	q.dims = 1;
 	ac_dims_info info;
 	ac_rows *r = NULL;
-	size_t first = out->n;
+	const char *only = only_value(g);
 	int rc = ac_dims_prepare(s, &q, &info, err);
 	if (!rc)
 		rc = ac_store_rows(s, "budget_spend.sql", since, now, NULL, AC_ROWS_SCAN, &r, err);
@@ -409,8 +506,8 @@ static int one_budget(ac_store *s, const ac_budget *b, size_t index, int64_t now
 		goto done;
 	ac_rows_bind_int(r, 4, p->start);
 	ac_rows_bind_int(r, 5, b->all ? 2 : b->dim.kind == AC_DIM_MODEL ? 1 : 0);
-	if (b->value)
-		ac_rows_bind_text(r, 6, b->value);
+	if (only)
+		ac_rows_bind_text(r, 6, only);
 	while ((rc = ac_rows_next(r, err)) > 0) {
 		rc = 0;
 		const char *v = ac_rows_text(r, 0);
@@ -434,10 +531,11 @@ static int one_budget(ac_store *s, const ac_budget *b, size_t index, int64_t now
 	if (!rc)
 		rc = flush(out, p, err);
 	/* a named value (or all) that nothing was attributed to: spent 0 */
-	if (!rc && out->n == first && (b->value || b->all))
-		rc = add_row(out, p, b->all ? "*" : b->value, err);
-	if (!rc)
-		qsort(out->rows + first, out->n - first, sizeof(*out->rows), by_spent);
+	for (size_t k = 0; k < g->n && !rc; k++) {
+		const ac_budget *m = &g->l->b[g->member[k]];
+		if (!g->hit[k] && (m->value || m->all))
+			rc = add_row(out, p, g->member[k], m->all ? "*" : m->value, err);
+	}
 done:
 	free(p->value);
 	free(p);
@@ -463,12 +561,23 @@ int ac_budget_run(ac_store *s, const ac_budget_list *l, int64_t now_ns, ac_budge
 			                  "check at with --now");
 	}
 	out->now_ns = now_ns;
-	for (size_t i = 0; i < l->n; i++) {
-		int rc = one_budget(s, &l->b[i], i, now_ns, out, err);
-		if (rc) {
-			ac_budget_result_free(out);
-			return rc;
-		}
+	char *done = calloc(l->n ? l->n : 1, 1);
+	if (!done)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	int rc = 0;
+	for (size_t i = 0; i < l->n && !rc; i++) {
+		if (done[i])
+			continue;
+		group g;
+		if (!(rc = group_of(l, i, done, &g, err)))
+			rc = one_group(s, &g, now_ns, out, err);
+		group_release(&g);
 	}
+	free(done);
+	if (rc) {
+		ac_budget_result_free(out);
+		return rc;
+	}
+	qsort(out->rows, out->n, sizeof(*out->rows), by_budget);
 	return 0;
 }

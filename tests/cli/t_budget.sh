@@ -154,6 +154,30 @@ expect_close "(none) named: the tasks without a user" 0.25 "$(field 14 spent)"
 expect_eq "15 rows" 15 "$(jq '.budgets | length' "$T/out")"
 expect_eq "ann over: exit 4" 4 "$(cat "$T/rc")"
 
+# budgets of one scope and period share a pass: still one row per budget,
+# in file order, a value named twice gets both rows
+cat >"$T/b.csv" <<'EOF'
+scope,value,period,limit_usd
+user,cal,week,10
+all,,week,1000
+user,ann,week,300
+user,*,week,5
+user,cal,week,5
+user,nobody,week,1
+model,other-model,week,1
+EOF
+run 2025-06-04T12:00:00Z
+expect_eq "shared passes: rows in file order" "cal * ann ann cal ivy fay eve (none) cal nobody other-model" \
+  "$(jq -r '[.budgets[].value] | join(" ")' "$T/out")"
+expect_eq "shared passes: limits" "10 1000 300 5 5 5 5 5 5 5 1 1" "$(jq -r '[.budgets[].limit] | join(" ")' "$T/out")"
+# cal 6 < 8 but forecast 16.8 > 10: warn; all 337.25, 825.25: ok; ann 324 >
+# 300: over; under 5: ann, cal over, ivy 4 >= 4 warn, fay forecast 5.6 > 5
+# warn, eve (1, 3) and (none) (0.25, 0.7) ok; cal 6 > 5 over; nobody ok;
+# other-model 6 > 1 over
+expect_eq "shared passes: statuses" "warn ok over over over warn warn ok ok over ok over" \
+  "$(jq -r '[.budgets[].status] | join(" ")' "$T/out")"
+expect_close "shared passes: the second cal" 6 "$(field 9 spent)"
+
 # --- statuses at their boundaries (ivy: spent 4, forecast 4) ----------------
 cat >"$T/b.csv" <<'EOF'
 scope,value,period,limit_usd
