@@ -19,7 +19,6 @@
 #include "../util/map.h"
 #include "../util/timeutil.h"
 #include "dims.h"
-#include "summary.h"
 
 #define NS_PER_HOUR (3600LL * AC_NS_PER_SEC)
 #define HISTORY_NS ((int64_t)AC_BUDGET_HISTORY_WEEKS * 7 * AC_NS_PER_DAY)
@@ -548,13 +547,17 @@ int ac_budget_run(ac_store *s, const ac_budget_list *l, int64_t now_ns, ac_budge
 {
 	memset(out, 0, sizeof(*out));
 	if (now_ns == INT64_MIN) {
-		ac_query all = AC_QUERY_INIT;
-		ac_summary sm;
-		int rc = ac_summary_run(s, &all, AC_SUMMARY_SPANS, &sm, err);
-		int empty = !sm.have_days;
-		now_ns = sm.last_ns + 1; /* the newest span counts */
-		ac_summary_free(&sm);
+		ac_rows *r;
+		int rc = ac_store_rows(s, "budget_newest.sql", 0, 0, NULL, AC_ROWS_PLAIN, &r, err);
 		if (rc)
+			return rc;
+		int empty = 1;
+		if ((rc = ac_rows_next(r, err)) > 0 && !ac_rows_null(r, 0)) {
+			now_ns = ac_rows_int(r, 0) + 1; /* the newest span counts */
+			empty = 0;
+		}
+		ac_rows_free(r);
+		if (rc < 0)
 			return rc;
 		if (empty)
 			return ac_err_set(err, AC_EINVAL, "the store has no spans: give the time to "

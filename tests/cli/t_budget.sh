@@ -219,7 +219,7 @@ expect_grep "table row" "^user +ann +week +2025-06-02 +324\.0000 +300\.0000 .*79
 
 # --- calendar edges (testdata/budget/edges.jsonl, unit-model calls):
 #   yul 2024-12-31T12:00 $1.4    zed 2025-01-31T10:00 $3.1, 2025-02-01T00:00 $0.5
-#   lea 2024-02-10T00:00 $2.9, 2024-02-29T06:00 $0.7    moe 2025-02-10T00:00 $2.8
+#   lea 2024-02-10T00:00 $2.9, 2024-02-29T06:00 $0.7    moe 2025-02-10T00:20 $2.8
 export AGENTCOST_DB="$T/edges.db"
 ac prices import "$D/prices.csv" >/dev/null || fail "prices import (edges)"
 expect_rc "ingest edges.jsonl" 0 ac ingest "$D/edges.jsonl"
@@ -339,12 +339,13 @@ expect_eq "Feb 28 23:59:59 is still February" 2025-02-01 "$(field 0 period_start
 run 2025-03-01
 expect_eq "March" 2025-03-01 "$(field 0 period_start)"
 expect_close "March: five Mondays" 3.5 "$(field 0 forecast)" 1e-9
-# no --now: just after the newest span (moe's 2025-02-10T00:00), which counts
+# no --now: just after the newest span (moe's 2025-02-10T00:20), which counts
 ac budget check "$T/b.csv" --format json >"$T/out" 2>"$T/err"
 expect_eq "default --now: February" 2025-02-01 "$(field 0 period_start)"
 expect_close "default --now: the newest call counts" 2.8 "$(field 0 spent)"
-# linear over 9 days (and 1 ns): 2.8 x 28/9 = 8.7111...
-expect_close "default --now: forecast" 8.7111111111 "$(field 0 forecast)" 1e-6
+# linear over 9 days 20 minutes (and 1 ns) = 216 1/3 h of 672:
+# 2.8 x 672 / 216.3333 = 1881.6 / 216.3333 = 8.6976887...
+expect_close "default --now: forecast" 8.6976887519 "$(field 0 forecast)" 1e-6
 
 # --- bad input: FILE:LINE: reason, exit 2, nothing checked -----------------
 printf 'scope,value,period,limit_usd\nteam,x,day,5\nuser,alice,year,5\nuser,alice,day,$5\n\nuser,alice,day,-1\nuser,,day,5\nall,bob,day,5\nuser,alice,day\nuser,alice,day,0\nuser,alice,day,5\n' >"$T/bad.csv"
