@@ -275,7 +275,8 @@ double ac_budget_forecast(const double hist[AC_BUDGET_SLOTS],
                           const double rest[AC_BUDGET_SLOTS], double spent, int64_t elapsed_ns,
                           int64_t length_ns)
 {
-	double baseline = 0, expected = 0, any = 0;
+	double baseline = 0, expected = 0;
+	int any = 0;
 	for (int k = 0; k < AC_BUDGET_SLOTS; k++) {
 		double mean = hist[k] / AC_BUDGET_HISTORY_WEEKS;
 		baseline += mean * elapsed[k];
