@@ -16,9 +16,9 @@ _agentcost()
 	local words= subs= files=0 w sub=
 	case $cmd in
 	'')
-		words="help demo gen ingest prices summary tasks outliers models hidden top spc reconcile simulate recommend report task show calls --db --help --version" ;;
+		words="help demo gen ingest prices summary tasks outliers models hidden top dims spc reconcile simulate recommend report task show calls --db --help --version" ;;
 	help)
-		words="demo gen ingest prices summary tasks outliers models hidden top spc reconcile simulate recommend report task show calls" ;;
+		words="demo gen ingest prices summary tasks outliers models hidden top dims spc reconcile simulate recommend report task show calls" ;;
 	demo)
 		case $prev in
 		-o|--out)
@@ -221,6 +221,16 @@ _agentcost()
 			return ;;
 		esac
 		words="--limit --include-eval --where --db --format --since --until --system --help" ;;
+	dims)
+		case $prev in
+		--db)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--format)
+			COMPREPLY=($(compgen -W "table csv json" -- "$cur"))
+			return ;;
+		esac
+		words="--db --format --help" subs="add list drop" ;;
 	spc)
 		case $prev in
 		--window)

@@ -122,5 +122,6 @@ int cmd_recommend(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_dims(int argc, char **argv);
 
 #endif

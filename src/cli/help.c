@@ -299,6 +299,15 @@ static const help_cmd CMDS[] = {
 	  HC_ALL, NULL, O_TOP,
 	  "agentcost top user --since 2025-06-01 --until 2025-06-07\n"
 	  "agentcost top attr:team --format json" },
+	{ "dims", "promote an attribute to a dimension as fast as a built-in one",
+	  "dims add KEY\ndims list\ndims drop KEY",
+	  "attr:KEY (any span or resource attribute) works in every --by, --where and top without "
+	  "this, read from the stored originals. dims add KEY fills a typed table from the "
+	  "originals now and keeps it up to date at every ingest, so attr:KEY reads it instead; "
+	  "the values are the same either way. dims list shows the promoted keys, their spans and "
+	  "distinct values; dims drop KEY forgets one.",
+	  HC_DB | HC_FORMAT, "add list drop", O_NONE,
+	  "agentcost dims add team\nagentcost top attr:team\nagentcost dims list" },
 	{ "spc", "daily spend against its control band, alerts, run rules",
 	  "spc [--window N] [--sigma K] [--min-history N] [--hourly] [--alerts-only] [--by system]",
 	  "Daily (or hourly) spend against its control band: mean + K x sd of the preceding "

@@ -28,6 +28,7 @@ static const struct cmd {
 	{ "models", cmd_models },
 	{ "hidden", cmd_hidden },
 	{ "top", cmd_top },
+	{ "dims", cmd_dims },
 	{ "spc", cmd_spc },
 	{ "reconcile", cmd_reconcile },
 	{ "simulate", cmd_simulate },

@@ -346,3 +346,10 @@ int ac_json_attr_find(const char *js, size_t n, const char *key, char *out, size
 	}
 	return 0;
 }
+
+int ac_json_attr_span(const char *raw, size_t rn, const char *res, size_t resn, const char *key,
+                      char *out, size_t cap)
+{
+	return (rn && ac_json_attr_find(raw, rn, key, out, cap)) ||
+	       (resn && ac_json_attr_find(res, resn, key, out, cap));
+}
