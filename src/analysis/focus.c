@@ -527,7 +527,7 @@ int ac_focus_cells_fill(const ac_focus *f, const ac_focus_row *r, ac_focus_cells
 	    1);
 	put(c, C_PRICE_ID, ac_buf_cstr(&c->price_id), 1);
 	put(c, C_TAGS, "{}", 1); /* the --by dimensions' values, later (top of file) */
-	put(c, C_TIER, r->tier >= 0 ? TIER_NAME[r->tier] : NULL, 1);
+	put(c, C_TIER, r->tier >= 0 && r->tier < AC_TIER_N ? TIER_NAME[r->tier] : NULL, 1);
 	if (c->sku.oom || c->price_id.oom || c->description.oom)
 		return AC_ENOMEM;
 	return 0;

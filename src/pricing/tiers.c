@@ -131,6 +131,8 @@ double ac_cost_llm_split(const ac_price *p, const ac_tokens *t, int tier, int64_
                          ac_cost_split *out)
 {
 	int fb = 0;
+	if (tier < 0)
+		tier = AC_TIER_STANDARD; /* an unknown tier prices as standard, no fallback */
 	if (tier > AC_TIER_STANDARD && !ac_price_has_tier(p, tier)) {
 		fb = 1;
 		tier = AC_TIER_STANDARD;

@@ -239,6 +239,18 @@ expect_eq "a stale cost: the total" 0.03501 "$(billed_sum "$T/stale.csv")"
 expect_eq "a stale cost: summary's total" 0.03501 \
   "$(AGENTCOST_NO_ROLLUP=1 ac --db "$T/stale.db" summary --format json | jget .cost_total)"
 
+# --- a service tier agentcost does not know: priced as standard ------------------
+# gpt-4o-mini of tier "turbo", in 1000 out 100: 1000 x 0.15 + 100 x 0.60 =
+# 150 + 60 = 210e-6; rows of the standard tier (x_ServiceTier standard,
+# SkuPriceId without a tier)
+U=$T/tier.db
+ac --db "$U" prices import "$D/prices.csv" >/dev/null
+printf '%s\n' '{"trace_id":"cccccccccccccccccccccccccccccccc","span_id":"c000000000000001","parent_span_id":null,"name":"chat","start_time":"2025-05-05T12:00:00Z","end_time":"2025-05-05T12:00:01Z","status":"UNSET","attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.provider.name":"openai","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":100,"openai.response.service_tier":"turbo"},"resource":{"service.name":"gamma"}}' >"$T/tier.jsonl"
+ac --db "$U" ingest "$T/tier.jsonl" >/dev/null 2>&1
+expect_rc "an unknown tier" 0 ac --db "$U" export focus -o "$T/tier.csv"
+expect_eq "an unknown tier: standard rows" "gpt-4o-mini/input|1000|0.15|0.00015|standard
+gpt-4o-mini/output|100|0.6|0.00006|standard" "$(cols SkuPriceId,ConsumedQuantity,ListUnitPrice,BilledCost,x_ServiceTier "$T/tier.csv")"
+
 # --- a generated store: the sum to the cent, the tokens against sqlite3 ----------
 G=$T/gen.db
 ac gen --days 3 --tasks-per-day 40 --price-dimensions -q -o "$T/gen.jsonl"

@@ -160,6 +160,10 @@ static void test_split_terms(void **state)
 	assert_int_equal(sp.tier, AC_TIER_PRIORITY);
 	assert_true(sp.above == 0);
 	assert_int_equal(sp.fellback, 0);
+	/* an unknown tier value (-1) is standard, not a fallback */
+	expect_usd(ac_cost_llm_split(&p, &t, -1, 10000, &sp), 0.0755);
+	assert_int_equal(sp.tier, AC_TIER_STANDARD);
+	assert_int_equal(sp.fellback, 0);
 	/* batch has no price: priced standard, said so */
 	usd = ac_cost_llm_split(&p, &t, AC_TIER_BATCH, 10000, &sp);
 	expect_usd(usd, 0.0755);
