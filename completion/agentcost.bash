@@ -16,9 +16,9 @@ _agentcost()
 	local words= subs= files=0 w sub=
 	case $cmd in
 	'')
-		words="help demo gen ingest prices summary tasks outliers models hidden top dims spc reconcile simulate recommend report task show calls --db --help --version" ;;
+		words="help demo gen ingest prices summary tasks outliers models hidden top dims spc reconcile simulate recommend report export task show calls --db --help --version" ;;
 	help)
-		words="demo gen ingest prices summary tasks outliers models hidden top dims spc reconcile simulate recommend report task show calls" ;;
+		words="demo gen ingest prices summary tasks outliers models hidden top dims spc reconcile simulate recommend report export task show calls" ;;
 	demo)
 		case $prev in
 		-o|--out)
@@ -365,6 +365,28 @@ _agentcost()
 			return ;;
 		esac
 		words="-o --output --week --now --from --to --db --help" subs="weekly incident" ;;
+	export)
+		case $prev in
+		--by)
+			COMPREPLY=()
+			return ;;
+		-o|--output)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--db)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--since)
+			COMPREPLY=()
+			return ;;
+		--until)
+			COMPREPLY=()
+			return ;;
+		--system)
+			COMPREPLY=()
+			return ;;
+		esac
+		words="--by -o --output --db --since --until --system --help" subs="focus" ;;
 	task)
 		case $prev in
 		--db)

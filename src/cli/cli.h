@@ -120,6 +120,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_dims(int argc, char **argv);

@@ -215,6 +215,13 @@ static const help_opt O_REPORT[] = {
 	END
 };
 
+static const help_opt O_EXPORT[] = {
+	{ "--by", "DIM", "not yet: the dimensions of issue #17 (user, session, attr:KEY, ...) as "
+	  "Tags; repeatable or a comma-separated list; refused until they land", 0 },
+	{ "-o, --output", "FILE", "write the CSV to FILE (default standard output)", 0 },
+	END
+};
+
 static const help_cmd CMDS[] = {
 	{ "demo", "generate a workload, ingest it, print the findings (make demo)",
 	  "demo [-o DIR] [--days N] [--tasks-per-day N] [--seed N]",
@@ -351,6 +358,17 @@ static const help_cmd CMDS[] = {
 	  HC_DB, "weekly incident", O_REPORT,
 	  "agentcost report weekly --week 2025-W23 -o report-w23\n"
 	  "agentcost report incident --from 2025-06-19T13:00:00Z --to 2025-06-19T17:00:00Z -o inc" },
+	{ "export", "the cost as a FinOps FOCUS 1.2 cost-and-usage CSV",
+	  "export focus [--by DIM...] [-o FILE]",
+	  "focus: the window's cost as FinOps FOCUS 1.2 rows, one per UTC day x provider x model x "
+	  "service tier x token kind (SkuId model/kind, e.g. gpt-4o-mini/input; each LLM call's "
+	  "cost split by the price formula), plus a row per day for each paid tool (SkuId the "
+	  "tool, unit Calls) and for the calls of unpriced models at their producer's cost "
+	  "(SkuId model/usage, no list price). The columns are FOCUS's Mandatory ones and the "
+	  "Conditional ones that apply, in the specification's order; BilledCost sums to "
+	  "summary's total cost of the same window. Text cells get the CSV formula guard.",
+	  HC_DB | HC_WINDOW | HC_SYSTEM, "focus", O_EXPORT,
+	  "agentcost export focus --since 2025-06-01 --until 2025-06-30 -o focus-2025-06.csv" },
 	{ "task", "one task as a tree: purpose, model, tokens, cost of each step",
 	  "task ID",
 	  "One task as a tree: each step's purpose, model, complexity, tokens, cost and status, "

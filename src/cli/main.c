@@ -34,6 +34,7 @@ static const struct cmd {
 	{ "simulate", cmd_simulate },
 	{ "recommend", cmd_recommend },
 	{ "report", cmd_report },
+	{ "export", cmd_export },
 	{ "task", cmd_task },
 	{ "show", cmd_show },
 	{ "calls", cmd_calls },

@@ -858,6 +858,33 @@ void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, 
 	ac_pricebook_cost_note(pb, in, cost, src, &note);
 }
 
+/* The price row in force for an LLM span and its tokens with the token
+ * convention decided (stated for its service or scope when the span states
+ * none); NULL when the model has no row in force. */
+static const ac_price *llm_row(ac_pricebook *pb, const ac_cost_input *in, int64_t day,
+                               ac_tokens *t)
+{
+	const ac_price *rows;
+	int n = ac_pricebook_resolve(pb, in->model, in->provider, &rows, NULL, NULL);
+	if (n <= 0)
+		return NULL;
+	*t = in->tok;
+	if (t->conv == AC_CONV_AUTO)
+		t->conv = ac_conv_of(pb->conv, in->service, in->scope);
+	return ac_price_in_force(rows, n, day);
+}
+
+int ac_pricebook_split(ac_pricebook *pb, const ac_cost_input *in, ac_cost_split *out,
+                       double *cost)
+{
+	ac_tokens t;
+	const ac_price *p;
+	if (in->step != AC_STEP_LLM || !(p = llm_row(pb, in, ac_day_of_ns(in->start_ns), &t)))
+		return 0;
+	*cost = ac_cost_llm_split(p, &t, in->tier, ac_prompt_tokens(&t), out);
+	return 1;
+}
+
 void ac_pricebook_cost_note(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src,
                             int *note)
 {
@@ -867,14 +894,9 @@ void ac_pricebook_cost_note(ac_pricebook *pb, const ac_cost_input *in, double *c
 	*cost = 0;
 	*src = AC_COST_NONE;
 	if (in->step == AC_STEP_LLM) {
-		const ac_price *rows, *p = NULL;
-		int n = ac_pricebook_resolve(pb, in->model, in->provider, &rows, NULL, NULL);
-		if (n > 0)
-			p = ac_price_in_force(rows, n, day);
+		ac_tokens t;
+		const ac_price *p = llm_row(pb, in, day, &t);
 		if (p) {
-			ac_tokens t = in->tok;
-			if (t.conv == AC_CONV_AUTO)
-				t.conv = ac_conv_of(pb->conv, in->service, in->scope);
 			int fb;
 			*cost = ac_cost_llm_at(p, &t, in->tier, ac_prompt_tokens(&t), &fb);
 			*src = AC_COST_TABLE;
