@@ -370,6 +370,9 @@ _agentcost()
 		--by)
 			COMPREPLY=()
 			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		-o|--output)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -386,7 +389,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--by -o --output --db --since --until --system --help" subs="focus" ;;
+		words="--by --where -o --output --db --since --until --system --help" subs="focus" ;;
 	task)
 		case $prev in
 		--db)

@@ -8,18 +8,20 @@
  * that ListUnitPrice x PricingQuantity = ListCost holds on every row, as
  * FOCUS requires, even when one day's calls of a model met two prices. The
  * `--by` dimensions of issue #17 go into the key too: a span's task value of
- * each dimension, interned like the provider, one more member of struct key
- * and of ac_focus_row, written into Tags as {"user":"u1"} by tags_cell below
- * (today every row's Tags is {}).
+ * each dimension (src/analysis/dims.h; model: the call's own), interned like
+ * the provider, written into Tags as {"user":"u1"} (no --by: {}).
  */
 #include "focus.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../util/map.h"
+#include "../util/table.h"
 #include "../util/timeutil.h"
+#include "dims.h"
 
 const char *const ac_focus_columns[AC_FOCUS_NCOL] = {
 	"BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency",
@@ -51,6 +53,9 @@ struct ac_focus {
 	size_t nstrs, capstrs;
 	int64_t since_ns, until_ns;
 	double total;
+	int ndim;               /* --by dimensions */
+	const char *dim_name[2];
+	ac_dims_info info;
 };
 
 /* The group key, packed without padding so its bytes hash. */
@@ -60,9 +65,10 @@ typedef struct key {
 	int32_t what, kind, tier;
 	int64_t above;
 	double price;
+	int32_t dv[2];          /* --by values: index into strs, -1 none */
 } key;
 
-enum { KEY_BYTES = 8 + 4 * 5 + 8 + 8 };
+enum { KEY_BYTES = 8 + 4 * 5 + 8 + 8 + 4 * 2 };
 
 static void key_pack(const key *k, unsigned char out[KEY_BYTES])
 {
@@ -76,7 +82,8 @@ static void key_pack(const key *k, unsigned char out[KEY_BYTES])
 	memcpy(p, &k->above, 8), p += 8;
 	/* NAN (no price) always the same bits */
 	double price = isnan(k->price) ? NAN : k->price;
-	memcpy(p, &price, 8);
+	memcpy(p, &price, 8), p += 8;
+	memcpy(p, k->dv, 8);
 }
 
 /* The index of s among the interned strings (-1 for NULL): *idx; 0 or
@@ -141,6 +148,8 @@ static int group(ac_focus *f, const key *k, ac_focus_row **out, ac_err *err)
 	r->tier = k->tier;
 	r->above = k->above;
 	r->unit_price = k->price;
+	for (int d = 0; d < 2; d++)
+		r->dim[d] = k->dv[d] >= 0 ? f->strs[k->dv[d]] : NULL;
 	*out = r;
 	return 0;
 }
@@ -215,8 +224,20 @@ static int add_span(ac_focus *f, ac_pricebook *pb, ac_rows *r, ac_err *err)
 	double cost = ac_rows_double(r, 3);
 	const char *tool = ac_rows_text(r, 5);
 	int is_tool = step == AC_STEP_TOOL || (step != AC_STEP_LLM && tool);
-	key k = { ac_day_of_ns(ac_rows_int(r, 0)), -1, -1, AC_FOCUS_CALLS, 0, -1, 0, NAN };
+	key k = { ac_day_of_ns(ac_rows_int(r, 0)), -1, -1, AC_FOCUS_CALLS, 0, -1, 0, NAN, { -1, -1 } };
 	int rc;
+	if (f->ndim || f->info.model_where) {
+		/* focus_by.sql: the task's values in columns 18, 19 */
+		const char *model = ac_rows_text(r, 4);
+		model = model ? model : "(none)";
+		if (f->info.model_where && strcmp(model, f->info.model_where))
+			return 0;
+		for (int d = 0; d < f->ndim; d++) {
+			const char *v = f->info.model_pos == d + 1 ? model : ac_rows_text(r, 18 + d);
+			if ((rc = intern(f, v ? v : "(none)", &k.dv[d], err)))
+				return rc;
+		}
+	}
 	f->total += cost;
 	if ((rc = intern(f, ac_rows_text(r, 6), &k.provider, err)) ||
 	    (rc = intern(f, is_tool ? tool : ac_rows_text(r, 4), &k.name, err)))
@@ -274,23 +295,36 @@ static int row_cmp(const void *pa, const void *pb)
 	if (isnan(a->unit_price) || isnan(b->unit_price))
 		return !isnan(a->unit_price) - !isnan(b->unit_price);
 	CMP(a->unit_price, b->unit_price);
+	for (int d = 0; d < 2; d++)
+		if ((c = cmp_str(a->dim[d], b->dim[d])))
+			return c;
 	return 0;
 }
 
 int ac_focus_open(ac_store *s, ac_pricebook *pb, const ac_query *q, ac_focus **out, ac_err *err)
 {
 	*out = NULL;
-	if (q->nby || q->nwhere)
-		return ac_err_set(err, AC_EINVAL, "export focus: no grouping or filter by attribute yet");
 	ac_focus *f = calloc(1, sizeof(*f));
 	if (!f)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	int rc;
+	const char *query = "focus.sql";
+	if (q->dims) {
+		if ((rc = ac_dims_prepare(s, q, &f->info, err))) {
+			free(f);
+			return rc;
+		}
+		f->ndim = (int)q->nby;
+		for (int d = 0; d < f->ndim; d++)
+			f->dim_name[d] = ac_dim_column(&q->by[d]);
+		query = "focus_by.sql";
+	}
 	ac_map_init(&f->groups, 0);
 	ac_map_init(&f->names, 0);
 	f->since_ns = q->since_ns;
 	f->until_ns = q->until_ns;
 	ac_rows *r;
-	int rc = ac_store_rows(s, "focus.sql", q->since_ns, q->until_ns, q->system, 0, &r, err);
+	rc = ac_store_rows(s, query, q->since_ns, q->until_ns, q->system, 0, &r, err);
 	if (rc) {
 		ac_focus_close(f);
 		return rc;
@@ -445,6 +479,25 @@ static void sku_cells(const ac_focus_row *r, ac_focus_cells *c)
 	}
 }
 
+/* s as a JSON string (the table's escaping: hostile text stays text) into b. */
+static void tags_str(ac_buf *b, const char *s)
+{
+	char *m = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&m, &n);
+	if (!fp) {
+		b->oom = 1;
+		return;
+	}
+	ac_json_put_str(fp, s);
+	if (fclose(fp)) {
+		b->oom = 1;
+	} else {
+		ac_buf_add(b, m, n);
+	}
+	free(m);
+}
+
 static void put(ac_focus_cells *c, int col, const char *s, int text)
 {
 	c->cell[col] = s;
@@ -526,9 +579,19 @@ int ac_focus_cells_fill(const ac_focus *f, const ac_focus_row *r, ac_focus_cells
 	put(c, C_METER, r->what == AC_FOCUS_TOKENS ? KIND[r->kind].meter : model ? "Usage" : "Calls",
 	    1);
 	put(c, C_PRICE_ID, ac_buf_cstr(&c->price_id), 1);
-	put(c, C_TAGS, "{}", 1); /* the --by dimensions' values, later (top of file) */
+	ac_buf_reset(&c->tags);
+	ac_buf_add(&c->tags, "{", 1);
+	for (int d = 0; d < f->ndim; d++) {
+		if (d)
+			ac_buf_add(&c->tags, ",", 1);
+		tags_str(&c->tags, f->dim_name[d]);
+		ac_buf_add(&c->tags, ":", 1);
+		tags_str(&c->tags, r->dim[d] ? r->dim[d] : "(none)");
+	}
+	ac_buf_add(&c->tags, "}", 1);
+	put(c, C_TAGS, ac_buf_cstr(&c->tags), 1);
 	put(c, C_TIER, r->tier >= 0 && r->tier < AC_TIER_N ? TIER_NAME[r->tier] : NULL, 1);
-	if (c->sku.oom || c->price_id.oom || c->description.oom)
+	if (c->sku.oom || c->price_id.oom || c->description.oom || c->tags.oom)
 		return AC_ENOMEM;
 	return 0;
 }
@@ -538,4 +601,5 @@ void ac_focus_cells_release(ac_focus_cells *c)
 	ac_buf_release(&c->sku);
 	ac_buf_release(&c->price_id);
 	ac_buf_release(&c->description);
+	ac_buf_release(&c->tags);
 }

@@ -55,6 +55,7 @@ typedef struct ac_focus_row {
 	double quantity;      /* tokens (TOKENS), else calls */
 	long long calls;      /* the calls summed in the row */
 	double cost_usd;      /* BilledCost */
+	const char *dim[2];   /* the --by dimensions' values (Tags); NULL: none asked */
 } ac_focus_row;
 
 typedef struct ac_focus ac_focus;
@@ -62,8 +63,10 @@ typedef struct ac_focus ac_focus;
 /*
  * Read the window of q with the prices of pb (which must be the prices the
  * store was priced with: the CLI loads it from the same store). Returns 0
- * and *out (free with ac_focus_close), AC_EINVAL for a grouping or filter
- * (q->by, q->where: none supported yet), AC_ESQL or AC_ENOMEM.
+ * and *out (free with ac_focus_close), AC_EINVAL for a bad dimension list,
+ * AC_ESQL or AC_ENOMEM. With q->dims, rows are split further by the task's
+ * value of each --by dimension (model: the call's own), written as Tags
+ * {"DIM":"value"}, and --where keeps the spans of the tasks that pass.
  */
 int ac_focus_open(ac_store *s, ac_pricebook *pb, const ac_query *q, ac_focus **out, ac_err *err);
 /* The next row in order (day, provider, name, what, tier, context tier,
@@ -92,11 +95,11 @@ typedef struct ac_focus_cells {
 	int text[AC_FOCUS_NCOL];
 	char num[6][48];   /* numbers */
 	char date[4][40];  /* charge and billing period ends */
-	ac_buf sku, price_id, description;
+	ac_buf sku, price_id, description, tags;
 } ac_focus_cells;
 
 #define AC_FOCUS_CELLS_INIT { { NULL }, { 0 }, { { 0 } }, { { 0 } }, AC_BUF_INIT, AC_BUF_INIT, \
-	                      AC_BUF_INIT }
+	                      AC_BUF_INIT, AC_BUF_INIT }
 
 /* Fill c with the cells of row r of f (the window of f clips the charge
  * period). Returns 0 or AC_ENOMEM. Release c's buffers with

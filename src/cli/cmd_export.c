@@ -1,11 +1,12 @@
 /*
- * agentcost export focus [--since T] [--until T] [--system NAME] [--by DIM...]
- *                        [-o FILE]
+ * agentcost export focus [--since T] [--until T] [--system NAME] [--by DIM[,DIM]]
+ *                        [--where DIM=VALUE]... [-o FILE]
  * The window's cost as a FinOps FOCUS 1.2 cost-and-usage CSV (the rows and
  * their columns: src/analysis/focus.h), to standard output unless -o. Every
  * text cell goes through the CSV formula guard (util/table.h).
- * --by (repeatable, or a comma-separated list) is parsed but refused until
- * the dimensions of issue #17 land.
+ * --by (repeatable, or a comma-separated pair) splits the rows by the task's
+ * value of each dimension, written as Tags {"user":"u1"}; --where keeps the
+ * spans of the tasks that pass (src/analysis/dims.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,15 +42,14 @@ static int write_csv(FILE *fp, ac_focus *f)
 	return rc ? -1 : 0;
 }
 
-/* Parse focus's own options: *by_given when --by came; *out the -o file. */
-static int parse(int argc, char **argv, int *by_given, const char **out)
+/* Parse focus's own options (--by and --where are taken out before):
+ * *out the -o file. */
+static int parse(int argc, char **argv, const char **out)
 {
 	int bad = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *v;
-		if ((v = cli_optval(argc, argv, &i, "--by", &bad, "export focus"))) {
-			*by_given = 1; /* a dimension list, "user" or "user,task_type" */
-		} else if ((v = cli_optval(argc, argv, &i, "-o", &bad, "export focus")) ||
+		if ((v = cli_optval(argc, argv, &i, "-o", &bad, "export focus")) ||
 		           (v = cli_optval(argc, argv, &i, "--output", &bad, "export focus"))) {
 			*out = v;
 		} else {
@@ -63,16 +63,12 @@ static int parse(int argc, char **argv, int *by_given, const char **out)
 
 static int export_focus(const common_opts *co, int argc, char **argv)
 {
-	int by_given = 0;
 	const char *path = NULL;
-	if (parse(argc, argv, &by_given, &path))
+	cli_dims d;
+	if (cli_dims_parse(&argc, argv, "export focus", &d) || parse(argc, argv, &path))
 		return EXIT_USAGE;
 	if (co->format == FMT_JSON) {
 		cli_error("export focus: writes CSV only");
-		return EXIT_USAGE;
-	}
-	if (by_given) {
-		cli_error("export focus --by: dimensions are not available yet");
 		return EXIT_USAGE;
 	}
 	ac_store *s = cli_open_store(co, 0);
@@ -84,6 +80,7 @@ static int export_focus(const common_opts *co, int argc, char **argv)
 	ac_focus *f = NULL;
 	FILE *fp = NULL;
 	ac_query q = cli_query(co);
+	cli_dims_apply(&d, &q);
 	if (ac_pricebook_load(&pb, ac_store_db(s), &err) || ac_focus_open(s, pb, &q, &f, &err)) {
 		cli_error("export focus: %s", err.msg);
 		goto done;

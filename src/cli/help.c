@@ -216,8 +216,11 @@ static const help_opt O_REPORT[] = {
 };
 
 static const help_opt O_EXPORT[] = {
-	{ "--by", "DIM", "not yet: the dimensions of issue #17 (user, session, attr:KEY, ...) as "
-	  "Tags; repeatable or a comma-separated list; refused until they land", 0 },
+	{ "--by", "DIM[,DIM]", "split the rows by the task's value of a dimension (user, session, "
+	  "agent, environment, system, task_type, model: the call's own, attr:KEY), or a pair, "
+	  "written as Tags {\"user\":\"u1\"}", 0 },
+	{ "--where", "DIM=VALUE", "only the spans of the tasks whose DIM is VALUE ((none): without "
+	  "one); repeatable, all must hold", 0 },
 	{ "-o, --output", "FILE", "write the CSV to FILE (default standard output)", 0 },
 	END
 };
@@ -359,7 +362,7 @@ static const help_cmd CMDS[] = {
 	  "agentcost report weekly --week 2025-W23 -o report-w23\n"
 	  "agentcost report incident --from 2025-06-19T13:00:00Z --to 2025-06-19T17:00:00Z -o inc" },
 	{ "export", "the cost as a FinOps FOCUS 1.2 cost-and-usage CSV",
-	  "export focus [--by DIM...] [-o FILE]",
+	  "export focus [--by DIM[,DIM]] [--where DIM=VALUE]... [-o FILE]",
 	  "focus: the window's cost as FinOps FOCUS 1.2 rows, one per UTC day x provider x model x "
 	  "service tier x token kind (SkuId model/kind, e.g. gpt-4o-mini/input; each LLM call's "
 	  "cost split by the price formula), plus a row per day for each paid tool (SkuId the "

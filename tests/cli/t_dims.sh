@@ -109,6 +109,26 @@ expect_eq "dims list after drop" "" "$(ac dims list --format csv | tail -n +2)"
 expect_eq "after drop: the originals again" "billing:4:0.0033 search:3:0.00255 (none):2:0.00105 growth:1:0.00015" "$(team_line)"
 expect_rc "dims drop unknown" 2 ac dims drop nosuch
 
+# export focus --by user: BilledCost per Tags value sums to each user's cost
+# (the store now also holds T10, 0.00015, team growth, no user: (none)
+# 0.00075 + 0.00015 = 0.0009)
+focus_sums() { # CSV on stdin -> "value:sum ..." by value, sums to 1e-9
+  python3 -c '
+import csv, json, sys
+r = csv.DictReader(sys.stdin); s = {}
+for row in r:
+    t = json.loads(row["Tags"]); k = ",".join(t[d] for d in t)
+    s[k] = s.get(k, 0) + float(row["BilledCost"])
+print(" ".join("%s:%.9g" % (k, s[k]) for k in sorted(s)))'
+}
+expect_eq "export focus --by user: per-user sums" \
+  "(none):0.0009 alice:0.00045 carol:0.0009 dave:0.0012 erin:0.0021 frank:0.0012 hank:0.0003" \
+  "$(ac export focus --by user | focus_sums)"
+expect_eq "export focus --by user,attr:team --where user=erin" "erin,billing:0.0021" \
+  "$(ac export focus --by user,attr:team --where user=erin | focus_sums)"
+expect_eq "export focus: Tags keys are the dimensions" '{"user":"erin","team":"billing"}' \
+  "$(ac export focus --by user,attr:team --where user=erin | python3 -c 'import csv,sys; print(next(csv.DictReader(sys.stdin))["Tags"])')"
+
 # Usage errors name the dimensions
 expect_rc "top unknown dimension" 2 ac top color
 expect_grep "top unknown dimension: message" "one of user, session" "$T/err"

@@ -12,7 +12,7 @@
 #     windows of it, and on a generated store (gen --price-dimensions);
 #   - the token quantities against sqlite3 sums over the spans;
 #   - a call whose stored cost today's prices do not give: one model/usage row;
-#   - -o, --by (refused for now), errors.
+#   - -o, --by errors (--by itself: t_dims.sh), errors.
 . "$(dirname "$0")/lib.sh"
 D=$SRC/testdata/focus
 
@@ -205,12 +205,11 @@ expect_rc "--output=FILE" 0 ac export focus --output="$T/o2.csv"
 cmp -s "$T/o2.csv" "$T/all.csv" && ok || fail "--output=FILE differs"
 expect_rc "-o into a missing directory" 1 ac export focus -o "$T/no/such/dir.csv"
 expect_grep "-o error names the file" "^agentcost: error: export focus: $T/no/such/dir.csv: " "$T/err"
-expect_rc "--by user: not yet" 2 ac export focus --by user
-expect_grep "--by: the reason" "^agentcost: error: export focus --by: dimensions are not available yet$" "$T/err"
+# --by itself: tests/cli/t_dims.sh (Tags per user on its fixture)
+expect_rc "--by an unknown dimension" 2 ac export focus --by color
+expect_grep "--by: the dimensions named" "one of user, session" "$T/err"
 expect_eq "--by: no output" "" "$(cat "$T/out")"
-expect_rc "--by user --by session" 2 ac export focus --by user --by session
-expect_rc "--by=user,attr:team" 2 ac export focus --by=user,attr:team
-expect_grep "--by=: the reason" "dimensions are not available yet" "$T/err"
+expect_rc "--by three dimensions" 2 ac export focus --by user,session,agent
 expect_rc "--by without a value" 2 ac export focus --by
 expect_grep "--by needs a value" "export focus: option --by needs a value" "$T/err"
 expect_rc "no export named" 2 ac export
