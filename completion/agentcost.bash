@@ -58,6 +58,12 @@ _agentcost()
 		--truth)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
+		--users)
+			COMPREPLY=()
+			return ;;
+		--truth-users)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
 		--incident-usd)
 			COMPREPLY=()
 			return ;;
@@ -71,7 +77,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--days --start --tasks-per-day --seed --format --zstd -o --output --truth --incident-usd --price-dimensions --layout --batch-size --batch-timeout-ms -q --quiet --help" ;;
+		words="--days --start --tasks-per-day --seed --format --zstd -o --output --truth --users --truth-users --incident-usd --price-dimensions --layout --batch-size --batch-timeout-ms -q --quiet --help" ;;
 	ingest)
 		case $prev in
 		--db)

@@ -76,6 +76,13 @@ static const help_opt O_GEN[] = {
 	{ "-o, --output", "FILE", "output (default standard output)", 0 },
 	{ "--truth", "FILE", "write the ground truth as JSON (- for standard output when the "
 	  "workload goes to a file)", 0 },
+	{ "--users", "N", "give the tasks users (user.id, Zipf-distributed over N users, e.g. "
+	  "200; 1..100000000), sessions (session.id) and a team resource attribute (search, "
+	  "billing, growth, platform); truth: users, teams. Off by default (the output is then as "
+	  "before)", 0 },
+	{ "--truth-users", "FILE", "with --users: the truth per user as CSV "
+	  "user,tasks,cost,eval_tasks,eval_cost (tasks and cost: production), every user with a "
+	  "task, then (none) for the tasks with no user", 0 },
 	{ "--incident-usd", "USD", "size of the prompt-injection incident (default $340 at 12000 "
 	  "tasks a day, in proportion below; 0 = none)", 0 },
 	{ "--price-dimensions", NULL, "add tasks billed by service tier (flex, priority, batch), "
@@ -238,7 +245,7 @@ static const help_cmd CMDS[] = {
 	  "gen [--days N] [--start YYYY-MM-DD] [--tasks-per-day N] [--seed N] "
 	  "[--format otlp|jsonl] [--zstd[=framed]] [-o FILE] [--truth FILE] [--incident-usd USD] "
 	  "[--price-dimensions] [--layout collector|trace] [--batch-size N] "
-	  "[--batch-timeout-ms MS] [-q]",
+	  "[--batch-timeout-ms MS] [--users N [--truth-users FILE]] [-q]",
 	  "Write a seeded synthetic workload (OTLP JSON lines or flat JSONL, plain or zstd) that "
 	  "reproduces the published figures, and its ground truth, computed independently of the "
 	  "pricing code. A summary of the truth goes to standard error when the workload is on "
