@@ -357,6 +357,9 @@ _agentcost()
 		--week)
 			COMPREPLY=()
 			return ;;
+		--by)
+			COMPREPLY=()
+			return ;;
 		--now)
 			COMPREPLY=()
 			return ;;
@@ -370,7 +373,7 @@ _agentcost()
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
 		esac
-		words="-o --output --week --now --from --to --db --help" subs="weekly incident" ;;
+		words="-o --output --week --by --now --from --to --db --help" subs="weekly incident" ;;
 	export)
 		case $prev in
 		--by)

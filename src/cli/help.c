@@ -212,6 +212,8 @@ static const help_opt O_REPORT[] = {
 	{ "-o, --output", "DIR", "directory to write the report to, created when missing (needed)", 0 },
 	{ "--week", "YYYY-Www", "weekly: the ISO week (default: the last complete week before "
 	  "--now; without --now, the week of the newest span)", 0 },
+	{ "--by", "DIM", "weekly: the dimension of the \"Who spent it\" section (default user; "
+	  "session, agent, attr:team, ...)", 0 },
 	{ "--now", "TIME", "the report's date, an ISO time or date: the data is known up "
 	  "to it, and weekly's default week ends before it (default: the newest span)",
 	  0 },
@@ -358,7 +360,7 @@ static const help_cmd CMDS[] = {
 	  HC_ALL, NULL, O_RECOMMEND,
 	  "agentcost recommend --tolerance 0.01 --min-samples 30 --write-map recommended.csv" },
 	{ "report", "a week's or an incident's cost report: HTML, Markdown, CSV, charts",
-	  "report weekly [--week YYYY-Www] [--now TIME] -o DIR\n"
+	  "report weekly [--week YYYY-Www] [--by DIM] [--now TIME] -o DIR\n"
 	  "report incident --from TIME --to TIME [--now TIME] -o DIR",
 	  "weekly: the model-selection report of an ISO week; incident: cost forensics of a time "
 	  "window (spend per minute or hour against the same hours of the previous days, the "

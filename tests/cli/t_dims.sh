@@ -129,6 +129,26 @@ expect_eq "export focus --by user,attr:team --where user=erin" "erin,billing:0.0
 expect_eq "export focus: Tags keys are the dimensions" '{"user":"erin","team":"billing"}' \
   "$(ac export focus --by user,attr:team --where user=erin | python3 -c 'import csv,sys; print(next(csv.DictReader(sys.stdin))["Tags"])')"
 
+# The weekly report's "Who spent it" (2025-W23: 2025-06-02 to 06-08; the week
+# before holds T8): erin 0.0018 (2 tasks), previous 0.0003, change 5; (none)
+# T6 + T10 = 0.0009; the week's total 0.0066 + 0.00015 = 0.00675.
+expect_rc "report weekly" 0 ac report weekly --week 2025-W23 -o "$T/rep"
+expect_eq "who.csv header" "user,tasks,cost,share,p50,p99,previous_cost,change" "$(head -1 "$T/rep/who.csv")"
+expect_eq "who.csv: erin first" "erin,2" "$(sed -n 2p "$T/rep/who.csv" | cut -d, -f1,2)"
+expect_close "who.csv: erin cost" 0.0018 "$(sed -n 2p "$T/rep/who.csv" | cut -d, -f3)" 1e-12
+expect_close "who.csv: erin previous" 0.0003 "$(sed -n 2p "$T/rep/who.csv" | cut -d, -f7)" 1e-12
+expect_close "who.csv: erin change" 5 "$(sed -n 2p "$T/rep/who.csv" | cut -d, -f8)" 1e-9
+expect_close "who.csv: (none)" 0.0009 "$(grep '^(none),' "$T/rep/who.csv" | cut -d, -f3)" 1e-12
+expect_grep "report: the paragraph's total" "9 production tasks started in 2025-W23 and cost .0.006750" "$T/rep/report.md"
+expect_rc "report weekly --by attr:team" 0 ac report weekly --week 2025-W23 --by attr:team -o "$T/rep2"
+expect_eq "who by team: header, billing first (T4 T5 T9: 0.003)" "team,tasks billing,3" \
+  "$(head -2 "$T/rep2/who.csv" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+# The incident report names the users and sessions of its window: 00:00-00:01
+# on 2025-06-02 holds T1 (alice, s1, 0.00045) and T2 (carol, 0.0009)
+expect_rc "report incident" 0 ac report incident --from 2025-06-02T00:00:00Z --to 2025-06-02T00:00:15Z -o "$T/inc"
+expect_eq "incident: users" "carol,1 alice,1" "$(tail -n +2 "$T/inc/who_users.csv" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "incident: sessions" "(none),1 s1,1" "$(tail -n +2 "$T/inc/who_sessions.csv" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+
 # Usage errors name the dimensions
 expect_rc "top unknown dimension" 2 ac top color
 expect_grep "top unknown dimension: message" "one of user, session" "$T/err"
