@@ -272,6 +272,16 @@ static int task_values(ac_store *s, const ac_dim *d, int pos, ac_err *err)
 	return exec1(s, "dims_rule.sql", pos, NULL, err);
 }
 
+static int script(ac_store *s, const char *name, ac_err *err)
+{
+	const char *text = ac_store_query(name);
+	if (!text)
+		return ac_err_set(err, AC_ESQL, "query %s is not embedded", name);
+	return ac_store_exec(s, text, err);
+}
+
+static int prepare(ac_store *s, const ac_query *q, ac_err *err);
+
 int ac_dims_prepare(ac_store *s, const ac_query *q, ac_dims_info *info, ac_err *err)
 {
 	int rc;
@@ -299,10 +309,21 @@ int ac_dims_prepare(ac_store *s, const ac_query *q, ac_dims_info *info, ac_err *
 			info->model_where = q->where[i].value ? q->where[i].value : "(none)";
 		}
 	}
-	const char *reset = ac_store_query("dims_reset.sql");
-	if (!reset)
-		return ac_err_set(err, AC_ESQL, "query dims_reset is not embedded");
-	if ((rc = ac_store_exec(s, reset, err)) || (rc = exec_window(s, "dims_cand.sql", q, err)))
+	if ((rc = script(s, "dims_begin.sql", err)))
+		return rc;
+	if ((rc = prepare(s, q, err))) {
+		ac_err ignore = AC_ERR_INIT;
+		script(s, "dims_abort.sql", &ignore);
+		return rc;
+	}
+	return script(s, "dims_end.sql", err);
+}
+
+/* The scratch tables of q, inside dims_begin's transaction. */
+static int prepare(ac_store *s, const ac_query *q, ac_err *err)
+{
+	int rc;
+	if ((rc = script(s, "dims_reset.sql", err)) || (rc = exec_window(s, "dims_cand.sql", q, err)))
 		return rc;
 	for (size_t i = 0; i < q->nby; i++)
 		if (q->by[i].kind != AC_DIM_MODEL &&
