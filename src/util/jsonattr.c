@@ -361,9 +361,11 @@ static int walk(scan *s, int depth, int mode)
 
 int ac_json_attr_find(const char *js, size_t n, const char *key, char *out, size_t cap)
 {
-	if (!cap || !key || !*key)
+	if (!cap)
 		return 0;
-	out[0] = '\0';
+	out[0] = '\0'; /* a NUL-terminated out whatever the answer, even with no key */
+	if (!key || !*key)
+		return 0;
 	for (int mode = SEARCH; mode <= RESOURCE_ONLY; mode++) {
 		scan s = { js, n, 0, key, strlen(key), out, cap, 0 };
 		if (walk(&s, 0, mode))
