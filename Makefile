@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 PREFIX     ?= /usr/local
 
-.PHONY: all deps build test test-asan demo bench bench-formats fuzz man install clean
+.PHONY: all deps build test test-asan demo bench bench-formats bench-dims fuzz man install clean
 
 all: build
 
@@ -35,6 +35,9 @@ bench: build
 # Every input format beside OTLP JSON lines, on the same spans.
 bench-formats: build
 	@./bench/formats.sh $(BUILD)/agentcost
+
+bench-dims: build
+	@./bench/dims.sh $(BUILD)/agentcost
 
 # libFuzzer harnesses under ASan + UBSan, FUZZ_SECONDS each (default 60).
 fuzz:

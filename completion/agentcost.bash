@@ -16,9 +16,9 @@ _agentcost()
 	local words= subs= files=0 w sub=
 	case $cmd in
 	'')
-		words="help demo gen ingest prices summary tasks outliers models hidden top budget spc reconcile simulate recommend report task show calls --db --help --version" ;;
+		words="help demo gen ingest prices summary tasks outliers models hidden top dims budget spc reconcile simulate recommend report export task show calls --db --help --version" ;;
 	help)
-		words="demo gen ingest prices summary tasks outliers models hidden top budget spc reconcile simulate recommend report task show calls" ;;
+		words="demo gen ingest prices summary tasks outliers models hidden top dims budget spc reconcile simulate recommend report export task show calls" ;;
 	demo)
 		case $prev in
 		-o|--out)
@@ -58,6 +58,12 @@ _agentcost()
 		--truth)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
+		--users)
+			COMPREPLY=()
+			return ;;
+		--truth-users)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
 		--incident-usd)
 			COMPREPLY=()
 			return ;;
@@ -71,7 +77,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--days --start --tasks-per-day --seed --format --zstd -o --output --truth --incident-usd --price-dimensions --layout --batch-size --batch-timeout-ms -q --quiet --help" ;;
+		words="--days --start --tasks-per-day --seed --format --zstd -o --output --truth --users --truth-users --incident-usd --price-dimensions --layout --batch-size --batch-timeout-ms -q --quiet --help" ;;
 	ingest)
 		case $prev in
 		--db)
@@ -221,6 +227,16 @@ _agentcost()
 			return ;;
 		esac
 		words="--limit --include-eval --where --db --format --since --until --system --help" ;;
+	dims)
+		case $prev in
+		--db)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--format)
+			COMPREPLY=($(compgen -W "table csv json" -- "$cur"))
+			return ;;
+		esac
+		words="--db --format --help" subs="add list drop" ;;
 	budget)
 		case $prev in
 		--now)
@@ -354,6 +370,9 @@ _agentcost()
 		--week)
 			COMPREPLY=()
 			return ;;
+		--by)
+			COMPREPLY=()
+			return ;;
 		--now)
 			COMPREPLY=()
 			return ;;
@@ -367,7 +386,32 @@ _agentcost()
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
 		esac
-		words="-o --output --week --now --from --to --db --help" subs="weekly incident" ;;
+		words="-o --output --week --by --now --from --to --db --help" subs="weekly incident" ;;
+	export)
+		case $prev in
+		--by)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
+		-o|--output)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--db)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--since)
+			COMPREPLY=()
+			return ;;
+		--until)
+			COMPREPLY=()
+			return ;;
+		--system)
+			COMPREPLY=()
+			return ;;
+		esac
+		words="--by --where -o --output --db --since --until --system --help" subs="focus" ;;
 	task)
 		case $prev in
 		--db)

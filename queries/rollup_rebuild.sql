@@ -5,7 +5,9 @@
 -- Answers: per UTC hour of the span start and rollup key, the sums of the
 -- derived spans.
 -- Parameters: none.
--- Output: the rows of table rollup, in its column order.
+-- Output: the rows of table rollup, in its column order (ac_tasks_rollup_rebuild
+--         copies them in through tasks_rollup_add.sql, whose parameters are
+--         these columns in this order).
 SELECT s.start_ns / 3600000000000                          AS hour,
        s.rollup_key                                        AS key,
        count(*)                                            AS spans,

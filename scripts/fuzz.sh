@@ -9,7 +9,7 @@ secs=${FUZZ_SECONDS:-60}
 B=build-fuzz
 ./scripts/deps.sh clang libclang-rt-14-dev
 CC=clang cmake -S . -B $B -DCMAKE_BUILD_TYPE=Debug -DAC_SANITIZE=ON -DAC_FUZZ=ON >/dev/null
-cmake --build $B -j "$(nproc)" --target fuzz_parse fuzz_reader fuzz_prices fuzz_langfuse_csv fuzz_proto fuzz_json_diff $( [ -f tests/fuzz/fuzz_map.c ] && echo fuzz_map ) >/dev/null
+cmake --build $B -j "$(nproc)" --target fuzz_parse fuzz_reader fuzz_prices fuzz_langfuse_csv fuzz_proto fuzz_json_diff fuzz_jsonattr $( [ -f tests/fuzz/fuzz_map.c ] && echo fuzz_map ) >/dev/null
 shared=../shared/fixtures/third_party
 mkdir -p $B/artifacts
 seed() { # HARNESS FILES...: a fresh corpus directory with the seeds
@@ -36,9 +36,26 @@ head -c 20000 $shared/litellm_model_prices.json | sed '$ s/,[^,]*$/}/' >$B/lines
 seed prices testdata/prices/* $B/lines/litellm_head.json
 [ -f tests/fuzz/fuzz_map.c ] && seed map testdata/router/*.csv
 seed langfuse_csv testdata/ingest/*.csv
+# the attribute search gets a key line, then a span's text (and, on a second
+# line, a resource's): the JSON lines and the whole Jaeger/Tempo/Langfuse files
+rm -rf $B/attr; mkdir -p $B/attr
+keys=(team user.id service.name gen_ai.request.model session.id gen_ai.usage.input_tokens span.kind)
+i=0
+for f in testdata/dims/*.jsonl testdata/ingest/*.jsonl; do
+  [ -f "$f" ] || continue
+  while IFS= read -r line && [ $i -lt 300 ]; do
+    printf '%s\n%s' "${keys[$((i % ${#keys[@]}))]}" "$line" >"$B/attr/$i.txt"; i=$((i + 1))
+  done <"$f"
+done
+for f in testdata/ingest/*.json; do
+  [ -f "$f" ] || continue
+  { printf '%s\n' "${keys[$((i % ${#keys[@]}))]}"; tr -d '\n' <"$f"; } >"$B/attr/$i.txt"
+  i=$((i + 1))
+done
+seed jsonattr $B/attr/*
 status=0
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-for h in parse reader prices map langfuse_csv proto json_diff; do
+for h in parse reader prices map langfuse_csv proto json_diff jsonattr; do
   [ -x "$B/fuzz_$h" ] || continue
   echo "fuzz_$h: ${secs}s"
   if ! "$B/fuzz_$h" "$B/corpus/$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \

@@ -272,6 +272,16 @@ static int task_values(ac_store *s, const ac_dim *d, int pos, ac_err *err)
 	return exec1(s, "dims_rule.sql", pos, NULL, err);
 }
 
+static int script(ac_store *s, const char *name, ac_err *err)
+{
+	const char *text = ac_store_query(name);
+	if (!text)
+		return ac_err_set(err, AC_ESQL, "query %s is not embedded", name);
+	return ac_store_exec(s, text, err);
+}
+
+static int prepare(ac_store *s, const ac_query *q, ac_err *err);
+
 int ac_dims_prepare(ac_store *s, const ac_query *q, ac_dims_info *info, ac_err *err)
 {
 	int rc;
@@ -299,10 +309,21 @@ int ac_dims_prepare(ac_store *s, const ac_query *q, ac_dims_info *info, ac_err *
 			info->model_where = q->where[i].value ? q->where[i].value : "(none)";
 		}
 	}
-	const char *reset = ac_store_query("dims_reset.sql");
-	if (!reset)
-		return ac_err_set(err, AC_ESQL, "query dims_reset is not embedded");
-	if ((rc = ac_store_exec(s, reset, err)) || (rc = exec_window(s, "dims_cand.sql", q, err)))
+	if ((rc = script(s, "dims_begin.sql", err)))
+		return rc;
+	if ((rc = prepare(s, q, err))) {
+		ac_err ignore = AC_ERR_INIT;
+		script(s, "dims_abort.sql", &ignore);
+		return rc;
+	}
+	return script(s, "dims_end.sql", err);
+}
+
+/* The scratch tables of q, inside dims_begin's transaction. */
+static int prepare(ac_store *s, const ac_query *q, ac_err *err)
+{
+	int rc;
+	if ((rc = script(s, "dims_reset.sql", err)) || (rc = exec_window(s, "dims_cand.sql", q, err)))
 		return rc;
 	for (size_t i = 0; i < q->nby; i++)
 		if (q->by[i].kind != AC_DIM_MODEL &&
@@ -370,4 +391,175 @@ void ac_units_close(ac_units *it)
 		return;
 	ac_rows_free(it->r);
 	free(it);
+}
+
+/* ---- promotion ----------------------------------------------------------- */
+
+static int run_plain(ac_store *s, const char *name, int64_t a, int64_t b, int64_t c, int nb,
+                     ac_err *err)
+{
+	ac_rows *r;
+	int rc = ac_store_rows(s, name, 0, 0, NULL, AC_ROWS_PLAIN, &r, err);
+	if (rc)
+		return rc;
+	int64_t v[3] = { a, b, c };
+	for (int k = 0; k < nb; k++)
+		ac_rows_bind_int(r, k + 1, v[k]);
+	while ((rc = ac_rows_next(r, err)) > 0)
+		;
+	ac_rows_free(r);
+	return rc;
+}
+
+/* span_dim of dimension id for every stored span, from the originals. */
+static int fill_promoted(ac_store *s, int64_t id, const char *key, long long *spans, ac_err *err)
+{
+	ac_rows *r = NULL, *put = NULL;
+	block b = { 0, NULL, 0 };
+	char val[1024];
+	int rc = ac_store_rows(s, "dims_all_originals.sql", 0, 0, NULL, AC_ROWS_PLAIN, &r, err);
+	if (!rc)
+		rc = ac_store_rows(s, "dims_span_put.sql", 0, 0, NULL, AC_ROWS_PLAIN, &put, err);
+	while (!rc && (rc = ac_rows_next(r, err)) > 0) {
+		rc = 0;
+		const char *raw = NULL, *res = ac_rows_text(r, 5);
+		size_t rn = 0;
+		if (!ac_rows_null(r, 1)) {
+			int64_t off = ac_rows_int(r, 2), len = ac_rows_int(r, 3);
+			if ((rc = read_block(s, ac_rows_int(r, 1), &b, err)))
+				break;
+			if (b.text && off >= 0 && len > 0 && (uint64_t)(off + len) <= b.n) {
+				raw = b.text + off;
+				rn = (size_t)len;
+			}
+		}
+		if (!ac_json_attr_span(raw, rn, res, res ? strlen(res) : 0, key, val, sizeof(val)))
+			continue;
+		int64_t vid;
+		if ((rc = ac_store_dict(s, AC_DICT_DIM_VALUE, val, strlen(val), &vid, err)))
+			break;
+		ac_rows_bind_int(put, 1, id);
+		ac_rows_bind_int(put, 2, ac_rows_int(r, 0));
+		ac_rows_bind_int(put, 3, vid);
+		while ((rc = ac_rows_next(put, err)) > 0)
+			;
+		if (rc)
+			break;
+		ac_rows_reset(put);
+		++*spans;
+	}
+	free(b.text);
+	ac_rows_free(put);
+	ac_rows_free(r);
+	return rc > 0 ? 0 : rc;
+}
+
+int ac_dims_add(ac_store *s, const char *key, const char *now_iso, long long *spans, ac_err *err)
+{
+	static const char *const builtin_keys[] = {
+		"user.id", "enduser.id", "langfuse.user.id", "user_id", "session.id",
+		"gen_ai.conversation.id", "langfuse.session.id", "session_id", "gen_ai.agent.name",
+		"agent.name", "deployment.environment.name", "deployment.environment", "service.name",
+	};
+	*spans = 0;
+	if (!*key)
+		return ac_err_set(err, AC_EINVAL, "dims add: an attribute key is needed");
+	for (size_t k = 0; k < sizeof(builtin_keys) / sizeof(builtin_keys[0]); k++)
+		if (!strcmp(key, builtin_keys[k]))
+			return ac_err_set(err, AC_EINVAL,
+			                  "%s is read by a built-in dimension already (user, session, "
+			                  "agent, environment, system): nothing to promote",
+			                  key);
+	int64_t id;
+	int rc = promoted(s, key, &id, err);
+	if (rc)
+		return rc;
+	if (id)
+		return ac_err_set(err, AC_EINVAL, "%s is promoted already (agentcost dims list)", key);
+	if ((rc = ac_store_begin(s, err)))
+		return rc;
+	ac_rows *r;
+	if (!(rc = ac_store_rows(s, "dims_add.sql", 0, 0, NULL, AC_ROWS_PLAIN, &r, err))) {
+		ac_rows_bind_text(r, 1, key);
+		ac_rows_bind_text(r, 2, now_iso);
+		while ((rc = ac_rows_next(r, err)) > 0)
+			;
+		ac_rows_free(r);
+	}
+	if (!rc && !(rc = promoted(s, key, &id, err)))
+		rc = fill_promoted(s, id, key, spans, err);
+	if (rc) {
+		ac_store_rollback(s);
+		return rc;
+	}
+	return ac_store_commit(s, err);
+}
+
+int ac_dims_drop(ac_store *s, const char *key, ac_err *err)
+{
+	int64_t id;
+	int rc = promoted(s, key, &id, err);
+	if (rc)
+		return rc;
+	if (!id)
+		return ac_err_set(err, AC_EINVAL, "%s is not promoted (agentcost dims list)", key);
+	if ((rc = ac_store_begin(s, err)))
+		return rc;
+	if ((rc = run_plain(s, "dims_drop.sql", id, 0, 0, 1, err)) ||
+	    (rc = run_plain(s, "dims_drop_dim.sql", id, 0, 0, 1, err))) {
+		ac_store_rollback(s);
+		return rc;
+	}
+	return ac_store_commit(s, err);
+}
+
+void ac_dims_list_free(ac_dim_info *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(d[i].key);
+		free(d[i].added_at);
+	}
+	free(d);
+}
+
+int ac_dims_list(ac_store *s, ac_dim_info **out, size_t *n, ac_err *err)
+{
+	ac_rows *r;
+	*out = NULL;
+	*n = 0;
+	int rc = ac_store_rows(s, "dims_list.sql", 0, 0, NULL, AC_ROWS_PLAIN, &r, err);
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	while ((rc = ac_rows_next(r, err)) > 0) {
+		rc = 0;
+		if (*n == cap) {
+			size_t nc = cap ? 2 * cap : 8;
+			ac_dim_info *nd = realloc(*out, nc * sizeof(*nd));
+			if (!nd) {
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+				break;
+			}
+			*out = nd;
+			cap = nc;
+		}
+		ac_dim_info *d = &(*out)[*n];
+		const char *k = ac_rows_text(r, 1), *a = ac_rows_text(r, 2);
+		d->key = strdup(k ? k : "");
+		d->added_at = strdup(a ? a : "");
+		d->spans = ac_rows_int(r, 3);
+		d->values = ac_rows_int(r, 4);
+		++*n;
+		if (!d->key || !d->added_at) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	ac_rows_free(r);
+	if (rc) {
+		ac_dims_list_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
 }

@@ -71,4 +71,25 @@ int ac_units_open(ac_store *s, const ac_query *q, int include_eval, ac_units **o
 int ac_units_next(ac_units *it, ac_unit *u, ac_err *err);
 void ac_units_close(ac_units *it);
 
+/*
+ * Promoted attributes (`agentcost dims add|list|drop`): attr:KEY read from
+ * span_dim, filled here from the stored originals and by every later
+ * ingest (src/ingest), instead of from the originals at each question. The
+ * values are the same either way (the one rule: ac_json_attr_span).
+ */
+typedef struct ac_dim_info {
+	char *key, *added_at;
+	long long spans, values; /* spans with a value, distinct values */
+} ac_dim_info;
+
+/* Promote key, filling its values from the originals in one transaction.
+ * AC_EINVAL when it is a built-in dimension's key or promoted already.
+ * *spans: spans given a value. */
+int ac_dims_add(ac_store *s, const char *key, const char *now_iso, long long *spans, ac_err *err);
+/* Forget key's promotion. AC_EINVAL when it is not promoted. */
+int ac_dims_drop(ac_store *s, const char *key, ac_err *err);
+/* Every promotion, by key; free with ac_dims_list_free. */
+int ac_dims_list(ac_store *s, ac_dim_info **out, size_t *n, ac_err *err);
+void ac_dims_list_free(ac_dim_info *d, size_t n);
+
 #endif

@@ -121,8 +121,10 @@ int cmd_demo(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_dims(int argc, char **argv);
 int cmd_budget(int argc, char **argv);
 
 #endif

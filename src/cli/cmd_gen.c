@@ -61,6 +61,18 @@ static double share(double a, double b)
 	return b != 0 ? 100.0 * a / b : 0.0;
 }
 
+/* The users line of the summary (--users). */
+static void print_users(FILE *fp, const ac_gen_truth *t)
+{
+	double all = (double)(t->tasks + t->eval_tasks);
+	fprintf(fp, "\n  users      %d (Zipf %.1f): %zu with tasks, %lld sessions; user.id on the root %.1f%%, "
+	            "on a child span %.1f%% (%lld with a decoy), none %.1f%%; production cost by team:",
+	        t->opts.users, AC_GEN_ZIPF_S, t->nusers, t->sessions, share((double)t->root_user_traces, all),
+	        share((double)t->child_user_traces, all), t->decoy_traces, share((double)t->no_user_traces, all));
+	for (int k = 0; k < AC_GEN_NTEAM; k++)
+		fprintf(fp, "%s %s $%.4f", k ? "," : "", ac_gen_team_name(k), t->teams[k].cost);
+}
+
 static void print_summary(FILE *fp, const ac_gen_truth *t, double secs)
 {
 	const ac_gen_opts *o = &t->opts;
@@ -113,6 +125,8 @@ static void print_summary(FILE *fp, const ac_gen_truth *t, double secs)
 		        d->above_threshold_calls, d->input_excludes_cache_calls, d->audio_in_tokens,
 		        d->audio_out_tokens);
 	}
+	if (o->users)
+		print_users(fp, t);
 	if (!t->incident_tasks) {
 		fprintf(fp, "\n  incident   none\n");
 		return;
@@ -128,7 +142,7 @@ static void print_summary(FILE *fp, const ac_gen_truth *t, double secs)
 /* gen's options: what they set */
 typedef struct {
 	ac_gen_opts o;
-	const char *out_path, *truth_path;
+	const char *out_path, *truth_path, *users_path;
 	int quiet;
 } gen_args;
 
@@ -211,8 +225,14 @@ static int gen_option(int argc, char **argv, int *i, gen_args *a)
 		if (parse_num("--batch-timeout-ms", v, 0, AC_GEN_MAX_BATCH_TIMEOUT_MS, &x))
 			return OPT_BAD;
 		a->o.batch_timeout_ms = (int)x;
+	} else if ((v = optval(argc, argv, i, "--truth-users", &bad))) {
+		a->users_path = v;
 	} else if ((v = optval(argc, argv, i, "--truth", &bad))) {
 		a->truth_path = v;
+	} else if ((v = optval(argc, argv, i, "--users", &bad))) {
+		if (parse_num("--users", v, 1, AC_GEN_MAX_USERS, &x))
+			return OPT_BAD;
+		a->o.users = (int)x;
 	} else if (!strcmp(argv[*i], "--price-dimensions")) {
 		a->o.price_dimensions = 1;
 	} else if (!strcmp(argv[*i], "-q") || !strcmp(argv[*i], "--quiet")) {
@@ -270,6 +290,15 @@ static int parse_args(int argc, char **argv, gen_args *a)
 		cli_error("gen: the workload already goes to standard output: give --truth a file");
 		return EXIT_USAGE;
 	}
+	if (a->users_path && !a->o.users) {
+		cli_error("gen: --truth-users needs --users N");
+		return EXIT_USAGE;
+	}
+	if (a->users_path && !strcmp(a->users_path, "-") &&
+	    (to_stdout || (a->truth_path && !strcmp(a->truth_path, "-")))) {
+		cli_error("gen: standard output is taken: give --truth-users a file");
+		return EXIT_USAGE;
+	}
 	if (to_stdout && a->o.container != AC_GEN_PLAIN && isatty(STDOUT_FILENO)) {
 		cli_error("gen: refusing to write compressed data to a terminal (use -o FILE)");
 		return EXIT_USAGE;
@@ -300,6 +329,39 @@ static int write_truth(const ac_gen_truth *truth, const char *truth_path)
 	}
 	ac_buf_release(&b);
 	return status;
+}
+
+/* One CSV row of the per-user truth; every cell is generated (an id, numbers,
+ * "(none)"), nothing to guard. */
+static void users_row(FILE *fp, const char *who, const ac_gen_user_truth *u)
+{
+	fprintf(fp, "%s,%lld,%.17g,%lld,%.17g\n", who, u->tasks, u->cost, u->eval_tasks, u->eval_cost);
+}
+
+/* The per-user truth as CSV to path ("-": standard output): every user with
+ * a task by id, then "(none)", the tasks with no user. An exit status. */
+static int write_truth_users(const ac_gen_truth *t, const char *path)
+{
+	FILE *fp = !strcmp(path, "-") ? stdout : fopen(path, "w");
+	if (!fp) {
+		cli_error("gen: cannot create %s: %s", path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	char id[24];
+	fputs("user,tasks,cost,eval_tasks,eval_cost\n", fp);
+	for (size_t i = 0; i < t->nusers; i++) {
+		ac_gen_user_id(&t->opts, t->users[i].user, id, sizeof(id));
+		users_row(fp, id, &t->users[i]);
+	}
+	users_row(fp, "(none)", &t->no_user);
+	int bad = fflush(fp) || ferror(fp);
+	if (fp != stdout && fclose(fp))
+		bad = 1;
+	if (bad) {
+		cli_error("gen: cannot write %s", path);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 int cmd_gen(int argc, char **argv)
@@ -341,9 +403,14 @@ int cmd_gen(int argc, char **argv)
 
 	if (truth_path && write_truth(truth, truth_path) != EXIT_OK)
 		status = EXIT_FAIL;
+	if (a.users_path && write_truth_users(truth, a.users_path) != EXIT_OK)
+		status = EXIT_FAIL;
 	if (!a.quiet)
-		print_summary(to_stdout || (truth_path && !strcmp(truth_path, "-")) ? stderr : stdout, truth,
-		              secs);
+		print_summary(to_stdout || (truth_path && !strcmp(truth_path, "-")) ||
+		                      (a.users_path && !strcmp(a.users_path, "-"))
+		                  ? stderr
+		                  : stdout,
+		              truth, secs);
 	ac_gen_truth_free(truth);
 	return status;
 }

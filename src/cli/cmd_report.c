@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analysis/accuracy.h"
+#include "analysis/dims.h"
 #include "cli.h"
 #include "report/report.h"
 #include "util/timeutil.h"
@@ -21,7 +22,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-	        "usage: agentcost report weekly [--week YYYY-Www] [--now ISO-TIME] -o DIR\n"
+	        "usage: agentcost report weekly [--week YYYY-Www] [--by DIM] [--now ISO-TIME] -o DIR\n"
 	        "       agentcost report incident --from ISO-TIME --to ISO-TIME [--now ISO-TIME] "
 	        "-o DIR\n");
 }
@@ -80,6 +81,14 @@ int cmd_report(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.week = v;
+		} else if (weekly && (v = opt_value(argc, argv, &i, "--by", &missing))) {
+			ac_dim dim;
+			ac_err e = AC_ERR_INIT;
+			if (ac_dim_parse(v, &dim, &e)) {
+				cli_error("report: --by: %s", e.msg);
+				return EXIT_USAGE;
+			}
+			o.by = v;
 		} else if ((v = opt_value(argc, argv, &i, "--now", &missing))) {
 			if (parse_time("--now", v, &o.now_ns))
 				return EXIT_USAGE;

@@ -76,6 +76,13 @@ static const help_opt O_GEN[] = {
 	{ "-o, --output", "FILE", "output (default standard output)", 0 },
 	{ "--truth", "FILE", "write the ground truth as JSON (- for standard output when the "
 	  "workload goes to a file)", 0 },
+	{ "--users", "N", "give the tasks users (user.id, Zipf-distributed over N users, e.g. "
+	  "200; 1..100000000), sessions (session.id) and a team resource attribute (search, "
+	  "billing, growth, platform); truth: users, teams. Off by default (the output is then as "
+	  "before)", 0 },
+	{ "--truth-users", "FILE", "with --users: the truth per user as CSV "
+	  "user,tasks,cost,eval_tasks,eval_cost (tasks and cost: production), every user with a "
+	  "task, then (none) for the tasks with no user", 0 },
 	{ "--incident-usd", "USD", "size of the prompt-injection incident (default $340 at 12000 "
 	  "tasks a day, in proportion below; 0 = none)", 0 },
 	{ "--price-dimensions", NULL, "add tasks billed by service tier (flex, priority, batch), "
@@ -212,6 +219,8 @@ static const help_opt O_REPORT[] = {
 	{ "-o, --output", "DIR", "directory to write the report to, created when missing (needed)", 0 },
 	{ "--week", "YYYY-Www", "weekly: the ISO week (default: the last complete week before "
 	  "--now; without --now, the week of the newest span)", 0 },
+	{ "--by", "DIM", "weekly: the dimension of the \"Who spent it\" section (default user; "
+	  "session, agent, attr:team, ...)", 0 },
 	{ "--now", "TIME", "the report's date, an ISO time or date: the data is known up "
 	  "to it, and weekly's default week ends before it (default: the newest span)",
 	  0 },
@@ -219,6 +228,16 @@ static const help_opt O_REPORT[] = {
 	  "or date (needed)", 0 },
 	{ "--to", "TIME", "incident: end of the window, after --from, at most 31 days later "
 	  "(needed)", 0 },
+	END
+};
+
+static const help_opt O_EXPORT[] = {
+	{ "--by", "DIM[,DIM]", "split the rows by the task's value of a dimension (user, session, "
+	  "agent, environment, system, task_type, model: the call's own, attr:KEY), or a pair, "
+	  "written as Tags {\"user\":\"u1\"}", 0 },
+	{ "--where", "DIM=VALUE", "only the spans of the tasks whose DIM is VALUE ((none): without "
+	  "one); repeatable, all must hold", 0 },
+	{ "-o, --output", "FILE", "write the CSV to FILE (default standard output)", 0 },
 	END
 };
 
@@ -235,7 +254,7 @@ static const help_cmd CMDS[] = {
 	  "gen [--days N] [--start YYYY-MM-DD] [--tasks-per-day N] [--seed N] "
 	  "[--format otlp|jsonl] [--zstd[=framed]] [-o FILE] [--truth FILE] [--incident-usd USD] "
 	  "[--price-dimensions] [--layout collector|trace] [--batch-size N] "
-	  "[--batch-timeout-ms MS] [-q]",
+	  "[--batch-timeout-ms MS] [--users N [--truth-users FILE]] [-q]",
 	  "Write a seeded synthetic workload (OTLP JSON lines or flat JSONL, plain or zstd) that "
 	  "reproduces the published figures, and its ground truth, computed independently of the "
 	  "pricing code. A summary of the truth goes to standard error when the workload is on "
@@ -306,6 +325,15 @@ static const help_cmd CMDS[] = {
 	  HC_ALL, NULL, O_TOP,
 	  "agentcost top user --since 2025-06-01 --until 2025-06-07\n"
 	  "agentcost top attr:team --format json" },
+	{ "dims", "promote an attribute to a dimension as fast as a built-in one",
+	  "dims add KEY\ndims list\ndims drop KEY",
+	  "attr:KEY (any span or resource attribute) works in every --by, --where and top without "
+	  "this, read from the stored originals. dims add KEY fills a typed table from the "
+	  "originals now and keeps it up to date at every ingest, so attr:KEY reads it instead; "
+	  "the values are the same either way. dims list shows the promoted keys, their spans and "
+	  "distinct values; dims drop KEY forgets one.",
+	  HC_DB | HC_FORMAT, "add list drop", O_NONE,
+	  "agentcost dims add team\nagentcost top attr:team\nagentcost dims list" },
 	{ "budget", "check spend against budgets per user, team, model...: status and forecast",
 	  "budget check FILE [--now TIME]",
 	  "FILE is a CSV scope,value,period,limit_usd: scope a dimension (user, session, agent, "
@@ -358,7 +386,7 @@ static const help_cmd CMDS[] = {
 	  HC_ALL, NULL, O_RECOMMEND,
 	  "agentcost recommend --tolerance 0.01 --min-samples 30 --write-map recommended.csv" },
 	{ "report", "a week's or an incident's cost report: HTML, Markdown, CSV, charts",
-	  "report weekly [--week YYYY-Www] [--now TIME] -o DIR\n"
+	  "report weekly [--week YYYY-Www] [--by DIM] [--now TIME] -o DIR\n"
 	  "report incident --from TIME --to TIME [--now TIME] -o DIR",
 	  "weekly: the model-selection report of an ISO week; incident: cost forensics of a time "
 	  "window (spend per minute or hour against the same hours of the previous days, the "
@@ -368,6 +396,17 @@ static const help_cmd CMDS[] = {
 	  HC_DB, "weekly incident", O_REPORT,
 	  "agentcost report weekly --week 2025-W23 -o report-w23\n"
 	  "agentcost report incident --from 2025-06-19T13:00:00Z --to 2025-06-19T17:00:00Z -o inc" },
+	{ "export", "the cost as a FinOps FOCUS 1.2 cost-and-usage CSV",
+	  "export focus [--by DIM[,DIM]] [--where DIM=VALUE]... [-o FILE]",
+	  "focus: the window's cost as FinOps FOCUS 1.2 rows, one per UTC day x provider x model x "
+	  "service tier x token kind (SkuId model/kind, e.g. gpt-4o-mini/input; each LLM call's "
+	  "cost split by the price formula), plus a row per day for each paid tool (SkuId the "
+	  "tool, unit Calls) and for the calls of unpriced models at their producer's cost "
+	  "(SkuId model/usage, no list price). The columns are FOCUS's Mandatory ones and the "
+	  "Conditional ones that apply, in the specification's order; BilledCost sums to "
+	  "summary's total cost of the same window. Text cells get the CSV formula guard.",
+	  HC_DB | HC_WINDOW | HC_SYSTEM, "focus", O_EXPORT,
+	  "agentcost export focus --since 2025-06-01 --until 2025-06-30 -o focus-2025-06.csv" },
 	{ "task", "one task as a tree: purpose, model, tokens, cost of each step",
 	  "task ID",
 	  "One task as a tree: each step's purpose, model, complexity, tokens, cost and status, "

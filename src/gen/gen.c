@@ -125,6 +125,73 @@ static uint64_t mix3(uint64_t a, uint64_t b, uint64_t c)
 	return splitmix64(&x);
 }
 
+/*
+ * Zipf over 1..n with exponent q > 0, q != 1 (P(k) ~ k^-q) by
+ * rejection-inversion (Hörmann and Derflinger, "Rejection-inversion to
+ * generate variates from monotone discrete distributions", 1996): a few
+ * doubles of state whatever n is, about one uniform draw per variate.
+ */
+typedef struct zipf {
+	double n, q;
+	double hx1, hn, sc; /* H(1.5) - 1, H(n + 0.5), the squeeze bound */
+} zipf;
+
+/* (exp(x) - 1) / x and log(1 + x) / x, continuous at 0 */
+static double expm1_x(double x)
+{
+	return fabs(x) > 1e-8 ? expm1(x) / x : 1.0 + x / 2.0;
+}
+
+static double log1p_x(double x)
+{
+	return fabs(x) > 1e-8 ? log1p(x) / x : 1.0 - x / 2.0;
+}
+
+/* H(x): an antiderivative of h(x) = x^-q, H(1) = 0 */
+static double zipf_H(const zipf *z, double x)
+{
+	double lx = log(x);
+	return expm1_x((1.0 - z->q) * lx) * lx;
+}
+
+static double zipf_h(const zipf *z, double x)
+{
+	return exp(-z->q * log(x));
+}
+
+static double zipf_Hinv(const zipf *z, double y)
+{
+	double t = y * (1.0 - z->q);
+	if (t < -1.0)
+		t = -1.0; /* only rounding gets here */
+	return exp(log1p_x(t) * y);
+}
+
+static void zipf_init(zipf *z, long long n, double q)
+{
+	z->n = (double)n;
+	z->q = q;
+	z->hx1 = zipf_H(z, 1.5) - 1.0;
+	z->hn = zipf_H(z, z->n + 0.5);
+	z->sc = 2.0 - zipf_Hinv(z, zipf_H(z, 2.5) - zipf_h(z, 2.0));
+}
+
+/* a rank in 1..n, 1 the most frequent */
+static long long zipf_draw(const zipf *z, rng *r)
+{
+	for (;;) {
+		double u = z->hn + uni(r) * (z->hx1 - z->hn);
+		double x = zipf_Hinv(z, u);
+		double k = floor(x + 0.5);
+		if (k < 1)
+			k = 1;
+		else if (k > z->n)
+			k = z->n;
+		if (k - x <= z->sc || u >= zipf_H(z, k + 0.5) - zipf_h(z, k))
+			return (long long)k;
+	}
+}
+
 /* ---- prices (the generator's own copy) --------------------------------- */
 
 /*
@@ -448,7 +515,17 @@ typedef struct gtask {
 	double cost, sonnet_cost;
 	int llm, tools;
 	int dims; /* a price-dimension task */
+	/* opts.users: where the task's user goes (UM_*), its team, and the
+	 * texts of its user.id, session.id and decoy user.id attributes */
+	int umode, team;
+	long long user;
+	char uid[24], sid[24], did[24];
+	uint32_t uidn, sidn, didn;
 } gtask;
+
+/* Where a task's user.id is: nowhere (users off), on the root, on its first
+ * LLM span (child), on no span at all ("(none)"). */
+enum { UM_OFF, UM_ROOT, UM_CHILD, UM_NONE };
 
 static int task_init(gtask *t)
 {
@@ -486,6 +563,10 @@ static void task_reset(gtask *t, int sys, int eval, int64_t start_ns, uint64_t s
 	t->cost = t->sonnet_cost = 0;
 	t->llm = t->tools = 0;
 	t->dims = 0;
+	t->umode = UM_OFF;
+	t->team = 0;
+	t->user = -1;
+	t->uidn = t->sidn = t->didn = 0;
 }
 
 /* Start a span; its attributes must be added before the next span starts. */
@@ -561,6 +642,27 @@ static void a_int(gtask *t, const char *key, size_t klen, int64_t v)
 #define A_S(t, k, v) a_strn((t), KEY(k), A_STR, (v), strlen(v))
 #define A_I(t, k, v) a_int((t), KEY(k), (v))
 #define A_D(t, k, v) a_strn((t), KEY(k), A_DBL, (v), sizeof(v) - 1)
+
+/* The root's user.id and session.id (root_span). */
+static void user_root_attrs(gtask *t)
+{
+	if (t->umode == UM_ROOT)
+		a_strn(t, KEY("user.id"), A_STR, t->uid, t->uidn);
+	if (t->umode == UM_ROOT || t->umode == UM_CHILD)
+		a_strn(t, KEY("session.id"), A_STR, t->sid, t->sidn);
+}
+
+/* An LLM span's user.id (llm(), the span just started): the task's user on
+ * the first, the decoy on the second. */
+static void user_llm_attrs(gtask *t)
+{
+	if (t->umode != UM_CHILD)
+		return;
+	if (t->llm == 0)
+		a_strn(t, KEY("user.id"), A_STR, t->uid, t->uidn);
+	else if (t->llm == 1 && t->didn)
+		a_strn(t, KEY("user.id"), A_STR, t->did, t->didn);
+}
 
 /* ---- generated text (already JSON-escaped, ASCII only) ------------------- */
 
@@ -668,7 +770,7 @@ typedef struct sink {
 
 #define BATCH_MAX 6
 #define FLUSH_AT (1u << 20)
-#define NGROUP (2 * AC_GEN_NSYS) /* resources: (system, eval) */
+#define NGROUP (2 * AC_GEN_NSYS * AC_GEN_NTEAM) /* resources: (system, eval, team) */
 
 /* Collector layout: the rendered spans of one task, freed when the last is sent. */
 typedef struct pblock {
@@ -698,8 +800,9 @@ typedef struct gen {
 	long long eval_rr;       /* round robin over the eval strata */
 	long long dim_rr[4];     /* round robin over each price-dimension kind's variants */
 	int64_t inc_start, inc_end; /* incident window */
-	/* resource texts per (system, eval): OTLP prefix and flat object */
-	ac_buf res_otlp[AC_GEN_NSYS][2], res_flat[AC_GEN_NSYS][2];
+	/* resource texts per (system, eval, team): OTLP prefix and flat object
+	 * (team 0 only, and no team attribute, without opts.users) */
+	ac_buf res_otlp[AC_GEN_NSYS][2][AC_GEN_NTEAM], res_flat[AC_GEN_NSYS][2][AC_GEN_NTEAM];
 	/* collector layout: ended spans not yet sent, and the open batch */
 	pend *heap;
 	size_t nheap, capheap;
@@ -710,6 +813,11 @@ typedef struct gen {
 	int64_t bfirst;              /* end time of its first span */
 	uint32_t *span_end;          /* a task's rendered spans: end offset of each */
 	size_t capend;
+	/* opts.users: their own stream, the sampler, the users seen so far */
+	rng ur;
+	zipf uz;
+	struct urec *utab;
+	size_t ucap, uused;
 } gen;
 
 /* ---- LLM calls, tool calls, failure episodes ----------------------------- */
@@ -958,6 +1066,7 @@ static int llm(gen *g, gtask *t, int parent, const call *c)
 		if (c->cplx >= 0)
 			A_S(t, "agentcost.complexity", CPLX_NAME[c->cplx]);
 	}
+	user_llm_attrs(t);
 	t->spans[s].end_ns = end;
 	t->spans[s].status = t->sys == AC_GEN_SUPPORT ? 0 : 1; /* OpenLLMetry leaves it unset */
 	t->now = end + jitter_ns(r, 2, 40);
@@ -1096,6 +1205,7 @@ static int root_span(gtask *t, const char *type)
 		const char *id = tx_id(t, "doc-", 12, &idn);
 		a_strn(t, KEY("doc.id"), A_STR, id, idn);
 	}
+	user_root_attrs(t);
 	t->spans[s].status = 1;
 	t->now += jitter_ns(&t->r, 5, 60);
 	return s;
@@ -1825,31 +1935,68 @@ static int sink_finish(sink *k)
 
 /* ---- batches ------------------------------------------------------------- */
 
-static void build_resources(gen *g)
+static const char *const TEAM_NAME[AC_GEN_NTEAM] = { "search", "billing", "growth", "platform" };
+#define TEAM_NO_USER 3 /* the tasks with no user run in platform's deployments */
+
+/* One resource: the OTLP prefix up to its spans, and the flat object; a
+ * team attribute last when team >= 0. */
+static void build_resource(gen *g, int s, int e, int team)
 {
 	static const char *const version[] = { "2.4.1", "1.9.0", "3.2.7" };
 	static const char *const scope[] = { "doc_agent.tracing", "openinference.instrumentation.langchain",
 		                             "opentelemetry.instrumentation.openai" };
 	static const char *const scope_ver[] = { "2.4.1", "0.1.29", "0.33.9" };
+	const char *env = e ? "eval" : "prod";
+	ac_buf *o = &g->res_otlp[s][e][team < 0 ? 0 : team], *f = &g->res_flat[s][e][team < 0 ? 0 : team];
+	ac_buf_printf(o,
+	              "{\"resource\":{\"attributes\":["
+	              "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"%s\"}},"
+	              "{\"key\":\"service.version\",\"value\":{\"stringValue\":\"%s\"}},"
+	              "{\"key\":\"deployment.environment.name\",\"value\":{\"stringValue\":\"%s\"}},"
+	              "{\"key\":\"telemetry.sdk.name\",\"value\":{\"stringValue\":\"opentelemetry\"}},"
+	              "{\"key\":\"telemetry.sdk.language\",\"value\":{\"stringValue\":\"python\"}},"
+	              "{\"key\":\"telemetry.sdk.version\",\"value\":{\"stringValue\":\"1.27.0\"}}",
+	              SYS_NAME[s], version[s], env);
+	if (team >= 0)
+		ac_buf_printf(o, ",{\"key\":\"team\",\"value\":{\"stringValue\":\"%s\"}}", TEAM_NAME[team]);
+	ac_buf_printf(o, "]},\"scopeSpans\":[{\"scope\":{\"name\":\"%s\",\"version\":\"%s\"},\"spans\":[",
+	              scope[s], scope_ver[s]);
+	ac_buf_printf(f,
+	              "{\"service.name\":\"%s\",\"service.version\":\"%s\","
+	              "\"deployment.environment.name\":\"%s\",\"telemetry.sdk.language\":\"python\"",
+	              SYS_NAME[s], version[s], env);
+	if (team >= 0)
+		ac_buf_printf(f, ",\"team\":\"%s\"", TEAM_NAME[team]);
+	ac_buf_adds(f, "}");
+}
+
+static void build_resources(gen *g)
+{
 	for (int s = 0; s < AC_GEN_NSYS; s++)
 		for (int e = 0; e < 2; e++) {
-			const char *env = e ? "eval" : "prod";
-			ac_buf *o = &g->res_otlp[s][e], *f = &g->res_flat[s][e];
-			ac_buf_printf(o,
-			              "{\"resource\":{\"attributes\":["
-			              "{\"key\":\"service.name\",\"value\":{\"stringValue\":\"%s\"}},"
-			              "{\"key\":\"service.version\",\"value\":{\"stringValue\":\"%s\"}},"
-			              "{\"key\":\"deployment.environment.name\",\"value\":{\"stringValue\":\"%s\"}},"
-			              "{\"key\":\"telemetry.sdk.name\",\"value\":{\"stringValue\":\"opentelemetry\"}},"
-			              "{\"key\":\"telemetry.sdk.language\",\"value\":{\"stringValue\":\"python\"}},"
-			              "{\"key\":\"telemetry.sdk.version\",\"value\":{\"stringValue\":\"1.27.0\"}}"
-			              "]},\"scopeSpans\":[{\"scope\":{\"name\":\"%s\",\"version\":\"%s\"},\"spans\":[",
-			              SYS_NAME[s], version[s], env, scope[s], scope_ver[s]);
-			ac_buf_printf(f,
-			              "{\"service.name\":\"%s\",\"service.version\":\"%s\","
-			              "\"deployment.environment.name\":\"%s\",\"telemetry.sdk.language\":\"python\"}",
-			              SYS_NAME[s], version[s], env);
+			if (!g->o.users) {
+				build_resource(g, s, e, -1);
+				continue;
+			}
+			for (int k = 0; k < AC_GEN_NTEAM; k++)
+				build_resource(g, s, e, k);
 		}
+}
+
+/* The resource group of a task, and the resource of a group. */
+static int task_grp(const gtask *t)
+{
+	return (t->sys * 2 + t->eval) * AC_GEN_NTEAM + t->team;
+}
+
+static const ac_buf *grp_otlp(const gen *g, int grp)
+{
+	return &g->res_otlp[grp / (2 * AC_GEN_NTEAM)][grp / AC_GEN_NTEAM % 2][grp % AC_GEN_NTEAM];
+}
+
+static const ac_buf *task_flat(const gen *g, const gtask *t)
+{
+	return &g->res_flat[t->sys][t->eval][t->team];
 }
 
 /* Write the pending batch: one OTLP line grouped by resource, or one flat
@@ -1870,7 +2017,7 @@ static int batch_flush(gen *g)
 			if (done[i])
 				continue;
 			const gtask *ti = &g->pool[i];
-			const ac_buf *res = &g->res_otlp[ti->sys][ti->eval];
+			const ac_buf *res = grp_otlp(g, task_grp(ti));
 			if (ensure(b, res->len + 8))
 				return ac_err_set(g->sk.err, AC_ENOMEM, "out of memory");
 			if (!first)
@@ -1880,7 +2027,7 @@ static int batch_flush(gen *g)
 			int firstspan = 1;
 			for (int j = i; j < g->nbatch; j++) {
 				const gtask *tj = &g->pool[j];
-				if (done[j] || tj->sys != ti->sys || tj->eval != ti->eval)
+				if (done[j] || task_grp(tj) != task_grp(ti))
 					continue;
 				done[j] = 1;
 				for (int s = 0; s < tj->nspans; s++) {
@@ -1906,7 +2053,7 @@ static int batch_flush(gen *g)
 			const gtask *t = &g->pool[i];
 			for (int s = 0; s < t->nspans && !rc; s++) {
 				b->len = 0;
-				if (write_span_flat(b, t, &t->spans[s], &g->res_flat[t->sys][t->eval]))
+				if (write_span_flat(b, t, &t->spans[s], task_flat(g, t)))
 					return ac_err_set(g->sk.err, AC_ENOMEM, "out of memory");
 				rc = sink_record(&g->sk, b->data, b->len);
 			}
@@ -1975,7 +2122,7 @@ static int collector_flush(gen *g)
 	size_t need = 32;
 	for (int k = 0; k < g->ngorder; k++) {
 		int r = g->gorder[k];
-		need += g->res_otlp[r / 2][r % 2].len + g->grp[r].len + 8;
+		need += grp_otlp(g, r)->len + g->grp[r].len + 8;
 	}
 	b->len = 0;
 	if (ensure(b, need))
@@ -1983,7 +2130,7 @@ static int collector_flush(gen *g)
 	PUTL(b, "{\"resourceSpans\":[");
 	for (int k = 0; k < g->ngorder; k++) {
 		int r = g->gorder[k];
-		const ac_buf *res = &g->res_otlp[r / 2][r % 2];
+		const ac_buf *res = grp_otlp(g, r);
 		if (k)
 			putc1(b, ',');
 		put(b, res->data, res->len);
@@ -2046,7 +2193,7 @@ static int enqueue_task(gen *g)
 {
 	const gtask *t = &g->pool[0];
 	ac_buf *b = &g->line;
-	int grp = t->sys * 2 + t->eval;
+	int grp = task_grp(t);
 	g->nbatch = 0;
 	g->seq++;
 	if (t->nspans == 0)
@@ -2061,7 +2208,7 @@ static int enqueue_task(gen *g)
 	b->len = 0;
 	for (int s = 0; s < t->nspans; s++) {
 		int rc = g->o.format == AC_GEN_OTLP ? write_span_otlp(b, t, &t->spans[s])
-		                                    : write_span_flat(b, t, &t->spans[s], &g->res_flat[t->sys][t->eval]);
+		                                    : write_span_flat(b, t, &t->spans[s], task_flat(g, t));
 		if (rc || b->len > UINT32_MAX)
 			return oom(g);
 		g->span_end[s] = (uint32_t)b->len;
@@ -2103,6 +2250,188 @@ static void collector_release(gen *g)
 		ac_buf_release(&g->grp[r]);
 }
 
+/* ---- users, sessions, teams (opts.users) --------------------------------- */
+
+#define NO_USER_SHARE 0.02    /* tasks with no user.id on any span */
+#define CHILD_USER_SHARE 0.03 /* tasks with user.id on child LLM spans only */
+#define DECOY_ONE_IN 3        /* child-span tasks with another user's id on the second LLM span */
+#define SESSION_MAX 6         /* tasks in a session: 1..SESSION_MAX */
+
+/* A user seen so far: its truth and its open session. key = index + 1, 0 = a
+ * free slot. */
+struct urec {
+	long long key;
+	long long session;
+	int left; /* tasks still to come in the open session */
+	ac_gen_user_truth t;
+};
+
+static uint64_t user_hash(long long user)
+{
+	uint64_t x = (uint64_t)user;
+	return splitmix64(&x);
+}
+
+static int utab_grow(gen *g)
+{
+	size_t cap = g->ucap ? 2 * g->ucap : 1024;
+	struct urec *p = calloc(cap, sizeof(*p));
+	if (!p)
+		return AC_ENOMEM;
+	for (size_t i = 0; i < g->ucap; i++) {
+		if (!g->utab[i].key)
+			continue;
+		size_t j = user_hash(g->utab[i].key - 1) & (cap - 1);
+		while (p[j].key)
+			j = (j + 1) & (cap - 1);
+		p[j] = g->utab[i];
+	}
+	free(g->utab);
+	g->utab = p;
+	g->ucap = cap;
+	return 0;
+}
+
+/* The record of user (added when new), NULL when out of memory. Open
+ * addressing, at most 3/4 full: memory follows the users seen, not N. */
+static struct urec *utab_get(gen *g, long long user)
+{
+	if (4 * (g->uused + 1) > 3 * g->ucap && utab_grow(g))
+		return NULL;
+	size_t m = g->ucap - 1, i = user_hash(user) & m;
+	while (g->utab[i].key && g->utab[i].key != user + 1)
+		i = (i + 1) & m;
+	struct urec *u = &g->utab[i];
+	if (!u->key) {
+		u->key = user + 1;
+		u->t.user = user;
+		g->uused++;
+	}
+	return u;
+}
+
+const char *ac_gen_team_name(int team)
+{
+	return team >= 0 && team < AC_GEN_NTEAM ? TEAM_NAME[team] : "?";
+}
+
+int ac_gen_user_team(long long user)
+{
+	uint64_t x = (uint64_t)user ^ 0x7465616dULL; /* "team" */
+	return (int)(splitmix64(&x) % AC_GEN_NTEAM);
+}
+
+void ac_gen_user_id(const ac_gen_opts *o, long long user, char *buf, size_t n)
+{
+	int w = 1;
+	for (long long x = o->users > 1 ? o->users - 1 : 0; x >= 10; x /= 10)
+		w++;
+	w = w < 6 ? 6 : (w > 18 ? 18 : w); /* N <= AC_GEN_MAX_USERS: 9 at most */
+	snprintf(buf, n, "u%0*lld", w, user);
+}
+
+/* Draw the task's user (its own stream): where it goes, its session, team
+ * and decoy. 0 or AC_ENOMEM. */
+static int user_assign(gen *g, gtask *t)
+{
+	rng *r = &g->ur;
+	double m = uni(r);
+	if (m < NO_USER_SHARE) {
+		t->umode = UM_NONE;
+		t->team = TEAM_NO_USER;
+		return 0;
+	}
+	t->umode = m < NO_USER_SHARE + CHILD_USER_SHARE ? UM_CHILD : UM_ROOT;
+	t->user = zipf_draw(&g->uz, r) - 1;
+	struct urec *u = utab_get(g, t->user);
+	if (!u)
+		return ac_err_set(g->sk.err, AC_ENOMEM, "out of memory");
+	if (u->left == 0) {
+		u->session = g->t->sessions++;
+		u->left = 1 + (int)below(r, SESSION_MAX);
+	}
+	u->left--;
+	t->team = ac_gen_user_team(t->user);
+	ac_gen_user_id(&g->o, t->user, t->uid, sizeof(t->uid));
+	t->uidn = (uint32_t)strlen(t->uid);
+	snprintf(t->sid, sizeof(t->sid), "s%07lld", u->session);
+	t->sidn = (uint32_t)strlen(t->sid);
+	if (t->umode == UM_CHILD && g->o.users > 1 && below(r, DECOY_ONE_IN) == 0) {
+		long long d;
+		do
+			d = zipf_draw(&g->uz, r) - 1;
+		while (d == t->user);
+		ac_gen_user_id(&g->o, d, t->did, sizeof(t->did));
+		t->didn = (uint32_t)strlen(t->did);
+	}
+	return 0;
+}
+
+static void user_add(ac_gen_user_truth *u, const gtask *t)
+{
+	if (t->eval) {
+		u->eval_tasks++;
+		u->eval_cost += t->cost;
+	} else {
+		u->tasks++;
+		u->cost += t->cost;
+	}
+}
+
+/* The task's share of the user, team and trace truth (commit_task). */
+static int user_commit(gen *g, const gtask *t)
+{
+	ac_gen_truth *T = g->t;
+	if (t->umode == UM_OFF)
+		return 0;
+	user_add(&T->teams[t->team], t);
+	/* a child-span task without LLM calls would carry no user (none are made) */
+	if (t->umode == UM_NONE || (t->umode == UM_CHILD && t->llm == 0)) {
+		T->no_user_traces++;
+		user_add(&T->no_user, t);
+		return 0;
+	}
+	struct urec *u = utab_get(g, t->user);
+	if (!u)
+		return ac_err_set(g->sk.err, AC_ENOMEM, "out of memory");
+	user_add(&u->t, t);
+	if (t->umode == UM_ROOT) {
+		T->root_user_traces++;
+	} else {
+		T->child_user_traces++;
+		T->decoy_traces += t->didn && t->llm >= 2;
+	}
+	return 0;
+}
+
+static int cmp_user(const void *a, const void *b)
+{
+	long long x = ((const ac_gen_user_truth *)a)->user, y = ((const ac_gen_user_truth *)b)->user;
+	return (x > y) - (x < y);
+}
+
+/* The users seen into T->users, by index (finish_truth). */
+static int user_finish(gen *g)
+{
+	ac_gen_truth *T = g->t;
+	T->no_user.user = -1;
+	for (int k = 0; k < AC_GEN_NTEAM; k++)
+		T->teams[k].user = -1;
+	if (!g->uused)
+		return 0;
+	T->users = malloc(g->uused * sizeof(*T->users));
+	if (!T->users)
+		return ac_err_set(g->sk.err, AC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < g->ucap; i++)
+		if (g->utab[i].key)
+			T->users[T->nusers++] = g->utab[i].t;
+	qsort(T->users, T->nusers, sizeof(*T->users), cmp_user);
+	free(g->utab);
+	g->utab = NULL;
+	g->ucap = g->uused = 0;
+	return 0;
+}
+
 /* ---- truth bookkeeping --------------------------------------------------- */
 
 static int commit_task(gen *g, gtask *t, int day)
@@ -2125,6 +2454,8 @@ static int commit_task(gen *g, gtask *t, int day)
 		T->max_llm_calls_per_task = t->llm;
 	if (T->min_llm_calls_per_task == 0 || t->llm < T->min_llm_calls_per_task)
 		T->min_llm_calls_per_task = t->llm;
+	if (user_commit(g, t))
+		return AC_ENOMEM;
 	T->cost += t->cost;
 	T->day_tasks[day]++;
 	T->day_cost[day] += t->cost;
@@ -2221,6 +2552,8 @@ static int run_task(gen *g, const plan *p, int day)
 	if (p->kind == K_DIM && p->type == DK_VOICE)
 		sys = AC_GEN_SUPPORT;
 	task_reset(t, sys, p->kind == K_EVAL, p->start_ns, p->seed);
+	if (g->o.users && user_assign(g, t))
+		return AC_ENOMEM;
 	switch (p->kind) {
 	case K_DOC:
 		doc_task(g, t, p->type);
@@ -2277,6 +2610,8 @@ int ac_gen_opts_check(const ac_gen_opts *o, ac_err *err)
 	if (o->batch_timeout_ms < 0 || o->batch_timeout_ms > AC_GEN_MAX_BATCH_TIMEOUT_MS)
 		return ac_err_set(err, AC_EINVAL, "--batch-timeout-ms must be 0..%d, not %d",
 		                  AC_GEN_MAX_BATCH_TIMEOUT_MS, o->batch_timeout_ms);
+	if (o->users < 0 || o->users > AC_GEN_MAX_USERS)
+		return ac_err_set(err, AC_EINVAL, "--users must be 1..%d, not %d", AC_GEN_MAX_USERS, o->users);
 	return 0;
 }
 
@@ -2479,20 +2814,26 @@ int ac_gen_run(const ac_gen_opts *o, ac_gen_write_fn write, void *payload, ac_ge
 			goto done;
 		}
 	}
+	if (o->users) {
+		/* the users' own stream: without them every other draw is as it was */
+		rng_seed(&g->ur, mix3(o->seed, 0x7573657273ULL, 0x736573ULL));
+		zipf_init(&g->uz, o->users, AC_GEN_ZIPF_S);
+	}
 	build_resources(g);
 	for (int s = 0; s < AC_GEN_NSYS; s++)
 		for (int e = 0; e < 2; e++)
-			if (g->res_otlp[s][e].oom || g->res_flat[s][e].oom) {
-				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-				goto done;
-			}
+			for (int k = 0; k < AC_GEN_NTEAM; k++)
+				if (g->res_otlp[s][e][k].oom || g->res_flat[s][e][k].oom) {
+					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+					goto done;
+				}
 
 	for (int d = 0; d < o->days; d++)
 		if ((rc = gen_day(g, d, &plans, &cap, &eval_carry)))
 			goto done;
 	if (o->layout == AC_GEN_LAYOUT_COLLECTOR && ((rc = drain(g, INT64_MAX)) || (rc = collector_flush(g))))
 		goto done;
-	if ((rc = sink_finish(&g->sk)))
+	if ((rc = sink_finish(&g->sk)) || (rc = user_finish(g)))
 		goto done;
 	finish_truth(T);
 	if (out) {
@@ -2504,11 +2845,13 @@ done:
 		for (int i = 0; i < BATCH_MAX; i++)
 			task_release(&g->pool[i]);
 		for (int s = 0; s < AC_GEN_NSYS; s++)
-			for (int e = 0; e < 2; e++) {
-				ac_buf_release(&g->res_otlp[s][e]);
-				ac_buf_release(&g->res_flat[s][e]);
-			}
+			for (int e = 0; e < 2; e++)
+				for (int k = 0; k < AC_GEN_NTEAM; k++) {
+					ac_buf_release(&g->res_otlp[s][e][k]);
+					ac_buf_release(&g->res_flat[s][e][k]);
+				}
 		collector_release(g);
+		free(g->utab);
 		ac_buf_release(&g->line);
 		ac_buf_release(&g->sk.out);
 		ZSTD_freeCCtx(g->sk.cc);
@@ -2526,6 +2869,7 @@ void ac_gen_truth_free(ac_gen_truth *t)
 	free(t->day_tasks);
 	free(t->day_cost);
 	free(t->doc_costs);
+	free(t->users);
 	free(t);
 }
 
@@ -2590,6 +2934,43 @@ static void dims_json(const ac_gen_dims_truth *d, ac_buf *b)
 	              d->audio_in_tokens, d->audio_out_tokens, d->above_threshold_calls,
 	              d->above_threshold_cache_read_calls, d->input_excludes_cache_calls);
 	jnum(b, d->cost);
+	ac_buf_adds(b, "}");
+}
+
+/* {tasks, cost, eval_tasks, eval_cost} */
+static void user_truth_json(const ac_gen_user_truth *u, ac_buf *b)
+{
+	ac_buf_printf(b, "{\"tasks\":%lld,\"cost\":", u->tasks);
+	jnum(b, u->cost);
+	ac_buf_printf(b, ",\"eval_tasks\":%lld,\"eval_cost\":", u->eval_tasks);
+	jnum(b, u->eval_cost);
+	ac_buf_adds(b, "}");
+}
+
+/* users {population, zipf_exponent, with_tasks, with_prod_tasks, sessions,
+ * traces {root, child, decoy, none}, none {tasks, cost, eval_tasks,
+ * eval_cost}}; teams {name: {tasks, cost, eval_tasks, eval_cost}}. tasks and
+ * cost are production, eval_* the eval tasks; traces counts both. The
+ * per-user figures are too many for this object: ac_gen_truth.users (the CLI
+ * writes them with --truth-users). */
+static void users_json(const ac_gen_truth *t, ac_buf *b)
+{
+	long long prod = 0;
+	for (size_t i = 0; i < t->nusers; i++)
+		prod += t->users[i].tasks > 0;
+	ac_buf_printf(b, ",\"users\":{\"population\":%d,\"zipf_exponent\":", t->opts.users);
+	jnum(b, AC_GEN_ZIPF_S);
+	ac_buf_printf(b,
+	              ",\"with_tasks\":%zu,\"with_prod_tasks\":%lld,\"sessions\":%lld,"
+	              "\"traces\":{\"root\":%lld,\"child\":%lld,\"decoy\":%lld,\"none\":%lld},\"none\":",
+	              t->nusers, prod, t->sessions, t->root_user_traces, t->child_user_traces, t->decoy_traces,
+	              t->no_user_traces);
+	user_truth_json(&t->no_user, b);
+	ac_buf_adds(b, "},\"teams\":{");
+	for (int k = 0; k < AC_GEN_NTEAM; k++) {
+		ac_buf_printf(b, "%s\"%s\":", k ? "," : "", TEAM_NAME[k]);
+		user_truth_json(&t->teams[k], b);
+	}
 	ac_buf_adds(b, "}");
 }
 
@@ -2749,7 +3130,8 @@ static void truth_tail_json(const ac_gen_truth *t, ac_buf *b)
  * model_share {model: x}}}; incident {start, end, start_ns, end_ns, day,
  * system, task_type, tasks, llm_calls, cost}; accuracy [{task_type,
  * complexity, model, true_accuracy, scored, correct}]; days [{date, weekday,
- * tasks, cost}]; with opts.price_dimensions also price_dimensions (above).
+ * tasks, cost}]; with opts.price_dimensions also price_dimensions (above);
+ * with opts.users, options.users and users, teams (users_json).
  * Shares: token_share = retry tokens / all tokens; cost_share = retry cost /
  * total cost; share_of_research = summarize cost / research-agent cost;
  * share_of_spend = eval cost / total cost.
@@ -2769,6 +3151,8 @@ void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
 	ac_buf_printf(b, "\"layout\":\"%s\",\"batch_size\":%d,\"batch_timeout_ms\":%d,\"incident_usd\":",
 	              o->layout == AC_GEN_LAYOUT_TRACE ? "trace" : "collector", o->batch_size, o->batch_timeout_ms);
 	jnum(b, o->incident_usd >= 0 ? o->incident_usd : INCIDENT_USD_AT_12K * o->tasks_per_day / 12000.0);
+	if (o->users)
+		ac_buf_printf(b, ",\"users\":%d", o->users);
 	ac_buf_adds(b, "},");
 	truth_counts_json(t, b);
 	truth_shares_json(t, b);
@@ -2776,5 +3160,7 @@ void ac_gen_truth_json(const ac_gen_truth *t, ac_buf *b)
 	truth_tail_json(t, b);
 	if (o->price_dimensions)
 		dims_json(&t->dims, b);
+	if (o->users)
+		users_json(t, b);
 	ac_buf_adds(b, "}\n");
 }

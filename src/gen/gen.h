@@ -68,6 +68,8 @@ typedef struct ac_gen_opts {
 	ac_gen_layout layout;
 	int batch_size;        /* collector layout: spans a batch, 1 .. AC_GEN_MAX_BATCH_SIZE */
 	int batch_timeout_ms;  /* collector layout: 0 .. AC_GEN_MAX_BATCH_TIMEOUT_MS */
+	int users;             /* --users: a population of users, sessions and teams (see
+	                        * below); 0 = none, the output as it was before users existed */
 } ac_gen_opts;
 
 #define AC_GEN_START_DEFAULT 20241 /* 2025-06-02, a Monday */
@@ -75,10 +77,11 @@ typedef struct ac_gen_opts {
 #define AC_GEN_MAX_TASKS_PER_DAY 10000000
 #define AC_GEN_MAX_BATCH_SIZE 1000000
 #define AC_GEN_MAX_BATCH_TIMEOUT_MS 3600000
+#define AC_GEN_MAX_USERS 100000000
 /* the batch processor's defaults: send_batch_size 8192, timeout 200ms */
 #define AC_GEN_OPTS_INIT \
 	{ 7, AC_GEN_START_DEFAULT, 500, 1, AC_GEN_OTLP, AC_GEN_PLAIN, 3, -1.0, 0, \
-	  AC_GEN_LAYOUT_COLLECTOR, 8192, 200 }
+	  AC_GEN_LAYOUT_COLLECTOR, 8192, 200, 0 }
 
 /* The systems, task types, complexity classes and models of the truth. */
 enum { AC_GEN_DOC, AC_GEN_RESEARCH, AC_GEN_SUPPORT, AC_GEN_NSYS };
@@ -147,6 +150,49 @@ typedef struct ac_gen_dims_truth {
 } ac_gen_dims_truth;
 
 /*
+ * Users, sessions and teams (opts.users = N > 0; issue #17, "who spent it").
+ * Drawn from their own random stream, so every other byte of a span, every
+ * cost and every other truth figure is what it is without them: the spans
+ * only gain attributes, the resources a `team`.
+ *   user     "u" + the user's index, zero-padded to max(6, digits of N - 1)
+ *            ("u000000" is the heaviest). Per task (trace), in the order
+ *            tasks start: about 2% have no user anywhere (the task's value is
+ *            "(none)"); about 3% carry user.id only on child LLM spans: the
+ *            task's user on the first LLM span (the earliest span with a
+ *            user.id: spans start one after another), and in a third of them
+ *            another user's id on the second LLM span (a decoy that the
+ *            earliest-span rule must pass over); the rest carry user.id on
+ *            the root span. The user is Zipf-distributed over the N users
+ *            (exponent AC_GEN_ZIPF_S, rejection-inversion sampling: no table).
+ *   session  session.id on the root span of every task with a user: "s" +
+ *            a run-wide counter zero-padded to max(7, ...); a user's tasks
+ *            form sessions of 1..6 consecutive tasks of that user (length
+ *            drawn when the session opens). Tasks with no user have no
+ *            session.id (support-agent roots still carry
+ *            gen_ai.conversation.id).
+ *   team     a resource attribute on every resource: a function of the
+ *            task's user (ac_gen_user_team), "platform" for tasks with no
+ *            user. A team runs its own deployment of each system, so the
+ *            resources are (system, environment, team) and teams split
+ *            across systems.
+ * Eval tasks get users, sessions and teams the same way; the truth keeps
+ * them apart from production (the analyses' default leaves eval out).
+ */
+enum { AC_GEN_NTEAM = 4 };
+#define AC_GEN_ZIPF_S 1.1
+const char *ac_gen_team_name(int team); /* "search", "billing", "growth", "platform" */
+int ac_gen_user_team(long long user);  /* team of user index */
+/* The id of user index `user` under opts o into buf (>= 24 bytes). */
+void ac_gen_user_id(const ac_gen_opts *o, long long user, char *buf, size_t n);
+
+/* Tasks and cost of one user, team, or of the tasks with no user. */
+typedef struct ac_gen_user_truth {
+	long long user; /* index; -1 for the tasks with no user */
+	long long tasks, eval_tasks;
+	double cost, eval_cost; /* cost: production only */
+} ac_gen_user_truth;
+
+/*
  * Ground truth of one run. Every count is of what was written. Costs are USD.
  * "Tokens" are input + output tokens of LLM calls (input includes cache reads).
  */
@@ -201,6 +247,16 @@ typedef struct ac_gen_truth {
 	/* the price-dimension tasks (all zero without opts.price_dimensions);
 	 * their calls are in every total above as well, but not in doc_tasks */
 	ac_gen_dims_truth dims;
+
+	/* users (all zero without opts.users): every user with a task, by
+	 * index; the tasks with no user; per team; the sessions opened; traces
+	 * by where their user is (root, child LLM span (with a decoy), none) */
+	ac_gen_user_truth *users;
+	size_t nusers;
+	ac_gen_user_truth no_user;
+	ac_gen_user_truth teams[AC_GEN_NTEAM];
+	long long sessions;
+	long long root_user_traces, child_user_traces, decoy_traces, no_user_traces;
 
 	/* per day (index 0 = opts.start_day), by the start of each task's root span */
 	long long *day_tasks;   /* production + eval */

@@ -41,6 +41,7 @@
 
 #include "../util/buf.h"
 #include "../util/hash.h"
+#include "../util/jsonattr.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
 #include "attrmap.h"
@@ -648,6 +649,13 @@ typedef struct wtx {
 	long long tasks_done;  /* tasks derived in committed transactions */
 	long long tasks_mark;  /* the deriver's count at the last commit */
 	long long early_done, early_mark; /* the same, derived before their insert */
+	/* promoted attributes (agentcost dims add): read once, filled per new span */
+	int promo_loaded;
+	size_t npromo;
+	int64_t *promo_id;
+	char **promo_key;
+	ac_rows *promo_put;
+	int inserted;       /* the last insert_row stored a new span */
 } wtx;
 
 /* One input being read. */
@@ -926,6 +934,7 @@ static int insert_row(run *r, const item *it, const ac_span_row *row, int *used_
 		                  idhex);
 	}
 	r->spans++;
+	r->w->inserted = inserted;
 	if (inserted) {
 		r->spans_new++;
 		if (!r->o->no_raw) {
@@ -988,6 +997,73 @@ static int derive_fresh(run *r, size_t nord, int64_t fresh_after)
 		refreshed = 1;
 		int done; /* 0: the rows keep their placeholders */
 		if ((rc = ac_deriver_fresh(w->deriver, t, w->rows + k0, k1 - k0, &done, w->err)))
+			return rc;
+	}
+	return 0;
+}
+
+/* The promoted attributes' keys, once per writer. */
+static int promo_load(wtx *w)
+{
+	ac_rows *q;
+	int rc = ac_store_rows(w->s, "dims_keys.sql", 0, 0, NULL, AC_ROWS_PLAIN, &q, w->err);
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	while ((rc = ac_rows_next(q, w->err)) > 0) {
+		rc = 0;
+		if (w->npromo == cap) {
+			cap = cap ? 2 * cap : 4;
+			int64_t *ni = realloc(w->promo_id, cap * sizeof(*ni));
+			if (ni)
+				w->promo_id = ni;
+			char **nk = realloc(w->promo_key, cap * sizeof(*nk));
+			if (nk)
+				w->promo_key = nk;
+			if (!ni || !nk) {
+				rc = ac_err_set(w->err, AC_ENOMEM, "out of memory");
+				break;
+			}
+		}
+		const char *k = ac_rows_text(q, 1);
+		if (!(w->promo_key[w->npromo] = strdup(k ? k : ""))) {
+			rc = ac_err_set(w->err, AC_ENOMEM, "out of memory");
+			break;
+		}
+		w->promo_id[w->npromo++] = ac_rows_int(q, 0);
+	}
+	ac_rows_free(q);
+	if (!rc && w->npromo)
+		rc = ac_store_rows(w->s, "dims_span_put.sql", 0, 0, NULL, AC_ROWS_PLAIN, &w->promo_put,
+		                   w->err);
+	w->promo_loaded = 1;
+	return rc;
+}
+
+/* The promoted attributes' values of a span just stored (its key: the
+ * store's last), from its original and its resource: ac_json_attr_span,
+ * the rule `dims add` and attr:KEY read the stored originals with. */
+static int promo_span(run *r, const batch *b, const item *it)
+{
+	wtx *w = r->w;
+	const char *raw = it->raw_len ? b->raw.data + it->raw_off : NULL;
+	const char *res = it->s[S_RESOURCE].len ? b->text.data + it->s[S_RESOURCE].off : NULL;
+	char val[1024];
+	int rc;
+	for (size_t k = 0; k < w->npromo; k++) {
+		if (!ac_json_attr_span(raw, it->raw_len, res, it->s[S_RESOURCE].len, w->promo_key[k],
+		                       val, sizeof(val)))
+			continue;
+		int64_t vid;
+		if ((rc = ac_store_dict(w->s, AC_DICT_DIM_VALUE, val, strlen(val), &vid, w->err)))
+			return rc;
+		ac_rows_reset(w->promo_put);
+		ac_rows_bind_int(w->promo_put, 1, w->promo_id[k]);
+		ac_rows_bind_int(w->promo_put, 2, ac_store_last_span_key(w->s));
+		ac_rows_bind_int(w->promo_put, 3, vid);
+		while ((rc = ac_rows_next(w->promo_put, w->err)) > 0)
+			;
+		if (rc)
 			return rc;
 	}
 	return 0;
@@ -1071,9 +1147,16 @@ static int write_batch(run *r, batch *b)
 		if ((rc = derive_fresh(r, nord, fresh_after)))
 			return rc;
 	}
-	for (size_t k = 0; k < nord && !r->aborted && !r->refused; k++)
-		if ((rc = insert_row(r, &b->items[r->w->ord[k].i], &r->w->rows[k], &used_raw)))
+	if (!r->w->promo_loaded && (rc = promo_load(r->w)))
+		return rc;
+	for (size_t k = 0; k < nord && !r->aborted && !r->refused; k++) {
+		const item *it = &b->items[r->w->ord[k].i];
+		r->w->inserted = 0;
+		if ((rc = insert_row(r, it, &r->w->rows[k], &used_raw)))
 			return rc;
+		if (r->w->npromo && r->w->inserted && (rc = promo_span(r, b, it)))
+			return rc;
+	}
 	if (used_raw && !r->aborted && !r->refused && (rc = flush_raw(r, b)))
 		return rc;
 	r->w->in_tx += (long)b->n;
@@ -1527,6 +1610,11 @@ int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, siz
 	for (int k = 0; k < S_COUNT; k++)
 		ac_buf_release(&w.last_text[k]);
 	free(w.ord);
+	for (size_t k = 0; k < w.npromo; k++)
+		free(w.promo_key[k]);
+	free(w.promo_key);
+	free(w.promo_id);
+	ac_rows_free(w.promo_put);
 	ZSTD_freeCCtx(w.cctx);
 	free(w.rows);
 	pthread_mutex_destroy(&sy.mu);

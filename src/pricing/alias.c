@@ -9,6 +9,7 @@
  * (ac_pricing_reprice), as for a price import.
  */
 #include "alias.h"
+#include "../store/store.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -54,9 +55,6 @@ static int formula_like(const char *s)
 
 static int write_aliases(sqlite3 *db, const arow *r, int n, const char *source, ac_err *err)
 {
-	static const char *del = "DELETE FROM model_alias WHERE alias = ?1";
-	static const char *ins =
-		"INSERT INTO model_alias (alias, model, source, imported_at) VALUES (?1, ?2, ?3, ?4)";
 	sqlite3_stmt *ds = NULL, *is = NULL;
 	struct timespec ts;
 	char now[40];
@@ -64,12 +62,12 @@ static int write_aliases(sqlite3 *db, const arow *r, int n, const char *source, 
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ac_format_iso_ms((int64_t)ts.tv_sec * AC_NS_PER_SEC + ts.tv_nsec, now);
-	if (sqlite3_exec(db, "SAVEPOINT ac_alias_import", NULL, NULL, NULL) != SQLITE_OK)
+	if (ac_store_exec_named(db, "price_savepoint.sql") != SQLITE_OK)
 		goto sqlfail;
 	in_sp = 1;
 	/* the column's COLLATE NOCASE makes the delete ignore case */
-	if (sqlite3_prepare_v2(db, del, -1, &ds, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, ins, -1, &is, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(db, "price_alias_del.sql", 0, &ds) != SQLITE_OK ||
+	    ac_store_prepare_named(db, "price_alias_put.sql", 0, &is) != SQLITE_OK)
 		goto sqlfail;
 	for (int i = 0; i < n; i++) {
 		sqlite3_bind_text(ds, 1, r[i].alias, -1, SQLITE_STATIC);
@@ -87,17 +85,15 @@ static int write_aliases(sqlite3 *db, const arow *r, int n, const char *source, 
 	sqlite3_finalize(ds);
 	sqlite3_finalize(is);
 	ds = is = NULL;
-	if (sqlite3_exec(db, "RELEASE ac_alias_import", NULL, NULL, NULL) != SQLITE_OK)
+	if (ac_store_exec_named(db, "price_savepoint_release.sql") != SQLITE_OK)
 		goto sqlfail;
 	return 0;
 sqlfail:
 	rc = ac_err_set(err, AC_ESQL, "importing model aliases: %s", sqlite3_errmsg(db));
 	sqlite3_finalize(ds);
 	sqlite3_finalize(is);
-	if (in_sp) {
-		sqlite3_exec(db, "ROLLBACK TO ac_alias_import", NULL, NULL, NULL);
-		sqlite3_exec(db, "RELEASE ac_alias_import", NULL, NULL, NULL);
-	}
+	if (in_sp)
+		ac_store_exec_named(db, "price_savepoint_undo.sql");
 	return rc;
 }
 

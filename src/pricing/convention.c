@@ -2,6 +2,7 @@
  * Token conventions: the rules are in convention.h.
  */
 #include "convention.h"
+#include "../store/store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +79,7 @@ int ac_conv_load(ac_conv_set **out, sqlite3 *db, ac_err *err)
 	*out = NULL;
 	if (!cs)
 		return ac_err_set(err, AC_ENOMEM, "out of memory loading token conventions");
-	if (db && sqlite3_prepare_v2(db, "SELECT kind, name, convention FROM token_convention",
-	                             -1, &st, NULL) == SQLITE_OK) {
+	if (db && ac_store_prepare_named(db, "price_conventions.sql", 0, &st) == SQLITE_OK) {
 		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 			const char *kind = (const char *)sqlite3_column_text(st, 0);
 			const char *name = (const char *)sqlite3_column_text(st, 1);
@@ -156,15 +156,10 @@ int ac_conv_store(sqlite3 *db, const char *kind, const char *name, int conv, int
                   ac_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	const char *sql =
-		conv == AC_CONV_AUTO ?
-			"DELETE FROM token_convention WHERE kind = ?1 AND name = ?2" :
-			"INSERT INTO token_convention(kind, name, convention, set_at)"
-			" VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
-			" ON CONFLICT(kind, name) DO UPDATE SET convention = excluded.convention,"
-			" set_at = excluded.set_at WHERE convention <> excluded.convention";
+	const char *name_sql =
+		conv == AC_CONV_AUTO ? "price_convention_del.sql" : "price_convention_put.sql";
 	*changed = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(db, name_sql, 0, &st) != SQLITE_OK)
 		return ac_err_set(err, AC_ESQL, "token convention: %s", sqlite3_errmsg(db));
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);

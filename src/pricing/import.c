@@ -19,6 +19,7 @@
  * (ac_pricing_reprice).
  */
 #include "pricing.h"
+#include "../store/store.h"
 #include "alias.h"
 #include "../util/buf.h"
 #include "../util/csvrec.h"
@@ -1680,25 +1681,13 @@ static int sql_error(importer *im, sqlite3 *db)
 	return ac_err_set(im->err, AC_ESQL, "importing prices: %s", sqlite3_errmsg(db));
 }
 
-/* Whether the store has schema/007's price_pattern table. */
-static int has_pattern_table(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	int found = 0;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
-	                           " AND name = 'price_pattern'",
-	                       -1, &st, NULL) == SQLITE_OK)
-		found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return found;
-}
-
+/* Whether the store has table `name` (price_pattern: schema/007,
+ * price_tier: schema/008). */
 static int has_table(sqlite3 *db, const char *name)
 {
 	sqlite3_stmt *st;
 	int found = 0;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(db, "price_has_table.sql", 0, &st) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
@@ -1804,27 +1793,6 @@ static int insert_rows(importer *im, sqlite3 *db, sqlite3_stmt *ins, sqlite3_stm
 /* Replace the named models' (tools') rows with the file's, in one savepoint. */
 static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 {
-	static const char *mdel = "DELETE FROM price WHERE model = ?1 COLLATE NOCASE";
-	static const char *tdel = "DELETE FROM tool_price WHERE tool = ?1 COLLATE NOCASE";
-	static const char *mins =
-		"INSERT INTO price (model, input_per_mtok, output_per_mtok, cache_read_per_mtok,"
-		" cache_write_per_mtok, reasoning_per_mtok, input_above_200k_per_mtok,"
-		" output_above_200k_per_mtok, effective_from, source, imported_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-	static const char *tins =
-		"INSERT INTO tool_price (tool, per_call, effective_from, source, imported_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5)";
-	/* price_pattern (schema/007): a store without it keeps no patterns */
-	static const char *pdel = "DELETE FROM price_pattern WHERE model = ?1 COLLATE NOCASE";
-	static const char *pins =
-		"INSERT OR IGNORE INTO price_pattern (model, pattern) VALUES (?1, ?2)";
-	/* price_tier (schema/008): a store without it keeps no variants */
-	static const char *vdel = "DELETE FROM price_tier WHERE model = ?1 COLLATE NOCASE";
-	static const char *vins =
-		"INSERT INTO price_tier (model, effective_from, service_tier, above_tokens,"
-		" input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok,"
-		" cache_write_1h_per_mtok, reasoning_per_mtok, audio_input_per_mtok,"
-		" audio_output_per_mtok) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 	sqlite3_stmt *del = NULL, *ins = NULL, *patdel = NULL, *patins = NULL;
 	sqlite3_stmt *vardel = NULL, *varins = NULL;
 	idxset named = { 0 };
@@ -1838,25 +1806,29 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 
 	/* A savepoint is a transaction of its own when none is open, and
 	 * nests inside the caller's when one is. */
-	if (sqlite3_exec(db, "SAVEPOINT ac_prices_import", NULL, NULL, NULL) != SQLITE_OK) {
+	if (ac_store_exec_named(db, "price_savepoint.sql") != SQLITE_OK) {
 		rc = sql_error(im, db);
 		goto done;
 	}
 	in_sp = 1;
-	if (sqlite3_prepare_v2(db, im->tools ? tdel : mdel, -1, &del, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, im->tools ? tins : mins, -1, &ins, NULL) != SQLITE_OK) {
+	if (ac_store_prepare_named(db, im->tools ? "price_tool_del.sql" : "price_del.sql", 0,
+	                           &del) != SQLITE_OK ||
+	    ac_store_prepare_named(db, im->tools ? "price_tool_put.sql" : "price_put.sql", 0,
+	                           &ins) != SQLITE_OK) {
 		rc = sql_error(im, db);
 		goto done;
 	}
-	if (!im->tools && has_pattern_table(db) &&
-	    (sqlite3_prepare_v2(db, pdel, -1, &patdel, NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(db, pins, -1, &patins, NULL) != SQLITE_OK)) {
+	/* a store without price_pattern (schema/007) keeps no patterns */
+	if (!im->tools && has_table(db, "price_pattern") &&
+	    (ac_store_prepare_named(db, "price_pattern_del.sql", 0, &patdel) != SQLITE_OK ||
+	     ac_store_prepare_named(db, "price_pattern_put.sql", 0, &patins) != SQLITE_OK)) {
 		rc = sql_error(im, db);
 		goto done;
 	}
+	/* ... nor without price_tier (schema/008) variants */
 	if (!im->tools && has_table(db, "price_tier") &&
-	    (sqlite3_prepare_v2(db, vdel, -1, &vardel, NULL) != SQLITE_OK ||
-	     sqlite3_prepare_v2(db, vins, -1, &varins, NULL) != SQLITE_OK)) {
+	    (ac_store_prepare_named(db, "price_tier_del.sql", 0, &vardel) != SQLITE_OK ||
+	     ac_store_prepare_named(db, "price_tier_put.sql", 0, &varins) != SQLITE_OK)) {
 		rc = sql_error(im, db);
 		goto done;
 	}
@@ -1871,7 +1843,7 @@ static int write_rows(importer *im, sqlite3 *db, const char *source, int *names)
 	sqlite3_finalize(patdel);
 	sqlite3_finalize(patins);
 	del = ins = patdel = patins = NULL;
-	if (sqlite3_exec(db, "RELEASE ac_prices_import", NULL, NULL, NULL) != SQLITE_OK) {
+	if (ac_store_exec_named(db, "price_savepoint_release.sql") != SQLITE_OK) {
 		rc = sql_error(im, db);
 		goto done;
 	}
@@ -1883,10 +1855,8 @@ done:
 	sqlite3_finalize(patins);
 	sqlite3_finalize(vardel);
 	sqlite3_finalize(varins);
-	if (in_sp) {
-		sqlite3_exec(db, "ROLLBACK TO ac_prices_import", NULL, NULL, NULL);
-		sqlite3_exec(db, "RELEASE ac_prices_import", NULL, NULL, NULL);
-	}
+	if (in_sp)
+		ac_store_exec_named(db, "price_savepoint_undo.sql");
 	free(named.slot);
 	return rc;
 }

@@ -26,6 +26,7 @@
 #include "../util/hash.h"
 #include "../util/timeutil.h"
 #include "names.h"
+#include "../store/store.h"
 
 /* String map ------------------------------------------------------------ */
 
@@ -319,16 +320,10 @@ static int col_day(sqlite3_stmt *st, int i, int64_t *day)
  */
 static int load_imported(raw_list *models, raw_list *tools, sqlite3 *db, ac_err *err)
 {
-	static const char *msql =
-		"SELECT model, input_per_mtok, output_per_mtok, cache_read_per_mtok,"
-		" cache_write_per_mtok, reasoning_per_mtok, input_above_200k_per_mtok,"
-		" output_above_200k_per_mtok, effective_from FROM price ORDER BY rowid";
-	static const char *tsql =
-		"SELECT tool, per_call, effective_from FROM tool_price ORDER BY rowid";
 	sqlite3_stmt *st = NULL;
 	int rc = 0, s;
 
-	if (sqlite3_prepare_v2(db, msql, -1, &st, NULL) != SQLITE_OK) {
+	if (ac_store_prepare_named(db, "price_load.sql", 0, &st) != SQLITE_OK) {
 		rc = sql_fail(err, db, "reading prices");
 		goto done;
 	}
@@ -361,7 +356,7 @@ static int load_imported(raw_list *models, raw_list *tools, sqlite3 *db, ac_err 
 	sqlite3_finalize(st);
 	st = NULL;
 
-	if (sqlite3_prepare_v2(db, tsql, -1, &st, NULL) != SQLITE_OK) {
+	if (ac_store_prepare_named(db, "price_load_tools.sql", 0, &st) != SQLITE_OK) {
 		rc = sql_fail(err, db, "reading tool prices");
 		goto done;
 	}
@@ -396,17 +391,15 @@ static int load_patterns(ac_pricebook *pb, sqlite3 *db, ac_err *err)
 	sqlite3_stmt *st = NULL;
 	int rc = 0, s, cap = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
-	                           " AND name = 'price_pattern'",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(db, "price_has_table.sql", 0, &st) != SQLITE_OK)
 		return sql_fail(err, db, "reading price patterns");
+	sqlite3_bind_text(st, 1, "price_pattern", -1, SQLITE_STATIC);
 	s = sqlite3_step(st);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (s != SQLITE_ROW)
 		return 0;
-	if (sqlite3_prepare_v2(db, "SELECT model, pattern FROM price_pattern ORDER BY model", -1,
-	                       &st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(db, "price_load_patterns.sql", 0, &st) != SQLITE_OK)
 		return sql_fail(err, db, "reading price patterns");
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -453,21 +446,22 @@ static int load_aliases(ac_pricebook *pb, sqlite3 *db, ac_err *err)
 	sqlite3_stmt *st = NULL;
 	int rc = 0, s, cap = 0;
 
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-	                       " AND name = 'model_alias'",
-	                       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
+	if (ac_store_prepare_named(db, "price_has_table.sql", 0, &st) != SQLITE_OK) {
 		rc = sql_fail(err, db, "reading model aliases");
 		goto done;
 	}
-	int have = sqlite3_column_int(st, 0);
+	sqlite3_bind_text(st, 1, "model_alias", -1, SQLITE_STATIC);
+	s = sqlite3_step(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE) {
+		rc = sql_fail(err, db, "reading model aliases");
+		goto done;
+	}
+	int have = s == SQLITE_ROW;
 	sqlite3_finalize(st);
 	st = NULL;
 	if (!have)
 		goto done;
-	if (sqlite3_prepare_v2(db, "SELECT alias, model FROM model_alias ORDER BY rowid", -1, &st,
-	                       NULL) != SQLITE_OK) {
+	if (ac_store_prepare_named(db, "price_load_aliases.sql", 0, &st) != SQLITE_OK) {
 		rc = sql_fail(err, db, "reading model aliases");
 		goto done;
 	}
@@ -513,18 +507,12 @@ done:
  */
 static int load_vars(ac_pricebook *pb, raw_list *models, sqlite3 *db, ac_err *err)
 {
-	static const char *sql =
-		"SELECT lower(model), effective_from, service_tier, above_tokens, input_per_mtok,"
-		" output_per_mtok, cache_read_per_mtok, cache_write_per_mtok,"
-		" cache_write_1h_per_mtok, reasoning_per_mtok, audio_input_per_mtok,"
-		" audio_output_per_mtok FROM price_tier"
-		" ORDER BY lower(model), ifnull(effective_from, ''), rowid";
 	sqlite3_stmt *st = NULL;
 	strmap first = { 0 };
 	char **keys = NULL;
 	int rc = 0, s, cap = 0;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(db, "price_load_tiers.sql", 0, &st) != SQLITE_OK)
 		return 0; /* a store before schema 8: no variants */
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -858,6 +846,33 @@ void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, 
 	ac_pricebook_cost_note(pb, in, cost, src, &note);
 }
 
+/* The price row in force for an LLM span and its tokens with the token
+ * convention decided (stated for its service or scope when the span states
+ * none); NULL when the model has no row in force. */
+static const ac_price *llm_row(ac_pricebook *pb, const ac_cost_input *in, int64_t day,
+                               ac_tokens *t)
+{
+	const ac_price *rows;
+	int n = ac_pricebook_resolve(pb, in->model, in->provider, &rows, NULL, NULL);
+	if (n <= 0)
+		return NULL;
+	*t = in->tok;
+	if (t->conv == AC_CONV_AUTO)
+		t->conv = ac_conv_of(pb->conv, in->service, in->scope);
+	return ac_price_in_force(rows, n, day);
+}
+
+int ac_pricebook_split(ac_pricebook *pb, const ac_cost_input *in, ac_cost_split *out,
+                       double *cost)
+{
+	ac_tokens t;
+	const ac_price *p;
+	if (in->step != AC_STEP_LLM || !(p = llm_row(pb, in, ac_day_of_ns(in->start_ns), &t)))
+		return 0;
+	*cost = ac_cost_llm_split(p, &t, in->tier, ac_prompt_tokens(&t), out);
+	return 1;
+}
+
 void ac_pricebook_cost_note(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src,
                             int *note)
 {
@@ -867,14 +882,9 @@ void ac_pricebook_cost_note(ac_pricebook *pb, const ac_cost_input *in, double *c
 	*cost = 0;
 	*src = AC_COST_NONE;
 	if (in->step == AC_STEP_LLM) {
-		const ac_price *rows, *p = NULL;
-		int n = ac_pricebook_resolve(pb, in->model, in->provider, &rows, NULL, NULL);
-		if (n > 0)
-			p = ac_price_in_force(rows, n, day);
+		ac_tokens t;
+		const ac_price *p = llm_row(pb, in, day, &t);
 		if (p) {
-			ac_tokens t = in->tok;
-			if (t.conv == AC_CONV_AUTO)
-				t.conv = ac_conv_of(pb->conv, in->service, in->scope);
 			int fb;
 			*cost = ac_cost_llm_at(p, &t, in->tier, ac_prompt_tokens(&t), &fb);
 			*src = AC_COST_TABLE;
@@ -907,15 +917,14 @@ typedef struct change {
 	int note;
 } change;
 
-/* Whether the span table has schema 8's columns (a store opened by this
- * binary always has; a bare schema-1 database in the unit tests not). */
-static int has_tier_columns(sqlite3 *db)
+/* Whether the span table has column `name`. */
+static int span_has_column(sqlite3 *db, const char *name)
 {
 	sqlite3_stmt *st;
 	int found = 0;
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('span') WHERE name = 'price_note'",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(db, "price_span_has_column.sql", 0, &st) != SQLITE_OK)
 		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return found;
@@ -934,23 +943,19 @@ static int same_cost(double a, double b)
 	return a == b;
 }
 
-/* ac_pricing_reprice(): the SELECT for the store's schema; *v8: whether it has the tier columns. */
-static void reprice_select(sqlite3 *db, const char *sel_fmt, char *sel, size_t size, int *v8)
+/*
+ * ac_pricing_reprice(): the query of spans for the store's schema and
+ * *v8, whether it has schema 8's tier columns (a store opened by this binary
+ * has both them and schema 9's scope; a bare schema-1 database in the unit
+ * tests neither; scope comes after the tier columns, so no store has it
+ * alone).
+ */
+static const char *reprice_select(sqlite3 *db, int *v8)
 {
-	sqlite3_stmt *qs = NULL;
-	int has_scope = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('span') WHERE name = 'scope'",
-	                       -1, &qs, NULL) == SQLITE_OK)
-		has_scope = sqlite3_step(qs) == SQLITE_ROW;
-	sqlite3_finalize(qs);
-	*v8 = has_tier_columns(db);
-	snprintf(sel, size, sel_fmt, has_scope ? "sc.name" : "NULL",
-	         *v8 ? "s.tokens_cache_write_1h, s.tokens_audio_in, s.tokens_audio_out, st.name,"
-	              " s.price_note"
-	            : "NULL, NULL, NULL, NULL, NULL",
-	         has_scope ? "LEFT JOIN label sc ON sc.id = s.scope" : "",
-	         *v8 ? "LEFT JOIN label st ON st.id = s.service_tier" : "");
+	*v8 = span_has_column(db, "price_note");
+	if (!*v8)
+		return "price_reprice_spans_v1.sql";
+	return span_has_column(db, "scope") ? "price_reprice_spans.sql" : "price_reprice_spans_v8.sql";
 }
 
 /* ac_pricing_reprice(): the cost input of the span row qs is on. */
@@ -1006,19 +1011,6 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 {
 	/* Read in batches by id and write after each batch, so no UPDATE runs
 	 * while the SELECT is still stepping over the same table. */
-	/* %s: the scope (schema 9) or NULL; %s: the 1-hour writes, audio, service
-	 * tier and price note (schema 8) or NULLs; then the joins of both */
-	static const char *sel_fmt =
-		"SELECT s.id, s.step, m.name, t.name, s.start_ns, s.tokens_in, s.tokens_out,"
-		" s.tokens_cache_read, s.tokens_cache_write, s.tokens_reasoning,"
-		" s.producer_cost_usd, s.cost_usd, s.cost_src, p.name, sv.name, %s, %s"
-		" FROM span s LEFT JOIN model m ON m.id = s.model LEFT JOIN tool t ON t.id = s.tool"
-		" LEFT JOIN label p ON p.id = s.provider LEFT JOIN service sv ON sv.id = s.service"
-		" %s %s"
-		" WHERE s.step IN (1, 2) AND s.id > ?1 ORDER BY s.id LIMIT ?2";
-	static const char *upd = "UPDATE span SET cost_usd = ?1, cost_src = ?2 WHERE id = ?3";
-	static const char *upd8 =
-		"UPDATE span SET cost_usd = ?1, cost_src = ?2, price_note = ?4 WHERE id = ?3";
 	sqlite3_stmt *qs = NULL, *us = NULL;
 	change *ch = NULL;
 	int own_tx = sqlite3_get_autocommit(db) != 0, in_tx = 0, rc = 0, s;
@@ -1033,15 +1025,15 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 		goto done;
 	}
 	int v8;
-	char sel[1536];
-	reprice_select(db, sel_fmt, sel, sizeof(sel), &v8);
-	if (sqlite3_prepare_v2(db, sel, -1, &qs, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, v8 ? upd8 : upd, -1, &us, NULL) != SQLITE_OK) {
+	const char *sel = reprice_select(db, &v8);
+	if (ac_store_prepare_named(db, sel, 0, &qs) != SQLITE_OK ||
+	    ac_store_prepare_named(db, v8 ? "price_reprice_put.sql" : "price_reprice_put_v1.sql", 0,
+	                           &us) != SQLITE_OK) {
 		rc = sql_fail(err, db, "re-pricing spans");
 		goto done;
 	}
 	if (own_tx) {
-		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		if (ac_store_exec_named(db, "price_reprice_begin.sql") != SQLITE_OK) {
 			rc = sql_fail(err, db, "re-pricing spans");
 			goto done;
 		}
@@ -1082,7 +1074,7 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 			break;
 	}
 	if (in_tx) {
-		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		if (ac_store_exec_named(db, "price_reprice_commit.sql") != SQLITE_OK) {
 			rc = sql_fail(err, db, "re-pricing spans");
 			goto done;
 		}
@@ -1092,7 +1084,7 @@ int ac_pricing_reprice(sqlite3 *db, ac_pricebook *pb, long long *changed, ac_err
 		*changed = nchanged;
 done:
 	if (in_tx)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		ac_store_exec_named(db, "price_reprice_rollback.sql");
 	sqlite3_finalize(qs);
 	sqlite3_finalize(us);
 	free(ch);

@@ -217,6 +217,34 @@ int ac_price_has_tier(const ac_price *p, int tier);
 double ac_cost_llm_at(const ac_price *p, const ac_tokens *t, int tier, int64_t prompt,
                       int *fellback);
 
+/* One term of the formula: tokens of one kind at their price. */
+typedef struct ac_cost_term {
+	int kind;        /* AC_PK_* */
+	double tokens;   /* as the formula counts them (negative counts 0, a part at
+	                  * most its whole, fresh input by the token convention) */
+	double per_mtok; /* P(kind): USD per million tokens */
+} ac_cost_term;
+
+/* A call's cost as the formula's terms (what `export focus` bills per
+ * token kind). */
+typedef struct ac_cost_split {
+	ac_cost_term term[AC_PK_N]; /* in the formula's order: input, audio in, cache
+	                             * read, cache write (5 min), cache write (1 h),
+	                             * output, reasoning, audio out */
+	int tier;                   /* the service tier priced: AC_TIER_*, standard after
+	                             * a fallback or for an unknown tier */
+	int64_t above;              /* the context tier, 0 = base */
+	int fellback;               /* the tier had no price of its own */
+} ac_cost_split;
+
+/*
+ * ac_cost_llm_at() with its terms in *out: returns the same cost, bit for
+ * bit (ac_cost_llm_at is this, summing tokens x per_mtok in term order and
+ * dividing by 1e6), so the terms of a call sum to what it was charged.
+ */
+double ac_cost_llm_split(const ac_price *p, const ac_tokens *t, int tier, int64_t prompt,
+                         ac_cost_split *out);
+
 /* How a span's cost_usd was obtained (span.cost_src). */
 enum {
 	AC_COST_NONE = 0,     /* not billable: not an LLM call, or a tool without a price (cost 0) */
@@ -320,6 +348,11 @@ void ac_pricebook_cost(ac_pricebook *pb, const ac_cost_input *in, double *cost, 
 /* The same, with *note set to AC_NOTE_* bits (0 when nothing to note). */
 void ac_pricebook_cost_note(ac_pricebook *pb, const ac_cost_input *in, double *cost, int *src,
                             int *note);
+/* The same decision's terms for an LLM span priced from the table: 1, *cost
+ * (what ac_pricebook_cost gives) and *out; 0 when the span is not an LLM
+ * call with a price row in force (nothing set). */
+int ac_pricebook_split(ac_pricebook *pb, const ac_cost_input *in, ac_cost_split *out,
+                       double *cost);
 
 /* Import --------------------------------------------------------------- */
 

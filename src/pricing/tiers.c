@@ -125,36 +125,62 @@ static double nonneg(double v)
 }
 
 
-double ac_cost_llm_at(const ac_price *p, const ac_tokens *t, int tier, int64_t prompt,
-                      int *fellback)
+/* The formula's terms in the order pricing.h writes them; ac_cost_llm_at
+ * sums them in this order, so a split and the cost are the same numbers. */
+double ac_cost_llm_split(const ac_price *p, const ac_tokens *t, int tier, int64_t prompt,
+                         ac_cost_split *out)
 {
 	int fb = 0;
+	if (tier < 0)
+		tier = AC_TIER_STANDARD; /* an unknown tier prices as standard, no fallback */
 	if (tier > AC_TIER_STANDARD && !ac_price_has_tier(p, tier)) {
 		fb = 1;
 		tier = AC_TIER_STANDARD;
 	}
-	if (fellback)
-		*fellback = fb;
 	int64_t above = ac_price_context(p, prompt);
 
 	/* Negative counts are nonsense from a producer: treat them as 0;
 	 * a part is at most its whole. */
-	double out = nonneg((double)t->out);
+	double out_tok = nonneg((double)t->out);
 	double cr = nonneg((double)t->cache_read), cw = nonneg((double)t->cache_write);
 	double cw1h = fmin(nonneg((double)t->cache_write_1h), cw);
 	double rs = nonneg((double)t->reasoning);
 	/* fresh input and audio input by the token convention (convention.h):
 	 * never clamped to hide it */
 	double ain = ac_tokens_audio_in(t), aout = nonneg((double)t->audio_out);
-	double fresh = ac_tokens_fresh_input(t);
-
-	double usd_per_m = fresh * ac_price_of(p, AC_PK_INPUT, tier, above) +
-	                   ain * ac_price_of(p, AC_PK_AUDIO_IN, tier, above) +
-	                   cr * ac_price_of(p, AC_PK_CACHE_READ, tier, above) +
-	                   (cw - cw1h) * ac_price_of(p, AC_PK_CACHE_WRITE, tier, above) +
-	                   cw1h * ac_price_of(p, AC_PK_CACHE_WRITE_1H, tier, above) +
-	                   nonneg(out - rs - aout) * ac_price_of(p, AC_PK_OUTPUT, tier, above) +
-	                   rs * ac_price_of(p, AC_PK_REASONING, tier, above) +
-	                   aout * ac_price_of(p, AC_PK_AUDIO_OUT, tier, above);
+	const struct {
+		int kind;
+		double tokens;
+	} terms[AC_PK_N] = {
+		{ AC_PK_INPUT, ac_tokens_fresh_input(t) },
+		{ AC_PK_AUDIO_IN, ain },
+		{ AC_PK_CACHE_READ, cr },
+		{ AC_PK_CACHE_WRITE, cw - cw1h },
+		{ AC_PK_CACHE_WRITE_1H, cw1h },
+		{ AC_PK_OUTPUT, nonneg(out_tok - rs - aout) },
+		{ AC_PK_REASONING, rs },
+		{ AC_PK_AUDIO_OUT, aout },
+	};
+	double usd_per_m = 0;
+	for (int i = 0; i < AC_PK_N; i++) {
+		double price = ac_price_of(p, terms[i].kind, tier, above);
+		usd_per_m = i ? usd_per_m + terms[i].tokens * price : terms[i].tokens * price;
+		out->term[i].kind = terms[i].kind;
+		out->term[i].tokens = terms[i].tokens;
+		out->term[i].per_mtok = price;
+	}
+	out->tier = tier;
+	out->above = above;
+	out->fellback = fb;
 	return usd_per_m / 1e6;
+}
+
+double ac_cost_llm_at(const ac_price *p, const ac_tokens *t, int tier, int64_t prompt,
+                      int *fellback)
+{
+	ac_cost_split sp;
+	double usd = ac_cost_llm_split(p, t, tier, prompt, &sp);
+	if (fellback)
+		*fellback = sp.fellback;
+	return usd;
 }

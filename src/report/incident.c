@@ -239,6 +239,19 @@ static int section_tasks(inc *c, char *top_note, size_t nnote)
 	return rc;
 }
 
+/* ---- who drove it ------------------------------------------------------------ */
+
+static int section_who(inc *c)
+{
+	ac_doc *d = c->doc;
+	ac_doc_section(d, "who", "The users and sessions that drove it");
+	ac_query q = ac_query_window(c->from, c->to);
+	int rc = ac_report_who(d, c->s, &q, "user", 5, "who_users", "the window", c->err);
+	if (!rc)
+		rc = ac_report_who(d, c->s, &q, "session", 5, "who_sessions", "the window", c->err);
+	return rc;
+}
+
 /* ---- 4. runaways and the guardrail ---------------------------------------- */
 
 static int section_guard(inc *c, ac_guard *g)
@@ -499,6 +512,7 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	ac_doc *top = c.doc;
 	c.doc = body;
 	if (!(rc = section_timeline(&c)) && !(rc = section_tasks(&c, top_note, sizeof(top_note))) &&
+	    !(rc = section_who(&c)) &&
 	    !(rc = section_guard(&c, &g)) && !(rc = section_breakdown(&c, who, sizeof(who))))
 		rc = section_band(&c);
 	c.doc = top;

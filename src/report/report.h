@@ -42,6 +42,7 @@
 #include <stdio.h>
 
 #include "../analysis/guard.h"
+#include "../analysis/query.h"
 #include "../analysis/spc.h"
 #include "../store/store.h"
 #include "../util/buf.h"
@@ -58,9 +59,10 @@ typedef struct ac_report_opts {
 	const char *search_path; /* directories to look for gnuplot in, ':'-separated (the
 	                          * caller's $PATH); NULL: /usr/local/bin:/usr/bin:/bin */
 	const char *tmpdir;      /* where the charts' private directory goes; NULL: /tmp */
+	const char *by;          /* weekly: the "Who spent it" dimension; NULL: user */
 } ac_report_opts;
 
-#define AC_REPORT_OPTS_INIT { NULL, NULL, INT64_MIN, 0, 0, NULL, NULL, NULL }
+#define AC_REPORT_OPTS_INIT { NULL, NULL, INT64_MIN, 0, 0, NULL, NULL, NULL, NULL }
 
 /* What was written, for the caller to tell the user. */
 typedef struct ac_report_info {
@@ -114,6 +116,13 @@ void ac_doc_warn(ac_doc *d, const char *fmt, ...) __attribute__((format(printf, 
  * rest. Column names are the CSV header. Cells are added row by row; the
  * table is owned by the document. NULL on OOM (the cell functions accept it).
  */
+/* "Who spent it" (who.c): the `limit` costliest values of dimension
+ * dim_text (user, session, attr:KEY, ...) among the production tasks
+ * starting in win, against the period before, as a paragraph and a table
+ * DIR/<table>.csv; period names the window in the text. */
+int ac_report_who(ac_doc *d, ac_store *s, const ac_query *win, const char *dim_text,
+                  size_t limit, const char *table, const char *period, ac_err *err);
+
 ac_tbl *ac_doc_table(ac_doc *d, const char *name, const char *caption,
                      const char *const *cols, int ncol, size_t show);
 void ac_tbl_text(ac_tbl *t, const char *s); /* NULL: null */

@@ -511,6 +511,18 @@ static int section_hidden(wk *w)
 	return 0;
 }
 
+/* ---- who spent it ---------------------------------------------------------- */
+
+static int section_who(wk *w)
+{
+	const char *dim = w->o->by ? w->o->by : "user";
+	char title[160];
+	snprintf(title, sizeof(title), "Who spent it: by %.100s", dim);
+	ac_doc_section(w->doc, "who", title);
+	ac_query q = ac_query_window(w->since, w->until);
+	return ac_report_who(w->doc, w->s, &q, dim, 10, "who", w->week, w->err);
+}
+
 /* ---- 4. daily spend and its control band --------------------------------- */
 
 static int section_daily(wk *w)
@@ -901,7 +913,8 @@ int ac_report_weekly(ac_store *s, const ac_report_opts *o, ac_report_info *info,
 	snprintf(info->chart_note, sizeof(info->chart_note), "%s", ac_plotter_note(w.plot));
 	if ((rc = recommend(&w, &pb, &rd, &rec, rec_note, sizeof(rec_note))))
 		goto done;
-	if ((rc = section_headline(&w)) || (rc = section_types(&w)) || (rc = section_hidden(&w)) ||
+	if ((rc = section_headline(&w)) || (rc = section_types(&w)) || (rc = section_who(&w)) ||
+	    (rc = section_hidden(&w)) ||
 	    (rc = section_daily(&w)) || (rc = section_models(&w, rec, rec_note)) ||
 	    (rc = section_recommend(&w, rec, rec_note)) || (rc = section_outliers(&w)))
 		goto done;

@@ -970,3 +970,23 @@ const char *ac_store_query_window(const ac_store *s, const char *name, int64_t s
 	}
 	return ac_store_query(name);
 }
+
+/* ---- write paths: named statements (store.h) ------------------------------ */
+
+int ac_store_prepare_named(sqlite3 *db, const char *name, unsigned prep_flags,
+                           sqlite3_stmt **out)
+{
+	const char *q = ac_store_query(name);
+	*out = NULL;
+	if (!q)
+		return SQLITE_NOTFOUND;
+	return sqlite3_prepare_v3(db, q, -1, prep_flags, out, NULL);
+}
+
+int ac_store_exec_named(sqlite3 *db, const char *name)
+{
+	const char *q = ac_store_query(name);
+	if (!q)
+		return SQLITE_NOTFOUND;
+	return sqlite3_exec(db, q, NULL, NULL, NULL);
+}

@@ -247,4 +247,23 @@ const void *ac_rows_blob(ac_rows *r, int col, size_t *n);
 char *ac_rows_task_id_dup(ac_rows *r, int col);
 void ac_rows_free(ac_rows *r);
 
+/*
+ * ---- Write paths: named statements ----------------------------------------
+ *
+ * src/tasks (derivation, rollup upkeep) and src/pricing (price tables,
+ * aliases, conventions, re-pricing) keep their SQL in embedded files too
+ * (queries/tasks_*.sql, queries/price_*.sql) and step it with sqlite3_*
+ * themselves. These take the bare database because the pricing API works on
+ * one. They return SQLite's code, the message left on db as after any
+ * sqlite3_ call; SQLITE_NOTFOUND when no file has that name (a programmer
+ * error: every name is stepped by the tests).
+ */
+/* Prepare embedded statement `name` ("tasks_spans.sql") with sqlite3_prepare_v3
+ * flags (0, or SQLITE_PREPARE_PERSISTENT for a statement kept and stepped
+ * many times). *out is the caller's: sqlite3_finalize. */
+int ac_store_prepare_named(sqlite3 *db, const char *name, unsigned prep_flags,
+                           sqlite3_stmt **out);
+/* Run embedded script `name` (one or more statements, nothing bound). */
+int ac_store_exec_named(sqlite3 *db, const char *name);
+
 #endif

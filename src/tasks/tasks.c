@@ -198,19 +198,28 @@ static tspan *vec_push(vec *a)
 	return t;
 }
 
-static int prep(ctx *c, sqlite3_stmt **st, const char *sql)
+/* Prepare embedded statement `name` (queries/tasks_*.sql), kept for the
+ * whole derivation. */
+static int prep(ctx *c, sqlite3_stmt **st, const char *name)
 {
-	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(c->db, name, SQLITE_PREPARE_PERSISTENT, st) != SQLITE_OK)
 		return fail(c, "prepare");
 	return 0;
 }
 
-static int fill_set(ctx *c, idset *set, const char *sql, int64_t after)
+/* Add to set the ids query `name` gives for ?1 after and the words w1, w2
+ * (NULL: the query has no words). */
+static int fill_set(ctx *c, idset *set, const char *name, int64_t after, const char *w1,
+                    const char *w2)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(c->db, name, 0, &st) != SQLITE_OK)
 		return fail(c, "read labels");
 	sqlite3_bind_int64(st, 1, after);
+	if (w1) {
+		sqlite3_bind_text(st, 2, w1, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, w2, -1, SQLITE_STATIC);
+	}
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (idset_add(set, sqlite3_column_int64(st, 0))) {
@@ -223,13 +232,15 @@ static int fill_set(ctx *c, idset *set, const char *sql, int64_t after)
 	return 0;
 }
 
-static int max_id(ctx *c, const char *sql, int64_t *out)
+/* The highest label and span_name ids. */
+static int max_ids(ctx *c, int64_t *label, int64_t *name)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(c->db, "tasks_dict_max.sql", 0, &st) != SQLITE_OK)
 		return fail(c, "read labels");
 	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*label = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*name = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : fail(c, "read labels");
 }
@@ -254,28 +265,20 @@ static int refresh(ctx *c)
 		                        (int64_t *)((char *)c + P[i].off), c->err)))
 			return rc;
 	int64_t lmax, nmax;
-	if ((rc = max_id(c, "SELECT coalesce(max(id), 0) FROM label", &lmax)) ||
-	    (rc = max_id(c, "SELECT coalesce(max(id), 0) FROM span_name", &nmax)))
+	static const char L[] = "tasks_label_ids.sql";
+	if ((rc = max_ids(c, &lmax, &nmax)))
 		return rc;
 	if (lmax > c->label_seen) {
-		if ((rc = fill_set(c, &c->env_eval,
-		                   "SELECT id FROM label WHERE id > ?1 AND lower(name) IN ('eval', 'evaluation')",
-		                   c->label_seen)) ||
-		    (rc = fill_set(c, &c->purpose_eval,
-		                   "SELECT id FROM label WHERE id > ?1 AND lower(name) = 'eval'", c->label_seen)) ||
-		    (rc = fill_set(c, &c->purpose_summ,
-		                   "SELECT id FROM label WHERE id > ?1 AND lower(name) = 'summarize'",
-		                   c->label_seen)) ||
-		    (rc = fill_set(c, &c->purpose_retry,
-		                   "SELECT id FROM label WHERE id > ?1 AND lower(name) = 'retry'",
-		                   c->label_seen)))
+		if ((rc = fill_set(c, &c->env_eval, L, c->label_seen, "eval", "evaluation")) ||
+		    (rc = fill_set(c, &c->purpose_eval, L, c->label_seen, "eval", "eval")) ||
+		    (rc = fill_set(c, &c->purpose_summ, L, c->label_seen, "summarize", "summarize")) ||
+		    (rc = fill_set(c, &c->purpose_retry, L, c->label_seen, "retry", "retry")))
 			return rc;
 		c->label_seen = lmax;
 	}
 	if (nmax > c->name_seen) {
-		if ((rc = fill_set(c, &c->name_summar,
-		                   "SELECT id FROM span_name WHERE id > ?1 AND name LIKE '%summar%'",
-		                   c->name_seen)))
+		if ((rc = fill_set(c, &c->name_summar, "tasks_names_summar.sql", c->name_seen, NULL,
+		                   NULL)))
 			return rc;
 		c->name_seen = nmax;
 	}
@@ -286,61 +289,32 @@ static int setup(ctx *c)
 {
 	int rc;
 	c->last_slot_at = -1;
-	if ((rc = prep(c, &c->q_spans,
-	               "SELECT id, trace, span_id, parent_span_id, start_ns, end_ns, step, status,"
-	               " cost_src, service, env, model, tool, name, complexity, purpose, task_ref,"
-	               " task_type, agent_name, tokens_in, tokens_out, cost_usd, task, purpose_eff,"
-	               " complexity_eff, tokens_cache_read, tokens_cache_write, tokens_reasoning,"
-	               " producer_cost_usd, eval_score, rollup_key, tokens_cache_write_1h,"
-	               " tokens_audio_in, tokens_audio_out,"
-	               " (SELECT name FROM label WHERE id = service_tier)"
-	               " FROM span WHERE id BETWEEN ?1 AND ?2")) ||
-	    (rc = prep(c, &c->q_upd,
-	               "UPDATE span SET task = ?2, purpose_eff = ?3, complexity_eff = ?4, rollup_key = ?5"
-	               " WHERE id = ?1")) ||
-	    (rc = prep(c, &c->q_demote,
-	               "UPDATE span SET step = ?2, cost_usd = 0, cost_src = ?3 WHERE id = ?1")) ||
-	    (rc = prep(c, &c->q_key_ins,
-	               "INSERT INTO rollup_key(system, service, task_type, eval, step, status, cost_src,"
-	               " model, tool, purpose, complexity, trace_first)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")) ||
-	    (rc = prep(c, &c->q_roll_add,
-	               "INSERT INTO rollup(hour, key, spans, cost_usd, tokens_in, tokens_out,"
-	               " tokens_cache_read, tokens_cache_write, tokens_reasoning, producer_cost_usd,"
-	               " scored, score_sum, score_sq, score_partial, scored_tokens_out)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
-	               " ON CONFLICT(hour, key) DO UPDATE SET spans = spans + excluded.spans,"
-	               " cost_usd = cost_usd + excluded.cost_usd,"
-	               " tokens_in = tokens_in + excluded.tokens_in,"
-	               " tokens_out = tokens_out + excluded.tokens_out,"
-	               " tokens_cache_read = tokens_cache_read + excluded.tokens_cache_read,"
-	               " tokens_cache_write = tokens_cache_write + excluded.tokens_cache_write,"
-	               " tokens_reasoning = tokens_reasoning + excluded.tokens_reasoning,"
-	               " producer_cost_usd = producer_cost_usd + excluded.producer_cost_usd,"
-	               " scored = scored + excluded.scored, score_sum = score_sum + excluded.score_sum,"
-	               " score_sq = score_sq + excluded.score_sq,"
-	               " score_partial = score_partial + excluded.score_partial,"
-	               " scored_tokens_out = scored_tokens_out + excluded.scored_tokens_out")) ||
-	    (rc = prep(c, &c->q_roll_gc, "DELETE FROM rollup WHERE hour = ?1 AND key = ?2 AND spans = 0")) ||
-	    (rc = prep(c, &c->q_tc_del, "DELETE FROM task_calls WHERE task = ?1")) ||
-	    (rc = prep(c, &c->q_tc_ins,
-	               "INSERT OR REPLACE INTO task_calls(task, groups) VALUES (?1, ?2)")) ||
-	    (rc = prep(c, &c->q_put_task,
-	               "INSERT OR REPLACE INTO task(id, tkey, system, task_type, start_ns, end_ns,"
-	               " spans, llm_calls, tool_calls, tokens_in, tokens_out, cost_usd, unpriced_calls,"
-	               " eval, tool_failures, retry_episodes, retry_attempts, max_repeat, top_model,"
-	               " top_purpose, top_tool, top_tool_calls) VALUES (?1, ?18, ?2, ?3, ?4, ?5, ?6,"
-	               " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?19, ?20, ?21, ?22)")) ||
-	    (rc = prep(c, &c->q_model_name, "SELECT name FROM model WHERE id = ?1")) ||
-	    (rc = prep(c, &c->q_label_name, "SELECT name FROM label WHERE id = ?1")) ||
-	    (rc = prep(c, &c->q_tool_name, "SELECT name FROM tool WHERE id = ?1")) ||
-	    (rc = prep(c, &c->q_del_task, "DELETE FROM task WHERE id = ?1")) ||
-	    (rc = prep(c, &c->q_tt_list, "SELECT trace FROM task_trace WHERE task = ?1 ORDER BY trace")) ||
-	    (rc = prep(c, &c->q_tt_add, "INSERT OR IGNORE INTO task_trace(task, trace) VALUES (?1, ?2)")) ||
-	    (rc = prep(c, &c->q_tt_del, "DELETE FROM task_trace WHERE task = ?1 AND trace = ?2")) ||
-	    (rc = prep(c, &c->q_name, "SELECT name FROM span_name WHERE id = ?1")) ||
-	    (rc = prep(c, &c->q_ref_name, "SELECT name FROM task_ref WHERE id = ?1")) ||
-	    (rc = prep(c, &c->q_trace_hex, "SELECT trace_id FROM trace WHERE id = ?1")))
+	static const struct {
+		size_t off;
+		const char *name;
+	} Q[] = {
+		{ offsetof(ctx, q_spans), "tasks_spans.sql" },
+		{ offsetof(ctx, q_upd), "tasks_span_derived.sql" },
+		{ offsetof(ctx, q_demote), "tasks_span_demote.sql" },
+		{ offsetof(ctx, q_key_ins), "tasks_rollup_key_put.sql" },
+		{ offsetof(ctx, q_roll_add), "tasks_rollup_add.sql" },
+		{ offsetof(ctx, q_roll_gc), "tasks_rollup_gc.sql" },
+		{ offsetof(ctx, q_tc_del), "tasks_calls_del.sql" },
+		{ offsetof(ctx, q_tc_ins), "tasks_calls_put.sql" },
+		{ offsetof(ctx, q_put_task), "tasks_task_put.sql" },
+		{ offsetof(ctx, q_model_name), "tasks_model_name.sql" },
+		{ offsetof(ctx, q_label_name), "tasks_label_name.sql" },
+		{ offsetof(ctx, q_tool_name), "tasks_tool_name.sql" },
+		{ offsetof(ctx, q_del_task), "tasks_task_del.sql" },
+		{ offsetof(ctx, q_tt_list), "tasks_trace_list.sql" },
+		{ offsetof(ctx, q_tt_add), "tasks_trace_add.sql" },
+		{ offsetof(ctx, q_tt_del), "tasks_trace_del.sql" },
+		{ offsetof(ctx, q_name), "tasks_span_name.sql" },
+		{ offsetof(ctx, q_ref_name), "tasks_ref_name.sql" },
+		{ offsetof(ctx, q_trace_hex), "tasks_trace_id.sql" },
+	};
+	for (size_t i = 0; i < sizeof(Q) / sizeof(Q[0]); i++)
+		if ((rc = prep(c, (sqlite3_stmt **)((char *)c + Q[i].off), Q[i].name)))
 		return rc;
 	return 0;
 }
@@ -707,10 +681,7 @@ static int name_label(ctx *c, int64_t name, int64_t *out)
 static int load_keys(ctx *c)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db,
-	                       "SELECT id, system, service, task_type, eval, step, status, cost_src,"
-	                       " model, tool, purpose, complexity, trace_first FROM rollup_key",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (ac_store_prepare_named(c->db, "tasks_rollup_keys.sql", 0, &st) != SQLITE_OK)
 		return fail(c, "read rollup keys");
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1732,8 +1703,7 @@ void ac_deriver_free(ac_deriver *d)
 long long ac_tasks_pending(ac_store *s, ac_err *err)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(ac_store_db(s), "SELECT count(*) FROM dirty_trace", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (ac_store_prepare_named(ac_store_db(s), "tasks_pending.sql", 0, &st) != SQLITE_OK)
 		return ac_store_fail(s, err, "count dirty traces");
 	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
@@ -1742,10 +1712,9 @@ long long ac_tasks_pending(ac_store *s, ac_err *err)
 
 int ac_tasks_mark_all(ac_store *s, ac_err *err)
 {
-	return ac_store_exec(s,
-	                     "INSERT OR IGNORE INTO dirty_trace(trace)"
-	                     " SELECT DISTINCT trace FROM span WHERE step IN (1, 2)",
-	                     err);
+	if (ac_store_exec_named(ac_store_db(s), "tasks_mark_all.sql") != SQLITE_OK)
+		return ac_store_fail(s, err, "exec");
+	return 0;
 }
 
 int ac_tasks_derive(ac_store *s, ac_derive_stats *st, ac_err *err)
@@ -1767,10 +1736,8 @@ int ac_tasks_derive(ac_store *s, ac_derive_stats *st, ac_err *err)
 		if ((!c.q_spans && (rc = setup(&c))) || (rc = refresh(&c)))
 			goto fail;
 		if (!pick &&
-		    (sqlite3_prepare_v2(c.db, "SELECT trace FROM dirty_trace ORDER BY trace LIMIT ?1", -1,
-		                        &pick, NULL) != SQLITE_OK ||
-		     sqlite3_prepare_v2(c.db, "DELETE FROM dirty_trace WHERE trace = ?1", -1, &clear,
-		                        NULL) != SQLITE_OK)) {
+		    (ac_store_prepare_named(c.db, "tasks_dirty_pick.sql", 0, &pick) != SQLITE_OK ||
+		     ac_store_prepare_named(c.db, "tasks_dirty_clear.sql", 0, &clear) != SQLITE_OK)) {
 			rc = fail(&c, "prepare");
 			goto fail;
 		}
@@ -1815,42 +1782,65 @@ out:
 
 int ac_tasks_rollup_stale(ac_store *s, int stale, ac_err *err)
 {
-	return ac_store_exec(s, stale ? "UPDATE rollup_state SET stale = 1"
-	                              : "UPDATE rollup_state SET stale = 0", err);
+	sqlite3_stmt *st;
+	if (ac_store_prepare_named(ac_store_db(s), "tasks_rollup_stale.sql", 0, &st) != SQLITE_OK)
+		return ac_store_fail(s, err, "exec");
+	sqlite3_bind_int(st, 1, stale ? 1 : 0);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ac_store_fail(s, err, "exec");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int ac_tasks_rollup_is_stale(ac_store *s, ac_err *err)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(ac_store_db(s), "SELECT stale FROM rollup_state", -1, &st, NULL) !=
-	    SQLITE_OK)
+	if (ac_store_prepare_named(ac_store_db(s), "tasks_rollup_is_stale.sql", 0, &st) != SQLITE_OK)
 		return -ac_store_fail(s, err, "read rollup state");
 	int stale = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return stale;
 }
 
+/* Copy every row of rollup_rebuild.sql into the (emptied) rollup through
+ * tasks_rollup_add.sql: each (hour, key) comes once, so the add inserts the
+ * values as they are, the same rows INSERT ... SELECT would write. */
+static int rollup_copy(ac_store *s, ac_err *err)
+{
+	sqlite3 *db = ac_store_db(s);
+	sqlite3_stmt *q = NULL, *put = NULL;
+	int rc;
+	if (ac_store_prepare_named(db, "rollup_rebuild.sql", 0, &q) != SQLITE_OK ||
+	    ac_store_prepare_named(db, "tasks_rollup_add.sql", SQLITE_PREPARE_PERSISTENT, &put) !=
+	            SQLITE_OK) {
+		rc = ac_store_fail(s, err, "exec");
+		goto done;
+	}
+	int ncol = sqlite3_column_count(q);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		for (int i = 0; i < ncol; i++)
+			sqlite3_bind_value(put, i + 1, sqlite3_column_value(q, i));
+		rc = sqlite3_step(put);
+		sqlite3_reset(put);
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	rc = rc == SQLITE_DONE ? 0 : ac_store_fail(s, err, "exec");
+done:
+	sqlite3_finalize(q);
+	sqlite3_finalize(put);
+	return rc;
+}
+
 int ac_tasks_rollup_rebuild(ac_store *s, ac_err *err)
 {
 	int rc;
-	char *sql = NULL;
-	const char *q = ac_store_query("rollup_rebuild.sql");
-	if (!q)
-		return ac_err_set(err, AC_EINVAL, "rollup_rebuild.sql: not embedded");
-	size_t n = strlen(q) + 64;
-	if (!(sql = malloc(n)))
-		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	/* the query ends with ';' and a newline: insert what it selects */
-	snprintf(sql, n, "INSERT INTO rollup %s", q);
 	if ((rc = ac_store_begin(s, err)))
-		goto done;
-	if ((rc = ac_store_exec(s, "DELETE FROM rollup", err)) || (rc = ac_store_exec(s, sql, err)) ||
-	    (rc = ac_store_exec(s, "UPDATE rollup_state SET stale = 0", err))) {
+		return rc;
+	if (ac_store_exec_named(ac_store_db(s), "tasks_rollup_clear.sql") != SQLITE_OK)
+		rc = ac_store_fail(s, err, "exec");
+	if (rc || (rc = rollup_copy(s, err)) || (rc = ac_tasks_rollup_stale(s, 0, err))) {
 		ac_store_rollback(s);
-		goto done;
+		return rc;
 	}
-	rc = ac_store_commit(s, err);
-done:
-	free(sql);
-	return rc;
+	return ac_store_commit(s, err);
 }

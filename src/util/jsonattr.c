@@ -63,6 +63,19 @@ static unsigned hexval(char c)
 	return 16;
 }
 
+/* The 4 hex digits at p, or more than 0xffff when they are not. */
+static unsigned hex4(const char *p)
+{
+	unsigned u = 0;
+	for (int d = 0; d < 4; d++) {
+		unsigned h = hexval(p[d]);
+		if (h > 15)
+			return 0x10000;
+		u = u * 16 + h;
+	}
+	return u;
+}
+
 /* Decode string o into buf (at most cap - 1 bytes, NUL-terminated); the
  * decoded length, which may exceed what fitted. \uXXXX becomes UTF-8
  * (a lone surrogate as written: it is an id, not text to render). */
@@ -84,18 +97,26 @@ static size_t decode(const scan *s, span_of o, char *buf, size_t cap)
 		case 'b': PUT('\b'); break;
 		case 'f': PUT('\f'); break;
 		case 'u': {
-			unsigned u = 0, ok = i + 4 < o.b;
-			for (int d = 1; ok && d <= 4; d++) {
-				unsigned h = hexval(s->js[i + (size_t)d]);
-				ok = h < 16;
-				u = u * 16 + h;
-			}
-			if (!ok) {
+			unsigned u = i + 4 < o.b ? hex4(s->js + i + 1) : 0x10000, lo = 0;
+			if (u > 0xffff) {
 				PUT('u');
 				break;
 			}
 			i += 4;
-			if (u < 0x80) {
+			/* a surrogate pair (Python's json.dumps writes non-BMP text so)
+			 * is one code point, 4 bytes as src/ingest/json.c decodes it:
+			 * two 3-byte halves would be invalid UTF-8 and another value */
+			if (u >= 0xd800 && u <= 0xdbff && i + 6 < o.b && s->js[i + 1] == '\\' &&
+			    s->js[i + 2] == 'u')
+				lo = hex4(s->js + i + 3);
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				i += 6;
+				PUT(0xf0 | (u >> 18));
+				PUT(0x80 | ((u >> 12) & 0x3f));
+				PUT(0x80 | ((u >> 6) & 0x3f));
+				PUT(0x80 | (u & 0x3f));
+			} else if (u < 0x80) {
 				PUT(u);
 			} else if (u < 0x800) {
 				PUT(0xc0 | (u >> 6));
@@ -148,6 +169,8 @@ static int scalar(scan *s, int depth)
 	}
 	size_t a = s->i;
 	skip(s, depth);
+	if (s->i >= s->n) /* cut by the end of the text: 12345 read as "12" */
+		return s->bad = 1, 0;
 	size_t len = s->i - a, k = len < s->cap - 1 ? len : s->cap - 1;
 	memcpy(s->out, s->js + a, k);
 	s->out[k] = '\0';
@@ -281,7 +304,11 @@ static int walk_object(scan *s, int depth, int mode)
 			skip(s, depth + 1);
 			continue;
 		}
-		if (str_is(s, name, s->key, s->keylen)) {
+		/* a member named KEY holding an object or an array is no value, but
+		 * it may hold the attribute: {"team":{"team":"x"}}, or OTLP's
+		 * {"attributes":[{"key":"attributes",...}]}; it is searched below */
+		if (str_is(s, name, s->key, s->keylen) && s->i < s->n && s->js[s->i] != '{' &&
+		    s->js[s->i] != '[') {
 			if (scalar(s, depth + 1))
 				return 1;
 			continue;
@@ -334,9 +361,11 @@ static int walk(scan *s, int depth, int mode)
 
 int ac_json_attr_find(const char *js, size_t n, const char *key, char *out, size_t cap)
 {
-	if (!cap || !key || !*key)
+	if (!cap)
 		return 0;
-	out[0] = '\0';
+	out[0] = '\0'; /* a NUL-terminated out whatever the answer, even with no key */
+	if (!key || !*key)
+		return 0;
 	for (int mode = SEARCH; mode <= RESOURCE_ONLY; mode++) {
 		scan s = { js, n, 0, key, strlen(key), out, cap, 0 };
 		if (walk(&s, 0, mode))
@@ -345,4 +374,11 @@ int ac_json_attr_find(const char *js, size_t n, const char *key, char *out, size
 			return 0;
 	}
 	return 0;
+}
+
+int ac_json_attr_span(const char *raw, size_t rn, const char *res, size_t resn, const char *key,
+                      char *out, size_t cap)
+{
+	return (rn && ac_json_attr_find(raw, rn, key, out, cap)) ||
+	       (resn && ac_json_attr_find(res, resn, key, out, cap));
 }

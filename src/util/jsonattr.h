@@ -25,4 +25,10 @@
  * attribute key with a non-empty scalar value; else 0. */
 int ac_json_attr_find(const char *js, size_t n, const char *key, char *out, size_t cap);
 
+/* A span's value of attribute key: from its own text (raw, may be empty),
+ * else from its resource's (res, may be empty). The one rule for attr:KEY,
+ * whether read at query time, at promotion or by ingest. */
+int ac_json_attr_span(const char *raw, size_t rn, const char *res, size_t resn, const char *key,
+                      char *out, size_t cap);
+
 #endif

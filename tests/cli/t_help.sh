@@ -122,6 +122,7 @@ while read -r c; do
 
     case $c in
       prices) check_accepts "$c" "$o" "$arg" list ;;
+      export) check_accepts "$c" "$o" "$arg" focus ;;
       report) check_accepts "$c" "$o" "$arg" weekly -o "$T/rep" ||
                 check_accepts "$c" "$o" "$arg" incident -o "$T/rep" ;;
       *) check_accepts "$c" "$o" "$arg" ;;

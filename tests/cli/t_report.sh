@@ -33,11 +33,11 @@ csv() { awk -F, -v k="$2" -v c="$3" '$1 == k { print $c; exit }' "$1"; }
 
 # ---- weekly, hand-checked ------------------------------------------------
 expect_rc "weekly" 0 ac report weekly --week 2025-W23 --now 2025-06-10T09:00:00Z -o "$T/w1"
-expect_grep "stdout names the week and the files" "^weekly report 2025-W23: .*/index.html, .*/report.md, 12 CSV tables" "$T/out"
+expect_grep "stdout names the week and the files" "^weekly report 2025-W23: .*/index.html, .*/report.md, 13 CSV tables" "$T/out"
 W=$T/w1
 for f in index.html report.md headline.csv task_types.csv hidden.csv daily.csv models.csv \
          frontier.csv recommendations.csv recommended_map.csv outliers.csv runaways.csv \
-         histogram.csv unpriced_models.csv; do
+         histogram.csv unpriced_models.csv who.csv; do
   if [ -s "$W/$f" ]; then ok; else fail "weekly wrote no $f"; fi
 done
 
@@ -48,6 +48,11 @@ done
 #    Cost per task W23 (7 + 3 + 1)/13 = 11/13 = 0.846153846154; W22 8/8 = 1.
 #    LLM calls W23: 7 + (1+1+1+1+4) + 4 + 1 = 20; W22: 7 + 2 = 9.
 #    Unpriced calls W23: 1 (mystery-model).
+# Who spent it: no span of this fixture names a user, so every production
+# task is (none): W23 13 tasks, 7 + 3 + 1 = 11; W22 8; change (11 - 8) / 8.
+expect_eq "who: all (none)" "(none),13" "$(sed -n 2p "$W/who.csv" | cut -d, -f1,2)"
+expect_close "who: (none) cost" 11 "$(csv "$W/who.csv" '(none)' 3)" 1e-9
+expect_close "who: (none) change 3/8" 0.375 "$(csv "$W/who.csv" '(none)' 8)" 1e-9
 H=$W/headline.csv
 expect_eq "headline header" "metric,this_week,previous_week,change,change_share" "$(head -1 "$H")"
 expect_close "spend this week" 11.5 "$(csv "$H" spend 2)" 1e-9

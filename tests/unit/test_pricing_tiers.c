@@ -124,6 +124,65 @@ static void test_priority_tier(void **state)
 	assert_int_equal(fb, 0);
 }
 
+/* The terms of the formula (ac_cost_llm_split, what export focus bills per
+ * token kind): test_priority_tier's figures, one term each, in the formula's
+ * order; the cost returned is ac_cost_llm_at's to the bit. */
+static void test_split_terms(void **state)
+{
+	(void)state;
+	ac_price p = m_row();
+	ac_tokens t = mixed();
+	ac_cost_split sp;
+	static const struct {
+		int kind;
+		double tokens, per_mtok;
+	} want[AC_PK_N] = {
+		{ AC_PK_INPUT, 6500, 3.50 },       /* fresh 10000-2000-1000-500 */
+		{ AC_PK_AUDIO_IN, 500, 40 },       /* standard's */
+		{ AC_PK_CACHE_READ, 2000, 0.875 },
+		{ AC_PK_CACHE_WRITE, 600, 2.50 },  /* 1000 - 400 1-hour, standard's */
+		{ AC_PK_CACHE_WRITE_1H, 400, 4 },  /* standard's */
+		{ AC_PK_OUTPUT, 1800, 14 },        /* 3000 - 1000 reasoning - 200 audio */
+		{ AC_PK_REASONING, 1000, 14 },     /* no reasoning price: priority output */
+		{ AC_PK_AUDIO_OUT, 200, 80 },
+	};
+	double usd = ac_cost_llm_split(&p, &t, AC_TIER_PRIORITY, 10000, &sp);
+	double sum = 0;
+	for (int i = 0; i < AC_PK_N; i++) {
+		assert_int_equal(sp.term[i].kind, want[i].kind);
+		expect_usd(sp.term[i].tokens, want[i].tokens);
+		expect_usd(sp.term[i].per_mtok, want[i].per_mtok);
+		sum += sp.term[i].tokens * sp.term[i].per_mtok / 1e6;
+	}
+	expect_usd(usd, 0.1028); /* 102800 / 1e6, test_priority_tier */
+	expect_usd(sum, 0.1028);
+	assert_true(usd == ac_cost_llm_at(&p, &t, AC_TIER_PRIORITY, 10000, NULL));
+	assert_int_equal(sp.tier, AC_TIER_PRIORITY);
+	assert_true(sp.above == 0);
+	assert_int_equal(sp.fellback, 0);
+	/* an unknown tier value (-1) is standard, not a fallback */
+	expect_usd(ac_cost_llm_split(&p, &t, -1, 10000, &sp), 0.0755);
+	assert_int_equal(sp.tier, AC_TIER_STANDARD);
+	assert_int_equal(sp.fellback, 0);
+	/* batch has no price: priced standard, said so */
+	usd = ac_cost_llm_split(&p, &t, AC_TIER_BATCH, 10000, &sp);
+	expect_usd(usd, 0.0755);
+	assert_int_equal(sp.tier, AC_TIER_STANDARD);
+	assert_int_equal(sp.fellback, 1);
+	expect_usd(sp.term[0].per_mtok, 2);
+	/* priority above 200k (test_tier_times_context): input at 7, cache read
+	 * and output at the standard 200k prices 1 and 12 */
+	ac_tokens c = { 250000, 1000, 50000, 0, 0, 0, 0, 0, AC_CONV_AUTO };
+	usd = ac_cost_llm_split(&p, &c, AC_TIER_PRIORITY, 250000, &sp);
+	expect_usd(usd, 1.462);
+	assert_true(sp.above == 200000);
+	expect_usd(sp.term[0].tokens, 200000);
+	expect_usd(sp.term[0].per_mtok, 7);
+	expect_usd(sp.term[2].per_mtok, 1);
+	expect_usd(sp.term[5].per_mtok, 12);
+	assert_true(usd == ac_cost_llm_at(&p, &c, AC_TIER_PRIORITY, 250000, NULL));
+}
+
 /* Batch: the row has no batch price at all -> standard, counted. */
 static void test_tier_fallback(void **state)
 {
@@ -287,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_service_tier_values),
 		cmocka_unit_test(test_standard_all_kinds),
 		cmocka_unit_test(test_priority_tier),
+		cmocka_unit_test(test_split_terms),
 		cmocka_unit_test(test_tier_fallback),
 		cmocka_unit_test(test_context_tiers),
 		cmocka_unit_test(test_tier_times_context),
