@@ -145,6 +145,12 @@ expect_close "model,unit-model" 331.25 "$(field 10 spent)"
 expect_close "attr:team,search: spent" 324 "$(field 11 spent)"
 expect_close "attr:team,search: forecast" 792 "$(field 11 forecast)" 1e-6
 expect_eq "attr:team: the scope as written" attr:team "$(field 11 scope)"
+# the same with team promoted (dims add: read from span_dim, not the originals)
+cp "$T/out" "$T/unpromoted.json"
+ac dims add team >/dev/null || fail "dims add team"
+run 2025-06-04T12:00:00Z
+expect_eq "promoted attr:team: the same output" "$(cat "$T/unpromoted.json")" "$(cat "$T/out")"
+ac dims drop team >/dev/null || fail "dims drop team"
 # gus: a user on a call of fay's task: nothing attributed to gus
 expect_eq "gus: one row, spent 0, ok" "gus 0 0 ok" \
   "$(jq -r '.budgets[12] | "\(.value) \(.spent) \(.forecast) \(.status)"' "$T/out")"
