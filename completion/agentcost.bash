@@ -111,7 +111,10 @@ _agentcost()
 	tasks)
 		case $prev in
 		--by)
-			COMPREPLY=($(compgen -W "system task_type both" -- "$cur"))
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
 			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -129,7 +132,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--each --by --histogram --include-eval --db --format --since --until --system --help" ;;
+		words="--each --by --where --histogram --include-eval --db --format --since --until --system --help" ;;
 	outliers)
 		case $prev in
 		--factor)

@@ -128,8 +128,13 @@ static const help_opt O_SUMMARY[] = {
 static const help_opt O_TASKS[] = {
 	{ "--each", NULL, "one row per task instead of the distributions (evaluation tasks "
 	  "included, in their own column)", 0 },
-	{ "--by", "system|task_type|both", "what a row groups: the system, the task type "
-	  "(default) or both (only as \"--by KEY\", not \"--by=KEY\")", 0 },
+	{ "--by", "DIM[,DIM]", "what a row groups: the task type (default), system, both (the "
+	  "pair task_type,system), or any dimension or pair of them: user, session, agent, "
+	  "environment, system, task_type, model (each call's own: a task's calls to one model), "
+	  "attr:KEY; the first columns are named after them, tasks without a value are (none). "
+	  "With --each: the values before each task", 0 },
+	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one); "
+	  "repeatable, all must hold", 0 },
 	{ "--histogram", NULL, "the cost histogram per group (five log-spaced bins per decade) "
 	  "with the complementary CDF, for plotting", 0 },
 	{ "--include-eval", NULL, "count evaluation tasks in the distributions too (left out by "
@@ -265,12 +270,14 @@ static const help_cmd CMDS[] = {
 	  "(each with its calls and the nearest known name), first and last day.",
 	  HC_ALL, NULL, O_SUMMARY, "agentcost summary --format json" },
 	{ "tasks", "task cost distribution per type (p50..p99.9, tail ratio)",
-	  "tasks [--each] [--by system|task_type|both] [--histogram] [--include-eval]",
-	  "Per task type: the cost distribution p50 to p99.9, max, decile means and the tail "
-	  "ratio, top-1% and top-10% spend share, LLM calls per task, Hill tail index; or one row "
-	  "per task.",
+	  "tasks [--each] [--by DIM[,DIM]|both] [--where DIM=VALUE]... [--histogram] "
+	  "[--include-eval]",
+	  "Per task type (or per value of any dimension: user, session, team, ...): the cost "
+	  "distribution p50 to p99.9, max, decile means and the tail ratio, top-1% and top-10% "
+	  "spend share, LLM calls per task, Hill tail index; or one row per task.",
 	  HC_ALL, NULL, O_TASKS,
 	  "agentcost tasks --since 2025-06-01 --until 2025-06-30 --by both\n"
+	  "agentcost tasks --by user,attr:team --where environment=production\n"
 	  "agentcost tasks --each --format csv > tasks.csv" },
 	{ "outliers", "tasks over F x their type's median cost; runaway loops",
 	  "outliers [--factor F] [--repeat N] [--runaways]",
