@@ -111,7 +111,7 @@ _agentcost()
 	tasks)
 		case $prev in
 		--by)
-			COMPREPLY=()
+			COMPREPLY=($(compgen -W "both system task_type user session agent environment model" -- "$cur"))
 			return ;;
 		--where)
 			COMPREPLY=()

@@ -128,11 +128,11 @@ static const help_opt O_SUMMARY[] = {
 static const help_opt O_TASKS[] = {
 	{ "--each", NULL, "one row per task instead of the distributions (evaluation tasks "
 	  "included, in their own column)", 0 },
-	{ "--by", "DIM[,DIM]", "what a row groups: the task type (default), system, both (the "
-	  "pair task_type,system), or any dimension or pair of them: user, session, agent, "
-	  "environment, system, task_type, model (each call's own: a task's calls to one model), "
-	  "attr:KEY; the first columns are named after them, tasks without a value are (none). "
-	  "With --each: the values before each task", 0 },
+	{ "--by", "both|system|task_type|user|session|agent|environment|model",
+	  "what a row groups: the task type (default), system, both (the pair task_type,system), "
+	  "or any dimension (also attr:KEY for any attribute; model: a task's calls to one model) "
+	  "or a pair of them, DIM,DIM; the first columns are named after them, tasks without a "
+	  "value are (none). With --each: the values before each task", 0 },
 	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one); "
 	  "repeatable, all must hold", 0 },
 	{ "--histogram", NULL, "the cost histogram per group (five log-spaced bins per decade) "
