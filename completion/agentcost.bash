@@ -91,6 +91,12 @@ _agentcost()
 		words="--tools --aliases --tiers --db --format --help" subs="import list convention" files=1 ;;
 	summary)
 		case $prev in
+		--by)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -107,7 +113,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--unpriced --db --format --since --until --system --help" ;;
+		words="--unpriced --by --where --db --format --since --until --system --help" ;;
 	tasks)
 		case $prev in
 		--by)

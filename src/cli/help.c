@@ -122,6 +122,13 @@ static const help_opt O_PRICES[] = {
 static const help_opt O_SUMMARY[] = {
 	{ "--unpriced", NULL, "only the unpriced models: model, calls, and the nearest known "
 	  "name as a hint", 0 },
+	{ "--by", "DIM[,DIM]", "one row per value of a dimension or a pair (user, session, "
+	  "agent, environment, system, task_type, model, attr:KEY): spans, tasks, eval_tasks, "
+	  "llm_calls, tool_calls, cost_total, unpriced_spans, producer_costed_spans of the spans "
+	  "starting in the window, each attributed to its task's value (model: its own); the "
+	  "first columns are named after the dimensions, tasks without a value are (none)", 0 },
+	{ "--where", "DIM=VALUE", "only the spans of the tasks whose DIM is VALUE ((none): "
+	  "without one; model: the calls to that model); repeatable, all must hold", 0 },
 	END
 };
 
@@ -265,10 +272,12 @@ static const help_cmd CMDS[] = {
 	  "agentcost prices import my-prices.csv\nagentcost prices list --tiers --format csv\n"
 	  "agentcost prices convention scope:my.instrumentation excludes" },
 	{ "summary", "what the store holds: spans, calls, cost, unpriced models",
-	  "summary [--unpriced]",
+	  "summary [--unpriced | --by DIM[,DIM]] [--where DIM=VALUE]...",
 	  "Spans, tasks, eval tasks, LLM and tool calls, total cost, unpriced calls and models "
-	  "(each with its calls and the nearest known name), first and last day.",
-	  HC_ALL, NULL, O_SUMMARY, "agentcost summary --format json" },
+	  "(each with its calls and the nearest known name), first and last day; with --by, "
+	  "per value of a dimension (the rows add up to the plain summary).",
+	  HC_ALL, NULL, O_SUMMARY, "agentcost summary --format json\n"
+	  "agentcost summary --by user --since 2025-06-01 --format csv" },
 	{ "tasks", "task cost distribution per type (p50..p99.9, tail ratio)",
 	  "tasks [--each] [--by DIM[,DIM]|both] [--where DIM=VALUE]... [--histogram] "
 	  "[--include-eval]",
