@@ -147,6 +147,12 @@ _agentcost()
 		--repeat)
 			COMPREPLY=()
 			return ;;
+		--by)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -163,7 +169,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--factor --repeat --runaways --db --format --since --until --system --help" ;;
+		words="--factor --repeat --runaways --by --where --db --format --since --until --system --help" ;;
 	models)
 		case $prev in
 		--week)

@@ -267,8 +267,23 @@ static int list_each_dims(ac_store *s, const common_opts *co, const ac_query *q)
 		cli_error("tasks: %s", err.msg);
 		return err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	}
+	/* the task's own system and task_type, unless a dimension's column has
+	 * the name (no key twice in a JSON object) */
+	int own[3] = { 1, 1, 1 };
+	for (size_t k = 0; k < q->nby; k++)
+		for (int c = 1; c <= 2; c++)
+			if (!strcmp(ac_dim_column(&q->by[k]), names[c]))
+				own[c] = 0;
+	const char *keep[13];
+	col_type keep_ty[13];
+	size_t nk = 0;
+	for (int c = 0; c < 13; c++)
+		if (c > 2 || own[c]) {
+			keep[nk] = names[c];
+			keep_ty[nk++] = types[c];
+		}
 	cols cl;
-	out_table *t = dims_table(q, names, types, 13, &cl);
+	out_table *t = dims_table(q, keep, keep_ty, nk, &cl);
 	int rc;
 	while ((rc = ac_rows_next(r, &err)) == 1) {
 		char st[40], e[40];
@@ -276,9 +291,9 @@ static int list_each_dims(ac_store *s, const common_opts *co, const ac_query *q)
 			out_str(t, ac_rows_text(r, 13 + (int)k));
 		ac_format_iso_ms(ac_rows_int(r, 3), st);
 		ac_format_iso_ms(ac_rows_int(r, 4), e);
-		out_str(t, ac_rows_text(r, 0));
-		out_str(t, ac_rows_text(r, 1));
-		out_str(t, ac_rows_text(r, 2));
+		for (int c = 0; c <= 2; c++)
+			if (own[c])
+				out_str(t, ac_rows_text(r, c));
 		out_str(t, st);
 		out_str(t, e);
 		for (int c = 5; c <= 9; c++)

@@ -156,6 +156,12 @@ static const help_opt O_OUTLIERS[] = {
 	  "than N times in a row (default 5)", 0 },
 	{ "--runaways", NULL, "list the runaway tasks instead of the outliers: more LLM calls than "
 	  "the p99.9 of their type, or a step repeated more than --repeat times", 0 },
+	{ "--by", "DIM[,DIM]", "judge each task against its group (the tasks with the same value "
+	  "of a dimension or pair: user, session, agent, environment, system, task_type, model, "
+	  "attr:KEY) instead of its task type; the values come first in every row, named after "
+	  "the dimensions, (none) for tasks without one", 0 },
+	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one; model: "
+	  "a task's calls to that model); repeatable, all must hold", 0 },
 	END
 };
 
@@ -289,10 +295,12 @@ static const help_cmd CMDS[] = {
 	  "agentcost tasks --by user,attr:team --where environment=production\n"
 	  "agentcost tasks --each --format csv > tasks.csv" },
 	{ "outliers", "tasks over F x their type's median cost; runaway loops",
-	  "outliers [--factor F] [--repeat N] [--runaways]",
-	  "Tasks costing more than --factor times their type's median, what dominated each, and "
-	  "what a guardrail at that factor would have saved; or the runaway loops.",
-	  HC_ALL, NULL, O_OUTLIERS, "agentcost outliers --factor 3 --format json" },
+	  "outliers [--factor F] [--repeat N] [--runaways] [--by DIM[,DIM]] [--where DIM=VALUE]...",
+	  "Tasks costing more than --factor times their type's median (with --by, their group's), "
+	  "what dominated each, and what a guardrail at that factor would have saved; or the "
+	  "runaway loops.",
+	  HC_ALL, NULL, O_OUTLIERS, "agentcost outliers --factor 3 --format json\n"
+	  "agentcost outliers --by user --where attr:team=billing" },
 	{ "models", "per type x complexity x model: cost, accuracy, cost per success",
 	  "models [--week YYYY-Www] [--compare-previous]",
 	  "Per task type x complexity x model: calls, tokens, cost, share, accuracy with a 95% "
