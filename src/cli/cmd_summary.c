@@ -136,7 +136,8 @@ static void print_csv(const ac_summary *r, const char *first, const char *last)
 
 static int by_row(void *ctx, const ac_summary_row *w)
 {
-	out_table *t = ctx;
+	out_stream *o = ctx;
+	out_table *t = o->t;
 	for (size_t i = 0; i < w->nk; i++)
 		out_str(t, w->k[i]);
 	out_int(t, w->spans);
@@ -147,6 +148,7 @@ static int by_row(void *ctx, const ac_summary_row *w)
 	out_num(t, w->cost_usd);
 	out_int(t, w->unpriced_spans);
 	out_int(t, w->producer_costed_spans);
+	out_stream_row(o, stdout);
 	return 0;
 }
 
@@ -169,19 +171,20 @@ static int print_by(ac_store *s, const ac_query *q, out_format fmt)
 		nm[k] = names[i];
 		ty[k] = types[i];
 	}
-	out_table *t = out_table_new(nm, ty, (int)k);
-	if (!t) {
+	/* printed as it comes: a row per user can be a million rows */
+	out_stream o = { out_table_new(nm, ty, (int)k), fmt, "summary", 0 };
+	if (!o.t) {
 		cli_error("summary: out of memory");
 		return EXIT_FAIL;
 	}
 	ac_err err = AC_ERR_INIT;
-	int rc = ac_summary_by(s, q, by_row, t, &err);
+	int rc = ac_summary_by(s, q, by_row, &o, &err);
 	if (rc) {
 		cli_error("summary: %s", err.msg);
-		ac_table_free(t); /* print nothing half-read */
+		out_stream_abort(&o);
 		return rc == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	}
-	out_table_print(t, stdout, fmt, "summary");
+	out_stream_end(&o, stdout);
 	return EXIT_OK;
 }
 

@@ -183,7 +183,7 @@ static out_table *dims_table(const ac_query *q, const char *const *names, const 
 }
 
 typedef struct dims_out {
-	out_table *t;
+	out_stream st;
 	int hist;
 } dims_out;
 
@@ -191,6 +191,7 @@ typedef struct dims_out {
 static int dims_group(void *ctx, const char *const *keys, size_t nkeys, const ac_task_group *g)
 {
 	dims_out *o = ctx;
+	out_table *t = o->st.t;
 	if (o->hist) {
 		ac_cost_bin *bins;
 		size_t nb;
@@ -198,11 +199,12 @@ static int dims_group(void *ctx, const char *const *keys, size_t nkeys, const ac
 			return AC_ENOMEM;
 		for (size_t b = 0; b < nb; b++) {
 			for (size_t k = 0; k < nkeys; k++)
-				out_str(o->t, keys[k]);
-			out_num(o->t, bins[b].lo);
-			out_num(o->t, bins[b].hi);
-			out_int(o->t, bins[b].tasks);
-			out_num(o->t, bins[b].ccdf);
+				out_str(t, keys[k]);
+			out_num(t, bins[b].lo);
+			out_num(t, bins[b].hi);
+			out_int(t, bins[b].tasks);
+			out_num(t, bins[b].ccdf);
+			out_stream_row(&o->st, stdout);
 		}
 		free(bins);
 		return 0;
@@ -210,17 +212,20 @@ static int dims_group(void *ctx, const char *const *keys, size_t nkeys, const ac
 	ac_task_dist d;
 	ac_task_dist_of(&d, g);
 	for (size_t k = 0; k < nkeys; k++)
-		out_str(o->t, keys[k]);
-	out_int(o->t, (long long)g->n);
+		out_str(t, keys[k]);
+	out_int(t, (long long)g->n);
 	const double v[] = { d.total, d.mean, d.p50, d.p90, d.p95, d.p99, d.p999, d.max,
 		             d.bottom10_mean, d.top10_mean, d.tail_ratio, d.top1_share,
 		             d.top10_share, d.calls_p50, d.calls_p99, d.calls_max,
 		             d.tail_index, d.tail_index_se };
 	for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
-		out_num(o->t, v[k]);
+		out_num(t, v[k]);
+	out_stream_row(&o->st, stdout);
 	return 0;
 }
 
+/* The groups printed as they come (CSV and JSON in parts: a row per user
+ * can be a million rows); an error after a part is out leaves that part. */
 static int print_dims(ac_store *s, const ac_query *q, int hist, int include_eval, out_format fmt)
 {
 	static col_type dist_types[NDIST];
@@ -228,10 +233,11 @@ static int print_dims(ac_store *s, const ac_query *q, int hist, int include_eval
 	for (size_t c = 1; c < NDIST; c++)
 		dist_types[c] = c <= 10 ? COL_USD : COL_NUM;
 	cols cl;
-	dims_out o = { hist ? dims_table(q, BIN_NAMES, BIN_TYPES, 4, &cl)
-	                    : dims_table(q, DIST_NAMES, dist_types, NDIST, &cl),
+	dims_out o = { { hist ? dims_table(q, BIN_NAMES, BIN_TYPES, 4, &cl)
+	                      : dims_table(q, DIST_NAMES, dist_types, NDIST, &cl),
+		         fmt, hist ? "bins" : "groups", 0 },
 		       hist };
-	if (!o.t) {
+	if (!o.st.t) {
 		cli_error("tasks: out of memory");
 		return EXIT_FAIL;
 	}
@@ -241,10 +247,10 @@ static int print_dims(ac_store *s, const ac_query *q, int hist, int include_eval
 		if (rc == AC_ENOMEM && !err.msg[0])
 			ac_err_set(&err, AC_ENOMEM, "out of memory");
 		cli_error("tasks: %s", err.msg);
-		ac_table_free(o.t); /* print nothing half-read */
+		out_stream_abort(&o.st);
 		return rc == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	}
-	out_table_print(o.t, stdout, fmt, hist ? "bins" : "groups");
+	out_stream_end(&o.st, stdout);
 	return EXIT_OK;
 }
 

@@ -263,6 +263,30 @@ expect_eq "outliers --by task_type: header" \
 expect_eq "outliers --by model" "gpt-4o-mini,000000000000000000000000000b1005,0.003,0.0009,0.0021" \
   "$(ac outliers --by model --format csv | tail -n +2 | awk -F, '{print $1 "," $2 "," $5 "," $7 "," $NF}')"
 
+# ---- 5000 users: more rows than one printed part (4096) -------------------
+# user i (0..4999) has one task on 2025-06-05, a root and one gpt-4o-mini
+# call of 1000 + i input tokens: sum (1000 + i) = 5000 x 1000 + 4999 x 5000 / 2
+# = 17,497,500 tokens x $0.15/M = 2.624625
+export AGENTCOST_DB="$T/many.db"
+awk 'BEGIN { for (i = 0; i < 5000; i++) {
+  t = sprintf("%032x", 1000000 + i); s = 1749081600 + i
+  printf "{\"trace_id\":\"%s\",\"span_id\":\"%016x\",\"name\":\"agent\",\"start_time_unix_nano\":%d000000000,\"end_time_unix_nano\":%d500000000,\"attributes\":{\"user.id\":\"user%04d\"},\"resource\":{\"service.name\":\"shop\"}}\n", t, 2 * i + 1, s, s, i
+  printf "{\"trace_id\":\"%s\",\"span_id\":\"%016x\",\"parent_span_id\":\"%016x\",\"name\":\"chat\",\"start_time_unix_nano\":%d100000000,\"end_time_unix_nano\":%d200000000,\"attributes\":{\"gen_ai.operation.name\":\"chat\",\"gen_ai.request.model\":\"gpt-4o-mini\",\"gen_ai.usage.input_tokens\":%d,\"gen_ai.usage.output_tokens\":0},\"resource\":{\"service.name\":\"shop\"}}\n", t, 2 * i + 2, 2 * i + 1, s, s, 1000 + i
+} }' >"$T/many.jsonl"
+expect_rc "ingest 5000 users" 0 ac ingest "$T/many.jsonl"
+ac tasks --by user --format csv >"$T/many.csv"
+expect_eq "5000 users: one header, 5000 rows" "1 5001" "$(grep -c '^user,' "$T/many.csv") $(wc -l <"$T/many.csv")"
+expect_eq "5000 users: each once" 5000 "$(tail -n +2 "$T/many.csv" | cut -d, -f1 | sort -u | wc -l)"
+expect_close "5000 users: costs add up to 2.624625" 2.624625 "$(sumcol "$T/many.csv" cost_total)" 1e-9
+# user4096 (the first row of the second part): 5096 tokens = 0.0007644
+expect_close "5000 users: user4096" 0.0007644 "$(col "$T/many.csv" user4096 cost_total)" 1e-12
+expect_eq "5000 users: JSON across the parts" "5000 user0000 user4095 user4096 user4999" \
+  "$(ac tasks --by user --format json | jq -r '.groups | "\(length) \(.[0].user) \(.[4095].user) \(.[4096].user) \(.[4999].user)"')"
+ac summary --by user --format csv >"$T/many_s.csv"
+expect_eq "5000 users: summary rows and spans" "5001 10000" "$(wc -l <"$T/many_s.csv") $(sumcol "$T/many_s.csv" spans)"
+expect_close "5000 users: summary cost" 2.624625 "$(sumcol "$T/many_s.csv" cost_total)" 1e-9
+expect_eq "5000 users: summary JSON" 5000 "$(ac summary --by user --format json | jq '.summary | length')"
+
 # bad input
 expect_rc "unknown dimension" 2 ac tasks --by colour
 expect_grep "unknown dimension: message" "unknown dimension \"colour\"" "$T/err"
