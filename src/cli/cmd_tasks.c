@@ -363,6 +363,17 @@ static int legacy(const cli_dims *d, int both, by_kind *by)
 	return 1;
 }
 
+/* 1: model is among --by or --where. */
+static int names_model(const cli_dims *d)
+{
+	for (size_t i = 0; i < d->nby + d->nwhere; i++) {
+		const ac_dim *x = i < d->nby ? &d->by[i] : &d->where[i - d->nby].dim;
+		if (x->kind == AC_DIM_MODEL)
+			return 1;
+	}
+	return 0;
+}
+
 int cmd_tasks(int argc, char **argv)
 {
 	common_opts co;
@@ -397,15 +408,10 @@ int cmd_tasks(int argc, char **argv)
 		d.by[1] = (ac_dim){ AC_DIM_SYSTEM, NULL, NULL };
 		d.nby = 2;
 	}
-	if (!old && each) {
-		for (size_t i = 0; i < d.nby + d.nwhere; i++) {
-			const ac_dim *x = i < d.nby ? &d.by[i] : &d.where[i - d.nby].dim;
-			if (x->kind == AC_DIM_MODEL) {
-				cli_error("tasks: --each lists tasks, and model is each call's own, not a "
-				          "task's: use tasks --by model for the tasks' calls per model");
-				return EXIT_USAGE;
-			}
-		}
+	if (!old && each && names_model(&d)) {
+		cli_error("tasks: --each lists tasks, and model is each call's own, not a task's: "
+		          "use tasks --by model for the tasks' calls per model");
+		return EXIT_USAGE;
 	}
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
