@@ -151,6 +151,14 @@ expect_eq "summary window: spans add up (18)" "18 18" "$(jget .spans <"$T/plain2
 expect_close "summary window: cost adds up" "$(jget .cost_total <"$T/plain2.json")" "$(sumcol "$T/s2.csv" cost_total)" 1e-12
 expect_close "summary window: = 0.0066" 0.0066 "$(sumcol "$T/s2.csv" cost_total)" 1e-12
 expect_eq "summary window: erin" "erin,4,2,0,2,0,0.0018,0,0" "$(grep '^erin,' "$T/s2.csv")"
+# with --system: support-agent's tasks T4..T9, 2+2+2+3+2+2 = 13 spans,
+# .0015+.0012+.00075+.0003+.0003+.0003 = .00435
+ac summary --by user --system support-agent --format csv >"$T/ssys.csv"
+expect_eq "summary --system: spans add up (13)" "13 13" \
+  "$(ac summary --system support-agent --format json | jget .spans) $(sumcol "$T/ssys.csv" spans)"
+expect_close "summary --system: cost .00435" 0.00435 "$(sumcol "$T/ssys.csv" cost_total)" 1e-12
+expect_eq "tasks --system with --by user: no doc-agent user" "(none) erin frank hank" \
+  "$(ac tasks --by user --system support-agent --format csv | tail -n +2 | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "summary JSON keys" '["user","team","spans","tasks","eval_tasks","llm_calls","tool_calls","cost_total","unpriced_spans","producer_costed_spans"]' \
   "$(ac summary --by user,attr:team --format json | jq -c '.summary[0] | keys_unsorted')"
 expect_eq "summary --where user=erin: one row, no key" "$SUMCOLS
