@@ -97,6 +97,12 @@ _agentcost()
 		words="--tools --aliases --tiers --db --format --help" subs="import list convention" files=1 ;;
 	summary)
 		case $prev in
+		--by)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -113,11 +119,14 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--unpriced --db --format --since --until --system --help" ;;
+		words="--unpriced --by --where --db --format --since --until --system --help" ;;
 	tasks)
 		case $prev in
 		--by)
-			COMPREPLY=($(compgen -W "system task_type both" -- "$cur"))
+			COMPREPLY=($(compgen -W "both system task_type user session agent environment model" -- "$cur"))
+			return ;;
+		--where)
+			COMPREPLY=()
 			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -135,7 +144,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--each --by --histogram --include-eval --db --format --since --until --system --help" ;;
+		words="--each --by --where --histogram --include-eval --db --format --since --until --system --help" ;;
 	outliers)
 		case $prev in
 		--factor)
@@ -144,6 +153,12 @@ _agentcost()
 		--repeat)
 			COMPREPLY=()
 			return ;;
+		--by)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -160,7 +175,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--factor --repeat --runaways --db --format --since --until --system --help" ;;
+		words="--factor --repeat --runaways --by --where --db --format --since --until --system --help" ;;
 	models)
 		case $prev in
 		--week)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dims.h"
 #include "stats.h"
 #include "../util/cmp.h"
 #include "../util/map.h"
@@ -204,8 +205,11 @@ static int fill_names(names *nm, ac_rows *q, ac_gtask *t, int64_t type, ac_err *
 
 static void free_tasks(ac_gtask *t, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(t[i].task_id);
+		free(t[i].key[0]);
+		free(t[i].key[1]);
+	}
 	free(t);
 }
 
@@ -214,6 +218,17 @@ static int by_type_then_id(const void *pa, const void *pb)
 	const ac_gtask *a = *(const ac_gtask *const *)pa, *b = *(const ac_gtask *const *)pb;
 	int c = ac_cmp_opt(a->task_type, b->task_type);
 	return c ? c : strcmp(a->task_id, b->task_id);
+}
+
+static int by_keys_then_id(const void *pa, const void *pb)
+{
+	const ac_gtask *a = *(const ac_gtask *const *)pa, *b = *(const ac_gtask *const *)pb;
+	for (int k = 0; k < 2; k++) {
+		int c = ac_cmp_opt(a->key[k], b->key[k]);
+		if (c)
+			return c;
+	}
+	return strcmp(a->task_id, b->task_id);
 }
 
 /* The outliers and the runaways of g->tasks that `list` asks for, in their
@@ -233,8 +248,53 @@ static int list_tasks(ac_guard *g, int list, ac_err *err)
 	if (g->nout)
 		qsort(g->out, g->nout, sizeof(*g->out), by_cost_desc);
 	if (g->nrun)
-		qsort(g->run, g->nrun, sizeof(*g->run), by_type_then_id);
+		qsort(g->run, g->nrun, sizeof(*g->run), g->nkeys ? by_keys_then_id : by_type_then_id);
 	return 0;
+}
+
+/* Judge the task at q's row (outliers.sql's columns) against its group's
+ * median cost and p99.9 of LLM calls: counted into g, and added to g->tasks
+ * (*added) when it is listed, else *added is NULL. Returns 0, AC_ENOMEM. */
+static int judge(ac_guard *g, size_t *cap, names *nm, ac_rows *q, double median, double p999,
+                 const ac_guard_opts *o, ac_gtask **added, ac_err *err)
+{
+	*added = NULL;
+	double cost = ac_rows_double(q, 2), threshold = o->factor * median;
+	long long calls = ac_rows_int(q, 3), max_repeat = ac_rows_int(q, 4);
+	g->judged++;
+	g->spend += cost;
+	int outlier = cost > threshold + 1e-12 * fabs(threshold);
+	int by_calls = (double)calls > p999, by_repeat = max_repeat > o->repeat;
+	g->outliers += outlier;
+	g->runaways += by_calls || by_repeat;
+	if (outlier)
+		g->savings += cost - threshold;
+	if (!(outlier && (o->list & AC_GUARD_LIST_OUTLIERS)) &&
+	    !((by_calls || by_repeat) && (o->list & AC_GUARD_LIST_RUNAWAYS)))
+		return 0; /* counted, not listed */
+	if (g->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 256;
+		ac_gtask *nt = realloc(g->tasks, nc * sizeof(*nt));
+		if (!nt)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		g->tasks = nt;
+		*cap = nc;
+	}
+	ac_gtask *x = &g->tasks[g->n++];
+	memset(x, 0, sizeof(*x));
+	x->id = ac_rows_int(q, 0);
+	x->cost = cost;
+	x->calls = calls;
+	x->max_repeat = max_repeat;
+	x->median = median;
+	x->threshold = threshold;
+	x->excess = cost - threshold;
+	x->calls_p999 = p999;
+	x->outlier = outlier;
+	x->by_calls = by_calls;
+	x->by_repeat = by_repeat;
+	*added = x;
+	return fill_names(nm, q, x, ac_rows_int(q, 1), err);
 }
 
 int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t since,
@@ -275,43 +335,8 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 			rc = ac_err_set(err, AC_ESQL, "tasks changed while being judged");
 			goto done;
 		}
-		double cost = ac_rows_double(q, 2), threshold = o.factor * ts->median;
-		long long calls = ac_rows_int(q, 3), max_repeat = ac_rows_int(q, 4);
-		g->judged++;
-		g->spend += cost;
-		int outlier = cost > threshold + 1e-12 * fabs(threshold);
-		int by_calls = (double)calls > ts->p999, by_repeat = max_repeat > o.repeat;
-		g->outliers += outlier;
-		g->runaways += by_calls || by_repeat;
-		if (outlier)
-			g->savings += cost - threshold;
-		if (!(outlier && (o.list & AC_GUARD_LIST_OUTLIERS)) &&
-		    !((by_calls || by_repeat) && (o.list & AC_GUARD_LIST_RUNAWAYS)))
-			continue; /* counted, not listed */
-		if (g->n == cap) {
-			size_t nc = cap ? cap * 2 : 256;
-			ac_gtask *nt = realloc(g->tasks, nc * sizeof(*nt));
-			if (!nt) {
-				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-				goto done;
-			}
-			g->tasks = nt;
-			cap = nc;
-		}
-		ac_gtask *x = &g->tasks[g->n++];
-		memset(x, 0, sizeof(*x));
-		x->id = ac_rows_int(q, 0);
-		x->cost = cost;
-		x->calls = calls;
-		x->max_repeat = max_repeat;
-		x->median = ts->median;
-		x->threshold = threshold;
-		x->excess = cost - threshold;
-		x->calls_p999 = ts->p999;
-		x->outlier = outlier;
-		x->by_calls = by_calls;
-		x->by_repeat = by_repeat;
-		if ((rc = fill_names(&nm, q, x, type, err)))
+		ac_gtask *x;
+		if ((rc = judge(g, &cap, &nm, q, ts->median, ts->p999, &o, &x, err)))
 			goto done;
 	}
 	g->savings_pct = g->spend > 0 ? 100 * g->savings / g->spend : 0.0;
@@ -323,6 +348,143 @@ done:
 	stats_release(&cur);
 	stats_release(&ref);
 	return rc;
+}
+
+/* One group's cost and LLM calls, read ahead by the lead cursor. */
+typedef struct group_acc {
+	char *key[2];
+	double *cost, *calls;
+	size_t n, cap;
+} group_acc;
+
+static int group_push(group_acc *a, double cost, double calls)
+{
+	if (a->n == a->cap) {
+		size_t nc = a->cap ? a->cap * 2 : 256;
+		double *x = realloc(a->cost, nc * sizeof(*x));
+		if (!x)
+			return AC_ENOMEM;
+		a->cost = x;
+		double *y = realloc(a->calls, nc * sizeof(*y));
+		if (!y)
+			return AC_ENOMEM;
+		a->calls = y;
+		a->cap = nc;
+	}
+	a->cost[a->n] = cost;
+	a->calls[a->n++] = calls;
+	return 0;
+}
+
+static const char *row_key(ac_rows *r, size_t k)
+{
+	const char *v = ac_rows_text(r, 11 + (int)k);
+	return v ? v : "(none)";
+}
+
+/* The lead cursor's row is in the group a holds. */
+static int in_group(const group_acc *a, ac_rows *r, size_t nk)
+{
+	for (size_t k = 0; k < nk; k++)
+		if (strcmp(a->key[k], row_key(r, k)) != 0)
+			return 0;
+	return 1;
+}
+
+/* The group starting at the lead's row: keys copied, then its units read up
+ * to the first row of the next group (*more: the lead is on it). */
+static int read_group(group_acc *a, ac_rows *lead, size_t nk, int *more, ac_err *err)
+{
+	a->n = 0;
+	for (size_t k = 0; k < nk; k++) {
+		free(a->key[k]);
+		if (!(a->key[k] = strdup(row_key(lead, k))))
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+	}
+	int rc;
+	do {
+		if (group_push(a, ac_rows_double(lead, 2), (double)ac_rows_int(lead, 3)))
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+	} while ((rc = ac_rows_next(lead, err)) == 1 && in_group(a, lead, nk));
+	if (rc < 0)
+		return rc;
+	*more = rc == 1;
+	return 0;
+}
+
+/* Two cursors over the same ordered rows: the lead reads a group ahead for
+ * its median and p99.9, the follower then judges the group's tasks. */
+static int judge_groups(ac_guard *g, names *nm, ac_rows *lead, ac_rows *follow,
+                        const ac_guard_opts *o, ac_err *err)
+{
+	group_acc a;
+	memset(&a, 0, sizeof(a));
+	size_t cap = 0, nk = g->nkeys;
+	int rc = ac_rows_next(lead, err), more = rc == 1;
+	if (rc > 0)
+		rc = 0;
+	while (more && !rc) {
+		if ((rc = read_group(&a, lead, nk, &more, err)))
+			break;
+		size_t n = a.n;
+		double median = ac_quantile_select(a.cost, n, 0.5);
+		double p999 = ac_quantile_select(a.calls, n, 0.999);
+		for (size_t i = 0; i < n && !rc; i++) {
+			ac_gtask *x;
+			if ((rc = ac_rows_next(follow, err)) != 1) {
+				rc = rc < 0 ? rc : ac_err_set(err, AC_ESQL, "tasks changed while being judged");
+				break;
+			}
+			if ((rc = judge(g, &cap, nm, follow, median, p999, o, &x, err)) || !x)
+				continue;
+			for (size_t k = 0; k < nk && !rc; k++)
+				if (!(x->key[k] = strdup(a.key[k])))
+					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		}
+	}
+	free(a.key[0]);
+	free(a.key[1]);
+	free(a.cost);
+	free(a.calls);
+	return rc < 0 ? rc : 0;
+}
+
+int ac_guard_by_run(ac_guard *g, ac_store *s, const ac_query *q, const ac_guard_opts *opts,
+                    ac_err *err)
+{
+	ac_guard_opts o = AC_GUARD_OPTS_INIT;
+	if (opts)
+		o = *opts;
+	memset(g, 0, sizeof(*g));
+	ac_dims_info info;
+	int rc = ac_dims_prepare(s, q, &info, err);
+	if (rc)
+		return rc;
+	g->nkeys = q->nby < 2 ? q->nby : 2;
+	int model = info.model_pos || info.model_where;
+	const char *name = model ? "outliers_by_model.sql" : "outliers_by.sql";
+	ac_rows *c[2] = { NULL, NULL };
+	for (int i = 0; i < 2 && !rc; i++) {
+		if ((rc = ac_store_rows(s, name, q->since_ns, q->until_ns, q->system, AC_ROWS_SCAN,
+		                        &c[i], err)))
+			break;
+		if (model) {
+			ac_rows_bind_int(c[i], 4, info.model_pos);
+			if (info.model_where)
+				ac_rows_bind_text(c[i], 5, info.model_where);
+		}
+	}
+	names nm;
+	names_open(&nm, s);
+	if (!rc)
+		rc = judge_groups(g, &nm, c[0], c[1], &o, err);
+	names_close(&nm, g);
+	ac_rows_free(c[0]);
+	ac_rows_free(c[1]);
+	if (rc)
+		return rc;
+	g->savings_pct = g->spend > 0 ? 100 * g->savings / g->spend : 0.0;
+	return list_tasks(g, o.list, err);
 }
 
 void ac_guard_release(ac_guard *g)

@@ -23,6 +23,7 @@
 
 #include "../store/store.h"
 #include "../util/err.h"
+#include "query.h"
 
 #define AC_GUARD_FACTOR 3.0 /* the guardrail halts a task at 3 x its type's median */
 #define AC_GUARD_REPEAT 5   /* the same step more than 5 times in a row: a loop */
@@ -53,6 +54,8 @@ typedef struct ac_gtask {
 	const char *top_model, *top_purpose, *tool; /* what dominated an outlier (the guard's
 	                                             * names); may be NULL */
 	long long tool_calls;
+	char *key[2];                       /* ac_guard_by_run: the task's --by values
+	                                     * (owned; NULL past nkeys) */
 } ac_gtask;
 
 typedef struct ac_guard {
@@ -71,6 +74,7 @@ typedef struct ac_guard {
 	int own_reference; /* task types judged against their own tasks (no reference) */
 	char **names;      /* the dictionary names the tasks point to */
 	size_t nnames;
+	size_t nkeys;      /* ac_guard_by_run: how many --by values each task has */
 } ac_guard;
 
 /* opts NULL = AC_GUARD_OPTS_INIT. Returns 0, AC_ESQL or AC_ENOMEM; release
@@ -78,5 +82,21 @@ typedef struct ac_guard {
 int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t since,
                  int64_t until, int64_t ref_since, int64_t ref_until, ac_err *err);
 void ac_guard_release(ac_guard *g);
+
+/*
+ * The same judge per group of a question with dimensions (q->dims: --by any
+ * dimension or pair, --where filters; dims.h) instead of per task type:
+ * the production tasks starting in q's window (with model among --by or
+ * --where, a task's calls to one model: their cost and LLM calls), each
+ * against the median cost and the p99.9 of LLM calls of its group (the
+ * tasks with the same --by values; one group without --by), over the same
+ * window (no reference window). opts->system is not read: q->system is.
+ * Runaways are listed by group, then task_id. Groups stream in key order
+ * (queries/outliers_by.sql): one group's figures are held at a time, the
+ * listed tasks beside. Returns 0, AC_EINVAL, AC_ESQL or AC_ENOMEM; release
+ * with ac_guard_release.
+ */
+int ac_guard_by_run(ac_guard *g, ac_store *s, const ac_query *q, const ac_guard_opts *opts,
+                    ac_err *err);
 
 #endif

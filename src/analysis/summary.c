@@ -174,3 +174,37 @@ void ac_summary_free(ac_summary *r)
 	free(r->excl);
 	memset(r, 0, sizeof(*r));
 }
+
+int ac_summary_by(ac_store *s, const ac_query *q, ac_summary_row_fn fn, void *ctx, ac_err *err)
+{
+	ac_dims_info info;
+	ac_rows *r;
+	int rc = ac_dims_prepare(s, q, &info, err);
+	if (rc || (rc = ac_store_rows(s, "summary_by.sql", q->since_ns, q->until_ns, q->system,
+	                              AC_ROWS_SCAN, &r, err)))
+		return rc;
+	ac_rows_bind_int(r, 4, info.model_pos);
+	if (info.model_where)
+		ac_rows_bind_text(r, 5, info.model_where);
+	ac_summary_row row;
+	memset(&row, 0, sizeof(row));
+	row.nk = q->nby < AC_DIMS_MAX_BY ? q->nby : AC_DIMS_MAX_BY;
+	while ((rc = ac_rows_next(r, err)) > 0) {
+		for (size_t i = 0; i < row.nk; i++) {
+			const char *v = ac_rows_text(r, (int)i);
+			row.k[i] = v ? v : "(none)";
+		}
+		row.spans = ac_rows_int(r, 2);
+		row.tasks = ac_rows_int(r, 3);
+		row.eval_tasks = ac_rows_int(r, 4);
+		row.llm_calls = ac_rows_int(r, 5);
+		row.tool_calls = ac_rows_int(r, 6);
+		row.cost_usd = ac_rows_double(r, 7);
+		row.unpriced_spans = ac_rows_int(r, 8);
+		row.producer_costed_spans = ac_rows_int(r, 9);
+		if ((rc = fn(ctx, &row)))
+			break;
+	}
+	ac_rows_free(r);
+	return rc;
+}

@@ -13,6 +13,7 @@
 
 #include "../store/store.h"
 #include "../util/err.h"
+#include "dims.h"
 #include "query.h"
 
 /* A model whose calls had no price: NULL when the spans named none. */
@@ -55,5 +56,27 @@ enum { AC_SUMMARY_TASK_COST = 1, AC_SUMMARY_SPANS = 2 };
  * *out with ac_summary_free either way. */
 int ac_summary_run(ac_store *s, const ac_query *q, int flags, ac_summary *out, ac_err *err);
 void ac_summary_free(ac_summary *r);
+
+/*
+ * summary with dimensions (q->dims: --by, --where; dims.h): per value of the
+ * --by dimensions (one row without --by), the spans starting in the window
+ * attributed to their task's values (model: each span's own, "(none)" for
+ * spans without one), queries/summary_by.sql. Over the same window the
+ * rows' spans, calls and cost add up to ac_summary_run's (--system: the
+ * task's system, where the plain summary takes each span's service).
+ * Streaming, in key order: fn gets each row (k valid during the call);
+ * returns 0 to go on, else that code stops the run. Returns 0, fn's code,
+ * AC_EINVAL, AC_ESQL or AC_ENOMEM.
+ */
+typedef struct ac_summary_row {
+	const char *k[AC_DIMS_MAX_BY]; /* the values at the --by positions */
+	size_t nk;
+	long long spans, tasks, eval_tasks, llm_calls, tool_calls;
+	double cost_usd;
+	long long unpriced_spans, producer_costed_spans;
+} ac_summary_row;
+
+typedef int (*ac_summary_row_fn)(void *ctx, const ac_summary_row *row);
+int ac_summary_by(ac_store *s, const ac_query *q, ac_summary_row_fn fn, void *ctx, ac_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "../util/cmp.h"
 #include "../util/map.h"
+#include "dims.h"
 #include "stats.h"
 
 static int push(ac_task_group *g, double cost, double calls)
@@ -210,6 +211,82 @@ int ac_task_costs_run(ac_store *s, const ac_query *q, int include_eval, ac_task_
 	}
 	ac_task_costs_find_fattest(out);
 	return 0;
+}
+
+/* The group being read by ac_task_costs_each: its keys (owned copies) and
+ * its units. */
+typedef struct dim_group {
+	char *key[AC_DIMS_MAX_BY];
+	ac_task_group g;
+} dim_group;
+
+static const char *key_of(const ac_unit *u, size_t i)
+{
+	return u->k[i] ? u->k[i] : "(none)";
+}
+
+static int same_keys(const dim_group *d, const ac_unit *u, size_t nk)
+{
+	for (size_t i = 0; i < nk; i++)
+		if (strcmp(d->key[i], key_of(u, i)) != 0)
+			return 0;
+	return 1;
+}
+
+/* The group is complete: sort, hand it to fn, empty it (arrays kept). */
+static int group_done(dim_group *d, size_t nk, ac_task_group_fn fn, void *ctx)
+{
+	if (!d->g.n)
+		return 0;
+	ac_sort_doubles(d->g.cost, d->g.n);
+	ac_sort_doubles(d->g.calls, d->g.n);
+	int rc = fn(ctx, (const char *const *)d->key, nk, &d->g);
+	d->g.n = 0;
+	return rc;
+}
+
+static int set_keys(dim_group *d, const ac_unit *u, size_t nk)
+{
+	for (size_t i = 0; i < nk; i++) {
+		free(d->key[i]);
+		if (!(d->key[i] = strdup(key_of(u, i))))
+			return AC_ENOMEM;
+	}
+	return 0;
+}
+
+int ac_task_costs_each(ac_store *s, const ac_query *q, int include_eval, ac_task_group_fn fn,
+                       void *ctx, ac_err *err)
+{
+	ac_units *it;
+	int rc = ac_units_open(s, q, include_eval, &it, err);
+	if (rc)
+		return rc;
+	size_t nk = q->nby < AC_DIMS_MAX_BY ? q->nby : AC_DIMS_MAX_BY;
+	dim_group d;
+	memset(&d, 0, sizeof(d));
+	ac_unit u;
+	while ((rc = ac_units_next(it, &u, err)) > 0) {
+		rc = 0;
+		if (d.g.n && !same_keys(&d, &u, nk) && (rc = group_done(&d, nk, fn, ctx)))
+			break;
+		if (!d.g.n && set_keys(&d, &u, nk)) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+			break;
+		}
+		if (push(&d.g, u.cost, (double)u.llm_calls)) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	if (!rc)
+		rc = group_done(&d, nk, fn, ctx);
+	for (size_t i = 0; i < AC_DIMS_MAX_BY; i++)
+		free(d.key[i]);
+	free(d.g.cost);
+	free(d.g.calls);
+	ac_units_close(it);
+	return rc;
 }
 
 void ac_task_costs_free(ac_task_costs *r)

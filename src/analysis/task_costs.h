@@ -45,6 +45,22 @@ void ac_task_costs_free(ac_task_costs *r);
  * each group's costs sorted ascending). */
 void ac_task_costs_find_fattest(ac_task_costs *tc);
 
+/*
+ * The same groups for a question with dimensions (q->dims: --by any
+ * dimension or pair, --where filters; dims.h): the units of ac_units (tasks
+ * starting in the window, or a task's calls to one model) grouped by their
+ * --by values, in key order. Streaming: fn gets each group as soon as its
+ * units are read (keys[i] the value at --by position i, "(none)" for tasks
+ * without one; g's costs and calls sorted ascending, g->system and
+ * g->task_type NULL), so only one group's arrays are held however many
+ * groups there are. fn returns 0 to go on, else that code stops the run.
+ * Returns 0, fn's code, AC_EINVAL, AC_ESQL or AC_ENOMEM.
+ */
+typedef int (*ac_task_group_fn)(void *ctx, const char *const *keys, size_t nkeys,
+                                const ac_task_group *g);
+int ac_task_costs_each(ac_store *s, const ac_query *q, int include_eval, ac_task_group_fn fn,
+                       void *ctx, ac_err *err);
+
 /* A group's distribution (NAN where undefined, e.g. the tail ratio when the
  * bottom decile costs nothing). Percentiles are type 7 (stats.h). */
 typedef struct ac_task_dist {

@@ -95,6 +95,23 @@ static inline void out_null(out_table *t) { ac_table_null(t); }
 /* Print and free. json_key names the array in {"json_key":[...]}. */
 void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_key);
 
+/*
+ * A table printed as it fills (a result with a row per user can have a
+ * million): CSV and JSON are written every few thousand rows and the rows
+ * dropped; the text table, aligned, is printed whole at the end. Call
+ * out_stream_row after each row, out_stream_end once (prints the rest and
+ * frees; or out_stream_abort: frees, prints nothing more).
+ */
+typedef struct out_stream {
+	out_table *t;
+	out_format fmt;
+	const char *key; /* JSON: {"key":[...]} */
+	int started;     /* a part is written */
+} out_stream;
+void out_stream_row(out_stream *o, FILE *fp);
+void out_stream_end(out_stream *o, FILE *fp);
+void out_stream_abort(out_stream *o);
+
 /* JSON helpers for commands that print objects. */
 static inline void json_str(FILE *fp, const char *s) { ac_json_put_str(fp, s); }
 static inline void json_num(FILE *fp, double v) { ac_json_put_num(fp, v); } /* NAN: null */

@@ -20,12 +20,19 @@
  * JSON prints everything; table and CSV print the outlier rows, or with
  * --runaways the runaway rows (reasons joined by ';'); the table adds the
  * totals below.
+ *
+ * --by DIM[,DIM] / --where DIM=VALUE (issue #17): the same judge per group
+ * of tasks with equal --by values (one group with only --where) instead of
+ * per task type (ac_guard_by_run); the dimensions' values come first in
+ * every row and JSON object, named after the dimensions (ac_dim_column);
+ * runaways are ordered by group, then task_id.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/dims.h"
 #include "analysis/guard.h"
 #include "cli.h"
 
@@ -52,7 +59,69 @@ static const char *reasons_text(const ac_gtask *t)
 	return t->by_calls ? "call_count" : "repeated_step";
 }
 
-static void print_json(FILE *fp, double factor, ac_gtask **out, size_t nout, ac_gtask **run, size_t nrun,
+/* The dimensions of --by (none without): the first columns and keys. A
+ * task's own system or task_type column is left out when a dimension has
+ * its name (no key twice in a JSON object). */
+typedef struct dimcols {
+	const char *name[2];
+	size_t n;
+} dimcols;
+
+/* 1: column `name` is one of the dimensions'. */
+static int shadowed(const dimcols *dc, const char *name)
+{
+	for (size_t k = 0; k < dc->n; k++)
+		if (!strcmp(dc->name[k], name))
+			return 1;
+	return 0;
+}
+
+/* The task's own system / task_type, unless a dimension's column has it. */
+static void json_own(FILE *fp, const dimcols *dc, const char *name, const char *v)
+{
+	if (shadowed(dc, name))
+		return;
+	fprintf(fp, ",\"%s\":", name);
+	json_str(fp, v);
+}
+
+static void out_own(out_table *t, const dimcols *dc, const char *name, const char *v)
+{
+	if (!shadowed(dc, name))
+		out_str(t, v);
+}
+
+static void json_keys(FILE *fp, const dimcols *dc, const ac_gtask *t)
+{
+	for (size_t k = 0; k < dc->n; k++) {
+		json_str(fp, dc->name[k]);
+		fputc(':', fp);
+		json_str(fp, t->key[k]);
+		fputc(',', fp);
+	}
+}
+
+/* A table of the dimensions' columns, then names/types (n of them); the
+ * table points into nm and ty, which must live as long as it. */
+static out_table *keyed_table(const dimcols *dc, const char *const *names, const col_type *types,
+                              size_t n, const char **nm, col_type *ty)
+{
+	size_t k = 0;
+	for (; k < dc->n; k++) {
+		nm[k] = dc->name[k];
+		ty[k] = COL_STR;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((!strcmp(names[i], "system") || !strcmp(names[i], "task_type")) &&
+		    shadowed(dc, names[i]))
+			continue;
+		nm[k] = names[i];
+		ty[k++] = types[i];
+	}
+	return out_table_new(nm, ty, (int)k);
+}
+
+static void print_json(FILE *fp, const dimcols *dc, double factor, ac_gtask **out, size_t nout, ac_gtask **run, size_t nrun,
                        double savings)
 {
 	fputs("{\"factor\":", fp);
@@ -61,12 +130,11 @@ static void print_json(FILE *fp, double factor, ac_gtask **out, size_t nout, ac_
 	for (size_t i = 0; i < nout; i++) {
 		const ac_gtask *t = out[i];
 		fputs(i ? ",\n{" : "\n{", fp);
+		json_keys(fp, dc, t);
 		fputs("\"task_id\":", fp);
 		json_str(fp, t->task_id);
-		fputs(",\"system\":", fp);
-		json_str(fp, t->system);
-		fputs(",\"task_type\":", fp);
-		json_str(fp, t->task_type);
+		json_own(fp, dc, "system", t->system);
+		json_own(fp, dc, "task_type", t->task_type);
 		fputs(",\"cost\":", fp);
 		json_num(fp, t->cost);
 		fprintf(fp, ",\"llm_calls\":%lld,\"threshold\":", t->calls);
@@ -87,10 +155,10 @@ static void print_json(FILE *fp, double factor, ac_gtask **out, size_t nout, ac_
 	for (size_t i = 0; i < nrun; i++) {
 		const ac_gtask *t = run[i];
 		fputs(i ? ",\n{" : "\n{", fp);
+		json_keys(fp, dc, t);
 		fputs("\"task_id\":", fp);
 		json_str(fp, t->task_id);
-		fputs(",\"task_type\":", fp);
-		json_str(fp, t->task_type);
+		json_own(fp, dc, "task_type", t->task_type);
 		fprintf(fp, ",\"llm_calls\":%lld,\"calls_p999\":", t->calls);
 		json_num(fp, t->calls_p999);
 		fprintf(fp, ",\"max_repeat\":%lld,\"reasons\":", t->max_repeat);
@@ -103,7 +171,7 @@ static void print_json(FILE *fp, double factor, ac_gtask **out, size_t nout, ac_
 	fprintf(fp, ",\"runaways\":%zu}}\n", nrun);
 }
 
-static void print_outliers(const common_opts *co, ac_gtask **out, size_t nout)
+static void print_outliers(const common_opts *co, const dimcols *dc, ac_gtask **out, size_t nout)
 {
 	static const char *const names[] = { "task_id", "system", "task_type", "cost", "llm_calls",
 		                             "threshold", "median", "top_model", "top_purpose",
@@ -111,14 +179,18 @@ static void print_outliers(const common_opts *co, ac_gtask **out, size_t nout)
 		                             "guardrail_savings" };
 	static const col_type types[] = { COL_STR, COL_STR, COL_STR, COL_USD, COL_INT, COL_USD,
 		                          COL_USD, COL_STR, COL_STR, COL_STR, COL_INT, COL_USD };
-	out_table *t = out_table_new(names, types, 12);
+	const char *nm[14];
+	col_type ty[14];
+	out_table *t = keyed_table(dc, names, types, 12, nm, ty);
 	if (!t)
 		return;
 	for (size_t i = 0; i < nout; i++) {
 		const ac_gtask *x = out[i];
+		for (size_t k = 0; k < dc->n; k++)
+			out_str(t, x->key[k]);
 		out_str(t, x->task_id);
-		out_str(t, x->system);
-		out_str(t, x->task_type);
+		out_own(t, dc, "system", x->system);
+		out_own(t, dc, "task_type", x->task_type);
 		out_num(t, x->cost);
 		out_int(t, x->calls);
 		out_num(t, x->threshold);
@@ -132,18 +204,22 @@ static void print_outliers(const common_opts *co, ac_gtask **out, size_t nout)
 	out_table_print(t, stdout, co->format, "outliers");
 }
 
-static void print_runaways(const common_opts *co, ac_gtask **run, size_t nrun)
+static void print_runaways(const common_opts *co, const dimcols *dc, ac_gtask **run, size_t nrun)
 {
 	static const char *const names[] = { "task_id", "task_type", "llm_calls", "calls_p999",
 		                             "max_repeat", "reasons" };
 	static const col_type types[] = { COL_STR, COL_STR, COL_INT, COL_NUM, COL_INT, COL_STR };
-	out_table *t = out_table_new(names, types, 6);
+	const char *nm[8];
+	col_type ty[8];
+	out_table *t = keyed_table(dc, names, types, 6, nm, ty);
 	if (!t)
 		return;
 	for (size_t i = 0; i < nrun; i++) {
 		const ac_gtask *x = run[i];
+		for (size_t k = 0; k < dc->n; k++)
+			out_str(t, x->key[k]);
 		out_str(t, x->task_id);
-		out_str(t, x->task_type);
+		out_own(t, dc, "task_type", x->task_type);
 		out_int(t, x->calls);
 		out_num(t, x->calls_p999);
 		out_int(t, x->max_repeat);
@@ -155,7 +231,8 @@ static void print_runaways(const common_opts *co, ac_gtask **run, size_t nrun)
 static void usage(void)
 {
 	fprintf(stderr, "usage: agentcost outliers [--factor F] [--repeat N] [--runaways] "
-	                "[--since DATE] [--until DATE] [--system NAME] [--format table|csv|json]\n");
+	                "[--by DIM[,DIM]] [--where DIM=VALUE]... [--since DATE] [--until DATE] "
+	                "[--system NAME] [--format table|csv|json]\n");
 }
 
 /* Value of "--name V" / "--name=V" at argv[*i], else NULL. */
@@ -169,7 +246,8 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 int cmd_outliers(int argc, char **argv)
 {
 	common_opts co;
-	if (cli_common(&argc, argv, &co))
+	cli_dims d;
+	if (cli_common(&argc, argv, &co) || cli_dims_parse(&argc, argv, "outliers", &d))
 		return EXIT_USAGE;
 	double factor = 3;
 	long long repeat = 5;
@@ -208,10 +286,19 @@ int cmd_outliers(int argc, char **argv)
 		            co.format == FMT_JSON ? AC_GUARD_LIST_OUTLIERS | AC_GUARD_LIST_RUNAWAYS
 		            : show_runaways       ? AC_GUARD_LIST_RUNAWAYS
 		                                  : AC_GUARD_LIST_OUTLIERS };
-	int status = EXIT_OK;
-	if (ac_guard_run(&g, s, &o, co.since_ns, co.until_ns, co.since_ns, co.until_ns, &err)) {
+	int status = EXIT_OK, rc;
+	ac_query q = cli_query(&co);
+	cli_dims_apply(&d, &q);
+	dimcols dc = { { NULL, NULL }, d.nby };
+	for (size_t k = 0; k < d.nby; k++)
+		dc.name[k] = ac_dim_column(&d.by[k]);
+	if (q.dims)
+		rc = ac_guard_by_run(&g, s, &q, &o, &err);
+	else
+		rc = ac_guard_run(&g, s, &o, co.since_ns, co.until_ns, co.since_ns, co.until_ns, &err);
+	if (rc) {
 		cli_error("outliers: %s", err.msg);
-		status = EXIT_FAIL;
+		status = rc == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 		goto done;
 	}
 	ac_gtask **out = g.out, **run = g.run;
@@ -219,16 +306,16 @@ int cmd_outliers(int argc, char **argv)
 	double savings = g.savings;
 
 	if (co.format == FMT_JSON) {
-		print_json(stdout, factor, out, nout, run, nrun, savings);
+		print_json(stdout, &dc, factor, out, nout, run, nrun, savings);
 	} else if (show_runaways) {
-		print_runaways(&co, run, nrun);
+		print_runaways(&co, &dc, run, nrun);
 	} else {
-		print_outliers(&co, out, nout);
+		print_outliers(&co, &dc, out, nout);
 		if (co.format == FMT_TABLE)
-			printf("\n%zu task%s over %g x the median of their type: a guardrail halting "
+			printf("\n%zu task%s over %g x the median of their %s: a guardrail halting "
 			       "them there would have saved %.4f USD; %zu runaway%s (--runaways)\n",
-			       nout, nout == 1 ? "" : "s", factor, savings, g.runaways,
-			       g.runaways == 1 ? "" : "s");
+			       nout, nout == 1 ? "" : "s", factor, q.dims ? "group" : "type", savings,
+			       g.runaways, g.runaways == 1 ? "" : "s");
 	}
 done:
 	ac_guard_release(&g);

@@ -4,12 +4,19 @@
  * for each unpriced model: the nearest known model name
  * (ac_pricebook_hint, pricing.h). --unpriced prints only the unpriced
  * models (model, calls, hint), in any format.
+ *
+ * summary --by DIM[,DIM] / --where DIM=VALUE (issue #17): one row per value
+ * (one row with only --where): the dimensions' columns first, then spans,
+ * tasks, eval_tasks, llm_calls, tool_calls, cost_total, unpriced_spans,
+ * producer_costed_spans (ac_summary_by: spans starting in the window, each
+ * attributed to its task's values). JSON: {"summary":[{"<DIM>":...}, ...]}.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/dims.h"
 #include "analysis/summary.h"
 #include "cli.h"
 #include "pricing/pricing.h"
@@ -127,19 +134,86 @@ static void print_csv(const ac_summary *r, const char *first, const char *last)
 	out_table_print(t, stdout, FMT_CSV, "summary");
 }
 
+static int by_row(void *ctx, const ac_summary_row *w)
+{
+	out_stream *o = ctx;
+	out_table *t = o->t;
+	for (size_t i = 0; i < w->nk; i++)
+		out_str(t, w->k[i]);
+	out_int(t, w->spans);
+	out_int(t, w->tasks);
+	out_int(t, w->eval_tasks);
+	out_int(t, w->llm_calls);
+	out_int(t, w->tool_calls);
+	out_num(t, w->cost_usd);
+	out_int(t, w->unpriced_spans);
+	out_int(t, w->producer_costed_spans);
+	out_stream_row(o, stdout);
+	return 0;
+}
+
+/* summary with --by / --where: one row per value. */
+static int print_by(ac_store *s, const ac_query *q, out_format fmt)
+{
+	static const char *const names[] = { "spans", "tasks", "eval_tasks", "llm_calls",
+		                             "tool_calls", "cost_total", "unpriced_spans",
+		                             "producer_costed_spans" };
+	static const col_type types[] = { COL_INT, COL_INT, COL_INT, COL_INT,
+		                          COL_INT, COL_USD, COL_INT, COL_INT };
+	const char *nm[AC_DIMS_MAX_BY + 8];
+	col_type ty[AC_DIMS_MAX_BY + 8];
+	size_t k = 0;
+	for (; k < q->nby; k++) {
+		nm[k] = ac_dim_column(&q->by[k]);
+		ty[k] = COL_STR;
+	}
+	for (size_t i = 0; i < 8; i++, k++) {
+		nm[k] = names[i];
+		ty[k] = types[i];
+	}
+	/* printed as it comes: a row per user can be a million rows */
+	out_stream o = { out_table_new(nm, ty, (int)k), fmt, "summary", 0 };
+	if (!o.t) {
+		cli_error("summary: out of memory");
+		return EXIT_FAIL;
+	}
+	ac_err err = AC_ERR_INIT;
+	int rc = ac_summary_by(s, q, by_row, &o, &err);
+	if (rc) {
+		cli_error("summary: %s", err.msg);
+		out_stream_abort(&o);
+		return rc == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	}
+	out_stream_end(&o, stdout);
+	return EXIT_OK;
+}
+
 int cmd_summary(int argc, char **argv)
 {
 	common_opts co;
-	if (cli_common(&argc, argv, &co))
+	cli_dims d;
+	if (cli_common(&argc, argv, &co) || cli_dims_parse(&argc, argv, "summary", &d))
 		return EXIT_USAGE;
 	int only_unpriced = argc == 2 && strcmp(argv[1], "--unpriced") == 0;
 	if (argc > 1 && !only_unpriced) {
 		cli_error("summary: unexpected '%s'", argv[1]);
 		return EXIT_USAGE;
 	}
+	if (only_unpriced && (d.nby || d.nwhere)) {
+		cli_error("summary: --unpriced lists the unpriced models of the window: not with "
+		          "--by or --where (summary --by DIM has an unpriced_spans column)");
+		return EXIT_USAGE;
+	}
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
 		return EXIT_FAIL;
+	if (d.nby || d.nwhere) {
+		ac_query dq = cli_query(&co);
+		cli_dims_apply(&d, &dq);
+		int st = print_by(s, &dq, co.format);
+		ac_store_close(s);
+		return st;
+	}
 	int status = EXIT_FAIL;
 	ac_err err = AC_ERR_INIT;
 	ac_pricebook *pb = NULL;

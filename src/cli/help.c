@@ -129,14 +129,26 @@ static const help_opt O_PRICES[] = {
 static const help_opt O_SUMMARY[] = {
 	{ "--unpriced", NULL, "only the unpriced models: model, calls, and the nearest known "
 	  "name as a hint", 0 },
+	{ "--by", "DIM[,DIM]", "one row per value of a dimension or a pair (user, session, "
+	  "agent, environment, system, task_type, model, attr:KEY): spans, tasks, eval_tasks, "
+	  "llm_calls, tool_calls, cost_total, unpriced_spans, producer_costed_spans of the spans "
+	  "starting in the window, each attributed to its task's value (model: its own); the "
+	  "first columns are named after the dimensions, tasks without a value are (none)", 0 },
+	{ "--where", "DIM=VALUE", "only the spans of the tasks whose DIM is VALUE ((none): "
+	  "without one; model: the calls to that model); repeatable, all must hold", 0 },
 	END
 };
 
 static const help_opt O_TASKS[] = {
 	{ "--each", NULL, "one row per task instead of the distributions (evaluation tasks "
 	  "included, in their own column)", 0 },
-	{ "--by", "system|task_type|both", "what a row groups: the system, the task type "
-	  "(default) or both (only as \"--by KEY\", not \"--by=KEY\")", 0 },
+	{ "--by", "both|system|task_type|user|session|agent|environment|model",
+	  "what a row groups: the task type (default), system, both (the pair task_type,system), "
+	  "or any dimension (also attr:KEY for any attribute; model: a task's calls to one model) "
+	  "or a pair of them, DIM,DIM; the first columns are named after them, tasks without a "
+	  "value are (none). With --each: the values before each task", 0 },
+	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one); "
+	  "repeatable, all must hold", 0 },
 	{ "--histogram", NULL, "the cost histogram per group (five log-spaced bins per decade) "
 	  "with the complementary CDF, for plotting", 0 },
 	{ "--include-eval", NULL, "count evaluation tasks in the distributions too (left out by "
@@ -151,6 +163,12 @@ static const help_opt O_OUTLIERS[] = {
 	  "than N times in a row (default 5)", 0 },
 	{ "--runaways", NULL, "list the runaway tasks instead of the outliers: more LLM calls than "
 	  "the p99.9 of their type, or a step repeated more than --repeat times", 0 },
+	{ "--by", "DIM[,DIM]", "judge each task against its group (the tasks with the same value "
+	  "of a dimension or pair: user, session, agent, environment, system, task_type, model, "
+	  "attr:KEY) instead of its task type; the values come first in every row, named after "
+	  "the dimensions, (none) for tasks without one", 0 },
+	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one; model: "
+	  "a task's calls to that model); repeatable, all must hold", 0 },
 	END
 };
 
@@ -286,23 +304,29 @@ static const help_cmd CMDS[] = {
 	  "agentcost prices import my-prices.csv\nagentcost prices list --tiers --format csv\n"
 	  "agentcost prices convention scope:my.instrumentation excludes" },
 	{ "summary", "what the store holds: spans, calls, cost, unpriced models",
-	  "summary [--unpriced]",
+	  "summary [--unpriced | --by DIM[,DIM]] [--where DIM=VALUE]...",
 	  "Spans, tasks, eval tasks, LLM and tool calls, total cost, unpriced calls and models "
-	  "(each with its calls and the nearest known name), first and last day.",
-	  HC_ALL, NULL, O_SUMMARY, "agentcost summary --format json" },
+	  "(each with its calls and the nearest known name), first and last day; with --by, "
+	  "per value of a dimension (the rows add up to the plain summary).",
+	  HC_ALL, NULL, O_SUMMARY, "agentcost summary --format json\n"
+	  "agentcost summary --by user --since 2025-06-01 --format csv" },
 	{ "tasks", "task cost distribution per type (p50..p99.9, tail ratio)",
-	  "tasks [--each] [--by system|task_type|both] [--histogram] [--include-eval]",
-	  "Per task type: the cost distribution p50 to p99.9, max, decile means and the tail "
-	  "ratio, top-1% and top-10% spend share, LLM calls per task, Hill tail index; or one row "
-	  "per task.",
+	  "tasks [--each] [--by DIM[,DIM]|both] [--where DIM=VALUE]... [--histogram] "
+	  "[--include-eval]",
+	  "Per task type (or per value of any dimension: user, session, team, ...): the cost "
+	  "distribution p50 to p99.9, max, decile means and the tail ratio, top-1% and top-10% "
+	  "spend share, LLM calls per task, Hill tail index; or one row per task.",
 	  HC_ALL, NULL, O_TASKS,
 	  "agentcost tasks --since 2025-06-01 --until 2025-06-30 --by both\n"
+	  "agentcost tasks --by user,attr:team --where environment=production\n"
 	  "agentcost tasks --each --format csv > tasks.csv" },
 	{ "outliers", "tasks over F x their type's median cost; runaway loops",
-	  "outliers [--factor F] [--repeat N] [--runaways]",
-	  "Tasks costing more than --factor times their type's median, what dominated each, and "
-	  "what a guardrail at that factor would have saved; or the runaway loops.",
-	  HC_ALL, NULL, O_OUTLIERS, "agentcost outliers --factor 3 --format json" },
+	  "outliers [--factor F] [--repeat N] [--runaways] [--by DIM[,DIM]] [--where DIM=VALUE]...",
+	  "Tasks costing more than --factor times their type's median (with --by, their group's), "
+	  "what dominated each, and what a guardrail at that factor would have saved; or the "
+	  "runaway loops.",
+	  HC_ALL, NULL, O_OUTLIERS, "agentcost outliers --factor 3 --format json\n"
+	  "agentcost outliers --by user --where attr:team=billing" },
 	{ "models", "per type x complexity x model: cost, accuracy, cost per success",
 	  "models [--week YYYY-Www] [--compare-previous]",
 	  "Per task type x complexity x model: calls, tokens, cost, share, accuracy with a 95% "

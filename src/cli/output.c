@@ -173,3 +173,31 @@ void out_table_print(out_table *t, FILE *fp, out_format fmt, const char *json_ke
 		ac_table_write_text(fp, t);
 	ac_table_free(t);
 }
+
+/* Rows held before a part is written: a few MB of cells at most. */
+#define OUT_STREAM_ROWS 4096
+
+void out_stream_row(out_stream *o, FILE *fp)
+{
+	if (o->fmt == FMT_TABLE || ac_table_rows(o->t) < OUT_STREAM_ROWS)
+		return;
+	ac_table_write_part(fp, o->t, o->fmt == FMT_JSON, o->key, o->started ? 0 : AC_TABLE_FIRST);
+	o->started = 1;
+}
+
+void out_stream_end(out_stream *o, FILE *fp)
+{
+	if (o->fmt == FMT_TABLE || !o->started) {
+		out_table_print(o->t, fp, o->fmt, o->key);
+	} else {
+		ac_table_write_part(fp, o->t, o->fmt == FMT_JSON, o->key, AC_TABLE_LAST);
+		ac_table_free(o->t);
+	}
+	o->t = NULL;
+}
+
+void out_stream_abort(out_stream *o)
+{
+	ac_table_free(o->t);
+	o->t = NULL;
+}

@@ -34,6 +34,7 @@ struct ac_table {
 	size_t n, cap;
 	ac_buf arena; /* every cell's text, NUL-terminated, one after another */
 	int oom;
+	size_t written; /* rows already written and dropped (ac_table_write_part) */
 };
 
 static void put_text(ac_table *t, cell *c, const char *s)
@@ -295,15 +296,13 @@ static const char *shown_text(const ac_table *t, const cell *x, int c, char *buf
 	return cell_text(t, x, buf);
 }
 
-void ac_table_write_json(FILE *fp, const ac_table *t, const char *key)
+/* JSON rows; the first is the document's row number `at` (0: no comma). */
+static void json_rows(FILE *fp, const ac_table *t, size_t at)
 {
 	size_t rows = ac_table_rows(t);
 	char buf[64];
-	fprintf(fp, "{");
-	ac_json_put_str(fp, key);
-	fprintf(fp, ":[");
 	for (size_t r = 0; r < rows; r++) {
-		fprintf(fp, r ? ",\n{" : "\n{");
+		fprintf(fp, at + r ? ",\n{" : "\n{");
 		for (int c = 0; c < t->ncol; c++) {
 			const cell *x = &t->cells[r * (size_t)t->ncol + (size_t)c];
 			if (c)
@@ -319,19 +318,36 @@ void ac_table_write_json(FILE *fp, const ac_table *t, const char *key)
 		}
 		fputc('}', fp);
 	}
+}
+
+static void json_open(FILE *fp, const char *key)
+{
+	fprintf(fp, "{");
+	ac_json_put_str(fp, key);
+	fprintf(fp, ":[");
+}
+
+void ac_table_write_json(FILE *fp, const ac_table *t, const char *key)
+{
+	json_open(fp, key);
+	json_rows(fp, t, 0);
 	fprintf(fp, "\n]}\n");
 }
 
-void ac_table_write_csv(FILE *fp, const ac_table *t)
+static void csv_header(FILE *fp, const ac_table *t)
 {
-	size_t rows = ac_table_rows(t);
-	char buf[64];
 	for (int c = 0; c < t->ncol; c++) {
 		if (c)
 			fputc(',', fp);
 		ac_csv_cell(fp, t->names[c], 0);
 	}
 	fputc('\n', fp);
+}
+
+static void csv_rows(FILE *fp, const ac_table *t)
+{
+	size_t rows = ac_table_rows(t);
+	char buf[64];
 	for (size_t r = 0; r < rows; r++) {
 		for (int c = 0; c < t->ncol; c++) {
 			const cell *x = &t->cells[r * (size_t)t->ncol + (size_t)c];
@@ -344,6 +360,32 @@ void ac_table_write_csv(FILE *fp, const ac_table *t)
 		}
 		fputc('\n', fp);
 	}
+}
+
+void ac_table_write_csv(FILE *fp, const ac_table *t)
+{
+	csv_header(fp, t);
+	csv_rows(fp, t);
+}
+
+void ac_table_write_part(FILE *fp, ac_table *t, int json, const char *key, int part)
+{
+	if (!t)
+		return;
+	if (json) {
+		if (part & AC_TABLE_FIRST)
+			json_open(fp, key);
+		json_rows(fp, t, t->written);
+	} else {
+		if (part & AC_TABLE_FIRST)
+			csv_header(fp, t);
+		csv_rows(fp, t);
+	}
+	if (json && (part & AC_TABLE_LAST))
+		fprintf(fp, "\n]}\n");
+	t->written += ac_table_rows(t);
+	t->n = 0;
+	t->arena.len = 0;
 }
 
 /* Long because the two passes (widths, then lines) share their buffers. */

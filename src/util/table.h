@@ -62,6 +62,16 @@ void ac_table_write_json(FILE *fp, const ac_table *t, const char *key);
 /* CSV with a header; null cells empty. */
 void ac_table_write_csv(FILE *fp, const ac_table *t);
 
+/*
+ * A table too large to hold (a million users' rows) written in parts: the
+ * rows so far as CSV (json 0) or JSON, then dropped, the columns kept for
+ * more rows. part: AC_TABLE_FIRST on the first call (CSV header, JSON
+ * opening), AC_TABLE_LAST on the last (JSON closing), both for one part.
+ * The parts together are the bytes ac_table_write_csv / _json would write.
+ */
+enum { AC_TABLE_FIRST = 1, AC_TABLE_LAST = 2 };
+void ac_table_write_part(FILE *fp, ac_table *t, int json, const char *key, int part);
+
 /* The reports' writers: the first `show` rows (0: all) and a pointer to
  * name.csv for the rest; caption may be NULL. */
 void ac_table_write_html(ac_buf *b, const ac_table *t, const char *name, const char *caption,

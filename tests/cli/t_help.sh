@@ -178,9 +178,10 @@ expect_eq "complete 'agentcost tas'" "task tasks " "$(comp agentcost tas)"
 expect_eq "complete 'agentcost rec'" "recommend reconcile " "$(comp agentcost rec)"
 expect_eq "complete 'agentcost --db x.db sp'" "spc " "$(comp agentcost --db x.db sp)"
 expect_eq "complete 'agentcost tasks --'" \
-  "--by --db --each --format --help --histogram --include-eval --since --system --until " \
+  "--by --db --each --format --help --histogram --include-eval --since --system --until --where " \
   "$(comp agentcost tasks --)"
-expect_eq "complete 'agentcost tasks --by '" "both system task_type " "$(comp agentcost tasks --by '')"
+expect_eq "complete 'agentcost tasks --by '" "agent both environment model session system task_type user " \
+  "$(comp agentcost tasks --by '')"
 expect_eq "complete 'agentcost gen --format '" "jsonl otlp " "$(comp agentcost gen --format '')"
 expect_eq "complete 'agentcost report '" "incident weekly " "$(comp agentcost report '')"
 expect_eq "complete 'agentcost report weekly --w'" "--week " "$(comp agentcost report weekly --w)"

@@ -85,6 +85,37 @@ static void test_json(void **state)
 	ac_table_free(t);
 }
 
+/* The table in parts (one row, then one more, then none): the same bytes
+ * as the whole-table writers above, and the rows dropped after each part. */
+static void test_parts(void **state)
+{
+	(void)state;
+	for (int json = 0; json <= 1; json++) {
+		ac_table *t = ac_table_new(NAMES, TYPES, 3);
+		assert_non_null(t);
+		capture c;
+		FILE *fp = cap_open(&c);
+		ac_table_text(t, "=1+2");
+		ac_table_int(t, -3);
+		ac_table_num(t, 0.5);
+		ac_table_write_part(fp, t, json, "rows", AC_TABLE_FIRST);
+		assert_int_equal(ac_table_rows(t), 0);
+		ac_table_text(t, "a,b");
+		ac_table_int(t, 7);
+		ac_table_num(t, NAN);
+		ac_table_write_part(fp, t, json, "rows", 0);
+		ac_table_write_part(fp, t, json, "rows", AC_TABLE_LAST);
+		assert_string_equal(cap_text(&c),
+		                    json ? "{\"rows\":[\n"
+		                           "{\"name\":\"=1+2\",\"n\":-3,\"cost\":0.5},\n"
+		                           "{\"name\":\"a,b\",\"n\":7,\"cost\":null}\n"
+		                           "]}\n"
+		                         : "name,n,cost\n'=1+2,-3,0.5\n\"a,b\",7,\n");
+		free(c.data);
+		ac_table_free(t);
+	}
+}
+
 static void test_text(void **state)
 {
 	(void)state;
@@ -178,6 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_guard_by_column),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_report_writers),
 		cmocka_unit_test(test_cells),
