@@ -484,7 +484,7 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	int64_t known = has_now ? o->now_ns : c.last_ns + 1;
 	char sub[512];
 	snprintf(sub, sizeof(sub), "From %s to %s, per %s, against the same %ss of the %d days "
-	                           "before. Newest span in the store: %s.%s%s%s",
+	                           "before. Newest span in the store: in the hour from %s.%s%s%s",
 	         f, t, c.unit, c.unit, BASELINE_DAYS, last, has_now ? " Report date: " : "",
 	         has_now ? now : "",
 	         known < c.to ? " The window reaches past what the store knows: figures are partial."

@@ -813,8 +813,12 @@ int ac_report_store_range(ac_store *s, int64_t *first, int64_t *last, ac_err *er
 	int rc = ac_summary_run(s, &all, AC_SUMMARY_SPANS, &sm, err);
 	int empty = !sm.have_days;
 	if (!rc && !empty) {
+		/* the rollup knows the hour of the newest span, not its minute:
+		 * both paths give that hour's start, so the reports say "in the
+		 * hour from" (an exact newest start would read every span) */
+		const int64_t hour = INT64_C(3600000000000);
 		*first = sm.first_ns;
-		*last = sm.last_ns;
+		*last = sm.last_ns - ((sm.last_ns % hour) + hour) % hour;
 	}
 	ac_summary_free(&sm);
 	if (rc)
@@ -894,7 +898,7 @@ int ac_report_weekly(ac_store *s, const ac_report_opts *o, ac_report_info *info,
 	if (has_now)
 		ac_report_when(o->now_ns, now);
 	snprintf(sub, sizeof(sub), "ISO week %s: Monday %s to Sunday %s (UTC), against %s. Newest span "
-	                          "in the store: %s.%s%s%s",
+	                          "in the store: in the hour from %s.%s%s%s",
 	         w.week, d0, d1, w.prev_week, last, has_now ? " Report date: " : "",
 	         has_now ? now : "",
 	         w.data_end >= w.until ? ""

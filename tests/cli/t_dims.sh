@@ -140,6 +140,8 @@ expect_close "who.csv: erin previous" 0.0003 "$(sed -n 2p "$T/rep/who.csv" | cut
 expect_close "who.csv: erin change" 5 "$(sed -n 2p "$T/rep/who.csv" | cut -d, -f8)" 1e-9
 expect_close "who.csv: (none)" 0.0009 "$(grep '^(none),' "$T/rep/who.csv" | cut -d, -f3)" 1e-12
 expect_grep "report: the paragraph's total" "9 production tasks started in 2025-W23 and cost .0.006750" "$T/rep/report.md"
+# the newest span (T10, 00:01:40) is told by its hour: the rollup's resolution
+expect_grep "report: the newest span's hour" "Newest span in the store: in the hour from 2025-06-02 00:00 UTC" "$T/rep/report.md"
 expect_rc "report weekly --by attr:team" 0 ac report weekly --week 2025-W23 --by attr:team -o "$T/rep2"
 expect_eq "who by team: header, billing first (T4 T5 T9: 0.003)" "team,tasks billing,3" \
   "$(head -2 "$T/rep2/who.csv" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
