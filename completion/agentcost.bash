@@ -160,6 +160,12 @@ _agentcost()
 		--week)
 			COMPREPLY=()
 			return ;;
+		--by)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -176,9 +182,15 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--week --compare-previous --db --format --since --until --system --help" ;;
+		words="--week --compare-previous --by --where --db --format --since --until --system --help" ;;
 	hidden)
 		case $prev in
+		--by)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -195,7 +207,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--db --format --since --until --system --help" ;;
+		words="--by --where --db --format --since --until --system --help" ;;
 	top)
 		case $prev in
 		--limit)
@@ -235,6 +247,9 @@ _agentcost()
 		--by)
 			COMPREPLY=()
 			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -251,7 +266,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--window --sigma --min-history --hourly --alerts-only --by --db --format --since --until --system --help" ;;
+		words="--window --sigma --min-history --hourly --alerts-only --by --where --db --format --since --until --system --help" ;;
 	reconcile)
 		case $prev in
 		--db)

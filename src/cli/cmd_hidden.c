@@ -1,41 +1,63 @@
 /*
- * agentcost hidden: the costs nobody budgets for, printed. The analysis
- * (per purpose cost, cost and token shares, tool failure rate, retries per
- * failure episode; overall and per system) is src/analysis/hidden.h.
+ * agentcost hidden [--by DIM[,DIM]] [--where DIM=VALUE]...
+ *
+ * The costs nobody budgets for, printed. The analysis (per purpose cost,
+ * cost and token shares, tool failure rate, retries per failure episode;
+ * overall and per system) is src/analysis/hidden.h.
+ *
+ * Table and CSV: system, purpose, cost, share, token_share,
+ * tool_failure_rate, retries_per_failure; the "all" rows, then each
+ * system's. JSON: {"cost_total", "<purpose>":{"cost","share","token_share"}
+ * ..., "tool_failure_rate", "retries_per_failure", "systems":[{"system":...,
+ * the same members}]}.
+ *
+ * With --by (issue #17) the scopes are the dimensions' values instead of the
+ * systems: table and CSV start with one column per dimension, named
+ * ac_dim_column ("user", "team" for attr:team), then purpose, cost, ...;
+ * one block of rows per value (pair), in value order, no "all" rows. JSON:
+ * the overall members as above (every task kept by --where), then
+ * "groups":[{"<DIM>":value, ["<DIM2>":value,] "cost_total", ...}]. --where
+ * alone: the "all" rows only (table: no dimension column), JSON "groups":[].
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/dims.h"
 #include "analysis/hidden.h"
 #include "cli.h"
 
 /* A purpose named like one of the object's own keys gets a prefix, so the
  * JSON object never has a key twice. */
-static void json_purpose_key(const char *name)
+static void json_purpose_key(const char *name, const char *const *dims, size_t ndims)
 {
 	static const char *const reserved[] = { "system", "cost_total", "tool_failure_rate",
 		                                "retries_per_failure", "systems" };
+	int clash = dims && !strcmp(name, "groups"); /* --by's array */
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
-		if (!strcmp(name, reserved[i])) {
-			char buf[64];
-			snprintf(buf, sizeof(buf), "purpose_%s", name);
-			json_str(stdout, buf);
-			return;
-		}
+		clash |= !strcmp(name, reserved[i]);
+	for (size_t i = 0; i < ndims; i++)
+		clash |= !strcmp(name, dims[i]);
+	if (clash) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "purpose_%s", name);
+		json_str(stdout, buf);
+		return;
+	}
 	json_str(stdout, name);
 }
 
-/* The members of one scope's object, from "cost_total" to "retries_per_failure". */
-static void json_scope_body(const ac_hidden_scope *s)
+/* The members of one scope's object, from "cost_total" to "retries_per_failure"
+ * (dims: the dimension columns, which a purpose's key must not repeat). */
+static void json_scope_body(const ac_hidden_scope *s, const char *const *dims, size_t ndims)
 {
 	printf("\"cost_total\":");
 	json_num(stdout, s->cost_usd);
 	for (size_t i = 0; i < s->np; i++) {
 		const ac_hidden_purpose *p = &s->p[i];
 		putchar(',');
-		json_purpose_key(p->name);
+		json_purpose_key(p->name, dims, ndims);
 		printf(":{\"cost\":");
 		json_num(stdout, p->cost_usd);
 		printf(",\"share\":");
@@ -50,11 +72,15 @@ static void json_scope_body(const ac_hidden_scope *s)
 	json_num(stdout, s->retries_per_failure);
 }
 
-static void table_rows(out_table *t, const ac_hidden_scope *s, const char *label)
+/* label: the first column's text (NULL: the scope's nkeys values instead) */
+static void table_rows(out_table *t, const ac_hidden_scope *s, const char *label, size_t nkeys)
 {
 	for (size_t i = 0; i < s->np; i++) {
 		const ac_hidden_purpose *p = &s->p[i];
-		out_str(t, label);
+		if (label)
+			out_str(t, label);
+		for (size_t k = 0; !label && k < nkeys; k++)
+			out_str(t, s->k[k]);
 		out_str(t, p->name);
 		out_num(t, p->cost_usd);
 		out_num(t, p->share);
@@ -68,13 +94,13 @@ static void print_result(const ac_hidden_result *ss, out_format fmt)
 {
 	if (fmt == FMT_JSON) {
 		putchar('{');
-		json_scope_body(&ss->all);
+		json_scope_body(&ss->all, NULL, 0);
 		printf(",\"systems\":[");
 		for (size_t i = 0; i < ss->n; i++) {
 			printf(i ? ",\n{\"system\":" : "\n{\"system\":");
 			json_str(stdout, ss->sys[i].system);
 			putchar(',');
-			json_scope_body(&ss->sys[i]);
+			json_scope_body(&ss->sys[i], NULL, 0);
 			putchar('}');
 		}
 		printf("%s]}\n", ss->n ? "\n" : "");
@@ -87,20 +113,62 @@ static void print_result(const ac_hidden_result *ss, out_format fmt)
 	out_table *t = out_table_new(names, types, 7);
 	if (!t)
 		return;
-	table_rows(t, &ss->all, "all");
+	table_rows(t, &ss->all, "all", 0);
 	for (size_t i = 0; i < ss->n; i++)
-		table_rows(t, &ss->sys[i], ss->sys[i].system);
+		table_rows(t, &ss->sys[i], ss->sys[i].system, 0);
+	out_table_print(t, stdout, fmt, "purposes");
+}
+
+/* With --by/--where: the dimension columns, then purpose ... (header comment). */
+static void print_by(const ac_hidden_result *ss, const ac_query *q, out_format fmt)
+{
+	const char *cols[2 + 7];
+	size_t nk = q->nby;
+	for (size_t i = 0; i < nk; i++)
+		cols[i] = ac_dim_column(&q->by[i]);
+	if (fmt == FMT_JSON) {
+		putchar('{');
+		json_scope_body(&ss->all, cols, nk);
+		printf(",\"groups\":[");
+		for (size_t i = 0; nk && i < ss->n; i++) {
+			printf(i ? ",\n{" : "\n{");
+			for (size_t k = 0; k < nk; k++) {
+				json_str(stdout, cols[k]);
+				putchar(':');
+				json_str(stdout, ss->sys[i].k[k]);
+				putchar(',');
+			}
+			json_scope_body(&ss->sys[i], cols, nk);
+			putchar('}');
+		}
+		printf("%s]}\n", nk && ss->n ? "\n" : "");
+		return;
+	}
+	static const char *const names[] = { "purpose", "cost", "share", "token_share",
+		                             "tool_failure_rate", "retries_per_failure" };
+	static const col_type types[] = { COL_STR, COL_STR, COL_STR, COL_USD, COL_NUM,
+		                          COL_NUM, COL_NUM, COL_NUM };
+	memcpy(cols + nk, names, sizeof(names));
+	out_table *t = out_table_new(cols, types + 2 - nk, (int)nk + 6);
+	if (!t)
+		return;
+	if (!nk)
+		table_rows(t, &ss->all, NULL, 0);
+	for (size_t i = 0; nk && i < ss->n; i++)
+		table_rows(t, &ss->sys[i], NULL, nk);
 	out_table_print(t, stdout, fmt, "purposes");
 }
 
 int cmd_hidden(int argc, char **argv)
 {
 	common_opts co;
-	if (cli_common(&argc, argv, &co))
+	cli_dims d;
+	if (cli_common(&argc, argv, &co) || cli_dims_parse(&argc, argv, "hidden", &d))
 		return EXIT_USAGE;
 	if (argc > 1) {
 		cli_error("hidden: unexpected '%s'", argv[1]);
-		fprintf(stderr, "usage: agentcost hidden [--since DAY] [--until DAY] [--system NAME] "
+		fprintf(stderr, "usage: agentcost hidden [--by DIM[,DIM]] [--where DIM=VALUE]... "
+		                "[--since DAY] [--until DAY] [--system NAME] "
 		                "[--format table|csv|json]\n");
 		return EXIT_USAGE;
 	}
@@ -108,12 +176,15 @@ int cmd_hidden(int argc, char **argv)
 	if (!s)
 		return EXIT_FAIL;
 	ac_query q = cli_query(&co);
+	cli_dims_apply(&d, &q);
 	ac_hidden_result r;
 	ac_err err = AC_ERR_INIT;
 	int status = EXIT_OK;
 	if (ac_hidden_run(s, &q, &r, &err)) {
 		cli_error("hidden: %s", err.msg);
-		status = EXIT_FAIL;
+		status = err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	} else if (q.dims) {
+		print_by(&r, &q, co.format);
 	} else {
 		print_result(&r, co.format);
 	}

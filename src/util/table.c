@@ -324,14 +324,19 @@ void ac_table_write_json(FILE *fp, const ac_table *t, const char *key)
 
 void ac_table_write_csv(FILE *fp, const ac_table *t)
 {
-	size_t rows = ac_table_rows(t);
-	char buf[64];
 	for (int c = 0; c < t->ncol; c++) {
 		if (c)
 			fputc(',', fp);
 		ac_csv_cell(fp, t->names[c], 0);
 	}
 	fputc('\n', fp);
+	ac_table_write_csv_rows(fp, t);
+}
+
+void ac_table_write_csv_rows(FILE *fp, const ac_table *t)
+{
+	size_t rows = ac_table_rows(t);
+	char buf[64];
 	for (size_t r = 0; r < rows; r++) {
 		for (int c = 0; c < t->ncol; c++) {
 			const cell *x = &t->cells[r * (size_t)t->ncol + (size_t)c];

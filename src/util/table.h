@@ -61,6 +61,9 @@ void ac_table_write_text(FILE *fp, const ac_table *t);
 void ac_table_write_json(FILE *fp, const ac_table *t, const char *key);
 /* CSV with a header; null cells empty. */
 void ac_table_write_csv(FILE *fp, const ac_table *t);
+/* The same rows without the header: a long listing written a table at a
+ * time (spc --by: a table per value). */
+void ac_table_write_csv_rows(FILE *fp, const ac_table *t);
 
 /* The reports' writers: the first `show` rows (0: all) and a pointer to
  * name.csv for the rest; caption may be NULL. */
