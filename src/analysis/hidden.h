@@ -68,6 +68,22 @@ typedef struct ac_hidden_result {
 int ac_hidden_run(ac_store *s, const ac_query *q, ac_hidden_result *out, ac_err *err);
 void ac_hidden_result_free(ac_hidden_result *r);
 
+/*
+ * With --by/--where (q->dims): the scopes one value (pair) at a time, in
+ * value order, so that memory does not grow with the number of values (a
+ * million users); ac_hidden_run's dims result is these scopes collected.
+ * ac_hidden_by_next: 1 and *out (the caller's: ac_hidden_scope_release),
+ * 0 at the end (then ac_hidden_by_all is complete), or an error code.
+ */
+typedef struct ac_hidden_iter ac_hidden_iter;
+int ac_hidden_by_open(ac_store *s, const ac_query *q, ac_hidden_iter **out, ac_err *err);
+int ac_hidden_by_next(ac_hidden_iter *it, ac_hidden_scope *out, ac_err *err);
+/* "all": every task kept by --where; complete once ac_hidden_by_next has
+ * returned 0. Owned by the iterator. */
+const ac_hidden_scope *ac_hidden_by_all(const ac_hidden_iter *it);
+void ac_hidden_by_close(ac_hidden_iter *it);
+void ac_hidden_scope_release(ac_hidden_scope *sc);
+
 /* The purpose of that name in a scope, NULL when absent. */
 const ac_hidden_purpose *ac_hidden_purpose_of(const ac_hidden_scope *sc, const char *name);
 

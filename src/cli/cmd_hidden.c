@@ -15,9 +15,12 @@
  * systems: table and CSV start with one column per dimension, named
  * ac_dim_column ("user", "team" for attr:team), then purpose, cost, ...;
  * one block of rows per value (pair), in value order, no "all" rows. JSON:
- * the overall members as above (every task kept by --where), then
- * "groups":[{"<DIM>":value, ["<DIM2>":value,] "cost_total", ...}]. --where
- * alone: the "all" rows only (table: no dimension column), JSON "groups":[].
+ * {"groups":[{"<DIM>":value, ["<DIM2>":value,] "cost_total", ...}], then
+ * the overall members as above (every task kept by --where)}: the values
+ * come one at a time (src/analysis/hidden.h), written as they come in CSV
+ * and JSON (a million users in bounded memory; the aligned table holds its
+ * rows), so the overall comes last. --where alone: the "all" rows only (no
+ * dimension column), JSON "groups":[].
  */
 #include <math.h>
 #include <stdio.h>
@@ -119,44 +122,117 @@ static void print_result(const ac_hidden_result *ss, out_format fmt)
 	out_table_print(t, stdout, fmt, "purposes");
 }
 
-/* With --by/--where: the dimension columns, then purpose ... (header comment). */
-static void print_by(const ac_hidden_result *ss, const ac_query *q, out_format fmt)
+static const char *const BY_NAMES[] = { "purpose", "cost", "share", "token_share",
+	                                "tool_failure_rate", "retries_per_failure" };
+static const col_type BY_TYPES[] = { COL_STR, COL_STR, COL_STR, COL_USD, COL_NUM,
+	                             COL_NUM, COL_NUM, COL_NUM };
+
+/* 1 (said why) when a --by column repeats another column: the table and the
+ * JSON objects would have two of one name (attr:purpose, --by user,user). */
+static int clashing_column(const ac_query *q, const char *const *own, size_t nown)
 {
-	const char *cols[2 + 7];
+	for (size_t i = 0; i < q->nby; i++) {
+		const char *c = ac_dim_column(&q->by[i]);
+		int dup = i == 1 && !strcmp(c, ac_dim_column(&q->by[0]));
+		for (size_t k = 0; k < nown; k++)
+			dup |= !strcmp(c, own[k]);
+		if (dup) {
+			cli_error("hidden: --by: the column '%s' would be there twice", c);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* One value's scope as it comes: a JSON object, CSV lines, or the table's rows. */
+static void emit_scope(const ac_hidden_scope *sc, const char *const *cols, size_t nk,
+                       out_format fmt, out_table *t, size_t *shown)
+{
+	if (!nk)
+		return; /* --where alone: only "all" */
+	if (fmt == FMT_JSON) {
+		printf((*shown)++ ? ",\n{" : "\n{");
+		for (size_t k = 0; k < nk; k++) {
+			json_str(stdout, cols[k]);
+			putchar(':');
+			json_str(stdout, sc->k[k]);
+			putchar(',');
+		}
+		json_scope_body(sc, cols, nk);
+		putchar('}');
+		return;
+	}
+	if (fmt == FMT_CSV) {
+		out_table *one = out_table_new(cols, BY_TYPES + 2 - nk, (int)nk + 6);
+		table_rows(one, sc, NULL, nk);
+		ac_table_write_csv_rows(stdout, one);
+		ac_table_free(one);
+		return;
+	}
+	table_rows(t, sc, NULL, nk);
+}
+
+/* With --by/--where (header comment): the values one at a time, so CSV and
+ * JSON do not hold them (a million users); the aligned table does. Returns
+ * the exit status. */
+static int run_by(ac_store *s, const ac_query *q, out_format fmt)
+{
+	const char *cols[2 + 6];
 	size_t nk = q->nby;
 	for (size_t i = 0; i < nk; i++)
 		cols[i] = ac_dim_column(&q->by[i]);
-	if (fmt == FMT_JSON) {
-		putchar('{');
-		json_scope_body(&ss->all, cols, nk);
-		printf(",\"groups\":[");
-		for (size_t i = 0; nk && i < ss->n; i++) {
-			printf(i ? ",\n{" : "\n{");
-			for (size_t k = 0; k < nk; k++) {
-				json_str(stdout, cols[k]);
-				putchar(':');
-				json_str(stdout, ss->sys[i].k[k]);
-				putchar(',');
-			}
-			json_scope_body(&ss->sys[i], cols, nk);
-			putchar('}');
-		}
-		printf("%s]}\n", nk && ss->n ? "\n" : "");
-		return;
+	memcpy(cols + nk, BY_NAMES, sizeof(BY_NAMES));
+	int ncol = (int)nk + 6;
+	ac_err err = AC_ERR_INIT;
+	ac_hidden_iter *it;
+	if (ac_hidden_by_open(s, q, &it, &err)) {
+		cli_error("hidden: %s", err.msg);
+		return err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	}
-	static const char *const names[] = { "purpose", "cost", "share", "token_share",
-		                             "tool_failure_rate", "retries_per_failure" };
-	static const col_type types[] = { COL_STR, COL_STR, COL_STR, COL_USD, COL_NUM,
-		                          COL_NUM, COL_NUM, COL_NUM };
-	memcpy(cols + nk, names, sizeof(names));
-	out_table *t = out_table_new(cols, types + 2 - nk, (int)nk + 6);
-	if (!t)
-		return;
-	if (!nk)
-		table_rows(t, &ss->all, NULL, 0);
-	for (size_t i = 0; nk && i < ss->n; i++)
-		table_rows(t, &ss->sys[i], NULL, nk);
-	out_table_print(t, stdout, fmt, "purposes");
+	out_table *t = NULL;
+	if (fmt == FMT_JSON) {
+		printf("{\"groups\":[");
+	} else if (fmt == FMT_CSV) {
+		for (int c = 0; c < ncol; c++) {
+			if (c)
+				putchar(',');
+			csv_cell(stdout, cols[c], 0);
+		}
+		putchar('\n');
+	} else if (!(t = out_table_new(cols, BY_TYPES + 2 - nk, ncol))) {
+		ac_hidden_by_close(it);
+		cli_error("hidden: out of memory");
+		return EXIT_FAIL;
+	}
+	ac_hidden_scope sc;
+	size_t shown = 0;
+	int rc;
+	while ((rc = ac_hidden_by_next(it, &sc, &err)) == 1) {
+		emit_scope(&sc, cols, nk, fmt, t, &shown);
+		ac_hidden_scope_release(&sc);
+	}
+	const ac_hidden_scope *all = ac_hidden_by_all(it);
+	if (!rc && fmt == FMT_JSON) {
+		printf("%s],", shown ? "\n" : "");
+		json_scope_body(all, cols, nk);
+		printf("}\n");
+	}
+	if (!rc && !nk && fmt != FMT_JSON) { /* --where alone: the "all" rows */
+		out_table *one = t ? t : out_table_new(cols, BY_TYPES + 2, 6);
+		table_rows(one, all, NULL, 0);
+		if (!t) {
+			ac_table_write_csv_rows(stdout, one);
+			ac_table_free(one);
+		}
+	}
+	if (t)
+		out_table_print(t, stdout, fmt, "purposes");
+	ac_hidden_by_close(it);
+	if (rc) {
+		cli_error("hidden: %s", err.msg);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 int cmd_hidden(int argc, char **argv)
@@ -177,14 +253,24 @@ int cmd_hidden(int argc, char **argv)
 		return EXIT_FAIL;
 	ac_query q = cli_query(&co);
 	cli_dims_apply(&d, &q);
+	static const char *const own[] = { "purpose", "cost", "share", "token_share",
+		                           "tool_failure_rate", "retries_per_failure",
+		                           "cost_total", "groups" };
+	if (q.dims && clashing_column(&q, own, 8)) {
+		ac_store_close(s);
+		return EXIT_USAGE;
+	}
+	if (q.dims) {
+		int st = run_by(s, &q, co.format);
+		ac_store_close(s);
+		return st;
+	}
 	ac_hidden_result r;
 	ac_err err = AC_ERR_INIT;
 	int status = EXIT_OK;
 	if (ac_hidden_run(s, &q, &r, &err)) {
 		cli_error("hidden: %s", err.msg);
 		status = err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
-	} else if (q.dims) {
-		print_by(&r, &q, co.format);
 	} else {
 		print_result(&r, co.format);
 	}

@@ -20,6 +20,8 @@ expect_rc "hidden --by user json" 0 ac hidden --by user --format json
 cp "$T/out" "$T/hu.json"
 hu() { jq -r "$1" "$T/hu.json"; }
 expect_close "hidden by user: overall cost" 0.0069 "$(hu .cost_total)" 1e-12
+expect_eq "hidden by user: groups first, then the overall members" '"groups" "cost_total"' \
+  "$(jq -c 'keys_unsorted[0:2]' "$T/hu.json" | tr -d '[]' | tr ',' ' ')"
 expect_eq "hidden by user: the values in order, (none) kept" \
   "(none) alice carol dave erin frank hank" "$(hu '[.groups[].user] | join(" ")')"
 expect_close "hidden: erin's cost" 0.0021 "$(hu '.groups[] | select(.user == "erin") | .cost_total')" 1e-12
@@ -59,6 +61,11 @@ expect_rc "hidden --by team --where team: billing users" 0 \
 # billing: T4 erin 0.0015, T5 frank 0.0012, T8 + T9 erin 0.0006 -> erin 0.0021, frank 0.0012
 expect_eq "billing's users" "erin frank" "$(jq -r '[.groups[].user] | join(" ")' "$T/out")"
 expect_close "billing total" 0.0033 "$(jq .cost_total "$T/out")" 1e-12
+expect_rc "hidden --by attr:purpose: a column twice" 2 ac hidden --by attr:purpose
+expect_grep "hidden --by attr:purpose says why" "'purpose' would be there twice" "$T/err"
+expect_rc "hidden --by user,user" 2 ac hidden --by user,user
+expect_rc "spc --by attr:cost: a column twice" 2 ac spc --by attr:cost
+expect_grep "spc --by attr:cost says why" "'cost' would be there twice" "$T/err"
 expect_rc "hidden --by bogus" 2 ac hidden --by bogus
 expect_grep "hidden --by bogus: says why" "unknown dimension" "$T/err"
 
