@@ -136,6 +136,19 @@ static int read_window(ac_store *s, ac_models_result *r, int scored, int w, cons
 	return rc;
 }
 
+/* A models_by query over q's q_task (model position and filter as ?4, ?5). */
+static int open_by(ac_store *s, const ac_query *q, const char *name, const ac_dims_info *info,
+                   ac_rows **rows, ac_err *err)
+{
+	int rc = ac_store_rows(s, name, q->since_ns, q->until_ns, q->system, AC_ROWS_SCAN, rows,
+	                       err);
+	if (rc)
+		return rc;
+	ac_rows_bind_int(*rows, 4, info->model_pos);
+	ac_rows_bind_text(*rows, 5, info->model_where);
+	return 0;
+}
+
 /* models_by.sql over q (its dimensions) into window w of r. */
 static int read_calls_by(ac_store *s, ac_models_result *r, int w, const ac_query *q, ac_err *err)
 {
@@ -144,11 +157,8 @@ static int read_calls_by(ac_store *s, ac_models_result *r, int w, const ac_query
 	if (rc)
 		return rc;
 	ac_rows *rows;
-	if ((rc = ac_store_rows(s, "models_by.sql", q->since_ns, q->until_ns, q->system,
-	                        AC_ROWS_SCAN, &rows, err)))
+	if ((rc = open_by(s, q, "models_by.sql", &info, &rows, err)))
 		return rc;
-	ac_rows_bind_int(rows, 4, info.model_pos);
-	ac_rows_bind_text(rows, 5, info.model_where);
 	while ((rc = ac_rows_next(rows, err)) == 1) {
 		const char *k[2] = { ac_rows_text(rows, 0), ac_rows_text(rows, 1) };
 		const char *cx = ac_rows_text(rows, 3);
@@ -203,6 +213,94 @@ static int run_by(ac_store *s, const ac_query *q, const ac_query *prev, ac_model
 	for (size_t i = 0; i < out->n; i++)
 		out->total_cost += out->v[i].cost[0];
 	return 0;
+}
+
+/* ---- With --by and no previous window: one row at a time ------------- */
+
+struct ac_models_iter {
+	ac_rows *rows;
+	ac_models_result cls; /* the classes' eval scores (few: not per value) */
+	ac_models_result one; /* the row handed out, and the total */
+	ac_models_row row;
+};
+
+static void row_release(ac_models_row *x)
+{
+	free(x->k[0]);
+	free(x->k[1]);
+	free(x->task_type);
+	free(x->complexity);
+	free(x->model);
+	memset(x, 0, sizeof(*x));
+}
+
+int ac_models_by_open(ac_store *s, const ac_query *q, ac_models_iter **out, ac_err *err)
+{
+	ac_dims_info info;
+	*out = NULL;
+	int rc = ac_dims_prepare(s, q, &info, err);
+	if (rc)
+		return rc;
+	ac_models_iter *it = calloc(1, sizeof(*it));
+	if (!it)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	ac_map_init(&it->cls.index, 0);
+	ac_map_init(&it->one.index, 0);
+	it->one.v = &it->row;
+	it->one.nkeys = q->nby;
+	ac_rows *tot = NULL;
+	if ((rc = read_window(s, &it->cls, 1, 0, q, err)) ||
+	    (rc = open_by(s, q, "models_by_total.sql", &info, &tot, err)))
+		goto fail;
+	if ((rc = ac_rows_next(tot, err)) == 1)
+		it->one.total_cost = ac_rows_double(tot, 0);
+	ac_rows_free(tot);
+	if (rc < 0 || (rc = open_by(s, q, "models_by.sql", &info, &it->rows, err)))
+		goto fail;
+	*out = it;
+	return 0;
+fail:
+	ac_models_by_close(it);
+	return rc;
+}
+
+int ac_models_by_next(ac_models_iter *it, const ac_models_result **out, ac_err *err)
+{
+	row_release(&it->row);
+	it->one.n = 0;
+	int rc = ac_rows_next(it->rows, err);
+	if (rc != 1)
+		return rc;
+	ac_models_row *x = &it->row;
+	ac_rows *r = it->rows;
+	const char *k0 = it->one.nkeys > 0 ? ac_rows_text(r, 0) : NULL;
+	const char *k1 = it->one.nkeys > 1 ? ac_rows_text(r, 1) : NULL;
+	const char *tt = ac_rows_text(r, 2), *cx = ac_rows_text(r, 3), *m = ac_rows_text(r, 4);
+	int oom = (k0 && !(x->k[0] = strdup(k0))) | (k1 && !(x->k[1] = strdup(k1))) |
+	          (tt && !(x->task_type = strdup(tt))) | !(x->complexity = strdup(cx ? cx : "")) |
+	          (m && !(x->model = strdup(m)));
+	ac_models_row *c = oom ? NULL : row_of(&it->cls, NULL, x->task_type, x->complexity, x->model);
+	if (!c)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	x->sc[0] = c->sc[0];
+	x->calls[0] = ac_rows_int(r, 5);
+	x->tokens_in[0] = ac_rows_int(r, 6);
+	x->tokens_out[0] = ac_rows_int(r, 7);
+	x->cost[0] = ac_rows_double(r, 8);
+	it->one.n = 1;
+	*out = &it->one;
+	return 1;
+}
+
+void ac_models_by_close(ac_models_iter *it)
+{
+	if (!it)
+		return;
+	ac_rows_free(it->rows);
+	row_release(&it->row);
+	ac_models_result_free(&it->cls);
+	ac_map_release(&it->one.index);
+	free(it);
 }
 
 int ac_models_run(ac_store *s, const ac_query *q, const ac_query *prev, ac_models_result *out,

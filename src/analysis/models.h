@@ -53,6 +53,18 @@ typedef struct ac_models_result {
 	ac_map index;
 } ac_models_result;
 
+/*
+ * With --by and no previous window: the rows one at a time in key order, so
+ * memory does not grow with the number of values (a million users). Each
+ * ac_models_by_next hands out a result of one row (n = 1) with the whole
+ * question's total_cost, for ac_models_table_fill_by; valid until the next
+ * call. 1, 0 at the end, or an error code.
+ */
+typedef struct ac_models_iter ac_models_iter;
+int ac_models_by_open(ac_store *s, const ac_query *q, ac_models_iter **out, ac_err *err);
+int ac_models_by_next(ac_models_iter *it, const ac_models_result **out, ac_err *err);
+void ac_models_by_close(ac_models_iter *it);
+
 /* What a row's sums mean, for window w (0 the window, 1 the previous). */
 typedef struct ac_models_figures {
 	ac_accuracy acc;        /* at AC_MODELS_CONFIDENCE */

@@ -19,7 +19,10 @@
  * over all the window's eval runs (src/analysis/models.h says why). JSON:
  * {"rows":[{"<DIM>":..., "task_type", ..., "cost_per_success"}]}. A
  * dimension whose column would repeat one of the others (attr:cost) is
- * refused.
+ * refused. Without --compare-previous the rows come one at a time
+ * (ac_models_by_next), written as they come in CSV and JSON (a million
+ * users in bounded memory); with it, both windows' rows are held to be
+ * merged.
  */
 #include <math.h>
 #include <stdio.h>
@@ -101,6 +104,61 @@ static int by_columns(const ac_query *q, int ncol, const char **names, col_type 
 	return n;
 }
 
+/* --by without --compare-previous: the rows one at a time (a million users:
+ * CSV and JSON written as they come; the aligned table holds its rows).
+ * Returns the exit status. */
+static int stream_by(ac_store *s, const ac_query *q, const char *const *names,
+                     const col_type *types, int ncol, out_format fmt)
+{
+	ac_err err = AC_ERR_INIT;
+	ac_models_iter *it;
+	if (ac_models_by_open(s, q, &it, &err)) {
+		cli_error("models: %s", err.msg);
+		return err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	}
+	out_table *t = NULL;
+	if (fmt == FMT_JSON) {
+		printf("{\"rows\":[");
+	} else if (fmt == FMT_CSV) {
+		for (int c = 0; c < ncol; c++) {
+			if (c)
+				putchar(',');
+			csv_cell(stdout, names[c], 0);
+		}
+		putchar('\n');
+	} else if (!(t = out_table_new(names, types, ncol))) {
+		ac_models_by_close(it);
+		cli_error("models: out of memory");
+		return EXIT_FAIL;
+	}
+	const ac_models_result *one;
+	size_t written = 0;
+	int rc;
+	while ((rc = ac_models_by_next(it, &one, &err)) == 1) {
+		if (t) {
+			ac_models_table_fill_by(t, one, names, NULL, ncol);
+			continue;
+		}
+		out_table *row = out_table_new(names, types, ncol);
+		ac_models_table_fill_by(row, one, names, NULL, ncol);
+		if (fmt == FMT_JSON)
+			ac_table_write_json_rows(stdout, row, &written);
+		else
+			ac_table_write_csv_rows(stdout, row);
+		ac_table_free(row);
+	}
+	ac_models_by_close(it);
+	if (fmt == FMT_JSON)
+		printf("\n]}\n");
+	if (t)
+		out_table_print(t, stdout, fmt, "rows");
+	if (rc) {
+		cli_error("models: %s", err.msg);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 int cmd_models(int argc, char **argv)
 {
 	common_opts co;
@@ -145,6 +203,11 @@ int cmd_models(int argc, char **argv)
 	q.until_ns = until;
 	pq.since_ns = prev_since;
 	pq.until_ns = prev_until;
+	if (q.dims && !compare) {
+		int st = stream_by(s, &q, bnames, btypes, ncol, co.format);
+		ac_store_close(s);
+		return st;
+	}
 	ac_models_result r;
 	ac_err err = AC_ERR_INIT;
 	int status = EXIT_FAIL;

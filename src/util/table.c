@@ -297,13 +297,20 @@ static const char *shown_text(const ac_table *t, const cell *x, int c, char *buf
 
 void ac_table_write_json(FILE *fp, const ac_table *t, const char *key)
 {
-	size_t rows = ac_table_rows(t);
-	char buf[64];
+	size_t written = 0;
 	fprintf(fp, "{");
 	ac_json_put_str(fp, key);
 	fprintf(fp, ":[");
+	ac_table_write_json_rows(fp, t, &written);
+	fprintf(fp, "\n]}\n");
+}
+
+void ac_table_write_json_rows(FILE *fp, const ac_table *t, size_t *written)
+{
+	size_t rows = ac_table_rows(t);
+	char buf[64];
 	for (size_t r = 0; r < rows; r++) {
-		fprintf(fp, r ? ",\n{" : "\n{");
+		fprintf(fp, (*written)++ ? ",\n{" : "\n{");
 		for (int c = 0; c < t->ncol; c++) {
 			const cell *x = &t->cells[r * (size_t)t->ncol + (size_t)c];
 			if (c)
@@ -319,7 +326,6 @@ void ac_table_write_json(FILE *fp, const ac_table *t, const char *key)
 		}
 		fputc('}', fp);
 	}
-	fprintf(fp, "\n]}\n");
 }
 
 void ac_table_write_csv(FILE *fp, const ac_table *t)

@@ -254,6 +254,9 @@ expect_close "the rows sum to W23's 0.0427" 0.0427 "$(jq '[.rows[].cost] | add' 
 expect_rc "models --where user=alice" 0 ac models --week 2025-W23 --where user=alice --format csv
 expect_eq "alice alone: one row, share 1, accuracy 0.8" "support,simple,gpt-4o-mini,2,0.0009,1,0.8" \
   "$(sed -n 2p "$T/out" | cut -d, -f1-4,7,8,10)"
+expect_rc "models --where user=nobody" 0 ac models --week 2025-W23 --where user=nobody --format json
+expect_eq "no such user: no rows, the empty shape" '{"rows":[
+]}' "$(cat "$T/out")"
 expect_rc "models --by user --compare-previous" 0 ac models --week 2025-W23 --by user --compare-previous --format json
 cp "$T/out" "$T/mc.json"
 mc() { jq -r ".rows[] | select(.user == \"(none)\" and .complexity == \"simple\" and .model == \"gpt-4o-mini\") | $1" "$T/mc.json"; }
