@@ -215,6 +215,13 @@ expect_eq "(none): its one day" "day,cost,mean,sd,ucl,alert,rules
 expect_rc "spc --by user,attr:team table" 0 ac spc --by user,attr:team
 expect_grep "table: header" '^user +team +day +cost' "$T/out"
 expect_eq "table: 1 + 10 + 3 rows and the header" 15 "$(wc -l <"$T/out")"
+# --hourly: each value's hours from its first to its last, gaps at 0:
+# ursula 05-01T12 .. 05-10T12 = 9 x 24 + 1 = 217 hours, vera 05-03T12 ..
+# 05-05T12 = 2 x 24 + 1 = 49, (none) 1
+expect_rc "spc --by user --hourly" 0 ac spc --by user --hourly --format csv
+expect_eq "hourly: hours per user" "(none) 1 ursula 217 vera 49" \
+  "$(awk -F, 'NR > 1 { n[$1]++ } END { for (u in n) print u, n[u] }' "$T/out" | sort | tr '\n' ' ' | sed 's/ $//')"
+expect_grep "hourly: vera's gap hour at 0" '^vera,2025-05-03T13:00Z,0,' "$T/out"
 # --by system alone keeps its own shape: {"systems":[{"system":...}]}
 expect_rc "spc --by system" 0 ac spc --by system --format json
 expect_eq "spc --by system: as before" "spcsys" "$(jq -r '.systems[0].system' "$T/out")"
