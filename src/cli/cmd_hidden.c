@@ -144,9 +144,9 @@ static int clashing_column(const ac_query *q, const char *const *own, size_t now
 	return 0;
 }
 
-/* One value's scope as it comes: a JSON object, CSV lines, or the table's rows. */
+/* One value's scope as it comes: a JSON object or CSV lines. */
 static void emit_scope(const ac_hidden_scope *sc, const char *const *cols, size_t nk,
-                       out_format fmt, out_table *t, size_t *shown)
+                       out_format fmt, size_t *shown)
 {
 	if (!nk)
 		return; /* --where alone: only "all" */
@@ -162,19 +162,38 @@ static void emit_scope(const ac_hidden_scope *sc, const char *const *cols, size_
 		putchar('}');
 		return;
 	}
-	if (fmt == FMT_CSV) {
-		out_table *one = out_table_new(cols, BY_TYPES + 2 - nk, (int)nk + 6);
-		table_rows(one, sc, NULL, nk);
-		ac_table_write_csv_rows(stdout, one);
-		ac_table_free(one);
-		return;
-	}
-	table_rows(t, sc, NULL, nk);
+	out_table *one = out_table_new(cols, BY_TYPES + 2 - nk, (int)nk + 6);
+	table_rows(one, sc, NULL, nk);
+	ac_table_write_csv_rows(stdout, one);
+	ac_table_free(one);
 }
 
-/* With --by/--where (header comment): the values one at a time, so CSV and
- * JSON do not hold them (a million users); the aligned table does. Returns
- * the exit status. */
+/* The aligned table with --by/--where: ac_hidden_run's scopes (the values
+ * collected), so the command uses both of hidden.h's ways. */
+static int table_by(ac_store *s, const ac_query *q, const char *const *cols, int ncol)
+{
+	size_t nk = q->nby;
+	ac_hidden_result r;
+	ac_err err = AC_ERR_INIT;
+	int status = EXIT_OK;
+	if (ac_hidden_run(s, q, &r, &err)) {
+		cli_error("hidden: %s", err.msg);
+		status = err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	} else {
+		out_table *t = out_table_new(cols, BY_TYPES + 2 - nk, ncol);
+		if (!nk)
+			table_rows(t, &r.all, NULL, 0);
+		for (size_t i = 0; nk && i < r.n; i++)
+			table_rows(t, &r.sys[i], NULL, nk);
+		out_table_print(t, stdout, FMT_TABLE, "purposes");
+	}
+	ac_hidden_result_free(&r);
+	return status;
+}
+
+/* With --by/--where (header comment): CSV and JSON the values one at a
+ * time, holding none (a million users); the aligned table all of them.
+ * Returns the exit status. */
 static int run_by(ac_store *s, const ac_query *q, out_format fmt)
 {
 	const char *cols[2 + 6];
@@ -184,31 +203,28 @@ static int run_by(ac_store *s, const ac_query *q, out_format fmt)
 	memcpy(cols + nk, BY_NAMES, sizeof(BY_NAMES));
 	int ncol = (int)nk + 6;
 	ac_err err = AC_ERR_INIT;
+	if (fmt == FMT_TABLE) /* the aligned table holds every row anyway */
+		return table_by(s, q, cols, ncol);
 	ac_hidden_iter *it;
 	if (ac_hidden_by_open(s, q, &it, &err)) {
 		cli_error("hidden: %s", err.msg);
 		return err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	}
-	out_table *t = NULL;
 	if (fmt == FMT_JSON) {
 		printf("{\"groups\":[");
-	} else if (fmt == FMT_CSV) {
+	} else {
 		for (int c = 0; c < ncol; c++) {
 			if (c)
 				putchar(',');
 			csv_cell(stdout, cols[c], 0);
 		}
 		putchar('\n');
-	} else if (!(t = out_table_new(cols, BY_TYPES + 2 - nk, ncol))) {
-		ac_hidden_by_close(it);
-		cli_error("hidden: out of memory");
-		return EXIT_FAIL;
 	}
 	ac_hidden_scope sc;
 	size_t shown = 0;
 	int rc;
 	while ((rc = ac_hidden_by_next(it, &sc, &err)) == 1) {
-		emit_scope(&sc, cols, nk, fmt, t, &shown);
+		emit_scope(&sc, cols, nk, fmt, &shown);
 		ac_hidden_scope_release(&sc);
 	}
 	const ac_hidden_scope *all = ac_hidden_by_all(it);
@@ -217,16 +233,12 @@ static int run_by(ac_store *s, const ac_query *q, out_format fmt)
 		json_scope_body(all, cols, nk);
 		printf("}\n");
 	}
-	if (!rc && !nk && fmt != FMT_JSON) { /* --where alone: the "all" rows */
-		out_table *one = t ? t : out_table_new(cols, BY_TYPES + 2, 6);
+	if (!rc && !nk && fmt == FMT_CSV) { /* --where alone: the "all" rows */
+		out_table *one = out_table_new(cols, BY_TYPES + 2, 6);
 		table_rows(one, all, NULL, 0);
-		if (!t) {
-			ac_table_write_csv_rows(stdout, one);
-			ac_table_free(one);
-		}
+		ac_table_write_csv_rows(stdout, one);
+		ac_table_free(one);
 	}
-	if (t)
-		out_table_print(t, stdout, fmt, "purposes");
 	ac_hidden_by_close(it);
 	if (rc) {
 		cli_error("hidden: %s", err.msg);

@@ -154,6 +154,14 @@ expect_close "overall cost" 0.00258 "$(jq .cost_total "$T/h2.json")" 1e-12
 expect_close "overall failure rate" 0.6 "$(jq .tool_failure_rate "$T/h2.json")" 1e-12
 expect_close "overall retries per failure" 1.25 "$(jq .retries_per_failure "$T/h2.json")" 1e-12
 expect_close "values sum to the plain total" 0.00258 "$(jq '[.groups[].cost_total] | add' "$T/h2.json")" 1e-12
+# the aligned table (ac_hidden_run's collected scopes, not the stream):
+# the same rows, alice's shares to 4 digits, her rates 4/6 and 3/2
+expect_rc "hidden --by user table" 0 ac hidden --by user
+expect_grep "table: alice retry" '^alice +retry +0\.0004 +0\.1791 +0\.181 +0\.6667 +1\.5$' "$T/out"
+expect_grep "table: bob eval" '^bob +eval +0\.0004 +1 +1 +0\.5 +1$' "$T/out"
+ac hidden --by user --format csv >"$T/h2.csv"
+expect_eq "table and CSV: the same value x purpose rows" \
+  "$(awk -F, 'NR > 1 { print $1, $2 }' "$T/h2.csv")" "$(awk 'NR > 1 { print $1, $2 }' "$T/out")"
 # the window: --until 2025-04-02 (through that day) drops B2's calc OK at
 # 04-03 00:00:10; B2 starts in it, so (none) keeps its retries (1/1) and its
 # tool calls are the ERROR one: 1/1 = 1
