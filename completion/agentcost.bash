@@ -181,6 +181,12 @@ _agentcost()
 		--week)
 			COMPREPLY=()
 			return ;;
+		--by)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -197,9 +203,15 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--week --compare-previous --db --format --since --until --system --help" ;;
+		words="--week --compare-previous --by --where --db --format --since --until --system --help" ;;
 	hidden)
 		case $prev in
+		--by)
+			COMPREPLY=()
+			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -216,7 +228,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--db --format --since --until --system --help" ;;
+		words="--by --where --db --format --since --until --system --help" ;;
 	top)
 		case $prev in
 		--limit)
@@ -279,6 +291,9 @@ _agentcost()
 		--by)
 			COMPREPLY=()
 			return ;;
+		--where)
+			COMPREPLY=()
+			return ;;
 		--db)
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
@@ -295,7 +310,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--window --sigma --min-history --hourly --alerts-only --by --db --format --since --until --system --help" ;;
+		words="--window --sigma --min-history --hourly --alerts-only --by --where --db --format --since --until --system --help" ;;
 	reconcile)
 		case $prev in
 		--db)

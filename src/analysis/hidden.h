@@ -17,6 +17,14 @@
  *
  * Rows from queries/hidden.sql (per system and purpose) and
  * queries/hidden_retries.sql (per system); the scopes are summed here.
+ *
+ * With --by/--where (q->dims, issue #17): the scopes are the values (pairs)
+ * of the --by dimensions instead of the systems, "all" being every task kept
+ * by --where; a span counts for its task's values (queries/hidden_by.sql,
+ * hidden_retries_by.sql over dims.h's q_task). Model is each span's own:
+ * agent and tool spans (so every tool call) count under "(none)", and a task's
+ * retry episodes count for each model it called (so the model rows' retries
+ * add up to more than "all", which counts each task once).
  */
 #ifndef AC_HIDDEN_H
 #define AC_HIDDEN_H
@@ -32,9 +40,10 @@ typedef struct ac_hidden_purpose {
 	double share, token_share; /* of the scope's cost and tokens; NAN when it has none */
 } ac_hidden_purpose;
 
-/* One scope: the whole window, or one system's part of it. */
+/* One scope: the whole window, or one system's (or --by value's) part of it. */
 typedef struct ac_hidden_scope {
 	char *system; /* NULL: the task has no system (or the "all" scope) */
+	char *k[2];   /* with --by: the values of the dimensions (NULL past nkeys) */
 	ac_hidden_purpose *p; /* retry, summarize, eval, plan, execute, aggregate,
 	                       * tool, then the others by name */
 	size_t np, cap;
@@ -46,15 +55,34 @@ typedef struct ac_hidden_scope {
 
 typedef struct ac_hidden_result {
 	ac_hidden_scope all;
-	ac_hidden_scope *sys; /* by system name, no system first */
+	ac_hidden_scope *sys; /* by system name, no system first; with q->dims:
+	                       * one per --by value (pair), in key order (with
+	                       * --where alone: at most one, as "all") */
 	size_t n, cap;
+	size_t nkeys;         /* with q->dims: q->nby; else 0 */
 } ac_hidden_result;
 
 /* Compute the hidden costs of q's window (q->system: that system only).
- * Returns 0, AC_ESQL or AC_ENOMEM; free *out with ac_hidden_result_free
+ * Returns 0, AC_EINVAL (a bad --by/--where), AC_ESQL or AC_ENOMEM; free *out with ac_hidden_result_free
  * either way. */
 int ac_hidden_run(ac_store *s, const ac_query *q, ac_hidden_result *out, ac_err *err);
 void ac_hidden_result_free(ac_hidden_result *r);
+
+/*
+ * With --by/--where (q->dims): the scopes one value (pair) at a time, in
+ * value order, so that memory does not grow with the number of values (a
+ * million users); ac_hidden_run's dims result is these scopes collected.
+ * ac_hidden_by_next: 1 and *out (the caller's: ac_hidden_scope_release),
+ * 0 at the end (then ac_hidden_by_all is complete), or an error code.
+ */
+typedef struct ac_hidden_iter ac_hidden_iter;
+int ac_hidden_by_open(ac_store *s, const ac_query *q, ac_hidden_iter **out, ac_err *err);
+int ac_hidden_by_next(ac_hidden_iter *it, ac_hidden_scope *out, ac_err *err);
+/* "all": every task kept by --where; complete once ac_hidden_by_next has
+ * returned 0. Owned by the iterator. */
+const ac_hidden_scope *ac_hidden_by_all(const ac_hidden_iter *it);
+void ac_hidden_by_close(ac_hidden_iter *it);
+void ac_hidden_scope_release(ac_hidden_scope *sc);
 
 /* The purpose of that name in a scope, NULL when absent. */
 const ac_hidden_purpose *ac_hidden_purpose_of(const ac_hidden_scope *sc, const char *name);

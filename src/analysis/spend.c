@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../util/cmp.h"
+#include "dims.h"
 #include "../util/timeutil.h"
 
 /* One series' rows, gathered before it is filled with zeros. */
@@ -36,12 +37,11 @@ static int rowbuf_push(rowbuf *b, int64_t period, double cost)
 	return 0;
 }
 
-/* Close the series being read into out->v[out->n - 1]: the gaps filled with
- * 0, the band computed; b left empty for the next system. */
-static int finish(ac_spend_result *out, rowbuf *b, int64_t period_ns, const ac_spc_opts *o,
-                  ac_err *err)
+/* Fill series x from b's rows: the gaps filled with 0, the band computed;
+ * b left empty for the next one. */
+static int fill_series(ac_spend_series *x, rowbuf *b, int64_t period_ns, const ac_spc_opts *o,
+                       ac_err *err)
 {
-	ac_spend_series *x = &out->v[out->n - 1];
 	x->first = b->n ? b->period[0] : 0;
 	int64_t span = b->n ? b->period[b->n - 1] - x->first + 1 : 0;
 	if (span > AC_SPEND_MAX_PERIODS)
@@ -58,6 +58,13 @@ static int finish(ac_spend_result *out, rowbuf *b, int64_t period_ns, const ac_s
 	ac_spc_run(x->pt, x->cost, x->n, o);
 	b->n = 0;
 	return 0;
+}
+
+/* Close the series being read into out->v[out->n - 1]. */
+static int finish(ac_spend_result *out, rowbuf *b, int64_t period_ns, const ac_spc_opts *o,
+                  ac_err *err)
+{
+	return fill_series(&out->v[out->n - 1], b, period_ns, o, err);
 }
 
 /* A new series at the end of out (system copied). */
@@ -176,4 +183,114 @@ int ac_spend_band(ac_store *s, int64_t period_ns, int64_t first, size_t n,
 		*pt = NULL;
 	}
 	return rc;
+}
+
+/* ---- With --by / --where (issue #17): one value's series at a time ------- */
+
+struct ac_spend_iter {
+	ac_rows *rows;
+	int64_t period_ns;
+	ac_spc_opts o;
+	size_t nkeys;
+	int pending;      /* 1: next_k, next_period, next_cost hold the row read ahead */
+	int done;         /* the rows are over (stepping again would restart them) */
+	char *next_k[2];
+	int64_t next_period;
+	double next_cost;
+	rowbuf b;
+	ac_spend_series x; /* the series handed out */
+};
+
+int ac_spend_by_open(ac_store *s, const ac_query *q, int64_t period_ns, const ac_spc_opts *o,
+                     ac_spend_iter **out, ac_err *err)
+{
+	ac_dims_info info;
+	*out = NULL;
+	int rc = ac_dims_prepare(s, q, &info, err);
+	if (rc)
+		return rc;
+	ac_spend_iter *it = calloc(1, sizeof(*it));
+	if (!it)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	/* the rollup has no task values: every period from the spans */
+	rc = ac_store_rows(s, "spc_by.sql", q->since_ns, q->until_ns, q->system, AC_ROWS_SCAN,
+	                   &it->rows, err);
+	if (rc) {
+		free(it);
+		return rc;
+	}
+	ac_rows_bind_int(it->rows, 4, period_ns);
+	ac_rows_bind_int(it->rows, 5, info.model_pos);
+	ac_rows_bind_text(it->rows, 6, info.model_where);
+	it->period_ns = period_ns;
+	it->o = *o;
+	it->nkeys = q->nby;
+	*out = it;
+	return 0;
+}
+
+/* Read the next row into the read-ahead: 1, 0 at the end, or an error. */
+static int read_ahead(ac_spend_iter *it, ac_err *err)
+{
+	int rc = it->done ? 0 : ac_rows_next(it->rows, err);
+	it->pending = rc == 1;
+	it->done = rc != 1;
+	if (rc != 1)
+		return rc;
+	for (size_t i = 0; i < 2; i++) {
+		free(it->next_k[i]);
+		it->next_k[i] = NULL;
+		const char *v = i < it->nkeys ? ac_rows_text(it->rows, (int)i) : NULL;
+		if (v && !(it->next_k[i] = strdup(v)))
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+	}
+	it->next_period = ac_rows_int(it->rows, 2);
+	it->next_cost = ac_rows_double(it->rows, 3);
+	return 1;
+}
+
+static void series_release(ac_spend_series *x)
+{
+	free(x->k[0]);
+	free(x->k[1]);
+	free(x->cost);
+	free(x->pt);
+	memset(x, 0, sizeof(*x));
+}
+
+int ac_spend_by_next(ac_spend_iter *it, const ac_spend_series **out, ac_err *err)
+{
+	int rc;
+	series_release(&it->x);
+	if (!it->pending && (rc = read_ahead(it, err)) != 1)
+		return rc;
+	/* the value's rows: the read-ahead's key until it changes */
+	ac_spend_series *x = &it->x;
+	x->k[0] = it->next_k[0];
+	x->k[1] = it->next_k[1];
+	it->next_k[0] = it->next_k[1] = NULL;
+	do {
+		if (rowbuf_push(&it->b, it->next_period, it->next_cost))
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		if ((rc = read_ahead(it, err)) < 0)
+			return rc;
+	} while (rc == 1 && !ac_cmp_opt(x->k[0], it->next_k[0]) &&
+	         !ac_cmp_opt(x->k[1], it->next_k[1]));
+	if ((rc = fill_series(x, &it->b, it->period_ns, &it->o, err)))
+		return rc;
+	*out = x;
+	return 1;
+}
+
+void ac_spend_by_close(ac_spend_iter *it)
+{
+	if (!it)
+		return;
+	ac_rows_free(it->rows);
+	free(it->next_k[0]);
+	free(it->next_k[1]);
+	free(it->b.period);
+	free(it->b.cost);
+	series_release(&it->x);
+	free(it);
 }

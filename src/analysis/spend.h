@@ -23,6 +23,7 @@
 
 typedef struct ac_spend_series {
 	char *system;      /* by system: the system (NULL: none); else NULL */
+	char *k[2];        /* ac_spend_by_next: the --by values (NULL past q->nby) */
 	int64_t first;     /* period of cost[0]: start_ns / period_ns */
 	double *cost;      /* n periods, first .. first + n - 1 */
 	ac_spc_point *pt;  /* the band of each */
@@ -45,6 +46,26 @@ typedef struct ac_spend_result {
 int ac_spend_run(ac_store *s, const ac_query *q, int64_t period_ns, const ac_spc_opts *o,
                  ac_spend_result *out, ac_err *err);
 void ac_spend_result_free(ac_spend_result *r);
+
+/*
+ * With --by/--where (q->dims, issue #17): the series of each value (pair) of
+ * q's --by dimensions (one series with --where alone), one at a time in
+ * value order, each with its band, from queries/spc_by.sql over dims.h's
+ * q_task: a span counts for its task's values (model: each call's own). A
+ * value without spend in the window has no series; a value with fewer
+ * periods of history than o->min_history has no band (as a short series).
+ * Memory is one series, however many values there are.
+ */
+typedef struct ac_spend_iter ac_spend_iter;
+
+/* Returns 0 and *out (close with ac_spend_by_close), AC_EINVAL (a bad
+ * --by/--where), AC_ESQL or AC_ENOMEM. */
+int ac_spend_by_open(ac_store *s, const ac_query *q, int64_t period_ns, const ac_spc_opts *o,
+                     ac_spend_iter **out, ac_err *err);
+/* 1 and *x (owned by the iterator, valid until the next call), 0 at the
+ * end, or AC_ELIMIT, AC_ESQL, AC_ENOMEM. */
+int ac_spend_by_next(ac_spend_iter *it, const ac_spend_series **x, ac_err *err);
+void ac_spend_by_close(ac_spend_iter *it);
 
 /*
  * The spend of the n periods first .. first + n - 1 of period_ns into x

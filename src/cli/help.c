@@ -172,10 +172,27 @@ static const help_opt O_OUTLIERS[] = {
 	END
 };
 
+/* --by and --where (issue #17, cli_dims.c) as hidden, spc and models take them */
+#define DIMS_BY(what) \
+	{ "--by", "DIM[,DIM]", what " per value of a dimension (user, session, agent, " \
+	  "environment, system, task_type, model, attr:KEY) or of a pair; the first columns " \
+	  "are named after them, tasks without a value are (none)", 0 }
+#define DIMS_WHERE \
+	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one; " \
+	  "model: only the calls to it); repeatable, all must hold", 0 }
+
+static const help_opt O_HIDDEN[] = {
+	DIMS_BY("the figures"),
+	DIMS_WHERE,
+	END
+};
+
 static const help_opt O_MODELS[] = {
 	{ "--week", "YYYY-Www", "one ISO week (e.g. 2025-W23) instead of --since/--until", 0 },
 	{ "--compare-previous", NULL, "beside each row, the previous period of the same length and "
 	  "the change (needs --week, or --since and --until)", 0 },
+	DIMS_BY("the rows"),
+	DIMS_WHERE,
 	END
 };
 
@@ -187,7 +204,8 @@ static const help_opt O_SPC[] = {
 	  "--window)", 0 },
 	{ "--hourly", NULL, "hours instead of days", 0 },
 	{ "--alerts-only", NULL, "only the periods that alerted", 0 },
-	{ "--by", "system", "one series per system (system is the only key)", 0 },
+	DIMS_BY("one series and band"),
+	DIMS_WHERE,
 	END
 };
 
@@ -328,16 +346,20 @@ static const help_cmd CMDS[] = {
 	  HC_ALL, NULL, O_OUTLIERS, "agentcost outliers --factor 3 --format json\n"
 	  "agentcost outliers --by user --where attr:team=billing" },
 	{ "models", "per type x complexity x model: cost, accuracy, cost per success",
-	  "models [--week YYYY-Www] [--compare-previous]",
+	  "models [--week YYYY-Www] [--compare-previous] [--by DIM[,DIM]] [--where DIM=VALUE]...",
 	  "Per task type x complexity x model: calls, tokens, cost, share, accuracy with a 95% "
-	  "interval, cost per success.",
+	  "interval, cost per success. With --by, per value of the dimensions x task type x "
+	  "complexity x model (a dimension that is one of those keys is not repeated): the "
+	  "production calls of the value's tasks, with the accuracy of the class (task type x "
+	  "complexity x model) over all its eval runs.",
 	  HC_ALL, NULL, O_MODELS, "agentcost models --week 2025-W23 --compare-previous" },
 	{ "hidden", "cost of retries, summaries, evals (every purpose); tool failures",
-	  "hidden",
+	  "hidden [--by DIM[,DIM]] [--where DIM=VALUE]...",
 	  "Cost, cost share and token share of retry, summarize and eval (and every other step "
 	  "purpose), tool failure rate, retry attempts per failure episode; per system and "
-	  "overall.",
-	  HC_ALL, NULL, O_NONE, "agentcost hidden --format json" },
+	  "overall, or per value of the --by dimensions (a span counts for its task's value; "
+	  "model is each call's own, tool calls are (none)'s).",
+	  HC_ALL, NULL, O_HIDDEN, "agentcost hidden --format json\nagentcost hidden --by user,attr:team" },
 	{ "top", "a dimension's values by spend: users, sessions, teams, any attribute",
 	  "top DIM [--limit N] [--include-eval] [--where DIM=VALUE]...",
 	  "The values of DIM (user, session, agent, environment, system, task_type, model, or "
@@ -378,9 +400,12 @@ static const help_cmd CMDS[] = {
 	  "agentcost budget check budgets.csv\n"
 	  "agentcost budget check budgets.csv --now 2025-06-04T12:00:00Z --format json" },
 	{ "spc", "daily spend against its control band, alerts, run rules",
-	  "spc [--window N] [--sigma K] [--min-history N] [--hourly] [--alerts-only] [--by system]",
+	  "spc [--window N] [--sigma K] [--min-history N] [--hourly] [--alerts-only] "
+	  "[--by DIM[,DIM]] [--where DIM=VALUE]...",
 	  "Daily (or hourly) spend against its control band: mean + K x sd of the preceding "
-	  "periods, alerts above it and the Western Electric run rules.",
+	  "periods, alerts above it and the Western Electric run rules. With --by, a series and "
+	  "band per value of the dimensions (a span counts for its task's value), rows prefixed "
+	  "by the dimension columns.",
 	  HC_ALL, NULL, O_SPC, "agentcost spc --window 30 --sigma 2 --alerts-only" },
 	{ "reconcile", "the provider's bill against the traced cost, per day x model",
 	  "reconcile FILE|-",

@@ -368,6 +368,17 @@ void ac_table_write_csv(FILE *fp, const ac_table *t)
 	csv_rows(fp, t);
 }
 
+void ac_table_write_json_rows(FILE *fp, const ac_table *t, size_t *written)
+{
+	json_rows(fp, t, *written);
+	*written += ac_table_rows(t);
+}
+
+void ac_table_write_csv_rows(FILE *fp, const ac_table *t)
+{
+	csv_rows(fp, t);
+}
+
 void ac_table_write_part(FILE *fp, ac_table *t, int json, const char *key, int part)
 {
 	if (!t)

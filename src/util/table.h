@@ -59,8 +59,15 @@ int ac_table_oom(const ac_table *t);
  * numbers in full. */
 void ac_table_write_text(FILE *fp, const ac_table *t);
 void ac_table_write_json(FILE *fp, const ac_table *t, const char *key);
+/* Only the row objects, each after ",\n" (the first after "\n" when
+ * *written is 0); *written counts them: a long listing written a table at a
+ * time inside its own {"key":[ ... \n]}. */
+void ac_table_write_json_rows(FILE *fp, const ac_table *t, size_t *written);
 /* CSV with a header; null cells empty. */
 void ac_table_write_csv(FILE *fp, const ac_table *t);
+/* The same rows without the header: a long listing written a table at a
+ * time (spc --by: a table per value). */
+void ac_table_write_csv_rows(FILE *fp, const ac_table *t);
 
 /*
  * A table too large to hold (a million users' rows) written in parts: the
