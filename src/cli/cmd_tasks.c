@@ -254,7 +254,7 @@ static int print_dims(ac_store *s, const ac_query *q, int hist, int include_eval
 	return EXIT_OK;
 }
 
-/* --each with dimensions: tasks_by.sql (tasks.sql's columns, then the --by
+/* --each with dimensions: task_list_by.sql (tasks.sql's columns, then the --by
  * values) over the tasks the filters keep; the --by values first. */
 static int list_each_dims(ac_store *s, const common_opts *co, const ac_query *q)
 {
@@ -268,7 +268,7 @@ static int list_each_dims(ac_store *s, const common_opts *co, const ac_query *q)
 	ac_dims_info info;
 	ac_rows *r;
 	if (ac_dims_prepare(s, q, &info, &err) ||
-	    ac_store_rows(s, "tasks_by.sql", co->since_ns, co->until_ns, co->system, AC_ROWS_SCAN,
+	    ac_store_rows(s, "task_list_by.sql", co->since_ns, co->until_ns, co->system, AC_ROWS_SCAN,
 	                  &r, &err)) {
 		cli_error("tasks: %s", err.msg);
 		return err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;

@@ -1,4 +1,4 @@
--- tasks_by.sql: `agentcost tasks --each` with --by/--where (issue #17): one
+-- task_list_by.sql: `agentcost tasks --each` with --by/--where (issue #17): one
 -- row per task the dimensions' filters keep (q_task, src/analysis/dims.c),
 -- with its --by values.
 -- Parameters: ?1 since_ns (inclusive), ?2 until_ns (exclusive), ?3 system
