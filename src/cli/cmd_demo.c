@@ -153,7 +153,7 @@ int cmd_demo(int argc, char **argv)
 
 	int rc = run("1. generate the workload (seeded, with its ground truth)", cmd_gen, 0, "gen",
 	             "--days", days, "--tasks-per-day", tpd, "--seed", seed, "--incident-usd", "120",
-	             "--zstd", "-o", traces, "--truth", truth, NULL);
+	             "--users", "2000", "--zstd", "-o", traces, "--truth", truth, NULL);
 	if (rc)
 		return rc;
 	drop_file_rate = 1;
@@ -177,9 +177,13 @@ int cmd_demo(int argc, char **argv)
 	    "outliers", NULL);
 	run("8. model selection: cost and measured accuracy per task type x complexity x model",
 	    cmd_models, 16, "models", "--system", "doc-agent", NULL);
+	run("9. who spent it: the top users (a few heavy ones), then by team", cmd_top, 0, "top",
+	    "user", "--limit", "5", NULL);
+	run("9b. by the team resource attribute (read from the stored originals)", cmd_top, 0, "top",
+	    "attr:team", NULL);
 	char map[4200];
 	snprintf(map, sizeof(map), "%s/recommended-map.csv", dir);
-	run("9. what the router should change, with the simulated savings", cmd_recommend, 0,
+	run("10. what the router should change, with the simulated savings", cmd_recommend, 0,
 	    "recommend", "--write-map", map, NULL);
 	char sonnet[4200];
 	snprintf(sonnet, sizeof(sonnet), "%s/all-sonnet-map.csv", dir);
@@ -189,9 +193,9 @@ int cmd_demo(int argc, char **argv)
 		      "complex,claude-3-5-sonnet\n", f);
 		fclose(f);
 	}
-	run("10. the recommended map replayed beside an all-claude-3-5-sonnet map",
+	run("11. the recommended map replayed beside an all-claude-3-5-sonnet map",
 	    cmd_simulate, 0, "simulate", "--map", map, "--map", sonnet, NULL);
-	rc = run("11. the weekly model-selection report (HTML, Markdown, CSV, charts)", cmd_report, 0,
+	rc = run("12. the weekly model-selection report (HTML, Markdown, CSV, charts)", cmd_report, 0,
 	         "report", "weekly", "-o", report, NULL);
 	printf("\nStore: %s   traces: %s   ground truth: %s   map: %s\n", db, traces, truth, map);
 	if (rc == 0)
