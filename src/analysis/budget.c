@@ -582,6 +582,7 @@ int ac_budget_run(ac_store *s, const ac_budget_list *l, int64_t now_ns, ac_budge
 		ac_budget_result_free(out);
 		return rc;
 	}
-	qsort(out->rows, out->n, sizeof(*out->rows), by_budget);
+	if (out->n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(out->rows, out->n, sizeof(*out->rows), by_budget);
 	return 0;
 }

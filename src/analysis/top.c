@@ -161,7 +161,8 @@ static int current(ac_store *s, const ac_query *q, size_t limit, int include_eva
 	ac_units_close(it);
 	if (rc)
 		return rc;
-	qsort(out->rows, out->n, sizeof(*out->rows), by_cost);
+	if (out->n)
+		qsort(out->rows, out->n, sizeof(*out->rows), by_cost);
 	return 0;
 }
 
