@@ -7,7 +7,9 @@
 -- one's units.
 -- Parameters: ?1 since_ns, ?2 until_ns, ?3 system (applied by q_task),
 --             ?4 include eval tasks (1) or not (0), ?5 position of model in
---             --by (0 none, 1, 2), ?6 --where model value or NULL.
+--             --by (0 none, 1, 2), ?6 --where model value or NULL, ?7 1: the
+--             spans starting in the window (dims_units_spans.sql's unit), 0:
+--             every span of the tasks starting in it.
 -- Output: k1, k2 (model's name at its position), task.id, cost_usd,
 --         llm_calls; ordered by k1, k2, cost.
 SELECT CASE WHEN ?5 = 1 THEN u.m ELSE u.k1 END,
@@ -19,7 +21,8 @@ FROM (SELECT qt.k1 AS k1, qt.k2 AS k2, coalesce(m.name, '(none)') AS m, s.task A
       JOIN q_task qt ON qt.task = s.task
       JOIN task t ON t.id = s.task
       LEFT JOIN model m ON m.id = s.model
-      WHERE t.start_ns >= ?1 AND t.start_ns < ?2
+      WHERE (CASE WHEN ?7 THEN s.start_ns >= ?1 AND s.start_ns < ?2
+                  ELSE t.start_ns >= ?1 AND t.start_ns < ?2 END)
         AND (?4 OR t.eval = 0)
         AND (s.model IS NOT NULL OR coalesce(s.cost_usd, 0) <> 0)
         AND (?6 IS NULL OR coalesce(m.name, '(none)') = ?6)

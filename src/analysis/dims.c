@@ -345,7 +345,7 @@ struct ac_units {
 	ac_rows *r;
 };
 
-int ac_units_open(ac_store *s, const ac_query *q, int include_eval, ac_units **out, ac_err *err)
+int ac_units_open(ac_store *s, const ac_query *q, int flags, ac_units **out, ac_err *err)
 {
 	ac_dims_info info;
 	*out = NULL;
@@ -356,17 +356,21 @@ int ac_units_open(ac_store *s, const ac_query *q, int include_eval, ac_units **o
 	if (!it)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	int model = info.model_pos || info.model_where;
-	rc = ac_store_rows(s, model ? "dims_units_model.sql" : "dims_units.sql", q->since_ns, q->until_ns,
+	const char *name = model                     ? "dims_units_model.sql"
+	                   : flags & AC_UNITS_SPANS ? "dims_units_spans.sql"
+	                                            : "dims_units.sql";
+	rc = ac_store_rows(s, name, q->since_ns, q->until_ns,
 	                   q->system, AC_ROWS_SCAN, &it->r, err);
 	if (rc) {
 		free(it);
 		return rc;
 	}
-	ac_rows_bind_int(it->r, 4, include_eval != 0);
+	ac_rows_bind_int(it->r, 4, (flags & AC_UNITS_EVAL) != 0);
 	if (model) {
 		ac_rows_bind_int(it->r, 5, info.model_pos);
 		if (info.model_where)
 			ac_rows_bind_text(it->r, 6, info.model_where);
+		ac_rows_bind_int(it->r, 7, (flags & AC_UNITS_SPANS) != 0);
 	}
 	*out = it;
 	return 0;

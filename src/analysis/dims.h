@@ -66,7 +66,13 @@ typedef struct ac_unit {
 
 typedef struct ac_units ac_units;
 
-int ac_units_open(ac_store *s, const ac_query *q, int include_eval, ac_units **out, ac_err *err);
+enum {
+	AC_UNITS_EVAL = 1,  /* evaluation tasks too */
+	AC_UNITS_SPANS = 2, /* a task's unit: its spans starting in the window (its
+	                     * task may start before it); else the tasks starting
+	                     * in the window, whole */
+};
+int ac_units_open(ac_store *s, const ac_query *q, int flags, ac_units **out, ac_err *err);
 /* 1 and *u, 0 at the end, or an error code. */
 int ac_units_next(ac_units *it, ac_unit *u, ac_err *err);
 void ac_units_close(ac_units *it);

@@ -121,11 +121,11 @@ static int by_cost(const void *x, const void *y)
 }
 
 /* The current window's values into out, costliest first. */
-static int current(ac_store *s, const ac_query *q, size_t limit, int include_eval,
+static int current(ac_store *s, const ac_query *q, size_t limit, int flags,
                    ac_top_result *out, ac_err *err)
 {
 	ac_units *it;
-	int rc = ac_units_open(s, q, include_eval, &it, err);
+	int rc = ac_units_open(s, q, flags, &it, err);
 	if (rc)
 		return rc;
 	acc a = { out, limit, 0, NULL, 0, 0 };
@@ -167,7 +167,7 @@ static int current(ac_store *s, const ac_query *q, size_t limit, int include_eva
 }
 
 /* previous_cost of the kept values: one pass over the previous period. */
-static int previous(ac_store *s, const ac_query *q, int include_eval, ac_top_result *out,
+static int previous(ac_store *s, const ac_query *q, int flags, ac_top_result *out,
                     ac_err *err)
 {
 	ac_map idx;
@@ -181,7 +181,7 @@ static int previous(ac_store *s, const ac_query *q, int include_eval, ac_top_res
 	ac_query p = ac_query_previous(q);
 	ac_units *it = NULL;
 	if (!rc)
-		rc = ac_units_open(s, &p, include_eval, &it, err);
+		rc = ac_units_open(s, &p, flags, &it, err);
 	ac_unit u;
 	while (!rc && (rc = ac_units_next(it, &u, err)) > 0) {
 		rc = 0;
@@ -195,17 +195,17 @@ static int previous(ac_store *s, const ac_query *q, int include_eval, ac_top_res
 	return rc;
 }
 
-int ac_top_run(ac_store *s, const ac_query *q, size_t limit, int include_eval,
+int ac_top_run(ac_store *s, const ac_query *q, size_t limit, int flags,
                ac_top_result *out, ac_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (q->nby != 1)
 		return ac_err_set(err, AC_EINVAL, "top takes one dimension");
-	int rc = current(s, q, limit, include_eval, out, err);
+	int rc = current(s, q, limit, flags, out, err);
 	int closed = q->since_ns != INT64_MIN && q->until_ns != INT64_MAX &&
 	             q->since_ns - (q->until_ns - q->since_ns) < q->since_ns;
 	if (!rc && closed)
-		rc = previous(s, q, include_eval, out, err);
+		rc = previous(s, q, flags, out, err);
 	if (rc) {
 		ac_top_result_free(out);
 		return rc;

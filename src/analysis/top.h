@@ -33,8 +33,10 @@ typedef struct ac_top_result {
 	long long total_tasks;
 } ac_top_result;
 
-/* q->by[0] is the dimension (q->nby == 1); limit 0: every value. */
-int ac_top_run(ac_store *s, const ac_query *q, size_t limit, int include_eval,
+/* q->by[0] is the dimension (q->nby == 1); limit 0: every value; flags
+ * AC_UNITS_* (dims.h): eval tasks too, and/or the spans starting in the
+ * window instead of the tasks starting in it (the incident report). */
+int ac_top_run(ac_store *s, const ac_query *q, size_t limit, int flags,
                ac_top_result *out, ac_err *err);
 void ac_top_result_free(ac_top_result *r);
 

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/dims.h"
 #include "../analysis/incident.h"
 #include "../analysis/spc.h"
 #include "../analysis/spend.h"
@@ -246,9 +247,13 @@ static int section_who(inc *c)
 	ac_doc *d = c->doc;
 	ac_doc_section(d, "who", "The users and sessions that drove it");
 	ac_query q = ac_query_window(c->from, c->to);
-	int rc = ac_report_who(d, c->s, &q, "user", 5, "who_users", "the window", c->err);
+	/* the spend of the window, tasks that began before it included, as the
+	 * rest of the incident report counts it */
+	const int flags = AC_UNITS_SPANS | AC_UNITS_EVAL;
+	int rc = ac_report_who(d, c->s, &q, "user", 5, flags, "who_users", "the window", c->err);
 	if (!rc)
-		rc = ac_report_who(d, c->s, &q, "session", 5, "who_sessions", "the window", c->err);
+		rc = ac_report_who(d, c->s, &q, "session", 5, flags, "who_sessions", "the window",
+		                   c->err);
 	return rc;
 }
 

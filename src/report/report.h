@@ -117,11 +117,12 @@ void ac_doc_warn(ac_doc *d, const char *fmt, ...) __attribute__((format(printf, 
  * table is owned by the document. NULL on OOM (the cell functions accept it).
  */
 /* "Who spent it" (who.c): the `limit` costliest values of dimension
- * dim_text (user, session, attr:KEY, ...) among the production tasks
- * starting in win, against the period before, as a paragraph and a table
- * DIR/<table>.csv; period names the window in the text. */
+ * dim_text (user, session, attr:KEY, ...) over win (flags AC_UNITS_*,
+ * src/analysis/dims.h: the production tasks starting in it, or with
+ * AC_UNITS_SPANS the spans starting in it), against the period before, as a
+ * paragraph and a table DIR/<table>.csv; period names the window in the text. */
 int ac_report_who(ac_doc *d, ac_store *s, const ac_query *win, const char *dim_text,
-                  size_t limit, const char *table, const char *period, ac_err *err);
+                  size_t limit, int flags, const char *table, const char *period, ac_err *err);
 
 ac_tbl *ac_doc_table(ac_doc *d, const char *name, const char *caption,
                      const char *const *cols, int ncol, size_t show);

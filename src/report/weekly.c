@@ -520,7 +520,7 @@ static int section_who(wk *w)
 	snprintf(title, sizeof(title), "Who spent it: by %.100s", dim);
 	ac_doc_section(w->doc, "who", title);
 	ac_query q = ac_query_window(w->since, w->until);
-	return ac_report_who(w->doc, w->s, &q, dim, 10, "who", w->week, w->err);
+	return ac_report_who(w->doc, w->s, &q, dim, 10, 0, "who", w->week, w->err);
 }
 
 /* ---- 4. daily spend and its control band --------------------------------- */

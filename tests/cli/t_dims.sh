@@ -150,6 +150,10 @@ expect_eq "who by team: header, billing first (T4 T5 T9: 0.003)" "team,tasks bil
 expect_rc "report incident" 0 ac report incident --from 2025-06-02T00:00:00Z --to 2025-06-02T00:00:15Z -o "$T/inc"
 expect_eq "incident: users" "carol,1 alice,1" "$(tail -n +2 "$T/inc/who_users.csv" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "incident: sessions" "(none),1 s1,1" "$(tail -n +2 "$T/inc/who_sessions.csv" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+# a window that begins inside T2 (00:00:11.5-00:00:15): only its call at +12 s
+# (user.id bob, 2000/0 = 0.0003) starts there; it counts for T2's user, carol
+expect_rc "report incident inside a task" 0 ac report incident --from 2025-06-02T00:00:11.500Z --to 2025-06-02T00:00:15Z -o "$T/inc2"
+expect_eq "incident inside a task: its user" "carol,1,0.0003" "$(tail -n +2 "$T/inc2/who_users.csv" | cut -d, -f1-3)"
 
 # Usage errors name the dimensions
 expect_rc "top unknown dimension" 2 ac top color
