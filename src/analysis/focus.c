@@ -310,7 +310,11 @@ int ac_focus_open(ac_store *s, ac_pricebook *pb, const ac_query *q, ac_focus **o
 	int rc;
 	const char *query = "focus.sql";
 	if (q->dims) {
-		if ((rc = ac_dims_prepare(s, q, &f->info, err))) {
+		/* --system is each span's own service (focus_by.sql), as without
+		 * --by: the tasks of every system are candidates */
+		ac_query all = *q;
+		all.system = NULL;
+		if ((rc = ac_dims_prepare(s, &all, &f->info, err))) {
 			free(f);
 			return rc;
 		}

@@ -179,7 +179,11 @@ int ac_summary_by(ac_store *s, const ac_query *q, ac_summary_row_fn fn, void *ct
 {
 	ac_dims_info info;
 	ac_rows *r;
-	int rc = ac_dims_prepare(s, q, &info, err);
+	/* --system is each span's own service here, as in the plain summary
+	 * (summary_by.sql): the tasks of every system are candidates */
+	ac_query all = *q;
+	all.system = NULL;
+	int rc = ac_dims_prepare(s, &all, &info, err);
 	if (rc || (rc = ac_store_rows(s, "summary_by.sql", q->since_ns, q->until_ns, q->system,
 	                              AC_ROWS_SCAN, &r, err)))
 		return rc;

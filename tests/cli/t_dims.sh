@@ -155,6 +155,29 @@ expect_eq "incident: sessions" "(none),1 s1,1" "$(tail -n +2 "$T/inc/who_session
 expect_rc "report incident inside a task" 0 ac report incident --from 2025-06-02T00:00:11.500Z --to 2025-06-02T00:00:15Z -o "$T/inc2"
 expect_eq "incident inside a task: its user" "carol,1,0.0003" "$(tail -n +2 "$T/inc2/who_users.csv" | cut -d, -f1-3)"
 
+# The root as the derivation takes it: a sub-task split out by
+# agentcost.task.id has a root whose parent is in the outer task (span 2,
+# user.id=subroot, +100 s); its child (span 3, subchild, +50 s, the earlier
+# one) is not the root. The sub-task's call 1000/0 = 0.00015 is subroot's.
+# And --system on span-level views is each span's service: the call is served
+# by svc-b inside a task whose root is svc-a's (user u1).
+cat >"$T/root.jsonl" <<'JSON'
+{"trace_id":"000000000000000000000000000000f1","span_id":"f100000000000001","name":"agent","start_time_unix_nano":1751328000000000000,"end_time_unix_nano":1751328200000000000,"attributes":{"user.id":"outer"},"resource":{"service.name":"svc-a"}}
+{"trace_id":"000000000000000000000000000000f1","span_id":"f100000000000002","parent_span_id":"f100000000000001","name":"sub","start_time_unix_nano":1751328100000000000,"end_time_unix_nano":1751328190000000000,"attributes":{"agentcost.task.id":"sub","user.id":"subroot"},"resource":{"service.name":"svc-a"}}
+{"trace_id":"000000000000000000000000000000f1","span_id":"f100000000000003","parent_span_id":"f100000000000002","name":"chat","start_time_unix_nano":1751328050000000000,"end_time_unix_nano":1751328060000000000,"attributes":{"agentcost.task.id":"sub","user.id":"subchild","gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":0},"resource":{"service.name":"svc-a"}}
+{"trace_id":"000000000000000000000000000000f2","span_id":"f200000000000001","name":"agent","start_time_unix_nano":1751328000000000000,"end_time_unix_nano":1751328200000000000,"attributes":{"user.id":"u1"},"resource":{"service.name":"svc-a"}}
+{"trace_id":"000000000000000000000000000000f2","span_id":"f200000000000002","parent_span_id":"f200000000000001","name":"chat","start_time_unix_nano":1751328010000000000,"end_time_unix_nano":1751328020000000000,"attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":0},"resource":{"service.name":"svc-b"}}
+JSON
+expect_rc "ingest root.jsonl" 0 ac --db "$T/root.db" ingest "$T/root.jsonl"
+expect_eq "a sub-task's root is the span whose parent is outside it" "subroot:0.00015" \
+  "$(ac --db "$T/root.db" top user --where 'user=subroot' --format json | jget '[.top[] | "\(.user):\(.cost)"] | join(" ")')"
+expect_eq "the earlier child is not the root" "" \
+  "$(ac --db "$T/root.db" top user --format json | jget '.top[] | select(.user == "subchild") | .user')"
+expect_eq "summary --system svc-b --by user: the span's service" "u1,0.00015" \
+  "$(ac --db "$T/root.db" summary --system svc-b --by user --format csv | tail -n +2 | cut -d, -f1,7)"
+expect_eq "export focus --system svc-b --by user" "u1:0.00015" \
+  "$(ac --db "$T/root.db" export focus --system svc-b --by user | focus_sums)"
+
 # Usage errors name the dimensions
 expect_rc "top unknown dimension" 2 ac top color
 expect_grep "top unknown dimension: message" "one of user, session" "$T/err"
