@@ -25,7 +25,8 @@ ALTER TABLE span ADD COLUMN resource INTEGER;   -- resource.id
 -- Promoted attributes (`agentcost dims add KEY`): attr:KEY read from a
 -- typed table filled by ingest instead of from the compressed originals.
 CREATE TABLE dim (
-  id        INTEGER PRIMARY KEY,
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a dropped key's
+                                                -- late rows cannot join a new one
   key       TEXT NOT NULL UNIQUE,   -- the bare attribute key
   added_at  TEXT NOT NULL           -- ISO-8601 UTC
 );

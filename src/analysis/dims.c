@@ -46,11 +46,23 @@ int ac_dim_parse(const char *text, ac_dim *d, ac_err *err)
 	                  text);
 }
 
+/* Column names the listings keyed by a dimension print beside it: an
+ * attribute of that name keeps its attr: prefix so no row has a key twice. */
+static const char *const METRIC[] = {
+	"tasks", "cost", "share", "p50", "p99", "previous_cost", "change", "spans",
+	"llm_calls", "tool_calls", "cost_total", "eval_tasks", "purpose", "period", "scope",
+	"value", "status", "limit", "spent", "forecast", "period_start", "dimension", "values",
+	"total_cost", "top",
+};
+
 const char *ac_dim_column(const ac_dim *d)
 {
 	if (d->kind == AC_DIM_ATTR) {
 		for (size_t k = 0; k < NBUILTIN; k++)
 			if (strcmp(d->attr, BUILTIN[k].name) == 0)
+				return d->name ? d->name : d->attr - 5;
+		for (size_t k = 0; k < sizeof(METRIC) / sizeof(METRIC[0]); k++)
+			if (strcmp(d->attr, METRIC[k]) == 0)
 				return d->name ? d->name : d->attr - 5;
 		return d->attr;
 	}
@@ -291,6 +303,8 @@ int ac_dims_prepare(ac_store *s, const ac_query *q, ac_dims_info *info, ac_err *
 		                  AC_DIMS_MAX_BY);
 	if (q->nwhere > AC_DIMS_MAX_WHERE)
 		return ac_err_set(err, AC_EINVAL, "at most %d --where filters", AC_DIMS_MAX_WHERE);
+	if (q->nby == 2 && !strcmp(ac_dim_column(&q->by[0]), ac_dim_column(&q->by[1])))
+		return ac_err_set(err, AC_EINVAL, "--by names %s twice", ac_dim_column(&q->by[0]));
 	for (size_t i = 0; i < q->nby; i++) {
 		if (q->by[i].kind == AC_DIM_COMPLEXITY)
 			return ac_err_set(err, AC_EINVAL, "--by complexity is not a dimension here");

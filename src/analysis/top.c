@@ -202,8 +202,11 @@ int ac_top_run(ac_store *s, const ac_query *q, size_t limit, int flags,
 	if (q->nby != 1)
 		return ac_err_set(err, AC_EINVAL, "top takes one dimension");
 	int rc = current(s, q, limit, flags, out, err);
+	/* a previous period exists when the window is closed and the one before
+	 * it fits in int64 (no signed overflow: the subtraction is checked) */
 	int closed = q->since_ns != INT64_MIN && q->until_ns != INT64_MAX &&
-	             q->since_ns - (q->until_ns - q->since_ns) < q->since_ns;
+	             q->until_ns > q->since_ns &&
+	             q->since_ns >= INT64_MIN + (q->until_ns - q->since_ns);
 	if (!rc && closed)
 		rc = previous(s, q, flags, out, err);
 	if (rc) {

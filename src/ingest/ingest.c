@@ -289,7 +289,7 @@ static int parsed_span(ac_span *sp, void *payload)
 		it->s[k] = keep(b, v.p, v.n);
 	}
 	ac_str res = sp->str[AC_F_RESOURCE];
-	if (!(res.n && b->last_res.len == res.n &&
+	if (!(res.n && !b->oom && b->last_res.len == res.n &&
 	      memcmp(b->text.data + b->last_res.off, res.p, res.n) == 0))
 		b->last_res = keep(b, res.p, res.n);
 	it->s[S_RESOURCE] = res.n ? b->last_res : (sref){ 0, 0 };

@@ -178,6 +178,13 @@ expect_eq "summary --system svc-b --by user: the span's service" "u1,0.00015" \
 expect_eq "export focus --system svc-b --by user" "u1:0.00015" \
   "$(ac --db "$T/root.db" export focus --system svc-b --by user | focus_sums)"
 
+# an attribute named like a listing's own column keeps its prefix (no JSON
+# object with "cost" twice); a dimension twice is refused
+expect_eq "top attr:cost: the column keeps attr:" "attr:cost tasks cost" \
+  "$(ac top attr:cost --format json | jget '.top[0] | keys_unsorted[0:3] | join(" ")')"
+expect_rc "--by user,user" 2 ac tasks --by user,user
+expect_grep "--by twice: the message" "names user twice" "$T/err"
+
 # Usage errors name the dimensions
 expect_rc "top unknown dimension" 2 ac top color
 expect_grep "top unknown dimension: message" "one of user, session" "$T/err"
