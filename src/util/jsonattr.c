@@ -261,6 +261,24 @@ static int pair_value(scan *s, size_t value_at, int depth)
 	return found;
 }
 
+/* A member of the record itself that is the span's structure, not an
+ * attribute: attr:name is no span's name, attr:message no status message
+ * (OTLP JSON and protobuf-JSON names, the flat format's, Jaeger's). */
+static int span_field(const scan *s, span_of name)
+{
+	static const char *const F[] = {
+		"name", "kind", "status", "traceId", "spanId", "parentSpanId", "traceState",
+		"flags", "startTimeUnixNano", "endTimeUnixNano", "droppedAttributesCount",
+		"droppedEventsCount", "droppedLinksCount", "trace_id", "span_id",
+		"parent_span_id", "trace_state", "start_time_unix_nano", "end_time_unix_nano",
+		"traceID", "spanID", "operationName", "startTime", "duration", "references",
+	};
+	for (size_t k = 0; k < sizeof(F) / sizeof(F[0]); k++)
+		if (str_is(s, name, F[k], strlen(F[k])))
+			return 1;
+	return 0;
+}
+
 static int walk_object(scan *s, int depth, int mode)
 {
 	int key_match = 0;
@@ -286,7 +304,8 @@ static int walk_object(scan *s, int depth, int mode)
 			return s->bad = 1, 0;
 		s->i++;
 		ws(s);
-		if (str_is(s, name, "events", 6) || str_is(s, name, "links", 5)) {
+		if (str_is(s, name, "events", 6) || str_is(s, name, "links", 5) ||
+		    (depth == 0 && span_field(s, name))) {
 			skip(s, depth + 1);
 			continue;
 		}

@@ -11,7 +11,8 @@
  *   - an object member named KEY with a scalar value (flat attribute maps).
  * The span's own attributes come first: members named "resource" are
  * searched only when nothing else has the key, and "events" and "links"
- * (whose attributes are not the span's) never. The first match in document
+ * (whose attributes are not the span's) never, nor the record's own
+ * structure at its top level (name, kind, status, ids, times: span_field). The first match in document
  * order wins. Text is hostile: nesting deeper than 64 levels or malformed
  * JSON stops the search (no match), never reads past n.
  */

@@ -108,6 +108,25 @@ static void test_flat(void **state)
 	assert_found("{\"metadata\":{\"user\":{\"tier\":7}}}", "tier", "7");
 }
 
+/* The record's own structure is no attribute: attr:name is an attribute
+ * named "name", never the span's name; status and ids are never found. */
+static void test_span_fields_never(void **state)
+{
+	(void)state;
+	const char *otlp = "{\"traceId\":\"0af7\",\"spanId\":\"b7ad\",\"name\":\"chat\","
+	                   "\"kind\":3,\"status\":{\"code\":2,\"message\":\"boom\"},"
+	                   "\"attributes\":[{\"key\":\"name\",\"value\":{\"stringValue\":"
+	                   "\"attrname\"}}]}";
+	assert_found(otlp, "name", "attrname");
+	assert_none(otlp, "spanId");
+	assert_none(otlp, "kind");
+	assert_none(otlp, "message");
+	assert_none(otlp, "code");
+	/* the flat format's names too; its attributes map still answers */
+	assert_none("{\"trace_id\":\"1\",\"span_id\":\"2\",\"name\":\"x\"}", "name");
+	assert_found("{\"name\":\"x\",\"attributes\":{\"name\":\"y\"}}", "name", "y");
+}
+
 static void test_events_links_never(void **state)
 {
 	(void)state;
@@ -423,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_otlp_anyvalue),
 		cmocka_unit_test(test_jaeger_tag),
 		cmocka_unit_test(test_flat),
+		cmocka_unit_test(test_span_fields_never),
 		cmocka_unit_test(test_events_links_never),
 		cmocka_unit_test(test_resource_second),
 		cmocka_unit_test(test_span_then_resource_text),
