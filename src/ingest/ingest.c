@@ -740,6 +740,23 @@ static int derive_dirty(wtx *w)
 	return rc;
 }
 
+/* Forget the promoted keys: the next batch reads them again, inside its
+ * transaction, so a `dims add` or `dims drop` that committed meanwhile
+ * counts from the next transaction on. */
+static void promo_forget(wtx *w)
+{
+	for (size_t k = 0; k < w->npromo; k++)
+		free(w->promo_key[k]);
+	free(w->promo_key);
+	free(w->promo_id);
+	ac_rows_free(w->promo_put);
+	w->promo_key = NULL;
+	w->promo_id = NULL;
+	w->promo_put = NULL;
+	w->npromo = 0;
+	w->promo_loaded = 0;
+}
+
 static int commit_tx(wtx *w)
 {
 	int rc = derive_dirty(w);
@@ -748,6 +765,7 @@ static int commit_tx(wtx *w)
 	w->open = 0;
 	if ((rc = ac_store_commit(w->s, w->err)))
 		return rc;
+	promo_forget(w);
 	long long t = w->deriver ? ac_deriver_stats(w->deriver)->tasks : 0;
 	w->tasks_done += t - w->tasks_mark;
 	w->tasks_mark = t;
@@ -765,6 +783,7 @@ static void rollback_tx(wtx *w)
 		return;
 	ac_store_rollback(w->s);
 	w->open = 0;
+	promo_forget(w);
 	ac_map_clear(&w->dirty);
 	ac_deriver_free(w->deriver);
 	w->deriver = NULL;
@@ -1002,7 +1021,7 @@ static int derive_fresh(run *r, size_t nord, int64_t fresh_after)
 	return 0;
 }
 
-/* The promoted attributes' keys, once per writer. */
+/* The promoted attributes' keys, once per transaction (promo_forget). */
 static int promo_load(wtx *w)
 {
 	ac_rows *q;
@@ -1610,11 +1629,7 @@ int ac_ingest_files(ac_store *s, ac_pricebook *pb, const char *const *paths, siz
 	for (int k = 0; k < S_COUNT; k++)
 		ac_buf_release(&w.last_text[k]);
 	free(w.ord);
-	for (size_t k = 0; k < w.npromo; k++)
-		free(w.promo_key[k]);
-	free(w.promo_key);
-	free(w.promo_id);
-	ac_rows_free(w.promo_put);
+	promo_forget(&w);
 	ZSTD_freeCCtx(w.cctx);
 	free(w.rows);
 	pthread_mutex_destroy(&sy.mu);
