@@ -361,18 +361,14 @@ done:
 
 int ac_bill_read(ac_bill *out, const char *path, ac_warn_fn warn, void *payload, ac_err *err)
 {
-	int is_stdin = !strcmp(path, "-");
-	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	char *data;
 	size_t n;
-
+	const char *label;
 	memset(out, 0, sizeof(*out));
-	int rc = ac_read_all(f, path, MAX_BILL_BYTES, "bill", &data, &n, err);
-	if (f && !is_stdin)
-		fclose(f);
+	int rc = ac_read_path(path, MAX_BILL_BYTES, "bill", &data, &n, &label, err);
 	if (rc)
 		return rc;
-	rc = ac_bill_parse(out, data, n, is_stdin ? "<stdin>" : path, warn, payload, err);
+	rc = ac_bill_parse(out, data, n, label, warn, payload, err);
 	free(data);
 	return rc;
 }

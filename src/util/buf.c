@@ -132,3 +132,15 @@ int ac_read_all(FILE *f, const char *path, size_t max, const char *what, char **
 	*len = n;
 	return 0;
 }
+
+int ac_read_path(const char *path, size_t max, const char *what, char **out, size_t *len,
+                 const char **label, ac_err *err)
+{
+	int is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	int rc = ac_read_all(f, path, max, what, out, len, err);
+	if (f && !is_stdin)
+		fclose(f);
+	*label = is_stdin ? "<stdin>" : path;
+	return rc;
+}

@@ -40,4 +40,9 @@ const char *ac_buf_cstr(const ac_buf *b);        /* NUL-terminated, "" when empt
 int ac_read_all(FILE *f, const char *path, size_t max, const char *what, char **out, size_t *len,
                 ac_err *err);
 
+/* ac_read_all of the file at path, or of standard input when path is "-";
+ * *label: the name for messages about its lines ("<stdin>" or path). */
+int ac_read_path(const char *path, size_t max, const char *what, char **out, size_t *len,
+                 const char **label, ac_err *err);
+
 #endif
