@@ -22,6 +22,15 @@ for fmt in otlp flat; do
   start=$(date +%s%N)
   expect_rc "$fmt: clean ingest" 0 ac ingest --batch=400 "$T/in.$fmt"
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  # the kill delays span the FASTEST of three clean runs: one run slowed by a
+  # busy machine would put most kills after the ingest has ended
+  for again in 1 2; do
+    rm -f "$T/again.db"*
+    start=$(date +%s%N)
+    AGENTCOST_DB="$T/again.db" ac ingest --batch=400 "$T/in.$fmt" >/dev/null 2>&1
+    t=$(( ($(date +%s%N) - start) / 1000000 ))
+    [ "$t" -lt "$ms" ] && ms=$t
+  done
   [ "$ms" -lt 20 ] && ms=20
   totals >"$T/clean.$fmt"
   want_cost=$(awk -v n="$N" 'BEGIN { printf "%.0f", n * 0.008445 * 1000000 }')
