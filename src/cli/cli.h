@@ -60,6 +60,10 @@ typedef struct cli_dims {
 int cli_dims_parse(int *argc, char **argv, const char *cmd, cli_dims *d);
 /* Put d's dimensions into q (q->dims = 1 when there are any). */
 void cli_dims_apply(const cli_dims *d, ac_query *q);
+/* 1 (said why, naming cmd) when a --by column would repeat another of the
+ * listing's columns own[0..nown) or the other --by column: a table and its
+ * JSON objects would have two of one name. */
+int cli_dims_clash(const char *cmd, const ac_query *q, const char *const *own, size_t nown);
 
 /*
  * Value of option `name` at argv[*i] ("--name V", advancing *i, or

@@ -97,3 +97,18 @@ void cli_dims_apply(const cli_dims *d, ac_query *q)
 	q->nwhere = d->nwhere;
 	q->dims = 1;
 }
+
+int cli_dims_clash(const char *cmd, const ac_query *q, const char *const *own, size_t nown)
+{
+	for (size_t i = 0; i < q->nby; i++) {
+		const char *c = ac_dim_column(&q->by[i]);
+		int dup = i == 1 && !strcmp(c, ac_dim_column(&q->by[0]));
+		for (size_t k = 0; k < nown; k++)
+			dup |= !strcmp(c, own[k]);
+		if (dup) {
+			cli_error("%s: --by: the column '%s' would be there twice", cmd, c);
+			return 1;
+		}
+	}
+	return 0;
+}

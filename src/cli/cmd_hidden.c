@@ -127,23 +127,6 @@ static const char *const BY_NAMES[] = { "purpose", "cost", "share", "token_share
 static const col_type BY_TYPES[] = { COL_STR, COL_STR, COL_STR, COL_USD, COL_NUM,
 	                             COL_NUM, COL_NUM, COL_NUM };
 
-/* 1 (said why) when a --by column repeats another column: the table and the
- * JSON objects would have two of one name (attr:purpose, --by user,user). */
-static int clashing_column(const ac_query *q, const char *const *own, size_t nown)
-{
-	for (size_t i = 0; i < q->nby; i++) {
-		const char *c = ac_dim_column(&q->by[i]);
-		int dup = i == 1 && !strcmp(c, ac_dim_column(&q->by[0]));
-		for (size_t k = 0; k < nown; k++)
-			dup |= !strcmp(c, own[k]);
-		if (dup) {
-			cli_error("hidden: --by: the column '%s' would be there twice", c);
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* One value's scope as it comes: a JSON object or CSV lines. */
 static void emit_scope(const ac_hidden_scope *sc, const char *const *cols, size_t nk,
                        out_format fmt, size_t *shown)
@@ -268,7 +251,7 @@ int cmd_hidden(int argc, char **argv)
 	static const char *const own[] = { "purpose", "cost", "share", "token_share",
 		                           "tool_failure_rate", "retries_per_failure",
 		                           "cost_total", "groups" };
-	if (q.dims && clashing_column(&q, own, 8)) {
+	if (q.dims && cli_dims_clash("hidden", &q, own, 8)) {
 		ac_store_close(s);
 		return EXIT_USAGE;
 	}

@@ -232,23 +232,6 @@ static const char *const HNAMES[] = { "system", "hour", "cost", "mean", "sd",
 static const col_type TYPES[] = { COL_STR, COL_STR, COL_USD, COL_USD,
 	                          COL_USD, COL_USD, COL_STR, COL_STR };
 
-/* 1 (said why) when a --by column repeats another column: the table and the
- * JSON objects would have two of one name (attr:cost, --by user,user). */
-static int clashing_column(const ac_query *q, const char *const *own, size_t nown)
-{
-	for (size_t i = 0; i < q->nby; i++) {
-		const char *c = ac_dim_column(&q->by[i]);
-		int dup = i == 1 && !strcmp(c, ac_dim_column(&q->by[0]));
-		for (size_t k = 0; k < nown; k++)
-			dup |= !strcmp(c, own[k]);
-		if (dup) {
-			cli_error("spc: --by: the column '%s' would be there twice", c);
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* With --by / --where: the series one value at a time (header comment).
  * Returns the exit status. */
 static int run_by(spc_run *r, ac_store *s, const ac_query *q)
@@ -335,7 +318,7 @@ int cmd_spc(int argc, char **argv)
 		cli_dims_apply(&d, &q);
 		static const char *const own[] = { "day", "hour", "days", "hours", "cost", "mean",
 			                           "sd", "ucl", "alert", "rules" };
-		status = clashing_column(&q, own, 10) ? EXIT_USAGE : run_by(&r, s, &q);
+		status = cli_dims_clash("spc", &q, own, 10) ? EXIT_USAGE : run_by(&r, s, &q);
 		ac_store_close(s);
 		return status;
 	}

@@ -33,15 +33,36 @@ static const char *name_of(const char *s)
 	return s ? s : "";
 }
 
+/* --each's columns: tasks.sql's (task_list_by.sql's first 13). */
+static const char *const EACH_NAMES[] = { "task_id", "system", "task_type", "start", "end",
+	                                  "spans", "llm_calls", "tool_calls", "tokens_in",
+	                                  "tokens_out", "cost", "unpriced_calls", "eval" };
+static const col_type EACH_TYPES[] = { COL_STR, COL_STR, COL_STR, COL_STR, COL_STR,
+	                               COL_INT, COL_INT, COL_INT, COL_INT,
+	                               COL_INT, COL_USD, COL_INT, COL_INT };
+
+/* One --each row of r; own[c]: print column c (0..2) of the first three. */
+static void each_row(out_table *t, ac_rows *r, const int own[3])
+{
+	char st[40], e[40];
+	ac_format_iso_ms(ac_rows_int(r, 3), st);
+	ac_format_iso_ms(ac_rows_int(r, 4), e);
+	for (int c = 0; c <= 2; c++)
+		if (own[c])
+			out_str(t, ac_rows_text(r, c));
+	out_str(t, st);
+	out_str(t, e);
+	for (int c = 5; c <= 9; c++)
+		out_int(t, ac_rows_int(r, c));
+	out_num(t, ac_rows_double(r, 10));
+	out_int(t, ac_rows_int(r, 11));
+	out_int(t, ac_rows_int(r, 12));
+}
+
 /* --each: tasks.sql's rows as they come. */
 static int list_each(ac_store *s, const common_opts *co)
 {
-	static const char *const names[] = { "task_id", "system", "task_type", "start", "end",
-		                             "spans", "llm_calls", "tool_calls", "tokens_in",
-		                             "tokens_out", "cost", "unpriced_calls", "eval" };
-	static const col_type types[] = { COL_STR, COL_STR, COL_STR, COL_STR, COL_STR,
-		                          COL_INT, COL_INT, COL_INT, COL_INT,
-		                          COL_INT, COL_USD, COL_INT, COL_INT };
+	static const int all[3] = { 1, 1, 1 };
 	ac_rows *r;
 	ac_err err = AC_ERR_INIT;
 	if (ac_store_rows(s, "tasks.sql", co->since_ns, co->until_ns, co->system, 0, &r, &err)) {
@@ -49,23 +70,10 @@ static int list_each(ac_store *s, const common_opts *co)
 		return EXIT_FAIL;
 	}
 	ac_rows_bind_int(r, 4, 1); /* the eval flag in its own column */
-	out_table *t = out_table_new(names, types, 13);
+	out_table *t = out_table_new(EACH_NAMES, EACH_TYPES, 13);
 	int rc;
-	while ((rc = ac_rows_next(r, &err)) == 1) {
-		char st[40], e[40];
-		ac_format_iso_ms(ac_rows_int(r, 3), st);
-		ac_format_iso_ms(ac_rows_int(r, 4), e);
-		out_str(t, ac_rows_text(r, 0));
-		out_str(t, ac_rows_text(r, 1));
-		out_str(t, ac_rows_text(r, 2));
-		out_str(t, st);
-		out_str(t, e);
-		for (int c = 5; c <= 9; c++)
-			out_int(t, ac_rows_int(r, c));
-		out_num(t, ac_rows_double(r, 10));
-		out_int(t, ac_rows_int(r, 11));
-		out_int(t, ac_rows_int(r, 12));
-	}
+	while ((rc = ac_rows_next(r, &err)) == 1)
+		each_row(t, r, all);
 	ac_rows_free(r);
 	out_table_print(t, stdout, co->format, "tasks");
 	return rc == 0 ? EXIT_OK : EXIT_FAIL;
@@ -258,12 +266,8 @@ static int print_dims(ac_store *s, const ac_query *q, int hist, int include_eval
  * values) over the tasks the filters keep; the --by values first. */
 static int list_each_dims(ac_store *s, const common_opts *co, const ac_query *q)
 {
-	static const char *const names[] = { "task_id", "system", "task_type", "start", "end",
-		                             "spans", "llm_calls", "tool_calls", "tokens_in",
-		                             "tokens_out", "cost", "unpriced_calls", "eval" };
-	static const col_type types[] = { COL_STR, COL_STR, COL_STR, COL_STR, COL_STR,
-		                          COL_INT, COL_INT, COL_INT, COL_INT,
-		                          COL_INT, COL_USD, COL_INT, COL_INT };
+	const char *const *names = EACH_NAMES;
+	const col_type *types = EACH_TYPES;
 	ac_err err = AC_ERR_INIT;
 	ac_dims_info info;
 	ac_rows *r;
@@ -292,21 +296,9 @@ static int list_each_dims(ac_store *s, const common_opts *co, const ac_query *q)
 	out_table *t = dims_table(q, keep, keep_ty, nk, &cl);
 	int rc;
 	while ((rc = ac_rows_next(r, &err)) == 1) {
-		char st[40], e[40];
 		for (size_t k = 0; k < q->nby; k++)
 			out_str(t, ac_rows_text(r, 13 + (int)k));
-		ac_format_iso_ms(ac_rows_int(r, 3), st);
-		ac_format_iso_ms(ac_rows_int(r, 4), e);
-		for (int c = 0; c <= 2; c++)
-			if (own[c])
-				out_str(t, ac_rows_text(r, c));
-		out_str(t, st);
-		out_str(t, e);
-		for (int c = 5; c <= 9; c++)
-			out_int(t, ac_rows_int(r, c));
-		out_num(t, ac_rows_double(r, 10));
-		out_int(t, ac_rows_int(r, 11));
-		out_int(t, ac_rows_int(r, 12));
+		each_row(t, r, own);
 	}
 	ac_rows_free(r);
 	if (rc) {

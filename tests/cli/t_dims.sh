@@ -178,6 +178,22 @@ expect_eq "summary --system svc-b --by user: the span's service" "u1,0.00015" \
 expect_eq "export focus --system svc-b --by user" "u1:0.00015" \
   "$(ac --db "$T/root.db" export focus --system svc-b --by user | focus_sums)"
 
+# hostile and odd values: a numeric user_id keeps its text; a bool user.id is
+# no value (the next key, enduser.id, answers); a user with a quote, a
+# newline and a formula prefix comes out escaped in JSON and guarded in CSV
+cat >"$T/odd.jsonl" <<'JSON'
+{"trace_id":"000000000000000000000000000000e1","span_id":"e100000000000001","name":"chat","start_time_unix_nano":1751328000000000000,"end_time_unix_nano":1751328001000000000,"attributes":{"user_id":42,"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":0},"resource":{"service.name":"odd"}}
+{"trace_id":"000000000000000000000000000000e2","span_id":"e200000000000001","name":"chat","start_time_unix_nano":1751328000000000000,"end_time_unix_nano":1751328001000000000,"attributes":{"user.id":true,"enduser.id":"eve","gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":2000,"gen_ai.usage.output_tokens":0},"resource":{"service.name":"odd"}}
+{"trace_id":"000000000000000000000000000000e3","span_id":"e300000000000001","name":"chat","start_time_unix_nano":1751328000000000000,"end_time_unix_nano":1751328001000000000,"attributes":{"user.id":"=cmd|' /c calc'!A0\"\n","gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":3000,"gen_ai.usage.output_tokens":0},"resource":{"service.name":"odd"}}
+JSON
+expect_rc "ingest odd.jsonl" 0 ac --db "$T/odd.db" ingest "$T/odd.jsonl"
+# 3000/0 = 0.00045 for the hostile one, 2000/0 = 0.0003 eve, 1000/0 = 0.00015 "42"
+expect_eq "odd users: the values, by cost (the newline kept)" \
+  "$(printf '%s"\n%s' "=cmd|' /c calc'!A0" ':0.00045 eve:0.0003 42:0.00015')" \
+  "$(ac --db "$T/odd.db" top user --format json | jget '[.top[] | "\(.user):\(.cost)"] | join(" ")')"
+expect_eq "odd users: the CSV cell is guarded and quoted" "\"'=cmd|' /c calc'!A0\"\"" \
+  "$(ac --db "$T/odd.db" top user --format csv | sed -n 2p)"
+
 # an attribute named like a listing's own column keeps its prefix (no JSON
 # object with "cost" twice); a dimension twice is refused
 expect_eq "top attr:cost: the column keeps attr:" "attr:cost tasks cost" \
