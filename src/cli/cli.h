@@ -39,6 +39,9 @@ typedef struct common_opts {
  */
 int cli_common(int *argc, char **argv, common_opts *o);
 
+/* The command being run (main.c), for cli_open_store's backend check. */
+void cli_set_command(const char *name);
+
 /* The analyses' question (src/analysis/query.h) from the common options. */
 static inline ac_query cli_query(const common_opts *o)
 {

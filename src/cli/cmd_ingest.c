@@ -121,6 +121,84 @@ static int ingest_args(int argc, char **argv, ac_ingest_opts *o, int *progress, 
 	return 0;
 }
 
+/* ---- into ClickHouse: a staging store, then the rows sent (store.h) ----- */
+
+static void remove_staging(const char *dir)
+{
+	static const char *const parts[] = { "/stage.db", "/stage.db-wal", "/stage.db-shm" };
+	char p[PATH_MAX + 32];
+	if (!dir[0])
+		return;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", dir, parts[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+/* A new SQLite store under $TMPDIR (removed at the end; a killed ingest
+ * leaves it, and nothing was recorded in ClickHouse past what was sent). */
+static ac_store *open_staging(char *dir, size_t n)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, n, "%s/agentcost-stage.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		cli_error("ingest: cannot make a staging directory in %s: %s", tmp ? tmp : "/tmp",
+		          strerror(errno));
+		dir[0] = 0;
+		return NULL;
+	}
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/stage.db", dir);
+	ac_store *s;
+	ac_err err = AC_ERR_INIT;
+	if (ac_store_open(&s, path, AC_STORE_CREATE, &err)) {
+		cli_error("ingest: staging store: %s", err.msg);
+		remove_staging(dir);
+		dir[0] = 0;
+		return NULL;
+	}
+	return s;
+}
+
+/* The staged traces' stored spans brought back (their tasks derived again
+ * with the new spans), then everything sent. */
+static int ship(ac_store *remote, ac_store *staging, ac_derive_stats *ds)
+{
+	ac_err err = AC_ERR_INIT;
+	int64_t *traces = NULL;
+	size_t n = 0;
+	long long pulled = 0;
+	ac_ship_stats st;
+	int rc = ac_store_pull(remote, staging, &traces, &n, &pulled, &err);
+	if (!rc && n > 0) {
+		ac_deriver *d = NULL;
+		if (!(rc = ac_store_begin(staging, &err))) {
+			if (!(rc = ac_deriver_new(&d, staging, &err)))
+				rc = ac_deriver_run(d, traces, n, &err);
+			ac_deriver_free(d);
+			if (!rc)
+				rc = ac_store_commit(staging, &err);
+			else
+				ac_store_rollback(staging);
+		}
+	}
+	free(traces);
+	if (!rc)
+		rc = ac_store_ship(remote, staging, &st, &err);
+	if (rc) {
+		cli_error("ingest: %s", err.msg);
+		return -1;
+	}
+	(void)ds;
+	if (getenv("AGENTCOST_STATS"))
+		fprintf(stderr,
+		        "agentcost: clickhouse: %lld stored spans brought back for %zu traces; sent "
+		        "%lld spans, %lld tasks, %lld ledger rows (%.1f MB)\n",
+		        pulled, n, st.spans, st.tasks, st.files, st.bytes / 1e6);
+	return 0;
+}
+
 /* cmd_ingest(): the summary line (and with AGENTCOST_STATS the early-derivation count). */
 static void ingest_summary(const ac_ingest_stats *st, const ac_derive_stats *ds, double secs)
 {
@@ -173,10 +251,20 @@ int cmd_ingest(int argc, char **argv)
 		free(files);
 		return EXIT_USAGE;
 	}
-	ac_store *s = cli_open_store(&co, 1);
+	ac_store *s = cli_open_store(&co, 1), *remote = NULL;
 	if (!s) {
 		free(files);
 		return EXIT_FAIL;
+	}
+	char stage_dir[PATH_MAX] = "";
+	if (ac_store_is_remote(s)) {
+		/* a ClickHouse store: read into a SQLite staging store first */
+		remote = s;
+		if (!(s = open_staging(stage_dir, sizeof(stage_dir)))) {
+			ac_store_close(remote);
+			free(files);
+			return EXIT_FAIL;
+		}
 	}
 	ac_pricebook *pb = NULL;
 	ac_err err = AC_ERR_INIT;
@@ -218,6 +306,8 @@ int cmd_ingest(int argc, char **argv)
 			status = EXIT_FAIL;
 		}
 	}
+	if (remote && status != EXIT_FAIL && ship(remote, s, &ds))
+		status = EXIT_FAIL;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (d.total > d.shown)
@@ -227,6 +317,10 @@ int cmd_ingest(int argc, char **argv)
 		status = EXIT_SKIPPED;
 	ac_pricebook_free(pb);
 	ac_store_close(s);
+	if (remote) {
+		ac_store_close(remote);
+		remove_staging(stage_dir);
+	}
 	free(files);
 	return status;
 }

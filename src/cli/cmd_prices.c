@@ -156,9 +156,10 @@ static int do_list(common_opts *co, int tools)
 	ac_store *s = NULL;
 	/* the store is optional here: without one, the built-in table is in force */
 	if (strcmp(co->db, ":memory:") != 0) {
-		FILE *f = fopen(co->db, "rb");
-		if (f) {
-			fclose(f);
+		FILE *f = strncmp(co->db, "clickhouse://", 13) ? fopen(co->db, "rb") : NULL;
+		if (f || !strncmp(co->db, "clickhouse://", 13)) {
+			if (f)
+				fclose(f);
 			s = cli_open_store(co, 0);
 			if (!s)
 				return EXIT_FAIL;

@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (size_t k = 0; k < sizeof(COMMANDS) / sizeof(COMMANDS[0]); k++)
-		if (!strcmp(COMMANDS[k].name, name))
+		if (!strcmp(COMMANDS[k].name, name) && (cli_set_command(name), 1))
 			return help_wanted(name, argc - i - 1, argv + i + 1) ? help_command(name, stdout)
 			                                                      : COMMANDS[k].fn(argc - i, argv + i);
 	cli_error("unknown command '%s'", name);

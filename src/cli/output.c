@@ -132,6 +132,13 @@ static ac_store_opts store_opts_from_env(void)
 	return so;
 }
 
+static const char *command_name = "";
+
+void cli_set_command(const char *name)
+{
+	command_name = name;
+}
+
 ac_store *cli_open_store(const common_opts *o, int create)
 {
 	ac_store *s;
@@ -139,6 +146,17 @@ ac_store *cli_open_store(const common_opts *o, int create)
 	ac_store_opts so = store_opts_from_env();
 	if (ac_store_open_opts(&s, o->db, create ? AC_STORE_CREATE : 0, &so, &err)) {
 		cli_error("%s", err.msg);
+		return NULL;
+	}
+	/* The commands that change what a SQLite store holds beside the spans
+	 * (prices, conventions, promoted dimensions) have no ClickHouse side
+	 * yet: refused, rather than written to nowhere. */
+	if (ac_store_is_remote(s) &&
+	    (!strcmp(command_name, "prices") || !strcmp(command_name, "dims"))) {
+		cli_error("%s: not available on a ClickHouse store yet (prices, conventions and "
+		          "promoted dimensions live in a SQLite store)",
+		          command_name);
+		ac_store_close(s);
 		return NULL;
 	}
 	/* tasks left underived by an interrupted ingest are derived first, so

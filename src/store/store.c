@@ -23,6 +23,7 @@
 
 #include "../util/hash.h"
 #include "../util/hex.h"
+#include "ch_store.h"
 #include "../util/map.h"
 #include "../util/timeutil.h"
 
@@ -57,6 +58,8 @@ struct ac_store {
 	int64_t last_key;
 	sqlite3_stmt *raw_put;
 	int no_rollup; /* ac_store_opts */
+	ac_ch *ch;     /* a clickhouse:// store: the reads go there; db is an empty
+	                * in-memory store (built-in prices, no pending tasks) */
 };
 
 int ac_store_fail(ac_store *s, ac_err *err, const char *what)
@@ -198,6 +201,12 @@ int ac_store_open_opts(ac_store **out, const char *path, int flags, const ac_sto
 	for (int d = 0; d < AC_DICT_COUNT; d++)
 		ac_map_init(&s->dict[d], DICT_CACHE_LIMIT);
 	ac_map_init(&s->traces, TRACE_CACHE_LIMIT);
+	if (ac_ch_is_url(path)) {
+		if ((rc = ac_chs_open(&s->ch, path, err)))
+			goto fail;
+		path = ":memory:";
+		flags &= ~AC_STORE_READONLY;
+	}
 
 	if (!(flags & AC_STORE_CREATE) && strcmp(path, ":memory:") != 0 && access(path, F_OK) != 0) {
 		rc = ac_err_set(err, AC_EIO, "no store at %s (run `agentcost ingest` first, or pass --db)",
@@ -271,6 +280,7 @@ void ac_store_close(ac_store *s)
 	sqlite3_finalize(s->span_same);
 	sqlite3_finalize(s->raw_put);
 	ac_map_release(&s->traces);
+	ac_ch_close(s->ch);
 	if (s->db)
 		sqlite3_close(s->db);
 	free(s->path);
@@ -285,6 +295,16 @@ sqlite3 *ac_store_db(ac_store *s)
 const char *ac_store_path(const ac_store *s)
 {
 	return s->path;
+}
+
+int ac_store_is_remote(const ac_store *s)
+{
+	return s->ch != NULL;
+}
+
+ac_ch *ac_store_ch(ac_store *s)
+{
+	return s->ch;
 }
 
 int ac_store_dict(ac_store *s, int dict, const char *str, size_t n, int64_t *id, ac_err *err)
@@ -818,6 +838,8 @@ int ac_store_name(ac_store *s, int dict, int64_t id, char **out, ac_err *err)
 	*out = NULL;
 	if (id == 0)
 		return 0;
+	if (s->ch)
+		return ac_ch_name(s->ch, dict, id, out, err);
 	int rc;
 	if (!s->dict_name[dict]) {
 		char sql[128];
@@ -842,6 +864,7 @@ struct ac_rows {
 	ac_store *s;
 	sqlite3_stmt *st;
 	const char *name;
+	ac_ch_rows *ch; /* a clickhouse:// store's rows */
 };
 
 int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
@@ -854,6 +877,15 @@ int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until
 	r->s = s;
 	r->name = name;
 	int rc;
+	if (s->ch) {
+		if ((rc = ac_ch_rows_open(s->ch, name, since_ns, until_ns, system,
+		                          (flags & AC_ROWS_PLAIN) != 0, &r->ch, err))) {
+			free(r);
+			return rc;
+		}
+		*out = r;
+		return 0;
+	}
 	if (flags & (AC_ROWS_SCAN | AC_ROWS_PLAIN)) {
 		const char *q = ac_store_query(name);
 		if (!q)
@@ -889,16 +921,22 @@ int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until
 
 void ac_rows_bind_int(ac_rows *r, int param, int64_t v)
 {
+	if (r->ch)
+		return ac_ch_rows_bind_int(r->ch, param, v);
 	sqlite3_bind_int64(r->st, param, v);
 }
 
 void ac_rows_reset(ac_rows *r)
 {
+	if (r->ch)
+		return ac_ch_rows_reset(r->ch);
 	sqlite3_reset(r->st);
 }
 
 int ac_rows_next(ac_rows *r, ac_err *err)
 {
+	if (r->ch)
+		return ac_ch_rows_next(r->ch, err);
 	int rc = sqlite3_step(r->st);
 	if (rc == SQLITE_ROW)
 		return 1;
@@ -909,31 +947,50 @@ int ac_rows_next(ac_rows *r, ac_err *err)
 
 int64_t ac_rows_int(ac_rows *r, int col)
 {
+	if (r->ch) {
+		const char *t = ac_ch_rows_text(r->ch, col);
+		return t ? strtoll(t, NULL, 10) : 0;
+	}
 	return sqlite3_column_int64(r->st, col);
 }
 
 double ac_rows_double(ac_rows *r, int col)
 {
+	if (r->ch) {
+		const char *t = ac_ch_rows_text(r->ch, col);
+		return t ? strtod(t, NULL) : 0.0;
+	}
 	return sqlite3_column_double(r->st, col);
 }
 
 const char *ac_rows_text(ac_rows *r, int col)
 {
+	if (r->ch)
+		return ac_ch_rows_text(r->ch, col);
 	return (const char *)sqlite3_column_text(r->st, col);
 }
 
 void ac_rows_bind_text(ac_rows *r, int param, const char *text)
 {
+	if (r->ch)
+		return ac_ch_rows_bind_text(r->ch, param, text);
 	sqlite3_bind_text(r->st, param, text, -1, SQLITE_STATIC);
 }
 
 void ac_rows_bind_blob(ac_rows *r, int param, const void *blob, size_t n)
 {
+	if (r->ch) /* no twin binds a blob (the span originals stay in SQLite) */
+		return;
 	sqlite3_bind_blob(r->st, param, blob, (int)n, SQLITE_STATIC);
 }
 
 const void *ac_rows_blob(ac_rows *r, int col, size_t *n)
 {
+	if (r->ch) { /* the twins give texts */
+		const char *t = ac_ch_rows_text(r->ch, col);
+		*n = t ? strlen(t) : 0;
+		return *n ? t : NULL;
+	}
 	const void *p = sqlite3_column_blob(r->st, col);
 	*n = (size_t)sqlite3_column_bytes(r->st, col);
 	return p;
@@ -941,11 +998,17 @@ const void *ac_rows_blob(ac_rows *r, int col, size_t *n)
 
 char *ac_rows_task_id_dup(ac_rows *r, int col)
 {
+	if (r->ch) { /* the twins give the task id's text */
+		const char *t = ac_ch_rows_text(r->ch, col);
+		return strdup(t ? t : "");
+	}
 	return ac_store_task_id_dup(r->st, col);
 }
 
 int ac_rows_null(ac_rows *r, int col)
 {
+	if (r->ch)
+		return ac_ch_rows_text(r->ch, col) == NULL;
 	return sqlite3_column_type(r->st, col) == SQLITE_NULL;
 }
 
@@ -953,6 +1016,7 @@ void ac_rows_free(ac_rows *r)
 {
 	if (!r)
 		return;
+	ac_ch_rows_free(r->ch);
 	sqlite3_finalize(r->st);
 	free(r);
 }

@@ -266,4 +266,28 @@ int ac_store_prepare_named(sqlite3 *db, const char *name, unsigned prep_flags,
 /* Run embedded script `name` (one or more statements, nothing bound). */
 int ac_store_exec_named(sqlite3 *db, const char *name);
 
+/*
+ * ---- A remote backend: ClickHouse (issue #16) ------------------------------
+ *
+ * A store opened at clickhouse://HOST:PORT/DATABASE[?cluster=NAME] reads
+ * through the interface above (each query's twin in queries/clickhouse/).
+ * Its write side: an ingest runs into a SQLite staging store (every parser,
+ * the pricing and the task derivation unchanged), then
+ *   ac_store_pull  brings the spans the remote store already holds of the
+ *                  staged traces and tasks into the staging store (late spans
+ *                  re-derive their whole task: the caller derives again the
+ *                  traces it names in *traces),
+ *   ac_store_ship  sends the staging store's spans, tasks and file ledger.
+ * Sending again replaces (ReplacingMergeTree by span and task): a killed
+ * ingest run again reaches the same totals; nothing is counted twice.
+ */
+int ac_store_is_remote(const ac_store *s);
+int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t *ntraces,
+                  long long *pulled, ac_err *err);
+typedef struct ac_ship_stats {
+	long long spans, tasks, files;
+	double bytes; /* TabSeparated bytes sent */
+} ac_ship_stats;
+int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *st, ac_err *err);
+
 #endif

@@ -1,0 +1,303 @@
+/*
+ * The write side of the ClickHouse backend (store.h: ac_store_pull,
+ * ac_store_ship): a SQLite staging store's rows, sent as TabSeparated.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "../util/hex.h"
+#include "ch_store.h"
+
+#define SEND_BYTES (16u << 20) /* one INSERT per 16 MiB of rows */
+#define PULL_KEYS 500          /* trace and task ids per pull query */
+#define PULLED_PATH "(stored in clickhouse)"
+
+typedef struct {
+	ac_ch *c;
+	const char *table;
+	ac_buf b;
+	uint64_t version;
+	double bytes;
+} sender;
+
+static int flush(sender *s, ac_err *err)
+{
+	if (s->b.oom)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	if (s->b.len == 0)
+		return 0;
+	int rc = ac_ch_insert_tsv(s->c, s->table, s->b.data, s->b.len, err);
+	s->bytes += (double)s->b.len;
+	ac_buf_reset(&s->b);
+	return rc;
+}
+
+/* Every row of staging query `name`, plus the version, into table. */
+static int send_query(sender *s, sqlite3 *db, const char *name, long long *rows, ac_err *err)
+{
+	sqlite3_stmt *st;
+	if (ac_store_prepare_named(db, name, 0, &st) != SQLITE_OK)
+		return ac_err_set(err, AC_ESQL, "%s: %s", name, sqlite3_errmsg(db));
+	int rc = 0, src;
+	int ncol = sqlite3_column_count(st);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < ncol; i++) {
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_NULL:
+				ac_buf_add(&s->b, "\\N", 2);
+				break;
+			case SQLITE_INTEGER:
+				ac_buf_printf(&s->b, "%lld", (long long)sqlite3_column_int64(st, i));
+				break;
+			case SQLITE_FLOAT:
+				ac_buf_printf(&s->b, "%.17g", sqlite3_column_double(st, i));
+				break;
+			default:
+				ac_ch_tsv_field(&s->b, (const char *)sqlite3_column_text(st, i),
+				                (size_t)sqlite3_column_bytes(st, i));
+			}
+			ac_buf_addc(&s->b, '\t');
+		}
+		ac_buf_printf(&s->b, "%" PRIu64 "\n", s->version);
+		(*rows)++;
+		if (s->b.len >= SEND_BYTES && (rc = flush(s, err)))
+			break;
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = ac_err_set(err, AC_ESQL, "%s: %s", name, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc ? rc : flush(s, err);
+}
+
+int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_err *err)
+{
+	ac_ch *c = ac_store_ch(remote);
+	if (!c)
+		return ac_err_set(err, AC_EINVAL, "ship: not a ClickHouse store");
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	sender s = { c, NULL, AC_BUF_INIT, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec,
+		     0 };
+	ac_ship_stats st = { 0, 0, 0, 0 };
+	sqlite3 *db = ac_store_db(staging);
+	int rc;
+	/* spans and tasks first, the ledger last: a ledger row says its file's
+	 * spans are all there */
+	s.table = "span";
+	if (!(rc = send_query(&s, db, "ch_ship_spans.sql", &st.spans, err))) {
+		s.table = "task";
+		if (!(rc = send_query(&s, db, "ch_ship_tasks.sql", &st.tasks, err))) {
+			s.table = "file";
+			rc = send_query(&s, db, "ch_ship_files.sql", &st.files, err);
+		}
+	}
+	st.bytes = s.bytes;
+	ac_buf_release(&s.b);
+	if (out)
+		*out = st;
+	return rc;
+}
+
+/* ---- pull: what ClickHouse holds of the staged traces and tasks ----------- */
+
+typedef struct {
+	ac_store *staging;
+	int64_t file;
+	int64_t *traces;
+	size_t ntraces, cap;
+	long long pulled;
+} puller;
+
+static int dict_of(ac_store *s, int dict, const char *text, int64_t *id, ac_err *err)
+{
+	*id = 0;
+	return text ? ac_store_dict(s, dict, text, strlen(text), id, err) : 0;
+}
+
+/* One row of ch_pull.sql into the staging store. */
+static int pull_row(puller *p, ac_ch_rows *r, ac_err *err)
+{
+#define T(i) ac_ch_rows_text(r, i)
+#define I(i) (T(i) ? strtoll(T(i), NULL, 10) : 0)
+	uint8_t tid[16], sid[8], pid[8];
+	const char *t0 = T(0), *t1 = T(1), *t2 = T(2);
+	if (!t0 || !t1 || ac_unhex(t0, strlen(t0), tid, 16) != 0 ||
+	    ac_unhex(t1, strlen(t1), sid, 8) != 0)
+		return ac_err_set(err, AC_ESQL, "ch_pull.sql: a span with a bad trace or span id");
+	ac_span_row row;
+	memset(&row, 0, sizeof(row));
+	int rc;
+	if ((rc = ac_store_trace(p->staging, tid, &row.trace, err)))
+		return rc;
+	row.span_id = sid;
+	row.parent_id = t2 && ac_unhex(t2, strlen(t2), pid, 8) == 0 ? pid : NULL;
+	row.file = p->file;
+	row.start_ns = I(3);
+	row.end_ns = I(4);
+	row.step = (int)I(5);
+	row.status = (int)I(6);
+	static const int dicts[] = { AC_DICT_SPAN_NAME, AC_DICT_SERVICE, AC_DICT_LABEL,
+		                     AC_DICT_MODEL, AC_DICT_LABEL, AC_DICT_TOOL, AC_DICT_LABEL };
+	int64_t *ids[] = { &row.name, &row.service, &row.env, &row.model, &row.provider, &row.tool,
+		           &row.error_type };
+	for (int k = 0; k < 7; k++)
+		if ((rc = dict_of(p->staging, dicts[k], T(7 + k), ids[k], err)))
+			return rc;
+	for (int k = 0; k < 8; k++)
+		if (T(14 + k)) {
+			row.tok[k] = I(14 + k);
+			row.tok_mask |= 1u << k;
+		}
+	row.cost = T(22) ? strtod(T(22), NULL) : NAN;
+	row.cost_src = (int)I(23);
+	if ((row.has_producer_cost = T(24) != NULL))
+		row.producer_cost = strtod(T(24), NULL);
+	if ((rc = dict_of(p->staging, AC_DICT_LABEL, T(25), &row.complexity, err)) ||
+	    (rc = dict_of(p->staging, AC_DICT_LABEL, T(26), &row.purpose, err)) ||
+	    (rc = dict_of(p->staging, AC_DICT_TASK_REF, T(27), &row.task_ref, err)) ||
+	    (rc = dict_of(p->staging, AC_DICT_LABEL, T(28), &row.task_type, err)) ||
+	    (rc = dict_of(p->staging, AC_DICT_LABEL, T(29), &row.agent_name, err)))
+		return rc;
+	if ((row.has_eval_score = T(30) != NULL))
+		row.eval_score = strtod(T(30), NULL);
+	if ((rc = dict_of(p->staging, AC_DICT_LABEL, T(31), &row.service_tier, err)))
+		return rc;
+	row.price_note = (int)I(32);
+	if ((rc = dict_of(p->staging, AC_DICT_LABEL, T(33), &row.scope, err)) ||
+	    (rc = dict_of(p->staging, AC_DICT_DIM_VALUE, T(34), &row.user_v, err)) ||
+	    (rc = dict_of(p->staging, AC_DICT_DIM_VALUE, T(35), &row.session_v, err)))
+		return rc;
+#undef I
+#undef T
+	int inserted = 0;
+	if ((rc = ac_store_insert_span(p->staging, &row, &inserted, err)))
+		return rc;
+	if (!inserted)
+		return 0;
+	p->pulled++;
+	if (p->ntraces && p->traces[p->ntraces - 1] == row.trace)
+		return 0;
+	if (p->ntraces == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 256;
+		int64_t *v = realloc(p->traces, cap * sizeof(*v));
+		if (!v)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		p->traces = v;
+		p->cap = cap;
+	}
+	p->traces[p->ntraces++] = row.trace;
+	return 0;
+}
+
+/* The ids of staging query sql as quoted lists of PULL_KEYS each, read
+ * before any span is pulled (pulling adds traces). */
+static int id_lists(ac_store *staging, const char *sql, char ***out, size_t *n, ac_err *err)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(ac_store_db(staging), sql, -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(staging, err, "list staged traces");
+	int rc = 0, src, k = 0;
+	size_t cap = 0;
+	ac_buf b = AC_BUF_INIT;
+	for (;;) {
+		src = sqlite3_step(st);
+		if (src == SQLITE_ROW) {
+			if (k++)
+				ac_buf_addc(&b, ',');
+			ac_ch_quote(&b, (const char *)sqlite3_column_text(st, 0));
+		}
+		if ((src != SQLITE_ROW && k > 0) || k == PULL_KEYS) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 16;
+				char **v = realloc(*out, cap * sizeof(*v));
+				if (!v) {
+					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+					break;
+				}
+				*out = v;
+			}
+			if (b.oom || !((*out)[*n] = strdup(ac_buf_cstr(&b)))) {
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+				break;
+			}
+			(*n)++;
+			ac_buf_reset(&b);
+			k = 0;
+		}
+		if (src != SQLITE_ROW)
+			break;
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = ac_store_fail(staging, err, "list staged traces");
+	ac_buf_release(&b);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void free_lists(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int pull_batch(puller *p, ac_ch *c, const char *traces, const char *tasks, ac_err *err)
+{
+	ac_ch_rows *r = NULL;
+	int rc = ac_ch_rows_open(c, "ch_pull.sql", 0, 0, NULL, 1, &r, err);
+	if (rc)
+		return rc;
+	ac_ch_rows_set_lists(r, traces, tasks);
+	while ((rc = ac_ch_rows_next(r, err)) == 1)
+		if ((rc = pull_row(p, r, err)))
+			break;
+	ac_ch_rows_free(r);
+	return rc;
+}
+
+int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t *ntraces,
+                  long long *pulled, ac_err *err)
+{
+	ac_ch *c = ac_store_ch(remote);
+	*traces = NULL;
+	*ntraces = 0;
+	*pulled = 0;
+	if (!c)
+		return ac_err_set(err, AC_EINVAL, "pull: not a ClickHouse store");
+	puller p = { staging, 0, NULL, 0, 0, 0 };
+	char **lt = NULL, **lk = NULL;
+	size_t nt = 0, nk = 0;
+	int rc;
+	if ((rc = id_lists(staging, "SELECT lower(hex(trace_id)) FROM trace ORDER BY id", &lt, &nt,
+	                   err)) ||
+	    (rc = id_lists(staging, "SELECT name FROM task_ref ORDER BY id", &lk, &nk, err)))
+		goto out;
+	if ((rc = ac_store_begin(staging, err)))
+		goto out;
+	rc = ac_store_file_begin(staging, PULLED_PATH, -1, NULL, "clickhouse", &p.file, err);
+	for (size_t i = 0; !rc && (i < nt || i < nk); i++)
+		rc = pull_batch(&p, c, i < nt ? lt[i] : "''", i < nk ? lk[i] : "''", err);
+	if (!rc)
+		rc = ac_store_commit(staging, err);
+	else
+		ac_store_rollback(staging);
+out:
+	free_lists(lt, nt);
+	free_lists(lk, nk);
+	if (rc) {
+		free(p.traces);
+		return rc;
+	}
+	*traces = p.traces;
+	*ntraces = p.ntraces;
+	*pulled = p.pulled;
+	return 0;
+}

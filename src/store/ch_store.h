@@ -1,0 +1,41 @@
+/*
+ * The ClickHouse backend of the store (issue #16), internal to src/store:
+ * store.c hands a clickhouse:// store's reads here. The write side is
+ * ac_store_ship (store.h): an ingest runs into a SQLite staging store, then
+ * its spans and tasks are sent here.
+ */
+#ifndef AC_CH_STORE_H
+#define AC_CH_STORE_H
+
+#include <stdint.h>
+
+#include "ch.h"
+#include "store.h"
+
+/* The connection of a clickhouse:// store (NULL for SQLite). */
+ac_ch *ac_store_ch(ac_store *s);
+
+/* Connect, check the server answers, create the database and the tables
+ * when missing (on every shard with ?cluster=). */
+int ac_chs_open(ac_ch **out, const char *url, ac_err *err);
+
+typedef struct ac_ch_rows ac_ch_rows;
+/* The ClickHouse twin of query `name` (queries/clickhouse/NAME), ?1 ?2 ?3
+ * bound; run at the first ac_ch_rows_next. AC_EINVAL when the backend has no
+ * twin of that query. */
+int ac_ch_rows_open(ac_ch *c, const char *name, int64_t since_ns, int64_t until_ns,
+                    const char *system, int plain, ac_ch_rows **out, ac_err *err);
+void ac_ch_rows_bind_int(ac_ch_rows *r, int param, int64_t v);
+void ac_ch_rows_bind_text(ac_ch_rows *r, int param, const char *text);
+void ac_ch_rows_reset(ac_ch_rows *r);
+/* The texts that replace {traces} and {tasks} in the query (ch_pull.sql). */
+void ac_ch_rows_set_lists(ac_ch_rows *r, const char *traces, const char *tasks);
+int ac_ch_rows_next(ac_ch_rows *r, ac_err *err);
+const char *ac_ch_rows_text(ac_ch_rows *r, int col); /* NULL: SQL NULL */
+void ac_ch_rows_free(ac_ch_rows *r);
+
+/* The name of an id a twin gave for it (task_costs.sql: the system and the
+ * task type, hashed in the server). */
+int ac_ch_name(ac_ch *c, int dict, int64_t id, char **out, ac_err *err);
+
+#endif

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The holdout-style comparison of the two backends (issue #16): every read
+# command, in every format and over several windows, run against a SQLite
+# store and a ClickHouse store holding the same data; the outputs must be the
+# same, numbers equal to 1e-9 relative (a sum's last digits depend on the
+# order it was added in; a number printed rounded may differ by one unit in
+# its last printed place when the unrounded values differ by less than 1e-9).
+#
+#   tests/clickhouse/compare.sh AGENTCOST SQLITE_DB CLICKHOUSE_URL [WORKDIR]
+#
+# Load the same files into both first (agentcost ingest --db each). Prints
+# one line per command that differs or is not answered on ClickHouse, then
+# a summary; exits 1 when any output differs, 0 otherwise. A command the
+# ClickHouse store refuses as not available there is counted and listed,
+# never taken as a pass of that command.
+set -u
+A=${1:?usage: compare.sh AGENTCOST SQLITE_DB CLICKHOUSE_URL [WORKDIR]}
+DB=${2:?sqlite store}
+CH=${3:?clickhouse://HOST:PORT/DB[?cluster=NAME]}
+W=${4:-$(mktemp -d "${TMPDIR:-/tmp}/ac-compare.XXXXXX")}
+mkdir -p "$W"
+export CI=1
+
+# The first and last day of the data, and its systems, from the SQLite store.
+first=$("$A" summary --db "$DB" --format json | jq -r '.first_day // empty' | cut -c1-10)
+last=$("$A" summary --db "$DB" --format json | jq -r '.last_day // empty' | cut -c1-10)
+mid=$first
+[ -n "$first" ] && mid=$(date -u -d "$first + 1 day" +%F 2>/dev/null || echo "$first")
+systems=$("$A" tasks --by system --db "$DB" --format csv | tail -n +2 | cut -d, -f1 | head -3)
+
+windows=("")
+[ -n "$first" ] && windows+=("--since $mid" "--until $mid" "--since $first --until $mid")
+for s in $systems; do windows+=("--system $s"); done
+
+cmds=(
+  "summary"
+  "tasks"
+  "tasks --include-eval"
+  "tasks --each"
+  "tasks --by system"
+  "tasks --by task_type"
+  "models"
+  "hidden"
+  "spc"
+  "spc --by system"
+  "spc --hourly"
+  "outliers"
+  "top user"
+  "recommend"
+  "export focus"
+)
+
+# numbers equal to 1e-9 relative, or one unit of the last printed place
+cmp_num() {
+  awk -v A="$1" -v B="$2" '
+    function skel(s) { gsub(/-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/, "#", s); return s }
+    function nums(s, arr,   n) { n = 0
+      while (match(s, /-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/)) {
+        arr[++n] = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH) }
+      return n }
+    function ulp(t,   d) { if (t ~ /[eE]/ || t !~ /\./) return 0
+      d = t; sub(/^[^.]*\./, "", d); return 10 ^ -length(d) }
+    BEGIN {
+      while ((getline a < A) > 0) {
+        if ((getline b < B) <= 0) { print "B ends early"; exit 1 }
+        line++
+        if (a == b) continue
+        if (skel(a) != skel(b)) { print "line " line ": " a " | " b; exit 1 }
+        na = nums(a, xa); nb = nums(b, xb)
+        for (i = 1; i <= na; i++) {
+          x = xa[i] + 0; y = xb[i] + 0; d = x - y; if (d < 0) d = -d
+          m = (x < 0 ? -x : x); if ((y < 0 ? -y : y) > m) m = (y < 0 ? -y : y)
+          u = ulp(xa[i]); if (ulp(xb[i]) > u) u = ulp(xb[i])
+          if (d > 1e-9 * m && d > u * 1.000001) { print "line " line ": " xa[i] " vs " xb[i]; exit 1 }
+        }
+      }
+      if ((getline b < B) > 0) { print "A ends early"; exit 1 }
+    }'
+}
+
+n=0; differ=0; unavailable=0; i=0
+for c in "${cmds[@]}"; do
+  for w in "${windows[@]}"; do
+    for f in table csv json; do
+      i=$((i + 1))
+      # shellcheck disable=SC2086
+      "$A" $c $w --format $f --db "$DB" >"$W/$i.a" 2>"$W/$i.ae"; ra=$?
+      # shellcheck disable=SC2086
+      "$A" $c $w --format $f --db "$CH" >"$W/$i.b" 2>"$W/$i.be"; rb=$?
+      if [ $rb -ne 0 ] && grep -q 'not answered on the ClickHouse backend' "$W/$i.be"; then
+        unavailable=$((unavailable + 1))
+        echo "not on clickhouse: $c $w --format $f: $(head -1 "$W/$i.be")"
+        continue
+      fi
+      n=$((n + 1))
+      if [ $ra -ne $rb ]; then
+        differ=$((differ + 1)); echo "DIFFER (exit $ra vs $rb): $c $w --format $f"; continue
+      fi
+      if ! why=$(cmp_num "$W/$i.a" "$W/$i.b"); then
+        differ=$((differ + 1)); echo "DIFFER: $c $w --format $f: $why"
+      fi
+    done
+  done
+done
+echo "compared $n command runs: $differ differ; $unavailable not answered on ClickHouse"
+[ $differ -eq 0 ]
