@@ -20,5 +20,9 @@ CREATE TABLE IF NOT EXISTS {name} (
   retry_episodes   Int64,
   retry_attempts   Int64,
   max_repeat       Int64,
+  top_model        Nullable(String),
+  top_purpose      Nullable(String),
+  top_tool         Nullable(String),
+  top_tool_calls   Nullable(Int64),
   version          UInt64
 ) ENGINE = {engine}

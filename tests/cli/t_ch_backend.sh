@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The ClickHouse backend (issue #16) on a 2-shard cluster of two servers on
+# loopback (tests/clickhouse/cluster.sh): a generated workload in the
+# Collector's layout (a trace spread over records, records mixing traces)
+# ingested into SQLite and into the cluster gives the same output for every
+# read command answered there (tests/clickhouse/compare.sh), and the totals
+# the generator's truth says; both shards hold spans and a task's spans are on
+# one shard; re-ingest and overlapping files count nothing twice; a file split
+# in two (late spans of traces already stored) derives the same tasks as the
+# whole file; a kill -9 mid-ingest re-run reaches the same totals; a server
+# that is down or refuses gives a clear error and exit 1.
+# Without a clickhouse-server that can run here: exit 77 (skipped) with the
+# reason on the first line.
+. "$(dirname "$0")/lib.sh"
+CLUSTER=$SRC/tests/clickhouse/cluster.sh
+CH=$T/ch
+
+if ! why=$("$CLUSTER" available 2>&1); then
+  avail=0
+  if [ "${AC_CH_FORCE_SKIP:-0}" != 1 ] &&
+     "$SRC/scripts/deps.sh" clickhouse-server >"$T/deps.out" 2>&1; then
+    why=$("$CLUSTER" available 2>&1) && avail=1
+  fi
+  if [ $avail = 0 ]; then
+    echo "SKIP: clickhouse-server not installable here: $why"
+    exit 77
+  fi
+fi
+trap '"$CLUSTER" stop "$CH" >/dev/null 2>&1; rm -rf "$T"' EXIT
+if ! "$CLUSTER" start "$CH" --owner $$ >"$T/start.out" 2>&1; then
+  cat "$T/start.out"
+  fail "cluster.sh start"
+  finish
+  exit 1
+fi
+. "$CH/env"
+URL="clickhouse://127.0.0.1:$CH_HTTP1/actest?cluster=ac2"
+
+# chq PORT QUERY: a query's answer (TabSeparated)
+chq() { curl -sS --max-time 60 "http://127.0.0.1:$1/" --data-binary "$2"; }
+
+# ---- the workload: 4 days, users, the Collector's batching ------------------
+expect_rc "gen" 0 ac gen --days 4 --tasks-per-day 120 --users 40 -o "$T/w.jsonl" --truth "$T/truth.json" -q
+truth() { jq -r "$1" "$T/truth.json"; }
+expect_rc "ingest sqlite" 0 ac ingest --db "$T/s.db" "$T/w.jsonl"
+expect_rc "ingest clickhouse" 0 ac ingest --db "$URL" "$T/w.jsonl"
+
+# the cluster holds what the generator wrote (read with SQL of this test's own)
+expect_eq "spans (SQL over the Distributed table)" "$(truth .spans)" \
+  "$(chq "$CH_HTTP1" "SELECT count() FROM actest.span FINAL")"
+expect_eq "tasks (SQL)" "$(truth .tasks.all)" "$(chq "$CH_HTTP1" "SELECT count() FROM actest.task FINAL")"
+expect_close "cost (SQL)" "$(truth .cost.total)" \
+  "$(chq "$CH_HTTP1" "SELECT sum(cost_usd) FROM actest.span FINAL")" 1e-9
+ac summary --db "$URL" --format json >"$T/sum.json"
+expect_eq "summary spans" "$(truth .spans)" "$(jq .spans "$T/sum.json")"
+expect_eq "summary traces" "$(truth .tasks.all)" "$(jq .traces "$T/sum.json")"
+expect_eq "summary tasks" "$(truth .tasks.all)" "$(jq .tasks "$T/sum.json")"
+expect_eq "summary eval tasks" "$(truth .tasks.eval)" "$(jq .eval_tasks "$T/sum.json")"
+expect_eq "summary llm calls" "$(truth .llm_calls)" "$(jq .llm_calls "$T/sum.json")"
+expect_close "summary cost" "$(truth .cost.total)" "$(jq .cost_total "$T/sum.json")" 1e-9
+for sys in doc-agent research-agent support-agent; do
+  want=$(truth ".cost.per_system[\"$sys\"].total")
+  got=$(ac hidden --db "$URL" --system "$sys" --format json | jq .cost_total)
+  expect_close "hidden cost of $sys" "$want" "$got" 1e-9
+done
+
+# both shards hold spans; each task's spans and task row on one shard only
+s1=$(chq "$CH_HTTP1" "SELECT count() FROM actest.span_local FINAL")
+s2=$(chq "$CH_HTTP2" "SELECT count() FROM actest.span_local FINAL")
+[ "$s1" -gt 0 ] && [ "$s2" -gt 0 ] && ok || fail "both shards hold spans: $s1 and $s2"
+expect_eq "the shards' spans add up" "$(truth .spans)" "$((s1 + s2))"
+chq "$CH_HTTP1" "SELECT DISTINCT task_id FROM actest.span_local FORMAT TabSeparated" | sort >"$T/t1"
+chq "$CH_HTTP2" "SELECT DISTINCT task_id FROM actest.span_local FORMAT TabSeparated" | sort >"$T/t2"
+expect_eq "no task on both shards" "0" "$(comm -12 "$T/t1" "$T/t2" | wc -l | tr -d ' ')"
+chq "$CH_HTTP2" "SELECT task_id FROM actest.task_local FINAL FORMAT TabSeparated" | sort >"$T/k2"
+expect_eq "shard 2's tasks are its spans' tasks" "$(cat "$T/t2")" "$(cat "$T/k2")"
+
+# ---- every read command: the same output on both ----------------------------
+"$SRC/tests/clickhouse/compare.sh" "$AGENTCOST" "$T/s.db" "$URL" "$T/cmp" >"$T/cmp.out" 2>&1
+rc=$?
+tail -n 1 "$T/cmp.out"
+if [ $rc = 0 ]; then ok; else fail "compare.sh: $(grep -m5 DIFFER "$T/cmp.out")"; fi
+n=$(sed -n 's/^compared \([0-9]*\) command runs.*/\1/p' "$T/cmp.out")
+[ "${n:-0}" -ge 150 ] && ok || fail "compare.sh compared only ${n:-0} runs"
+
+# ---- re-ingest and an overlapping file count nothing twice -------------------
+head -n 400 "$T/w.jsonl" >"$T/overlap.jsonl"
+expect_rc "re-ingest" 0 ac ingest --db "$URL" "$T/w.jsonl" "$T/overlap.jsonl"
+ac summary --db "$URL" --format json >"$T/sum2.json"
+expect_eq "re-ingest: same summary" "$(cat "$T/sum.json")" "$(cat "$T/sum2.json")"
+expect_eq "re-ingest: spans (SQL)" "$(truth .spans)" "$(chq "$CH_HTTP1" "SELECT count() FROM actest.span FINAL")"
+expect_eq "re-ingest: tasks (SQL)" "$(truth .tasks.all)" "$(chq "$CH_HTTP1" "SELECT count() FROM actest.task FINAL")"
+ac tasks --each --db "$T/s.db" --format csv >"$T/each.a"
+ac tasks --each --db "$URL" --format csv >"$T/each.b"
+expect_eq "re-ingest: every task as in SQLite" "" "$(cmp "$T/each.a" "$T/each.b" 2>&1)"
+
+# ---- late spans: the file in two halves, the second finishing traces ----------
+URL2="clickhouse://127.0.0.1:$CH_HTTP1/aclate?cluster=ac2"
+lines=$(wc -l <"$T/w.jsonl")
+head -n $((lines / 2)) "$T/w.jsonl" >"$T/h1.jsonl"
+tail -n +$((lines / 2 + 1)) "$T/w.jsonl" >"$T/h2.jsonl"
+expect_rc "ingest first half" 0 ac ingest --db "$URL2" "$T/h1.jsonl"
+AGENTCOST_STATS=1 ac ingest --db "$URL2" "$T/h2.jsonl" >"$T/out" 2>"$T/err"
+expect_eq "ingest second half" "0" "$?"
+expect_grep "late spans pulled back" "clickhouse: [1-9][0-9]* stored spans brought back" "$T/err"
+"$SRC/tests/clickhouse/compare.sh" "$AGENTCOST" "$T/s.db" "$URL2" "$T/cmp2" >"$T/cmp2.out" 2>&1
+if [ $? = 0 ]; then ok; else fail "late spans: compare.sh: $(grep -m5 DIFFER "$T/cmp2.out")"; fi
+
+# ---- kill -9 mid-ingest, then the same ingest again ---------------------------
+URL3="clickhouse://127.0.0.1:$CH_HTTP1/ackill?cluster=ac2"
+for delay in 0.05 0.15 0.3; do
+  ac ingest --db "$URL3" "$T/w.jsonl" >/dev/null 2>&1 &
+  pid=$!
+  sleep $delay
+  kill -9 $pid 2>/dev/null
+  wait $pid 2>/dev/null
+done
+expect_rc "ingest after the kills" 0 ac ingest --db "$URL3" "$T/w.jsonl"
+ac summary --db "$URL3" --format json >"$T/sum3.json"
+expect_eq "after kill -9: same summary" "$(cat "$T/sum.json")" "$(cat "$T/sum3.json")"
+ac tasks --each --db "$URL3" --format csv >"$T/each.c"
+if cmp -s "$T/each.a" "$T/each.c"; then ok; else fail "after kill -9: tasks differ"; fi
+
+# ---- a server that is down, a server that refuses -----------------------------
+expect_rc "server down" 1 ac summary --db "clickhouse://127.0.0.1:1/x"
+expect_rc "server down: ingest" 1 ac ingest --db "clickhouse://127.0.0.1:1/x" "$T/h1.jsonl"
+expect_grep "server down: says where" "clickhouse://127.0.0.1:1" "$T/err"
+expect_rc "unknown user" 1 ac summary --db "clickhouse://nobody@127.0.0.1:$CH_HTTP1/actest"
+expect_grep "unknown user: the server's message" "HTTP [0-9]+: .*nobody" "$T/err"
+expect_rc "no such cluster" 1 ac summary --db "clickhouse://127.0.0.1:$CH_HTTP1/actest?cluster=nope"
+expect_grep "no such cluster: says so" "no cluster nope" "$T/err"
+expect_rc "bad database name" 1 ac summary --db "clickhouse://127.0.0.1:$CH_HTTP1/a;b"
+expect_rc "prices refused" 1 ac prices import "$T/w.jsonl" --db "$URL"
+expect_grep "prices refused: says why" "not available on a ClickHouse store" "$T/err"
+expect_rc "no twin: refused" 1 ac outliers --db "$URL"
+expect_grep "no twin: names it" "not answered on the ClickHouse backend" "$T/err"
+
+"$CLUSTER" stop "$CH" >/dev/null 2>&1
+finish
