@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages agentcost needs to build, test and demo.
 # As root: apt-get installs what is missing. Otherwise: prints the command and fails.
+# Extra packages as arguments: tests/cli/t_ch_cluster.sh asks for clickhouse-server
+# that way (not in the default list: `make demo` must not pull a database server).
 set -eu
-pkgs=(gcc make cmake pkg-config libsqlite3-dev libzstd-dev zstd libcsv-dev libcmocka-dev
-      libjsmn-dev gnuplot-nox sqlite3 jq "$@")
+pkgs=(gcc make cmake pkg-config libsqlite3-dev libzstd-dev libcurl4-openssl-dev zstd libcsv-dev
+      libcmocka-dev libjsmn-dev gnuplot-nox sqlite3 jq "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
