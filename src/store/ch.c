@@ -15,6 +15,8 @@ struct ac_ch {
 	char *host, *db, *cluster, *userpwd;
 	int port;
 	char *url_db, *url_nodb; /* http://host:port/?database=db, and without */
+	void *names;             /* ac_ch_names_slot */
+	void (*names_free)(void *);
 };
 
 int ac_ch_is_url(const char *path)
@@ -163,6 +165,8 @@ void ac_ch_close(ac_ch *c)
 {
 	if (!c)
 		return;
+	if (c->names && c->names_free)
+		c->names_free(c->names);
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
 	free(c->host);
@@ -192,6 +196,12 @@ const char *ac_ch_host(const ac_ch *c)
 int ac_ch_port(const ac_ch *c)
 {
 	return c->port;
+}
+
+void **ac_ch_names_slot(ac_ch *c, void (*release)(void *))
+{
+	c->names_free = release;
+	return &c->names;
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *payload)
@@ -260,8 +270,10 @@ int ac_ch_insert_tsv(ac_ch *c, const char *table, const char *data, size_t n, ac
 {
 	char url[1024];
 	/* the statement in the URL, the rows in the body (the HTTP interface's rule) */
-	snprintf(url, sizeof(url), "%s&query=INSERT%%20INTO%%20%s%%20FORMAT%%20TabSeparated",
-	         c->url_db, table);
+	/* on a cluster the Distributed table passes the rows to their shards
+	 * before answering: an answered INSERT is stored, as on one server */
+	snprintf(url, sizeof(url), "%s&query=INSERT%%20INTO%%20%s%%20FORMAT%%20TabSeparated%s",
+	         c->url_db, table, c->cluster ? "&insert_distributed_sync=1" : "");
 	ac_buf answer = AC_BUF_INIT;
 	int rc = post(c, url, data, n, &answer, err);
 	ac_buf_release(&answer);

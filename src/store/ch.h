@@ -32,6 +32,9 @@ const char *ac_ch_cluster(const ac_ch *c); /* NULL: one server */
 const char *ac_ch_host(const ac_ch *c);
 int ac_ch_port(const ac_ch *c);
 
+/* Where the store layer keeps its name cache (freed by release at close). */
+void **ac_ch_names_slot(ac_ch *c, void (*release)(void *));
+
 /* A second connection to another server of the cluster (its HTTP port). */
 int ac_ch_open_peer(ac_ch **out, const ac_ch *c, const char *host, int port, ac_err *err);
 

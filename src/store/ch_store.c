@@ -408,9 +408,80 @@ void ac_ch_rows_free(ac_ch_rows *r)
 #define NAME_ID(x) "if(isNull(" x "), 0, toInt64(bitShiftRight(cityHash64(assumeNotNull(" x ")), 2)) + 1)"
 
 static const char *const NAME_SOURCE[AC_DICT_COUNT] = {
-	[AC_DICT_SERVICE] = "system",
-	[AC_DICT_LABEL] = "task_type",
+	[AC_DICT_SERVICE] = "SELECT DISTINCT system AS n FROM task",
+	[AC_DICT_LABEL] = "SELECT DISTINCT task_type AS n FROM task UNION ALL "
+	                  "SELECT DISTINCT top_purpose AS n FROM task",
+	[AC_DICT_MODEL] = "SELECT DISTINCT top_model AS n FROM task",
+	[AC_DICT_TOOL] = "SELECT DISTINCT top_tool AS n FROM task",
 };
+
+/* Each dictionary's names with their ids, read at its first lookup (the
+ * distinct names of a few task columns: models, tools, labels, systems). */
+typedef struct {
+	int loaded[AC_DICT_COUNT];
+	size_t n[AC_DICT_COUNT];
+	int64_t *id[AC_DICT_COUNT];
+	char **name[AC_DICT_COUNT];
+} name_cache;
+
+static void cache_free(void *p)
+{
+	name_cache *nc = p;
+	for (int d = 0; d < AC_DICT_COUNT; d++) {
+		for (size_t i = 0; i < nc->n[d]; i++)
+			free(nc->name[d][i]);
+		free(nc->name[d]);
+		free(nc->id[d]);
+	}
+	free(nc);
+}
+
+static int cache_load(ac_ch *c, name_cache *nc, int dict, ac_err *err)
+{
+	ac_buf q = AC_BUF_INIT;
+	ac_buf_printf(&q, "SELECT DISTINCT assumeNotNull(n), " NAME_ID("n")
+	                  " FROM (%s) WHERE n IS NOT NULL FORMAT TabSeparated",
+	              NAME_SOURCE[dict]);
+	char *body = NULL;
+	int rc = q.oom ? ac_err_set(err, AC_ENOMEM, "out of memory")
+	               : ac_ch_query(c, ac_buf_cstr(&q), 1, &body, NULL, err);
+	ac_buf_release(&q);
+	if (rc)
+		return rc;
+	size_t cap = 0;
+	for (char *line = body; *line && !rc;) {
+		char *nl = strchr(line, '\n');
+		char *end = nl ? nl : line + strlen(line);
+		char *tab = memchr(line, '\t', (size_t)(end - line));
+		if (tab) {
+			char *e = unescape(line, tab);
+			if (nc->n[dict] == cap) {
+				cap = cap ? cap * 2 : 32;
+				int64_t *vi = realloc(nc->id[dict], cap * sizeof(*vi));
+				if (vi)
+					nc->id[dict] = vi;
+				char **vn = vi ? realloc(nc->name[dict], cap * sizeof(*vn)) : NULL;
+				if (!vn) {
+					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+					break;
+				}
+				nc->name[dict] = vn;
+			}
+			char *name = strndup(line, (size_t)(e - line));
+			if (!name) {
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+				break;
+			}
+			nc->name[dict][nc->n[dict]] = name;
+			nc->id[dict][nc->n[dict]++] = strtoll(tab + 1, NULL, 10);
+		}
+		line = nl ? nl + 1 : end;
+	}
+	free(body);
+	if (!rc)
+		nc->loaded[dict] = 1;
+	return rc;
+}
 
 int ac_ch_name(ac_ch *c, int dict, int64_t id, char **out, ac_err *err)
 {
@@ -419,21 +490,16 @@ int ac_ch_name(ac_ch *c, int dict, int64_t id, char **out, ac_err *err)
 		return 0;
 	if (dict < 0 || dict >= AC_DICT_COUNT || !NAME_SOURCE[dict])
 		return ac_err_set(err, AC_EINVAL, "no name lookup of dictionary %d on ClickHouse", dict);
-	char sql[512], *body = NULL;
-	snprintf(sql, sizeof(sql),
-	         "SELECT n FROM (SELECT DISTINCT %s AS n FROM task) WHERE " NAME_ID("n")
-	         " = toInt64(%" PRId64 ") LIMIT 1 FORMAT TabSeparated",
-	         NAME_SOURCE[dict], id);
-	int rc = ac_ch_query(c, sql, 1, &body, NULL, err);
-	if (rc)
+	void **slot = ac_ch_names_slot(c, cache_free);
+	if (!*slot && !(*slot = calloc(1, sizeof(name_cache))))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	name_cache *nc = *slot;
+	int rc;
+	if (!nc->loaded[dict] && (rc = cache_load(c, nc, dict, err)))
 		return rc;
-	char *nl = strchr(body, '\n');
-	char *end = nl ? nl : body + strlen(body);
-	if (end > body && !(end - body == 2 && body[0] == '\\' && body[1] == 'N')) {
-		char *e = unescape(body, end);
-		if (!(*out = strndup(body, (size_t)(e - body))))
-			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-	}
-	free(body);
-	return rc;
+	for (size_t i = 0; i < nc->n[dict]; i++)
+		if (nc->id[dict][i] == id)
+			return (*out = strdup(nc->name[dict][i])) ? 0
+			                                          : ac_err_set(err, AC_ENOMEM, "out of memory");
+	return 0;
 }

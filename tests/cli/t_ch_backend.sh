@@ -132,7 +132,7 @@ expect_grep "no such cluster: says so" "no cluster nope" "$T/err"
 expect_rc "bad database name" 1 ac summary --db "clickhouse://127.0.0.1:$CH_HTTP1/a;b"
 expect_rc "prices refused" 1 ac prices import "$T/w.jsonl" --db "$URL"
 expect_grep "prices refused: says why" "not available on a ClickHouse store" "$T/err"
-expect_rc "no twin: refused" 1 ac outliers --db "$URL"
+expect_rc "no twin: refused" 1 ac export focus --db "$URL"
 expect_grep "no twin: names it" "not answered on the ClickHouse backend" "$T/err"
 
 "$CLUSTER" stop "$CH" >/dev/null 2>&1
