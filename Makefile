@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 PREFIX     ?= /usr/local
 
-.PHONY: all deps build test test-asan demo bench bench-formats bench-dims fuzz man install clean
+.PHONY: all deps build test test-asan demo bench bench-formats bench-dims bench-ch fuzz man install clean
 
 all: build
 
@@ -38,6 +38,10 @@ bench-formats: build
 
 bench-dims: build
 	@./bench/dims.sh $(BUILD)/agentcost
+
+# SQLite and a 2-shard ClickHouse cluster on loopback, side by side (issue #16).
+bench-ch: build
+	@./bench/ch.sh $(BUILD)/agentcost
 
 # libFuzzer harnesses under ASan + UBSan, FUZZ_SECONDS each (default 60).
 fuzz:

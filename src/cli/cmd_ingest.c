@@ -170,6 +170,8 @@ static int ship(ac_store *remote, ac_store *staging, ac_derive_stats *ds)
 	size_t n = 0;
 	long long pulled = 0;
 	ac_ship_stats st;
+	struct timespec t0, t1, t2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = ac_store_pull(remote, staging, &traces, &n, &pulled, &err);
 	if (!rc && n > 0) {
 		ac_deriver *d = NULL;
@@ -184,8 +186,10 @@ static int ship(ac_store *remote, ac_store *staging, ac_derive_stats *ds)
 		}
 	}
 	free(traces);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!rc)
 		rc = ac_store_ship(remote, staging, &st, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
 	if (rc) {
 		cli_error("ingest: %s", err.msg);
 		return -1;
@@ -193,9 +197,12 @@ static int ship(ac_store *remote, ac_store *staging, ac_derive_stats *ds)
 	(void)ds;
 	if (getenv("AGENTCOST_STATS"))
 		fprintf(stderr,
-		        "agentcost: clickhouse: %lld stored spans brought back for %zu traces; sent "
-		        "%lld spans, %lld tasks, %lld ledger rows (%.1f MB)\n",
-		        pulled, n, st.spans, st.tasks, st.files, st.bytes / 1e6);
+		        "agentcost: clickhouse: %lld stored spans brought back for %zu traces (%.2f s); "
+		        "sent %lld spans, %lld tasks, %lld ledger rows (%.1f MB, %.2f s)\n",
+		        pulled, n,
+		        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		        st.spans, st.tasks, st.files, st.bytes / 1e6,
+		        (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
 	return 0;
 }
 
@@ -260,6 +267,7 @@ int cmd_ingest(int argc, char **argv)
 	if (ac_store_is_remote(s)) {
 		/* a ClickHouse store: read into a SQLite staging store first */
 		remote = s;
+		o.no_raw = 1; /* the originals stay out of ClickHouse (show needs SQLite) */
 		if (!(s = open_staging(stage_dir, sizeof(stage_dir)))) {
 			ac_store_close(remote);
 			free(files);

@@ -4,6 +4,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,88 @@
 #include "../util/hex.h"
 #include "ch_store.h"
 
-#define SEND_BYTES (16u << 20) /* one INSERT per 16 MiB of rows */
-#define PULL_KEYS 500          /* trace and task ids per pull query */
+#define SEND_BYTES (4u << 20) /* one INSERT per 4 MiB of rows: the next is read from
+                                * SQLite while one is sent */
+#define PULL_KEYS 2000         /* trace and task ids per pull query (68 KB of text) */
 #define PULLED_PATH "(stored in clickhouse)"
+
+/* The staging store's dictionaries as arrays by id (the ship writes names,
+ * not ids: one lookup a column instead of a join). */
+enum { D_MODEL, D_SERVICE, D_TOOL, D_SPAN_NAME, D_LABEL, D_TASK_REF, D_DIM_VALUE, D_COUNT };
+static const char *const DICT_SQL[D_COUNT] = {
+	"SELECT id, name FROM model", "SELECT id, name FROM service", "SELECT id, name FROM tool",
+	"SELECT id, name FROM span_name", "SELECT id, name FROM label",
+	"SELECT id, name FROM task_ref", "SELECT id, name FROM dim_value",
+};
+
+typedef struct {
+	char **name[D_COUNT];
+	size_t len[D_COUNT];
+} dict_names;
+
+static void dicts_free(dict_names *d)
+{
+	for (int k = 0; k < D_COUNT; k++) {
+		for (size_t i = 0; i < d->len[k]; i++)
+			free(d->name[k][i]);
+		free(d->name[k]);
+	}
+}
+
+static int dicts_load(dict_names *d, sqlite3 *db, ac_err *err)
+{
+	memset(d, 0, sizeof(*d));
+	for (int k = 0; k < D_COUNT; k++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, DICT_SQL[k], -1, &st, NULL) != SQLITE_OK)
+			return ac_err_set(err, AC_ESQL, "ship: %s", sqlite3_errmsg(db));
+		int rc = 0;
+		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+			int64_t id = sqlite3_column_int64(st, 0);
+			const char *n = (const char *)sqlite3_column_text(st, 1);
+			if (id <= 0 || id > (int64_t)1 << 40 || !n)
+				continue;
+			if ((size_t)id >= d->len[k]) {
+				size_t len = d->len[k] ? d->len[k] : 64;
+				while (len <= (size_t)id)
+					len *= 2;
+				char **v = realloc(d->name[k], len * sizeof(*v));
+				if (!v) {
+					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+					break;
+				}
+				memset(v + d->len[k], 0, (len - d->len[k]) * sizeof(*v));
+				d->name[k] = v;
+				d->len[k] = len;
+			}
+			if (!(d->name[k][id] = strdup(n)))
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		}
+		sqlite3_finalize(st);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Per output column of the ship queries: -1 the value as it is, else the
+ * dictionary (D_*) whose name the id column stands for. */
+#define R -1
+static const signed char SPAN_DICTS[] = {
+	R, R, R, R, R, R, R, R,                                          /* ids, times, step, status */
+	D_SPAN_NAME, D_SERVICE, D_LABEL, D_MODEL, D_LABEL, D_TOOL, D_LABEL, /* name..error_type */
+	R, R, R, R, R, R, R, R,                                          /* tokens */
+	R, R, R,                                                         /* cost, cost_src, producer */
+	D_LABEL, D_LABEL, D_LABEL, D_TASK_REF, D_LABEL, R,               /* complexity..eval_score */
+	D_LABEL, D_LABEL, D_LABEL, R, D_LABEL,                           /* purpose_eff..scope */
+	D_DIM_VALUE, D_DIM_VALUE, R,                                     /* user, session, trace_first */
+	D_SERVICE, D_LABEL, R,                                           /* t_system, t_type, t_eval */
+};
+static const signed char TASK_DICTS[] = {
+	R, D_SERVICE, D_LABEL, R, R, R, R, R, R, R, R, R, R, R, R, R, R, /* task_id..max_repeat */
+	D_MODEL, D_LABEL, D_TOOL, R,                                     /* top_* */
+};
+#undef R
 
 typedef struct {
 	ac_ch *c;
@@ -24,30 +104,82 @@ typedef struct {
 	ac_buf b;
 	uint64_t version;
 	double bytes;
+	const dict_names *d;
+	/* the INSERT in flight, on its own thread */
+	pthread_t th;
+	int busy;
+	ac_buf sending;
+	const char *sending_table;
+	int th_rc;
+	ac_err th_err;
 } sender;
 
+static void *send_main(void *p)
+{
+	sender *s = p;
+	s->th_rc = ac_ch_insert_tsv(s->c, s->sending_table, s->sending.data, s->sending.len,
+	                            &s->th_err);
+	return NULL;
+}
+
+/* Wait for the INSERT in flight; its error into err. */
+static int wait_sent(sender *s, ac_err *err)
+{
+	if (!s->busy)
+		return 0;
+	pthread_join(s->th, NULL);
+	s->busy = 0;
+	if (s->th_rc)
+		*err = s->th_err;
+	return s->th_rc;
+}
+
+/* Hand the rows gathered to the sending thread (after the previous INSERT
+ * is answered), and gather the next ones in the other buffer. */
 static int flush(sender *s, ac_err *err)
 {
 	if (s->b.oom)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	if (s->b.len == 0)
-		return 0;
-	int rc = ac_ch_insert_tsv(s->c, s->table, s->b.data, s->b.len, err);
-	s->bytes += (double)s->b.len;
+	int rc = wait_sent(s, err);
+	if (rc || s->b.len == 0)
+		return rc;
+	ac_buf t = s->sending;
+	s->sending = s->b;
+	s->b = t;
 	ac_buf_reset(&s->b);
-	return rc;
+	s->sending_table = s->table;
+	s->bytes += (double)s->sending.len;
+	ac_err_clear(&s->th_err);
+	if (pthread_create(&s->th, NULL, send_main, s) != 0) /* no thread: send here */
+		return ac_ch_insert_tsv(s->c, s->sending_table, s->sending.data, s->sending.len, err);
+	s->busy = 1;
+	return 0;
 }
 
-/* Every row of staging query `name`, plus the version, into table. */
-static int send_query(sender *s, sqlite3 *db, const char *name, long long *rows, ac_err *err)
+/* Every row of staging query `name`, plus the version, into table; column i
+ * written as the name of its id in dictionary cols[i] when that is >= 0. */
+static int send_query(sender *s, sqlite3 *db, const char *name, const signed char *cols,
+                      int ncols, long long *rows, ac_err *err)
 {
 	sqlite3_stmt *st;
 	if (ac_store_prepare_named(db, name, 0, &st) != SQLITE_OK)
 		return ac_err_set(err, AC_ESQL, "%s: %s", name, sqlite3_errmsg(db));
 	int rc = 0, src;
 	int ncol = sqlite3_column_count(st);
+	if (cols && ncol != ncols) {
+		sqlite3_finalize(st);
+		return ac_err_set(err, AC_ESQL, "%s: %d columns, the ship expects %d", name, ncol, ncols);
+	}
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int i = 0; i < ncol; i++) {
+			if (cols && cols[i] >= 0) { /* a dictionary id: its name */
+				int64_t id = sqlite3_column_int64(st, i);
+				int k = cols[i];
+				const char *n = id > 0 && (size_t)id < s->d->len[k] ? s->d->name[k][id] : NULL;
+				ac_ch_tsv_field(&s->b, n, n ? strlen(n) : 0);
+				ac_buf_addc(&s->b, '\t');
+				continue;
+			}
 			switch (sqlite3_column_type(st, i)) {
 			case SQLITE_NULL:
 				ac_buf_add(&s->b, "\\N", 2);
@@ -72,7 +204,11 @@ static int send_query(sender *s, sqlite3 *db, const char *name, long long *rows,
 	if (!rc && src != SQLITE_DONE)
 		rc = ac_err_set(err, AC_ESQL, "%s: %s", name, sqlite3_errmsg(db));
 	sqlite3_finalize(st);
-	return rc ? rc : flush(s, err);
+	if (!rc)
+		rc = flush(s, err);
+	/* a table's rows are all stored before the next table's are sent */
+	int w = wait_sent(s, rc ? &s->th_err : err);
+	return rc ? rc : w;
 }
 
 int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_err *err)
@@ -82,23 +218,32 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 		return ac_err_set(err, AC_EINVAL, "ship: not a ClickHouse store");
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	sender s = { c, NULL, AC_BUF_INIT, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec,
-		     0 };
+	dict_names d;
+	sender s;
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.version = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	s.d = &d;
 	ac_ship_stats st = { 0, 0, 0, 0 };
 	sqlite3 *db = ac_store_db(staging);
-	int rc;
+	int rc = dicts_load(&d, db, err);
 	/* spans and tasks first, the ledger last: a ledger row says its file's
 	 * spans are all there */
 	s.table = "span";
-	if (!(rc = send_query(&s, db, "ch_ship_spans.sql", &st.spans, err))) {
+	if (!rc && !(rc = send_query(&s, db, "ch_ship_spans.sql", SPAN_DICTS, (int)sizeof(SPAN_DICTS),
+	                             &st.spans, err))) {
 		s.table = "task";
-		if (!(rc = send_query(&s, db, "ch_ship_tasks.sql", &st.tasks, err))) {
+		if (!(rc = send_query(&s, db, "ch_ship_tasks.sql", TASK_DICTS, (int)sizeof(TASK_DICTS),
+		                      &st.tasks, err))) {
 			s.table = "file";
-			rc = send_query(&s, db, "ch_ship_files.sql", &st.files, err);
+			rc = send_query(&s, db, "ch_ship_files.sql", NULL, 0, &st.files, err);
 		}
 	}
+	wait_sent(&s, &s.th_err);
 	st.bytes = s.bytes;
 	ac_buf_release(&s.b);
+	ac_buf_release(&s.sending);
+	dicts_free(&d);
 	if (out)
 		*out = st;
 	return rc;
@@ -249,17 +394,91 @@ static void free_lists(char **v, size_t n)
 	free(v);
 }
 
-static int pull_batch(puller *p, ac_ch *c, const char *traces, const char *tasks, ac_err *err)
+/* 1 when the staging store holds exactly `count` spans of trace hex whose
+ * span ids (little-endian 64-bit numbers) add up to `sum` mod 2^64: then
+ * ClickHouse holds nothing of it the staging store lacks. */
+static int staged_same(sqlite3 *db, sqlite3_stmt **tr, sqlite3_stmt **sp, const char *hex,
+                       long long count, uint64_t sum)
+{
+	uint8_t id[16];
+	if (ac_unhex(hex, strlen(hex), id, 16) != 0)
+		return 0;
+	if (!*tr && (sqlite3_prepare_v2(db, "SELECT id FROM trace WHERE trace_id = ?1", -1, tr,
+	                                NULL) != SQLITE_OK ||
+	             sqlite3_prepare_v2(db,
+	                                "SELECT span_id FROM span WHERE id >= ?1 << 24 "
+	                                "AND id < (?1 + 1) << 24",
+	                                -1, sp, NULL) != SQLITE_OK))
+		return 0;
+	sqlite3_bind_blob(*tr, 1, id, 16, SQLITE_STATIC);
+	int64_t t = sqlite3_step(*tr) == SQLITE_ROW ? sqlite3_column_int64(*tr, 0) : 0;
+	sqlite3_reset(*tr);
+	if (!t)
+		return 0;
+	sqlite3_bind_int64(*sp, 1, t);
+	long long n = 0;
+	uint64_t total = 0;
+	while (sqlite3_step(*sp) == SQLITE_ROW) {
+		const uint8_t *b = sqlite3_column_blob(*sp, 0);
+		if (!b || sqlite3_column_bytes(*sp, 0) != 8)
+			continue;
+		uint64_t v = 0;
+		for (int k = 7; k >= 0; k--)
+			v = v << 8 | b[k];
+		total += v;
+		n++;
+	}
+	sqlite3_reset(*sp);
+	return n == count && total == sum;
+}
+
+/* The traces of one batch ClickHouse holds more of than the staging store
+ * (ch_pull_sums.sql), as a quoted list in *need (empty: none). */
+static int pull_need(ac_ch *c, sqlite3 *db, const char *traces, const char *tasks, ac_buf *need,
+                     ac_err *err)
 {
 	ac_ch_rows *r = NULL;
-	int rc = ac_ch_rows_open(c, "ch_pull.sql", 0, 0, NULL, 1, &r, err);
+	sqlite3_stmt *tr = NULL, *sp = NULL;
+	int rc = ac_ch_rows_open(c, "ch_pull_sums.sql", 0, 0, NULL, 1, &r, err), n = 0;
 	if (rc)
 		return rc;
 	ac_ch_rows_set_lists(r, traces, tasks);
-	while ((rc = ac_ch_rows_next(r, err)) == 1)
-		if ((rc = pull_row(p, r, err)))
-			break;
+	while ((rc = ac_ch_rows_next(r, err)) == 1) {
+		const char *hex = ac_ch_rows_text(r, 0), *cnt = ac_ch_rows_text(r, 1),
+		           *sum = ac_ch_rows_text(r, 2);
+		if (!hex || !cnt || !sum)
+			continue;
+		if (staged_same(db, &tr, &sp, hex, strtoll(cnt, NULL, 10), strtoull(sum, NULL, 10)))
+			continue;
+		if (n++)
+			ac_buf_addc(need, ',');
+		ac_ch_quote(need, hex);
+	}
+	sqlite3_finalize(tr);
+	sqlite3_finalize(sp);
 	ac_ch_rows_free(r);
+	if (!rc && need->oom)
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+	return rc;
+}
+
+static int pull_batch(puller *p, ac_ch *c, const char *traces, const char *tasks, ac_err *err)
+{
+	ac_buf need = AC_BUF_INIT;
+	int rc = pull_need(c, ac_store_db(p->staging), traces, tasks, &need, err);
+	if (rc || need.len == 0) {
+		ac_buf_release(&need);
+		return rc;
+	}
+	ac_ch_rows *r = NULL;
+	if (!(rc = ac_ch_rows_open(c, "ch_pull.sql", 0, 0, NULL, 1, &r, err))) {
+		ac_ch_rows_set_lists(r, ac_buf_cstr(&need), "''");
+		while ((rc = ac_ch_rows_next(r, err)) == 1)
+			if ((rc = pull_row(p, r, err)))
+				break;
+		ac_ch_rows_free(r);
+	}
+	ac_buf_release(&need);
 	return rc;
 }
 

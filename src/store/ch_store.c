@@ -165,18 +165,44 @@ static int create_cluster(ac_ch *c, ac_err *err)
 	return 0;
 }
 
-int ac_chs_open(ac_ch **out, const char *url, ac_err *err)
+int ac_chs_open(ac_ch **out, const char *url, int create, ac_err *err)
 {
 	ac_ch *c;
 	char *body = NULL;
 	int rc = ac_ch_open(&c, url, err);
 	if (rc)
 		return rc;
-	if ((rc = ac_ch_query(c, "SELECT version()", 0, &body, NULL, err))) {
+	/* a reader only checks the tables are there (no DDL on every command) */
+	char sql[400];
+	snprintf(sql, sizeof(sql),
+	         "SELECT (SELECT count() FROM system.tables WHERE database = '%s' AND name IN "
+	         "('span', 'task', 'file')), (SELECT count() FROM system.clusters WHERE cluster = "
+	         "'%s') FORMAT TabSeparated",
+	         ac_ch_database(c), ac_ch_cluster(c) ? ac_ch_cluster(c) : "");
+	if ((rc = ac_ch_query(c, sql, 0, &body, NULL, err))) {
 		ac_ch_close(c);
 		return rc;
 	}
+	int have = 0, shards = 0;
+	sscanf(body, "%d\t%d", &have, &shards);
 	free(body);
+	if (ac_ch_cluster(c) && shards == 0) {
+		rc = ac_err_set(err, AC_EINVAL,
+		                "clickhouse://%s:%d: no cluster %s in system.clusters (the server's "
+		                "remote_servers configuration)",
+		                ac_ch_host(c), ac_ch_port(c), ac_ch_cluster(c));
+		ac_ch_close(c);
+		return rc;
+	}
+	if (have == 3 && !create) {
+		*out = c;
+		return 0;
+	}
+	if (!create) {
+		rc = ac_err_set(err, AC_EIO, "no agentcost store at %s (run `agentcost ingest` first)", url);
+		ac_ch_close(c);
+		return rc;
+	}
 	rc = ac_ch_cluster(c) ? create_cluster(c, err) : create_shard(c, err);
 	if (rc) {
 		ac_ch_close(c);

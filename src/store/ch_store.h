@@ -15,9 +15,10 @@
 /* The connection of a clickhouse:// store (NULL for SQLite). */
 ac_ch *ac_store_ch(ac_store *s);
 
-/* Connect, check the server answers, create the database and the tables
- * when missing (on every shard with ?cluster=). */
-int ac_chs_open(ac_ch **out, const char *url, ac_err *err);
+/* Connect and check the server answers; with create, create the database
+ * and the tables when missing (on every shard with ?cluster=), else
+ * AC_EIO when they are not there. */
+int ac_chs_open(ac_ch **out, const char *url, int create, ac_err *err);
 
 typedef struct ac_ch_rows ac_ch_rows;
 /* The ClickHouse twin of query `name` (queries/clickhouse/NAME), ?1 ?2 ?3

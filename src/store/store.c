@@ -202,7 +202,7 @@ int ac_store_open_opts(ac_store **out, const char *path, int flags, const ac_sto
 		ac_map_init(&s->dict[d], DICT_CACHE_LIMIT);
 	ac_map_init(&s->traces, TRACE_CACHE_LIMIT);
 	if (ac_ch_is_url(path)) {
-		if ((rc = ac_chs_open(&s->ch, path, err)))
+		if ((rc = ac_chs_open(&s->ch, path, (flags & AC_STORE_CREATE) != 0, err)))
 			goto fail;
 		path = ":memory:";
 		flags &= ~AC_STORE_READONLY;
