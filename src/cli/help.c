@@ -39,8 +39,9 @@ typedef struct help_cmd {
 #define END { NULL, NULL, NULL, 0 }
 
 static const help_opt COMMON[] = {
-	{ "--db", "PATH", "the store (default $AGENTCOST_DB, else ./agentcost.db); may also come "
-	  "before the command", HC_DB },
+	{ "--db", "PATH", "the store (default $AGENTCOST_DB, else ./agentcost.db): a SQLite file, "
+	  "or clickhouse://HOST:PORT/DATABASE[?cluster=NAME] for a ClickHouse server or cluster "
+	  "(README: Past one machine); may also come before the command", HC_DB },
 	{ "--format", "table|csv|json", "output as an aligned table (default), CSV with a header "
 	  "(cells starting with = + - @ get a leading ') or JSON", HC_FORMAT },
 	{ "--since", "DATE", "first UTC day to include, YYYY-MM-DD (an ISO time is accepted too)",
