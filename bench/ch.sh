@@ -65,14 +65,15 @@ for c in "summary" "tasks" "tasks --each" "models" "hidden" "spc" "outliers"; do
 done
 {
   echo
-  echo "Per shard (span_local, task_local after OPTIMIZE ... FINAL):"
+  echo "Per shard (span_local after OPTIMIZE ... FINAL):"
   echo
-  echo "| shard | spans | tasks | span bytes on disk | task bytes on disk |"
+  echo "| shard (HTTP port) | spans | tasks | bytes on disk | bytes a span |"
   echo "|---|---:|---:|---:|---:|"
   for p in "$CH_HTTP1" "$CH_HTTP2"; do
     chq "$p" "OPTIMIZE TABLE acbench.span_local FINAL" >/dev/null
-    chq "$p" "OPTIMIZE TABLE acbench.task_local FINAL" >/dev/null
-    echo "| $p | $(chq "$p" "SELECT count() FROM acbench.span_local") | $(chq "$p" "SELECT count() FROM acbench.task_local") | $(chq "$p" "SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = 'acbench' AND table = 'span_local'") | $(chq "$p" "SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = 'acbench' AND table = 'task_local'") |"
+    n=$(chq "$p" "SELECT count() FROM acbench.span_local")
+    b=$(chq "$p" "SELECT sum(bytes_on_disk) FROM system.parts WHERE active AND database = 'acbench' AND table = 'span_local'")
+    echo "| $p | $n | $(chq "$p" "SELECT uniqExact(task_id) FROM acbench.span_local") | $b | $(awk -v b="$b" -v n="$n" 'BEGIN { printf "%.1f", b / n }') |"
   done
   echo
   echo "SQLite store: $(stat -c %s "$DB") bytes."

@@ -11,7 +11,7 @@ SELECT toInt64(bitShiftRight(cityHash64(task_id), 2)),
        if(isNull(top_purpose), 0, toInt64(bitShiftRight(cityHash64(assumeNotNull(top_purpose)), 2)) + 1),
        if(isNull(top_tool), 0, toInt64(bitShiftRight(cityHash64(assumeNotNull(top_tool)), 2)) + 1),
        ifNull(top_tool_calls, 0)
-FROM task FINAL
+FROM {task}
 WHERE eval = 0
   AND start_ns >= ?1 AND start_ns < ?2
   AND (?3 IS NULL OR system = ?3)

@@ -6,7 +6,7 @@
 SELECT if(isNull(system), 0, toInt64(bitShiftRight(cityHash64(assumeNotNull(system)), 2)) + 1),
        if(isNull(task_type), 0, toInt64(bitShiftRight(cityHash64(assumeNotNull(task_type)), 2)) + 1),
        cost_usd, llm_calls
-FROM task FINAL
+FROM {task}
 WHERE start_ns >= ?1 AND start_ns < ?2
   AND (?3 IS NULL OR system = ?3)
   AND (?4 OR eval = 0)

@@ -1,13 +1,19 @@
--- span: one row per span, the SQLite store's span table with its names
--- written out (no dictionary joins in the server) and its task's fields
--- beside it (t_*), so every analysis is a single-table GROUP BY.
--- ReplacingMergeTree: a span sent again (re-ingest, overlapping files, or its
--- task re-derived after late spans) replaces the older row of the same
--- (trace_id, span_id) with the highest `version`; readers use FINAL.
--- Partitioned by the month of the span's start (a span never changes month).
+-- span: the one fact table of a ClickHouse store: one row per span, the
+-- SQLite store's span table with its names written out (no dictionary joins
+-- in the server) and its task's derived fields beside it (t_*, the same on
+-- every span of a task), so every analysis is a single-table GROUP BY and a
+-- task is the GROUP BY task_id of its spans (queries/clickhouse: {task}).
+-- There is no task table to go stale: a task derived again (late spans, a
+-- trace joining an agentcost.task.id group) is its spans sent again.
+-- ReplacingMergeTree: a span sent again (re-ingest, overlapping files, its
+-- task re-derived) replaces the older row of the same (trace_id, span_id)
+-- with the highest `version`; readers use FINAL. Partitioned by the month of
+-- the span's start (a span never changes month, so never partition).
 -- With ?cluster=NAME this is span_local on every shard and `span` is a
--- Distributed table sharded by cityHash64(task_id): a task's spans and its
--- task row live on one shard, also when agentcost.task.id groups traces.
+-- Distributed table sharded by cityHash64(trace_id): a trace lives on one
+-- shard and a span never moves. A task of several traces (agentcost.task.id)
+-- may span shards; its per-task GROUP BY is merged across them by the
+-- Distributed table, so it is still one row with the sums of all its spans.
 -- {name}, {engine} are filled by src/store/ch_store.c.
 CREATE TABLE IF NOT EXISTS {name} (
   task_id            String,
@@ -53,5 +59,22 @@ CREATE TABLE IF NOT EXISTS {name} (
   t_system           Nullable(String),
   t_type             Nullable(String),
   t_eval             UInt8,
+  t_start_ns         Int64,
+  t_end_ns           Int64,
+  t_spans            Int64,
+  t_llm_calls        Int64,
+  t_tool_calls       Int64,
+  t_tokens_in        Int64,
+  t_tokens_out       Int64,
+  t_cost_usd         Float64,
+  t_unpriced_calls   Int64,
+  t_tool_failures    Int64,
+  t_retry_episodes   Int64,
+  t_retry_attempts   Int64,
+  t_max_repeat       Int64,
+  t_top_model        Nullable(String),
+  t_top_purpose      Nullable(String),
+  t_top_tool         Nullable(String),
+  t_top_tool_calls   Nullable(Int64),
   version            UInt64
 ) ENGINE = {engine}

@@ -39,8 +39,6 @@ static const char *embedded(const ac_embedded *files, const char *name)
 
 static const char SPAN_ENGINE[] =
 	"ReplacingMergeTree(version) PARTITION BY " MONTH " ORDER BY (trace_id, span_id)";
-static const char TASK_ENGINE[] =
-	"ReplacingMergeTree(version) PARTITION BY " MONTH " ORDER BY task_id";
 
 /* The DDL file `file` with {name} and {engine} filled, run on c. */
 static int create_table(ac_ch *c, const char *file, const char *name, const char *engine,
@@ -74,8 +72,8 @@ static int create_db(ac_ch *c, ac_err *err)
 	return ac_ch_query(c, sql, 0, NULL, NULL, err);
 }
 
-/* One shard's tables: span_local, task_local (the data) and span, task
- * (Distributed over the cluster) on a cluster; span, task on one server. */
+/* One shard's tables: span_local (the data) and span (Distributed over the
+ * cluster, sharded by trace) on a cluster; span on one server; the ledger. */
 static int create_shard(ac_ch *c, ac_err *err)
 {
 	int rc;
@@ -83,22 +81,15 @@ static int create_shard(ac_ch *c, ac_err *err)
 	if ((rc = create_db(c, err)))
 		return rc;
 	if (!cl)
-		return create_table(c, "span.sql", "span", SPAN_ENGINE, err) ||
-		       create_table(c, "task.sql", "task", TASK_ENGINE, err) ||
-		       create_table(c, "file.sql", "file", "", err)
-		           ? (err->code ? err->code : AC_ESQL)
-		           : 0;
+		return (rc = create_table(c, "span.sql", "span", SPAN_ENGINE, err))
+		           ? rc
+		           : create_table(c, "file.sql", "file", "", err);
 	char dist[256];
-	if ((rc = create_table(c, "span.sql", "span_local", SPAN_ENGINE, err)) ||
-	    (rc = create_table(c, "task.sql", "task_local", TASK_ENGINE, err)))
+	if ((rc = create_table(c, "span.sql", "span_local", SPAN_ENGINE, err)))
 		return rc;
-	snprintf(dist, sizeof(dist), "Distributed(%s, %s, span_local, cityHash64(task_id))", cl,
+	snprintf(dist, sizeof(dist), "Distributed(%s, %s, span_local, cityHash64(trace_id))", cl,
 	         ac_ch_database(c));
 	if ((rc = create_table(c, "span.sql", "span", dist, err)))
-		return rc;
-	snprintf(dist, sizeof(dist), "Distributed(%s, %s, task_local, cityHash64(task_id))", cl,
-	         ac_ch_database(c));
-	if ((rc = create_table(c, "task.sql", "task", dist, err)))
 		return rc;
 	return create_table(c, "file.sql", "file", "", err);
 }
@@ -176,7 +167,7 @@ int ac_chs_open(ac_ch **out, const char *url, int create, ac_err *err)
 	char sql[400];
 	snprintf(sql, sizeof(sql),
 	         "SELECT (SELECT count() FROM system.tables WHERE database = '%s' AND name IN "
-	         "('span', 'task', 'file')), (SELECT count() FROM system.clusters WHERE cluster = "
+	         "('span', 'file')), (SELECT count() FROM system.clusters WHERE cluster = "
 	         "'%s') FORMAT TabSeparated",
 	         ac_ch_database(c), ac_ch_cluster(c) ? ac_ch_cluster(c) : "");
 	if ((rc = ac_ch_query(c, sql, 0, &body, NULL, err))) {
@@ -194,7 +185,7 @@ int ac_chs_open(ac_ch **out, const char *url, int create, ac_err *err)
 		ac_ch_close(c);
 		return rc;
 	}
-	if (have == 3 && !create) {
+	if (have == 2 && !create) {
 		*out = c;
 		return 0;
 	}
@@ -287,10 +278,45 @@ void ac_ch_rows_reset(ac_ch_rows *r)
 	r->ran = 0;
 }
 
+/*
+ * {task}: the tasks whose start falls in [?1, ?2), one row each with the
+ * columns of the SQLite task table (names for ids), grouped from their spans
+ * (every span of a task carries its task's fields: schema/clickhouse/span.sql).
+ * Filtering on t_start_ns before grouping keeps every span of a task in the
+ * window together.
+ */
+static const char TASK_ROWS[] =
+	"(SELECT task_id, any(t_system) AS system, any(t_type) AS task_type, "
+	"any(t_start_ns) AS start_ns, any(t_end_ns) AS end_ns, any(t_spans) AS spans, "
+	"any(t_llm_calls) AS llm_calls, any(t_tool_calls) AS tool_calls, "
+	"any(t_tokens_in) AS tokens_in, any(t_tokens_out) AS tokens_out, "
+	"any(t_cost_usd) AS cost_usd, any(t_unpriced_calls) AS unpriced_calls, "
+	"any(t_eval) AS eval, any(t_tool_failures) AS tool_failures, "
+	"any(t_retry_episodes) AS retry_episodes, any(t_retry_attempts) AS retry_attempts, "
+	"any(t_max_repeat) AS max_repeat, any(t_top_model) AS top_model, "
+	"any(t_top_purpose) AS top_purpose, any(t_top_tool) AS top_tool, "
+	"any(t_top_tool_calls) AS top_tool_calls "
+	"FROM span FINAL WHERE task_id != '' AND t_start_ns >= ?1 AND t_start_ns < ?2 "
+	"GROUP BY task_id)";
+
+static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, ac_err *err);
+
 /* The query text with ?N replaced by literals (outside quotes and comments). */
 static int substitute(ac_ch_rows *r, ac_buf *b, ac_err *err)
 {
-	const char *p = r->sql;
+	int rc = substitute_text(r, r->sql, b, err);
+	if (rc)
+		return rc;
+	/* the statement's own end, then the answer's format */
+	while (b->len && (b->data[b->len - 1] == ';' || b->data[b->len - 1] == '\n' ||
+	                  b->data[b->len - 1] == ' '))
+		b->len--;
+	ac_buf_adds(b, "\nFORMAT TabSeparated");
+	return b->oom ? ac_err_set(err, AC_ENOMEM, "out of memory") : 0;
+}
+
+static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, ac_err *err)
+{
 	while (*p) {
 		if (*p == '\'') { /* a literal: copy to its end */
 			const char *e = p + 1;
@@ -303,6 +329,11 @@ static int substitute(ac_ch_rows *r, ac_buf *b, ac_err *err)
 		} else if (p[0] == '-' && p[1] == '-') { /* a comment: drop it */
 			while (*p && *p != '\n')
 				p++;
+		} else if (!strncmp(p, "{task}", 6)) {
+			int rc = substitute_text(r, TASK_ROWS, b, err);
+			if (rc)
+				return rc;
+			p += 6;
 		} else if (r->traces && !strncmp(p, "{traces}", 8)) {
 			ac_buf_adds(b, r->traces);
 			p += 8;
@@ -332,12 +363,7 @@ static int substitute(ac_ch_rows *r, ac_buf *b, ac_err *err)
 			ac_buf_addc(b, *p++);
 		}
 	}
-	/* the statement's own end, then the answer's format */
-	while (b->len && (b->data[b->len - 1] == ';' || b->data[b->len - 1] == '\n' ||
-	                  b->data[b->len - 1] == ' '))
-		b->len--;
-	ac_buf_adds(b, "\nFORMAT TabSeparated");
-	return b->oom ? ac_err_set(err, AC_ENOMEM, "out of memory") : 0;
+	return 0;
 }
 
 /* Undo TabSeparated escapes in place; returns the new end. */
@@ -434,15 +460,16 @@ void ac_ch_rows_free(ac_ch_rows *r)
 #define NAME_ID(x) "if(isNull(" x "), 0, toInt64(bitShiftRight(cityHash64(assumeNotNull(" x ")), 2)) + 1)"
 
 static const char *const NAME_SOURCE[AC_DICT_COUNT] = {
-	[AC_DICT_SERVICE] = "SELECT DISTINCT system AS n FROM task",
-	[AC_DICT_LABEL] = "SELECT DISTINCT task_type AS n FROM task UNION ALL "
-	                  "SELECT DISTINCT top_purpose AS n FROM task",
-	[AC_DICT_MODEL] = "SELECT DISTINCT top_model AS n FROM task",
-	[AC_DICT_TOOL] = "SELECT DISTINCT top_tool AS n FROM task",
+	[AC_DICT_SERVICE] = "SELECT DISTINCT t_system AS n FROM span",
+	[AC_DICT_LABEL] = "SELECT DISTINCT t_type AS n FROM span UNION ALL "
+	                  "SELECT DISTINCT t_top_purpose AS n FROM span",
+	[AC_DICT_MODEL] = "SELECT DISTINCT t_top_model AS n FROM span",
+	[AC_DICT_TOOL] = "SELECT DISTINCT t_top_tool AS n FROM span",
 };
 
 /* Each dictionary's names with their ids, read at its first lookup (the
- * distinct names of a few task columns: models, tools, labels, systems). */
+ * distinct names of a few task columns of the spans: models, tools, labels,
+ * systems). */
 typedef struct {
 	int loaded[AC_DICT_COUNT];
 	size_t n[AC_DICT_COUNT];
