@@ -105,6 +105,29 @@ expect_grep "late spans pulled back" "clickhouse: [1-9][0-9]* stored spans broug
 "$SRC/tests/clickhouse/compare.sh" "$AGENTCOST" "$T/s.db" "$URL2" "$T/cmp2" >"$T/cmp2.out" 2>&1
 if [ $? = 0 ]; then ok; else fail "late spans: compare.sh: $(grep -m5 DIFFER "$T/cmp2.out")"; fi
 
+# ---- a trace that joins an agentcost.task.id group in a later file ------------
+# testdata/tasks: job-42 groups traces ccc..3 and ccc..4 (t_tasks.sh: 4 spans,
+# 2 calls, 0.00063 USD). The root of ccc..4, the span that names job-42, comes
+# in a second file (then first): ccc..4 was its own task, and must not stay one.
+TD=$SRC/testdata/tasks/tasks.jsonl
+grep -v '"span_id":"4000000000000001"' "$TD" >"$T/ta.jsonl"
+grep '"span_id":"4000000000000001"' "$TD" >"$T/tb.jsonl"
+ac ingest --db "$T/tasks.db" "$TD" >/dev/null
+ac tasks --each --include-eval --db "$T/tasks.db" --format csv >"$T/tasks.a"
+job42="job-42,research-agent,research,2025-06-01T12:03:20.000Z,2025-06-01T12:05:10.000Z,4,2,0,3000,300,0.00063,0,0"
+expect_eq "tasks.jsonl on SQLite: job-42 (hand-computed)" "$job42" "$(grep '^job-42,' "$T/tasks.a")"
+n=0
+for order in "ta tb" "tb ta"; do
+  n=$((n + 1))
+  U="clickhouse://127.0.0.1:$CH_HTTP1/acgroup$n?cluster=ac2"
+  for f in $order; do ac ingest --db "$U" "$T/$f.jsonl" >/dev/null 2>&1; done
+  ac tasks --each --include-eval --db "$U" --format csv >"$T/tasks.b"
+  expect_eq "group joined later ($order): job-42" "$job42" "$(grep '^job-42,' "$T/tasks.b")"
+  expect_eq "group joined later ($order): every task as SQLite's" "" "$(diff "$T/tasks.a" "$T/tasks.b")"
+  expect_eq "group joined later ($order): ccc..4 is no task of its own" "" \
+    "$(grep '^ccccccccccccccccccccccccccccccc4' "$T/tasks.b")"
+done
+
 # ---- kill -9 mid-ingest, then the same ingest again ---------------------------
 URL3="clickhouse://127.0.0.1:$CH_HTTP1/ackill?cluster=ac2"
 for delay in 0.05 0.15 0.3; do
