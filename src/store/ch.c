@@ -297,17 +297,14 @@ void ac_ch_tsv_field(ac_buf *b, const char *text, size_t n)
 		ac_buf_add(b, "\\N", 2);
 		return;
 	}
+	/* the escape letter of each byte TabSeparated escapes, else 0 */
+	static const char esc[256] = { ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r',
+		                       ['\0'] = '0' };
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
-		char e = 0;
-		switch (text[i]) {
-		case '\\': e = '\\'; break;
-		case '\t': e = 't'; break;
-		case '\n': e = 'n'; break;
-		case '\r': e = 'r'; break;
-		case '\0': e = '0'; break;
-		default: continue;
-		}
+		char e = esc[(unsigned char)text[i]];
+		if (!e)
+			continue;
 		ac_buf_add(b, text + run, i - run);
 		ac_buf_addc(b, '\\');
 		ac_buf_addc(b, e);

@@ -154,6 +154,22 @@ static int flush(sender *s, ac_err *err)
 	return 0;
 }
 
+/* v in decimal at out (24 bytes); returns its length. */
+static size_t fmt_i64(char *out, int64_t v)
+{
+	char tmp[24];
+	size_t n = 0, len = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		out[len++] = '-';
+	while (n)
+		out[len++] = tmp[--n];
+	return len;
+}
+
 /* Every row of staging query `name`, plus the version, into table; column i
  * written as the name of its id in dictionary cols[i] when that is >= 0. */
 static int send_query(sender *s, sqlite3 *db, const char *name, const signed char *cols,
@@ -168,14 +184,20 @@ static int send_query(sender *s, sqlite3 *db, const char *name, const signed cha
 		sqlite3_finalize(st);
 		return ac_err_set(err, AC_ESQL, "%s: %d columns, the ship expects %d", name, ncol, ncols);
 	}
+	char tail[32]; /* \t version \n: the same on every row */
+	tail[0] = '\t';
+	size_t ntail = 1 + fmt_i64(tail + 1, (int64_t)s->version);
+	tail[ntail++] = '\n';
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		char num[40];
 		for (int i = 0; i < ncol; i++) {
+			if (i)
+				ac_buf_addc(&s->b, '\t');
 			if (cols && cols[i] >= 0) { /* a dictionary id: its name */
 				int64_t id = sqlite3_column_int64(st, i);
 				int k = cols[i];
 				const char *n = id > 0 && (size_t)id < s->d->len[k] ? s->d->name[k][id] : NULL;
 				ac_ch_tsv_field(&s->b, n, n ? strlen(n) : 0);
-				ac_buf_addc(&s->b, '\t');
 				continue;
 			}
 			switch (sqlite3_column_type(st, i)) {
@@ -183,18 +205,19 @@ static int send_query(sender *s, sqlite3 *db, const char *name, const signed cha
 				ac_buf_add(&s->b, "\\N", 2);
 				break;
 			case SQLITE_INTEGER:
-				ac_buf_printf(&s->b, "%lld", (long long)sqlite3_column_int64(st, i));
+				ac_buf_add(&s->b, num, fmt_i64(num, sqlite3_column_int64(st, i)));
 				break;
-			case SQLITE_FLOAT:
-				ac_buf_printf(&s->b, "%.17g", sqlite3_column_double(st, i));
+			case SQLITE_FLOAT: /* 17 digits: the same double back */
+				ac_buf_add(&s->b, num,
+				           (size_t)snprintf(num, sizeof(num), "%.17g",
+				                            sqlite3_column_double(st, i)));
 				break;
 			default:
 				ac_ch_tsv_field(&s->b, (const char *)sqlite3_column_text(st, i),
 				                (size_t)sqlite3_column_bytes(st, i));
 			}
-			ac_buf_addc(&s->b, '\t');
 		}
-		ac_buf_printf(&s->b, "%" PRIu64 "\n", s->version);
+		ac_buf_add(&s->b, tail, ntail);
 		(*rows)++;
 		if (s->b.len >= SEND_BYTES && (rc = flush(s, err)))
 			break;
