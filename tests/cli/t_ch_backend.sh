@@ -128,6 +128,29 @@ for order in "ta tb" "tb ta"; do
     "$(grep '^ccccccccccccccccccccccccccccccc4' "$T/tasks.b")"
 done
 
+# ---- hostile text: names with tabs, newlines, quotes, backslashes ------------
+jq -c 'if .resource["service.name"] then .resource["service.name"] = "svc\t\"q\"\n\\x'"'"'); DROP TABLE span; --" else . end
+       | if .attributes["gen_ai.request.model"] then .attributes["gen_ai.request.model"] = "m\\odel\ttab" else . end' \
+  "$TD" >"$T/hostile.jsonl"
+U="clickhouse://127.0.0.1:$CH_HTTP1/achostile?cluster=ac2"
+expect_rc "hostile: ingest sqlite" 0 ac ingest --db "$T/hostile.db" "$T/hostile.jsonl"
+expect_rc "hostile: ingest clickhouse" 0 ac ingest --db "$U" "$T/hostile.jsonl"
+for c in "tasks --each --include-eval" "hidden" "summary" "outliers" "models"; do
+  for f in json csv; do
+    # shellcheck disable=SC2086
+    ac $c --format $f --db "$T/hostile.db" >"$T/h.a" 2>&1
+    # shellcheck disable=SC2086
+    ac $c --format $f --db "$U" >"$T/h.b" 2>&1
+    expect_eq "hostile: $c --format $f as SQLite's" "" "$(diff "$T/h.a" "$T/h.b")"
+  done
+done
+ac tasks --each --format json --db "$U" >"$T/h.json"
+expect_grep "hostile: the name came back whole" 'svc\\t\\"q\\"\\n\\\\x'"'"'\); DROP TABLE span; --' "$T/h.json"
+ac models --format json --db "$U" >"$T/hm.json"
+expect_grep "hostile: the model too" 'm\\\\odel\\ttab' "$T/hm.json"
+expect_eq "hostile: the table is still there" "$(wc -l <"$T/hostile.jsonl")" \
+  "$(chq "$CH_HTTP1" "SELECT count() FROM achostile.span FINAL")"
+
 # ---- kill -9 mid-ingest, then the same ingest again ---------------------------
 URL3="clickhouse://127.0.0.1:$CH_HTTP1/ackill?cluster=ac2"
 for delay in 0.05 0.15 0.3; do
