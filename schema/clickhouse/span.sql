@@ -1,8 +1,10 @@
 -- span: the one fact table of a ClickHouse store: one row per span, the
 -- SQLite store's span table with its names written out (no dictionary joins
--- in the server) and its task's derived fields beside it (t_*, the same on
--- every span of a task), so every analysis is a single-table GROUP BY and a
--- task is the GROUP BY task_id of its spans (queries/clickhouse: {task}).
+-- in the server) and its task's derived fields beside it: t_system, t_type,
+-- t_eval on every span, the others (t_start_ns ... t_top_tool_calls) on the
+-- earliest span of each trace (trace_first = 1; 0 and NULL elsewhere), so
+-- every analysis is a single-table GROUP BY and a task is the GROUP BY
+-- task_id of those rows (queries/clickhouse: {task}).
 -- There is no task table to go stale: a task derived again (late spans, a
 -- trace joining an agentcost.task.id group) is its spans sent again.
 -- ReplacingMergeTree: a span sent again (re-ingest, overlapping files, its

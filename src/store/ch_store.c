@@ -280,10 +280,10 @@ void ac_ch_rows_reset(ac_ch_rows *r)
 
 /*
  * {task}: the tasks whose start falls in [?1, ?2), one row each with the
- * columns of the SQLite task table (names for ids), grouped from their spans
- * (every span of a task carries its task's fields: schema/clickhouse/span.sql).
- * Filtering on t_start_ns before grouping keeps every span of a task in the
- * window together.
+ * columns of the SQLite task table (names for ids), from the earliest span of
+ * each of their traces, which carries the task's fields
+ * (schema/clickhouse/span.sql): one row per trace, grouped by task (a task of
+ * several traces has one carrier in each, all with the same fields).
  */
 static const char TASK_ROWS[] =
 	"(SELECT task_id, any(t_system) AS system, any(t_type) AS task_type, "
@@ -296,7 +296,8 @@ static const char TASK_ROWS[] =
 	"any(t_max_repeat) AS max_repeat, any(t_top_model) AS top_model, "
 	"any(t_top_purpose) AS top_purpose, any(t_top_tool) AS top_tool, "
 	"any(t_top_tool_calls) AS top_tool_calls "
-	"FROM span FINAL WHERE task_id != '' AND t_start_ns >= ?1 AND t_start_ns < ?2 "
+	"FROM span FINAL WHERE trace_first = 1 AND task_id != '' "
+	"AND t_start_ns >= ?1 AND t_start_ns < ?2 "
 	"GROUP BY task_id)";
 
 static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, ac_err *err);
