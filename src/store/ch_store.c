@@ -190,6 +190,7 @@ int ac_chs_open(ac_ch **out, const char *url, ac_err *err)
 
 enum { P_NONE, P_INT, P_TEXT, P_NULL };
 #define NPARAM 10
+#define NNAMED 4
 
 struct ac_ch_rows {
 	ac_ch *c;
@@ -198,6 +199,11 @@ struct ac_ch_rows {
 	int64_t pint[NPARAM];
 	const char *ptext[NPARAM];
 	const char *traces, *tasks; /* ac_ch_rows_set_lists */
+	const char *qtask;          /* ac_ch_rows_set_qtask */
+	struct {
+		const char *name, *text; /* ac_ch_rows_set_text: "{name}" -> text */
+	} named[NNAMED];
+	size_t nnamed;
 	char *body;    /* the answer, unescaped in place */
 	char *next;    /* the next line */
 	int ran;
@@ -254,6 +260,24 @@ void ac_ch_rows_set_lists(ac_ch_rows *r, const char *traces, const char *tasks)
 	r->tasks = tasks;
 }
 
+void ac_ch_rows_set_qtask(ac_ch_rows *r, const char *qtask)
+{
+	r->qtask = qtask;
+}
+
+void ac_ch_rows_set_text(ac_ch_rows *r, const char *name, const char *text)
+{
+	for (size_t i = 0; i < r->nnamed; i++)
+		if (!strcmp(r->named[i].name, name)) {
+			r->named[i].text = text;
+			return;
+		}
+	if (r->nnamed < NNAMED) {
+		r->named[r->nnamed].name = name;
+		r->named[r->nnamed++].text = text;
+	}
+}
+
 void ac_ch_rows_reset(ac_ch_rows *r)
 {
 	free(r->body);
@@ -261,10 +285,28 @@ void ac_ch_rows_reset(ac_ch_rows *r)
 	r->ran = 0;
 }
 
-/* The query text with ?N replaced by literals (outside quotes and comments). */
-static int substitute(ac_ch_rows *r, ac_buf *b, ac_err *err)
+/* The "{name}" placeholder p starts with, set with ac_ch_rows_set_text: its
+ * text and length in *n; NULL when none. */
+static const char *named_text(const ac_ch_rows *r, const char *p, size_t *n)
 {
-	const char *p = r->sql;
+	for (size_t i = 0; i < r->nnamed; i++) {
+		size_t k = strlen(r->named[i].name);
+		if (!strncmp(p + 1, r->named[i].name, k) && p[k + 1] == '}') {
+			*n = k + 2;
+			return r->named[i].text;
+		}
+	}
+	return NULL;
+}
+
+/* The query text with ?N replaced by literals and {traces}, {tasks}, {q_task}
+ * and the ac_ch_rows_set_text placeholders by their texts (outside quotes and
+ * comments); *uses_qtask: 1 when {q_task} was replaced. */
+static int substitute(ac_ch_rows *r, ac_buf *b, int *uses_qtask, ac_err *err)
+{
+	const char *p = r->sql, *t;
+	size_t n;
+	*uses_qtask = 0;
 	while (*p) {
 		if (*p == '\'') { /* a literal: copy to its end */
 			const char *e = p + 1;
@@ -283,6 +325,19 @@ static int substitute(ac_ch_rows *r, ac_buf *b, ac_err *err)
 		} else if (r->tasks && !strncmp(p, "{tasks}", 7)) {
 			ac_buf_adds(b, r->tasks);
 			p += 7;
+		} else if (!strncmp(p, "{q_task}", 8)) {
+			/* the tasks of the question with dimensions (src/store/qtask.c) */
+			if (!r->qtask)
+				return ac_err_set(err, AC_EINVAL, "%s: no q_task prepared (ac_store_qtask_*)",
+				                  r->name);
+			ac_buf_addc(b, '(');
+			ac_buf_adds(b, r->qtask);
+			ac_buf_addc(b, ')');
+			*uses_qtask = 1;
+			p += 8;
+		} else if (*p == '{' && (t = named_text(r, p, &n))) {
+			ac_buf_adds(b, t);
+			p += n;
 		} else if (*p == '?' && p[1] >= '1' && p[1] <= '9') {
 			int k = p[1] - '0';
 			p += 2;
@@ -306,10 +361,32 @@ static int substitute(ac_ch_rows *r, ac_buf *b, ac_err *err)
 			ac_buf_addc(b, *p++);
 		}
 	}
-	/* the statement's own end, then the answer's format */
+	/* the statement's own end */
 	while (b->len && (b->data[b->len - 1] == ';' || b->data[b->len - 1] == '\n' ||
 	                  b->data[b->len - 1] == ' '))
 		b->len--;
+	return b->oom ? ac_err_set(err, AC_ENOMEM, "out of memory") : 0;
+}
+
+int ac_ch_rows_sql(ac_ch_rows *r, ac_buf *b, ac_err *err)
+{
+	int uses_qtask;
+	return substitute(r, b, &uses_qtask, err);
+}
+
+/* The statement sent: the query substituted, then (when it embeds q_task)
+ * the setting that keeps a join or IN with q_task on each shard, then the
+ * answer's format. On a cluster, q_task's subqueries name the Distributed
+ * tables inside a query over one; distributed_product_mode = 'local' runs
+ * them over each shard's local tables, which is exact because a task's spans
+ * and its row live on one shard (cityHash64(task_id)). */
+static int statement(ac_ch_rows *r, ac_buf *b, ac_err *err)
+{
+	int uses_qtask, rc = substitute(r, b, &uses_qtask, err);
+	if (rc)
+		return rc;
+	if (uses_qtask)
+		ac_buf_adds(b, "\nSETTINGS distributed_product_mode = 'local'");
 	ac_buf_adds(b, "\nFORMAT TabSeparated");
 	return b->oom ? ac_err_set(err, AC_ENOMEM, "out of memory") : 0;
 }
@@ -341,7 +418,7 @@ int ac_ch_rows_next(ac_ch_rows *r, ac_err *err)
 {
 	if (!r->ran) {
 		ac_buf q = AC_BUF_INIT;
-		int rc = substitute(r, &q, err);
+		int rc = statement(r, &q, err);
 		if (!rc)
 			rc = ac_ch_query(r->c, ac_buf_cstr(&q), 1, &r->body, NULL, err);
 		ac_buf_release(&q);

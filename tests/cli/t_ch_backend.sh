@@ -5,7 +5,8 @@
 # ingested into SQLite and into the cluster gives the same output for every
 # read command answered there (tests/clickhouse/compare.sh), and the totals
 # the generator's truth says; both shards hold spans and a task's spans are on
-# one shard; re-ingest and overlapping files count nothing twice; a file split
+# one shard; --by/--where give SQLite's values on hand-made corner cases;
+# re-ingest and overlapping files count nothing twice; a file split
 # in two (late spans of traces already stored) derives the same tasks as the
 # whole file; a kill -9 mid-ingest re-run reaches the same totals; a server
 # that is down or refuses gives a clear error and exit 1.
@@ -120,6 +121,41 @@ ac summary --db "$URL3" --format json >"$T/sum3.json"
 expect_eq "after kill -9: same summary" "$(cat "$T/sum.json")" "$(cat "$T/sum3.json")"
 ac tasks --each --db "$URL3" --format csv >"$T/each.c"
 if cmp -s "$T/each.a" "$T/each.c"; then ok; else fail "after kill -9: tasks differ"; fi
+
+# ---- dimensions: the value rule's corner cases --------------------------------
+# testdata/dims and testdata/dims_by2, made by hand (t_dims*.sh): values on the
+# resource, the earliest carrier, two carriers at one start (the lower span id
+# wins), users beside sessions, agents and environments. t_dims.sh's order of
+# `top user`, then every built-in dimension in each command with --by/--where:
+# SQLite's output byte for byte.
+URL4="clickhouse://127.0.0.1:$CH_HTTP1/acdims?cluster=ac2"
+expect_rc "dims: ingest clickhouse" 0 ac ingest --db "$URL4" "$SRC/testdata/dims/dims.jsonl"
+ac top user --db "$URL4" --format csv >"$T/du.csv"
+expect_eq "dims: top user on clickhouse (t_dims.sh's figures)" \
+  "erin:3 dave:1 frank:1 carol:1 (none):1 alice:1 hank:1" \
+  "$(tail -n +2 "$T/du.csv" | cut -d, -f1,2 | tr ',' ':' | tr '\n' ' ' | sed 's/ $//')"
+for f in "$SRC/testdata/dims/dims.jsonl" "$SRC/testdata/dims/by1.jsonl" "$SRC"/testdata/dims_by2/*.jsonl; do
+  ac ingest --db "$T/d.db" "$f" >/dev/null 2>&1 || fail "dims: ingest sqlite $f"
+  [ "$f" = "$SRC/testdata/dims/dims.jsonl" ] && continue
+  ac ingest --db "$URL4" "$f" >/dev/null 2>&1 || fail "dims: ingest clickhouse $f"
+done
+nd=0
+for dim in user session agent environment system task_type model; do
+  for c in "tasks --by $dim" "tasks --each --by $dim" "summary --by $dim" "models --by $dim" \
+           "hidden --by $dim" "spc --by $dim" "outliers --by $dim" "top $dim --where user=erin" \
+           "tasks --by $dim,user --since 2025-06-02"; do
+    # shellcheck disable=SC2086
+    ac $c --db "$T/d.db" --format csv >"$T/da" 2>&1
+    # shellcheck disable=SC2086
+    ac $c --db "$URL4" --format csv >"$T/db" 2>&1
+    if cmp -s "$T/da" "$T/db"; then nd=$((nd + 1)); else fail "dims: $c differs: $(diff "$T/da" "$T/db" | head -3)"; fi
+  done
+done
+expect_eq "dims: commands alike on both" 63 "$nd"
+ac tasks --by attr:team --db "$URL4" >"$T/out" 2>"$T/err"
+[ $? -ne 0 ] && ok || fail "dims: attr:KEY on clickhouse should be refused"
+expect_grep "dims: attr:KEY refused, saying why" \
+  "attr:team: not answered on the ClickHouse backend.*originals" "$T/err"
 
 # ---- a server that is down, a server that refuses -----------------------------
 expect_rc "server down" 1 ac summary --db "clickhouse://127.0.0.1:1/x"
