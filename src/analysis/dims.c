@@ -1,8 +1,9 @@
 /*
- * Dimensions: parsing and the per-task values (dims.h). Every step is a
- * query file (queries/dims_*.sql) over temporary tables; only an attribute
+ * Dimensions: parsing and the per-task values (dims.h). The steps go through
+ * the store's q_task calls (store.h: on SQLite query files over temporary
+ * tables, queries/dims_*.sql; on ClickHouse one subquery); only an attribute
  * that is neither built in nor promoted is read here, span by span, from the
- * stored originals.
+ * stored originals (SQLite only).
  */
 #include "dims.h"
 
@@ -84,19 +85,6 @@ static int exec1(ac_store *s, const char *name, int64_t a, const char *b, ac_err
 	ac_rows_bind_int(r, 1, a);
 	if (b)
 		ac_rows_bind_text(r, 2, b);
-	while ((rc = ac_rows_next(r, err)) > 0)
-		;
-	ac_rows_free(r);
-	return rc;
-}
-
-/* The window and system bound as every query file takes them. */
-static int exec_window(ac_store *s, const char *name, const ac_query *q, ac_err *err)
-{
-	ac_rows *r;
-	int rc = ac_store_rows(s, name, q->since_ns, q->until_ns, q->system, AC_ROWS_SCAN, &r, err);
-	if (rc)
-		return rc;
 	while ((rc = ac_rows_next(r, err)) > 0)
 		;
 	ac_rows_free(r);
@@ -242,54 +230,47 @@ static int promoted(ac_store *s, const char *key, int64_t *id, ac_err *err)
 	return rc;
 }
 
-/* q_dimval rows at position pos: every candidate task's value of d. */
+/* Every candidate task's value of d at position pos (the store's q_task). */
 static int task_values(ac_store *s, const ac_dim *d, int pos, ac_err *err)
 {
+	static const char *const sv[] = { [AC_DIM_USER] = "dims_sv_user.sql",
+		                          [AC_DIM_SESSION] = "dims_sv_session.sql",
+		                          [AC_DIM_AGENT] = "dims_sv_agent.sql",
+		                          [AC_DIM_ENV] = "dims_sv_env.sql" };
 	int rc;
 	switch (d->kind) {
 	case AC_DIM_SYSTEM:
-		return exec1(s, "dims_task_system.sql", pos, NULL, err);
+		return ac_store_qtask_values(s, pos, AC_QTASK_TASK, "dims_task_system.sql", 0, err);
 	case AC_DIM_TASK_TYPE:
-		return exec1(s, "dims_task_type.sql", pos, NULL, err);
+		return ac_store_qtask_values(s, pos, AC_QTASK_TASK, "dims_task_type.sql", 0, err);
 	case AC_DIM_USER:
 	case AC_DIM_SESSION:
 	case AC_DIM_AGENT:
 	case AC_DIM_ENV:
+		return ac_store_qtask_values(s, pos, AC_QTASK_SPANS, sv[d->kind], 0, err);
 	case AC_DIM_ATTR:
 		break;
 	default:
 		return ac_err_set(err, AC_EINVAL, "dimension %s is not a task's", ac_dim_column(d));
 	}
-	if ((rc = exec1(s, "dims_sv_clear.sql", 0, NULL, err)))
+	/* attr:KEY: a promoted attribute's span_dim, else the stored originals,
+	 * which only a SQLite store keeps */
+	if (ac_store_is_remote(s))
+		return ac_err_set(err, AC_EINVAL,
+		                  "attr:%s: not answered on the ClickHouse backend yet (an attribute "
+		                  "dimension reads the spans' stored originals, which a ClickHouse "
+		                  "store does not keep); use a SQLite store for it, or a built-in "
+		                  "dimension (user, session, agent, environment, system, task_type, "
+		                  "model)",
+		                  d->attr);
+	int64_t id;
+	if ((rc = promoted(s, d->attr, &id, err)))
 		return rc;
-	if (d->kind == AC_DIM_ATTR) {
-		int64_t id;
-		if ((rc = promoted(s, d->attr, &id, err)))
-			return rc;
-		rc = id ? exec1(s, "dims_sv_promoted.sql", id, NULL, err) : sv_originals(s, d->attr, err);
-	} else {
-		static const char *const q[] = { [AC_DIM_USER] = "dims_sv_user.sql",
-			                         [AC_DIM_SESSION] = "dims_sv_session.sql",
-			                         [AC_DIM_AGENT] = "dims_sv_agent.sql",
-			                         [AC_DIM_ENV] = "dims_sv_env.sql" };
-		ac_rows *r;
-		if (!(rc = ac_store_rows(s, q[d->kind], 0, 0, NULL, AC_ROWS_PLAIN, &r, err))) {
-			while ((rc = ac_rows_next(r, err)) > 0)
-				;
-			ac_rows_free(r);
-		}
-	}
-	if (rc)
+	if (id)
+		return ac_store_qtask_values(s, pos, AC_QTASK_SPANS, "dims_sv_promoted.sql", id, err);
+	if ((rc = exec1(s, "dims_sv_clear.sql", 0, NULL, err)) || (rc = sv_originals(s, d->attr, err)))
 		return rc;
-	return exec1(s, "dims_rule.sql", pos, NULL, err);
-}
-
-static int script(ac_store *s, const char *name, ac_err *err)
-{
-	const char *text = ac_store_query(name);
-	if (!text)
-		return ac_err_set(err, AC_ESQL, "query %s is not embedded", name);
-	return ac_store_exec(s, text, err);
+	return ac_store_qtask_values(s, pos, AC_QTASK_RULE, NULL, 0, err);
 }
 
 static int prepare(ac_store *s, const ac_query *q, ac_err *err);
@@ -323,22 +304,20 @@ int ac_dims_prepare(ac_store *s, const ac_query *q, ac_dims_info *info, ac_err *
 			info->model_where = q->where[i].value ? q->where[i].value : "(none)";
 		}
 	}
-	if ((rc = script(s, "dims_begin.sql", err)))
+	if ((rc = ac_store_qtask_begin(s, q->since_ns, q->until_ns, q->system, err)))
 		return rc;
 	if ((rc = prepare(s, q, err))) {
 		ac_err ignore = AC_ERR_INIT;
-		script(s, "dims_abort.sql", &ignore);
+		ac_store_qtask_end(s, 0, &ignore);
 		return rc;
 	}
-	return script(s, "dims_end.sql", err);
+	return ac_store_qtask_end(s, 1, err);
 }
 
-/* The scratch tables of q, inside dims_begin's transaction. */
+/* The values of each --by and --where dimension, and the filters. */
 static int prepare(ac_store *s, const ac_query *q, ac_err *err)
 {
 	int rc;
-	if ((rc = script(s, "dims_reset.sql", err)) || (rc = exec_window(s, "dims_cand.sql", q, err)))
-		return rc;
 	for (size_t i = 0; i < q->nby; i++)
 		if (q->by[i].kind != AC_DIM_MODEL &&
 		    (rc = task_values(s, &q->by[i], (int)i + 1, err)))
@@ -349,10 +328,10 @@ static int prepare(ac_store *s, const ac_query *q, ac_err *err)
 		if (f->dim.kind == AC_DIM_MODEL)
 			continue;
 		if ((rc = task_values(s, &f->dim, pos, err)) ||
-		    (rc = exec1(s, "dims_where_put.sql", pos, f->value ? f->value : "(none)", err)))
+		    (rc = ac_store_qtask_where(s, pos, f->value ? f->value : "(none)", err)))
 			return rc;
 	}
-	return exec1(s, "dims_task.sql", 0, NULL, err);
+	return 0;
 }
 
 struct ac_units {
@@ -382,8 +361,7 @@ int ac_units_open(ac_store *s, const ac_query *q, int flags, ac_units **out, ac_
 	ac_rows_bind_int(it->r, 4, (flags & AC_UNITS_EVAL) != 0);
 	if (model) {
 		ac_rows_bind_int(it->r, 5, info.model_pos);
-		if (info.model_where)
-			ac_rows_bind_text(it->r, 6, info.model_where);
+		ac_rows_bind_text(it->r, 6, info.model_where); /* NULL: none */
 		ac_rows_bind_int(it->r, 7, (flags & AC_UNITS_SPANS) != 0);
 	}
 	*out = it;

@@ -14,12 +14,15 @@
  *     has none; model is each call's own: it is not a task value, an analysis
  *     groups or filters the calls by it (dims info: model_pos, model_where).
  *
- * ac_dims_prepare leaves, for the store's connection, the temporary table
- *   q_task(task INTEGER PRIMARY KEY, k1 TEXT, k2 TEXT)
- * holding every task that has a span starting in q's window, of q's system,
- * passing every task-level filter, with its values of the first two --by
- * dimensions (NULL where the position is empty or is model). Analyses join
- * it in their *_by queries (queries/).
+ * ac_dims_prepare leaves, in the store (store.h: ac_store_qtask_*), q_task:
+ * every task that has a span starting in q's window, of q's system, passing
+ * every task-level filter, with its values of the first two --by dimensions
+ * (k1, k2; NULL where the position is empty or is model). Analyses join it in
+ * their *_by queries (queries/): on SQLite the temporary table
+ *   q_task(task INTEGER PRIMARY KEY, k1 TEXT, k2 TEXT),
+ * on ClickHouse the subquery their twins embed at {q_task}
+ * (queries/clickhouse/dims_q_task.sql). attr:KEY dimensions read the stored
+ * originals or span_dim, which only a SQLite store has: refused on ClickHouse.
  */
 #ifndef AC_DIMS_H
 #define AC_DIMS_H

@@ -470,8 +470,7 @@ int ac_guard_by_run(ac_guard *g, ac_store *s, const ac_query *q, const ac_guard_
 			break;
 		if (model) {
 			ac_rows_bind_int(c[i], 4, info.model_pos);
-			if (info.model_where)
-				ac_rows_bind_text(c[i], 5, info.model_where);
+			ac_rows_bind_text(c[i], 5, info.model_where); /* NULL: none */
 		}
 	}
 	names nm;

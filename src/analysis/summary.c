@@ -188,8 +188,7 @@ int ac_summary_by(ac_store *s, const ac_query *q, ac_summary_row_fn fn, void *ct
 	                              AC_ROWS_SCAN, &r, err)))
 		return rc;
 	ac_rows_bind_int(r, 4, info.model_pos);
-	if (info.model_where)
-		ac_rows_bind_text(r, 5, info.model_where);
+	ac_rows_bind_text(r, 5, info.model_where); /* NULL: none */
 	ac_summary_row row;
 	memset(&row, 0, sizeof(row));
 	row.nk = q->nby < AC_DIMS_MAX_BY ? q->nby : AC_DIMS_MAX_BY;

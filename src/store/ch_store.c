@@ -207,6 +207,7 @@ int ac_chs_open(ac_ch **out, const char *url, int create, ac_err *err)
 
 enum { P_NONE, P_INT, P_TEXT, P_NULL };
 #define NPARAM 10
+#define NNAMED 4
 
 struct ac_ch_rows {
 	ac_ch *c;
@@ -215,6 +216,11 @@ struct ac_ch_rows {
 	int64_t pint[NPARAM];
 	const char *ptext[NPARAM];
 	const char *traces, *tasks; /* ac_ch_rows_set_lists */
+	const char *qtask;          /* ac_ch_rows_set_qtask */
+	struct {
+		const char *name, *text; /* ac_ch_rows_set_text: "{name}" -> text */
+	} named[NNAMED];
+	size_t nnamed;
 	char *body;    /* the answer, unescaped in place */
 	char *next;    /* the next line */
 	int ran;
@@ -271,6 +277,24 @@ void ac_ch_rows_set_lists(ac_ch_rows *r, const char *traces, const char *tasks)
 	r->tasks = tasks;
 }
 
+void ac_ch_rows_set_qtask(ac_ch_rows *r, const char *qtask)
+{
+	r->qtask = qtask;
+}
+
+void ac_ch_rows_set_text(ac_ch_rows *r, const char *name, const char *text)
+{
+	for (size_t i = 0; i < r->nnamed; i++)
+		if (!strcmp(r->named[i].name, name)) {
+			r->named[i].text = text;
+			return;
+		}
+	if (r->nnamed < NNAMED) {
+		r->named[r->nnamed].name = name;
+		r->named[r->nnamed++].text = text;
+	}
+}
+
 void ac_ch_rows_reset(ac_ch_rows *r)
 {
 	free(r->body);
@@ -300,24 +324,59 @@ static const char TASK_ROWS[] =
 	"AND t_start_ns >= ?1 AND t_start_ns < ?2 "
 	"GROUP BY task_id)";
 
-static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, ac_err *err);
+/* The "{name}" placeholder p starts with, set with ac_ch_rows_set_text: its
+ * text and length in *n; NULL when none. */
+/* {task_any}: the same rows for every task, the window left to the query
+ * (q_task's candidates overlap the window rather than start in it). */
+static const char TASK_ROWS_ANY[] =
+	"(SELECT task_id, any(t_system) AS system, any(t_type) AS task_type, "
+	"any(t_start_ns) AS start_ns, any(t_end_ns) AS end_ns, any(t_spans) AS spans, "
+	"any(t_llm_calls) AS llm_calls, any(t_tool_calls) AS tool_calls, "
+	"any(t_tokens_in) AS tokens_in, any(t_tokens_out) AS tokens_out, "
+	"any(t_cost_usd) AS cost_usd, any(t_unpriced_calls) AS unpriced_calls, "
+	"any(t_eval) AS eval, any(t_tool_failures) AS tool_failures, "
+	"any(t_retry_episodes) AS retry_episodes, any(t_retry_attempts) AS retry_attempts, "
+	"any(t_max_repeat) AS max_repeat, any(t_top_model) AS top_model, "
+	"any(t_top_purpose) AS top_purpose, any(t_top_tool) AS top_tool, "
+	"any(t_top_tool_calls) AS top_tool_calls "
+	"FROM span FINAL WHERE trace_first = 1 AND task_id != '' GROUP BY task_id)";
 
-/* The query text with ?N replaced by literals (outside quotes and comments). */
-static int substitute(ac_ch_rows *r, ac_buf *b, ac_err *err)
+static const char *named_text(const ac_ch_rows *r, const char *p, size_t *n)
 {
-	int rc = substitute_text(r, r->sql, b, err);
+	for (size_t i = 0; i < r->nnamed; i++) {
+		size_t k = strlen(r->named[i].name);
+		if (!strncmp(p + 1, r->named[i].name, k) && p[k + 1] == '}') {
+			*n = k + 2;
+			return r->named[i].text;
+		}
+	}
+	return NULL;
+}
+
+static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, int *uses_qtask,
+                           ac_err *err);
+
+/* The query text with ?N replaced by literals and {task}, {traces}, {tasks},
+ * {q_task} and the ac_ch_rows_set_text placeholders by their texts (outside
+ * quotes and comments); *uses_qtask: 1 when {q_task} was replaced. */
+static int substitute(ac_ch_rows *r, ac_buf *b, int *uses_qtask, ac_err *err)
+{
+	*uses_qtask = 0;
+	int rc = substitute_text(r, r->sql, b, uses_qtask, err);
 	if (rc)
 		return rc;
-	/* the statement's own end, then the answer's format */
+	/* the statement's own end */
 	while (b->len && (b->data[b->len - 1] == ';' || b->data[b->len - 1] == '\n' ||
 	                  b->data[b->len - 1] == ' '))
 		b->len--;
-	ac_buf_adds(b, "\nFORMAT TabSeparated");
 	return b->oom ? ac_err_set(err, AC_ENOMEM, "out of memory") : 0;
 }
 
-static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, ac_err *err)
+static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, int *uses_qtask,
+                           ac_err *err)
 {
+	const char *t;
+	size_t n;
 	while (*p) {
 		if (*p == '\'') { /* a literal: copy to its end */
 			const char *e = p + 1;
@@ -330,8 +389,13 @@ static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, ac_err *err)
 		} else if (p[0] == '-' && p[1] == '-') { /* a comment: drop it */
 			while (*p && *p != '\n')
 				p++;
+		} else if (!strncmp(p, "{task_any}", 10)) {
+			int rc = substitute_text(r, TASK_ROWS_ANY, b, uses_qtask, err);
+			if (rc)
+				return rc;
+			p += 10;
 		} else if (!strncmp(p, "{task}", 6)) {
-			int rc = substitute_text(r, TASK_ROWS, b, err);
+			int rc = substitute_text(r, TASK_ROWS, b, uses_qtask, err);
 			if (rc)
 				return rc;
 			p += 6;
@@ -341,6 +405,19 @@ static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, ac_err *err)
 		} else if (r->tasks && !strncmp(p, "{tasks}", 7)) {
 			ac_buf_adds(b, r->tasks);
 			p += 7;
+		} else if (!strncmp(p, "{q_task}", 8)) {
+			/* the tasks of the question with dimensions (src/store/qtask.c) */
+			if (!r->qtask)
+				return ac_err_set(err, AC_EINVAL, "%s: no q_task prepared (ac_store_qtask_*)",
+				                  r->name);
+			ac_buf_addc(b, '(');
+			ac_buf_adds(b, r->qtask);
+			ac_buf_addc(b, ')');
+			*uses_qtask = 1;
+			p += 8;
+		} else if (*p == '{' && (t = named_text(r, p, &n))) {
+			ac_buf_adds(b, t);
+			p += n;
 		} else if (*p == '?' && p[1] >= '1' && p[1] <= '9') {
 			int k = p[1] - '0';
 			p += 2;
@@ -365,6 +442,32 @@ static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, ac_err *err)
 		}
 	}
 	return 0;
+}
+
+int ac_ch_rows_sql(ac_ch_rows *r, ac_buf *b, ac_err *err)
+{
+	int uses_qtask;
+	return substitute(r, b, &uses_qtask, err);
+}
+
+/* The statement sent: the query substituted, then (when it embeds q_task)
+ * the setting for its subqueries, then the answer's format. On a cluster,
+ * q_task's root-rank test (is a span's parent in its task?) is an IN over
+ * the Distributed span table inside a query over it; distributed_product_mode
+ * = 'local' runs it over each shard's own spans, which is exact because a
+ * span's parent is in its trace and a trace lives on one shard
+ * (cityHash64(trace_id)). The twins join q_task GLOBAL: it is computed once,
+ * over every shard (a task of several traces may span shards), and its rows
+ * (one per task of the question) sent to each shard. */
+static int statement(ac_ch_rows *r, ac_buf *b, ac_err *err)
+{
+	int uses_qtask, rc = substitute(r, b, &uses_qtask, err);
+	if (rc)
+		return rc;
+	if (uses_qtask)
+		ac_buf_adds(b, "\nSETTINGS distributed_product_mode = 'local'");
+	ac_buf_adds(b, "\nFORMAT TabSeparated");
+	return b->oom ? ac_err_set(err, AC_ENOMEM, "out of memory") : 0;
 }
 
 /* Undo TabSeparated escapes in place; returns the new end. */
@@ -394,7 +497,7 @@ int ac_ch_rows_next(ac_ch_rows *r, ac_err *err)
 {
 	if (!r->ran) {
 		ac_buf q = AC_BUF_INIT;
-		int rc = substitute(r, &q, err);
+		int rc = statement(r, &q, err);
 		if (!rc)
 			rc = ac_ch_query(r->c, ac_buf_cstr(&q), 1, &r->body, NULL, err);
 		ac_buf_release(&q);

@@ -31,9 +31,26 @@ void ac_ch_rows_bind_text(ac_ch_rows *r, int param, const char *text);
 void ac_ch_rows_reset(ac_ch_rows *r);
 /* The texts that replace {traces} and {tasks} in the query (ch_pull.sql). */
 void ac_ch_rows_set_lists(ac_ch_rows *r, const char *traces, const char *tasks);
+/* The text of the tasks of a question with dimensions (src/store/qtask.c)
+ * that replaces {q_task} (the twins of queries/\*_by.sql), in parentheses. */
+void ac_ch_rows_set_qtask(ac_ch_rows *r, const char *qtask);
+/* The text that replaces the placeholder "{name}" (name must outlive r; up
+ * to 4 names). */
+void ac_ch_rows_set_text(ac_ch_rows *r, const char *name, const char *text);
+/* The query's text as it would be sent, without the answer's format (a
+ * subquery for another): ?N and the placeholders replaced, comments dropped;
+ * appended to b. */
+int ac_ch_rows_sql(ac_ch_rows *r, ac_buf *b, ac_err *err);
 int ac_ch_rows_next(ac_ch_rows *r, ac_err *err);
 const char *ac_ch_rows_text(ac_ch_rows *r, int col); /* NULL: SQL NULL */
 void ac_ch_rows_free(ac_ch_rows *r);
+
+/* A clickhouse:// store's q_task (src/store/qtask.c), kept in the store and
+ * freed at its close; its text replaces {q_task} in every query it runs. */
+typedef struct ac_qtask_ch ac_qtask_ch;
+ac_qtask_ch **ac_store_qtask_ch(ac_store *s);
+void ac_qtask_ch_free(ac_qtask_ch *q);
+const char *ac_qtask_ch_text(const ac_qtask_ch *q); /* NULL: none prepared */
 
 /* The name of an id a twin gave for it (task_costs.sql: the system and the
  * task type, hashed in the server). */

@@ -60,6 +60,7 @@ struct ac_store {
 	int no_rollup; /* ac_store_opts */
 	ac_ch *ch;     /* a clickhouse:// store: the reads go there; db is an empty
 	                * in-memory store (built-in prices, no pending tasks) */
+	ac_qtask_ch *qtask; /* its q_task (qtask.c) */
 };
 
 int ac_store_fail(ac_store *s, ac_err *err, const char *what)
@@ -280,6 +281,7 @@ void ac_store_close(ac_store *s)
 	sqlite3_finalize(s->span_same);
 	sqlite3_finalize(s->raw_put);
 	ac_map_release(&s->traces);
+	ac_qtask_ch_free(s->qtask);
 	ac_ch_close(s->ch);
 	if (s->db)
 		sqlite3_close(s->db);
@@ -305,6 +307,11 @@ int ac_store_is_remote(const ac_store *s)
 ac_ch *ac_store_ch(ac_store *s)
 {
 	return s->ch;
+}
+
+ac_qtask_ch **ac_store_qtask_ch(ac_store *s)
+{
+	return &s->qtask;
 }
 
 int ac_store_dict(ac_store *s, int dict, const char *str, size_t n, int64_t *id, ac_err *err)
@@ -883,6 +890,8 @@ int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until
 			free(r);
 			return rc;
 		}
+		if (s->qtask)
+			ac_ch_rows_set_qtask(r->ch, ac_qtask_ch_text(s->qtask));
 		*out = r;
 		return 0;
 	}

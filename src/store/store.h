@@ -248,6 +248,44 @@ char *ac_rows_task_id_dup(ac_rows *r, int col);
 void ac_rows_free(ac_rows *r);
 
 /*
+ * ---- The tasks of a question with dimensions: q_task ----------------------
+ *
+ * src/analysis/dims.c decides what a question with --by / --where keeps (the
+ * one rule, dims.h) and builds it through these calls; each backend keeps the
+ * result its own way (src/store/qtask.c):
+ *   SQLite      the temporary table q_task(task, k1, k2), filled by
+ *               queries/dims_*.sql inside a savepoint; the *_by queries join it;
+ *   ClickHouse  the text of one subquery (task_id, t_start, k1, k2),
+ *               queries/clickhouse/dims_q_task.sql with the window and the
+ *               positions' columns filled in; the twins of the *_by queries
+ *               embed it at {q_task}. It is kept until the next qtask_begin.
+ * Positions: 1 and 2 are the --by dimensions (k1, k2), 3.. the --where
+ * filters. A position with no values (model: each call's own) stays NULL.
+ */
+/* The candidates: the tasks with a span starting in [since_ns, until_ns),
+ * of system (NULL: all); queries/dims_cand.sql. */
+int ac_store_qtask_begin(ac_store *s, int64_t since_ns, int64_t until_ns, const char *system,
+                         ac_err *err);
+enum {
+	AC_QTASK_TASK,  /* `values` names a task's own value (dims_task_system.sql,
+	                 * dims_task_type.sql; ?1 = the position) */
+	AC_QTASK_SPANS, /* `values` names its spans' values (dims_sv_user.sql ...;
+	                 * dims_sv_promoted.sql with ?1 = arg), the task's taken by
+	                 * the rule (dims_rule.sql) */
+	AC_QTASK_RULE,  /* the spans' values the caller put into q_sv itself
+	                 * (dims_sv_clear.sql, dims_sv_put.sql: the originals; SQLite
+	                 * only), the task's by the rule */
+};
+/* Every candidate's value at position pos. AC_EINVAL when the backend cannot
+ * answer that dimension. */
+int ac_store_qtask_values(ac_store *s, int pos, int how, const char *values, int64_t arg,
+                          ac_err *err);
+/* Keep only the tasks whose value at position pos (> 2) is value. */
+int ac_store_qtask_where(ac_store *s, int pos, const char *value, ac_err *err);
+/* ok: q_task is complete (queries/dims_task.sql); 0: a step failed, undo. */
+int ac_store_qtask_end(ac_store *s, int ok, ac_err *err);
+
+/*
  * ---- Write paths: named statements ----------------------------------------
  *
  * src/tasks (derivation, rollup upkeep) and src/pricing (price tables,

@@ -5,7 +5,8 @@
 # ingested into SQLite and into the cluster gives the same output for every
 # read command answered there (tests/clickhouse/compare.sh), and the totals
 # the generator's truth says; both shards hold spans and a task's spans are on
-# one shard; re-ingest and overlapping files count nothing twice; a file split
+# one shard; --by/--where give SQLite's values on hand-made corner cases;
+# re-ingest and overlapping files count nothing twice; a file split
 # in two (late spans of traces already stored) derives the same tasks as the
 # whole file; a kill -9 mid-ingest re-run reaches the same totals; a server
 # that is down or refuses gives a clear error and exit 1.
@@ -128,6 +129,31 @@ for order in "ta tb" "tb ta"; do
     "$(grep '^ccccccccccccccccccccccccccccccc4' "$T/tasks.b")"
 done
 
+# ---- a task of two traces on two shards, by user ------------------------------
+# job-42's traces ccc..3 and ccc..4 hash to different shards (checked below);
+# alice on ccc..3's root (12:03:20), bob on ccc..4's (12:05:00): by the rule
+# (a root span, the earliest first) job-42 is alice's, all 0.00063 of it,
+# also for the spans of ccc..4 on the other shard.
+jq -c 'if .span_id == "3000000000000001" then .attributes["user.id"] = "alice"
+       elif .span_id == "4000000000000001" then .attributes["user.id"] = "bob" else . end' \
+  "$TD" >"$T/users.jsonl"
+U="clickhouse://127.0.0.1:$CH_HTTP1/acusers?cluster=ac2"
+ac ingest --db "$T/users.db" "$T/users.jsonl" >/dev/null
+expect_rc "two-shard task: ingest" 0 ac ingest --db "$U" "$T/users.jsonl"
+on3=$(chq "$CH_HTTP1" "SELECT count() FROM acusers.span_local WHERE trace_id = 'ccccccccccccccccccccccccccccccc3'")
+on4=$(chq "$CH_HTTP1" "SELECT count() FROM acusers.span_local WHERE trace_id = 'ccccccccccccccccccccccccccccccc4'")
+[ $((on3 * on4)) = 0 ] && [ $((on3 + on4)) -gt 0 ] && ok || fail "job-42's traces on one shard ($on3, $on4): the check below tests nothing"
+ac top user --db "$U" --format csv >"$T/top.b"
+expect_grep "two-shard task: alice has job-42's 0.00063" '^alice,1,0.00063' "$T/top.b"
+expect_no_grep "two-shard task: bob has no task" '^bob,' "$T/top.b"
+for c in "top user" "tasks --by user" "summary --by user" "hidden --by user" "models --by user" "spc --by user"; do
+  # shellcheck disable=SC2086
+  ac $c --include-eval --format csv --db "$T/users.db" >"$T/u.a" 2>&1 || ac $c --format csv --db "$T/users.db" >"$T/u.a" 2>&1
+  # shellcheck disable=SC2086
+  ac $c --include-eval --format csv --db "$U" >"$T/u.b" 2>&1 || ac $c --format csv --db "$U" >"$T/u.b" 2>&1
+  expect_eq "two-shard task: $c as SQLite's" "" "$(diff "$T/u.a" "$T/u.b")"
+done
+
 # ---- hostile text: names with tabs, newlines, quotes, backslashes ------------
 jq -c 'if .resource["service.name"] then .resource["service.name"] = "svc\t\"q\"\n\\x'"'"'); DROP TABLE span; --" else . end
        | if .attributes["gen_ai.request.model"] then .attributes["gen_ai.request.model"] = "m\\odel\ttab" else . end' \
@@ -165,6 +191,41 @@ ac summary --db "$URL3" --format json >"$T/sum3.json"
 expect_eq "after kill -9: same summary" "$(cat "$T/sum.json")" "$(cat "$T/sum3.json")"
 ac tasks --each --db "$URL3" --format csv >"$T/each.c"
 if cmp -s "$T/each.a" "$T/each.c"; then ok; else fail "after kill -9: tasks differ"; fi
+
+# ---- dimensions: the value rule's corner cases --------------------------------
+# testdata/dims and testdata/dims_by2, made by hand (t_dims*.sh): values on the
+# resource, the earliest carrier, two carriers at one start (the lower span id
+# wins), users beside sessions, agents and environments. t_dims.sh's order of
+# `top user`, then every built-in dimension in each command with --by/--where:
+# SQLite's output byte for byte.
+URL4="clickhouse://127.0.0.1:$CH_HTTP1/acdims?cluster=ac2"
+expect_rc "dims: ingest clickhouse" 0 ac ingest --db "$URL4" "$SRC/testdata/dims/dims.jsonl"
+ac top user --db "$URL4" --format csv >"$T/du.csv"
+expect_eq "dims: top user on clickhouse (t_dims.sh's figures)" \
+  "erin:3 dave:1 frank:1 carol:1 (none):1 alice:1 hank:1" \
+  "$(tail -n +2 "$T/du.csv" | cut -d, -f1,2 | tr ',' ':' | tr '\n' ' ' | sed 's/ $//')"
+for f in "$SRC/testdata/dims/dims.jsonl" "$SRC/testdata/dims/by1.jsonl" "$SRC"/testdata/dims_by2/*.jsonl; do
+  ac ingest --db "$T/d.db" "$f" >/dev/null 2>&1 || fail "dims: ingest sqlite $f"
+  [ "$f" = "$SRC/testdata/dims/dims.jsonl" ] && continue
+  ac ingest --db "$URL4" "$f" >/dev/null 2>&1 || fail "dims: ingest clickhouse $f"
+done
+nd=0
+for dim in user session agent environment system task_type model; do
+  for c in "tasks --by $dim" "tasks --each --by $dim" "summary --by $dim" "models --by $dim" \
+           "hidden --by $dim" "spc --by $dim" "outliers --by $dim" "top $dim --where user=erin" \
+           "tasks --by $dim,user --since 2025-06-02"; do
+    # shellcheck disable=SC2086
+    ac $c --db "$T/d.db" --format csv >"$T/da" 2>&1
+    # shellcheck disable=SC2086
+    ac $c --db "$URL4" --format csv >"$T/db" 2>&1
+    if cmp -s "$T/da" "$T/db"; then nd=$((nd + 1)); else fail "dims: $c differs: $(diff "$T/da" "$T/db" | head -3)"; fi
+  done
+done
+expect_eq "dims: commands alike on both" 63 "$nd"
+ac tasks --by attr:team --db "$URL4" >"$T/out" 2>"$T/err"
+[ $? -ne 0 ] && ok || fail "dims: attr:KEY on clickhouse should be refused"
+expect_grep "dims: attr:KEY refused, saying why" \
+  "attr:team: not answered on the ClickHouse backend.*originals" "$T/err"
 
 # ---- a server that is down, a server that refuses -----------------------------
 expect_rc "server down" 1 ac summary --db "clickhouse://127.0.0.1:1/x"
