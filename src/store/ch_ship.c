@@ -11,7 +11,9 @@
 
 #include <sqlite3.h>
 
+#include "../tasks/callpack.h"
 #include "../util/hex.h"
+#include "../util/map.h"
 #include "ch_store.h"
 
 #define SEND_BYTES (16u << 20) /* one INSERT per 16 MiB of rows */
@@ -75,6 +77,235 @@ static int send_query(sender *s, sqlite3 *db, const char *name, long long *rows,
 	return rc ? rc : flush(s, err);
 }
 
+/* ---- task_calls: the packed call groups, with the server's name ids ------- */
+
+/*
+ * A staging store's call groups name their complexity class (label) and
+ * model by the staging store's dictionary ids, which mean nothing in
+ * ClickHouse. Each is replaced by the id the twins compute from the name in
+ * the server (NAME_ID in ch_store.c), asked of the server once per ship for
+ * every name the groups use, so that ac_store_name finds the name again.
+ * The blob is decoded and encoded with src/tasks/callpack.c (a codec without
+ * dependencies: the store's write side only moves its bytes).
+ */
+enum { K_CLASS, K_MODEL };
+
+typedef struct {
+	ac_map idx[2];   /* staging id -> index into name/chid, per kind */
+	char **name;     /* NULL: a dangling id (no name: id 0 in ClickHouse) */
+	int64_t *chid;
+	size_t n, cap;
+} namer;
+
+static void namer_release(namer *nm)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		free(nm->name[i]);
+	free(nm->name);
+	free(nm->chid);
+	ac_map_release(&nm->idx[0]);
+	ac_map_release(&nm->idx[1]);
+}
+
+/* The index of staging id `id` of kind k, its name looked up when new: *at
+ * (-1 for id 0). */
+static int namer_add(namer *nm, ac_store *staging, int k, int64_t id, int64_t *at, ac_err *err)
+{
+	*at = -1;
+	if (id == 0 || ac_map_get(&nm->idx[k], &id, sizeof(id), at))
+		return 0;
+	if (nm->n == nm->cap) {
+		size_t cap = nm->cap ? nm->cap * 2 : 64;
+		char **vn = realloc(nm->name, cap * sizeof(*vn));
+		if (vn)
+			nm->name = vn;
+		int64_t *vi = vn ? realloc(nm->chid, cap * sizeof(*vi)) : NULL;
+		if (!vi)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		nm->chid = vi;
+		nm->cap = cap;
+	}
+	char *name = NULL;
+	int rc = ac_store_name(staging, k == K_CLASS ? AC_DICT_LABEL : AC_DICT_MODEL, id, &name, err);
+	if (rc)
+		return rc;
+	nm->name[nm->n] = name;
+	nm->chid[nm->n] = 0;
+	*at = (int64_t)nm->n;
+	if (ac_map_put(&nm->idx[k], &id, sizeof(id), *at))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	nm->n++;
+	return 0;
+}
+
+/* Every name's id as the server computes it (one query). */
+static int namer_ask(namer *nm, ac_ch *c, ac_err *err)
+{
+	ac_buf q = AC_BUF_INIT;
+	int any = 0;
+	ac_buf_adds(&q, "SELECT arrayMap(n -> toInt64(bitShiftRight(cityHash64(n), 2)) + 1, [");
+	for (size_t i = 0; i < nm->n; i++)
+		if (nm->name[i]) {
+			if (any++)
+				ac_buf_addc(&q, ',');
+			ac_ch_quote(&q, nm->name[i]);
+		}
+	ac_buf_adds(&q, "]) FORMAT TabSeparated");
+	if (!any) {
+		ac_buf_release(&q);
+		return 0;
+	}
+	char *body = NULL;
+	int rc = q.oom ? ac_err_set(err, AC_ENOMEM, "out of memory")
+	               : ac_ch_query(c, ac_buf_cstr(&q), 1, &body, NULL, err);
+	ac_buf_release(&q);
+	if (rc)
+		return rc;
+	const char *p = body[0] == '[' ? body + 1 : body;
+	for (size_t i = 0; i < nm->n && !rc; i++) {
+		if (!nm->name[i])
+			continue;
+		char *e;
+		nm->chid[i] = strtoll(p, &e, 10);
+		if (e == p || nm->chid[i] <= 0)
+			rc = ac_err_set(err, AC_ESQL, "clickhouse: a bad answer to the name ids");
+		p = *e == ',' ? e + 1 : e;
+	}
+	free(body);
+	return rc;
+}
+
+/* s as an element of a TabSeparated array field: a quoted literal, with
+ * backslash, quote and the bytes TabSeparated reserves escaped. */
+static void tsv_array_str(ac_buf *b, const char *s)
+{
+	ac_buf_addc(b, '\'');
+	for (; *s; s++) {
+		switch (*s) {
+		case '\\': ac_buf_adds(b, "\\\\"); break;
+		case '\'': ac_buf_adds(b, "\\'"); break;
+		case '\t': ac_buf_adds(b, "\\t"); break;
+		case '\n': ac_buf_adds(b, "\\n"); break;
+		case '\r': ac_buf_adds(b, "\\r"); break;
+		default: ac_buf_addc(b, *s);
+		}
+	}
+	ac_buf_addc(b, '\'');
+}
+
+/* The distinct names of indices v[0..n) as an array field. */
+static void tsv_names(ac_buf *b, const namer *nm, const int64_t *v, size_t n)
+{
+	ac_buf_addc(b, '[');
+	int any = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < i && v[j] != v[i])
+			j++;
+		if (j < i || v[i] < 0 || !nm->name[v[i]])
+			continue;
+		if (any++)
+			ac_buf_addc(b, ',');
+		tsv_array_str(b, nm->name[v[i]]);
+	}
+	ac_buf_addc(b, ']');
+}
+
+/* One pass over ch_ship_task_calls.sql: with send 0, collect the names the
+ * groups use; else send each row with its groups re-encoded. */
+static int calls_pass(sender *s, ac_store *staging, namer *nm, int send, long long *rows,
+                      ac_err *err)
+{
+	sqlite3 *db = ac_store_db(staging);
+	sqlite3_stmt *st;
+	if (ac_store_prepare_named(db, "ch_ship_task_calls.sql", 0, &st) != SQLITE_OK)
+		return ac_err_set(err, AC_ESQL, "ch_ship_task_calls.sql: %s", sqlite3_errmsg(db));
+	int rc = 0, src = SQLITE_DONE;
+	size_t cap = 0;
+	ac_call_group *g = NULL;
+	int64_t *cls = NULL, *mdl = NULL; /* per group: the name indices */
+	unsigned char *packed = NULL;
+	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *blob = sqlite3_column_blob(st, 4);
+		size_t len = (size_t)sqlite3_column_bytes(st, 4), at = 0, n = 0;
+		int got;
+		for (;;) {
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				ac_call_group *vg = realloc(g, nc * sizeof(*vg));
+				int64_t *vc = vg ? realloc(cls, nc * sizeof(*vc)) : NULL;
+				int64_t *vm = vc ? realloc(mdl, nc * sizeof(*vm)) : NULL;
+				unsigned char *vp = vm ? realloc(packed, 2 + nc * AC_CALLPACK_GROUP_MAX) : NULL;
+				g = vg ? vg : g;
+				cls = vc ? vc : cls;
+				mdl = vm ? vm : mdl;
+				if (!vp) {
+					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+					break;
+				}
+				packed = vp;
+				cap = nc;
+			}
+			if ((got = ac_callpack_next(blob, len, &at, &g[n])) != 1)
+				break;
+			if ((rc = namer_add(nm, staging, K_CLASS, g[n].complexity, &cls[n], err)) ||
+			    (rc = namer_add(nm, staging, K_MODEL, g[n].model, &mdl[n], err)))
+				break;
+			n++;
+		}
+		if (rc || !send)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			g[i].complexity = cls[i] < 0 ? 0 : nm->chid[cls[i]];
+			g[i].model = mdl[i] < 0 ? 0 : nm->chid[mdl[i]];
+		}
+		size_t plen = ac_callpack_encode(g, n, packed);
+		if (got < 0) /* damaged: the groups before the damage, then a byte that
+		              * reads as damaged (an unfinished number), as in SQLite */
+			packed[plen++] = 0x80;
+		ac_ch_tsv_field(&s->b, (const char *)sqlite3_column_text(st, 0),
+		                (size_t)sqlite3_column_bytes(st, 0));
+		ac_buf_printf(&s->b, "\t%lld\t", (long long)sqlite3_column_int64(st, 1));
+		ac_ch_tsv_field(&s->b, (const char *)sqlite3_column_text(st, 2),
+		                (size_t)sqlite3_column_bytes(st, 2));
+		ac_buf_printf(&s->b, "\t%d\t", sqlite3_column_int(st, 3));
+		ac_ch_tsv_field(&s->b, (const char *)packed, plen);
+		ac_buf_addc(&s->b, '\t');
+		tsv_names(&s->b, nm, cls, n);
+		ac_buf_addc(&s->b, '\t');
+		tsv_names(&s->b, nm, mdl, n);
+		ac_buf_printf(&s->b, "\t%" PRIu64 "\n", s->version);
+		(*rows)++;
+		if (s->b.len >= SEND_BYTES)
+			rc = flush(s, err);
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = ac_err_set(err, AC_ESQL, "ch_ship_task_calls.sql: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	free(g);
+	free(cls);
+	free(mdl);
+	free(packed);
+	return rc ? rc : (send ? flush(s, err) : 0);
+}
+
+/* Every task's call groups into table task_calls. */
+static int send_calls(sender *s, ac_store *staging, long long *rows, ac_err *err)
+{
+	namer nm;
+	memset(&nm, 0, sizeof(nm));
+	ac_map_init(&nm.idx[0], 0);
+	ac_map_init(&nm.idx[1], 0);
+	long long none = 0;
+	int rc = calls_pass(s, staging, &nm, 0, &none, err);
+	if (!rc)
+		rc = namer_ask(&nm, s->c, err);
+	if (!rc)
+		rc = calls_pass(s, staging, &nm, 1, rows, err);
+	namer_release(&nm);
+	return rc;
+}
+
 int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_err *err)
 {
 	ac_ch *c = ac_store_ch(remote);
@@ -84,18 +315,25 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 	clock_gettime(CLOCK_REALTIME, &ts);
 	sender s = { c, NULL, AC_BUF_INIT, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec,
 		     0 };
-	ac_ship_stats st = { 0, 0, 0, 0 };
+	ac_ship_stats st;
+	memset(&st, 0, sizeof(st));
 	sqlite3 *db = ac_store_db(staging);
 	int rc;
-	/* spans and tasks first, the ledger last: a ledger row says its file's
-	 * spans are all there */
+	/* spans, tasks and their call groups first, the ledger last: a ledger
+	 * row says its file's spans are all there */
 	s.table = "span";
-	if (!(rc = send_query(&s, db, "ch_ship_spans.sql", &st.spans, err))) {
+	rc = send_query(&s, db, "ch_ship_spans.sql", &st.spans, err);
+	if (!rc) {
 		s.table = "task";
-		if (!(rc = send_query(&s, db, "ch_ship_tasks.sql", &st.tasks, err))) {
-			s.table = "file";
-			rc = send_query(&s, db, "ch_ship_files.sql", &st.files, err);
-		}
+		rc = send_query(&s, db, "ch_ship_tasks.sql", &st.tasks, err);
+	}
+	if (!rc) {
+		s.table = "task_calls";
+		rc = send_calls(&s, staging, &st.task_calls, err);
+	}
+	if (!rc) {
+		s.table = "file";
+		rc = send_query(&s, db, "ch_ship_files.sql", &st.files, err);
 	}
 	st.bytes = s.bytes;
 	ac_buf_release(&s.b);

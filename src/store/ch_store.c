@@ -41,6 +41,8 @@ static const char SPAN_ENGINE[] =
 	"ReplacingMergeTree(version) PARTITION BY " MONTH " ORDER BY (trace_id, span_id)";
 static const char TASK_ENGINE[] =
 	"ReplacingMergeTree(version) PARTITION BY " MONTH " ORDER BY task_id";
+/* task_calls: not partitioned (schema/clickhouse/task_calls.sql says why) */
+static const char CALLS_ENGINE[] = "ReplacingMergeTree(version) ORDER BY task_id";
 
 /* The DDL file `file` with {name} and {engine} filled, run on c. */
 static int create_table(ac_ch *c, const char *file, const char *name, const char *engine,
@@ -74,8 +76,9 @@ static int create_db(ac_ch *c, ac_err *err)
 	return ac_ch_query(c, sql, 0, NULL, NULL, err);
 }
 
-/* One shard's tables: span_local, task_local (the data) and span, task
- * (Distributed over the cluster) on a cluster; span, task on one server. */
+/* One shard's tables: span_local, task_local, task_calls_local (the data)
+ * and span, task, task_calls (Distributed over the cluster) on a cluster;
+ * span, task, task_calls on one server. */
 static int create_shard(ac_ch *c, ac_err *err)
 {
 	int rc;
@@ -85,12 +88,14 @@ static int create_shard(ac_ch *c, ac_err *err)
 	if (!cl)
 		return create_table(c, "span.sql", "span", SPAN_ENGINE, err) ||
 		       create_table(c, "task.sql", "task", TASK_ENGINE, err) ||
+		       create_table(c, "task_calls.sql", "task_calls", CALLS_ENGINE, err) ||
 		       create_table(c, "file.sql", "file", "", err)
 		           ? (err->code ? err->code : AC_ESQL)
 		           : 0;
 	char dist[256];
 	if ((rc = create_table(c, "span.sql", "span_local", SPAN_ENGINE, err)) ||
-	    (rc = create_table(c, "task.sql", "task_local", TASK_ENGINE, err)))
+	    (rc = create_table(c, "task.sql", "task_local", TASK_ENGINE, err)) ||
+	    (rc = create_table(c, "task_calls.sql", "task_calls_local", CALLS_ENGINE, err)))
 		return rc;
 	snprintf(dist, sizeof(dist), "Distributed(%s, %s, span_local, cityHash64(task_id))", cl,
 	         ac_ch_database(c));
@@ -99,6 +104,10 @@ static int create_shard(ac_ch *c, ac_err *err)
 	snprintf(dist, sizeof(dist), "Distributed(%s, %s, task_local, cityHash64(task_id))", cl,
 	         ac_ch_database(c));
 	if ((rc = create_table(c, "task.sql", "task", dist, err)))
+		return rc;
+	snprintf(dist, sizeof(dist), "Distributed(%s, %s, task_calls_local, cityHash64(task_id))",
+	         cl, ac_ch_database(c));
+	if ((rc = create_table(c, "task_calls.sql", "task_calls", dist, err)))
 		return rc;
 	return create_table(c, "file.sql", "file", "", err);
 }
@@ -409,9 +418,12 @@ void ac_ch_rows_free(ac_ch_rows *r)
 
 static const char *const NAME_SOURCE[AC_DICT_COUNT] = {
 	[AC_DICT_SERVICE] = "SELECT DISTINCT system AS n FROM task",
+	/* task_calls: the classes and models its packed call groups name */
 	[AC_DICT_LABEL] = "SELECT DISTINCT task_type AS n FROM task UNION ALL "
-	                  "SELECT DISTINCT top_purpose AS n FROM task",
-	[AC_DICT_MODEL] = "SELECT DISTINCT top_model AS n FROM task",
+	                  "SELECT DISTINCT top_purpose AS n FROM task UNION ALL "
+	                  "SELECT DISTINCT toNullable(arrayJoin(classes)) AS n FROM task_calls",
+	[AC_DICT_MODEL] = "SELECT DISTINCT top_model AS n FROM task UNION ALL "
+	                  "SELECT DISTINCT toNullable(arrayJoin(models)) AS n FROM task_calls",
 	[AC_DICT_TOOL] = "SELECT DISTINCT top_tool AS n FROM task",
 };
 
