@@ -44,7 +44,8 @@ static const char TASK_ENGINE[] =
 /* task_calls: not partitioned (schema/clickhouse/task_calls.sql says why) */
 static const char CALLS_ENGINE[] = "ReplacingMergeTree(version) ORDER BY task_id";
 
-/* The DDL file `file` with {name} and {engine} filled, run on c. */
+/* The DDL file `file` with {name} and {engine} filled, its comments left
+ * out (every store's open runs it), run on c. */
 static int create_table(ac_ch *c, const char *file, const char *name, const char *engine,
                         ac_err *err)
 {
@@ -53,7 +54,10 @@ static int create_table(ac_ch *c, const char *file, const char *name, const char
 		return ac_err_set(err, AC_ESQL, "%s is not embedded", file);
 	ac_buf b = AC_BUF_INIT;
 	for (const char *p = ddl; *p;) {
-		if (!strncmp(p, "{name}", 6)) {
+		if (p[0] == '-' && p[1] == '-') { /* a comment: not sent */
+			while (*p && *p != '\n')
+				p++;
+		} else if (!strncmp(p, "{name}", 6)) {
 			ac_buf_adds(&b, name);
 			p += 6;
 		} else if (!strncmp(p, "{engine}", 8)) {
