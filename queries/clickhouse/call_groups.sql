@@ -7,9 +7,11 @@
 -- (grp from 2^24) is numbered by the span key the ingest's staging store gave
 -- it: `calls` prints ids as each store has them, so its ids differ between
 -- the backends, its numbers not.
--- (WHERE 1: ClickHouse 18.16 fails a FINAL read of a Distributed table
--- without a WHERE, "Cannot find column version in source stream".)
+-- A task no longer derived is a tombstone starting at the largest Int64
+-- (ch_ship_gone_calls.sql): left out. (With no WHERE, ClickHouse 18.16
+-- fails this FINAL read of a Distributed table: "Cannot find column version
+-- in source stream".)
 SELECT toInt64(bitShiftRight(cityHash64(task_id), 2)) AS id, hex(groups)
 FROM task_calls FINAL
-WHERE 1
+WHERE start_ns < 9223372036854775807
 ORDER BY id

@@ -4,10 +4,11 @@
 -- trace's id as lowercase hex, else the agentcost.task.id), so ?1 as given
 -- or in lower case finds it (?2, the id's 16 bytes, is not used); the id
 -- column is the hash task_spans.sql's twin selects the spans by, and the
--- names are the table's own columns.
+-- names are the table's own columns. A task no longer derived is a
+-- tombstone starting at the largest Int64 (ch_ship_gone_tasks.sql): not found.
 SELECT toInt64(bitShiftRight(cityHash64(task_id), 2)), task_id, system, task_type, start_ns,
        end_ns, cost_usd, llm_calls, tool_calls, tokens_in, tokens_out, eval, unpriced_calls
 FROM task FINAL
-WHERE task_id IN (?1, lower(?1))
+WHERE task_id IN (?1, lower(?1)) AND start_ns < 9223372036854775807
 ORDER BY task_id = ?1 DESC
 LIMIT 1

@@ -1,7 +1,17 @@
 -- task: one row per task, as the SQLite store's task table with names
 -- written out. ReplacingMergeTree by task_id: a task derived again (late
--- spans) replaces its row; readers use FINAL. Partitioned by the month of
--- the task's start; sharded like span (cityHash64(task_id)).
+-- spans) replaces its row; readers use FINAL. Sharded like span
+-- (cityHash64(task_id)). A task that is no longer derived (its spans went to
+-- another task: an agentcost.task.id arriving late) is replaced by a
+-- tombstone that starts at the largest Int64, outside every window
+-- (queries/ch_ship_gone_tasks.sql): a reader without a window says
+-- start_ns < 9223372036854775807.
+-- Not partitioned: a task's start moves when a late span starts before it,
+-- and a partition key on start_ns would let a window's read skip the part
+-- holding a task's newest row (or its tombstone) by its start while reading
+-- the part of an older row: FINAL merges only the parts a read keeps, and
+-- the older row would count. Without one, FINAL sees every version of a
+-- task and the window applies to the newest.
 CREATE TABLE IF NOT EXISTS {name} (
   task_id          String,
   system           Nullable(String),

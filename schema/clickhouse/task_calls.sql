@@ -8,11 +8,10 @@
 -- re-encodes the staging store's dictionary ids), and `classes`, `models`
 -- list those names, so that src/store/ch_store.c can name an id again.
 -- ReplacingMergeTree by task_id: a task derived again (late spans) replaces
--- its row; readers use FINAL. Not partitioned: a task's start can move to
--- an earlier month when a late span arrives, and a background merge never
--- joins the rows of two partitions (FINAL does, at every read: the task
--- table keeps both rows of such a task). Sharded like task
--- (cityHash64(task_id)).
+-- its row; readers use FINAL. Not partitioned, as task (its schema file
+-- says why). Sharded like task (cityHash64(task_id)). A task no longer
+-- derived gets a tombstone as in the task table (start_ns the largest
+-- Int64, no groups).
 -- {name}, {engine} are filled by src/store/ch_store.c.
 CREATE TABLE IF NOT EXISTS {name} (
   task_id   String,

@@ -194,8 +194,10 @@ static int ship(ac_store *remote, ac_store *staging, ac_derive_stats *ds)
 	if (getenv("AGENTCOST_STATS"))
 		fprintf(stderr,
 		        "agentcost: clickhouse: %lld stored spans brought back for %zu traces; sent "
-		        "%lld spans, %lld tasks, %lld tasks' call groups, %lld ledger rows (%.1f MB)\n",
-		        pulled, n, st.spans, st.tasks, st.task_calls, st.files, st.bytes / 1e6);
+		        "%lld spans, %lld tasks, %lld tasks' call groups, %lld tombstones of tasks no "
+		        "longer derived, %lld ledger rows (%.1f MB)\n",
+		        pulled, n, st.spans, st.tasks, st.task_calls, st.tasks_gone, st.files,
+		        st.bytes / 1e6);
 	return 0;
 }
 

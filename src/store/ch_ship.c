@@ -331,6 +331,18 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 		s.table = "task_calls";
 		rc = send_calls(&s, staging, &st.task_calls, err);
 	}
+	/* tombstones of the tasks pulled back that are no longer derived */
+	if (!rc && ac_store_exec_named(db, "ch_pull_begin.sql") != SQLITE_OK)
+		rc = ac_store_fail(staging, err, "ch_pull_begin.sql");
+	if (!rc) {
+		s.table = "task";
+		rc = send_query(&s, db, "ch_ship_gone_tasks.sql", &st.tasks_gone, err);
+	}
+	if (!rc) {
+		long long n = 0;
+		s.table = "task_calls";
+		rc = send_query(&s, db, "ch_ship_gone_calls.sql", &n, err);
+	}
 	if (!rc) {
 		s.table = "file";
 		rc = send_query(&s, db, "ch_ship_files.sql", &st.files, err);
@@ -344,13 +356,65 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 
 /* ---- pull: what ClickHouse holds of the staged traces and tasks ----------- */
 
+/*
+ * What is pulled is closed under "a trace's spans" and "a task's spans":
+ * the spans of the staged traces and tasks, then of every trace and task
+ * those spans belong to in ClickHouse, and so on (a late span of one trace
+ * of a task grouped by agentcost.task.id brings the task's other traces,
+ * whose spans may belong to further tasks), so that each task derived again
+ * is derived whole. Usually one or two rounds.
+ *
+ * The tasks ClickHouse held for the pulled spans are noted in the staging
+ * store (queries/ch_pull_task_put.sql); one the derivation no longer gives
+ * (its spans went to another task, an agentcost.task.id arriving late) is
+ * replaced by a tombstone when shipped (ac_store_ship).
+ */
+typedef struct {
+	char **v;
+	size_t n, cap;
+} strvec;
+
+static void strvec_free(strvec *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
 typedef struct {
 	ac_store *staging;
 	int64_t file;
-	int64_t *traces;
+	int64_t *traces; /* staging trace ids with spans pulled, each once */
 	size_t ntraces, cap;
+	ac_map trace_seen;
 	long long pulled;
+	ac_map asked[2];   /* trace ids (hex), task ids asked for */
+	strvec next[2];    /* those to ask for in the next round */
+	sqlite3_stmt *note; /* ch_pull_task_put.sql */
 } puller;
+
+/* Ask for id (kind 0 trace, 1 task) in the next round unless asked before. */
+static int ask(puller *p, int kind, const char *id, ac_err *err)
+{
+	int64_t v;
+	size_t n = strlen(id);
+	if (ac_map_get(&p->asked[kind], id, n, &v))
+		return 0;
+	strvec *a = &p->next[kind];
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		char **nv = realloc(a->v, cap * sizeof(*nv));
+		if (!nv)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		a->v = nv;
+		a->cap = cap;
+	}
+	if (!(a->v[a->n] = strdup(id)) || ac_map_put(&p->asked[kind], id, n, 1))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	a->n++;
+	return 0;
+}
 
 static int dict_of(ac_store *s, int dict, const char *text, int64_t *id, ac_err *err)
 {
@@ -411,6 +475,17 @@ static int pull_row(puller *p, ac_ch_rows *r, ac_err *err)
 	    (rc = dict_of(p->staging, AC_DICT_DIM_VALUE, T(34), &row.user_v, err)) ||
 	    (rc = dict_of(p->staging, AC_DICT_DIM_VALUE, T(35), &row.session_v, err)))
 		return rc;
+	/* the span's trace and its task in ClickHouse: pulled whole too; the
+	 * task noted (a tombstone if no longer derived) */
+	const char *task = T(36);
+	if ((rc = ask(p, 0, t0, err)) || (task && (rc = ask(p, 1, task, err))))
+		return rc;
+	if (task) {
+		sqlite3_reset(p->note);
+		sqlite3_bind_text(p->note, 1, task, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(p->note) != SQLITE_DONE)
+			return ac_store_fail(p->staging, err, "ch_pull_task_put.sql");
+	}
 #undef I
 #undef T
 	int inserted = 0;
@@ -419,72 +494,51 @@ static int pull_row(puller *p, ac_ch_rows *r, ac_err *err)
 	if (!inserted)
 		return 0;
 	p->pulled++;
-	if (p->ntraces && p->traces[p->ntraces - 1] == row.trace)
+	int64_t v;
+	if (ac_map_get(&p->trace_seen, &row.trace, sizeof(row.trace), &v))
 		return 0;
 	if (p->ntraces == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 256;
-		int64_t *v = realloc(p->traces, cap * sizeof(*v));
-		if (!v)
+		int64_t *nv = realloc(p->traces, cap * sizeof(*nv));
+		if (!nv)
 			return ac_err_set(err, AC_ENOMEM, "out of memory");
-		p->traces = v;
+		p->traces = nv;
 		p->cap = cap;
 	}
+	if (ac_map_put(&p->trace_seen, &row.trace, sizeof(row.trace), 1))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	p->traces[p->ntraces++] = row.trace;
 	return 0;
 }
 
-/* The ids of staging query sql as quoted lists of PULL_KEYS each, read
- * before any span is pulled (pulling adds traces). */
-static int id_lists(ac_store *staging, const char *sql, char ***out, size_t *n, ac_err *err)
+/* The staged ids of staging query sql into the next round (before any span
+ * is pulled: pulling adds traces). */
+static int ask_staged(puller *p, int kind, const char *sql, ac_err *err)
 {
 	sqlite3_stmt *st;
-	*out = NULL;
-	*n = 0;
-	if (sqlite3_prepare_v2(ac_store_db(staging), sql, -1, &st, NULL) != SQLITE_OK)
-		return ac_store_fail(staging, err, "list staged traces");
-	int rc = 0, src, k = 0;
-	size_t cap = 0;
-	ac_buf b = AC_BUF_INIT;
-	for (;;) {
-		src = sqlite3_step(st);
-		if (src == SQLITE_ROW) {
-			if (k++)
-				ac_buf_addc(&b, ',');
-			ac_ch_quote(&b, (const char *)sqlite3_column_text(st, 0));
-		}
-		if ((src != SQLITE_ROW && k > 0) || k == PULL_KEYS) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 16;
-				char **v = realloc(*out, cap * sizeof(*v));
-				if (!v) {
-					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-					break;
-				}
-				*out = v;
-			}
-			if (b.oom || !((*out)[*n] = strdup(ac_buf_cstr(&b)))) {
-				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-				break;
-			}
-			(*n)++;
-			ac_buf_reset(&b);
-			k = 0;
-		}
-		if (src != SQLITE_ROW)
-			break;
-	}
+	if (sqlite3_prepare_v2(ac_store_db(p->staging), sql, -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(p->staging, err, "list staged traces");
+	int rc = 0, src;
+	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW)
+		rc = ask(p, kind, (const char *)sqlite3_column_text(st, 0), err);
 	if (!rc && src != SQLITE_DONE)
-		rc = ac_store_fail(staging, err, "list staged traces");
-	ac_buf_release(&b);
+		rc = ac_store_fail(p->staging, err, "list staged traces");
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static void free_lists(char **v, size_t n)
+/* Ids a[*at ..] as a quoted list of PULL_KEYS at most; "''" when none left. */
+static void id_list(ac_buf *b, const strvec *a, size_t *at)
 {
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+	ac_buf_reset(b);
+	size_t k = 0;
+	for (; *at < a->n && k < PULL_KEYS; (*at)++, k++) {
+		if (k)
+			ac_buf_addc(b, ',');
+		ac_ch_quote(b, a->v[*at]);
+	}
+	if (!k)
+		ac_buf_adds(b, "''");
 }
 
 static int pull_batch(puller *p, ac_ch *c, const char *traces, const char *tasks, ac_err *err)
@@ -501,6 +555,32 @@ static int pull_batch(puller *p, ac_ch *c, const char *traces, const char *tasks
 	return rc;
 }
 
+/* Rounds until no trace or task is left to ask for. */
+static int pull_rounds(puller *p, ac_ch *c, ac_err *err)
+{
+	ac_buf lt = AC_BUF_INIT, lk = AC_BUF_INIT;
+	strvec cur[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	int rc = 0;
+	while (!rc && (p->next[0].n || p->next[1].n)) {
+		for (int k = 0; k < 2; k++) {
+			cur[k] = p->next[k];
+			memset(&p->next[k], 0, sizeof(p->next[k]));
+		}
+		size_t at[2] = { 0, 0 };
+		while (!rc && (at[0] < cur[0].n || at[1] < cur[1].n)) {
+			id_list(&lt, &cur[0], &at[0]);
+			id_list(&lk, &cur[1], &at[1]);
+			rc = lt.oom || lk.oom ? ac_err_set(err, AC_ENOMEM, "out of memory")
+			                      : pull_batch(p, c, ac_buf_cstr(&lt), ac_buf_cstr(&lk), err);
+		}
+		strvec_free(&cur[0]);
+		strvec_free(&cur[1]);
+	}
+	ac_buf_release(&lt);
+	ac_buf_release(&lk);
+	return rc;
+}
+
 int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t *ntraces,
                   long long *pulled, ac_err *err)
 {
@@ -510,26 +590,38 @@ int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t 
 	*pulled = 0;
 	if (!c)
 		return ac_err_set(err, AC_EINVAL, "pull: not a ClickHouse store");
-	puller p = { staging, 0, NULL, 0, 0, 0 };
-	char **lt = NULL, **lk = NULL;
-	size_t nt = 0, nk = 0;
+	puller p;
+	memset(&p, 0, sizeof(p));
+	p.staging = staging;
+	ac_map_init(&p.trace_seen, 0);
+	ac_map_init(&p.asked[0], 0);
+	ac_map_init(&p.asked[1], 0);
+	sqlite3 *db = ac_store_db(staging);
 	int rc;
-	if ((rc = id_lists(staging, "SELECT lower(hex(trace_id)) FROM trace ORDER BY id", &lt, &nt,
-	                   err)) ||
-	    (rc = id_lists(staging, "SELECT name FROM task_ref ORDER BY id", &lk, &nk, err)))
+	if (ac_store_exec_named(db, "ch_pull_begin.sql") != SQLITE_OK ||
+	    ac_store_prepare_named(db, "ch_pull_task_put.sql", 0, &p.note) != SQLITE_OK) {
+		rc = ac_store_fail(staging, err, "ch_pull_begin.sql");
+		goto out;
+	}
+	if ((rc = ask_staged(&p, 0, "SELECT lower(hex(trace_id)) FROM trace ORDER BY id", err)) ||
+	    (rc = ask_staged(&p, 1, "SELECT name FROM task_ref ORDER BY id", err)))
 		goto out;
 	if ((rc = ac_store_begin(staging, err)))
 		goto out;
 	rc = ac_store_file_begin(staging, PULLED_PATH, -1, NULL, "clickhouse", &p.file, err);
-	for (size_t i = 0; !rc && (i < nt || i < nk); i++)
-		rc = pull_batch(&p, c, i < nt ? lt[i] : "''", i < nk ? lk[i] : "''", err);
+	if (!rc)
+		rc = pull_rounds(&p, c, err);
 	if (!rc)
 		rc = ac_store_commit(staging, err);
 	else
 		ac_store_rollback(staging);
 out:
-	free_lists(lt, nt);
-	free_lists(lk, nk);
+	sqlite3_finalize(p.note);
+	strvec_free(&p.next[0]);
+	strvec_free(&p.next[1]);
+	ac_map_release(&p.trace_seen);
+	ac_map_release(&p.asked[0]);
+	ac_map_release(&p.asked[1]);
 	if (rc) {
 		free(p.traces);
 		return rc;

@@ -39,9 +39,8 @@ static const char *embedded(const ac_embedded *files, const char *name)
 
 static const char SPAN_ENGINE[] =
 	"ReplacingMergeTree(version) PARTITION BY " MONTH " ORDER BY (trace_id, span_id)";
-static const char TASK_ENGINE[] =
-	"ReplacingMergeTree(version) PARTITION BY " MONTH " ORDER BY task_id";
-/* task_calls: not partitioned (schema/clickhouse/task_calls.sql says why) */
+/* task, task_calls: not partitioned (schema/clickhouse/task.sql says why) */
+static const char TASK_ENGINE[] = "ReplacingMergeTree(version) ORDER BY task_id";
 static const char CALLS_ENGINE[] = "ReplacingMergeTree(version) ORDER BY task_id";
 
 /* The DDL file `file` with {name} and {engine} filled, its comments left

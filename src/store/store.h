@@ -275,12 +275,14 @@ int ac_store_exec_named(sqlite3 *db, const char *name);
  * Its write side: an ingest runs into a SQLite staging store (every parser,
  * the pricing and the task derivation unchanged), then
  *   ac_store_pull  brings the spans the remote store already holds of the
- *                  staged traces and tasks into the staging store (late spans
- *                  re-derive their whole task: the caller derives again the
- *                  traces it names in *traces),
+ *                  staged traces and tasks into the staging store, and of
+ *                  every trace and task those spans belong to, until no new
+ *                  one (late spans re-derive their whole task: the caller
+ *                  derives again the traces it names in *traces),
  *   ac_store_ship  sends the staging store's spans, tasks, the tasks' packed
  *                  call groups (their names' ids as the server computes
- *                  them) and the file ledger.
+ *                  them), a tombstone for each task pulled back that is no
+ *                  longer derived, and the file ledger.
  * Sending again replaces (ReplacingMergeTree by span and task): a killed
  * ingest run again reaches the same totals; nothing is counted twice.
  */
@@ -289,6 +291,7 @@ int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t 
                   long long *pulled, ac_err *err);
 typedef struct ac_ship_stats {
 	long long spans, tasks, task_calls, files; /* task_calls: tasks' packed call groups */
+	long long tasks_gone; /* tombstones: tasks pulled back, no longer derived */
 	double bytes; /* TabSeparated bytes sent */
 } ac_ship_stats;
 int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *st, ac_err *err);
