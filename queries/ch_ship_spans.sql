@@ -34,9 +34,11 @@ SELECT coalesce(t.task_id, ''), lower(hex(tr.trace_id)), lower(hex(s.span_id)), 
        CASE WHEN k.trace_first = 1 THEN t.top_model END,
        CASE WHEN k.trace_first = 1 THEN t.top_purpose END,
        CASE WHEN k.trace_first = 1 THEN t.top_tool END,
-       CASE WHEN k.trace_first = 1 THEN t.top_tool_calls END
+       CASE WHEN k.trace_first = 1 THEN t.top_tool_calls END,
+       CASE WHEN k.trace_first = 1 THEN tc.groups END  -- three fields: ch_ship.c
 FROM span s
 JOIN trace tr ON tr.id = s.id >> 24
 LEFT JOIN task t ON t.id = s.task
 LEFT JOIN rollup_key k ON k.id = s.rollup_key
+LEFT JOIN task_calls tc ON tc.task = t.id
 ORDER BY s.id;

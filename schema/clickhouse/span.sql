@@ -78,5 +78,10 @@ CREATE TABLE IF NOT EXISTS {name} (
   t_top_purpose      Nullable(String),
   t_top_tool         Nullable(String),
   t_top_tool_calls   Nullable(Int64),
+  t_groups           String,         -- the task's LLM calls grouped and packed
+                                     -- (src/tasks/callpack.h) with the name ids
+                                     -- the twins compute; '' elsewhere
+  t_classes          Array(String),  -- the names of the groups' classes
+  t_models           Array(String),  -- and models (ac_store_name finds them)
   version            UInt64
 ) ENGINE = {engine}

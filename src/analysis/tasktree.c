@@ -19,11 +19,17 @@ static char *dup_col(ac_rows *st, int c)
 	return t ? strdup(t) : NULL;
 }
 
+/* Start order; spans that start together by span id (the data's own order,
+ * the same on every backend and whatever order the spans were stored in),
+ * then by the store's id (the same span id in two traces of a task). */
 static int by_start(const void *a, const void *b)
 {
 	const ac_tree_node *x = a, *y = b;
 	if (x->start_ns != y->start_ns)
 		return x->start_ns < y->start_ns ? -1 : 1;
+	int c = memcmp(x->sid, y->sid, 8);
+	if (c)
+		return c;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 

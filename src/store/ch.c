@@ -14,7 +14,7 @@ struct ac_ch {
 	CURL *curl;
 	char *host, *db, *cluster, *userpwd;
 	int port;
-	char *url_db, *url_nodb; /* http://host:port/?database=db, and without */
+	char *url_db, *url_nodb; /* http://host:port/?...&database=db, and without */
 	void *names;             /* ac_ch_names_slot */
 	void (*names_free)(void *);
 };
@@ -37,12 +37,16 @@ static int plain_name(const char *s, size_t n)
 
 static int build_urls(ac_ch *c)
 {
-	size_t n = strlen(c->host) + strlen(c->db) + 64;
+	size_t n = strlen(c->host) + strlen(c->db) + 96;
 	if (!(c->url_db = malloc(n)) || !(c->url_nodb = malloc(n)))
 		return -1;
-	const char *fmt = strchr(c->host, ':') ? "http://[%s]:%d/" : "http://%s:%d/";
+	/* answers compressed (curl asks for the encodings it can decode and
+	 * decodes them): TabSeparated rows of ids, numbers and hex shrink to a
+	 * third or less on the wire */
+	const char *fmt = strchr(c->host, ':') ? "http://[%s]:%d/?enable_http_compression=1"
+	                                       : "http://%s:%d/?enable_http_compression=1";
 	snprintf(c->url_nodb, n, fmt, c->host, c->port);
-	snprintf(c->url_db, n, "%s?database=%s", c->url_nodb, c->db);
+	snprintf(c->url_db, n, "%s&database=%s", c->url_nodb, c->db);
 	return 0;
 }
 
@@ -59,6 +63,7 @@ static int init_curl(ac_ch *c, ac_err *err)
 	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http");
 	curl_easy_setopt(c->curl, CURLOPT_NOPROXY, "*"); /* never through a proxy */
+	curl_easy_setopt(c->curl, CURLOPT_ACCEPT_ENCODING, ""); /* build_urls */
 	if (c->userpwd)
 		curl_easy_setopt(c->curl, CURLOPT_USERPWD, c->userpwd);
 	return 0;

@@ -12,13 +12,18 @@
 
 #include <sqlite3.h>
 
+#include "../tasks/callpack.h"
 #include "../util/hex.h"
+#include "../util/map.h"
 #include "ch_store.h"
 
 #define SEND_BYTES (4u << 20) /* one INSERT per 4 MiB of rows: the next is read from
                                 * SQLite while one is sent */
 #define PULL_KEYS 2000         /* trace and task ids per pull query (68 KB of text) */
 #define PULLED_PATH "(stored in clickhouse)"
+
+typedef struct namer namer;
+static int encode_groups(void *sender, const unsigned char *blob, size_t len, ac_err *err);
 
 /* The staging store's dictionaries as arrays by id (the ship writes names,
  * not ids: one lookup a column instead of a join). */
@@ -79,9 +84,11 @@ static int dicts_load(dict_names *d, sqlite3 *db, ac_err *err)
 	return 0;
 }
 
-/* Per output column of the ship queries: -1 the value as it is, else the
- * dictionary (D_*) whose name the id column stands for. */
+/* Per output column of the ship queries: -1 the value as it is, -2 a task's
+ * packed call groups (three fields: encode_groups), else the dictionary (D_*)
+ * whose name the id column stands for. */
 #define R -1
+#define G -2
 static const signed char SPAN_DICTS[] = {
 	R, R, R, R, R, R, R, R,                                          /* ids, times, step, status */
 	D_SPAN_NAME, D_SERVICE, D_LABEL, D_MODEL, D_LABEL, D_TOOL, D_LABEL, /* name..error_type */
@@ -93,7 +100,9 @@ static const signed char SPAN_DICTS[] = {
 	D_SERVICE, D_LABEL, R,                                           /* t_system, t_type, t_eval */
 	R, R, R, R, R, R, R, R, R, R, R, R, R,                           /* t_start_ns..t_max_repeat */
 	D_MODEL, D_LABEL, D_TOOL, R,                                     /* t_top_* */
+	G,                                           /* t_groups, t_classes, t_models */
 };
+#undef G
 #undef R
 
 typedef struct {
@@ -103,6 +112,11 @@ typedef struct {
 	uint64_t version;
 	double bytes;
 	const dict_names *d;
+	struct namer *nm;                /* the call groups' names (D_GROUPS) */
+	ac_call_group *g;                /* encode_groups' buffers */
+	int64_t *cls, *mdl;
+	unsigned char *packed;
+	size_t gcap;
 	/* the INSERT in flight, on its own thread */
 	pthread_t th;
 	int busy;
@@ -193,6 +207,12 @@ static int send_query(sender *s, sqlite3 *db, const char *name, const signed cha
 		for (int i = 0; i < ncol; i++) {
 			if (i)
 				ac_buf_addc(&s->b, '\t');
+			if (cols && cols[i] == -2) { /* a task's call groups */
+				if ((rc = encode_groups(s, sqlite3_column_blob(st, i),
+				                        (size_t)sqlite3_column_bytes(st, i), err)))
+					break;
+				continue;
+			}
 			if (cols && cols[i] >= 0) { /* a dictionary id: its name */
 				int64_t id = sqlite3_column_int64(st, i);
 				int k = cols[i];
@@ -217,6 +237,8 @@ static int send_query(sender *s, sqlite3 *db, const char *name, const signed cha
 				                (size_t)sqlite3_column_bytes(st, i));
 			}
 		}
+		if (rc)
+			break;
 		ac_buf_add(&s->b, tail, ntail);
 		(*rows)++;
 		if (s->b.len >= SEND_BYTES && (rc = flush(s, err)))
@@ -232,6 +254,217 @@ static int send_query(sender *s, sqlite3 *db, const char *name, const signed cha
 	return rc ? rc : w;
 }
 
+/* ---- task_calls: the packed call groups, with the server's name ids ------- */
+
+/*
+ * A staging store's call groups name their complexity class (label) and
+ * model by the staging store's dictionary ids, which mean nothing in
+ * ClickHouse. Each is replaced by the id the twins compute from the name in
+ * the server (NAME_ID in ch_store.c), asked of the server once per ship for
+ * every name the groups use, so that ac_store_name finds the name again.
+ * The blob is decoded and encoded with src/tasks/callpack.c (a codec without
+ * dependencies: the store's write side only moves its bytes).
+ */
+enum { K_CLASS, K_MODEL };
+
+struct namer {
+	ac_map idx[2];   /* staging id -> index into name/chid, per kind */
+	char **name;     /* NULL: a dangling id (no name: id 0 in ClickHouse) */
+	int64_t *chid;
+	size_t n, cap;
+};
+
+static void namer_release(namer *nm)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		free(nm->name[i]);
+	free(nm->name);
+	free(nm->chid);
+	ac_map_release(&nm->idx[0]);
+	ac_map_release(&nm->idx[1]);
+}
+
+/* The index of staging id `id` of kind k, its name looked up when new: *at
+ * (-1 for id 0). */
+static int namer_add(namer *nm, ac_store *staging, int k, int64_t id, int64_t *at, ac_err *err)
+{
+	*at = -1;
+	if (id == 0 || ac_map_get(&nm->idx[k], &id, sizeof(id), at))
+		return 0;
+	if (!staging) /* namer_collect saw every id the groups use */
+		return ac_err_set(err, AC_ESQL, "ship: a call group names an id not collected");
+	if (nm->n == nm->cap) {
+		size_t cap = nm->cap ? nm->cap * 2 : 64;
+		char **vn = realloc(nm->name, cap * sizeof(*vn));
+		if (vn)
+			nm->name = vn;
+		int64_t *vi = vn ? realloc(nm->chid, cap * sizeof(*vi)) : NULL;
+		if (!vi)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		nm->chid = vi;
+		nm->cap = cap;
+	}
+	char *name = NULL;
+	int rc = ac_store_name(staging, k == K_CLASS ? AC_DICT_LABEL : AC_DICT_MODEL, id, &name, err);
+	if (rc)
+		return rc;
+	nm->name[nm->n] = name;
+	nm->chid[nm->n] = 0;
+	*at = (int64_t)nm->n;
+	if (ac_map_put(&nm->idx[k], &id, sizeof(id), *at))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	nm->n++;
+	return 0;
+}
+
+/* Every name's id as the server computes it (one query). */
+static int namer_ask(namer *nm, ac_ch *c, ac_err *err)
+{
+	ac_buf q = AC_BUF_INIT;
+	int any = 0;
+	ac_buf_adds(&q, "SELECT arrayMap(n -> toInt64(bitShiftRight(cityHash64(n), 2)) + 1, [");
+	for (size_t i = 0; i < nm->n; i++)
+		if (nm->name[i]) {
+			if (any++)
+				ac_buf_addc(&q, ',');
+			ac_ch_quote(&q, nm->name[i]);
+		}
+	ac_buf_adds(&q, "]) FORMAT TabSeparated");
+	if (!any) {
+		ac_buf_release(&q);
+		return 0;
+	}
+	char *body = NULL;
+	int rc = q.oom ? ac_err_set(err, AC_ENOMEM, "out of memory")
+	               : ac_ch_query(c, ac_buf_cstr(&q), 1, &body, NULL, err);
+	ac_buf_release(&q);
+	if (rc)
+		return rc;
+	const char *p = body[0] == '[' ? body + 1 : body;
+	for (size_t i = 0; i < nm->n && !rc; i++) {
+		if (!nm->name[i])
+			continue;
+		char *e;
+		nm->chid[i] = strtoll(p, &e, 10);
+		if (e == p || nm->chid[i] <= 0)
+			rc = ac_err_set(err, AC_ESQL, "clickhouse: a bad answer to the name ids");
+		p = *e == ',' ? e + 1 : e;
+	}
+	free(body);
+	return rc;
+}
+
+/* s as an element of a TabSeparated array field: a quoted literal, with
+ * backslash, quote and the bytes TabSeparated reserves escaped. */
+static void tsv_array_str(ac_buf *b, const char *s)
+{
+	ac_buf_addc(b, '\'');
+	for (; *s; s++) {
+		switch (*s) {
+		case '\\': ac_buf_adds(b, "\\\\"); break;
+		case '\'': ac_buf_adds(b, "\\'"); break;
+		case '\t': ac_buf_adds(b, "\\t"); break;
+		case '\n': ac_buf_adds(b, "\\n"); break;
+		case '\r': ac_buf_adds(b, "\\r"); break;
+		default: ac_buf_addc(b, *s);
+		}
+	}
+	ac_buf_addc(b, '\'');
+}
+
+/* The distinct names of indices v[0..n) as an array field. */
+static void tsv_names(ac_buf *b, const namer *nm, const int64_t *v, size_t n)
+{
+	ac_buf_addc(b, '[');
+	int any = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < i && v[j] != v[i])
+			j++;
+		if (j < i || v[i] < 0 || !nm->name[v[i]])
+			continue;
+		if (any++)
+			ac_buf_addc(b, ',');
+		tsv_array_str(b, nm->name[v[i]]);
+	}
+	ac_buf_addc(b, ']');
+}
+
+/* The names every task's call groups use (ch_ship_task_calls.sql), their
+ * ids asked of the server after. */
+static int namer_collect(namer *nm, ac_store *staging, ac_err *err)
+{
+	sqlite3 *db = ac_store_db(staging);
+	sqlite3_stmt *st;
+	if (ac_store_prepare_named(db, "ch_ship_task_calls.sql", 0, &st) != SQLITE_OK)
+		return ac_err_set(err, AC_ESQL, "ch_ship_task_calls.sql: %s", sqlite3_errmsg(db));
+	int rc = 0, src = SQLITE_DONE;
+	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *blob = sqlite3_column_blob(st, 0);
+		size_t len = (size_t)sqlite3_column_bytes(st, 0), at = 0;
+		ac_call_group g;
+		int64_t i;
+		while (!rc && ac_callpack_next(blob, len, &at, &g) == 1)
+			if (!(rc = namer_add(nm, staging, K_CLASS, g.complexity, &i, err)))
+				rc = namer_add(nm, staging, K_MODEL, g.model, &i, err);
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = ac_err_set(err, AC_ESQL, "ch_ship_task_calls.sql: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A task's packed call groups as three fields of the span row: the groups
+ * with the server's name ids, the names of their classes and of their models
+ * (empty for none). */
+static int encode_groups(void *sp, const unsigned char *blob, size_t len, ac_err *err)
+{
+	sender *s = sp;
+	namer *nm = s->nm;
+	size_t at = 0, n = 0;
+	int got;
+	for (;;) {
+		if (n == s->gcap) {
+			size_t nc = s->gcap ? s->gcap * 2 : 64;
+			ac_call_group *vg = realloc(s->g, nc * sizeof(*vg));
+			if (vg)
+				s->g = vg;
+			int64_t *vc = vg ? realloc(s->cls, nc * sizeof(*vc)) : NULL;
+			if (vc)
+				s->cls = vc;
+			int64_t *vm = vc ? realloc(s->mdl, nc * sizeof(*vm)) : NULL;
+			if (vm)
+				s->mdl = vm;
+			unsigned char *vp = vm ? realloc(s->packed, 2 + nc * AC_CALLPACK_GROUP_MAX) : NULL;
+			if (!vp)
+				return ac_err_set(err, AC_ENOMEM, "out of memory");
+			s->packed = vp;
+			s->gcap = nc;
+		}
+		if ((got = ac_callpack_next(blob, len, &at, &s->g[n])) != 1)
+			break;
+		int rc;
+		if ((rc = namer_add(nm, NULL, K_CLASS, s->g[n].complexity, &s->cls[n], err)) ||
+		    (rc = namer_add(nm, NULL, K_MODEL, s->g[n].model, &s->mdl[n], err)))
+			return rc;
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		s->g[i].complexity = s->cls[i] < 0 ? 0 : nm->chid[s->cls[i]];
+		s->g[i].model = s->mdl[i] < 0 ? 0 : nm->chid[s->mdl[i]];
+	}
+	size_t plen = ac_callpack_encode(s->g, n, s->packed);
+	if (got < 0) /* damaged: the groups before the damage, then a byte that
+	              * reads as damaged (an unfinished number), as in SQLite */
+		s->packed[plen++] = 0x80;
+	ac_ch_tsv_field(&s->b, (const char *)s->packed, plen);
+	ac_buf_addc(&s->b, '\t');
+	tsv_names(&s->b, nm, s->cls, n);
+	ac_buf_addc(&s->b, '\t');
+	tsv_names(&s->b, nm, s->mdl, n);
+	return 0;
+}
+
 int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_err *err)
 {
 	ac_ch *c = ac_store_ch(remote);
@@ -245,9 +478,18 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 	s.c = c;
 	s.version = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	s.d = &d;
-	ac_ship_stats st = { 0, 0, 0, 0 };
+	namer nm;
+	memset(&nm, 0, sizeof(nm));
+	ac_map_init(&nm.idx[0], 0);
+	ac_map_init(&nm.idx[1], 0);
+	s.nm = &nm;
+	ac_ship_stats st;
+	memset(&st, 0, sizeof(st));
 	sqlite3 *db = ac_store_db(staging);
+	/* the names the call groups use, and their ids in the server */
 	int rc = dicts_load(&d, db, err);
+	if (!rc && !(rc = namer_collect(&nm, staging, err)))
+		rc = namer_ask(&nm, c, err);
 	/* the spans (and with them their tasks) first, the ledger last: a
 	 * ledger row says its file's spans are all there */
 	s.table = "span";
@@ -266,6 +508,11 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 	ac_buf_release(&s.b);
 	ac_buf_release(&s.sending);
 	dicts_free(&d);
+	namer_release(&nm);
+	free(s.g);
+	free(s.cls);
+	free(s.mdl);
+	free(s.packed);
 	if (out)
 		*out = st;
 	return rc;
@@ -273,13 +520,62 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 
 /* ---- pull: what ClickHouse holds of the staged traces and tasks ----------- */
 
+/*
+ * What is pulled is closed under "a trace's spans" and "a task's spans":
+ * the spans of the staged traces and tasks, then of every trace and task
+ * those spans belong to in ClickHouse, and so on (a late span of one trace
+ * of a task grouped by agentcost.task.id brings the task's other traces,
+ * whose spans may belong to further tasks), so that each task derived again
+ * is derived whole. Usually one or two rounds. A task the derivation no
+ * longer gives (its spans went to another task: an agentcost.task.id arriving
+ * late) needs nothing more: its spans are sent again under their new task
+ * and replace the old rows where they are (sharded by trace).
+ */
+typedef struct {
+	char **v;
+	size_t n, cap;
+} strvec;
+
+static void strvec_free(strvec *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
 typedef struct {
 	ac_store *staging;
 	int64_t file;
-	int64_t *traces;
+	int64_t *traces; /* staging trace ids with spans pulled, each once */
 	size_t ntraces, cap;
+	ac_map trace_seen;
 	long long pulled;
+	ac_map asked[2];   /* trace ids (hex), task ids asked for */
+	strvec next[2];    /* those to ask for in the next round */
 } puller;
+
+/* Ask for id (kind 0 trace, 1 task) in the next round unless asked before. */
+static int ask(puller *p, int kind, const char *id, ac_err *err)
+{
+	int64_t v;
+	size_t n = strlen(id);
+	if (ac_map_get(&p->asked[kind], id, n, &v))
+		return 0;
+	strvec *a = &p->next[kind];
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		char **nv = realloc(a->v, cap * sizeof(*nv));
+		if (!nv)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		a->v = nv;
+		a->cap = cap;
+	}
+	if (!(a->v[a->n] = strdup(id)) || ac_map_put(&p->asked[kind], id, n, 1))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	a->n++;
+	return 0;
+}
 
 static int dict_of(ac_store *s, int dict, const char *text, int64_t *id, ac_err *err)
 {
@@ -340,6 +636,10 @@ static int pull_row(puller *p, ac_ch_rows *r, ac_err *err)
 	    (rc = dict_of(p->staging, AC_DICT_DIM_VALUE, T(34), &row.user_v, err)) ||
 	    (rc = dict_of(p->staging, AC_DICT_DIM_VALUE, T(35), &row.session_v, err)))
 		return rc;
+	/* the span's trace and its task in ClickHouse: pulled whole too */
+	const char *task = T(36);
+	if ((rc = ask(p, 0, t0, err)) || (task && (rc = ask(p, 1, task, err))))
+		return rc;
 #undef I
 #undef T
 	int inserted = 0;
@@ -348,72 +648,51 @@ static int pull_row(puller *p, ac_ch_rows *r, ac_err *err)
 	if (!inserted)
 		return 0;
 	p->pulled++;
-	if (p->ntraces && p->traces[p->ntraces - 1] == row.trace)
+	int64_t v;
+	if (ac_map_get(&p->trace_seen, &row.trace, sizeof(row.trace), &v))
 		return 0;
 	if (p->ntraces == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 256;
-		int64_t *v = realloc(p->traces, cap * sizeof(*v));
-		if (!v)
+		int64_t *nv = realloc(p->traces, cap * sizeof(*nv));
+		if (!nv)
 			return ac_err_set(err, AC_ENOMEM, "out of memory");
-		p->traces = v;
+		p->traces = nv;
 		p->cap = cap;
 	}
+	if (ac_map_put(&p->trace_seen, &row.trace, sizeof(row.trace), 1))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	p->traces[p->ntraces++] = row.trace;
 	return 0;
 }
 
-/* The ids of staging query sql as quoted lists of PULL_KEYS each, read
- * before any span is pulled (pulling adds traces). */
-static int id_lists(ac_store *staging, const char *sql, char ***out, size_t *n, ac_err *err)
+/* The staged ids of staging query sql into the next round (before any span
+ * is pulled: pulling adds traces). */
+static int ask_staged(puller *p, int kind, const char *sql, ac_err *err)
 {
 	sqlite3_stmt *st;
-	*out = NULL;
-	*n = 0;
-	if (sqlite3_prepare_v2(ac_store_db(staging), sql, -1, &st, NULL) != SQLITE_OK)
-		return ac_store_fail(staging, err, "list staged traces");
-	int rc = 0, src, k = 0;
-	size_t cap = 0;
-	ac_buf b = AC_BUF_INIT;
-	for (;;) {
-		src = sqlite3_step(st);
-		if (src == SQLITE_ROW) {
-			if (k++)
-				ac_buf_addc(&b, ',');
-			ac_ch_quote(&b, (const char *)sqlite3_column_text(st, 0));
-		}
-		if ((src != SQLITE_ROW && k > 0) || k == PULL_KEYS) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 16;
-				char **v = realloc(*out, cap * sizeof(*v));
-				if (!v) {
-					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-					break;
-				}
-				*out = v;
-			}
-			if (b.oom || !((*out)[*n] = strdup(ac_buf_cstr(&b)))) {
-				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
-				break;
-			}
-			(*n)++;
-			ac_buf_reset(&b);
-			k = 0;
-		}
-		if (src != SQLITE_ROW)
-			break;
-	}
+	if (sqlite3_prepare_v2(ac_store_db(p->staging), sql, -1, &st, NULL) != SQLITE_OK)
+		return ac_store_fail(p->staging, err, "list staged traces");
+	int rc = 0, src;
+	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW)
+		rc = ask(p, kind, (const char *)sqlite3_column_text(st, 0), err);
 	if (!rc && src != SQLITE_DONE)
-		rc = ac_store_fail(staging, err, "list staged traces");
-	ac_buf_release(&b);
+		rc = ac_store_fail(p->staging, err, "list staged traces");
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static void free_lists(char **v, size_t n)
+/* Ids a[*at ..] as a quoted list of PULL_KEYS at most; "''" when none left. */
+static void id_list(ac_buf *b, const strvec *a, size_t *at)
 {
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
+	ac_buf_reset(b);
+	size_t k = 0;
+	for (; *at < a->n && k < PULL_KEYS; (*at)++, k++) {
+		if (k)
+			ac_buf_addc(b, ',');
+		ac_ch_quote(b, a->v[*at]);
+	}
+	if (!k)
+		ac_buf_adds(b, "''");
 }
 
 /* 1 when the staging store holds exactly `count` spans of trace hex whose
@@ -504,6 +783,32 @@ static int pull_batch(puller *p, ac_ch *c, const char *traces, const char *tasks
 	return rc;
 }
 
+/* Rounds until no trace or task is left to ask for. */
+static int pull_rounds(puller *p, ac_ch *c, ac_err *err)
+{
+	ac_buf lt = AC_BUF_INIT, lk = AC_BUF_INIT;
+	strvec cur[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	int rc = 0;
+	while (!rc && (p->next[0].n || p->next[1].n)) {
+		for (int k = 0; k < 2; k++) {
+			cur[k] = p->next[k];
+			memset(&p->next[k], 0, sizeof(p->next[k]));
+		}
+		size_t at[2] = { 0, 0 };
+		while (!rc && (at[0] < cur[0].n || at[1] < cur[1].n)) {
+			id_list(&lt, &cur[0], &at[0]);
+			id_list(&lk, &cur[1], &at[1]);
+			rc = lt.oom || lk.oom ? ac_err_set(err, AC_ENOMEM, "out of memory")
+			                      : pull_batch(p, c, ac_buf_cstr(&lt), ac_buf_cstr(&lk), err);
+		}
+		strvec_free(&cur[0]);
+		strvec_free(&cur[1]);
+	}
+	ac_buf_release(&lt);
+	ac_buf_release(&lk);
+	return rc;
+}
+
 int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t *ntraces,
                   long long *pulled, ac_err *err)
 {
@@ -513,26 +818,31 @@ int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t 
 	*pulled = 0;
 	if (!c)
 		return ac_err_set(err, AC_EINVAL, "pull: not a ClickHouse store");
-	puller p = { staging, 0, NULL, 0, 0, 0 };
-	char **lt = NULL, **lk = NULL;
-	size_t nt = 0, nk = 0;
+	puller p;
+	memset(&p, 0, sizeof(p));
+	p.staging = staging;
+	ac_map_init(&p.trace_seen, 0);
+	ac_map_init(&p.asked[0], 0);
+	ac_map_init(&p.asked[1], 0);
 	int rc;
-	if ((rc = id_lists(staging, "SELECT lower(hex(trace_id)) FROM trace ORDER BY id", &lt, &nt,
-	                   err)) ||
-	    (rc = id_lists(staging, "SELECT name FROM task_ref ORDER BY id", &lk, &nk, err)))
+	if ((rc = ask_staged(&p, 0, "SELECT lower(hex(trace_id)) FROM trace ORDER BY id", err)) ||
+	    (rc = ask_staged(&p, 1, "SELECT name FROM task_ref ORDER BY id", err)))
 		goto out;
 	if ((rc = ac_store_begin(staging, err)))
 		goto out;
 	rc = ac_store_file_begin(staging, PULLED_PATH, -1, NULL, "clickhouse", &p.file, err);
-	for (size_t i = 0; !rc && (i < nt || i < nk); i++)
-		rc = pull_batch(&p, c, i < nt ? lt[i] : "''", i < nk ? lk[i] : "''", err);
+	if (!rc)
+		rc = pull_rounds(&p, c, err);
 	if (!rc)
 		rc = ac_store_commit(staging, err);
 	else
 		ac_store_rollback(staging);
 out:
-	free_lists(lt, nt);
-	free_lists(lk, nk);
+	strvec_free(&p.next[0]);
+	strvec_free(&p.next[1]);
+	ac_map_release(&p.trace_seen);
+	ac_map_release(&p.asked[0]);
+	ac_map_release(&p.asked[1]);
 	if (rc) {
 		free(p.traces);
 		return rc;

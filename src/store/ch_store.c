@@ -40,7 +40,8 @@ static const char *embedded(const ac_embedded *files, const char *name)
 static const char SPAN_ENGINE[] =
 	"ReplacingMergeTree(version) PARTITION BY " MONTH " ORDER BY (trace_id, span_id)";
 
-/* The DDL file `file` with {name} and {engine} filled, run on c. */
+/* The DDL file `file` with {name} and {engine} filled, its comments left
+ * out (every store's open runs it), run on c. */
 static int create_table(ac_ch *c, const char *file, const char *name, const char *engine,
                         ac_err *err)
 {
@@ -49,7 +50,10 @@ static int create_table(ac_ch *c, const char *file, const char *name, const char
 		return ac_err_set(err, AC_ESQL, "%s is not embedded", file);
 	ac_buf b = AC_BUF_INIT;
 	for (const char *p = ddl; *p;) {
-		if (!strncmp(p, "{name}", 6)) {
+		if (p[0] == '-' && p[1] == '-') { /* a comment: not sent */
+			while (*p && *p != '\n')
+				p++;
+		} else if (!strncmp(p, "{name}", 6)) {
 			ac_buf_adds(&b, name);
 			p += 6;
 		} else if (!strncmp(p, "{engine}", 8)) {
@@ -565,9 +569,12 @@ void ac_ch_rows_free(ac_ch_rows *r)
 
 static const char *const NAME_SOURCE[AC_DICT_COUNT] = {
 	[AC_DICT_SERVICE] = "SELECT DISTINCT t_system AS n FROM span",
+	/* and the classes and models the packed call groups name (t_classes, t_models) */
 	[AC_DICT_LABEL] = "SELECT DISTINCT t_type AS n FROM span UNION ALL "
-	                  "SELECT DISTINCT t_top_purpose AS n FROM span",
-	[AC_DICT_MODEL] = "SELECT DISTINCT t_top_model AS n FROM span",
+	                  "SELECT DISTINCT t_top_purpose AS n FROM span UNION ALL "
+	                  "SELECT DISTINCT toNullable(arrayJoin(t_classes)) AS n FROM span",
+	[AC_DICT_MODEL] = "SELECT DISTINCT t_top_model AS n FROM span UNION ALL "
+	                  "SELECT DISTINCT toNullable(arrayJoin(t_models)) AS n FROM span",
 	[AC_DICT_TOOL] = "SELECT DISTINCT t_top_tool AS n FROM span",
 };
 

@@ -872,6 +872,8 @@ struct ac_rows {
 	sqlite3_stmt *st;
 	const char *name;
 	ac_ch_rows *ch; /* a clickhouse:// store's rows */
+	unsigned char *bytes; /* ac_rows_blob's decoding of a ClickHouse column */
+	size_t bytes_cap;
 };
 
 int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
@@ -995,10 +997,25 @@ void ac_rows_bind_blob(ac_rows *r, int param, const void *blob, size_t n)
 
 const void *ac_rows_blob(ac_rows *r, int col, size_t *n)
 {
-	if (r->ch) { /* the twins give texts */
+	if (r->ch) {
+		/* a twin gives a blob column as hex (hex(x) in the server: span ids,
+		 * packed call groups); its bytes, NULL when empty, NULL or not hex */
 		const char *t = ac_ch_rows_text(r->ch, col);
-		*n = t ? strlen(t) : 0;
-		return *n ? t : NULL;
+		size_t len = t ? strlen(t) : 0;
+		*n = 0;
+		if (!len || len % 2)
+			return NULL;
+		if (len / 2 > r->bytes_cap) {
+			unsigned char *b = realloc(r->bytes, len / 2);
+			if (!b)
+				return NULL;
+			r->bytes = b;
+			r->bytes_cap = len / 2;
+		}
+		if (ac_unhex(t, len, r->bytes, len / 2))
+			return NULL;
+		*n = len / 2;
+		return r->bytes;
 	}
 	const void *p = sqlite3_column_blob(r->st, col);
 	*n = (size_t)sqlite3_column_bytes(r->st, col);
@@ -1027,6 +1044,7 @@ void ac_rows_free(ac_rows *r)
 		return;
 	ac_ch_rows_free(r->ch);
 	sqlite3_finalize(r->st);
+	free(r->bytes);
 	free(r);
 }
 

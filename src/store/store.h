@@ -241,7 +241,8 @@ double ac_rows_double(ac_rows *r, int col);
 const char *ac_rows_text(ac_rows *r, int col);
 int ac_rows_null(ac_rows *r, int col); /* 1: the column is SQL NULL */
 /* The column's bytes (*n of them), NULL when empty or NULL; valid until the
- * next ac_rows_next. */
+ * next ac_rows_next. A ClickHouse twin gives a blob column as hex (hex(x)),
+ * decoded here. */
 const void *ac_rows_blob(ac_rows *r, int col, size_t *n);
 /* ac_store_task_id_dup of a column of the rows. */
 char *ac_rows_task_id_dup(ac_rows *r, int col);
@@ -312,12 +313,16 @@ int ac_store_exec_named(sqlite3 *db, const char *name);
  * Its write side: an ingest runs into a SQLite staging store (every parser,
  * the pricing and the task derivation unchanged), then
  *   ac_store_pull  brings the spans the remote store already holds of the
- *                  staged traces and tasks into the staging store (late spans
- *                  re-derive their whole task: the caller derives again the
- *                  traces it names in *traces),
- *   ac_store_ship  sends the staging store's spans, tasks and file ledger.
- * Sending again replaces (ReplacingMergeTree by span and task): a killed
- * ingest run again reaches the same totals; nothing is counted twice.
+ *                  staged traces and tasks into the staging store, and of
+ *                  every trace and task those spans belong to, until no new
+ *                  one (late spans re-derive their whole task: the caller
+ *                  derives again the traces it names in *traces),
+ *   ac_store_ship  sends the staging store's spans, each with its task's
+ *                  fields (on the earliest span of each trace: the task's
+ *                  numbers and packed call groups, their names' ids as the
+ *                  server computes them), then the file ledger.
+ * Sending again replaces (ReplacingMergeTree by (trace_id, span_id)): a
+ * killed ingest run again reaches the same totals; nothing is counted twice.
  */
 int ac_store_is_remote(const ac_store *s);
 int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t *ntraces,

@@ -4,12 +4,18 @@
 # Collector's layout (a trace spread over records, records mixing traces)
 # ingested into SQLite and into the cluster gives the same output for every
 # read command answered there (tests/clickhouse/compare.sh), and the totals
-# the generator's truth says; both shards hold spans and a task's spans are on
+# the generator's truth says; both shards hold spans and a trace's spans are on
 # one shard; --by/--where give SQLite's values on hand-made corner cases;
 # re-ingest and overlapping files count nothing twice; a file split
 # in two (late spans of traces already stored) derives the same tasks as the
 # whole file; a kill -9 mid-ingest re-run reaches the same totals; a server
-# that is down or refuses gives a clear error and exit 1.
+# that is down or refuses gives a clear error and exit 1. The router's data
+# (each task's packed call groups on the earliest span of its traces) and
+# names that need escaping (a quote, a backslash, a
+# tab in a class, a model, a task type) give simulate, recommend, calls,
+# task ID and export focus the same output on both. Late spans that change
+# tasks (a late agentcost.task.id, a late span of one trace of a task of
+# two, a late root a month earlier) give the tasks of one ingest of it all.
 # Without a clickhouse-server that can run here: exit 77 (skipped) with the
 # reason on the first line.
 . "$(dirname "$0")/lib.sh"
@@ -81,7 +87,39 @@ rc=$?
 tail -n 1 "$T/cmp.out"
 if [ $rc = 0 ]; then ok; else fail "compare.sh: $(grep -m5 DIFFER "$T/cmp.out")"; fi
 n=$(sed -n 's/^compared \([0-9]*\) command runs.*/\1/p' "$T/cmp.out")
-[ "${n:-0}" -ge 150 ] && ok || fail "compare.sh compared only ${n:-0} runs"
+[ "${n:-0}" -ge 400 ] && ok || fail "compare.sh compared only ${n:-0} runs"
+for c in recommend simulate "export focus" "task " calls; do
+  if grep -q "^not on clickhouse: $c" "$T/cmp.out"; then fail "compare.sh: $c not answered"; else ok; fi
+done
+
+# ---- names that need escaping, spans that start together ---------------------
+# a class with a quote, a backslash and a tab; an unpriced model with a quote
+# and a backslash; a task type with a quote; three calls starting at once
+# (task ID orders them by span id on both); a call above 200,000 input tokens
+cat >"$T/odd.jsonl" <<'ODD'
+{"trace_id":"ccccccccccccccccccccccccccccccc7","span_id":"2000000000000001","parent_span_id":null,"name":"invoke_agent odd","start_time_unix_nano":1748779200000000000,"end_time_unix_nano":1748779260000000000,"status":"UNSET","attributes":{"gen_ai.operation.name":"invoke_agent","agentcost.task.type":"odd'type"},"resource":{"service.name":"odd-agent"}}
+{"trace_id":"ccccccccccccccccccccccccccccccc7","span_id":"2000000000000002","parent_span_id":"2000000000000001","name":"subtask","start_time_unix_nano":1748779201000000000,"end_time_unix_nano":1748779206000000000,"status":"UNSET","attributes":{"agentcost.complexity":"it's a\\b\tc"},"resource":{"service.name":"odd-agent"}}
+{"trace_id":"ccccccccccccccccccccccccccccccc7","span_id":"2000000000000009","parent_span_id":"2000000000000002","name":"chat odd","start_time_unix_nano":1748779202000000000,"end_time_unix_nano":1748779202500000000,"status":"UNSET","attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"acme'x\\y","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":100},"resource":{"service.name":"odd-agent"}}
+{"trace_id":"ccccccccccccccccccccccccccccccc7","span_id":"2000000000000003","parent_span_id":"2000000000000002","name":"chat mini","start_time_unix_nano":1748779202000000000,"end_time_unix_nano":1748779202600000000,"status":"UNSET","attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":300000,"gen_ai.usage.output_tokens":100},"resource":{"service.name":"odd-agent"}}
+{"trace_id":"ccccccccccccccccccccccccccccccc7","span_id":"2000000000000004","parent_span_id":"2000000000000002","name":"chat mini 2","start_time_unix_nano":1748779202000000000,"end_time_unix_nano":1748779202600000000,"status":"UNSET","attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":2000,"gen_ai.usage.output_tokens":10,"gen_ai.usage.cache_read_input_tokens":5000},"resource":{"service.name":"odd-agent"}}
+ODD
+URLO="clickhouse://127.0.0.1:$CH_HTTP1/acodd?cluster=ac2"
+expect_rc "odd names: ingest sqlite" 0 ac ingest --db "$T/odd.db" "$T/odd.jsonl" "$SRC/testdata/tasks/tasks.jsonl"
+expect_rc "odd names: ingest clickhouse" 0 ac ingest --db "$URLO" "$T/odd.jsonl" "$SRC/testdata/tasks/tasks.jsonl"
+printf 'task_type,complexity,model\n"odd'"'"'type","it'"'"'s a\\b\tc",claude-3-5-haiku\n,moderate,gpt-4o-mini\n' >"$T/odd.csv"
+ac simulate --map "$T/odd.csv" --db "$URLO" --format json >"$T/odd.b"
+expect_eq "odd names: the class is named" $'it\'s a\\b\tc|odd\'type|claude-3-5-haiku' \
+  "$(jq -r '.by_class[] | select(.task_type == "odd'"'"'type") | "\(.complexity)|\(.task_type)|\(.to_model)"' "$T/odd.b")"
+for c in "simulate --map $T/odd.csv" "recommend --min-samples 1" "export focus" \
+         "task ccccccccccccccccccccccccccccccc7" "task job-42" "task JOB-42" "task bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"; do
+  for f in table csv json; do
+    ac $c --format $f --db "$T/odd.db" >"$T/odd.a" 2>&1
+    ac $c --format $f --db "$URLO" >"$T/odd.b" 2>&1
+    if cmp -s "$T/odd.a" "$T/odd.b"; then ok; else fail "odd names: $c --format $f: $(diff "$T/odd.a" "$T/odd.b" | head -4)"; fi
+  done
+done
+calls_rows() { awk -F, -v OFS=, 'NR > 1 { if ($5 >= 16777216) $5 = "single"; $1 = $2 = $3 = ""; print }' | sort; }
+expect_eq "odd names: calls' numbers" "$(ac calls --db "$T/odd.db" | calls_rows)" "$(ac calls --db "$URLO" | calls_rows)"
 
 # ---- re-ingest and an overlapping file count nothing twice -------------------
 head -n 400 "$T/w.jsonl" >"$T/overlap.jsonl"
@@ -177,6 +215,48 @@ expect_grep "hostile: the model too" 'm\\\\odel\\ttab' "$T/hm.json"
 expect_eq "hostile: the table is still there" "$(wc -l <"$T/hostile.jsonl")" \
   "$(chq "$CH_HTTP1" "SELECT count() FROM achostile.span FINAL")"
 
+# ---- late spans that change tasks -------------------------------------------
+# each in two ingests into ClickHouse, against both files in one SQLite store:
+#   t1: a late root carries agentcost.task.id: trace-task e..01 becomes job-7
+#       (its spans are sent again under job-7: no trace-task e..01 is left)
+#   t2: a late span of trace a..01 of job-9, which also holds trace b..02:
+#       the task is derived again whole (its other trace pulled back too)
+#   t3: a late root starts in the month before the task's first span: the
+#       task's window is its new start (no older row seen in July)
+span_line() { # trace span parent start_s name attrs
+  printf '{"trace_id":"%s","span_id":"%s","parent_span_id":%s,"name":"%s","start_time_unix_nano":%s000000000,"end_time_unix_nano":%s000000000,"status":"UNSET","attributes":{%s},"resource":{"service.name":"late-agent"}}\n' \
+    "$1" "$2" "$([ -n "$3" ] && echo "\"$3\"" || echo null)" "$5" "$4" "$(($4 + 2))" "$6"
+}
+chat='"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":100'
+agent='"gen_ai.operation.name":"invoke_agent"'
+{ span_line eeee000000000000000000000000e001 4000000000000002 4000000000000001 1748779202 chat "$chat"
+  span_line aaaa000000000000000000000000a001 5000000000000001 "" 1748779200 root-a "$agent,\"agentcost.task.id\":\"job-9\""
+  span_line bbbb000000000000000000000000b002 6000000000000001 "" 1748779300 root-b "$agent,\"agentcost.task.id\":\"job-9\""
+  span_line bbbb000000000000000000000000b002 6000000000000002 6000000000000001 1748779301 chat "$chat"
+  span_line dddd000000000000000000000000d001 3000000000000002 3000000000000001 1751328001 chat "$chat"
+} >"$T/late1.jsonl"
+{ span_line eeee000000000000000000000000e001 4000000000000001 "" 1748779200 root-e "$agent,\"agentcost.task.id\":\"job-7\""
+  span_line aaaa000000000000000000000000a001 5000000000000002 5000000000000001 1748779201 chat "$chat"
+  span_line dddd000000000000000000000000d001 3000000000000001 "" 1751327990 root-d "$agent"
+} >"$T/late2.jsonl"
+URLL="clickhouse://127.0.0.1:$CH_HTTP1/aclate2?cluster=ac2"
+expect_rc "late tasks: sqlite" 0 ac ingest --db "$T/late.db" "$T/late1.jsonl" "$T/late2.jsonl"
+expect_rc "late tasks: clickhouse, first" 0 ac ingest --db "$URLL" "$T/late1.jsonl"
+AGENTCOST_STATS=1 ac ingest --db "$URLL" "$T/late2.jsonl" >"$T/out" 2>"$T/err"
+expect_eq "late tasks: clickhouse, second" "0" "$?"
+printf 'complexity,model\n,claude-3-5-haiku\n' >"$T/late.csv"
+# (spans are sharded by trace: a span whose task changes is replaced where it
+# is, so the span counts agree too)
+for c in "summary" "hidden" "tasks --each --include-eval" "tasks --each --since 2025-07-01" "tasks --each --until 2025-07-01" \
+         "simulate --map $T/late.csv" "task job-9" "task job-7"; do
+  ac $c --format csv --db "$T/late.db" >"$T/late.a" 2>&1
+  ac $c --format csv --db "$URLL" >"$T/late.b" 2>&1
+  if cmp -s "$T/late.a" "$T/late.b"; then ok; else fail "late tasks: $c: $(diff "$T/late.a" "$T/late.b" | head -4)"; fi
+done
+expect_rc "late tasks: the old task is gone" 1 ac task eeee000000000000000000000000e001 --db "$URLL"
+expect_eq "late tasks: job-9 whole" "4" "$(ac tasks --each --db "$URLL" --format csv | awk -F, '$1 == "job-9" { print $6 }')"
+expect_eq "late tasks: calls' numbers" "$(ac calls --db "$T/late.db" | calls_rows)" "$(ac calls --db "$URLL" | calls_rows)"
+
 # ---- kill -9 mid-ingest, then the same ingest again ---------------------------
 URL3="clickhouse://127.0.0.1:$CH_HTTP1/ackill?cluster=ac2"
 for delay in 0.05 0.15 0.3; do
@@ -238,7 +318,7 @@ expect_grep "no such cluster: says so" "no cluster nope" "$T/err"
 expect_rc "bad database name" 1 ac summary --db "clickhouse://127.0.0.1:$CH_HTTP1/a;b"
 expect_rc "prices refused" 1 ac prices import "$T/w.jsonl" --db "$URL"
 expect_grep "prices refused: says why" "not available on a ClickHouse store" "$T/err"
-expect_rc "no twin: refused" 1 ac export focus --db "$URL"
+expect_rc "no twin: refused" 1 ac reconcile "$SRC/testdata/reconcile/generic.csv" --db "$URL"
 expect_grep "no twin: names it" "not answered on the ClickHouse backend" "$T/err"
 
 "$CLUSTER" stop "$CH" >/dev/null 2>&1

@@ -12,7 +12,9 @@
 # one line per command that differs or is not answered on ClickHouse, then
 # a summary; exits 1 when any output differs, 0 otherwise. A command the
 # ClickHouse store refuses as not available there is counted and listed,
-# never taken as a pass of that command.
+# never taken as a pass of that command. Besides the windowed commands:
+# `task ID` for a few tasks (in every format), and `calls`, whose ids are
+# each store's own (its numbers are compared, as a sorted multiset).
 set -u
 A=${1:?usage: compare.sh AGENTCOST SQLITE_DB CLICKHOUSE_URL [WORKDIR]}
 DB=${2:?sqlite store}
@@ -27,6 +29,13 @@ last=$("$A" summary --db "$DB" --format json | jq -r '.last_day // empty' | cut 
 mid=$first
 [ -n "$first" ] && mid=$(date -u -d "$first + 1 day" +%F 2>/dev/null || echo "$first")
 systems=$("$A" tasks --by system --db "$DB" --format csv | tail -n +2 | cut -d, -f1 | head -3)
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# routing maps: one of the test data's, and the one recommend writes from the
+# SQLite store with a loose rule (so that classes move)
+"$A" recommend --db "$DB" --min-samples 3 --tolerance 0.3 --write-map "$W/rec.csv" >/dev/null 2>&1 ||
+  printf 'complexity,model\nsimple,gpt-4o-mini\n' >"$W/rec.csv"
+cheap=$SRC/testdata/router/map_cheap.csv
 
 windows=("")
 [ -n "$first" ] && windows+=("--since $mid" "--until $mid" "--since $first --until $mid")
@@ -66,6 +75,13 @@ cmds=(
   "top environment --where task_type=summarization"
   "top model --where user=u000002"
   "recommend"
+  "recommend --min-samples 3 --tolerance 0.3"
+  "recommend --min-samples 3 --frontier"
+  "recommend --min-samples 3 --accuracy-floor 0.8"
+  "simulate --map $cheap"
+  "simulate --map $W/rec.csv --output-ratio measured"
+  "simulate --map $cheap --map $W/rec.csv"
+  "simulate --map $W/rec.csv --cascade simple=gpt-4o-mini>claude-3-5-haiku"
   "export focus"
 )
 
@@ -121,5 +137,55 @@ for c in "${cmds[@]}"; do
     done
   done
 done
+# one_run LABEL ARGS...: a command run once on each store, compared as above
+one_run() {
+  local label=$1; shift
+  i=$((i + 1))
+  "$A" "$@" --db "$DB" >"$W/$i.a" 2>"$W/$i.ae"; ra=$?
+  "$A" "$@" --db "$CH" >"$W/$i.b" 2>"$W/$i.be"; rb=$?
+  if [ $rb -ne 0 ] && grep -q 'not answered on the ClickHouse backend' "$W/$i.be"; then
+    unavailable=$((unavailable + 1))
+    echo "not on clickhouse: $label: $(head -1 "$W/$i.be")"
+    return
+  fi
+  n=$((n + 1))
+  if [ $ra -ne $rb ]; then
+    differ=$((differ + 1)); echo "DIFFER (exit $ra vs $rb): $label"; return
+  fi
+  if ! why=$(cmp_num "$W/$i.a" "$W/$i.b"); then
+    differ=$((differ + 1)); echo "DIFFER: $label: $why"
+  fi
+}
+
+# task ID: the first, a middle and the last task (evaluation runs too), one
+# id in upper case, and an id no store holds
+ids=$("$A" tasks --each --include-eval --db "$DB" --format csv | tail -n +2 | cut -d, -f1 |
+      awk '{ v[NR] = $0 } END { if (NR) print v[1]; if (NR > 2) print v[int(NR / 2)]; if (NR > 1) print v[NR] }')
+for id in $ids $(echo "$ids" | head -1 | tr a-f A-F) no-such-task; do
+  for f in table csv json; do one_run "task $id --format $f" task "$id" --format "$f"; done
+done
+
+# calls: each store numbers tasks, classes, models and single calls its own
+# way; the rest of each row must be there as often on both
+i=$((i + 1))
+"$A" calls --db "$DB" >"$W/$i.a" 2>"$W/$i.ae"; ra=$?
+"$A" calls --db "$CH" >"$W/$i.b" 2>"$W/$i.be"; rb=$?
+if [ $rb -ne 0 ] && grep -q 'not answered on the ClickHouse backend' "$W/$i.be"; then
+  unavailable=$((unavailable + 1))
+  echo "not on clickhouse: calls: $(head -1 "$W/$i.be")"
+else
+  n=$((n + 1))
+  calls_rows() { awk -F, -v OFS=, 'NR > 1 { if ($5 >= 16777216) $5 = "single"; $1 = $2 = $3 = ""; print }' "$1" | sort; }
+  calls_rows "$W/$i.a" >"$W/$i.an"; calls_rows "$W/$i.b" >"$W/$i.bn"
+  if [ $ra -ne $rb ]; then
+    differ=$((differ + 1)); echo "DIFFER (exit $ra vs $rb): calls"
+  elif [ "$(head -1 "$W/$i.a")" != "$(head -1 "$W/$i.b")" ] ||
+       [ "$(cut -d, -f1 "$W/$i.a" | sort -u | wc -l)" != "$(cut -d, -f1 "$W/$i.b" | sort -u | wc -l)" ]; then
+    differ=$((differ + 1)); echo "DIFFER: calls: the header or the number of tasks"
+  elif ! why=$(cmp_num "$W/$i.an" "$W/$i.bn"); then
+    differ=$((differ + 1)); echo "DIFFER: calls: $why"
+  fi
+fi
+
 echo "compared $n command runs: $differ differ; $unavailable not answered on ClickHouse"
 [ $differ -eq 0 ]

@@ -3,8 +3,8 @@
  * report's task trees) over a fresh :memory: store whose span rows are
  * written by hand: parents found by span id, a parent outside the task, a
  * parent cycle cut above its earliest span, children in start order,
- * depth-first order and depths, spans of another task left out, and the
- * node fields. The expected tree is drawn by hand in the comments.
+ * depth-first order and depths, spans of another task left out, spans that
+ * start together in span id order, and the node fields. The expected tree is drawn by hand in the comments.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -22,8 +22,8 @@
 
 /* A span of trace 1 (rowid 1 << 24 | n: span.trace is the key's top bits) with span id ...0n and parent id
  * ...0p (0: none), in task `task`; name id nm (0 none); cost NAN: NULL. */
-static void span(ac_store *s, int n, int p, int64_t start, int64_t task, int64_t nm, int step,
-                 double cost)
+static void span_at(ac_store *s, int64_t key, int n, int p, int64_t start, int64_t task,
+                    int64_t nm, int step, double cost)
 {
 	unsigned char sid[8] = { 0 }, pid[8] = { 0 };
 	sid[7] = (unsigned char)n;
@@ -37,7 +37,7 @@ static void span(ac_store *s, int n, int p, int64_t start, int64_t task, int64_t
 	                                    " ?7, ?8, ?9, ?10)",
 	                                    -1, &st, NULL),
 	                 SQLITE_OK);
-	sqlite3_bind_int64(st, 1, (INT64_C(1) << 24) | n);
+	sqlite3_bind_int64(st, 1, key);
 	sqlite3_bind_blob(st, 2, sid, 8, SQLITE_TRANSIENT);
 	if (p)
 		sqlite3_bind_blob(st, 3, pid, 8, SQLITE_TRANSIENT);
@@ -52,6 +52,12 @@ static void span(ac_store *s, int n, int p, int64_t start, int64_t task, int64_t
 	sqlite3_bind_int64(st, 10, n);
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
+}
+
+static void span(ac_store *s, int n, int p, int64_t start, int64_t task, int64_t nm, int step,
+                 double cost)
+{
+	span_at(s, (INT64_C(1) << 24) | n, n, p, start, task, nm, step, cost);
 }
 
 /*
@@ -123,6 +129,29 @@ static void test_tree(void **state)
 	char hex[17];
 	ac_tree_hex8(t.v[4].sid, hex);
 	assert_string_equal(hex, "0000000000000004");
+	ac_task_tree_release(&t);
+
+	/* task 3 (trace 3): spans that start together come in span id order,
+	 * whatever order the store's keys give them (a ClickHouse store has
+	 * other ids): keys 3|1 (sid 0x0c), 3|2 (sid 0x0a), 3|3 (sid 0x0b) */
+	assert_int_equal(ac_store_exec(s,
+	                               "INSERT INTO trace(id, trace_id) VALUES (3, randomblob(16));"
+	                               "INSERT INTO task(id, tkey, start_ns, end_ns, spans, llm_calls,"
+	                               " tool_calls, tokens_in, tokens_out, cost_usd, unpriced_calls,"
+	                               " eval, tool_failures, retry_episodes, retry_attempts,"
+	                               " max_repeat) VALUES (3, randomblob(16), 600, 610, 3, 0, 0, 0,"
+	                               " 0, 0, 0, 0, 0, 0, 0, 1)",
+	                               &err),
+	                 0);
+	span_at(s, (INT64_C(3) << 24) | 1, 0x0c, 0, 600, 3, 0, 0, NAN);
+	span_at(s, (INT64_C(3) << 24) | 2, 0x0a, 0, 600, 3, 0, 0, NAN);
+	span_at(s, (INT64_C(3) << 24) | 3, 0x0b, 0, 600, 3, 0, 0, NAN);
+	assert_int_equal(ac_task_tree_load(&t, s, 3, &err), 0);
+	assert_int_equal(t.n, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(t.v[i].sid[7], 0x0a + i);
+		assert_int_equal(t.order[i], i);
+	}
 	ac_task_tree_release(&t);
 
 	/* a task without spans: an empty tree */
