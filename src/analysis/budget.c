@@ -503,8 +503,7 @@ static int one_group(ac_store *s, group *g, int64_t now, ac_budget_result *out, 
 		goto done;
 	ac_rows_bind_int(r, 4, p->start);
 	ac_rows_bind_int(r, 5, b->all ? 2 : b->dim.kind == AC_DIM_MODEL ? 1 : 0);
-	if (only)
-		ac_rows_bind_text(r, 6, only);
+	ac_rows_bind_text(r, 6, only); /* NULL: every value (bound: ClickHouse has no default) */
 	while ((rc = ac_rows_next(r, err)) > 0) {
 		rc = 0;
 		const char *v = ac_rows_text(r, 0);

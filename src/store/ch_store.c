@@ -427,7 +427,9 @@ static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, int *uses_qt
 			p += 2;
 			switch (r->ptype[k]) {
 			case P_INT:
-				if (r->pint[k] == INT64_MIN)
+				if (b->len >= 6 && !memcmp(b->data + b->len - 6, "LIMIT ", 6))
+					ac_buf_printf(b, "%" PRId64, r->pint[k]); /* LIMIT takes a literal */
+				else if (r->pint[k] == INT64_MIN)
 					ac_buf_adds(b, "(-9223372036854775807-1)");
 				else
 					ac_buf_printf(b, "toInt64(%" PRId64 ")", r->pint[k]);

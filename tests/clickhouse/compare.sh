@@ -16,6 +16,7 @@
 # `task ID` for a few tasks (in every format), and `calls`, whose ids are
 # each store's own (its numbers are compared, as a sorted multiset).
 set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
 A=${1:?usage: compare.sh AGENTCOST SQLITE_DB CLICKHOUSE_URL [WORKDIR]}
 DB=${2:?sqlite store}
 CH=${3:?clickhouse://HOST:PORT/DB[?cluster=NAME]}
@@ -86,32 +87,7 @@ cmds=(
 )
 
 # numbers equal to 1e-9 relative, or one unit of the last printed place
-cmp_num() {
-  awk -v A="$1" -v B="$2" '
-    function skel(s) { gsub(/-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/, "#", s); return s }
-    function nums(s, arr,   n) { n = 0
-      while (match(s, /-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/)) {
-        arr[++n] = substr(s, RSTART, RLENGTH); s = substr(s, RSTART + RLENGTH) }
-      return n }
-    function ulp(t,   d) { if (t ~ /[eE]/ || t !~ /\./) return 0
-      d = t; sub(/^[^.]*\./, "", d); return 10 ^ -length(d) }
-    BEGIN {
-      while ((getline a < A) > 0) {
-        if ((getline b < B) <= 0) { print "B ends early"; exit 1 }
-        line++
-        if (a == b) continue
-        if (skel(a) != skel(b)) { print "line " line ": " a " | " b; exit 1 }
-        na = nums(a, xa); nb = nums(b, xb)
-        for (i = 1; i <= na; i++) {
-          x = xa[i] + 0; y = xb[i] + 0; d = x - y; if (d < 0) d = -d
-          m = (x < 0 ? -x : x); if ((y < 0 ? -y : y) > m) m = (y < 0 ? -y : y)
-          u = ulp(xa[i]); if (ulp(xb[i]) > u) u = ulp(xb[i])
-          if (d > 1e-9 * m && d > u * 1.000001) { print "line " line ": " xa[i] " vs " xb[i]; exit 1 }
-        }
-      }
-      if ((getline b < B) > 0) { print "A ends early"; exit 1 }
-    }'
-}
+cmp_num() { awk -v A="$1" -v B="$2" -f "$HERE/numcmp.awk"; }
 
 n=0; differ=0; unavailable=0; i=0
 for c in "${cmds[@]}"; do
