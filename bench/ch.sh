@@ -51,17 +51,19 @@ ti_c=$(secs "$AC" ingest --db "$URL" "$W")
   echo
   echo "Workload: \`agentcost gen --days $DAYS --tasks-per-day $TPD --users 500\`: $MB MB of OTLP JSON lines in the Collector's layout, $SPANS spans."
   echo
-  echo "| step | SQLite s | ClickHouse (2 shards) s | ClickHouse / SQLite |"
-  echo "|---|---:|---:|---:|"
+  echo "| step | SQLite s | ClickHouse (2 shards) s | ClickHouse / SQLite | bytes received from ClickHouse |"
+  echo "|---|---:|---:|---:|---:|"
   awk -v a="$ti_s" -v b="$ti_c" -v mb="$MB" 'BEGIN {
-    printf "| ingest | %.2f (%.1f MB/s) | %.2f (%.1f MB/s) | speed %.2f |\n", a, mb / a, b, mb / b, a / b }'
+    printf "| ingest | %.2f (%.1f MB/s) | %.2f (%.1f MB/s) | speed %.2f | |\n", a, mb / a, b, mb / b, a / b }'
 } | tee "$OUT"
-for c in "summary" "tasks" "tasks --each" "models" "hidden" "spc" "outliers"; do
+for c in "summary" "tasks" "tasks --each" "models" "hidden" "spc" "outliers" "top user" \
+         "tasks --by user" "recommend" "export focus"; do
   # shellcheck disable=SC2086
   a=$(secs "$AC" $c --db "$DB" --format csv)
   # shellcheck disable=SC2086
-  b=$(secs "$AC" $c --db "$URL" --format csv)
-  awk -v n="$c" -v a="$a" -v b="$b" 'BEGIN { printf "| %s | %.2f | %.2f | %.2f |\n", n, a, b, (a > 0 ? b / a : 0) }' | tee -a "$OUT"
+  b=$(AGENTCOST_STATS=1 secs "$AC" $c --db "$URL" --format csv)
+  got=$(sed -n 's/.* \([0-9]*\) bytes received/\1/p' "$DIR/err.txt" | tail -1)
+  awk -v n="$c" -v a="$a" -v b="$b" -v g="${got:-?}" 'BEGIN { printf "| %s | %.2f | %.2f | %.2f | %s |\n", n, a, b, (a > 0 ? b / a : 0), g }' | tee -a "$OUT"
 done
 {
   echo

@@ -134,6 +134,17 @@ static ac_store_opts store_opts_from_env(void)
 
 static const char *command_name = "";
 
+/* AGENTCOST_STATS: what crossed the wire to ClickHouse, at exit. */
+static void remote_totals(void)
+{
+	long long q;
+	double sent, received;
+	ac_store_remote_totals(&q, &sent, &received);
+	fflush(stdout);
+	fprintf(stderr, "agentcost: clickhouse: %lld statements, %.0f bytes sent, %.0f bytes received\n",
+	        q, sent, received);
+}
+
 void cli_set_command(const char *name)
 {
 	command_name = name;
@@ -151,6 +162,9 @@ ac_store *cli_open_store(const common_opts *o, int create)
 	/* The commands that change what a SQLite store holds beside the spans
 	 * (prices, conventions, promoted dimensions) have no ClickHouse side
 	 * yet: refused, rather than written to nowhere. */
+	static int at_exit;
+	if (ac_store_is_remote(s) && getenv("AGENTCOST_STATS") && !at_exit++)
+		atexit(remote_totals);
 	if (ac_store_is_remote(s) &&
 	    (!strcmp(command_name, "prices") || !strcmp(command_name, "dims"))) {
 		cli_error("%s: not available on a ClickHouse store yet (prices, conventions and "

@@ -19,6 +19,17 @@ struct ac_ch {
 	void (*names_free)(void *);
 };
 
+/* What this process sent and received (ac_ch_totals). */
+static long long total_queries;
+static double total_sent, total_received;
+
+void ac_ch_totals(long long *queries, double *sent, double *received)
+{
+	*queries = total_queries;
+	*sent = total_sent;
+	*received = total_received;
+}
+
 int ac_ch_is_url(const char *path)
 {
 	return path && strncmp(path, "clickhouse://", 13) == 0;
@@ -228,6 +239,11 @@ static int post(ac_ch *c, const char *url, const char *body, size_t n, ac_buf *a
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, answer);
 	CURLcode cc = curl_easy_perform(h);
+	curl_off_t got = 0;
+	curl_easy_getinfo(h, CURLINFO_SIZE_DOWNLOAD_T, &got);
+	total_queries++;
+	total_sent += (double)n;
+	total_received += (double)got;
 	if (answer->oom)
 		return ac_err_set(err, AC_ENOMEM, "out of memory reading ClickHouse's answer");
 	if (cc != CURLE_OK)

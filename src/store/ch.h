@@ -19,6 +19,10 @@
 
 typedef struct ac_ch ac_ch;
 
+/* Statements this process sent, the bytes of their bodies, and the bytes
+ * the answers took on the wire (compressed as they came). */
+void ac_ch_totals(long long *queries, double *sent, double *received);
+
 /* 1 when path names a ClickHouse store (starts with clickhouse://). */
 int ac_ch_is_url(const char *path);
 

@@ -299,6 +299,11 @@ const char *ac_store_path(const ac_store *s)
 	return s->path;
 }
 
+void ac_store_remote_totals(long long *queries, double *sent, double *received)
+{
+	ac_ch_totals(queries, sent, received);
+}
+
 int ac_store_is_remote(const ac_store *s)
 {
 	return s->ch != NULL;

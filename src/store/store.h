@@ -325,6 +325,8 @@ int ac_store_exec_named(sqlite3 *db, const char *name);
  * killed ingest run again reaches the same totals; nothing is counted twice.
  */
 int ac_store_is_remote(const ac_store *s);
+/* What this process sent to and received from ClickHouse so far. */
+void ac_store_remote_totals(long long *queries, double *sent, double *received);
 int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t *ntraces,
                   long long *pulled, ac_err *err);
 typedef struct ac_ship_stats {
