@@ -313,37 +313,29 @@ void ac_ch_rows_reset(ac_ch_rows *r)
  * (schema/clickhouse/span.sql): one row per trace, grouped by task (a task of
  * several traces has one carrier in each, all with the same fields).
  */
-static const char TASK_ROWS[] =
-	"(SELECT task_id, any(t_system) AS system, any(t_type) AS task_type, "
-	"any(t_start_ns) AS start_ns, any(t_end_ns) AS end_ns, any(t_spans) AS spans, "
-	"any(t_llm_calls) AS llm_calls, any(t_tool_calls) AS tool_calls, "
-	"any(t_tokens_in) AS tokens_in, any(t_tokens_out) AS tokens_out, "
-	"any(t_cost_usd) AS cost_usd, any(t_unpriced_calls) AS unpriced_calls, "
-	"any(t_eval) AS eval, any(t_tool_failures) AS tool_failures, "
-	"any(t_retry_episodes) AS retry_episodes, any(t_retry_attempts) AS retry_attempts, "
-	"any(t_max_repeat) AS max_repeat, any(t_top_model) AS top_model, "
-	"any(t_top_purpose) AS top_purpose, any(t_top_tool) AS top_tool, "
+#define TASK_COLUMNS                                                                      \
+	"task_id, any(t_system) AS system, any(t_type) AS task_type, "                           \
+	"any(t_start_ns) AS start_ns, any(t_end_ns) AS end_ns, any(t_spans) AS spans, "          \
+	"any(t_llm_calls) AS llm_calls, any(t_tool_calls) AS tool_calls, "                       \
+	"any(t_tokens_in) AS tokens_in, any(t_tokens_out) AS tokens_out, "                       \
+	"any(t_cost_usd) AS cost_usd, any(t_unpriced_calls) AS unpriced_calls, "                 \
+	"any(t_eval) AS eval, any(t_tool_failures) AS tool_failures, "                           \
+	"any(t_retry_episodes) AS retry_episodes, any(t_retry_attempts) AS retry_attempts, "     \
+	"any(t_max_repeat) AS max_repeat, any(t_top_model) AS top_model, "                       \
+	"any(t_top_purpose) AS top_purpose, any(t_top_tool) AS top_tool, "                       \
 	"any(t_top_tool_calls) AS top_tool_calls "
-	"FROM span FINAL WHERE trace_first = 1 AND task_id != '' "
-	"AND t_start_ns >= ?1 AND t_start_ns < ?2 "
-	"GROUP BY task_id)";
+
+static const char TASK_ROWS[] =
+	"(SELECT " TASK_COLUMNS "FROM span FINAL WHERE trace_first = 1 AND task_id != '' "
+	"AND t_start_ns >= ?1 AND t_start_ns < ?2 GROUP BY task_id)";
 
 /* The "{name}" placeholder p starts with, set with ac_ch_rows_set_text: its
  * text and length in *n; NULL when none. */
 /* {task_any}: the same rows for every task, the window left to the query
  * (q_task's candidates overlap the window rather than start in it). */
 static const char TASK_ROWS_ANY[] =
-	"(SELECT task_id, any(t_system) AS system, any(t_type) AS task_type, "
-	"any(t_start_ns) AS start_ns, any(t_end_ns) AS end_ns, any(t_spans) AS spans, "
-	"any(t_llm_calls) AS llm_calls, any(t_tool_calls) AS tool_calls, "
-	"any(t_tokens_in) AS tokens_in, any(t_tokens_out) AS tokens_out, "
-	"any(t_cost_usd) AS cost_usd, any(t_unpriced_calls) AS unpriced_calls, "
-	"any(t_eval) AS eval, any(t_tool_failures) AS tool_failures, "
-	"any(t_retry_episodes) AS retry_episodes, any(t_retry_attempts) AS retry_attempts, "
-	"any(t_max_repeat) AS max_repeat, any(t_top_model) AS top_model, "
-	"any(t_top_purpose) AS top_purpose, any(t_top_tool) AS top_tool, "
-	"any(t_top_tool_calls) AS top_tool_calls "
-	"FROM span FINAL WHERE trace_first = 1 AND task_id != '' GROUP BY task_id)";
+	"(SELECT " TASK_COLUMNS "FROM span FINAL WHERE trace_first = 1 AND task_id != '' "
+	"GROUP BY task_id)";
 
 static const char *named_text(const ac_ch_rows *r, const char *p, size_t *n)
 {
