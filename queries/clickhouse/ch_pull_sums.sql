@@ -3,8 +3,8 @@
 -- and the sum of their span ids read as little-endian 64-bit numbers (mod
 -- 2^64). src/store/ch_ship.c compares both with the staged spans: a trace
 -- ClickHouse holds nothing more of needs no pulling back (the same file read
--- again, an overlapping file). {traces}, {tasks}: quoted id lists.
+-- again, an overlapping file). {traces}, {or_tasks}: as in ch_pull.sql.
 SELECT trace_id, count(), sum(reinterpretAsUInt64(unhex(span_id)))
 FROM span FINAL
-WHERE trace_id IN ({traces}) OR task_id IN ({tasks})
+WHERE trace_id IN ({traces}) {or_tasks}
 GROUP BY trace_id

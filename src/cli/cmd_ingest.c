@@ -152,7 +152,10 @@ static ac_store *open_staging(char *dir, size_t n)
 	snprintf(path, sizeof(path), "%s/stage.db", dir);
 	ac_store *s;
 	ac_err err = AC_ERR_INIT;
-	if (ac_store_open(&s, path, AC_STORE_CREATE, &err)) {
+	ac_store_opts so;
+	memset(&so, 0, sizeof(so));
+	so.scratch = 1; /* thrown away at the end: no journal on disk, no syncs */
+	if (ac_store_open_opts(&s, path, AC_STORE_CREATE, &so, &err)) {
 		cli_error("ingest: staging store: %s", err.msg);
 		remove_staging(dir);
 		dir[0] = 0;

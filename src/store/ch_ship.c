@@ -17,7 +17,7 @@
 #include "../util/map.h"
 #include "ch_store.h"
 
-#define SEND_BYTES (4u << 20) /* one INSERT per 4 MiB of rows: the next is read from
+#define SEND_BYTES (16u << 20) /* one INSERT per 16 MiB of rows: the next is read from
                                 * SQLite while one is sent */
 #define PULL_KEYS 2000         /* trace and task ids per pull query (68 KB of text) */
 #define PULLED_PATH "(stored in clickhouse)"
@@ -733,6 +733,17 @@ static int staged_same(sqlite3 *db, sqlite3_stmt **tr, sqlite3_stmt **sp, const 
 	return n == count && total == sum;
 }
 
+/* "OR task_id IN (tasks)", or nothing when the list is empty: the trace ids
+ * alone use the span table's primary key, the task ids a scan. */
+static void or_tasks_text(ac_buf *b, const char *tasks)
+{
+	if (tasks && strcmp(tasks, "''") != 0 && tasks[0]) {
+		ac_buf_adds(b, "OR task_id IN (");
+		ac_buf_adds(b, tasks);
+		ac_buf_addc(b, ')');
+	}
+}
+
 /* The traces of one batch ClickHouse holds more of than the staging store
  * (ch_pull_sums.sql), as a quoted list in *need (empty: none). */
 static int pull_need(ac_ch *c, sqlite3 *db, const char *traces, const char *tasks, ac_buf *need,
@@ -743,7 +754,10 @@ static int pull_need(ac_ch *c, sqlite3 *db, const char *traces, const char *task
 	int rc = ac_ch_rows_open(c, "ch_pull_sums.sql", 0, 0, NULL, 1, &r, err), n = 0;
 	if (rc)
 		return rc;
-	ac_ch_rows_set_lists(r, traces, tasks);
+	ac_buf or_tasks = AC_BUF_INIT;
+	or_tasks_text(&or_tasks, tasks);
+	ac_ch_rows_set_lists(r, traces, NULL);
+	ac_ch_rows_set_text(r, "or_tasks", ac_buf_cstr(&or_tasks));
 	while ((rc = ac_ch_rows_next(r, err)) == 1) {
 		const char *hex = ac_ch_rows_text(r, 0), *cnt = ac_ch_rows_text(r, 1),
 		           *sum = ac_ch_rows_text(r, 2);
@@ -758,6 +772,7 @@ static int pull_need(ac_ch *c, sqlite3 *db, const char *traces, const char *task
 	sqlite3_finalize(tr);
 	sqlite3_finalize(sp);
 	ac_ch_rows_free(r);
+	ac_buf_release(&or_tasks);
 	if (!rc && need->oom)
 		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
 	return rc;
@@ -773,7 +788,8 @@ static int pull_batch(puller *p, ac_ch *c, const char *traces, const char *tasks
 	}
 	ac_ch_rows *r = NULL;
 	if (!(rc = ac_ch_rows_open(c, "ch_pull.sql", 0, 0, NULL, 1, &r, err))) {
-		ac_ch_rows_set_lists(r, ac_buf_cstr(&need), "''");
+		ac_ch_rows_set_lists(r, ac_buf_cstr(&need), NULL);
+		ac_ch_rows_set_text(r, "or_tasks", "");
 		while ((rc = ac_ch_rows_next(r, err)) == 1)
 			if ((rc = pull_row(p, r, err)))
 				break;

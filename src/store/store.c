@@ -237,9 +237,13 @@ int ac_store_open_opts(ac_store **out, const char *path, int flags, const ac_sto
 		/* WAL: readers run beside a writer; a killed writer leaves the store
 		 * at its last commit. synchronous=NORMAL is durable across process
 		 * crashes (only an OS crash may lose the last commits). */
-		if ((rc = ac_store_exec(s, "PRAGMA journal_mode=WAL", err)))
+		if ((rc = ac_store_exec(s, o->scratch ? "PRAGMA journal_mode=MEMORY"
+		                                      : "PRAGMA journal_mode=WAL",
+		                        err)))
 			goto fail;
-		if ((rc = ac_store_exec(s, "PRAGMA synchronous=NORMAL", err)))
+		if ((rc = ac_store_exec(s, o->scratch ? "PRAGMA synchronous=OFF"
+		                                      : "PRAGMA synchronous=NORMAL",
+		                        err)))
 			goto fail;
 	}
 	if ((rc = ac_store_exec(s, "PRAGMA cache_size=-65536", err)))

@@ -46,6 +46,8 @@ int ac_store_schema_version(void);
 typedef struct ac_store_opts {
 	int busy_timeout_ms; /* wait this long for another writer; 0: 30,000 */
 	int page_size;       /* page size of a new store; 0: AC_PAGE_SIZE */
+	int scratch;         /* a store thrown away after use (an ingest's staging store for
+	                      * ClickHouse): its rollback journal in memory, no syncs */
 	int no_rollup;       /* answer every windowed query from the spans, never from the
 	                      * hourly rollup (the tests compare the two) */
 } ac_store_opts;
