@@ -15,7 +15,8 @@ if [ "$(id -u)" -eq 0 ]; then
   echo "agentcost: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # wait for another apt-get (two tests installing at once) rather than fail
+  apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "agentcost: missing packages; run:" >&2
   echo "  sudo apt-get install -y ${missing[*]}" >&2

@@ -310,14 +310,19 @@ int cmd_ingest(int argc, char **argv)
 	/* derive the tasks of every trace this ingest touched */
 	ac_derive_stats ds;
 	memset(&ds, 0, sizeof(ds));
+	int derived = 0;
 	if (status != EXIT_FAIL || st.spans_new > 0) {
 		ac_err_clear(&err);
 		if (ac_tasks_derive(s, &ds, &err)) {
 			cli_error("deriving tasks: %s", err.msg);
 			status = EXIT_FAIL;
+		} else {
+			derived = 1;
 		}
 	}
-	if (remote && status != EXIT_FAIL && ship(remote, s, &ds))
+	/* into ClickHouse: what the staging store holds, also when another file
+	 * of the same ingest failed (the files read are kept, as in SQLite) */
+	if (remote && derived && ship(remote, s, &ds))
 		status = EXIT_FAIL;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

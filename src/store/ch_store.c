@@ -14,7 +14,6 @@
 
 #include <sqlite3.h>
 
-#include "../util/hash.h"
 
 typedef struct {
 	const char *name;
@@ -107,7 +106,7 @@ static int create_shard(ac_ch *c, ac_err *err)
  */
 static int create_cluster(ac_ch *c, ac_err *err)
 {
-	char sql[256], *body = NULL;
+	char *body = NULL;
 	ac_buf q = AC_BUF_INIT;
 	ac_buf_adds(&q, "SELECT shard_num, host_address, port, is_local FROM system.clusters "
 	                "WHERE cluster = ");
@@ -156,7 +155,6 @@ static int create_cluster(ac_ch *c, ac_err *err)
 		if (rc)
 			return rc;
 	}
-	(void)sql;
 	return 0;
 }
 

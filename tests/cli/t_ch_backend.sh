@@ -331,6 +331,13 @@ ac tasks --by attr:team --db "$URL4" >"$T/out" 2>"$T/err"
 expect_grep "dims: attr:KEY refused, saying why" \
   "attr:team: not answered on the ClickHouse backend.*originals" "$T/err"
 
+# ---- a file that fails beside one that reads: the one read is kept -----------
+UM="clickhouse://127.0.0.1:$CH_HTTP1/acmissing?cluster=ac2"
+expect_rc "a missing file beside a good one: exit 1" 1 ac ingest --db "$UM" "$T/h1.jsonl" "$T/no-such.jsonl"
+ac ingest --db "$T/h1.db" "$T/h1.jsonl" >/dev/null 2>&1
+expect_eq "the good file's spans are in ClickHouse" "$(ac summary --db "$T/h1.db" --format json | jq .spans)" \
+  "$(chq "$CH_HTTP1" "SELECT count() FROM acmissing.span FINAL")"
+
 # ---- a server that is down, a server that refuses -----------------------------
 expect_rc "server down" 1 ac summary --db "clickhouse://127.0.0.1:1/x"
 expect_rc "server down: ingest" 1 ac ingest --db "clickhouse://127.0.0.1:1/x" "$T/h1.jsonl"
