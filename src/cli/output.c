@@ -122,7 +122,8 @@ int cli_common(int *argc, char **argv, common_opts *o)
  * not "0": every windowed query scans the spans; the tests compare). */
 static ac_store_opts store_opts_from_env(void)
 {
-	ac_store_opts so = { 0, 0, 0 };
+	ac_store_opts so;
+	memset(&so, 0, sizeof(so));
 	const char *v;
 	if ((v = getenv("AGENTCOST_BUSY_TIMEOUT_MS")) && atoi(v) > 0)
 		so.busy_timeout_ms = atoi(v);

@@ -287,14 +287,15 @@ int ac_ch_query(ac_ch *c, const char *sql, int use_db, char **body, size_t *n, a
 	return rc;
 }
 
-int ac_ch_insert_tsv(ac_ch *c, const char *table, const char *data, size_t n, ac_err *err)
+int ac_ch_insert(ac_ch *c, const char *table, const char *format, const char *data, size_t n,
+                 ac_err *err)
 {
 	char url[1024];
-	/* the statement in the URL, the rows in the body (the HTTP interface's rule) */
-	/* on a cluster the Distributed table passes the rows to their shards
-	 * before answering: an answered INSERT is stored, as on one server */
-	snprintf(url, sizeof(url), "%s&query=INSERT%%20INTO%%20%s%%20FORMAT%%20TabSeparated%s",
-	         c->url_db, table, c->cluster ? "&insert_distributed_sync=1" : "");
+	/* the statement in the URL, the rows in the body (the HTTP interface's
+	 * rule); on a cluster the Distributed table passes the rows to their
+	 * shards before answering: an answered INSERT is stored, as on one server */
+	snprintf(url, sizeof(url), "%s&query=INSERT%%20INTO%%20%s%%20FORMAT%%20%s%s", c->url_db, table,
+	         format, c->cluster ? "&insert_distributed_sync=1" : "");
 	ac_buf answer = AC_BUF_INIT;
 	int rc = post(c, url, data, n, &answer, err);
 	ac_buf_release(&answer);
@@ -310,26 +311,4 @@ void ac_ch_quote(ac_buf *b, const char *text)
 		ac_buf_addc(b, *p);
 	}
 	ac_buf_addc(b, '\'');
-}
-
-void ac_ch_tsv_field(ac_buf *b, const char *text, size_t n)
-{
-	if (!text) {
-		ac_buf_add(b, "\\N", 2);
-		return;
-	}
-	/* the escape letter of each byte TabSeparated escapes, else 0 */
-	static const char esc[256] = { ['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r',
-		                       ['\0'] = '0' };
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		char e = esc[(unsigned char)text[i]];
-		if (!e)
-			continue;
-		ac_buf_add(b, text + run, i - run);
-		ac_buf_addc(b, '\\');
-		ac_buf_addc(b, e);
-		run = i + 1;
-	}
-	ac_buf_add(b, text + run, n - run);
 }

@@ -47,14 +47,13 @@ int ac_ch_open_peer(ac_ch **out, const ac_ch *c, const char *host, int port, ac_
  * database selected (to create it). */
 int ac_ch_query(ac_ch *c, const char *sql, int use_db, char **body, size_t *n, ac_err *err);
 
-/* INSERT INTO table FORMAT TabSeparated with the rows in data[0..n). */
-int ac_ch_insert_tsv(ac_ch *c, const char *table, const char *data, size_t n, ac_err *err);
+/* INSERT INTO table FORMAT format (RowBinary, TabSeparated) with the rows in
+ * data[0..n). */
+int ac_ch_insert(ac_ch *c, const char *table, const char *format, const char *data, size_t n,
+                 ac_err *err);
 
 /* The literal of a text for a query ('text', backslash and quote escaped),
  * appended to b. */
 void ac_ch_quote(ac_buf *b, const char *text);
-/* A text as a TabSeparated field (\\, \t, \n, \r escaped), appended to b;
- * NULL as \N. */
-void ac_ch_tsv_field(ac_buf *b, const char *text, size_t n);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * The write side of the ClickHouse backend (store.h: ac_store_pull,
- * ac_store_ship): a SQLite staging store's rows, sent as TabSeparated.
+ * ac_store_ship): a SQLite staging store's rows, sent as RowBinary (the
+ * column types read from system.columns: the DDL is their one source).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -112,6 +113,8 @@ typedef struct {
 	uint64_t version;
 	double bytes;
 	const dict_names *d;
+	unsigned char types[128];        /* the table's column types (T_*), in order */
+	int ntypes;
 	struct namer *nm;                /* the call groups' names (D_GROUPS) */
 	ac_call_group *g;                /* encode_groups' buffers */
 	int64_t *cls, *mdl;
@@ -129,7 +132,7 @@ typedef struct {
 static void *send_main(void *p)
 {
 	sender *s = p;
-	s->th_rc = ac_ch_insert_tsv(s->c, s->sending_table, s->sending.data, s->sending.len,
+	s->th_rc = ac_ch_insert(s->c, s->sending_table, "RowBinary", s->sending.data, s->sending.len,
 	                            &s->th_err);
 	return NULL;
 }
@@ -163,9 +166,149 @@ static int flush(sender *s, ac_err *err)
 	s->bytes += (double)s->sending.len;
 	ac_err_clear(&s->th_err);
 	if (pthread_create(&s->th, NULL, send_main, s) != 0) /* no thread: send here */
-		return ac_ch_insert_tsv(s->c, s->sending_table, s->sending.data, s->sending.len, err);
+		return ac_ch_insert(s->c, s->sending_table, "RowBinary", s->sending.data, s->sending.len,
+		                    err);
 	s->busy = 1;
 	return 0;
+}
+
+/* ---- RowBinary: the rows as ClickHouse stores them ----------------------- */
+
+static size_t fmt_i64(char *out, int64_t v);
+
+/* A column's type, read from system.columns (the DDL is the one source). */
+enum { T_STR, T_NSTR, T_I64, T_NI64, T_I32, T_I8, T_U8, T_U64, T_F64, T_NF64, T_ASTR };
+
+static int type_of(const char *t)
+{
+	static const struct {
+		const char *name;
+		int t;
+	} k[] = { { "String", T_STR },   { "Nullable(String)", T_NSTR },
+		  { "Int64", T_I64 },    { "Nullable(Int64)", T_NI64 },
+		  { "Int32", T_I32 },    { "Int8", T_I8 },
+		  { "UInt8", T_U8 },     { "UInt64", T_U64 },
+		  { "Float64", T_F64 },  { "Nullable(Float64)", T_NF64 },
+		  { "Array(String)", T_ASTR } };
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (!strcmp(t, k[i].name))
+			return k[i].t;
+	return -1;
+}
+
+/* The column types of table (in the address's database), in order. */
+static int table_types(sender *s, const char *table, ac_err *err)
+{
+	ac_buf q = AC_BUF_INIT;
+	ac_buf_adds(&q, "SELECT type FROM system.columns WHERE database = ");
+	ac_ch_quote(&q, ac_ch_database(s->c));
+	ac_buf_adds(&q, " AND table = ");
+	ac_ch_quote(&q, table);
+	ac_buf_adds(&q, " FORMAT TabSeparated");
+	char *body = NULL;
+	int rc = q.oom ? ac_err_set(err, AC_ENOMEM, "out of memory")
+	               : ac_ch_query(s->c, ac_buf_cstr(&q), 0, &body, NULL, err);
+	ac_buf_release(&q);
+	if (rc)
+		return rc;
+	s->ntypes = 0;
+	for (char *line = body; *line && !rc;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = 0;
+		int t = type_of(line);
+		if (t < 0 || s->ntypes == (int)sizeof(s->types))
+			rc = ac_err_set(err, AC_ESQL, "ship: column type %s of %s not written", line, table);
+		else
+			s->types[s->ntypes++] = (unsigned char)t;
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+	free(body);
+	if (!rc && s->ntypes == 0)
+		rc = ac_err_set(err, AC_ESQL, "ship: no columns of %s", table);
+	return rc;
+}
+
+static void put_varint(ac_buf *b, uint64_t v)
+{
+	unsigned char x[10];
+	size_t n = 0;
+	do {
+		x[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			x[n] |= 0x80;
+		n++;
+	} while (v);
+	ac_buf_add(b, x, n);
+}
+
+static void put_le(ac_buf *b, uint64_t v, int width)
+{
+	unsigned char x[8];
+	for (int i = 0; i < width; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	ac_buf_add(b, x, (size_t)width);
+}
+
+static void put_str(ac_buf *b, const void *p, size_t n)
+{
+	put_varint(b, n);
+	ac_buf_add(b, p, n);
+}
+
+/* One value in column type t: a text (text != NULL), else an integer or a
+ * double (is_double), or NULL (null). A NULL in a column that takes none
+ * is its type's zero. */
+static void put_value(ac_buf *b, int t, int null, const char *text, size_t n, int64_t i, double d,
+                      int is_double)
+{
+	int nullable = t == T_NSTR || t == T_NI64 || t == T_NF64;
+	if (nullable) {
+		ac_buf_addc(b, null ? 1 : 0);
+		if (null)
+			return;
+	}
+	if (is_double)
+		i = (int64_t)d;
+	else if (!text)
+		d = (double)i;
+	switch (t) {
+	case T_STR:
+	case T_NSTR:
+		if (text) {
+			put_str(b, text, n);
+		} else if (null) {
+			put_varint(b, 0);
+		} else {
+			char num[40];
+			put_str(b, num, is_double ? (size_t)snprintf(num, sizeof(num), "%.17g", d)
+			                         : fmt_i64(num, i));
+		}
+		break;
+	case T_I64:
+	case T_NI64:
+	case T_U64:
+		put_le(b, (uint64_t)(text ? strtoll(text, NULL, 10) : i), 8);
+		break;
+	case T_I32:
+		put_le(b, (uint64_t)(text ? strtoll(text, NULL, 10) : i), 4);
+		break;
+	case T_I8:
+	case T_U8:
+		put_le(b, (uint64_t)(text ? strtoll(text, NULL, 10) : i), 1);
+		break;
+	case T_F64:
+	case T_NF64: {
+		double v = text ? strtod(text, NULL) : d;
+		uint64_t u;
+		memcpy(&u, &v, 8);
+		put_le(b, u, 8);
+		break;
+	}
+	default: /* T_ASTR: an empty array */
+		put_varint(b, 0);
+	}
 }
 
 /* v in decimal at out (24 bytes); returns its length. */
@@ -198,48 +341,54 @@ static int send_query(sender *s, sqlite3 *db, const char *name, const signed cha
 		sqlite3_finalize(st);
 		return ac_err_set(err, AC_ESQL, "%s: %d columns, the ship expects %d", name, ncol, ncols);
 	}
-	char tail[32]; /* \t version \n: the same on every row */
-	tail[0] = '\t';
-	size_t ntail = 1 + fmt_i64(tail + 1, (int64_t)s->version);
-	tail[ntail++] = '\n';
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		char num[40];
-		for (int i = 0; i < ncol; i++) {
-			if (i)
-				ac_buf_addc(&s->b, '\t');
-			if (cols && cols[i] == -2) { /* a task's call groups */
-				if ((rc = encode_groups(s, sqlite3_column_blob(st, i),
-				                        (size_t)sqlite3_column_bytes(st, i), err)))
-					break;
+		int f = 0; /* the table's column written next */
+		for (int i = 0; i < ncol && !rc; i++) {
+			if (cols && cols[i] == -2) { /* a task's call groups: three columns */
+				if (f + 3 > s->ntypes || s->types[f] != T_STR || s->types[f + 1] != T_ASTR ||
+				    s->types[f + 2] != T_ASTR)
+					rc = ac_err_set(err, AC_ESQL, "%s: the call groups' columns of %s", name,
+					                s->table);
+				else
+					rc = encode_groups(s, sqlite3_column_blob(st, i),
+					                   (size_t)sqlite3_column_bytes(st, i), err);
+				f += 3;
 				continue;
 			}
+			if (f >= s->ntypes) {
+				rc = ac_err_set(err, AC_ESQL, "%s: more columns than %s has", name, s->table);
+				break;
+			}
+			int t = s->types[f++];
 			if (cols && cols[i] >= 0) { /* a dictionary id: its name */
 				int64_t id = sqlite3_column_int64(st, i);
 				int k = cols[i];
 				const char *n = id > 0 && (size_t)id < s->d->len[k] ? s->d->name[k][id] : NULL;
-				ac_ch_tsv_field(&s->b, n, n ? strlen(n) : 0);
+				put_value(&s->b, t, !n, n, n ? strlen(n) : 0, 0, 0, 0);
 				continue;
 			}
 			switch (sqlite3_column_type(st, i)) {
 			case SQLITE_NULL:
-				ac_buf_add(&s->b, "\\N", 2);
+				put_value(&s->b, t, 1, NULL, 0, 0, 0, 0);
 				break;
 			case SQLITE_INTEGER:
-				ac_buf_add(&s->b, num, fmt_i64(num, sqlite3_column_int64(st, i)));
+				put_value(&s->b, t, 0, NULL, 0, sqlite3_column_int64(st, i), 0, 0);
 				break;
-			case SQLITE_FLOAT: /* 17 digits: the same double back */
-				ac_buf_add(&s->b, num,
-				           (size_t)snprintf(num, sizeof(num), "%.17g",
-				                            sqlite3_column_double(st, i)));
+			case SQLITE_FLOAT:
+				put_value(&s->b, t, 0, NULL, 0, 0, sqlite3_column_double(st, i), 1);
 				break;
 			default:
-				ac_ch_tsv_field(&s->b, (const char *)sqlite3_column_text(st, i),
-				                (size_t)sqlite3_column_bytes(st, i));
+				put_value(&s->b, t, 0, (const char *)sqlite3_column_text(st, i),
+				          (size_t)sqlite3_column_bytes(st, i), 0, 0, 0);
 			}
 		}
+		/* the version: the table's last column */
+		if (!rc && (f != s->ntypes - 1 || s->types[f] != T_U64))
+			rc = ac_err_set(err, AC_ESQL, "%s: %d columns for %s's %d", name, f + 1, s->table,
+			                s->ntypes);
 		if (rc)
 			break;
-		ac_buf_add(&s->b, tail, ntail);
+		put_le(&s->b, s->version, 8);
 		(*rows)++;
 		if (s->b.len >= SEND_BYTES && (rc = flush(s, err)))
 			break;
@@ -354,40 +503,25 @@ static int namer_ask(namer *nm, ac_ch *c, ac_err *err)
 	return rc;
 }
 
-/* s as an element of a TabSeparated array field: a quoted literal, with
- * backslash, quote and the bytes TabSeparated reserves escaped. */
-static void tsv_array_str(ac_buf *b, const char *s)
+/* 1 when index v[i] is a name not seen before in v[0..i). */
+static int first_name(const namer *nm, const int64_t *v, size_t i)
 {
-	ac_buf_addc(b, '\'');
-	for (; *s; s++) {
-		switch (*s) {
-		case '\\': ac_buf_adds(b, "\\\\"); break;
-		case '\'': ac_buf_adds(b, "\\'"); break;
-		case '\t': ac_buf_adds(b, "\\t"); break;
-		case '\n': ac_buf_adds(b, "\\n"); break;
-		case '\r': ac_buf_adds(b, "\\r"); break;
-		default: ac_buf_addc(b, *s);
-		}
-	}
-	ac_buf_addc(b, '\'');
+	size_t j = 0;
+	while (j < i && v[j] != v[i])
+		j++;
+	return j == i && v[i] >= 0 && nm->name[v[i]];
 }
 
-/* The distinct names of indices v[0..n) as an array field. */
-static void tsv_names(ac_buf *b, const namer *nm, const int64_t *v, size_t n)
+/* The distinct names of indices v[0..n) as an Array(String) (RowBinary). */
+static void bin_names(ac_buf *b, const namer *nm, const int64_t *v, size_t n)
 {
-	ac_buf_addc(b, '[');
-	int any = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t j = 0;
-		while (j < i && v[j] != v[i])
-			j++;
-		if (j < i || v[i] < 0 || !nm->name[v[i]])
-			continue;
-		if (any++)
-			ac_buf_addc(b, ',');
-		tsv_array_str(b, nm->name[v[i]]);
-	}
-	ac_buf_addc(b, ']');
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += first_name(nm, v, i);
+	put_varint(b, k);
+	for (size_t i = 0; i < n; i++)
+		if (first_name(nm, v, i))
+			put_str(b, nm->name[v[i]], strlen(nm->name[v[i]]));
 }
 
 /* The names every task's call groups use (ch_ship_task_calls.sql), their
@@ -457,11 +591,9 @@ static int encode_groups(void *sp, const unsigned char *blob, size_t len, ac_err
 	if (got < 0) /* damaged: the groups before the damage, then a byte that
 	              * reads as damaged (an unfinished number), as in SQLite */
 		s->packed[plen++] = 0x80;
-	ac_ch_tsv_field(&s->b, (const char *)s->packed, plen);
-	ac_buf_addc(&s->b, '\t');
-	tsv_names(&s->b, nm, s->cls, n);
-	ac_buf_addc(&s->b, '\t');
-	tsv_names(&s->b, nm, s->mdl, n);
+	put_str(&s->b, s->packed, plen);
+	bin_names(&s->b, nm, s->cls, n);
+	bin_names(&s->b, nm, s->mdl, n);
 	return 0;
 }
 
@@ -493,6 +625,8 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 	/* the spans (and with them their tasks) first, the ledger last: a
 	 * ledger row says its file's spans are all there */
 	s.table = "span";
+	if (!rc)
+		rc = table_types(&s, "span", err);
 	if (!rc && !(rc = send_query(&s, db, "ch_ship_spans.sql", SPAN_DICTS, (int)sizeof(SPAN_DICTS),
 	                             &st.spans, err))) {
 		sqlite3_stmt *n;
@@ -501,7 +635,8 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 			st.tasks = sqlite3_column_int64(n, 0);
 		sqlite3_finalize(n);
 		s.table = "file";
-		rc = send_query(&s, db, "ch_ship_files.sql", NULL, 0, &st.files, err);
+		if (!(rc = table_types(&s, "file", err)))
+			rc = send_query(&s, db, "ch_ship_files.sql", NULL, 0, &st.files, err);
 	}
 	wait_sent(&s, &s.th_err);
 	st.bytes = s.bytes;

@@ -333,7 +333,7 @@ int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t 
                   long long *pulled, ac_err *err);
 typedef struct ac_ship_stats {
 	long long spans, tasks, files;
-	double bytes; /* TabSeparated bytes sent */
+	double bytes; /* RowBinary bytes sent */
 } ac_ship_stats;
 int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *st, ac_err *err);
 
