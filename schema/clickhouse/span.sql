@@ -1,7 +1,7 @@
 -- span: the one fact table of a ClickHouse store: one row per span, the
 -- SQLite store's span table with its names written out (no dictionary joins
 -- in the server) and its task's derived fields beside it: t_system, t_type,
--- t_eval on every span, the others (t_start_ns ... t_top_tool_calls) on the
+-- t_eval on every span, the others (t_start_ns ... g_cost) on the
 -- earliest span of each trace (trace_first = 1; 0 and NULL elsewhere), so
 -- every analysis is a single-table GROUP BY and a task is the GROUP BY
 -- task_id of those rows (queries/clickhouse: {task}).
@@ -83,5 +83,27 @@ CREATE TABLE IF NOT EXISTS {name} (
                                      -- the twins compute; '' elsewhere
   t_classes          Array(String),  -- the names of the groups' classes
   t_models           Array(String),  -- and models (ac_store_name finds them)
+  -- the same groups unpacked, one element per group, for the router's replay
+  -- in the server (queries/clickhouse/router_*.sql): class and model by name
+  -- ('' with bit 1 / bit 2 of g_none: none; ClickHouse 18.16 crashes on an
+  -- Array(Nullable(String)) holding a NULL in a distributed any()), UTC day,
+  -- service tier, price group (callpack.h grp), calls, token sums, recorded
+  -- cost; empty arrays elsewhere
+  g_class            Array(String),
+  g_model            Array(String),
+  g_none             Array(UInt8),
+  g_day              Array(Int64),
+  g_tier             Array(Int64),
+  g_grp              Array(Int64),
+  g_calls            Array(Int64),
+  g_tin              Array(Int64),
+  g_tout             Array(Int64),
+  g_tcr              Array(Int64),
+  g_tcw              Array(Int64),
+  g_trs              Array(Int64),
+  g_tcw1h            Array(Int64),
+  g_tain             Array(Int64),
+  g_taout            Array(Int64),
+  g_cost             Array(Float64),
   version            UInt64
 ) ENGINE = {engine}

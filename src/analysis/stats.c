@@ -61,7 +61,18 @@ double ac_quantile_select(double *x, size_t n, double p)
 	for (size_t i = lo + 2; i < n; i++)
 		if (x[i] < next)
 			next = x[i];
-	return x[lo] + (h - (double)lo) * (next - x[lo]);
+	return ac_quantile_of(x[lo], next, n, p);
+}
+
+double ac_quantile_of(double x_lo, double next, size_t n, double p)
+{
+	if (n == 0)
+		return NAN;
+	double h = p <= 0 ? 0 : p >= 1 ? (double)(n - 1) : (double)(n - 1) * p;
+	double lo = floor(h);
+	if (lo + 1 >= (double)n)
+		return x_lo;
+	return x_lo + (h - lo) * (next - x_lo);
 }
 
 double ac_quantile(const double *x, size_t n, double p)

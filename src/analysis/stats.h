@@ -22,6 +22,12 @@ double ac_quantile(const double *sorted, size_t n, double p);
  * time; reorders x. The same value as sorting and ac_quantile. */
 double ac_quantile_select(double *x, size_t n, double p);
 
+/* The same quantile from its two order statistics: x_lo the value at rank
+ * floor((n - 1) p) (0-based) and next the one after it (ignored when there
+ * is none), as a server that sorted the values gives them (the router's
+ * replay on ClickHouse). NAN when n == 0. */
+double ac_quantile_of(double x_lo, double next, size_t n, double p);
+
 double ac_mean(const double *x, size_t n);
 double ac_sum(const double *x, size_t n);
 

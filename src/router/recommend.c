@@ -296,8 +296,53 @@ static int push_summary(ac_recommendation *r, const char *s)
 /* The sentences: per moved (M, M') pair, the share of the tasks routed to M
  * (a task with a call served by M) that have an M call in a class moved to
  * M', and the pair's monthly savings. */
+/* The counts of one pair: over the tasks here, or in the server from the
+ * keys of M's call groups (marked 2 in a moved class) when it replays. */
+static int count_pair(const ac_router_data *d, int32_t key, const char *inpair, const size_t *pos,
+                      unsigned char *mark, long long *routed, long long *moved, ac_err *err)
+{
+	*routed = *moved = 0;
+	if (d->server) {
+		uint64_t *keys = malloc((d->ncalls + 1) * sizeof(*keys));
+		uint64_t *marks = malloc((d->ncalls + 1) * sizeof(*marks));
+		size_t n = 0;
+		int rc = 0;
+		if (!keys || !marks) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		} else {
+			keys[n] = 0; /* no list is empty */
+			marks[n++] = 0;
+			for (size_t c = 0; c < d->ncalls; c++) {
+				const rcall *x = &d->calls[c];
+				if (x->key < 0 || x->key != key)
+					continue;
+				keys[n] = x->gkey;
+				marks[n++] = x->cls >= 0 && inpair[pos[x->cls]] ? 2 : 1;
+			}
+			rc = rt_server_marks(d, keys, marks, n, routed, moved, err);
+		}
+		free(keys);
+		free(marks);
+		return rc;
+	}
+	memset(mark, 0, d->ntasks ? d->ntasks : 1);
+	for (size_t c = 0; c < d->ncalls; c++) {
+		const rcall *x = &d->calls[c];
+		if (x->key < 0 || x->key != key)
+			continue;
+		mark[x->task] |= 1;
+		if (x->cls >= 0 && inpair[pos[x->cls]])
+			mark[x->task] |= 2;
+	}
+	for (size_t t = 0; t < d->ntasks; t++) {
+		*routed += mark[t] & 1;
+		*moved += (mark[t] & 2) != 0;
+	}
+	return 0;
+}
+
 static int summarize(ac_recommendation *r, const ac_router_data *d, const int32_t *top_key,
-                     const int32_t *to_key, const ac_recommend_opts *ro)
+                     const int32_t *to_key, const ac_recommend_opts *ro, ac_err *err)
 {
 	size_t nc = r->nclasses;
 	char *done_ = calloc(nc ? nc : 1, 1);
@@ -306,7 +351,7 @@ static int summarize(ac_recommendation *r, const ac_router_data *d, const int32_
 	unsigned char *mark = calloc(d->ntasks ? d->ntasks : 1, 1);
 	int rc = 0, any = 0;
 	if (!done_ || !inpair || !pos || !mark) {
-		rc = AC_ENOMEM;
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
 		goto done;
 	}
 	for (size_t j = 0; j < d->nclasses; j++)
@@ -325,20 +370,9 @@ static int summarize(ac_recommendation *r, const ac_router_data *d, const int32_
 				monthly += r->classes[j].monthly_savings;
 			}
 		}
-		memset(mark, 0, d->ntasks ? d->ntasks : 1);
-		for (size_t c = 0; c < d->ncalls; c++) {
-			const rcall *x = &d->calls[c];
-			if (x->key < 0 || x->key != top_key[i])
-				continue;
-			mark[x->task] |= 1;
-			if (x->cls >= 0 && inpair[pos[x->cls]])
-				mark[x->task] |= 2;
-		}
-		long long routed = 0, moved = 0;
-		for (size_t t = 0; t < d->ntasks; t++) {
-			routed += mark[t] & 1;
-			moved += (mark[t] & 2) != 0;
-		}
+		long long routed, moved;
+		if ((rc = count_pair(d, top_key[i], inpair, pos, mark, &routed, &moved, err)))
+			goto done;
 		double pct = routed ? 100.0 * (double)moved / (double)routed : 0;
 		char s[768], ptxt[32];
 		snprintf(ptxt, sizeof(ptxt), pct >= 10 || pct == 0 ? "%.0f" : "%.1f", pct);
@@ -352,8 +386,10 @@ static int summarize(ac_recommendation *r, const ac_router_data *d, const int32_
 			         "%s%% of the tasks now routed to %.200s could go to %.200s with the "
 			         "expected accuracy at or above %.4g, saving $%.2f/month",
 			         ptxt, a->current_model, a->recommended_model, ro->accuracy_floor, monthly);
-		if ((rc = push_summary(r, s)))
+		if ((rc = push_summary(r, s))) {
+			rc = ac_err_set(err, rc, "out of memory");
 			goto done;
+		}
 		any = 1;
 	}
 	if (!any)
@@ -361,6 +397,8 @@ static int summarize(ac_recommendation *r, const ac_router_data *d, const int32_
 		                         ? "no class can move to a cheaper model with no measurable "
 		                           "accuracy loss"
 		                         : "the current map is already the cheapest one at the floor");
+	if (rc)
+		rc = ac_err_set(err, rc, "out of memory");
 done:
 	free(done_);
 	free(inpair);
@@ -604,8 +642,8 @@ int ac_router_recommend(ac_recommendation **out, ac_router_data *d, const ac_rou
 	}
 	r->monthly_savings = r->sim->monthly_savings;
 	frontier_costs(r);
-	if (summarize(r, d, top_key, to_key, &ro))
-		goto oom;
+	if ((rc = summarize(r, d, top_key, to_key, &ro, err)))
+		goto done;
 	*out = r;
 	r = NULL;
 	goto done;

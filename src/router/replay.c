@@ -105,6 +105,16 @@ static double ratio_for(const sim_ctx *x, const rcall *c, const rclass *k, int32
 	return 1;
 }
 
+/* The price row of step s in force on call c's day. */
+static int price_for(const ac_price **p, const rcall *c, const step *s, ac_err *err)
+{
+	if ((*p = ac_price_in_force(s->rows, s->nrows, c->day)))
+		return 0;
+	char day[11];
+	ac_format_day(c->day, day);
+	return ac_err_set(err, AC_EINVAL, "model %.100s has no price in force on %s", s->name, day);
+}
+
 /* Cost of call c had step s served it, with output ratio r. */
 static int cost_as(double *out, const rcall *c, const step *s, double r, ac_err *err)
 {
@@ -112,13 +122,10 @@ static int cost_as(double *out, const rcall *c, const step *s, double r, ac_err 
 		*out = c->cost; /* already that model: its recorded cost */
 		return 0;
 	}
-	const ac_price *p = ac_price_in_force(s->rows, s->nrows, c->day);
-	if (!p) {
-		char day[11];
-		ac_format_day(c->day, day);
-		return ac_err_set(err, AC_EINVAL, "model %.100s has no price in force on %s", s->name,
-		                  day);
-	}
+	const ac_price *p;
+	int rc = price_for(&p, c, s, err);
+	if (rc)
+		return rc;
 	double full = ac_cost_llm_at(p, &c->tok, c->tier, c->prompt, NULL);
 	if (r == 1) {
 		*out = full;
@@ -149,6 +156,99 @@ static int call_cost(double *out, const sim_ctx *x, const rcall *c, const rclass
 	}
 	*out = total;
 	return 0;
+}
+
+/*
+ * The same replay of call group c as a linear form for the server
+ * (router_after.sql): cf[0] a constant, cf[1] the factor of the recorded
+ * cost, cf[2 + i] the rate of the price formula's term i (pricing.h,
+ * ac_cost_split's order) per million tokens, with the reach of each step and
+ * the output ratio folded in; the group's difference is cf[0] + cf[1] cost +
+ * sum(cf[2 + i] tokens_i) / 1e6. Within a group every call has its cache
+ * and audio within its input and its reasoning within its output (tasks.c
+ * irregular()), so the terms are linear in the summed tokens; a call priced
+ * alone (c->single) gets its whole difference as the constant. *any: 0 when
+ * the form is 0 (the group keeps its cost).
+ */
+static int call_form(double cf[10], int *any, const sim_ctx *x, const rcall *c, const rclass *k,
+                     const step *steps, int n, ac_err *err)
+{
+	memset(cf, 0, 10 * sizeof(double));
+	*any = 0;
+	if (c->single) {
+		double v;
+		int rc = call_cost(&v, x, c, k, steps, n, err);
+		if (rc)
+			return rc;
+		cf[0] = v - c->cost;
+		*any = cf[0] != 0;
+		return 0;
+	}
+	double reach = 1, w = 0;
+	for (int i = 0; i < n; i++) {
+		const step *s = &steps[i];
+		if (c->key >= 0 && c->key == s->key) {
+			w += reach;
+		} else {
+			const ac_price *p;
+			int rc = price_for(&p, c, s, err);
+			if (rc)
+				return rc;
+			ac_cost_split sp;
+			ac_cost_llm_split(p, &c->tok, c->tier, c->prompt, &sp);
+			double r = ratio_for(x, c, k, s->key);
+			for (int t = 0; t < AC_PK_N; t++) {
+				int kind = sp.term[t].kind, out = kind == AC_PK_OUTPUT ||
+				                                    kind == AC_PK_REASONING ||
+				                                    kind == AC_PK_AUDIO_OUT;
+				cf[2 + t] += reach * (out ? r * sp.term[t].per_mtok : sp.term[t].per_mtok);
+			}
+		}
+		reach *= s->fail;
+	}
+	cf[1] = w - 1;
+	for (int i = 1; i < 10; i++)
+		*any |= cf[i] != 0;
+	return 0;
+}
+
+/* The linear forms of the groups a replay in the server moves: key, row
+ * (1-based) and ten numbers a row; the first entry is key 0, row 0 (no
+ * list is empty). */
+typedef struct forms {
+	uint64_t *key, *row;
+	double *cf;
+	size_t n, cap;
+} forms;
+
+static int forms_add(forms *f, uint64_t key, const double cf[10])
+{
+	if (f->n == f->cap) {
+		size_t nc = f->cap ? f->cap * 2 : 256;
+		uint64_t *k = realloc(f->key, nc * sizeof(*k));
+		if (k)
+			f->key = k;
+		uint64_t *r = k ? realloc(f->row, nc * sizeof(*r)) : NULL;
+		if (r)
+			f->row = r;
+		double *c = r ? realloc(f->cf, nc * 10 * sizeof(*c)) : NULL;
+		if (!c)
+			return AC_ENOMEM;
+		f->cf = c;
+		f->cap = nc;
+	}
+	f->key[f->n] = key;
+	f->row[f->n] = f->n; /* the entry's row; row 0 is the no-op first entry's */
+	memcpy(&f->cf[f->n * 10], cf, 10 * sizeof(double));
+	f->n++;
+	return 0;
+}
+
+static void forms_release(forms *f)
+{
+	free(f->key);
+	free(f->row);
+	free(f->cf);
 }
 
 int rt_step_init(step *s, const ac_router_data *d, const char *name, ac_err *err)
@@ -227,6 +327,8 @@ int ac_router_simulate(ac_router_result **out, ac_router_data *d, const ac_route
                        const ac_router_opts *o, ac_err *err)
 {
 	sim_ctx x = { d, o, NULL, 0 };
+	forms f = { NULL, NULL, NULL, 0, 0 };
+	static const double none[10];
 	ac_router_result *r = calloc(1, sizeof(*r));
 	double *delta = calloc(d->ntasks ? d->ntasks : 1, sizeof(double));
 	double *before = malloc((d->ntasks ? d->ntasks : 1) * sizeof(double));
@@ -241,6 +343,10 @@ int ac_router_simulate(ac_router_result **out, ac_router_data *d, const ac_route
 	}
 	if ((rc = rt_resolve_ratios(&x, err)))
 		goto done;
+	if (d->server && forms_add(&f, 0, none)) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
 	for (size_t i = 0; i < d->nclasses; i++) {
 		const rclass *k = &d->classes[d->order[i]];
 		ac_router_class *cl = &r->classes[r->nclasses++];
@@ -263,16 +369,44 @@ int ac_router_simulate(ac_router_result **out, ac_router_data *d, const ac_route
 			continue;
 		}
 		cl->cascade = n > 1;
-		if ((rc = rt_class_cost(&cl->simulated_cost, &cl->calls_moved, &x, k, steps, n, delta,
-		                     err)))
+		if ((rc = rt_class_cost(&cl->simulated_cost, &cl->calls_moved, &x, k, steps, n,
+		                        d->server ? NULL : delta, err)))
 			goto done;
+		for (size_t j = 0; d->server && j < k->ngroups; j++) {
+			const rcall *c = &d->calls[d->class_calls[k->first + j]];
+			double cf[10];
+			int any;
+			if ((rc = call_form(cf, &any, &x, c, k, steps, n, err)))
+				goto done;
+			if (any && forms_add(&f, c->gkey, cf)) {
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+				goto done;
+			}
+		}
 		if (n > 1)
 			rt_cascade_accuracy(&cl->acc_to, steps, n);
 		else
 			cl->acc_to = steps[0].acc;
 		cl->accuracy_change = diff_or_nan(cl->acc_to.mean, cl->acc_from.mean);
 	}
-	r->tasks = (long long)d->ntasks;
+	if (d->server) {
+		/* each task's simulated cost in the server, from the groups' forms */
+		rt_server_dist sd;
+		if ((rc = rt_server_after(d, f.key, f.row, f.n, f.cf, f.n * 10, &sd, err)))
+			goto done;
+		size_t n = (size_t)sd.tasks;
+		r->tasks = sd.tasks;
+		r->baseline_cost = sd.base;
+		r->simulated_cost = sd.sim;
+		ac_router_dist *dist[2] = { &r->per_task_baseline, &r->per_task_simulated };
+		for (int k = 0; k < 2; k++) {
+			const double *os = &sd.order[4 * k];
+			dist[k]->mean = n ? (k ? sd.sim : sd.base) / (double)n : NAN;
+			dist[k]->p50 = ac_quantile_of(os[0], os[1], n, 0.50);
+			dist[k]->p99 = ac_quantile_of(os[2], os[3], n, 0.99);
+		}
+	}
+	r->tasks = d->server ? r->tasks : (long long)d->ntasks;
 	for (size_t i = 0; i < d->ntasks; i++) {
 		before[i] = d->tasks[i].cost;
 		after[i] = d->tasks[i].cost + delta[i];
@@ -284,12 +418,15 @@ int ac_router_simulate(ac_router_result **out, ac_router_data *d, const ac_route
 	r->window_days = ac_router_window_days(d);
 	r->monthly_savings = r->window_days > 0 ? r->savings * 30 / r->window_days
 	                     : (r->savings == 0 ? 0 : NAN);
-	dist_of(&r->per_task_baseline, before, d->ntasks);
-	dist_of(&r->per_task_simulated, after, d->ntasks);
+	if (!d->server) {
+		dist_of(&r->per_task_baseline, before, d->ntasks);
+		dist_of(&r->per_task_simulated, after, d->ntasks);
+	}
 	*out = r;
 	r = NULL;
 done:
 	ac_router_result_free(r);
+	forms_release(&f);
 	free(x.rk);
 	free(delta);
 	free(before);

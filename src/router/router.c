@@ -326,9 +326,11 @@ static int read_calls(ac_router_data *d, ac_store *s, ac_err *err)
 			 * token convention and the prompt (src/pricing/convention.h); a group's
 			 * calls have their cache within their input (tasks.c irregular()) */
 			c->tok.conv = AC_CONV_AUTO;
-			c->prompt = g.grp >= AC_GRP_SINGLE ? ac_prompt_tokens(&c->tok)
-			                                   : ac_bucket_prompt((int)(g.grp & 15));
+			c->single = g.grp >= AC_GRP_SINGLE;
+			c->prompt = c->single ? ac_prompt_tokens(&c->tok)
+			                      : ac_bucket_prompt((int)(g.grp & 15));
 			c->cost = g.cost;
+			c->gkey = 0;
 			d->ncalls++;
 		}
 		if (got < 0) {
@@ -345,6 +347,139 @@ static int read_calls(ac_router_data *d, ac_store *s, ac_err *err)
 oom:
 	ac_rows_free(st);
 	return ac_err_set(err, AC_ENOMEM, "out of memory reading LLM calls");
+}
+
+/* ---- replay in the server ------------------------------------------------ */
+
+/* The lists a server query takes: ?4 and ?5 (n each), ?6 (ncf doubles). */
+typedef struct lists {
+	const uint64_t *a, *b;
+	size_t n;
+	const double *cf;
+	size_t ncf;
+} lists;
+
+/* The one row of server query `name` (l: its lists, or NULL): columns
+ * 0..ni-1 as integers into iv, the next nd as doubles into dv (zeros when
+ * there is no row). */
+static int one_row(ac_store *s, const ac_router_window *w, const char *name, const lists *l,
+                   int64_t *iv, int ni, double *dv, int nd, ac_err *err)
+{
+	ac_rows *st = NULL;
+	int rc, src;
+	for (int i = 0; i < ni; i++)
+		iv[i] = 0;
+	for (int i = 0; i < nd; i++)
+		dv[i] = 0;
+	if ((rc = prepare(s, name, w, &st, err)))
+		return rc;
+	if (l) {
+		ac_rows_bind_u64s(st, 4, l->a, l->n);
+		ac_rows_bind_u64s(st, 5, l->b, l->n);
+		if (l->cf)
+			ac_rows_bind_doubles(st, 6, l->cf, l->ncf);
+	}
+	if ((src = ac_rows_next(st, err)) == 1) {
+		for (int i = 0; i < ni; i++)
+			iv[i] = ac_rows_int(st, i);
+		for (int i = 0; i < nd; i++)
+			dv[i] = ac_rows_double(st, ni + i);
+	} else if (src < 0) {
+		rc = src;
+	}
+	ac_rows_free(st);
+	return rc;
+}
+
+/* The window's task count and first and last start (router_window.sql). */
+static int read_window(ac_router_data *d, ac_store *s, ac_err *err)
+{
+	int64_t v[3];
+	int rc = one_row(s, &d->w, "router_window.sql", NULL, v, 3, NULL, 0, err);
+	d->srv_tasks = v[0];
+	d->srv_first_ns = v[1];
+	d->srv_last_ns = v[2];
+	return rc;
+}
+
+/* The call groups summed over every task by key (router_groups.sql): the
+ * calls of a replay in the server, each as an rcall of no task. */
+static int read_groups(ac_router_data *d, ac_store *s, ac_err *err)
+{
+	ac_rows *st = NULL;
+	int rc, src;
+	if ((rc = prepare(s, "router_groups.sql", &d->w, &st, err)))
+		return rc;
+	while ((src = ac_rows_next(st, err)) == 1) {
+		if (d->ncalls == d->capcalls) {
+			size_t nc = d->capcalls ? d->capcalls * 2 : 1024;
+			rcall *ncs = realloc(d->calls, nc * sizeof(*ncs));
+			if (!ncs)
+				goto oom;
+			d->calls = ncs;
+			d->capcalls = nc;
+		}
+		rcall *c = &d->calls[d->ncalls];
+		int32_t tt, cx;
+		memset(c, 0, sizeof(*c));
+		c->task = -1;
+		c->cls = -1;
+		c->gkey = (uint64_t)strtoull(col_text(st, 0), NULL, 10);
+		if (st_intern(&d->str, col_text(st, 1), &tt) || st_intern(&d->str, col_text(st, 2), &cx) ||
+		    st_intern(&d->str, col_text(st, 3), &c->model) || key_of(d, c->model, &c->key))
+			goto oom;
+		if (cx >= 0 && class_of(d, tt, cx, &c->cls))
+			goto oom;
+		c->day = ac_rows_int(st, 4);
+		c->tier = (int)ac_rows_int(st, 5);
+		int64_t grp = ac_rows_int(st, 6);
+		c->n = ac_rows_int(st, 7);
+		c->tok.in = ac_rows_int(st, 8);
+		c->tok.out = ac_rows_int(st, 9);
+		c->tok.cache_read = ac_rows_int(st, 10);
+		c->tok.cache_write = ac_rows_int(st, 11);
+		c->tok.reasoning = ac_rows_int(st, 12);
+		c->tok.cache_write_1h = ac_rows_int(st, 13);
+		c->tok.audio_in = ac_rows_int(st, 14);
+		c->tok.audio_out = ac_rows_int(st, 15);
+		c->tok.conv = AC_CONV_AUTO; /* as read_calls: the numbers decide */
+		c->single = grp >= AC_GRP_SINGLE;
+		c->prompt = c->single ? ac_prompt_tokens(&c->tok) : ac_bucket_prompt((int)(grp & 15));
+		c->cost = ac_rows_double(st, 16);
+		d->ncalls++;
+	}
+	if (src < 0)
+		rc = src;
+	ac_rows_free(st);
+	return rc;
+oom:
+	ac_rows_free(st);
+	return ac_err_set(err, AC_ENOMEM, "out of memory reading LLM call groups");
+}
+
+int rt_server_after(const ac_router_data *d, const uint64_t *keys, const uint64_t *rows, size_t n,
+                    const double *coef, size_t ncoef, rt_server_dist *out, ac_err *err)
+{
+	lists l = { keys, rows, n, coef, ncoef };
+	double v[10];
+	int64_t tasks;
+	int rc = one_row(d->server, &d->w, "router_after.sql", &l, &tasks, 1, v, 10, err);
+	out->tasks = tasks;
+	out->base = v[0];
+	out->sim = v[1];
+	memcpy(out->order, v + 2, sizeof(out->order));
+	return rc;
+}
+
+int rt_server_marks(const ac_router_data *d, const uint64_t *keys, const uint64_t *marks,
+                    size_t n, long long *routed, long long *moved, ac_err *err)
+{
+	lists l = { keys, marks, n, NULL, 0 };
+	int64_t v[2];
+	int rc = one_row(d->server, &d->w, "router_marks.sql", &l, v, 2, NULL, 0, err);
+	*routed = v[0];
+	*moved = v[1];
+	return rc;
 }
 
 static int read_scores(ac_router_data *d, ac_store *s, ac_err *err)
@@ -468,8 +603,18 @@ int ac_router_data_load(ac_router_data **out, ac_store *s, ac_pricebook *pb,
 	ac_map_init(&d->cell_idx, 0);
 	ac_map_init(&d->key_of_name, 0);
 	ac_map_init(&d->name_ids, 0);
-	if ((rc = read_tasks(d, s, err)) || (rc = read_calls(d, s, err)) ||
-	    (rc = read_scores(d, s, err)) || (rc = index_classes(d, err))) {
+	if (ac_store_answers(s, "router_groups.sql")) {
+		/* the groups summed in the server: no row per task crosses */
+		d->server = s;
+		rc = read_window(d, s, err);
+		if (!rc)
+			rc = read_groups(d, s, err);
+	} else {
+		rc = read_tasks(d, s, err);
+		if (!rc)
+			rc = read_calls(d, s, err);
+	}
+	if (rc || (rc = read_scores(d, s, err)) || (rc = index_classes(d, err))) {
 		ac_router_data_free(d);
 		return rc;
 	}
@@ -499,6 +644,10 @@ double ac_router_window_days(const ac_router_data *d)
 {
 	if (d->w.since_ns != INT64_MIN && d->w.until_ns != INT64_MAX)
 		return (double)(d->w.until_ns - d->w.since_ns) / (double)AC_NS_PER_DAY;
+	if (d->server)
+		return d->srv_tasks ? (double)(ac_day_of_ns(d->srv_last_ns) -
+		                               ac_day_of_ns(d->srv_first_ns) + 1)
+		                    : 0;
 	if (!d->ntasks)
 		return 0;
 	int64_t first = INT64_MAX, last = INT64_MIN;

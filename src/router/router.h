@@ -86,7 +86,11 @@ typedef struct ac_router_data ac_router_data;
 /*
  * Read the production tasks and LLM calls of the window and the eval scores
  * (queries/router_tasks.sql, router_calls.sql, router_scores.sql). pb is
- * borrowed and must outlive the data. Returns 0, AC_ESQL or AC_ENOMEM.
+ * borrowed and must outlive the data. A store that answers
+ * router_groups.sql (ClickHouse) is read another way: the call groups summed
+ * over every task by key, and the per-task figures of each replay computed
+ * by the server (router_after.sql); s is then borrowed too and must stay
+ * open while the data is used. Returns 0, AC_ESQL or AC_ENOMEM.
  * Free with ac_router_data_free().
  */
 int ac_router_data_load(ac_router_data **out, ac_store *s, ac_pricebook *pb,

@@ -45,6 +45,8 @@ typedef struct rcall {
 	int64_t day;
 	ac_tokens tok;
 	double cost;   /* recorded; unpriced counts 0, as in task.cost_usd */
+	int single;    /* one call priced alone (grp >= AC_GRP_SINGLE) */
+	uint64_t gkey; /* replay in the server: the group's key (task is -1) */
 } rcall;
 
 typedef struct rclass {
@@ -66,6 +68,13 @@ typedef struct ecell {
 struct ac_router_data {
 	ac_pricebook *pb;
 	ac_router_window w;
+	/* Replay in the server (a store that answers router_groups.sql, i.e.
+	 * ClickHouse): calls are the groups summed over every task by key
+	 * (task -1), tasks is empty, and the per-task figures are computed by
+	 * the server (rt_server_*); the store stays borrowed. */
+	ac_store *server;
+	long long srv_tasks;
+	int64_t srv_first_ns, srv_last_ns;
 	strtab str;
 	rtask *tasks;
 	size_t ntasks;
@@ -113,6 +122,20 @@ const char *rt_st_str(const strtab *t, int32_t id);
 int rt_same_opt(const char *a, const char *b);
 int32_t rt_key_find(const ac_router_data *d, const char *name);
 ecell *rt_cell_find(const ac_router_data *d, int32_t tt, int32_t cx, int32_t key);
+
+/* router.c: the server's per-task figures of a replay (router_after.sql):
+ * keys[0..n) with rows[i] the 1-based row of coef (ten numbers a row) */
+typedef struct rt_server_dist {
+	long long tasks;
+	double base, sim;          /* sums */
+	double order[8];           /* the order statistics router_after.sql gives */
+} rt_server_dist;
+int rt_server_after(const ac_router_data *d, const uint64_t *keys, const uint64_t *rows, size_t n,
+                    const double *coef, size_t ncoef, rt_server_dist *out, ac_err *err);
+/* The tasks with a group keyed in keys[0..n) (*routed) and of those with one
+ * whose mark is 2 (*moved). */
+int rt_server_marks(const ac_router_data *d, const uint64_t *keys, const uint64_t *marks,
+                    size_t n, long long *routed, long long *moved, ac_err *err);
 
 /* replay.c */
 int rt_step_init(step *s, const ac_router_data *d, const char *name, ac_err *err);

@@ -266,7 +266,20 @@ static int post(ac_ch *c, const char *url, const char *body, size_t n, ac_buf *a
 int ac_ch_query(ac_ch *c, const char *sql, int use_db, char **body, size_t *n, ac_err *err)
 {
 	ac_buf answer = AC_BUF_INIT;
-	int rc = post(c, use_db ? c->url_db : c->url_nodb, sql, strlen(sql), &answer, err);
+	size_t len = strlen(sql);
+	const char *url = use_db ? c->url_db : c->url_nodb;
+	char *long_url = NULL;
+	if (len > AC_CH_QUERY_SIZE) {
+		/* a statement longer than the server parses by default (the
+		 * router's lists): its size as the limit (needs readonly 0 or 2) */
+		size_t un = strlen(url) + 48;
+		if (!(long_url = malloc(un)))
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		snprintf(long_url, un, "%s&max_query_size=%zu", url, len + 1024);
+		url = long_url;
+	}
+	int rc = post(c, url, sql, len, &answer, err);
+	free(long_url);
 	if (!rc && body) {
 		ac_buf_add(&answer, "", 0);
 		if (answer.oom) {

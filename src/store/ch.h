@@ -42,6 +42,10 @@ void **ac_ch_names_slot(ac_ch *c, void (*release)(void *));
 /* A second connection to another server of the cluster (its HTTP port). */
 int ac_ch_open_peer(ac_ch **out, const ac_ch *c, const char *host, int port, ac_err *err);
 
+/* The statement length the server parses by default (max_query_size 262144,
+ * with room): a longer statement sends its own limit. */
+#define AC_CH_QUERY_SIZE 250000
+
 /* Run a statement; the body of the answer (NUL-terminated, malloc'd) in
  * *body when body is not NULL. use_db 0: no
  * database selected (to create it). */

@@ -101,7 +101,7 @@ static const signed char SPAN_DICTS[] = {
 	D_SERVICE, D_LABEL, R,                                           /* t_system, t_type, t_eval */
 	R, R, R, R, R, R, R, R, R, R, R, R, R,                           /* t_start_ns..t_max_repeat */
 	D_MODEL, D_LABEL, D_TOOL, R,                                     /* t_top_* */
-	G,                                           /* t_groups, t_classes, t_models */
+	G,                           /* t_groups, t_classes, t_models, g_class .. g_cost */
 };
 #undef G
 #undef R
@@ -177,7 +177,8 @@ static int flush(sender *s, ac_err *err)
 static size_t fmt_i64(char *out, int64_t v);
 
 /* A column's type, read from system.columns (the DDL is the one source). */
-enum { T_STR, T_NSTR, T_I64, T_NI64, T_I32, T_I8, T_U8, T_U64, T_F64, T_NF64, T_ASTR };
+enum { T_STR, T_NSTR, T_I64, T_NI64, T_I32, T_I8, T_U8, T_U64, T_F64, T_NF64, T_ASTR, T_AU8,
+       T_AI64, T_AF64 };
 
 static int type_of(const char *t)
 {
@@ -189,7 +190,10 @@ static int type_of(const char *t)
 		  { "Int32", T_I32 },    { "Int8", T_I8 },
 		  { "UInt8", T_U8 },     { "UInt64", T_U64 },
 		  { "Float64", T_F64 },  { "Nullable(Float64)", T_NF64 },
-		  { "Array(String)", T_ASTR } };
+		  { "Array(String)", T_ASTR },
+		  { "Array(UInt8)", T_AU8 },
+		  { "Array(Int64)", T_AI64 },
+		  { "Array(Float64)", T_AF64 } };
 	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
 		if (!strcmp(t, k[i].name))
 			return k[i].t;
@@ -306,7 +310,7 @@ static void put_value(ac_buf *b, int t, int null, const char *text, size_t n, in
 		put_le(b, u, 8);
 		break;
 	}
-	default: /* T_ASTR: an empty array */
+	default: /* an array: empty */
 		put_varint(b, 0);
 	}
 }
@@ -327,6 +331,27 @@ static size_t fmt_i64(char *out, int64_t v)
 	return len;
 }
 
+/* The call groups' columns: t_groups, t_classes, t_models, then the groups
+ * unpacked (g_class .. g_cost, schema/clickhouse/span.sql). */
+#define GROUP_COLS 19
+static const unsigned char GROUP_TYPES[GROUP_COLS] = {
+	T_STR,  T_ASTR, T_ASTR, T_ASTR, T_ASTR, T_AU8,  T_AI64, T_AI64, T_AI64, T_AI64,
+	T_AI64, T_AI64, T_AI64, T_AI64, T_AI64, T_AI64, T_AI64, T_AI64, T_AF64,
+};
+
+static int group_types(const unsigned char *t, int n)
+{
+	return n >= GROUP_COLS && !memcmp(t, GROUP_TYPES, GROUP_COLS);
+}
+
+/* No call groups (a span that carries none, a task without LLM calls): ''
+ * and empty arrays. */
+static void no_groups(ac_buf *b)
+{
+	for (int k = 0; k < GROUP_COLS; k++)
+		put_varint(b, 0);
+}
+
 /* Every row of staging query `name`, plus the version, into table; column i
  * written as the name of its id in dictionary cols[i] when that is >= 0. */
 static int send_query(sender *s, sqlite3 *db, const char *name, const signed char *cols,
@@ -344,15 +369,18 @@ static int send_query(sender *s, sqlite3 *db, const char *name, const signed cha
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		int f = 0; /* the table's column written next */
 		for (int i = 0; i < ncol && !rc; i++) {
-			if (cols && cols[i] == -2) { /* a task's call groups: three columns */
-				if (f + 3 > s->ntypes || s->types[f] != T_STR || s->types[f + 1] != T_ASTR ||
-				    s->types[f + 2] != T_ASTR)
-					rc = ac_err_set(err, AC_ESQL, "%s: the call groups' columns of %s", name,
-					                s->table);
+			if (cols && cols[i] == -2) { /* a task's call groups: GROUP_COLS columns */
+				if (!group_types(s->types + f, s->ntypes - f))
+					rc = ac_err_set(err, AC_ESQL,
+					                "%s: the call groups' columns of %s (a table created "
+					                "by an older agentcost: see README, ClickHouse)",
+					                name, s->table);
+				else if (sqlite3_column_type(st, i) == SQLITE_NULL)
+					no_groups(&s->b);
 				else
 					rc = encode_groups(s, sqlite3_column_blob(st, i),
 					                   (size_t)sqlite3_column_bytes(st, i), err);
-				f += 3;
+				f += GROUP_COLS;
 				continue;
 			}
 			if (f >= s->ntypes) {
@@ -594,6 +622,36 @@ static int encode_groups(void *sp, const unsigned char *blob, size_t len, ac_err
 	put_str(&s->b, s->packed, plen);
 	bin_names(&s->b, nm, s->cls, n);
 	bin_names(&s->b, nm, s->mdl, n);
+	/* unpacked: an array per field, element i the group i (a damaged blob's
+	 * groups before the damage: the router on SQLite refuses the task, the
+	 * server's replay counts what was read) */
+	const int64_t *idx[2] = { s->cls, s->mdl };
+	for (int k = 0; k < 2; k++) {
+		put_varint(&s->b, n);
+		for (size_t i = 0; i < n; i++) {
+			const char *name = idx[k][i] < 0 ? NULL : nm->name[idx[k][i]];
+			put_str(&s->b, name ? name : "", name ? strlen(name) : 0);
+		}
+	}
+	put_varint(&s->b, n); /* g_none: bit 1 no class, bit 2 no model */
+	for (size_t i = 0; i < n; i++)
+		ac_buf_addc(&s->b, (char)((s->cls[i] < 0 || !nm->name[s->cls[i]] ? 1 : 0) |
+		                          (s->mdl[i] < 0 || !nm->name[s->mdl[i]] ? 2 : 0)));
+	for (int k = 0; k < 12; k++) {
+		put_varint(&s->b, n);
+		for (size_t i = 0; i < n; i++) {
+			const ac_call_group *g = &s->g[i];
+			const int64_t v[12] = { g->day, g->tier, g->grp,   g->calls, g->tin,  g->tout,
+				                g->tcr, g->tcw,  g->trs,  g->tcw1h, g->tain, g->taout };
+			put_le(&s->b, (uint64_t)v[k], 8);
+		}
+	}
+	put_varint(&s->b, n);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t u;
+		memcpy(&u, &s->g[i].cost, 8);
+		put_le(&s->b, u, 8);
+	}
 	return 0;
 }
 

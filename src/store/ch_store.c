@@ -207,7 +207,7 @@ int ac_chs_open(ac_ch **out, const char *url, int create, ac_err *err)
 
 /* ---- reading -------------------------------------------------------------- */
 
-enum { P_NONE, P_INT, P_TEXT, P_NULL };
+enum { P_NONE, P_INT, P_TEXT, P_NULL, P_U64S, P_DOUBLES };
 #define NPARAM 10
 #define NNAMED 4
 
@@ -217,6 +217,8 @@ struct ac_ch_rows {
 	int ptype[NPARAM];
 	int64_t pint[NPARAM];
 	const char *ptext[NPARAM];
+	const void *plist[NPARAM]; /* P_U64S, P_DOUBLES: n values (borrowed) */
+	size_t nlist[NPARAM];
 	const char *traces, *tasks; /* ac_ch_rows_set_lists */
 	const char *qtask;          /* ac_ch_rows_set_qtask */
 	struct {
@@ -257,6 +259,11 @@ int ac_ch_rows_open(ac_ch *c, const char *name, int64_t since_ns, int64_t until_
 	return 0;
 }
 
+int ac_ch_answers(const char *name)
+{
+	return embedded(ac_ch_query_files, name) != NULL;
+}
+
 void ac_ch_rows_bind_int(ac_ch_rows *r, int param, int64_t v)
 {
 	if (param > 0 && param < NPARAM) {
@@ -271,6 +278,41 @@ void ac_ch_rows_bind_text(ac_ch_rows *r, int param, const char *text)
 		r->ptype[param] = text ? P_TEXT : P_NULL;
 		r->ptext[param] = text;
 	}
+}
+
+void ac_ch_rows_bind_list(ac_ch_rows *r, int param, int doubles, const void *v, size_t n)
+{
+	if (param > 0 && param < NPARAM) {
+		r->ptype[param] = doubles ? P_DOUBLES : P_U64S;
+		r->plist[param] = v;
+		r->nlist[param] = n;
+	}
+}
+
+/* A list as an array literal: integers, or doubles with 17 digits and a
+ * point or exponent each (an element without one would make the literal an
+ * integer array). The server's parser reads such a literal back to the same
+ * double (strtod); toFloat64 of a text does not always. */
+static void list_literal(ac_buf *b, int doubles, const void *v, size_t n)
+{
+	ac_buf_addc(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ac_buf_addc(b, ',');
+		if (!doubles) {
+			ac_buf_printf(b, "%" PRIu64, ((const uint64_t *)v)[i]);
+			continue;
+		}
+		char num[40];
+		double d = ((const double *)v)[i];
+		if (!isfinite(d))
+			d = 0; /* not written by the router: its prices are finite */
+		int k = snprintf(num, sizeof(num), "%.17g", d);
+		if (!strpbrk(num, ".e") && k + 2 < (int)sizeof(num))
+			memcpy(num + k, ".0", 3);
+		ac_buf_adds(b, num);
+	}
+	ac_buf_addc(b, ']');
 }
 
 void ac_ch_rows_set_lists(ac_ch_rows *r, const char *traces, const char *tasks)
@@ -335,6 +377,45 @@ static const char TASK_ROWS_ANY[] =
 	"(SELECT " TASK_COLUMNS "FROM span FINAL WHERE trace_first = 1 AND task_id != '' "
 	"GROUP BY task_id)";
 
+/*
+ * {router_task}: the production tasks a routing map is replayed over (as
+ * router_tasks.sql's twin keeps them: not eval, starting in [?1, ?2), of
+ * system ?3), one row each with its start, cost, type and its call groups
+ * unpacked (g_* arrays, schema/clickhouse/span.sql).
+ * {router_group}: the same tasks, one row per call group (LEFT ARRAY JOIN: a
+ * task without groups keeps one row, has_g 0), with gk, the group's key: a
+ * hash of what prices its calls alike (class, model, day, service tier,
+ * price group; a call priced alone, grp >= 2^24, is keyed by its task too,
+ * its grp being a staging store's span key). router_groups.sql sums the
+ * groups by key; router_after.sql and router_marks.sql look keys up in the
+ * lists the router sends (src/router). (The key is computed after the ARRAY
+ * JOIN, not in a lambda: 18.16 drops a column that only a lambda uses from
+ * a subquery.)
+ */
+#define ROUTER_TASK_ROWS                                                                   \
+	"SELECT task_id, any(t_start_ns) AS start_ns, any(t_cost_usd) AS cost_usd, "              \
+	"any(t_type) AS tt, notEmpty(any(g_grp)) AS has_g, any(g_class) AS gcx, "                \
+	"any(g_model) AS gm, any(g_none) AS gnone, any(g_day) AS gday, any(g_tier) AS gtier, any(g_grp) AS ggrp, "     \
+	"any(g_calls) AS gn, any(g_tin) AS gtin, any(g_tout) AS gtout, any(g_tcr) AS gtcr, "     \
+	"any(g_tcw) AS gtcw, any(g_trs) AS gtrs, any(g_tcw1h) AS gtcw1h, any(g_tain) AS gtain, " \
+	"any(g_taout) AS gtaout, any(g_cost) AS gcost "                                          \
+	"FROM span FINAL WHERE trace_first = 1 AND task_id != '' AND t_eval = 0 "                \
+	"AND t_start_ns >= ?1 AND t_start_ns < ?2 AND (?3 IS NULL OR t_system = ?3) "            \
+	"GROUP BY task_id"
+
+static const char ROUTER_TASK[] = "(" ROUTER_TASK_ROWS ")";
+
+static const char ROUTER_GROUP[] =
+	"(SELECT task_id, start_ns, cost_usd, tt, has_g, if(bitAnd(nn, 1) = 1, NULL, cxs) AS cx, "
+	"if(bitAnd(nn, 2) = 2, NULL, ms) AS m, day, tier, grp, n, tin, tout, tcr, "
+	"tcw, trs, tcw1h, tain, taout, cost, "
+	"cityHash64(ifNull(tt, ''), isNull(tt), cxs, ms, nn, day, tier, "
+	"if(grp >= 16777216, cityHash64(task_id, grp), toUInt64(grp))) AS gk "
+	"FROM (" ROUTER_TASK_ROWS ") "
+	"LEFT ARRAY JOIN gcx AS cxs, gm AS ms, gnone AS nn, gday AS day, gtier AS tier, ggrp AS grp, gn AS n, "
+	"gtin AS tin, gtout AS tout, gtcr AS tcr, gtcw AS tcw, gtrs AS trs, gtcw1h AS tcw1h, "
+	"gtain AS tain, gtaout AS taout, gcost AS cost)";
+
 static const char *named_text(const ac_ch_rows *r, const char *p, size_t *n)
 {
 	for (size_t i = 0; i < r->nnamed; i++) {
@@ -388,6 +469,16 @@ static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, int *uses_qt
 			if (rc)
 				return rc;
 			p += 10;
+		} else if (!strncmp(p, "{router_group}", 14)) {
+			int rc = substitute_text(r, ROUTER_GROUP, b, uses_qtask, err);
+			if (rc)
+				return rc;
+			p += 14;
+		} else if (!strncmp(p, "{router_task}", 13)) {
+			int rc = substitute_text(r, ROUTER_TASK, b, uses_qtask, err);
+			if (rc)
+				return rc;
+			p += 13;
 		} else if (!strncmp(p, "{task}", 6)) {
 			int rc = substitute_text(r, TASK_ROWS, b, uses_qtask, err);
 			if (rc)
@@ -429,6 +520,10 @@ static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, int *uses_qt
 				break;
 			case P_NULL:
 				ac_buf_adds(b, "NULL");
+				break;
+			case P_U64S:
+			case P_DOUBLES:
+				list_literal(b, r->ptype[k] == P_DOUBLES, r->plist[k], r->nlist[k]);
 				break;
 			default:
 				return ac_err_set(err, AC_EINVAL, "%s: parameter ?%d not bound", r->name, k);

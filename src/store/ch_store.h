@@ -28,6 +28,11 @@ int ac_ch_rows_open(ac_ch *c, const char *name, int64_t since_ns, int64_t until_
                     const char *system, int plain, ac_ch_rows **out, ac_err *err);
 void ac_ch_rows_bind_int(ac_ch_rows *r, int param, int64_t v);
 void ac_ch_rows_bind_text(ac_ch_rows *r, int param, const char *text);
+/* ?param as an array literal of n uint64_t (doubles 0) or double values;
+ * v is borrowed until the rows are read. */
+void ac_ch_rows_bind_list(ac_ch_rows *r, int param, int doubles, const void *v, size_t n);
+/* 1 when queries/clickhouse/NAME exists. */
+int ac_ch_answers(const char *name);
 void ac_ch_rows_reset(ac_ch_rows *r);
 /* The texts that replace {traces} and {tasks} in the query (ch_pull.sql). */
 void ac_ch_rows_set_lists(ac_ch_rows *r, const char *traces, const char *tasks);

@@ -883,6 +883,7 @@ struct ac_rows {
 	ac_ch_rows *ch; /* a clickhouse:// store's rows */
 	unsigned char *bytes; /* ac_rows_blob's decoding of a ClickHouse column */
 	size_t bytes_cap;
+	int list_bound; /* a list bound on SQLite: ac_rows_next refuses */
 };
 
 int ac_store_rows(ac_store *s, const char *name, int64_t since_ns, int64_t until_ns,
@@ -953,10 +954,31 @@ void ac_rows_reset(ac_rows *r)
 	sqlite3_reset(r->st);
 }
 
+void ac_rows_bind_u64s(ac_rows *r, int param, const uint64_t *v, size_t n)
+{
+	if (r->ch)
+		return ac_ch_rows_bind_list(r->ch, param, 0, v, n);
+	r->list_bound = 1;
+}
+
+void ac_rows_bind_doubles(ac_rows *r, int param, const double *v, size_t n)
+{
+	if (r->ch)
+		return ac_ch_rows_bind_list(r->ch, param, 1, v, n);
+	r->list_bound = 1;
+}
+
+int ac_store_answers(const ac_store *s, const char *name)
+{
+	return s->ch ? ac_ch_answers(name) : ac_store_query(name) != NULL;
+}
+
 int ac_rows_next(ac_rows *r, ac_err *err)
 {
 	if (r->ch)
 		return ac_ch_rows_next(r->ch, err);
+	if (r->list_bound)
+		return ac_err_set(err, AC_EINVAL, "%s: a list parameter on a SQLite store", r->name);
 	int rc = sqlite3_step(r->st);
 	if (rc == SQLITE_ROW)
 		return 1;

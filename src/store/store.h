@@ -232,6 +232,15 @@ void ac_rows_bind_int(ac_rows *r, int param, int64_t v);
 /* text and blob are not copied: they must outlive the rows */
 void ac_rows_bind_text(ac_rows *r, int param, const char *text);
 void ac_rows_bind_blob(ac_rows *r, int param, const void *blob, size_t n);
+/* A list of n values for ?param (borrowed until the rows are read): an
+ * array literal in a ClickHouse twin. No SQLite query takes one; binding it
+ * there makes ac_rows_next fail with AC_EINVAL. */
+void ac_rows_bind_u64s(ac_rows *r, int param, const uint64_t *v, size_t n);
+void ac_rows_bind_doubles(ac_rows *r, int param, const double *v, size_t n);
+/* 1 when the store answers query `name` (an embedded query, or on a
+ * ClickHouse store its twin): lets an analysis take a backend's own way
+ * (the router's replay in the server: router_groups.sql). */
+int ac_store_answers(const ac_store *s, const char *name);
 /* Run the query again from its start, keeping the bound parameters (a
  * statement file executed once per input row). */
 void ac_rows_reset(ac_rows *r);

@@ -366,5 +366,47 @@ expect_grep "prices refused: says why" "not available on a ClickHouse store" "$T
 expect_rc "no twin (the originals stay in SQLite): refused" 1 ac show 1000000000000001 --db "$URL"
 expect_grep "no twin: names it" "not answered on the ClickHouse backend" "$T/err"
 
+# ---- the router's replay in the server ----------------------------------------
+# testdata/router/tiers.flat.jsonl (t_simulate.sh computes it by hand): one qa
+# task, recorded 0.061635, replayed on claude-sonnet-4 2.1474, with a call
+# above 200k tokens, one below, a call priced alone (cache read > input) and
+# an unpriced model. Here it comes twice, from two ingests (so both staging
+# stores number the call priced alone alike: the server must not sum the two
+# into one), plus a qa task of one tool call and no LLM call (recorded 0).
+# Hand figures: 3 tasks; baseline 2 x 0.061635 = 0.12327; simulated 2 x
+# 2.1474 = 4.2948; per task before (0, 0.061635, 0.061635): p50 0.061635,
+# mean 0.04109; after (0, 2.1474, 2.1474): p50 2.1474, mean 1.4316.
+UT="clickhouse://127.0.0.1:$CH_HTTP1/acroute?cluster=ac2"
+sed 's/7e900000000000000000000000000aa1/7e900000000000000000000000000bb2/' \
+  "$SRC/testdata/router/tiers.flat.jsonl" >"$T/tiers2.jsonl"
+cat >"$T/tool.jsonl" <<'EOT'
+{"trace_id":"7e900000000000000000000000000cc3","span_id":"c000000000000001","parent_span_id":null,"name":"invoke_agent qa","start_time":"2025-06-10T11:00:00Z","end_time":"2025-06-10T11:00:05Z","status":"OK","attributes":{"gen_ai.operation.name":"invoke_agent","agentcost.task.type":"qa"},"resource":{"service.name":"tierbot"}}
+{"trace_id":"7e900000000000000000000000000cc3","span_id":"c000000000000002","parent_span_id":"c000000000000001","name":"execute_tool search","start_time":"2025-06-10T11:00:01Z","end_time":"2025-06-10T11:00:02Z","status":"OK","attributes":{"gen_ai.operation.name":"execute_tool","gen_ai.tool.name":"search"},"resource":{"service.name":"tierbot"}}
+EOT
+ac ingest --db "$T/route.db" "$SRC/testdata/router/tiers.flat.jsonl" "$T/tiers2.jsonl" "$T/tool.jsonl" >/dev/null 2>&1
+for f in "$SRC/testdata/router/tiers.flat.jsonl" "$T/tiers2.jsonl" "$T/tool.jsonl"; do
+  expect_rc "router: ingest $(basename "$f") into clickhouse" 0 ac ingest --db "$UT" "$f"
+done
+AGENTCOST_STATS=1 ac simulate --map "$SRC/testdata/router/map_sonnet4.csv" --format json --db "$UT" \
+  >"$T/rt.json" 2>"$T/rt.err"
+expect_eq "router: tasks" 3 "$(jq .tasks "$T/rt.json")"
+expect_close "router: baseline (hand)" 0.12327 "$(jq .baseline_cost "$T/rt.json")" 1e-12
+expect_close "router: simulated (hand)" 4.2948 "$(jq .simulated_cost "$T/rt.json")" 1e-12
+expect_close "router: p50 before (hand)" 0.061635 "$(jq .per_task.baseline.p50 "$T/rt.json")" 1e-12
+expect_close "router: p50 after (hand)" 2.1474 "$(jq .per_task.simulated.p50 "$T/rt.json")" 1e-12
+expect_close "router: mean after (hand)" 1.4316 "$(jq .per_task.simulated.mean "$T/rt.json")" 1e-12
+ac simulate --map "$SRC/testdata/router/map_sonnet4.csv" --format json --db "$T/route.db" >"$T/rs.json" 2>&1
+expect_eq "router: simulate as SQLite's" "" "$(diff "$T/rs.json" "$T/rt.json")"
+# no row per task or call crossed: the groups by key, the window, one row
+expect_grep "router: statements counted" "clickhouse: [0-9]+ statements" "$T/rt.err"
+got=$(sed -n 's/.* \([0-9]*\) bytes received.*/\1/p' "$T/rt.err")
+[ -n "$got" ] && [ "$got" -lt 2000 ] && ok || fail "router: $got bytes received (want < 2000)"
+for c in "recommend --min-samples 1 --tolerance 1" \
+         "simulate --map $SRC/testdata/router/map_sonnet4.csv --cascade simple=gpt-4o-mini>claude-sonnet-4 --output-ratio gpt-4o-mini:claude-sonnet-4=2"; do
+  ac $c --format json --db "$T/route.db" >"$T/ra" 2>&1
+  ac $c --format json --db "$UT" >"$T/rb" 2>&1
+  expect_eq "router: $c as SQLite's" "" "$(diff "$T/ra" "$T/rb")"
+done
+
 "$CLUSTER" stop "$CH" >/dev/null 2>&1
 finish

@@ -306,12 +306,21 @@ static void test_quantile_select(void **state)
 			}
 			ac_sort_doubles(a, n);
 			assert_close(ac_quantile_select(b, n, p[k]), ac_quantile(a, n, p[k]), 0, 0);
+			/* from the two order statistics a server gives (rank floor(h), the
+			 * next one or any number past the end) */
+			size_t lo = (size_t)floor(p[k] * (double)(n - 1));
+			double next = lo + 1 < n ? a[lo + 1] : -12345;
+			assert_close(ac_quantile_of(a[lo], next, n, p[k]), ac_quantile(a, n, p[k]), 0, 0);
 		}
 	}
+	assert_true(isnan(ac_quantile_of(0, 0, 0, 0.5)));
 	/* by hand: 1..10, median 5.5, p90 = 9.1 (type 7: h = 8.1) */
 	double t[10] = { 10, 3, 7, 1, 9, 2, 8, 6, 4, 5 };
 	assert_close(ac_quantile_select(t, 10, 0.5), 5.5, 0, 0);
 	assert_close(ac_quantile_select(t, 10, 0.9), 9.1, 0, 1e-12);
+	/* by hand from neighbours: n = 10, p90: h = 8.1, 9 + 0.1 x (10 - 9) */
+	assert_close(ac_quantile_of(9, 10, 10, 0.9), 9.1, 0, 1e-12);
+	assert_close(ac_quantile_of(7, 99, 1, 0.99), 7, 0, 0); /* one value: itself */
 }
 
 int main(void)
