@@ -201,11 +201,13 @@ static int ship(ac_store *remote, ac_store *staging, ac_derive_stats *ds)
 	if (getenv("AGENTCOST_STATS"))
 		fprintf(stderr,
 		        "agentcost: clickhouse: %lld stored spans brought back for %zu traces (%.2f s); "
-		        "sent %lld spans, %lld tasks, %lld ledger rows (%.1f MB, %.2f s)\n",
+		        "sent %lld spans, %lld tasks, %lld ledger rows (%.1f MB, %.2f s, of which "
+		        "%.2f s waiting for the server)\n",
 		        pulled, n,
 		        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		        st.spans, st.tasks, st.files, st.bytes / 1e6,
-		        (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9);
+		        (double)(t2.tv_sec - t1.tv_sec) + (double)(t2.tv_nsec - t1.tv_nsec) / 1e9,
+		        st.waited);
 	return 0;
 }
 

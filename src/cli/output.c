@@ -2,6 +2,7 @@
  * CLI plumbing shared by the commands: the common options, messages, opening
  * the store, and printing a table (src/util/table.h) in the chosen format.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -166,6 +167,14 @@ ac_store *cli_open_store(const common_opts *o, int create)
 	static int at_exit;
 	if (ac_store_is_remote(s) && getenv("AGENTCOST_STATS") && !at_exit++)
 		atexit(remote_totals);
+	/* AGENTCOST_CH_LOG=FILE: every statement sent, appended to FILE */
+	const char *logp = getenv("AGENTCOST_CH_LOG");
+	static FILE *logf;
+	if (ac_store_is_remote(s) && logp && *logp && !logf) {
+		if (!(logf = fopen(logp, "a")))
+			cli_error("AGENTCOST_CH_LOG=%s: %s (statements not logged)", logp, strerror(errno));
+		ac_store_remote_log(logf);
+	}
 	if (ac_store_is_remote(s) &&
 	    (!strcmp(command_name, "prices") || !strcmp(command_name, "dims"))) {
 		cli_error("%s: not available on a ClickHouse store yet (prices, conventions and "

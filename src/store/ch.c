@@ -23,6 +23,13 @@ struct ac_ch {
 static long long total_queries;
 static double total_sent, total_received;
 
+static FILE *log_fp;
+
+void ac_ch_log(FILE *fp)
+{
+	log_fp = fp;
+}
+
 void ac_ch_totals(long long *queries, double *sent, double *received)
 {
 	*queries = total_queries;
@@ -267,6 +274,8 @@ int ac_ch_query(ac_ch *c, const char *sql, int use_db, char **body, size_t *n, a
 {
 	ac_buf answer = AC_BUF_INIT;
 	size_t len = strlen(sql);
+	if (log_fp)
+		fprintf(log_fp, "%s;\n\n", sql);
 	const char *url = use_db ? c->url_db : c->url_nodb;
 	char *long_url = NULL;
 	if (len > AC_CH_QUERY_SIZE) {

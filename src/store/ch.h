@@ -12,6 +12,7 @@
 #define AC_CH_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "../util/buf.h"
@@ -22,6 +23,9 @@ typedef struct ac_ch ac_ch;
 /* Statements this process sent, the bytes of their bodies, and the bytes
  * the answers took on the wire (compressed as they came). */
 void ac_ch_totals(long long *queries, double *sent, double *received);
+/* Write every statement sent from now on (not INSERT rows) to fp, each
+ * followed by ";" and a blank line; NULL stops. */
+void ac_ch_log(FILE *fp);
 
 /* 1 when path names a ClickHouse store (starts with clickhouse://). */
 int ac_ch_is_url(const char *path);

@@ -308,6 +308,11 @@ void ac_store_remote_totals(long long *queries, double *sent, double *received)
 	ac_ch_totals(queries, sent, received);
 }
 
+void ac_store_remote_log(FILE *fp)
+{
+	ac_ch_log(fp);
+}
+
 int ac_store_is_remote(const ac_store *s)
 {
 	return s->ch != NULL;

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -338,11 +339,15 @@ int ac_store_exec_named(sqlite3 *db, const char *name);
 int ac_store_is_remote(const ac_store *s);
 /* What this process sent to and received from ClickHouse so far. */
 void ac_store_remote_totals(long long *queries, double *sent, double *received);
+/* Every statement sent to ClickHouse from now on, written to fp (the CLI's
+ * AGENTCOST_CH_LOG=FILE): what an administrator grants and audits. */
+void ac_store_remote_log(FILE *fp);
 int ac_store_pull(ac_store *remote, ac_store *staging, int64_t **traces, size_t *ntraces,
                   long long *pulled, ac_err *err);
 typedef struct ac_ship_stats {
 	long long spans, tasks, files;
 	double bytes; /* RowBinary bytes sent */
+	double waited; /* seconds the rows waited for the server (an INSERT in flight) */
 } ac_ship_stats;
 int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *st, ac_err *err);
 
