@@ -144,7 +144,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--each --by --where --histogram --include-eval --db --format --since --until --system --help" ;;
+		words="--each --by --where --histogram --include-eval --approx --db --format --since --until --system --help" ;;
 	outliers)
 		case $prev in
 		--factor)
@@ -253,7 +253,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--limit --include-eval --where --db --format --since --until --system --help" ;;
+		words="--limit --include-eval --approx --where --db --format --since --until --system --help" ;;
 	dims)
 		case $prev in
 		--db)
