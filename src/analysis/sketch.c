@@ -52,8 +52,8 @@ int ac_sketch_add(ac_sketch *sk, int kind, int64_t bin, double value, long long 
 	default:
 		if (n <= 0)
 			return 0;
-		sk->min = sk->n && !(min >= sk->min) ? sk->min : min;
-		sk->max = sk->n && !(max <= sk->max) ? sk->max : max;
+		sk->min = !sk->n || min < sk->min ? min : sk->min;
+		sk->max = !sk->n || max > sk->max ? max : sk->max;
 		sk->n += n;
 		sk->sum += sum;
 		return 0;
