@@ -416,7 +416,7 @@ _agentcost()
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
 		esac
-		words="-o --output --week --by --now --from --to --db --help" subs="weekly incident" ;;
+		words="-o --output --week --by --approx --now --from --to --db --help" subs="weekly incident" ;;
 	export)
 		case $prev in
 		--by)

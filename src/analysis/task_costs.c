@@ -466,6 +466,55 @@ void ac_task_dist_of(ac_task_dist *out, const ac_task_group *g)
 	ac_hill(x, n, 0.1, &out->tail_index, &out->tail_index_se);
 }
 
+/*
+ * A sketch's costs as runs of equal values in rank order (sketch.h: rank 0
+ * the least cost, the last rank the largest, the ranks between their
+ * entry's value): val[k] held by cnt[k] tasks. val and cnt hold g->n each
+ * (a run holds at least one task). Returns the number of runs.
+ */
+static size_t sketch_runs(const ac_sketch *sk, double *val, size_t *cnt)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < sk->ncost; i++) {
+		long long lo = sk->cum_cost[i], hi = lo + sk->cost[i].n;
+		for (long long r = lo; r < hi;) {
+			/* rank 0 and the last rank alone; the rest of the entry at once */
+			long long end = r == 0 || r == sk->n - 1 ? r + 1 : (hi < sk->n - 1 ? hi : sk->n - 1);
+			double v = ac_sketch_cost_at(sk, r);
+			if (k && val[k - 1] == v) {
+				cnt[k - 1] += (size_t)(end - r);
+			} else {
+				val[k] = v;
+				cnt[k++] = (size_t)(end - r);
+			}
+			r = end;
+		}
+	}
+	return k;
+}
+
+/* A sketch group's runs, malloc'd (*val, *cnt; both NULL on AC_ENOMEM). */
+static size_t group_runs(const ac_task_group *g, double **val, size_t **cnt)
+{
+	*val = malloc((g->n ? g->n : 1) * sizeof(**val));
+	*cnt = malloc((g->n ? g->n : 1) * sizeof(**cnt));
+	if (!*val || !*cnt) {
+		free(*val);
+		free(*cnt);
+		*val = NULL;
+		*cnt = NULL;
+		return 0;
+	}
+	return sketch_runs(g->sketch, *val, *cnt);
+}
+
+double ac_task_group_max(const ac_task_group *g)
+{
+	if (!g->n)
+		return NAN;
+	return g->sketch ? g->sketch->max : g->cost[g->n - 1];
+}
+
 int ac_cost_bin_of(double cost_usd)
 {
 	return (int)floor(log10(cost_usd) * 5 + 1e-9);
@@ -476,6 +525,47 @@ double ac_cost_bin_lo(int b)
 	return pow(10, b / 5.0);
 }
 
+/* ac_task_histogram over a sketch's runs: the same bins, each run counted
+ * in the bin of its value. */
+static int sketch_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *nout)
+{
+	double *val;
+	size_t *cnt, nr = group_runs(g, &val, &cnt), first = 0, zero = 0, k = 0;
+	if (!val)
+		return AC_ENOMEM;
+	while (first < nr && !(val[first] > 0))
+		zero += cnt[first++];
+	int lo = 0, hi = -1;
+	if (first < nr) {
+		lo = ac_cost_bin_of(val[first]);
+		hi = ac_cost_bin_of(val[nr - 1]);
+	}
+	size_t cap = (size_t)(hi - lo + 1) + (zero > 0);
+	ac_cost_bin *v = cap ? malloc(cap * sizeof(*v)) : NULL;
+	if (cap && !v) {
+		free(val);
+		free(cnt);
+		return AC_ENOMEM;
+	}
+	double n = (double)g->n;
+	if (zero)
+		v[k++] = (ac_cost_bin){ 0, 0, (long long)zero, 1.0 };
+	size_t i = first, before = zero;
+	for (int b = lo; b <= hi; b++) {
+		double z = ac_cost_bin_lo(b + 1);
+		size_t c = 0, at_least = g->n - before;
+		while (i < nr && (val[i] < z || b == hi))
+			c += cnt[i++];
+		before += c;
+		v[k++] = (ac_cost_bin){ ac_cost_bin_lo(b), z, (long long)c, (double)at_least / n };
+	}
+	free(val);
+	free(cnt);
+	*out = v;
+	*nout = k;
+	return 0;
+}
+
 int ac_task_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *nout)
 {
 	const double *x = g->cost;
@@ -483,7 +573,7 @@ int ac_task_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *nout)
 	*out = NULL;
 	*nout = 0;
 	if (g->sketch)
-		return AC_EINVAL;
+		return sketch_histogram(g, out, nout);
 	while (first < n && !(x[first] > 0))
 		first++;
 	int lo = 0, hi = -1;
@@ -517,12 +607,26 @@ int ac_task_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *nout)
 int ac_task_costs_bin_range(const ac_task_costs *tc, int *lo, int *hi)
 {
 	double lo_all = INFINITY, hi_all = 0;
-	for (size_t i = 0; i < tc->n; i++)
-		for (size_t k = 0; k < tc->v[i].n; k++)
-			if (tc->v[i].cost[k] > 0) {
-				lo_all = fmin(lo_all, tc->v[i].cost[k]);
-				hi_all = fmax(hi_all, tc->v[i].cost[k]);
+	for (size_t i = 0; i < tc->n; i++) {
+		const ac_task_group *g = &tc->v[i];
+		if (g->sketch) {
+			double *val;
+			size_t *cnt, nr = group_runs(g, &val, &cnt);
+			for (size_t k = 0; k < nr; k++)
+				if (val[k] > 0) {
+					lo_all = fmin(lo_all, val[k]);
+					hi_all = fmax(hi_all, val[k]);
+				}
+			free(val);
+			free(cnt);
+			continue;
+		}
+		for (size_t k = 0; k < g->n; k++)
+			if (g->cost[k] > 0) {
+				lo_all = fmin(lo_all, g->cost[k]);
+				hi_all = fmax(hi_all, g->cost[k]);
 			}
+	}
 	if (!(hi_all > 0))
 		return 0;
 	*lo = ac_cost_bin_of(lo_all);
@@ -532,6 +636,22 @@ int ac_task_costs_bin_range(const ac_task_costs *tc, int *lo, int *hi)
 
 size_t ac_task_bin_counts(const ac_task_group *g, int lo, int hi, size_t *counts)
 {
+	if (g->sketch) {
+		double *val;
+		size_t *cnt, nr = group_runs(g, &val, &cnt), i = 0, none = 0;
+		while (i < nr && !(val[i] > 0))
+			none += cnt[i++];
+		for (int b = lo; b <= hi; b++) {
+			double z = ac_cost_bin_lo(b + 1);
+			size_t c = 0;
+			while (i < nr && (val[i] < z || b == hi))
+				c += cnt[i++];
+			counts[b - lo] = c;
+		}
+		free(val);
+		free(cnt);
+		return none;
+	}
 	size_t k = 0, zero;
 	while (k < g->n && !(g->cost[k] > 0))
 		k++;
@@ -551,6 +671,23 @@ size_t ac_task_bin_counts(const ac_task_group *g, int lo, int hi, size_t *counts
 size_t ac_task_ccdf(const ac_task_group *g, size_t max_points, double *cost, double *share,
                     size_t *zero)
 {
+	if (g->sketch) { /* a point per run (runs are few: bins, not tasks) */
+		double *val;
+		size_t *cnt, nr = group_runs(g, &val, &cnt), before = 0, np = 0;
+		*zero = 0;
+		for (size_t k = 0; k < nr; k++) {
+			if (val[k] > 0) {
+				cost[np] = val[k];
+				share[np++] = (double)(g->n - before) / (double)g->n;
+			} else {
+				*zero += cnt[k];
+			}
+			before += cnt[k];
+		}
+		free(val);
+		free(cnt);
+		return np;
+	}
 	size_t first = 0, np = 0;
 	while (first < g->n && !(g->cost[first] > 0))
 		first++;

@@ -82,6 +82,9 @@ typedef struct ac_task_dist {
  * within sketch.h's bound of the exact one). */
 void ac_task_dist_of(ac_task_dist *out, const ac_task_group *g);
 
+/* The group's largest cost (NAN when it has no task). */
+double ac_task_group_max(const ac_task_group *g);
+
 /* Cost bins: five per decade, bin b = [10^(b/5), 10^((b+1)/5)). */
 int ac_cost_bin_of(double cost_usd); /* cost_usd > 0 */
 double ac_cost_bin_lo(int b);
@@ -96,7 +99,12 @@ typedef struct ac_cost_bin {
  * The group's histogram: a [0, 0] bin first when some tasks cost nothing,
  * then every bin from the cheapest positive cost's to the dearest's, empty
  * ones too (the last bin takes the dearest task). *out malloc'd (NULL when
- * *n is 0). Returns 0, AC_ENOMEM, or AC_EINVAL for a sketch's group.
+ * *n is 0). Returns 0 or AC_ENOMEM.
+ *
+ * For a sketch's group (AC_UNITS_APPROX) this, ac_task_costs_bin_range,
+ * ac_task_bin_counts and ac_task_ccdf read its order statistics (sketch.h)
+ * as the tasks' costs: a task within 2^-8 of a bin's edge may be counted in
+ * the bin beside it, and a CCDF point is within 2^-8 of its cost.
  */
 int ac_task_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *n);
 

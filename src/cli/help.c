@@ -159,7 +159,8 @@ static const help_opt O_TASKS[] = {
 	  "task; the same numbers on SQLite and ClickHouse): every percentile within 0.39% "
 	  "(2^-8) of the exact one, the decile means and top shares within 0.39%, the tail ratio "
 	  "within 0.78%, the tail index alpha within 0.78% x alpha / (1 - 0.0078 alpha); tasks, total, "
-	  "mean, max and the LLM-calls figures exact. Not with --each or --histogram", 0 },
+	  "mean, max and the LLM-calls figures exact; with --histogram a task within 0.39% of a "
+	  "bin's edge may be counted beside it. Not with --each", 0 },
 	END
 };
 
@@ -267,6 +268,8 @@ static const help_opt O_REPORT[] = {
 	  "--now; without --now, the week of the newest span)", 0 },
 	{ "--by", "DIM", "weekly: the dimension of the \"Who spent it\" section (default user; "
 	  "session, agent, attr:team, ...)", 0 },
+	{ "--approx", NULL, "weekly: the per-type cost distributions and \"Who spent it\" from "
+	  "sketches, as tasks --approx (percentiles within 0.39%; the report says so)", 0 },
 	{ "--now", "TIME", "the report's date, an ISO time or date: the data is known up "
 	  "to it, and weekly's default week ends before it (default: the newest span)",
 	  0 },
@@ -446,7 +449,7 @@ static const help_cmd CMDS[] = {
 	  HC_ALL, NULL, O_RECOMMEND,
 	  "agentcost recommend --tolerance 0.01 --min-samples 30 --write-map recommended.csv" },
 	{ "report", "a week's or an incident's cost report: HTML, Markdown, CSV, charts",
-	  "report weekly [--week YYYY-Www] [--by DIM] [--now TIME] -o DIR\n"
+	  "report weekly [--week YYYY-Www] [--by DIM] [--approx] [--now TIME] -o DIR\n"
 	  "report incident --from TIME --to TIME [--now TIME] -o DIR",
 	  "weekly: the model-selection report of an ISO week; incident: cost forensics of a time "
 	  "window (spend per minute or hour against the same hours of the previous days, the "

@@ -8,8 +8,10 @@
 # (1 - eps); the tail index alpha: D alpha / (1 - D alpha), D = ln((1 + eps)
 # / (1 - eps))), and the exact figures (tasks, cost total, mean, max, LLM
 # calls; top's tasks, cost, share, previous cost and change) equal. The
-# approximation shows (some percentile differs from the exact one), and
-# --approx with --each or --histogram is a usage error.
+# approximation shows (some percentile differs from the exact one).
+# --histogram --approx moves a task to another bin only near a bin's edge;
+# report weekly --approx's tables keep the same bounds; --each --approx is a
+# usage error.
 . "$(dirname "$0")/lib.sh"
 
 expect_rc "gen" 0 ac gen --days 4 --tasks-per-day 120 --users 40 -o "$T/w.jsonl" -q
@@ -111,7 +113,49 @@ expect_eq "fat tail: p50 > 0, p99 > 100 x p50" 1 \
 ac tasks --approx --db "$T/f.db" --format csv | awk -F, 'NR == 2 { print $11 }' >"$T/b10"
 expect_eq "fat tail: the bottom decile costs nothing (exactly)" 0 "$(cat "$T/b10")"
 
+# --histogram --approx: the same bins, every task counted, and a task counted
+# in another bin than its exact one only when its cost is within 2^-8 of that
+# bin's edge (10^(b/5)): per type, the bins' counts differ by at most twice
+# the tasks that near an edge (from tasks --each, the costs themselves)
+for db in w i f; do
+  ac tasks --histogram --db "$T/$db.db" --format csv >"$T/hx.csv"
+  ac tasks --histogram --approx --db "$T/$db.db" --format csv >"$T/ha.csv"
+  ac tasks --each --db "$T/$db.db" --format csv >"$T/each.csv"
+  why=$(awk -F, -v X="$T/hx.csv" -v A="$T/ha.csv" -v E="$T/each.csv" '
+    function abs(v) { return v < 0 ? -v : v }
+    BEGIN {
+      eps = 2 ^ -8
+      while ((getline l < E) > 0) {
+        split(l, f, ","); if (f[1] == "task_id" || f[13] != 0 || !(f[11] > 0)) continue
+        c = f[11] + 0; b = int(log(c) / log(10) * 5 + 1e-9); if (log(c) / log(10) * 5 + 1e-9 < b) b--
+        if ((c - 10 ^ (b / 5)) <= eps * c || (10 ^ ((b + 1) / 5) - c) <= eps * c) near[f[3]]++
+      }
+      while ((getline l < X) > 0) { split(l, f, ","); if (f[1] == "task_type") continue
+        k = f[1] SUBSEP f[2]; x[k] = f[4]; tx[f[1]] += f[4]; keys[k] = 1 }
+      while ((getline l < A) > 0) { split(l, f, ","); if (f[1] == "task_type") continue
+        k = f[1] SUBSEP f[2]; a[k] = f[4]; ta[f[1]] += f[4]; keys[k] = 1 }
+      for (k in keys) { split(k, kk, SUBSEP); d[kk[1]] += abs(a[k] - x[k]); if (!(k in x) || !(k in a)) nb = 1 }
+      for (t in tx) {
+        if (tx[t] != ta[t]) { print t ": " ta[t] " tasks counted, " tx[t] " exact"; bad = 1 }
+        if (d[t] > 2 * near[t]) { print t ": counts differ by " d[t] ", " near[t] + 0 " tasks near an edge"; bad = 1 }
+        moved += d[t]
+      }
+      if (nb) { print "the bins differ"; bad = 1 }
+      if (!bad) print "ok " moved
+      exit bad }') && ok || fail "$db: tasks --histogram --approx: $why"
+  echo "$db: --histogram --approx: $why"
+done
+
+# report weekly --approx: its per-type table and "Who spent it" within the
+# bounds of the exact report's, and it says it is approximate
+ac report weekly --db "$T/w.db" -o "$T/rx" >/dev/null 2>&1
+expect_rc "report weekly --approx" 0 ac report weekly --approx --db "$T/w.db" -o "$T/ra"
+for f in task_types who; do
+  if w=$(check "$T/rx/$f.csv" "$T/ra/$f.csv"); then ok; else fail "report weekly --approx: $f.csv: $w"; fi
+done
+expect_grep "report weekly --approx says so" "Approximate \(--approx\)" "$T/ra/report.md"
+expect_no_grep "the exact report does not" "Approximate \(--approx\)" "$T/rx/report.md"
+
 expect_rc "--each --approx: usage error" 2 ac tasks --each --approx --db "$T/w.db"
 expect_grep "--each --approx says why" "--each lists every task" "$T/err"
-expect_rc "--histogram --approx: usage error" 2 ac tasks --histogram --approx --db "$T/w.db"
 finish

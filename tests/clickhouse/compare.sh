@@ -80,6 +80,7 @@ cmds=(
   "top model --where user=u000002"
   "tasks --approx"
   "tasks --by system --approx"
+  "tasks --histogram --approx"
   "tasks --by user,task_type --approx"
   "tasks --by model --where environment=prod --approx"
   "top user --approx"
