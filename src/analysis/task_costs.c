@@ -268,9 +268,10 @@ int ac_task_costs_run(ac_store *s, const ac_query *q, int flags, ac_task_costs *
 			if (ac_sketch_finish(x->sketch))
 				return ac_err_set(err, AC_ENOMEM, "out of memory");
 			x->n = (size_t)x->sketch->n;
+		} else {
+			ac_sort_doubles(x->cost, x->n);
+			ac_sort_doubles(x->calls, x->n);
 		}
-		ac_sort_doubles(x->cost, x->n * !x->sketch);
-		ac_sort_doubles(x->calls, x->n * !x->sketch);
 	}
 	if (out->n)
 		qsort(out->v, out->n, sizeof(*out->v), group_cmp);
