@@ -144,7 +144,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--each --by --where --histogram --include-eval --db --format --since --until --system --help" ;;
+		words="--each --by --where --histogram --include-eval --approx --db --format --since --until --system --help" ;;
 	outliers)
 		case $prev in
 		--factor)
@@ -253,7 +253,7 @@ _agentcost()
 			COMPREPLY=()
 			return ;;
 		esac
-		words="--limit --include-eval --where --db --format --since --until --system --help" ;;
+		words="--limit --include-eval --approx --where --db --format --since --until --system --help" ;;
 	dims)
 		case $prev in
 		--db)
@@ -416,7 +416,7 @@ _agentcost()
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
 		esac
-		words="-o --output --week --by --now --from --to --db --help" subs="weekly incident" ;;
+		words="-o --output --week --by --approx --now --from --to --db --help" subs="weekly incident" ;;
 	export)
 		case $prev in
 		--by)

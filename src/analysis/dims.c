@@ -348,8 +348,14 @@ int ac_units_open(ac_store *s, const ac_query *q, int flags, ac_units **out, ac_
 	ac_units *it = calloc(1, sizeof(*it));
 	if (!it)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	int model = info.model_pos || info.model_where;
-	const char *name = model                     ? "dims_units_model.sql"
+	int model = info.model_pos || info.model_where, approx = (flags & AC_UNITS_APPROX) != 0;
+	if (approx && (flags & AC_UNITS_SPANS)) {
+		free(it);
+		return ac_err_set(err, AC_EINVAL, "no sketch of the spans starting in a window");
+	}
+	const char *name = model && approx           ? "dims_units_model_approx.sql"
+	                   : model                   ? "dims_units_model.sql"
+	                   : approx                  ? "dims_units_approx.sql"
 	                   : flags & AC_UNITS_SPANS ? "dims_units_spans.sql"
 	                                            : "dims_units.sql";
 	rc = ac_store_rows(s, name, q->since_ns, q->until_ns,
@@ -364,6 +370,8 @@ int ac_units_open(ac_store *s, const ac_query *q, int flags, ac_units **out, ac_
 		ac_rows_bind_text(it->r, 6, info.model_where); /* NULL: none */
 		ac_rows_bind_int(it->r, 7, (flags & AC_UNITS_SPANS) != 0);
 	}
+	if (approx)
+		ac_rows_bind_int(it->r, 8, (flags & AC_UNITS_TOTALS) != 0);
 	*out = it;
 	return 0;
 }
@@ -378,6 +386,23 @@ int ac_units_next(ac_units *it, ac_unit *u, ac_err *err)
 	u->task = ac_rows_int(it->r, 2);
 	u->cost = ac_rows_double(it->r, 3);
 	u->llm_calls = ac_rows_int(it->r, 4);
+	return 1;
+}
+
+int ac_units_next_bin(ac_units *it, ac_unit_bin *u, ac_err *err)
+{
+	int rc = ac_rows_next(it->r, err);
+	if (rc <= 0)
+		return rc;
+	for (int k = 0; k < AC_DIMS_MAX_BY; k++)
+		u->k[k] = ac_rows_text(it->r, k);
+	u->kind = (int)ac_rows_int(it->r, 2);
+	u->bin = ac_rows_int(it->r, 3);
+	u->value = ac_rows_double(it->r, 4);
+	u->n = ac_rows_int(it->r, 5);
+	u->sum = ac_rows_double(it->r, 6);
+	u->min = ac_rows_double(it->r, 7);
+	u->max = ac_rows_double(it->r, 8);
 	return 1;
 }
 

@@ -70,14 +70,31 @@ typedef struct ac_unit {
 typedef struct ac_units ac_units;
 
 enum {
-	AC_UNITS_EVAL = 1,  /* evaluation tasks too */
-	AC_UNITS_SPANS = 2, /* a task's unit: its spans starting in the window (its
-	                     * task may start before it); else the tasks starting
-	                     * in the window, whole */
+	AC_UNITS_EVAL = 1,   /* evaluation tasks too */
+	AC_UNITS_SPANS = 2,  /* a task's unit: its spans starting in the window (its
+	                      * task may start before it); else the tasks starting
+	                      * in the window, whole */
+	AC_UNITS_APPROX = 4, /* the units as a sketch per --by value (sketch.h:
+	                      * queries/dims_units*_approx.sql), read with
+	                      * ac_units_next_bin; not with AC_UNITS_SPANS */
+	AC_UNITS_TOTALS = 8, /* with AC_UNITS_APPROX: the kind-2 rows only (a
+	                      * value's count and cost sum) */
 };
 int ac_units_open(ac_store *s, const ac_query *q, int flags, ac_units **out, ac_err *err);
 /* 1 and *u, 0 at the end, or an error code. */
 int ac_units_next(ac_units *it, ac_unit *u, ac_err *err);
+
+/* A row of the units' sketch (AC_UNITS_APPROX), in key order: the --by
+ * values (valid until the next call) and the sketch row (sketch.h). */
+typedef struct ac_unit_bin {
+	const char *k[AC_DIMS_MAX_BY];
+	int kind;
+	int64_t bin;
+	double value;
+	long long n;
+	double sum, min, max;
+} ac_unit_bin;
+int ac_units_next_bin(ac_units *it, ac_unit_bin *u, ac_err *err);
 void ac_units_close(ac_units *it);
 
 /*

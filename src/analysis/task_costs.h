@@ -15,11 +15,14 @@
 #include "../store/store.h"
 #include "../util/err.h"
 #include "query.h"
+#include "sketch.h"
 
 typedef struct ac_task_group {
 	char *system, *task_type; /* NULL: not grouped by it, or the task has none */
-	double *cost, *calls;     /* per task, each sorted ascending */
+	double *cost, *calls;     /* per task, each sorted ascending (exact runs) */
 	size_t n, cap;
+	ac_sketch *sketch;        /* AC_UNITS_APPROX runs: the group's sketch (n its
+	                           * count; cost and calls unused); NULL: exact */
 } ac_task_group;
 
 typedef struct ac_task_costs {
@@ -34,11 +37,14 @@ typedef struct ac_task_costs {
 
 /*
  * The tasks of q's window grouped by q->by: AC_DIM_TASK_TYPE and/or
- * AC_DIM_SYSTEM (none given: by task type). Returns 0, AC_EINVAL (another
- * dimension, or a filter), AC_ESQL or AC_ENOMEM; free *out with
- * ac_task_costs_free either way.
+ * AC_DIM_SYSTEM (none given: by task type). flags (dims.h): AC_UNITS_EVAL
+ * keeps evaluation tasks; AC_UNITS_APPROX reads each group as a sketch
+ * (queries/task_costs_approx.sql: bounded by the groups' occupied cost bins,
+ * not the tasks; each group's `sketch` set, its figures within the bounds
+ * of sketch.h). Returns 0, AC_EINVAL (another dimension, or a filter),
+ * AC_ESQL or AC_ENOMEM; free *out with ac_task_costs_free either way.
  */
-int ac_task_costs_run(ac_store *s, const ac_query *q, int include_eval, ac_task_costs *out,
+int ac_task_costs_run(ac_store *s, const ac_query *q, int flags, ac_task_costs *out,
                       ac_err *err);
 void ac_task_costs_free(ac_task_costs *r);
 /* Sets tc->fattest and its figures from tc's groups (ac_task_costs_run does;
@@ -58,7 +64,9 @@ void ac_task_costs_find_fattest(ac_task_costs *tc);
  */
 typedef int (*ac_task_group_fn)(void *ctx, const char *const *keys, size_t nkeys,
                                 const ac_task_group *g);
-int ac_task_costs_each(ac_store *s, const ac_query *q, int include_eval, ac_task_group_fn fn,
+/* flags: AC_UNITS_EVAL, AC_UNITS_APPROX (the groups as sketches, from
+ * queries/dims_units*_approx.sql) */
+int ac_task_costs_each(ac_store *s, const ac_query *q, int flags, ac_task_group_fn fn,
                        void *ctx, ac_err *err);
 
 /* A group's distribution (NAN where undefined, e.g. the tail ratio when the
@@ -70,8 +78,12 @@ typedef struct ac_task_dist {
 	double tail_index, tail_index_se; /* Hill, over the top 10% */
 } ac_task_dist;
 
-/* g->n must be at least 1. */
+/* g->n must be at least 1. From g's sketch when it has one (each figure
+ * within sketch.h's bound of the exact one). */
 void ac_task_dist_of(ac_task_dist *out, const ac_task_group *g);
+
+/* The group's largest cost (NAN when it has no task). */
+double ac_task_group_max(const ac_task_group *g);
 
 /* Cost bins: five per decade, bin b = [10^(b/5), 10^((b+1)/5)). */
 int ac_cost_bin_of(double cost_usd); /* cost_usd > 0 */
@@ -88,6 +100,11 @@ typedef struct ac_cost_bin {
  * then every bin from the cheapest positive cost's to the dearest's, empty
  * ones too (the last bin takes the dearest task). *out malloc'd (NULL when
  * *n is 0). Returns 0 or AC_ENOMEM.
+ *
+ * For a sketch's group (AC_UNITS_APPROX) this, ac_task_costs_bin_range,
+ * ac_task_bin_counts and ac_task_ccdf read its order statistics (sketch.h)
+ * as the tasks' costs: a task within 2^-8 of a bin's edge may be counted in
+ * the bin beside it, and a CCDF point is within 2^-8 of its cost.
  */
 int ac_task_histogram(const ac_task_group *g, ac_cost_bin **out, size_t *n);
 

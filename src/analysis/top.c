@@ -12,6 +12,7 @@
 
 #include "../util/map.h"
 #include "dims.h"
+#include "sketch.h"
 #include "stats.h"
 
 void ac_top_result_free(ac_top_result *r)
@@ -63,17 +64,21 @@ typedef struct acc {
 	size_t limit, cap;
 	double *costs;
 	size_t nc, capc;
+	ac_sketch *sk; /* AC_UNITS_APPROX: the value's sketch instead of costs */
 } acc;
 
 /* One value's units are complete: keep it if it is among the costliest. */
 static int flush(acc *a, const char *value, ac_err *err)
 {
-	if (!a->nc)
+	if (a->sk ? a->sk->n <= 0 : !a->nc) {
+		if (a->sk)
+			ac_sketch_clear(a->sk);
 		return 0;
+	}
 	ac_top_result *o = a->out;
 	ac_top_row row = { 0 };
-	row.tasks = (long long)a->nc;
-	row.cost = ac_sum(a->costs, a->nc);
+	row.tasks = a->sk ? a->sk->n : (long long)a->nc;
+	row.cost = a->sk ? a->sk->sum : ac_sum(a->costs, a->nc);
 	o->values++;
 	o->total_cost += row.cost;
 	o->total_tasks += row.tasks;
@@ -82,12 +87,22 @@ static int flush(acc *a, const char *value, ac_err *err)
 		probe.value = (char *)value;
 		if (!less(&o->rows[0], &probe)) {
 			a->nc = 0;
+			if (a->sk)
+				ac_sketch_clear(a->sk);
 			return 0;
 		}
 	}
-	ac_sort_doubles(a->costs, a->nc);
-	row.p50 = ac_quantile(a->costs, a->nc, 0.50);
-	row.p99 = ac_quantile(a->costs, a->nc, 0.99);
+	if (a->sk) {
+		if (ac_sketch_finish(a->sk))
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		row.p50 = ac_sketch_quantile(a->sk, 0.50);
+		row.p99 = ac_sketch_quantile(a->sk, 0.99);
+		ac_sketch_clear(a->sk);
+	} else {
+		ac_sort_doubles(a->costs, a->nc);
+		row.p50 = ac_quantile(a->costs, a->nc, 0.50);
+		row.p99 = ac_quantile(a->costs, a->nc, 0.99);
+	}
 	if (!(row.value = strdup(value)))
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	a->nc = 0;
@@ -120,15 +135,60 @@ static int by_cost(const void *x, const void *y)
 	return strcmp(a->value, b->value);
 }
 
-/* The current window's values into out, costliest first. */
-static int current(ac_store *s, const ac_query *q, size_t limit, int flags,
-                   ac_top_result *out, ac_err *err)
+/* current() with AC_UNITS_APPROX: each value's sketch rows. */
+static int current_approx(ac_store *s, const ac_query *q, size_t limit, int flags,
+                          ac_top_result *out, ac_err *err)
 {
 	ac_units *it;
 	int rc = ac_units_open(s, q, flags, &it, err);
 	if (rc)
 		return rc;
-	acc a = { out, limit, 0, NULL, 0, 0 };
+	ac_sketch sk;
+	memset(&sk, 0, sizeof(sk));
+	ac_sketch_clear(&sk);
+	acc a = { out, limit, 0, NULL, 0, 0, &sk };
+	char *cur = NULL;
+	ac_unit_bin u;
+	while ((rc = ac_units_next_bin(it, &u, err)) > 0) {
+		rc = 0;
+		const char *v = u.k[0] ? u.k[0] : "(none)";
+		if (!cur || strcmp(cur, v) != 0) {
+			if (cur && (rc = flush(&a, cur, err)))
+				break;
+			free(cur);
+			if (!(cur = strdup(v))) {
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+				break;
+			}
+		}
+		if (ac_sketch_add(&sk, u.kind, u.bin, u.value, u.n, u.sum, u.min, u.max)) {
+			rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	if (!rc && cur)
+		rc = flush(&a, cur, err);
+	free(cur);
+	ac_sketch_release(&sk);
+	ac_units_close(it);
+	if (rc)
+		return rc;
+	if (out->n)
+		qsort(out->rows, out->n, sizeof(*out->rows), by_cost);
+	return 0;
+}
+
+/* The current window's values into out, costliest first. */
+static int current(ac_store *s, const ac_query *q, size_t limit, int flags,
+                   ac_top_result *out, ac_err *err)
+{
+	if (flags & AC_UNITS_APPROX)
+		return current_approx(s, q, limit, flags, out, err);
+	ac_units *it;
+	int rc = ac_units_open(s, q, flags, &it, err);
+	if (rc)
+		return rc;
+	acc a = { out, limit, 0, NULL, 0, 0, NULL };
 	char *cur = NULL;
 	ac_unit u;
 	while ((rc = ac_units_next(it, &u, err)) > 0) {
@@ -180,15 +240,21 @@ static int previous(ac_store *s, const ac_query *q, int flags, ac_top_result *ou
 	}
 	ac_query p = ac_query_previous(q);
 	ac_units *it = NULL;
+	int approx = (flags & AC_UNITS_APPROX) != 0;
+	/* approximate: each value's count and sum only (the kind-2 rows) */
 	if (!rc)
-		rc = ac_units_open(s, &p, flags, &it, err);
+		rc = ac_units_open(s, &p, approx ? flags | AC_UNITS_TOTALS : flags, &it, err);
 	ac_unit u;
-	while (!rc && (rc = ac_units_next(it, &u, err)) > 0) {
+	ac_unit_bin ub;
+	while (!rc && (rc = approx ? ac_units_next_bin(it, &ub, err) : ac_units_next(it, &u, err)) > 0) {
 		rc = 0;
-		const char *v = u.k[0] ? u.k[0] : "(none)";
+		const char *k = approx ? ub.k[0] : u.k[0];
+		const char *v = k ? k : "(none)";
 		int64_t i;
+		if (approx && ub.kind != AC_SKETCH_GROUP)
+			continue;
 		if (ac_map_get(&idx, v, strlen(v), &i))
-			out->rows[i].previous_cost += u.cost;
+			out->rows[i].previous_cost += approx ? ub.sum : u.cost;
 	}
 	ac_units_close(it);
 	ac_map_release(&idx);

@@ -35,7 +35,9 @@ typedef struct ac_top_result {
 
 /* q->by[0] is the dimension (q->nby == 1); limit 0: every value; flags
  * AC_UNITS_* (dims.h): eval tasks too, and/or the spans starting in the
- * window instead of the tasks starting in it (the incident report). */
+ * window instead of the tasks starting in it (the incident report), or
+ * AC_UNITS_APPROX: each value's units as a sketch (sketch.h: tasks, cost
+ * and previous cost exact, p50 and p99 within AC_RBIN_REL_ERR). */
 int ac_top_run(ac_store *s, const ac_query *q, size_t limit, int flags,
                ac_top_result *out, ac_err *err);
 void ac_top_result_free(ac_top_result *r);

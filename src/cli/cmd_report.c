@@ -22,7 +22,8 @@
 static void usage(void)
 {
 	fprintf(stderr,
-	        "usage: agentcost report weekly [--week YYYY-Www] [--by DIM] [--now ISO-TIME] -o DIR\n"
+	        "usage: agentcost report weekly [--week YYYY-Www] [--by DIM] [--approx] [--now ISO-TIME] "
+	        "-o DIR\n"
 	        "       agentcost report incident --from ISO-TIME --to ISO-TIME [--now ISO-TIME] "
 	        "-o DIR\n");
 }
@@ -89,6 +90,8 @@ int cmd_report(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.by = v;
+		} else if (weekly && !strcmp(argv[i], "--approx")) {
+			o.approx = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--now", &missing))) {
 			if (parse_time("--now", v, &o.now_ns))
 				return EXIT_USAGE;

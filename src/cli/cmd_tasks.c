@@ -1,6 +1,6 @@
 /*
  * agentcost tasks [--each] [--by system|task_type|both|DIM[,DIM]] [--where DIM=VALUE]...
- *                 [--histogram] [--include-eval]
+ *                 [--histogram] [--include-eval] [--approx]
  *
  * Per group: the per-task cost distribution down to p99.9 and the fat-tail
  * view (bottom and top decile means, their ratio, spend share of the top 1%
@@ -14,6 +14,12 @@
  * dimensions (ac_task_costs_each): the first columns are named after the
  * dimensions (ac_dim_column), tasks without a value are "(none)"; --by both
  * with --where is the pair task_type,system.
+ *
+ * --approx (issue #16) reads each group as a sketch (src/analysis/sketch.h:
+ * the store sends a row per group and occupied cost bin, not per task): the
+ * same columns, each figure within the bound sketch.h states (with
+ * --histogram: a task within 2^-8 of a bin's edge may be counted beside it).
+ * Not with --each (its output is the tasks).
  */
 #include <math.h>
 #include <stdio.h>
@@ -234,7 +240,7 @@ static int dims_group(void *ctx, const char *const *keys, size_t nkeys, const ac
 
 /* The groups printed as they come (CSV and JSON in parts: a row per user
  * can be a million rows); an error after a part is out leaves that part. */
-static int print_dims(ac_store *s, const ac_query *q, int hist, int include_eval, out_format fmt)
+static int print_dims(ac_store *s, const ac_query *q, int hist, int flags, out_format fmt)
 {
 	static col_type dist_types[NDIST];
 	dist_types[0] = COL_INT;
@@ -250,7 +256,7 @@ static int print_dims(ac_store *s, const ac_query *q, int hist, int include_eval
 		return EXIT_FAIL;
 	}
 	ac_err err = AC_ERR_INIT;
-	int rc = ac_task_costs_each(s, q, include_eval, dims_group, &o, &err);
+	int rc = ac_task_costs_each(s, q, flags, dims_group, &o, &err);
 	if (rc) {
 		if (rc == AC_ENOMEM && !err.msg[0])
 			ac_err_set(&err, AC_ENOMEM, "out of memory");
@@ -313,7 +319,7 @@ static int list_each_dims(ac_store *s, const common_opts *co, const ac_query *q)
 static void usage(void)
 {
 	fprintf(stderr, "usage: agentcost tasks [--each] [--by system|task_type|both|DIM[,DIM]] "
-	                "[--where DIM=VALUE]... [--histogram] [--include-eval] "
+	                "[--where DIM=VALUE]... [--histogram] [--include-eval] [--approx] "
 	                "[--format table|csv|json]\n");
 }
 
@@ -375,10 +381,12 @@ int cmd_tasks(int argc, char **argv)
 	int both = take_both(&argc, argv);
 	if (cli_dims_parse(&argc, argv, "tasks", &d))
 		return EXIT_USAGE;
-	int each = 0, hist = 0, include_eval = 0;
+	int each = 0, hist = 0, include_eval = 0, approx = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--each"))
 			each = 1;
+		else if (!strcmp(argv[i], "--approx"))
+			approx = 1;
 		else if (!strcmp(argv[i], "--histogram"))
 			hist = 1;
 		else if (!strcmp(argv[i], "--include-eval"))
@@ -389,6 +397,12 @@ int cmd_tasks(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (approx && each) {
+		cli_error("tasks: --approx summarizes each group's distribution; --each lists every "
+		          "task exactly (drop --approx)");
+		return EXIT_USAGE;
+	}
+	int flags = (include_eval ? AC_UNITS_EVAL : 0) | (approx ? AC_UNITS_APPROX : 0);
 	if (both && d.nby) {
 		cli_error("tasks: --by both is the pair task_type,system: not with another --by");
 		return EXIT_USAGE;
@@ -413,7 +427,7 @@ int cmd_tasks(int argc, char **argv)
 	if (!old) {
 		cli_dims_apply(&d, &q);
 		status = each ? list_each_dims(s, &co, &q)
-		              : print_dims(s, &q, hist, include_eval, co.format);
+		              : print_dims(s, &q, hist, flags, co.format);
 		ac_store_close(s);
 		return status;
 	}
@@ -428,7 +442,7 @@ int cmd_tasks(int argc, char **argv)
 	ac_task_costs r;
 	ac_err err = AC_ERR_INIT;
 	status = EXIT_OK;
-	if (ac_task_costs_run(s, &q, include_eval, &r, &err)) {
+	if (ac_task_costs_run(s, &q, flags, &r, &err)) {
 		cli_error("tasks: %s", err.msg);
 		status = EXIT_FAIL; /* print nothing half-read */
 	} else if (hist) {

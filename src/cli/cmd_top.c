@@ -1,12 +1,14 @@
 /*
- * agentcost top DIM [--limit N] [--include-eval] [--where DIM=VALUE]...
+ * agentcost top DIM [--limit N] [--include-eval] [--approx] [--where DIM=VALUE]...
  *
  * A dimension's values by spend over the window (the whole store unless
  * --since/--until): tasks, cost, share of the window's cost, per-task p50
  * and p99, and the previous period of the same length with the change
  * (src/analysis/top.h). JSON: {"dimension":..., "total_cost":...,
  * "values":N, "top":[{"<DIM>":..., "tasks", "cost", "share", "p50", "p99",
- * "previous_cost", "change"}]}.
+ * "previous_cost", "change"}]}. --approx: each value's per-task costs as a
+ * sketch (src/analysis/sketch.h): p50 and p99 within its bound, the rest
+ * exact.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,8 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: agentcost top DIM [--limit N] [--include-eval] [--where DIM=VALUE]... "
+	fprintf(stderr, "usage: agentcost top DIM [--limit N] [--include-eval] [--approx] "
+	                "[--where DIM=VALUE]... "
 	                "[--since DAY] [--until DAY] [--system NAME] [--format table|csv|json]\n");
 }
 
@@ -86,7 +89,7 @@ int cmd_top(int argc, char **argv)
 	if (cli_common(&argc, argv, &co) || cli_dims_parse(&argc, argv, "top", &d))
 		return EXIT_USAGE;
 	long long limit = 20;
-	int include_eval = 0, bad = 0;
+	int include_eval = 0, approx = 0, bad = 0;
 	const char *dim = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
@@ -101,6 +104,8 @@ int cmd_top(int argc, char **argv)
 			return EXIT_USAGE;
 		} else if (!strcmp(argv[i], "--include-eval")) {
 			include_eval = 1;
+		} else if (!strcmp(argv[i], "--approx")) {
+			approx = 1;
 		} else if (argv[i][0] == '-' || dim) {
 			cli_error("top: unexpected '%s'", argv[i]);
 			usage();
@@ -135,7 +140,8 @@ int cmd_top(int argc, char **argv)
 	q.dims = 1;
 	ac_top_result r;
 	int status = EXIT_OK;
-	if (ac_top_run(s, &q, (size_t)limit, include_eval, &r, &err)) {
+	int flags = (include_eval ? AC_UNITS_EVAL : 0) | (approx ? AC_UNITS_APPROX : 0);
+	if (ac_top_run(s, &q, (size_t)limit, flags, &r, &err)) {
 		cli_error("top: %s", err.msg);
 		status = err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	} else {

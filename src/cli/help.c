@@ -154,6 +154,13 @@ static const help_opt O_TASKS[] = {
 	  "with the complementary CDF, for plotting", 0 },
 	{ "--include-eval", NULL, "count evaluation tasks in the distributions too (left out by "
 	  "default)", 0 },
+	{ "--approx", NULL, "each group's distribution from a sketch (tasks counted per cost bin "
+	  "of width 2^-7 relative, so the store sends a row per group and occupied bin, not per "
+	  "task; the same numbers on SQLite and ClickHouse): every percentile within 0.39% "
+	  "(2^-8) of the exact one, the decile means and top shares within 0.39%, the tail ratio "
+	  "within 0.78%, the tail index alpha within 0.78% x alpha / (1 - 0.0078 alpha); tasks, total, "
+	  "mean, max and the LLM-calls figures exact; with --histogram a task within 0.39% of a "
+	  "bin's edge may be counted beside it. Not with --each", 0 },
 	END
 };
 
@@ -215,6 +222,9 @@ static const help_opt O_RECONCILE[] = { END };
 static const help_opt O_TOP[] = {
 	{ "--limit", "N", "the N costliest values (default 20; 0: every value)", 0 },
 	{ "--include-eval", NULL, "count evaluation tasks too (default: production tasks only)", 0 },
+	{ "--approx", NULL, "each value's per-task costs from a sketch (a row per value and "
+	  "occupied cost bin crosses the wire, not per task): p50 and p99 within 0.39% (2^-8) of "
+	  "the exact ones; tasks, cost, share, previous cost and change exact", 0 },
 	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one); "
 	  "repeatable, all must hold", 0 },
 	END
@@ -258,6 +268,8 @@ static const help_opt O_REPORT[] = {
 	  "--now; without --now, the week of the newest span)", 0 },
 	{ "--by", "DIM", "weekly: the dimension of the \"Who spent it\" section (default user; "
 	  "session, agent, attr:team, ...)", 0 },
+	{ "--approx", NULL, "weekly: the per-type cost distributions and \"Who spent it\" from "
+	  "sketches, as tasks --approx (percentiles within 0.39%; the report says so)", 0 },
 	{ "--now", "TIME", "the report's date, an ISO time or date: the data is known up "
 	  "to it, and weekly's default week ends before it (default: the newest span)",
 	  0 },
@@ -331,14 +343,15 @@ static const help_cmd CMDS[] = {
 	  "agentcost summary --by user --since 2025-06-01 --format csv" },
 	{ "tasks", "task cost distribution per type (p50..p99.9, tail ratio)",
 	  "tasks [--each] [--by DIM[,DIM]|both] [--where DIM=VALUE]... [--histogram] "
-	  "[--include-eval]",
+	  "[--include-eval] [--approx]",
 	  "Per task type (or per value of any dimension: user, session, team, ...): the cost "
 	  "distribution p50 to p99.9, max, decile means and the tail ratio, top-1% and top-10% "
 	  "spend share, LLM calls per task, Hill tail index; or one row per task.",
 	  HC_ALL, NULL, O_TASKS,
 	  "agentcost tasks --since 2025-06-01 --until 2025-06-30 --by both\n"
 	  "agentcost tasks --by user,attr:team --where environment=production\n"
-	  "agentcost tasks --each --format csv > tasks.csv" },
+	  "agentcost tasks --each --format csv > tasks.csv\n"
+	  "agentcost tasks --approx --db clickhouse://ch1:8123/agentcost" },
 	{ "outliers", "tasks over F x their type's median cost; runaway loops",
 	  "outliers [--factor F] [--repeat N] [--runaways] [--by DIM[,DIM]] [--where DIM=VALUE]...",
 	  "Tasks costing more than --factor times their type's median (with --by, their group's), "
@@ -362,7 +375,7 @@ static const help_cmd CMDS[] = {
 	  "model is each call's own, tool calls are (none)'s).",
 	  HC_ALL, NULL, O_HIDDEN, "agentcost hidden --format json\nagentcost hidden --by user,attr:team" },
 	{ "top", "a dimension's values by spend: users, sessions, teams, any attribute",
-	  "top DIM [--limit N] [--include-eval] [--where DIM=VALUE]...",
+	  "top DIM [--limit N] [--include-eval] [--approx] [--where DIM=VALUE]...",
 	  "The values of DIM (user, session, agent, environment, system, task_type, model, or "
 	  "attr:KEY for any span or resource attribute) by the cost of their tasks starting in "
 	  "the window (the whole store unless --since/--until): tasks, cost, share, per-task p50 "
@@ -436,7 +449,7 @@ static const help_cmd CMDS[] = {
 	  HC_ALL, NULL, O_RECOMMEND,
 	  "agentcost recommend --tolerance 0.01 --min-samples 30 --write-map recommended.csv" },
 	{ "report", "a week's or an incident's cost report: HTML, Markdown, CSV, charts",
-	  "report weekly [--week YYYY-Www] [--by DIM] [--now TIME] -o DIR\n"
+	  "report weekly [--week YYYY-Www] [--by DIM] [--approx] [--now TIME] -o DIR\n"
 	  "report incident --from TIME --to TIME [--now TIME] -o DIR",
 	  "weekly: the model-selection report of an ISO week; incident: cost forensics of a time "
 	  "window (spend per minute or hour against the same hours of the previous days, the "

@@ -60,9 +60,11 @@ typedef struct ac_report_opts {
 	                          * caller's $PATH); NULL: /usr/local/bin:/usr/bin:/bin */
 	const char *tmpdir;      /* where the charts' private directory goes; NULL: /tmp */
 	const char *by;          /* weekly: the "Who spent it" dimension; NULL: user */
+	int approx;              /* weekly: the per-type distributions and "Who spent it"
+	                          * from sketches (AC_UNITS_APPROX, analysis/sketch.h) */
 } ac_report_opts;
 
-#define AC_REPORT_OPTS_INIT { NULL, NULL, INT64_MIN, 0, 0, NULL, NULL, NULL, NULL }
+#define AC_REPORT_OPTS_INIT { NULL, NULL, INT64_MIN, 0, 0, NULL, NULL, NULL, NULL, 0 }
 
 /* What was written, for the caller to tell the user. */
 typedef struct ac_report_info {

@@ -25,6 +25,7 @@
 #include "../util/hex.h"
 #include "ch_store.h"
 #include "../util/map.h"
+#include "../util/rbin.h"
 #include "../util/timeutil.h"
 
 typedef struct {
@@ -187,6 +188,14 @@ int ac_store_open(ac_store **out, const char *path, int flags, ac_err *err)
 	return ac_store_open_opts(out, path, flags, NULL, err);
 }
 
+/* SQL ac_rbin(x): ac_rbin_of(x) of a number, 0 of NULL or text. */
+static void sql_rbin(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int t = sqlite3_value_numeric_type(argv[0]);
+	double x = t == SQLITE_INTEGER || t == SQLITE_FLOAT ? sqlite3_value_double(argv[0]) : 0;
+	sqlite3_result_int64(ctx, ac_rbin_of(x));
+}
+
 int ac_store_open_opts(ac_store **out, const char *path, int flags, const ac_store_opts *o,
                        ac_err *err)
 {
@@ -222,6 +231,14 @@ int ac_store_open_opts(ac_store **out, const char *path, int flags, const ac_sto
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	/* ac_rbin(x): the relative-error bin of the --approx queries, the same
+	 * bits ClickHouse computes (src/util/rbin.h) */
+	if (sqlite3_create_function(s->db, "ac_rbin", 1,
+	                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+	                            sql_rbin, NULL, NULL) != SQLITE_OK) {
+		rc = ac_store_fail(s, err, "ac_rbin");
+		goto fail;
+	}
 	/* wait for another writer rather than fail at once (tests shorten it) */
 	sqlite3_busy_timeout(s->db, o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 30000);
 	s->no_rollup = o->no_rollup;

@@ -96,6 +96,44 @@ for c in recommend simulate "export focus" "task " calls; do
   if grep -q "^not on clickhouse: $c" "$T/cmp.out"; then fail "compare.sh: $c not answered"; else ok; fi
 done
 
+# ---- --approx: what crosses the wire is bounded by the occupied bins ----------
+# (compare.sh above: the same --approx output on both.) The workload's task
+# rows copied 20 times into another store (new task and trace ids, the same
+# costs; the store also holds testdata/tasks's 5 tasks): 20 times the tasks,
+# the same occupied bins. `tasks` receives a row per task, `tasks --approx` a
+# row per type and occupied bin or calls value, so the copies cost it
+# nothing: it must receive under a tenth of what `tasks` does (measured:
+# 79,183 against 4,517 bytes), and no more than 10% over what it receives
+# from the uncopied store (4,285).
+bytes_of() { AGENTCOST_STATS=1 "$AGENTCOST" "$@" 2>&1 >/dev/null |
+             sed -n 's/.* \([0-9]*\) bytes received.*/\1/p' | tail -1; }
+URLC="clickhouse://127.0.0.1:$CH_HTTP1/accopy?cluster=ac2"
+expect_rc "approx: a store for the copies" 0 ac ingest --db "$URLC" "$SRC/testdata/tasks/tasks.jsonl"
+chq "$CH_HTTP1" "INSERT INTO accopy.span_local (task_id, trace_id, span_id, start_ns, trace_first,
+    t_system, t_type, t_eval, t_start_ns, t_end_ns, t_llm_calls, t_cost_usd, version)
+  SELECT concat(task_id, '#', toString(k)), concat(trace_id, '#', toString(k)), span_id, start_ns, 1,
+         t_system, t_type, t_eval, t_start_ns, t_end_ns, t_llm_calls, t_cost_usd, version
+  FROM actest.span FINAL ARRAY JOIN range(20) AS k WHERE trace_first = 1"
+expect_eq "approx: 20 copies of every task" "$(( 20 * $(truth .tasks.all) + 5 ))" \
+  "$(ac summary --db "$URLC" --format json | jq .tasks)"
+b_one=$(bytes_of tasks --approx --db "$URL")
+b_exact=$(bytes_of tasks --db "$URLC")
+b_approx=$(bytes_of tasks --approx --db "$URLC")
+echo "tasks on 20 copies: $b_exact bytes received, --approx $b_approx ($b_one on one copy)"
+[ "${b_approx:-0}" -gt 0 ] && [ $((b_approx * 10)) -lt "${b_exact:-0}" ] && ok ||
+  fail "approx: tasks --approx received $b_approx bytes, tasks $b_exact: not under a tenth"
+[ "${b_approx:-0}" -gt 0 ] && [ $((b_approx * 10)) -le $((b_one * 11)) ] && ok ||
+  fail "approx: tasks --approx received $b_approx bytes on 20 copies, $b_one on one"
+# the exact figures of each type: 20 times the tasks and the cost
+ac tasks --approx --db "$URL" --format json >"$T/a1.json"
+ac tasks --approx --db "$URLC" --format json >"$T/a20.json"
+expect_eq "approx: 20 times each type's tasks and cost" true \
+  "$(jq -n --slurpfile a "$T/a1.json" --slurpfile b "$T/a20.json" '
+      [$a[0].groups[] | . as $g | ($b[0].groups[] | select(.task_type == $g.task_type)) as $h |
+       ($h.tasks == 20 * $g.tasks) and
+       ((20 * $g.cost_total - $h.cost_total) | (if . < 0 then -. else . end)) <= 1e-9 * $h.cost_total]
+      | length > 5 and all')"
+
 # ---- names that need escaping, spans that start together ---------------------
 # a class with a quote, a backslash and a tab; an unpriced model with a quote
 # and a backslash; a task type with a quote; three calls starting at once
@@ -128,7 +166,7 @@ expect_eq "odd names: calls' numbers" "$(ac calls --db "$T/odd.db" | calls_rows)
 # ---- the reports: the same documents ------------------------------------------
 # every text file of the weekly and an incident report alike (numbers to 1e-9
 # relative, numcmp.awk), the same files and charts
-for r in "weekly" "weekly --by user" "incident --from 2025-06-03T10:00:00Z --to 2025-06-03T14:00:00Z"; do
+for r in "weekly" "weekly --by user" "weekly --approx" "incident --from 2025-06-03T10:00:00Z --to 2025-06-03T14:00:00Z"; do
   rm -rf "$T/ra" "$T/rb"
   # shellcheck disable=SC2086
   ac report $r --db "$T/s.db" -o "$T/ra" >/dev/null 2>&1

@@ -178,7 +178,7 @@ expect_eq "complete 'agentcost tas'" "task tasks " "$(comp agentcost tas)"
 expect_eq "complete 'agentcost rec'" "recommend reconcile " "$(comp agentcost rec)"
 expect_eq "complete 'agentcost --db x.db sp'" "spc " "$(comp agentcost --db x.db sp)"
 expect_eq "complete 'agentcost tasks --'" \
-  "--by --db --each --format --help --histogram --include-eval --since --system --until --where " \
+  "--approx --by --db --each --format --help --histogram --include-eval --since --system --until --where " \
   "$(comp agentcost tasks --)"
 expect_eq "complete 'agentcost tasks --by '" "agent both environment model session system task_type user " \
   "$(comp agentcost tasks --by '')"

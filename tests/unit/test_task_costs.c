@@ -16,7 +16,7 @@
 
 static ac_task_group group(double *cost, size_t n)
 {
-	ac_task_group g = { NULL, NULL, cost, NULL, n, n };
+	ac_task_group g = { NULL, NULL, cost, NULL, n, n, NULL };
 	return g;
 }
 
