@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 PREFIX     ?= /usr/local
 
-.PHONY: all deps build test test-asan demo bench bench-formats bench-dims bench-ch fuzz man install clean
+.PHONY: all deps build test test-asan demo bench bench-formats bench-dims bench-ch bench-ch-current fuzz man install clean
 
 all: build
 
@@ -42,6 +42,11 @@ bench-dims: build
 # SQLite and a 2-shard ClickHouse cluster on loopback, side by side (issue #16).
 bench-ch: build
 	@./bench/ch.sh $(BUILD)/agentcost
+
+# The same ClickHouse statements on a current release (chDB from npm) against
+# 18.16's answers.
+bench-ch-current: build
+	@./bench/ch_current.sh $(BUILD)/agentcost
 
 # libFuzzer harnesses under ASan + UBSan, FUZZ_SECONDS each (default 60).
 fuzz:

@@ -19,10 +19,10 @@ FROM (
          retry_episodes AS ep, retry_attempts AS at
   FROM (SELECT DISTINCT task_id, ifNull(model, '(none)') AS m
         FROM span FINAL
-        WHERE ?4 != 0 AND (model IS NOT NULL OR ifNull(cost_usd, 0) != 0))
+        WHERE ?4 != 0 AND (model IS NOT NULL OR ifNull(cost_usd, 0) != 0)) AS tm
   ALL INNER JOIN (SELECT task_id, k1, k2, retry_episodes, retry_attempts
                   FROM {task_any} GLOBAL ALL INNER JOIN {q_task} AS qt USING task_id
-                  WHERE start_ns >= ?1 AND start_ns < ?2) USING task_id
+                  WHERE start_ns >= ?1 AND start_ns < ?2) AS tr USING task_id
   WHERE ?4 != 0 AND (?5 IS NULL OR m = ?5))
 GROUP BY g1, g2
 ORDER BY g1 NULLS FIRST, g2 NULLS FIRST

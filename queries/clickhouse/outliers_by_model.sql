@@ -22,9 +22,9 @@ FROM (SELECT task_id, if(?4 = 1, m, k1) AS g1, if(?4 = 2, m, k2) AS g2, cost, ca
               AND t_eval = 0
               AND (model IS NOT NULL OR ifNull(cost_usd, 0) != 0)
               AND (?5 IS NULL OR ifNull(model, '(none)') = ?5)
-            GROUP BY task_id, k1, k2, model))
+            GROUP BY task_id, k1, k2, model)) AS um
 ALL INNER JOIN (SELECT task_id, task_type, max_repeat, system, top_model, top_purpose,
                        top_tool, top_tool_calls
                 FROM {task_any}
-                WHERE eval = 0 AND start_ns >= ?1 AND start_ns < ?2) USING task_id
+                WHERE eval = 0 AND start_ns >= ?1 AND start_ns < ?2) AS tr USING task_id
 ORDER BY g1 NULLS FIRST, g2 NULLS FIRST, cost, id

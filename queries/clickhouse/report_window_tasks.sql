@@ -7,7 +7,7 @@ SELECT toInt64(bitShiftRight(cityHash64(task_id), 2)), task_id, system, task_typ
 FROM (SELECT task_id, ifNull(sum(cost_usd), 0) AS w_cost, count() AS w_spans
       FROM span FINAL
       WHERE start_ns >= ?1 AND start_ns < ?2 AND task_id != ''
-      GROUP BY task_id)
+      GROUP BY task_id) AS wc
 ALL INNER JOIN {task_any} USING task_id
 WHERE (?3 IS NULL OR system = ?3)
 ORDER BY w_cost DESC, task_id

@@ -157,6 +157,15 @@ ac_store *cli_open_store(const common_opts *o, int create)
 	ac_store *s;
 	ac_err err = AC_ERR_INIT;
 	ac_store_opts so = store_opts_from_env();
+	/* AGENTCOST_CH_LOG=FILE: every statement sent to ClickHouse (from the
+	 * schema set-up on), appended to FILE */
+	const char *logp = getenv("AGENTCOST_CH_LOG");
+	static FILE *logf;
+	if (o->db && !strncmp(o->db, "clickhouse://", 13) && logp && *logp && !logf) {
+		if (!(logf = fopen(logp, "a")))
+			cli_error("AGENTCOST_CH_LOG=%s: %s (statements not logged)", logp, strerror(errno));
+		ac_store_remote_log(logf);
+	}
 	if (ac_store_open_opts(&s, o->db, create ? AC_STORE_CREATE : 0, &so, &err)) {
 		cli_error("%s", err.msg);
 		return NULL;
@@ -167,14 +176,7 @@ ac_store *cli_open_store(const common_opts *o, int create)
 	static int at_exit;
 	if (ac_store_is_remote(s) && getenv("AGENTCOST_STATS") && !at_exit++)
 		atexit(remote_totals);
-	/* AGENTCOST_CH_LOG=FILE: every statement sent, appended to FILE */
-	const char *logp = getenv("AGENTCOST_CH_LOG");
-	static FILE *logf;
-	if (ac_store_is_remote(s) && logp && *logp && !logf) {
-		if (!(logf = fopen(logp, "a")))
-			cli_error("AGENTCOST_CH_LOG=%s: %s (statements not logged)", logp, strerror(errno));
-		ac_store_remote_log(logf);
-	}
+
 	if (ac_store_is_remote(s) &&
 	    (!strcmp(command_name, "prices") || !strcmp(command_name, "dims"))) {
 		cli_error("%s: not available on a ClickHouse store yet (prices, conventions and "

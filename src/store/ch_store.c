@@ -225,6 +225,7 @@ struct ac_ch_rows {
 		const char *name, *text; /* ac_ch_rows_set_text: "{name}" -> text */
 	} named[NNAMED];
 	size_t nnamed;
+	int nsub; /* subquery macros substituted (their aliases) */
 	char *body;    /* the answer, unescaped in place */
 	char *next;    /* the next line */
 	int ran;
@@ -411,7 +412,7 @@ static const char ROUTER_GROUP[] =
 	"tcw, trs, tcw1h, tain, taout, cost, "
 	"cityHash64(ifNull(tt, ''), isNull(tt), cxs, ms, nn, day, tier, "
 	"if(grp >= 16777216, cityHash64(task_id, grp), toUInt64(grp))) AS gk "
-	"FROM (" ROUTER_TASK_ROWS ") "
+	"FROM (" ROUTER_TASK_ROWS ") AS rt "
 	"LEFT ARRAY JOIN gcx AS cxs, gm AS ms, gnone AS nn, gday AS day, gtier AS tier, ggrp AS grp, gn AS n, "
 	"gtin AS tin, gtout AS tout, gtcr AS tcr, gtcw AS tcw, gtrs AS trs, gtcw1h AS tcw1h, "
 	"gtain AS tain, gtaout AS taout, gcost AS cost)";
@@ -437,6 +438,7 @@ static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, int *uses_qt
 static int substitute(ac_ch_rows *r, ac_buf *b, int *uses_qtask, ac_err *err)
 {
 	*uses_qtask = 0;
+	r->nsub = 0;
 	int rc = substitute_text(r, r->sql, b, uses_qtask, err);
 	if (rc)
 		return rc;
@@ -445,6 +447,27 @@ static int substitute(ac_ch_rows *r, ac_buf *b, int *uses_qtask, ac_err *err)
 	                  b->data[b->len - 1] == ' '))
 		b->len--;
 	return b->oom ? ac_err_set(err, AC_ENOMEM, "out of memory") : 0;
+}
+
+/* The text of the subquery macro p starts with ({task}, {task_any},
+ * {router_task}, {router_group}) and the macro's length in *n; NULL when
+ * none. */
+static const char *macro_text(const char *p, size_t *n)
+{
+	static const struct {
+		const char *name, *text;
+	} m[] = { { "{task_any}", TASK_ROWS_ANY },
+		  { "{task}", TASK_ROWS },
+		  { "{router_group}", ROUTER_GROUP },
+		  { "{router_task}", ROUTER_TASK } };
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		size_t k = strlen(m[i].name);
+		if (!strncmp(p, m[i].name, k)) {
+			*n = k;
+			return m[i].text;
+		}
+	}
+	return NULL;
 }
 
 static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, int *uses_qtask,
@@ -464,26 +487,14 @@ static int substitute_text(ac_ch_rows *r, const char *p, ac_buf *b, int *uses_qt
 		} else if (p[0] == '-' && p[1] == '-') { /* a comment: drop it */
 			while (*p && *p != '\n')
 				p++;
-		} else if (!strncmp(p, "{task_any}", 10)) {
-			int rc = substitute_text(r, TASK_ROWS_ANY, b, uses_qtask, err);
+		} else if (*p == '{' && (t = macro_text(p, &n))) {
+			/* a subquery, with an alias of its own: a current server's
+			 * analyzer wants one on each side of a JOIN */
+			int rc = substitute_text(r, t, b, uses_qtask, err);
 			if (rc)
 				return rc;
-			p += 10;
-		} else if (!strncmp(p, "{router_group}", 14)) {
-			int rc = substitute_text(r, ROUTER_GROUP, b, uses_qtask, err);
-			if (rc)
-				return rc;
-			p += 14;
-		} else if (!strncmp(p, "{router_task}", 13)) {
-			int rc = substitute_text(r, ROUTER_TASK, b, uses_qtask, err);
-			if (rc)
-				return rc;
-			p += 13;
-		} else if (!strncmp(p, "{task}", 6)) {
-			int rc = substitute_text(r, TASK_ROWS, b, uses_qtask, err);
-			if (rc)
-				return rc;
-			p += 6;
+			ac_buf_printf(b, " AS ac_sub%d", ++r->nsub);
+			p += n;
 		} else if (r->traces && !strncmp(p, "{traces}", 8)) {
 			ac_buf_adds(b, r->traces);
 			p += 8;
