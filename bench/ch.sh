@@ -45,13 +45,26 @@ chq() { curl -sS "http://127.0.0.1:$1/" --data-binary "$2"; }
 # ingest: the median of three runs each, into a new store every time (the
 # last one is the one the analyses read)
 median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+# quiet(): wait (up to 60 s) until neither server merges parts, so that the
+# background merges after one ingest do not take the cores from the next
+# timed run (SQLite's as well as ClickHouse's)
+quiet() {
+  local i
+  for i in $(seq 1 120); do
+    [ "$(chq "$CH_HTTP1" "SELECT count() FROM system.merges")$(chq "$CH_HTTP2" "SELECT count() FROM system.merges")" = "$(printf '0\n0')" ] && return
+    sleep 0.5
+  done
+}
 ts=() tc=()
 for k in 1 2 3; do
   rm -f "$DB" "$DB-wal" "$DB-shm"
+  quiet
   ts+=("$(secs "$AC" ingest --db "$DB" "$W")")
   URL="clickhouse://127.0.0.1:$CH_HTTP1/acbench$k?cluster=ac2"
+  quiet
   tc+=("$(secs "$AC" ingest --db "$URL" "$W")")
 done
+quiet
 ti_s=$(median3 "${ts[@]}")
 ti_c=$(median3 "${tc[@]}")
 SPANS=$("$AC" summary --db "$DB" --format json | jq -r .spans)
@@ -65,8 +78,9 @@ SPANS=$("$AC" summary --db "$DB" --format json | jq -r .spans)
   awk -v a="$ti_s" -v b="$ti_c" -v mb="$MB" 'BEGIN {
     printf "| ingest (median of 3) | %.2f (%.1f MB/s) | %.2f (%.1f MB/s) | speed %.2f | |\n", a, mb / a, b, mb / b, a / b }'
 } | tee "$OUT"
-for c in "summary" "tasks" "tasks --each" "models" "hidden" "spc" "outliers" "top user" \
-         "tasks --by user" "recommend" "export focus"; do
+for c in "summary" "tasks" "tasks --approx" "tasks --each" "models" "hidden" "spc" "outliers" \
+         "top user" "top user --approx" "tasks --by user" "tasks --by user --approx" \
+         "simulate --map testdata/router/map_cheap.csv" "recommend" "export focus"; do
   # shellcheck disable=SC2086
   a=$(secs "$AC" $c --db "$DB" --format csv)
   # shellcheck disable=SC2086
