@@ -324,13 +324,20 @@ int cmd_ingest(int argc, char **argv)
 	}
 	/* into ClickHouse: what the staging store holds, also when another file
 	 * of the same ingest failed (the files read are kept, as in SQLite) */
-	if (remote && derived && ship(remote, s, &ds))
+	int unsent = remote && derived && ship(remote, s, &ds);
+	if (unsent)
 		status = EXIT_FAIL;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (d.total > d.shown)
 		fprintf(stderr, "agentcost: ... and %lld more errors\n", d.total - d.shown);
-	ingest_summary(&st, &ds, secs);
+	if (unsent) /* read, but not (all) stored: no summary that says ingested */
+		fprintf(stderr, "agentcost: %lld spans read, not all stored in ClickHouse (once the "
+		                "error above is mended, run the ingest again: what was sent is "
+		                "replaced, nothing counts twice)\n",
+		        st.spans);
+	else
+		ingest_summary(&st, &ds, secs);
 	if (status == EXIT_OK && (st.errors > 0 || st.files_partial))
 		status = EXIT_SKIPPED;
 	ac_pricebook_free(pb);

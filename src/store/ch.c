@@ -264,8 +264,14 @@ static int post(ac_ch *c, const char *url, const char *body, size_t n, ac_buf *a
 		size_t ml = strcspn(m, "\n");
 		if (ml > 400)
 			ml = 400;
-		return ac_err_set(err, AC_ESQL, "clickhouse://%s:%d/%s: HTTP %ld: %.*s", c->host,
-		                  c->port, c->db, code, (int)ml, m);
+		/* a column of the call groups missing: a table of the previous build */
+		const char *old = strstr(m, "identifier: g_") || strstr(m, "columns: 'g_")
+		                          ? " (the span table was created by an older agentcost, "
+		                            "without the call-group columns: drop the database and "
+		                            "ingest again)"
+		                          : "";
+		return ac_err_set(err, AC_ESQL, "clickhouse://%s:%d/%s: HTTP %ld: %.*s%s", c->host,
+		                  c->port, c->db, code, (int)ml, m, old);
 	}
 	return 0;
 }

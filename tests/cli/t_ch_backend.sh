@@ -449,5 +449,17 @@ expect_eq "router: recommend as SQLite's" "" "$(diff "$T/rt.a" "$T/rt.b")"
 expect_eq "router: recommend's class" "qa/simple" \
   "$(jq -r '.classes[] | .task_type + "/" + .complexity' "$T/rt.a" 2>&1)"
 
+# a span table of the previous build (no g_* call-group columns): ingest and
+# the router stop and say what to do
+chq "$CH_HTTP1" "CREATE DATABASE IF NOT EXISTS acold" >/dev/null
+sed -e '/^  g_/d' -e 's/{name}/acold.span/' -e 's/{engine}/MergeTree() ORDER BY (trace_id, span_id)/' \
+  "$SRC/schema/clickhouse/span.sql" | grep -v '^--' >"$T/old.sql"
+chq "$CH_HTTP1" "$(cat "$T/old.sql")" >/dev/null
+UO="clickhouse://127.0.0.1:$CH_HTTP1/acold"
+expect_rc "old span table: ingest refused" 1 ac ingest --db "$UO" "$T/tool.jsonl"
+expect_grep "old span table: ingest says why" "created by an older agentcost" "$T/err"
+expect_rc "old span table: simulate refused" 1 ac simulate --map "$SRC/testdata/router/map_sonnet4.csv" --db "$UO"
+expect_grep "old span table: simulate says what to do" "drop the database and ingest again" "$T/err"
+
 "$CLUSTER" stop "$CH" >/dev/null 2>&1
 finish
