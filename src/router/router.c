@@ -278,6 +278,30 @@ static int32_t task_index(const ac_router_data *d, int64_t id)
 	return lo < d->ntasks && d->tasks[lo].id == id ? (int32_t)lo : -1;
 }
 
+/* A call group's numbers into c (the group's class and model set apart). */
+static void fill_call(rcall *c, const ac_call_group *g)
+{
+	c->day = g->day;
+	c->tier = (int)g->tier;
+	c->n = g->calls;
+	memset(&c->tok, 0, sizeof(c->tok));
+	c->tok.in = g->tin;
+	c->tok.out = g->tout;
+	c->tok.cache_read = g->tcr;
+	c->tok.cache_write = g->tcw;
+	c->tok.reasoning = g->trs;
+	c->tok.cache_write_1h = g->tcw1h;
+	c->tok.audio_in = g->tain;
+	c->tok.audio_out = g->taout;
+	/* an irregular call (grp >= AC_GRP_SINGLE) alone: its numbers decide the
+	 * token convention and the prompt (src/pricing/convention.h); a group's
+	 * calls have their cache within their input (tasks.c irregular()) */
+	c->tok.conv = AC_CONV_AUTO;
+	c->single = g->grp >= AC_GRP_SINGLE;
+	c->prompt = c->single ? ac_prompt_tokens(&c->tok) : ac_bucket_prompt((int)(g->grp & 15));
+	c->cost = g->cost;
+}
+
 static int read_calls(ac_router_data *d, ac_store *s, ac_err *err)
 {
 	ac_rows *st = NULL;
@@ -310,26 +334,7 @@ static int read_calls(ac_router_data *d, ac_store *s, ac_err *err)
 				goto oom;
 			if (cx >= 0 && class_of(d, d->tasks[task].tt, cx, &c->cls))
 				goto oom;
-			c->day = g.day;
-			c->tier = (int)g.tier;
-			c->n = g.calls;
-			memset(&c->tok, 0, sizeof(c->tok));
-			c->tok.in = g.tin;
-			c->tok.out = g.tout;
-			c->tok.cache_read = g.tcr;
-			c->tok.cache_write = g.tcw;
-			c->tok.reasoning = g.trs;
-			c->tok.cache_write_1h = g.tcw1h;
-			c->tok.audio_in = g.tain;
-			c->tok.audio_out = g.taout;
-			/* an irregular call (grp >= AC_GRP_SINGLE) alone: its numbers decide the
-			 * token convention and the prompt (src/pricing/convention.h); a group's
-			 * calls have their cache within their input (tasks.c irregular()) */
-			c->tok.conv = AC_CONV_AUTO;
-			c->single = g.grp >= AC_GRP_SINGLE;
-			c->prompt = c->single ? ac_prompt_tokens(&c->tok)
-			                      : ac_bucket_prompt((int)(g.grp & 15));
-			c->cost = g.cost;
+			fill_call(c, &g);
 			c->gkey = 0;
 			d->ncalls++;
 		}
@@ -430,22 +435,22 @@ static int read_groups(ac_router_data *d, ac_store *s, ac_err *err)
 			goto oom;
 		if (cx >= 0 && class_of(d, tt, cx, &c->cls))
 			goto oom;
-		c->day = ac_rows_int(st, 4);
-		c->tier = (int)ac_rows_int(st, 5);
-		int64_t grp = ac_rows_int(st, 6);
-		c->n = ac_rows_int(st, 7);
-		c->tok.in = ac_rows_int(st, 8);
-		c->tok.out = ac_rows_int(st, 9);
-		c->tok.cache_read = ac_rows_int(st, 10);
-		c->tok.cache_write = ac_rows_int(st, 11);
-		c->tok.reasoning = ac_rows_int(st, 12);
-		c->tok.cache_write_1h = ac_rows_int(st, 13);
-		c->tok.audio_in = ac_rows_int(st, 14);
-		c->tok.audio_out = ac_rows_int(st, 15);
-		c->tok.conv = AC_CONV_AUTO; /* as read_calls: the numbers decide */
-		c->single = grp >= AC_GRP_SINGLE;
-		c->prompt = c->single ? ac_prompt_tokens(&c->tok) : ac_bucket_prompt((int)(grp & 15));
-		c->cost = ac_rows_double(st, 16);
+		ac_call_group g;
+		memset(&g, 0, sizeof(g));
+		g.day = ac_rows_int(st, 4);
+		g.tier = ac_rows_int(st, 5);
+		g.grp = ac_rows_int(st, 6);
+		g.calls = ac_rows_int(st, 7);
+		g.tin = ac_rows_int(st, 8);
+		g.tout = ac_rows_int(st, 9);
+		g.tcr = ac_rows_int(st, 10);
+		g.tcw = ac_rows_int(st, 11);
+		g.trs = ac_rows_int(st, 12);
+		g.tcw1h = ac_rows_int(st, 13);
+		g.tain = ac_rows_int(st, 14);
+		g.taout = ac_rows_int(st, 15);
+		g.cost = ac_rows_double(st, 16);
+		fill_call(c, &g);
 		d->ncalls++;
 	}
 	if (src < 0)
