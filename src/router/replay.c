@@ -212,9 +212,9 @@ static int call_form(double cf[10], int *any, const sim_ctx *x, const rcall *c, 
 	return 0;
 }
 
-/* The linear forms of the groups a replay in the server moves: key, row
- * (1-based) and ten numbers a row; the first entry is key 0, row 0 (no
- * list is empty). */
+/* The linear forms of the groups a replay in the server moves: per entry
+ * its key, its row (its index) and ten numbers; entry 0 is key 0, row 0,
+ * which changes nothing (no list sent is empty). */
 typedef struct forms {
 	uint64_t *key, *row;
 	double *cf;
@@ -405,8 +405,9 @@ int ac_router_simulate(ac_router_result **out, ac_router_data *d, const ac_route
 			dist[k]->p50 = ac_quantile_of(os[0], os[1], n, 0.50);
 			dist[k]->p99 = ac_quantile_of(os[2], os[3], n, 0.99);
 		}
+	} else {
+		r->tasks = (long long)d->ntasks;
 	}
-	r->tasks = d->server ? r->tasks : (long long)d->ntasks;
 	for (size_t i = 0; i < d->ntasks; i++) {
 		before[i] = d->tasks[i].cost;
 		after[i] = d->tasks[i].cost + delta[i];

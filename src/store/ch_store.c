@@ -396,7 +396,8 @@ static const char TASK_ROWS_ANY[] =
 #define ROUTER_TASK_ROWS                                                                   \
 	"SELECT task_id, any(t_start_ns) AS start_ns, any(t_cost_usd) AS cost_usd, "              \
 	"any(t_type) AS tt, notEmpty(any(g_grp)) AS has_g, any(g_class) AS gcx, "                \
-	"any(g_model) AS gm, any(g_none) AS gnone, any(g_day) AS gday, any(g_tier) AS gtier, any(g_grp) AS ggrp, "     \
+	"any(g_model) AS gm, any(g_none) AS gnone, any(g_day) AS gday, "                         \
+	"any(g_tier) AS gtier, any(g_grp) AS ggrp, "                                              \
 	"any(g_calls) AS gn, any(g_tin) AS gtin, any(g_tout) AS gtout, any(g_tcr) AS gtcr, "     \
 	"any(g_tcw) AS gtcw, any(g_trs) AS gtrs, any(g_tcw1h) AS gtcw1h, any(g_tain) AS gtain, " \
 	"any(g_taout) AS gtaout, any(g_cost) AS gcost "                                          \
@@ -413,8 +414,8 @@ static const char ROUTER_GROUP[] =
 	"cityHash64(ifNull(tt, ''), isNull(tt), cxs, ms, nn, day, tier, "
 	"if(grp >= 16777216, cityHash64(task_id, grp), toUInt64(grp))) AS gk "
 	"FROM (" ROUTER_TASK_ROWS ") AS rt "
-	"LEFT ARRAY JOIN gcx AS cxs, gm AS ms, gnone AS nn, gday AS day, gtier AS tier, ggrp AS grp, gn AS n, "
-	"gtin AS tin, gtout AS tout, gtcr AS tcr, gtcw AS tcw, gtrs AS trs, gtcw1h AS tcw1h, "
+	"LEFT ARRAY JOIN gcx AS cxs, gm AS ms, gnone AS nn, gday AS day, gtier AS tier, "
+	"ggrp AS grp, gn AS n, gtin AS tin, gtout AS tout, gtcr AS tcr, gtcw AS tcw, gtrs AS trs, gtcw1h AS tcw1h, "
 	"gtain AS tain, gtaout AS taout, gcost AS cost)";
 
 static const char *named_text(const ac_ch_rows *r, const char *p, size_t *n)
