@@ -89,6 +89,8 @@ cmds=(
   "recommend --min-samples 3 --tolerance 0.3"
   "recommend --min-samples 3 --frontier"
   "recommend --min-samples 3 --accuracy-floor 0.8"
+  "recommend --min-samples 2 --accuracy-floor 0.8"
+  "recommend --min-samples 2 --tolerance 0.3 --since $mid"
   "simulate --map $cheap"
   "simulate --map $W/rec.csv --output-ratio measured"
   "simulate --map $cheap --map $W/rec.csv"
