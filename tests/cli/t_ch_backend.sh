@@ -449,6 +449,21 @@ expect_eq "router: recommend as SQLite's" "" "$(diff "$T/rt.a" "$T/rt.b")"
 expect_eq "router: recommend's class" "qa/simple" \
   "$(jq -r '.classes[] | .task_type + "/" + .complexity' "$T/rt.a" 2>&1)"
 
+# a prompt of 99,999,999 tokens (above every context tier) and a call whose
+# cache write exceeds its input (priced alone): the server's replay as SQLite's
+cat >"$T/big.jsonl" <<'EOT'
+{"trace_id":"7e900000000000000000000000000dd4","span_id":"d000000000000001","parent_span_id":null,"name":"invoke_agent qa","start_time":"2025-06-10T12:00:00Z","end_time":"2025-06-10T12:01:00Z","status":"OK","attributes":{"gen_ai.operation.name":"invoke_agent","agentcost.task.type":"qa","agentcost.complexity":"simple"},"resource":{"service.name":"tierbot"}}
+{"trace_id":"7e900000000000000000000000000dd4","span_id":"d000000000000002","parent_span_id":"d000000000000001","name":"chat negative","start_time":"2025-06-10T12:00:01Z","end_time":"2025-06-10T12:00:02Z","status":"OK","attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":50,"gen_ai.usage.cache_creation.input_tokens":2000},"resource":{"service.name":"tierbot"}}
+{"trace_id":"7e900000000000000000000000000dd4","span_id":"d000000000000003","parent_span_id":"d000000000000001","name":"chat huge","start_time":"2025-06-10T12:00:03Z","end_time":"2025-06-10T12:00:04Z","status":"OK","attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":99999999,"gen_ai.usage.output_tokens":10},"resource":{"service.name":"tierbot"}}
+EOT
+UB="clickhouse://127.0.0.1:$CH_HTTP1/acbig?cluster=ac2"
+ac ingest --db "$T/big.db" "$T/big.jsonl" >/dev/null 2>&1
+expect_rc "router: odd calls into clickhouse" 0 ac ingest --db "$UB" "$T/big.jsonl"
+ac simulate --map "$SRC/testdata/router/map_sonnet4.csv" --format json --db "$T/big.db" >"$T/big.a" 2>&1
+ac simulate --map "$SRC/testdata/router/map_sonnet4.csv" --format json --db "$UB" >"$T/big.b" 2>&1
+expect_eq "router: odd calls as SQLite's" "" "$(diff "$T/big.a" "$T/big.b")"
+jq -e '.simulated_cost > 500' "$T/big.a" >/dev/null && ok || fail "router: odd calls: $(head -c 200 "$T/big.a")"
+
 # a span table of the previous build (no g_* call-group columns): ingest and
 # the router stop and say what to do
 chq "$CH_HTTP1" "CREATE DATABASE IF NOT EXISTS acold" >/dev/null
