@@ -14,23 +14,11 @@
 
 #include <cmocka.h>
 
+#include "close.h"
+
 #include "analysis/accuracy.h"
 #include "analysis/stats.h"
 #include "util/timeutil.h"
-
-/* Debian 12's cmocka compares floats as float: compare doubles here, passing
- * when within abs or within rel of the expected value. */
-#define assert_close(a, b, rel, abs) assert_close_at((a), (b), (rel), (abs), __FILE__, __LINE__)
-static void assert_close_at(double got, double want, double rel, double abs, const char *file,
-                            int line)
-{
-	double d = fabs(got - want);
-	if (!(d <= abs || d <= rel * fabs(want))) {
-		print_error("%s:%d: got %.17g, expected %.17g (rel %g, abs %g)\n", file, line, got,
-		            want, rel, abs);
-		fail();
-	}
-}
 
 /* Normal and t quantiles ------------------------------------------------- */
 

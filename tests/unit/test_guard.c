@@ -17,20 +17,10 @@
 
 #include <cmocka.h>
 
+#include "close.h"
+
 #include "analysis/guard.h"
 #include "store/store.h"
-
-#define assert_close(a, b, rel, abs) assert_close_at((a), (b), (rel), (abs), __FILE__, __LINE__)
-static void assert_close_at(double got, double want, double rel, double abs, const char *file,
-                            int line)
-{
-	double d = fabs(got - want);
-	if (!(d <= abs || d <= rel * fabs(want))) {
-		print_error("%s:%d: got %.17g, expected %.17g (rel %g, abs %g)\n", file, line, got,
-		            want, rel, abs);
-		fail();
-	}
-}
 
 static int64_t dict(ac_store *s, int d, const char *name)
 {

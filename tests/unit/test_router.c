@@ -23,25 +23,13 @@
 
 #include <cmocka.h>
 
+#include "close.h"
+
 #include "router/router.h"
 #include "tasks/callpack.h"
 #include "tasks/tasks.h"
 #include "store/store.h"
 #include "util/timeutil.h"
-
-/* Debian 12's cmocka compares floats as float: compare doubles here, passing
- * when within abs or within rel of the expected value. */
-#define assert_close(a, b, rel, abs) assert_close_at((a), (b), (rel), (abs), __FILE__, __LINE__)
-static void assert_close_at(double got, double want, double rel, double abs, const char *file,
-                            int line)
-{
-	double d = fabs(got - want);
-	if (!(d <= abs || d <= rel * fabs(want))) {
-		print_error("%s:%d: got %.17g, expected %.17g (rel %g, abs %g)\n", file, line, got,
-		            want, rel, abs);
-		fail();
-	}
-}
 
 /* A temporary file holding text; the path is static storage. */
 static const char *tmpfile_with(const char *text)

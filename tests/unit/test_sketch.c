@@ -21,26 +21,14 @@
 
 #include <cmocka.h>
 
+#include "close.h"
+
 #include "analysis/sketch.h"
 #include "analysis/stats.h"
 #include "store/store.h"
 #include "util/rbin.h"
 
 #define EPS (1.0 / 256) /* 2^-8 */
-
-/* Debian 12's cmocka compares floats as float: compare doubles here, passing
- * when within abs or within rel of the expected value. */
-#define assert_close(a, b, rel, abs) assert_close_at((a), (b), (rel), (abs), __FILE__, __LINE__)
-static void assert_close_at(double got, double want, double rel, double abs, const char *file,
-                            int line)
-{
-	double d = fabs(got - want);
-	if (!(d <= abs || d <= rel * fabs(want))) {
-		print_error("%s:%d: got %.17g, expected %.17g (rel %g, abs %g)\n", file, line, got,
-		            want, rel, abs);
-		fail();
-	}
-}
 
 static void test_bins_by_hand(void **state)
 {
