@@ -464,6 +464,15 @@ ac simulate --map "$SRC/testdata/router/map_sonnet4.csv" --format json --db "$UB
 expect_eq "router: odd calls as SQLite's" "" "$(diff "$T/big.a" "$T/big.b")"
 jq -e '.simulated_cost > 500' "$T/big.a" >/dev/null && ok || fail "router: odd calls: $(head -c 200 "$T/big.a")"
 
+# AGENTCOST_CH_LOG: every statement sent, from the schema set-up on, and no
+# INSERT rows
+UL="clickhouse://127.0.0.1:$CH_HTTP1/aclog?cluster=ac2"
+AGENTCOST_CH_LOG=$T/ch.log ac ingest --db "$UL" "$T/tool.jsonl" >/dev/null 2>&1
+AGENTCOST_CH_LOG=$T/ch.log ac summary --db "$UL" >/dev/null 2>&1
+expect_grep "statement log: the schema set-up" "^CREATE TABLE IF NOT EXISTS" "$T/ch.log"
+expect_grep "statement log: summary's query" "FROM span FINAL" "$T/ch.log"
+expect_no_grep "statement log: no INSERT rows" "c000000000000002" "$T/ch.log"
+
 # a span table of the previous build (no g_* call-group columns): ingest and
 # the router stop and say what to do
 chq "$CH_HTTP1" "CREATE DATABASE IF NOT EXISTS acold" >/dev/null

@@ -679,6 +679,27 @@ static void assert_iso(const char *t)
 	            t[19] == '.' && t[23] == 'Z');
 }
 
+/* A SQLite store answers its embedded queries and not the ClickHouse-only
+ * ones (the router replays in C there), and refuses a list parameter. */
+static void test_answers_and_lists(void **state)
+{
+	(void)state;
+	ac_store *s = open_mem();
+	ac_err err = AC_ERR_INIT;
+	assert_true(ac_store_answers(s, "summary_tasks.sql"));
+	assert_false(ac_store_answers(s, "router_groups.sql"));
+	assert_false(ac_store_answers(s, "no_such_query.sql"));
+	ac_rows *r = NULL;
+	assert_int_equal(ac_store_rows(s, "summary_tasks.sql", INT64_MIN, INT64_MAX, NULL, 0, &r, &err),
+	                 0);
+	static const uint64_t keys[] = { 1, 2 };
+	ac_rows_bind_u64s(r, 4, keys, 2);
+	assert_int_equal(ac_rows_next(r, &err), AC_EINVAL);
+	assert_non_null(strstr(err.msg, "list parameter"));
+	ac_rows_free(r);
+	ac_store_close(s);
+}
+
 static void test_file_ledger(void **state)
 {
 	(void)state;
@@ -763,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_span_key_range_end),
 		cmocka_unit_test(test_raw_blocks),
 		cmocka_unit_test(test_file_ledger),
+		cmocka_unit_test(test_answers_and_lists),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
