@@ -9,7 +9,8 @@
 --   a task's system and task_type: its own, "(none)" when it has none;
 --   a task's user, session, agent, environment: the value of its first span
 --     with one in the order (rk, start_ns, span_id, trace_id): rk 0 a span
---     without a parent, 1 one whose parent is not in the task (same trace),
+--     without a parent (NULL; '' where an earlier agentcost
+--     sent that), 1 one whose parent is not in the task (same trace),
 --     2 the rest (SQLite's q_sv.root 2, 1, 0, taken DESC); span_id as lowercase
 --     hex sorts as SQLite's blob does; "(none)" when no span has one.
 --     The last key differs: two spans of one task with the same root rank,
@@ -50,7 +51,7 @@ FROM (
            argMinIf(assumeNotNull(agent_name), (rk, start_ns, span_id, trace_id), isNotNull(agent_name)) AS s_agent,
            argMinIf(assumeNotNull(env), (rk, start_ns, span_id, trace_id), isNotNull(env)) AS s_env
     FROM (SELECT task_id, trace_id, span_id, start_ns, user, session, agent_name, env,
-                 multiIf(isNull(parent_span_id), 0,
+                 multiIf(ifNull(parent_span_id, '') = '', 0,
                          (task_id, trace_id, assumeNotNull(parent_span_id)) IN
                            (SELECT task_id, trace_id, span_id
                             FROM span FINAL

@@ -85,26 +85,30 @@ static int dicts_load(dict_names *d, sqlite3 *db, ac_err *err)
 	return 0;
 }
 
-/* Per output column of the ship queries: -1 the value as it is, -2 a task's
- * packed call groups (three fields: encode_groups), else the dictionary (D_*)
- * whose name the id column stands for. */
+/* Per column of ch_ship_spans.sql from 4 on (0..3 are written by
+ * send_spans): -1 the value as it is, else the dictionary (D_*) whose name
+ * the id column stands for. */
 #define R -1
-#define G -2
 static const signed char SPAN_DICTS[] = {
-	R, R, R, R, R, R, R, R,                                          /* ids, times, step, status */
+	-9, -9, -9, -9, R, R, R, R,                                      /* keys, ids, times, step, status */
 	D_SPAN_NAME, D_SERVICE, D_LABEL, D_MODEL, D_LABEL, D_TOOL, D_LABEL, /* name..error_type */
 	R, R, R, R, R, R, R, R,                                          /* tokens */
 	R, R, R,                                                         /* cost, cost_src, producer */
 	D_LABEL, D_LABEL, D_LABEL, D_TASK_REF, D_LABEL, R,               /* complexity..eval_score */
 	D_LABEL, D_LABEL, D_LABEL, R, D_LABEL,                           /* purpose_eff..scope */
 	D_DIM_VALUE, D_DIM_VALUE, R,                                     /* user, session, trace_first */
-	D_SERVICE, D_LABEL, R,                                           /* t_system, t_type, t_eval */
+};
+/* The same for ch_ship_span_task.sql from 1 on (0 is the task id): t_system,
+ * t_type, t_eval beside every span; the others (4 ...) on the earliest span
+ * of each trace of the task only, the call groups last (encode_groups). */
+static const signed char TASK_DICTS[] = {
+	-9, D_SERVICE, D_LABEL, R,                                       /* task_id, system, type, eval */
 	R, R, R, R, R, R, R, R, R, R, R, R, R,                           /* t_start_ns..t_max_repeat */
 	D_MODEL, D_LABEL, D_TOOL, R,                                     /* t_top_* */
-	G,                           /* t_groups, t_classes, t_models, g_class .. g_cost */
 };
-#undef G
 #undef R
+#define SPAN_COLS ((int)sizeof(SPAN_DICTS))
+#define TASK_COLS ((int)sizeof(TASK_DICTS)) /* and the groups after them */
 
 typedef struct {
 	ac_ch *c;
@@ -356,83 +360,193 @@ static void no_groups(ac_buf *b)
 		put_varint(b, 0);
 }
 
-/* Every row of staging query `name`, plus the version, into table; column i
- * written as the name of its id in dictionary cols[i] when that is >= 0. */
-static int send_query(sender *s, sqlite3 *db, const char *name, const signed char *cols,
-                      int ncols, long long *rows, ac_err *err)
+/* Column i of st's row into column type t: the name of its id in
+ * dictionary dict when that is >= 0, else the value as it is. */
+static void put_column(sender *s, int t, sqlite3_stmt *st, int i, int dict)
+{
+	if (dict >= 0) {
+		int64_t id = sqlite3_column_int64(st, i);
+		const char *n = id > 0 && (size_t)id < s->d->len[dict] ? s->d->name[dict][id] : NULL;
+		put_value(&s->b, t, !n, n, n ? strlen(n) : 0, 0, 0, 0);
+		return;
+	}
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		put_value(&s->b, t, 1, NULL, 0, 0, 0, 0);
+		break;
+	case SQLITE_INTEGER:
+		put_value(&s->b, t, 0, NULL, 0, sqlite3_column_int64(st, i), 0, 0);
+		break;
+	case SQLITE_FLOAT:
+		put_value(&s->b, t, 0, NULL, 0, 0, sqlite3_column_double(st, i), 1);
+		break;
+	default:
+		put_value(&s->b, t, 0, (const char *)sqlite3_column_text(st, i),
+		          (size_t)sqlite3_column_bytes(st, i), 0, 0, 0);
+	}
+}
+
+/* The row written: the version (the table's last column), then the
+ * INSERT handed over when it is big enough. f: the columns written. */
+static int end_row(sender *s, const char *name, int f, long long *rows, ac_err *err)
+{
+	if (f != s->ntypes - 1 || s->types[f] != T_U64)
+		return ac_err_set(err, AC_ESQL, "%s: %d columns for %s's %d", name, f + 1, s->table,
+		                  s->ntypes);
+	put_le(&s->b, s->version, 8);
+	(*rows)++;
+	return s->b.len >= SEND_BYTES ? flush(s, err) : 0;
+}
+
+/* The end of a table's rows: the last INSERT sent, and all of them stored
+ * before the next table's are sent. */
+static int end_table(sender *s, int rc, ac_err *err)
+{
+	if (!rc)
+		rc = flush(s, err);
+	int w = wait_sent(s, rc ? &s->th_err : err);
+	return rc ? rc : w;
+}
+
+/* Every row of staging query `name`, its values as they are, plus the
+ * version, into table. */
+static int send_query(sender *s, sqlite3 *db, const char *name, long long *rows, ac_err *err)
 {
 	sqlite3_stmt *st;
 	if (ac_store_prepare_named(db, name, 0, &st) != SQLITE_OK)
 		return ac_err_set(err, AC_ESQL, "%s: %s", name, sqlite3_errmsg(db));
-	int rc = 0, src;
-	int ncol = sqlite3_column_count(st);
-	if (cols && ncol != ncols) {
-		sqlite3_finalize(st);
-		return ac_err_set(err, AC_ESQL, "%s: %d columns, the ship expects %d", name, ncol, ncols);
-	}
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		int f = 0; /* the table's column written next */
-		for (int i = 0; i < ncol && !rc; i++) {
-			if (cols && cols[i] == -2) { /* a task's call groups: GROUP_COLS columns */
-				if (!group_types(s->types + f, s->ntypes - f))
-					rc = ac_err_set(err, AC_ESQL,
-					                "%s: the call groups' columns of %s (a table created "
-					                "by an older agentcost: see README, ClickHouse)",
-					                name, s->table);
-				else if (sqlite3_column_type(st, i) == SQLITE_NULL)
-					no_groups(&s->b);
-				else
-					rc = encode_groups(s, sqlite3_column_blob(st, i),
-					                   (size_t)sqlite3_column_bytes(st, i), err);
-				f += GROUP_COLS;
-				continue;
-			}
-			if (f >= s->ntypes) {
-				rc = ac_err_set(err, AC_ESQL, "%s: more columns than %s has", name, s->table);
-				break;
-			}
-			int t = s->types[f++];
-			if (cols && cols[i] >= 0) { /* a dictionary id: its name */
-				int64_t id = sqlite3_column_int64(st, i);
-				int k = cols[i];
-				const char *n = id > 0 && (size_t)id < s->d->len[k] ? s->d->name[k][id] : NULL;
-				put_value(&s->b, t, !n, n, n ? strlen(n) : 0, 0, 0, 0);
-				continue;
-			}
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_NULL:
-				put_value(&s->b, t, 1, NULL, 0, 0, 0, 0);
-				break;
-			case SQLITE_INTEGER:
-				put_value(&s->b, t, 0, NULL, 0, sqlite3_column_int64(st, i), 0, 0);
-				break;
-			case SQLITE_FLOAT:
-				put_value(&s->b, t, 0, NULL, 0, 0, sqlite3_column_double(st, i), 1);
-				break;
-			default:
-				put_value(&s->b, t, 0, (const char *)sqlite3_column_text(st, i),
-				          (size_t)sqlite3_column_bytes(st, i), 0, 0, 0);
-			}
-		}
-		/* the version: the table's last column */
-		if (!rc && (f != s->ntypes - 1 || s->types[f] != T_U64))
-			rc = ac_err_set(err, AC_ESQL, "%s: %d columns for %s's %d", name, f + 1, s->table,
-			                s->ntypes);
-		if (rc)
-			break;
-		put_le(&s->b, s->version, 8);
-		(*rows)++;
-		if (s->b.len >= SEND_BYTES && (rc = flush(s, err)))
-			break;
+	int rc = 0, src, ncol = sqlite3_column_count(st);
+	if (ncol >= s->ntypes)
+		rc = ac_err_set(err, AC_ESQL, "%s: more columns than %s has", name, s->table);
+	while (!rc && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < ncol; i++)
+			put_column(s, s->types[i], st, i, -1);
+		rc = end_row(s, name, ncol, rows, err);
 	}
 	if (!rc && src != SQLITE_DONE)
 		rc = ac_err_set(err, AC_ESQL, "%s: %s", name, sqlite3_errmsg(db));
 	sqlite3_finalize(st);
-	if (!rc)
-		rc = flush(s, err);
-	/* a table's rows are all stored before the next table's are sent */
-	int w = wait_sent(s, rc ? &s->th_err : err);
-	return rc ? rc : w;
+	return end_table(s, rc, err);
+}
+
+/* A 16-byte (trace) or 8-byte (span) id blob at column i as lowercase hex,
+ * as SQLite's lower(hex()) writes it; NULL stays NULL. */
+static void put_hex(ac_buf *b, int t, sqlite3_stmt *st, int i)
+{
+	const unsigned char *p = sqlite3_column_blob(st, i);
+	size_t n = (size_t)sqlite3_column_bytes(st, i);
+	if (!p) {
+		int null = sqlite3_column_type(st, i) == SQLITE_NULL;
+		put_value(b, t, null, null ? NULL : "", 0, 0, 0, 0);
+		return;
+	}
+	char h[65], *x = n <= 32 ? h : malloc(2 * n + 1);
+	if (!x) {
+		b->oom = 1; /* flush reports it */
+		return;
+	}
+	ac_hex(p, n, x);
+	put_value(b, t, 0, x, 2 * n, 0, 0, 0);
+	if (x != h)
+		free(x);
+}
+
+/* The row of `st` for key `key` (a task's, a trace's), stepped only when the
+ * key differs from the last one asked (*have: a row is there). Spans come in
+ * key order, so each task and trace is read about once. */
+static int side_row(sqlite3 *db, sqlite3_stmt *st, int64_t key, int64_t *last, int *have,
+                    const char *name, ac_err *err)
+{
+	if (*last == key)
+		return 0;
+	*last = key;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, key);
+	int rc = sqlite3_step(st);
+	*have = rc == SQLITE_ROW;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ac_err_set(err, AC_ESQL, "%s: %s", name, sqlite3_errmsg(db));
+	return 0;
+}
+
+/*
+ * Every span of the staging store into the span table, with its trace's id
+ * and its task's fields beside it (schema/clickhouse/span.sql). The spans
+ * are read alone (ch_ship_spans.sql, by key, so a trace's spans come
+ * together), their trace's id and their task's row looked up when they
+ * change (ch_ship_span_trace.sql, ch_ship_span_task.sql): one lookup a trace
+ * or task rather than joins and expressions on every span.
+ */
+static int send_spans(sender *s, sqlite3 *db, long long *rows, ac_err *err)
+{
+	static const char *const names[] = { "ch_ship_spans.sql", "ch_ship_span_trace.sql",
+		                             "ch_ship_span_task.sql" };
+	sqlite3_stmt *st[3] = { NULL, NULL, NULL };
+	int rc = 0, src = SQLITE_DONE;
+	for (int k = 0; k < 3 && !rc; k++)
+		if (ac_store_prepare_named(db, names[k], 0, &st[k]) != SQLITE_OK)
+			rc = ac_err_set(err, AC_ESQL, "%s: %s", names[k], sqlite3_errmsg(db));
+	sqlite3_stmt *sp = st[0], *tr = st[1], *tk = st[2];
+	/* the table's columns: the span's (with the task's id), the task's
+	 * others, the call groups', the version */
+	const int ngroup = SPAN_COLS + TASK_COLS - 1, ncols = ngroup + GROUP_COLS + 1;
+	if (!rc && (sqlite3_column_count(sp) != SPAN_COLS ||
+	            sqlite3_column_count(tk) != TASK_COLS + 1))
+		rc = ac_err_set(err, AC_ESQL, "%s: not the columns the ship expects", names[0]);
+	else if (!rc && (s->ntypes != ncols ||
+	                 !group_types(s->types + ngroup, s->ntypes - ngroup)))
+		rc = ac_err_set(err, AC_ESQL,
+		                "%s: %d columns of %s, not %d; the call groups' columns of %s (a table "
+		                "created by an older agentcost: see README, ClickHouse)",
+		                names[0], s->ntypes, s->table, ncols, s->table);
+	int64_t last_trace = -1, last_task = -1;
+	int have_trace = 0, have_task = 0;
+	while (!rc && (src = sqlite3_step(sp)) == SQLITE_ROW) {
+		const unsigned char *t = s->types;
+		int f = 0, first = sqlite3_column_int(sp, SPAN_COLS - 1) == 1;
+		int task = sqlite3_column_type(sp, 0) != SQLITE_NULL;
+		if ((rc = side_row(db, tr, sqlite3_column_int64(sp, 1), &last_trace, &have_trace,
+		                   names[1], err)))
+			break;
+		if (!have_trace)
+			continue; /* a span without its trace's row is not sent */
+		if (task && (rc = side_row(db, tk, sqlite3_column_int64(sp, 0), &last_task, &have_task,
+		                           names[2], err)))
+			break;
+		task = task && have_task;
+		/* task_id ('' without a task), trace_id, span_id, parent_span_id */
+		if (task)
+			put_column(s, t[f], tk, 0, -1);
+		else
+			put_value(&s->b, t[f], 0, "", 0, 0, 0, 0);
+		f++;
+		put_hex(&s->b, t[f++], tr, 0);
+		put_hex(&s->b, t[f++], sp, 2);
+		put_hex(&s->b, t[f++], sp, 3);
+		for (int i = 4; i < SPAN_COLS; i++, f++)
+			put_column(s, t[f], sp, i, SPAN_DICTS[i]);
+		/* the task's system, type and eval on every span; its other
+		 * fields and call groups on the earliest span of each trace */
+		for (int i = 1; i < TASK_COLS; i++, f++) {
+			if (task && (i < 4 || first))
+				put_column(s, t[f], tk, i, TASK_DICTS[i]);
+			else
+				put_value(&s->b, t[f], 1, NULL, 0, 0, 0, 0);
+		}
+		if (task && first && sqlite3_column_type(tk, TASK_COLS) != SQLITE_NULL)
+			rc = encode_groups(s, sqlite3_column_blob(tk, TASK_COLS),
+			                   (size_t)sqlite3_column_bytes(tk, TASK_COLS), err);
+		else
+			no_groups(&s->b);
+		f += GROUP_COLS;
+		if (!rc)
+			rc = end_row(s, names[0], f, rows, err);
+	}
+	if (!rc && src != SQLITE_DONE)
+		rc = ac_err_set(err, AC_ESQL, "%s: %s", names[0], sqlite3_errmsg(db));
+	for (int k = 0; k < 3; k++)
+		sqlite3_finalize(st[k]);
+	return end_table(s, rc, err);
 }
 
 /* ---- task_calls: the packed call groups, with the server's name ids ------- */
@@ -689,8 +803,7 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 	s.table = "span";
 	if (!rc)
 		rc = table_types(&s, "span", err);
-	if (!rc && !(rc = send_query(&s, db, "ch_ship_spans.sql", SPAN_DICTS, (int)sizeof(SPAN_DICTS),
-	                             &st.spans, err))) {
+	if (!rc && !(rc = send_spans(&s, db, &st.spans, err))) {
 		sqlite3_stmt *n;
 		if (sqlite3_prepare_v2(db, "SELECT count(*) FROM task", -1, &n, NULL) == SQLITE_OK &&
 		    sqlite3_step(n) == SQLITE_ROW)
@@ -698,7 +811,7 @@ int ac_store_ship(ac_store *remote, ac_store *staging, ac_ship_stats *out, ac_er
 		sqlite3_finalize(n);
 		s.table = "file";
 		if (!(rc = table_types(&s, "file", err)))
-			rc = send_query(&s, db, "ch_ship_files.sql", NULL, 0, &st.files, err);
+			rc = send_query(&s, db, "ch_ship_files.sql", &st.files, err);
 	}
 	wait_sent(&s, &s.th_err);
 	st.bytes = s.bytes;

@@ -364,6 +364,26 @@ for dim in user session agent environment system task_type model; do
   done
 done
 expect_eq "dims: commands alike on both" 63 "$nd"
+# The root beats an earlier span whose parent is not in its task (the value
+# rule: the root, then spans whose parent is outside the task, then the
+# others; each by start): trace r1's root (user rootuser, +10 s) and a span
+# at +0 s whose parent (...99) was never seen (user orphanuser). The root is
+# the span without a parent, which the span table must hold as NULL (an
+# earlier build sent '' and ranked the root with the orphans: orphanuser).
+# Its call 1000/0 = 0.00015 (gpt-4o-mini 0.15 per million).
+cat >"$T/orphan.jsonl" <<'JSON'
+{"trace_id":"000000000000000000000000000000a1","span_id":"a100000000000001","name":"agent","start_time_unix_nano":1751328010000000000,"end_time_unix_nano":1751328100000000000,"attributes":{"user.id":"rootuser"},"resource":{"service.name":"svc-o"}}
+{"trace_id":"000000000000000000000000000000a1","span_id":"a100000000000002","parent_span_id":"a100000000000099","name":"chat","start_time_unix_nano":1751328000000000000,"end_time_unix_nano":1751328020000000000,"attributes":{"user.id":"orphanuser","gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":0},"resource":{"service.name":"svc-o"}}
+JSON
+URL5="clickhouse://127.0.0.1:$CH_HTTP1/acorphan?cluster=ac2"
+expect_rc "orphan: ingest clickhouse" 0 ac ingest --db "$URL5" "$T/orphan.jsonl"
+expect_rc "orphan: ingest sqlite" 0 ac ingest --db "$T/orphan.db" "$T/orphan.jsonl"
+expect_eq "orphan: the root's parent is stored as NULL" "1 1" \
+  "$(chq "$CH_HTTP1" "SELECT countIf(isNull(parent_span_id)), countIf(parent_span_id = 'a100000000000099') FROM acorphan.span FINAL" | tr '\t' ' ')"
+for db in "$T/orphan.db" "$URL5"; do
+  expect_eq "orphan: the root's user ($db)" "rootuser:0.00015" \
+    "$(ac top user --db "$db" --format json | jget '[.top[] | "\(.user):\(.cost)"] | join(" ")')"
+done
 ac tasks --by attr:team --db "$URL4" >"$T/out" 2>"$T/err"
 [ $? -ne 0 ] && ok || fail "dims: attr:KEY on clickhouse should be refused"
 expect_grep "dims: attr:KEY refused, saying why" \
