@@ -33,8 +33,8 @@ static void on_diag(const char *file, long long line, long long col, const char 
 	if (d->shown >= SHOW_ERRORS)
 		return;
 	d->shown++;
-	if (line > 0 && col > 0)
-		fprintf(stderr, "agentcost: error: %s:%lld:%lld: %s\n", file, line, col, msg);
+	if (line > 0 && col > 0) /* file:line: reason, as every diagnostic (the column after) */
+		fprintf(stderr, "agentcost: error: %s:%lld: %s (column %lld)\n", file, line, msg, col);
 	else if (line > 0)
 		fprintf(stderr, "agentcost: error: %s:%lld: %s\n", file, line, msg);
 	else

@@ -859,8 +859,8 @@ static int json_load(json_doc *d, const char *js, size_t len, const char *path, 
 			else
 				col++;
 		}
-		return ac_err_setpos(err, AC_EPARSE, line, col, "%s:%lld:%lld: %s", path, line, col,
-		                     n == JSMN_ERROR_PART ? "truncated json" : "invalid json");
+		return ac_err_setpos(err, AC_EPARSE, line, col, "%s:%lld: %s (column %lld)", path, line,
+		                     n == JSMN_ERROR_PART ? "truncated json" : "invalid json", col);
 	}
 	if (d->n < 1 || (d->t[0].type != JSMN_OBJECT && d->t[0].type != JSMN_ARRAY))
 		return ac_err_set(err, AC_EFORMAT,

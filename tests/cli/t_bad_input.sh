@@ -225,6 +225,11 @@ run_case() {
   elif grep -Eq -- "$re" "$T/err"; then ok; else
     case_fail "no stderr line matching /$re/"
   fi
+  # every diagnostic reads file:line: reason (a column goes after the reason,
+  # never as file:line:col:, which a file:line reader takes for a file name)
+  if grep -Eq '^agentcost: error: .*:[0-9]+:[0-9]+: ' "$T/err"; then
+    case_fail "a diagnostic as file:line:col: $(grep -E ':[0-9]+:[0-9]+: ' "$T/err" | head -1)"
+  else ok; fi
   if [ "$CASE_BAD" = 1 ]; then
     sed 's/^/    stdout: /' "$T/out" | cut -c1-300 >&2
     grep -v 'Sanitizer\|^    #' "$T/err" | head -8 | cut -c1-300 | sed 's/^/    stderr: /' >&2
