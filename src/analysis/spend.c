@@ -60,11 +60,49 @@ static int fill_series(ac_spend_series *x, rowbuf *b, int64_t period_ns, const a
 	return 0;
 }
 
+/*
+ * A window that starts at `since` still has its band from the periods
+ * before it (spc.h: the preceding `window` points): the rows are read from
+ * `window` periods earlier (*from_ns) and the periods before since's are
+ * dropped once the band is computed (*keep, the first period shown;
+ * INT64_MIN: all). Without since there is nothing before to read.
+ */
+static void history_window(int64_t since_ns, int64_t period_ns, const ac_spc_opts *o,
+                           int64_t *from_ns, int64_t *keep)
+{
+	*from_ns = since_ns;
+	*keep = INT64_MIN;
+	if (since_ns == INT64_MIN)
+		return;
+	int64_t p = since_ns / period_ns - (since_ns % period_ns < 0);
+	int64_t back = (int64_t)(o->window < 1000000 ? o->window : 1000000);
+	if (p - back < INT64_MIN / period_ns + 1)
+		return;
+	*keep = p;
+	*from_ns = (p - back) * period_ns;
+}
+
+/* Drop the points of x before period keep (history_window). */
+static void trim_series(ac_spend_series *x, int64_t keep)
+{
+	if (keep == INT64_MIN || keep <= x->first)
+		return;
+	size_t k = keep - x->first >= (int64_t)x->n ? x->n : (size_t)(keep - x->first);
+	memmove(x->cost, x->cost + k, (x->n - k) * sizeof(*x->cost));
+	memmove(x->pt, x->pt + k, (x->n - k) * sizeof(*x->pt));
+	x->n -= k;
+	x->first = keep;
+}
+
 /* Close the series being read into out->v[out->n - 1]. */
 static int finish(ac_spend_result *out, rowbuf *b, int64_t period_ns, const ac_spc_opts *o,
                   ac_err *err)
 {
-	return fill_series(&out->v[out->n - 1], b, period_ns, o, err);
+	ac_spend_series *x = &out->v[out->n - 1];
+	int rc = fill_series(x, b, period_ns, o, err);
+	if (!rc)
+		trim_series(x, out->keep);
+	return rc;
 }
 
 /* A new series at the end of out (system copied). */
@@ -107,6 +145,13 @@ static int read_series(ac_rows *rows, int by_system, int64_t period_ns, const ac
 	return out->n ? finish(out, b, period_ns, o, err) : 0;
 }
 
+static void series_free(ac_spend_series *x)
+{
+	free(x->system);
+	free(x->cost);
+	free(x->pt);
+}
+
 int ac_spend_run(ac_store *s, const ac_query *q, int64_t period_ns, const ac_spc_opts *o,
                  ac_spend_result *out, ac_err *err)
 {
@@ -120,14 +165,25 @@ int ac_spend_run(ac_store *s, const ac_query *q, int64_t period_ns, const ac_spc
 	if (q->nwhere)
 		return ac_err_set(err, AC_EINVAL, "spc: no filter by attribute yet");
 	ac_rows *rows;
-	int rc = ac_store_rows(s, "spc_daily.sql", q->since_ns, q->until_ns, q->system, 0, &rows,
-	                       err);
+	int64_t from;
+	history_window(q->since_ns, period_ns, o, &from, &out->keep);
+	int rc = ac_store_rows(s, "spc_daily.sql", from, q->until_ns, q->system, 0, &rows, err);
 	if (rc)
 		return rc;
 	ac_rows_bind_int(rows, 4, period_ns);
 	ac_rows_bind_int(rows, 5, by_system);
 	rowbuf b = { 0 };
 	rc = read_series(rows, by_system, period_ns, o, out, &b, err);
+	/* a system that spent only before the window has no series */
+	size_t k = 0;
+	for (size_t i = 0; !rc && by_system && i < out->n; i++) {
+		if (out->v[i].n)
+			out->v[k++] = out->v[i];
+		else
+			series_free(&out->v[i]);
+	}
+	if (!rc && by_system)
+		out->n = k;
 	free(b.period);
 	free(b.cost);
 	ac_rows_free(rows);
@@ -136,11 +192,8 @@ int ac_spend_run(ac_store *s, const ac_query *q, int64_t period_ns, const ac_spc
 
 void ac_spend_result_free(ac_spend_result *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		free(r->v[i].system);
-		free(r->v[i].cost);
-		free(r->v[i].pt);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		series_free(&r->v[i]);
 	free(r->v);
 	memset(r, 0, sizeof(*r));
 }
@@ -198,6 +251,7 @@ struct ac_spend_iter {
 	int64_t next_period;
 	double next_cost;
 	rowbuf b;
+	int64_t keep;      /* the first period shown (history_window) */
 	ac_spend_series x; /* the series handed out */
 };
 
@@ -206,15 +260,21 @@ int ac_spend_by_open(ac_store *s, const ac_query *q, int64_t period_ns, const ac
 {
 	ac_dims_info info;
 	*out = NULL;
-	int rc = ac_dims_prepare(s, q, &info, err);
+	/* the values of the tasks of the history before the window too */
+	int64_t from, keep;
+	history_window(q->since_ns, period_ns, o, &from, &keep);
+	ac_query hq = *q;
+	hq.since_ns = from;
+	int rc = ac_dims_prepare(s, &hq, &info, err);
 	if (rc)
 		return rc;
 	ac_spend_iter *it = calloc(1, sizeof(*it));
 	if (!it)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	/* the rollup has no task values: every period from the spans */
-	rc = ac_store_rows(s, "spc_by.sql", q->since_ns, q->until_ns, q->system, AC_ROWS_SCAN,
-	                   &it->rows, err);
+	it->keep = keep;
+	rc = ac_store_rows(s, "spc_by.sql", from, q->until_ns, q->system, AC_ROWS_SCAN, &it->rows,
+	                   err);
 	if (rc) {
 		free(it);
 		return rc;
@@ -261,23 +321,26 @@ static void series_release(ac_spend_series *x)
 int ac_spend_by_next(ac_spend_iter *it, const ac_spend_series **out, ac_err *err)
 {
 	int rc;
-	series_release(&it->x);
-	if (!it->pending && (rc = read_ahead(it, err)) != 1)
-		return rc;
-	/* the value's rows: the read-ahead's key until it changes */
 	ac_spend_series *x = &it->x;
-	x->k[0] = it->next_k[0];
-	x->k[1] = it->next_k[1];
-	it->next_k[0] = it->next_k[1] = NULL;
-	do {
-		if (rowbuf_push(&it->b, it->next_period, it->next_cost))
-			return ac_err_set(err, AC_ENOMEM, "out of memory");
-		if ((rc = read_ahead(it, err)) < 0)
+	do { /* a value that spent only before the window has no series: the next */
+		series_release(x);
+		if (!it->pending && (rc = read_ahead(it, err)) != 1)
 			return rc;
-	} while (rc == 1 && !ac_cmp_opt(x->k[0], it->next_k[0]) &&
-	         !ac_cmp_opt(x->k[1], it->next_k[1]));
-	if ((rc = fill_series(x, &it->b, it->period_ns, &it->o, err)))
-		return rc;
+		/* the value's rows: the read-ahead's key until it changes */
+		x->k[0] = it->next_k[0];
+		x->k[1] = it->next_k[1];
+		it->next_k[0] = it->next_k[1] = NULL;
+		do {
+			if (rowbuf_push(&it->b, it->next_period, it->next_cost))
+				return ac_err_set(err, AC_ENOMEM, "out of memory");
+			if ((rc = read_ahead(it, err)) < 0)
+				return rc;
+		} while (rc == 1 && !ac_cmp_opt(x->k[0], it->next_k[0]) &&
+		         !ac_cmp_opt(x->k[1], it->next_k[1]));
+		if ((rc = fill_series(x, &it->b, it->period_ns, &it->o, err)))
+			return rc;
+		trim_series(x, it->keep);
+	} while (!x->n);
 	*out = x;
 	return 1;
 }

@@ -33,10 +33,13 @@ typedef struct ac_spend_series {
 typedef struct ac_spend_result {
 	ac_spend_series *v; /* by system name (none first); one series unless by system */
 	size_t n;
+	int64_t keep;       /* (internal) the first period shown */
 } ac_spend_result;
 
 /*
- * The spend series of q's window in periods of period_ns, one per system
+ * The spend series of q's window in periods of period_ns (each point's band
+ * from the o->window periods before it, also those before q->since_ns, which
+ * are read but not part of the series), one per system
  * when q->by holds AC_DIM_SYSTEM (a system without spend has no series),
  * else one (empty when nothing was spent). o must be valid (spc.h). Returns
  * 0, AC_EINVAL (another dimension, a filter), AC_ELIMIT (a series longer

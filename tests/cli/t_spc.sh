@@ -186,13 +186,30 @@ expect_close "all: 03-12" 86.7 "$(grep '^2025-03-12,' "$T/all.csv" | cut -d, -f2
 # ---- --since / --until: span start, since inclusive, until's whole day ------
 # --since 03-02 drops d0 (03-01T23:59:59.999999999) and keeps d1 (03-02T00:00:00);
 # --until 03-08 keeps d7 (03-08T23:59:59.999999999) and drops d8 (03-09T00:00:00):
-# 7 days of 1, history starts at --since: all null
+# 7 days of 1 listed; the band still comes from the days before each, d0
+# (03-01) too although --since leaves it out of the listing: 03-02..03-07
+# have 1..6 days of history (null); 03-08 has 03-01..03-07 = 1 x 7: mean 1,
+# sd 0, ucl 1, and 1 is not above it
 ac spc --system flat --since 2025-03-02 --until 2025-03-08 --format csv >"$T/b.csv"
 expect_eq "bounded: 7 days 03-02..03-08" "8|2025-03-02|2025-03-08" \
   "$(wc -l <"$T/b.csv")|$(csvline "$T/b.csv" 2 | cut -d, -f1)|$(csvline "$T/b.csv" 8 | cut -d, -f1)"
-expect_eq "bounded: costs 1, no band" "7" "$(grep -c ',1,,,,false,$' "$T/b.csv")"
+expect_eq "bounded: costs 1, no band before 7 days of history" "6" "$(grep -c ',1,,,,false,$' "$T/b.csv")"
+expect_eq "bounded: 03-08's band from 03-01..03-07, before --since" "2025-03-08,1,1,0,1,false," \
+  "$(csvline "$T/b.csv" 8)"
+# the same day's band with and without --since (the window does not cut
+# history): d10 = 1 on 03-11, its band computed above (mean 1.1, sd 0.7378...)
+expect_eq "bounded: 03-11 is d10 of the unbounded listing" "2025-03-11,1,1.1,0.7378647" \
+  "$(grep '^2025-03-11,' "$T/flat.csv" | cut -c1-26)"
+expect_eq "bounded: 03-11 alone has the same band" "$(grep '^2025-03-11,' "$T/flat.csv")" \
+  "$(ac spc --system flat --since 2025-03-11 --format csv | tail -n +2)"
+# the same through the dimensions (--by task_type: one series per value, the
+# values of the tasks before --since read too): flat's tasks are all of type
+# "chat unit-model" (their root span's name)
+expect_eq "bounded --by task_type: 03-11 has its band" \
+  "chat unit-model,2025-03-11,1,1.1,0.737864787373,2.57572957475,false," \
+  "$(ac spc --system flat --by task_type --since 2025-03-11 --format csv | tail -n +2)"
 # --until 03-09 brings d8 (both its spans, 00:00:00 and 00:00:01): history
-# 03-02..03-08 = 1 x 7: mean 1, sd 0, ucl 1: alert
+# 03-01..03-08 = 1 x 8: mean 1, sd 0, ucl 1: alert
 expect_eq "bounded to 03-09: d8 alert on 7 days of history" "2025-03-09,3,1,0,1,true," \
   "$(ac spc --system flat --since 2025-03-02 --until 2025-03-09 --format csv | tail -1)"
 
