@@ -121,7 +121,7 @@ static const ac_router_cascade *cascade_for(const ac_router_opts *o, const char 
 int rt_class_steps(step *steps, int *n, char **label, const sim_ctx *x, const rclass *k,
                        const ac_router_map *m, ac_err *err)
 {
-	const ac_router_data *d = x->d;
+	ac_router_data *d = x->d;
 	const char *tt = rt_st_str(&d->str, k->tt), *cx = d->str.s[k->cx];
 	const ac_router_cascade *cas = cascade_for(x->o, tt, cx);
 	int rc;

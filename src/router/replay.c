@@ -251,11 +251,14 @@ static void forms_release(forms *f)
 	free(f->cf);
 }
 
-int rt_step_init(step *s, const ac_router_data *d, const char *name, ac_err *err)
+int rt_step_init(step *s, ac_router_data *d, const char *name, ac_err *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->name = name;
-	s->key = rt_key_find(d, name);
+	int rc;
+	s->key = rt_key_intern(d, name, &rc); /* a model without calls has a key too */
+	if (rc)
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	s->nrows = ac_pricebook_model(d->pb, name, &s->rows, NULL, NULL);
 	if (s->nrows <= 0)
 		return ac_err_set(err, AC_EINVAL,
@@ -272,11 +275,13 @@ int rt_resolve_ratios(sim_ctx *x, ac_err *err)
 	if (!x->rk)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		x->rk[i].from = rt_key_find(x->d, x->o->ratios[i].from);
-		x->rk[i].to = rt_key_find(x->d, x->o->ratios[i].to);
+		/* keys also for models without calls: a map's new model is one */
+		int rc1, rc2;
+		x->rk[i].from = rt_key_intern(x->d, x->o->ratios[i].from, &rc1);
+		x->rk[i].to = rt_key_intern(x->d, x->o->ratios[i].to, &rc2);
 		x->rk[i].r = x->o->ratios[i].ratio;
-		if (x->rk[i].from < 0 || x->rk[i].to < 0)
-			x->rk[i].from = x->rk[i].to = -2; /* matches no call */
+		if (rc1 || rc2)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
 	}
 	x->nrk = n;
 	return 0;

@@ -126,6 +126,22 @@ int32_t rt_key_find(const ac_router_data *d, const char *name)
 	return id;
 }
 
+/* Key id of any model name, added when no call or eval score has it yet (a
+ * model the store never saw, named by a map or an output ratio): -1 for
+ * NULL; AC_ENOMEM into *rc. */
+int32_t rt_key_intern(ac_router_data *d, const char *name, int *rc)
+{
+	int32_t id = -1;
+	*rc = 0;
+	if (!name)
+		return -1;
+	char *k = model_key_dup(d->pb, name);
+	if (!k || st_intern(&d->str, k, &id))
+		*rc = AC_ENOMEM;
+	free(k);
+	return *rc ? -1 : id;
+}
+
 ecell *rt_cell_find(const ac_router_data *d, int32_t tt, int32_t cx, int32_t key)
 {
 	int32_t k[3] = { tt, cx, key };
@@ -649,19 +665,25 @@ double ac_router_window_days(const ac_router_data *d)
 {
 	if (d->w.since_ns != INT64_MIN && d->w.until_ns != INT64_MAX)
 		return (double)(d->w.until_ns - d->w.since_ns) / (double)AC_NS_PER_DAY;
-	if (d->server)
-		return d->srv_tasks ? (double)(ac_day_of_ns(d->srv_last_ns) -
-		                               ac_day_of_ns(d->srv_first_ns) + 1)
-		                    : 0;
-	if (!d->ntasks)
-		return 0;
+	/* an open end: from the bound given to the day of the last (first) task */
 	int64_t first = INT64_MAX, last = INT64_MIN;
-	for (size_t i = 0; i < d->ntasks; i++) {
-		int64_t day = ac_day_of_ns(d->tasks[i].start_ns);
-		first = day < first ? day : first;
-		last = day > last ? day : last;
+	if (d->server) {
+		if (!d->srv_tasks)
+			return 0;
+		first = ac_day_of_ns(d->srv_first_ns);
+		last = ac_day_of_ns(d->srv_last_ns);
+	} else {
+		if (!d->ntasks)
+			return 0;
+		for (size_t i = 0; i < d->ntasks; i++) {
+			int64_t day = ac_day_of_ns(d->tasks[i].start_ns);
+			first = day < first ? day : first;
+			last = day > last ? day : last;
+		}
 	}
-	return (double)(last - first + 1);
+	int64_t lo = d->w.since_ns != INT64_MIN ? d->w.since_ns : first * AC_NS_PER_DAY;
+	int64_t hi = d->w.until_ns != INT64_MAX ? d->w.until_ns : (last + 1) * AC_NS_PER_DAY;
+	return (double)(hi - lo) / (double)AC_NS_PER_DAY;
 }
 
 const ac_accuracy rt_no_accuracy = { NAN, 0, NAN, NAN, 0 };

@@ -121,6 +121,7 @@ extern const ac_accuracy rt_no_accuracy;
 const char *rt_st_str(const strtab *t, int32_t id);
 int rt_same_opt(const char *a, const char *b);
 int32_t rt_key_find(const ac_router_data *d, const char *name);
+int32_t rt_key_intern(ac_router_data *d, const char *name, int *rc);
 ecell *rt_cell_find(const ac_router_data *d, int32_t tt, int32_t cx, int32_t key);
 
 /* router.c: the server's per-task figures of a replay (router_after.sql):
@@ -138,7 +139,7 @@ int rt_server_marks(const ac_router_data *d, const uint64_t *keys, const uint64_
                     size_t n, long long *routed, long long *moved, ac_err *err);
 
 /* replay.c */
-int rt_step_init(step *s, const ac_router_data *d, const char *name, ac_err *err);
+int rt_step_init(step *s, ac_router_data *d, const char *name, ac_err *err);
 int rt_resolve_ratios(sim_ctx *x, ac_err *err);
 int rt_class_cost(double *out, long long *moved, const sim_ctx *x, const rclass *k,
                       const step *steps, int n, double *delta, ac_err *err);

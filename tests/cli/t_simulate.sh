@@ -127,6 +127,17 @@ expect_eq "--system other-bot: its one task" "1 0.0045" \
   "$(ac simulate --map "$D/map_cheap.csv" --system other-bot --format json | jq -r '"\(.tasks) \(.baseline_cost)"')"
 expect_eq "--since alone: 06-03 .. 06-10 = 8 days, 4 tasks" "8 4" \
   "$(ac simulate --map "$D/map_cheap.csv" --since 2025-06-03 --system shop-agent --format json | jq -r '"\(.window_days) \(.tasks)"')"
+# --since 06-04 alone: the window is 06-04 .. the last task's day 06-10 = 7
+# days although the first task in it starts 06-06 (T2, T4, T5). Savings: all
+# 0.17865 less T1's (a 0.0357 - 0.0018 + b 0.09 - 0.024 = 0.0999) and T3's
+# (e, e2: 2 x (0.009 - 0.00042) = 0.01716) = 0.06159; monthly x 30 / 7
+expect_eq "--since alone: from the bound, not the first task" "7 3" \
+  "$(ac simulate --map "$D/map_cheap.csv" --since 2025-06-04 --system shop-agent --format json | jq -r '"\(.window_days) \(.tasks)"')"
+expect_close "--since alone: monthly 0.06159 x 30 / 7" 0.263957142857 \
+  "$(ac simulate --map "$D/map_cheap.csv" --since 2025-06-04 --system shop-agent --format json | jget .monthly_savings)" 1e-9
+# --until 06-07 alone (inclusive): the first task's day 06-02 .. 06-07 = 6 days
+expect_eq "--until alone: from the first task to the bound" "6 3" \
+  "$(ac simulate --map "$D/map_cheap.csv" --until 2025-06-07 --system shop-agent --format json | jq -r '"\(.window_days) \(.tasks)"')"
 
 # --output-ratio: mini writes twice as much as sonnet (output and reasoning doubled)
 #   a, c: 1200 (input side) + 2 x (600 x 0.6 + 400 x 0.6) = 2400 -> 0.0024
@@ -262,6 +273,13 @@ ac --db "$TDB" simulate --map "$D/map_sonnet4.csv" --format json >"$T/tiers.json
 expect_close "tiers: baseline" 0.061635 "$(jget .baseline_cost <"$T/tiers.json")" 1e-12
 expect_close "tiers: simulated" 2.1474 "$(jget .simulated_cost <"$T/tiers.json")" 1e-12
 expect_eq "tiers: 4 calls in the class" 4 "$(jget '.by_class[0].calls' <"$T/tiers.json")"
+# --output-ratio to a model this store has no call of (claude-sonnet-4): the
+# mini calls' output doubled: long + 1,000 x 22.5, medium + 1,000 x 15,
+# cached + 100 x 15 (per 1e6) = + 0.039; the private model's call: ratio 1.
+# 2.1474 + 0.039 = 2.1864 (an earlier build ignored a ratio whose model had
+# no calls: 2.1474)
+expect_close "tiers: a ratio to a model without calls" 2.1864 \
+  "$(ac --db "$TDB" simulate --map "$D/map_sonnet4.csv" --output-ratio gpt-4o-mini:claude-sonnet-4=2 --format json | jget .simulated_cost)" 1e-12
 expect_eq "tiers: call groups (regular, above 200k, the clamped call alone, the unpriced model)" \
   "1:1:100000 5:1:300000 irregular:1:1000 0:1:1000" \
   "$(calls_sql "$TDB" "SELECT group_concat(g, ' ') FROM (SELECT CASE WHEN grp >= 16777216 THEN 'irregular' ELSE grp END || ':' || calls || ':' || tokens_in AS g FROM task_call ORDER BY model, grp)")"
