@@ -163,7 +163,7 @@ static void print_classes(FILE *fp, out_format fmt, const ac_recommendation *r)
 		fprintf(fp, "expected accuracy %.4f (now %.4f, floor %.4g)\n", r->expected_accuracy,
 		        r->current_accuracy, r->accuracy_floor);
 	for (size_t i = 0; i < r->nsummary; i++)
-		fprintf(fp, "%s\n", r->summary[i]);
+		ac_term_printf(fp, "%s\n", r->summary[i]);
 	fprintf(fp, "monthly savings of the recommended map: $%.2f\n", r->monthly_savings);
 }
 

@@ -45,7 +45,7 @@ static void print_excl(const ac_summary *r)
 			printf("INPUT EXCLUDES CACHE  LLM calls whose input tokens did not "
 			       "count the cached tokens (fewer than cache read + write, or "
 			       "stated with agentcost prices convention): fresh input = input\n");
-		printf("  system %-24s scope %-32s %lld call%s\n", c->system ? c->system : "-",
+		ac_term_printf(stdout, "  system %-24s scope %-32s %lld call%s\n", c->system ? c->system : "-",
 		       c->scope ? c->scope : "-", c->calls, c->calls == 1 ? "" : "s");
 	}
 }
@@ -68,10 +68,10 @@ static void print_table(const ac_summary *r, const char *const *hint, const char
 		       unpriced, unpriced == 1 ? "" : "s", r->producer_costed_spans);
 		for (size_t i = 0; i < r->nunpriced; i++) {
 			const ac_unpriced_model *u = &r->unpriced[i];
-			printf("  %-40s %lld call%s", u->model ? u->model : "(no model name)", u->calls,
+			ac_term_printf(stdout, "  %-40s %lld call%s", u->model ? u->model : "(no model name)", u->calls,
 			       u->calls == 1 ? "" : "s");
 			if (hint[i])
-				printf("  (nearest known: %s)", hint[i]);
+				ac_term_printf(stdout, "  (nearest known: %s)", hint[i]);
 			putchar('\n');
 		}
 		printf("  add prices with: agentcost prices import FILE; name what a model is with\n"

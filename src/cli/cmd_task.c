@@ -86,7 +86,7 @@ int cmd_task(int argc, char **argv)
 	if (co.format == FMT_TABLE) {
 		char st0[40];
 		ac_format_iso_ms(ac_rows_int(tq, 4), st0);
-		printf("task %s  system %s  type %s  start %s%s\n", ac_rows_text(tq, 1),
+		ac_term_printf(stdout, "task %s  system %s  type %s  start %s%s\n", ac_rows_text(tq, 1),
 		       ac_rows_text(tq, 2) ? ac_rows_text(tq, 2) : "-",
 		       ac_rows_text(tq, 3) ? ac_rows_text(tq, 3) : "-", st0,
 		       ac_rows_int(tq, 11) ? "  (evaluation run)" : "");

@@ -4,6 +4,8 @@
  */
 #include "table.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <csv.h>
 #include <math.h>
 #include <stdlib.h>
@@ -270,6 +272,32 @@ static void put_plain(FILE *fp, const char *s)
 			run = p + 1;
 		}
 	fwrite(run, 1, (size_t)(p - run), fp);
+}
+
+void ac_term_printf(FILE *fp, const char *fmt, ...)
+{
+	char small[512], *line = small;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		if (!(line = malloc((size_t)n + 1)))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(line, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	int nl = n > 0 && line[n - 1] == '\n';
+	if (nl)
+		line[n - 1] = 0;
+	put_plain(fp, line);
+	if (nl)
+		fputc('\n', fp);
+	if (line != small)
+		free(line);
 }
 
 static void put_spaces(FILE *fp, int n)

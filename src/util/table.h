@@ -58,6 +58,15 @@ int ac_table_oom(const ac_table *t);
  * characters, control characters shown as '?'. JSON: {"key":[{...},...]},
  * numbers in full. */
 void ac_table_write_text(FILE *fp, const ac_table *t);
+
+/* printf for a text line that holds names from traces: every control
+ * character (ESC, BEL, CR, a newline inside a value ...) written as '?', as
+ * the text tables do, but for a final newline. */
+void ac_term_printf(FILE *fp, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
 void ac_table_write_json(FILE *fp, const ac_table *t, const char *key);
 /* Only the row objects, each after ",\n" (the first after "\n" when
  * *written is 0); *written counts them: a long listing written a table at a

@@ -300,4 +300,27 @@ if "$AGENTCOST" gen --days 1 --tasks-per-day 1 -q -o "$T/probe.jsonl" >/dev/null
 else
   echo "t_report.sh: agentcost gen is not built: the realistic workload checks are skipped" >&2
 fi
+
+# ---- terminal control sequences in the text output ---------------------------
+# A service, task type, span name and (unpriced) model carrying ESC [2J (clear
+# the screen), an OSC title with BEL, and CR: no listing's text output may pass
+# ESC, BEL or CR to the terminal (they print as ?), including the lines written
+# outside tables (summary's unpriced models, task's header, recommend's
+# sentences); JSON keeps the text (escaped).
+export AGENTCOST_DB=$T/esc.db
+printf '%s\n' '{"trace_id":"000000000000000000000000000000c1","span_id":"c100000000000001","name":"x\u001b[2Jy","start_time_unix_nano":1751328000000000000,"end_time_unix_nano":1751328001000000000,"attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"evil\u001b]0;pwned\u0007m\r","gen_ai.usage.input_tokens":1000,"gen_ai.usage.output_tokens":0,"agentcost.task.type":"t\u001b[31mred"},"resource":{"service.name":"s\u001b[2Jvc"}}' >"$T/esc.jsonl"
+expect_rc "esc: ingest" 0 ac ingest "$T/esc.jsonl"
+nesc=0
+for c in summary "summary --unpriced" tasks "tasks --each" models hidden outliers "top user" spc \
+         "task 000000000000000000000000000000c1" "prices list" recommend; do
+  # shellcheck disable=SC2086
+  ac $c >"$T/esc.out" 2>&1
+  if LC_ALL=C grep -q "$(printf '[\033\007\r]')" "$T/esc.out"; then
+    fail "esc: $c writes a control character: $(LC_ALL=C grep -n "$(printf '[\033\007\r]')" "$T/esc.out" | head -1 | od -c | head -2 | tr -s ' ')"
+  else nesc=$((nesc + 1)); fi
+done
+expect_eq "esc: 12 listings without control characters" 12 "$nesc"
+expect_grep "esc: summary names the model, escaped" 'evil\?\]0;pwned\?m\?' "$(ac summary >"$T/esc.s" 2>&1; echo "$T/esc.s")"
+expect_eq "esc: JSON keeps the text" 'evil\u001b]0;pwned\u0007m\r' \
+  "$(ac summary --format json | jq -c '.unpriced_models[0]' | sed 's/^"//; s/"$//')"
 finish
