@@ -61,7 +61,9 @@ typedef struct inc {
 	int64_t first_ns, last_ns;
 	const char *unit;        /* "minute" | "hour" */
 	/* found before writing, for the summary */
-	ac_incident_timeline tl; /* the window against the same window on the 7 days before */
+	int days;                /* the days before compared with: BASELINE_DAYS, fewer when
+	                          * the store begins later (baseline_days) */
+	ac_incident_timeline tl; /* the window against the same window on those days */
 	ac_incident_alert alert;  /* the hourly band's first alert */
 } inc;
 
@@ -75,7 +77,7 @@ static const char *shown(const char *s, const char *none)
 static int section_timeline(inc *c)
 {
 	ac_query q = ac_query_window(c->from, c->to);
-	int rc = ac_incident_timeline_run(c->s, &q, c->bucket, BASELINE_DAYS, &c->tl,
+	int rc = ac_incident_timeline_run(c->s, &q, c->bucket, c->days, &c->tl,
 	                                  c->err);
 	if (rc)
 		return rc;
@@ -85,12 +87,12 @@ static int section_timeline(inc *c)
 	ac_doc_para(d, "Spend per %s (every call, evaluation runs included; a call counts in the %s "
 	               "it starts), beside the same %s on each of the %d days before: their mean, "
 	               "least and most.",
-	            c->unit, c->unit, c->unit, BASELINE_DAYS);
+	            c->unit, c->unit, c->unit, c->days);
 	static const char *const cols[] = { "time", "spend", "baseline_mean", "baseline_min",
 		                            "baseline_max", "excess" };
 	char cap[96];
 	snprintf(cap, sizeof(cap), "Spend per %s against the previous %d days", c->unit,
-	         BASELINE_DAYS);
+	         c->days);
 	ac_doc *aside = ac_doc_new("", "");
 	if (!aside)
 		return ac_err_set(c->err, AC_ENOMEM, "out of memory");
@@ -112,12 +114,12 @@ static int section_timeline(inc *c)
 	const char *args[] = { c->unit, NULL };
 	snprintf(cap, sizeof(cap), "Spend per %s in the window (red) and the same %s of the "
 	                           "previous %d days",
-	         c->unit, c->unit, BASELINE_DAYS);
+	         c->unit, c->unit, c->days);
 	ac_report_chart(d, c->plot, "incident_timeline", cap, &data, args, "an empty window");
 	/* the peaks: above the range of the days before, largest excess first */
 	snprintf(cap, sizeof(cap), "The %ss above the range of the previous %d days, largest "
 	                           "excess first",
-	         c->unit, BASELINE_DAYS);
+	         c->unit, c->days);
 	static const char *const pc[] = { "time", "spend", "baseline_mean", "baseline_max", "excess" };
 	ac_tbl *pt = ac_doc_table(d, "timeline_peaks", cap, pc, 5, 15);
 	for (size_t k = 0; k < tl->npeak; k++) {
@@ -270,11 +272,11 @@ static int section_guard(inc *c, ac_guard *g)
 	               "type's p99.9 there, or repeats the same step (tool, or LLM span name) more "
 	               "than %d times in a row; a guardrail halting tasks at %g x the type's "
 	               "median cost would have stopped %zu of them and saved %s.",
-	            BASELINE_DAYS, AC_GUARD_REPEAT, AC_GUARD_FACTOR, g->nout, usd);
+	            c->days, AC_GUARD_REPEAT, AC_GUARD_FACTOR, g->nout, usd);
 	if (g->own_reference)
 		ac_doc_para(d, "%d task type%s had no task in the %d days before the window and %s "
 		               "judged against %s own tasks in it.",
-		            g->own_reference, g->own_reference == 1 ? "" : "s", BASELINE_DAYS,
+		            g->own_reference, g->own_reference == 1 ? "" : "s", c->days,
 		            g->own_reference == 1 ? "is" : "are", g->own_reference == 1 ? "its" : "their");
 	ac_guard_tables(d, g, "");
 	return 0;
@@ -286,7 +288,7 @@ static int section_breakdown(inc *c, char *note, size_t nnote)
 {
 	ac_incident_breakdown r;
 	ac_query q = ac_query_window(c->from, c->to);
-	int rc = ac_incident_breakdown_run(c->s, &q, BASELINE_DAYS, &r, c->err);
+	int rc = ac_incident_breakdown_run(c->s, &q, c->days, &r, c->err);
 	if (rc)
 		goto done;
 	ac_doc *d = c->doc;
@@ -294,7 +296,7 @@ static int section_breakdown(inc *c, char *note, size_t nnote)
 	ac_doc_para(d, "Spend and calls in the window per system (the task's service.name), model "
 	               "(LLM calls) and tool (tool calls), against the mean of the same window on "
 	               "each of the %d days before; the largest excess first.",
-	            BASELINE_DAYS);
+	            c->days);
 	static const char *const cols[] = { "kind", "name", "cost", "baseline_cost", "excess",
 		                            "calls", "baseline_calls", "tool_failures" };
 	ac_tbl *t = ac_doc_table(d, "breakdown", "Spend by system, model and tool", cols, 8, 0);
@@ -429,12 +431,12 @@ static void section_summary(const inc *c, ac_doc *top, const ac_guard *g, const 
 	if (c->tl.base_mean > 0)
 		ac_doc_para(top, "In the window the agents spent %s; the same %ss of the %d days "
 		                 "before averaged %s: %s %s usual (%.1fx).",
-		            a, c->unit, BASELINE_DAYS, b, e,
+		            a, c->unit, c->days, b, e,
 		            c->tl.spend >= c->tl.base_mean ? "over" : "against", c->tl.ratio);
 	else
 		ac_doc_para(top, "In the window the agents spent %s; the same %ss of the %d days "
 		                 "before had no spend.",
-		            a, c->unit, BASELINE_DAYS);
+		            a, c->unit, c->days);
 	if (top_note[0])
 		ac_doc_para(top, "%s.", top_note);
 	if (who[0])
@@ -474,6 +476,11 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	int rc = ac_report_store_range(s, &c.first_ns, &c.last_ns, err);
 	if (rc)
 		return rc;
+	/* the days before the window the store holds: a day before its first
+	 * span is not a day of no spend, it is a day not known (at least one,
+	 * all zero, when nothing comes before the window) */
+	int64_t avail = ac_day_of_ns(c.from) - ac_day_of_ns(c.first_ns);
+	c.days = avail >= BASELINE_DAYS ? BASELINE_DAYS : avail >= 1 ? (int)avail : 1;
 	c.bucket = c.to - c.from <= MINUTE_WINDOW_MAX ? NS_PER_MIN : NS_PER_HOUR;
 	c.unit = c.bucket == NS_PER_MIN ? "minute" : "hour";
 	char f[40], t[40], last[32], now[32];
@@ -487,10 +494,17 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	if (has_now)
 		ac_report_when(o->now_ns, now);
 	int64_t known = has_now ? o->now_ns : c.last_ns + 1;
-	char sub[512];
-	snprintf(sub, sizeof(sub), "From %s to %s, per %s, against the same %ss of the %d days "
-	                           "before. Newest span in the store: in the hour from %s.%s%s%s",
-	         f, t, c.unit, c.unit, BASELINE_DAYS, last, has_now ? " Report date: " : "",
+	char sub[640], begins[160] = "";
+	if (c.days < BASELINE_DAYS) {
+		char fd[40];
+		ac_report_when(c.first_ns, fd);
+		snprintf(begins, sizeof(begins), " (not %d: the store's first span is in the hour from %s)",
+		         BASELINE_DAYS, fd);
+	}
+	snprintf(sub, sizeof(sub), "From %s to %s, per %s, against the same %ss of the %d day%s "
+	                           "before%s. Newest span in the store: in the hour from %s.%s%s%s",
+	         f, t, c.unit, c.unit, c.days, c.days == 1 ? "" : "s", begins, last,
+	         has_now ? " Report date: " : "",
 	         has_now ? now : "",
 	         known < c.to ? " The window reaches past what the store knows: figures are partial."
 	                      : "");
@@ -503,7 +517,7 @@ int ac_report_incident(ac_store *s, const ac_report_opts *o, ac_report_info *inf
 	if ((rc = ac_plotter_new(&c.plot, o, err)))
 		goto done;
 	snprintf(info->chart_note, sizeof(info->chart_note), "%s", ac_plotter_note(c.plot));
-	if ((rc = ac_guard_run(&g, s, NULL, c.from, c.to, c.from - BASELINE_DAYS * AC_NS_PER_DAY, c.from,
+	if ((rc = ac_guard_run(&g, s, NULL, c.from, c.to, c.from - c.days * AC_NS_PER_DAY, c.from,
 	                       err)))
 		goto done;
 

@@ -323,4 +323,26 @@ expect_eq "esc: 12 listings without control characters" 12 "$nesc"
 expect_grep "esc: summary names the model, escaped" 'evil\?\]0;pwned\?m\?' "$(ac summary >"$T/esc.s" 2>&1; echo "$T/esc.s")"
 expect_eq "esc: JSON keeps the text" 'evil\u001b]0;pwned\u0007m\r' \
   "$(ac summary --format json | jq -c '.unpriced_models[0]' | sed 's/^"//; s/"$//')"
+
+# ---- incident: a store that begins less than 7 days before the window --------
+# unit-model costs 1 USD per million input tokens (testdata/spc/prices.csv):
+# 1.0 at 10:30 on 06-02 and 06-03, 3.0 at 10:30 on 06-04. The window
+# 06-04 10:00-11:00 against the same minutes of the days before: the store
+# begins on 06-02, so 2 days (a day before it is not known, not a day of no
+# spend): mean (1 + 1) / 2 = 1, least 1, most 1, excess 3 - 1 = 2; over 7
+# days (an earlier build) the mean was 2 / 7 = 0.2857.
+export AGENTCOST_DB=$T/inc2.db
+for d in 02:1000000 03:1000000 04:3000000; do
+  day=${d%%:*}; tok=${d#*:}; ts=$(date -u -d "2025-06-${day}T10:30:00Z" +%s)
+  printf '{"trace_id":"0000000000000000000000000000%04d","span_id":"00000000000000%02d","name":"chat","start_time_unix_nano":%s000000000,"end_time_unix_nano":%s000000000,"attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"unit-model","gen_ai.usage.input_tokens":%s,"gen_ai.usage.output_tokens":0},"resource":{"service.name":"svc"}}\n' \
+    "$day" "$day" "$ts" "$((ts + 1))" "$tok"
+done >"$T/inc2.jsonl"
+expect_rc "short store: prices" 0 ac prices import "$SRC/testdata/spc/prices.csv"
+expect_rc "short store: ingest" 0 ac ingest "$T/inc2.jsonl"
+expect_rc "short store: incident" 0 ac report incident --from 2025-06-04T10:00:00Z --to 2025-06-04T11:00:00Z -o "$T/inc2"
+expect_eq "short store: 10:30 against 2 days (spend, mean, least, most, excess)" "2025-06-04T10:30,3,1,1,1,2" \
+  "$(grep '^2025-06-04T10:30,' "$T/inc2/timeline.csv")"
+expect_eq "short store: breakdown's baseline over 2 days" "model,unit-model,3,1,2,1,1,0" \
+  "$(grep '^model,' "$T/inc2/breakdown.csv")"
+expect_grep "short store: the report says how many days" "the 2 days before \(not 7: the store's first span" "$T/inc2/report.md"
 finish
