@@ -9,7 +9,7 @@
 -- the same window and system, with what its cost is made of.
 --   The same spans as summary's total: a span counts when it starts in the
 --   window (tasks play no part: an evaluation task's calls count too), and
---   with ?3 when its own service.name is ?3. Spans of no cost are left out:
+--   with ?3 when its task's system (service.name) is ?3. Spans of no cost are left out:
 --   unpriced LLM calls (cost NULL, in no total) and tool calls without a
 --   price (cost 0, cost_src 0); table-priced calls of cost 0 are kept, for
 --   their tokens.
@@ -41,7 +41,9 @@ LEFT JOIN service sv ON sv.id = s.service
 LEFT JOIN label sc ON sc.id = s.scope
 LEFT JOIN label st ON st.id = s.service_tier
 WHERE s.start_ns >= ?1 AND s.start_ns < ?2
-  AND (?3 IS NULL OR sv.name = ?3)
+  AND (?3 IS NULL OR s.rollup_key IN (SELECT k.id FROM rollup_key k
+                                       JOIN service sy ON sy.id = k.system
+                                       WHERE sy.name = ?3))
   AND s.cost_usd IS NOT NULL
   AND (s.cost_src IN (1, 2) OR s.cost_usd != 0)
 ORDER BY s.id;

@@ -5,8 +5,8 @@
 -- own model ("(none)" for a span without one: agent, chain and tool spans),
 -- so the values' spans, calls and cost add up to the plain summary's.
 -- Parameters: ?1 since_ns (inclusive), ?2 until_ns (exclusive), ?3 system:
---             each span's own service.name, as summary_spans.sql (q_task is
---             built for every system), ?4 position of model in
+--             the span's task's (rollup_key.system), as summary_spans.sql
+--             (q_task is built for every system), ?4 position of model in
 --             --by (0 none, 1, 2), ?5 --where model value or NULL.
 -- Output: k1, k2 (the values; NULL: no such position), spans, tasks (tasks
 --         starting in the window with a span here), eval_tasks (of them,
@@ -27,7 +27,9 @@ JOIN q_task qt ON qt.task = s.task
 JOIN task t ON t.id = s.task
 LEFT JOIN model m ON m.id = s.model
 WHERE s.start_ns >= ?1 AND s.start_ns < ?2
-  AND (?3 IS NULL OR s.service = (SELECT id FROM service WHERE name = ?3))
+  AND (?3 IS NULL OR s.rollup_key IN (SELECT k.id FROM rollup_key k
+                                       JOIN service sy ON sy.id = k.system
+                                       WHERE sy.name = ?3))
   AND (?5 IS NULL OR coalesce(m.name, '(none)') = ?5)
 GROUP BY 1, 2
 ORDER BY 1, 2;

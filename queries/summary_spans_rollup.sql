@@ -13,6 +13,6 @@ SELECT coalesce(sum(r.spans), 0)                                AS spans,
        coalesce(sum(CASE WHEN k.trace_first THEN r.spans END), 0) AS traces
 FROM rollup r
 JOIN rollup_key k ON k.id = r.key
-LEFT JOIN service sv ON sv.id = k.service
+LEFT JOIN service sv ON sv.id = k.system
 WHERE r.hour >= ?1 / 3600000000000 AND r.hour < ?2 / 3600000000000
   AND (?3 IS NULL OR sv.name = ?3);

@@ -4,7 +4,7 @@
 -- decision of src/pricing), and how many stated a service tier agentcost
 -- does not know (priced as standard).
 -- Parameters: ?1 since_ns (inclusive), ?2 until_ns (exclusive),
---             ?3 system (service.name) or NULL for all.
+--             ?3 system (the task's service.name: rollup_key.system) or NULL for all.
 -- Output: tier_fallback_calls, unknown_tier_calls.
 SELECT coalesce(sum((s.price_note & 1) != 0), 0) AS tier_fallback_calls,
        coalesce(sum(l.name IS NOT NULL AND lower(l.name) NOT IN
@@ -12,7 +12,8 @@ SELECT coalesce(sum((s.price_note & 1) != 0), 0) AS tier_fallback_calls,
                                                   AS unknown_tier_calls
 FROM span s
 LEFT JOIN label l ON l.id = s.service_tier
-LEFT JOIN service sv ON sv.id = s.service
+LEFT JOIN rollup_key k ON k.id = s.rollup_key
+LEFT JOIN service sv ON sv.id = k.system
 WHERE s.step = 1
   AND s.start_ns >= ?1 AND s.start_ns < ?2
   AND (?3 IS NULL OR sv.name = ?3);

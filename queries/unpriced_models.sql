@@ -10,6 +10,8 @@ LEFT JOIN model m ON m.id = s.model
 LEFT JOIN service sv ON sv.id = s.service
 WHERE s.cost_src IN (2, 3)
   AND s.start_ns >= ?1 AND s.start_ns < ?2
-  AND (?3 IS NULL OR sv.name = ?3)
+  AND (?3 IS NULL OR s.rollup_key IN (SELECT k.id FROM rollup_key k
+                                       JOIN service sy ON sy.id = k.system
+                                       WHERE sy.name = ?3))
 GROUP BY s.model
 ORDER BY spans DESC, model;

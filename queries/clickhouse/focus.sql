@@ -10,7 +10,7 @@ SELECT start_ns, step, cost_src, cost_usd, model, tool, provider, service, scope
        tokens_reasoning, tokens_cache_write_1h, tokens_audio_in, tokens_audio_out
 FROM span FINAL
 WHERE start_ns >= ?1 AND start_ns < ?2
-  AND (?3 IS NULL OR service = ?3)
+  AND (?3 IS NULL OR t_system = ?3)
   AND cost_usd IS NOT NULL
   AND (cost_src IN (1, 2) OR cost_usd != 0)
 ORDER BY trace_id, span_id

@@ -15,7 +15,7 @@ SELECT if(?4 = 1, ifNull(model, '(none)'), k1) AS g1,
        countIf(cost_src = 2) AS producer_costed_spans
 FROM span FINAL GLOBAL ALL INNER JOIN {q_task} AS qt USING task_id
 WHERE start_ns >= ?1 AND start_ns < ?2
-  AND (?3 IS NULL OR service = ?3)
+  AND (?3 IS NULL OR t_system = ?3)
   AND (?5 IS NULL OR ifNull(model, '(none)') = ?5)
 GROUP BY g1, g2
 ORDER BY g1 NULLS FIRST, g2 NULLS FIRST

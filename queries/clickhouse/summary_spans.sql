@@ -12,4 +12,4 @@ SELECT count()                                   AS spans,
        sum(trace_first)                          AS traces
 FROM span FINAL
 WHERE start_ns >= ?1 AND start_ns < ?2
-  AND (?3 IS NULL OR service = ?3)
+  AND (?3 IS NULL OR t_system = ?3)

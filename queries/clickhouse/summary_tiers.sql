@@ -7,4 +7,4 @@ SELECT countIf(bitAnd(price_note, 1) != 0) AS tier_fallback_calls,
 FROM span FINAL
 WHERE step = 1
   AND start_ns >= ?1 AND start_ns < ?2
-  AND (?3 IS NULL OR service = ?3)
+  AND (?3 IS NULL OR t_system = ?3)

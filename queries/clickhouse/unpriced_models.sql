@@ -3,6 +3,6 @@ SELECT model, count() AS spans, ifNull(sum(producer_cost_usd), 0) AS producer_co
 FROM span FINAL
 WHERE cost_src IN (2, 3)
   AND start_ns >= ?1 AND start_ns < ?2
-  AND (?3 IS NULL OR service = ?3)
+  AND (?3 IS NULL OR t_system = ?3)
 GROUP BY model
 ORDER BY spans DESC, model NULLS FIRST

@@ -202,7 +202,7 @@ void ac_report_spc_rules(const ac_spc_point *p, char rules[64]);
  * '?' where there is no band or no alert. */
 void ac_report_band_line(ac_buf *data, const char *when, double cost, const ac_spc_point *p);
 
-/* Start of the store's first span, and the start of the hour of its newest span
+/* Start of the hour of the store's first span, and the start of the hour of its newest span
  * (the hourly rollup's resolution); AC_EINVAL when it has none. */
 int ac_report_store_range(ac_store *s, int64_t *first_ns, int64_t *last_ns, ac_err *err);
 

@@ -821,11 +821,12 @@ int ac_report_store_range(ac_store *s, int64_t *first, int64_t *last, ac_err *er
 	int rc = ac_summary_run(s, &all, AC_SUMMARY_SPANS, &sm, err);
 	int empty = !sm.have_days;
 	if (!rc && !empty) {
-		/* the rollup knows the hour of the newest span, not its minute:
-		 * both paths give that hour's start, so the reports say "in the
-		 * hour from" (an exact newest start would read every span) */
+		/* the rollup knows the hours of the oldest and the newest span, not
+		 * their minutes: both store paths give those hours' starts, so the
+		 * reports say "in the hour from" (an exact start would read every
+		 * span) */
 		const int64_t hour = INT64_C(3600000000000);
-		*first = sm.first_ns;
+		*first = sm.first_ns - ((sm.first_ns % hour) + hour) % hour;
 		*last = sm.last_ns - ((sm.last_ns % hour) + hour) % hour;
 	}
 	ac_summary_free(&sm);

@@ -159,8 +159,9 @@ expect_eq "incident inside a task: its user" "carol,1,0.0003" "$(tail -n +2 "$T/
 # agentcost.task.id has a root whose parent is in the outer task (span 2,
 # user.id=subroot, +100 s); its child (span 3, subchild, +50 s, the earlier
 # one) is not the root. The sub-task's call 1000/0 = 0.00015 is subroot's.
-# And --system on span-level views is each span's service: the call is served
-# by svc-b inside a task whose root is svc-a's (user u1).
+# And --system is the task's system on span-level views too (summary, export
+# focus), as everywhere: the call is served by svc-b inside a task whose root
+# is svc-a's (user u1), so it counts for svc-a, and svc-b has no task.
 cat >"$T/root.jsonl" <<'JSON'
 {"trace_id":"000000000000000000000000000000f1","span_id":"f100000000000001","name":"agent","start_time_unix_nano":1751328000000000000,"end_time_unix_nano":1751328200000000000,"attributes":{"user.id":"outer"},"resource":{"service.name":"svc-a"}}
 {"trace_id":"000000000000000000000000000000f1","span_id":"f100000000000002","parent_span_id":"f100000000000001","name":"sub","start_time_unix_nano":1751328100000000000,"end_time_unix_nano":1751328190000000000,"attributes":{"agentcost.task.id":"sub","user.id":"subroot"},"resource":{"service.name":"svc-a"}}
@@ -173,9 +174,15 @@ expect_eq "a sub-task's root is the span whose parent is outside it" "subroot:0.
   "$(ac --db "$T/root.db" top user --where 'user=subroot' --format json | jget '[.top[] | "\(.user):\(.cost)"] | join(" ")')"
 expect_eq "the earlier child is not the root" "" \
   "$(ac --db "$T/root.db" top user --format json | jget '.top[] | select(.user == "subchild") | .user')"
-expect_eq "summary --system svc-b --by user: the span's service" "u1,0.00015" \
-  "$(ac --db "$T/root.db" summary --system svc-b --by user --format csv | tail -n +2 | cut -d, -f1,7)"
-expect_eq "export focus --system svc-b --by user" "u1:0.00015" \
+expect_eq "summary --system svc-a --by user: the task's system" "outer,0 subroot,0.00015 u1,0.00015" \
+  "$(ac --db "$T/root.db" summary --system svc-a --by user --format csv | tail -n +2 | cut -d, -f1,7 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "summary --system svc-b: no task of svc-b" "0,0" \
+  "$(ac --db "$T/root.db" summary --system svc-b --format json | jq -r '"\(.spans),\(.cost_total)"')"
+expect_eq "summary --system svc-a: its tasks' spans, whichever service sent them" "5,0.0003" \
+  "$(ac --db "$T/root.db" summary --system svc-a --format json | jq -r '"\(.spans),\(.cost_total)"')"
+expect_eq "export focus --system svc-a --by user" "subroot:0.00015 u1:0.00015" \
+  "$(ac --db "$T/root.db" export focus --system svc-a --by user | focus_sums)"
+expect_eq "export focus --system svc-b: nothing" "" \
   "$(ac --db "$T/root.db" export focus --system svc-b --by user | focus_sums)"
 
 # hostile and odd values: a numeric user_id keeps its text; a bool user.id is
