@@ -61,28 +61,30 @@ static int fill_series(ac_spend_series *x, rowbuf *b, int64_t period_ns, const a
 }
 
 /*
- * A window that starts at `since` still has its band from the periods
- * before it (spc.h: the preceding `window` points): the rows are read from
- * `window` periods earlier (*from_ns) and the periods before since's are
- * dropped once the band is computed (*keep, the first period shown;
- * INT64_MIN: all). Without since there is nothing before to read.
+ * The periods of a window, whole: a control chart compares whole days (or
+ * hours), so --since and --until select the periods they fall in, each
+ * counted whole, and each point's band and run rules come from the periods
+ * before it exactly as in the listing without --since. The rows are read
+ * from the store's beginning (*from_ns: INT64_MIN; a series starts at its
+ * first spend, as always) to the end of the period holding until - 1
+ * (*until_ns), and the periods before since's are dropped once computed
+ * (*keep, the first period shown; INT64_MIN: all).
  */
-static void history_window(int64_t since_ns, int64_t period_ns, const ac_spc_opts *o,
-                           int64_t *from_ns, int64_t *keep)
+static void whole_periods(int64_t since_ns, int64_t until_ns, int64_t period_ns,
+                          int64_t *from_ns, int64_t *to_ns, int64_t *keep)
 {
-	*from_ns = since_ns;
-	*keep = INT64_MIN;
-	if (since_ns == INT64_MIN)
-		return;
-	int64_t p = since_ns / period_ns - (since_ns % period_ns < 0);
-	int64_t back = (int64_t)(o->window < 1000000 ? o->window : 1000000);
-	if (p - back < INT64_MIN / period_ns + 1)
-		return;
-	*keep = p;
-	*from_ns = (p - back) * period_ns;
+	*from_ns = INT64_MIN;
+	*keep = since_ns == INT64_MIN ? INT64_MIN
+	                               : since_ns / period_ns - (since_ns % period_ns < 0);
+	*to_ns = until_ns;
+	if (until_ns != INT64_MAX) {
+		int64_t last = (until_ns - 1) / period_ns - ((until_ns - 1) % period_ns < 0);
+		if (last < INT64_MAX / period_ns - 1)
+			*to_ns = (last + 1) * period_ns;
+	}
 }
 
-/* Drop the points of x before period keep (history_window). */
+/* Drop the points of x before period keep (whole_periods). */
 static void trim_series(ac_spend_series *x, int64_t keep)
 {
 	if (keep == INT64_MIN || keep <= x->first)
@@ -165,9 +167,9 @@ int ac_spend_run(ac_store *s, const ac_query *q, int64_t period_ns, const ac_spc
 	if (q->nwhere)
 		return ac_err_set(err, AC_EINVAL, "spc: no filter by attribute yet");
 	ac_rows *rows;
-	int64_t from;
-	history_window(q->since_ns, period_ns, o, &from, &out->keep);
-	int rc = ac_store_rows(s, "spc_daily.sql", from, q->until_ns, q->system, 0, &rows, err);
+	int64_t from, to;
+	whole_periods(q->since_ns, q->until_ns, period_ns, &from, &to, &out->keep);
+	int rc = ac_store_rows(s, "spc_daily.sql", from, to, q->system, 0, &rows, err);
 	if (rc)
 		return rc;
 	ac_rows_bind_int(rows, 4, period_ns);
@@ -251,7 +253,7 @@ struct ac_spend_iter {
 	int64_t next_period;
 	double next_cost;
 	rowbuf b;
-	int64_t keep;      /* the first period shown (history_window) */
+	int64_t keep;      /* the first period shown (whole_periods) */
 	ac_spend_series x; /* the series handed out */
 };
 
@@ -261,10 +263,11 @@ int ac_spend_by_open(ac_store *s, const ac_query *q, int64_t period_ns, const ac
 	ac_dims_info info;
 	*out = NULL;
 	/* the values of the tasks of the history before the window too */
-	int64_t from, keep;
-	history_window(q->since_ns, period_ns, o, &from, &keep);
+	int64_t from, to, keep;
+	whole_periods(q->since_ns, q->until_ns, period_ns, &from, &to, &keep);
 	ac_query hq = *q;
 	hq.since_ns = from;
+	hq.until_ns = to;
 	int rc = ac_dims_prepare(s, &hq, &info, err);
 	if (rc)
 		return rc;
@@ -273,8 +276,7 @@ int ac_spend_by_open(ac_store *s, const ac_query *q, int64_t period_ns, const ac
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	/* the rollup has no task values: every period from the spans */
 	it->keep = keep;
-	rc = ac_store_rows(s, "spc_by.sql", from, q->until_ns, q->system, AC_ROWS_SCAN, &it->rows,
-	                   err);
+	rc = ac_store_rows(s, "spc_by.sql", from, to, q->system, AC_ROWS_SCAN, &it->rows, err);
 	if (rc) {
 		free(it);
 		return rc;

@@ -37,9 +37,10 @@ typedef struct ac_spend_result {
 } ac_spend_result;
 
 /*
- * The spend series of q's window in periods of period_ns (each point's band
- * from the o->window periods before it, also those before q->since_ns, which
- * are read but not part of the series), one per system
+ * The spend series of q's window in whole periods of period_ns (--since and
+ * --until select the periods they fall in; each point's band and rules as
+ * in the series without since: the periods before it are read, not listed),
+ * one per system
  * when q->by holds AC_DIM_SYSTEM (a system without spend has no series),
  * else one (empty when nothing was spent). o must be valid (spc.h). Returns
  * 0, AC_EINVAL (another dimension, a filter), AC_ELIMIT (a series longer

@@ -417,8 +417,9 @@ static const help_cmd CMDS[] = {
 	  "spc [--window N] [--sigma K] [--min-history N] [--hourly] [--alerts-only] "
 	  "[--by DIM[,DIM]] [--where DIM=VALUE]...",
 	  "Daily (or hourly) spend against its control band: mean + K x sd of the preceding "
-	  "periods (with --since, also the periods before it), alerts above it and the Western "
-	  "Electric run rules. With --by, a series and "
+	  "periods, alerts above it and the Western Electric run rules. Whole periods: --since "
+	  "and --until select the days (hours) they fall in, each band as without --since. "
+	  "With --by, a series and "
 	  "band per value of the dimensions (a span counts for its task's value), rows prefixed "
 	  "by the dimension columns.",
 	  HC_ALL, NULL, O_SPC, "agentcost spc --window 30 --sigma 2 --alerts-only" },

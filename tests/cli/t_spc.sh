@@ -208,6 +208,14 @@ expect_eq "bounded: 03-11 alone has the same band" "$(grep '^2025-03-11,' "$T/fl
 expect_eq "bounded --by task_type: 03-11 has its band" \
   "chat unit-model,2025-03-11,1,1.1,0.737864787373,2.57572957475,false," \
   "$(ac spc --system flat --by task_type --since 2025-03-11 --format csv | tail -n +2)"
+# an ISO time inside a day selects the whole day (a control chart compares
+# whole periods): --since 03-09T00:00:00.5 --until 03-09T00:00:00.8 is d8,
+# both its spans (3), its band from 03-01..03-08 = 1 x 8: ucl 1, alert;
+# --until 03-08T12:00 keeps d7 (its span at 23:59:59.999999999)
+expect_eq "a time inside a day: the whole day" "2025-03-09,3,1,0,1,true," \
+  "$(ac spc --system flat --since 2025-03-09T00:00:00.500Z --until 2025-03-09T00:00:00.800Z --format csv | tail -n +2)"
+expect_eq "--until inside a day: the whole day" "2025-03-08,1,1,0,1,false," \
+  "$(ac spc --system flat --until 2025-03-08T12:00:00Z --format csv | tail -1)"
 # --until 03-09 brings d8 (both its spans, 00:00:00 and 00:00:01): history
 # 03-01..03-08 = 1 x 8: mean 1, sd 0, ucl 1: alert
 expect_eq "bounded to 03-09: d8 alert on 7 days of history" "2025-03-09,3,1,0,1,true," \
