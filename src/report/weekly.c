@@ -843,7 +843,14 @@ static int recommend(wk *w, ac_pricebook **pb, ac_router_data **rd, ac_recommend
 	ac_err e = AC_ERR_INIT;
 	*rec = NULL;
 	int rc = ac_pricebook_load(pb, ac_store_db(w->s), &e);
-	ac_router_window rw = { w->since - (RECOMMEND_WEEKS - 1) * 7 * AC_NS_PER_DAY, w->until, NULL };
+	/* this week and the three before, from the store's first day at most
+	 * (monthly savings divide by the window's days: days before the store
+	 * began are not days without spend) */
+	int64_t since = w->since - (RECOMMEND_WEEKS - 1) * 7 * AC_NS_PER_DAY;
+	int64_t first_day = ac_day_of_ns(w->first_ns) * AC_NS_PER_DAY;
+	if (since < first_day && first_day < w->until)
+		since = first_day;
+	ac_router_window rw = { since, w->until, NULL };
 	if (!rc)
 		rc = ac_router_data_load(rd, w->s, *pb, &rw, &e);
 	if (!rc) {

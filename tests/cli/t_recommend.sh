@@ -155,4 +155,11 @@ expect_rc "floor above 1" 2 ac recommend --accuracy-floor 1.5
 expect_rc "min-samples fractional" 2 ac recommend --min-samples 2.5
 expect_rc "unknown option" 2 ac recommend --bogus
 expect_rc "write-map into a missing directory" 1 ac recommend $W --write-map "$T/no/such/dir.csv"
+# The weekly report's recommendations: the report week and the three before,
+# but not before the store's first day (2025-06-02, the Monday of W23): the
+# window is W23's 7 days, so the monthly savings are the 0.01716 a week above
+# x 30 / 7, not x 30 / 28 (0.018385714 when days before the store counted)
+expect_rc "weekly W23" 0 ac report weekly --week 2025-W23 -o "$T/wk"
+expect_close "weekly W23: monthly savings over the store's 7 days" 0.07354285714285715 \
+  "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "monthly_savings") c = i; next } { s += $c } END { printf "%.12f", s }' "$T/wk/recommendations.csv")" 1e-9
 finish
