@@ -267,20 +267,27 @@ static void period_hours(int64_t start, int64_t now, int64_t end, double elapsed
 
 /* ---- the forecast and the status ----------------------------------------- */
 
-double ac_budget_forecast(const double hist[AC_BUDGET_SLOTS],
+double ac_budget_forecast(const double hist[AC_BUDGET_SLOTS], const double weeks[AC_BUDGET_SLOTS],
                           const double elapsed[AC_BUDGET_SLOTS],
                           const double rest[AC_BUDGET_SLOTS], double spent, int64_t elapsed_ns,
                           int64_t length_ns)
 {
 	double baseline = 0, expected = 0;
-	int any = 0;
+	int any = 0, unknown = 0;
 	for (int k = 0; k < AC_BUDGET_SLOTS; k++) {
-		double mean = hist[k] / AC_BUDGET_HISTORY_WEEKS;
+		double n = weeks ? weeks[k] : AC_BUDGET_HISTORY_WEEKS;
+		if (n <= 0) { /* no week of the store holds this hour */
+			unknown += elapsed[k] > 0 || rest[k] > 0;
+			continue;
+		}
+		double mean = hist[k] / n;
 		baseline += mean * elapsed[k];
 		expected += mean * rest[k];
 		any += hist[k] != 0;
 	}
-	if (!any) /* no history: the period so far, stretched over the whole */
+	/* no history (or hours of the period no week shows): the period so
+	 * far, stretched over the whole */
+	if (!any || unknown)
 		return elapsed_ns > 0 ? spent * (double)length_ns / (double)elapsed_ns : spent;
 	double ratio = baseline > 0 ? spent / baseline : 1.0;
 	return spent + ratio * expected;
@@ -336,6 +343,7 @@ typedef struct pass {
 	group *g;
 	int64_t start, end, now;
 	int hist_slot0; /* the slot of the history's first hour */
+	double weeks[AC_BUDGET_SLOTS]; /* history weeks the store holds, per slot */
 	double elapsed[AC_BUDGET_SLOTS], rest[AC_BUDGET_SLOTS];
 	/* the value being read */
 	char *value;
@@ -356,7 +364,7 @@ static int add_row(ac_budget_result *out, const pass *p, size_t budget, const ch
 	ac_budget_row *r = &out->rows[out->n];
 	if (!(r->value = strdup(value)))
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
-	double fc = ac_budget_forecast(p->hist, p->elapsed, p->rest, p->spent, p->now - p->start,
+	double fc = ac_budget_forecast(p->hist, p->weeks, p->elapsed, p->rest, p->spent, p->now - p->start,
 	                               p->end - p->start);
 	r->budget = budget;
 	r->period_start_ns = p->start;
@@ -474,7 +482,8 @@ static const char *only_value(const group *g)
 	return v;
 }
 
-static int one_group(ac_store *s, group *g, int64_t now, ac_budget_result *out, ac_err *err)
+static int one_group(ac_store *s, group *g, int64_t now, int64_t first_ns, ac_budget_result *out,
+                     ac_err *err)
 {
 	const ac_budget *b = &g->l->b[g->member[0]];
 	pass *p = calloc(1, sizeof(*p));
@@ -486,6 +495,11 @@ static int one_group(ac_store *s, group *g, int64_t now, ac_budget_result *out, 
 	int64_t since = p->start - HISTORY_NS;
 	p->hist_slot0 = ac_budget_slot(since);
 	period_hours(p->start, now, p->end, p->elapsed, p->rest);
+	/* an hour of the history counts as known from the hour holding the
+	 * store's first span on */
+	for (int64_t h = 0; h < (int64_t)AC_BUDGET_HISTORY_WEEKS * AC_BUDGET_SLOTS; h++)
+		if (since + (h + 1) * NS_PER_HOUR > first_ns)
+			p->weeks[(p->hist_slot0 + h) % AC_BUDGET_SLOTS] += 1;
 
 	/* the task values over the history and the period together: a task's
 	 * value is its own (dims.h), whichever window finds it */
@@ -561,6 +575,17 @@ int ac_budget_run(ac_store *s, const ac_budget_list *l, int64_t now_ns, ac_budge
 			                  "check at with --now");
 	}
 	out->now_ns = now_ns;
+	/* the oldest task start: the history weeks before it are not known */
+	int64_t first_ns = INT64_MAX;
+	ac_rows *fr;
+	int frc = ac_store_rows(s, "budget_oldest.sql", 0, 0, NULL, AC_ROWS_PLAIN, &fr, err);
+	if (frc)
+		return frc;
+	if ((frc = ac_rows_next(fr, err)) > 0 && !ac_rows_null(fr, 0))
+		first_ns = ac_rows_int(fr, 0);
+	ac_rows_free(fr);
+	if (frc < 0)
+		return frc;
 	char *done = calloc(l->n ? l->n : 1, 1);
 	if (!done)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
@@ -570,7 +595,7 @@ int ac_budget_run(ac_store *s, const ac_budget_list *l, int64_t now_ns, ac_budge
 			continue;
 		group g;
 		if (!(rc = group_of(l, i, done, &g, err)))
-			rc = one_group(s, &g, now_ns, out, err);
+			rc = one_group(s, &g, now_ns, first_ns, out, err);
 		group_release(&g);
 	}
 	free(done);

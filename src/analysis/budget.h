@@ -105,12 +105,15 @@ int ac_budget_slot(int64_t t_ns);
 
 /*
  * The forecast arithmetic (above), pure: hist[slot] the value's spend in
- * that slot summed over the 4 history weeks; elapsed[slot] and rest[slot]
- * the hours (fractions for the hour holding now) of that slot in the elapsed
+ * that slot summed over the history weeks the store holds of that slot,
+ * weeks[slot] of them (NULL: all 4; a week before the store's first span is
+ * not known, not a week without spend); elapsed[slot] and rest[slot] the
+ * hours (fractions for the hour holding now) of that slot in the elapsed
  * part and in the rest of the period; elapsed_ns and length_ns of the
- * period, for the linear fallback.
+ * period, for the linear fallback, which is also taken when an hour of the
+ * period has no known week.
  */
-double ac_budget_forecast(const double hist[AC_BUDGET_SLOTS],
+double ac_budget_forecast(const double hist[AC_BUDGET_SLOTS], const double weeks[AC_BUDGET_SLOTS],
                           const double elapsed[AC_BUDGET_SLOTS],
                           const double rest[AC_BUDGET_SLOTS], double spent, int64_t elapsed_ns,
                           int64_t length_ns);

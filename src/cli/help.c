@@ -407,7 +407,9 @@ static const help_cmd CMDS[] = {
 	  "ok. Forecast: spent + ratio x expected, where expected sums, over the hours left in "
 	  "the period, the mean spend of the same weekday and hour in the 4 weeks before the "
 	  "period, and ratio = spent / the same means summed over the hours elapsed (1 when that "
-	  "is 0); with no spend in those 4 weeks, spent x period length / time elapsed. Exit "
+	  "is 0; the weeks before the store's first task are not counted); with no spend in "
+	  "those weeks, or an hour of the period none of them shows, spent x period length / "
+	  "time elapsed. Exit "
 	  "status 4 when any budget is over (after printing all); a bad row is reported as "
 	  "FILE:LINE: reason and nothing is checked (exit 2).",
 	  HC_DB | HC_FORMAT, "check", O_BUDGET,

@@ -56,8 +56,8 @@ static void test_forecast(void **state)
 	       rest[AC_BUDGET_SLOTS] = { 0 };
 	int64_t day = AC_NS_PER_DAY;
 	/* no history: linear, 10 over 2 of 7 days -> 35; nothing elapsed -> spent */
-	assert_close(ac_budget_forecast(hist, el, rest, 10, 2 * day, 7 * day), 35);
-	assert_close(ac_budget_forecast(hist, el, rest, 0, 0, 7 * day), 0);
+	assert_close(ac_budget_forecast(hist, NULL, el, rest, 10, 2 * day, 7 * day), 35);
+	assert_close(ac_budget_forecast(hist, NULL, el, rest, 0, 0, 7 * day), 0);
 	/* history: slot 0 summed 8 over the 4 weeks (mean 2), slot 1 summed 4
 	 * (mean 1); slot 0 elapsed 1 h, slot 1 elapsed 0.5 h and 0.5 h to come,
 	 * slot 2 (mean 0) to come. baseline 2 + 0.5 = 2.5; spent 5: ratio 2;
@@ -68,9 +68,9 @@ static void test_forecast(void **state)
 	el[1] = 0.5;
 	rest[1] = 0.5;
 	rest[2] = 1;
-	assert_close(ac_budget_forecast(hist, el, rest, 5, 1, 3), 6);
+	assert_close(ac_budget_forecast(hist, NULL, el, rest, 5, 1, 3), 6);
 	/* nothing spent so far against a baseline: ratio 0, forecast 0 */
-	assert_close(ac_budget_forecast(hist, el, rest, 0, 1, 3), 0);
+	assert_close(ac_budget_forecast(hist, NULL, el, rest, 0, 1, 3), 0);
 	/* baseline 0 (only slot 2 elapsed): ratio 1; to come: slot 0 (2) and
 	 * slot 1 (1): forecast 3 + 2 + 1 = 6 */
 	memset(el, 0, sizeof(el));
@@ -78,7 +78,24 @@ static void test_forecast(void **state)
 	el[2] = 1;
 	rest[0] = 1;
 	rest[1] = 1;
-	assert_close(ac_budget_forecast(hist, el, rest, 3, 1, 3), 6);
+	assert_close(ac_budget_forecast(hist, NULL, el, rest, 3, 1, 3), 6);
+	/* the store holds 2 of the 4 weeks of slot 0 and 1, all of slot 2: slot
+	 * 0's mean 8 / 2 = 4, slot 1's 4 / 2 = 2: forecast 3 + 4 + 2 = 9 */
+	double weeks[AC_BUDGET_SLOTS];
+	for (int k = 0; k < AC_BUDGET_SLOTS; k++)
+		weeks[k] = 4;
+	weeks[0] = weeks[1] = 2;
+	assert_close(ac_budget_forecast(hist, weeks, el, rest, 3, 1, 3), 9);
+	/* slot 1 (to come) in no week the store holds: its shape is not known,
+	 * the period is extrapolated linearly: 3 x 3 / 1 = 9 ... with 2 of 3
+	 * elapsed: 3 x 3 / 2 = 4.5 */
+	weeks[1] = 0;
+	assert_close(ac_budget_forecast(hist, weeks, el, rest, 3, 2, 3), 4.5);
+	/* a slot outside the period (rest and elapsed 0) without a week changes
+	 * nothing: slot 5 */
+	weeks[1] = 2;
+	weeks[5] = 0;
+	assert_close(ac_budget_forecast(hist, weeks, el, rest, 3, 1, 3), 9);
 }
 
 static void test_judge(void **state)
