@@ -496,8 +496,12 @@ int ac_reconcile(ac_recon *out, ac_store *s, ac_pricebook *pb, const ac_bill *bi
 		until_ns = bill->n ? (bill->rows[bill->n - 1].day + 1) * AC_NS_PER_DAY : 0;
 	if (until_ns <= since_ns)
 		return 0;
+	/* a bill has days, not times: the window is the whole UTC days it
+	 * touches, on both sides (a time inside a day selects that day) */
 	out->first_day = floor_div(since_ns, AC_NS_PER_DAY);
 	out->last_day = floor_div(until_ns - 1, AC_NS_PER_DAY);
+	since_ns = out->first_day * AC_NS_PER_DAY;
+	until_ns = (out->last_day + 1) * AC_NS_PER_DAY;
 
 	for (size_t i = 0; i < bill->n; i++) {
 		const ac_bill_row *b = &bill->rows[i];

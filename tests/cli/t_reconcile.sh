@@ -69,6 +69,12 @@ expect_eq "since: no 06-01 row" 0 "$(jq '[.rows[] | select(.day == "2025-06-01")
 expect_close "since: billed 0.331" 0.331 "$(tot billed)"
 expect_close "since: traced 0.515" 0.515 "$(tot traced)"
 expect_close "since: difference -0.184" -0.184 "$(tot difference)"
+# a bill has days: a time inside 06-02 selects the whole of 06-02 on both
+# sides (the bill's 06-02 rows and every trace of 06-02, a5 at 23:59:59 and
+# the morning's alike), the same totals as --since 2025-06-02
+expect_rc "openai --since inside a day" 3 ac reconcile "$D/openai_costs.csv" --since 2025-06-02T12:00:00Z --format json
+expect_eq "since inside a day: billed, traced, difference as from the day's start" "0.331 0.515 -0.184" \
+  "$(jq -r '.rows[] | select(.day == "total") | [.billed, .traced, .difference] | map(. * 1e9 | round / 1e9 | tostring) | join(" ")' "$T/out")"
 
 # --- Anthropic cost export ---------------------------------------------------
 expect_rc "anthropic: bad rows skipped -> 3" 3 ac reconcile "$D/anthropic_cost.csv" --format json
