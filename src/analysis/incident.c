@@ -298,19 +298,15 @@ static int above(double x, double lim)
 	return x - lim > 1e-12 * fmax(fabs(x), fabs(lim));
 }
 
-int ac_incident_alert_run(ac_store *s, int64_t start, size_t n, int64_t h0, const double *x,
-                          const ac_spc_point *pt, ac_incident_alert *out, ac_err *err)
+int ac_incident_alert_run(ac_store *s, int64_t start, size_t n, int64_t h0, int64_t until_ns,
+                          const double *x, const ac_spc_point *pt, ac_incident_alert *out,
+                          ac_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
 		int64_t h = start + (int64_t)i;
-		if (h < h0 || !pt[i].alert)
+		if (h < h0 || !pt[i].alert || h * NS_PER_HOUR >= until_ns)
 			continue;
-		out->have = 1;
-		out->hour = h;
-		out->ucl = pt[i].ucl;
-		out->hour_cost = x[i];
-		out->ns = h * NS_PER_HOUR;
 		/* the span that took the hour's running spend past its UCL */
 		ac_rows *st;
 		int rc = ac_store_rows(s, "report_span_costs.sql", h * NS_PER_HOUR, (h + 1) * NS_PER_HOUR,
@@ -318,16 +314,27 @@ int ac_incident_alert_run(ac_store *s, int64_t start, size_t n, int64_t h0, cons
 		if (rc)
 			return rc;
 		double run = 0;
-		int src;
+		int src, passed = 0;
+		int64_t at = h * NS_PER_HOUR; /* none did (rounding): the hour's start */
 		while ((src = ac_rows_next(st, err)) == 1) {
 			run += ac_rows_double(st, 1);
 			if (above(run, pt[i].ucl)) {
-				out->ns = ac_rows_int(st, 0);
+				at = ac_rows_int(st, 0);
+				passed = 1;
 				break;
 			}
 		}
 		ac_rows_free(st);
-		return src < 0 ? src : 0;
+		if (src < 0)
+			return src;
+		if (passed && at >= until_ns)
+			continue; /* past the UCL only after the window */
+		out->have = 1;
+		out->hour = h;
+		out->ucl = pt[i].ucl;
+		out->hour_cost = x[i];
+		out->ns = at;
+		return 0;
 	}
 	return 0;
 }

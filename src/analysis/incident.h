@@ -99,8 +99,11 @@ typedef struct ac_incident_alert {
 
 /* The first hour >= h0 among the n hours from `start` whose band point in pt
  * alerts (x: their spend), and the span that took its running spend past its
- * UCL (report_span_costs.sql). Returns 0 or AC_ESQL. */
-int ac_incident_alert_run(ac_store *s, int64_t start, size_t n, int64_t h0, const double *x,
+ * UCL (report_span_costs.sql), before until_ns: an hour whose spend passed
+ * its UCL only at or after until_ns did not alert in the window. Returns 0
+ * or AC_ESQL. */
+int ac_incident_alert_run(ac_store *s, int64_t start, size_t n, int64_t h0, int64_t until_ns,
+                          const double *x,
                           const ac_spc_point *pt, ac_incident_alert *out, ac_err *err);
 
 #endif

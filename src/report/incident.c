@@ -356,7 +356,7 @@ static int section_band(inc *c)
 	int rc = ac_spend_band(c->s, NS_PER_HOUR, start, n, &opts, &x, &pt, c->err);
 	if (rc)
 		return rc;
-	rc = ac_incident_alert_run(c->s, start, n, h0, x, pt, &c->alert, c->err);
+	rc = ac_incident_alert_run(c->s, start, n, h0, c->to, x, pt, &c->alert, c->err);
 	if (rc) {
 		free(x);
 		free(pt);

@@ -133,15 +133,25 @@ static void test_alert(void **state)
 	};
 	ac_incident_alert a;
 	ac_err err = AC_ERR_INIT;
-	assert_int_equal(ac_incident_alert_run(s, start, 3, start + 1, x, pt, &a, &err), 0);
+	assert_int_equal(ac_incident_alert_run(s, start, 3, start + 1, INT64_MAX, x, pt, &a, &err), 0);
 	assert_int_equal(a.have, 1);
 	assert_true(a.hour == start + 2);
 	assert_true(a.ucl == 5);
 	assert_true(a.hour_cost == 8.5);
 	assert_true(a.ns == NS(DAY0 + 1, 7200 + 1800));
+	/* a window ending at 02:30:00 (exclusive): hour 2 passed its UCL only at
+	 * 02:30:00, after it: no alert in the window; ending a nanosecond later,
+	 * the alert is there */
+	assert_int_equal(ac_incident_alert_run(s, start, 3, start + 1, NS(DAY0 + 1, 7200 + 1800), x,
+	                                       pt, &a, &err), 0);
+	assert_int_equal(a.have, 0);
+	assert_int_equal(ac_incident_alert_run(s, start, 3, start + 1,
+	                                       NS(DAY0 + 1, 7200 + 1800) + 1, x, pt, &a, &err), 0);
+	assert_int_equal(a.have, 1);
+	assert_true(a.ns == NS(DAY0 + 1, 7200 + 1800));
 	/* no alert from h0 on */
 	pt[2].alert = 0;
-	assert_int_equal(ac_incident_alert_run(s, start, 3, start + 1, x, pt, &a, &err), 0);
+	assert_int_equal(ac_incident_alert_run(s, start, 3, start + 1, INT64_MAX, x, pt, &a, &err), 0);
 	assert_int_equal(a.have, 0);
 	ac_store_close(s);
 }
