@@ -122,6 +122,51 @@ static int stats_of(ac_store *s, int64_t since, int64_t until, const char *syste
 	return out;
 }
 
+/* A type of the window read from the server's answer (outliers_stats.sql):
+ * its statistics in st, found by type. Returns 0 or AC_ENOMEM. */
+static int stats_add(stats *st, int64_t type, double median, double p999, ac_err *err)
+{
+	if (st->n % 16 == 0) {
+		tstat *nv = realloc(st->v, (st->n + 16) * sizeof(*nv));
+		if (!nv)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		st->v = nv;
+	}
+	tstat *t = &st->v[st->n];
+	memset(t, 0, sizeof(*t));
+	t->type = type;
+	t->median = median;
+	t->p999 = p999;
+	if (ac_map_put(&st->idx, &type, sizeof(type), (int64_t)st->n))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	st->n++;
+	return 0;
+}
+
+/* stats_of in the server (ClickHouse: outliers_stats.sql): per type its
+ * task count and the order statistics of the median and the p99.9, which
+ * ac_quantile_of turns into the doubles ac_quantile_select gives over the
+ * tasks themselves. No row per task crosses. */
+static int stats_server(ac_store *s, int64_t since, int64_t until, const char *system,
+                        stats *st, ac_err *err)
+{
+	memset(st, 0, sizeof(*st));
+	ac_map_init(&st->idx, 0);
+	ac_rows *q;
+	int rc = ac_store_rows(s, "outliers_stats.sql", since, until, system, 0, &q, err);
+	if (rc)
+		return rc;
+	while ((rc = ac_rows_next(q, err)) == 1) {
+		size_t n = (size_t)ac_rows_int(q, 1);
+		double median = ac_quantile_of(ac_rows_double(q, 2), ac_rows_double(q, 3), n, 0.5);
+		double p999 = ac_quantile_of(ac_rows_double(q, 4), ac_rows_double(q, 5), n, 0.999);
+		if ((rc = stats_add(st, ac_rows_int(q, 0), median, p999, err)))
+			break;
+	}
+	ac_rows_free(q);
+	return rc < 0 ? rc : 0;
+}
+
 /* Names of dictionary rows, looked up once each: the judge prints few. */
 typedef struct names {
 	ac_store *s;
@@ -252,26 +297,45 @@ static int list_tasks(ac_guard *g, int list, ac_err *err)
 	return 0;
 }
 
-/* Judge the task at q's row (outliers.sql's columns) against its group's
- * median cost and p99.9 of LLM calls: counted into g, and added to g->tasks
- * (*added) when it is listed, else *added is NULL. Returns 0, AC_ENOMEM. */
-static int judge(ac_guard *g, size_t *cap, names *nm, ac_rows *q, double median, double p999,
-                 const ac_guard_opts *o, ac_gtask **added, ac_err *err)
+/* The cost a task must exceed to be an outlier: "greater than" the
+ * threshold with a relative tolerance of 1e-12 (guard.h). */
+static double cost_limit(double threshold)
+{
+	return threshold + 1e-12 * fabs(threshold);
+}
+
+/* The rules applied to the task at q's row (outliers.sql's columns). */
+typedef struct verdict {
+	double cost, threshold;
+	long long calls, max_repeat;
+	int outlier, by_calls, by_repeat;
+} verdict;
+
+static verdict rule(ac_rows *q, double median, double p999, const ac_guard_opts *o)
+{
+	verdict v;
+	v.cost = ac_rows_double(q, 2);
+	v.threshold = o->factor * median;
+	v.calls = ac_rows_int(q, 3);
+	v.max_repeat = ac_rows_int(q, 4);
+	v.outlier = v.cost > cost_limit(v.threshold);
+	v.by_calls = (double)v.calls > p999;
+	v.by_repeat = v.max_repeat > o->repeat;
+	return v;
+}
+
+static int listed(const verdict *v, int list)
+{
+	return (v->outlier && (list & AC_GUARD_LIST_OUTLIERS)) ||
+	       ((v->by_calls || v->by_repeat) && (list & AC_GUARD_LIST_RUNAWAYS));
+}
+
+/* Add the task at q's row, judged v, to g->tasks (*added). Returns 0 or
+ * AC_ENOMEM. */
+static int add_task(ac_guard *g, size_t *cap, names *nm, ac_rows *q, const verdict *v,
+                    double median, double p999, ac_gtask **added, ac_err *err)
 {
 	*added = NULL;
-	double cost = ac_rows_double(q, 2), threshold = o->factor * median;
-	long long calls = ac_rows_int(q, 3), max_repeat = ac_rows_int(q, 4);
-	g->judged++;
-	g->spend += cost;
-	int outlier = cost > threshold + 1e-12 * fabs(threshold);
-	int by_calls = (double)calls > p999, by_repeat = max_repeat > o->repeat;
-	g->outliers += outlier;
-	g->runaways += by_calls || by_repeat;
-	if (outlier)
-		g->savings += cost - threshold;
-	if (!(outlier && (o->list & AC_GUARD_LIST_OUTLIERS)) &&
-	    !((by_calls || by_repeat) && (o->list & AC_GUARD_LIST_RUNAWAYS)))
-		return 0; /* counted, not listed */
 	if (g->n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 256;
 		ac_gtask *nt = realloc(g->tasks, nc * sizeof(*nt));
@@ -283,18 +347,143 @@ static int judge(ac_guard *g, size_t *cap, names *nm, ac_rows *q, double median,
 	ac_gtask *x = &g->tasks[g->n++];
 	memset(x, 0, sizeof(*x));
 	x->id = ac_rows_int(q, 0);
-	x->cost = cost;
-	x->calls = calls;
-	x->max_repeat = max_repeat;
+	x->cost = v->cost;
+	x->calls = v->calls;
+	x->max_repeat = v->max_repeat;
 	x->median = median;
-	x->threshold = threshold;
-	x->excess = cost - threshold;
+	x->threshold = v->threshold;
+	x->excess = v->cost - v->threshold;
 	x->calls_p999 = p999;
-	x->outlier = outlier;
-	x->by_calls = by_calls;
-	x->by_repeat = by_repeat;
+	x->outlier = v->outlier;
+	x->by_calls = v->by_calls;
+	x->by_repeat = v->by_repeat;
 	*added = x;
 	return fill_names(nm, q, x, ac_rows_int(q, 1), err);
+}
+
+/* Judge the task at q's row (outliers.sql's columns) against its group's
+ * median cost and p99.9 of LLM calls: counted into g, and added to g->tasks
+ * (*added) when it is listed, else *added is NULL. Returns 0, AC_ENOMEM. */
+static int judge(ac_guard *g, size_t *cap, names *nm, ac_rows *q, double median, double p999,
+                 const ac_guard_opts *o, ac_gtask **added, ac_err *err)
+{
+	*added = NULL;
+	verdict v = rule(q, median, p999, o);
+	g->judged++;
+	g->spend += v.cost;
+	g->outliers += v.outlier;
+	g->runaways += v.by_calls || v.by_repeat;
+	if (v.outlier)
+		g->savings += v.cost - v.threshold;
+	if (!listed(&v, o->list))
+		return 0; /* counted, not listed */
+	return add_task(g, cap, nm, q, &v, median, p999, added, err);
+}
+
+/* The figures a task of the window is judged against: its type's in the
+ * reference window when that has tasks of it (ref NULL: none), else in the
+ * window's (cur). NULL when the type is in neither. */
+static const tstat *figures_of(const stats *cur, const stats *ref, int64_t type)
+{
+	const tstat *ts = ref ? stats_find(ref, type) : NULL;
+	return ts ? ts : stats_find(cur, type);
+}
+
+/* The judging pass in the server (ClickHouse: outliers_judge.sql): each of
+ * the window's types with its threshold, cost limit and p99.9 as lists; the
+ * server applies the rules to every task and answers with the totals and
+ * the listed tasks only, which are judged again here (the same rule, so
+ * they are listed the same) to fill their rows. */
+static int judge_server(ac_guard *g, ac_store *s, const ac_guard_opts *o, int64_t since,
+                        int64_t until, const stats *cur, const stats *ref, ac_err *err)
+{
+	if (!cur->n)
+		return 0; /* no task in the window */
+	uint64_t *keys = malloc(cur->n * sizeof(*keys));
+	double *thr = malloc(cur->n * sizeof(*thr)), *lim = malloc(cur->n * sizeof(*lim));
+	double *p999 = malloc(cur->n * sizeof(*p999));
+	ac_rows *q = NULL;
+	names nm;
+	names_open(&nm, s);
+	size_t cap = 0;
+	int rc = 0;
+	if (!keys || !thr || !lim || !p999) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < cur->n; i++) {
+		const tstat *ts = figures_of(cur, ref, cur->v[i].type);
+		keys[i] = (uint64_t)cur->v[i].type;
+		thr[i] = o->factor * ts->median;
+		lim[i] = cost_limit(thr[i]);
+		p999[i] = ts->p999;
+	}
+	if ((rc = ac_store_rows(s, "outliers_judge.sql", since, until, o->system, 0, &q, err)))
+		goto done;
+	ac_rows_bind_u64s(q, 4, keys, cur->n);
+	ac_rows_bind_doubles(q, 5, thr, cur->n);
+	ac_rows_bind_doubles(q, 6, lim, cur->n);
+	ac_rows_bind_doubles(q, 7, p999, cur->n);
+	ac_rows_bind_int(q, 8, o->repeat);
+	ac_rows_bind_int(q, 9, o->list);
+	while ((rc = ac_rows_next(q, err)) == 1) {
+		if (ac_rows_int(q, 17) > 0) {
+			rc = ac_err_set(err, AC_ESQL, "tasks changed while being judged");
+			goto done;
+		}
+		g->judged = (size_t)ac_rows_int(q, 12);
+		g->spend = ac_rows_double(q, 13);
+		g->outliers = (size_t)ac_rows_int(q, 14);
+		g->runaways = (size_t)ac_rows_int(q, 15);
+		g->savings = ac_rows_double(q, 16);
+		if (ac_rows_int(q, 11) == 0)
+			continue; /* nothing listed: the totals' row only */
+		const tstat *ts = figures_of(cur, ref, ac_rows_int(q, 1));
+		if (!ts) {
+			rc = ac_err_set(err, AC_ESQL, "tasks changed while being judged");
+			goto done;
+		}
+		verdict v = rule(q, ts->median, ts->p999, o);
+		if (!listed(&v, o->list)) {
+			rc = ac_err_set(err, AC_ESQL, "outliers_judge.sql listed task %s, which the "
+			                              "judge does not list", ac_rows_text(q, 5));
+			goto done;
+		}
+		ac_gtask *x;
+		if ((rc = add_task(g, &cap, &nm, q, &v, ts->median, ts->p999, &x, err)))
+			goto done;
+	}
+done:
+	ac_rows_free(q);
+	names_close(&nm, g);
+	free(keys);
+	free(thr);
+	free(lim);
+	free(p999);
+	return rc < 0 ? rc : 0;
+}
+
+/* ac_guard_run on a store that judges in the server (ClickHouse): the
+ * types' figures and the judging pass there, no row per task crossing. */
+static int guard_server(ac_guard *g, ac_store *s, const ac_guard_opts *o, int64_t since,
+                        int64_t until, int64_t ref_since, int64_t ref_until, ac_err *err)
+{
+	stats cur, ref;
+	memset(&ref, 0, sizeof(ref));
+	int same = since == ref_since && until == ref_until;
+	int rc = stats_server(s, since, until, o->system, &cur, err);
+	if (!rc && !same)
+		rc = stats_server(s, ref_since, ref_until, o->system, &ref, err);
+	for (size_t i = 0; !rc && !same && i < cur.n; i++)
+		g->own_reference += !stats_find(&ref, cur.v[i].type);
+	if (!rc)
+		rc = judge_server(g, s, o, since, until, &cur, same ? NULL : &ref, err);
+	g->savings_pct = g->spend > 0 ? 100 * g->savings / g->spend : 0.0;
+	if (!rc)
+		rc = list_tasks(g, o->list, err);
+	stats_release(&cur);
+	stats_release(&ref);
+	return rc;
 }
 
 int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t since,
@@ -313,6 +502,8 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 	size_t cap = 0;
 	int rc, same = since == ref_since && until == ref_until;
 
+	if (ac_store_answers(s, "outliers_stats.sql"))
+		return guard_server(g, s, &o, since, until, ref_since, ref_until, err);
 	/* the types' statistics: from the reference window, else the window */
 	if ((rc = stats_of(s, since, until, o.system, &cur, err)))
 		goto done;
