@@ -1,7 +1,7 @@
 -- outliers_by.sql (ClickHouse twin): the production tasks of the window that
 -- q_task keeps ({q_task}: queries/clickhouse/dims_q_task.sql), in groups of
 -- equal --by values, for src/analysis/guard.c's two cursors. The columns of
--- queries/outliers_by.sql with outliers.sql's twin's ids (hashes of the
+-- queries/outliers_by.sql with outliers_judge.sql's ids (hashes of the
 -- names, named again by src/store/ch_store.c; the task's a hash of its task
 -- id); ordered by k1, k2, cost, then that hash where SQLite takes task.id.
 SELECT toInt64(bitShiftRight(cityHash64(task_id), 2)) AS id,

@@ -1,7 +1,7 @@
 -- outliers_by_model.sql (ClickHouse twin): outliers_by.sql when model is a
 -- --by dimension or a --where filter: a task's calls to one model are the
 -- unit (their cost and LLM calls), its other columns the task's. The columns
--- of queries/outliers_by_model.sql with outliers.sql's twin's ids; the
+-- of queries/outliers_by_model.sql with outliers_judge.sql's ids; the
 -- (task, model) units from the spans joined to {q_task}
 -- (queries/clickhouse/dims_q_task.sql: its t_start, the span's t_eval), then
 -- to the task rows (one join a level in ClickHouse 18); ordered by k1, k2,

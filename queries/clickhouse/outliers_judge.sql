@@ -1,8 +1,8 @@
 -- outliers_judge.sql (ClickHouse only): the judge of src/analysis/guard.c run
--- in the server over the window's production tasks (as outliers.sql's twin
+-- in the server over the window's production tasks (as queries/outliers.sql
 -- keeps them), each against its type's figures, which C computed from
 -- outliers_stats.sql (the window's, or a reference window's): ?4 the types
--- (ids as outliers.sql's twin gives them), and for each, in the same order,
+-- (ids as outliers_stats.sql gives them), and for each, in the same order,
 -- ?5 the cost threshold (factor x median), ?6 the cost a task must exceed
 -- to be an outlier (the threshold plus 1e-12 of it: guard.c's tolerance,
 -- computed in C), ?7 the p99.9 of LLM calls; ?8 the repeat limit, ?9 what
@@ -11,13 +11,15 @@
 -- ?8. What crosses the wire is the window's totals and the listed tasks
 -- only, not a row per task; on SQLite the judge reads every task
 -- (outliers.sql): no SQLite query is named this.
--- Output: one row per listed task: its columns as outliers.sql gives them
--- (id, task type, cost, LLM calls, max_repeat, task id, system, top model,
--- top purpose, top tool, top tool calls), then on every row: how many tasks
--- are listed (0: a single row that is no task), and the window's tasks
--- judged, their cost, outliers, runaways, the sum of cost - threshold over
--- the outliers, and the tasks whose type is not in ?4 (tasks that came in
--- after outliers_stats.sql read the window); in no particular order.
+-- Output: one row per listed task: queries/outliers.sql's columns (id, task
+-- type, cost, LLM calls, max_repeat, task id, system, top model, top
+-- purpose, top tool, top tool calls), the ids computed in the server (a
+-- hash of the task id; of each name, 0 none, named again by
+-- src/store/ch_store.c); then on every row: how many tasks are listed (0: a
+-- single row that is no task), and the window's tasks judged, their cost,
+-- outliers, runaways, the sum of cost - threshold over the outliers, and
+-- the tasks whose type is not in ?4 (tasks that came in after
+-- outliers_stats.sql read the window); in no particular order.
 SELECT id, tt, cost, calls, rep, tid, sys, tm, tp, tool, tc, length(a_id),
        judged, spend, outliers, runaways, savings, unknown
 FROM (

@@ -1,6 +1,6 @@
 -- outliers_stats.sql (ClickHouse only; its presence makes src/analysis/guard.c
 -- judge in the server): per task type of the window's production tasks (as
--- outliers.sql's twin keeps them: not eval, starting in [?1, ?2), of system
+-- queries/outliers.sql keeps them: not eval, starting in [?1, ?2), of system
 -- ?3), how many tasks and the order statistics the type-7 median of their
 -- cost and p99.9 of their LLM calls are made of: for p = 0.5 and p = 0.999
 -- the values at 0-based ranks floor((n - 1) p) and the one after it (0 when
@@ -9,8 +9,8 @@
 -- sorts each type's costs and calls (16 bytes a task in its memory); the
 -- answer is one row per type, not per task. On SQLite the judge reads every
 -- task instead (outliers.sql): no SQLite query is named this.
--- Output: task type (its id as outliers.sql's twin gives it: a hash of the
--- name, 0 none), tasks, cost at rank floor((n - 1) 0.5) and the next, LLM
+-- Output: task type (its id: a hash of the name as every twin gives a
+-- dictionary id, named again by src/store/ch_store.c; 0 none), tasks, cost at rank floor((n - 1) 0.5) and the next, LLM
 -- calls at rank floor((n - 1) 0.999) and the next; ordered by type.
 SELECT tt, n,
        c[toUInt64(floor((n - 1) * 0.5)) + 1], c[toUInt64(floor((n - 1) * 0.5)) + 2],

@@ -14,6 +14,11 @@
  * themselves (always, when the two windows are the same). "Greater than" the
  * cost threshold has a relative tolerance of 1e-12, so a sum of costs landing
  * on it up to rounding does not count.
+ *
+ * On a store that answers queries/clickhouse/outliers_stats.sql (ClickHouse)
+ * ac_guard_run judges in the server: the types' order statistics come from
+ * there (the same medians and p99.9s), the rules run there over every task,
+ * and only the totals and the listed tasks come back.
  */
 #ifndef AC_GUARD_H
 #define AC_GUARD_H
