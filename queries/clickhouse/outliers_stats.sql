@@ -9,24 +9,22 @@
 -- sorts each type's costs and calls (16 bytes a task in its memory); the
 -- answer is one row per type, not per task. On SQLite the judge reads every
 -- task instead (outliers.sql): no SQLite query is named this.
--- Output: task type (its id: a hash of the name as every twin gives a
--- dictionary id, named again by src/store/ch_store.c; 0 none), tasks, cost at rank floor((n - 1) 0.5) and the next, LLM
--- calls at rank floor((n - 1) 0.999) and the next; ordered by type.
-SELECT tt, n,
+-- Output: the task type's id (a hash of its name, as every twin gives a
+-- dictionary id, named again by src/store/ch_store.c; 0 none; grouped by the
+-- name, so guard.c refuses two names with one id), tasks, cost at rank
+-- floor((n - 1) 0.5) and the next, LLM calls at rank floor((n - 1) 0.999)
+-- and the next; ordered by type.
+SELECT if(isNull(task_type), 0, toInt64(bitShiftRight(cityHash64(assumeNotNull(task_type)), 2)) + 1) AS tt,
+       n,
        c[toUInt64(floor((n - 1) * 0.5)) + 1], c[toUInt64(floor((n - 1) * 0.5)) + 2],
        k[toUInt64(floor((n - 1) * 0.999)) + 1], k[toUInt64(floor((n - 1) * 0.999)) + 2]
 FROM (
-  SELECT tt, count() AS n, arraySort(groupArray(cost_usd)) AS c,
+  SELECT task_type, count() AS n, arraySort(groupArray(cost_usd)) AS c,
          arraySort(groupArray(llm_calls)) AS k
-  FROM (
-    SELECT if(isNull(task_type), 0,
-              toInt64(bitShiftRight(cityHash64(assumeNotNull(task_type)), 2)) + 1) AS tt,
-           cost_usd, llm_calls
-    FROM {task}
-    WHERE eval = 0
-      AND start_ns >= ?1 AND start_ns < ?2
-      AND (?3 IS NULL OR system = ?3)
-  )
-  GROUP BY tt
+  FROM {task}
+  WHERE eval = 0
+    AND start_ns >= ?1 AND start_ns < ?2
+    AND (?3 IS NULL OR system = ?3)
+  GROUP BY task_type
 )
 ORDER BY tt
