@@ -130,8 +130,10 @@ static int stats_add(stats *st, int64_t key, double median, double p999, ac_err 
 {
 	int64_t at;
 	if (st->n && ac_map_get(&st->idx, &key, sizeof(key), &at))
-		return ac_err_set(err, AC_ESQL, "two groups of the judge have one key (%" PRId64 ")",
-		                  key);
+		return ac_err_set(err, AC_ESQL,
+		                  "two groups of the judge hash to one key (%" PRIu64 ") in the "
+		                  "server: they cannot be judged apart",
+		                  (uint64_t)key);
 	if (st->n % 16 == 0) {
 		tstat *nv = realloc(st->v, (st->n + 16) * sizeof(*nv));
 		if (!nv)
@@ -465,8 +467,8 @@ static int judge_server(ac_guard *g, ac_store *s, ac_rows *q, const stats *fig,
 		}
 		verdict v = rule(q, ts->median, ts->p999, o);
 		if (!listed(&v, o->list)) {
-			rc = ac_err_set(err, AC_ESQL, "the server listed task %s, which the judge does not",
-			                ac_rows_text(q, 5));
+			/* (the task id is not named: text from traces) */
+			rc = ac_err_set(err, AC_ESQL, "the server listed a task the judge does not");
 			goto done;
 		}
 		ac_gtask *x;
