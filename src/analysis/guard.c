@@ -1,6 +1,7 @@
 /* Task-level guardrails: see guard.h. */
 #include "guard.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,76 @@ static int stats_of(ac_store *s, int64_t since, int64_t until, const char *syste
 		t->cost = t->calls = NULL;
 	}
 	return out;
+}
+
+/* A group (a task type, or the tasks of equal --by values) with its
+ * figures, found by its key in st. Returns 0, AC_ESQL when the key is there
+ * already (two groups with one hash in the server), or AC_ENOMEM. */
+static int stats_add(stats *st, int64_t key, double median, double p999, ac_err *err)
+{
+	int64_t at;
+	if (st->n && ac_map_get(&st->idx, &key, sizeof(key), &at))
+		return ac_err_set(err, AC_ESQL,
+		                  "two groups of the judge hash to one key (%" PRIu64 ") in the "
+		                  "server: they cannot be judged apart",
+		                  (uint64_t)key);
+	if (st->n % 16 == 0) {
+		tstat *nv = realloc(st->v, (st->n + 16) * sizeof(*nv));
+		if (!nv)
+			return ac_err_set(err, AC_ENOMEM, "out of memory");
+		st->v = nv;
+	}
+	tstat *t = &st->v[st->n];
+	memset(t, 0, sizeof(*t));
+	t->type = key;
+	t->median = median;
+	t->p999 = p999;
+	if (ac_map_put(&st->idx, &key, sizeof(key), (int64_t)st->n))
+		return ac_err_set(err, AC_ENOMEM, "out of memory");
+	st->n++;
+	return 0;
+}
+
+/* A group's key in a ClickHouse answer: a type's id (Int64) or a hash of
+ * --by values (UInt64), kept as its 64 bits. */
+static int64_t key_of(ac_rows *q, int col)
+{
+	const char *t = ac_rows_text(q, col);
+	return t ? (int64_t)strtoull(t, NULL, 10) : 0;
+}
+
+/* stats_of in the server (ClickHouse: outliers_stats.sql and the --by
+ * twins, q open): per group its key, its task count and the order
+ * statistics of the median and the p99.9, which ac_quantile_of turns into
+ * the doubles ac_quantile_select gives over the tasks themselves. No row
+ * per task crosses. */
+static int stats_read(ac_rows *q, stats *st, ac_err *err)
+{
+	memset(st, 0, sizeof(*st));
+	ac_map_init(&st->idx, 0);
+	int rc;
+	while ((rc = ac_rows_next(q, err)) == 1) {
+		size_t n = (size_t)ac_rows_int(q, 1);
+		double median = ac_quantile_of(ac_rows_double(q, 2), ac_rows_double(q, 3), n, 0.5);
+		double p999 = ac_quantile_of(ac_rows_double(q, 4), ac_rows_double(q, 5), n, 0.999);
+		if ((rc = stats_add(st, key_of(q, 0), median, p999, err)))
+			break;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* The per-type statistics of [since, until) from the server. */
+static int stats_server(ac_store *s, int64_t since, int64_t until, const char *system,
+                        stats *st, ac_err *err)
+{
+	ac_rows *q;
+	memset(st, 0, sizeof(*st));
+	int rc = ac_store_rows(s, "outliers_stats.sql", since, until, system, 0, &q, err);
+	if (!rc) {
+		rc = stats_read(q, st, err);
+		ac_rows_free(q);
+	}
+	return rc;
 }
 
 /* Names of dictionary rows, looked up once each: the judge prints few. */
@@ -252,26 +323,45 @@ static int list_tasks(ac_guard *g, int list, ac_err *err)
 	return 0;
 }
 
-/* Judge the task at q's row (outliers.sql's columns) against its group's
- * median cost and p99.9 of LLM calls: counted into g, and added to g->tasks
- * (*added) when it is listed, else *added is NULL. Returns 0, AC_ENOMEM. */
-static int judge(ac_guard *g, size_t *cap, names *nm, ac_rows *q, double median, double p999,
-                 const ac_guard_opts *o, ac_gtask **added, ac_err *err)
+/* The cost a task must exceed to be an outlier: "greater than" the
+ * threshold with a relative tolerance of 1e-12 (guard.h). */
+static double cost_limit(double threshold)
+{
+	return threshold + 1e-12 * fabs(threshold);
+}
+
+/* The rules applied to the task at q's row (outliers.sql's columns). */
+typedef struct verdict {
+	double cost, threshold;
+	long long calls, max_repeat;
+	int outlier, by_calls, by_repeat;
+} verdict;
+
+static verdict rule(ac_rows *q, double median, double p999, const ac_guard_opts *o)
+{
+	verdict v;
+	v.cost = ac_rows_double(q, 2);
+	v.threshold = o->factor * median;
+	v.calls = ac_rows_int(q, 3);
+	v.max_repeat = ac_rows_int(q, 4);
+	v.outlier = v.cost > cost_limit(v.threshold);
+	v.by_calls = (double)v.calls > p999;
+	v.by_repeat = v.max_repeat > o->repeat;
+	return v;
+}
+
+static int listed(const verdict *v, int list)
+{
+	return (v->outlier && (list & AC_GUARD_LIST_OUTLIERS)) ||
+	       ((v->by_calls || v->by_repeat) && (list & AC_GUARD_LIST_RUNAWAYS));
+}
+
+/* Add the task at q's row, judged v, to g->tasks (*added). Returns 0 or
+ * AC_ENOMEM. */
+static int add_task(ac_guard *g, size_t *cap, names *nm, ac_rows *q, const verdict *v,
+                    double median, double p999, ac_gtask **added, ac_err *err)
 {
 	*added = NULL;
-	double cost = ac_rows_double(q, 2), threshold = o->factor * median;
-	long long calls = ac_rows_int(q, 3), max_repeat = ac_rows_int(q, 4);
-	g->judged++;
-	g->spend += cost;
-	int outlier = cost > threshold + 1e-12 * fabs(threshold);
-	int by_calls = (double)calls > p999, by_repeat = max_repeat > o->repeat;
-	g->outliers += outlier;
-	g->runaways += by_calls || by_repeat;
-	if (outlier)
-		g->savings += cost - threshold;
-	if (!(outlier && (o->list & AC_GUARD_LIST_OUTLIERS)) &&
-	    !((by_calls || by_repeat) && (o->list & AC_GUARD_LIST_RUNAWAYS)))
-		return 0; /* counted, not listed */
 	if (g->n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 256;
 		ac_gtask *nt = realloc(g->tasks, nc * sizeof(*nt));
@@ -283,18 +373,155 @@ static int judge(ac_guard *g, size_t *cap, names *nm, ac_rows *q, double median,
 	ac_gtask *x = &g->tasks[g->n++];
 	memset(x, 0, sizeof(*x));
 	x->id = ac_rows_int(q, 0);
-	x->cost = cost;
-	x->calls = calls;
-	x->max_repeat = max_repeat;
+	x->cost = v->cost;
+	x->calls = v->calls;
+	x->max_repeat = v->max_repeat;
 	x->median = median;
-	x->threshold = threshold;
-	x->excess = cost - threshold;
+	x->threshold = v->threshold;
+	x->excess = v->cost - v->threshold;
 	x->calls_p999 = p999;
-	x->outlier = outlier;
-	x->by_calls = by_calls;
-	x->by_repeat = by_repeat;
+	x->outlier = v->outlier;
+	x->by_calls = v->by_calls;
+	x->by_repeat = v->by_repeat;
 	*added = x;
 	return fill_names(nm, q, x, ac_rows_int(q, 1), err);
+}
+
+/* Judge the task at q's row (outliers.sql's columns) against its group's
+ * median cost and p99.9 of LLM calls: counted into g, and added to g->tasks
+ * (*added) when it is listed, else *added is NULL. Returns 0, AC_ENOMEM. */
+static int judge(ac_guard *g, size_t *cap, names *nm, ac_rows *q, double median, double p999,
+                 const ac_guard_opts *o, ac_gtask **added, ac_err *err)
+{
+	*added = NULL;
+	verdict v = rule(q, median, p999, o);
+	g->judged++;
+	g->spend += v.cost;
+	g->outliers += v.outlier;
+	g->runaways += v.by_calls || v.by_repeat;
+	if (v.outlier)
+		g->savings += v.cost - v.threshold;
+	if (!listed(&v, o->list))
+		return 0; /* counted, not listed */
+	return add_task(g, cap, nm, q, &v, median, p999, added, err);
+}
+
+/* A --by value of a row (column 11 + k; NULL, a position that is none, as
+ * "(none)"). */
+static const char *row_key(ac_rows *r, size_t k)
+{
+	const char *v = ac_rows_text(r, 11 + (int)k);
+	return v ? v : "(none)";
+}
+
+/*
+ * The judging pass in the server (ClickHouse: outliers_judge.sql, the --by
+ * twins), q open with its window (and ?4, ?5 of the model twin) bound: the
+ * groups of fig with their threshold, outlier limit and p99.9 as lists; the
+ * server applies the rules to every task and answers with the totals and
+ * the listed tasks only, which are judged again here (the same rule on the
+ * same numbers, so they are listed alike) to fill their rows, with their
+ * first g->nkeys --by values. Returns 0, AC_ESQL or AC_ENOMEM.
+ */
+static int judge_server(ac_guard *g, ac_store *s, ac_rows *q, const stats *fig,
+                        const ac_guard_opts *o, ac_err *err)
+{
+	if (!fig->n)
+		return 0; /* no task in the window */
+	uint64_t *keys = malloc(fig->n * sizeof(*keys));
+	double *f = malloc(3 * fig->n * sizeof(*f));
+	names nm;
+	names_open(&nm, s);
+	size_t cap = 0;
+	int rc = 0;
+	if (!keys || !f) {
+		rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < fig->n; i++) {
+		keys[i] = (uint64_t)fig->v[i].type;
+		f[3 * i] = o->factor * fig->v[i].median;
+		f[3 * i + 1] = cost_limit(f[3 * i]);
+		f[3 * i + 2] = fig->v[i].p999;
+	}
+	ac_rows_bind_u64s(q, 6, keys, fig->n);
+	ac_rows_bind_doubles(q, 7, f, 3 * fig->n);
+	ac_rows_bind_int(q, 8, o->repeat);
+	ac_rows_bind_int(q, 9, o->list);
+	while ((rc = ac_rows_next(q, err)) == 1) {
+		if (ac_rows_int(q, 20) > 0) {
+			rc = ac_err_set(err, AC_ESQL, "tasks changed while being judged");
+			goto done;
+		}
+		g->judged = (size_t)ac_rows_int(q, 15);
+		g->spend = ac_rows_double(q, 16);
+		g->outliers = (size_t)ac_rows_int(q, 17);
+		g->runaways = (size_t)ac_rows_int(q, 18);
+		g->savings = ac_rows_double(q, 19);
+		if (ac_rows_int(q, 14) == 0)
+			continue; /* nothing listed: the totals' row only */
+		const tstat *ts = stats_find(fig, key_of(q, 13));
+		if (!ts) {
+			rc = ac_err_set(err, AC_ESQL, "tasks changed while being judged");
+			goto done;
+		}
+		verdict v = rule(q, ts->median, ts->p999, o);
+		if (!listed(&v, o->list)) {
+			/* (the task id is not named: text from traces) */
+			rc = ac_err_set(err, AC_ESQL, "the server listed a task the judge does not");
+			goto done;
+		}
+		ac_gtask *x;
+		if ((rc = add_task(g, &cap, &nm, q, &v, ts->median, ts->p999, &x, err)))
+			goto done;
+		for (size_t k = 0; k < g->nkeys; k++)
+			if (!(x->key[k] = strdup(row_key(q, k)))) {
+				rc = ac_err_set(err, AC_ENOMEM, "out of memory");
+				goto done;
+			}
+	}
+done:
+	names_close(&nm, g);
+	free(keys);
+	free(f);
+	return rc < 0 ? rc : 0;
+}
+
+/* ac_guard_run on a store that judges in the server (ClickHouse): the
+ * types' figures there, of the reference window when it has tasks of the
+ * type, else of the window; then the judging pass there. No row per task
+ * crosses. */
+static int guard_server(ac_guard *g, ac_store *s, const ac_guard_opts *o, int64_t since,
+                        int64_t until, int64_t ref_since, int64_t ref_until, ac_err *err)
+{
+	stats cur, ref, fig;
+	ac_rows *q = NULL;
+	memset(&ref, 0, sizeof(ref));
+	memset(&fig, 0, sizeof(fig));
+	ac_map_init(&fig.idx, 0);
+	int same = since == ref_since && until == ref_until;
+	int rc = stats_server(s, since, until, o->system, &cur, err);
+	if (!rc && !same)
+		rc = stats_server(s, ref_since, ref_until, o->system, &ref, err);
+	for (size_t i = 0; !rc && i < cur.n; i++) {
+		const tstat *ts = same ? NULL : stats_find(&ref, cur.v[i].type);
+		g->own_reference += !same && !ts;
+		if (!ts)
+			ts = &cur.v[i];
+		rc = stats_add(&fig, cur.v[i].type, ts->median, ts->p999, err);
+	}
+	if (!rc)
+		rc = ac_store_rows(s, "outliers_judge.sql", since, until, o->system, 0, &q, err);
+	if (!rc)
+		rc = judge_server(g, s, q, &fig, o, err);
+	g->savings_pct = g->spend > 0 ? 100 * g->savings / g->spend : 0.0;
+	if (!rc)
+		rc = list_tasks(g, o->list, err);
+	ac_rows_free(q);
+	stats_release(&cur);
+	stats_release(&ref);
+	stats_release(&fig);
+	return rc;
 }
 
 int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t since,
@@ -313,6 +540,8 @@ int ac_guard_run(ac_guard *g, ac_store *s, const ac_guard_opts *opts, int64_t si
 	size_t cap = 0;
 	int rc, same = since == ref_since && until == ref_until;
 
+	if (ac_store_answers(s, "outliers_stats.sql"))
+		return guard_server(g, s, &o, since, until, ref_since, ref_until, err);
 	/* the types' statistics: from the reference window, else the window */
 	if ((rc = stats_of(s, since, until, o.system, &cur, err)))
 		goto done;
@@ -374,12 +603,6 @@ static int group_push(group_acc *a, double cost, double calls)
 	a->cost[a->n] = cost;
 	a->calls[a->n++] = calls;
 	return 0;
-}
-
-static const char *row_key(ac_rows *r, size_t k)
-{
-	const char *v = ac_rows_text(r, 11 + (int)k);
-	return v ? v : "(none)";
 }
 
 /* The lead cursor's row is in the group a holds. */
@@ -449,6 +672,43 @@ static int judge_groups(ac_guard *g, names *nm, ac_rows *lead, ac_rows *follow,
 	return rc < 0 ? rc : 0;
 }
 
+/* ac_guard_by_run on a store that judges in the server (ClickHouse): the
+ * groups' figures there (outliers_by_stats.sql; outliers_by_model_stats.sql
+ * when model is among --by or --where), then the judging pass there
+ * (outliers_by_judge.sql, outliers_by_model_judge.sql). No row per task
+ * crosses. */
+static int guard_by_server(ac_guard *g, ac_store *s, const ac_query *q,
+                           const ac_dims_info *info, const ac_guard_opts *o, ac_err *err)
+{
+	int model = info->model_pos || info->model_where;
+	const char *name[2] = { model ? "outliers_by_model_stats.sql" : "outliers_by_stats.sql",
+		                model ? "outliers_by_model_judge.sql" : "outliers_by_judge.sql" };
+	ac_rows *r[2] = { NULL, NULL };
+	stats fig;
+	memset(&fig, 0, sizeof(fig));
+	int rc = 0;
+	for (int i = 0; i < 2 && !rc; i++) {
+		if ((rc = ac_store_rows(s, name[i], q->since_ns, q->until_ns, q->system, AC_ROWS_SCAN,
+		                        &r[i], err)))
+			break;
+		if (model) {
+			ac_rows_bind_int(r[i], 4, info->model_pos);
+			ac_rows_bind_text(r[i], 5, info->model_where); /* NULL: none */
+		}
+	}
+	if (!rc)
+		rc = stats_read(r[0], &fig, err);
+	if (!rc)
+		rc = judge_server(g, s, r[1], &fig, o, err);
+	g->savings_pct = g->spend > 0 ? 100 * g->savings / g->spend : 0.0;
+	if (!rc)
+		rc = list_tasks(g, o->list, err);
+	ac_rows_free(r[0]);
+	ac_rows_free(r[1]);
+	stats_release(&fig);
+	return rc;
+}
+
 int ac_guard_by_run(ac_guard *g, ac_store *s, const ac_query *q, const ac_guard_opts *opts,
                     ac_err *err)
 {
@@ -461,6 +721,8 @@ int ac_guard_by_run(ac_guard *g, ac_store *s, const ac_query *q, const ac_guard_
 	if (rc)
 		return rc;
 	g->nkeys = q->nby < 2 ? q->nby : 2;
+	if (ac_store_answers(s, "outliers_by_stats.sql"))
+		return guard_by_server(g, s, q, &info, &o, err);
 	int model = info.model_pos || info.model_where;
 	const char *name = model ? "outliers_by_model.sql" : "outliers_by.sql";
 	ac_rows *c[2] = { NULL, NULL };

@@ -14,6 +14,14 @@
  * themselves (always, when the two windows are the same). "Greater than" the
  * cost threshold has a relative tolerance of 1e-12, so a sum of costs landing
  * on it up to rounding does not count.
+ *
+ * On a store that answers queries/clickhouse/outliers_stats.sql (ClickHouse)
+ * ac_guard_run judges in the server: the types' order statistics come from
+ * there (the medians and p99.9s are computed here from them, the same
+ * doubles), the rules run there over every task with the figures sent back
+ * as lists, and only the totals and the listed tasks come back. So does
+ * ac_guard_by_run (outliers_by_stats.sql), per group of --by values. Two
+ * groups whose keys hash alike in the server are refused (AC_ESQL).
  */
 #ifndef AC_GUARD_H
 #define AC_GUARD_H
@@ -91,9 +99,9 @@ void ac_guard_release(ac_guard *g);
  * against the median cost and the p99.9 of LLM calls of its group (the
  * tasks with the same --by values; one group without --by), over the same
  * window (no reference window). opts->system is not read: q->system is.
- * Runaways are listed by group, then task_id. Groups stream in key order
- * (queries/outliers_by.sql): one group's figures are held at a time, the
- * listed tasks beside. Returns 0, AC_EINVAL, AC_ESQL or AC_ENOMEM; release
+ * Runaways are listed by group, then task_id. On SQLite groups stream in
+ * key order (queries/outliers_by.sql): one group's figures are held at a
+ * time, the listed tasks beside; on ClickHouse the server judges (above). Returns 0, AC_EINVAL, AC_ESQL or AC_ENOMEM; release
  * with ac_guard_release.
  */
 int ac_guard_by_run(ac_guard *g, ac_store *s, const ac_query *q, const ac_guard_opts *opts,

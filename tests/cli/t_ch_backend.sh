@@ -426,6 +426,169 @@ expect_grep "prices refused: says why" "not available on a ClickHouse store" "$T
 expect_rc "no twin (the originals stay in SQLite): refused" 1 ac show 1000000000000001 --db "$URL"
 expect_grep "no twin: names it" "not answered on the ClickHouse backend" "$T/err"
 
+# ---- outliers judged in the server ---------------------------------------------
+# On ClickHouse the types' order statistics (outliers_stats.sql) and the
+# judging (outliers_judge.sql) run in the server. A case worked out by hand:
+# one trace per task (agentcost.task.id), hand-agent, gpt-4o-mini at 0.15 USD
+# per million input tokens, each LLM call its own span name (no repeats).
+# 2025-07-01 (ISO week 2025-W27):
+#   alpha a1..a5: 1, 2, 3, 4, 12 calls of 1000 tokens: costs 0.00015 x (1 2 3
+#     4 12) = 0.00015 0.0003 0.00045 0.0006 0.0018 (n = 5, h = 4 x 0.5 = 2:
+#     rank 2) median 0.00045, threshold 0.00135: a5 an outlier, saving 0.00045;
+#     calls 1 2 3 4 12: h = 4 x 0.999 = 3.996, p99.9 = 4 + 0.996 x 8 = 11.968:
+#     a5 (12) a runaway by call count
+#   alpha ae: an evaluation run (deployment.environment.name eval), 20 calls
+#     of 10000 tokens = 0.03: left out of everything
+#   beta b1..b4: calls of 2000; 5000; 4000 + 2000 then the tool search 6
+#     times in a row; 4000 + 4000 + 9000 tokens: costs 0.0003 0.00075 0.0009
+#     0.00255 (n = 4, h = 1.5) median 0.00075 + 0.5 x 0.00015 = 0.000825,
+#     threshold 0.002475: b4 an outlier, saving 0.000075; calls 1 1 2 3: h =
+#     2.997, p99.9 = 2 + 0.997 x 1 = 2.997: b4 (3) a runaway by call count;
+#     b3 by its repeated step (6 > 5)
+#   totals: 2 outliers (b4 0.00255, a5 0.0018, dearest first), savings
+#     0.000525, 3 runaways (a5, b3, b4: by type, then task id); the week's
+#     production spend 0.0033 + 0.0045 = 0.0078, savings 6.7% of it
+# 2025-07-08, judged by `report incident` against the 7 days before:
+#   a6 (alpha): 10 calls, 0.0015 > alpha's threshold there (0.00135): an
+#     outlier saving 0.00015 (against its own window, alone, it would be
+#     none); g1 (gamma, 1 call): no gamma task in the 7 days before, judged
+#     against itself (1 task type judged against its own tasks): nothing
+# --by model (the same judge per group of equal values: here one group, the
+# nine production tasks' gpt-4o-mini calls): costs 0.00015 0.0003 0.0003
+# 0.00045 0.0006 0.00075 0.0009 0.0018 0.00255 (n = 9, h = 4): median 0.0006,
+# threshold 0.0018: b4 an outlier saving 0.00075; a5 (0.0018) lands on the
+# threshold up to rounding: none (the 1e-12 tolerance); calls 1 1 1 2 2 3 3 4
+# 12: h = 7.992, p99.9 = 4 + 0.992 x 8 = 11.936: a5 a runaway, b3 by its
+# repeated step. --by task_type gives the per-type figures above.
+# A rank off by one in the server moves every median and p99.9 above.
+hand_n=0
+hand_task() { # TASK TYPE START_S ENV SEARCHES TOKENS...: one trace
+  local id=$1 ty=$2 t=$3 env=$4 searches=$5 k=1 tok
+  shift 5
+  hand_n=$((hand_n + 1))
+  local tr res root
+  tr=$(printf 'f00d%028d' "$hand_n")
+  root=$(printf '%08d%08d' "$hand_n" 1)
+  res='"resource":{"service.name":"hand-agent","deployment.environment.name":"'$env'"}'
+  printf '{"trace_id":"%s","span_id":"%s","parent_span_id":null,"name":"invoke_agent %s","start_time_unix_nano":%s000000000,"end_time_unix_nano":%s000000000,"status":"UNSET","attributes":{"gen_ai.operation.name":"invoke_agent","agentcost.task.type":"%s","agentcost.task.id":"%s"},%s}\n' \
+    "$tr" "$root" "$ty" "$t" "$((t + 100))" "$ty" "$id" "$res"
+  for tok in "$@"; do
+    k=$((k + 1))
+    printf '{"trace_id":"%s","span_id":"%08d%08d","parent_span_id":"%s","name":"chat %d","start_time_unix_nano":%s000000000,"end_time_unix_nano":%s500000000,"status":"UNSET","attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o-mini","gen_ai.usage.input_tokens":%s,"gen_ai.usage.output_tokens":0},%s}\n' \
+      "$tr" "$hand_n" "$k" "$root" "$k" "$((t + k))" "$((t + k))" "$tok" "$res"
+  done
+  for _ in $(seq "$searches"); do
+    k=$((k + 1))
+    printf '{"trace_id":"%s","span_id":"%08d%08d","parent_span_id":"%s","name":"execute_tool search","start_time_unix_nano":%s000000000,"end_time_unix_nano":%s500000000,"status":"UNSET","attributes":{"gen_ai.operation.name":"execute_tool","gen_ai.tool.name":"search"},%s}\n' \
+      "$tr" "$hand_n" "$k" "$root" "$((t + k))" "$((t + k))" "$res"
+  done
+}
+d1=1751328000 # 2025-07-01T00:00:00Z
+d8=1751932800 # 2025-07-08T00:00:00Z
+{ hand_task a1 alpha $d1 prod 0 1000
+  hand_task a2 alpha $((d1 + 600)) prod 0 1000 1000
+  hand_task a3 alpha $((d1 + 1200)) prod 0 1000 1000 1000
+  hand_task a4 alpha $((d1 + 1800)) prod 0 1000 1000 1000 1000
+  hand_task a5 alpha $((d1 + 2400)) prod 0 $(printf '1000 %.0s' $(seq 12))
+  hand_task ae alpha $((d1 + 3000)) eval 0 $(printf '10000 %.0s' $(seq 20))
+  hand_task b1 beta $((d1 + 3600)) prod 0 2000
+  hand_task b2 beta $((d1 + 4200)) prod 0 5000
+  hand_task b3 beta $((d1 + 4800)) prod 6 4000 2000
+  hand_task b4 beta $((d1 + 5400)) prod 0 4000 4000 9000
+  hand_task a6 alpha $d8 prod 0 $(printf '1000 %.0s' $(seq 10))
+  hand_task g1 gamma $((d8 + 600)) prod 0 1000
+} >"$T/hand.jsonl"
+UH="clickhouse://127.0.0.1:$CH_HTTP1/achand?cluster=ac2"
+expect_rc "outliers by hand: ingest sqlite" 0 ac ingest --db "$T/hand.db" "$T/hand.jsonl"
+expect_rc "outliers by hand: ingest clickhouse" 0 ac ingest --db "$UH" "$T/hand.jsonl"
+ac outliers --until 2025-07-02 --format json --db "$UH" >"$T/ho.json" 2>&1
+ho() { jq -r "$1" "$T/ho.json"; }
+expect_eq "outliers by hand: dearest first" "b4 a5" "$(ho '[.outliers[].task_id] | join(" ")')"
+expect_close "outliers by hand: b4's median" 0.000825 "$(ho '.outliers[0].median')" 1e-12
+expect_close "outliers by hand: b4's threshold" 0.002475 "$(ho '.outliers[0].threshold')" 1e-12
+expect_close "outliers by hand: b4 saves" 0.000075 "$(ho '.outliers[0].guardrail_savings')" 1e-12
+expect_close "outliers by hand: a5's median" 0.00045 "$(ho '.outliers[1].median')" 1e-12
+expect_close "outliers by hand: a5 saves" 0.00045 "$(ho '.outliers[1].guardrail_savings')" 1e-12
+expect_eq "outliers by hand: a5's row" "alpha hand-agent 12 gpt-4o-mini" \
+  "$(ho '.outliers[1] | "\(.task_type) \(.system) \(.llm_calls) \(.top_model)"')"
+expect_eq "outliers by hand: runaways by type, then task id" \
+  "a5:call_count b3:repeated_step b4:call_count" \
+  "$(ho '[.runaways[] | .task_id + ":" + (.reasons | join(";"))] | join(" ")')"
+expect_close "outliers by hand: alpha's calls p99.9" 11.968 "$(ho '.runaways[0].calls_p999')" 1e-9
+expect_close "outliers by hand: beta's calls p99.9" 2.997 "$(ho '.runaways[2].calls_p999')" 1e-9
+expect_eq "outliers by hand: totals" "2 3" "$(ho '"\(.totals.tasks_stopped) \(.totals.runaways)"')"
+expect_close "outliers by hand: savings" 0.000525 "$(ho '.totals.savings')" 1e-12
+expect_no_grep "outliers by hand: the evaluation run left out" '"ae"' "$T/ho.json"
+ac outliers --until 2025-07-02 --db "$UH" >"$T/ho.txt" 2>&1
+expect_grep "outliers by hand: the table's totals line" \
+  "^2 tasks over 3 x the median of their type: .* saved 0.0005 USD; 3 runaways" "$T/ho.txt"
+for c in "outliers" "outliers --until 2025-07-02 --runaways" "outliers --since 2025-07-08"; do
+  for f in json csv; do
+    # shellcheck disable=SC2086
+    ac $c --format $f --db "$T/hand.db" >"$T/h.a" 2>&1
+    # shellcheck disable=SC2086
+    ac $c --format $f --db "$UH" >"$T/h.b" 2>&1
+    expect_eq "outliers by hand: $c --format $f as SQLite's" "" "$(diff "$T/h.a" "$T/h.b")"
+  done
+done
+ac outliers --by model --until 2025-07-02 --format json --db "$UH" >"$T/ho.json" 2>&1
+expect_eq "outliers by hand, --by model: the outlier" "gpt-4o-mini b4" \
+  "$(ho '[.outliers[] | .model + " " + .task_id] | join(" ")')"
+expect_close "outliers by hand, --by model: the median" 0.0006 "$(ho '.outliers[0].median')" 1e-12
+expect_close "outliers by hand, --by model: savings" 0.00075 "$(ho '.totals.savings')" 1e-12
+expect_eq "outliers by hand, --by model: runaways" "a5:call_count b3:repeated_step" \
+  "$(ho '[.runaways[] | .task_id + ":" + (.reasons | join(";"))] | join(" ")')"
+expect_close "outliers by hand, --by model: calls p99.9" 11.936 "$(ho '.runaways[0].calls_p999')" 1e-9
+ac outliers --by task_type --until 2025-07-02 --format json --db "$UH" >"$T/ho.json" 2>&1
+expect_eq "outliers by hand, --by task_type: as per type" "b4:0.000825 a5:0.00045 | a5 b3 b4" \
+  "$(ho '([.outliers[] | "\(.task_id):\(.median)"] | join(" ")) + " | " + ([.runaways[].task_id] | join(" "))')"
+for c in "outliers --by model" "outliers --by task_type --runaways" "outliers --by model,task_type --until 2025-07-02"; do
+  for f in json csv; do
+    # shellcheck disable=SC2086
+    ac $c --format $f --db "$T/hand.db" >"$T/h.a" 2>&1
+    # shellcheck disable=SC2086
+    ac $c --format $f --db "$UH" >"$T/h.b" 2>&1
+    expect_eq "outliers by hand: $c --format $f as SQLite's" "" "$(diff "$T/h.a" "$T/h.b")"
+  done
+done
+# the week's spend, through the weekly report's share of it
+rm -rf "$T/hw"
+expect_rc "outliers by hand: report weekly" 0 ac report weekly --week 2025-W27 --db "$UH" -o "$T/hw"
+expect_grep "outliers by hand: weekly savings, 6.7% of the spend" \
+  "would have saved \\\$0\.000525 \(6\.7% of the week's production task spend\)" "$T/hw/report.md"
+# the reference window: a6 against alpha of the week before, g1 against itself
+rm -rf "$T/hi"
+expect_rc "outliers by hand: report incident" 0 \
+  ac report incident --from 2025-07-08T00:00:00Z --to 2025-07-08T12:00:00Z --db "$UH" -o "$T/hi"
+expect_eq "outliers by hand: incident outliers (against the week before)" "a6" \
+  "$(tail -n +2 "$T/hi/outliers.csv" | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
+expect_grep "outliers by hand: incident, a6 against alpha's median" "^a6,hand-agent,alpha,0\.0015,10,0\.00045,0\.00135,0\.00015," "$T/hi/outliers.csv"
+expect_eq "outliers by hand: incident runaways" "1" "$(wc -l <"$T/hi/runaways.csv" | tr -d ' ')"
+expect_grep "outliers by hand: incident, gamma judged against itself" \
+  "1 task type had no task in the 7 days before the window and is judged against its own tasks" "$T/hi/report.md"
+rm -rf "$T/hs"
+ac report incident --from 2025-07-08T00:00:00Z --to 2025-07-08T12:00:00Z --db "$T/hand.db" -o "$T/hs" >/dev/null 2>&1
+for f in outliers.csv runaways.csv report.md; do
+  expect_eq "outliers by hand: incident $f as SQLite's" "" "$(diff "$T/hs/$f" "$T/hi/$f")"
+done
+# what crosses the wire: the totals and the listed tasks, not a row per task.
+# On the workload above (599 production tasks, 100 outliers) `outliers`
+# received 58,922 bytes when every task crossed (twice); now 6,910: at most
+# 100 bytes a listed task and 2,000 more. With nothing listed (--factor
+# 1000000: no outlier) 444 bytes, against 58,054 before: under 1,000; `--by
+# user` (a row per group of the 40 users) 1,140 against 60,578: under 2,000.
+nl=$(ac outliers --db "$URL" --format csv | tail -n +2 | wc -l)
+b_out=$(bytes_of outliers --db "$URL" --format csv)
+b_none=$(bytes_of outliers --factor 1000000 --db "$URL" --format csv)
+echo "outliers: $b_out bytes received for $nl listed tasks; $b_none with none listed"
+[ "$nl" -gt 20 ] && [ "${b_out:-999999}" -le $((100 * nl + 2000)) ] && ok ||
+  fail "outliers: $b_out bytes received for $nl listed tasks (want <= 100 a task + 2,000)"
+[ -n "$b_none" ] && [ "$b_none" -lt 1000 ] && ok ||
+  fail "outliers: $b_none bytes received with no task listed (want < 1,000)"
+b_by=$(bytes_of outliers --by user --factor 1000000 --db "$URL" --format csv)
+[ -n "$b_by" ] && [ "$b_by" -lt 2000 ] && ok ||
+  fail "outliers --by user: $b_by bytes received with no task listed (want < 2,000)"
+
 # ---- the router's replay in the server ----------------------------------------
 # testdata/router/tiers.flat.jsonl (t_simulate.sh computes it by hand): one qa
 # task, recorded 0.061635, replayed on claude-sonnet-4 2.1474, with a call

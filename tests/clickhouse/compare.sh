@@ -13,7 +13,8 @@
 # a summary; exits 1 when any output differs, 0 otherwise. A command the
 # ClickHouse store refuses as not available there is counted and listed,
 # never taken as a pass of that command. Besides the windowed commands:
-# `task ID` for a few tasks (in every format), and `calls`, whose ids are
+# `task ID` for a few tasks (in every format), `report incident` over half
+# of the data's second day (its text files), and `calls`, whose ids are
 # each store's own (its numbers are compared, as a sorted multiset).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -58,6 +59,8 @@ cmds=(
   "spc --by system"
   "spc --hourly"
   "outliers"
+  "outliers --runaways"
+  "outliers --factor 1.5 --repeat 3"
   "top user"
   "tasks --by user"
   "tasks --by user,task_type"
@@ -152,6 +155,40 @@ ids=$("$A" tasks --each --include-eval --db "$DB" --format csv | tail -n +2 | cu
 for id in $ids $(echo "$ids" | head -1 | tr a-f A-F) no-such-task; do
   for f in table csv json; do one_run "task $id --format $f" task "$id" --format "$f"; done
 done
+
+# report incident: its runaways and guardrail judge the window's tasks
+# against the 7 days before it (ac_guard_run with a reference window, on
+# ClickHouse in the server); a window on the data's second day, whose week
+# before holds its first day only. Every text file alike, the same files.
+report_run() {
+  local label=$1; shift
+  i=$((i + 1))
+  rm -rf "$W/$i.ra" "$W/$i.rb"
+  "$A" report "$@" --db "$DB" -o "$W/$i.ra" >"$W/$i.a" 2>&1; ra=$?
+  "$A" report "$@" --db "$CH" -o "$W/$i.rb" >"$W/$i.b" 2>&1; rb=$?
+  if [ $rb -ne 0 ] && grep -q 'not answered on the ClickHouse backend' "$W/$i.b"; then
+    unavailable=$((unavailable + 1))
+    echo "not on clickhouse: $label: $(head -1 "$W/$i.b")"
+    return
+  fi
+  n=$((n + 1))
+  if [ $ra -ne $rb ]; then
+    differ=$((differ + 1)); echo "DIFFER (exit $ra vs $rb): $label"; return
+  fi
+  if [ "$(cd "$W/$i.ra" 2>/dev/null && find . -type f | sort)" != "$(cd "$W/$i.rb" 2>/dev/null && find . -type f | sort)" ]; then
+    differ=$((differ + 1)); echo "DIFFER: $label: not the same files"; return
+  fi
+  local f
+  for f in $(cd "$W/$i.ra" 2>/dev/null && find . -type f \( -name '*.html' -o -name '*.md' -o -name '*.csv' \)); do
+    if ! why=$(cmp_num "$W/$i.ra/$f" "$W/$i.rb/$f"); then
+      differ=$((differ + 1)); echo "DIFFER: $label: $f: $why"; return
+    fi
+  done
+}
+if [ -n "$first" ]; then
+  report_run "report incident --from ${mid}T00:00:00Z --to ${mid}T12:00:00Z" \
+    incident --from "${mid}T00:00:00Z" --to "${mid}T12:00:00Z"
+fi
 
 # calls: each store numbers tasks, classes, models and single calls its own
 # way; the rest of each row must be there as often on both
