@@ -636,13 +636,15 @@ static int read_group(group_acc *a, ac_rows *lead, size_t nk, int *more, ac_err 
 }
 
 /* Two cursors over the same ordered rows: the lead reads a group ahead for
- * its median and p99.9, the follower then judges the group's tasks. */
-static int judge_groups(ac_guard *g, names *nm, ac_rows *lead, ac_rows *follow,
+ * its median and p99.9, the follower then judges the group's tasks. The
+ * groups are keyed by the rows' first nk keys; the listed tasks keep
+ * g->nkeys of them (0: none, a --where alone). */
+static int judge_groups(ac_guard *g, names *nm, ac_rows *lead, ac_rows *follow, size_t nk,
                         const ac_guard_opts *o, ac_err *err)
 {
 	group_acc a;
 	memset(&a, 0, sizeof(a));
-	size_t cap = 0, nk = g->nkeys;
+	size_t cap = 0;
 	int rc = ac_rows_next(lead, err), more = rc == 1;
 	if (rc > 0)
 		rc = 0;
@@ -660,7 +662,7 @@ static int judge_groups(ac_guard *g, names *nm, ac_rows *lead, ac_rows *follow,
 			}
 			if ((rc = judge(g, &cap, nm, follow, median, p999, o, &x, err)) || !x)
 				continue;
-			for (size_t k = 0; k < nk && !rc; k++)
+			for (size_t k = 0; k < g->nkeys && !rc; k++)
 				if (!(x->key[k] = strdup(a.key[k])))
 					rc = ac_err_set(err, AC_ENOMEM, "out of memory");
 		}
@@ -716,8 +718,16 @@ int ac_guard_by_run(ac_guard *g, ac_store *s, const ac_query *q, const ac_guard_
 	if (opts)
 		o = *opts;
 	memset(g, 0, sizeof(*g));
+	/* --where alone keeps the plain judge's groups, the task types: grouped
+	 * by task_type here, listed without a key, runaways by type then task_id */
+	static const ac_dim by_type = { AC_DIM_TASK_TYPE, NULL, NULL };
+	ac_query tq = *q;
+	if (!q->nby) {
+		tq.by = &by_type;
+		tq.nby = 1;
+	}
 	ac_dims_info info;
-	int rc = ac_dims_prepare(s, q, &info, err);
+	int rc = ac_dims_prepare(s, &tq, &info, err);
 	if (rc)
 		return rc;
 	g->nkeys = q->nby < 2 ? q->nby : 2;
@@ -738,7 +748,7 @@ int ac_guard_by_run(ac_guard *g, ac_store *s, const ac_query *q, const ac_guard_
 	names nm;
 	names_open(&nm, s);
 	if (!rc)
-		rc = judge_groups(g, &nm, c[0], c[1], &o, err);
+		rc = judge_groups(g, &nm, c[0], c[1], tq.nby < 2 ? tq.nby : 2, &o, err);
 	names_close(&nm, g);
 	ac_rows_free(c[0]);
 	ac_rows_free(c[1]);

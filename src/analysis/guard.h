@@ -97,11 +97,14 @@ void ac_guard_release(ac_guard *g);
  * the production tasks starting in q's window (with model among --by or
  * --where, a task's calls to one model: their cost and LLM calls), each
  * against the median cost and the p99.9 of LLM calls of its group (the
- * tasks with the same --by values; one group without --by), over the same
- * window (no reference window). opts->system is not read: q->system is.
- * Runaways are listed by group, then task_id. On SQLite groups stream in
- * key order (queries/outliers_by.sql): one group's figures are held at a
- * time, the listed tasks beside; on ClickHouse the server judges (above). Returns 0, AC_EINVAL, AC_ESQL or AC_ENOMEM; release
+ * tasks with the same --by values), over the same window (no reference
+ * window). Without --by (--where alone) the groups are the task types, as
+ * ac_guard_run's, over the tasks the filters keep: the tasks carry no key
+ * (nkeys 0) and runaways are listed as ac_guard_run lists them. opts->system
+ * is not read: q->system is. Runaways are listed by group, then task_id. On
+ * SQLite groups stream in key order (queries/outliers_by.sql): one group's
+ * figures are held at a time, the listed tasks beside; on ClickHouse the
+ * server judges (above). Returns 0, AC_EINVAL, AC_ESQL or AC_ENOMEM; release
  * with ac_guard_release.
  */
 int ac_guard_by_run(ac_guard *g, ac_store *s, const ac_query *q, const ac_guard_opts *opts,

@@ -386,9 +386,35 @@ static int run_by(ac_store *s, const ac_query *q, ac_hidden_result *out, ac_err 
 	return rc;
 }
 
+/* --where alone: the plain result's scopes (the whole filtered window, then
+ * each system) from the values of the dimension system, "(none)" read as a
+ * task without a system, in the plain order. */
+static int run_where(ac_store *s, const ac_query *q, ac_hidden_result *out, ac_err *err)
+{
+	static const ac_dim by_system = { AC_DIM_SYSTEM, NULL, NULL };
+	ac_query sq = *q;
+	sq.by = &by_system;
+	sq.nby = 1;
+	int rc = run_by(s, &sq, out, err);
+	out->nkeys = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		ac_hidden_scope *sc = &out->sys[i];
+		if (sc->k[0] && strcmp(sc->k[0], "(none)"))
+			sc->system = sc->k[0];
+		else
+			free(sc->k[0]);
+		sc->k[0] = NULL;
+	}
+	if (!rc && out->n)
+		qsort(out->sys, out->n, sizeof(*out->sys), scope_cmp);
+	return rc;
+}
+
 int ac_hidden_run(ac_store *s, const ac_query *q, ac_hidden_result *out, ac_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (q->dims && !q->nby)
+		return run_where(s, q, out, err);
 	if (q->dims)
 		return run_by(s, q, out, err);
 	if (q->nby || q->nwhere)

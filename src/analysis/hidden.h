@@ -21,7 +21,9 @@
  * With --by/--where (q->dims, issue #17): the scopes are the values (pairs)
  * of the --by dimensions instead of the systems, "all" being every task kept
  * by --where; a span counts for its task's values (queries/hidden_by.sql,
- * hidden_retries_by.sql over dims.h's q_task). Model is each span's own:
+ * hidden_retries_by.sql over dims.h's q_task). --where alone keeps the
+ * plain scopes: "all" and each system, over the tasks the filters keep (the
+ * values of the dimension system, read back as the systems). Model is each span's own:
  * agent and tool spans (so every tool call) count under "(none)", and a task's
  * retry episodes count for each model it called (so the model rows' retries
  * add up to more than "all", which counts each task once).
@@ -55,11 +57,11 @@ typedef struct ac_hidden_scope {
 
 typedef struct ac_hidden_result {
 	ac_hidden_scope all;
-	ac_hidden_scope *sys; /* by system name, no system first; with q->dims:
-	                       * one per --by value (pair), in key order (with
-	                       * --where alone: at most one, as "all") */
+	ac_hidden_scope *sys; /* by system name, no system first (also with
+	                       * --where alone); with --by: one per value
+	                       * (pair), in key order */
 	size_t n, cap;
-	size_t nkeys;         /* with q->dims: q->nby; else 0 */
+	size_t nkeys;         /* with --by: q->nby; else 0 */
 } ac_hidden_result;
 
 /* Compute the hidden costs of q's window (q->system: that system only).
@@ -71,7 +73,8 @@ void ac_hidden_result_free(ac_hidden_result *r);
 /*
  * With --by/--where (q->dims): the scopes one value (pair) at a time, in
  * value order, so that memory does not grow with the number of values (a
- * million users); ac_hidden_run's dims result is these scopes collected.
+ * million users); ac_hidden_run's --by result is these scopes collected.
+ * Without --by there is no value: only ac_hidden_by_all.
  * ac_hidden_by_next: 1 and *out (the caller's: ac_hidden_scope_release),
  * 0 at the end (then ac_hidden_by_all is complete), or an error code.
  */

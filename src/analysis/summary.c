@@ -12,10 +12,36 @@ static char *dup_opt(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/* The one row of a query over q (s_rows prepared and stepped). */
-static int one_row(ac_store *s, const char *name, const ac_query *q, ac_rows **out, ac_err *err)
+/* The queries of a run: the plain ones, or with --where alone their
+ * *_where twins over q_task, with the --where model value as ?4. */
+typedef struct src {
+	const char *spans, *tasks, *tiers, *unpriced, *excl;
+	int where;
+	const char *model; /* --where model=VALUE; NULL: none */
+} src;
+
+static const src PLAIN = { "summary_spans.sql", "summary_tasks.sql", "summary_tiers.sql",
+	                   "unpriced_models.sql", "input_excludes_cache.sql", 0, NULL };
+static const src WHERE = { "summary_spans_where.sql", "summary_tasks_where.sql",
+	                   "summary_tiers_where.sql", "unpriced_models_where.sql",
+	                   "input_excludes_cache_where.sql", 1, NULL };
+
+/* The rows of query name over q's window and system (?4: the model filter
+ * of a *_where query). */
+static int rows_of(ac_store *s, const char *name, const src *from, const ac_query *q,
+                   ac_rows **out, ac_err *err)
 {
 	int rc = ac_store_rows(s, name, q->since_ns, q->until_ns, q->system, 0, out, err);
+	if (!rc && from->where)
+		ac_rows_bind_text(*out, 4, from->model); /* NULL: none */
+	return rc;
+}
+
+/* The one row of a query over q (s_rows prepared and stepped). */
+static int one_row(ac_store *s, const char *name, const src *from, const ac_query *q,
+                   ac_rows **out, ac_err *err)
+{
+	int rc = rows_of(s, name, from, q, out, err);
 	if (rc)
 		return rc;
 	if ((rc = ac_rows_next(*out, err)) == 1)
@@ -27,10 +53,11 @@ static int one_row(ac_store *s, const char *name, const ac_query *q, ac_rows **o
 	return rc;
 }
 
-static int read_spans(ac_store *s, const ac_query *q, ac_summary *o, ac_err *err)
+static int read_spans(ac_store *s, const src *from, const ac_query *q, ac_summary *o,
+                      ac_err *err)
 {
 	ac_rows *r;
-	int rc = one_row(s, "summary_spans.sql", q, &r, err);
+	int rc = one_row(s, from->spans, from, q, &r, err);
 	if (rc)
 		return rc;
 	o->spans = ac_rows_int(r, 0);
@@ -47,16 +74,17 @@ static int read_spans(ac_store *s, const ac_query *q, ac_summary *o, ac_err *err
 	return 0;
 }
 
-static int read_counts(ac_store *s, const ac_query *q, ac_summary *o, ac_err *err)
+static int read_counts(ac_store *s, const src *from, const ac_query *q, ac_summary *o,
+                       ac_err *err)
 {
 	ac_rows *r;
 	int rc;
-	if ((rc = one_row(s, "summary_tasks.sql", q, &r, err)))
+	if ((rc = one_row(s, from->tasks, from, q, &r, err)))
 		return rc;
 	o->tasks = ac_rows_int(r, 0);
 	o->eval_tasks = ac_rows_int(r, 1);
 	ac_rows_free(r);
-	if ((rc = one_row(s, "summary_tiers.sql", q, &r, err)))
+	if ((rc = one_row(s, from->tiers, from, q, &r, err)))
 		return rc;
 	o->tier_fallback_calls = ac_rows_int(r, 0);
 	o->unknown_tier_calls = ac_rows_int(r, 1);
@@ -64,11 +92,11 @@ static int read_counts(ac_store *s, const ac_query *q, ac_summary *o, ac_err *er
 	return 0;
 }
 
-static int read_unpriced(ac_store *s, const ac_query *q, ac_summary *o, ac_err *err)
+static int read_unpriced(ac_store *s, const src *from, const ac_query *q, ac_summary *o,
+                         ac_err *err)
 {
 	ac_rows *r;
-	int rc = ac_store_rows(s, "unpriced_models.sql", q->since_ns, q->until_ns, q->system, 0, &r,
-	                       err);
+	int rc = rows_of(s, from->unpriced, from, q, &r, err);
 	if (rc)
 		return rc;
 	size_t cap = 0;
@@ -97,11 +125,11 @@ static int read_unpriced(ac_store *s, const ac_query *q, ac_summary *o, ac_err *
 	return rc;
 }
 
-static int read_excl(ac_store *s, const ac_query *q, ac_summary *o, ac_err *err)
+static int read_excl(ac_store *s, const src *from, const ac_query *q, ac_summary *o,
+                     ac_err *err)
 {
 	ac_rows *r;
-	int rc = ac_store_rows(s, "input_excludes_cache.sql", q->since_ns, q->until_ns, q->system, 0,
-	                       &r, err);
+	int rc = rows_of(s, from->excl, from, q, &r, err);
 	if (rc)
 		return rc;
 	size_t cap = 0;
@@ -149,13 +177,27 @@ static int read_task_cost(ac_store *s, const ac_query *q, ac_summary *o, ac_err 
 int ac_summary_run(ac_store *s, const ac_query *q, int flags, ac_summary *out, ac_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (q->nby || q->nwhere)
-		return ac_err_set(err, AC_EINVAL, "summary: no grouping or filter by attribute yet");
+	if (q->nby)
+		return ac_err_set(err, AC_EINVAL, "summary: a row per value is ac_summary_by's");
+	src from = PLAIN;
 	int rc;
-	if ((rc = read_spans(s, q, out, err)) || (flags & AC_SUMMARY_SPANS))
+	if (q->nwhere) {
+		if (flags & AC_SUMMARY_TASK_COST)
+			return ac_err_set(err, AC_EINVAL, "summary: no production task cost with --where");
+		/* q_task for every system: --system is each span's own service for
+		 * the spans, the task's for the tasks (the plain summary's) */
+		ac_query all = *q;
+		all.system = NULL;
+		ac_dims_info info;
+		if ((rc = ac_dims_prepare(s, &all, &info, err)))
+			return rc;
+		from = WHERE;
+		from.model = info.model_where;
+	}
+	if ((rc = read_spans(s, &from, q, out, err)) || (flags & AC_SUMMARY_SPANS))
 		return rc;
-	if ((rc = read_counts(s, q, out, err)) || (rc = read_unpriced(s, q, out, err)) ||
-	    (rc = read_excl(s, q, out, err)))
+	if ((rc = read_counts(s, &from, q, out, err)) || (rc = read_unpriced(s, &from, q, out, err)) ||
+	    (rc = read_excl(s, &from, q, out, err)))
 		return rc;
 	if (flags & AC_SUMMARY_TASK_COST)
 		return read_task_cost(s, q, out, err);

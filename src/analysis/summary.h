@@ -7,6 +7,13 @@
  * Rows from queries/summary_spans.sql, summary_tasks.sql, summary_tiers.sql,
  * unpriced_models.sql and input_excludes_cache.sql (and tasks.sql for
  * AC_SUMMARY_TASK_COST).
+ *
+ * With --where alone (q->where, issue #17) the same figures over the tasks
+ * the filters keep (dims.h's q_task): the spans starting in the window whose
+ * task passes (a span counts for its task's value, as ac_summary_by; with
+ * --where model=VALUE only the spans of that model), the tasks starting in
+ * it that pass; from the *_where twins of those queries. traces: the traces
+ * whose earliest span starts in the window and is one of those spans.
  */
 #ifndef AC_SUMMARY_H
 #define AC_SUMMARY_H
@@ -52,8 +59,9 @@ typedef struct ac_summary {
  * last_ns (one query; the report's range of the store). */
 enum { AC_SUMMARY_TASK_COST = 1, AC_SUMMARY_SPANS = 2 };
 
-/* Returns 0, AC_EINVAL (a grouping or filter), AC_ESQL or AC_ENOMEM; free
- * *out with ac_summary_free either way. */
+/* Returns 0, AC_EINVAL (a grouping: ac_summary_by; a bad filter;
+ * AC_SUMMARY_TASK_COST with a filter), AC_ESQL or AC_ENOMEM; free *out with
+ * ac_summary_free either way. */
 int ac_summary_run(ac_store *s, const ac_query *q, int flags, ac_summary *out, ac_err *err);
 void ac_summary_free(ac_summary *r);
 

@@ -236,6 +236,67 @@ void ac_task_costs_find_fattest(ac_task_costs *tc)
 	}
 }
 
+/* ac_task_costs_run with --where filters: the groups of the dimensions'
+ * path (ac_task_costs_each) collected, a key's "(none)" read as no name. */
+typedef struct collect {
+	ac_task_costs *out;
+	size_t cap;
+	int sys_at, type_at; /* the key positions of system and task type; -1: none */
+} collect;
+
+static int collect_group(void *ctx, const char *const *keys, size_t nkeys,
+                         const ac_task_group *from)
+{
+	collect *c = ctx;
+	ac_task_costs *out = c->out;
+	(void)nkeys;
+	if (out->n == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 16;
+		ac_task_group *nv = realloc(out->v, nc * sizeof(*nv));
+		if (!nv)
+			return AC_ENOMEM;
+		out->v = nv;
+		c->cap = nc;
+	}
+	ac_task_group *g = &out->v[out->n++];
+	memset(g, 0, sizeof(*g));
+	const char *sys = c->sys_at >= 0 ? keys[c->sys_at] : NULL;
+	const char *type = c->type_at >= 0 ? keys[c->type_at] : NULL;
+	if ((sys && strcmp(sys, "(none)") && !(g->system = strdup(sys))) ||
+	    (type && strcmp(type, "(none)") && !(g->task_type = strdup(type))))
+		return AC_ENOMEM;
+	if (from->sketch)
+		return sketch_merge(g, from->sketch);
+	for (size_t i = 0; i < from->n; i++)
+		if (push(g, from->cost[i], from->calls[i]))
+			return AC_ENOMEM;
+	return 0;
+}
+
+static int run_where(ac_store *s, const ac_query *q, int by_sys, int by_type, int flags,
+                     ac_task_costs *out, ac_err *err)
+{
+	ac_dim by[2];
+	collect c = { out, 0, -1, -1 };
+	ac_query dq = *q;
+	dq.nby = 0;
+	if (by_type) {
+		c.type_at = (int)dq.nby;
+		by[dq.nby++] = (ac_dim){ AC_DIM_TASK_TYPE, NULL, NULL };
+	}
+	if (by_sys) {
+		c.sys_at = (int)dq.nby;
+		by[dq.nby++] = (ac_dim){ AC_DIM_SYSTEM, NULL, NULL };
+	}
+	dq.by = by;
+	dq.dims = 1;
+	int rc = ac_task_costs_each(s, &dq, flags & (AC_UNITS_EVAL | AC_UNITS_APPROX),
+	                            collect_group, &c, err);
+	if (rc == AC_ENOMEM && !err->msg[0])
+		ac_err_set(err, AC_ENOMEM, "out of memory");
+	return rc;
+}
+
 int ac_task_costs_run(ac_store *s, const ac_query *q, int flags, ac_task_costs *out,
                       ac_err *err)
 {
@@ -249,19 +310,23 @@ int ac_task_costs_run(ac_store *s, const ac_query *q, int flags, ac_task_costs *
 		else
 			return ac_err_set(err, AC_EINVAL, "tasks: group by system or task type only");
 	}
-	if (q->nwhere)
-		return ac_err_set(err, AC_EINVAL, "tasks: no filter by attribute yet");
-	id_groups ig;
-	memset(&ig, 0, sizeof(ig));
-	ac_map_init(&ig.index, 0);
-	int rc = flags & AC_UNITS_APPROX
-	                 ? read_ids_approx(s, q, by_sys, by_type, flags, &ig, err)
-	                 : read_ids(s, q, by_sys, by_type, (flags & AC_UNITS_EVAL) != 0, &ig, err);
-	if (!rc)
-		rc = merge_names(s, &ig, by_sys, by_type, out, err);
-	id_groups_release(&ig);
-	if (rc)
-		return rc;
+	int rc;
+	if (q->nwhere) {
+		if ((rc = run_where(s, q, by_sys, by_type, flags, out, err)))
+			return rc;
+	} else {
+		id_groups ig;
+		memset(&ig, 0, sizeof(ig));
+		ac_map_init(&ig.index, 0);
+		rc = flags & AC_UNITS_APPROX
+		             ? read_ids_approx(s, q, by_sys, by_type, flags, &ig, err)
+		             : read_ids(s, q, by_sys, by_type, (flags & AC_UNITS_EVAL) != 0, &ig, err);
+		if (!rc)
+			rc = merge_names(s, &ig, by_sys, by_type, out, err);
+		id_groups_release(&ig);
+		if (rc)
+			return rc;
+	}
 	for (size_t g = 0; g < out->n; g++) {
 		ac_task_group *x = &out->v[g];
 		if (x->sketch) {

@@ -41,8 +41,12 @@ typedef struct ac_task_costs {
  * keeps evaluation tasks; AC_UNITS_APPROX reads each group as a sketch
  * (queries/task_costs_approx.sql: bounded by the groups' occupied cost bins,
  * not the tasks; each group's `sketch` set, its figures within the bounds
- * of sketch.h). Returns 0, AC_EINVAL (another dimension, or a filter),
- * AC_ESQL or AC_ENOMEM; free *out with ac_task_costs_free either way.
+ * of sketch.h). q->where (--where, any dimension: dims.h) keeps only the
+ * tasks the filters keep, grouped the same way (through
+ * ac_task_costs_each; with model among the filters a task's unit is its
+ * calls to that model). Returns 0, AC_EINVAL (another dimension to group
+ * by, or a bad filter), AC_ESQL or AC_ENOMEM; free *out with
+ * ac_task_costs_free either way.
  */
 int ac_task_costs_run(ac_store *s, const ac_query *q, int flags, ac_task_costs *out,
                       ac_err *err);

@@ -19,8 +19,9 @@
  * the overall members as above (every task kept by --where)}: the values
  * come one at a time (src/analysis/hidden.h), written as they come in CSV
  * and JSON (a million users in bounded memory; the aligned table holds its
- * rows), so the overall comes last. --where alone: the "all" rows only (no
- * dimension column), JSON "groups":[].
+ * rows), so the overall comes last. --where alone filters and keeps the
+ * plain output: the "all" rows then each system's, over the tasks the
+ * filters keep (ac_hidden_run).
  */
 #include <math.h>
 #include <stdio.h>
@@ -131,8 +132,6 @@ static const col_type BY_TYPES[] = { COL_STR, COL_STR, COL_STR, COL_USD, COL_NUM
 static void emit_scope(const ac_hidden_scope *sc, const char *const *cols, size_t nk,
                        out_format fmt, size_t *shown)
 {
-	if (!nk)
-		return; /* --where alone: only "all" */
 	if (fmt == FMT_JSON) {
 		printf((*shown)++ ? ",\n{" : "\n{");
 		for (size_t k = 0; k < nk; k++) {
@@ -151,7 +150,7 @@ static void emit_scope(const ac_hidden_scope *sc, const char *const *cols, size_
 	ac_table_free(one);
 }
 
-/* The aligned table with --by/--where: ac_hidden_run's scopes (the values
+/* The aligned table with --by: ac_hidden_run's scopes (the values
  * collected), so the command uses both of hidden.h's ways. */
 static int table_by(ac_store *s, const ac_query *q, const char *const *cols, int ncol)
 {
@@ -164,9 +163,7 @@ static int table_by(ac_store *s, const ac_query *q, const char *const *cols, int
 		status = err.code == AC_EINVAL ? EXIT_USAGE : EXIT_FAIL;
 	} else {
 		out_table *t = out_table_new(cols, BY_TYPES + 2 - nk, ncol);
-		if (!nk)
-			table_rows(t, &r.all, NULL, 0);
-		for (size_t i = 0; nk && i < r.n; i++)
+		for (size_t i = 0; i < r.n; i++)
 			table_rows(t, &r.sys[i], NULL, nk);
 		out_table_print(t, stdout, FMT_TABLE, "purposes");
 	}
@@ -174,7 +171,7 @@ static int table_by(ac_store *s, const ac_query *q, const char *const *cols, int
 	return status;
 }
 
-/* With --by/--where (header comment): CSV and JSON the values one at a
+/* With --by (header comment): CSV and JSON the values one at a
  * time, holding none (a million users); the aligned table all of them.
  * Returns the exit status. */
 static int run_by(ac_store *s, const ac_query *q, out_format fmt)
@@ -216,12 +213,6 @@ static int run_by(ac_store *s, const ac_query *q, out_format fmt)
 		json_scope_body(all, cols, nk);
 		printf("}\n");
 	}
-	if (!rc && !nk && fmt == FMT_CSV) { /* --where alone: the "all" rows */
-		out_table *one = out_table_new(cols, BY_TYPES + 2, 6);
-		table_rows(one, all, NULL, 0);
-		ac_table_write_csv_rows(stdout, one);
-		ac_table_free(one);
-	}
 	ac_hidden_by_close(it);
 	if (rc) {
 		cli_error("hidden: %s", err.msg);
@@ -255,7 +246,7 @@ int cmd_hidden(int argc, char **argv)
 		ac_store_close(s);
 		return EXIT_USAGE;
 	}
-	if (q.dims) {
+	if (q.nby) {
 		int st = run_by(s, &q, co.format);
 		ac_store_close(s);
 		return st;

@@ -21,11 +21,12 @@
  * --runaways the runaway rows (reasons joined by ';'); the table adds the
  * totals below.
  *
- * --by DIM[,DIM] / --where DIM=VALUE (issue #17): the same judge per group
- * of tasks with equal --by values (one group with only --where) instead of
- * per task type (ac_guard_by_run); the dimensions' values come first in
- * every row and JSON object, named after the dimensions (ac_dim_column);
- * runaways are ordered by group, then task_id.
+ * --by DIM[,DIM] (issue #17): the same judge per group of tasks with equal
+ * --by values instead of per task type (ac_guard_by_run); the dimensions'
+ * values come first in every row and JSON object, named after the
+ * dimensions (ac_dim_column); runaways are ordered by group, then task_id.
+ * --where DIM=VALUE filters: the judge over the tasks it keeps; alone it
+ * keeps the plain judge (per task type) and the plain output.
  */
 #include <math.h>
 #include <stdio.h>
@@ -314,7 +315,7 @@ int cmd_outliers(int argc, char **argv)
 		if (co.format == FMT_TABLE)
 			printf("\n%zu task%s over %g x the median of their %s: a guardrail halting "
 			       "them there would have saved %.4f USD; %zu runaway%s (--runaways)\n",
-			       nout, nout == 1 ? "" : "s", factor, q.dims ? "group" : "type", savings,
+			       nout, nout == 1 ? "" : "s", factor, q.nby ? "group" : "type", savings,
 			       g.runaways, g.runaways == 1 ? "" : "s");
 	}
 done:

@@ -5,11 +5,13 @@
  * (ac_pricebook_hint, pricing.h). --unpriced prints only the unpriced
  * models (model, calls, hint), in any format.
  *
- * summary --by DIM[,DIM] / --where DIM=VALUE (issue #17): one row per value
- * (one row with only --where): the dimensions' columns first, then spans,
- * tasks, eval_tasks, llm_calls, tool_calls, cost_total, unpriced_spans,
- * producer_costed_spans (ac_summary_by: spans starting in the window, each
- * attributed to its task's values). JSON: {"summary":[{"<DIM>":...}, ...]}.
+ * summary --by DIM[,DIM] (issue #17): one row per value: the dimensions'
+ * columns first, then spans, tasks, eval_tasks, llm_calls, tool_calls,
+ * cost_total, unpriced_spans, producer_costed_spans (ac_summary_by: spans
+ * starting in the window, each attributed to its task's values; --where
+ * filters). JSON: {"summary":[{"<DIM>":...}, ...]}. --where DIM=VALUE
+ * alone filters and keeps the plain output (every format, and --unpriced):
+ * the plain figures over the tasks the filters keep (ac_summary_run).
  */
 #include <math.h>
 #include <stdio.h>
@@ -152,7 +154,7 @@ static int by_row(void *ctx, const ac_summary_row *w)
 	return 0;
 }
 
-/* summary with --by / --where: one row per value. */
+/* summary with --by (and --where): one row per value. */
 static int print_by(ac_store *s, const ac_query *q, out_format fmt)
 {
 	static const char *const names[] = { "spans", "tasks", "eval_tasks", "llm_calls",
@@ -199,15 +201,15 @@ int cmd_summary(int argc, char **argv)
 		cli_error("summary: unexpected '%s'", argv[1]);
 		return EXIT_USAGE;
 	}
-	if (only_unpriced && (d.nby || d.nwhere)) {
+	if (only_unpriced && d.nby) {
 		cli_error("summary: --unpriced lists the unpriced models of the window: not with "
-		          "--by or --where (summary --by DIM has an unpriced_spans column)");
+		          "--by (summary --by DIM has an unpriced_spans column)");
 		return EXIT_USAGE;
 	}
 	ac_store *s = cli_open_store(&co, 0);
 	if (!s)
 		return EXIT_FAIL;
-	if (d.nby || d.nwhere) {
+	if (d.nby) {
 		ac_query dq = cli_query(&co);
 		cli_dims_apply(&d, &dq);
 		int st = print_by(s, &dq, co.format);
@@ -219,6 +221,7 @@ int cmd_summary(int argc, char **argv)
 	ac_pricebook *pb = NULL;
 	const char **hint = NULL;
 	ac_query q = cli_query(&co);
+	cli_dims_apply(&d, &q); /* --where alone: the plain figures, filtered */
 	ac_summary r;
 	if (ac_summary_run(s, &q, 0, &r, &err) || ac_pricebook_load(&pb, ac_store_db(s), &err)) {
 		cli_error("summary: %s", err.msg);

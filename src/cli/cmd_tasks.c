@@ -9,11 +9,14 @@
  * The analysis is src/analysis/task_costs.h; this file parses and prints.
  *
  * --by system, task_type or both without --where print what they always did
- * (a task without a system or type in a group named ""). Any other
- * dimension or pair, or any --where (issue #17), goes through the
- * dimensions (ac_task_costs_each): the first columns are named after the
- * dimensions (ac_dim_column), tasks without a value are "(none)"; --by both
- * with --where is the pair task_type,system.
+ * (a task without a system or type in a group named ""), and so does
+ * --where without --by (issue #17): per task type, over the tasks the
+ * filters keep (ac_task_costs_run with q.where). Any other dimension or
+ * pair, or --by with --where, goes through the dimensions
+ * (ac_task_costs_each): the first columns are named after the dimensions
+ * (ac_dim_column), tasks without a value are "(none)"; --by both with
+ * --where is the pair task_type,system. --each --where lists the tasks the
+ * filters keep in --each's columns.
  *
  * --approx (issue #16) reads each group as a sketch (src/analysis/sketch.h:
  * the store sends a row per group and occupied cost bin, not per task): the
@@ -346,10 +349,11 @@ static int take_both(int *argc, char **argv)
 	return both;
 }
 
-/* Today's groups (task type, system or both, no filter): the table as it was. */
+/* The plain groups (task type, system or both without a filter; task type
+ * with --where alone): the table as it always was. */
 static int legacy(const cli_dims *d, int both, by_kind *by)
 {
-	if (d->nwhere || d->nby > 1 || (both && d->nby))
+	if ((d->nwhere && (d->nby || both)) || d->nby > 1 || (both && d->nby))
 		return 0;
 	*by = both ? BY_BOTH : BY_TYPE;
 	if (d->nby == 1) {
@@ -414,6 +418,8 @@ int cmd_tasks(int argc, char **argv)
 		d.by[1] = (ac_dim){ AC_DIM_SYSTEM, NULL, NULL };
 		d.nby = 2;
 	}
+	if (each && d.nwhere)
+		old = 0; /* the tasks the filters keep: task_list_by.sql */
 	if (!old && each && names_model(&d)) {
 		cli_error("tasks: --each lists tasks, and model is each call's own, not a task's: "
 		          "use tasks --by model for the tasks' calls per model");
@@ -439,6 +445,8 @@ int cmd_tasks(int argc, char **argv)
 	static const ac_dim type_dim[] = { { AC_DIM_TASK_TYPE, NULL, NULL }, { AC_DIM_SYSTEM, NULL, NULL } };
 	q.by = by == BY_SYSTEM ? type_dim + 1 : type_dim;
 	q.nby = by == BY_BOTH ? 2 : 1;
+	q.where = d.where; /* --where alone: the filters, the groups kept */
+	q.nwhere = d.nwhere;
 	ac_task_costs r;
 	ac_err err = AC_ERR_INIT;
 	status = EXIT_OK;

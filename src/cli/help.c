@@ -136,7 +136,9 @@ static const help_opt O_SUMMARY[] = {
 	  "starting in the window, each attributed to its task's value (model: its own); the "
 	  "first columns are named after the dimensions, tasks without a value are (none)", 0 },
 	{ "--where", "DIM=VALUE", "only the spans of the tasks whose DIM is VALUE ((none): "
-	  "without one; model: the calls to that model); repeatable, all must hold", 0 },
+	  "without one; model: the calls to that model); repeatable, all must hold. A filter "
+	  "keeps the output's shape: without --by, every figure of the plain summary (traces, "
+	  "unpriced models, days, and --unpriced too) over those spans and tasks", 0 },
 	END
 };
 
@@ -148,8 +150,9 @@ static const help_opt O_TASKS[] = {
 	  "or any dimension (also attr:KEY for any attribute; model: a task's calls to one model) "
 	  "or a pair of them, DIM,DIM; the first columns are named after them, tasks without a "
 	  "value are (none). With --each: the values before each task", 0 },
-	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one); "
-	  "repeatable, all must hold", 0 },
+	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one; "
+	  "model: a task's calls to that model); repeatable, all must hold. A filter keeps the "
+	  "grouping: without --by, still one row per task type", 0 },
 	{ "--histogram", NULL, "the cost histogram per group (five log-spaced bins per decade) "
 	  "with the complementary CDF, for plotting", 0 },
 	{ "--include-eval", NULL, "count evaluation tasks in the distributions too (left out by "
@@ -176,7 +179,9 @@ static const help_opt O_OUTLIERS[] = {
 	  "attr:KEY) instead of its task type; the values come first in every row, named after "
 	  "the dimensions, (none) for tasks without one", 0 },
 	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one; model: "
-	  "a task's calls to that model); repeatable, all must hold", 0 },
+	  "a task's calls to that model); repeatable, all must hold. A filter keeps the judge: "
+	  "without --by, each task against its task type's median and p99.9 over the tasks "
+	  "kept", 0 },
 	END
 };
 
@@ -185,13 +190,14 @@ static const help_opt O_OUTLIERS[] = {
 	{ "--by", "DIM[,DIM]", what " per value of a dimension (user, session, agent, " \
 	  "environment, system, task_type, model, attr:KEY) or of a pair; the first columns " \
 	  "are named after them, tasks without a value are (none)", 0 }
-#define DIMS_WHERE \
+#define DIMS_WHERE(keeps) \
 	{ "--where", "DIM=VALUE", "only the tasks whose DIM is VALUE ((none): without one; " \
-	  "model: only the calls to it); repeatable, all must hold", 0 }
+	  "model: only the calls to it); repeatable, all must hold. A filter keeps the " \
+	  "grouping: without --by, " keeps, 0 }
 
 static const help_opt O_HIDDEN[] = {
 	DIMS_BY("the figures"),
-	DIMS_WHERE,
+	DIMS_WHERE("overall and per system"),
 	END
 };
 
@@ -200,7 +206,7 @@ static const help_opt O_MODELS[] = {
 	{ "--compare-previous", NULL, "beside each row, the previous period of the same length and "
 	  "the change (needs --week, or --since and --until)", 0 },
 	DIMS_BY("the rows"),
-	DIMS_WHERE,
+	DIMS_WHERE("per task type x complexity x model"),
 	END
 };
 
@@ -213,7 +219,7 @@ static const help_opt O_SPC[] = {
 	{ "--hourly", NULL, "hours instead of days", 0 },
 	{ "--alerts-only", NULL, "only the periods that alerted", 0 },
 	DIMS_BY("one series and band"),
-	DIMS_WHERE,
+	DIMS_WHERE("the one series"),
 	END
 };
 
@@ -338,7 +344,8 @@ static const help_cmd CMDS[] = {
 	  "summary [--unpriced | --by DIM[,DIM]] [--where DIM=VALUE]...",
 	  "Spans, tasks, eval tasks, LLM and tool calls, total cost, unpriced calls and models "
 	  "(each with its calls and the nearest known name), first and last day; with --by, "
-	  "per value of a dimension (the rows add up to the plain summary).",
+	  "per value of a dimension (the rows add up to the plain summary). --where filters "
+	  "and keeps the shape: alone, the same figures over the tasks it keeps.",
 	  HC_ALL, NULL, O_SUMMARY, "agentcost summary --format json\n"
 	  "agentcost summary --by user --since 2025-06-01 --format csv" },
 	{ "tasks", "task cost distribution per type (p50..p99.9, tail ratio)",
@@ -346,7 +353,8 @@ static const help_cmd CMDS[] = {
 	  "[--include-eval] [--approx]",
 	  "Per task type (or per value of any dimension: user, session, team, ...): the cost "
 	  "distribution p50 to p99.9, max, decile means and the tail ratio, top-1% and top-10% "
-	  "spend share, LLM calls per task, Hill tail index; or one row per task.",
+	  "spend share, LLM calls per task, Hill tail index; or one row per task. --where "
+	  "filters the tasks and keeps the grouping (per task type without --by).",
 	  HC_ALL, NULL, O_TASKS,
 	  "agentcost tasks --since 2025-06-01 --until 2025-06-30 --by both\n"
 	  "agentcost tasks --by user,attr:team --where environment=production\n"
@@ -356,7 +364,8 @@ static const help_cmd CMDS[] = {
 	  "outliers [--factor F] [--repeat N] [--runaways] [--by DIM[,DIM]] [--where DIM=VALUE]...",
 	  "Tasks costing more than --factor times their type's median (with --by, their group's), "
 	  "what dominated each, and what a guardrail at that factor would have saved; or the "
-	  "runaway loops.",
+	  "runaway loops. --where judges only the tasks it keeps, still per task type without "
+	  "--by.",
 	  HC_ALL, NULL, O_OUTLIERS, "agentcost outliers --factor 3 --format json\n"
 	  "agentcost outliers --by user --where attr:team=billing" },
 	{ "models", "per type x complexity x model: cost, accuracy, cost per success",
@@ -372,7 +381,8 @@ static const help_cmd CMDS[] = {
 	  "Cost, cost share and token share of retry, summarize and eval (and every other step "
 	  "purpose), tool failure rate, retry attempts per failure episode; per system and "
 	  "overall, or per value of the --by dimensions (a span counts for its task's value; "
-	  "model is each call's own, tool calls are (none)'s).",
+	  "model is each call's own, tool calls are (none)'s). --where filters the tasks and "
+	  "keeps the shape (alone: per system and overall).",
 	  HC_ALL, NULL, O_HIDDEN, "agentcost hidden --format json\nagentcost hidden --by user,attr:team" },
 	{ "top", "a dimension's values by spend: users, sessions, teams, any attribute",
 	  "top DIM [--limit N] [--include-eval] [--approx] [--where DIM=VALUE]...",

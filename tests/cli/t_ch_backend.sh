@@ -337,8 +337,11 @@ if cmp -s "$T/each.a" "$T/each.c"; then ok; else fail "after kill -9: tasks diff
 # ---- dimensions: the value rule's corner cases --------------------------------
 # testdata/dims and testdata/dims_by2, made by hand (t_dims*.sh): values on the
 # resource, the earliest carrier, two carriers at one start (the lower span id
-# wins), users beside sessions, agents and environments. t_dims.sh's order of
-# `top user`, then every built-in dimension in each command with --by/--where:
+# wins), users beside sessions, agents and environments; testdata/dims/
+# where.jsonl, two task types and two systems per user. t_dims.sh's order of
+# `top user`, then every built-in dimension in each command with --by/--where,
+# and --where alone in the four listings that keep their plain shape with it
+# (tasks per type, outliers per type, hidden per system, summary's figures):
 # SQLite's output byte for byte.
 URL4="clickhouse://127.0.0.1:$CH_HTTP1/acdims?cluster=ac2"
 expect_rc "dims: ingest clickhouse" 0 ac ingest --db "$URL4" "$SRC/testdata/dims/dims.jsonl"
@@ -346,7 +349,8 @@ ac top user --db "$URL4" --format csv >"$T/du.csv"
 expect_eq "dims: top user on clickhouse (t_dims.sh's figures)" \
   "erin:3 dave:1 frank:1 carol:1 (none):1 alice:1 hank:1" \
   "$(tail -n +2 "$T/du.csv" | cut -d, -f1,2 | tr ',' ':' | tr '\n' ' ' | sed 's/ $//')"
-for f in "$SRC/testdata/dims/dims.jsonl" "$SRC/testdata/dims/by1.jsonl" "$SRC"/testdata/dims_by2/*.jsonl; do
+for f in "$SRC/testdata/dims/dims.jsonl" "$SRC/testdata/dims/by1.jsonl" "$SRC/testdata/dims/where.jsonl" \
+         "$SRC"/testdata/dims_by2/*.jsonl; do
   ac ingest --db "$T/d.db" "$f" >/dev/null 2>&1 || fail "dims: ingest sqlite $f"
   [ "$f" = "$SRC/testdata/dims/dims.jsonl" ] && continue
   ac ingest --db "$URL4" "$f" >/dev/null 2>&1 || fail "dims: ingest clickhouse $f"
@@ -363,7 +367,24 @@ for dim in user session agent environment system task_type model; do
     if cmp -s "$T/da" "$T/db"; then nd=$((nd + 1)); else fail "dims: $c differs: $(diff "$T/da" "$T/db" | head -3)"; fi
   done
 done
-expect_eq "dims: commands alike on both" 63 "$nd"
+# u1 has tasks of three types here (by1's order, where.jsonl's quote and
+# refund), erin's are support-agent's, u2's include an unpriced call
+for c in "tasks --where user=erin" "tasks --where user=u1" "outliers --where user=u1" \
+         "outliers --where user=u1 --runaways" "hidden --where user=erin" "hidden --where user=u1" \
+         "summary --where user=erin" "summary --where user=u2"; do
+  for f in csv json; do
+    # shellcheck disable=SC2086
+    ac $c --db "$T/d.db" --format $f >"$T/da" 2>&1
+    # shellcheck disable=SC2086
+    ac $c --db "$URL4" --format $f >"$T/db" 2>&1
+    if cmp -s "$T/da" "$T/db"; then nd=$((nd + 1)); else fail "dims: $c --format $f differs: $(diff "$T/da" "$T/db" | head -3)"; fi
+  done
+done
+expect_eq "dims: commands alike on both" 79 "$nd"
+expect_eq "dims: --where alone on clickhouse, per task type" "order quote refund" \
+  "$(ac tasks --where user=u1 --db "$URL4" --format csv | tail -n +2 | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "dims: summary --where on clickhouse, u2's unpriced model" '["acme-llm"]' \
+  "$(ac summary --where user=u2 --db "$URL4" --format json | jq -c .unpriced_models)"
 # The root beats an earlier span whose parent is not in its task (the value
 # rule: the root, then spans whose parent is outside the task, then the
 # others; each by start): trace r1's root (user rootuser, +10 s) and a span

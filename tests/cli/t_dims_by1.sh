@@ -87,20 +87,22 @@ expect_eq "pair: JSON keys named after the dimensions" '["user","team","tasks"]'
 expect_eq "pair: JSON first row" '(none) (none) 1' \
   "$(ac tasks --by user,attr:team --format json | jq -r '.groups[0] | "\(.user) \(.team) \(.tasks)"')"
 
-# --where user=erin: one group, no key column; 3 tasks, .0021
+# --where alone filters and keeps the plain grouping, per task type: erin's
+# 3 tasks are all of type agent (every task here is), .0021
 ac tasks --where user=erin --format csv >"$T/w.csv"
-expect_eq "--where user=erin: header" "$DIST" "$(head -1 "$T/w.csv")"
-expect_eq "--where user=erin: tasks and cost" "3,0.0021" "$(sed -n 2p "$T/w.csv" | cut -d, -f1,2)"
+expect_eq "--where user=erin: plain tasks' header" "task_type,$DIST" "$(head -1 "$T/w.csv")"
+expect_eq "--where user=erin: agent, 3 tasks, .0021" "agent,3,0.0021" "$(sed -n 2p "$T/w.csv" | cut -d, -f1-3)"
+expect_eq "--where user=erin: one type, one row" 2 "$(wc -l <"$T/w.csv")"
 # (none) is a value: T6 alone, 0.00075
 expect_eq "--where user=(none)" "(none),1,0.00075" \
   "$(ac tasks --by user --where 'user=(none)' --format csv | sed -n 2p | cut -d, -f1-3)"
 # filters combine; with a window: erin from 2025-06-02 is T4 + T9 = .0018
-expect_eq "--where user=erin --where attr:team=billing" "3,0.0021" \
-  "$(ac tasks --where user=erin --where attr:team=billing --format csv | sed -n 2p | cut -d, -f1,2)"
+expect_eq "--where user=erin --where attr:team=billing" "agent,3,0.0021" \
+  "$(ac tasks --where user=erin --where attr:team=billing --format csv | sed -n 2p | cut -d, -f1-3)"
 expect_eq "--where user=erin --where attr:team=search: nothing" 1 \
   "$(ac tasks --where user=erin --where attr:team=search --format csv | wc -l)"
-expect_eq "--where user=erin from 2025-06-02" "2,0.0018" \
-  "$(ac tasks --where user=erin --since 2025-06-02 --format csv | sed -n 2p | cut -d, -f1,2)"
+expect_eq "--where user=erin from 2025-06-02" "agent,2,0.0018" \
+  "$(ac tasks --where user=erin --since 2025-06-02 --format csv | sed -n 2p | cut -d, -f1-3)"
 
 # --each filters, and with --by puts the value first
 ac tasks --each --where user=erin --format csv >"$T/each.csv"
@@ -161,8 +163,22 @@ expect_eq "tasks --system with --by user: no doc-agent user" "(none) erin frank 
   "$(ac tasks --by user --system support-agent --format csv | tail -n +2 | cut -d, -f1 | tr '\n' ' ' | sed 's/ $//')"
 expect_eq "summary JSON keys" '["user","team","spans","tasks","eval_tasks","llm_calls","tool_calls","cost_total","unpriced_spans","producer_costed_spans"]' \
   "$(ac summary --by user,attr:team --format json | jq -c '.summary[0] | keys_unsorted')"
-expect_eq "summary --where user=erin: one row, no key" "$SUMCOLS
-6,3,0,3,0,0.0021,0,0" "$(ac summary --where user=erin --format csv)"
+# --where alone: the plain summary's shape over erin's tasks T4, T8, T9: 6
+# spans, 3 traces (each task one, its root first), 3 tasks, 3 LLM calls,
+# .0021; T8 on 2025-06-01, T4 and T9 on 06-02
+expect_eq "summary --where user=erin: the plain CSV" \
+  "spans,traces,tasks,eval_tasks,llm_calls,tool_calls,cost_total,unpriced_spans,first_day,last_day
+6,3,3,0,3,0,0.0021,0,2025-06-01,2025-06-02" "$(ac summary --where user=erin --format csv)"
+ac summary --where user=erin --format json >"$T/sw.json"
+expect_eq "summary --where user=erin: the plain JSON keys" "$(jq -c keys_unsorted "$T/plain.json")" \
+  "$(jq -c keys_unsorted "$T/sw.json")"
+expect_eq "summary --where user=erin: JSON" "6 3 3 3 0.0021 [] 2025-06-01 2025-06-02" \
+  "$(jq -r '"\(.spans) \(.traces) \(.tasks) \(.llm_calls) \(.cost_total) \(.unpriced_models | tostring) \(.first_day) \(.last_day)"' "$T/sw.json")"
+# from 2025-06-02: T8 out, 4 spans .0018; --system doc-agent: none of erin's
+expect_eq "summary --where user=erin --since 2025-06-02" "4,2,2,0,2,0,0.0018,0,2025-06-02,2025-06-02" \
+  "$(ac summary --where user=erin --since 2025-06-02 --format csv | sed -n 2p)"
+expect_eq "summary --where user=erin --system doc-agent: nothing" "0,0,0,0,0,0,0,0,," \
+  "$(ac summary --where user=erin --system doc-agent --format csv | sed -n 2p)"
 expect_eq "summary --where attr:team=billing --by user" "user,$SUMCOLS
 erin,6,3,0,3,0,0.0021,0,0
 frank,2,1,0,1,0,0.0012,0,0" "$(ac summary --where attr:team=billing --by user --format csv)"
@@ -211,7 +227,8 @@ expect_eq "model split: gpt-4o-mini units" 9 "$(col "$T/m.csv" gpt-4o-mini tasks
 expect_close "model split: gpt-4o-mini cost" 0.005625 "$(col "$T/m.csv" gpt-4o-mini cost_total)" 1e-12
 expect_close "model split: gpt-4o-mini p50" 0.0003 "$(col "$T/m.csv" gpt-4o-mini p50)" 1e-12
 expect_close "model split: gpt-4o" 0.0025 "$(col "$T/m.csv" gpt-4o cost_total)" 1e-12
-expect_eq "--where model=gpt-4o" "1,0.0025" "$(ac tasks --where model=gpt-4o --format csv | sed -n 2p | cut -d, -f1,2)"
+expect_eq "--where model=gpt-4o: b2's call, type order" "order,1,0.0025" \
+  "$(ac tasks --where model=gpt-4o --format csv | sed -n 2p | cut -d, -f1-3)"
 # u2's mini calls: b1 .0006, b2 .00015, b3 .0003 = .00105
 expect_eq "--by user --where model=gpt-4o-mini" "(none),1,0.00015 u1,5,0.004425 u2,3,0.00105" \
   "$(ac tasks --by user --where model=gpt-4o-mini --format csv | tail -n +2 | cut -d, -f1-3 | tr '\n' ' ' | sed 's/ $//')"
@@ -258,7 +275,9 @@ expect_eq "outliers --by user --runaways" "user,task_id,task_type,llm_calls,call
 u2,000000000000000000000000000b1007,order,2,1.997,1,call_count" "$(ac outliers --by user --runaways --format csv)"
 expect_eq "outliers JSON runaway key" '["user","task_id","task_type"]' \
   "$(jq -c '.runaways[0] | keys_unsorted[0:3]' "$T/o.json")"
-# --where user=u1: u1's tasks as one group, no key column
+# --where user=u1: the plain judge (per task type; all of by1's are order)
+# over u1's five tasks: median .000375, a5 as above (where.jsonl below has
+# two types)
 expect_eq "outliers --where user=u1" "$OUTCOLS
 000000000000000000000000000b1005,shop,order,0.003,1,0.001125,0.000375,gpt-4o-mini,execute,,0,0.001875" \
   "$(ac outliers --where user=u1 --format csv)"
@@ -270,6 +289,93 @@ expect_eq "outliers --by task_type: header" \
 # (saves .0021) and nothing else (b1 .0006, a4 .0006 under)
 expect_eq "outliers --by model" "gpt-4o-mini,000000000000000000000000000b1005,0.003,0.0009,0.0021" \
   "$(ac outliers --by model --format csv | tail -n +2 | awk -F, '{print $1 "," $2 "," $5 "," $7 "," $NF}')"
+
+# ---- where.jsonl: --where alone keeps each listing's grouping ---------------
+# testdata/dims/where.jsonl (gpt-4o-mini $0.15/M in; acme-llm has no price):
+# every task a root span (user.id, agentcost.task.type) and its calls, task
+# ids 000000000000000000000000000e000N:
+#   1 q1 u1 quote  shop 2025-06-02 00:01  1000 in               0.00015
+#   2 q2 u1 quote  shop 00:02             2 calls, 1000 in each 0.0003
+#   3 q3 u1 quote  shop 00:03             20000 in              0.003
+#   4 q4 u2 quote  shop 00:04             1000 in              0.00015
+#   5 r1 u1 refund desk 00:05             10000 in              0.0015
+#   6 r2 u1 refund desk 00:06             10000 in              0.0015
+#   7 r3 u1 refund desk 2025-06-03 00:01  60000 in              0.009
+#   8 r4 u2 refund desk 00:07             acme-llm 1000 in: unpriced, 0
+# u1: quote .00015 .0003 .003 (.00345), refund .0015 .0015 .009 (.012);
+# pooled (what --where alone did before): .00015 .0003 .0015 .0015 .003 .009.
+export AGENTCOST_DB="$T/where.db"
+expect_rc "ingest where.jsonl" 0 ac ingest "$D/where.jsonl"
+# tasks: a row per task type over u1's tasks. quote: mean .00115, p90 h = 2 x
+# .9 = 1.8 -> .0003 + .8 x .0027 = .00246; bottom10 (k = 1) .00015, top10 .003,
+# ratio 20, top10 share .003 / .00345 = .8695652174; calls 1 1 2: p99 h =
+# 1.98 -> 1.98. refund: mean .004, p50 .0015, p90 .0015 + .8 x .0075 = .0075,
+# ratio .009 / .0015 = 6, top10 share .009 / .012 = .75.
+ac tasks --where user=u1 --format csv >"$T/wt.csv"
+expect_eq "where.jsonl tasks --where user=u1: per type" "task_type,tasks,cost_total,mean,p50,p90
+quote,3,0.00345,0.00115,0.0003,0.00246
+refund,3,0.012,0.004,0.0015,0.0075" "$(cut -d, -f1-6 "$T/wt.csv")"
+expect_close "quote: top10 share" 0.8695652174 "$(col "$T/wt.csv" quote top10_share)" 1e-9
+expect_close "quote: tail ratio" 20 "$(col "$T/wt.csv" quote tail_ratio)" 1e-9
+expect_close "quote: llm_calls_p99" 1.98 "$(col "$T/wt.csv" quote llm_calls_p99)" 1e-9
+expect_close "refund: tail ratio" 6 "$(col "$T/wt.csv" refund tail_ratio)" 1e-9
+# the plain tasks over everyone's for contrast: quote 4 tasks .0036, p50 of
+# .00015 .00015 .0003 .003 = .000225
+expect_eq "where.jsonl plain tasks" "quote,4,0.0036,0.0009,0.000225 refund,4,0.012,0.003,0.0015" \
+  "$(ac tasks --format csv | tail -n +2 | cut -d, -f1-5 | tr '\n' ' ' | sed 's/ $//')"
+# u2: q4 .00015 and r4 0; --where model=acme-llm: r4's call alone, type refund
+expect_eq "tasks --where user=u2" "quote,1,0.00015 refund,1,0" \
+  "$(ac tasks --where user=u2 --format csv | tail -n +2 | cut -d, -f1-3 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "tasks --where model=acme-llm" "refund,1,0" \
+  "$(ac tasks --where model=acme-llm --format csv | tail -n +2 | cut -d, -f1-3)"
+expect_eq "tasks --where user=u1 JSON: the plain keys" \
+  "$(ac tasks --format json | jq -c '.groups[0] | keys_unsorted')" \
+  "$(ac tasks --where user=u1 --format json | jq -c '.groups[0] | keys_unsorted')"
+# --histogram: the plain histogram's columns, quote's bins first
+expect_eq "tasks --where --histogram: header, first row" "task_type,bin_lo,bin_hi,tasks,ccdf
+quote,0.0001,0.000158489319246,1,1" "$(ac tasks --where user=u1 --histogram --format csv | head -2)"
+
+# outliers: each of u1's tasks against its type's median over u1's tasks
+# (factor 3): quote median .0003, threshold .0009: q3 .003 saves .0021;
+# refund median .0015, threshold .0045: r3 .009 saves .0045; savings .0066.
+# (Pooled, the median would be (.0015 + .0015) / 2 = .0015 for both types and
+# q3 no outlier; the plain outliers over everyone: quote median .000225.)
+expect_eq "outliers --where user=u1: per task type" "$OUTCOLS
+000000000000000000000000000e0007,desk,refund,0.009,1,0.0045,0.0015,gpt-4o-mini,execute,,0,0.0045
+000000000000000000000000000e0003,shop,quote,0.003,1,0.0009,0.0003,gpt-4o-mini,execute,,0,0.0021" \
+  "$(ac outliers --where user=u1 --format csv)"
+ac outliers --where user=u1 --format json >"$T/wo.json"
+expect_close "outliers --where user=u1: savings .0066" 0.0066 "$(jq .totals.savings "$T/wo.json")" 1e-12
+expect_eq "outliers --where user=u1: plain JSON keys" \
+  '["factor","outliers","runaways","totals"] ["task_id","system","task_type","cost"]' \
+  "$(jq -c 'keys_unsorted' "$T/wo.json") $(jq -c '.outliers[0] | keys_unsorted[0:4]' "$T/wo.json")"
+# runaways: u1's quote calls 1 2 1, p99.9 h = 2 x .999 = 1.998 -> 1 + .998 =
+# 1.998: q2's 2 calls (pooled: 1 1 1 1 1 2, h = 4.995 -> 1.995)
+expect_eq "outliers --where user=u1 --runaways" "task_id,task_type,llm_calls,calls_p999,max_repeat,reasons
+000000000000000000000000000e0002,quote,2,1.998,2,call_count" "$(ac outliers --where user=u1 --runaways --format csv)"
+expect_rc "outliers --where user=u1 table" 0 ac outliers --where user=u1
+expect_grep "outliers table: judged per type" "^2 tasks over 3 x the median of their type" "$T/out"
+expect_eq "plain outliers: quote's median over everyone .000225" "000000000000000000000000000e0003,0.000675,0.000225" \
+  "$(ac outliers --format csv | grep e0003 | cut -d, -f1,6,7)"
+
+# summary: u1's 6 roots and 7 calls = 13 spans, 6 traces and tasks, .01545,
+# r3 on 2025-06-03; u2: 4 spans, 2 calls, r4's unpriced (acme-llm)
+expect_eq "summary --where user=u1" "spans,traces,tasks,eval_tasks,llm_calls,tool_calls,cost_total,unpriced_spans,first_day,last_day
+13,6,6,0,7,0,0.01545,0,2025-06-02,2025-06-03" "$(ac summary --where user=u1 --format csv)"
+ac summary --where user=u2 --format json >"$T/su2.json"
+expect_eq "summary --where user=u2: JSON" '4 2 2 2 0.00015 1 ["acme-llm"] [{"model":"acme-llm","calls":1,"hint":null}]' \
+  "$(jq -r '"\(.spans) \(.traces) \(.tasks) \(.llm_calls) \(.cost_total) \(.unpriced_spans) \(.unpriced_models | tostring) \(.unpriced_detail | tostring)"' "$T/su2.json")"
+expect_eq "summary --where user=u2 --unpriced" "model,calls,hint
+acme-llm,1," "$(ac summary --where user=u2 --unpriced --format csv)"
+expect_rc "summary --where user=u2 table" 0 ac summary --where user=u2
+expect_grep "summary table: u2's unpriced call" "^UNPRICED +1 LLM call " "$T/out"
+# --system desk: the spans of desk (r1..r3: 6, .012), its tasks (3)
+expect_eq "summary --where user=u1 --system desk" "6,3,3,0,3,0,0.012,0,2025-06-02,2025-06-03" \
+  "$(ac summary --where user=u1 --system desk --format csv | sed -n 2p)"
+# model: each span's own; r4's call: 1 span, 1 task, no trace counted (its
+# trace's earliest span is the root, not a call of acme-llm)
+expect_eq "summary --where model=acme-llm" "1,0,1,0,1,0,0,1,2025-06-02,2025-06-02" \
+  "$(ac summary --where model=acme-llm --format csv | sed -n 2p)"
 
 # ---- 5000 users: more rows than one printed part (4096) -------------------
 # user i (0..4999) has one task on 2025-06-05, a root and one gpt-4o-mini

@@ -47,15 +47,28 @@ expect_close "hidden: billing" 0.0033 "$(jq '.groups[] | select(.team == "billin
 expect_close "hidden: search" 0.00255 "$(jq '.groups[] | select(.team == "search") | .cost_total' "$T/out")" 1e-12
 expect_close "hidden: no team" 0.00105 "$(jq '.groups[] | select(.team == "(none)") | .cost_total' "$T/out")" 1e-12
 
+# --where alone filters and keeps plain hidden's shape: overall, then per
+# system; erin's tasks (T4, T8, T9) are all support-agent's
 expect_rc "hidden --where user=erin" 0 ac hidden --where user=erin --format json
-expect_close "hidden --where user=erin: 0.0021" 0.0021 "$(jq .cost_total "$T/out")" 1e-12
-expect_eq "hidden --where alone: no groups" "0" "$(jq '.groups | length' "$T/out")"
+cp "$T/out" "$T/hw.json"
+expect_close "hidden --where user=erin: 0.0021" 0.0021 "$(jq .cost_total "$T/hw.json")" 1e-12
+expect_eq "hidden --where alone: plain hidden's keys" "$(ac hidden --format json | jq -c keys_unsorted)" \
+  "$(jq -c keys_unsorted "$T/hw.json")"
+expect_eq "hidden --where alone: erin's one system" "support-agent 0.0021" \
+  "$(jq -r '.systems[] | "\(.system) \(.cost_total)"' "$T/hw.json")"
 expect_rc "hidden --where user=(none)" 0 ac hidden --where 'user=(none)' --format json
 expect_close "hidden --where user=(none): T6 0.00075" 0.00075 "$(jq .cost_total "$T/out")" 1e-12
 expect_rc "hidden --where alone, csv" 0 ac hidden --where user=erin --format csv
-expect_eq "hidden --where alone: no dimension column" \
-  "purpose,cost,share,token_share,tool_failure_rate,retries_per_failure" "$(head -1 "$T/out")"
-expect_grep "hidden --where alone: erin's execute" '^execute,0.0021,1,1,,$' "$T/out"
+expect_eq "hidden --where alone: the system column" \
+  "system,purpose,cost,share,token_share,tool_failure_rate,retries_per_failure" "$(head -1 "$T/out")"
+expect_grep "hidden --where alone: erin's execute, overall" '^all,execute,0.0021,1,1,,$' "$T/out"
+expect_grep "hidden --where alone: erin's execute, support-agent" '^support-agent,execute,0.0021,1,1,,$' "$T/out"
+expect_no_grep "hidden --where alone: no doc-agent row" '^doc-agent,' "$T/out"
+# attr:team=search: T1 alice .00045, T2 carol .0009, T3 dave .0012, all
+# doc-agent's: .00255
+expect_rc "hidden --where attr:team=search" 0 ac hidden --where attr:team=search --format csv
+expect_eq "hidden --where attr:team=search: execute rows" "all,execute,0.00255 doc-agent,execute,0.00255" \
+  "$(grep ',execute,' "$T/out" | cut -d, -f1-3 | tr '\n' ' ' | sed 's/ $//')"
 expect_rc "hidden --by team --where team: billing users" 0 \
   ac hidden --by user --where attr:team=billing --format json
 # billing: T4 erin 0.0015, T5 frank 0.0012, T8 + T9 erin 0.0006 -> erin 0.0021, frank 0.0012
@@ -279,5 +292,51 @@ mc() { jq -r ".rows[] | select(.user == \"(none)\" and .complexity == \"simple\"
 expect_eq "previous only: (none)'s W22 calls" "0 2 -2" "$(mc '"\(.calls) \(.prev_calls) \(.calls_change)"')"
 expect_close "previous only: prev cost" 0.0009 "$(mc .prev_cost)" 1e-12
 expect_close "previous only: accuracy change 0.8 - 0.5" 0.3 "$(mc .accuracy_change)" 1e-12
+
+# --- 5. where.jsonl (its tasks in t_dims_by1.sh): u1's quote tasks are
+# shop's (.00015 + .0003 + .003 = .00345), its refunds desk's (.0015 + .0015
+# + .009 = .012); .01545 in all, every cost an LLM call's (execute)
+export AGENTCOST_DB="$T/where.db"
+expect_rc "ingest where.jsonl" 0 ac ingest "$D/dims/where.jsonl"
+expect_rc "hidden --where user=u1 csv" 0 ac hidden --where user=u1 --format csv
+expect_eq "hidden --where user=u1: all, desk, shop" "all,execute,0.01545,1,1 desk,execute,0.012,1,1 shop,execute,0.00345,1,1" \
+  "$(grep ',execute,' "$T/out" | cut -d, -f1-5 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "hidden --where user=u1: 5 purposes (retry, summarize, eval, execute, other) x 3 scopes" 16 \
+  "$(wc -l <"$T/out")"
+# u2: q4 .00015 (shop), r4 unpriced (desk, 0)
+expect_rc "hidden --where user=u2 json" 0 ac hidden --where user=u2 --format json
+expect_eq "hidden --where user=u2: systems" "desk:0 shop:0.00015" \
+  "$(jq -r '[.systems[] | "\(.system):\(.cost_total)"] | join(" ")' "$T/out")"
+
+# --- 6. a filter every task passes changes nothing: gen's tasks all come
+# from resources with telemetry.sdk.name opentelemetry (175 tasks, evaluation
+# included); the output of each listing with --where attr:telemetry.sdk.name=
+# opentelemetry is the output without it, byte for byte, in every format
+export AGENTCOST_DB="$T/gen1.db"
+expect_rc "gen --users 1" 0 ac gen --days 2 --tasks-per-day 60 --users 1 -o "$T/gen1.jsonl"
+expect_rc "ingest gen1" 0 ac ingest "$T/gen1.jsonl"
+expect_eq "gen1: every task has telemetry.sdk.name opentelemetry" "opentelemetry,175" \
+  "$(ac top attr:telemetry.sdk.name --include-eval --format csv | tail -n +2 | cut -d, -f1,2)"
+W=attr:telemetry.sdk.name=opentelemetry
+same=0
+for c in "tasks" "tasks --approx" "tasks --histogram" "tasks --include-eval" "outliers" \
+         "outliers --runaways" "hidden" "summary" "summary --unpriced" "spc" \
+         "tasks --since 2025-06-03" "outliers --since 2025-06-03" "hidden --since 2025-06-03" \
+         "summary --since 2025-06-03" "summary --system doc-agent" "hidden --system doc-agent"; do
+  for f in csv json table; do
+    # shellcheck disable=SC2086
+    ac $c --format $f >"$T/plain.out" 2>&1
+    # shellcheck disable=SC2086
+    ac $c --where "$W" --format $f >"$T/where.out" 2>&1
+    if cmp -s "$T/plain.out" "$T/where.out"; then same=$((same + 1)); else
+      fail "$c --where $W --format $f differs: $(diff "$T/plain.out" "$T/where.out" | head -3)"
+    fi
+  done
+done
+expect_eq "a filter every task passes: 16 listings x 3 formats alike" 48 "$same"
+# ... and one the five tasks without a user fail is not a no-op
+ac tasks --format csv >"$T/plain.out"
+ac tasks --where user=u000000 --format csv >"$T/where.out"
+cmp -s "$T/plain.out" "$T/where.out" && fail "tasks --where user=u000000 should drop the tasks without a user" || ok
 
 finish
