@@ -4,7 +4,7 @@
 -- for every system), so a span counts for its task's value as in
 -- summary_by.sql; the figures as the plain summary computes them.
 -- Parameters: ?1 since_ns (inclusive), ?2 until_ns (exclusive),
---             ?3 system: each span's own service.name, as summary_spans.sql,
+--             ?3 system: the span's task's (rollup_key.system), as summary_spans.sql,
 --             ?4 --where model value or NULL (each span's own model,
 --             "(none)" for a span without one, as summary_by.sql).
 -- Output: summary_spans.sql's columns: spans, llm_calls, tool_calls,
@@ -23,8 +23,9 @@ SELECT count(*)                                  AS spans,
 FROM span s
 JOIN q_task qt ON qt.task = s.task
 LEFT JOIN rollup_key k ON k.id = s.rollup_key
-LEFT JOIN service sv ON sv.id = s.service
 LEFT JOIN model m ON m.id = s.model
 WHERE s.start_ns >= ?1 AND s.start_ns < ?2
-  AND (?3 IS NULL OR sv.name = ?3)
+  AND (?3 IS NULL OR s.rollup_key IN (SELECT k.id FROM rollup_key k
+                                       JOIN service sy ON sy.id = k.system
+                                       WHERE sy.name = ?3))
   AND (?4 IS NULL OR coalesce(m.name, '(none)') = ?4);

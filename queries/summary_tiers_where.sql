@@ -2,7 +2,7 @@
 -- (`agentcost summary --where DIM=VALUE` without --by, issue #17): the LLM
 -- calls starting in the window whose task is in q_task (src/analysis/dims.c).
 -- Parameters: ?1 since_ns (inclusive), ?2 until_ns (exclusive),
---             ?3 system (each span's own service.name) or NULL,
+--             ?3 system (the span's task's: rollup_key.system) or NULL,
 --             ?4 --where model value or NULL.
 -- Output: tier_fallback_calls, unknown_tier_calls.
 SELECT coalesce(sum((s.price_note & 1) != 0), 0) AS tier_fallback_calls,
@@ -12,9 +12,10 @@ SELECT coalesce(sum((s.price_note & 1) != 0), 0) AS tier_fallback_calls,
 FROM span s
 JOIN q_task qt ON qt.task = s.task
 LEFT JOIN label l ON l.id = s.service_tier
-LEFT JOIN service sv ON sv.id = s.service
 LEFT JOIN model m ON m.id = s.model
 WHERE s.step = 1
   AND s.start_ns >= ?1 AND s.start_ns < ?2
-  AND (?3 IS NULL OR sv.name = ?3)
+  AND (?3 IS NULL OR s.rollup_key IN (SELECT k.id FROM rollup_key k
+                                       JOIN service sy ON sy.id = k.system
+                                       WHERE sy.name = ?3))
   AND (?4 IS NULL OR coalesce(m.name, '(none)') = ?4);

@@ -12,5 +12,5 @@ SELECT count()                                   AS spans,
        sum(trace_first)                          AS traces
 FROM span FINAL GLOBAL ALL INNER JOIN {q_task} AS qt USING task_id
 WHERE start_ns >= ?1 AND start_ns < ?2
-  AND (?3 IS NULL OR service = ?3)
+  AND (?3 IS NULL OR t_system = ?3)
   AND (?4 IS NULL OR ifNull(model, '(none)') = ?4)

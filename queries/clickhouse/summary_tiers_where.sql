@@ -7,5 +7,5 @@ SELECT countIf(bitAnd(price_note, 1) != 0) AS tier_fallback_calls,
 FROM span FINAL GLOBAL ALL INNER JOIN {q_task} AS qt USING task_id
 WHERE step = 1
   AND start_ns >= ?1 AND start_ns < ?2
-  AND (?3 IS NULL OR service = ?3)
+  AND (?3 IS NULL OR t_system = ?3)
   AND (?4 IS NULL OR ifNull(model, '(none)') = ?4)
