@@ -67,7 +67,7 @@ static int fill_series(ac_spend_series *x, rowbuf *b, int64_t period_ns, const a
  * before it exactly as in the listing without --since. The rows are read
  * from the store's beginning (*from_ns: INT64_MIN; a series starts at its
  * first spend, as always) to the end of the period holding until - 1
- * (*until_ns), and the periods before since's are dropped once computed
+ * (*to_ns), and the periods before since's are dropped once computed
  * (*keep, the first period shown; INT64_MIN: all).
  */
 static void whole_periods(int64_t since_ns, int64_t until_ns, int64_t period_ns,
