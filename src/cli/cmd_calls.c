@@ -11,6 +11,7 @@
  * unpriced counts 0). Ordered by task, then the group's key.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -24,6 +25,14 @@ int cmd_calls(int argc, char **argv)
 		return EXIT_USAGE;
 	if (argc != 1) {
 		fprintf(stderr, "usage: agentcost calls\n");
+		return EXIT_USAGE;
+	}
+	/* a dump of every task's call groups: no window, system or other format
+	 * (refused rather than ignored) */
+	if (co.since_ns != INT64_MIN || co.until_ns != INT64_MAX || co.system ||
+	    co.format == FMT_JSON) {
+		cli_error("calls: writes every task's call groups as CSV; it takes no --since, "
+		          "--until, --system or --format json");
 		return EXIT_USAGE;
 	}
 	ac_store *s = cli_open_store(&co, 0);

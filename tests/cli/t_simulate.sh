@@ -149,6 +149,13 @@ expect_close "ratio 2: refund/simple" 0.0048 "$(jq -r '.by_class[3].simulated_co
 expect_close "ratio 2: lookup/simple 0.00054 x 2 + 0.00042" 0.0015 "$(jq -r '.by_class[1].simulated_cost' <"$T/r.json")" 1e-12
 expect_close "ratio for another pair: no effect" 0.03546 \
   "$(ac simulate --map "$D/map_cheap.csv" $W --output-ratio gpt-4o-mini:claude-3-5-sonnet=3 --format json | jget .simulated_cost)" 1e-12
+# `calls` dumps every task's call groups as CSV: a window, a system or JSON
+# are refused, not silently ignored
+expect_rc "calls: --since refused" 2 ac calls --since 2025-06-02
+expect_rc "calls: --system refused" 2 ac calls --system shop-agent
+expect_rc "calls: --format json refused" 2 ac calls --format json
+expect_grep "calls: says what it takes" "it takes no --since, --until, --system or --format json" "$T/err"
+expect_rc "calls: --format csv is what it writes" 0 ac calls --format csv
 expect_rc "ratio: not a number" 2 ac simulate --map "$D/map_cheap.csv" --output-ratio claude-3-5-sonnet:gpt-4o-mini=x
 expect_rc "ratio: zero" 2 ac simulate --map "$D/map_cheap.csv" --output-ratio claude-3-5-sonnet:gpt-4o-mini=0
 expect_rc "ratio: no pair" 2 ac simulate --map "$D/map_cheap.csv" --output-ratio 2
