@@ -184,8 +184,8 @@ int ac_summary_run(ac_store *s, const ac_query *q, int flags, ac_summary *out, a
 	if (q->nwhere) {
 		if (flags & AC_SUMMARY_TASK_COST)
 			return ac_err_set(err, AC_EINVAL, "summary: no production task cost with --where");
-		/* q_task for every system: --system is each span's own service for
-		 * the spans, the task's for the tasks (the plain summary's) */
+		/* q_task for every system: the queries apply --system themselves,
+		 * the task's system for spans and tasks alike (the plain summary's) */
 		ac_query all = *q;
 		all.system = NULL;
 		ac_dims_info info;

@@ -543,15 +543,20 @@ expect_no_grep "outliers by hand: the evaluation run left out" '"ae"' "$T/ho.jso
 ac outliers --until 2025-07-02 --db "$UH" >"$T/ho.txt" 2>&1
 expect_grep "outliers by hand: the table's totals line" \
   "^2 tasks over 3 x the median of their type: .* saved 0.0005 USD; 3 runaways" "$T/ho.txt"
-for c in "outliers" "outliers --until 2025-07-02 --runaways" "outliers --since 2025-07-08"; do
-  for f in json csv; do
-    # shellcheck disable=SC2086
-    ac $c --format $f --db "$T/hand.db" >"$T/h.a" 2>&1
-    # shellcheck disable=SC2086
-    ac $c --format $f --db "$UH" >"$T/h.b" 2>&1
-    expect_eq "outliers by hand: $c --format $f as SQLite's" "" "$(diff "$T/h.a" "$T/h.b")"
+# hand_alike COMMAND...: each one's JSON and CSV on the cluster as on SQLite
+hand_alike() {
+  local c f
+  for c in "$@"; do
+    for f in json csv; do
+      # shellcheck disable=SC2086
+      ac $c --format $f --db "$T/hand.db" >"$T/h.a" 2>&1
+      # shellcheck disable=SC2086
+      ac $c --format $f --db "$UH" >"$T/h.b" 2>&1
+      expect_eq "outliers by hand: $c --format $f as SQLite's" "" "$(diff "$T/h.a" "$T/h.b")"
+    done
   done
-done
+}
+hand_alike "outliers" "outliers --until 2025-07-02 --runaways" "outliers --since 2025-07-08"
 ac outliers --by model --until 2025-07-02 --format json --db "$UH" >"$T/ho.json" 2>&1
 expect_eq "outliers by hand, --by model: the outlier" "gpt-4o-mini b4" \
   "$(ho '[.outliers[] | .model + " " + .task_id] | join(" ")')"
@@ -563,15 +568,7 @@ expect_close "outliers by hand, --by model: calls p99.9" 11.936 "$(ho '.runaways
 ac outliers --by task_type --until 2025-07-02 --format json --db "$UH" >"$T/ho.json" 2>&1
 expect_eq "outliers by hand, --by task_type: as per type" "b4:0.000825 a5:0.00045 | a5 b3 b4" \
   "$(ho '([.outliers[] | "\(.task_id):\(.median)"] | join(" ")) + " | " + ([.runaways[].task_id] | join(" "))')"
-for c in "outliers --by model" "outliers --by task_type --runaways" "outliers --by model,task_type --until 2025-07-02"; do
-  for f in json csv; do
-    # shellcheck disable=SC2086
-    ac $c --format $f --db "$T/hand.db" >"$T/h.a" 2>&1
-    # shellcheck disable=SC2086
-    ac $c --format $f --db "$UH" >"$T/h.b" 2>&1
-    expect_eq "outliers by hand: $c --format $f as SQLite's" "" "$(diff "$T/h.a" "$T/h.b")"
-  done
-done
+hand_alike "outliers --by model" "outliers --by task_type --runaways" "outliers --by model,task_type --until 2025-07-02"
 # the week's spend, through the weekly report's share of it
 rm -rf "$T/hw"
 expect_rc "outliers by hand: report weekly" 0 ac report weekly --week 2025-W27 --db "$UH" -o "$T/hw"
