@@ -125,7 +125,7 @@ typedef struct ctx {
 	idset purpose_retry;
 	idset name_summar;   /* span_name ids containing "summar" */
 	int64_t label_seen, name_seen; /* highest ids already looked at for the sets */
-	sqlite3_stmt *q_spans, *q_upd, *q_demote, *q_put_task,
+	sqlite3_stmt *q_spans, *q_upd, *q_demote, *q_put_task, *q_new_task,
 		*q_del_task, *q_tt_list, *q_tt_add, *q_tt_del, *q_name, *q_ref_name, *q_trace_hex,
 		*q_key_ins, *q_roll_add, *q_roll_gc, *q_tc_del, *q_tc_ins, *q_model_name,
 		*q_label_name, *q_tool_name;
@@ -302,6 +302,7 @@ static int setup(ctx *c)
 		{ offsetof(ctx, q_tc_del), "tasks_calls_del.sql" },
 		{ offsetof(ctx, q_tc_ins), "tasks_calls_put.sql" },
 		{ offsetof(ctx, q_put_task), "tasks_task_put.sql" },
+		{ offsetof(ctx, q_new_task), "tasks_task_new.sql" },
 		{ offsetof(ctx, q_model_name), "tasks_model_name.sql" },
 		{ offsetof(ctx, q_label_name), "tasks_label_name.sql" },
 		{ offsetof(ctx, q_tool_name), "tasks_tool_name.sql" },
@@ -327,7 +328,7 @@ static void teardown(ctx *c)
 		                 &c->q_trace_hex, &c->q_key_ins, &c->q_roll_add,
 		                 &c->q_roll_gc,  &c->q_tc_del,   &c->q_tc_ins,
 		                 &c->q_model_name, &c->q_label_name, &c->q_tool_name,
-		                 &c->q_demote };
+		                 &c->q_demote, &c->q_new_task };
 	ac_map_release(&c->keys);
 	ac_map_release(&c->pend_idx);
 	ac_map_release(&c->names);
@@ -1328,11 +1329,10 @@ static int task_spans(ctx *c, int64_t task, tspan **m, size_t n, const episodes 
 	return 0;
 }
 
-/* The task row (INSERT OR REPLACE through q_put_task). */
-static int put_task(ctx *c, int64_t task, size_t n, const task_sums *t, const episodes *e,
-                    const int64_t tops[3], long long top_tool_calls)
+/* Bind the task row's parameters (queries/tasks_task_put.sql) to u. */
+static int bind_task(ctx *c, sqlite3_stmt *u, int64_t task, size_t n, const task_sums *t,
+                     const episodes *e, const int64_t tops[3], long long top_tool_calls)
 {
-	sqlite3_stmt *u = c->q_put_task;
 	sqlite3_bind_int64(u, 1, task);
 	/* the task's key: its trace's 16-byte id, or its agentcost.task.id */
 	int is_ref = task >= AC_TASK_REF_BASE;
@@ -1380,8 +1380,28 @@ static int put_task(ctx *c, int64_t task, size_t n, const task_sums *t, const ep
 		sqlite3_bind_int64(u, 22, top_tool_calls);
 	else
 		sqlite3_bind_null(u, 22);
-	int rc = sqlite3_step(u);
+	return 0;
+}
+
+/* The task row: a plain INSERT (q_new_task), which needs no statement
+ * journal, and INSERT OR REPLACE (q_put_task) only when the id is stored
+ * already (a task derived again). */
+static int put_task(ctx *c, int64_t task, size_t n, const task_sums *t, const episodes *e,
+                    const int64_t tops[3], long long top_tool_calls)
+{
+	sqlite3_stmt *u = c->q_new_task;
+	int rc;
+	if ((rc = bind_task(c, u, task, n, t, e, tops, top_tool_calls)))
+		return rc;
+	rc = sqlite3_step(u);
 	sqlite3_reset(u);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+		u = c->q_put_task;
+		if ((rc = bind_task(c, u, task, n, t, e, tops, top_tool_calls)))
+			return rc;
+		rc = sqlite3_step(u);
+		sqlite3_reset(u);
+	}
 	if (rc != SQLITE_DONE)
 		return fail(c, "write task");
 	return 0;
