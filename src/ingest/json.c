@@ -93,6 +93,10 @@ void ac_json_release(ac_json *j)
 	free(j->tok);
 	j->tok = NULL;
 	j->cap = j->ntok = 0;
+	free(j->next);
+	j->next = NULL;
+	j->next_cap = 0;
+	j->has_next = 0;
 }
 
 /*
@@ -386,6 +390,8 @@ static size_t tok_limit(const ac_json *j)
 	return max > UINT_MAX / 2 ? UINT_MAX / 2 : max;
 }
 
+static int next_fit(ac_json *j);
+
 /* The token array's growth, the same in both paths: 1024 first, then
  * doubling up to the limit. Returns 0, 1 when the array is at the limit
  * already (the array may start above a small max_tok: then its size is the
@@ -401,19 +407,32 @@ static int grow(ac_json *j)
 		return AC_ENOMEM;
 	j->tok = nt;
 	j->cap = ncap;
+	return next_fit(j);
+}
+
+/* The next[] array as long as the token array. */
+static int next_fit(ac_json *j)
+{
+	if (j->next_cap >= j->cap)
+		return 0;
+	unsigned *nn = realloc(j->next, j->cap * sizeof(*nn));
+	if (!nn)
+		return AC_ENOMEM;
+	j->next = nn;
+	j->next_cap = j->cap;
 	return 0;
 }
 
 static int first_alloc(ac_json *j)
 {
 	if (j->cap)
-		return 0;
+		return next_fit(j);
 	jsmntok_t *t = realloc(j->tok, 1024 * sizeof(jsmntok_t));
 	if (!t)
 		return AC_ENOMEM;
 	j->tok = t;
 	j->cap = 1024;
-	return 0;
+	return next_fit(j);
 }
 
 /*
@@ -912,6 +931,7 @@ after: /* a value ended at i */
 close: /* s[i] closes the innermost container */
 	top = stack[--sp];
 	tok[top].end = (int)i + 1;
+	j->next[top] = n;
 	i++;
 	goto after;
 
@@ -945,16 +965,20 @@ int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err)
 	j->js = js;
 	j->len = len;
 	j->ntok = 0;
+	j->has_next = 0;
 	unsigned cap = j->cap;
 	int r = fast_parse(j);
-	if (r == 0)
+	if (r == 0) {
+		j->has_next = 1;
 		return 0;
+	}
 	if (r == AC_ENOMEM)
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
 	/* the array as the original passes would have left it: its size
 	 * decides the limit when max_tok is below it */
 	j->cap = cap;
 	j->ntok = 0;
+	/* what the original passes accept has no next[]: walkers count */
 	return parse_slow(j, err);
 }
 

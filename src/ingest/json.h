@@ -43,9 +43,15 @@ typedef struct ac_json {
 	unsigned cap;
 	void *arena; /* decoded strings live here until the next parse */
 	size_t max_tok; /* most tokens a record may have; 0 = AC_JSON_MAX_TOKENS */
+	/* next[i]: the token after container i's subtree, so ac_json_skip() is
+	 * one step (a walk over OTLP's ten levels stepped over every token once
+	 * per enclosing container). Valid when has_next; next_cap entries. */
+	unsigned *next;
+	unsigned next_cap;
+	int has_next;
 } ac_json;
 
-#define AC_JSON_INIT { NULL, 0, NULL, 0, 0, NULL, 0 }
+#define AC_JSON_INIT { NULL, 0, NULL, 0, 0, NULL, 0, NULL, 0, 0 }
 
 void ac_json_release(ac_json *j);
 
@@ -56,9 +62,16 @@ void ac_json_release(ac_json *j);
  */
 int ac_json_parse(ac_json *j, const char *js, size_t len, ac_err *err);
 
-/* Index of the token after the subtree rooted at i. */
+/* Index of the token after the subtree rooted at i (a key: the key and its
+ * value). */
 static inline int ac_json_skip(const ac_json *j, int i)
 {
+	if (j->has_next) {
+		if (j->tok[i].type == JSMN_STRING && j->tok[i].size == 1)
+			i++; /* a key: its value follows */
+		int t = j->tok[i].type;
+		return t == JSMN_OBJECT || t == JSMN_ARRAY ? (int)j->next[i] : i + 1;
+	}
 	int left = 1;
 	while (left > 0) {
 		left += j->tok[i].size;

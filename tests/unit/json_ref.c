@@ -297,6 +297,7 @@ static int ac_json_parse_ref(ac_json *j, const char *js, size_t len, ac_err *err
 	j->js = js;
 	j->len = len;
 	j->ntok = 0;
+	j->has_next = 0; /* added since: ac_json_skip() counts over these tokens */
 
 	size_t at = 0;
 	switch (ref_prescan((const unsigned char *)js, len, &at)) {

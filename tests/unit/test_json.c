@@ -715,6 +715,82 @@ static void test_f64(void **state)
 
 /* Walking ---------------------------------------------------------------- */
 
+/* The step over a subtree by counting sizes, as jsmn's readme gives it: the
+ * rule ac_json_skip() must agree with, whichever way it gets there. */
+static int skip_by_count(const ac_json *j, int i)
+{
+	int left = 1;
+	for (; left > 0; i++)
+		left += j->tok[i].size - 1;
+	return i;
+}
+
+static unsigned long long skip_rng = 88172645463325252ull;
+
+static unsigned skip_rand(unsigned n)
+{
+	skip_rng ^= skip_rng << 13;
+	skip_rng ^= skip_rng >> 7;
+	skip_rng ^= skip_rng << 17;
+	return (unsigned)(skip_rng % n);
+}
+
+/* A random JSON value of at most `depth` more levels, appended at *at. */
+static void skip_doc(char *b, size_t *at, int depth)
+{
+	unsigned k = depth > 0 ? skip_rand(4) : 2 + skip_rand(2);
+	if (k <= 1) { /* object or array, possibly empty */
+		int obj = k == 0, n = (int)skip_rand(7);
+		b[(*at)++] = obj ? '{' : '[';
+		for (int i = 0; i < n; i++) {
+			if (i)
+				b[(*at)++] = ',';
+			if (obj)
+				*at += (size_t)sprintf(b + *at, "\"k%d\":", i);
+			skip_doc(b, at, depth - 1);
+		}
+		b[(*at)++] = obj ? '}' : ']';
+	} else if (k == 2) {
+		*at += (size_t)sprintf(b + *at, "\"s%u\"", skip_rand(100));
+	} else {
+		*at += (size_t)sprintf(b + *at, "%u", skip_rand(1000));
+	}
+}
+
+/* Every token of 500 random documents (to 9 levels, empty containers,
+ * keys with scalar and container values): the one-step skip equals the
+ * count, and with has_next cleared the walkers get the same by counting. */
+static void test_skip_every_token(void **state)
+{
+	(void)state;
+	size_t cap = 1u << 22;
+	char *b = malloc(cap);
+	assert_non_null(b);
+	ac_json j = AC_JSON_INIT;
+	ac_err err = AC_ERR_INIT;
+	long long containers = 0;
+	for (int d = 0; d < 500; d++) {
+		size_t at = 0;
+		b[at++] = '[';
+		skip_doc(b, &at, 1 + d % 9);
+		b[at++] = ']';
+		assert_true(at < cap);
+		assert_int_equal(ac_json_parse(&j, b, at, &err), 0);
+		assert_true(j.has_next);
+		for (unsigned i = 0; i < j.ntok; i++) {
+			int t = j.tok[i].type;
+			containers += t == JSMN_OBJECT || t == JSMN_ARRAY;
+			assert_int_equal(ac_json_skip(&j, (int)i), skip_by_count(&j, (int)i));
+		}
+		j.has_next = 0;
+		for (unsigned i = 0; i < j.ntok; i++)
+			assert_int_equal(ac_json_skip(&j, (int)i), skip_by_count(&j, (int)i));
+	}
+	assert_true(containers > 5000); /* the documents were not all flat */
+	ac_json_release(&j);
+	free(b);
+}
+
 static void test_skip(void **state)
 {
 	(void)state;
@@ -857,6 +933,7 @@ int main(void)
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_f64),
 		cmocka_unit_test(test_skip),
+		cmocka_unit_test(test_skip_every_token),
 		cmocka_unit_test(test_deep_nesting),
 		cmocka_unit_test(test_deep_nesting_time),
 		cmocka_unit_test(test_position),
