@@ -113,6 +113,7 @@ duck() { # FILE MB LAYOUT: prints MB/s (empty on failure)
     row "DuckDB read_json + unnest into a table, 2 threads ($3 layout)" "$s" "$(rate "$2" "$s")" \
       "$n rows, peak RSS $((kb / 1024)) MB; $(node -p "require('$(realpath "$NODE_DIR")/node_modules/@duckdb/node-api/package.json').version" 2>/dev/null)"
     echo "$(rate "$2" "$s")" >"$DIR/duck.rate"
+    echo "$s" >"$DIR/duck.$3.secs"
   else
     row "DuckDB ($3 layout)" "-" "-" "failed: $(tail -1 "$DIR/duck.time")"
     echo "" >"$DIR/duck.rate"
@@ -120,6 +121,7 @@ duck() { # FILE MB LAYOUT: prints MB/s (empty on failure)
   rm -f "$DIR/duck.db" "$DIR/duck.db.wal"
 }
 DUCK_WHY=""
+rm -f "$DIR"/duck.*.secs
 if duck_ready; then
   duck "$IN" "$MB" collector; DUCK=$(cat "$DIR/duck.rate")
   duck "$IN_T" "$MB_T" trace; DUCK_T=$(cat "$DIR/duck.rate")
@@ -172,6 +174,37 @@ if [ -n "$DUCK" ] && [ -n "$DUCK_T" ]; then
 fi
 } | tee -a "$OUT"
 echo | tee -a "$OUT"
+
+# ---- what 5x DuckDB would have to fit in ----------------------------------
+# The store's floor (bench/store_floor.c): the same number of span rows
+# written with nothing read, parsed, priced, derived or compressed, through
+# ingest's own store calls, on one thread (SQLite has one writer); and the
+# tokenizer alone over the collector file (bench/json_parse.c, CPU time, best
+# of 2). No ingest's wall time can be below the floor, nor below half the
+# floor plus the tokenizer on two cores.
+FLOOR_BIN=$(dirname "$AC")/bench_store_floor
+JP_BIN=$(dirname "$AC")/bench_json_parse
+cmake --build "$(dirname "$AC")" --target bench_store_floor bench_json_parse >/dev/null 2>&1
+if [ -x "$FLOOR_BIN" ] && [ -x "$JP_BIN" ]; then
+  read -r FLOOR _ < <("$FLOOR_BIN" "$DIR/floor.db" "$SPANS")
+  rm -f "$DIR"/floor.db*
+  TOK=$("$JP_BIN" "$IN" 2 | awk '/ac_json_parse/ { print $3; exit }')
+  {
+  echo "## What 5× DuckDB would have to fit in (collector layout, same run)"
+  echo
+  echo "| what | seconds |"
+  echo "|---|---|"
+  echo "| the store's floor: $SPANS span rows alone into a new store, one thread (\`bench_store_floor\`) | $FLOOR |"
+  echo "| the tokenizer alone over the $MB MB file, CPU time (\`bench_json_parse\`) | $TOK |"
+  echo "| lower bound of any ingest on 2 cores: max(floor, (floor + tokenizer) / 2) | $(awk -v f="$FLOOR" -v t="$TOK" 'BEGIN { b = (f + t) / 2; printf "%.2f", (f > b ? f : b) }') |"
+  if [ -n "$DUCK" ] && [ -s "$DIR/duck.collector.secs" ]; then
+    echo "| 5× DuckDB: DuckDB's seconds / 5 | $(awk -v d="$(cat "$DIR/duck.collector.secs")" 'BEGIN { printf "%.2f", d / 5 }') |"
+  fi
+  echo
+  } | tee -a "$OUT"
+else
+  echo "bench_store_floor or bench_json_parse did not build: the floor is not measured" | tee -a "$OUT"
+fi
 
 # ---- a file that grows: hourly runs -----------------------------------------
 # The collector-layout file of one day (its first 24th of the bench file's
