@@ -393,24 +393,27 @@ int ac_store_trace(ac_store *s, const uint8_t trace_id[16], int64_t *id, ac_err 
 		return 0;
 	if (!s->trace_get) {
 		if ((rc = prep(s, &s->trace_get, "SELECT id FROM trace WHERE trace_id = ?1", err)) ||
-		    (rc = prep(s, &s->trace_put, "INSERT INTO trace(trace_id) VALUES (?1)", err)))
+		    (rc = prep(s, &s->trace_put, "INSERT OR IGNORE INTO trace(trace_id) VALUES (?1)",
+		               err)))
 			return rc;
 	}
-	sqlite3_bind_blob(s->trace_get, 1, trace_id, 16, SQLITE_STATIC);
-	rc = sqlite3_step(s->trace_get);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s->trace_get, 0);
-		sqlite3_reset(s->trace_get);
-	} else {
-		sqlite3_reset(s->trace_get);
-		if (rc != SQLITE_DONE)
-			return ac_store_fail(s, err, "trace lookup");
-		sqlite3_bind_blob(s->trace_put, 1, trace_id, 16, SQLITE_STATIC);
-		rc = sqlite3_step(s->trace_put);
-		sqlite3_reset(s->trace_put);
-		if (rc != SQLITE_DONE)
-			return ac_store_fail(s, err, "trace insert");
+	/* the insert first: a trace the map does not know is mostly new, and a
+	 * new one then takes one statement, not a lookup and an insert */
+	sqlite3_bind_blob(s->trace_put, 1, trace_id, 16, SQLITE_STATIC);
+	rc = sqlite3_step(s->trace_put);
+	sqlite3_reset(s->trace_put);
+	if (rc != SQLITE_DONE)
+		return ac_store_fail(s, err, "trace insert");
+	if (sqlite3_changes(s->db) == 1) {
 		*id = sqlite3_last_insert_rowid(s->db);
+	} else {
+		sqlite3_bind_blob(s->trace_get, 1, trace_id, 16, SQLITE_STATIC);
+		rc = sqlite3_step(s->trace_get);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(s->trace_get, 0);
+		sqlite3_reset(s->trace_get);
+		if (rc != SQLITE_ROW)
+			return ac_store_fail(s, err, "trace lookup");
 	}
 	if (ac_map_put(&s->traces, trace_id, 16, *id))
 		return ac_err_set(err, AC_ENOMEM, "out of memory");
