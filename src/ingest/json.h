@@ -27,9 +27,9 @@
 /* Deepest nesting accepted (OTLP needs about 10; nested AnyValues a few more). */
 #define AC_JSON_MAX_DEPTH 128
 
-/* Most tokens one record may have (each is 20 bytes): bounds memory. The
- * default scales with the record size limit: one value per 16 bytes of it
- * (256 MiB records: 16,777,216 values, 320 MiB of tokens at most; a span of
+/* Most tokens one record may have (each is 20 bytes, and 4 of next[]):
+ * bounds memory. The default scales with the record size limit: one value per
+ * 16 bytes of it (256 MiB records: 16,777,216 values, 384 MiB of tokens at most; a span of
  * OTLP JSON takes about 8 bytes a value), never fewer than 4,194,304. */
 #define AC_JSON_MAX_TOKENS (4u << 20)
 #define AC_JSON_BYTES_PER_VALUE 16
