@@ -996,7 +996,7 @@ static int by_key(const void *a, const void *b)
  * takes that usual path. A later batch bringing more spans of a derived trace
  * lists it for the usual derivation, which reads these values as stored.
  */
-static int derive_fresh(run *r, size_t nord, int64_t fresh_after)
+static int derive_fresh(run *r, const batch *b, size_t nord, int64_t fresh_after)
 {
 	wtx *w = r->w;
 	int rc, refreshed = 0;
@@ -1015,7 +1015,8 @@ static int derive_fresh(run *r, size_t nord, int64_t fresh_after)
 			return rc;
 		refreshed = 1;
 		int done; /* 0: the rows keep their placeholders */
-		if ((rc = ac_deriver_fresh(w->deriver, t, w->rows + k0, k1 - k0, &done, w->err)))
+		if ((rc = ac_deriver_fresh(w->deriver, t, b->items[w->ord[k0].i].trace_id, w->rows + k0,
+		                           k1 - k0, &done, w->err)))
 			return rc;
 	}
 	return 0;
@@ -1163,7 +1164,7 @@ static int write_batch(run *r, batch *b)
 			if ((rc = build_row(r, b, &b->items[r->w->ord[k].i], r->w->ord[k].trace,
 			                    r->w->ord[k].key, &r->w->rows[k])))
 				return rc;
-		if ((rc = derive_fresh(r, nord, fresh_after)))
+		if ((rc = derive_fresh(r, b, nord, fresh_after)))
 			return rc;
 	}
 	if (!r->w->promo_loaded && (rc = promo_load(r->w)))

@@ -146,6 +146,7 @@ typedef struct ctx {
 	unsigned char *pack; /* a task's packed call groups */
 	size_t cappack;
 	int mem; /* deriving spans not yet stored: their derived values stay in memory */
+	const uint8_t *mem_tid; /* ... of the trace with this 16-byte id (NULL: read it) */
 	vec mem_spans;  /* ... those spans (ac_deriver_fresh) */
 	tspan **mem_m;
 	size_t capmem;
@@ -1336,6 +1337,10 @@ static int bind_task(ctx *c, sqlite3_stmt *u, int64_t task, size_t n, const task
 	sqlite3_bind_int64(u, 1, task);
 	/* the task's key: its trace's 16-byte id, or its agentcost.task.id */
 	int is_ref = task >= AC_TASK_REF_BASE;
+	if (!is_ref && c->mem && c->mem_tid) {
+		sqlite3_bind_blob(u, 18, c->mem_tid, 16, SQLITE_STATIC);
+		goto key_bound;
+	}
 	sqlite3_stmt *kq = is_ref ? c->q_ref_name : c->q_trace_hex;
 	sqlite3_bind_int64(kq, 1, is_ref ? task - AC_TASK_REF_BASE : task);
 	if (sqlite3_step(kq) != SQLITE_ROW) {
@@ -1349,6 +1354,7 @@ static int bind_task(ctx *c, sqlite3_stmt *u, int64_t task, size_t n, const task
 		sqlite3_bind_blob(u, 18, sqlite3_column_blob(kq, 0), sqlite3_column_bytes(kq, 0),
 		                  SQLITE_TRANSIENT);
 	sqlite3_reset(kq);
+key_bound:
 	if (t->system)
 		sqlite3_bind_int64(u, 2, t->system);
 	else
@@ -1617,8 +1623,8 @@ int ac_deriver_refresh(ac_deriver *d, ac_err *err)
 	return refresh(&d->c);
 }
 
-int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_span_row *rows, size_t n, int *done,
-                     ac_err *err)
+int ac_deriver_fresh(ac_deriver *d, int64_t t, const uint8_t trace_id[16], ac_span_row *rows,
+                     size_t n, int *done, ac_err *err)
 {
 	ctx *c = &d->c;
 	vec *a = &c->mem_spans;
@@ -1684,8 +1690,10 @@ int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_span_row *rows, size_t n, int 
 	for (size_t i = 0; i < n; i++)
 		c->mem_m[i] = &a->v[i];
 	c->mem = 1;
+	c->mem_tid = trace_id;
 	int rc = compute_task(c, task_id(t, 0), c->mem_m, n);
 	c->mem = 0;
+	c->mem_tid = NULL;
 	if (rc)
 		return rc;
 	/* compute_task leaves each span's derived values as its "stored" ones */

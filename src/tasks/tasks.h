@@ -68,12 +68,14 @@ int ac_deriver_run(ac_deriver *d, const int64_t *traces, size_t n, ac_err *err);
  * when the trace cannot be derived alone (a span grouped by
  * agentcost.task.id): nothing was written, and the caller stores the spans
  * with placeholders and lists the trace for ac_deriver_run as usual.
- * Rolling back the caller's transaction requires a new deriver. Call
+ * trace_id: the trace's 16-byte id, which the task row is keyed by (NULL:
+ * read from the store). Rolling back the caller's transaction requires a
+ * new deriver. Call
  * ac_deriver_refresh first; the rollup sums are written by the next
  * ac_deriver_run (which may be given no traces).
  */
-int ac_deriver_fresh(ac_deriver *d, int64_t t, ac_span_row *rows, size_t n, int *done,
-                     ac_err *err);
+int ac_deriver_fresh(ac_deriver *d, int64_t t, const uint8_t trace_id[16], ac_span_row *rows,
+                     size_t n, int *done, ac_err *err);
 /* Read the labels and span names added since the last run: before a round of
  * ac_deriver_fresh calls, once the spans' dictionary ids exist. */
 int ac_deriver_refresh(ac_deriver *d, ac_err *err);

@@ -1622,7 +1622,10 @@ static void test_deriver_fresh_api(void **state)
 	assert_int_equal(ac_deriver_new(&dv, f.s, &err), 0);
 	assert_int_equal(ac_deriver_refresh(dv, &err), 0);
 	int done = -1;
-	if (ac_deriver_fresh(dv, trace, rows, NAPI, &done, &err))
+	uint8_t tid[16]; /* api_rows' trace id: the task row is keyed by it */
+	memset(tid, 0xaa, 15);
+	tid[15] = 0x02;
+	if (ac_deriver_fresh(dv, trace, tid, rows, NAPI, &done, &err))
 		fail_msg("deriver_fresh: %s", err.msg);
 	assert_int_equal(done, 1);
 	assert_int_equal(ac_deriver_stats(dv)->early, 1);
