@@ -981,7 +981,7 @@ static int top_of(ctx *c, size_t n, sqlite3_stmt *q, int64_t *out, double *out_v
 	int64_t best = 0;
 	double bv = 0;
 	char bname[512], name[512];
-	int have = 0;
+	int have = 0, named = 0; /* named: bname holds best's name (read at a tie only) */
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 		double v = 0;
@@ -992,10 +992,14 @@ static int top_of(ctx *c, size_t n, sqlite3_stmt *q, int64_t *out, double *out_v
 			best = c->top[i].id;
 			bv = v;
 			have = 1;
-			bname[0] = '\0';
-			if ((rc = dict_name(c, q, best, bname, sizeof(bname))))
-				return rc;
+			named = 0;
 		} else if (v == bv) {
+			if (!named) {
+				bname[0] = '\0';
+				if ((rc = dict_name(c, q, best, bname, sizeof(bname))))
+					return rc;
+				named = 1;
+			}
 			if ((rc = dict_name(c, q, c->top[i].id, name, sizeof(name))))
 				return rc;
 			if (strcmp(name, bname) < 0) {

@@ -1108,6 +1108,47 @@ static void test_purpose_rules(void **state)
 	db_close(&d);
 }
 
+/* The top tool when a tie is followed by a better tool and then a tie with
+ * that one. The tools are met one file at a time, so their ids run t_b 1,
+ * t_a 2, t_z 3, t_c 4 (the order the ties are judged in). Trace 0e calls
+ * t_b and t_a once each (a tie: t_a by name), then t_z and t_c twice each:
+ * t_z beats t_a, and t_c ties t_z and wins by name. The tie is judged
+ * against t_z's name, not the t_a read at the first tie. */
+static void test_top_tie_after_better(void **state)
+{
+	(void)state;
+	db d;
+	db_open(&d);
+	const char *r = "\"service.name\":\"svc-e\"";
+	const char *tools[4] = { "t_b", "t_a", "t_z", "t_c" };
+	const char *traces[4] = { "e1", "e2", "e3", "e4" };
+	for (int i = 0; i < 4; i++) {
+		text t = { 0 };
+		char attrs[128];
+		snprintf(attrs, sizeof(attrs), TOOL("%s"), tools[i]);
+		span(&t, traces[i], "a0", NULL, "run", 0, 2, "OK", "\"x\":1", r);
+		span(&t, traces[i], "a1", "a0", "execute_tool", 1, 2, "OK", attrs, r);
+		ingest(&d, &t, 0);
+		free(t.p);
+	}
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(q_int(&d, "SELECT id FROM tool WHERE name = '%s'", tools[i]), i + 1);
+	text t = { 0 };
+	span(&t, "0e", "e0", NULL, "run", 0, 20, "OK", "\"x\":1", r);
+	span(&t, "0e", "e1", "e0", "execute_tool", 1, 2, "OK", TOOL("t_b"), r);
+	span(&t, "0e", "e2", "e0", "execute_tool", 2, 3, "OK", TOOL("t_a"), r);
+	span(&t, "0e", "e3", "e0", "execute_tool", 3, 4, "OK", TOOL("t_z"), r);
+	span(&t, "0e", "e4", "e0", "execute_tool", 4, 5, "OK", TOOL("t_z"), r);
+	span(&t, "0e", "e5", "e0", "execute_tool", 5, 6, "OK", TOOL("t_c"), r);
+	span(&t, "0e", "e6", "e0", "execute_tool", 6, 7, "OK", TOOL("t_c"), r);
+	ingest(&d, &t, 0);
+	free(t.p);
+	assert_text(&d, "t_c", "SELECT name FROM tool WHERE id = (SELECT top_tool FROM task "
+	                       "WHERE task_id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0e')");
+	assert_int_equal(task_int(&d, "0e", "top_tool_calls"), 2);
+	db_close(&d);
+}
+
 /* Eval tasks by the older deployment.environment key in another case, and
  * by an OpenInference EVALUATOR span; a prod task is not one. */
 static void test_eval_variants(void **state)
@@ -1662,6 +1703,7 @@ int main(void)
 		cmocka_unit_test(test_deriver_run_api),
 		cmocka_unit_test(test_system_and_type),
 		cmocka_unit_test(test_purpose_rules),
+		cmocka_unit_test(test_top_tie_after_better),
 		cmocka_unit_test(test_eval_variants),
 		cmocka_unit_test(test_unpriced),
 		cmocka_unit_test(test_rollup_shapes),
