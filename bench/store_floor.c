@@ -1,18 +1,23 @@
 /*
- * The store's floor: how long the span rows alone take to write, with
- * nothing read, parsed, priced, derived or compressed. N spans, in traces
- * of TRACE_SPANS, through the same calls ingest makes for them
- * (ac_store_trace for each new trace id, ac_store_insert_span for each span,
- * derived columns filled as the derivation before the insert fills them, a
- * commit every 50,000 spans as ingest's default --batch), into a new store,
- * on one thread (the writer is one thread: SQLite has one writer).
+ * The store's floor: how long the rows an ingest leaves in the store take
+ * to write, with nothing read, parsed, priced, derived or compressed. N
+ * spans, in traces of TRACE_SPANS, through the same calls and statements
+ * ingest uses: ac_store_trace for each new trace id, ac_store_insert_span
+ * for each span (derived columns filled, as the derivation before the
+ * insert fills them), a task row and a call-group row for each trace
+ * (queries/tasks_task_new.sql, tasks_calls_put.sql), and a block of
+ * RAW_BYTES incompressible bytes a span for every 2,048 spans (the
+ * originals, already compressed: pass the bytes a span the bench's store
+ * holds; 0 for none); a commit every 50,000 spans, as ingest's default
+ * --batch; into a new store, on one thread (SQLite has one writer). Not
+ * written: the rollup rows and the dictionaries (a few thousand rows).
  *
  *   cmake --build build --target bench_store_floor
- *   build/bench_store_floor STORE N [TRACE_SPANS]
+ *   build/bench_store_floor STORE N [TRACE_SPANS [RAW_BYTES]]
  *
- * Prints one line: "<seconds> <spans>" (wall time of the inserts and
+ * Prints one line: "<seconds> <spans>" (wall time of the writes and
  * commits, the store's creation excluded). bench/run.sh sets it beside the
- * DuckDB baseline: no ingest can be faster than its writer's share.
+ * DuckDB baseline: no ingest into this store can be faster than its writer.
  */
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +25,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "store/store.h"
 
@@ -57,20 +64,36 @@ static int fail(const ac_err *err)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench_store_floor STORE N [TRACE_SPANS]\n");
+		fprintf(stderr, "usage: bench_store_floor STORE N [TRACE_SPANS [RAW_BYTES]]\n");
 		return 2;
 	}
 	long n = atol(argv[2]);
 	long per = argc > 3 ? atol(argv[3]) : 12;
-	if (n <= 0 || per <= 0) {
-		fprintf(stderr, "bench_store_floor: N and TRACE_SPANS are positive\n");
+	long raw = argc > 4 ? atol(argv[4]) : 0;
+	if (n <= 0 || per <= 0 || raw < 0) {
+		fprintf(stderr, "bench_store_floor: N and TRACE_SPANS are positive, RAW_BYTES not negative\n");
 		return 2;
 	}
+	size_t zlen = (size_t)raw * 2048;
+	uint8_t *z = zlen ? malloc(zlen) : NULL;
+	if (zlen && !z)
+		return 1;
+	if (z)
+		fill8(z, zlen);
 	unlink(argv[1]);
 	ac_store *s = NULL;
 	ac_err err = AC_ERR_INIT;
 	if (ac_store_open(&s, argv[1], AC_STORE_CREATE, &err))
 		return fail(&err);
+	sqlite3 *db = ac_store_db(s);
+	sqlite3_stmt *put_task, *put_calls;
+	if (ac_store_prepare_named(db, "tasks_task_new.sql", 0, &put_task) != SQLITE_OK ||
+	    ac_store_prepare_named(db, "tasks_calls_put.sql", 0, &put_calls) != SQLITE_OK) {
+		fprintf(stderr, "bench_store_floor: %s\n", sqlite3_errmsg(db));
+		return 1;
+	}
+	uint8_t groups[3 * 40];
+	fill8(groups, sizeof(groups));
 	double t0 = now();
 	if (ac_store_begin(s, &err))
 		return fail(&err);
@@ -130,6 +153,38 @@ int main(int argc, char **argv)
 		int inserted;
 		if (ac_store_insert_span(s, &r, &inserted, &err))
 			return fail(&err);
+		if (k == per - 1 || i == n - 1) { /* the trace's task and call groups */
+			sqlite3_bind_int64(put_task, 1, trace);
+			sqlite3_bind_int64(put_task, 2, r.service);
+			sqlite3_bind_int64(put_task, 3, 1);
+			sqlite3_bind_int64(put_task, 4, t_start);
+			sqlite3_bind_int64(put_task, 5, r.end_ns);
+			sqlite3_bind_int64(put_task, 6, k + 1);
+			sqlite3_bind_int64(put_task, 7, (k + 1) / 2);
+			sqlite3_bind_int64(put_task, 8, k / 2);
+			sqlite3_bind_int64(put_task, 9, 20000);
+			sqlite3_bind_int64(put_task, 10, 3000);
+			sqlite3_bind_double(put_task, 11, 0.0123);
+			for (int c = 12; c <= 17; c++)
+				sqlite3_bind_int64(put_task, c, 0);
+			sqlite3_bind_blob(put_task, 18, tid, 16, SQLITE_STATIC);
+			sqlite3_bind_int64(put_task, 19, 1);
+			sqlite3_bind_int64(put_task, 20, 1);
+			sqlite3_bind_int64(put_task, 21, 1);
+			sqlite3_bind_int64(put_task, 22, 2);
+			sqlite3_bind_int64(put_calls, 1, trace);
+			sqlite3_bind_blob(put_calls, 2, groups, sizeof(groups), SQLITE_STATIC);
+			int a = sqlite3_step(put_task), b = sqlite3_step(put_calls);
+			sqlite3_reset(put_task);
+			sqlite3_reset(put_calls);
+			if (a != SQLITE_DONE || b != SQLITE_DONE) {
+				fprintf(stderr, "bench_store_floor: %s\n", sqlite3_errmsg(db));
+				return 1;
+			}
+		}
+		if (z && (i % 2048 == 2047 || i == n - 1) &&
+		    ac_store_insert_raw(s, 1 + i / 2048, 1, z, zlen, &err))
+			return fail(&err);
 		if (++in_tx >= 50000) {
 			if (ac_store_commit(s, &err) || ac_store_begin(s, &err))
 				return fail(&err);
@@ -139,6 +194,9 @@ int main(int argc, char **argv)
 	if (ac_store_commit(s, &err))
 		return fail(&err);
 	double t1 = now();
+	sqlite3_finalize(put_task);
+	sqlite3_finalize(put_calls);
+	free(z);
 	ac_store_close(s);
 	printf("%.2f %ld\n", t1 - t0, n);
 	return 0;
