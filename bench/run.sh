@@ -151,10 +151,10 @@ ingest() { # NAME FILE MB DUCKDB_MB/S RUNS [options]: the median of RUNS runs (e
   local sps; sps=$(awk -v n="$SPANS" -v s="$s" 'BEGIN { printf "%.0f", n / s }')
   local vs="×$(awk -v a="$r" -v b="$JQ" 'BEGIN { printf "%.0f", a / b }') jq, ×$(awk -v a="$r" -v b="$PY" 'BEGIN { printf "%.0f", a / b }') Python"
   [ -n "$dk" ] && vs="$vs, ×$(awk -v a="$r" -v b="$dk" 'BEGIN { printf "%.1f", a / b }') DuckDB"
-  row "agentcost ingest $name" "$s" "$r" "median of $runs runs ($all s), $sps spans/s, peak RSS $((kb / 1024)) MB, store $(awk -v b="$bytes" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span ($(awk -v b="$raw" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span of it compressed originals); $vs"
+  LAST_RAW_BPS=$(awk -v b="$raw" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }')
+  row "agentcost ingest $name" "$s" "$r" "median of $runs runs ($all s), $sps spans/s, peak RSS $((kb / 1024)) MB, store $(awk -v b="$bytes" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }') B/span ($LAST_RAW_BPS B/span of it compressed originals); $vs"
   LAST_RATE=$r
   LAST_SPS=$sps
-  LAST_RAW_BPS=$(awk -v b="$raw" -v n="$SPANS" 'BEGIN { printf "%.0f", b / n }')
 }
 VRUNS=${BENCH_VARIANT_RUNS:-1}
 ingest "(plain, collector layout)" "$IN" "$MB" "$DUCK" "$RUNS"
@@ -177,15 +177,15 @@ fi
 echo | tee -a "$OUT"
 
 # ---- what 5x DuckDB would have to fit in ----------------------------------
-# The store's floor (bench/store_floor.c): the rows the collector-layout
-# ingest leaves in the store (its spans, a task and a call-group row per
-# trace of its spans a task on average, its compressed originals' bytes a
-# span in blocks of 2,048 spans), written with nothing read, parsed, priced,
-# derived or compressed, through ingest's own store calls and statements, on
-# one thread (SQLite has one writer); and the
+# The store's floor (bench/store_floor.c): what the collector-layout ingest
+# leaves in the store -- its span rows; a trace, a task and a call-group row
+# for every PER_TASK spans (the file's spans a task); its compressed
+# originals' bytes a span, in blocks of 2,048 spans -- written with nothing
+# read, parsed, priced, derived or compressed, through ingest's own store
+# calls and statements, on one thread (SQLite has one writer). Beside it the
 # tokenizer alone over the collector file (bench/json_parse.c, CPU time, best
-# of 2). No ingest's wall time can be below the floor, nor below half the
-# floor plus the tokenizer on two cores.
+# of 2). No ingest into this store can take less wall time than the floor,
+# nor less than half the floor plus the tokenizer on two cores.
 FLOOR_BIN=$(dirname "$AC")/bench_store_floor
 JP_BIN=$(dirname "$AC")/bench_json_parse
 cmake --build "$(dirname "$AC")" --target bench_store_floor bench_json_parse >/dev/null 2>&1

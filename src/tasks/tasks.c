@@ -1334,16 +1334,14 @@ static int task_spans(ctx *c, int64_t task, tspan **m, size_t n, const episodes 
 	return 0;
 }
 
-/* Bind the task row's parameters (queries/tasks_task_put.sql) to u. */
-static int bind_task(ctx *c, sqlite3_stmt *u, int64_t task, size_t n, const task_sums *t,
-                     const episodes *e, const int64_t tops[3], long long top_tool_calls)
+/* Bind the task's key to parameter 18 of u: its trace's 16-byte id (from the
+ * batch while deriving in memory, else read), or its agentcost.task.id. */
+static int bind_task_key(ctx *c, sqlite3_stmt *u, int64_t task)
 {
-	sqlite3_bind_int64(u, 1, task);
-	/* the task's key: its trace's 16-byte id, or its agentcost.task.id */
 	int is_ref = task >= AC_TASK_REF_BASE;
 	if (!is_ref && c->mem && c->mem_tid) {
 		sqlite3_bind_blob(u, 18, c->mem_tid, 16, SQLITE_STATIC);
-		goto key_bound;
+		return 0;
 	}
 	sqlite3_stmt *kq = is_ref ? c->q_ref_name : c->q_trace_hex;
 	sqlite3_bind_int64(kq, 1, is_ref ? task - AC_TASK_REF_BASE : task);
@@ -1358,7 +1356,17 @@ static int bind_task(ctx *c, sqlite3_stmt *u, int64_t task, size_t n, const task
 		sqlite3_bind_blob(u, 18, sqlite3_column_blob(kq, 0), sqlite3_column_bytes(kq, 0),
 		                  SQLITE_TRANSIENT);
 	sqlite3_reset(kq);
-key_bound:
+	return 0;
+}
+
+/* Bind the task row's parameters (queries/tasks_task_put.sql) to u. */
+static int bind_task(ctx *c, sqlite3_stmt *u, int64_t task, size_t n, const task_sums *t,
+                     const episodes *e, const int64_t tops[3], long long top_tool_calls)
+{
+	int rc;
+	sqlite3_bind_int64(u, 1, task);
+	if ((rc = bind_task_key(c, u, task)))
+		return rc;
 	if (t->system)
 		sqlite3_bind_int64(u, 2, t->system);
 	else

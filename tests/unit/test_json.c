@@ -715,8 +715,8 @@ static void test_f64(void **state)
 
 /* Walking ---------------------------------------------------------------- */
 
-/* The step over a subtree by counting sizes, as jsmn's readme gives it: the
- * rule ac_json_skip() must agree with, whichever way it gets there. */
+/* The step over a subtree by counting token sizes (what ac_json_skip() did
+ * before next[]): the rule it must agree with, whichever way it gets there. */
 static int skip_by_count(const ac_json *j, int i)
 {
 	int left = 1;
